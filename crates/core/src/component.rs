@@ -1,0 +1,243 @@
+//! Component contracts (receiver, processor, exporter, extension), their factories and the registry
+//! of built-in types. The core knows no SQL driver and no wire format: components bring those.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
+
+use crate::health::{HealthHandle, HealthRegistry};
+use crate::ids::{ComponentId, ComponentKind, PipelineId, Signal};
+use crate::pdata::SignalData;
+use crate::pipeline::ReceiverOutput;
+use crate::telemetry::Registry;
+
+/// A problem in one component's configuration. `path` is relative to the component's own config
+/// (e.g. `queries[0].metrics[1].data_type`); the config loader prefixes file and section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub path: String,
+    pub message: String,
+}
+
+impl ConfigProblem {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { path: path.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.path, self.message) }
+    }
+}
+
+/// Deserializes a component's config section, naming the key path of the first problem.
+/// `null` (a component declared with no body, e.g. `batch:`) deserializes as an empty map.
+pub fn parse_component_config<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, ConfigProblem> {
+    let empty = serde_json::Value::Object(serde_json::Map::new());
+    let value = if value.is_null() { &empty } else { value };
+    crate::config_value::from_value(value)
+}
+
+/// Errors a running component reports; they are contained to that component.
+#[derive(Debug, thiserror::Error)]
+pub enum ComponentError {
+    #[error("{0}")]
+    Failed(String),
+    #[error("invalid configuration: {0}")]
+    Config(ConfigProblem),
+}
+
+/// Why data could not be handed downstream.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefusedError {
+    #[error("the pipeline is shutting down")]
+    ShuttingDown,
+    #[error("refused by {component}: {reason}")]
+    Refused { component: String, reason: String },
+}
+
+/// Context given to a receiver for its whole life.
+pub struct ReceiverContext {
+    pub id: ComponentId,
+    pub output: ReceiverOutput,
+    /// Cancelled when the service shuts down; the receiver must return promptly.
+    pub shutdown: CancellationToken,
+    pub health: HealthHandle,
+    pub telemetry: Registry,
+}
+
+/// A source of data. `run` loops until `ctx.shutdown` is cancelled.
+#[async_trait]
+pub trait Receiver: Send {
+    async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError>;
+}
+
+/// Error from a processor. The batch it was processing is dropped and counted.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ProcessorError(pub String);
+
+/// A step in a pipeline. Processors are built per pipeline and run in configured order inside the
+/// pipeline's task, so they are plain synchronous code: no locks, no channel hops between them.
+pub trait Processor: Send {
+    /// Handles one unit of data, pushing zero or more results into `out`.
+    fn process(&mut self, data: SignalData, out: &mut Vec<SignalData>) -> Result<(), ProcessorError>;
+    /// The next instant at which `on_timer` must run (e.g. a batch timeout), if any.
+    fn next_deadline(&self) -> Option<tokio::time::Instant> {
+        None
+    }
+    /// Called once the deadline from `next_deadline` has passed.
+    fn on_timer(&mut self, _out: &mut Vec<SignalData>) {}
+    /// Called at shutdown after the input is drained: hand over everything buffered.
+    fn flush(&mut self, _out: &mut Vec<SignalData>) {}
+}
+
+/// Error from an exporter. The data is counted as failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Failed(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A destination. One instance serves every pipeline it is listed in.
+#[async_trait]
+pub trait Exporter: Send {
+    /// Called once before the first `export`.
+    async fn start(&mut self) -> Result<(), ExportError> {
+        Ok(())
+    }
+    async fn export(&mut self, data: SignalData) -> Result<(), ExportError>;
+    /// Flush and close; called after the last `export`, also at shutdown.
+    async fn shutdown(&mut self) -> Result<(), ExportError> {
+        Ok(())
+    }
+}
+
+/// Context given to an extension.
+pub struct ExtensionContext {
+    pub id: ComponentId,
+    pub shutdown: CancellationToken,
+    pub health: HealthHandle,
+    /// Every component's status, for health endpoints.
+    pub health_registry: HealthRegistry,
+    pub telemetry: Registry,
+    /// Called once the extension is ready to serve (e.g. its port is bound).
+    pub ready: Option<tokio::sync::oneshot::Sender<Result<(), String>>>,
+}
+
+/// A service beside the pipelines (health endpoint, storage). Starts first, stops last.
+#[async_trait]
+pub trait Extension: Send {
+    async fn run(self: Box<Self>, ctx: ExtensionContext) -> Result<(), ComponentError>;
+}
+
+/// How mature a component is, shown by `dbintel components`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stability {
+    Development,
+    Alpha,
+    Beta,
+    Stable,
+}
+
+impl Stability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stability::Development => "development",
+            Stability::Alpha => "alpha",
+            Stability::Beta => "beta",
+            Stability::Stable => "stable",
+        }
+    }
+}
+
+/// What `dbintel components` shows and what config validation checks against.
+#[derive(Debug, Clone)]
+pub struct ComponentInfo {
+    pub kind: ComponentKind,
+    pub type_name: &'static str,
+    pub aliases: &'static [&'static str],
+    /// Signals the component can take part in (empty for extensions).
+    pub signals: &'static [Signal],
+    pub stability: Stability,
+    pub description: &'static str,
+}
+
+/// What a factory gets when building an instance.
+#[derive(Clone)]
+pub struct CreateContext {
+    pub id: ComponentId,
+    /// The pipeline the instance is built for (processors only; they are built per pipeline).
+    pub pipeline: Option<PipelineId>,
+    pub telemetry: Registry,
+}
+
+/// A built component.
+pub enum Built {
+    Receiver(Box<dyn Receiver>),
+    Processor(Box<dyn Processor>),
+    Exporter(Box<dyn Exporter>),
+    Extension(Box<dyn Extension>),
+}
+
+/// Builds components of one type from their config section.
+pub trait Factory: Send + Sync {
+    fn info(&self) -> ComponentInfo;
+    /// Checks a config section without building anything; reports every problem it can find.
+    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>>;
+    fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>>;
+}
+
+/// Every built-in component type, looked up by kind and type name (aliases included).
+#[derive(Clone, Default)]
+pub struct ComponentRegistry {
+    factories: Vec<Arc<dyn Factory>>,
+}
+
+impl ComponentRegistry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn register(&mut self, factory: Arc<dyn Factory>) {
+        self.factories.push(factory);
+    }
+    pub fn get(&self, kind: ComponentKind, type_name: &str) -> Option<Arc<dyn Factory>> {
+        self.factories
+            .iter()
+            .find(|f| {
+                let info = f.info();
+                info.kind == kind && (info.type_name == type_name || info.aliases.contains(&type_name))
+            })
+            .cloned()
+    }
+    /// All registered types of a kind, sorted by name.
+    pub fn infos(&self, kind: ComponentKind) -> Vec<ComponentInfo> {
+        let mut v: Vec<ComponentInfo> =
+            self.factories.iter().map(|f| f.info()).filter(|i| i.kind == kind).collect();
+        v.sort_by_key(|i| i.type_name);
+        v
+    }
+    /// The known type names of a kind (with aliases), for "did you mean" messages.
+    pub fn type_names(&self, kind: ComponentKind) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        for i in self.infos(kind) {
+            names.push(i.type_name);
+            names.extend_from_slice(i.aliases);
+        }
+        names
+    }
+}
+
+/// A config section of one component, with its origin for messages.
+#[derive(Debug, Clone)]
+pub struct ComponentSection {
+    pub id: ComponentId,
+    pub kind: ComponentKind,
+    pub config: serde_json::Value,
+}

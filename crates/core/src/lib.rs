@@ -1,0 +1,20 @@
+//! dbintel-core: the data model, component contracts, pipeline runtime, self-telemetry registry and
+//! health registry. It knows no SQL driver and no wire format.
+
+pub mod component;
+pub mod config_value;
+pub mod duration;
+pub mod health;
+pub mod ids;
+pub mod pdata;
+pub mod pipeline;
+pub mod telemetry;
+
+pub use component::{
+    Built, ComponentError, ComponentInfo, ComponentRegistry, ConfigProblem, CreateContext, ExportError, Exporter,
+    Extension, ExtensionContext, Factory, Processor, ProcessorError, Receiver, ReceiverContext, RefusedError,
+    Stability, parse_component_config,
+};
+pub use duration::{GoDuration, parse_duration};
+pub use ids::{ComponentId, ComponentKind, PipelineId, Signal};
+pub use pdata::SignalData;

@@ -1,0 +1,656 @@
+//! The pipeline runtime: receivers -> processors (in order) -> exporters (fan-out), over bounded
+//! channels, with ordered shutdown.
+//!
+//! Tasks: one per receiver, one per pipeline (its processors run inside it, in order), one per
+//! exporter, one per extension. Every channel is bounded, so a slow exporter fills its queue, which
+//! blocks the pipeline, which blocks the receiver's `send`: backpressure reaches the receivers.
+//!
+//! Shutdown drains by closing: receivers are cancelled and dropped, which closes the pipelines'
+//! inputs; each pipeline drains, flushes its processors and drops its exporter senders; each
+//! exporter drains and flushes once every pipeline feeding it has ended. A deadline bounds it all.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info, warn};
+
+use crate::component::{
+    ComponentError, Exporter, Extension, ExtensionContext, Processor, Receiver, ReceiverContext, RefusedError,
+};
+use crate::health::{HealthRegistry, Status};
+use crate::ids::{ComponentId, ComponentKind, PipelineId, Signal};
+use crate::pdata::SignalData;
+use crate::telemetry::{Counter, Gauge, Registry};
+
+/// One downstream queue: a pipeline's input or an exporter's input.
+#[derive(Clone)]
+struct Target {
+    sender: mpsc::Sender<SignalData>,
+    queue_size: Gauge,
+}
+
+/// Sends data to several queues, cloning for all but the last. Awaiting `send` is backpressure.
+#[derive(Clone, Default)]
+pub struct Downstream {
+    targets: Vec<Target>,
+}
+
+impl Downstream {
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty()
+    }
+
+    pub async fn send(&self, data: SignalData) -> Result<(), RefusedError> {
+        let Some((last, rest)) = self.targets.split_last() else {
+            return Ok(());
+        };
+        let mut result = Ok(());
+        for t in rest {
+            t.queue_size.add(1);
+            if t.sender.send(data.clone()).await.is_err() {
+                t.queue_size.add(-1);
+                result = Err(RefusedError::ShuttingDown);
+            }
+        }
+        last.queue_size.add(1);
+        if last.sender.send(data).await.is_err() {
+            last.queue_size.add(-1);
+            result = Err(RefusedError::ShuttingDown);
+        }
+        result
+    }
+}
+
+/// What a receiver sends into: the pipelines of each signal it feeds. Counts accepted and refused
+/// items in self-telemetry (`otelcol_receiver_accepted_metric_points`, ...).
+pub struct ReceiverOutput {
+    metrics: Downstream,
+    logs: Downstream,
+    accepted_points: Counter,
+    refused_points: Counter,
+    accepted_records: Counter,
+    refused_records: Counter,
+}
+
+impl ReceiverOutput {
+    /// Whether any pipeline consumes this signal from the receiver (skip work for unwired signals).
+    pub fn wants(&self, signal: Signal) -> bool {
+        match signal {
+            Signal::Metrics => !self.metrics.is_empty(),
+            Signal::Logs => !self.logs.is_empty(),
+        }
+    }
+
+    pub async fn send(&self, data: SignalData) -> Result<(), RefusedError> {
+        let n = data.item_count() as u64;
+        if n == 0 {
+            return Ok(());
+        }
+        let (down, accepted, refused) = match data.signal() {
+            Signal::Metrics => (&self.metrics, &self.accepted_points, &self.refused_points),
+            Signal::Logs => (&self.logs, &self.accepted_records, &self.refused_records),
+        };
+        match down.send(data).await {
+            Ok(()) => {
+                accepted.add(n);
+                Ok(())
+            }
+            Err(e) => {
+                refused.add(n);
+                Err(e)
+            }
+        }
+    }
+
+    /// An output for tests and tools: sends into the given channels.
+    pub fn from_channels(
+        metrics: Option<mpsc::Sender<SignalData>>,
+        logs: Option<mpsc::Sender<SignalData>>,
+    ) -> Self {
+        let mk = |s: Option<mpsc::Sender<SignalData>>| Downstream {
+            targets: s.into_iter().map(|sender| Target { sender, queue_size: Gauge::default() }).collect(),
+        };
+        ReceiverOutput {
+            metrics: mk(metrics),
+            logs: mk(logs),
+            accepted_points: Counter::default(),
+            refused_points: Counter::default(),
+            accepted_records: Counter::default(),
+            refused_records: Counter::default(),
+        }
+    }
+}
+
+pub struct ReceiverNode {
+    pub id: ComponentId,
+    pub receiver: Box<dyn Receiver>,
+    /// Pipelines this receiver feeds (each receives every item of its signal).
+    pub pipelines: Vec<PipelineId>,
+}
+
+pub struct PipelineNode {
+    pub id: PipelineId,
+    pub processors: Vec<(ComponentId, Box<dyn Processor>)>,
+    pub exporters: Vec<ComponentId>,
+}
+
+pub struct ExporterNode {
+    pub id: ComponentId,
+    pub exporter: Box<dyn Exporter>,
+}
+
+pub struct ExtensionNode {
+    pub id: ComponentId,
+    pub extension: Box<dyn Extension>,
+}
+
+/// Everything to run, built from a validated config.
+#[derive(Default)]
+pub struct ServiceGraph {
+    pub receivers: Vec<ReceiverNode>,
+    pub pipelines: Vec<PipelineNode>,
+    pub exporters: Vec<ExporterNode>,
+    pub extensions: Vec<ExtensionNode>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuntimeSettings {
+    /// Batches queued at a pipeline's input.
+    pub pipeline_queue_capacity: usize,
+    /// Batches queued at an exporter's input.
+    pub exporter_queue_capacity: usize,
+    /// Upper bound for the whole shutdown; what is still running then is aborted.
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for RuntimeSettings {
+    fn default() -> Self {
+        Self { pipeline_queue_capacity: 64, exporter_queue_capacity: 64, shutdown_timeout: Duration::from_secs(4) }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("pipeline `{pipeline}` references exporter `{exporter}`, which was not built")]
+    MissingExporter { pipeline: String, exporter: String },
+    #[error("receiver `{receiver}` references pipeline `{pipeline}`, which was not built")]
+    MissingPipeline { receiver: String, pipeline: String },
+    #[error("pipeline `{pipeline}` has no receiver")]
+    PipelineWithoutReceiver { pipeline: String },
+    #[error("extension `{id}` failed to start: {reason}")]
+    Extension { id: String, reason: String },
+    #[error("exporter `{id}` failed to start: {reason}")]
+    Exporter { id: String, reason: String },
+}
+
+struct Task {
+    kind: ComponentKind,
+    name: String,
+    handle: JoinHandle<()>,
+}
+
+/// A started service. Call [`RunningService::shutdown`] to stop it in order.
+pub struct RunningService {
+    receivers_token: CancellationToken,
+    extensions_token: CancellationToken,
+    receivers: Vec<Task>,
+    pipelines: Vec<Task>,
+    exporters: Vec<Task>,
+    extensions: Vec<Task>,
+    health: HealthRegistry,
+    settings: RuntimeSettings,
+}
+
+/// What happened during shutdown.
+#[derive(Debug, Default, Clone)]
+pub struct ShutdownReport {
+    /// Components that did not finish within the deadline and were aborted.
+    pub aborted: Vec<String>,
+    pub elapsed: Duration,
+}
+
+impl ShutdownReport {
+    pub fn clean(&self) -> bool {
+        self.aborted.is_empty()
+    }
+}
+
+fn signal_item_name(signal: Signal) -> &'static str {
+    match signal {
+        Signal::Metrics => "metric_points",
+        Signal::Logs => "log_records",
+    }
+}
+
+/// Starts every component: extensions, exporters, pipelines, then receivers.
+pub async fn start(
+    graph: ServiceGraph,
+    settings: RuntimeSettings,
+    telemetry: Registry,
+    health: HealthRegistry,
+) -> Result<RunningService, StartError> {
+    let receivers_token = CancellationToken::new();
+    let extensions_token = CancellationToken::new();
+    let mut running = RunningService {
+        receivers_token: receivers_token.clone(),
+        extensions_token: extensions_token.clone(),
+        receivers: Vec::new(),
+        pipelines: Vec::new(),
+        exporters: Vec::new(),
+        extensions: Vec::new(),
+        health: health.clone(),
+        settings: settings.clone(),
+    };
+
+    // Validate the wiring before starting anything.
+    let exporter_ids: Vec<ComponentId> = graph.exporters.iter().map(|e| e.id.clone()).collect();
+    for p in &graph.pipelines {
+        for e in &p.exporters {
+            if !exporter_ids.contains(e) {
+                return Err(StartError::MissingExporter { pipeline: p.id.to_string(), exporter: e.to_string() });
+            }
+        }
+        if !graph.receivers.iter().any(|r| r.pipelines.contains(&p.id)) {
+            return Err(StartError::PipelineWithoutReceiver { pipeline: p.id.to_string() });
+        }
+    }
+    for r in &graph.receivers {
+        for p in &r.pipelines {
+            if !graph.pipelines.iter().any(|n| &n.id == p) {
+                return Err(StartError::MissingPipeline { receiver: r.id.to_string(), pipeline: p.to_string() });
+            }
+        }
+    }
+
+    // 1. Extensions, each confirming it is ready (e.g. bound its port).
+    for node in graph.extensions {
+        let handle = health.register(ComponentKind::Extension, node.id.clone());
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let ctx = ExtensionContext {
+            id: node.id.clone(),
+            shutdown: extensions_token.clone(),
+            health: handle.clone(),
+            health_registry: health.clone(),
+            telemetry: telemetry.clone(),
+            ready: Some(ready_tx),
+        };
+        let name = node.id.to_string();
+        let task_handle = handle.clone();
+        let join = tokio::spawn(async move {
+            let result = node.extension.run(ctx).await;
+            finish(ComponentKind::Extension, &task_handle, result);
+        });
+        running.extensions.push(Task { kind: ComponentKind::Extension, name: name.clone(), handle: join });
+        match ready_rx.await {
+            Ok(Ok(())) => handle.ok(),
+            Ok(Err(reason)) => {
+                let _ = running.shutdown().await;
+                return Err(StartError::Extension { id: name, reason });
+            }
+            // The extension dropped the sender without reporting: treat it as ready.
+            Err(_) => handle.ok(),
+        }
+    }
+
+    // 2. Exporters.
+    let mut exporter_targets: BTreeMap<ComponentId, Target> = BTreeMap::new();
+    let mut exporter_starts = Vec::new();
+    for node in graph.exporters {
+        let (tx, rx) = mpsc::channel::<SignalData>(settings.exporter_queue_capacity.max(1));
+        let label = node.id.to_string();
+        let queue_size = telemetry.gauge(
+            "otelcol_exporter_queue_size",
+            "Batches waiting in the exporter's input queue.",
+            &[("exporter", &label)],
+        );
+        telemetry
+            .gauge(
+                "otelcol_exporter_queue_capacity",
+                "Capacity of the exporter's input queue, in batches.",
+                &[("exporter", &label)],
+            )
+            .set(settings.exporter_queue_capacity as i64);
+        exporter_targets.insert(node.id.clone(), Target { sender: tx, queue_size: queue_size.clone() });
+        let handle = health.register(ComponentKind::Exporter, node.id.clone());
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel::<Result<(), String>>();
+        exporter_starts.push((label.clone(), started_rx));
+        let tel = telemetry.clone();
+        let join = tokio::spawn(async move {
+            let mut exporter = node.exporter;
+            if let Err(e) = exporter.start().await {
+                let _ = started_tx.send(Err(e.to_string()));
+                handle.permanent(e.to_string());
+                return;
+            }
+            let _ = started_tx.send(Ok(()));
+            handle.ok();
+            run_exporter(&label, exporter, rx, queue_size, &tel, &handle).await;
+        });
+        running.exporters.push(Task { kind: ComponentKind::Exporter, name: node.id.to_string(), handle: join });
+    }
+    for (name, rx) in exporter_starts {
+        if let Ok(Err(reason)) = rx.await {
+            drop(exporter_targets);
+            let _ = running.shutdown().await;
+            return Err(StartError::Exporter { id: name, reason });
+        }
+    }
+
+    // 3. Pipelines.
+    let mut pipeline_targets: BTreeMap<PipelineId, Target> = BTreeMap::new();
+    for node in graph.pipelines {
+        let (tx, rx) = mpsc::channel::<SignalData>(settings.pipeline_queue_capacity.max(1));
+        let label = node.id.to_string();
+        let queue_size = telemetry.gauge(
+            "dbintel_pipeline_queue_size",
+            "Batches waiting at the pipeline's input.",
+            &[("pipeline", &label)],
+        );
+        telemetry
+            .gauge(
+                "dbintel_pipeline_queue_capacity",
+                "Capacity of the pipeline's input queue, in batches.",
+                &[("pipeline", &label)],
+            )
+            .set(settings.pipeline_queue_capacity as i64);
+        pipeline_targets.insert(node.id.clone(), Target { sender: tx, queue_size: queue_size.clone() });
+        let out = Downstream {
+            targets: node.exporters.iter().filter_map(|e| exporter_targets.get(e).cloned()).collect(),
+        };
+        let mut stages = Vec::new();
+        for (pid, processor) in node.processors {
+            let handle = health.register(ComponentKind::Processor, pid.clone());
+            handle.ok();
+            let plabel = pid.to_string();
+            let items = signal_item_name(node.id.signal());
+            let labels = [("processor", plabel.as_str()), ("pipeline", label.as_str())];
+            stages.push(Stage {
+                id: pid,
+                processor,
+                incoming: telemetry.counter(
+                    &format!("otelcol_processor_incoming_{items}"),
+                    "Items that entered the processor.",
+                    &labels,
+                ),
+                outgoing: telemetry.counter(
+                    &format!("otelcol_processor_outgoing_{items}"),
+                    "Items the processor passed on.",
+                    &labels,
+                ),
+                dropped: telemetry.counter(
+                    &format!("otelcol_processor_dropped_{items}"),
+                    "Items dropped because the processor failed on them.",
+                    &labels,
+                ),
+            });
+        }
+        let join = tokio::spawn(run_pipeline(label.clone(), rx, queue_size, stages, out));
+        running.pipelines.push(Task { kind: ComponentKind::Processor, name: format!("pipeline {label}"), handle: join });
+    }
+    drop(exporter_targets);
+
+    // 4. Receivers.
+    for node in graph.receivers {
+        let label = node.id.to_string();
+        let mut metrics = Downstream::default();
+        let mut logs = Downstream::default();
+        for p in &node.pipelines {
+            if let Some(t) = pipeline_targets.get(p) {
+                match p.signal() {
+                    Signal::Metrics => metrics.targets.push(t.clone()),
+                    Signal::Logs => logs.targets.push(t.clone()),
+                }
+            }
+        }
+        let counter = |name: &str, help: &str| telemetry.counter(name, help, &[("receiver", &label)]);
+        let output = ReceiverOutput {
+            metrics,
+            logs,
+            accepted_points: counter(
+                "otelcol_receiver_accepted_metric_points",
+                "Metric points the receiver pushed into its pipelines.",
+            ),
+            refused_points: counter(
+                "otelcol_receiver_refused_metric_points",
+                "Metric points the pipelines refused.",
+            ),
+            accepted_records: counter(
+                "otelcol_receiver_accepted_log_records",
+                "Log records the receiver pushed into its pipelines.",
+            ),
+            refused_records: counter("otelcol_receiver_refused_log_records", "Log records the pipelines refused."),
+        };
+        let handle = health.register(ComponentKind::Receiver, node.id.clone());
+        let ctx = ReceiverContext {
+            id: node.id.clone(),
+            output,
+            shutdown: receivers_token.child_token(),
+            health: handle.clone(),
+            telemetry: telemetry.clone(),
+        };
+        let receiver = node.receiver;
+        let join = tokio::spawn(async move {
+            handle.ok();
+            let result = receiver.run(ctx).await;
+            finish(ComponentKind::Receiver, &handle, result);
+        });
+        running.receivers.push(Task { kind: ComponentKind::Receiver, name: label, handle: join });
+    }
+    drop(pipeline_targets);
+    info!(
+        receivers = running.receivers.len(),
+        pipelines = running.pipelines.len(),
+        exporters = running.exporters.len(),
+        extensions = running.extensions.len(),
+        "Everything is ready. Begin running and processing data."
+    );
+    Ok(running)
+}
+
+fn finish(kind: ComponentKind, handle: &crate::health::HealthHandle, result: Result<(), ComponentError>) {
+    match result {
+        Ok(()) => handle.set(Status::Stopped),
+        Err(e) => {
+            error!(kind = kind.as_str(), id = %handle.id(), error = %e, "Component failed; the rest of the service keeps running.");
+            handle.permanent(e.to_string());
+        }
+    }
+}
+
+struct Stage {
+    id: ComponentId,
+    processor: Box<dyn Processor>,
+    incoming: Counter,
+    outgoing: Counter,
+    dropped: Counter,
+}
+
+/// Runs `data` through stages `from..` and sends the results downstream.
+async fn run_chain(stages: &mut [Stage], from: usize, data: Vec<SignalData>, out: &Downstream, pipeline: &str) {
+    let mut current = data;
+    for stage in stages.iter_mut().skip(from) {
+        let mut next = Vec::with_capacity(current.len());
+        for item in current {
+            let n = item.item_count() as u64;
+            stage.incoming.add(n);
+            let before = next.len();
+            if let Err(e) = stage.processor.process(item, &mut next) {
+                stage.dropped.add(n);
+                warn!(pipeline, processor = %stage.id, error = %e, "Processor failed; the batch was dropped.");
+            }
+            let passed: usize = next[before..].iter().map(SignalData::item_count).sum();
+            stage.outgoing.add(passed as u64);
+        }
+        current = next;
+        if current.is_empty() {
+            return;
+        }
+    }
+    for item in current {
+        if item.is_empty() {
+            continue;
+        }
+        if out.send(item).await.is_err() {
+            warn!(pipeline, "An exporter stopped before the pipeline; data was lost.");
+        }
+    }
+}
+
+async fn run_pipeline(
+    label: String,
+    mut rx: mpsc::Receiver<SignalData>,
+    queue_size: Gauge,
+    mut stages: Vec<Stage>,
+    out: Downstream,
+) {
+    loop {
+        let deadline: Option<Instant> = stages.iter().filter_map(|s| s.processor.next_deadline()).min();
+        tokio::select! {
+            msg = rx.recv() => match msg {
+                Some(data) => {
+                    queue_size.add(-1);
+                    run_chain(&mut stages, 0, vec![data], &out, &label).await;
+                }
+                None => break,
+            },
+            _ = sleep_until_opt(deadline), if deadline.is_some() => {
+                let now = Instant::now();
+                for i in 0..stages.len() {
+                    if stages[i].processor.next_deadline().is_some_and(|d| d <= now) {
+                        let mut produced = Vec::new();
+                        stages[i].processor.on_timer(&mut produced);
+                        let n: usize = produced.iter().map(SignalData::item_count).sum();
+                        stages[i].outgoing.add(n as u64);
+                        run_chain(&mut stages, i + 1, produced, &out, &label).await;
+                    }
+                }
+            }
+        }
+    }
+    // Input closed: flush every stage in order so buffered data reaches the exporters.
+    for i in 0..stages.len() {
+        let mut produced = Vec::new();
+        stages[i].processor.flush(&mut produced);
+        let n: usize = produced.iter().map(SignalData::item_count).sum();
+        stages[i].outgoing.add(n as u64);
+        run_chain(&mut stages, i + 1, produced, &out, &label).await;
+    }
+}
+
+async fn sleep_until_opt(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn run_exporter(
+    label: &str,
+    mut exporter: Box<dyn Exporter>,
+    mut rx: mpsc::Receiver<SignalData>,
+    queue_size: Gauge,
+    telemetry: &Registry,
+    health: &crate::health::HealthHandle,
+) {
+    let counters = |signal: Signal| {
+        let items = signal_item_name(signal);
+        (
+            telemetry.counter(
+                &format!("otelcol_exporter_sent_{items}"),
+                "Items the exporter delivered.",
+                &[("exporter", label)],
+            ),
+            telemetry.counter(
+                &format!("otelcol_exporter_send_failed_{items}"),
+                "Items the exporter failed to deliver.",
+                &[("exporter", label)],
+            ),
+        )
+    };
+    let (sent_points, failed_points) = counters(Signal::Metrics);
+    let (sent_records, failed_records) = counters(Signal::Logs);
+    let mut failing = false;
+    while let Some(data) = rx.recv().await {
+        queue_size.add(-1);
+        let n = data.item_count() as u64;
+        let (sent, failed) = match data.signal() {
+            Signal::Metrics => (&sent_points, &failed_points),
+            Signal::Logs => (&sent_records, &failed_records),
+        };
+        match exporter.export(data).await {
+            Ok(()) => {
+                sent.add(n);
+                if failing {
+                    info!(exporter = label, "Exporter recovered.");
+                    failing = false;
+                    health.ok();
+                }
+            }
+            Err(e) => {
+                failed.add(n);
+                // Log the first failure of a streak; the counter tracks the rest.
+                if !failing {
+                    error!(exporter = label, error = %e, items = n, "Exporting failed; the data was dropped.");
+                    failing = true;
+                }
+                health.recoverable(e.to_string());
+            }
+        }
+    }
+    if let Err(e) = exporter.shutdown().await {
+        error!(exporter = label, error = %e, "Exporter failed to flush at shutdown.");
+        health.permanent(e.to_string());
+    } else {
+        health.set(Status::Stopped);
+    }
+}
+
+impl RunningService {
+    pub fn health(&self) -> &HealthRegistry {
+        &self.health
+    }
+
+    /// Stops receivers, drains pipelines and exporters, then stops extensions, all within the
+    /// configured deadline. Whatever is still running at the deadline is aborted and reported.
+    pub async fn shutdown(mut self) -> ShutdownReport {
+        let started = Instant::now();
+        let deadline = started + self.settings.shutdown_timeout;
+        let mut report = ShutdownReport::default();
+        for s in self.health.snapshot() {
+            if s.kind == ComponentKind::Receiver && s.status.is_running() {
+                self.health.register(s.kind, s.id).set(Status::Stopping);
+            }
+        }
+        self.receivers_token.cancel();
+        join_all(std::mem::take(&mut self.receivers), deadline, &mut report).await;
+        join_all(std::mem::take(&mut self.pipelines), deadline, &mut report).await;
+        join_all(std::mem::take(&mut self.exporters), deadline, &mut report).await;
+        self.extensions_token.cancel();
+        // Extensions get a little time even if the deadline is spent: they hold no data.
+        let ext_deadline = deadline.max(Instant::now() + Duration::from_millis(500));
+        join_all(std::mem::take(&mut self.extensions), ext_deadline, &mut report).await;
+        report.elapsed = started.elapsed();
+        report
+    }
+}
+
+async fn join_all(tasks: Vec<Task>, deadline: Instant, report: &mut ShutdownReport) {
+    for mut task in tasks {
+        match tokio::time::timeout_at(deadline, &mut task.handle).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) if e.is_panic() => {
+                error!(kind = task.kind.as_str(), id = %task.name, "Component panicked; it was contained.");
+            }
+            Ok(Err(_)) => {}
+            Err(_) => {
+                warn!(kind = task.kind.as_str(), id = %task.name, "Component did not stop before the shutdown deadline; aborting it.");
+                task.handle.abort();
+                report.aborted.push(format!("{} {}", task.kind, task.name));
+            }
+        }
+    }
+}
