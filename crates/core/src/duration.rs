@@ -55,11 +55,8 @@ pub fn parse_duration(input: &str) -> Result<Duration, DurationError> {
         if (int_part.is_empty() && frac_part.is_empty()) || frac_part.contains('.') {
             return Err(err("malformed number"));
         }
-        let int: u128 = if int_part.is_empty() {
-            0
-        } else {
-            int_part.parse().map_err(|_| err("number too large"))?
-        };
+        let int: u128 =
+            if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| err("number too large"))? };
         let mut nanos = int.checked_mul(unit_nanos).ok_or_else(|| err("duration too large"))?;
         if !frac_part.is_empty() {
             // Keep at most 18 fractional digits; more precision than a nanosecond is meaningless.

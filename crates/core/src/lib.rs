@@ -9,11 +9,12 @@ pub mod ids;
 pub mod pdata;
 pub mod pipeline;
 pub mod telemetry;
+pub mod time_fmt;
 
 pub use component::{
-    Built, ComponentError, ComponentInfo, ComponentRegistry, ConfigProblem, CreateContext, ExportError, Exporter,
-    Extension, ExtensionContext, Factory, Processor, ProcessorError, Receiver, ReceiverContext, RefusedError,
-    Stability, parse_component_config,
+    Built, ComponentError, ComponentInfo, ComponentRegistry, ConfigProblem, CreateContext, ExportError,
+    Exporter, Extension, ExtensionContext, Factory, Processor, ProcessorError, Receiver, ReceiverContext,
+    RefusedError, Stability, parse_component_config,
 };
 pub use duration::{GoDuration, parse_duration};
 pub use ids::{ComponentId, ComponentKind, PipelineId, Signal};

@@ -328,11 +328,7 @@ pub struct LogRecord {
 
 impl Logs {
     pub fn log_record_count(&self) -> usize {
-        self.resource_logs
-            .iter()
-            .flat_map(|rl| &rl.scope_logs)
-            .map(|sl| sl.log_records.len())
-            .sum()
+        self.resource_logs.iter().flat_map(|rl| &rl.scope_logs).map(|sl| sl.log_records.len()).sum()
     }
     pub fn is_empty(&self) -> bool {
         self.log_record_count() == 0

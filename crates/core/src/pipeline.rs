@@ -169,7 +169,11 @@ pub struct RuntimeSettings {
 
 impl Default for RuntimeSettings {
     fn default() -> Self {
-        Self { pipeline_queue_capacity: 64, exporter_queue_capacity: 64, shutdown_timeout: Duration::from_secs(4) }
+        Self {
+            pipeline_queue_capacity: 64,
+            exporter_queue_capacity: 64,
+            shutdown_timeout: Duration::from_secs(4),
+        }
     }
 }
 
@@ -251,7 +255,10 @@ pub async fn start(
     for p in &graph.pipelines {
         for e in &p.exporters {
             if !exporter_ids.contains(e) {
-                return Err(StartError::MissingExporter { pipeline: p.id.to_string(), exporter: e.to_string() });
+                return Err(StartError::MissingExporter {
+                    pipeline: p.id.to_string(),
+                    exporter: e.to_string(),
+                });
             }
         }
         if !graph.receivers.iter().any(|r| r.pipelines.contains(&p.id)) {
@@ -261,7 +268,10 @@ pub async fn start(
     for r in &graph.receivers {
         for p in &r.pipelines {
             if !graph.pipelines.iter().any(|n| &n.id == p) {
-                return Err(StartError::MissingPipeline { receiver: r.id.to_string(), pipeline: p.to_string() });
+                return Err(StartError::MissingPipeline {
+                    receiver: r.id.to_string(),
+                    pipeline: p.to_string(),
+                });
             }
         }
     }
@@ -330,7 +340,11 @@ pub async fn start(
             handle.ok();
             run_exporter(&label, exporter, rx, queue_size, &tel, &handle).await;
         });
-        running.exporters.push(Task { kind: ComponentKind::Exporter, name: node.id.to_string(), handle: join });
+        running.exporters.push(Task {
+            kind: ComponentKind::Exporter,
+            name: node.id.to_string(),
+            handle: join,
+        });
     }
     for (name, rx) in exporter_starts {
         if let Ok(Err(reason)) = rx.await {
@@ -389,7 +403,11 @@ pub async fn start(
             });
         }
         let join = tokio::spawn(run_pipeline(label.clone(), rx, queue_size, stages, out));
-        running.pipelines.push(Task { kind: ComponentKind::Processor, name: format!("pipeline {label}"), handle: join });
+        running.pipelines.push(Task {
+            kind: ComponentKind::Processor,
+            name: format!("pipeline {label}"),
+            handle: join,
+        });
     }
     drop(exporter_targets);
 
@@ -422,7 +440,10 @@ pub async fn start(
                 "otelcol_receiver_accepted_log_records",
                 "Log records the receiver pushed into its pipelines.",
             ),
-            refused_records: counter("otelcol_receiver_refused_log_records", "Log records the pipelines refused."),
+            refused_records: counter(
+                "otelcol_receiver_refused_log_records",
+                "Log records the pipelines refused.",
+            ),
         };
         let handle = health.register(ComponentKind::Receiver, node.id.clone());
         let ctx = ReceiverContext {
@@ -470,7 +491,13 @@ struct Stage {
 }
 
 /// Runs `data` through stages `from..` and sends the results downstream.
-async fn run_chain(stages: &mut [Stage], from: usize, data: Vec<SignalData>, out: &Downstream, pipeline: &str) {
+async fn run_chain(
+    stages: &mut [Stage],
+    from: usize,
+    data: Vec<SignalData>,
+    out: &Downstream,
+    pipeline: &str,
+) {
     let mut current = data;
     for stage in stages.iter_mut().skip(from) {
         let mut next = Vec::with_capacity(current.len());

@@ -216,7 +216,14 @@ impl Registry {
         });
     }
 
-    pub fn histogram(&self, name: &str, help: &str, unit: &str, labels: &[(&str, &str)], bounds: &[f64]) -> Histogram {
+    pub fn histogram(
+        &self,
+        name: &str,
+        help: &str,
+        unit: &str,
+        labels: &[(&str, &str)],
+        bounds: &[f64],
+    ) -> Histogram {
         let labels = labels_of(labels);
         self.with_entries(|entries| {
             for e in entries.iter() {

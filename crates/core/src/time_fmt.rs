@@ -1,0 +1,35 @@
+//! RFC 3339 formatting of Unix-nanosecond timestamps without a date-time dependency.
+
+/// Formats nanoseconds since the Unix epoch as `2026-11-26T20:00:00.123Z` (milliseconds, UTC).
+pub fn rfc3339_millis(unix_nanos: u64) -> String {
+    let secs = unix_nanos / 1_000_000_000;
+    let millis = (unix_nanos % 1_000_000_000) / 1_000_000;
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
+}
+
+/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(super::rfc3339_millis(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(super::rfc3339_millis(1_795_000_000_123_000_000), "2026-11-18T11:06:40.123Z");
+        assert_eq!(super::rfc3339_millis(951_782_400_000_000_000), "2000-02-29T00:00:00.000Z");
+    }
+}

@@ -1,0 +1,353 @@
+//! Pipeline runtime behaviour: fan-out, processor order, backpressure, draining shutdown, and
+//! containment of failing components. The components here are small in-test implementations of
+//! the core traits: the runtime is what is under test.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use dbintel_core::component::{
+    ComponentError, ExportError, Exporter, Processor, ProcessorError, Receiver, ReceiverContext,
+};
+use dbintel_core::health::HealthRegistry;
+use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value};
+use dbintel_core::pipeline::{
+    ExporterNode, PipelineNode, ReceiverNode, RuntimeSettings, ServiceGraph, start,
+};
+use dbintel_core::telemetry::{Registry, SampleValue};
+use dbintel_core::{ComponentId, PipelineId};
+
+fn id(s: &str) -> ComponentId {
+    s.parse().unwrap()
+}
+fn pid(s: &str) -> PipelineId {
+    s.parse().unwrap()
+}
+
+fn logs(n: usize, tag: &str) -> SignalData {
+    let records = (0..n)
+        .map(|i| LogRecord {
+            body: Some(Value::Str(format!("{tag}-{i}"))),
+            attributes: Attributes::from_iter([("i", i as i64)]),
+            ..Default::default()
+        })
+        .collect();
+    SignalData::Logs(Logs {
+        resource_logs: vec![ResourceLogs {
+            scope_logs: vec![ScopeLogs { log_records: records, ..Default::default() }],
+            ..Default::default()
+        }],
+    })
+}
+
+fn bodies(data: &SignalData) -> Vec<String> {
+    let SignalData::Logs(l) = data else { return vec![] };
+    l.resource_logs
+        .iter()
+        .flat_map(|r| &r.scope_logs)
+        .flat_map(|s| &s.log_records)
+        .filter_map(|r| r.body.as_ref().and_then(|b| b.as_str()).map(str::to_string))
+        .collect()
+}
+
+/// Sends `batches` batches, then waits for shutdown.
+struct CountingReceiver {
+    batches: usize,
+    sent: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl Receiver for CountingReceiver {
+    async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
+        for b in 0..self.batches {
+            tokio::select! {
+                r = ctx.output.send(logs(1, &format!("b{b}"))) => {
+                    if r.is_err() { break; }
+                    self.sent.fetch_add(1, Ordering::SeqCst);
+                }
+                _ = ctx.shutdown.cancelled() => return Ok(()),
+            }
+        }
+        ctx.shutdown.cancelled().await;
+        Ok(())
+    }
+}
+
+struct FailingReceiver;
+
+#[async_trait]
+impl Receiver for FailingReceiver {
+    async fn run(self: Box<Self>, _ctx: ReceiverContext) -> Result<(), ComponentError> {
+        Err(ComponentError::Failed("database unreachable forever".into()))
+    }
+}
+
+struct PanickingReceiver;
+
+#[async_trait]
+impl Receiver for PanickingReceiver {
+    async fn run(self: Box<Self>, _ctx: ReceiverContext) -> Result<(), ComponentError> {
+        panic!("bug in a receiver");
+    }
+}
+
+#[derive(Clone, Default)]
+struct Sink {
+    received: Arc<Mutex<Vec<String>>>,
+    flushed: Arc<AtomicUsize>,
+}
+
+struct SinkExporter {
+    sink: Sink,
+    /// Delay per export, to create backpressure.
+    delay: Duration,
+}
+
+#[async_trait]
+impl Exporter for SinkExporter {
+    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
+        if !self.delay.is_zero() {
+            tokio::time::sleep(self.delay).await;
+        }
+        self.sink.received.lock().unwrap().extend(bodies(&data));
+        Ok(())
+    }
+    async fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.sink.flushed.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// Appends a suffix to every body, so the test can see processor order.
+struct Suffix(&'static str);
+
+impl Processor for Suffix {
+    fn process(&mut self, mut data: SignalData, out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+        if let SignalData::Logs(l) = &mut data {
+            for r in
+                l.resource_logs.iter_mut().flat_map(|r| &mut r.scope_logs).flat_map(|s| &mut s.log_records)
+            {
+                if let Some(Value::Str(b)) = &mut r.body {
+                    b.push_str(self.0);
+                }
+            }
+        }
+        out.push(data);
+        Ok(())
+    }
+}
+
+/// Holds everything until flush, to prove shutdown drains buffered data.
+#[derive(Default)]
+struct HoldAll(Vec<SignalData>);
+
+impl Processor for HoldAll {
+    fn process(&mut self, data: SignalData, _out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+        self.0.push(data);
+        Ok(())
+    }
+    fn flush(&mut self, out: &mut Vec<SignalData>) {
+        out.append(&mut self.0);
+    }
+}
+
+struct RejectAll;
+
+impl Processor for RejectAll {
+    fn process(&mut self, _data: SignalData, _out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+        Err(ProcessorError("refusing everything".into()))
+    }
+}
+
+async fn wait_until(mut cond: impl FnMut() -> bool) {
+    for _ in 0..500 {
+        if cond() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("condition not reached");
+}
+
+fn counter(reg: &Registry, name: &str, label: (&str, &str)) -> u64 {
+    reg.snapshot()
+        .into_iter()
+        .filter(|f| f.name == name)
+        .flat_map(|f| f.samples)
+        .filter(|s| s.labels.iter().any(|(k, v)| k == label.0 && v == label.1))
+        .map(|s| match s.value {
+            SampleValue::Counter(c) => c,
+            _ => 0,
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn fans_out_to_every_exporter_and_pipeline_in_processor_order() {
+    let sent = Arc::new(AtomicUsize::new(0));
+    let a = Sink::default();
+    let b = Sink::default();
+    let graph = ServiceGraph {
+        receivers: vec![ReceiverNode {
+            id: id("src"),
+            receiver: Box::new(CountingReceiver { batches: 3, sent: sent.clone() }),
+            pipelines: vec![pid("logs"), pid("logs/second")],
+        }],
+        pipelines: vec![
+            PipelineNode {
+                id: pid("logs"),
+                processors: vec![
+                    (id("suffix/one"), Box::new(Suffix("-1"))),
+                    (id("suffix/two"), Box::new(Suffix("-2"))),
+                ],
+                exporters: vec![id("sink/a"), id("sink/b")],
+            },
+            PipelineNode { id: pid("logs/second"), processors: vec![], exporters: vec![id("sink/b")] },
+        ],
+        exporters: vec![
+            ExporterNode {
+                id: id("sink/a"),
+                exporter: Box::new(SinkExporter { sink: a.clone(), delay: Duration::ZERO }),
+            },
+            ExporterNode {
+                id: id("sink/b"),
+                exporter: Box::new(SinkExporter { sink: b.clone(), delay: Duration::ZERO }),
+            },
+        ],
+        extensions: vec![],
+    };
+    let telemetry = Registry::new();
+    let svc =
+        start(graph, RuntimeSettings::default(), telemetry.clone(), HealthRegistry::new()).await.unwrap();
+    wait_until(|| a.received.lock().unwrap().len() == 3 && b.received.lock().unwrap().len() == 6).await;
+    let report = svc.shutdown().await;
+    assert!(report.clean(), "{report:?}");
+    assert_eq!(*a.received.lock().unwrap(), ["b0-0-1-2", "b1-0-1-2", "b2-0-1-2"]);
+    let mut got_b = b.received.lock().unwrap().clone();
+    got_b.sort();
+    assert_eq!(got_b, ["b0-0", "b0-0-1-2", "b1-0", "b1-0-1-2", "b2-0", "b2-0-1-2"]);
+    assert_eq!(a.flushed.load(Ordering::SeqCst), 1);
+    assert_eq!(b.flushed.load(Ordering::SeqCst), 1);
+    assert_eq!(counter(&telemetry, "otelcol_receiver_accepted_log_records", ("receiver", "src")), 3);
+    assert_eq!(counter(&telemetry, "otelcol_exporter_sent_log_records", ("exporter", "sink/b")), 6);
+}
+
+#[tokio::test]
+async fn a_slow_exporter_backpressures_the_receiver() {
+    let sent = Arc::new(AtomicUsize::new(0));
+    let sink = Sink::default();
+    let graph = ServiceGraph {
+        receivers: vec![ReceiverNode {
+            id: id("src"),
+            receiver: Box::new(CountingReceiver { batches: 1000, sent: sent.clone() }),
+            pipelines: vec![pid("logs")],
+        }],
+        pipelines: vec![PipelineNode { id: pid("logs"), processors: vec![], exporters: vec![id("slow")] }],
+        exporters: vec![ExporterNode {
+            id: id("slow"),
+            exporter: Box::new(SinkExporter { sink: sink.clone(), delay: Duration::from_secs(3600) }),
+        }],
+        extensions: vec![],
+    };
+    let settings = RuntimeSettings {
+        pipeline_queue_capacity: 2,
+        exporter_queue_capacity: 2,
+        shutdown_timeout: Duration::from_millis(300),
+    };
+    let svc = start(graph, settings, Registry::new(), HealthRegistry::new()).await.unwrap();
+    // The exporter holds one batch, its queue two, the pipeline one in hand and two queued:
+    // the receiver must stall far below 1000.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stalled_at = sent.load(Ordering::SeqCst);
+    assert!(stalled_at <= 8, "receiver was not held back: sent {stalled_at}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(sent.load(Ordering::SeqCst), stalled_at, "receiver kept sending while blocked");
+    // The stuck exporter is aborted at the deadline instead of hanging shutdown.
+    let report = svc.shutdown().await;
+    assert!(report.aborted.iter().any(|a| a.contains("slow")), "{report:?}");
+}
+
+#[tokio::test]
+async fn shutdown_drains_buffered_data_through_processors_and_exporters() {
+    let sent = Arc::new(AtomicUsize::new(0));
+    let sink = Sink::default();
+    let graph = ServiceGraph {
+        receivers: vec![ReceiverNode {
+            id: id("src"),
+            receiver: Box::new(CountingReceiver { batches: 5, sent: sent.clone() }),
+            pipelines: vec![pid("logs")],
+        }],
+        pipelines: vec![PipelineNode {
+            id: pid("logs"),
+            processors: vec![
+                (id("hold"), Box::new(HoldAll::default())),
+                (id("suffix"), Box::new(Suffix("!"))),
+            ],
+            exporters: vec![id("sink")],
+        }],
+        exporters: vec![ExporterNode {
+            id: id("sink"),
+            exporter: Box::new(SinkExporter { sink: sink.clone(), delay: Duration::from_millis(5) }),
+        }],
+        extensions: vec![],
+    };
+    let svc = start(graph, RuntimeSettings::default(), Registry::new(), HealthRegistry::new()).await.unwrap();
+    wait_until(|| sent.load(Ordering::SeqCst) == 5).await;
+    assert!(sink.received.lock().unwrap().is_empty(), "HoldAll keeps everything until flush");
+    let report = svc.shutdown().await;
+    assert!(report.clean(), "{report:?}");
+    assert_eq!(sink.received.lock().unwrap().len(), 5);
+    assert!(sink.received.lock().unwrap().iter().all(|b| b.ends_with('!')));
+    assert_eq!(sink.flushed.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn failing_and_panicking_components_are_contained() {
+    let sent = Arc::new(AtomicUsize::new(0));
+    let good = Sink::default();
+    let health = HealthRegistry::new();
+    let telemetry = Registry::new();
+    let graph = ServiceGraph {
+        receivers: vec![
+            ReceiverNode {
+                id: id("broken"),
+                receiver: Box::new(FailingReceiver),
+                pipelines: vec![pid("logs")],
+            },
+            ReceiverNode {
+                id: id("panics"),
+                receiver: Box::new(PanickingReceiver),
+                pipelines: vec![pid("logs")],
+            },
+            ReceiverNode {
+                id: id("good"),
+                receiver: Box::new(CountingReceiver { batches: 4, sent: sent.clone() }),
+                pipelines: vec![pid("logs"), pid("logs/rejecting")],
+            },
+        ],
+        pipelines: vec![
+            PipelineNode { id: pid("logs"), processors: vec![], exporters: vec![id("sink")] },
+            PipelineNode {
+                id: pid("logs/rejecting"),
+                processors: vec![(id("reject"), Box::new(RejectAll))],
+                exporters: vec![id("sink")],
+            },
+        ],
+        exporters: vec![ExporterNode {
+            id: id("sink"),
+            exporter: Box::new(SinkExporter { sink: good.clone(), delay: Duration::ZERO }),
+        }],
+        extensions: vec![],
+    };
+    let svc = start(graph, RuntimeSettings::default(), telemetry.clone(), health.clone()).await.unwrap();
+    wait_until(|| good.received.lock().unwrap().len() == 4).await;
+    wait_until(|| {
+        health.snapshot().iter().any(|c| c.id.to_string() == "broken" && c.status.error().is_some())
+    })
+    .await;
+    assert!(!health.all_running(), "a failed receiver makes the service unhealthy");
+    assert_eq!(counter(&telemetry, "otelcol_processor_dropped_log_records", ("processor", "reject")), 4);
+    let report = svc.shutdown().await;
+    assert!(report.clean(), "{report:?}");
+}

@@ -1,0 +1,170 @@
+//! `health_check` (alias `healthcheck`): an HTTP endpoint that answers 200 with a JSON status of every
+//! component while all of them run, and 503 otherwise.
+
+use std::net::SocketAddr;
+
+use async_trait::async_trait;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use dbintel_core::component::{
+    Built, ComponentError, ComponentInfo, ConfigProblem, CreateContext, Extension, ExtensionContext, Factory,
+    Stability,
+};
+use dbintel_core::health::HealthRegistry;
+use dbintel_core::pdata::now_unix_nanos;
+use dbintel_core::time_fmt::rfc3339_millis;
+use dbintel_core::{ComponentKind, parse_component_config};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HealthCheckConfig {
+    /// `host:port` to listen on. Defaults to loopback, as the Collector does since v0.110.
+    pub endpoint: String,
+    /// URL path of the status document.
+    pub path: String,
+}
+
+impl Default for HealthCheckConfig {
+    fn default() -> Self {
+        Self { endpoint: "127.0.0.1:13133".to_string(), path: "/".to_string() }
+    }
+}
+
+impl HealthCheckConfig {
+    fn problems(&self) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
+        if let Err(e) = resolve_endpoint(&self.endpoint) {
+            p.push(ConfigProblem::new("endpoint", e));
+        }
+        if !self.path.starts_with('/') {
+            p.push(ConfigProblem::new("path", format!("`{}` must start with `/`", self.path)));
+        }
+        p
+    }
+}
+
+/// Parses `host:port`, accepting `localhost` and an empty host (`:13133`, meaning all interfaces).
+pub fn resolve_endpoint(endpoint: &str) -> Result<SocketAddr, String> {
+    let e = endpoint.trim();
+    let normalized = if let Some(rest) = e.strip_prefix("localhost:") {
+        format!("127.0.0.1:{rest}")
+    } else if let Some(rest) = e.strip_prefix(':') {
+        format!("0.0.0.0:{rest}")
+    } else {
+        e.to_string()
+    };
+    normalized.parse::<SocketAddr>().map_err(|_| {
+        format!("`{endpoint}` is not a valid `host:port` address (for example `127.0.0.1:13133` or `localhost:13133`)")
+    })
+}
+
+pub struct HealthCheck {
+    config: HealthCheckConfig,
+}
+
+#[derive(Clone)]
+struct AppState {
+    registry: HealthRegistry,
+    started: u64,
+}
+
+/// Builds the status document and the HTTP status code for the current component states.
+pub fn status_document(registry: &HealthRegistry, started_unix_nano: u64) -> (StatusCode, serde_json::Value) {
+    let healthy = registry.all_running();
+    let now = now_unix_nanos();
+    let components: Vec<serde_json::Value> = registry
+        .snapshot()
+        .into_iter()
+        .map(|c| {
+            serde_json::json!({
+                "kind": c.kind.as_str(),
+                "id": c.id.to_string(),
+                "status": c.status.name(),
+                "error": c.status.error(),
+                "since": rfc3339_millis(c.since_unix_nano),
+            })
+        })
+        .collect();
+    let uptime = dbintel_core::duration::format_duration(std::time::Duration::from_millis(
+        now.saturating_sub(started_unix_nano) / 1_000_000,
+    ));
+    let body = serde_json::json!({
+        "status": if healthy { "Server available" } else { "Server not available" },
+        "healthy": healthy,
+        "upSince": rfc3339_millis(started_unix_nano),
+        "uptime": uptime,
+        "components": components,
+    });
+    let code = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (code, body)
+}
+
+async fn status(State(state): State<AppState>) -> Response {
+    let (code, body) = status_document(&state.registry, state.started);
+    (code, axum::Json(body)).into_response()
+}
+
+#[async_trait]
+impl Extension for HealthCheck {
+    async fn run(self: Box<Self>, mut ctx: ExtensionContext) -> Result<(), ComponentError> {
+        let addr = resolve_endpoint(&self.config.endpoint).map_err(ComponentError::Failed)?;
+        let listener = match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => l,
+            Err(e) => {
+                let msg = format!(
+                    "cannot listen on {} (`extensions.{}.endpoint`): {e}; choose a free port",
+                    self.config.endpoint, ctx.id
+                );
+                if let Some(ready) = ctx.ready.take() {
+                    let _ = ready.send(Err(msg.clone()));
+                }
+                return Err(ComponentError::Failed(msg));
+            }
+        };
+        let state = AppState { registry: ctx.health_registry.clone(), started: now_unix_nanos() };
+        let app = Router::new().route(&self.config.path, get(status)).with_state(state);
+        if let Some(ready) = ctx.ready.take() {
+            let _ = ready.send(Ok(()));
+        }
+        tracing::info!(endpoint = %addr, path = %self.config.path, "Health check endpoint is listening.");
+        let shutdown = ctx.shutdown.clone();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await
+            .map_err(|e| ComponentError::Failed(format!("health_check server failed: {e}")))
+    }
+}
+
+pub struct HealthCheckFactory;
+
+impl Factory for HealthCheckFactory {
+    fn info(&self) -> ComponentInfo {
+        ComponentInfo {
+            kind: ComponentKind::Extension,
+            type_name: "health_check",
+            aliases: &["healthcheck"],
+            signals: &[],
+            stability: Stability::Beta,
+            description: "HTTP status of every component: 200 while all run, 503 otherwise.",
+        }
+    }
+
+    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
+        let cfg: HealthCheckConfig = parse_component_config(config).map_err(|p| vec![p])?;
+        let p = cfg.problems();
+        if p.is_empty() { Ok(()) } else { Err(p) }
+    }
+
+    fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
+        self.validate(config)?;
+        let config: HealthCheckConfig = parse_component_config(config).map_err(|p| vec![p])?;
+        Ok(Built::Extension(Box::new(HealthCheck { config })))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,14 @@
+//! dbintel extensions and the self-telemetry endpoint. Each lives in its own folder.
+
+use std::sync::Arc;
+
+use dbintel_core::Factory;
+
+pub mod health_check;
+pub mod process_metrics;
+pub mod telemetry_server;
+
+/// Factories of every extension in this crate.
+pub fn factories() -> Vec<Arc<dyn Factory>> {
+    vec![Arc::new(health_check::HealthCheckFactory)]
+}

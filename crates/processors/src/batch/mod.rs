@@ -1,0 +1,164 @@
+//! `batch`: groups data into larger batches by size and time, as the Collector's batch processor.
+//!
+//! Items are counted in OTel units (metric data points, log records). A batch is sent when it reaches
+//! `send_batch_size` or when `timeout` has passed since its first item; `send_batch_max_size` caps
+//! the size of what is sent, splitting larger inputs.
+
+mod split;
+
+use std::time::Duration;
+
+use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Factory, Stability};
+use dbintel_core::pdata::{Logs, Metrics, SignalData};
+use dbintel_core::{ComponentKind, GoDuration, Processor, ProcessorError, Signal, parse_component_config};
+use serde::Deserialize;
+use tokio::time::Instant;
+
+pub use split::{split_logs, split_metrics};
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BatchConfig {
+    /// Time after which a non-empty batch is sent regardless of size; 0 sends immediately.
+    pub timeout: GoDuration,
+    /// Number of items that triggers a send. It is a trigger, not a cap.
+    pub send_batch_size: usize,
+    /// Upper bound on items in one sent batch; 0 means no bound. Must be >= send_batch_size.
+    pub send_batch_max_size: usize,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        Self { timeout: GoDuration::from_millis(200), send_batch_size: 8192, send_batch_max_size: 0 }
+    }
+}
+
+impl BatchConfig {
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
+        if self.send_batch_max_size != 0 && self.send_batch_max_size < self.send_batch_size {
+            p.push(ConfigProblem::new(
+                "send_batch_max_size",
+                format!(
+                    "must be 0 (no limit) or at least send_batch_size ({}); it is {}",
+                    self.send_batch_size, self.send_batch_max_size
+                ),
+            ));
+        }
+        if self.send_batch_size == 0 {
+            p.push(ConfigProblem::new("send_batch_size", "must be greater than 0 (default 8192)"));
+        }
+        p
+    }
+}
+
+pub struct BatchProcessor {
+    config: BatchConfig,
+    pending: Option<SignalData>,
+    pending_items: usize,
+    deadline: Option<Instant>,
+}
+
+impl BatchProcessor {
+    pub fn new(config: BatchConfig) -> Self {
+        Self { config, pending: None, pending_items: 0, deadline: None }
+    }
+
+    fn timeout(&self) -> Duration {
+        self.config.timeout.get()
+    }
+
+    /// Hands over everything pending, split to `send_batch_max_size`.
+    fn emit(&mut self, out: &mut Vec<SignalData>) {
+        self.deadline = None;
+        self.pending_items = 0;
+        let Some(data) = self.pending.take() else { return };
+        let max = self.config.send_batch_max_size;
+        match data {
+            SignalData::Metrics(m) => {
+                out.extend(split_metrics(m, max).into_iter().map(SignalData::Metrics));
+            }
+            SignalData::Logs(l) => out.extend(split_logs(l, max).into_iter().map(SignalData::Logs)),
+        }
+    }
+}
+
+fn append(pending: &mut Option<SignalData>, data: SignalData) -> Result<(), ProcessorError> {
+    match (pending.as_mut(), data) {
+        (None, d) => {
+            *pending = Some(d);
+            Ok(())
+        }
+        (Some(SignalData::Metrics(Metrics { resource_metrics: acc })), SignalData::Metrics(m)) => {
+            acc.extend(m.resource_metrics);
+            Ok(())
+        }
+        (Some(SignalData::Logs(Logs { resource_logs: acc })), SignalData::Logs(l)) => {
+            acc.extend(l.resource_logs);
+            Ok(())
+        }
+        (Some(_), d) => Err(ProcessorError(format!(
+            "batch received {} data in a pipeline of another signal; it was dropped",
+            d.signal()
+        ))),
+    }
+}
+
+impl Processor for BatchProcessor {
+    fn process(&mut self, data: SignalData, out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+        let n = data.item_count();
+        if n == 0 {
+            return Ok(());
+        }
+        append(&mut self.pending, data)?;
+        self.pending_items += n;
+        if self.pending_items >= self.config.send_batch_size || self.timeout().is_zero() {
+            self.emit(out);
+        } else if self.deadline.is_none() {
+            self.deadline = Some(Instant::now() + self.timeout());
+        }
+        Ok(())
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    fn on_timer(&mut self, out: &mut Vec<SignalData>) {
+        self.emit(out);
+    }
+
+    fn flush(&mut self, out: &mut Vec<SignalData>) {
+        self.emit(out);
+    }
+}
+
+pub struct BatchFactory;
+
+impl Factory for BatchFactory {
+    fn info(&self) -> ComponentInfo {
+        ComponentInfo {
+            kind: ComponentKind::Processor,
+            type_name: "batch",
+            aliases: &[],
+            signals: &[Signal::Metrics, Signal::Logs],
+            stability: Stability::Beta,
+            description: "Groups data into batches by size (send_batch_size) and time (timeout).",
+        }
+    }
+
+    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
+        let cfg: BatchConfig = parse_component_config(config).map_err(|p| vec![p])?;
+        let problems = cfg.problems();
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+
+    fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
+        self.validate(config)?;
+        let cfg: BatchConfig = parse_component_config(config).map_err(|p| vec![p])?;
+        Ok(Built::Processor(Box::new(BatchProcessor::new(cfg))))
+    }
+}
+
+#[cfg(test)]
+mod tests;

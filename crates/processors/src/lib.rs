@@ -1,0 +1,12 @@
+//! dbintel processors. Each processor lives in its own folder with its config, logic and tests.
+
+use std::sync::Arc;
+
+use dbintel_core::Factory;
+
+pub mod batch;
+
+/// Factories of every processor in this crate.
+pub fn factories() -> Vec<Arc<dyn Factory>> {
+    vec![Arc::new(batch::BatchFactory)]
+}
