@@ -1,0 +1,25 @@
+//! Dev-only test harness for dbintel: throwaway PostgreSQL and MariaDB servers started by the tests
+//! themselves (no Docker), one shared instance per test binary, and golden-file helpers.
+//!
+//! Servers run in a temp dir on a free port on 127.0.0.1, as the `postgres`/`mysql` user when the
+//! tests run as root. Dropping a server stops it and removes its dir; a watchdog shell does the same
+//! for shared servers (which live in statics and never drop) once the test process is gone.
+//!
+//! Everything here blocks (std processes and `std::thread::sleep`) and needs no async runtime.
+
+mod error;
+mod golden;
+mod mariadb;
+mod postgres;
+mod process;
+
+pub use error::HarnessError;
+pub use golden::{UPDATE_GOLDEN_ENV, assert_golden, check_golden};
+pub use mariadb::{
+    MARIADB_BINDIR_ENV, MariaDbBinaries, MariaDbServer, MariaDbServerBuilder, mariadb_available,
+    mariadb_binaries, shared_mariadb,
+};
+pub use postgres::{
+    PG_BINDIR_ENV, PgServer, PgServerBuilder, postgres_available, postgres_bin_dir, shared_postgres,
+};
+pub use process::free_port;

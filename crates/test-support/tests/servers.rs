@@ -1,0 +1,151 @@
+//! The harness against the real servers installed on the machine.
+
+use std::path::Path;
+
+use dbintel_test_support::{
+    MariaDbServer, PgServer, mariadb_available, postgres_available, shared_mariadb, shared_postgres,
+};
+
+fn skip_without_postgres(test: &str) -> bool {
+    let missing = !postgres_available();
+    if missing {
+        eprintln!("skipping {test}: PostgreSQL binaries not found (set DBINTEL_PG_BINDIR)");
+    }
+    missing
+}
+
+fn skip_without_mariadb(test: &str) -> bool {
+    let missing = !mariadb_available();
+    if missing {
+        eprintln!("skipping {test}: MariaDB binaries not found (set DBINTEL_MARIADB_BINDIR)");
+    }
+    missing
+}
+
+/// Whether any process still belongs to the group led by `pid` (servers lead their own group).
+fn process_group_alive(pid: u32) -> bool {
+    let group = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw).expect("valid pid");
+    rustix::process::test_kill_process_group(group).is_ok()
+}
+
+fn psql(server: &PgServer, db: &str, sql: &str) -> String {
+    server.psql(db, sql).unwrap_or_else(|error| panic!("{sql}: {error}")).trim().to_owned()
+}
+
+fn mariadb_sql(server: &MariaDbServer, db: &str, sql: &str) -> String {
+    server.sql(db, sql).unwrap_or_else(|error| panic!("{sql}: {error}")).trim().to_owned()
+}
+
+#[test]
+fn postgres_runs_sql_with_statement_statistics_configured() {
+    if skip_without_postgres("postgres_runs_sql_with_statement_statistics_configured") {
+        return;
+    }
+    let server = shared_postgres();
+    assert_eq!(psql(server, "postgres", "SELECT 1"), "1");
+    assert_eq!(
+        psql(server, "postgres", "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'"),
+        "1"
+    );
+    // Reading the view fails unless the library is preloaded, so this checks shared_preload_libraries.
+    psql(server, "postgres", "SELECT count(*) FROM pg_stat_statements");
+    assert_eq!(psql(server, "postgres", "SHOW compute_query_id"), "on");
+    assert_eq!(psql(server, "postgres", "SHOW track_io_timing"), "on");
+    assert_eq!(psql(server, "postgres", "SHOW pg_stat_statements.track"), "all");
+    assert!(psql(server, "postgres", "SHOW shared_preload_libraries").contains("auto_explain"));
+    assert_eq!(server.url("app"), format!("postgres://postgres@127.0.0.1:{}/app", server.port));
+    assert_eq!(
+        server.keyvalue_dsn("app"),
+        format!("host=127.0.0.1 port={} user=postgres dbname=app", server.port)
+    );
+    assert!(server.socket_dir.join(format!(".s.PGSQL.{}", server.port)).exists());
+    assert!(server.bin_dir().join("postgres").is_file());
+}
+
+#[test]
+fn postgres_databases_from_create_database_are_isolated() {
+    if skip_without_postgres("postgres_databases_from_create_database_are_isolated") {
+        return;
+    }
+    let server = shared_postgres();
+    let first = server.create_database("isolation");
+    let second = server.create_database("isolation");
+    assert_ne!(first, second);
+    psql(server, &first, "CREATE TABLE only_here (id int); INSERT INTO only_here VALUES (1), (2);");
+    assert_eq!(psql(server, &first, "SELECT count(*) FROM only_here"), "2");
+    assert_eq!(psql(server, &second, "SELECT count(*) FROM pg_tables WHERE tablename = 'only_here'"), "0");
+    // Copied from template1, so every test database can read statement statistics.
+    psql(server, &second, "SELECT count(*) FROM pg_stat_statements");
+}
+
+#[test]
+fn postgres_reports_sql_errors_with_the_server_message() {
+    if skip_without_postgres("postgres_reports_sql_errors_with_the_server_message") {
+        return;
+    }
+    let error = shared_postgres().psql("postgres", "SELECT * FROM no_such_table").expect_err("must fail");
+    assert!(error.to_string().contains("no_such_table"), "{error}");
+}
+
+#[test]
+fn postgres_builder_settings_apply_and_drop_stops_the_server() {
+    if skip_without_postgres("postgres_builder_settings_apply_and_drop_stops_the_server") {
+        return;
+    }
+    let server = PgServer::builder().setting("work_mem", "7MB").setting("track_io_timing", "off").start();
+    assert_eq!(psql(&server, "postgres", "SHOW work_mem"), "7MB");
+    assert_eq!(psql(&server, "postgres", "SHOW track_io_timing"), "off");
+    let (pid, data_dir) = (server.pid(), server.data_dir.clone());
+    assert!(process_group_alive(pid));
+    drop(server);
+    assert!(!process_group_alive(pid), "postgres processes survived drop");
+    assert!(!data_dir.exists(), "{} survived drop", data_dir.display());
+}
+
+#[test]
+fn mariadb_runs_sql_with_performance_schema_on() {
+    if skip_without_mariadb("mariadb_runs_sql_with_performance_schema_on") {
+        return;
+    }
+    let server = shared_mariadb();
+    assert_eq!(mariadb_sql(server, "", "SELECT @@performance_schema"), "1");
+    let consumers = mariadb_sql(
+        server,
+        "performance_schema",
+        "SELECT name, enabled FROM setup_consumers WHERE name LIKE 'events_statements_%' ORDER BY name",
+    );
+    assert!(consumers.contains("events_statements_current\tYES"), "{consumers}");
+    assert!(consumers.contains("events_statements_history\tYES"), "{consumers}");
+    assert_eq!(mariadb_sql(server, "", "SELECT @@log_bin"), "0");
+    assert_eq!(server.url("app"), format!("mysql://root@127.0.0.1:{}/app", server.port));
+    assert!(server.socket_path.exists());
+}
+
+#[test]
+fn mariadb_databases_from_create_database_are_isolated() {
+    if skip_without_mariadb("mariadb_databases_from_create_database_are_isolated") {
+        return;
+    }
+    let server = shared_mariadb();
+    let first = server.create_database("isolation");
+    let second = server.create_database("isolation");
+    assert_ne!(first, second);
+    mariadb_sql(server, &first, "CREATE TABLE only_here (id int); INSERT INTO only_here VALUES (1), (2);");
+    assert_eq!(mariadb_sql(server, &first, "SELECT count(*) FROM only_here"), "2");
+    let error = server.sql(&second, "SELECT count(*) FROM only_here").expect_err("table is in the other db");
+    assert!(error.to_string().contains("only_here"), "{error}");
+}
+
+#[test]
+fn mariadb_builder_options_apply_and_drop_stops_the_server() {
+    if skip_without_mariadb("mariadb_builder_options_apply_and_drop_stops_the_server") {
+        return;
+    }
+    let server = MariaDbServer::builder().option("max_connections", "42").start();
+    assert_eq!(mariadb_sql(&server, "", "SELECT @@max_connections"), "42");
+    let (pid, data_dir) = (server.pid(), server.data_dir.clone());
+    assert!(process_group_alive(pid));
+    drop(server);
+    assert!(!process_group_alive(pid), "mariadbd survived drop");
+    assert!(!Path::new(&data_dir).exists(), "{} survived drop", data_dir.display());
+}
