@@ -179,8 +179,8 @@ pub(crate) fn unique_database_name(prefix: &str) -> String {
     format!("{name}_{}_{sequence}", std::process::id())
 }
 
-/// A server process in its own process group, stopped with `stop_signal` (then SIGKILL after a
-/// bounded wait) on drop, plus a watchdog that does the same and removes `cleanup_dir` if this test
+/// A server process in its own process group, stopped with `stop_signal` to its leader (then SIGKILL
+/// to the whole group after a bounded wait) on drop, plus a watchdog that does the same and removes `cleanup_dir` if this test
 /// process dies first.
 pub(crate) struct ManagedProcess {
     server: Child,
@@ -203,7 +203,7 @@ struct Watchdog {
 /// PostgreSQL's postmaster exits only after its children.
 const WATCHDOG_SCRIPT: &str = r#"
 if read -r word && [ "$word" = disarm ]; then exit 0; fi
-kill -s "$2" -- "-$1" 2>/dev/null
+kill -s "$2" "$1" 2>/dev/null
 running() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
 polls=0
 while running "$1" && [ "$polls" -lt 100 ]; do sleep 0.1; polls=$((polls + 1)); done
@@ -271,8 +271,10 @@ impl ManagedProcess {
         self.stopped = true;
         let group = i32::try_from(self.server.id()).ok().and_then(Pid::from_raw);
         if self.exit_status().is_none() {
-            if let Some(group) = group {
-                let _ = rustix::process::kill_process_group(group, self.stop_signal);
+            // The polite signal goes to the leader only: PostgreSQL's children read SIGINT differently
+            // (cancel, checkpoint); the postmaster shuts them down itself.
+            if let Some(leader) = group {
+                let _ = rustix::process::kill_process(leader, self.stop_signal);
             }
             let mut polls = 0;
             while self.exit_status().is_none() && polls < STOP_POLLS {

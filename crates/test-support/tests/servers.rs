@@ -149,3 +149,65 @@ fn mariadb_builder_options_apply_and_drop_stops_the_server() {
     assert!(!process_group_alive(pid), "mariadbd survived drop");
     assert!(!Path::new(&data_dir).exists(), "{} survived drop", data_dir.display());
 }
+
+/// Set for the child process of `shared_servers_do_not_outlive_the_test_process`.
+const ABANDON_ENV: &str = "DBINTEL_TEST_SUPPORT_ABANDON_SHARED_SERVERS";
+
+/// Only does something in the child run: starts the shared servers, reports them and exits without
+/// running any destructor, as a test binary does with its statics.
+#[test]
+fn abandon_shared_servers_in_child_process() {
+    if std::env::var_os(ABANDON_ENV).is_none() {
+        return;
+    }
+    let postgres = shared_postgres();
+    let mariadb = shared_mariadb();
+    // libtest prints "test <name> ... " without a newline first, so lines are matched by the marker.
+    println!("SERVER {} {}", postgres.pid(), postgres.socket_dir.display());
+    let mariadb_root = mariadb.socket_path.parent().expect("socket lives in the temp dir");
+    println!("SERVER {} {}", mariadb.pid(), mariadb_root.display());
+    std::process::exit(0);
+}
+
+#[test]
+fn shared_servers_do_not_outlive_the_test_process() {
+    if skip_without_postgres("shared_servers_do_not_outlive_the_test_process")
+        || skip_without_mariadb("shared_servers_do_not_outlive_the_test_process")
+    {
+        return;
+    }
+    let output = std::process::Command::new(std::env::current_exe().expect("test binary path"))
+        .args(["--exact", "abandon_shared_servers_in_child_process", "--nocapture", "--test-threads=1"])
+        .env(ABANDON_ENV, "1")
+        .output()
+        .expect("child test process runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let servers: Vec<(u32, std::path::PathBuf)> = stdout
+        .lines()
+        .filter_map(|line| line.split_once("SERVER ").map(|(_, rest)| rest))
+        .filter_map(|rest| {
+            let (pid, dir) = rest.split_once(' ')?;
+            Some((pid.parse().ok()?, dir.into()))
+        })
+        .collect();
+    assert_eq!(servers.len(), 2, "child output:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    for (pid, dir) in servers {
+        // Bounded polling, not a timing assertion: the watchdog needs a moment to notice and clean up.
+        let mut polls = 0;
+        while (process_group_alive_ignoring_zombies(pid) || dir.exists()) && polls < 600 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            polls += 1;
+        }
+        assert!(!process_group_alive_ignoring_zombies(pid), "server {pid} outlived its test process");
+        assert!(!dir.exists(), "{} outlived its test process", dir.display());
+    }
+}
+
+/// Like [`process_group_alive`], but an orphaned, exited leader nobody reaped yet counts as gone.
+fn process_group_alive_ignoring_zombies(pid: u32) -> bool {
+    let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| stat.rsplit_once(") ").map(|(_, rest)| rest.starts_with('Z')))
+        .unwrap_or(false);
+    process_group_alive(pid) && !zombie
+}
