@@ -1,0 +1,168 @@
+//! The validated config: component sections by ID, pipelines and service settings.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use dbintel_core::{ComponentId, ComponentKind, PipelineId};
+
+/// Default for `service.shutdown_timeout`.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(4);
+/// Default for `service.telemetry.metrics.address`.
+pub const DEFAULT_METRICS_ADDRESS: &str = "127.0.0.1:8888";
+
+/// A config that passed validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceConfig {
+    pub receivers: BTreeMap<ComponentId, serde_json::Value>,
+    pub processors: BTreeMap<ComponentId, serde_json::Value>,
+    pub exporters: BTreeMap<ComponentId, serde_json::Value>,
+    pub extensions: BTreeMap<ComponentId, serde_json::Value>,
+    pub service: Service,
+    /// Non-fatal findings (components defined but unused), one line each.
+    pub warnings: Vec<String>,
+    /// The source (file name) that last set each component's section.
+    pub sources: BTreeMap<(ComponentKind, ComponentId), String>,
+}
+
+/// The `service` section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Extensions to run, in order.
+    pub extensions: Vec<ComponentId>,
+    pub pipelines: BTreeMap<PipelineId, Pipeline>,
+    pub telemetry: Telemetry,
+    /// How long shutdown may take before remaining work is abandoned (`service.shutdown_timeout`, a
+    /// dbintel extension of the collector schema; default 4s).
+    pub shutdown_timeout: Duration,
+}
+
+/// One pipeline: receivers fan in, processors run in order, exporters fan out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pipeline {
+    pub receivers: Vec<ComponentId>,
+    pub processors: Vec<ComponentId>,
+    pub exporters: Vec<ComponentId>,
+}
+
+/// `service.telemetry`: the collector's own logs and metrics.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Telemetry {
+    pub logs: LogsTelemetry,
+    pub metrics: MetricsTelemetry,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogsTelemetry {
+    pub level: LogLevel,
+    pub encoding: LogEncoding,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricsTelemetry {
+    pub level: MetricsLevel,
+    /// `host:port` for the self-metrics Prometheus endpoint.
+    pub address: String,
+}
+
+impl Default for MetricsTelemetry {
+    fn default() -> Self {
+        Self { level: MetricsLevel::default(), address: DEFAULT_METRICS_ADDRESS.to_string() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum LogLevel {
+    Debug,
+    #[default]
+    Info,
+    Warn,
+    Error,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogEncoding {
+    /// Human-readable lines (`console`, also spelled `text`).
+    #[default]
+    Console,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum MetricsLevel {
+    None,
+    Basic,
+    #[default]
+    Normal,
+    Detailed,
+}
+
+impl fmt::Display for LogLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which pipelines use which components: what the runtime needs to build the graph.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UsedComponents {
+    /// Each used receiver and the pipelines it feeds (one instance fans out to all of them).
+    pub receivers: BTreeMap<ComponentId, Vec<PipelineId>>,
+    /// Each pipeline's processors in order (processors are built per pipeline).
+    pub processors: BTreeMap<PipelineId, Vec<ComponentId>>,
+    /// Each used exporter and the pipelines that feed it (one instance for all of them).
+    pub exporters: BTreeMap<ComponentId, Vec<PipelineId>>,
+}
+
+impl ServiceConfig {
+    /// Receivers, processors and exporters as the pipelines use them.
+    pub fn used_components(&self) -> UsedComponents {
+        let mut used = UsedComponents::default();
+        for (pid, p) in &self.service.pipelines {
+            for r in &p.receivers {
+                used.receivers.entry(r.clone()).or_default().push(pid.clone());
+            }
+            used.processors.insert(pid.clone(), p.processors.clone());
+            for e in &p.exporters {
+                used.exporters.entry(e.clone()).or_default().push(pid.clone());
+            }
+        }
+        used
+    }
+
+    /// The pipelines a receiver feeds (empty if unused).
+    pub fn pipelines_fed_by(&self, receiver: &ComponentId) -> Vec<&PipelineId> {
+        self.service
+            .pipelines
+            .iter()
+            .filter(|(_, p)| p.receivers.contains(receiver))
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// The config section of a component.
+    pub fn component(&self, kind: ComponentKind, id: &ComponentId) -> Option<&serde_json::Value> {
+        match kind {
+            ComponentKind::Receiver => self.receivers.get(id),
+            ComponentKind::Processor => self.processors.get(id),
+            ComponentKind::Exporter => self.exporters.get(id),
+            ComponentKind::Extension => self.extensions.get(id),
+        }
+    }
+
+    /// The source (file name) that defined a component, for runtime messages.
+    pub fn source_of(&self, kind: ComponentKind, id: &ComponentId) -> Option<&str> {
+        self.sources.get(&(kind, id.clone())).map(String::as_str)
+    }
+}

@@ -1,0 +1,642 @@
+//! Validation of a merged config against the component registry, collecting every problem.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use dbintel_core::ids::IdError;
+use dbintel_core::{ComponentId, ComponentKind, ComponentRegistry, Factory, GoDuration, PipelineId, Signal};
+use serde_json::{Map, Value};
+
+use crate::error::{ConfigError, ConfigErrors, ErrorKind};
+use crate::load::{RawConfig, kind_of};
+use crate::model::{
+    DEFAULT_SHUTDOWN_TIMEOUT, LogEncoding, LogLevel, LogsTelemetry, MetricsLevel, MetricsTelemetry, Pipeline,
+    Service, ServiceConfig, Telemetry,
+};
+use crate::path::join;
+use crate::suggest::did_you_mean;
+
+const TOP_LEVEL_KEYS: [&str; 5] = ["receivers", "processors", "exporters", "extensions", "service"];
+const SERVICE_KEYS: [&str; 4] = ["extensions", "pipelines", "telemetry", "shutdown_timeout"];
+const PIPELINE_KEYS: [&str; 3] = ["receivers", "processors", "exporters"];
+
+/// Checks `raw` against `registry` and returns the typed config, or every problem found.
+pub fn validate(raw: &RawConfig, registry: &ComponentRegistry) -> Result<ServiceConfig, ConfigErrors> {
+    let mut v = Validator { raw, registry, errors: Vec::new() };
+    let config = v.run();
+    if v.errors.is_empty() { Ok(config) } else { Err(ConfigErrors::new(v.errors)) }
+}
+
+/// A defined component: its section and, when its type is known, its factory.
+struct Defined {
+    config: Value,
+    factory: Option<Arc<dyn Factory>>,
+}
+
+struct Validator<'a> {
+    raw: &'a RawConfig,
+    registry: &'a ComponentRegistry,
+    errors: Vec<ConfigError>,
+}
+
+impl Validator<'_> {
+    fn err(&mut self, kind: ErrorKind, keys: &[&str], path: impl Into<String>, message: impl Into<String>) {
+        let source = self.raw.source_or_last(keys);
+        self.errors.push(ConfigError::new(kind, source, path, message));
+    }
+
+    fn run(&mut self) -> ServiceConfig {
+        let root = self.raw.root();
+        for key in root.keys() {
+            if TOP_LEVEL_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            let message = if key == "connectors" {
+                "connectors are not supported by dbintel: connect pipelines by sharing receivers and exporters"
+                    .to_string()
+            } else {
+                format!("unknown top-level key `{key}`{}", expected(key, &TOP_LEVEL_KEYS))
+            };
+            self.err(ErrorKind::UnknownKey, &[key], key.clone(), message);
+        }
+
+        let mut defined: BTreeMap<ComponentKind, BTreeMap<ComponentId, Defined>> = BTreeMap::new();
+        for kind in ComponentKind::ALL {
+            let section = self.components(kind, root.get(kind.section()));
+            defined.insert(kind, section);
+        }
+
+        let service = self.service(root.get("service"), &defined);
+
+        let mut warnings = Vec::new();
+        let mut used: BTreeSet<(ComponentKind, &ComponentId)> = BTreeSet::new();
+        for p in service.pipelines.values() {
+            used.extend(p.receivers.iter().map(|id| (ComponentKind::Receiver, id)));
+            used.extend(p.processors.iter().map(|id| (ComponentKind::Processor, id)));
+            used.extend(p.exporters.iter().map(|id| (ComponentKind::Exporter, id)));
+        }
+        used.extend(service.extensions.iter().map(|id| (ComponentKind::Extension, id)));
+        for (kind, section) in &defined {
+            for id in section.keys() {
+                if !used.contains(&(*kind, id)) {
+                    let source = self.raw.source_or_last(&[kind.section(), &id.to_string()]);
+                    let place = if *kind == ComponentKind::Extension {
+                        "`service.extensions`"
+                    } else {
+                        "any pipeline"
+                    };
+                    warnings.push(format!(
+                        "{source}: {}.{id}: {} `{id}` is defined but not used in {place}; it will not be started",
+                        kind.section(),
+                        kind
+                    ));
+                }
+            }
+        }
+
+        let mut sources = BTreeMap::new();
+        let mut take = |kind: ComponentKind| -> BTreeMap<ComponentId, Value> {
+            let section = defined.remove(&kind).unwrap_or_default();
+            section
+                .into_iter()
+                .map(|(id, d)| {
+                    sources.insert(
+                        (kind, id.clone()),
+                        self.raw.source_or_last(&[kind.section(), &id.to_string()]),
+                    );
+                    (id, d.config)
+                })
+                .collect()
+        };
+        ServiceConfig {
+            receivers: take(ComponentKind::Receiver),
+            processors: take(ComponentKind::Processor),
+            exporters: take(ComponentKind::Exporter),
+            extensions: take(ComponentKind::Extension),
+            service,
+            warnings,
+            sources,
+        }
+    }
+
+    /// One of `receivers`, `processors`, `exporters`, `extensions`.
+    fn components(&mut self, kind: ComponentKind, section: Option<&Value>) -> BTreeMap<ComponentId, Defined> {
+        let name = kind.section();
+        let mut out = BTreeMap::new();
+        let map = match section {
+            None | Some(Value::Null) => return out,
+            Some(Value::Object(m)) => m,
+            Some(other) => {
+                let msg = format!("expected a map of {kind} IDs to their settings, found {}", kind_of(other));
+                self.err(ErrorKind::InvalidValue, &[name], name, msg);
+                return out;
+            }
+        };
+        let known = self.registry.type_names(kind);
+        for (key, body) in map {
+            let path = format!("{name}.{key}");
+            let keys = [name, key.as_str()];
+            let id = match key.parse::<ComponentId>() {
+                Ok(id) => id,
+                Err(e) => {
+                    self.err(ErrorKind::InvalidId, &keys, path, format!("invalid {kind} ID: {e}"));
+                    continue;
+                }
+            };
+            if out.contains_key(&id) {
+                self.err(ErrorKind::InvalidId, &keys, path, format!("{kind} `{id}` is defined twice"));
+                continue;
+            }
+            let factory = self.registry.get(kind, id.type_name());
+            match &factory {
+                None => {
+                    let hint = match did_you_mean(id.type_name(), known.iter().copied()) {
+                        Some(s) => format!("; did you mean `{s}`?"),
+                        None if known.is_empty() => format!("; this build has no {name}"),
+                        None => format!("; known types: {}", known.join(", ")),
+                    };
+                    let msg = format!("unknown {kind} type `{}`{hint}", id.type_name());
+                    self.err(ErrorKind::UnknownType, &keys, path, msg);
+                }
+                Some(f) => {
+                    if let Err(problems) = f.validate(body) {
+                        for p in problems {
+                            let first = first_segment(&p.path);
+                            let source = self.raw.source_or_last(&[name, key, first]);
+                            self.errors.push(ConfigError::new(
+                                ErrorKind::Component,
+                                source,
+                                join(&path, &p.path),
+                                p.message,
+                            ));
+                        }
+                    }
+                }
+            }
+            out.insert(id, Defined { config: body.clone(), factory });
+        }
+        out
+    }
+
+    fn service(
+        &mut self,
+        section: Option<&Value>,
+        defined: &BTreeMap<ComponentKind, BTreeMap<ComponentId, Defined>>,
+    ) -> Service {
+        let mut service = Service {
+            extensions: Vec::new(),
+            pipelines: BTreeMap::new(),
+            telemetry: Telemetry::default(),
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+        };
+        let empty = Map::new();
+        let map = match section {
+            None | Some(Value::Null) => &empty,
+            Some(Value::Object(m)) => m,
+            Some(other) => {
+                let msg = format!("expected a map with `pipelines`, found {}", kind_of(other));
+                self.err(ErrorKind::InvalidValue, &["service"], "service", msg);
+                return service;
+            }
+        };
+        for key in map.keys() {
+            if !SERVICE_KEYS.contains(&key.as_str()) {
+                let msg = format!("unknown key `{key}` in `service`{}", expected(key, &SERVICE_KEYS));
+                self.err(ErrorKind::UnknownKey, &["service", key], format!("service.{key}"), msg);
+            }
+        }
+
+        if let Some(ext) = map.get("extensions") {
+            let extensions = defined.get(&ComponentKind::Extension);
+            service.extensions = self.id_list(
+                ext,
+                &["service", "extensions"],
+                "service.extensions",
+                ComponentKind::Extension,
+                extensions,
+                None,
+            );
+        }
+
+        match map.get("pipelines") {
+            None | Some(Value::Null) => self.err(
+                ErrorKind::Pipeline,
+                &["service"],
+                "service.pipelines",
+                "no pipelines: define at least one, e.g. `metrics: {receivers: [...], exporters: [...]}`",
+            ),
+            Some(Value::Object(pipelines)) => {
+                if pipelines.is_empty() {
+                    self.err(
+                        ErrorKind::Pipeline,
+                        &["service", "pipelines"],
+                        "service.pipelines",
+                        "no pipelines defined",
+                    );
+                }
+                for (key, body) in pipelines {
+                    if let Some((id, p)) = self.pipeline(key, body, defined) {
+                        service.pipelines.insert(id, p);
+                    }
+                }
+            }
+            Some(other) => {
+                let msg = format!("expected a map of pipeline IDs to pipelines, found {}", kind_of(other));
+                self.err(ErrorKind::InvalidValue, &["service", "pipelines"], "service.pipelines", msg);
+            }
+        }
+
+        if let Some(t) = map.get("telemetry") {
+            service.telemetry = self.telemetry(t);
+        }
+        if let Some(t) = map.get("shutdown_timeout")
+            && !t.is_null()
+        {
+            match dbintel_core::config_value::from_value::<GoDuration>(t) {
+                Ok(d) => service.shutdown_timeout = d.get(),
+                Err(p) => self.err(
+                    ErrorKind::InvalidValue,
+                    &["service", "shutdown_timeout"],
+                    "service.shutdown_timeout",
+                    p.message,
+                ),
+            }
+        }
+        service
+    }
+
+    fn pipeline(
+        &mut self,
+        key: &str,
+        body: &Value,
+        defined: &BTreeMap<ComponentKind, BTreeMap<ComponentId, Defined>>,
+    ) -> Option<(PipelineId, Pipeline)> {
+        let path = format!("service.pipelines.{key}");
+        let keys = ["service", "pipelines", key];
+        let id = match key.parse::<PipelineId>() {
+            Ok(id) => Some(id),
+            Err(e) => {
+                let msg = match &e {
+                    IdError::UnknownSignal { signal, .. } if signal == "traces" => format!(
+                        "dbintel has no traces: pipeline IDs are `metrics[/name]` or `logs[/name]` (got `{key}`)"
+                    ),
+                    _ => format!("invalid pipeline ID: {e}"),
+                };
+                self.err(ErrorKind::InvalidId, &keys, path.clone(), msg);
+                None
+            }
+        };
+        let empty = Map::new();
+        let map = match body {
+            Value::Null => &empty,
+            Value::Object(m) => m,
+            other => {
+                let msg = format!(
+                    "expected a map with `receivers`, `processors` and `exporters`, found {}",
+                    kind_of(other)
+                );
+                self.err(ErrorKind::InvalidValue, &keys, path, msg);
+                return None;
+            }
+        };
+        for k in map.keys() {
+            if !PIPELINE_KEYS.contains(&k.as_str()) {
+                let msg = format!("unknown key `{k}` in pipeline `{key}`{}", expected(k, &PIPELINE_KEYS));
+                self.err(
+                    ErrorKind::UnknownKey,
+                    &["service", "pipelines", key, k],
+                    format!("{path}.{k}"),
+                    msg,
+                );
+            }
+        }
+        let signal = id.as_ref().map(PipelineId::signal);
+        let mut lists = Vec::new();
+        for (field, kind) in [
+            ("receivers", ComponentKind::Receiver),
+            ("processors", ComponentKind::Processor),
+            ("exporters", ComponentKind::Exporter),
+        ] {
+            let list_path = format!("{path}.{field}");
+            let ids = match map.get(field) {
+                Some(v) => self.id_list(
+                    v,
+                    &["service", "pipelines", key, field],
+                    &list_path,
+                    kind,
+                    defined.get(&kind),
+                    signal,
+                ),
+                None => Vec::new(),
+            };
+            if ids.is_empty() && kind != ComponentKind::Processor {
+                let present = map.get(field).is_some_and(|v| !v.is_null());
+                let msg = format!("pipeline `{key}` needs at least one {kind}");
+                // A malformed list was already reported; only report what is really missing.
+                if !present || map.get(field).and_then(Value::as_array).is_some_and(Vec::is_empty) {
+                    self.err(ErrorKind::Pipeline, &keys, list_path, msg);
+                }
+            }
+            lists.push(ids);
+        }
+        let exporters = lists.pop().unwrap_or_default();
+        let processors = lists.pop().unwrap_or_default();
+        let receivers = lists.pop().unwrap_or_default();
+        id.map(|id| (id, Pipeline { receivers, processors, exporters }))
+    }
+
+    /// A list of component IDs that must be defined (and support `signal`, for pipelines).
+    fn id_list(
+        &mut self,
+        value: &Value,
+        keys: &[&str],
+        path: &str,
+        kind: ComponentKind,
+        defined: Option<&BTreeMap<ComponentId, Defined>>,
+        signal: Option<Signal>,
+    ) -> Vec<ComponentId> {
+        let items = match value {
+            Value::Null => return Vec::new(),
+            Value::Array(items) => items,
+            other => {
+                let msg = format!("expected a list of {kind} IDs, found {}", kind_of(other));
+                self.err(ErrorKind::InvalidValue, keys, path, msg);
+                return Vec::new();
+            }
+        };
+        let mut out: Vec<ComponentId> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{i}]");
+            let Some(text) = item.as_str() else {
+                let msg = format!("expected a {kind} ID (a string), found {}", kind_of(item));
+                self.err(ErrorKind::InvalidValue, keys, item_path, msg);
+                continue;
+            };
+            let id = match text.parse::<ComponentId>() {
+                Ok(id) => id,
+                Err(e) => {
+                    self.err(ErrorKind::InvalidId, keys, item_path, format!("invalid {kind} ID: {e}"));
+                    continue;
+                }
+            };
+            if out.contains(&id) {
+                let msg = format!("{kind} `{id}` is listed more than once");
+                self.err(ErrorKind::Pipeline, keys, item_path, msg);
+                continue;
+            }
+            match defined.and_then(|d| d.get(&id)) {
+                None => {
+                    let hint = match suggest_defined(&id, defined) {
+                        Some(s) => format!("; did you mean `{s}`?"),
+                        None => String::new(),
+                    };
+                    let msg = format!("{kind} `{id}` is not defined in `{}`{hint}", kind.section());
+                    self.err(ErrorKind::UndefinedReference, keys, item_path, msg);
+                }
+                Some(d) => {
+                    if let (Some(signal), Some(f)) = (signal, &d.factory) {
+                        let info = f.info();
+                        if !info.signals.contains(&signal) {
+                            let supported: Vec<&str> = info.signals.iter().map(|s| s.as_str()).collect();
+                            let supported =
+                                if supported.is_empty() { "none".to_string() } else { supported.join(", ") };
+                            let msg = format!(
+                                "{kind} `{id}` does not support {signal} (type `{}` supports: {supported})",
+                                info.type_name
+                            );
+                            self.err(ErrorKind::Pipeline, keys, item_path, msg);
+                        }
+                    }
+                }
+            }
+            out.push(id);
+        }
+        out
+    }
+
+    fn telemetry(&mut self, value: &Value) -> Telemetry {
+        let mut t = Telemetry::default();
+        let Some(map) = self.map_at(value, &["service", "telemetry"], &["logs", "metrics"]) else {
+            return t;
+        };
+        if let Some(logs) = map.get("logs") {
+            t.logs = self.logs(logs);
+        }
+        if let Some(metrics) = map.get("metrics") {
+            t.metrics = self.metrics(metrics);
+        }
+        t
+    }
+
+    fn logs(&mut self, value: &Value) -> LogsTelemetry {
+        let mut l = LogsTelemetry::default();
+        let keys = ["service", "telemetry", "logs"];
+        let Some(map) = self.map_at(value, &keys, &["level", "encoding"]) else {
+            return l;
+        };
+        if let Some(s) = self.word_at(map, &keys, "level") {
+            match s.as_str() {
+                "debug" => l.level = LogLevel::Debug,
+                "info" => l.level = LogLevel::Info,
+                "warn" | "warning" => l.level = LogLevel::Warn,
+                "error" => l.level = LogLevel::Error,
+                _ => self.bad_word(&keys, "level", &s, "`debug`, `info`, `warn` or `error`"),
+            }
+        }
+        if let Some(s) = self.word_at(map, &keys, "encoding") {
+            match s.as_str() {
+                "console" | "text" => l.encoding = LogEncoding::Console,
+                "json" => l.encoding = LogEncoding::Json,
+                _ => self.bad_word(&keys, "encoding", &s, "`console` (or `text`) or `json`"),
+            }
+        }
+        l
+    }
+
+    fn metrics(&mut self, value: &Value) -> MetricsTelemetry {
+        let mut m = MetricsTelemetry::default();
+        let keys = ["service", "telemetry", "metrics"];
+        let Some(map) = self.map_at(value, &keys, &["level", "address", "readers"]) else {
+            return m;
+        };
+        if let Some(s) = self.word_at(map, &keys, "level") {
+            match s.as_str() {
+                "none" => m.level = MetricsLevel::None,
+                "basic" => m.level = MetricsLevel::Basic,
+                "normal" => m.level = MetricsLevel::Normal,
+                "detailed" => m.level = MetricsLevel::Detailed,
+                _ => self.bad_word(&keys, "level", &s, "`none`, `basic`, `normal` or `detailed`"),
+            }
+        }
+        let address = map.get("address").filter(|v| !v.is_null());
+        let readers = map.get("readers").filter(|v| !v.is_null());
+        if address.is_some() && readers.is_some() {
+            self.err(
+                ErrorKind::InvalidValue,
+                &keys,
+                "service.telemetry.metrics",
+                "set either `address` or `readers`, not both",
+            );
+        }
+        if let Some(a) = address {
+            let path = "service.telemetry.metrics.address";
+            match a.as_str().map(normalize_address) {
+                Some(Ok(addr)) => m.address = addr,
+                Some(Err(msg)) => self.err(ErrorKind::InvalidValue, &keys, path, msg),
+                None => {
+                    let msg = format!("expected `host:port`, found {}", kind_of(a));
+                    self.err(ErrorKind::InvalidValue, &keys, path, msg);
+                }
+            }
+        } else if let Some(r) = readers {
+            match prometheus_reader(r) {
+                Ok(addr) => m.address = addr,
+                Err((rel, msg)) => self.err(
+                    ErrorKind::InvalidValue,
+                    &keys,
+                    join("service.telemetry.metrics.readers", &rel),
+                    msg,
+                ),
+            }
+        }
+        m
+    }
+
+    /// `value` as a map whose keys are all in `allowed`; `null` is an empty map.
+    fn map_at<'v>(
+        &mut self,
+        value: &'v Value,
+        keys: &[&str],
+        allowed: &[&str],
+    ) -> Option<&'v Map<String, Value>> {
+        let path = keys.join(".");
+        match value {
+            Value::Null => None,
+            Value::Object(m) => {
+                for k in m.keys() {
+                    if !allowed.contains(&k.as_str()) {
+                        let msg = format!("unknown key `{k}`{}", expected(k, allowed));
+                        let mut ks = keys.to_vec();
+                        ks.push(k);
+                        self.err(ErrorKind::UnknownKey, &ks, format!("{path}.{k}"), msg);
+                    }
+                }
+                Some(m)
+            }
+            other => {
+                let msg = format!("expected a map, found {}", kind_of(other));
+                self.err(ErrorKind::InvalidValue, keys, path, msg);
+                None
+            }
+        }
+    }
+
+    /// A lower-cased string setting, if present.
+    fn word_at(&mut self, map: &Map<String, Value>, keys: &[&str], key: &str) -> Option<String> {
+        match map.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.trim().to_ascii_lowercase()),
+            Some(other) => {
+                let msg = format!("expected a string, found {}", kind_of(other));
+                self.err(ErrorKind::InvalidValue, keys, format!("{}.{key}", keys.join(".")), msg);
+                None
+            }
+        }
+    }
+
+    fn bad_word(&mut self, keys: &[&str], key: &str, got: &str, allowed: &str) {
+        let msg = format!("unknown value `{got}`, expected {allowed}");
+        self.err(ErrorKind::InvalidValue, keys, format!("{}.{key}", keys.join(".")), msg);
+    }
+}
+
+/// Accepts `host:port`, `[v6]:port` and the collector's older `:port` (all interfaces).
+fn normalize_address(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let Some((host, port)) = s.rsplit_once(':') else {
+        return Err(format!("`{s}` is not `host:port`"));
+    };
+    if port.parse::<u16>().is_err() {
+        return Err(format!("`{s}` has an invalid port: use 0-65535"));
+    }
+    let host = if host.is_empty() { "0.0.0.0" } else { host };
+    Ok(format!("{host}:{port}"))
+}
+
+/// The one reader shape supported: `[{pull: {exporter: {prometheus: {host, port}}}}]`.
+/// Errors carry a path relative to `readers`.
+fn prometheus_reader(v: &Value) -> Result<String, (String, String)> {
+    const SHAPE: &str =
+        "only one reader of the form `{pull: {exporter: {prometheus: {host: ..., port: ...}}}}` is supported";
+    let bad = |rel: &str| Err((rel.to_string(), SHAPE.to_string()));
+    let Some([reader]) = v.as_array().map(Vec::as_slice) else {
+        return bad("");
+    };
+    let only = |v: &Value, key: &str| -> Option<Value> {
+        let m = v.as_object()?;
+        if m.len() == 1 { m.get(key).cloned() } else { None }
+    };
+    let Some(prom) =
+        only(reader, "pull").and_then(|p| only(&p, "exporter")).and_then(|e| only(&e, "prometheus"))
+    else {
+        return bad("[0]");
+    };
+    let prom = match prom {
+        Value::Null => Map::new(),
+        Value::Object(m) => m,
+        _ => return bad("[0].pull.exporter.prometheus"),
+    };
+    for k in prom.keys() {
+        if k != "host" && k != "port" {
+            return Err((
+                format!("[0].pull.exporter.prometheus.{k}"),
+                format!("unknown key `{k}`; only `host` and `port` are supported"),
+            ));
+        }
+    }
+    let host = match prom.get("host") {
+        None | Some(Value::Null) => "127.0.0.1".to_string(),
+        Some(Value::String(h)) if !h.trim().is_empty() => h.trim().to_string(),
+        Some(_) => {
+            return Err(("[0].pull.exporter.prometheus.host".into(), "expected a host name or IP".into()));
+        }
+    };
+    let port = match prom.get("port") {
+        None | Some(Value::Null) => 8888,
+        Some(p) => match dbintel_core::config_value::from_value::<u16>(p) {
+            Ok(p) => p,
+            Err(_) => {
+                return Err(("[0].pull.exporter.prometheus.port".into(), "expected a port, 0-65535".into()));
+            }
+        },
+    };
+    let host = if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host };
+    Ok(format!("{host}:{port}"))
+}
+
+/// The closest defined ID: by edit distance, else the only one of the same type.
+fn suggest_defined(id: &ComponentId, defined: Option<&BTreeMap<ComponentId, Defined>>) -> Option<String> {
+    let names: Vec<String> = defined?.keys().map(ToString::to_string).collect();
+    if let Some(s) = did_you_mean(&id.to_string(), names.iter().map(String::as_str)) {
+        return Some(s.to_string());
+    }
+    let mut same_type = defined?.keys().filter(|d| d.type_name() == id.type_name());
+    match (same_type.next(), same_type.next()) {
+        (Some(only), None) => Some(only.to_string()),
+        _ => None,
+    }
+}
+
+/// The first key of a component-relative path (`queries` in `queries[0].sql`).
+fn first_segment(path: &str) -> &str {
+    let end = path.find(['.', '[']).unwrap_or(path.len());
+    &path[..end]
+}
+
+/// `; expected one of a, b, c` plus a suggestion when one is close.
+fn expected(got: &str, allowed: &[&str]) -> String {
+    match did_you_mean(got, allowed.iter().copied()) {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => format!("; expected one of: {}", allowed.join(", ")),
+    }
+}
