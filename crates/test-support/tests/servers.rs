@@ -211,3 +211,16 @@ fn process_group_alive_ignoring_zombies(pid: u32) -> bool {
         .unwrap_or(false);
     process_group_alive(pid) && !zombie
 }
+
+/// Callers elsewhere are `#[tokio::test]`s on the default current-thread runtime.
+#[tokio::test]
+async fn shared_servers_can_be_used_from_a_tokio_test() {
+    if skip_without_postgres("shared_servers_can_be_used_from_a_tokio_test")
+        || skip_without_mariadb("shared_servers_can_be_used_from_a_tokio_test")
+    {
+        return;
+    }
+    assert_eq!(psql(shared_postgres(), "postgres", "SELECT 40 + 2"), "42");
+    let port = tokio::task::spawn_blocking(|| shared_mariadb().port).await.expect("blocking task");
+    assert_eq!(port, shared_mariadb().port);
+}
