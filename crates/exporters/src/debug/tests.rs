@@ -1,0 +1,137 @@
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use dbintel_core::{Exporter, Factory, SignalData};
+use dbintel_otlp::fixtures;
+use serde_json::json;
+
+use super::*;
+
+/// A writer that tests can read back.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().map(|b| b.clone()).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+async fn render(verbosity: Verbosity, data: SignalData) -> String {
+    let cap = Capture::default();
+    let mut exp = DebugExporter::with_writer(verbosity, Box::new(cap.clone()));
+    exp.export(data).await.expect("export");
+    exp.shutdown().await.expect("shutdown");
+    cap.text()
+}
+
+#[tokio::test]
+async fn basic_is_one_bounded_line_per_batch() {
+    let out = render(Verbosity::Basic, SignalData::Metrics(fixtures::sample_metrics())).await;
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains(" metrics dbintel/postgresql,- 16 points in 7 metrics: "), "{out}");
+    assert!(out.contains("postgresql.backends{db.namespace=orders}=7"), "{out}");
+    assert!(out.contains("postgresql.commits{db.namespace=orders}=9223372036854775807 (+1 more)"), "{out}");
+    assert!(out.trim_end().chars().count() <= format::BASIC_MAX_WIDTH + 40, "too wide: {out}");
+    // A huge batch stays one bounded line.
+    let big =
+        render(Verbosity::Basic, SignalData::Metrics(dbintel_otlp::fixtures::large_metrics(5000))).await;
+    assert_eq!(big.lines().count(), 1);
+    assert!(
+        big.contains("5000 points in 500 metrics") && big.contains("… +") && big.contains("more metrics"),
+        "{big}"
+    );
+    assert!(big.trim_end().chars().count() <= format::BASIC_MAX_WIDTH + 40, "too wide: {big}");
+
+    let logs = render(Verbosity::Basic, SignalData::Logs(fixtures::sample_logs())).await;
+    assert_eq!(logs.lines().count(), 1, "{logs}");
+    assert!(logs.contains("3 records: db.server.top_query ×1, log ×2 | ERROR ×1"), "{logs}");
+}
+
+#[tokio::test]
+async fn normal_is_one_line_per_point_or_record() {
+    let out = render(Verbosity::Normal, SignalData::Metrics(fixtures::sample_metrics())).await;
+    assert!(out.contains("postgresql.backends{db.namespace=orders} 7\n"), "{out}");
+    assert!(out.contains("postgresql.temp.delta -2.5\n"), "{out}");
+    assert!(out.contains("special.doubles{i=0} NaN\n"), "{out}");
+    assert!(
+        out.contains("db.query.duration{db.operation.name=SELECT} count=6 sum=4.25 min=0.1 max=2\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("db.query.latency{db.namespace=orders} count=10 sum=42 q0.5=3 q0.99=9.5\n"),
+        "{out}"
+    );
+    let points = out.lines().filter(|l| !l.starts_with("Resource") && !l.starts_with("Scope")).count();
+    assert_eq!(points, fixtures::sample_metrics().data_point_count());
+
+    let logs = render(Verbosity::Normal, SignalData::Logs(fixtures::sample_logs())).await;
+    assert!(
+        logs.contains("db.server.top_query INFO top query {db.query.text=SELECT * FROM t WHERE id = ?,"),
+        "{logs}"
+    );
+    // Newlines inside data never break a line.
+    assert!(logs.contains("text\"with\\quotes\\n=ünïcødé"), "{logs}");
+    assert!(logs.contains("ERROR {message=deadlock detected,pid=4242}"), "{logs}");
+    assert_eq!(logs.lines().filter(|l| !l.starts_with("Resource") && !l.starts_with("Scope")).count(), 3);
+}
+
+#[tokio::test]
+async fn detailed_dumps_everything() {
+    let out = render(Verbosity::Detailed, SignalData::Metrics(fixtures::sample_metrics())).await;
+    for want in [
+        "ResourceMetrics #0",
+        "     -> service.name: Str(dbintel)",
+        "     -> server.port: Int(5432)",
+        "InstrumentationScope dbintel/postgresql 0.1.0",
+        "     -> Name: postgresql.commits",
+        "     -> IsMonotonic: true",
+        "     -> AggregationTemporality: Cumulative",
+        "StartTimestamp: 2026-11-26 20:00:00 +0000 UTC",
+        "Timestamp: 2026-11-26 20:00:10 +0000 UTC",
+        "Value: 9223372036854775807",
+        "ExplicitBounds #1: 1",
+        "Buckets #2, Count: 3",
+        "QuantileValue #1: Quantile 0.99, Value 9.5",
+        "     -> DataType: Summary",
+    ] {
+        assert!(out.contains(want), "missing `{want}` in:\n{out}");
+    }
+    let logs = render(Verbosity::Detailed, SignalData::Logs(fixtures::sample_logs())).await;
+    for want in [
+        "LogRecord #0",
+        "SeverityNumber: INFO(9)",
+        "EventName: db.server.top_query",
+        "Body: Str(top query)",
+        "     -> fingerprint: Bytes(0x00ff10)",
+        "     -> tags: Slice([a,2])",
+        "Trace ID: 0102030405060708090a0b0c0d0e0f10",
+        "Span ID: a1b2c3d4e5f60718",
+        "Body: Map({message=deadlock detected,pid=4242})",
+        "Body: Empty()",
+    ] {
+        assert!(logs.contains(want), "missing `{want}` in:\n{logs}");
+    }
+}
+
+#[test]
+fn factory_validates_verbosity() {
+    let f = DebugExporterFactory;
+    assert_eq!(f.info().type_name, "debug");
+    assert!(f.validate(&serde_json::Value::Null).is_ok());
+    assert!(f.validate(&json!({"verbosity": "detailed"})).is_ok());
+    let problems = f.validate(&json!({"verbosity": "loud"})).expect_err("unknown verbosity");
+    assert!(problems[0].to_string().contains("verbosity"), "{problems:?}");
+    assert!(problems[0].to_string().contains("loud"), "{problems:?}");
+    assert!(f.validate(&json!({"verbose": "basic"})).is_err());
+}

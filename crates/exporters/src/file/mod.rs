@@ -1,0 +1,280 @@
+//! `file` exporter: OTLP-JSON lines (one `MetricsData`/`LogsData` object per line, as the collector's
+//! contrib file exporter writes them), with optional size-based rotation like lumberjack.
+
+mod rotation;
+#[cfg(test)]
+mod tests;
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use dbintel_core::{
+    Built, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, ExportError, Exporter, Factory,
+    Signal, SignalData, Stability, parse_component_config,
+};
+use serde::Deserialize;
+
+pub use rotation::RotationPolicy;
+
+/// Output encoding. Only `json` is implemented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileFormat {
+    #[default]
+    Json,
+    Proto,
+}
+
+/// `rotation` block; its presence turns rotation on.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RotationConfig {
+    /// Maximum size of the file in megabytes (MiB) before it is rotated. Default 100.
+    #[serde(default = "default_max_megabytes")]
+    pub max_megabytes: u64,
+    /// Delete backups older than this many days. Absent or 0: no age limit.
+    #[serde(default)]
+    pub max_days: Option<u64>,
+    /// Keep at most this many backups. Default 100; 0 keeps all.
+    #[serde(default = "default_max_backups")]
+    pub max_backups: usize,
+    /// Name backups with local time instead of UTC.
+    #[serde(default)]
+    pub localtime: bool,
+}
+
+fn default_max_megabytes() -> u64 {
+    100
+}
+fn default_max_backups() -> usize {
+    100
+}
+
+impl Default for RotationConfig {
+    fn default() -> Self {
+        Self { max_megabytes: 100, max_days: None, max_backups: 100, localtime: false }
+    }
+}
+
+impl RotationConfig {
+    pub fn policy(&self) -> RotationPolicy {
+        RotationPolicy {
+            max_bytes: self.max_megabytes.saturating_mul(1024 * 1024),
+            max_age: self.max_days.filter(|d| *d > 0).map(|d| Duration::from_secs(d.saturating_mul(86_400))),
+            max_backups: self.max_backups,
+            localtime: self.localtime,
+        }
+    }
+}
+
+/// Config of the `file` exporter.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// The file to write; parent directories are created.
+    #[serde(default)]
+    pub path: String,
+    /// `json` (default). `proto` is not implemented yet.
+    #[serde(default)]
+    pub format: FileFormat,
+    /// Append to an existing file (default true). `false` truncates it at start.
+    #[serde(default = "default_append")]
+    pub append: bool,
+    /// Size-based rotation; absent means none.
+    #[serde(default)]
+    pub rotation: Option<RotationConfig>,
+}
+
+fn default_append() -> bool {
+    true
+}
+
+impl FileConfig {
+    /// Every problem in the config.
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut problems = Vec::new();
+        if self.path.trim().is_empty() {
+            problems.push(ConfigProblem::new("path", "is required: the file to write OTLP-JSON lines to"));
+        } else if self.path.ends_with('/') || self.path.ends_with(std::path::MAIN_SEPARATOR) {
+            problems
+                .push(ConfigProblem::new("path", format!("`{}` names a directory, not a file", self.path)));
+        }
+        if self.format == FileFormat::Proto {
+            problems.push(ConfigProblem::new(
+                "format",
+                "`proto` is not supported yet; use `json` (OTLP-JSON lines), or the otlp/otlphttp exporters \
+                 for protobuf",
+            ));
+        }
+        if let Some(r) = &self.rotation
+            && r.max_megabytes == 0
+        {
+            problems.push(ConfigProblem::new("rotation.max_megabytes", "must be at least 1"));
+        }
+        problems
+    }
+}
+
+/// The `file` exporter.
+pub struct FileExporter {
+    path: PathBuf,
+    append: bool,
+    rotation: Option<RotationPolicy>,
+    file: Option<File>,
+    /// Bytes in the current file.
+    size: u64,
+    /// The encoded batch, reused between exports: one write (one syscall) per batch.
+    buf: Vec<u8>,
+}
+
+impl FileExporter {
+    pub fn new(path: impl Into<PathBuf>, append: bool, rotation: Option<RotationPolicy>) -> Self {
+        Self { path: path.into(), append, rotation, file: None, size: 0, buf: Vec::new() }
+    }
+
+    pub fn from_config(config: &FileConfig) -> Self {
+        Self::new(&config.path, config.append, config.rotation.as_ref().map(RotationConfig::policy))
+    }
+
+    fn err(&self, what: &str, e: std::io::Error) -> ExportError {
+        ExportError::Failed(format!("file exporter: {what} `{}`: {e}", self.path.display()))
+    }
+
+    fn open(&mut self, truncate: bool) -> Result<(), ExportError> {
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|e| self.err("cannot create the directory of", e))?;
+        }
+        let mut opts = OpenOptions::new();
+        opts.read(true).create(true);
+        if truncate {
+            opts.write(true).truncate(true);
+        } else {
+            opts.append(true);
+        }
+        let mut file = opts.open(&self.path).map_err(|e| self.err("cannot open", e))?;
+        let mut size = file.metadata().map_err(|e| self.err("cannot stat", e))?.len();
+        // A previous run (or a failed write) may have left a partial line: start on a fresh line.
+        if size > 0 && !ends_with_newline(&mut file) {
+            file.write_all(b"\n").map_err(|e| self.err("cannot write to", e))?;
+            size += 1;
+        }
+        self.file = Some(file);
+        self.size = size;
+        Ok(())
+    }
+
+    fn rotate(&mut self) -> Result<(), ExportError> {
+        let Some(policy) = self.rotation.clone() else { return Ok(()) };
+        if let Some(f) = self.file.take() {
+            f.sync_all().map_err(|e| self.err("cannot sync", e))?;
+        }
+        let now = SystemTime::now();
+        let backup = rotation::backup_path(&self.path, now, policy.localtime);
+        fs::rename(&self.path, &backup).map_err(|e| self.err("cannot rotate", e))?;
+        if let Err(e) = rotation::prune(&self.path, &policy, now) {
+            tracing::warn!(path = %self.path.display(), error = %e, "file exporter: cannot prune old backups");
+        }
+        self.open(false)
+    }
+
+    /// Writes one encoded line (with its newline), rotating first if it would overflow the file.
+    fn write_line(&mut self) -> Result<(), ExportError> {
+        if self.file.is_none() {
+            self.open(false)?;
+        }
+        let len = self.buf.len() as u64;
+        if let Some(policy) = &self.rotation
+            && self.size > 0
+            && self.size.saturating_add(len) > policy.max_bytes
+        {
+            self.rotate()?;
+        }
+        let Some(file) = self.file.as_mut() else {
+            return Err(ExportError::Failed("file exporter: the file is not open".into()));
+        };
+        match file.write_all(&self.buf).and_then(|()| file.flush()) {
+            Ok(()) => {
+                self.size += len;
+                Ok(())
+            }
+            Err(e) => {
+                // Reopen on the next export; `open` starts a fresh line after a partial write.
+                self.file = None;
+                Err(self.err("cannot write to", e))
+            }
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn ends_with_newline(file: &mut File) -> bool {
+    let mut last = [0u8; 1];
+    file.seek(SeekFrom::End(-1)).is_ok() && file.read_exact(&mut last).is_ok() && last[0] == b'\n'
+}
+
+#[async_trait]
+impl Exporter for FileExporter {
+    async fn start(&mut self) -> Result<(), ExportError> {
+        self.open(!self.append)
+    }
+
+    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        self.buf.clear();
+        match &data {
+            SignalData::Metrics(m) => dbintel_otlp::write_metrics_json(m, &mut self.buf),
+            SignalData::Logs(l) => dbintel_otlp::write_logs_json(l, &mut self.buf),
+        }
+        self.buf.push(b'\n');
+        self.write_line()
+    }
+
+    async fn shutdown(&mut self) -> Result<(), ExportError> {
+        if let Some(mut f) = self.file.take() {
+            f.flush().map_err(|e| self.err("cannot flush", e))?;
+            f.sync_all().map_err(|e| self.err("cannot sync", e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Factory of the `file` exporter.
+pub struct FileExporterFactory;
+
+impl FileExporterFactory {
+    fn parse(config: &serde_json::Value) -> Result<FileConfig, Vec<ConfigProblem>> {
+        let cfg: FileConfig = parse_component_config(config).map_err(|p| vec![p])?;
+        let problems = cfg.problems();
+        if problems.is_empty() { Ok(cfg) } else { Err(problems) }
+    }
+}
+
+impl Factory for FileExporterFactory {
+    fn info(&self) -> ComponentInfo {
+        ComponentInfo {
+            kind: ComponentKind::Exporter,
+            type_name: "file",
+            aliases: &[],
+            signals: &[Signal::Metrics, Signal::Logs],
+            stability: Stability::Alpha,
+            description: "Writes OTLP-JSON lines to a file, with optional size-based rotation",
+        }
+    }
+
+    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
+        Self::parse(config).map(|_| ())
+    }
+
+    fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
+        let cfg = Self::parse(config)?;
+        Ok(Built::Exporter(Box::new(FileExporter::from_config(&cfg))))
+    }
+}

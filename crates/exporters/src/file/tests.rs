@@ -1,0 +1,190 @@
+use std::path::Path;
+
+use dbintel_core::{Exporter, Factory, SignalData};
+use dbintel_otlp::fixtures;
+use serde_json::json;
+
+use super::*;
+
+fn lines(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).expect("read output");
+    text.lines().map(|l| serde_json::from_str(l).expect("each line is one JSON object")).collect()
+}
+
+fn backups(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("list dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("out-") && n.ends_with(".json"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn writes_one_otlp_json_object_per_line_and_appends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("nested/deeper/out.json");
+    let mut exp = FileExporter::new(&path, true, None);
+    exp.start().await.expect("start creates parent directories");
+    exp.export(SignalData::Metrics(fixtures::sample_metrics())).await.expect("export metrics");
+    exp.export(SignalData::Logs(fixtures::sample_logs())).await.expect("export logs");
+    // Flushed per export: readable before shutdown (what `tail -f` sees).
+    let got = lines(&path);
+    assert_eq!(got.len(), 2);
+    assert!(got[0]["resourceMetrics"].is_array());
+    assert!(got[1]["resourceLogs"].is_array());
+    assert_eq!(got[0]["resourceMetrics"][0]["scopeMetrics"][0]["metrics"][0]["name"], "postgresql.backends");
+    exp.export(SignalData::Logs(Default::default())).await.expect("empty batch is a no-op");
+    exp.shutdown().await.expect("shutdown");
+
+    // A second run appends.
+    let mut exp = FileExporter::new(&path, true, None);
+    exp.start().await.expect("start");
+    exp.export(SignalData::Metrics(fixtures::sample_metrics())).await.expect("export");
+    exp.shutdown().await.expect("shutdown");
+    assert_eq!(lines(&path).len(), 3);
+    // `append: false` truncates at start.
+    let mut exp = FileExporter::new(&path, false, None);
+    exp.start().await.expect("start");
+    exp.export(SignalData::Logs(fixtures::sample_logs())).await.expect("export");
+    exp.shutdown().await.expect("shutdown");
+    assert_eq!(lines(&path).len(), 1);
+}
+
+#[tokio::test]
+async fn a_partial_last_line_is_not_glued_to_the_next_batch() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("out.json");
+    std::fs::write(&path, "{\"resourceLogs\":[]}\n{\"truncated").expect("seed");
+    let mut exp = FileExporter::new(&path, true, None);
+    exp.start().await.expect("start");
+    exp.export(SignalData::Logs(fixtures::sample_logs())).await.expect("export");
+    exp.shutdown().await.expect("shutdown");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let last = text.lines().last().expect("a line");
+    assert!(serde_json::from_str::<serde_json::Value>(last).is_ok());
+}
+
+#[tokio::test]
+async fn rotates_by_size_and_prunes_to_max_backups() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("out.json");
+    let line_len = dbintel_otlp::logs_to_json(&fixtures::sample_logs()).len() as u64 + 1;
+    // Two lines fit, the third rotates.
+    let policy = RotationPolicy { max_bytes: line_len * 2, max_age: None, max_backups: 3, localtime: false };
+    let mut exp = FileExporter::new(&path, true, Some(policy));
+    exp.start().await.expect("start");
+    for _ in 0..12 {
+        exp.export(SignalData::Logs(fixtures::sample_logs())).await.expect("export");
+    }
+    exp.shutdown().await.expect("shutdown");
+    // 12 lines = 6 files of 2: 5 rotations, pruned to 3 backups.
+    let names = backups(dir.path());
+    assert_eq!(names.len(), 3, "{names:?}");
+    for n in &names {
+        let got = lines(&dir.path().join(n));
+        assert_eq!(got.len(), 2, "{n}");
+        assert!(got.iter().all(|v| v["resourceLogs"].is_array()));
+    }
+    assert_eq!(lines(&path).len(), 2);
+    // Backup names carry the rotation time like lumberjack: out-2026-11-26T20-00-00.123.json
+    let stamp = &names[0]["out-".len()..names[0].len() - ".json".len()];
+    assert!(chrono::NaiveDateTime::parse_from_str(stamp, "%Y-%m-%dT%H-%M-%S%.3f").is_ok(), "{stamp}");
+}
+
+#[tokio::test]
+async fn a_batch_larger_than_the_limit_is_written_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("out.json");
+    let policy = RotationPolicy { max_bytes: 10, max_age: None, max_backups: 0, localtime: false };
+    let mut exp = FileExporter::new(&path, true, Some(policy));
+    exp.start().await.expect("start");
+    for _ in 0..3 {
+        exp.export(SignalData::Metrics(fixtures::sample_metrics())).await.expect("export");
+    }
+    exp.shutdown().await.expect("shutdown");
+    assert_eq!(lines(&path).len(), 1);
+    assert_eq!(backups(dir.path()).len(), 2, "max_backups 0 keeps all");
+}
+
+#[tokio::test]
+async fn shutdown_flushes_and_syncs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("out.json");
+    let mut exp = FileExporter::new(&path, true, None);
+    exp.start().await.expect("start");
+    exp.export(SignalData::Metrics(fixtures::sample_metrics())).await.expect("export");
+    exp.shutdown().await.expect("shutdown");
+    exp.shutdown().await.expect("a second shutdown is harmless");
+    assert_eq!(lines(&path).len(), 1);
+    assert!(std::fs::read_to_string(&path).expect("read").ends_with('\n'));
+}
+
+#[tokio::test]
+async fn an_unwritable_path_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let blocker = dir.path().join("not-a-dir");
+    std::fs::write(&blocker, "x").expect("seed");
+    // A regular file where a directory should be: fails even when the tests run as root.
+    let mut exp = FileExporter::new(blocker.join("sub/out.json"), true, None);
+    let err = exp.start().await.expect_err("start must fail");
+    assert!(err.to_string().contains("not-a-dir"), "{err}");
+    let err = exp.export(SignalData::Logs(fixtures::sample_logs())).await.expect_err("export must fail");
+    assert!(err.to_string().contains("file exporter"), "{err}");
+    // The path is a directory.
+    let mut exp = FileExporter::new(dir.path(), true, None);
+    assert!(exp.start().await.is_err());
+    assert!(exp.shutdown().await.is_ok());
+}
+
+#[test]
+fn factory_reports_every_problem() {
+    let f = FileExporterFactory;
+    let info = f.info();
+    assert_eq!((info.type_name, info.kind), ("file", dbintel_core::ComponentKind::Exporter));
+    assert!(f.validate(&json!({"path": "/tmp/x.json"})).is_ok());
+    assert!(f.validate(&json!({"path": "/tmp/x.json", "rotation": {}})).is_ok());
+    let problems = f
+        .validate(&json!({"path": "", "format": "proto", "rotation": {"max_megabytes": 0}}))
+        .expect_err("three problems");
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["path", "format", "rotation.max_megabytes"], "{problems:?}");
+    assert!(problems[1].message.contains("not supported yet"));
+    assert!(f.validate(&serde_json::Value::Null).is_err(), "path is required");
+    let unknown = f.validate(&json!({"path": "x", "rotation": {"max_size": 1}})).expect_err("unknown key");
+    assert!(unknown[0].to_string().contains("max_size"), "{unknown:?}");
+    let bad_format = f.validate(&json!({"path": "x", "format": "xml"})).expect_err("unknown format");
+    assert!(bad_format[0].to_string().contains("format"), "{bad_format:?}");
+}
+
+#[test]
+fn rotation_defaults_follow_the_collector() {
+    let cfg: FileConfig =
+        dbintel_core::parse_component_config(&json!({"path": "p", "rotation": {}})).expect("parse");
+    let r = cfg.rotation.expect("rotation on");
+    assert_eq!(r, RotationConfig::default());
+    let p = r.policy();
+    assert_eq!((p.max_bytes, p.max_backups, p.max_age), (100 * 1024 * 1024, 100, None));
+    let cfg: FileConfig = dbintel_core::parse_component_config(&json!({"path": "p"})).expect("parse");
+    assert!(cfg.rotation.is_none() && cfg.append && cfg.format == FileFormat::Json);
+}
+
+#[test]
+fn prunes_backups_older_than_max_days() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("out.json");
+    for name in ["out-2020-01-01T00-00-00.000.json", "out-2099-01-01T00-00-00.000.json", "out-garbage.json"] {
+        std::fs::write(dir.path().join(name), "{}\n").expect("seed");
+    }
+    let policy = RotationPolicy {
+        max_bytes: 1,
+        max_age: Some(Duration::from_secs(86_400)),
+        max_backups: 0,
+        localtime: false,
+    };
+    let deleted = rotation::prune(&path, &policy, SystemTime::now()).expect("prune");
+    assert_eq!(deleted, 1);
+    assert!(!dir.path().join("out-2020-01-01T00-00-00.000.json").exists());
+    assert!(dir.path().join("out-garbage.json").exists(), "files that are not backups are left alone");
+}
