@@ -224,3 +224,16 @@ async fn shared_servers_can_be_used_from_a_tokio_test() {
     let port = tokio::task::spawn_blocking(|| shared_mariadb().port).await.expect("blocking task");
     assert_eq!(port, shared_mariadb().port);
 }
+
+#[test]
+fn postgres_start_failure_reports_the_server_log() {
+    if skip_without_postgres("postgres_start_failure_reports_the_server_log") {
+        return;
+    }
+    let error = PgServer::builder()
+        .setting("no_such_setting", "1")
+        .try_start()
+        .expect_err("an unknown setting must stop the server from starting");
+    let message = error.to_string();
+    assert!(message.contains("did not start") && message.contains("no_such_setting"), "{message}");
+}
