@@ -10,6 +10,7 @@
 //! that is lossless: `5432` becomes a number, `true` a boolean, `1.50` stays text (a number would print
 //! as `1.5`). Error messages name variables and files, never their values.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use serde_json::{Number, Value};
@@ -26,13 +27,24 @@ pub(crate) struct Expander<'a> {
 }
 
 impl Expander<'_> {
-    /// Expands every string scalar under `value` in place, collecting every problem.
-    pub fn expand_tree(&self, value: &mut Value, path: &KeyPath, errors: &mut Vec<ConfigError>) {
+    /// Expands every string scalar under `value` in place, collecting every problem. Each scalar
+    /// that held a placeholder is recorded in `substituted` (rendered path -> expanded text) so later
+    /// messages can keep its value out.
+    pub fn expand_tree(
+        &self,
+        value: &mut Value,
+        path: &KeyPath,
+        errors: &mut Vec<ConfigError>,
+        substituted: &mut BTreeMap<String, String>,
+    ) {
         match value {
             Value::String(s) => {
                 if s.contains('$') {
                     match self.expand_str(s, path) {
-                        Ok((text, single)) => {
+                        Ok((text, placeholders, single)) => {
+                            if placeholders > 0 {
+                                substituted.insert(path.to_string(), text.clone());
+                            }
                             *value = if single { type_plain(text) } else { Value::String(text) }
                         }
                         Err(mut e) => errors.append(&mut e),
@@ -41,20 +53,20 @@ impl Expander<'_> {
             }
             Value::Array(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    self.expand_tree(item, &path.index(i), errors);
+                    self.expand_tree(item, &path.index(i), errors, substituted);
                 }
             }
             Value::Object(map) => {
                 for (k, v) in map.iter_mut() {
-                    self.expand_tree(v, &path.key(k), errors);
+                    self.expand_tree(v, &path.key(k), errors, substituted);
                 }
             }
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
     }
 
-    /// Returns the expanded text and whether the scalar was exactly one placeholder.
-    fn expand_str(&self, s: &str, path: &KeyPath) -> Result<(String, bool), Vec<ConfigError>> {
+    /// Returns the expanded text, the number of placeholders and whether the scalar was exactly one.
+    fn expand_str(&self, s: &str, path: &KeyPath) -> Result<(String, usize, bool), Vec<ConfigError>> {
         let mut out = String::with_capacity(s.len());
         let mut errors = Vec::new();
         let mut placeholders = 0usize;
@@ -95,7 +107,7 @@ impl Expander<'_> {
             out.push_str(rest);
             literal = true;
         }
-        if errors.is_empty() { Ok((out, placeholders == 1 && !literal)) } else { Err(errors) }
+        if errors.is_empty() { Ok((out, placeholders, placeholders == 1 && !literal)) } else { Err(errors) }
     }
 
     fn error(&self, path: &KeyPath, message: impl Into<String>) -> ConfigError {
@@ -233,7 +245,8 @@ mod tests {
         let x = Expander { env: &env, source: "c.yaml" };
         let mut v = Value::String(s.to_string());
         let mut errors = Vec::new();
-        x.expand_tree(&mut v, &KeyPath::of(&["receivers", "sqlquery", "datasource"]), &mut errors);
+        let path = KeyPath::of(&["receivers", "sqlquery", "datasource"]);
+        x.expand_tree(&mut v, &path, &mut errors, &mut BTreeMap::new());
         if errors.is_empty() { Ok(v) } else { Err(errors) }
     }
 

@@ -1,5 +1,6 @@
 //! Reading sources, parsing YAML with budgets, expanding placeholders and deep-merging.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -46,6 +47,9 @@ impl ConfigSource {
 pub struct RawConfig {
     root: Map<String, Value>,
     provenance: Provenance,
+    /// Scalars that held a placeholder: rendered key path -> expanded text. Validation keeps these
+    /// values out of its messages (they may be secrets).
+    substituted: BTreeMap<String, String>,
 }
 
 impl RawConfig {
@@ -61,6 +65,17 @@ impl RawConfig {
     /// Every source name, in load order.
     pub fn sources(&self) -> &[String] {
         self.provenance.sources()
+    }
+    /// Whether the scalar at a rendered key path (`receivers.x.password`) came from a placeholder.
+    pub fn is_substituted(&self, path: &str) -> bool {
+        self.substituted.contains_key(path)
+    }
+    /// Replaces the expanded text of a substituted scalar at `path` in `message` by a marker.
+    pub(crate) fn redact(&self, path: &str, message: &str) -> String {
+        match self.substituted.get(path) {
+            Some(text) if !text.is_empty() => message.replace(text.as_str(), "<value from placeholder>"),
+            _ => message.to_string(),
+        }
     }
     /// Like [`Self::source_of`], falling back to the last source (or empty) so messages always name one.
     pub(crate) fn source_or_last(&self, keys: &[&str]) -> String {
@@ -99,7 +114,7 @@ pub fn load(
         let before = errors.len();
         let expander = Expander { env, source: &name };
         for (k, v) in tree.iter_mut() {
-            expander.expand_tree(v, &KeyPath::root().key(k), &mut errors);
+            expander.expand_tree(v, &KeyPath::root().key(k), &mut errors, &mut raw.substituted);
         }
         if errors.len() == before {
             let idx = raw.provenance.add_source(&name);

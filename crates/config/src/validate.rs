@@ -24,7 +24,19 @@ const PIPELINE_KEYS: [&str; 3] = ["receivers", "processors", "exporters"];
 pub fn validate(raw: &RawConfig, registry: &ComponentRegistry) -> Result<ServiceConfig, ConfigErrors> {
     let mut v = Validator { raw, registry, errors: Vec::new() };
     let config = v.run();
-    if v.errors.is_empty() { Ok(config) } else { Err(ConfigErrors::new(v.errors)) }
+    if v.errors.is_empty() {
+        return Ok(config);
+    }
+    // A value that came from the environment or a file may be a secret: keep it out of messages.
+    let errors = v
+        .errors
+        .into_iter()
+        .map(|mut e| {
+            e.message = raw.redact(&e.path, &e.message);
+            e
+        })
+        .collect();
+    Err(ConfigErrors::new(errors))
 }
 
 /// A defined component: its section and, when its type is known, its factory.
@@ -435,7 +447,7 @@ impl Validator<'_> {
             return l;
         };
         if let Some(s) = self.word_at(map, &keys, "level") {
-            match s.as_str() {
+            match s.to_ascii_lowercase().as_str() {
                 "debug" => l.level = LogLevel::Debug,
                 "info" => l.level = LogLevel::Info,
                 "warn" | "warning" => l.level = LogLevel::Warn,
@@ -444,7 +456,7 @@ impl Validator<'_> {
             }
         }
         if let Some(s) = self.word_at(map, &keys, "encoding") {
-            match s.as_str() {
+            match s.to_ascii_lowercase().as_str() {
                 "console" | "text" => l.encoding = LogEncoding::Console,
                 "json" => l.encoding = LogEncoding::Json,
                 _ => self.bad_word(&keys, "encoding", &s, "`console` (or `text`) or `json`"),
@@ -460,7 +472,7 @@ impl Validator<'_> {
             return m;
         };
         if let Some(s) = self.word_at(map, &keys, "level") {
-            match s.as_str() {
+            match s.to_ascii_lowercase().as_str() {
                 "none" => m.level = MetricsLevel::None,
                 "basic" => m.level = MetricsLevel::Basic,
                 "normal" => m.level = MetricsLevel::Normal,
@@ -531,11 +543,11 @@ impl Validator<'_> {
         }
     }
 
-    /// A lower-cased string setting, if present.
+    /// A string setting, if present (trimmed; callers match it case-insensitively).
     fn word_at(&mut self, map: &Map<String, Value>, keys: &[&str], key: &str) -> Option<String> {
         match map.get(key) {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.trim().to_ascii_lowercase()),
+            Some(Value::String(s)) => Some(s.trim().to_string()),
             Some(other) => {
                 let msg = format!("expected a string, found {}", kind_of(other));
                 self.err(ErrorKind::InvalidValue, keys, format!("{}.{key}", keys.join(".")), msg);

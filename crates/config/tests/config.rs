@@ -458,6 +458,21 @@ fn unset_variable_names_variable_file_and_key_path() {
 }
 
 #[test]
+fn substituted_values_stay_out_of_validation_messages() {
+    let env = env_of(&[("SECRET", "hunter2-secret"), ("LEVEL", "Verbose-Secret")]);
+    let text = GOOD
+        .replace("collection_interval: 10s", "collection_interval: ${SECRET}")
+        .replace("data_type: gauge", "data_type: \"x${SECRET}\"")
+        .replace("  pipelines:\n", "  telemetry: {logs: {level: '${LEVEL}'}}\n  pipelines:\n");
+    let e = load_and_validate(&embedded(&text), &env, &registry()).unwrap_err();
+    let s = e.to_string();
+    assert_eq!(e.len(), 3, "{s}");
+    assert!(!s.contains("hunter2") && !s.to_lowercase().contains("verbose"), "{s}");
+    assert!(s.contains("receivers.postgresql/primary.collection_interval: "), "{s}");
+    assert!(s.contains("<value from placeholder>"), "{s}");
+}
+
+#[test]
 fn unknown_provider_is_named() {
     let e = load_one("exporters:\n  otlp:\n    headers: {api-key: '${vault:nr/key}'}\n").unwrap_err();
     let line = e.to_string();
