@@ -1,0 +1,467 @@
+//! The receiver's run loop: connect (with backoff), scrape every `collection_interval`, isolate each
+//! query's failure, and return promptly on shutdown (even mid-query or mid-backoff).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use dbintel_core::pdata::{
+    Attributes, LogRecord, Logs, Metric, Metrics, Resource, ResourceLogs, ResourceMetrics, Scope, ScopeLogs,
+    ScopeMetrics, SignalData, now_unix_nanos,
+};
+use dbintel_core::telemetry::{Counter, DURATION_BUCKETS, Histogram};
+use dbintel_core::{ComponentError, Receiver, ReceiverContext, Signal};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Plan;
+use crate::db::{Connection, DbError};
+use crate::scrape::{self, ProblemKind, Times};
+
+pub const SCOPE_NAME: &str = "dbintel/sqlquery";
+/// Extra time the client waits beyond `query_timeout`, so the server-side timeout normally fires first.
+const CLIENT_GRACE: Duration = Duration::from_secs(1);
+const BACKOFF_START: Duration = Duration::from_secs(1);
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+/// The `sqlquery` receiver, built by [`crate::SqlQueryFactory`].
+pub struct SqlQueryReceiver {
+    plan: Plan,
+}
+
+impl SqlQueryReceiver {
+    pub fn new(plan: Plan) -> Self {
+        Self { plan }
+    }
+}
+
+#[async_trait]
+impl Receiver for SqlQueryReceiver {
+    async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
+        Runner::new(self.plan, ctx).run().await;
+        Ok(())
+    }
+}
+
+/// Exponential backoff with ±20% jitter: 1s, 2s, 4s, ... capped at 30s.
+struct Backoff {
+    next: Duration,
+}
+
+impl Backoff {
+    fn new() -> Self {
+        Self { next: BACKOFF_START }
+    }
+    fn reset(&mut self) {
+        self.next = BACKOFF_START;
+    }
+    fn next_delay(&mut self) -> Duration {
+        let base = self.next;
+        self.next = (self.next * 2).min(BACKOFF_MAX);
+        // Cheap jitter from the clock's sub-second nanos; no need for a cryptographic source here.
+        let r = f64::from(now_unix_nanos().wrapping_mul(2_654_435_761) as u32 % 1000) / 1000.0; // 0..1
+        base.mul_f64(0.8 + 0.4 * r)
+    }
+}
+
+#[derive(Default)]
+struct QueryState {
+    failing: bool,
+    tracking: Option<String>,
+    last_scrape: Option<u64>,
+    /// Problems reported in the current streak (bounded by scrape::MAX_PROBLEMS).
+    reported: Vec<(String, String, ProblemKind)>,
+    errors: Counter,
+}
+
+struct Runner {
+    plan: Plan,
+    ctx: ReceiverContext,
+    shutdown: CancellationToken,
+    label: String,
+    conn: Option<Connection>,
+    system_name: &'static str,
+    start_time: u64,
+    states: Vec<QueryState>,
+    connect_failing: bool,
+    ever_connected: bool,
+    invalid_values: Counter,
+    scraped_points: Counter,
+    errored_points: Counter,
+    duration: Histogram,
+}
+
+impl Runner {
+    fn new(plan: Plan, ctx: ReceiverContext) -> Self {
+        let label = ctx.id.to_string();
+        let t = &ctx.telemetry;
+        let labels = [("receiver", label.as_str())];
+        let invalid_values = t.counter(
+            "dbintel_sqlquery_invalid_values_total",
+            "Values (metric points and log records) skipped because they were NULL, non-numeric or missing",
+            &labels,
+        );
+        let scraped_points =
+            t.counter("otelcol_scraper_scraped_metric_points", "Metric points successfully scraped", &labels);
+        let errored_points = t.counter(
+            "otelcol_scraper_errored_metric_points",
+            "Metric points that could not be scraped",
+            &labels,
+        );
+        let duration = t.histogram(
+            "dbintel_scrape_duration_seconds",
+            "Duration of one scrape",
+            "s",
+            &labels,
+            DURATION_BUCKETS,
+        );
+        let states = (0..plan.queries.len())
+            .map(|i| QueryState {
+                errors: t.counter(
+                    "dbintel_sqlquery_query_errors_total",
+                    "Failed executions of a configured query",
+                    &[("receiver", label.as_str()), ("query_index", i.to_string().as_str())],
+                ),
+                ..QueryState::default()
+            })
+            .collect();
+        let system_name = match plan.driver {
+            crate::dsn::Driver::Postgres => "postgresql",
+            crate::dsn::Driver::Mysql if plan.declared_mariadb => "mariadb",
+            crate::dsn::Driver::Mysql => "mysql",
+        };
+        Self {
+            shutdown: ctx.shutdown.clone(),
+            plan,
+            ctx,
+            label,
+            conn: None,
+            system_name,
+            start_time: now_unix_nanos(),
+            states,
+            connect_failing: false,
+            ever_connected: false,
+            invalid_values,
+            scraped_points,
+            errored_points,
+            duration,
+        }
+    }
+
+    fn secret(&self) -> Option<&str> {
+        self.plan.datasource.target().password.as_deref()
+    }
+
+    /// Sleeps, returning false if shutdown came first.
+    async fn sleep(&self, d: Duration) -> bool {
+        tokio::select! {
+            _ = self.shutdown.cancelled() => false,
+            _ = tokio::time::sleep(d) => true,
+        }
+    }
+
+    async fn run(mut self) {
+        if self.plan.storage.is_some() {
+            tracing::warn!(
+                receiver = %self.label,
+                "sqlquery: `storage` is not supported yet; tracking values are kept in memory and restart \
+                 from tracking_start_value after a restart"
+            );
+        }
+        if !self.sleep(self.plan.initial_delay).await {
+            return;
+        }
+        let mut backoff = Backoff::new();
+        let mut next_tick = Instant::now();
+        loop {
+            if self.shutdown.is_cancelled() {
+                return;
+            }
+            if self.conn.is_none() {
+                match self.connect().await {
+                    None => return,
+                    Some(true) => backoff.reset(),
+                    Some(false) => {
+                        if !self.sleep(backoff.next_delay()).await {
+                            return;
+                        }
+                        continue;
+                    }
+                }
+            }
+            if !self.scrape().await {
+                return;
+            }
+            next_tick += self.plan.collection_interval;
+            let now = Instant::now();
+            if next_tick < now {
+                next_tick = now;
+            }
+            tokio::select! {
+                _ = self.shutdown.cancelled() => return,
+                _ = tokio::time::sleep_until(next_tick) => {}
+            }
+        }
+    }
+
+    /// Connects; `None` on shutdown, `Some(connected)` otherwise.
+    async fn connect(&mut self) -> Option<bool> {
+        let limit = self.plan.query_timeout.max(Duration::from_secs(2)) + CLIENT_GRACE;
+        let attempt =
+            tokio::time::timeout(limit, Connection::connect(&self.plan.datasource, self.plan.query_timeout));
+        let result = tokio::select! {
+            _ = self.shutdown.cancelled() => return None,
+            r = attempt => r,
+        };
+        let target = self.plan.datasource.target();
+        let endpoint =
+            if target.socket { target.host.clone() } else { format!("{}:{}", target.host, target.port) };
+        match result {
+            Ok(Ok((conn, info))) => {
+                self.conn = Some(conn);
+                self.system_name = info.system_name;
+                if self.connect_failing || !self.ever_connected {
+                    tracing::info!(
+                        receiver = %self.label, endpoint = %endpoint, system = info.system_name,
+                        version = %info.version, "sqlquery: connected"
+                    );
+                }
+                self.connect_failing = false;
+                self.ever_connected = true;
+                self.ctx.health.ok();
+                Some(true)
+            }
+            Ok(Err(e)) => {
+                self.connect_error(&endpoint, &e.to_string());
+                Some(false)
+            }
+            Err(_) => {
+                self.connect_error(&endpoint, &format!("timed out after {limit:?}"));
+                Some(false)
+            }
+        }
+    }
+
+    fn connect_error(&mut self, endpoint: &str, msg: &str) {
+        let msg = crate::dsn::scrub(msg, self.secret());
+        if !self.connect_failing {
+            tracing::warn!(
+                receiver = %self.label, endpoint = %endpoint, error = %msg,
+                hint = "check that the server is up, the address and credentials are right, and the user may connect",
+                "sqlquery: cannot connect; retrying with backoff"
+            );
+        }
+        self.connect_failing = true;
+        self.ctx.health.recoverable(format!("cannot connect to {endpoint}: {msg}"));
+    }
+
+    fn resource(&self) -> Resource {
+        let t = self.plan.datasource.target();
+        let mut attributes = Attributes::new();
+        attributes.insert("db.system.name", self.system_name);
+        attributes.insert("server.address", t.host.clone());
+        if !t.socket {
+            attributes.insert("server.port", i64::from(t.port));
+        }
+        if let Some(db) = &t.database {
+            attributes.insert("db.namespace", db.clone());
+        }
+        Resource { attributes }
+    }
+
+    fn scope() -> Scope {
+        Scope {
+            name: SCOPE_NAME.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            ..Default::default()
+        }
+    }
+
+    fn report_query_error(&mut self, index: usize, err: &DbError) {
+        let state = &mut self.states[index];
+        state.errors.inc();
+        self.errored_points.add(self.plan.queries[index].metrics.len() as u64);
+        if !state.failing {
+            tracing::warn!(
+                receiver = %self.label, query_index = index, error = %err, hint = err.hint(),
+                "sqlquery: query failed; it is retried every interval (reported once until it succeeds)"
+            );
+        }
+        state.failing = true;
+    }
+
+    /// One scrape of every query; false on shutdown.
+    async fn scrape(&mut self) -> bool {
+        let started = Instant::now();
+        let now = now_unix_nanos();
+        let want_metrics = self.ctx.output.wants(Signal::Metrics);
+        let want_logs = self.ctx.output.wants(Signal::Logs);
+        let mut metrics: Vec<Metric> = Vec::new();
+        let mut logs: Vec<LogRecord> = Vec::new();
+        let client_timeout = self.plan.query_timeout + CLIENT_GRACE;
+        let secret = self.plan.datasource.target().password.clone();
+
+        for index in 0..self.plan.queries.len() {
+            let q = &self.plan.queries[index];
+            let wm = want_metrics && !q.metrics.is_empty();
+            let wl = want_logs && !q.logs.is_empty();
+            if !wm && !wl {
+                continue;
+            }
+            let Some(conn) = self.conn.as_mut() else { break };
+            let param = q
+                .tracking
+                .as_ref()
+                .map(|t| self.states[index].tracking.clone().unwrap_or_else(|| t.start_value.clone()));
+            if self.plan.log_queries {
+                tracing::info!(receiver = %self.label, query_index = index, sql = %q.sql, "sqlquery: running query");
+            }
+            let cancel = conn.cancel_token();
+            let survives = conn.survives_abandoned_query();
+            let result = tokio::select! {
+                _ = self.shutdown.cancelled() => {
+                    spawn_cancel(cancel);
+                    return false;
+                }
+                r = tokio::time::timeout(client_timeout, conn.query(&q.sql, param.as_deref(), secret.as_deref())) => r,
+            };
+            match result {
+                Ok(Ok(rs)) => {
+                    let q = &self.plan.queries[index];
+                    let state = &mut self.states[index];
+                    if state.failing {
+                        tracing::info!(receiver = %self.label, query_index = index, "sqlquery: query succeeds again");
+                        state.failing = false;
+                    }
+                    if rs.truncated {
+                        tracing::warn!(
+                            receiver = %self.label, query_index = index, max_rows = crate::db::MAX_ROWS_PER_QUERY,
+                            "sqlquery: the query returned too many rows; the rest were dropped (add LIMIT or aggregate)"
+                        );
+                    }
+                    let times = Times {
+                        now,
+                        cumulative_start: self.start_time,
+                        delta_start: state.last_scrape.unwrap_or(self.start_time),
+                    };
+                    let out = scrape::build(q, &rs, times, wm, wl);
+                    state.last_scrape = Some(now);
+                    if wl && let Some(t) = out.tracking {
+                        state.tracking = Some(t);
+                    }
+                    let mut keys = Vec::with_capacity(out.problems.len());
+                    for p in &out.problems {
+                        let key = (p.target.clone(), p.column.clone(), p.kind.clone());
+                        if !state.reported.contains(&key) {
+                            tracing::warn!(
+                                receiver = %self.label, query_index = index, metric = %p.target, column = %p.column,
+                                rows = p.count, "sqlquery: {}; the point is skipped", p.describe()
+                            );
+                        }
+                        keys.push(key);
+                    }
+                    state.reported = keys;
+                    self.invalid_values.add(out.invalid + out.invalid_records);
+                    self.errored_points.add(out.invalid);
+                    self.scraped_points.add(out.points);
+                    metrics.extend(out.metrics);
+                    logs.extend(out.logs);
+                }
+                Ok(Err(e)) => {
+                    self.report_query_error(index, &e);
+                    if let DbError::Lost(msg) = &e {
+                        self.conn = None;
+                        self.ctx.health.recoverable(format!("connection lost: {msg}"));
+                        self.connect_failing = true;
+                        break;
+                    }
+                }
+                Err(_) => {
+                    let e = DbError::Query {
+                        message: format!("no answer within {client_timeout:?} (client-side timeout)"),
+                        code: None,
+                        hint: "the query hit the statement timeout: make it cheaper or raise `query_timeout`",
+                    };
+                    self.report_query_error(index, &e);
+                    spawn_cancel(cancel);
+                    if !survives {
+                        // The connection is mid-result; start from a fresh one on the next scrape.
+                        self.conn = None;
+                    }
+                }
+            }
+        }
+        self.duration.record(started.elapsed().as_secs_f64());
+
+        if !metrics.is_empty() {
+            let data = SignalData::Metrics(Metrics {
+                resource_metrics: vec![ResourceMetrics {
+                    resource: self.resource(),
+                    scope_metrics: vec![ScopeMetrics {
+                        scope: Self::scope(),
+                        metrics,
+                        schema_url: String::new(),
+                    }],
+                    schema_url: String::new(),
+                }],
+            });
+            if !self.send(data).await {
+                return false;
+            }
+        }
+        if !logs.is_empty() {
+            let data = SignalData::Logs(Logs {
+                resource_logs: vec![ResourceLogs {
+                    resource: self.resource(),
+                    scope_logs: vec![ScopeLogs {
+                        scope: Self::scope(),
+                        log_records: logs,
+                        schema_url: String::new(),
+                    }],
+                    schema_url: String::new(),
+                }],
+            });
+            if !self.send(data).await {
+                return false;
+            }
+        }
+        true
+    }
+
+    async fn send(&self, data: SignalData) -> bool {
+        tokio::select! {
+            _ = self.shutdown.cancelled() => false,
+            r = self.ctx.output.send(data) => {
+                if let Err(e) = r {
+                    tracing::debug!(receiver = %self.label, error = %e, "sqlquery: data refused downstream");
+                }
+                true
+            }
+        }
+    }
+}
+
+/// Asks Postgres to cancel the running statement, in the background and bounded in time.
+fn spawn_cancel(token: Option<tokio_postgres::CancelToken>) {
+    if let Some(token) = token {
+        tokio::spawn(async move {
+            let _ =
+                tokio::time::timeout(Duration::from_secs(2), token.cancel_query(tokio_postgres::NoTls)).await;
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_a_cap_with_jitter() {
+        let mut b = Backoff::new();
+        let delays: Vec<Duration> = (0..8).map(|_| b.next_delay()).collect();
+        assert!(delays[0] >= Duration::from_millis(800) && delays[0] <= Duration::from_millis(1200));
+        assert!(delays[1] >= Duration::from_millis(1600) && delays[1] <= Duration::from_millis(2400));
+        assert!(delays[7] <= Duration::from_secs(36) && delays[7] >= Duration::from_secs(24));
+        b.reset();
+        assert!(b.next_delay() <= Duration::from_millis(1200));
+    }
+}
