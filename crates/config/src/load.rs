@@ -102,6 +102,11 @@ pub fn load(
                     continue;
                 }
             },
+            ConfigSource::Embedded { text, .. } if text.len() as u64 > MAX_CONFIG_BYTES => {
+                let msg = format!("config is larger than {} MiB", MAX_CONFIG_BYTES >> 20);
+                errors.push(ConfigError::new(ErrorKind::Io, &name, "", msg));
+                continue;
+            }
             ConfigSource::Embedded { text, .. } => text.clone(),
         };
         let mut tree = match parse_yaml(&text, &name) {

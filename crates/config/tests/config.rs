@@ -380,6 +380,14 @@ fn budgets_stop_yaml_bombs_and_deep_nesting() {
 }
 
 #[test]
+fn oversized_sources_are_refused() {
+    let big = format!("a: \"{}\"\n", "x".repeat(9 << 20));
+    let e = load_one(&big).unwrap_err();
+    assert_eq!(e.errors[0].kind, ErrorKind::Io);
+    assert!(e.to_string().starts_with("config.yaml: config is larger than 8 MiB"), "{e}");
+}
+
+#[test]
 fn yaml_types_are_yaml_1_2() {
     let raw = load_one("a: no\nb: 007\nc: 5432\nd: true\ne: 1_000\n").unwrap();
     let r = raw.root();
