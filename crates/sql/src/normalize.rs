@@ -328,7 +328,7 @@ pub(crate) fn render(toks: &[NTok<'_>], buf: &mut String) {
                 Class::Comma | Class::RParen | Class::RBracket | Class::Dot | Class::Semicolon
             ) || (t.class == Class::Op && t.text == "::")
                 || (matches!(t.class, Class::LParen | Class::LBracket) && p.class == Class::Ident)
-                || (t.class == Class::LBracket && (p.class == Class::RBracket || p.kw("ARRAY")));
+                || (t.class == Class::LBracket && matches!(p.class, Class::RBracket | Class::Keyword));
             let no_space_after = matches!(p.class, Class::LParen | Class::LBracket | Class::Dot)
                 || (p.class == Class::Op && p.text == "::");
             if !no_space_before && !no_space_after {
