@@ -384,8 +384,11 @@ impl Runner {
                     self.report_query_error(index, &e);
                     spawn_cancel(cancel);
                     if !survives {
-                        // The connection is mid-result; start from a fresh one on the next scrape.
+                        // The connection is mid-result: replace it now so the other queries still run.
                         self.conn = None;
+                        if self.connect().await.is_none() {
+                            return false;
+                        }
                     }
                 }
             }

@@ -60,7 +60,10 @@ async fn gauge_and_sum_metrics_match_the_table() {
     let m = r.next_metrics().await;
     let s = |v: &str| v.to_string();
     use NumberValue::{Double, Int};
-    assert_eq!(points(&m, "stock.i", "kind"), [(s("apple"), Int(3)), (s("pear"), Int(-7)), (s("plum"), Int(0))]);
+    assert_eq!(
+        points(&m, "stock.i", "kind"),
+        [(s("apple"), Int(3)), (s("pear"), Int(-7)), (s("plum"), Int(0))]
+    );
     assert_eq!(
         points(&m, "stock.b", "kind"),
         [(s("apple"), Int(9_000_000_000)), (s("pear"), Int(1)), (s("plum"), Int(42))]
@@ -82,7 +85,8 @@ async fn gauge_and_sum_metrics_match_the_table() {
         [(s("apple"), Int(12_345_678_901_234)), (s("pear"), Int(0)), (s("plum"), Int(-3))]
     );
     let b = metric(&m, "stock.b").unwrap();
-    let MetricData::Sum { temporality: Temporality::Cumulative, monotonic: true, points: pts } = &b.data else {
+    let MetricData::Sum { temporality: Temporality::Cumulative, monotonic: true, points: pts } = &b.data
+    else {
         panic!("{b:?}")
     };
     assert!(pts.iter().all(|p| p.start_time_unix_nano > 0 && p.start_time_unix_nano < p.time_unix_nano));
@@ -130,7 +134,11 @@ async fn null_and_non_numeric_values_are_skipped_and_counted() {
     assert_eq!(points(&m, "v", "k"), [("good".to_string(), Int(5))]);
     assert_eq!(
         points(&m, "w", "k"),
-        [("frac".to_string(), Double(3.0)), ("good".to_string(), Double(1.5)), ("text".to_string(), Double(2.0))]
+        [
+            ("frac".to_string(), Double(3.0)),
+            ("good".to_string(), Double(1.5)),
+            ("text".to_string(), Double(2.0))
+        ]
     );
     // v: NULL, 'abc' and '2.5' (not an integer) are skipped; w: NULL.
     assert!(r.counter("dbintel_sqlquery_invalid_values_total", None) >= 4);
@@ -249,8 +257,10 @@ async fn identifies_itself_and_enforces_the_statement_timeout() {
 async fn reconnects_after_the_backend_is_terminated() {
     let pg = shared_postgres();
     let db = pg.create_database("sq_reconnect");
-    let config =
-        metrics_config(pg.url(&db), json!([{"sql": "SELECT 1 AS v", "metrics": [{"metric_name": "up", "value_column": "v"}]}]));
+    let config = metrics_config(
+        pg.url(&db),
+        json!([{"sql": "SELECT 1 AS v", "metrics": [{"metric_name": "up", "value_column": "v"}]}]),
+    );
     let mut r = start(config);
     r.next_metrics().await;
     assert_eq!(r.status(), Status::Ok);
