@@ -19,7 +19,7 @@ mod validate;
 
 pub use error::{ConfigError, ConfigErrors, ErrorKind};
 pub use expand::MAX_FILE_PLACEHOLDER_BYTES;
-pub use load::{ConfigSource, MAX_CONFIG_BYTES, MAX_DEPTH, MAX_NODES, RawConfig, load};
+pub use load::{ConfigSource, MAX_CONFIG_BYTES, MAX_DEPTH, MAX_NODES, RawConfig, load, load_keep_going};
 pub use model::{
     DEFAULT_METRICS_ADDRESS, DEFAULT_SHUTDOWN_TIMEOUT, LogEncoding, LogLevel, LogsTelemetry, MetricsLevel,
     MetricsTelemetry, Pipeline, Service, ServiceConfig, Telemetry, UsedComponents,
@@ -33,6 +33,30 @@ pub fn load_and_validate(
     env: &dyn Fn(&str) -> Option<String>,
     registry: &dbintel_core::ComponentRegistry,
 ) -> Result<ServiceConfig, ConfigErrors> {
-    let raw = load(sources, env)?;
-    validate(&raw, registry)
+    let (raw, mut errors) = load_keep_going(sources, env);
+    if errors.is_empty() {
+        return validate(&raw, registry);
+    }
+    // A source that could not be read or parsed is missing from the tree: validating the rest
+    // would only report what that source would have defined.
+    if errors.iter().any(|e| e.kind != ErrorKind::Substitution) {
+        return Err(ConfigErrors::new(errors));
+    }
+    // Report the other problems too, except those caused by a placeholder that failed to expand
+    // (same key or below it), which would only repeat the first message.
+    let failed: Vec<String> = errors.iter().map(|e| e.path.clone()).collect();
+    if let Err(more) = validate(&raw, registry) {
+        for e in more.errors {
+            let caused = failed.iter().any(|f| {
+                !f.is_empty()
+                    && (e.path == *f
+                        || e.path.starts_with(&format!("{f}."))
+                        || e.path.starts_with(&format!("{f}[")))
+            });
+            if !caused {
+                errors.push(e);
+            }
+        }
+    }
+    Err(ConfigErrors::new(errors))
 }

@@ -90,6 +90,17 @@ pub fn load(
     sources: &[ConfigSource],
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<RawConfig, ConfigErrors> {
+    let (raw, errors) = load_keep_going(sources, env);
+    if errors.is_empty() { Ok(raw) } else { Err(ConfigErrors::new(errors)) }
+}
+
+/// Like [`load`], but returns the merged tree even when placeholders failed to expand (the failing
+/// scalars keep their unexpanded text), so that validation can still report every other problem.
+/// Sources that cannot be read or parsed are left out of the tree.
+pub fn load_keep_going(
+    sources: &[ConfigSource],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> (RawConfig, Vec<ConfigError>) {
     let mut errors = Vec::new();
     let mut raw = RawConfig::default();
     for source in sources {
@@ -116,17 +127,14 @@ pub fn load(
                 continue;
             }
         };
-        let before = errors.len();
         let expander = Expander { env, source: &name };
         for (k, v) in tree.iter_mut() {
             expander.expand_tree(v, &KeyPath::root().key(k), &mut errors, &mut raw.substituted);
         }
-        if errors.len() == before {
-            let idx = raw.provenance.add_source(&name);
-            merge_map(&mut raw.root, tree, &mut Vec::new(), &mut raw.provenance, idx);
-        }
+        let idx = raw.provenance.add_source(&name);
+        merge_map(&mut raw.root, tree, &mut Vec::new(), &mut raw.provenance, idx);
     }
-    if errors.is_empty() { Ok(raw) } else { Err(ConfigErrors::new(errors)) }
+    (raw, errors)
 }
 
 fn read_file(path: &Path, name: &str) -> Result<String, ConfigError> {

@@ -803,3 +803,19 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn an_unset_variable_does_not_hide_the_other_problems() {
+    let text = GOOD
+        .replace("data_type: gauge", "data_type: gauges")
+        .replace("exporters: [otlp/newrelic, prometheus]", "exporters: [otlp/nr, prometheus]");
+    let text =
+        text.replace("  healthcheck:\n", "  healthcheck:\n    endpoint: ${env:DBINTEL_UNSET_FOR_TEST}\n");
+    let e = dbintel_config::load_and_validate(&embedded(&text), &no_env, &registry()).unwrap_err();
+    let all = e.to_string();
+    assert!(all.contains("DBINTEL_UNSET_FOR_TEST"), "{all}");
+    assert!(all.contains("gauges"), "{all}");
+    assert!(all.contains("otlp/nr"), "{all}");
+    // The failed placeholder is reported once, not again as a bad endpoint.
+    assert_eq!(all.matches("extensions.healthcheck.endpoint").count(), 1, "{all}");
+}

@@ -80,16 +80,13 @@ pub struct FileConfig {
     /// `json` (default). `proto` is not implemented yet.
     #[serde(default)]
     pub format: FileFormat,
-    /// Append to an existing file (default true). `false` truncates it at start.
-    #[serde(default = "default_append")]
+    /// Append to an existing file. The default, `false`, truncates it at start, as the contrib
+    /// file exporter does; set `append: true` to keep data across restarts.
+    #[serde(default)]
     pub append: bool,
     /// Size-based rotation; absent means none.
     #[serde(default)]
     pub rotation: Option<RotationConfig>,
-}
-
-fn default_append() -> bool {
-    true
 }
 
 impl FileConfig {

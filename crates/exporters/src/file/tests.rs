@@ -167,7 +167,7 @@ fn rotation_defaults_follow_the_collector() {
     let p = r.policy();
     assert_eq!((p.max_bytes, p.max_backups, p.max_age), (100 * 1024 * 1024, 100, None));
     let cfg: FileConfig = dbintel_core::parse_component_config(&json!({"path": "p"})).expect("parse");
-    assert!(cfg.rotation.is_none() && cfg.append && cfg.format == FileFormat::Json);
+    assert!(cfg.rotation.is_none() && !cfg.append && cfg.format == FileFormat::Json);
 }
 
 #[test]

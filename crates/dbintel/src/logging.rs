@@ -1,0 +1,18 @@
+//! Process logging through tracing, configured by `service.telemetry.logs`.
+
+use tracing_subscriber::EnvFilter;
+
+/// Installs the global subscriber. `DBINTEL_LOG` (an EnvFilter directive) overrides the level.
+pub fn init(level: &str, json: bool) {
+    let filter = std::env::var("DBINTEL_LOG")
+        .ok()
+        .and_then(|d| EnvFilter::try_new(d).ok())
+        .unwrap_or_else(|| EnvFilter::new(level));
+    // Logs go to stderr so the console exporter owns stdout.
+    let builder =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    let result = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
+    if result.is_err() {
+        // Already installed (tests); keep the existing one.
+    }
+}

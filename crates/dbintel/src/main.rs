@@ -1,0 +1,203 @@
+//! The `dbintel` binary: CLI and wiring. Everything else lives in the library crates.
+
+mod components;
+mod default_config;
+mod graph;
+mod logging;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use dbintel_config::ConfigSource;
+use dbintel_core::ComponentKind;
+use dbintel_core::health::HealthRegistry;
+use dbintel_core::pipeline::RuntimeSettings;
+use dbintel_core::telemetry::Registry;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(
+    name = "dbintel",
+    version,
+    about = "Database-intelligence telemetry collector for PostgreSQL and MySQL/MariaDB"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the collector. Without --config, the embedded default config watches the local PostgreSQL.
+    Run {
+        /// Config file; repeat to merge several in order (later files win).
+        #[arg(long = "config", short = 'c', value_name = "FILE")]
+        configs: Vec<PathBuf>,
+    },
+    /// Check config files without starting anything; prints every problem found.
+    Validate {
+        #[arg(long = "config", short = 'c', value_name = "FILE", required = true)]
+        configs: Vec<PathBuf>,
+    },
+    /// List every built-in component type by kind, with the signals it supports.
+    Components,
+}
+
+fn env_lookup(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// The environment as seen by the config: the process environment, plus the embedded default's
+/// datasource variable when no --config is given.
+fn sources_and_env(configs: &[PathBuf]) -> (Vec<ConfigSource>, Box<dyn Fn(&str) -> Option<String>>) {
+    if configs.is_empty() {
+        let datasource = default_config::default_datasource(&env_lookup);
+        let env = move |name: &str| {
+            if name == default_config::DATASOURCE_VAR { Some(datasource.clone()) } else { env_lookup(name) }
+        };
+        let source = ConfigSource::Embedded {
+            name: default_config::DEFAULT_CONFIG_NAME.to_string(),
+            text: default_config::DEFAULT_CONFIG.to_string(),
+        };
+        (vec![source], Box::new(env))
+    } else {
+        (configs.iter().cloned().map(ConfigSource::File).collect(), Box::new(env_lookup))
+    }
+}
+
+fn load(configs: &[PathBuf]) -> Result<dbintel_config::ServiceConfig, String> {
+    let (sources, env) = sources_and_env(configs);
+    let registry = components::registry();
+    dbintel_config::load_and_validate(&sources, &*env, &registry).map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Run { configs: Vec::new() }) {
+        Command::Components => {
+            print_components();
+            ExitCode::SUCCESS
+        }
+        Command::Validate { configs } => match load(&configs) {
+            Ok(cfg) => {
+                for w in &cfg.warnings {
+                    eprintln!("warning: {w}");
+                }
+                let names: Vec<String> = configs.iter().map(|p| p.display().to_string()).collect();
+                println!(
+                    "{} is valid: {} pipelines, {} receivers, {} processors, {} exporters, {} extensions.",
+                    names.join(" + "),
+                    cfg.service.pipelines.len(),
+                    cfg.receivers.len(),
+                    cfg.processors.len(),
+                    cfg.exporters.len(),
+                    cfg.extensions.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                eprintln!("{problems}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Run { configs } => {
+            let cfg = match load(&configs) {
+                Ok(cfg) => cfg,
+                Err(problems) => {
+                    eprintln!("dbintel: the configuration is invalid:\n{problems}");
+                    return ExitCode::from(1);
+                }
+            };
+            let logs = &cfg.service.telemetry.logs;
+            logging::init(logs.level.as_str(), logs.encoding == dbintel_config::LogEncoding::Json);
+            for w in &cfg.warnings {
+                tracing::warn!("{w}");
+            }
+            match run(cfg) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    tracing::error!("{e:#}");
+                    eprintln!("dbintel: {e:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+fn print_components() {
+    let registry = components::registry();
+    for kind in ComponentKind::ALL {
+        println!("{}:", kind.section());
+        for info in registry.infos(kind) {
+            let signals: Vec<&str> = info.signals.iter().map(|s| s.as_str()).collect();
+            let signals = if signals.is_empty() { "-".to_string() } else { signals.join(",") };
+            let aliases = if info.aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" (alias: {})", info.aliases.join(", "))
+            };
+            println!(
+                "  {:<24} signals: {:<13} stability: {:<11} {}{}",
+                info.type_name,
+                signals,
+                info.stability.as_str(),
+                info.description,
+                aliases
+            );
+        }
+    }
+}
+
+fn run(cfg: dbintel_config::ServiceConfig) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("dbintel")
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let telemetry = Registry::new();
+        let health = HealthRegistry::new();
+        let stop_telemetry = CancellationToken::new();
+        let metrics_cfg = &cfg.service.telemetry.metrics;
+        let telemetry_server = if metrics_cfg.level != dbintel_config::MetricsLevel::None {
+            dbintel_extensions::process_metrics::register(&telemetry);
+            let (_, handle) =
+                dbintel_extensions::telemetry_server::serve(&metrics_cfg.address, telemetry.clone(), stop_telemetry.clone())
+                    .await?;
+            Some(handle)
+        } else {
+            None
+        };
+        let graph = graph::build(&cfg, &components::registry(), &telemetry)
+            .map_err(|problems| anyhow::anyhow!("cannot build the pipelines:\n{}", problems.join("\n")))?;
+        let settings = RuntimeSettings { shutdown_timeout: cfg.service.shutdown_timeout, ..RuntimeSettings::default() };
+        let service = dbintel_core::pipeline::start(graph, settings, telemetry.clone(), health).await?;
+        let signal = wait_for_signal().await?;
+        tracing::info!(signal, "Shutting down: stopping receivers, draining pipelines, flushing exporters.");
+        let report = service.shutdown().await;
+        if report.clean() {
+            tracing::info!(elapsed_ms = report.elapsed.as_millis() as u64, "Shutdown complete.");
+        } else {
+            tracing::warn!(aborted = ?report.aborted, "Shutdown deadline reached; some components were aborted.");
+        }
+        stop_telemetry.cancel();
+        if let Some(h) = telemetry_server {
+            let _ = h.await;
+        }
+        Ok(())
+    })
+}
+
+async fn wait_for_signal() -> anyhow::Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    let mut int = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
+    Ok(tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    })
+}

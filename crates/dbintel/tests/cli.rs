@@ -1,0 +1,159 @@
+//! The CLI as a new user meets it: --version, components, validate on good and broken configs.
+
+mod support;
+
+use support::dbintel;
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+const GOOD: &str = r#"
+receivers:
+  sqlquery:
+    driver: postgres
+    datasource: "host=localhost port=5432 user=postgres dbname=postgres"
+    collection_interval: 10s
+    queries:
+      - sql: "SELECT 1 AS one"
+        metrics:
+          - metric_name: one
+            value_column: one
+processors:
+  batch:
+    timeout: 500ms
+exporters:
+  debug:
+  file:
+    path: /tmp/dbintel-cli-test.jsonl
+extensions:
+  health_check:
+service:
+  extensions: [health_check]
+  pipelines:
+    metrics:
+      receivers: [sqlquery]
+      processors: [batch]
+      exporters: [debug, file]
+"#;
+
+#[test]
+fn version_and_help() {
+    let out = dbintel(&["--version"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("dbintel "));
+    let out = dbintel(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["run", "validate", "components"] {
+        assert!(help.contains(cmd), "{help}");
+    }
+}
+
+#[test]
+fn components_lists_every_type_with_signals() {
+    let out = dbintel(&["components"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for section in ["receivers:", "processors:", "exporters:", "extensions:"] {
+        assert!(text.contains(section), "{text}");
+    }
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} missing:\n{text}"))
+            .to_string()
+    };
+    assert!(line("sqlquery").contains("metrics,logs"));
+    assert!(line("batch").contains("metrics,logs"));
+    assert!(line("file").contains("metrics,logs"));
+    assert!(line("debug").contains("metrics,logs"));
+    assert!(line("health_check").contains("healthcheck"));
+}
+
+#[test]
+fn validate_accepts_a_good_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "good.yaml", GOOD);
+    let out = dbintel(&["validate", "--config", &path]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is valid"));
+}
+
+#[test]
+fn validate_reports_every_problem_with_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = GOOD
+        .replace("collection_interval: 10s", "collection_interval: 10 seconds")
+        .replace("timeout: 500ms", "timeout: 500ms\n    send_batch_sise: 10")
+        .replace("exporters: [debug, file]", "exporters: [debug, file, otlp/missing]")
+        .replace("dbname=postgres\"", "dbname=${env:DBINTEL_TEST_SURELY_UNSET}\"");
+    let path = write(dir.path(), "broken.yaml", &bad);
+    let out = dbintel(&["validate", "--config", &path]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.yaml"), "{err}");
+    assert!(err.contains("DBINTEL_TEST_SURELY_UNSET"), "unset variable not named: {err}");
+    assert!(err.contains("send_batch_sise"), "unknown key not named: {err}");
+    assert!(err.contains("otlp/missing"), "undefined component not named: {err}");
+    // The env error may stop the datasource from being checked, but the duration is elsewhere.
+    assert!(err.contains("collection_interval"), "bad duration not named: {err}");
+}
+
+#[test]
+fn validate_names_the_line_of_a_yaml_syntax_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path =
+        write(dir.path(), "syntax.yaml", "receivers:\n  sqlquery:\n    driver: [postgres\nexporters: {}\n");
+    let out = dbintel(&["validate", "--config", &path]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("syntax.yaml"), "{err}");
+    assert!(err.contains("line"), "{err}");
+}
+
+#[test]
+fn validate_rejects_unknown_types_and_signal_mismatches() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = r#"
+receivers:
+  sqlqeury:
+    driver: postgres
+exporters:
+  debug:
+service:
+  pipelines:
+    traces:
+      receivers: [sqlqeury]
+      exporters: [debug]
+"#;
+    let path = write(dir.path(), "types.yaml", cfg);
+    let out = dbintel(&["validate", "--config", &path]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sqlqeury"), "{err}");
+    assert!(err.contains("traces"), "{err}");
+}
+
+#[test]
+fn several_configs_merge_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(dir.path(), "base.yaml", GOOD);
+    let overlay = write(dir.path(), "overlay.yaml", "processors:\n  batch:\n    timeout: nonsense\n");
+    let out = dbintel(&["validate", "--config", &base, "--config", &overlay]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("processors.batch.timeout"), "{err}");
+    assert!(err.contains("overlay.yaml"), "{err}");
+}
+
+#[test]
+fn run_refuses_an_invalid_config_without_starting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path =
+        write(dir.path(), "bad.yaml", "receivers: {}\nexporters: {}\nservice: {pipelines: {}}\nbogus: 1\n");
+    let out = dbintel(&["run", "--config", &path]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bogus"));
+}
