@@ -231,7 +231,10 @@ impl Runner {
                 Some(true)
             }
             Ok(Err(e)) => {
-                self.connect_error(&endpoint, &e.to_string());
+                let msg = match &e {
+                    DbError::Lost(m) | DbError::Query { message: m, .. } => m.clone(),
+                };
+                self.connect_error(&endpoint, &msg);
                 Some(false)
             }
             Err(_) => {
