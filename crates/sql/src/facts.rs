@@ -83,13 +83,13 @@ fn main_verb(toks: &[NTok<'_>]) -> Option<usize> {
         match t.class {
             Class::LParen => depth += 1,
             Class::RParen => depth -= 1,
-            Class::Keyword if depth <= 0 => {
-                if ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "VALUES", "TABLE"]
-                    .iter()
-                    .any(|k| t.kw(k))
-                {
-                    return Some(i);
-                }
+            Class::Keyword
+                if depth <= 0
+                    && ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "VALUES", "TABLE"]
+                        .iter()
+                        .any(|k| t.kw(k)) =>
+            {
+                return Some(i);
             }
             _ => {}
         }
@@ -137,7 +137,8 @@ fn read_name(toks: &[NTok<'_>], mut i: usize) -> Option<(String, usize)> {
     let mut name = String::new();
     loop {
         let t = toks.get(i)?;
-        if t.class != Class::Ident && !(t.class == Class::Keyword && !name.is_empty()) {
+        let qualified_keyword = t.class == Class::Keyword && !name.is_empty();
+        if t.class != Class::Ident && !qualified_keyword {
             return None;
         }
         name.push_str(&unquote(t.raw));
@@ -207,9 +208,6 @@ impl Ctx<'_, '_> {
                     i = skip_group(toks, i);
                 } else {
                     self.add(name);
-                    if kw_at(toks, i, "*") {
-                        i += 1;
-                    }
                 }
             } else {
                 return i;

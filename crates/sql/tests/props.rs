@@ -27,10 +27,6 @@ fn bits_of(d: &str) -> String {
     d.bytes().map(|b| format!("{:08b}", b)).collect()
 }
 
-fn no_marker(s: &str) -> String {
-    s.replace("zqx", "").replace("qxz", "")
-}
-
 fn pg_literal(kind: u8, s: &str, d: &str) -> String {
     match kind % 17 {
         0 => format!("'{}'", s.replace('\'', "''")),
@@ -46,9 +42,9 @@ fn pg_literal(kind: u8, s: &str, d: &str) -> String {
         10 => format!("0x{}", hex_of(d)),
         11 => format!("+{d}"),
         12 => format!(".{d}E+{d}"),
-        13 => format!("/* {} */ NULL", s.replace("*/", "").replace("/*", "")),
+        13 => format!("/* {} */ NULL", s.replace(['*', '/'], "")),
         14 => format!("-- {}\n TRUE", s.replace(['\n', '\r'], "")),
-        15 => format!("/* a /* {} */ b */ FALSE", s.replace("*/", "").replace("/*", "")),
+        15 => format!("/* a /* {} */ b */ FALSE", s.replace(['*', '/'], "")),
         _ => format!("'{}'::text", s.replace('\'', "''")),
     }
 }
@@ -70,7 +66,7 @@ fn my_literal(kind: u8, s: &str, d: &str) -> String {
         11 => format!("-{d}.{d}e{d}"),
         12 => format!("# {}\n NULL", s.replace(['\n', '\r'], "")),
         13 => format!("-- {}\n TRUE", s.replace(['\n', '\r'], "")),
-        14 => format!("/* {} */ FALSE", s.replace("*/", "")),
+        14 => format!("/* {} */ FALSE", s.replace(['*', '/'], "")),
         15 => format!("_binary'{}'", bs('\'')),
         _ => format!("n\"{}\"", bs('"')).replacen('n', "", 1),
     }

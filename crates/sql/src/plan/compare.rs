@@ -155,7 +155,8 @@ pub fn compare_plans(before: &PlanSummary, after: &PlanSummary) -> PlanCompariso
     }
     let temp_b = before.uses_temp_files || before.uses_temp_table;
     let temp_a = after.uses_temp_files || after.uses_temp_table;
-    if temp_a && !temp_b && !(after.has_disk_sort && !before.has_disk_sort) {
+    let new_disk_sort = after.has_disk_sort && !before.has_disk_sort;
+    if temp_a && !temp_b && !new_disk_sort {
         push(
             &mut ch,
             ChangeKind::TempSpaceUsed,

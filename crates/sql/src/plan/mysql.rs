@@ -195,10 +195,10 @@ fn walk_v1(
                             acc.s.sort_count += 1;
                         }
                         "temporary_table" => acc.s.uses_temp_table = true,
-                        "union_result" | "materialized_from_subquery" => {
-                            if truthy(obj.get("using_temporary_table")) {
-                                acc.s.uses_temp_table = true;
-                            }
+                        "union_result" | "materialized_from_subquery"
+                            if truthy(obj.get("using_temporary_table")) =>
+                        {
+                            acc.s.uses_temp_table = true;
                         }
                         "block-nl-join" => {
                             let strat = if s(obj, "join_type").is_some_and(|j| j.contains('H')) {
@@ -210,12 +210,6 @@ fn walk_v1(
                             *acc.s.join_strategies.entry(strat.to_string()).or_insert(0) += 1;
                         }
                         _ => {}
-                    }
-                    if k == "block-nl-join"
-                        && let Some(t) = obj.get("table").and_then(Value::as_object)
-                    {
-                        // MariaDB puts the joined table inside the block-nl-join node.
-                        let _ = t;
                     }
                 }
                 walk_v1(acc, st, obj, depth + 1, nd)?;
@@ -246,11 +240,7 @@ fn walk_v1(
                     acc.hash_str(")");
                 }
             }
-            Value::String(_) => {
-                if !SAFE_KEYS.contains(&k.as_str()) {
-                    obfuscate_value(Dialect::Mysql, v, depth);
-                }
-            }
+            Value::String(_) if !SAFE_KEYS.contains(&k.as_str()) => obfuscate_value(Dialect::Mysql, v, depth),
             _ => {}
         }
     }
@@ -296,11 +286,8 @@ fn walk_v2(acc: &mut Acc, m: &mut Map<String, Value>, depth: usize) -> Result<()
             acc.s.sort_count += 1;
             acc.s.uses_filesort = true;
         }
-        "materialize" | "temp_table_aggregate" | "stream" => {
-            if truthy(m.get("temp_table")) || access != "stream" {
-                acc.s.uses_temp_table = true;
-            }
-        }
+        "materialize" | "temp_table_aggregate" => acc.s.uses_temp_table = true,
+        "stream" if truthy(m.get("temp_table")) => acc.s.uses_temp_table = true,
         _ => {}
     }
     if let Some(ix) = s(m, "index_name") {

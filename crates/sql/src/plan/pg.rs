@@ -90,8 +90,6 @@ pub(super) fn analyze(v: &mut Value) -> Result<PlanSummary, PlanError> {
             execution_time_ms: execution,
             worst_estimate_error: None,
         });
-    } else if planning.is_some() {
-        acc.s.analyze = None;
     }
     Ok(acc.finish())
 }
