@@ -1,5 +1,7 @@
 //! Process logging through tracing, configured by `service.telemetry.logs`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber. `DBINTEL_LOG` (an EnvFilter directive) overrides the level.

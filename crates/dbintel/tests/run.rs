@@ -231,3 +231,62 @@ fn the_embedded_default_watches_local_postgres_on_the_console() {
     let line = out.lines().find(|l| l.contains("postgresql.backends")).unwrap_or_default();
     assert!(line.contains(" metrics ") && line.contains("in 7 metrics"), "{out}");
 }
+
+#[test]
+fn json_logs_when_configured() {
+    let url = fixture_db();
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("json.jsonl");
+    let (hp, tp) = (free_port(), free_port());
+    let cfg_path = dir.path().join("config.yaml");
+    let cfg = config(&out_file.display().to_string(), hp, tp, "200ms")
+        .replace("    logs:\n      level: info\n", "    logs:\n      level: info\n      encoding: json\n");
+    std::fs::write(&cfg_path, cfg).unwrap();
+    let cfg = cfg_path.display().to_string();
+    let mut run = Running::start(&["run", "--config", &cfg], &[("E2E_DATASOURCE", &url)], dir.path());
+    let health = format!("127.0.0.1:{hp}");
+    wait_for("a healthy status", Duration::from_secs(30), || http_get(&health, "/").0 == 200);
+    run.signal("TERM");
+    assert_eq!(run.wait_exit(Duration::from_secs(20)).code(), Some(0));
+    let stderr = run.stderr();
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(lines.len() >= 3, "{stderr}");
+    for line in lines {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(v["level"].is_string() && v["message"].is_string(), "{line}");
+        assert!(!line.contains('\u{1b}'), "ANSI escape in a log line: {line}");
+    }
+    assert!(stderr.contains("Shutdown complete"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_is_a_recoverable_status_and_the_password_never_leaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("down.jsonl");
+    let (hp, tp, closed) = (free_port(), free_port(), free_port());
+    let cfg_path = dir.path().join("config.yaml");
+    std::fs::write(&cfg_path, config(&out_file.display().to_string(), hp, tp, "200ms")).unwrap();
+    let cfg = cfg_path.display().to_string();
+    let secret = "Sup3rS3cretPassw0rd";
+    let url = format!("postgres://monitor:{secret}@127.0.0.1:{closed}/nowhere");
+    let mut run = Running::start(&["run", "--config", &cfg], &[("E2E_DATASOURCE", &url)], dir.path());
+    let health = format!("127.0.0.1:{hp}");
+    let mut body = String::new();
+    wait_for("the receiver to report the outage", Duration::from_secs(30), || {
+        let (code, b) = http_get(&health, "/");
+        body = b;
+        code == 200 && body.contains("recoverable_error")
+    });
+    let telemetry = format!("127.0.0.1:{tp}");
+    let (_, metrics) = http_get(&telemetry, "/metrics");
+    run.signal("TERM");
+    assert_eq!(run.wait_exit(Duration::from_secs(20)).code(), Some(0), "{}", run.stderr());
+    let stderr = run.stderr();
+    for (what, text) in
+        [("logs", &stderr), ("health", &body), ("self-telemetry", &metrics), ("console", &run.stdout())]
+    {
+        assert!(!text.contains(secret), "the password leaked into {what}:\n{text}");
+    }
+    assert!(stderr.contains("127.0.0.1"), "the error should say which server: {stderr}");
+}
