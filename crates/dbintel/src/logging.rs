@@ -11,10 +11,12 @@ pub fn init(level: &str, json: bool) {
         .and_then(|d| EnvFilter::try_new(d).ok())
         .unwrap_or_else(|| EnvFilter::new(level));
     // Logs go to stderr so the console exporter owns stdout.
-    let builder =
-        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
-    let result = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
-    if result.is_err() {
-        // Already installed (tests); keep the existing one.
-    }
+    // Colours only on a terminal: files and log shippers get plain text.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false);
+    // An error means a subscriber is already installed; keeping it is right.
+    let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
 }

@@ -45,13 +45,16 @@ enum Command {
     Components,
 }
 
+/// Looks up a variable for `${env:...}` substitution.
+type EnvLookup = Box<dyn Fn(&str) -> Option<String>>;
+
 fn env_lookup(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
 /// The environment as seen by the config: the process environment, plus the embedded default's
 /// datasource variable when no --config is given.
-fn sources_and_env(configs: &[PathBuf]) -> (Vec<ConfigSource>, Box<dyn Fn(&str) -> Option<String>>) {
+fn sources_and_env(configs: &[PathBuf]) -> (Vec<ConfigSource>, EnvLookup) {
     if configs.is_empty() {
         let datasource = default_config::default_datasource(&env_lookup);
         let env = move |name: &str| {
