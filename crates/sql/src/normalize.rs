@@ -227,6 +227,44 @@ fn ends_alias(t: Option<&NTok<'_>>) -> bool {
     }
 }
 
+/// True when the next identifier names a relation: right after FROM / JOIN / INTO / UPDATE / TABLE /
+/// ONLY, or after `schema.` there.
+fn in_table_position(out: &[NTok<'_>]) -> bool {
+    let rel_kw = |t: Option<&NTok<'_>>| {
+        t.is_some_and(|t| ["FROM", "JOIN", "INTO", "UPDATE", "TABLE", "ONLY"].iter().any(|k| t.kw(k)))
+    };
+    let n = out.len();
+    match out.last().map(|t| t.class) {
+        Some(Class::Keyword) => rel_kw(out.last()),
+        Some(Class::Dot) => {
+            n >= 3 && out.get(n - 2).is_some_and(|t| t.class == Class::Ident) && rel_kw(out.get(n - 3))
+        }
+        _ => false,
+    }
+}
+
+/// Like libpg_query's fingerprint, runs of two or more digits in a relation name are not significant
+/// (numbered partitions and shards such as `events_2024_01` group together): each run becomes `?`.
+fn mask_digit_runs<'a>(s: &Cow<'a, str>) -> Cow<'a, str> {
+    let b = s.as_bytes();
+    if !b.windows(2).any(|w| w.iter().all(u8::is_ascii_digit)) {
+        return s.clone();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+            continue;
+        }
+        out.push_str(if run.len() >= 2 { "?" } else { &run });
+        run.clear();
+        out.push(c);
+    }
+    out.push_str(if run.len() >= 2 { "?" } else { &run });
+    Cow::Owned(out)
+}
+
 /// Apply alias removal and list collapsing.
 pub(crate) fn normal_tokens<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
     let dml = is_dml(toks);
@@ -307,6 +345,10 @@ pub(crate) fn normal_tokens<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
                     out.push(t.clone());
                     last_closed = GroupKind::Other;
                 }
+            }
+            Class::Ident if in_table_position(&out) => {
+                let text = mask_digit_runs(&t.text);
+                out.push(NTok { class: t.class, text, raw: t.raw });
             }
             _ => out.push(t.clone()),
         }
@@ -420,5 +462,7 @@ mod tests {
         assert_ne!(f("SELECT * FROM t WHERE id = 1"), f("SELECT * FROM u WHERE id = 1"));
         assert_ne!(f("SELECT * FROM t WHERE id = 1"), f("SELECT * FROM t WHERE id > 1"));
         assert_ne!(f("SELECT a FROM t"), f("SELECT b FROM t"));
+        assert_ne!(f("SELECT a FROM t1"), f("SELECT a FROM t2"));
+        assert_eq!(f("SELECT a FROM events_2024_01"), f("SELECT a FROM events_2025_12"));
     }
 }
