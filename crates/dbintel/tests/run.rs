@@ -79,6 +79,32 @@ service:
     )
 }
 
+/// A running collector on a fresh config, with its output file and endpoints.
+struct Launch {
+    _dir: tempfile::TempDir,
+    run: Running,
+    out_file: std::path::PathBuf,
+    health: String,
+    telemetry: String,
+}
+
+fn launch(datasource: &str, batch_timeout: &str, tweak: impl Fn(String) -> String) -> Launch {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("out.jsonl");
+    let (hp, tp) = (free_port(), free_port());
+    let cfg_path = dir.path().join("config.yaml");
+    std::fs::write(&cfg_path, tweak(config(&out_file.display().to_string(), hp, tp, batch_timeout))).unwrap();
+    let cfg = cfg_path.display().to_string();
+    let run = Running::start(&["run", "--config", &cfg], &[("E2E_DATASOURCE", datasource)], dir.path());
+    Launch {
+        _dir: dir,
+        run,
+        out_file,
+        health: format!("127.0.0.1:{hp}"),
+        telemetry: format!("127.0.0.1:{tp}"),
+    }
+}
+
 fn fixture_db() -> String {
     let pg = shared_postgres();
     let db = pg.create_database("e2e_run");
@@ -88,16 +114,7 @@ fn fixture_db() -> String {
 
 #[test]
 fn collects_exports_serves_health_and_stops_cleanly_on_sigterm() {
-    let url = fixture_db();
-    let dir = tempfile::tempdir().unwrap();
-    let out_file = dir.path().join("out.jsonl");
-    let (hp, tp) = (free_port(), free_port());
-    let cfg_path = dir.path().join("config.yaml");
-    std::fs::write(&cfg_path, config(&out_file.display().to_string(), hp, tp, "200ms")).unwrap();
-    let cfg = cfg_path.display().to_string();
-    let mut run = Running::start(&["run", "--config", &cfg], &[("E2E_DATASOURCE", &url)], dir.path());
-
-    let health = format!("127.0.0.1:{hp}");
+    let Launch { _dir, mut run, out_file, health, telemetry } = launch(&fixture_db(), "200ms", |c| c);
     wait_for("a healthy status", Duration::from_secs(30), || http_get(&health, "/").0 == 200);
     let (_, body) = http_get(&health, "/");
     let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -113,7 +130,6 @@ fn collects_exports_serves_health_and_stops_cleanly_on_sigterm() {
         c.matches("resourceMetrics").count() >= 2 && c.contains("resourceLogs")
     });
 
-    let telemetry = format!("127.0.0.1:{tp}");
     let (code, metrics) = http_get(&telemetry, "/metrics");
     assert_eq!(code, 200);
     let accepted = metrics
@@ -167,16 +183,8 @@ fn collects_exports_serves_health_and_stops_cleanly_on_sigterm() {
 
 #[test]
 fn sigterm_flushes_data_still_held_by_the_batch_processor() {
-    let url = fixture_db();
-    let dir = tempfile::tempdir().unwrap();
-    let out_file = dir.path().join("held.jsonl");
-    let (hp, tp) = (free_port(), free_port());
-    let cfg_path = dir.path().join("config.yaml");
     // A one-hour batch timeout: nothing reaches the file until shutdown drains the batch.
-    std::fs::write(&cfg_path, config(&out_file.display().to_string(), hp, tp, "1h")).unwrap();
-    let cfg = cfg_path.display().to_string();
-    let mut run = Running::start(&["run", "--config", &cfg], &[("E2E_DATASOURCE", &url)], dir.path());
-    let telemetry = format!("127.0.0.1:{tp}");
+    let Launch { _dir, mut run, out_file, telemetry, .. } = launch(&fixture_db(), "1h", |c| c);
     let accepted = || {
         let (_, m) = http_get(&telemetry, "/metrics");
         m.lines()
@@ -198,15 +206,7 @@ fn sigterm_flushes_data_still_held_by_the_batch_processor() {
 
 #[test]
 fn sigint_also_stops_cleanly() {
-    let url = fixture_db();
-    let dir = tempfile::tempdir().unwrap();
-    let out_file = dir.path().join("int.jsonl");
-    let (hp, tp) = (free_port(), free_port());
-    let cfg_path = dir.path().join("config.yaml");
-    std::fs::write(&cfg_path, config(&out_file.display().to_string(), hp, tp, "200ms")).unwrap();
-    let cfg = cfg_path.display().to_string();
-    let mut run = Running::start(&["run", "--config", &cfg], &[("E2E_DATASOURCE", &url)], dir.path());
-    let health = format!("127.0.0.1:{hp}");
+    let Launch { _dir, mut run, health, .. } = launch(&fixture_db(), "200ms", |c| c);
     wait_for("a healthy status", Duration::from_secs(30), || http_get(&health, "/").0 == 200);
     run.signal("INT");
     assert_eq!(run.wait_exit(Duration::from_secs(20)).code(), Some(0), "{}", run.stderr());
@@ -234,17 +234,9 @@ fn the_embedded_default_watches_local_postgres_on_the_console() {
 
 #[test]
 fn json_logs_when_configured() {
-    let url = fixture_db();
-    let dir = tempfile::tempdir().unwrap();
-    let out_file = dir.path().join("json.jsonl");
-    let (hp, tp) = (free_port(), free_port());
-    let cfg_path = dir.path().join("config.yaml");
-    let cfg = config(&out_file.display().to_string(), hp, tp, "200ms")
-        .replace("    logs:\n      level: info\n", "    logs:\n      level: info\n      encoding: json\n");
-    std::fs::write(&cfg_path, cfg).unwrap();
-    let cfg = cfg_path.display().to_string();
-    let mut run = Running::start(&["run", "--config", &cfg], &[("E2E_DATASOURCE", &url)], dir.path());
-    let health = format!("127.0.0.1:{hp}");
+    let Launch { _dir, mut run, health, .. } = launch(&fixture_db(), "200ms", |c| {
+        c.replace("    logs:\n      level: info\n", "    logs:\n      level: info\n      encoding: json\n")
+    });
     wait_for("a healthy status", Duration::from_secs(30), || http_get(&health, "/").0 == 200);
     run.signal("TERM");
     assert_eq!(run.wait_exit(Duration::from_secs(20)).code(), Some(0));
@@ -262,23 +254,15 @@ fn json_logs_when_configured() {
 
 #[test]
 fn an_unreachable_database_is_a_recoverable_status_and_the_password_never_leaks() {
-    let dir = tempfile::tempdir().unwrap();
-    let out_file = dir.path().join("down.jsonl");
-    let (hp, tp, closed) = (free_port(), free_port(), free_port());
-    let cfg_path = dir.path().join("config.yaml");
-    std::fs::write(&cfg_path, config(&out_file.display().to_string(), hp, tp, "200ms")).unwrap();
-    let cfg = cfg_path.display().to_string();
     let secret = "Sup3rS3cretPassw0rd";
-    let url = format!("postgres://monitor:{secret}@127.0.0.1:{closed}/nowhere");
-    let mut run = Running::start(&["run", "--config", &cfg], &[("E2E_DATASOURCE", &url)], dir.path());
-    let health = format!("127.0.0.1:{hp}");
+    let url = format!("postgres://monitor:{secret}@127.0.0.1:{}/nowhere", free_port());
+    let Launch { _dir, mut run, health, telemetry, .. } = launch(&url, "200ms", |c| c);
     let mut body = String::new();
     wait_for("the receiver to report the outage", Duration::from_secs(30), || {
         let (code, b) = http_get(&health, "/");
         body = b;
         code == 200 && body.contains("recoverable_error")
     });
-    let telemetry = format!("127.0.0.1:{tp}");
     let (_, metrics) = http_get(&telemetry, "/metrics");
     run.signal("TERM");
     assert_eq!(run.wait_exit(Duration::from_secs(20)).code(), Some(0), "{}", run.stderr());
