@@ -1,0 +1,1 @@
+//! Query intelligence collectors (top queries, query samples with blocking chains, plans).
