@@ -31,8 +31,13 @@ pub fn build(
                 problems.push(format!("{}.{id}: unknown {kind} type `{}`", kind.section(), id.type_name()));
                 return None;
             };
-            let ctx =
-                CreateContext { id: id.clone(), pipeline: pipeline.cloned(), telemetry: telemetry.clone() };
+            let ctx = CreateContext {
+                id: id.clone(),
+                pipeline: pipeline.cloned(),
+                telemetry: telemetry.clone(),
+                extension_configs: cfg.extensions.clone(),
+                shutdown_timeout: cfg.service.shutdown_timeout,
+            };
             match factory.create(&ctx, section) {
                 Ok(built) => Some(built),
                 Err(errs) => {

@@ -4,6 +4,7 @@ mod components;
 mod default_config;
 mod graph;
 mod logging;
+mod sql_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,29 @@ enum Command {
     },
     /// List every built-in component type by kind, with the signals it supports.
     Components,
+    /// Query intelligence on stdin: obfuscation, fingerprints, statement facts, plan summaries.
+    Sql {
+        #[command(subcommand)]
+        command: SqlCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SqlCommand {
+    /// Read statements from stdin, one per line; print one JSON object per line (obfuscated,
+    /// normalized, fingerprint, operation, tables, summary; or error).
+    Analyze {
+        /// postgresql (postgres) or mysql (mariadb).
+        #[arg(long, default_value = "postgresql")]
+        dialect: dbintel_sql::Dialect,
+    },
+    /// Read one EXPLAIN (FORMAT JSON) / EXPLAIN FORMAT=JSON document from stdin; print its summary
+    /// (plan_hash, total_cost, node_count, depth, node_types, seq_scan_tables, has_disk_sort,
+    /// obfuscated_plan, ...).
+    Plan {
+        #[arg(long, default_value = "postgresql")]
+        dialect: dbintel_sql::Dialect,
+    },
 }
 
 /// Looks up a variable for `${env:...}` substitution.
@@ -83,6 +107,8 @@ fn main() -> ExitCode {
             print_components();
             ExitCode::SUCCESS
         }
+        Command::Sql { command: SqlCommand::Analyze { dialect } } => sql_cmd::analyze(dialect),
+        Command::Sql { command: SqlCommand::Plan { dialect } } => sql_cmd::plan(dialect),
         Command::Validate { configs } => match load(&configs) {
             Ok(cfg) => {
                 for w in &cfg.warnings {

@@ -157,3 +157,56 @@ fn run_refuses_an_invalid_config_without_starting() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bogus"));
 }
+
+fn dbintel_stdin(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(support::bin())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn sql_analyze_prints_one_object_per_line_and_hides_literals() {
+    let input = b"SELECT * FROM public.users WHERE email = 'alice@example.com' AND id IN (1, 2, 3)\n\
+        \xff\xfe not utf8\n\
+        INSERT INTO `orders` (id, note) VALUES (42, \"secret-note\"), (43, 'x')\n";
+    let out = dbintel_stdin(&["sql", "analyze", "--dialect", "mysql"], input);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines[0]["operation"], "SELECT");
+    assert_eq!(lines[0]["tables"][0], "public.users");
+    for key in ["obfuscated", "normalized", "fingerprint", "summary"] {
+        assert!(lines[0][key].is_string(), "{key} missing: {}", lines[0]);
+    }
+    assert!(lines[1]["error"].is_string(), "{}", lines[1]);
+    assert_eq!(lines[2]["operation"], "INSERT");
+    for secret in ["alice@example.com", "secret-note", "42"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+}
+
+#[test]
+fn sql_plan_summarises_and_rejects_garbage() {
+    let plan = br#"[{"Plan":{"Node Type":"Sort","Sort Method":"external merge","Sort Space Type":"Disk","Total Cost":99.5,"Plan Rows":10,"Plans":[{"Node Type":"Seq Scan","Relation Name":"accounts","Total Cost":50.0,"Plan Rows":1000,"Filter":"(owner = 'mallory'::text)"}]}}]"#;
+    let out = dbintel_stdin(&["sql", "plan", "--dialect", "postgresql"], plan);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["node_count"], 2);
+    assert_eq!(v["depth"], 2);
+    assert_eq!(v["has_disk_sort"], true);
+    assert!(v["plan_hash"].is_string());
+    assert!(v["seq_scan_tables"].to_string().contains("accounts"));
+    assert!(!v.to_string().contains("mallory"), "literal leaked: {v}");
+    let out = dbintel_stdin(&["sql", "plan"], b"{not json");
+    assert!(!out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["error"].is_string());
+}
