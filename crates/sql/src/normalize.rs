@@ -357,7 +357,122 @@ pub(crate) fn normal_tokens<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
     while out.last().is_some_and(|t| t.class == Class::Semicolon) {
         out.pop();
     }
+    let out = fold_constant_casts(out);
+    fold_set_values(out)
+}
+
+fn is_type_word(t: Option<&NTok<'_>>) -> bool {
+    t.is_some_and(|t| matches!(t.class, Class::Ident | Class::Keyword))
+}
+
+/// A cast of a constant is a constant (as in libpg_query): `?::type`, `CAST(? AS type)` and typed
+/// literals `DATE ?` / `TIMESTAMP ?` / `INTERVAL ?` become `?`.
+fn fold_constant_casts(toks: Vec<NTok<'_>>) -> Vec<NTok<'_>> {
+    let mut out: Vec<NTok<'_>> = Vec::with_capacity(toks.len());
+    let mut i = 0usize;
+    while let Some(t) = toks.get(i) {
+        // ?::type[(..)][[]] (repeated)
+        if t.class == Class::Op
+            && t.text == "::"
+            && out.last().is_some_and(|p| p.class == Class::Placeholder)
+            && is_type_word(toks.get(i + 1))
+        {
+            i += 2;
+            // multi-word types: double precision, character varying, timestamp with time zone
+            while toks.get(i).is_some_and(|t| {
+                t.class == Class::Keyword
+                    && ["PRECISION", "VARYING", "WITH", "WITHOUT", "TIME", "ZONE"].iter().any(|k| t.kw(k))
+            }) {
+                i += 1;
+            }
+            if toks.get(i).is_some_and(|t| t.class == Class::LParen) {
+                let mut depth = 0i64;
+                while let Some(t) = toks.get(i) {
+                    match t.class {
+                        Class::LParen => depth += 1,
+                        Class::RParen => depth -= 1,
+                        _ => {}
+                    }
+                    i += 1;
+                    if depth <= 0 {
+                        break;
+                    }
+                }
+            }
+            while toks.get(i).is_some_and(|t| t.class == Class::LBracket)
+                && toks.get(i + 1).is_some_and(|t| t.class == Class::RBracket)
+            {
+                i += 2;
+            }
+            continue;
+        }
+        // CAST(? AS type ...)
+        if t.kw("CAST")
+            && toks.get(i + 1).is_some_and(|t| t.class == Class::LParen)
+            && toks.get(i + 2).is_some_and(|t| t.class == Class::Placeholder)
+            && toks.get(i + 3).is_some_and(|t| t.kw("AS"))
+        {
+            let mut j = i + 1;
+            let mut depth = 0i64;
+            while let Some(t) = toks.get(j) {
+                match t.class {
+                    Class::LParen => depth += 1,
+                    Class::RParen => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+                if depth <= 0 {
+                    break;
+                }
+            }
+            out.push(NTok { class: Class::Placeholder, text: Cow::Borrowed("?"), raw: "?" });
+            i = j;
+            continue;
+        }
+        // DATE ? / TIMESTAMP ? / INTERVAL ? (not MySQL's INTERVAL ? DAY)
+        if ["DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "INTERVAL"].iter().any(|k| t.kw(k))
+            && toks.get(i + 1).is_some_and(|n| n.class == Class::Placeholder)
+            && !toks.get(i + 2).is_some_and(|n| {
+                n.class == Class::Keyword
+                    && [
+                        "YEAR",
+                        "MONTH",
+                        "WEEK",
+                        "DAY",
+                        "HOUR",
+                        "MINUTE",
+                        "SECOND",
+                        "MICROSECOND",
+                        "QUARTER",
+                        "TO",
+                    ]
+                    .iter()
+                    .any(|k| n.kw(k))
+            })
+            && !out.last().is_some_and(|p| p.class == Class::Op && p.text == "::")
+        {
+            i += 1;
+            continue;
+        }
+        out.push(t.clone());
+        i += 1;
+    }
     out
+}
+
+/// `SET name TO|= value[, ...]`: the value is a constant (as in libpg_query).
+fn fold_set_values(mut toks: Vec<NTok<'_>>) -> Vec<NTok<'_>> {
+    if !toks.first().is_some_and(|t| t.kw("SET")) {
+        return toks;
+    }
+    let Some(pos) = toks.iter().position(|t| t.kw("TO") || (t.class == Class::Op && t.text == "=")) else {
+        return toks;
+    };
+    if toks.len() > pos + 1 {
+        toks.truncate(pos + 1);
+        toks.push(NTok { class: Class::Placeholder, text: Cow::Borrowed("?"), raw: "?" });
+    }
+    toks
 }
 
 /// Render normal tokens as text.
@@ -370,7 +485,8 @@ pub(crate) fn render(toks: &[NTok<'_>], buf: &mut String) {
                 Class::Comma | Class::RParen | Class::RBracket | Class::Dot | Class::Semicolon
             ) || (t.class == Class::Op && t.text == "::")
                 || (matches!(t.class, Class::LParen | Class::LBracket) && p.class == Class::Ident)
-                || (t.class == Class::LBracket && matches!(p.class, Class::RBracket | Class::Keyword));
+                || (t.class == Class::LBracket
+                    && matches!(p.class, Class::RBracket | Class::RParen | Class::Keyword | Class::Ident));
             let no_space_after = matches!(p.class, Class::LParen | Class::LBracket | Class::Dot)
                 || (p.class == Class::Op && p.text == "::");
             if !no_space_before && !no_space_after {
@@ -451,6 +567,12 @@ mod tests {
         );
         assert_eq!(n("INSERT INTO t (a,b) VALUES (1,2),(3,4);"), "INSERT INTO t(a, b) VALUES (?)");
         assert_eq!(n("SELECT CAST(a AS integer) FROM t"), "SELECT CAST (a AS INTEGER) FROM t");
+        assert_eq!(
+            n("SELECT CAST('1' AS integer), '2024-01-01'::timestamp with time zone, DATE '2024-01-02'"),
+            "SELECT ?, ?, ?"
+        );
+        assert_eq!(n("SELECT x::varchar(10)[], '{1}'::int[]"), "SELECT x::VARCHAR (?)[], ?");
+        assert_eq!(n("SET search_path TO app, public"), "SET search_path TO ?");
         assert_eq!(n("SELECT a - 1, -1"), "SELECT a - ?, ?");
     }
 

@@ -20,6 +20,15 @@ fn pairs(n: u64) -> u64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).is_some_and(|a| a == "--pair") {
+        // Print both fingerprints of each statement given on the command line.
+        for s in args.iter().skip(2) {
+            let ours = fingerprint(Dialect::Postgresql, s).map(|f| f.to_hex()).unwrap_or_default();
+            let pg = pg_query::fingerprint(s).map(|f| f.hex).unwrap_or_else(|e| e.to_string());
+            println!("ours {ours}  libpg_query {pg}  {s}");
+        }
+        return;
+    }
     let path = args.get(1).map_or("../testdata/corpus_pg.sql", String::as_str);
     let show: usize = args.iter().position(|a| a == "--show").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok()).unwrap_or(10);
     let text = std::fs::read_to_string(path).expect("read corpus");
