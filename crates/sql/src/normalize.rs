@@ -267,6 +267,8 @@ fn mask_digit_runs<'a>(s: &Cow<'a, str>) -> Cow<'a, str> {
 
 /// Apply alias removal and list collapsing.
 pub(crate) fn normal_tokens<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
+    let folded = fold_constant_casts(toks);
+    let toks = folded.as_slice();
     let dml = is_dml(toks);
     let mut out: Vec<NTok<'a>> = Vec::with_capacity(toks.len());
     let mut stack: Vec<Group> = Vec::new();
@@ -346,6 +348,15 @@ pub(crate) fn normal_tokens<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
                     last_closed = GroupKind::Other;
                 }
             }
+            // `?, ?` -> `?`: list items that are both constants are one item (libpg_query
+            // de-duplicates list items: `SELECT 1, 2` = `SELECT 1`, `LIMIT ?, ?` = `LIMIT ?`).
+            Class::Placeholder
+                if out.last().is_some_and(|c| c.class == Class::Comma)
+                    && out.len() >= 2
+                    && out.get(out.len() - 2).is_some_and(|p| p.class == Class::Placeholder) =>
+            {
+                out.pop();
+            }
             Class::Ident if in_table_position(&out) => {
                 let text = mask_digit_runs(&t.text);
                 out.push(NTok { class: t.class, text, raw: t.raw });
@@ -357,7 +368,6 @@ pub(crate) fn normal_tokens<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
     while out.last().is_some_and(|t| t.class == Class::Semicolon) {
         out.pop();
     }
-    let out = fold_constant_casts(out);
     fold_set_values(out)
 }
 
@@ -367,8 +377,8 @@ fn is_type_word(t: Option<&NTok<'_>>) -> bool {
 
 /// A cast of a constant is a constant (as in libpg_query): `?::type`, `CAST(? AS type)` and typed
 /// literals `DATE ?` / `TIMESTAMP ?` / `INTERVAL ?` become `?`.
-fn fold_constant_casts(toks: Vec<NTok<'_>>) -> Vec<NTok<'_>> {
-    let mut out: Vec<NTok<'_>> = Vec::with_capacity(toks.len());
+fn fold_constant_casts<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
+    let mut out: Vec<NTok<'a>> = Vec::with_capacity(toks.len());
     let mut i = 0usize;
     while let Some(t) = toks.get(i) {
         // ?::type[(..)][[]] (repeated)
@@ -573,7 +583,8 @@ mod tests {
         );
         assert_eq!(n("SELECT x::varchar(10)[], '{1}'::int[]"), "SELECT x::VARCHAR (?)[], ?");
         assert_eq!(n("SET search_path TO app, public"), "SET search_path TO ?");
-        assert_eq!(n("SELECT a - 1, -1"), "SELECT a - ?, ?");
+        assert_eq!(n("SELECT a - 1, -1"), "SELECT a - ?");
+        assert_eq!(n("SELECT 1, a, 2, 3"), "SELECT ?, a, ?");
     }
 
     #[test]
