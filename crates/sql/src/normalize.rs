@@ -579,7 +579,7 @@ mod tests {
         assert_eq!(n("SELECT CAST(a AS integer) FROM t"), "SELECT CAST (a AS INTEGER) FROM t");
         assert_eq!(
             n("SELECT CAST('1' AS integer), '2024-01-01'::timestamp with time zone, DATE '2024-01-02'"),
-            "SELECT ?, ?, ?"
+            "SELECT ?"
         );
         assert_eq!(n("SELECT x::varchar(10)[], '{1}'::int[]"), "SELECT x::VARCHAR (?)[], ?");
         assert_eq!(n("SET search_path TO app, public"), "SET search_path TO ?");
