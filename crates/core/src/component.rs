@@ -1,8 +1,10 @@
 //! Component contracts (receiver, processor, exporter, extension), their factories and the registry
 //! of built-in types. The core knows no SQL driver and no wire format: components bring those.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
@@ -121,6 +123,11 @@ pub trait Exporter: Send {
     async fn shutdown(&mut self) -> Result<(), ExportError> {
         Ok(())
     }
+    /// `true` when the exporter counts `otelcol_exporter_sent_*`/`send_failed_*` itself (a queued
+    /// exporter, whose `export` only enqueues); the runtime then leaves those counters to it.
+    fn counts_delivery(&self) -> bool {
+        false
+    }
 }
 
 /// Context given to an extension.
@@ -180,6 +187,24 @@ pub struct CreateContext {
     /// The pipeline the instance is built for (processors only; they are built per pipeline).
     pub pipeline: Option<PipelineId>,
     pub telemetry: Registry,
+    /// The raw config sections of the defined extensions, so a component can resolve one it names
+    /// (e.g. `sending_queue.storage: file_storage/queue`). Validation has checked the references.
+    pub extension_configs: BTreeMap<ComponentId, serde_json::Value>,
+    /// `service.shutdown_timeout`: the runtime aborts what is still running after it.
+    pub shutdown_timeout: Duration,
+}
+
+impl CreateContext {
+    /// A context with no extensions and the default shutdown timeout (4s), for tests and tools.
+    pub fn new(id: ComponentId, telemetry: Registry) -> Self {
+        Self {
+            id,
+            pipeline: None,
+            telemetry,
+            extension_configs: BTreeMap::new(),
+            shutdown_timeout: Duration::from_secs(4),
+        }
+    }
 }
 
 /// A built component.
@@ -196,6 +221,12 @@ pub trait Factory: Send + Sync {
     /// Checks a config section without building anything; reports every problem it can find.
     fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>>;
     fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>>;
+    /// Other components this config names, as (kind, id, key path), e.g.
+    /// `(Extension, file_storage/queue, "sending_queue.storage")`. Validation checks that each is
+    /// defined, has the expected type (the id's type name) and, for extensions, is enabled.
+    fn references(&self, _config: &serde_json::Value) -> Vec<(ComponentKind, ComponentId, String)> {
+        Vec::new()
+    }
 }
 
 /// Every built-in component type, looked up by kind and type name (aliases included).

@@ -313,14 +313,14 @@ pub async fn start(
         let (tx, rx) = mpsc::channel::<SignalData>(settings.exporter_queue_capacity.max(1));
         let label = node.id.to_string();
         let queue_size = telemetry.gauge(
-            "otelcol_exporter_queue_size",
-            "Batches waiting in the exporter's input queue.",
+            "dbintel_exporter_input_queue_size",
+            "Batches waiting in the exporter's input channel (before any sending queue).",
             &[("exporter", &label)],
         );
         telemetry
             .gauge(
-                "otelcol_exporter_queue_capacity",
-                "Capacity of the exporter's input queue, in batches.",
+                "dbintel_exporter_input_queue_capacity",
+                "Capacity of the exporter's input channel, in batches.",
                 &[("exporter", &label)],
             )
             .set(settings.exporter_queue_capacity as i64);
@@ -601,6 +601,9 @@ async fn run_exporter(
     let (sent_points, failed_points) = counters(Signal::Metrics);
     let (sent_records, failed_records) = counters(Signal::Logs);
     let mut failing = false;
+    // A queued exporter counts delivery itself (its `export` only enqueues); the counters above are
+    // the same handles it gets from the registry, so only one side may add to them.
+    let own_counts = exporter.counts_delivery();
     while let Some(data) = rx.recv().await {
         queue_size.add(-1);
         let n = data.item_count() as u64;
@@ -610,7 +613,9 @@ async fn run_exporter(
         };
         match exporter.export(data).await {
             Ok(()) => {
-                sent.add(n);
+                if !own_counts {
+                    sent.add(n);
+                }
                 if failing {
                     info!(exporter = label, "Exporter recovered.");
                     failing = false;
@@ -618,7 +623,9 @@ async fn run_exporter(
                 }
             }
             Err(e) => {
-                failed.add(n);
+                if !own_counts {
+                    failed.add(n);
+                }
                 // Log the first failure of a streak; the counter tracks the rest.
                 if !failing {
                     error!(exporter = label, error = %e, items = n, "Exporting failed; the data was dropped.");

@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use dbintel_core::Factory;
 
+pub mod file_storage;
 pub mod health_check;
 pub mod process_metrics;
 pub mod telemetry_server;
 
 /// Factories of every extension in this crate.
 pub fn factories() -> Vec<Arc<dyn Factory>> {
-    vec![Arc::new(health_check::HealthCheckFactory)]
+    vec![Arc::new(health_check::HealthCheckFactory), Arc::new(file_storage::FileStorageFactory)]
 }

@@ -26,7 +26,7 @@ pub struct Running {
 pub fn start(config: serde_json::Value) -> Running {
     let id: ComponentId = "sqlquery/test".parse().unwrap();
     let telemetry = Registry::new();
-    let cctx = CreateContext { id: id.clone(), pipeline: None, telemetry: telemetry.clone() };
+    let cctx = CreateContext::new(id.clone(), telemetry.clone());
     let Ok(Built::Receiver(receiver)) = SqlQueryFactory.create(&cctx, &config) else {
         panic!("create failed: {:?}", SqlQueryFactory.validate(&config));
     };

@@ -1,0 +1,149 @@
+//! `retry_on_failure` and `sending_queue` blocks, with the Collector's keys and defaults.
+
+use dbintel_core::{ComponentId, ConfigProblem, GoDuration};
+use serde::Deserialize;
+
+/// `retry_on_failure`: exponential backoff with jitter for retryable failures.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetryConfig {
+    /// `false`: a retryable failure drops the request at once (counted `retries_exhausted`).
+    pub enabled: bool,
+    /// First wait after a failure (5s).
+    pub initial_interval: GoDuration,
+    /// Cap of one wait (30s).
+    pub max_interval: GoDuration,
+    /// Give up on a request after this long (300s); `0` retries forever (the queue still bounds
+    /// what is kept).
+    pub max_elapsed_time: GoDuration,
+    /// Growth of the wait after each failure (1.5).
+    pub multiplier: f64,
+    /// Jitter: each wait is drawn from `[w*(1-f), w*(1+f)]` (0.5).
+    pub randomization_factor: f64,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            initial_interval: GoDuration::from_secs(5),
+            max_interval: GoDuration::from_secs(30),
+            max_elapsed_time: GoDuration::from_secs(300),
+            multiplier: 1.5,
+            randomization_factor: 0.5,
+        }
+    }
+}
+
+impl RetryConfig {
+    /// Every problem, with paths relative to the block (prefix them with `retry_on_failure.`).
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
+        if !self.enabled {
+            return p;
+        }
+        if self.initial_interval.get().is_zero() {
+            p.push(ConfigProblem::new("initial_interval", "must be greater than 0"));
+        }
+        if self.max_interval.get() < self.initial_interval.get() {
+            p.push(ConfigProblem::new("max_interval", "must not be less than initial_interval"));
+        }
+        if !self.multiplier.is_finite() || self.multiplier < 1.0 {
+            p.push(ConfigProblem::new("multiplier", "must be a number of at least 1"));
+        }
+        if !self.randomization_factor.is_finite() || !(0.0..=1.0).contains(&self.randomization_factor) {
+            p.push(ConfigProblem::new("randomization_factor", "must be between 0 and 1"));
+        }
+        p
+    }
+}
+
+/// `sending_queue`: requests wait here for one of `num_consumers` senders.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueConfig {
+    /// `false`: `export` sends (with retries) before it returns: backpressure, no buffering.
+    pub enabled: bool,
+    /// Concurrent senders (10).
+    pub num_consumers: usize,
+    /// Capacity in requests (1000). With `storage`, it bounds the files on disk (plus one file per
+    /// consumer in flight).
+    pub queue_size: usize,
+    /// Only `requests` is supported (the Collector's default).
+    pub sizer: QueueSizer,
+    /// A `file_storage` extension id (`file_storage` or `file_storage/<name>`): the queue lives on
+    /// disk, survives restarts and kill -9, and is replayed at start.
+    pub storage: Option<String>,
+    /// `false` (default): a full queue rejects the new request (counted `enqueue_failed`, logged).
+    /// `true`: `export` waits for room, so backpressure reaches the receivers.
+    pub block_on_overflow: bool,
+    /// dbintel extension: cap of the queued requests' encoded bytes, in MiB (256). Bounds memory for
+    /// the in-memory queue and disk for the persistent one.
+    pub max_size_mib: u64,
+}
+
+/// How the queue is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueueSizer {
+    #[default]
+    Requests,
+    Items,
+    Bytes,
+}
+
+impl Default for QueueConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            num_consumers: 10,
+            queue_size: 1000,
+            sizer: QueueSizer::Requests,
+            storage: None,
+            block_on_overflow: false,
+            max_size_mib: 256,
+        }
+    }
+}
+
+/// Upper bound of `queue_size`, so a typo cannot ask for an unbounded queue.
+pub const MAX_QUEUE_SIZE: usize = 1_000_000;
+/// Upper bound of `num_consumers`.
+pub const MAX_CONSUMERS: usize = 1_000;
+
+impl QueueConfig {
+    /// Every problem, with paths relative to the block (prefix them with `sending_queue.`).
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
+        if !self.enabled {
+            return p;
+        }
+        if self.num_consumers == 0 || self.num_consumers > MAX_CONSUMERS {
+            p.push(ConfigProblem::new("num_consumers", format!("must be between 1 and {MAX_CONSUMERS}")));
+        }
+        if self.queue_size == 0 || self.queue_size > MAX_QUEUE_SIZE {
+            p.push(ConfigProblem::new("queue_size", format!("must be between 1 and {MAX_QUEUE_SIZE}")));
+        }
+        if self.sizer != QueueSizer::Requests {
+            p.push(ConfigProblem::new("sizer", "only `requests` is supported"));
+        }
+        if self.max_size_mib == 0 {
+            p.push(ConfigProblem::new("max_size_mib", "must be at least 1"));
+        }
+        if let Some(s) = &self.storage {
+            match s.parse::<ComponentId>() {
+                Ok(id) if id.type_name() == "file_storage" => {}
+                Ok(_) => p.push(ConfigProblem::new(
+                    "storage",
+                    format!("`{s}` is not a file_storage extension (use `file_storage` or `file_storage/<name>`)"),
+                )),
+                Err(e) => p.push(ConfigProblem::new("storage", format!("`{s}`: {e}"))),
+            }
+        }
+        p
+    }
+
+    pub fn max_bytes(&self) -> u64 {
+        self.max_size_mib.saturating_mul(1024 * 1024)
+    }
+}

@@ -1,0 +1,630 @@
+//! [`QueuedExporter`]: a [`Transport`] behind `retry_on_failure` and `sending_queue`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use dbintel_core::telemetry::{Counter, Gauge, Registry};
+use dbintel_core::{
+    ComponentId, ConfigProblem, CreateContext, ExportError, Exporter, Signal, SignalData, parse_component_config,
+};
+use dbintel_extensions::file_storage::FileStorageConfig;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_util::sync::{CancellationToken, DropGuard};
+use tracing::{debug, error, info, warn};
+
+use super::persistent::{FileQueueStore, StorageSettings};
+use super::queue::{Entry, Queue};
+use super::{Backoff, Payload, QueueConfig, RetryConfig, SendError, Transport};
+
+/// Turns one converted request into the requests to send (split by size, convert temporality...).
+pub type PrepareFn = Box<dyn FnMut(Payload) -> Vec<Payload> + Send>;
+
+/// Longest wait a server's Retry-After / RetryInfo can impose on one retry.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+/// Share of `service.shutdown_timeout` the exporter spends draining; the rest is margin for the
+/// runtime (receivers and pipelines stop first).
+const DRAIN_SHARE: f64 = 0.75;
+
+/// Self-telemetry of one exporter.
+struct Metrics {
+    registry: Registry,
+    label: String,
+    sent_points: Counter,
+    sent_records: Counter,
+    failed_points: Counter,
+    failed_records: Counter,
+    enqueue_failed_points: Counter,
+    enqueue_failed_records: Counter,
+    retries: Counter,
+    sent_bytes: Counter,
+}
+
+impl Metrics {
+    fn new(registry: &Registry, label: &str) -> Self {
+        let c = |name: &str, help: &str| registry.counter(name, help, &[("exporter", label)]);
+        Self {
+            registry: registry.clone(),
+            label: label.to_string(),
+            sent_points: c("otelcol_exporter_sent_metric_points", "Items the exporter delivered."),
+            sent_records: c("otelcol_exporter_sent_log_records", "Items the exporter delivered."),
+            failed_points: c("otelcol_exporter_send_failed_metric_points", "Items the exporter failed to deliver."),
+            failed_records: c("otelcol_exporter_send_failed_log_records", "Items the exporter failed to deliver."),
+            enqueue_failed_points: c(
+                "otelcol_exporter_enqueue_failed_metric_points",
+                "Metric points refused by a full (or failing) sending queue.",
+            ),
+            enqueue_failed_records: c(
+                "otelcol_exporter_enqueue_failed_log_records",
+                "Log records refused by a full (or failing) sending queue.",
+            ),
+            retries: c("dbintel_exporter_retries_total", "Retries of requests after retryable failures."),
+            sent_bytes: c("dbintel_exporter_sent_bytes_total", "Bytes written to the wire (after compression)."),
+        }
+    }
+
+    fn sent(&self, signal: Signal) -> &Counter {
+        match signal {
+            Signal::Metrics => &self.sent_points,
+            Signal::Logs => &self.sent_records,
+        }
+    }
+
+    fn failed(&self, signal: Signal) -> &Counter {
+        match signal {
+            Signal::Metrics => &self.failed_points,
+            Signal::Logs => &self.failed_records,
+        }
+    }
+
+    fn enqueue_failed(&self, signal: Signal) -> &Counter {
+        match signal {
+            Signal::Metrics => &self.enqueue_failed_points,
+            Signal::Logs => &self.enqueue_failed_records,
+        }
+    }
+
+    /// Counts a dropped request: `dbintel_exporter_dropped_requests_total{reason}` and, when the
+    /// signal is known, `dbintel_exporter_dropped_{metric_points,log_records}_total{reason}`.
+    fn dropped(&self, signal: Option<Signal>, items: u64, reason: &str) {
+        let labels = [("exporter", self.label.as_str()), ("reason", reason)];
+        self.registry
+            .counter("dbintel_exporter_dropped_requests_total", "Requests the exporter gave up on, by reason.", &labels)
+            .inc();
+        if let Some(signal) = signal {
+            let name = match signal {
+                Signal::Metrics => "dbintel_exporter_dropped_metric_points_total",
+                Signal::Logs => "dbintel_exporter_dropped_log_records_total",
+            };
+            self.registry.counter(name, "Items the exporter gave up on, by reason.", &labels).add(items);
+        }
+    }
+}
+
+/// How one request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Delivered (possibly partly rejected).
+    Delivered,
+    /// Given up for good and counted.
+    Dropped,
+    /// Shutdown interrupted it: a persistent request stays on disk; a memory one is lost.
+    Abandoned,
+}
+
+/// Sends one request with retries.
+struct Sender<T: Transport> {
+    transport: Arc<T>,
+    retry: RetryConfig,
+    metrics: Arc<Metrics>,
+    /// Shutdown started: no more waiting for backoff; a retryable failure abandons the request.
+    drain: CancellationToken,
+    /// Hard stop: the in-flight attempt is dropped.
+    cancel: CancellationToken,
+}
+
+impl<T: Transport> Sender<T> {
+    async fn send(&self, payload: &Payload) -> Outcome {
+        let signal = payload.signal();
+        let items = payload.items();
+        let label = self.metrics.label.as_str();
+        let started = Instant::now();
+        let mut backoff = Backoff::new(&self.retry);
+        let mut attempt: u32 = 0;
+        loop {
+            let result = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => return Outcome::Abandoned,
+                r = self.transport.send(payload) => r,
+            };
+            match result {
+                Ok(report) => {
+                    let rejected = report.rejected_items.min(items);
+                    self.metrics.sent(signal).add(items - rejected);
+                    self.metrics.sent_bytes.add(report.bytes_on_wire);
+                    if rejected > 0 || report.message.is_some() {
+                        if rejected > 0 {
+                            self.metrics.failed(signal).add(rejected);
+                            self.metrics.dropped(Some(signal), rejected, "rejected");
+                        }
+                        warn!(
+                            exporter = label,
+                            rejected,
+                            message = report.message.as_deref().unwrap_or(""),
+                            "Partial success: the backend rejected part of the request; it is not retried."
+                        );
+                    }
+                    if attempt > 0 {
+                        info!(exporter = label, attempts = attempt + 1, "Request delivered after retries.");
+                    }
+                    return Outcome::Delivered;
+                }
+                Err(SendError::Permanent { message }) => {
+                    self.metrics.failed(signal).add(items);
+                    self.metrics.dropped(Some(signal), items, "permanent");
+                    error!(exporter = label, items, error = %message, "Exporting failed with a permanent error; the data was dropped.");
+                    return Outcome::Dropped;
+                }
+                Err(SendError::Retryable { message, retry_after }) => {
+                    if self.drain.is_cancelled() {
+                        debug!(exporter = label, error = %message, "Retryable failure during shutdown; not retrying now.");
+                        return Outcome::Abandoned;
+                    }
+                    if !self.retry.enabled {
+                        self.metrics.failed(signal).add(items);
+                        self.metrics.dropped(Some(signal), items, "retries_exhausted");
+                        error!(exporter = label, items, error = %message, "Exporting failed and retry_on_failure is disabled; the data was dropped.");
+                        return Outcome::Dropped;
+                    }
+                    let mut delay = backoff.next_delay();
+                    if let Some(hint) = retry_after {
+                        delay = delay.max(hint.min(MAX_RETRY_AFTER));
+                    }
+                    let max_elapsed = self.retry.max_elapsed_time.get();
+                    if !max_elapsed.is_zero() && started.elapsed() + delay > max_elapsed {
+                        self.metrics.failed(signal).add(items);
+                        self.metrics.dropped(Some(signal), items, "retries_exhausted");
+                        error!(
+                            exporter = label,
+                            items,
+                            attempts = attempt + 1,
+                            error = %message,
+                            "Exporting failed; no more retries within max_elapsed_time. The data was dropped."
+                        );
+                        return Outcome::Dropped;
+                    }
+                    self.metrics.retries.inc();
+                    if attempt == 0 {
+                        warn!(exporter = label, error = %message, retry_in = ?delay, "Exporting failed; will retry.");
+                    } else {
+                        debug!(exporter = label, error = %message, attempt, retry_in = ?delay, "Retrying.");
+                    }
+                    attempt = attempt.saturating_add(1);
+                    tokio::select! {
+                        _ = tokio::time::sleep(delay) => {}
+                        _ = self.drain.cancelled() => return Outcome::Abandoned,
+                        _ = self.cancel.cancelled() => return Outcome::Abandoned,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// State built at `start`.
+struct Running {
+    queue: Arc<Queue>,
+    store: Option<Arc<FileQueueStore>>,
+    consumers: Vec<JoinHandle<()>>,
+    next_seq: u64,
+}
+
+/// An exporter made of a [`Transport`], a retry policy and a sending queue.
+pub struct QueuedExporter<T: Transport> {
+    id: ComponentId,
+    label: String,
+    retry: RetryConfig,
+    queue_cfg: QueueConfig,
+    storage: Option<StorageSettings>,
+    prepare: Option<PrepareFn>,
+    sender: Arc<Sender<T>>,
+    metrics: Arc<Metrics>,
+    queue_size: Gauge,
+    queue_bytes: Gauge,
+    shutdown_timeout: Duration,
+    running: Option<Running>,
+    /// Cancels the consumers if the exporter is dropped (e.g. aborted at the shutdown deadline).
+    _guard: DropGuard,
+    /// Log the first enqueue failure of a streak only.
+    overflowing: bool,
+}
+
+/// Prefixes the paths of block problems.
+fn prefixed(prefix: &str, problems: Vec<ConfigProblem>) -> impl Iterator<Item = ConfigProblem> + '_ {
+    problems.into_iter().map(move |p| ConfigProblem::new(format!("{prefix}.{}", p.path), p.message))
+}
+
+/// Problems of both helper blocks, with `retry_on_failure.` / `sending_queue.` paths.
+pub fn helper_problems(retry: &RetryConfig, queue: &QueueConfig) -> Vec<ConfigProblem> {
+    prefixed("retry_on_failure", retry.problems()).chain(prefixed("sending_queue", queue.problems())).collect()
+}
+
+/// Resolves `sending_queue.storage` against the defined extensions.
+pub fn resolve_storage(
+    queue: &QueueConfig,
+    extension_configs: &std::collections::BTreeMap<ComponentId, serde_json::Value>,
+) -> Result<Option<StorageSettings>, ConfigProblem> {
+    let Some(storage) = queue.storage.as_deref().filter(|_| queue.enabled) else {
+        return Ok(None);
+    };
+    let problem = |m: String| ConfigProblem::new("sending_queue.storage", m);
+    let id: ComponentId = storage.parse().map_err(|e| problem(format!("`{storage}`: {e}")))?;
+    if id.type_name() != "file_storage" {
+        return Err(problem(format!("`{storage}` is not a file_storage extension")));
+    }
+    let raw = extension_configs
+        .get(&id)
+        .ok_or_else(|| problem(format!("`{storage}` is not defined under `extensions`")))?;
+    let fs: FileStorageConfig =
+        parse_component_config(raw).map_err(|p| problem(format!("extension `{storage}`: {p}")))?;
+    Ok(Some(StorageSettings {
+        directory: fs.directory(),
+        create_directory: fs.create_directory,
+        fsync: fs.fsync,
+    }))
+}
+
+impl<T: Transport> QueuedExporter<T> {
+    /// Builds the exporter for `ctx.id`, resolving `sending_queue.storage` against
+    /// `ctx.extension_configs`. Problems carry `retry_on_failure.`/`sending_queue.` paths.
+    pub fn new(
+        ctx: &CreateContext,
+        transport: T,
+        retry: RetryConfig,
+        queue: QueueConfig,
+    ) -> Result<Self, Vec<ConfigProblem>> {
+        let mut problems = helper_problems(&retry, &queue);
+        let storage = match resolve_storage(&queue, &ctx.extension_configs) {
+            Ok(s) => s,
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Self::with_storage(
+            ctx.id.clone(),
+            &ctx.telemetry,
+            transport,
+            retry,
+            queue,
+            storage,
+            ctx.shutdown_timeout,
+        ))
+    }
+
+    /// Builds the exporter with an already resolved storage (tests, tools). Does not validate.
+    pub fn with_storage(
+        id: ComponentId,
+        telemetry: &Registry,
+        transport: T,
+        retry: RetryConfig,
+        queue: QueueConfig,
+        storage: Option<StorageSettings>,
+        shutdown_timeout: Duration,
+    ) -> Self {
+        let label = id.to_string();
+        let metrics = Arc::new(Metrics::new(telemetry, &label));
+        let cancel = CancellationToken::new();
+        let sender = Arc::new(Sender {
+            transport: Arc::new(transport),
+            retry: retry.clone(),
+            metrics: metrics.clone(),
+            drain: CancellationToken::new(),
+            cancel: cancel.clone(),
+        });
+        let labels = [("exporter", label.as_str())];
+        let queue_size = telemetry.gauge(
+            "otelcol_exporter_queue_size",
+            "Requests in the sending queue (on disk for a persistent queue).",
+            &labels,
+        );
+        let queue_bytes =
+            telemetry.gauge("dbintel_exporter_queue_bytes", "Encoded bytes of the requests in the sending queue.", &labels);
+        telemetry
+            .gauge("otelcol_exporter_queue_capacity", "Capacity of the sending queue, in requests.", &labels)
+            .set(if queue.enabled { queue.queue_size as i64 } else { 0 });
+        let storage = storage.filter(|_| queue.enabled);
+        Self {
+            id,
+            label,
+            retry,
+            queue_cfg: queue,
+            storage,
+            prepare: None,
+            sender,
+            metrics,
+            queue_size,
+            queue_bytes,
+            shutdown_timeout,
+            running: None,
+            _guard: cancel.drop_guard(),
+            overflowing: false,
+        }
+    }
+
+    /// Installs the hook every converted request passes through before it is queued.
+    pub fn with_prepare(mut self, prepare: PrepareFn) -> Self {
+        self.prepare = Some(prepare);
+        self
+    }
+
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    /// Requests waiting in the queue (not counting those in flight).
+    pub fn queue_len(&self) -> usize {
+        self.running.as_ref().map_or(0, |r| r.queue.len())
+    }
+
+    fn convert(&mut self, data: SignalData) -> Vec<Payload> {
+        let payload = match &data {
+            SignalData::Metrics(m) => Payload::Metrics(dbintel_otlp::to_proto_metrics(m)),
+            SignalData::Logs(l) => Payload::Logs(dbintel_otlp::to_proto_logs(l)),
+        };
+        let out = match self.prepare.as_mut() {
+            Some(prepare) => prepare(payload),
+            None => vec![payload],
+        };
+        out.into_iter().filter(|p| !p.is_empty()).collect()
+    }
+
+    fn reject(&mut self, payload: &Payload, reason: &str, why: &str) -> ExportError {
+        let items = payload.items();
+        self.metrics.enqueue_failed(payload.signal()).add(items);
+        self.metrics.dropped(Some(payload.signal()), items, reason);
+        if !self.overflowing {
+            self.overflowing = true;
+            error!(exporter = %self.label, items, reason, "{why}; the data was dropped.");
+        }
+        ExportError::Failed(format!("{why}; {items} items dropped"))
+    }
+
+    async fn enqueue(&mut self, payload: Payload) -> Result<(), ExportError> {
+        let Some(running) = self.running.as_mut() else {
+            return Err(ExportError::Failed("exporter not started".to_string()));
+        };
+        let queue = running.queue.clone();
+        let store = running.store.clone();
+        // Estimated size for the room check; the file adds a 20-byte header.
+        let estimate = payload.encoded_len() as u64;
+        if !queue.has_room(estimate) {
+            let room = self.queue_cfg.block_on_overflow && queue.wait_for_room(estimate).await;
+            if !room {
+                return Err(self.reject(&payload, "queue_full", "The sending queue is full"));
+            }
+        }
+        match store {
+            None => {
+                queue.push(Entry::Memory { payload, bytes: estimate });
+            }
+            Some(store) => {
+                let Some(running) = self.running.as_mut() else {
+                    return Err(ExportError::Failed("exporter not started".to_string()));
+                };
+                let seq = running.next_seq;
+                running.next_seq = seq.saturating_add(1);
+                let written = tokio::task::spawn_blocking(move || {
+                    let r = store.write(seq, &payload);
+                    (r, payload)
+                })
+                .await;
+                match written {
+                    Ok((Ok(bytes), _)) => queue.push(Entry::Disk { seq, bytes }),
+                    Ok((Err(e), payload)) => {
+                        let why = format!("Cannot write to the persistent queue: {e}");
+                        return Err(self.reject(&payload, "storage_error", &why));
+                    }
+                    Err(e) => return Err(ExportError::Failed(format!("persistent queue write failed: {e}"))),
+                }
+            }
+        }
+        if self.overflowing {
+            self.overflowing = false;
+            info!(exporter = %self.label, "The sending queue accepts data again.");
+        }
+        Ok(())
+    }
+}
+
+/// One consumer: takes requests until the queue is closed and empty, or it is told to stop.
+async fn consume<T: Transport>(queue: Arc<Queue>, store: Option<Arc<FileQueueStore>>, sender: Arc<Sender<T>>) {
+    let metrics = sender.metrics.clone();
+    loop {
+        let entry = tokio::select! {
+            biased;
+            _ = sender.cancel.cancelled() => return,
+            e = queue.pop() => match e { Some(e) => e, None => return },
+        };
+        let (payload, seq) = match entry {
+            Entry::Memory { payload, .. } => (payload, None),
+            Entry::Disk { seq, .. } => {
+                let Some(store) = store.clone() else { continue };
+                let reader = store.clone();
+                let read = tokio::task::spawn_blocking(move || reader.read(seq)).await;
+                match read {
+                    Ok(Ok(p)) => (p, Some(seq)),
+                    Ok(Err(e)) => {
+                        metrics.dropped(None, 0, "corrupt");
+                        warn!(exporter = %metrics.label, error = %e, "Skipping an unreadable request in the persistent queue; it was deleted.");
+                        remove(&store, seq, &metrics.label).await;
+                        continue;
+                    }
+                    Err(e) => {
+                        // The blocking task panicked or was cancelled: keep the file for the next start.
+                        warn!(exporter = %metrics.label, error = %e, "Reading the persistent queue failed.");
+                        continue;
+                    }
+                }
+            }
+        };
+        let outcome = sender.send(&payload).await;
+        match (outcome, seq) {
+            (Outcome::Delivered | Outcome::Dropped, Some(seq)) => {
+                if let Some(store) = &store {
+                    remove(store, seq, &metrics.label).await;
+                }
+            }
+            (Outcome::Delivered | Outcome::Dropped, None) => {}
+            (Outcome::Abandoned, Some(_)) => return,
+            (Outcome::Abandoned, None) => {
+                let items = payload.items();
+                metrics.failed(payload.signal()).add(items);
+                metrics.dropped(Some(payload.signal()), items, "shutdown");
+                return;
+            }
+        }
+    }
+}
+
+async fn remove(store: &Arc<FileQueueStore>, seq: u64, label: &str) {
+    let store = store.clone();
+    match tokio::task::spawn_blocking(move || store.remove(seq)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => warn!(exporter = label, error = %e, seq, "Cannot delete a finished request from the persistent queue; it may be sent again after a restart."),
+        Err(e) => warn!(exporter = label, error = %e, "Deleting from the persistent queue failed."),
+    }
+}
+
+#[async_trait]
+impl<T: Transport> Exporter for QueuedExporter<T> {
+    async fn start(&mut self) -> Result<(), ExportError> {
+        if !self.queue_cfg.enabled || self.running.is_some() {
+            return Ok(());
+        }
+        let queue = Arc::new(Queue::new(
+            self.queue_cfg.queue_size,
+            self.queue_cfg.max_bytes(),
+            self.queue_size.clone(),
+            self.queue_bytes.clone(),
+        ));
+        let mut next_seq = 1;
+        let store = match &self.storage {
+            None => None,
+            Some(settings) => {
+                let settings = settings.clone();
+                let id = self.id.clone();
+                let max = self.queue_cfg.max_bytes().saturating_add(1024);
+                let opened = tokio::task::spawn_blocking(move || FileQueueStore::open(&settings, &id, max))
+                    .await
+                    .map_err(|e| ExportError::Failed(format!("opening the persistent queue failed: {e}")))?;
+                let (store, found, next) = opened.map_err(|e| {
+                    ExportError::Failed(format!(
+                        "cannot open the persistent queue under `{}`: {e}",
+                        self.storage.as_ref().map(|s| s.directory.display().to_string()).unwrap_or_default()
+                    ))
+                })?;
+                next_seq = next;
+                if !found.is_empty() {
+                    info!(
+                        exporter = %self.label,
+                        requests = found.len(),
+                        directory = %store.dir().display(),
+                        "Persistent queue holds requests from an earlier run; sending them first."
+                    );
+                    if found.len() > self.queue_cfg.queue_size {
+                        warn!(exporter = %self.label, requests = found.len(), queue_size = self.queue_cfg.queue_size,
+                            "The persistent queue holds more than queue_size; new data is refused until it drains.");
+                    }
+                }
+                for r in found {
+                    queue.push(Entry::Disk { seq: r.seq, bytes: r.bytes });
+                }
+                Some(Arc::new(store))
+            }
+        };
+        let consumers = (0..self.queue_cfg.num_consumers.max(1))
+            .map(|_| tokio::spawn(consume(queue.clone(), store.clone(), self.sender.clone())))
+            .collect();
+        self.running = Some(Running { queue, store, consumers, next_seq });
+        Ok(())
+    }
+
+    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
+        let payloads = self.convert(data);
+        let mut first_err = None;
+        for payload in payloads {
+            let result = if self.queue_cfg.enabled {
+                self.enqueue(payload).await
+            } else {
+                match self.sender.send(&payload).await {
+                    Outcome::Delivered => Ok(()),
+                    Outcome::Dropped | Outcome::Abandoned => {
+                        Err(ExportError::Failed(format!("{} items were not delivered", payload.items())))
+                    }
+                }
+            };
+            if let Err(e) = result {
+                first_err.get_or_insert(e);
+            }
+        }
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    async fn shutdown(&mut self) -> Result<(), ExportError> {
+        let Some(running) = self.running.take() else {
+            return Ok(());
+        };
+        let deadline = Instant::now() + self.shutdown_timeout.mul_f64(DRAIN_SHARE);
+        running.queue.close();
+        // Send what is queued, but do not wait out backoffs: a retryable failure now ends draining.
+        self.sender.drain.cancel();
+        let mut consumers = running.consumers;
+        let all_done = async {
+            for c in consumers.iter_mut() {
+                let _ = c.await;
+            }
+        };
+        if tokio::time::timeout_at(deadline, all_done).await.is_err() {
+            self.sender.cancel.cancel();
+            let grace = Instant::now() + Duration::from_millis(200);
+            for c in consumers.iter_mut() {
+                if tokio::time::timeout_at(grace, &mut *c).await.is_err() {
+                    c.abort();
+                }
+            }
+        }
+        let left = running.queue.take_all();
+        if running.store.is_some() {
+            if !left.is_empty() {
+                info!(exporter = %self.label, requests = left.len(), "Unsent requests stay in the persistent queue for the next start.");
+            }
+        } else {
+            let mut items = 0;
+            for e in &left {
+                if let Entry::Memory { payload, .. } = e {
+                    let n = payload.items();
+                    items += n;
+                    self.metrics.failed(payload.signal()).add(n);
+                    self.metrics.dropped(Some(payload.signal()), n, "shutdown");
+                }
+            }
+            if items > 0 {
+                warn!(exporter = %self.label, requests = left.len(), items,
+                    "Shutdown ended before the in-memory sending queue drained; the rest was dropped (use a persistent queue to keep it).");
+            }
+        }
+        Ok(())
+    }
+
+    fn counts_delivery(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,153 @@
+//! `exporterhelper`: what every network exporter (`otlp`, `otlphttp`) shares, shaped like the
+//! Collector's exporterhelper: `retry_on_failure` (exponential backoff with jitter, Retry-After and
+//! RetryInfo honoured), `sending_queue` (bounded, in memory or persistent through the `file_storage`
+//! extension) and the exporter self-telemetry.
+//!
+//! A transport implements [`Transport`] (one attempt to deliver one [`Payload`]); [`QueuedExporter`]
+//! turns it into a [`dbintel_core::Exporter`]: `export` converts the data to OTLP protobuf, runs the
+//! optional `prepare` hook (splitting, temporality conversion), and enqueues; `num_consumers` tasks
+//! send with retry. See `README` section in ARCHITECTURE.md and the module docs of [`persistent`].
+
+mod config;
+mod exporter;
+pub mod persistent;
+mod queue;
+mod retry;
+#[cfg(test)]
+mod tests;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use dbintel_core::{ComponentId, ComponentKind, Signal};
+use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use dbintel_otlp::opentelemetry_proto::tonic::metrics::v1::metric::Data;
+
+pub use config::{QueueConfig, RetryConfig};
+pub use exporter::{PrepareFn, QueuedExporter, helper_problems, resolve_storage};
+pub use persistent::StorageSettings;
+pub use retry::Backoff;
+
+/// One request, as it goes on the wire: an OTLP protobuf export request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Metrics(ExportMetricsServiceRequest),
+    Logs(ExportLogsServiceRequest),
+}
+
+impl Payload {
+    pub fn signal(&self) -> Signal {
+        match self {
+            Payload::Metrics(_) => Signal::Metrics,
+            Payload::Logs(_) => Signal::Logs,
+        }
+    }
+
+    /// Data points (metrics) or log records (logs) in the request.
+    pub fn items(&self) -> u64 {
+        match self {
+            Payload::Metrics(req) => req
+                .resource_metrics
+                .iter()
+                .flat_map(|rm| &rm.scope_metrics)
+                .flat_map(|sm| &sm.metrics)
+                .map(|m| match &m.data {
+                    Some(Data::Gauge(g)) => g.data_points.len(),
+                    Some(Data::Sum(s)) => s.data_points.len(),
+                    Some(Data::Histogram(h)) => h.data_points.len(),
+                    Some(Data::ExponentialHistogram(h)) => h.data_points.len(),
+                    Some(Data::Summary(s)) => s.data_points.len(),
+                    None => 0,
+                } as u64)
+                .sum(),
+            Payload::Logs(req) => req
+                .resource_logs
+                .iter()
+                .flat_map(|rl| &rl.scope_logs)
+                .map(|sl| sl.log_records.len() as u64)
+                .sum(),
+        }
+    }
+
+    /// Size of the protobuf encoding, in bytes (before compression).
+    pub fn encoded_len(&self) -> usize {
+        use prost::Message;
+        match self {
+            Payload::Metrics(req) => req.encoded_len(),
+            Payload::Logs(req) => req.encoded_len(),
+        }
+    }
+
+    /// The protobuf encoding of the request.
+    pub fn encode_to_vec(&self) -> Vec<u8> {
+        use prost::Message;
+        match self {
+            Payload::Metrics(req) => req.encode_to_vec(),
+            Payload::Logs(req) => req.encode_to_vec(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items() == 0
+    }
+}
+
+/// What one successful attempt reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendReport {
+    /// Items the backend refused in an OTLP partial success (`rejected_data_points` /
+    /// `rejected_log_records`). They are not retried; they are counted as dropped (`rejected`).
+    pub rejected_items: u64,
+    /// The partial-success message, if any (logged once per streak).
+    pub message: Option<String>,
+    /// Bytes written to the wire for this attempt (after compression), for `dbintel_exporter_sent_bytes_total`.
+    pub bytes_on_wire: u64,
+}
+
+/// Why one attempt failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth another attempt: connection refused or reset, timeout, HTTP 429/502/503/504, gRPC
+    /// UNAVAILABLE, RESOURCE_EXHAUSTED with RetryInfo, ... `retry_after` is the server's hint
+    /// (Retry-After header, gRPC RetryInfo); the helper waits at least that long.
+    #[error("{message}")]
+    Retryable { message: String, retry_after: Option<Duration> },
+    /// Never worth retrying (HTTP 400/401/403/404/413, gRPC INVALID_ARGUMENT, an unencodable
+    /// request, ...). The data is dropped and counted (`permanent`).
+    #[error("{message}")]
+    Permanent { message: String },
+}
+
+impl SendError {
+    pub fn retryable(message: impl Into<String>) -> Self {
+        SendError::Retryable { message: message.into(), retry_after: None }
+    }
+    pub fn permanent(message: impl Into<String>) -> Self {
+        SendError::Permanent { message: message.into() }
+    }
+}
+
+/// One attempt to deliver a request. The transport applies its own per-attempt timeout (a timeout is
+/// `Retryable`) and never retries itself: the helper owns retries, backoff and the queue.
+/// `send` may be called concurrently by `num_consumers` tasks; the future may be dropped (cancelled)
+/// at shutdown.
+#[async_trait]
+pub trait Transport: Send + Sync + 'static {
+    async fn send(&self, payload: &Payload) -> Result<SendReport, SendError>;
+}
+
+/// The components an exporter config that embeds `sending_queue` names: `sending_queue.storage`
+/// (an extension). Exporter factories return this from [`dbintel_core::Factory::references`] so
+/// `dbintel validate` rejects a storage that is undefined, not enabled, or not a `file_storage`.
+pub fn storage_references(config: &serde_json::Value) -> Vec<(ComponentKind, ComponentId, String)> {
+    let Some(storage) = config.get("sending_queue").and_then(|q| q.get("storage")).and_then(|s| s.as_str())
+    else {
+        return Vec::new();
+    };
+    match storage.parse::<ComponentId>() {
+        Ok(id) => vec![(ComponentKind::Extension, id, "sending_queue.storage".to_string())],
+        // An unparsable id is reported by the exporter's own validation.
+        Err(_) => Vec::new(),
+    }
+}
