@@ -1,0 +1,330 @@
+//! `otlp` exporter: OTLP/gRPC through tonic's generated clients, over our counting (and TLS) connector,
+//! with gzip/zstd, headers as metadata, per-attempt deadline, partial-success handling and
+//! `google.rpc.RetryInfo`, behind the exporterhelper queue and retries.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use dbintel_core::{
+    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Factory, GoDuration, Signal,
+    Stability, parse_component_config,
+};
+use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
+use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
+use serde::Deserialize;
+use tokio::sync::OnceCell;
+use tonic::codec::CompressionEncoding;
+use tonic::metadata::MetadataMap;
+use tonic::transport::{Channel, Endpoint};
+use tonic::{Code, Status};
+
+use crate::exporterhelper::{Payload, QueueConfig, RetryConfig, SendError, SendReport, Transport};
+use crate::otlp_common::connector::{WireConnector, tls_setup};
+use crate::otlp_common::exporter::{Settings, build_exporter};
+use crate::otlp_common::{
+    Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, TemporalityPreference, TlsConfig,
+    TransportTelemetry, is_new_relic, rpc, short_text, strip_ignored,
+};
+
+#[cfg(test)]
+mod tests;
+
+fn default_timeout() -> GoDuration {
+    GoDuration::from_secs(5)
+}
+fn default_max_request_size() -> u64 {
+    DEFAULT_MAX_REQUEST_SIZE
+}
+fn default_delta_max_series() -> usize {
+    DEFAULT_DELTA_MAX_SERIES
+}
+
+/// Largest response message accepted from the server.
+const MAX_DECODE: usize = 4 * 1024 * 1024;
+
+/// Config of the `otlp` (gRPC) exporter.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtlpGrpcConfig {
+    /// `host:port` (TLS unless `tls.insecure`), `https://host:port` (TLS) or `http://host:port` (plaintext).
+    #[serde(default)]
+    pub endpoint: String,
+    /// Sent as gRPC metadata (`api-key` for New Relic).
+    #[serde(default)]
+    pub headers: Headers,
+    #[serde(default)]
+    pub compression: Compression,
+    /// Deadline of one attempt (5s).
+    #[serde(default = "default_timeout")]
+    pub timeout: GoDuration,
+    #[serde(default)]
+    pub tls: TlsConfig,
+    /// Largest protobuf-encoded request, in bytes, before compression (1,000,000; 0 = never split).
+    #[serde(default = "default_max_request_size")]
+    pub max_request_size: u64,
+    #[serde(default)]
+    pub temporality_preference: TemporalityPreference,
+    #[serde(default = "default_delta_max_series")]
+    pub delta_max_series: usize,
+    #[serde(default)]
+    pub retry_on_failure: RetryConfig,
+    #[serde(default)]
+    pub sending_queue: QueueConfig,
+}
+
+/// Where and how to connect, from `endpoint` and `tls.insecure`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// `host:port`.
+    pub authority: String,
+    pub tls: bool,
+}
+
+impl OtlpGrpcConfig {
+    pub fn target(&self) -> Result<Target, String> {
+        let e = self.endpoint.trim();
+        if e.is_empty() {
+            return Err("is required: host:port of the OTLP/gRPC receiver (e.g. otlp.nr-data.net:4317)".into());
+        }
+        let (rest, tls) = if let Some(r) = e.strip_prefix("https://") {
+            (r, true)
+        } else if let Some(r) = e.strip_prefix("http://") {
+            (r, false)
+        } else if e.contains("://") {
+            return Err(format!("`{e}`: use host:port, http://host:port or https://host:port"));
+        } else {
+            (e, !self.tls.insecure)
+        };
+        let authority = rest.trim_end_matches('/');
+        let uri: http::Uri =
+            format!("http://{authority}").parse().map_err(|err| format!("`{e}` is not host:port: {err}"))?;
+        if uri.host().is_none_or(str::is_empty) || uri.path() != "/" {
+            return Err(format!("`{e}` is not host:port"));
+        }
+        let authority = if uri.port().is_some() { authority.to_string() } else { format!("{authority}:4317") };
+        Ok(Target { authority, tls })
+    }
+
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
+        if let Err(m) = self.target() {
+            p.push(ConfigProblem::new("endpoint", m));
+        }
+        p.extend(self.headers.problems());
+        p.extend(self.tls.problems());
+        if self.timeout.get().is_zero() {
+            p.push(ConfigProblem::new("timeout", "must be greater than 0"));
+        }
+        if self.max_request_size != 0 && self.max_request_size < 1024 {
+            p.push(ConfigProblem::new("max_request_size", "must be 0 (no limit) or at least 1024 bytes"));
+        }
+        if self.delta_max_series == 0 {
+            p.push(ConfigProblem::new("delta_max_series", "must be at least 1"));
+        }
+        p.extend(crate::exporterhelper::helper_problems(&self.retry_on_failure, &self.sending_queue));
+        p
+    }
+}
+
+#[derive(Clone)]
+struct Clients {
+    metrics: MetricsServiceClient<Channel>,
+    logs: LogsServiceClient<Channel>,
+}
+
+/// One attempt of an OTLP/gRPC export.
+pub struct GrpcTransport {
+    endpoint: Endpoint,
+    connector: WireConnector,
+    clients: OnceCell<Clients>,
+    metadata: MetadataMap,
+    compression: Compression,
+    timeout: Duration,
+    telemetry: TransportTelemetry,
+}
+
+impl std::fmt::Debug for GrpcTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GrpcTransport")
+            .field("endpoint", &self.endpoint.uri())
+            .field("tls", &self.connector.tls_enabled())
+            .field("compression", &self.compression)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GrpcTransport {
+    /// Builds the transport (reads the TLS files). The channel is created on the first send (it
+    /// needs a runtime) and connects lazily.
+    pub fn new(config: &OtlpGrpcConfig, telemetry: TransportTelemetry) -> Result<Self, Vec<ConfigProblem>> {
+        let problems = config.problems();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let target = config.target().map_err(|m| vec![ConfigProblem::new("endpoint", m)])?;
+        let timeout = config.timeout.get();
+        // The connector does TLS itself, so tonic always sees an http:// URI.
+        let endpoint = Endpoint::from_shared(format!("http://{}", target.authority))
+            .map_err(|e| vec![ConfigProblem::new("endpoint", e.to_string())])?
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .tcp_nodelay(true)
+            .http2_keep_alive_interval(Duration::from_secs(30))
+            .keep_alive_timeout(Duration::from_secs(10));
+        let tls = tls_setup(&config.tls, target.tls, &[b"h2"])
+            .map_err(|e| vec![ConfigProblem::new("tls", e.to_string())])?;
+        let connector = WireConnector::new(tls, telemetry.bytes_on_wire.clone(), timeout.min(Duration::from_secs(10)));
+        Ok(Self {
+            endpoint,
+            connector,
+            clients: OnceCell::new(),
+            metadata: MetadataMap::from_headers(config.headers.to_header_map()),
+            compression: config.compression,
+            timeout,
+            telemetry,
+        })
+    }
+
+    fn clients(&self) -> Clients {
+        let channel = self.endpoint.connect_with_connector_lazy(self.connector.clone());
+        let enc = match self.compression {
+            Compression::Gzip => Some(CompressionEncoding::Gzip),
+            Compression::Zstd => Some(CompressionEncoding::Zstd),
+            Compression::None => None,
+        };
+        let mut metrics = MetricsServiceClient::new(channel.clone())
+            .accept_compressed(CompressionEncoding::Gzip)
+            .accept_compressed(CompressionEncoding::Zstd)
+            .max_decoding_message_size(MAX_DECODE);
+        let mut logs = LogsServiceClient::new(channel)
+            .accept_compressed(CompressionEncoding::Gzip)
+            .accept_compressed(CompressionEncoding::Zstd)
+            .max_decoding_message_size(MAX_DECODE);
+        if let Some(enc) = enc {
+            metrics = metrics.send_compressed(enc);
+            logs = logs.send_compressed(enc);
+        }
+        Clients { metrics, logs }
+    }
+
+    fn request<T>(&self, message: T) -> tonic::Request<T> {
+        let mut req = tonic::Request::new(message);
+        *req.metadata_mut() = self.metadata.clone();
+        req.set_timeout(self.timeout);
+        req
+    }
+
+    async fn call(&self, payload: &Payload) -> Result<(u64, Option<String>), Status> {
+        let clients = self.clients.get_or_init(|| async { self.clients() }).await.clone();
+        match payload {
+            Payload::Metrics(r) => {
+                let mut c = clients.metrics;
+                let resp = c.export(self.request(r.clone())).await?.into_inner();
+                Ok(resp.partial_success.map_or((0, None), |ps| {
+                    (ps.rejected_data_points.max(0) as u64, non_empty(ps.error_message))
+                }))
+            }
+            Payload::Logs(r) => {
+                let mut c = clients.logs;
+                let resp = c.export(self.request(r.clone())).await?.into_inner();
+                Ok(resp.partial_success.map_or((0, None), |ps| {
+                    (ps.rejected_log_records.max(0) as u64, non_empty(ps.error_message))
+                }))
+            }
+        }
+    }
+}
+
+fn non_empty(m: String) -> Option<String> {
+    (!m.is_empty()).then(|| short_text(m.as_bytes()))
+}
+
+#[async_trait]
+impl Transport for GrpcTransport {
+    async fn send(&self, payload: &Payload) -> Result<SendReport, SendError> {
+        let before = self.telemetry.bytes_on_wire.get();
+        // tonic enforces the deadline too; this also bounds connecting.
+        let result = tokio::time::timeout(self.timeout + Duration::from_millis(250), self.call(payload))
+            .await
+            .map_err(|_| SendError::retryable(format!("no response within the timeout ({:?})", self.timeout)))?;
+        // Approximate under concurrent senders: the connection is shared.
+        let bytes_on_wire = self.telemetry.bytes_on_wire.get().saturating_sub(before);
+        match result {
+            Ok((rejected, message)) => {
+                if rejected > 0 {
+                    self.telemetry.partial(payload.signal()).add(rejected);
+                }
+                Ok(SendReport { rejected_items: rejected, message, bytes_on_wire })
+            }
+            Err(status) => Err(classify_status(&status)),
+        }
+    }
+}
+
+/// Maps a gRPC status to a retryable or permanent error, as the collector does.
+pub fn classify_status(status: &Status) -> SendError {
+    let retry_after = rpc::retry_delay(status.details());
+    let mut message = format!("gRPC {:?}: {}", status.code(), short_text(status.message().as_bytes()));
+    if let Some(src) = std::error::Error::source(status) {
+        message.push_str(&format!(" ({src})"));
+    }
+    match status.code() {
+        Code::Cancelled
+        | Code::DeadlineExceeded
+        | Code::Aborted
+        | Code::OutOfRange
+        | Code::Unavailable
+        | Code::DataLoss => SendError::Retryable { message, retry_after },
+        // Only with RetryInfo: without it the server says the quota will not come back soon.
+        Code::ResourceExhausted if retry_after.is_some() => SendError::Retryable { message, retry_after },
+        Code::Unauthenticated | Code::PermissionDenied => {
+            SendError::permanent(format!("{message} (check the api-key / authorization header)"))
+        }
+        _ => SendError::permanent(message),
+    }
+}
+
+/// The `otlp` (gRPC) factory.
+pub struct OtlpGrpcExporterFactory;
+
+impl Factory for OtlpGrpcExporterFactory {
+    fn info(&self) -> ComponentInfo {
+        ComponentInfo {
+            kind: ComponentKind::Exporter,
+            type_name: "otlp",
+            aliases: &["otlp_grpc"],
+            signals: &[Signal::Metrics, Signal::Logs],
+            stability: Stability::Beta,
+            description: "OTLP/gRPC with compression, TLS/mTLS, queue and retries; New Relic ready",
+        }
+    }
+
+    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
+        let (config, _) = strip_ignored(config);
+        let cfg: OtlpGrpcConfig = parse_component_config(&config).map_err(|p| vec![p])?;
+        let problems = cfg.problems();
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+
+    fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
+        let (config, ignored) = strip_ignored(config);
+        let cfg: OtlpGrpcConfig = parse_component_config(&config).map_err(|p| vec![p])?;
+        if !ignored.is_empty() {
+            tracing::info!(exporter = %ctx.id, keys = ?ignored, "otlp: these collector keys are accepted and ignored");
+        }
+        let label = ctx.id.to_string();
+        let telemetry = TransportTelemetry::register(&ctx.telemetry, &label, cfg.compression);
+        let transport = GrpcTransport::new(&cfg, telemetry)?;
+        let exporter = build_exporter(ctx, transport, &cfg.retry_on_failure, &cfg.sending_queue, Settings {
+            max_request_size: cfg.max_request_size,
+            temporality: cfg.temporality_preference,
+            delta_max_series: cfg.delta_max_series,
+            new_relic: is_new_relic(&cfg.endpoint),
+        })?;
+        Ok(Built::Exporter(Box::new(exporter)))
+    }
+
+    fn references(&self, config: &serde_json::Value) -> Vec<(ComponentKind, ComponentId, String)> {
+        crate::exporterhelper::storage_references(config)
+    }
+}

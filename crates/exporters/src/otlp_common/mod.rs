@@ -1,0 +1,239 @@
+//! What the `otlp` (gRPC) and `otlphttp` exporters share: compression, headers (redacted), the `tls`
+//! block, the counting connector, splitting requests under a size limit, delta temporality, error
+//! classification and the transport self-telemetry.
+
+pub mod connector;
+pub mod delta;
+pub mod exporter;
+pub mod rpc;
+pub mod split;
+pub mod tls;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::time::{Duration, SystemTime};
+
+use dbintel_core::telemetry::{Counter, Registry};
+use dbintel_core::{ConfigProblem, Signal};
+use serde::Deserialize;
+
+pub use delta::{DeltaConverter, TemporalityPreference};
+pub use split::split_to_size;
+pub use tls::{TlsConfig, TlsError};
+
+/// New Relic's limit for one request (10^6 bytes), our default `max_request_size`.
+pub const DEFAULT_MAX_REQUEST_SIZE: u64 = 1_000_000;
+/// The largest response body read (partial-success messages, error texts).
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
+/// Default bound of the delta-temporality series map.
+pub const DEFAULT_DELTA_MAX_SERIES: usize = 100_000;
+
+/// `compression`: `gzip` (default), `zstd` or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compression {
+    #[default]
+    Gzip,
+    Zstd,
+    None,
+}
+
+impl Compression {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::None => "none",
+        }
+    }
+
+    /// Compresses a body (gzip level 6 like Go's default, zstd level 3 like the collector's default).
+    pub fn compress(self, body: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        match self {
+            Compression::None => Ok(body),
+            Compression::Gzip => {
+                let mut enc = flate2::write::GzEncoder::new(
+                    Vec::with_capacity(body.len() / 4 + 64),
+                    flate2::Compression::new(6),
+                );
+                enc.write_all(&body)?;
+                enc.finish()
+            }
+            Compression::Zstd => zstd::bulk::compress(&body, 3),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Compression {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.trim().to_ascii_lowercase().as_str() {
+            "gzip" => Ok(Compression::Gzip),
+            "zstd" => Ok(Compression::Zstd),
+            "none" | "" => Ok(Compression::None),
+            "snappy" | "zlib" | "deflate" | "lz4" => Err(serde::de::Error::custom(format!(
+                "`{s}` is not supported by dbintel; use gzip, zstd or none"
+            ))),
+            _ => Err(serde::de::Error::custom(format!("unknown compression `{s}`; use gzip, zstd or none"))),
+        }
+    }
+}
+
+/// `headers`: sent with every request. Values are never printed (they carry license keys).
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Headers(pub BTreeMap<String, String>);
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.keys().map(|k| (k, "<redacted>"))).finish()
+    }
+}
+
+impl Headers {
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
+        for (k, v) in &self.0 {
+            if http::HeaderName::from_bytes(k.as_bytes()).is_err() {
+                p.push(ConfigProblem::new(format!("headers.{k}"), "is not a valid HTTP header name"));
+            } else if http::HeaderValue::from_str(v).is_err() {
+                // The value is a secret: never echo it.
+                p.push(ConfigProblem::new(
+                    format!("headers.{k}"),
+                    "the value is not a valid HTTP header value (control characters or non-ASCII)",
+                ));
+            }
+        }
+        p
+    }
+
+    /// The headers as HTTP header pairs (names lower-cased), skipping invalid ones (validated before).
+    pub fn to_header_map(&self) -> http::HeaderMap {
+        let mut map = http::HeaderMap::new();
+        for (k, v) in &self.0 {
+            if let (Ok(name), Ok(mut value)) =
+                (http::HeaderName::from_bytes(k.to_ascii_lowercase().as_bytes()), http::HeaderValue::from_str(v))
+            {
+                value.set_sensitive(true);
+                map.insert(name, value);
+            }
+        }
+        map
+    }
+}
+
+/// Accepted for compatibility with collector configs and ignored (logged once at start).
+pub const IGNORED_KEYS: &[&str] = &[
+    "balancer_name",
+    "keepalive",
+    "write_buffer_size",
+    "read_buffer_size",
+    "max_idle_conns",
+    "max_idle_conns_per_host",
+    "max_conns_per_host",
+    "idle_conn_timeout",
+    "http2_read_idle_timeout",
+    "http2_ping_timeout",
+    "wait_for_ready",
+    "authority",
+    "traces_endpoint",
+];
+
+/// Removes the ignored keys from a config section (so the typed config can deny unknown keys).
+pub fn strip_ignored(config: &serde_json::Value) -> (serde_json::Value, Vec<String>) {
+    let mut v = config.clone();
+    let mut ignored = Vec::new();
+    if let Some(map) = v.as_object_mut() {
+        for k in IGNORED_KEYS {
+            if map.remove(*k).is_some() {
+                ignored.push((*k).to_string());
+            }
+        }
+    }
+    (v, ignored)
+}
+
+/// The transport's own self-telemetry (the helper counts sent/failed/retried/dropped and the queue).
+#[derive(Clone, Debug, Default)]
+pub struct TransportTelemetry {
+    /// Bytes written to sockets (after compression and TLS): `dbintel_exporter_bytes_sent_total`.
+    pub bytes_on_wire: Counter,
+    /// Items refused in partial-success responses: `dbintel_exporter_partial_success_rejected_total`.
+    pub partial_metrics: Counter,
+    pub partial_logs: Counter,
+}
+
+impl TransportTelemetry {
+    pub fn register(registry: &Registry, exporter: &str, compression: Compression) -> Self {
+        let bytes_on_wire = registry.counter(
+            "dbintel_exporter_bytes_sent_total",
+            "Bytes written to the network by the exporter (after compression and TLS).",
+            &[("exporter", exporter), ("compression", compression.as_str())],
+        );
+        let help = "Items the backend refused in OTLP partial-success responses.";
+        let name = "dbintel_exporter_partial_success_rejected_total";
+        Self {
+            bytes_on_wire,
+            partial_metrics: registry.counter(name, help, &[("exporter", exporter), ("data_type", "metrics")]),
+            partial_logs: registry.counter(name, help, &[("exporter", exporter), ("data_type", "logs")]),
+        }
+    }
+
+    pub fn partial(&self, signal: Signal) -> &Counter {
+        match signal {
+            Signal::Logs => &self.partial_logs,
+            _ => &self.partial_metrics,
+        }
+    }
+}
+
+/// Parses `Retry-After`: delay-seconds or an HTTP date. Capped at one hour.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    let d = if let Ok(secs) = v.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        let at = httpdate::parse_http_date(v).ok()?;
+        at.duration_since(now).unwrap_or(Duration::ZERO)
+    };
+    Some(d.min(Duration::from_secs(3600)))
+}
+
+/// Trims a server message for logs and errors: bounded, one line, printable.
+pub fn short_text(bytes: &[u8]) -> String {
+    let s = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]);
+    let mut out: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if bytes.len() > 512 {
+        out.push('…');
+    }
+    out.trim().to_string()
+}
+
+/// Resource attributes New Relic needs to synthesise a database entity.
+pub const NR_ENTITY_ATTRIBUTES: &[&str] = &["server.address", "server.port", "db.system.name"];
+
+/// Whether an endpoint points at New Relic's OTLP ingest.
+pub fn is_new_relic(endpoint: &str) -> bool {
+    let lower = endpoint.to_ascii_lowercase();
+    lower.contains("nr-data.net")
+}
+
+/// The entity attributes a metrics/logs resource lacks (for a one-time warning with New Relic).
+pub fn missing_entity_attributes(data: &dbintel_core::SignalData) -> Vec<&'static str> {
+    use dbintel_core::SignalData;
+    let resources: Vec<&dbintel_core::pdata::Resource> = match data {
+        SignalData::Metrics(m) => m.resource_metrics.iter().map(|r| &r.resource).collect(),
+        SignalData::Logs(l) => l.resource_logs.iter().map(|r| &r.resource).collect(),
+    };
+    let mut missing = Vec::new();
+    for r in resources {
+        for a in NR_ENTITY_ATTRIBUTES {
+            if r.attributes.get(a).is_none() && !missing.contains(a) {
+                missing.push(*a);
+            }
+        }
+    }
+    missing
+}

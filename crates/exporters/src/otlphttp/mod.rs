@@ -1,0 +1,452 @@
+//! `otlphttp` exporter: OTLP/HTTP with `http/protobuf` (default) or `http/json` bodies, gzip/zstd
+//! compression, headers, TLS/mTLS, partial-success handling, behind the exporterhelper queue and
+//! retries. `endpoint` is a base URL; `/v1/metrics` and `/v1/logs` are appended unless
+//! `metrics_endpoint` / `logs_endpoint` give full URLs.
+
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use dbintel_core::{
+    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Factory, GoDuration, Signal,
+    Stability, parse_component_config,
+};
+use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse;
+use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceResponse;
+use http::{HeaderMap, HeaderValue, Request, StatusCode, Uri, header};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use prost::Message;
+use serde::Deserialize;
+
+use crate::exporterhelper::{Payload, QueueConfig, RetryConfig, SendError, SendReport, Transport};
+use crate::otlp_common::connector::{WireConnector, tls_setup};
+use crate::otlp_common::exporter::{Settings, build_exporter};
+use crate::otlp_common::{
+    Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, MAX_RESPONSE_BYTES,
+    TemporalityPreference, TlsConfig, TransportTelemetry, is_new_relic, parse_retry_after, short_text,
+    strip_ignored,
+};
+
+#[cfg(test)]
+mod tests;
+
+/// `encoding`: `proto` (http/protobuf, default) or `json` (http/json).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    #[default]
+    Proto,
+    Json,
+}
+
+fn default_timeout() -> GoDuration {
+    GoDuration::from_secs(30)
+}
+fn default_max_request_size() -> u64 {
+    DEFAULT_MAX_REQUEST_SIZE
+}
+fn default_delta_max_series() -> usize {
+    DEFAULT_DELTA_MAX_SERIES
+}
+
+/// Config of the `otlphttp` exporter.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtlpHttpConfig {
+    /// Base URL (`https://otlp.nr-data.net`); `/v1/metrics` and `/v1/logs` are appended.
+    #[serde(default)]
+    pub endpoint: String,
+    /// Full URL for metrics, overriding `endpoint`.
+    #[serde(default)]
+    pub metrics_endpoint: Option<String>,
+    /// Full URL for logs, overriding `endpoint`.
+    #[serde(default)]
+    pub logs_endpoint: Option<String>,
+    #[serde(default)]
+    pub encoding: Encoding,
+    #[serde(default)]
+    pub headers: Headers,
+    #[serde(default)]
+    pub compression: Compression,
+    /// Per attempt, connection and response included (30s).
+    #[serde(default = "default_timeout")]
+    pub timeout: GoDuration,
+    #[serde(default)]
+    pub tls: TlsConfig,
+    /// Largest protobuf-encoded request, in bytes, before compression (1,000,000 = New Relic's limit;
+    /// 0 = never split). Larger batches are split by resource, scope, metric and data point.
+    #[serde(default = "default_max_request_size")]
+    pub max_request_size: u64,
+    #[serde(default)]
+    pub temporality_preference: TemporalityPreference,
+    /// Bound of the series map kept for `temporality_preference: delta`.
+    #[serde(default = "default_delta_max_series")]
+    pub delta_max_series: usize,
+    #[serde(default)]
+    pub retry_on_failure: RetryConfig,
+    #[serde(default)]
+    pub sending_queue: QueueConfig,
+}
+
+impl OtlpHttpConfig {
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
+        if self.endpoint.trim().is_empty() && (self.metrics_endpoint.is_none() || self.logs_endpoint.is_none()) {
+            p.push(ConfigProblem::new(
+                "endpoint",
+                "is required (a base URL such as https://otlp.nr-data.net), unless both metrics_endpoint \
+                 and logs_endpoint are set",
+            ));
+        }
+        for (key, url) in [
+            ("endpoint", Some(self.endpoint.as_str()).filter(|e| !e.trim().is_empty())),
+            ("metrics_endpoint", self.metrics_endpoint.as_deref()),
+            ("logs_endpoint", self.logs_endpoint.as_deref()),
+        ] {
+            if let Some(url) = url
+                && let Err(m) = parse_url(url)
+            {
+                p.push(ConfigProblem::new(key, m));
+            }
+        }
+        p.extend(self.headers.problems());
+        p.extend(self.tls.problems());
+        if self.tls.insecure {
+            p.push(ConfigProblem::new(
+                "tls.insecure",
+                "has no effect for otlphttp: use an http:// endpoint for plaintext",
+            ));
+        }
+        if self.timeout.get().is_zero() {
+            p.push(ConfigProblem::new("timeout", "must be greater than 0"));
+        }
+        if self.max_request_size != 0 && self.max_request_size < 1024 {
+            p.push(ConfigProblem::new("max_request_size", "must be 0 (no limit) or at least 1024 bytes"));
+        }
+        if self.delta_max_series == 0 {
+            p.push(ConfigProblem::new("delta_max_series", "must be at least 1"));
+        }
+        p.extend(crate::exporterhelper::helper_problems(&self.retry_on_failure, &self.sending_queue));
+        p
+    }
+
+    /// The URL for a signal.
+    pub fn url(&self, signal: Signal) -> String {
+        let explicit = match signal {
+            Signal::Logs => self.logs_endpoint.as_deref(),
+            _ => self.metrics_endpoint.as_deref(),
+        };
+        if let Some(u) = explicit {
+            return u.to_string();
+        }
+        let path = match signal {
+            Signal::Logs => "v1/logs",
+            _ => "v1/metrics",
+        };
+        format!("{}/{path}", self.endpoint.trim().trim_end_matches('/'))
+    }
+}
+
+fn parse_url(url: &str) -> Result<Uri, String> {
+    let uri: Uri = url.trim().parse().map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+    match uri.scheme_str() {
+        Some("http") | Some("https") => {}
+        _ => return Err(format!("`{url}`: use an http:// or https:// URL")),
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(format!("`{url}` has no host"));
+    }
+    Ok(uri)
+}
+
+/// One attempt of an OTLP/HTTP export.
+pub struct HttpTransport {
+    client: Client<WireConnector, Full<Bytes>>,
+    metrics_url: Uri,
+    logs_url: Uri,
+    headers: HeaderMap,
+    compression: Compression,
+    encoding: Encoding,
+    timeout: Duration,
+    telemetry: TransportTelemetry,
+}
+
+impl std::fmt::Debug for HttpTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpTransport")
+            .field("metrics_url", &self.metrics_url)
+            .field("logs_url", &self.logs_url)
+            .field("compression", &self.compression)
+            .field("encoding", &self.encoding)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpTransport {
+    /// Builds the transport (reads the TLS files). Needs no runtime.
+    pub fn new(config: &OtlpHttpConfig, telemetry: TransportTelemetry) -> Result<Self, Vec<ConfigProblem>> {
+        let problems = config.problems();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let metrics_url = parse_url(&config.url(Signal::Metrics))
+            .map_err(|m| vec![ConfigProblem::new("metrics_endpoint", m)])?;
+        let logs_url =
+            parse_url(&config.url(Signal::Logs)).map_err(|m| vec![ConfigProblem::new("logs_endpoint", m)])?;
+        let any_tls = [&metrics_url, &logs_url].iter().any(|u| u.scheme_str() == Some("https"));
+        let tls = tls_setup(&config.tls, any_tls, &[b"h2", b"http/1.1"])
+            .map_err(|e| vec![ConfigProblem::new("tls", e.to_string())])?;
+        let plain_and_tls = any_tls && [&metrics_url, &logs_url].iter().any(|u| u.scheme_str() == Some("http"));
+        if plain_and_tls {
+            return Err(vec![ConfigProblem::new(
+                "metrics_endpoint",
+                "metrics and logs URLs must both use http:// or both https://",
+            )]);
+        }
+        let connector = WireConnector::new(tls, telemetry.bytes_on_wire.clone(), Duration::from_secs(10));
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(32)
+            .build(connector);
+        Ok(Self {
+            client,
+            metrics_url,
+            logs_url,
+            headers: config.headers.to_header_map(),
+            compression: config.compression,
+            encoding: config.encoding,
+            timeout: config.timeout.get(),
+            telemetry,
+        })
+    }
+
+    fn encode(&self, payload: &Payload) -> Result<Vec<u8>, SendError> {
+        let body = match (self.encoding, payload) {
+            (Encoding::Proto, p) => p.encode_to_vec(),
+            (Encoding::Json, Payload::Metrics(r)) => serde_json::to_vec(r)
+                .map_err(|e| SendError::permanent(format!("cannot encode OTLP/JSON: {e}")))?,
+            (Encoding::Json, Payload::Logs(r)) => serde_json::to_vec(r)
+                .map_err(|e| SendError::permanent(format!("cannot encode OTLP/JSON: {e}")))?,
+        };
+        self.compression
+            .compress(body)
+            .map_err(|e| SendError::permanent(format!("cannot compress the request ({}): {e}", self.compression.as_str())))
+    }
+
+    async fn attempt(&self, payload: &Payload, body: Bytes) -> Result<(StatusCode, HeaderMap, Bytes), SendError> {
+        let url = match payload {
+            Payload::Metrics(_) => &self.metrics_url,
+            Payload::Logs(_) => &self.logs_url,
+        };
+        let content_type = match self.encoding {
+            Encoding::Proto => "application/x-protobuf",
+            Encoding::Json => "application/json",
+        };
+        let mut req = Request::post(url.clone())
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::USER_AGENT, concat!("dbintel/", env!("CARGO_PKG_VERSION")))
+            .body(Full::new(body))
+            .map_err(|e| SendError::permanent(format!("cannot build the request: {e}")))?;
+        if self.compression != Compression::None {
+            req.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(self.compression.as_str()));
+        }
+        for (k, v) in &self.headers {
+            req.headers_mut().insert(k.clone(), v.clone());
+        }
+        let resp = self.client.request(req).await.map_err(|e| {
+            SendError::retryable(format!("POST {url}: {}", error_chain(&e)))
+        })?;
+        let (parts, body) = resp.into_parts();
+        // A body over the limit (or broken) is not worth failing a delivered request for.
+        let bytes = match Limited::new(body, MAX_RESPONSE_BYTES).collect().await {
+            Ok(c) => c.to_bytes(),
+            Err(_) => Bytes::new(),
+        };
+        Ok((parts.status, parts.headers, bytes))
+    }
+}
+
+/// The error and its sources, joined (hyper's own message is only "client error (Connect)").
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    let mut depth = 0;
+    while let Some(c) = src {
+        let t = c.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        src = c.source();
+        depth += 1;
+        if depth > 6 {
+            break;
+        }
+    }
+    s
+}
+
+#[async_trait]
+impl Transport for HttpTransport {
+    async fn send(&self, payload: &Payload) -> Result<SendReport, SendError> {
+        let body = Bytes::from(self.encode(payload)?);
+        let body_len = body.len() as u64;
+        let (status, headers, resp) = tokio::time::timeout(self.timeout, self.attempt(payload, body))
+            .await
+            .map_err(|_| SendError::retryable(format!("no response within the timeout ({:?})", self.timeout)))??;
+        classify_response(payload.signal(), status, &headers, &resp, SystemTime::now()).map(|(rejected, message)| {
+            if rejected > 0 {
+                self.telemetry.partial(payload.signal()).add(rejected);
+            }
+            SendReport { rejected_items: rejected, message, bytes_on_wire: body_len }
+        })
+    }
+}
+
+/// Maps an OTLP/HTTP response to (rejected items, partial-success message) or an error.
+pub fn classify_response(
+    signal: Signal,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: SystemTime,
+) -> Result<(u64, Option<String>), SendError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+    if status.is_success() {
+        return Ok(partial_success(signal, body, is_json));
+    }
+    let detail = error_detail(body, is_json);
+    let message = if detail.is_empty() {
+        format!("HTTP {status}")
+    } else {
+        format!("HTTP {status}: {detail}")
+    };
+    match status.as_u16() {
+        429 | 502 | 503 | 504 => {
+            let retry_after = headers
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, now));
+            Err(SendError::Retryable { message, retry_after })
+        }
+        401 | 403 => Err(SendError::permanent(format!("{message} (check the api-key / authorization header)"))),
+        413 => Err(SendError::permanent(format!("{message} (lower max_request_size)"))),
+        _ => Err(SendError::permanent(message)),
+    }
+}
+
+fn partial_success(signal: Signal, body: &[u8], is_json: bool) -> (u64, Option<String>) {
+    if body.is_empty() {
+        return (0, None);
+    }
+    if is_json {
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else { return (0, None) };
+        let Some(ps) = v.get("partialSuccess").or_else(|| v.get("partial_success")) else { return (0, None) };
+        let field = match signal {
+            Signal::Logs => ["rejectedLogRecords", "rejected_log_records"],
+            _ => ["rejectedDataPoints", "rejected_data_points"],
+        };
+        let rejected = field
+            .iter()
+            .filter_map(|f| ps.get(*f))
+            .find_map(|n| n.as_u64().or_else(|| n.as_str().and_then(|s| s.parse().ok())))
+            .unwrap_or(0);
+        let message = ps
+            .get("errorMessage")
+            .or_else(|| ps.get("error_message"))
+            .and_then(|m| m.as_str())
+            .filter(|m| !m.is_empty())
+            .map(|m| short_text(m.as_bytes()));
+        return (rejected, message);
+    }
+    match signal {
+        Signal::Logs => match ExportLogsServiceResponse::decode(body) {
+            Ok(ExportLogsServiceResponse { partial_success: Some(ps) }) => (
+                ps.rejected_log_records.max(0) as u64,
+                Some(ps.error_message).filter(|m| !m.is_empty()).map(|m| short_text(m.as_bytes())),
+            ),
+            _ => (0, None),
+        },
+        _ => match ExportMetricsServiceResponse::decode(body) {
+            Ok(ExportMetricsServiceResponse { partial_success: Some(ps) }) => (
+                ps.rejected_data_points.max(0) as u64,
+                Some(ps.error_message).filter(|m| !m.is_empty()).map(|m| short_text(m.as_bytes())),
+            ),
+            _ => (0, None),
+        },
+    }
+}
+
+/// The message of an error body: a `google.rpc.Status` (protobuf or JSON) or plain text.
+fn error_detail(body: &[u8], is_json: bool) -> String {
+    if body.is_empty() {
+        return String::new();
+    }
+    if is_json {
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
+            && let Some(m) = v.get("message").and_then(|m| m.as_str())
+        {
+            return short_text(m.as_bytes());
+        }
+        return short_text(body);
+    }
+    if let Ok(status) = crate::otlp_common::rpc::RpcStatus::decode(body)
+        && !status.message.is_empty()
+    {
+        return short_text(status.message.as_bytes());
+    }
+    short_text(body)
+}
+
+/// The `otlphttp` factory.
+pub struct OtlpHttpExporterFactory;
+
+impl Factory for OtlpHttpExporterFactory {
+    fn info(&self) -> ComponentInfo {
+        ComponentInfo {
+            kind: ComponentKind::Exporter,
+            type_name: "otlphttp",
+            aliases: &["otlp_http"],
+            signals: &[Signal::Metrics, Signal::Logs],
+            stability: Stability::Beta,
+            description: "OTLP/HTTP (protobuf or JSON) with compression, TLS, queue and retries; New Relic ready",
+        }
+    }
+
+    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
+        let (config, _) = strip_ignored(config);
+        let cfg: OtlpHttpConfig = parse_component_config(&config).map_err(|p| vec![p])?;
+        let problems = cfg.problems();
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+
+    fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
+        let (config, ignored) = strip_ignored(config);
+        let cfg: OtlpHttpConfig = parse_component_config(&config).map_err(|p| vec![p])?;
+        if !ignored.is_empty() {
+            tracing::info!(exporter = %ctx.id, keys = ?ignored, "otlphttp: these collector keys are accepted and ignored");
+        }
+        let label = ctx.id.to_string();
+        let telemetry = TransportTelemetry::register(&ctx.telemetry, &label, cfg.compression);
+        let transport = HttpTransport::new(&cfg, telemetry)?;
+        let exporter = build_exporter(ctx, transport, &cfg.retry_on_failure, &cfg.sending_queue, Settings {
+            max_request_size: cfg.max_request_size,
+            temporality: cfg.temporality_preference,
+            delta_max_series: cfg.delta_max_series,
+            new_relic: is_new_relic(&cfg.endpoint)
+                || cfg.metrics_endpoint.as_deref().is_some_and(is_new_relic)
+                || cfg.logs_endpoint.as_deref().is_some_and(is_new_relic),
+        })?;
+        Ok(Built::Exporter(Box::new(exporter)))
+    }
+
+    fn references(&self, config: &serde_json::Value) -> Vec<(ComponentKind, ComponentId, String)> {
+        crate::exporterhelper::storage_references(config)
+    }
+}
