@@ -88,6 +88,30 @@ impl Validator<'_> {
             used.extend(p.exporters.iter().map(|id| (ComponentKind::Exporter, id)));
         }
         used.extend(service.extensions.iter().map(|id| (ComponentKind::Extension, id)));
+        // Components that a used component names in its own section (`sending_queue.storage`).
+        for (kind, section) in &defined {
+            for (id, d) in section {
+                let Some(factory) = d.factory.as_ref().filter(|_| used.contains(&(*kind, id))) else {
+                    continue;
+                };
+                for (ref_kind, ref_id, key) in factory.references(&d.config) {
+                    let message = if !defined.get(&ref_kind).is_some_and(|s| s.contains_key(&ref_id)) {
+                        let hint = suggest_defined(&ref_id, defined.get(&ref_kind))
+                            .map(|s| format!("; did you mean `{s}`?"))
+                            .unwrap_or_default();
+                        format!("{ref_kind} `{ref_id}` is not defined under `{}`{hint}", ref_kind.section())
+                    } else if ref_kind == ComponentKind::Extension && !service.extensions.contains(&ref_id) {
+                        format!("extension `{ref_id}` is defined but not listed in `service.extensions`")
+                    } else {
+                        continue;
+                    };
+                    let id_text = id.to_string();
+                    let keys = [kind.section(), id_text.as_str(), first_segment(&key)];
+                    let path = join(&format!("{}.{id}", kind.section()), &key);
+                    self.err(ErrorKind::UndefinedReference, &keys, path, message);
+                }
+            }
+        }
         for (kind, section) in &defined {
             for id in section.keys() {
                 if !used.contains(&(*kind, id)) {

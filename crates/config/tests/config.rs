@@ -819,3 +819,66 @@ fn an_unset_variable_does_not_hide_the_other_problems() {
     // The failed placeholder is reported once, not again as a bad endpoint.
     assert_eq!(all.matches("extensions.healthcheck.endpoint").count(), 1, "{all}");
 }
+
+/// An exporter whose `sending_queue.storage` names an extension, like otlp/otlphttp.
+struct QueueExporterFactory;
+
+impl Factory for QueueExporterFactory {
+    fn info(&self) -> ComponentInfo {
+        ComponentInfo {
+            kind: ComponentKind::Exporter,
+            type_name: "queued",
+            aliases: &[],
+            signals: BOTH,
+            stability: Stability::Development,
+            description: "test factory with a storage reference",
+        }
+    }
+    fn validate(&self, _config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
+        Ok(())
+    }
+    fn create(&self, _ctx: &CreateContext, _config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
+        Err(vec![ConfigProblem::new("", "test factories build nothing")])
+    }
+    fn references(&self, config: &serde_json::Value) -> Vec<(ComponentKind, ComponentId, String)> {
+        config
+            .pointer("/sending_queue/storage")
+            .and_then(|s| s.as_str())
+            .and_then(|s| s.parse().ok())
+            .map(|id| vec![(ComponentKind::Extension, id, "sending_queue.storage".to_string())])
+            .unwrap_or_default()
+    }
+}
+
+#[test]
+fn references_to_undefined_or_unlisted_extensions_are_rejected() {
+    let mut reg = registry();
+    reg.register(Arc::new(QueueExporterFactory));
+    reg.register(Arc::new(TestFactory {
+        kind: ComponentKind::Extension,
+        type_name: "file_storage",
+        aliases: &[],
+        signals: &[],
+        check: accept,
+    }));
+    let config = |storage: &str, listed: &str| {
+        format!(
+            "receivers:\n  postgresql:\nextensions:\n  file_storage/queue:\n    directory: /tmp/q\n\
+             exporters:\n  queued:\n    sending_queue:\n      storage: {storage}\n\
+             service:\n  extensions: [{listed}]\n  pipelines:\n    metrics:\n      receivers: [postgresql]\n      exporters: [queued]\n"
+        )
+    };
+    let run = |text: String| load_and_validate(&embedded(&text), &no_env, &reg);
+    assert!(run(config("file_storage/queue", "file_storage/queue")).is_ok());
+
+    let e = run(config("file_storage/qeue", "file_storage/queue")).unwrap_err();
+    assert_eq!(e.len(), 1, "{e}");
+    let text = e.to_string();
+    assert!(text.contains("exporters.queued.sending_queue.storage"), "{text}");
+    assert!(text.contains("not defined under `extensions`"), "{text}");
+    assert!(text.contains("did you mean `file_storage/queue`"), "{text}");
+    assert!(e.iter().all(|x| x.kind == ErrorKind::UndefinedReference), "{text}");
+
+    let e = run(config("file_storage/queue", "")).unwrap_err();
+    assert!(e.to_string().contains("not listed in `service.extensions`"), "{e}");
+}
