@@ -1,0 +1,598 @@
+//! Configuration of the `postgresql` receiver: the contrib receiver's keys and defaults, validated
+//! into a [`Plan`]. Validation reports every problem it finds, each with its key path.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use dbintel_core::{ConfigProblem, GoDuration};
+use serde::Deserialize;
+
+use crate::metadata::{self, METRICS, MetricId};
+use crate::query::{QuerySampleCollectionConfig, TopQueryCollectionConfig};
+
+/// Databases monitored at most (each gets its own small pool); the rest are skipped with a warning.
+pub const MAX_DATABASES: usize = 256;
+/// Connections per database at most.
+pub const MAX_POOL_SIZE: u32 = 8;
+
+pub const EVENT_TOP_QUERY: &str = "db.server.top_query";
+pub const EVENT_QUERY_SAMPLE: &str = "db.server.query_sample";
+
+fn default_endpoint() -> String {
+    "localhost:5432".to_string()
+}
+fn default_interval() -> GoDuration {
+    GoDuration::from_secs(10)
+}
+fn default_initial_delay() -> GoDuration {
+    GoDuration::from_secs(1)
+}
+fn default_timeout() -> GoDuration {
+    GoDuration::from_secs(10)
+}
+fn default_true() -> bool {
+    true
+}
+
+/// The receiver's config section (contrib keys).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostgresqlConfig {
+    /// `host:port`; for `transport: unix` the host is the socket directory.
+    #[serde(default = "default_endpoint")]
+    pub endpoint: String,
+    /// `tcp` (default) or `unix`.
+    #[serde(default)]
+    pub transport: Option<String>,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: Option<String>,
+    /// A file whose first line is the password (read at every new connection, so rotation works).
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    /// Databases to monitor; empty = every database that allows connections and is not a template.
+    #[serde(default)]
+    pub databases: Vec<String>,
+    #[serde(default)]
+    pub exclude_databases: Vec<String>,
+    /// Absent: try TLS without verification and fall back to plaintext (libpq's `prefer`).
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+    #[serde(default = "default_interval")]
+    pub collection_interval: GoDuration,
+    #[serde(default = "default_initial_delay")]
+    pub initial_delay: GoDuration,
+    /// Statement timeout of every query (server-side `statement_timeout`, plus a client deadline).
+    #[serde(default = "default_timeout", alias = "query_timeout")]
+    pub timeout: GoDuration,
+    #[serde(default)]
+    pub connection_pool: PoolConfig,
+    #[serde(default)]
+    pub metrics: BTreeMap<String, Toggle>,
+    #[serde(default)]
+    pub resource_attributes: BTreeMap<String, Toggle>,
+    #[serde(default)]
+    pub events: BTreeMap<String, Toggle>,
+    #[serde(default)]
+    pub top_query_collection: TopQueryCollectionConfig,
+    #[serde(default)]
+    pub query_sample_collection: QuerySampleCollectionConfig,
+}
+
+impl fmt::Debug for PostgresqlConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresqlConfig")
+            .field("endpoint", &self.endpoint)
+            .field("transport", &self.transport)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("password_file", &self.password_file)
+            .field("databases", &self.databases)
+            .field("exclude_databases", &self.exclude_databases)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Toggle {
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// No TLS at all (`sslmode=disable`).
+    #[serde(default)]
+    pub insecure: bool,
+    /// TLS without certificate checks (`sslmode=require`). The contrib default is true.
+    #[serde(default = "default_true_opt")]
+    pub insecure_skip_verify: Option<bool>,
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    #[serde(default)]
+    pub cert_file: Option<PathBuf>,
+    #[serde(default)]
+    pub key_file: Option<PathBuf>,
+    /// Rejected, as in contrib: libpq cannot apply them.
+    #[serde(default)]
+    pub server_name_override: Option<String>,
+    #[serde(default)]
+    pub min_version: Option<String>,
+    #[serde(default)]
+    pub max_version: Option<String>,
+}
+
+fn default_true_opt() -> Option<bool> {
+    Some(true)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolConfig {
+    /// Idle connections closed after this long (0 = never).
+    #[serde(default)]
+    pub max_idle_time: Option<GoDuration>,
+    /// Connections closed and reopened after this long (0 = never).
+    #[serde(default)]
+    pub max_lifetime: Option<GoDuration>,
+    #[serde(default)]
+    pub max_idle: Option<u32>,
+    /// Connections per database at most (default 2, at most 8).
+    #[serde(default)]
+    pub max_open: Option<u32>,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        Self { max_idle_time: None, max_lifetime: None, max_idle: None, max_open: None }
+    }
+}
+
+/// How connections are secured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsMode {
+    Disable,
+    /// Try TLS (no verification), fall back to plaintext.
+    Prefer,
+    /// TLS, no certificate verification.
+    Require { client_cert: Option<(PathBuf, PathBuf)> },
+    /// TLS, certificate chain and host name verified against `ca_file` or the web PKI roots.
+    VerifyFull { ca_file: Option<PathBuf>, client_cert: Option<(PathBuf, PathBuf)> },
+}
+
+/// Where and how to connect.
+#[derive(Clone)]
+pub struct ConnectPlan {
+    /// Host name / IP, or the socket directory for unix transport.
+    pub host: String,
+    pub port: u16,
+    pub unix: bool,
+    pub user: String,
+    pub password: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub tls: TlsMode,
+    pub statement_timeout: Duration,
+    pub lock_timeout: Duration,
+}
+
+impl fmt::Debug for ConnectPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectPlan")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("unix", &self.unix)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("tls", &self.tls)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnectPlan {
+    /// The secret to scrub from any driver message.
+    pub fn secret(&self) -> Option<String> {
+        match (&self.password, &self.password_file) {
+            (Some(p), _) => Some(p.clone()),
+            (None, Some(f)) => read_password_file(f).ok(),
+            _ => None,
+        }
+    }
+
+    /// `host:port` or the socket directory, for messages and `server.address`.
+    pub fn endpoint(&self) -> String {
+        if self.unix { format!("{}/.s.PGSQL.{}", self.host, self.port) } else { format!("{}:{}", self.host, self.port) }
+    }
+}
+
+/// Reads the first line of a password file; the error never contains the file's content.
+pub fn read_password_file(path: &std::path::Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Which metrics are on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnabledMetrics(Vec<bool>);
+
+impl EnabledMetrics {
+    pub fn defaults() -> Self {
+        Self(METRICS.iter().map(|m| m.default_enabled).collect())
+    }
+    pub fn all() -> Self {
+        Self(vec![true; METRICS.len()])
+    }
+    pub fn is_on(&self, id: MetricId) -> bool {
+        self.0.get(id as usize).copied().unwrap_or(false)
+    }
+    pub fn any(&self, ids: &[MetricId]) -> bool {
+        ids.iter().any(|id| self.is_on(*id))
+    }
+    pub fn set(&mut self, id: MetricId, on: bool) {
+        if let Some(slot) = self.0.get_mut(id as usize) {
+            *slot = on;
+        }
+    }
+}
+
+/// Resource attributes that can be switched (contrib names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceAttrs {
+    pub server_address: bool,
+    pub server_port: bool,
+    pub service_instance_id: bool,
+    pub service_name: bool,
+    pub service_namespace: bool,
+}
+
+impl Default for ResourceAttrs {
+    fn default() -> Self {
+        Self {
+            server_address: true,
+            server_port: true,
+            service_instance_id: true,
+            service_name: false,
+            service_namespace: false,
+        }
+    }
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub connect: ConnectPlan,
+    pub databases: Vec<String>,
+    pub exclude_databases: Vec<String>,
+    pub collection_interval: Duration,
+    pub initial_delay: Duration,
+    pub pool_max_open: u32,
+    pub pool_max_idle_time: Option<Duration>,
+    pub pool_max_lifetime: Option<Duration>,
+    pub metrics: EnabledMetrics,
+    pub resource_attributes: ResourceAttrs,
+    pub top_query_events: bool,
+    pub query_sample_events: bool,
+    pub top_query_collection: TopQueryCollectionConfig,
+    pub query_sample_collection: QuerySampleCollectionConfig,
+}
+
+impl PostgresqlConfig {
+    pub fn parse(value: &serde_json::Value) -> Result<PostgresqlConfig, Vec<ConfigProblem>> {
+        dbintel_core::parse_component_config(value).map_err(|p| vec![p])
+    }
+
+    /// Validates every key and builds the plan.
+    pub fn resolve(self) -> Result<Plan, Vec<ConfigProblem>> {
+        let mut problems = Vec::new();
+        let unix = match self.transport.as_deref().map(str::trim) {
+            None | Some("") | Some("tcp") | Some("tcp4") | Some("tcp6") => false,
+            Some("unix") => true,
+            Some(other) => {
+                problems.push(ConfigProblem::new(
+                    "transport",
+                    format!("unknown transport `{other}` (use `tcp` or `unix`)"),
+                ));
+                false
+            }
+        };
+        let (host, port) = match split_endpoint(&self.endpoint) {
+            Ok((h, p)) => (h, p),
+            Err(m) => {
+                problems.push(ConfigProblem::new("endpoint", m));
+                (String::new(), 5432)
+            }
+        };
+        let host = if unix && !host.starts_with('/') { format!("/{host}") } else { host };
+        if self.username.trim().is_empty() {
+            problems.push(ConfigProblem::new(
+                "username",
+                "a username is required (a role with pg_monitor: CREATE ROLE dbintel LOGIN PASSWORD '...' IN ROLE pg_monitor)",
+            ));
+        }
+        if self.password.is_some() && self.password_file.is_some() {
+            problems.push(ConfigProblem::new("password_file", "set either `password` or `password_file`, not both"));
+        }
+        if let Some(f) = &self.password_file
+            && let Err(e) = std::fs::metadata(f)
+        {
+            problems.push(ConfigProblem::new("password_file", format!("cannot read {}: {e}", f.display())));
+        }
+        for (key, list) in [("databases", &self.databases), ("exclude_databases", &self.exclude_databases)] {
+            if list.len() > MAX_DATABASES {
+                problems.push(ConfigProblem::new(key, format!("at most {MAX_DATABASES} databases")));
+            }
+            for (i, d) in list.iter().enumerate() {
+                if d.trim().is_empty() || d.len() > 63 || d.contains('\0') {
+                    problems.push(ConfigProblem::new(
+                        format!("{key}[{i}]"),
+                        "a database name must be 1-63 bytes without NUL",
+                    ));
+                }
+            }
+        }
+        let tls = match &self.tls {
+            None => TlsMode::Prefer,
+            Some(t) => {
+                for (k, v) in [
+                    ("server_name_override", &t.server_name_override),
+                    ("min_version", &t.min_version),
+                    ("max_version", &t.max_version),
+                ] {
+                    if v.is_some() {
+                        problems.push(ConfigProblem::new(
+                            format!("tls.{k}"),
+                            "not supported by the postgresql receiver (as in the contrib receiver)",
+                        ));
+                    }
+                }
+                let client_cert = match (&t.cert_file, &t.key_file) {
+                    (Some(c), Some(k)) => Some((c.clone(), k.clone())),
+                    (None, None) => None,
+                    _ => {
+                        problems.push(ConfigProblem::new("tls", "set both `cert_file` and `key_file`, or neither"));
+                        None
+                    }
+                };
+                for (k, p) in [("ca_file", &t.ca_file), ("cert_file", &t.cert_file), ("key_file", &t.key_file)] {
+                    if let Some(p) = p
+                        && !t.insecure
+                        && let Err(e) = std::fs::metadata(p)
+                    {
+                        problems.push(ConfigProblem::new(format!("tls.{k}"), format!("cannot read {}: {e}", p.display())));
+                    }
+                }
+                if t.insecure {
+                    TlsMode::Disable
+                } else if t.insecure_skip_verify.unwrap_or(true) {
+                    TlsMode::Require { client_cert }
+                } else {
+                    TlsMode::VerifyFull { ca_file: t.ca_file.clone(), client_cert }
+                }
+            }
+        };
+        if unix && !matches!(tls, TlsMode::Disable | TlsMode::Prefer) {
+            problems.push(ConfigProblem::new("tls", "TLS does not apply to unix sockets; set `tls: {insecure: true}`"));
+        }
+        let tls = if unix { TlsMode::Disable } else { tls };
+        let interval = self.collection_interval.get();
+        if interval < Duration::from_secs(1) {
+            problems.push(ConfigProblem::new("collection_interval", "must be at least 1s"));
+        }
+        let timeout = self.timeout.get();
+        if timeout.is_zero() {
+            problems.push(ConfigProblem::new("timeout", "must be greater than 0"));
+        }
+        let max_open = self.connection_pool.max_open.unwrap_or(2);
+        if max_open == 0 || max_open > MAX_POOL_SIZE {
+            problems.push(ConfigProblem::new(
+                "connection_pool.max_open",
+                format!("must be between 1 and {MAX_POOL_SIZE}"),
+            ));
+        }
+        let nonzero = |d: Option<GoDuration>| d.map(GoDuration::get).filter(|d| !d.is_zero());
+
+        let mut metrics = EnabledMetrics::defaults();
+        for (name, t) in &self.metrics {
+            match metadata::by_name(name) {
+                Some(def) => metrics.set(def.id, t.enabled),
+                None => problems.push(ConfigProblem::new(
+                    format!("metrics.{name}"),
+                    format!("unknown metric{}", suggest(name, METRICS.iter().map(|m| m.name))),
+                )),
+            }
+        }
+        let mut ra = ResourceAttrs::default();
+        for (name, t) in &self.resource_attributes {
+            let slot = match name.as_str() {
+                "server.address" => &mut ra.server_address,
+                "server.port" => &mut ra.server_port,
+                "service.instance.id" => &mut ra.service_instance_id,
+                "service.name" => &mut ra.service_name,
+                "service.namespace" => &mut ra.service_namespace,
+                // Legacy per-entity resource attributes: accepted; dbintel puts these on the points.
+                "postgresql.database.name" | "postgresql.schema.name" | "postgresql.table.name"
+                | "postgresql.index.name" => continue,
+                other => {
+                    problems.push(ConfigProblem::new(format!("resource_attributes.{other}"), "unknown resource attribute"));
+                    continue;
+                }
+            };
+            *slot = t.enabled;
+        }
+        let mut top = false;
+        let mut samples = false;
+        for (name, t) in &self.events {
+            match name.as_str() {
+                EVENT_TOP_QUERY => top = t.enabled,
+                EVENT_QUERY_SAMPLE => samples = t.enabled,
+                other => problems.push(ConfigProblem::new(
+                    format!("events.{other}"),
+                    format!("unknown event (use `{EVENT_TOP_QUERY}` or `{EVENT_QUERY_SAMPLE}`)"),
+                )),
+            }
+        }
+        for p in self.top_query_collection.problems() {
+            problems.push(ConfigProblem::new(format!("top_query_collection.{}", p.path), p.message));
+        }
+        for p in self.query_sample_collection.problems() {
+            problems.push(ConfigProblem::new(format!("query_sample_collection.{}", p.path), p.message));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let lock_timeout = timeout.min(Duration::from_secs(5));
+        Ok(Plan {
+            connect: ConnectPlan {
+                host,
+                port,
+                unix,
+                user: self.username,
+                password: self.password,
+                password_file: self.password_file,
+                tls,
+                statement_timeout: timeout,
+                lock_timeout,
+            },
+            databases: dedup(self.databases),
+            exclude_databases: dedup(self.exclude_databases),
+            collection_interval: interval,
+            initial_delay: self.initial_delay.get(),
+            pool_max_open: max_open,
+            pool_max_idle_time: nonzero(self.connection_pool.max_idle_time),
+            pool_max_lifetime: nonzero(self.connection_pool.max_lifetime),
+            metrics,
+            resource_attributes: ra,
+            top_query_events: top,
+            query_sample_events: samples,
+            top_query_collection: self.top_query_collection,
+            query_sample_collection: self.query_sample_collection,
+        })
+    }
+}
+
+fn dedup(list: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for d in list {
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let tail = name.rsplit('.').next().unwrap_or(name);
+    let close: Vec<&str> = candidates.filter(|c| c.ends_with(tail) || tail.len() > 3 && c.contains(tail)).take(3).collect();
+    if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) }
+}
+
+/// Splits `host:port` (`[v6]:port` too). The port is required, as in contrib.
+pub fn split_endpoint(endpoint: &str) -> Result<(String, u16), String> {
+    let e = endpoint.trim();
+    let bad = || format!("`{e}` is not host:port (e.g. `localhost:5432`)");
+    let (host, port) = if let Some(rest) = e.strip_prefix('[') {
+        let (h, after) = rest.split_once(']').ok_or_else(bad)?;
+        (h, after.strip_prefix(':').ok_or_else(bad)?)
+    } else {
+        e.rsplit_once(':').ok_or_else(bad)?
+    };
+    let port: u16 = port.parse().ok().filter(|p| *p != 0).ok_or_else(bad)?;
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok((host.to_string(), port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn plan(v: serde_json::Value) -> Result<Plan, Vec<ConfigProblem>> {
+        PostgresqlConfig::parse(&v)?.resolve()
+    }
+
+    #[test]
+    fn defaults_follow_contrib() {
+        let p = plan(json!({"username": "mon"})).unwrap();
+        assert_eq!((p.connect.host.as_str(), p.connect.port), ("localhost", 5432));
+        assert_eq!(p.collection_interval, Duration::from_secs(10));
+        assert_eq!(p.initial_delay, Duration::from_secs(1));
+        assert_eq!(p.connect.tls, TlsMode::Prefer);
+        assert!(!p.top_query_events && !p.query_sample_events);
+        assert!(p.metrics.is_on(MetricId::Commits));
+        assert!(!p.metrics.is_on(MetricId::Deadlocks));
+        assert_eq!(p.pool_max_open, 2);
+    }
+
+    #[test]
+    fn switches_metrics_events_and_tls() {
+        let p = plan(json!({
+            "username": "mon", "password": 1234, "endpoint": "db:6543",
+            "metrics": {"postgresql.deadlocks": {"enabled": true}, "postgresql.commits": {"enabled": "false"}},
+            "events": {"db.server.top_query": {"enabled": true}},
+            "tls": {"insecure_skip_verify": false},
+            "collection_interval": "30s"
+        }))
+        .unwrap();
+        assert!(p.metrics.is_on(MetricId::Deadlocks));
+        assert!(!p.metrics.is_on(MetricId::Commits));
+        assert!(p.top_query_events);
+        assert_eq!(p.connect.password.as_deref(), Some("1234"));
+        assert!(matches!(p.connect.tls, TlsMode::VerifyFull { .. }));
+        let p = plan(json!({"username": "mon", "tls": {}})).unwrap();
+        assert!(matches!(p.connect.tls, TlsMode::Require { .. }));
+        let p = plan(json!({"username": "mon", "tls": {"insecure": true}})).unwrap();
+        assert_eq!(p.connect.tls, TlsMode::Disable);
+        let p = plan(json!({"username": "mon", "transport": "unix", "endpoint": "var/run/postgresql:5432"})).unwrap();
+        assert_eq!(p.connect.host, "/var/run/postgresql");
+        assert!(p.connect.unix);
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_path() {
+        let e = plan(json!({
+            "endpoint": "nohost", "transport": "udp", "password": "topsecret",
+            "metrics": {"postgresql.comits": {"enabled": true}},
+            "events": {"db.server.nope": {"enabled": true}},
+            "tls": {"server_name_override": "x", "cert_file": "/nonexistent"},
+            "connection_pool": {"max_open": 0}
+        }))
+        .unwrap_err();
+        let paths: Vec<&str> = e.iter().map(|p| p.path.as_str()).collect();
+        for want in [
+            "endpoint",
+            "transport",
+            "username",
+            "metrics.postgresql.comits",
+            "events.db.server.nope",
+            "tls.server_name_override",
+            "tls",
+            "connection_pool.max_open",
+        ] {
+            assert!(paths.contains(&want), "{want} missing in {paths:?}");
+        }
+        assert!(e.iter().all(|p| !p.message.contains("topsecret")));
+        let unknown = plan(json!({"username": "x", "bogus": 1})).unwrap_err();
+        assert!(unknown[0].message.contains("bogus"), "{unknown:?}");
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let c = PostgresqlConfig::parse(&json!({"username": "mon", "password": "hunter22"})).unwrap();
+        assert!(!format!("{c:?}").contains("hunter22"));
+        let p = c.resolve().unwrap();
+        assert!(!format!("{p:?}").contains("hunter22"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn endpoint_parsing_never_panics(s in "\\PC{0,40}") {
+            let _ = split_endpoint(&s);
+        }
+    }
+}

@@ -1,0 +1,517 @@
+//! Connections to the monitored server: one small capped pool per database, reused across scrapes.
+//! Every connection handed out already has its session set up (invariant 3): `application_name`
+//! `dbintel`, `statement_timeout`, `lock_timeout`, `default_transaction_read_only = on`; every
+//! statement sent from here starts with `/* dbintel */`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_postgres::SimpleQueryMessage;
+use tokio_postgres::config::SslMode;
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use crate::config::{ConnectPlan, TlsMode, read_password_file};
+use crate::server::ServerInfo;
+
+/// The comment every statement starts with, so dbintel can recognise (and skip) its own statements.
+pub const STATEMENT_PREFIX: &str = "/* dbintel */ ";
+pub const APPLICATION_NAME: &str = "dbintel";
+/// Rows read from one catalog query at most; the rest is discarded and counted.
+pub const MAX_ROWS: usize = 100_000;
+/// Extra time the client waits beyond the statement timeout, so the server-side timeout fires first.
+const CLIENT_GRACE: Duration = Duration::from_secs(1);
+const BACKOFF_START: Duration = Duration::from_secs(1);
+const BACKOFF_MAX: Duration = Duration::from_secs(60);
+
+/// Prefixes a statement with the dbintel comment.
+pub fn prefixed(sql: &str) -> String {
+    format!("{STATEMENT_PREFIX}{sql}")
+}
+
+/// What went wrong. Messages never contain the password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DbError {
+    /// The connection is gone (or could not be made); reconnect with backoff.
+    #[error("connection lost: {0}")]
+    Lost(String),
+    /// The statement failed; the connection is still usable.
+    #[error("{message}")]
+    Query { message: String, code: Option<String> },
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+}
+
+impl DbError {
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            DbError::Query { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A remediation hint for the operator.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            DbError::Lost(_) => "check that the server is up and reachable and the credentials are right; dbintel reconnects with backoff",
+            DbError::Timeout(_) => "the server did not answer in time; raise `timeout` or check the server load",
+            DbError::Query { code, .. } => match code.as_deref() {
+                Some("42501") => "grant the monitoring role pg_monitor: GRANT pg_monitor TO <username>;",
+                Some("42P01") | Some("42883") => {
+                    "a view or function is missing: for pg_stat_statements run CREATE EXTENSION pg_stat_statements; in this database and add it to shared_preload_libraries"
+                }
+                Some("55000") => "pg_stat_statements must be loaded via shared_preload_libraries (restart needed)",
+                Some("57014") => "the query hit statement_timeout; raise `timeout` or disable the metrics it feeds",
+                Some("55P03") => "a lock wait hit lock_timeout; it is retried next interval",
+                Some("28000") | Some("28P01") => "authentication failed: check username/password and pg_hba.conf",
+                Some("3D000") => "the database does not exist; fix `databases`",
+                _ => "run the statement with psql as the monitoring role to see why it fails",
+            },
+        }
+    }
+}
+
+pub(crate) fn scrub(text: &str, secret: Option<&str>) -> String {
+    match secret {
+        Some(s) if s.len() >= 3 => text.replace(s, "***"),
+        _ => text.to_string(),
+    }
+}
+
+pub(crate) fn pg_error(e: &tokio_postgres::Error, client_closed: bool, secret: Option<&str>) -> DbError {
+    let (message, code) = match e.as_db_error() {
+        Some(db) => (format!("{}: {}", db.severity(), db.message()), Some(db.code().code().to_string())),
+        None => (e.to_string(), e.code().map(|c| c.code().to_string())),
+    };
+    let message = scrub(&message, secret);
+    let lost = client_closed
+        || e.is_closed()
+        || code.as_deref().is_some_and(|c| c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03"));
+    if lost { DbError::Lost(message) } else { DbError::Query { message, code } }
+}
+
+/// A row of a catalog query in text form (NULL = `None`), read by column name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    columns: Arc<[String]>,
+    values: Vec<Option<String>>,
+}
+
+impl Row {
+    pub fn new(columns: Arc<[String]>, values: Vec<Option<String>>) -> Self {
+        Self { columns, values }
+    }
+    /// A row from a JSON object (golden tests): strings and numbers as text, null as NULL.
+    pub fn from_json(obj: &serde_json::Map<String, serde_json::Value>) -> Self {
+        let columns: Arc<[String]> = obj.keys().cloned().collect::<Vec<_>>().into();
+        let values = obj
+            .values()
+            .map(|v| match v {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s.clone()),
+                other => Some(other.to_string()),
+            })
+            .collect();
+        Self { columns, values }
+    }
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let i = self.columns.iter().position(|c| c == name)?;
+        self.values.get(i).and_then(|v| v.as_deref())
+    }
+    pub fn str(&self, name: &str) -> String {
+        self.get(name).unwrap_or_default().to_string()
+    }
+    /// An integer column; text like `12.0` from numeric columns is accepted when it is whole.
+    pub fn i64(&self, name: &str) -> Option<i64> {
+        let s = self.get(name)?.trim();
+        s.parse::<i64>().ok().or_else(|| {
+            let f = s.parse::<f64>().ok()?;
+            (f.is_finite() && f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64)
+        })
+    }
+    pub fn f64(&self, name: &str) -> Option<f64> {
+        self.get(name)?.trim().parse::<f64>().ok().filter(|f| f.is_finite())
+    }
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        match self.get(name)? {
+            "t" | "true" | "on" => Some(true),
+            "f" | "false" | "off" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// A query result: rows plus whether it was cut at [`MAX_ROWS`].
+#[derive(Debug, Default)]
+pub struct Rows {
+    pub rows: Vec<Row>,
+    pub truncated: bool,
+}
+
+/// One open connection with its server facts.
+pub struct PgConn {
+    client: tokio_postgres::Client,
+    task: JoinHandle<()>,
+    pub info: ServerInfo,
+    opened: Instant,
+    idle_since: Instant,
+    statement_timeout: Duration,
+    secret: Option<String>,
+    /// Set when a statement was abandoned on the client side: the connection is not reused.
+    broken: bool,
+}
+
+impl Drop for PgConn {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl PgConn {
+    pub fn client(&self) -> &tokio_postgres::Client {
+        &self.client
+    }
+
+    pub fn is_usable(&self) -> bool {
+        !self.broken && !self.client.is_closed()
+    }
+
+    /// The backend pid of this connection (for tests and self-exclusion).
+    pub async fn backend_pid(&mut self) -> Result<i32, DbError> {
+        let rows = self.query("SELECT pg_backend_pid() AS pid").await?;
+        rows.rows
+            .first()
+            .and_then(|r| r.i64("pid"))
+            .and_then(|p| i32::try_from(p).ok())
+            .ok_or_else(|| DbError::Query { message: "no pid".into(), code: None })
+    }
+
+    /// Runs one catalog statement (prefixed with `/* dbintel */`) in the simple protocol, reading
+    /// at most [`MAX_ROWS`] rows as text. Bounded by the statement timeout plus a grace period; on
+    /// a client-side timeout the statement is cancelled and the connection is not reused.
+    pub async fn query(&mut self, sql: &str) -> Result<Rows, DbError> {
+        let text = prefixed(sql);
+        let limit = self.statement_timeout + CLIENT_GRACE;
+        match tokio::time::timeout(limit, simple_rows(&self.client, &text)).await {
+            Ok(Ok(rows)) => Ok(rows),
+            Ok(Err(e)) => {
+                let e = pg_error(&e, self.client.is_closed(), self.secret.as_deref());
+                if matches!(e, DbError::Lost(_)) {
+                    self.broken = true;
+                }
+                Err(e)
+            }
+            Err(_) => {
+                self.broken = true;
+                let cancel = self.client.cancel_token();
+                tokio::spawn(async move {
+                    let _ = tokio::time::timeout(Duration::from_secs(5), cancel.cancel_query(tokio_postgres::NoTls))
+                        .await;
+                });
+                Err(DbError::Timeout(limit))
+            }
+        }
+    }
+}
+
+async fn simple_rows(client: &tokio_postgres::Client, text: &str) -> Result<Rows, tokio_postgres::Error> {
+    let stream = client.simple_query_raw(text).await?;
+    futures::pin_mut!(stream);
+    let mut out = Rows::default();
+    let mut columns: Option<Arc<[String]>> = None;
+    while let Some(msg) = stream.next().await {
+        match msg? {
+            SimpleQueryMessage::RowDescription(cols) => {
+                columns = Some(cols.iter().map(|c| c.name().to_string()).collect::<Vec<_>>().into());
+            }
+            SimpleQueryMessage::Row(row) => {
+                if out.rows.len() >= MAX_ROWS {
+                    out.truncated = true;
+                    continue;
+                }
+                let cols = columns
+                    .get_or_insert_with(|| {
+                        row.columns().iter().map(|c| c.name().to_string()).collect::<Vec<_>>().into()
+                    })
+                    .clone();
+                let values = (0..row.len()).map(|i| row.try_get(i).ok().flatten().map(str::to_string)).collect();
+                out.rows.push(Row::new(cols, values));
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Opens one connection to `database` and sets the session up; also detects the server version.
+pub async fn connect(
+    plan: &ConnectPlan,
+    database: &str,
+    tls: Option<&MakeRustlsConnect>,
+) -> Result<PgConn, DbError> {
+    let password = match (&plan.password, &plan.password_file) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(f)) => Some(read_password_file(f).map_err(DbError::Lost)?),
+        (None, None) => None,
+    };
+    let secret = password.clone();
+    let mut config = tokio_postgres::Config::new();
+    config.user(&plan.user).dbname(database).port(plan.port).application_name(APPLICATION_NAME);
+    #[cfg(unix)]
+    if plan.unix {
+        config.host_path(&plan.host);
+    } else {
+        config.host(&plan.host);
+    }
+    #[cfg(not(unix))]
+    config.host(&plan.host);
+    if let Some(p) = &password {
+        config.password(p.as_bytes());
+    }
+    // The session settings travel in the startup packet: they apply before the first statement and
+    // leave no SET statements in pg_stat_statements.
+    let st = plan.statement_timeout.as_millis().max(1);
+    let lt = plan.lock_timeout.as_millis().max(1);
+    config.options(format!(
+        "-c statement_timeout={st} -c lock_timeout={lt} -c default_transaction_read_only=on \
+         -c idle_in_transaction_session_timeout={st}"
+    ));
+    config.connect_timeout(plan.statement_timeout.clamp(Duration::from_secs(2), Duration::from_secs(30)));
+    config.ssl_mode(match plan.tls {
+        TlsMode::Disable => SslMode::Disable,
+        TlsMode::Prefer => SslMode::Prefer,
+        TlsMode::Require { .. } | TlsMode::VerifyFull { .. } => SslMode::Require,
+    });
+    let limit = plan.statement_timeout.max(Duration::from_secs(2)) + CLIENT_GRACE;
+    let attempt = async {
+        let (client, task) = match tls {
+            Some(tls) if plan.tls != TlsMode::Disable => {
+                let (client, connection) = config.connect(tls.clone()).await?;
+                (client, tokio::spawn(drive(connection)))
+            }
+            _ => {
+                let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+                (client, tokio::spawn(drive(connection)))
+            }
+        };
+        Ok::<_, tokio_postgres::Error>((client, task))
+    };
+    let (client, task) = match tokio::time::timeout(limit, attempt).await {
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => {
+            return Err(match pg_error(&e, true, secret.as_deref()) {
+                DbError::Lost(m) => DbError::Lost(m),
+                other => other,
+            });
+        }
+        Err(_) => return Err(DbError::Lost(format!("connect timed out after {limit:?}"))),
+    };
+    let now = Instant::now();
+    let mut conn = PgConn {
+        client,
+        task,
+        info: ServerInfo { version_num: 0, host: plan.host.clone(), port: plan.port, database: database.to_string() },
+        opened: now,
+        idle_since: now,
+        statement_timeout: plan.statement_timeout,
+        secret,
+        broken: false,
+    };
+    let rows = conn.query("SELECT current_setting('server_version_num') AS v").await.map_err(|e| match e {
+        DbError::Query { message, .. } => DbError::Lost(format!("session setup failed: {message}")),
+        other => other,
+    })?;
+    conn.info.version_num = rows
+        .rows
+        .first()
+        .and_then(|r| r.i64("v"))
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| DbError::Lost("could not read server_version_num".into()))?;
+    Ok(conn)
+}
+
+async fn drive<S, T>(connection: tokio_postgres::Connection<S, T>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    if let Err(e) = connection.await {
+        tracing::debug!(error = %e, "postgresql: connection ended");
+    }
+}
+
+/// Exponential backoff with jitter: 1s, 2s, 4s, ... capped at 60s.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    next: Duration,
+    pub retry_at: Option<Instant>,
+    pub failures: u32,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self { next: BACKOFF_START, retry_at: None, failures: 0 }
+    }
+}
+
+impl Backoff {
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+    pub fn ready(&self, now: Instant) -> bool {
+        self.retry_at.is_none_or(|t| now >= t)
+    }
+    pub fn failed(&mut self, now: Instant) -> Duration {
+        let base = self.next;
+        self.next = (self.next * 2).min(BACKOFF_MAX);
+        self.failures = self.failures.saturating_add(1);
+        let r = f64::from(dbintel_core::pdata::now_unix_nanos().wrapping_mul(2_654_435_761) as u32 % 1000) / 1000.0;
+        let d = base.mul_f64(0.8 + 0.4 * r);
+        self.retry_at = Some(now + d);
+        d
+    }
+}
+
+/// A capped pool of connections to one database.
+pub struct DbPool {
+    pub database: String,
+    idle: Vec<PgConn>,
+    checked_out: u32,
+    max_open: u32,
+    max_idle_time: Option<Duration>,
+    max_lifetime: Option<Duration>,
+    pub backoff: Backoff,
+    /// Connections opened over the pool's life (to show reuse in tests).
+    pub opened_total: u64,
+}
+
+impl DbPool {
+    pub fn new(database: &str, max_open: u32, max_idle_time: Option<Duration>, max_lifetime: Option<Duration>) -> Self {
+        Self {
+            database: database.to_string(),
+            idle: Vec::new(),
+            checked_out: 0,
+            max_open: max_open.max(1),
+            max_idle_time,
+            max_lifetime,
+            backoff: Backoff::default(),
+            opened_total: 0,
+        }
+    }
+
+    pub fn open_count(&self) -> usize {
+        self.idle.len() + self.checked_out as usize
+    }
+
+    /// An idle connection or a new one. `Ok(None)` when the pool is at its cap or backing off.
+    pub async fn get(
+        &mut self,
+        plan: &ConnectPlan,
+        tls: Option<&MakeRustlsConnect>,
+    ) -> Result<Option<PgConn>, DbError> {
+        let now = Instant::now();
+        self.idle.retain(|c| {
+            c.is_usable()
+                && self.max_idle_time.is_none_or(|t| now.duration_since(c.idle_since) < t)
+                && self.max_lifetime.is_none_or(|t| now.duration_since(c.opened) < t)
+        });
+        if let Some(c) = self.idle.pop() {
+            self.checked_out += 1;
+            return Ok(Some(c));
+        }
+        if self.checked_out >= self.max_open || !self.backoff.ready(now) {
+            return Ok(None);
+        }
+        match connect(plan, &self.database, tls).await {
+            Ok(c) => {
+                self.backoff.reset();
+                self.checked_out += 1;
+                self.opened_total += 1;
+                Ok(Some(c))
+            }
+            Err(e) => {
+                self.backoff.failed(Instant::now());
+                Err(e)
+            }
+        }
+    }
+
+    /// Returns a connection; a broken one is closed.
+    pub fn put(&mut self, mut conn: PgConn) {
+        self.checked_out = self.checked_out.saturating_sub(1);
+        if conn.is_usable() && self.idle.len() < self.max_open as usize {
+            conn.idle_since = Instant::now();
+            self.idle.push(conn);
+        }
+    }
+}
+
+/// The pools of every monitored database, bounded by the number of databases.
+#[derive(Default)]
+pub struct Pools {
+    pub by_db: BTreeMap<String, DbPool>,
+}
+
+impl Pools {
+    pub fn pool(
+        &mut self,
+        database: &str,
+        max_open: u32,
+        max_idle_time: Option<Duration>,
+        max_lifetime: Option<Duration>,
+    ) -> &mut DbPool {
+        self.by_db
+            .entry(database.to_string())
+            .or_insert_with(|| DbPool::new(database, max_open, max_idle_time, max_lifetime))
+    }
+
+    /// Closes the pools of databases that are no longer monitored.
+    pub fn retain(&mut self, keep: &[String]) {
+        self.by_db.retain(|db, _| keep.iter().any(|k| k == db));
+    }
+
+    pub fn open_connections(&self) -> usize {
+        self.by_db.values().map(DbPool::open_count).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_read_typed_values_and_never_panic() {
+        let obj = serde_json::json!({"a": "12", "b": "12.0", "c": null, "d": "x", "e": "t", "f": 3.5});
+        let r = Row::from_json(obj.as_object().unwrap());
+        assert_eq!(r.i64("a"), Some(12));
+        assert_eq!(r.i64("b"), Some(12));
+        assert_eq!(r.i64("c"), None);
+        assert_eq!(r.i64("d"), None);
+        assert_eq!(r.i64("zz"), None);
+        assert_eq!(r.bool("e"), Some(true));
+        assert_eq!(r.f64("f"), Some(3.5));
+        assert_eq!(r.i64("f"), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_caps() {
+        let mut b = Backoff::default();
+        let now = Instant::now();
+        let mut last = Duration::ZERO;
+        for _ in 0..10 {
+            last = b.failed(now);
+        }
+        assert!(last <= BACKOFF_MAX.mul_f64(1.2));
+        assert!(!b.ready(now));
+        b.reset();
+        assert!(b.ready(now));
+    }
+
+    #[test]
+    fn scrub_hides_secret() {
+        assert_eq!(scrub("password hunter2 wrong", Some("hunter2")), "password *** wrong");
+    }
+}

@@ -1,0 +1,510 @@
+//! The receiver's run loop: every `collection_interval`, reach the server over the pooled primary
+//! connection, run the enabled catalog queries (each one's failure isolated, reported once with a
+//! hint, counted), visit each monitored database over its own pool, run query intelligence when due,
+//! and send metrics and events. A lost server yields `postgresql.up = 0`, never a crash.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use dbintel_core::pdata::{
+    Attributes, LogRecord, Logs, Metrics, Resource, ResourceLogs, ResourceMetrics, Scope, ScopeLogs, ScopeMetrics,
+    SignalData, now_unix_nanos,
+};
+use dbintel_core::telemetry::{Counter, DURATION_BUCKETS, Gauge, Histogram};
+use dbintel_core::{ComponentError, Receiver, ReceiverContext, Signal};
+use tokio::time::Instant;
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use crate::catalog::{EmitCtx, Query};
+use crate::config::{MAX_DATABASES, Plan};
+use crate::conn::{DbError, PgConn, Pools};
+use crate::diagnose;
+use crate::emit::Builder;
+use crate::metadata::MetricId;
+use crate::query::{EventSwitch, EventsConfig, QueryIntelligence};
+use crate::server::ServerInfo;
+
+pub const SCOPE_NAME: &str = "dbintel/postgresql";
+
+/// The `postgresql` receiver, built by [`crate::PostgresqlFactory`].
+pub struct PostgresqlReceiver {
+    plan: Plan,
+}
+
+impl PostgresqlReceiver {
+    pub fn new(plan: Plan) -> Self {
+        Self { plan }
+    }
+}
+
+#[async_trait]
+impl Receiver for PostgresqlReceiver {
+    async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
+        let tls = crate::tls::connector(&self.plan.connect.tls).map_err(ComponentError::Failed)?;
+        let shutdown = ctx.shutdown.clone();
+        let mut runner = Runner::new(self.plan, ctx, tls);
+        tokio::select! {
+            _ = shutdown.cancelled() => {}
+            _ = runner.run() => {}
+        }
+        Ok(())
+    }
+}
+
+struct Telemetry {
+    scraped: Counter,
+    errored: Counter,
+    duration: Histogram,
+    up: Gauge,
+    connect_errors: Counter,
+    connections_open: Gauge,
+    dropped_points: Counter,
+}
+
+pub(crate) struct Runner {
+    plan: Plan,
+    ctx: ReceiverContext,
+    label: String,
+    tls: Option<MakeRustlsConnect>,
+    pools: Pools,
+    start_time: u64,
+    /// The database of the primary connection (server-wide queries, query intelligence).
+    primary_db: String,
+    databases: Vec<String>,
+    server: Option<ServerInfo>,
+    /// Failing streaks per (query, database), so each failure is reported once.
+    failing: BTreeMap<(Query, String), bool>,
+    failing_dbs: BTreeMap<String, bool>,
+    primary_failing: bool,
+    diagnosed: bool,
+    qi: Option<QueryIntelligence>,
+    query_errors: BTreeMap<Query, Counter>,
+    telemetry: Telemetry,
+}
+
+impl Runner {
+    fn new(plan: Plan, ctx: ReceiverContext, tls: Option<MakeRustlsConnect>) -> Self {
+        let label = ctx.id.to_string();
+        let t = &ctx.telemetry;
+        let l = [("receiver", label.as_str())];
+        let telemetry = Telemetry {
+            scraped: t.counter("otelcol_scraper_scraped_metric_points", "Metric points successfully scraped", &l),
+            errored: t.counter("otelcol_scraper_errored_metric_points", "Metric points that could not be scraped", &l),
+            duration: t.histogram("dbintel_scrape_duration_seconds", "Duration of one scrape", "s", &l, DURATION_BUCKETS),
+            up: t.gauge("dbintel_postgresql_up", "1 when the last scrape reached the PostgreSQL server", &l),
+            connect_errors: t.counter(
+                "dbintel_postgresql_connect_errors_total",
+                "Failed connection attempts to the monitored PostgreSQL server",
+                &l,
+            ),
+            connections_open: t.gauge(
+                "dbintel_postgresql_connections_open",
+                "Connections the receiver holds open to the monitored server",
+                &l,
+            ),
+            dropped_points: t.counter(
+                "dbintel_postgresql_dropped_points_total",
+                "Metric points dropped because a scrape exceeded its point budget",
+                &l,
+            ),
+        };
+        let query_errors = Query::SERVER
+            .iter()
+            .chain(Query::PER_DATABASE)
+            .map(|q| {
+                (
+                    *q,
+                    t.counter(
+                        "dbintel_postgresql_query_errors_total",
+                        "Failed executions of a catalog query",
+                        &[("receiver", label.as_str()), ("query", q.name())],
+                    ),
+                )
+            })
+            .collect();
+        let qi = (plan.top_query_events || plan.query_sample_events).then(|| {
+            let events = EventsConfig {
+                top_query: EventSwitch { enabled: plan.top_query_events },
+                query_sample: EventSwitch { enabled: plan.query_sample_events },
+            };
+            QueryIntelligence::new(&plan.top_query_collection, &plan.query_sample_collection, &events, t, &label)
+                .with_receiver_interval(plan.collection_interval)
+        });
+        let primary_db = plan
+            .databases
+            .iter()
+            .find(|d| !plan.exclude_databases.contains(d))
+            .cloned()
+            .unwrap_or_else(|| "postgres".to_string());
+        Self {
+            plan,
+            ctx,
+            label,
+            tls,
+            pools: Pools::default(),
+            start_time: now_unix_nanos(),
+            primary_db,
+            databases: Vec::new(),
+            server: None,
+            failing: BTreeMap::new(),
+            failing_dbs: BTreeMap::new(),
+            primary_failing: false,
+            diagnosed: false,
+            qi,
+            query_errors,
+            telemetry,
+        }
+    }
+
+    async fn run(&mut self) {
+        tokio::time::sleep(self.plan.initial_delay).await;
+        let mut next_tick = Instant::now();
+        loop {
+            if Instant::now() >= next_tick {
+                self.scrape().await;
+                next_tick += self.plan.collection_interval;
+                let now = Instant::now();
+                if next_tick < now {
+                    next_tick = now;
+                }
+            } else {
+                self.events_only().await;
+            }
+            // Wake for the next scrape, or earlier when an event collector is due sooner.
+            let wake = match self.events_due() {
+                Some(due) if due < next_tick => due.max(Instant::now() + Duration::from_millis(200)),
+                _ => next_tick,
+            };
+            tokio::time::sleep_until(wake).await;
+        }
+    }
+
+    fn resource(&self) -> Resource {
+        let c = &self.plan.connect;
+        let ra = &self.plan.resource_attributes;
+        let mut a = Attributes::new();
+        a.insert("db.system.name", "postgresql");
+        if ra.server_address {
+            a.insert("server.address", c.host.clone());
+        }
+        if ra.server_port && !c.unix {
+            a.insert("server.port", i64::from(c.port));
+        }
+        if ra.service_instance_id {
+            a.insert("service.instance.id", format!("{}:{}", c.host, c.port));
+        }
+        if ra.service_name {
+            a.insert("service.name", "unknown_service:postgresql");
+        }
+        Resource { attributes: a }
+    }
+
+    fn scope() -> Scope {
+        Scope { name: SCOPE_NAME.to_string(), version: env!("CARGO_PKG_VERSION").to_string(), ..Default::default() }
+    }
+
+    fn metrics_signal(&self, metrics: Vec<dbintel_core::pdata::Metric>) -> SignalData {
+        SignalData::Metrics(Metrics {
+            resource_metrics: vec![ResourceMetrics {
+                resource: self.resource(),
+                scope_metrics: vec![ScopeMetrics { scope: Self::scope(), metrics, schema_url: String::new() }],
+                schema_url: String::new(),
+            }],
+        })
+    }
+
+    fn logs_signal(&self, records: Vec<LogRecord>) -> SignalData {
+        SignalData::Logs(Logs {
+            resource_logs: vec![ResourceLogs {
+                resource: self.resource(),
+                scope_logs: vec![ScopeLogs { scope: Self::scope(), log_records: records, schema_url: String::new() }],
+                schema_url: String::new(),
+            }],
+        })
+    }
+
+    fn pool_args(&self) -> (u32, Option<Duration>, Option<Duration>) {
+        (self.plan.pool_max_open, self.plan.pool_max_idle_time, self.plan.pool_max_lifetime)
+    }
+
+    /// A connection to `db` from its pool. Failures are logged once per streak and counted.
+    async fn checkout(&mut self, db: &str) -> Option<PgConn> {
+        let (max_open, idle, life) = self.pool_args();
+        let pool = self.pools.pool(db, max_open, idle, life);
+        let result = pool.get(&self.plan.connect, self.tls.as_ref()).await;
+        match result {
+            Ok(Some(c)) => {
+                if self.failing_dbs.remove(db).is_some() {
+                    tracing::info!(receiver = %self.label, database = %db, "postgresql: connected again");
+                }
+                Some(c)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                self.telemetry.connect_errors.inc();
+                let first = !self.failing_dbs.contains_key(db);
+                if first && self.failing_dbs.len() < MAX_DATABASES {
+                    self.failing_dbs.insert(db.to_string(), true);
+                    tracing::warn!(
+                        receiver = %self.label, endpoint = %self.plan.connect.endpoint(), database = %db,
+                        error = %e, hint = e.hint(),
+                        "postgresql: cannot connect; retrying with backoff (reported once until it works)"
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn checkin(&mut self, db: &str, conn: PgConn) {
+        let (max_open, idle, life) = self.pool_args();
+        self.pools.pool(db, max_open, idle, life).put(conn);
+    }
+
+    fn query_failed(&mut self, q: Query, db: &str, e: &DbError) {
+        if let Some(c) = self.query_errors.get(&q) {
+            c.inc();
+        }
+        self.telemetry.errored.add(q.feeds().iter().filter(|m| self.plan.metrics.is_on(**m)).count() as u64);
+        let key = (q, db.to_string());
+        if !self.failing.contains_key(&key) && self.failing.len() < 64 * MAX_DATABASES {
+            let hint = match (q.needs_pg_stat_statements(), e.code()) {
+                (true, Some("42P01" | "55000" | "42501")) => diagnose::PG_STAT_STATEMENTS_FIX,
+                _ => e.hint(),
+            };
+            tracing::warn!(
+                receiver = %self.label, query = q.name(), database = %db, error = %e, hint = hint,
+                "postgresql: catalog query failed; the rest of the scrape goes on (reported once until it succeeds)"
+            );
+            self.failing.insert(key, true);
+        }
+    }
+
+    fn query_ok(&mut self, q: Query, db: &str) {
+        if self.failing.remove(&(q, db.to_string())).is_some() {
+            tracing::info!(receiver = %self.label, query = q.name(), database = %db, "postgresql: catalog query works again");
+        }
+    }
+
+    /// Runs the enabled queries of `list` on `conn`, reconnecting once if the connection is lost.
+    async fn run_queries(
+        &mut self,
+        list: &[Query],
+        db: &str,
+        mut conn: PgConn,
+        b: &mut Builder<'_>,
+    ) -> Option<PgConn> {
+        let version = conn.info.version_num;
+        let mut reconnected = false;
+        for &q in list {
+            if !b.enabled_any(q.feeds()) {
+                continue;
+            }
+            let Some(sql) = q.sql(version) else { continue };
+            if !conn.is_usable() {
+                if reconnected {
+                    return None;
+                }
+                reconnected = true;
+                let dead = conn;
+                self.checkin(db, dead);
+                conn = self.checkout(db).await?;
+            }
+            match conn.query(&sql).await {
+                Ok(rows) => {
+                    self.query_ok(q, db);
+                    if rows.truncated {
+                        tracing::debug!(receiver = %self.label, query = q.name(), "postgresql: result truncated");
+                    }
+                    let monitored = self.databases.clone();
+                    q.emit(&rows.rows, &EmitCtx { database: db, monitored: &monitored }, b);
+                }
+                Err(e) => self.query_failed(q, db, &e),
+            }
+        }
+        Some(conn)
+    }
+
+    /// The monitored databases: the configured list, or every connectable non-template database.
+    async fn discover(&mut self, conn: &mut PgConn) {
+        let mut list = if self.plan.databases.is_empty() {
+            let sql = "SELECT datname FROM pg_database WHERE NOT datistemplate AND datallowconn ORDER BY datname";
+            match conn.query(sql).await {
+                Ok(rows) => rows.rows.iter().filter_map(|r| r.get("datname").map(str::to_string)).collect(),
+                Err(e) => {
+                    tracing::debug!(receiver = %self.label, error = %e, "postgresql: database discovery failed");
+                    return;
+                }
+            }
+        } else {
+            self.plan.databases.clone()
+        };
+        list.retain(|d| !self.plan.exclude_databases.contains(d));
+        if list.len() > MAX_DATABASES {
+            tracing::warn!(
+                receiver = %self.label, found = list.len(),
+                "postgresql: more than {MAX_DATABASES} databases; the rest are not monitored (set `databases`)"
+            );
+            list.truncate(MAX_DATABASES);
+        }
+        self.pools.retain(&[list.clone(), vec![self.primary_db.clone()]].concat());
+        self.databases = list;
+    }
+
+    pub(crate) async fn scrape(&mut self) {
+        let started = Instant::now();
+        let now = now_unix_nanos();
+        let want_metrics = self.ctx.output.wants(Signal::Metrics);
+        let want_logs = self.ctx.output.wants(Signal::Logs);
+        let enabled = self.plan.metrics.clone();
+        let mut b = Builder::new(&enabled, self.start_time, now);
+
+        let primary_db = self.primary_db.clone();
+        let Some(mut primary) = self.checkout(&primary_db).await else {
+            self.telemetry.up.set(0);
+            if !self.primary_failing {
+                self.primary_failing = true;
+                self.ctx.health.recoverable(format!(
+                    "cannot reach PostgreSQL at {} (database {primary_db})",
+                    self.plan.connect.endpoint()
+                ));
+            }
+            b.int(MetricId::Up, 0, Attributes::new());
+            if want_metrics {
+                let sig = self.metrics_signal(b.finish());
+                let _ = self.ctx.output.send(sig).await;
+            }
+            return;
+        };
+        if self.primary_failing || self.server.is_none() {
+            tracing::info!(
+                receiver = %self.label, endpoint = %self.plan.connect.endpoint(), version = primary.info.version_num,
+                "postgresql: connected"
+            );
+        }
+        self.primary_failing = false;
+        self.ctx.health.ok();
+        self.server = Some(primary.info.clone());
+        if !self.diagnosed {
+            self.diagnosed = true;
+            self.report_diagnosis(&mut primary).await;
+        }
+        self.discover(&mut primary).await;
+
+        if want_metrics {
+            let server_queries = Query::SERVER.to_vec();
+            let primary_opt = self.run_queries(&server_queries, &primary_db, primary, &mut b).await;
+            let Some(p) = primary_opt else {
+                self.finish_scrape(b, started, want_metrics).await;
+                return;
+            };
+            primary = p;
+            b.int(MetricId::DatabaseCount, self.databases.len() as i64, Attributes::new());
+            let per_db = Query::PER_DATABASE.to_vec();
+            let any_per_db = per_db.iter().any(|q| b.enabled_any(q.feeds()));
+            if any_per_db {
+                for db in self.databases.clone() {
+                    if db == primary_db {
+                        match self.run_queries(&per_db, &db, primary, &mut b).await {
+                            Some(p) => primary = p,
+                            None => {
+                                self.finish_scrape(b, started, want_metrics).await;
+                                return;
+                            }
+                        }
+                        continue;
+                    }
+                    let Some(conn) = self.checkout(&db).await else { continue };
+                    if let Some(conn) = self.run_queries(&per_db, &db, conn, &mut b).await {
+                        self.checkin(&db, conn);
+                    }
+                }
+            }
+        }
+        if want_logs {
+            let records = self.collect_events(&mut primary).await;
+            if !records.is_empty() {
+                let sig = self.logs_signal(records);
+                let _ = self.ctx.output.send(sig).await;
+            }
+        }
+        self.checkin(&primary_db, primary);
+        self.finish_scrape(b, started, want_metrics).await;
+    }
+
+    async fn finish_scrape(&mut self, mut b: Builder<'_>, started: Instant, want_metrics: bool) {
+        b.int(MetricId::Up, 1, Attributes::new());
+        self.telemetry.up.set(1);
+        self.telemetry.connections_open.set(self.pools.open_connections() as i64);
+        self.telemetry.dropped_points.add(b.dropped);
+        self.telemetry.scraped.add(b.point_count() as u64);
+        self.telemetry.duration.record(started.elapsed().as_secs_f64());
+        if want_metrics {
+            let sig = self.metrics_signal(b.finish());
+            let _ = self.ctx.output.send(sig).await;
+        }
+    }
+
+    /// Query intelligence (top queries, samples): runs when due, on the primary connection.
+    async fn collect_events(&mut self, conn: &mut PgConn) -> Vec<LogRecord> {
+        let Some(qi) = self.qi.as_mut() else { return Vec::new() };
+        if Instant::now() < qi.next_due() {
+            return Vec::new();
+        }
+        let events = qi.collect(conn.client(), &conn.info).await;
+        events.records
+    }
+
+    /// Events only (a collector due between two scrapes).
+    async fn events_only(&mut self) {
+        if !self.ctx.output.wants(Signal::Logs) {
+            return;
+        }
+        let primary_db = self.primary_db.clone();
+        let Some(mut conn) = self.checkout(&primary_db).await else { return };
+        let records = self.collect_events(&mut conn).await;
+        self.checkin(&primary_db, conn);
+        if !records.is_empty() {
+            let sig = self.logs_signal(records);
+            let _ = self.ctx.output.send(sig).await;
+        }
+    }
+
+    fn events_due(&self) -> Option<Instant> {
+        if !self.ctx.output.wants(Signal::Logs) {
+            return None;
+        }
+        self.qi.as_ref().map(QueryIntelligence::next_due)
+    }
+
+    /// Says once what is missing for the enabled features (pg_stat_statements, settings, grants).
+    async fn report_diagnosis(&mut self, conn: &mut PgConn) {
+        let needs_pgss = self.plan.top_query_events
+            || self.plan.metrics.any(&[MetricId::QueryExecutionTime])
+            || self.plan.metrics.any(Query::Vector.feeds());
+        let findings = diagnose::run_checks(conn, &self.plan.connect.user).await;
+        for f in findings.iter().filter(|f| !f.ok) {
+            let relevant = match f.check.as_str() {
+                "pg_stat_statements.preload" | "pg_stat_statements.extension" | "pg_stat_statements.readable" => {
+                    needs_pgss
+                }
+                "compute_query_id" => needs_pgss,
+                _ => true,
+            };
+            if relevant {
+                tracing::warn!(
+                    receiver = %self.label, check = %f.check, problem = %f.message,
+                    fix = f.fix.as_deref().unwrap_or(""),
+                    "postgresql: the monitored server is missing something; the receiver keeps running without it"
+                );
+            }
+        }
+    }
+}
+
+impl Builder<'_> {
+    pub fn enabled_any(&self, ids: &[MetricId]) -> bool {
+        ids.iter().any(|id| self.on(*id))
+    }
+}
