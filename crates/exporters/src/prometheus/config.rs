@@ -1,0 +1,196 @@
+//! Config of the `prometheus` exporter (keys and defaults of the contrib exporter).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use dbintel_core::{ConfigProblem, GoDuration};
+use serde::Deserialize;
+
+use super::accumulator::TranslateOptions;
+use super::naming::{TranslationStrategy, is_valid_label_name};
+
+/// Default `metric_expiration`.
+pub const DEFAULT_METRIC_EXPIRATION: Duration = Duration::from_secs(300);
+/// Default `max_series`.
+pub const DEFAULT_MAX_SERIES: usize = 100_000;
+
+/// `resource_to_telemetry_conversion` block.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceToTelemetryConfig {
+    /// Copy every resource attribute onto every series as a label.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Do not copy `service.name`, `service.namespace`, `service.instance.id` (already `job`/`instance`).
+    #[serde(default)]
+    pub exclude_service_attributes: bool,
+}
+
+/// `translation_strategy` values. The UTF-8 strategies need a scraper negotiating UTF-8 names,
+/// which the text format 0.0.4 and OpenMetrics 1.0 served here do not carry; they are refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum TranslationStrategyConfig {
+    UnderscoreEscapingWithSuffixes,
+    UnderscoreEscapingWithoutSuffixes,
+    NoUTF8EscapingWithSuffixes,
+    NoTranslation,
+}
+
+/// Config of the `prometheus` exporter.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrometheusConfig {
+    /// `host:port` to serve `/metrics` on (required). `localhost:` and `:port` are accepted.
+    #[serde(default)]
+    pub endpoint: String,
+    /// Prefix of every metric name (`<namespace>_<name>`).
+    #[serde(default)]
+    pub namespace: String,
+    /// Labels added to every series (they win over data labels of the same name).
+    #[serde(default)]
+    pub const_labels: BTreeMap<String, String>,
+    /// Append each point's timestamp to its samples.
+    #[serde(default)]
+    pub send_timestamps: bool,
+    /// Series not updated for this long drop out of the exposition. Default `5m`.
+    #[serde(default = "default_expiration")]
+    pub metric_expiration: GoDuration,
+    /// Answer in OpenMetrics when the scraper asks for it (`Accept: application/openmetrics-text`).
+    #[serde(default)]
+    pub enable_open_metrics: bool,
+    /// Copy resource attributes onto every series.
+    #[serde(default)]
+    pub resource_to_telemetry_conversion: ResourceToTelemetryConfig,
+    /// Drop the `otel_scope_name`/`otel_scope_version` labels.
+    #[serde(default)]
+    pub without_scope_info: bool,
+    /// Name translation; default `UnderscoreEscapingWithSuffixes`.
+    #[serde(default)]
+    pub translation_strategy: Option<TranslationStrategyConfig>,
+    /// Deprecated in contrib (superseded by `translation_strategy`): `false` means
+    /// `UnderscoreEscapingWithoutSuffixes`.
+    #[serde(default)]
+    pub add_metric_suffixes: Option<bool>,
+    /// dbintel addition: most series (target_info included) held at once; new series beyond it are
+    /// refused and counted. Default 100000.
+    #[serde(default = "default_max_series")]
+    pub max_series: usize,
+}
+
+fn default_expiration() -> GoDuration {
+    GoDuration(DEFAULT_METRIC_EXPIRATION)
+}
+fn default_max_series() -> usize {
+    DEFAULT_MAX_SERIES
+}
+
+impl Default for PrometheusConfig {
+    fn default() -> Self {
+        Self {
+            endpoint: String::new(),
+            namespace: String::new(),
+            const_labels: BTreeMap::new(),
+            send_timestamps: false,
+            metric_expiration: default_expiration(),
+            enable_open_metrics: false,
+            resource_to_telemetry_conversion: ResourceToTelemetryConfig::default(),
+            without_scope_info: false,
+            translation_strategy: None,
+            add_metric_suffixes: None,
+            max_series: DEFAULT_MAX_SERIES,
+        }
+    }
+}
+
+/// Splits `host:port` (`[v6]:port`, `localhost:port`, `:port`) into a bindable address string.
+pub fn bind_address(endpoint: &str) -> Result<String, String> {
+    let e = endpoint.trim();
+    let bad = || {
+        format!(
+            "`{endpoint}` is not a valid `host:port` address (for example `0.0.0.0:8889`, `localhost:8889` \
+             or `:8889`)"
+        )
+    };
+    let (host, port) = e.rsplit_once(':').ok_or_else(bad)?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    let host = match host {
+        "" => "0.0.0.0",
+        "localhost" => "127.0.0.1",
+        h => h,
+    };
+    if host.contains(char::is_whitespace) || host.contains('/') {
+        return Err(bad());
+    }
+    if host.contains(':') && !(host.starts_with('[') && host.ends_with(']')) {
+        return Err(bad());
+    }
+    Ok(format!("{host}:{port}"))
+}
+
+impl PrometheusConfig {
+    /// Every problem in the config.
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
+        if self.endpoint.trim().is_empty() {
+            p.push(ConfigProblem::new("endpoint", "is required: the `host:port` to serve /metrics on"));
+        } else if let Err(e) = bind_address(&self.endpoint) {
+            p.push(ConfigProblem::new("endpoint", e));
+        }
+        for k in self.const_labels.keys() {
+            if !is_valid_label_name(k) || k.starts_with("__") {
+                p.push(ConfigProblem::new(
+                    format!("const_labels.{k}"),
+                    "is not a valid Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`)",
+                ));
+            }
+        }
+        if self.metric_expiration.get().is_zero() {
+            p.push(ConfigProblem::new("metric_expiration", "must be greater than zero, e.g. `5m`"));
+        }
+        if self.max_series == 0 {
+            p.push(ConfigProblem::new("max_series", "must be at least 1"));
+        }
+        if let Some(
+            s @ (TranslationStrategyConfig::NoUTF8EscapingWithSuffixes
+            | TranslationStrategyConfig::NoTranslation),
+        ) = self.translation_strategy
+        {
+            p.push(ConfigProblem::new(
+                "translation_strategy",
+                format!(
+                    "`{s:?}` keeps UTF-8 names, which the text 0.0.4 and OpenMetrics 1.0 formats served here \
+                     cannot carry; use `UnderscoreEscapingWithSuffixes` (default) or \
+                     `UnderscoreEscapingWithoutSuffixes`"
+                ),
+            ));
+        }
+        p
+    }
+
+    pub fn strategy(&self) -> TranslationStrategy {
+        match (self.translation_strategy, self.add_metric_suffixes) {
+            (Some(TranslationStrategyConfig::UnderscoreEscapingWithoutSuffixes), _) => {
+                TranslationStrategy::UnderscoreEscapingWithoutSuffixes
+            }
+            (Some(_), _) => TranslationStrategy::UnderscoreEscapingWithSuffixes,
+            (None, Some(false)) => TranslationStrategy::UnderscoreEscapingWithoutSuffixes,
+            (None, _) => TranslationStrategy::UnderscoreEscapingWithSuffixes,
+        }
+    }
+
+    pub fn translate_options(&self) -> TranslateOptions {
+        TranslateOptions {
+            namespace: self.namespace.clone(),
+            strategy: self.strategy(),
+            resource_to_telemetry: self.resource_to_telemetry_conversion.enabled,
+            exclude_service_attributes: self.resource_to_telemetry_conversion.exclude_service_attributes,
+            without_scope_info: self.without_scope_info,
+            const_labels: self
+                .const_labels
+                .iter()
+                .filter(|(k, _)| is_valid_label_name(k) && !k.starts_with("__"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        }
+    }
+}
