@@ -140,9 +140,7 @@ impl Query {
             Query::XidAge => &[M::XidAge, M::MxidAge],
             Query::ReplicationSlots => &[M::ReplicationSlotLag],
             Query::VacuumProgress => &[M::AutovacuumCount, M::VacuumProgress],
-            Query::Tables => {
-                &[M::Rows, M::Operations, M::TableSize, M::TableVacuumCount, M::SequentialScans]
-            }
+            Query::Tables => &[M::Rows, M::Operations, M::TableSize, M::TableVacuumCount, M::SequentialScans],
             Query::TableIo => &[M::BlocksRead],
             Query::Indexes => &[M::IndexScans, M::IndexSize],
             Query::TableCount => &[M::TableCount],
@@ -392,7 +390,9 @@ impl Query {
                     ("checkpoints", "buffers_checkpoint"),
                     ("bgwriter", "buffers_clean"),
                 ] {
-                    b.opt_int(M::BgwriterBuffersWrites, r.i64(col), || attrs([("source", source.to_string())]));
+                    b.opt_int(M::BgwriterBuffersWrites, r.i64(col), || {
+                        attrs([("source", source.to_string())])
+                    });
                 }
                 for (t, col) in [("requested", "checkpoints_req"), ("scheduled", "checkpoints_timed")] {
                     b.opt_int(M::BgwriterCheckpointCount, r.i64(col), || attrs([("type", t.to_string())]));
@@ -415,9 +415,12 @@ impl Query {
                     b.opt_int(M::ReplicationDataDelay, r.i64("replay_bytes"), || {
                         attrs([("replication_client", client.clone())])
                     });
-                    for (op, col) in [("write", "write_lag"), ("flush", "flush_lag"), ("replay", "replay_lag")] {
+                    for (op, col) in
+                        [("write", "write_lag"), ("flush", "flush_lag"), ("replay", "replay_lag")]
+                    {
                         let Some(v) = r.f64(col) else { continue };
-                        let a = attrs([("operation", op.to_string()), ("replication_client", client.clone())]);
+                        let a =
+                            attrs([("operation", op.to_string()), ("replication_client", client.clone())]);
                         b.int(M::WalLag, v as i64, a.clone());
                         b.double(M::WalDelay, v, a);
                     }
@@ -460,7 +463,10 @@ impl Query {
                             ("postgresql.replication_slot.type", r.str("slot_type")),
                             ("db.namespace", r.str("database")),
                         ]);
-                        a.insert("postgresql.replication_slot.active", Value::Bool(r.bool("active").unwrap_or(false)));
+                        a.insert(
+                            "postgresql.replication_slot.active",
+                            Value::Bool(r.bool("active").unwrap_or(false)),
+                        );
                         a
                     });
                 }
@@ -497,13 +503,17 @@ impl Query {
                 for r in rows {
                     let ns = namespace(ctx.database, &r.str("schemaname"));
                     let table = r.str("relname");
-                    let base = || attrs([("db.namespace", ns.clone()), ("db.collection.name", table.clone())]);
+                    let base =
+                        || attrs([("db.namespace", ns.clone()), ("db.collection.name", table.clone())]);
                     for (state, col) in [("dead", "n_dead_tup"), ("live", "n_live_tup")] {
                         b.opt_int(M::Rows, r.i64(col), || with(base(), "state", state));
                     }
-                    for (op, col) in
-                        [("ins", "n_tup_ins"), ("upd", "n_tup_upd"), ("del", "n_tup_del"), ("hot_upd", "n_tup_hot_upd")]
-                    {
+                    for (op, col) in [
+                        ("ins", "n_tup_ins"),
+                        ("upd", "n_tup_upd"),
+                        ("del", "n_tup_del"),
+                        ("hot_upd", "n_tup_hot_upd"),
+                    ] {
                         b.opt_int(M::Operations, r.i64(col), || with(base(), "operation", op));
                     }
                     b.opt_int(M::TableSize, r.i64("table_size"), base);
@@ -515,9 +525,16 @@ impl Query {
                 for r in rows {
                     let ns = namespace(ctx.database, &r.str("schemaname"));
                     let table = r.str("relname");
-                    for source in
-                        ["heap_read", "heap_hit", "idx_read", "idx_hit", "toast_read", "toast_hit", "tidx_read", "tidx_hit"]
-                    {
+                    for source in [
+                        "heap_read",
+                        "heap_hit",
+                        "idx_read",
+                        "idx_hit",
+                        "toast_read",
+                        "toast_hit",
+                        "tidx_read",
+                        "tidx_hit",
+                    ] {
                         b.opt_int(M::BlocksRead, r.i64(source), || {
                             attrs([
                                 ("db.namespace", ns.clone()),
@@ -543,16 +560,21 @@ impl Query {
             }
             Query::TableCount => {
                 if let Some(r) = rows.first() {
-                    b.opt_int(M::TableCount, r.i64("n"), || attrs([("db.namespace", ctx.database.to_string())]));
+                    b.opt_int(M::TableCount, r.i64("n"), || {
+                        attrs([("db.namespace", ctx.database.to_string())])
+                    });
                 }
             }
             Query::Functions => {
                 for (i, r) in rows.iter().enumerate() {
                     let (schema, name) = (r.str("schemaname"), r.str("funcname"));
                     let overloaded = rows.iter().enumerate().any(|(j, o)| {
-                        j != i && o.get("schemaname") == Some(schema.as_str()) && o.get("funcname") == Some(name.as_str())
+                        j != i
+                            && o.get("schemaname") == Some(schema.as_str())
+                            && o.get("funcname") == Some(name.as_str())
                     });
-                    let function = if overloaded { format!("{name}({})", r.str("args")) } else { name.clone() };
+                    let function =
+                        if overloaded { format!("{name}({})", r.str("args")) } else { name.clone() };
                     b.opt_int(M::FunctionCalls, r.i64("calls"), || {
                         attrs([("db.namespace", namespace(ctx.database, &schema)), ("function", function)])
                     });
@@ -605,7 +627,11 @@ mod tests {
     #[test]
     fn every_metric_is_fed_by_exactly_one_query_except_up_and_counts() {
         for def in crate::metadata::METRICS {
-            let n = Query::SERVER.iter().chain(Query::PER_DATABASE).filter(|q| q.feeds().contains(&def.id)).count();
+            let n = Query::SERVER
+                .iter()
+                .chain(Query::PER_DATABASE)
+                .filter(|q| q.feeds().contains(&def.id))
+                .count();
             let expected = usize::from(!matches!(def.id, M::Up | M::DatabaseCount));
             assert_eq!(n, expected, "{}", def.name);
         }

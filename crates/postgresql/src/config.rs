@@ -131,7 +131,7 @@ fn default_true_opt() -> Option<bool> {
     Some(true)
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoolConfig {
     /// Idle connections closed after this long (0 = never).
@@ -147,12 +147,6 @@ pub struct PoolConfig {
     pub max_open: Option<u32>,
 }
 
-impl Default for PoolConfig {
-    fn default() -> Self {
-        Self { max_idle_time: None, max_lifetime: None, max_idle: None, max_open: None }
-    }
-}
-
 /// How connections are secured.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TlsMode {
@@ -160,9 +154,14 @@ pub enum TlsMode {
     /// Try TLS (no verification), fall back to plaintext.
     Prefer,
     /// TLS, no certificate verification.
-    Require { client_cert: Option<(PathBuf, PathBuf)> },
+    Require {
+        client_cert: Option<(PathBuf, PathBuf)>,
+    },
     /// TLS, certificate chain and host name verified against `ca_file` or the web PKI roots.
-    VerifyFull { ca_file: Option<PathBuf>, client_cert: Option<(PathBuf, PathBuf)> },
+    VerifyFull {
+        ca_file: Option<PathBuf>,
+        client_cert: Option<(PathBuf, PathBuf)>,
+    },
 }
 
 /// Where and how to connect.
@@ -205,7 +204,11 @@ impl ConnectPlan {
 
     /// `host:port` or the socket directory, for messages and `server.address`.
     pub fn endpoint(&self) -> String {
-        if self.unix { format!("{}/.s.PGSQL.{}", self.host, self.port) } else { format!("{}:{}", self.host, self.port) }
+        if self.unix {
+            format!("{}/.s.PGSQL.{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
     }
 }
 
@@ -314,7 +317,10 @@ impl PostgresqlConfig {
             ));
         }
         if self.password.is_some() && self.password_file.is_some() {
-            problems.push(ConfigProblem::new("password_file", "set either `password` or `password_file`, not both"));
+            problems.push(ConfigProblem::new(
+                "password_file",
+                "set either `password` or `password_file`, not both",
+            ));
         }
         if let Some(f) = &self.password_file
             && let Err(e) = std::fs::metadata(f)
@@ -353,16 +359,24 @@ impl PostgresqlConfig {
                     (Some(c), Some(k)) => Some((c.clone(), k.clone())),
                     (None, None) => None,
                     _ => {
-                        problems.push(ConfigProblem::new("tls", "set both `cert_file` and `key_file`, or neither"));
+                        problems.push(ConfigProblem::new(
+                            "tls",
+                            "set both `cert_file` and `key_file`, or neither",
+                        ));
                         None
                     }
                 };
-                for (k, p) in [("ca_file", &t.ca_file), ("cert_file", &t.cert_file), ("key_file", &t.key_file)] {
+                for (k, p) in
+                    [("ca_file", &t.ca_file), ("cert_file", &t.cert_file), ("key_file", &t.key_file)]
+                {
                     if let Some(p) = p
                         && !t.insecure
                         && let Err(e) = std::fs::metadata(p)
                     {
-                        problems.push(ConfigProblem::new(format!("tls.{k}"), format!("cannot read {}: {e}", p.display())));
+                        problems.push(ConfigProblem::new(
+                            format!("tls.{k}"),
+                            format!("cannot read {}: {e}", p.display()),
+                        ));
                     }
                 }
                 if t.insecure {
@@ -375,7 +389,10 @@ impl PostgresqlConfig {
             }
         };
         if unix && !matches!(tls, TlsMode::Disable | TlsMode::Prefer) {
-            problems.push(ConfigProblem::new("tls", "TLS does not apply to unix sockets; set `tls: {insecure: true}`"));
+            problems.push(ConfigProblem::new(
+                "tls",
+                "TLS does not apply to unix sockets; set `tls: {insecure: true}`",
+            ));
         }
         let tls = if unix { TlsMode::Disable } else { tls };
         let interval = self.collection_interval.get();
@@ -414,10 +431,15 @@ impl PostgresqlConfig {
                 "service.name" => &mut ra.service_name,
                 "service.namespace" => &mut ra.service_namespace,
                 // Legacy per-entity resource attributes: accepted; dbintel puts these on the points.
-                "postgresql.database.name" | "postgresql.schema.name" | "postgresql.table.name"
+                "postgresql.database.name"
+                | "postgresql.schema.name"
+                | "postgresql.table.name"
                 | "postgresql.index.name" => continue,
                 other => {
-                    problems.push(ConfigProblem::new(format!("resource_attributes.{other}"), "unknown resource attribute"));
+                    problems.push(ConfigProblem::new(
+                        format!("resource_attributes.{other}"),
+                        "unknown resource attribute",
+                    ));
                     continue;
                 }
             };
@@ -486,7 +508,8 @@ fn dedup(list: Vec<String>) -> Vec<String> {
 
 fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     let tail = name.rsplit('.').next().unwrap_or(name);
-    let close: Vec<&str> = candidates.filter(|c| c.ends_with(tail) || tail.len() > 3 && c.contains(tail)).take(3).collect();
+    let close: Vec<&str> =
+        candidates.filter(|c| c.ends_with(tail) || tail.len() > 3 && c.contains(tail)).take(3).collect();
     if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) }
 }
 
@@ -548,7 +571,8 @@ mod tests {
         assert!(matches!(p.connect.tls, TlsMode::Require { .. }));
         let p = plan(json!({"username": "mon", "tls": {"insecure": true}})).unwrap();
         assert_eq!(p.connect.tls, TlsMode::Disable);
-        let p = plan(json!({"username": "mon", "transport": "unix", "endpoint": "var/run/postgresql:5432"})).unwrap();
+        let p = plan(json!({"username": "mon", "transport": "unix", "endpoint": "var/run/postgresql:5432"}))
+            .unwrap();
         assert_eq!(p.connect.host, "/var/run/postgresql");
         assert!(p.connect.unix);
     }

@@ -56,17 +56,27 @@ impl DbError {
     /// A remediation hint for the operator.
     pub fn hint(&self) -> &'static str {
         match self {
-            DbError::Lost(_) => "check that the server is up and reachable and the credentials are right; dbintel reconnects with backoff",
-            DbError::Timeout(_) => "the server did not answer in time; raise `timeout` or check the server load",
+            DbError::Lost(_) => {
+                "check that the server is up and reachable and the credentials are right; dbintel reconnects with backoff"
+            }
+            DbError::Timeout(_) => {
+                "the server did not answer in time; raise `timeout` or check the server load"
+            }
             DbError::Query { code, .. } => match code.as_deref() {
                 Some("42501") => "grant the monitoring role pg_monitor: GRANT pg_monitor TO <username>;",
                 Some("42P01") | Some("42883") => {
                     "a view or function is missing: for pg_stat_statements run CREATE EXTENSION pg_stat_statements; in this database and add it to shared_preload_libraries"
                 }
-                Some("55000") => "pg_stat_statements must be loaded via shared_preload_libraries (restart needed)",
-                Some("57014") => "the query hit statement_timeout; raise `timeout` or disable the metrics it feeds",
+                Some("55000") => {
+                    "pg_stat_statements must be loaded via shared_preload_libraries (restart needed)"
+                }
+                Some("57014") => {
+                    "the query hit statement_timeout; raise `timeout` or disable the metrics it feeds"
+                }
                 Some("55P03") => "a lock wait hit lock_timeout; it is retried next interval",
-                Some("28000") | Some("28P01") => "authentication failed: check username/password and pg_hba.conf",
+                Some("28000") | Some("28P01") => {
+                    "authentication failed: check username/password and pg_hba.conf"
+                }
                 Some("3D000") => "the database does not exist; fix `databases`",
                 _ => "run the statement with psql as the monitoring role to see why it fails",
             },
@@ -208,8 +218,11 @@ impl PgConn {
                 self.broken = true;
                 let cancel = self.client.cancel_token();
                 tokio::spawn(async move {
-                    let _ = tokio::time::timeout(Duration::from_secs(5), cancel.cancel_query(tokio_postgres::NoTls))
-                        .await;
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs(5),
+                        cancel.cancel_query(tokio_postgres::NoTls),
+                    )
+                    .await;
                 });
                 Err(DbError::Timeout(limit))
             }
@@ -237,7 +250,8 @@ async fn simple_rows(client: &tokio_postgres::Client, text: &str) -> Result<Rows
                         row.columns().iter().map(|c| c.name().to_string()).collect::<Vec<_>>().into()
                     })
                     .clone();
-                let values = (0..row.len()).map(|i| row.try_get(i).ok().flatten().map(str::to_string)).collect();
+                let values =
+                    (0..row.len()).map(|i| row.try_get(i).ok().flatten().map(str::to_string)).collect();
                 out.rows.push(Row::new(cols, values));
             }
             _ => {}
@@ -313,17 +327,23 @@ pub async fn connect(
     let mut conn = PgConn {
         client,
         task,
-        info: ServerInfo { version_num: 0, host: plan.host.clone(), port: plan.port, database: database.to_string() },
+        info: ServerInfo {
+            version_num: 0,
+            host: plan.host.clone(),
+            port: plan.port,
+            database: database.to_string(),
+        },
         opened: now,
         idle_since: now,
         statement_timeout: plan.statement_timeout,
         secret,
         broken: false,
     };
-    let rows = conn.query("SELECT current_setting('server_version_num') AS v").await.map_err(|e| match e {
-        DbError::Query { message, .. } => DbError::Lost(format!("session setup failed: {message}")),
-        other => other,
-    })?;
+    let rows =
+        conn.query("SELECT current_setting('server_version_num') AS v").await.map_err(|e| match e {
+            DbError::Query { message, .. } => DbError::Lost(format!("session setup failed: {message}")),
+            other => other,
+        })?;
     conn.info.version_num = rows
         .rows
         .first()
@@ -368,7 +388,8 @@ impl Backoff {
         let base = self.next;
         self.next = (self.next * 2).min(BACKOFF_MAX);
         self.failures = self.failures.saturating_add(1);
-        let r = f64::from(dbintel_core::pdata::now_unix_nanos().wrapping_mul(2_654_435_761) as u32 % 1000) / 1000.0;
+        let r = f64::from(dbintel_core::pdata::now_unix_nanos().wrapping_mul(2_654_435_761) as u32 % 1000)
+            / 1000.0;
         let d = base.mul_f64(0.8 + 0.4 * r);
         self.retry_at = Some(now + d);
         d
@@ -389,7 +410,12 @@ pub struct DbPool {
 }
 
 impl DbPool {
-    pub fn new(database: &str, max_open: u32, max_idle_time: Option<Duration>, max_lifetime: Option<Duration>) -> Self {
+    pub fn new(
+        database: &str,
+        max_open: u32,
+        max_idle_time: Option<Duration>,
+        max_lifetime: Option<Duration>,
+    ) -> Self {
         Self {
             database: database.to_string(),
             idle: Vec::new(),

@@ -71,7 +71,8 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
             }];
         }
     };
-    let mut dbs: Vec<String> = plan.databases.iter().filter(|d| !plan.exclude_databases.contains(d)).cloned().collect();
+    let mut dbs: Vec<String> =
+        plan.databases.iter().filter(|d| !plan.exclude_databases.contains(d)).cloned().collect();
     if dbs.is_empty() {
         dbs.push("postgres".to_string());
     }
@@ -86,13 +87,21 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
                     target: target.clone(),
                     check: "connect".into(),
                     ok: true,
-                    message: format!("connected as {} (server_version_num {})", plan.connect.user, c.info.version_num),
+                    message: format!(
+                        "connected as {} (server_version_num {})",
+                        plan.connect.user, c.info.version_num
+                    ),
                     fix: None,
                 });
                 if i == 0 {
                     f.extend(run_checks(&mut c, &plan.connect.user).await);
                 } else {
-                    f.extend(run_checks(&mut c, &plan.connect.user).await.into_iter().filter(|x| x.check.ends_with(".extension")));
+                    f.extend(
+                        run_checks(&mut c, &plan.connect.user)
+                            .await
+                            .into_iter()
+                            .filter(|x| x.check.ends_with(".extension")),
+                    );
                 }
                 out.extend(f);
             }
@@ -148,7 +157,8 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
         ),
         Err(e) => c.push("grants.pg_monitor", false, e.to_string(), Some(format!("GRANT pg_monitor TO {role};"))),
     }
-    let preload = scalar(conn, "SELECT current_setting('shared_preload_libraries') AS v").await.ok().flatten();
+    let preload =
+        scalar(conn, "SELECT current_setting('shared_preload_libraries') AS v").await.ok().flatten();
     let preloaded = preload
         .as_deref()
         .is_some_and(|s| s.split(',').any(|l| l.trim().trim_matches('"') == "pg_stat_statements"));
@@ -180,7 +190,8 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
         )),
     );
     if ext.is_some() && preloaded {
-        let r = scalar(conn, "SELECT count(*)::text AS v FROM (SELECT 1 FROM pg_stat_statements LIMIT 1) s").await;
+        let r = scalar(conn, "SELECT count(*)::text AS v FROM (SELECT 1 FROM pg_stat_statements LIMIT 1) s")
+            .await;
         let stats = scalar(
             conn,
             "SELECT (pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') OR (SELECT rolsuper FROM pg_roles \
@@ -194,11 +205,17 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
             (Ok(_), _) => (false, "pg_stat_statements is readable but other roles' query text shows as <insufficient privilege>".to_string()),
             (Err(e), _) => (false, format!("pg_stat_statements cannot be read: {e}")),
         };
-        c.push("pg_stat_statements.readable", ok, message, Some(format!("GRANT pg_read_all_stats TO {role}; (or pg_monitor)")));
+        c.push(
+            "pg_stat_statements.readable",
+            ok,
+            message,
+            Some(format!("GRANT pg_read_all_stats TO {role}; (or pg_monitor)")),
+        );
     }
     if major >= 14 {
         let v = scalar(conn, "SELECT current_setting('compute_query_id') AS v").await.ok().flatten();
-        let ok = matches!(v.as_deref(), Some("on") | Some("auto") | Some("regress")) && (preloaded || v.as_deref() == Some("on"));
+        let ok = matches!(v.as_deref(), Some("on") | Some("auto") | Some("regress"))
+            && (preloaded || v.as_deref() == Some("on"));
         c.push(
             "compute_query_id",
             ok,

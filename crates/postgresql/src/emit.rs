@@ -44,7 +44,13 @@ impl<'a> Builder<'a> {
         };
         let start_time_unix_nano = if matches!(def.kind, Kind::Gauge) { 0 } else { self.start };
         if let Some(slot) = self.points.get_mut(id as usize) {
-            slot.push(NumberDataPoint { attributes, start_time_unix_nano, time_unix_nano: self.now, value, flags: 0 });
+            slot.push(NumberDataPoint {
+                attributes,
+                start_time_unix_nano,
+                time_unix_nano: self.now,
+                value,
+                flags: 0,
+            });
             self.total += 1;
         }
     }

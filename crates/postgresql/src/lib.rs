@@ -90,7 +90,9 @@ mod tests {
         let f = PostgresqlFactory;
         assert_eq!(f.info().type_name, "postgresql");
         assert!(f.validate(&serde_json::json!({"username": "mon"})).is_ok());
-        let e = f.validate(&serde_json::json!({"username": "mon", "metrics": {"nope": {"enabled": true}}})).unwrap_err();
+        let e = f
+            .validate(&serde_json::json!({"username": "mon", "metrics": {"nope": {"enabled": true}}}))
+            .unwrap_err();
         assert_eq!(e[0].path, "metrics.nope");
     }
 }

@@ -144,7 +144,8 @@ mod tests {
 
     #[test]
     fn contrib_default_set_is_complete() {
-        let on: Vec<&str> = METRICS.iter().filter(|m| m.contrib && m.default_enabled).map(|m| m.name).collect();
+        let on: Vec<&str> =
+            METRICS.iter().filter(|m| m.contrib && m.default_enabled).map(|m| m.name).collect();
         assert_eq!(on.len(), 22, "{on:?}");
         let off = METRICS.iter().filter(|m| m.contrib && !m.default_enabled).count();
         assert_eq!(off, 21);

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use dbintel_core::pdata::{
-    Attributes, LogRecord, Logs, Metrics, Resource, ResourceLogs, ResourceMetrics, Scope, ScopeLogs, ScopeMetrics,
-    SignalData, now_unix_nanos,
+    Attributes, LogRecord, Logs, Metrics, Resource, ResourceLogs, ResourceMetrics, Scope, ScopeLogs,
+    ScopeMetrics, SignalData, now_unix_nanos,
 };
 use dbintel_core::telemetry::{Counter, DURATION_BUCKETS, Gauge, Histogram};
 use dbintel_core::{ComponentError, Receiver, ReceiverContext, Signal};
@@ -89,9 +89,23 @@ impl Runner {
         let t = &ctx.telemetry;
         let l = [("receiver", label.as_str())];
         let telemetry = Telemetry {
-            scraped: t.counter("otelcol_scraper_scraped_metric_points", "Metric points successfully scraped", &l),
-            errored: t.counter("otelcol_scraper_errored_metric_points", "Metric points that could not be scraped", &l),
-            duration: t.histogram("dbintel_scrape_duration_seconds", "Duration of one scrape", "s", &l, DURATION_BUCKETS),
+            scraped: t.counter(
+                "otelcol_scraper_scraped_metric_points",
+                "Metric points successfully scraped",
+                &l,
+            ),
+            errored: t.counter(
+                "otelcol_scraper_errored_metric_points",
+                "Metric points that could not be scraped",
+                &l,
+            ),
+            duration: t.histogram(
+                "dbintel_scrape_duration_seconds",
+                "Duration of one scrape",
+                "s",
+                &l,
+                DURATION_BUCKETS,
+            ),
             up: t.gauge("dbintel_postgresql_up", "1 when the last scrape reached the PostgreSQL server", &l),
             connect_errors: t.counter(
                 "dbintel_postgresql_connect_errors_total",
@@ -128,8 +142,14 @@ impl Runner {
                 top_query: EventSwitch { enabled: plan.top_query_events },
                 query_sample: EventSwitch { enabled: plan.query_sample_events },
             };
-            QueryIntelligence::new(&plan.top_query_collection, &plan.query_sample_collection, &events, t, &label)
-                .with_receiver_interval(plan.collection_interval)
+            QueryIntelligence::new(
+                &plan.top_query_collection,
+                &plan.query_sample_collection,
+                &events,
+                t,
+                &label,
+            )
+            .with_receiver_interval(plan.collection_interval)
         });
         let primary_db = plan
             .databases
@@ -201,14 +221,22 @@ impl Runner {
     }
 
     fn scope() -> Scope {
-        Scope { name: SCOPE_NAME.to_string(), version: env!("CARGO_PKG_VERSION").to_string(), ..Default::default() }
+        Scope {
+            name: SCOPE_NAME.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            ..Default::default()
+        }
     }
 
     fn metrics_signal(&self, metrics: Vec<dbintel_core::pdata::Metric>) -> SignalData {
         SignalData::Metrics(Metrics {
             resource_metrics: vec![ResourceMetrics {
                 resource: self.resource(),
-                scope_metrics: vec![ScopeMetrics { scope: Self::scope(), metrics, schema_url: String::new() }],
+                scope_metrics: vec![ScopeMetrics {
+                    scope: Self::scope(),
+                    metrics,
+                    schema_url: String::new(),
+                }],
                 schema_url: String::new(),
             }],
         })
@@ -218,7 +246,11 @@ impl Runner {
         SignalData::Logs(Logs {
             resource_logs: vec![ResourceLogs {
                 resource: self.resource(),
-                scope_logs: vec![ScopeLogs { scope: Self::scope(), log_records: records, schema_url: String::new() }],
+                scope_logs: vec![ScopeLogs {
+                    scope: Self::scope(),
+                    log_records: records,
+                    schema_url: String::new(),
+                }],
                 schema_url: String::new(),
             }],
         })
@@ -329,7 +361,8 @@ impl Runner {
     /// The monitored databases: the configured list, or every connectable non-template database.
     async fn discover(&mut self, conn: &mut PgConn) {
         let mut list = if self.plan.databases.is_empty() {
-            let sql = "SELECT datname FROM pg_database WHERE NOT datistemplate AND datallowconn ORDER BY datname";
+            let sql =
+                "SELECT datname FROM pg_database WHERE NOT datistemplate AND datallowconn ORDER BY datname";
             match conn.query(sql).await {
                 Ok(rows) => rows.rows.iter().filter_map(|r| r.get("datname").map(str::to_string)).collect(),
                 Err(e) => {
@@ -486,9 +519,9 @@ impl Runner {
         let findings = diagnose::run_checks(conn, &self.plan.connect.user).await;
         for f in findings.iter().filter(|f| !f.ok) {
             let relevant = match f.check.as_str() {
-                "pg_stat_statements.preload" | "pg_stat_statements.extension" | "pg_stat_statements.readable" => {
-                    needs_pgss
-                }
+                "pg_stat_statements.preload"
+                | "pg_stat_statements.extension"
+                | "pg_stat_statements.readable" => needs_pgss,
                 "compute_query_id" => needs_pgss,
                 _ => true,
             };

@@ -48,9 +48,7 @@ pub fn connector(mode: &TlsMode) -> Result<Option<MakeRustlsConnect>, String> {
             let certs = read_certs(cert)?;
             let key = PrivateKeyDer::from_pem_file(key)
                 .map_err(|e| format!("tls.key_file {}: no usable private key ({e})", key.display()))?;
-            builder
-                .with_client_auth_cert(certs, key)
-                .map_err(|e| format!("tls.cert_file/key_file: {e}"))?
+            builder.with_client_auth_cert(certs, key).map_err(|e| format!("tls.cert_file/key_file: {e}"))?
         }
     };
     Ok(Some(MakeRustlsConnect::new(config)))
@@ -120,9 +118,12 @@ mod tests {
         assert!(connector(&TlsMode::Prefer).unwrap().is_some());
         assert!(connector(&TlsMode::Require { client_cert: None }).unwrap().is_some());
         assert!(connector(&TlsMode::VerifyFull { ca_file: None, client_cert: None }).unwrap().is_some());
-        let e = connector(&TlsMode::VerifyFull { ca_file: Some("/nonexistent/ca.pem".into()), client_cert: None })
-            .err()
-            .unwrap();
+        let e = connector(&TlsMode::VerifyFull {
+            ca_file: Some("/nonexistent/ca.pem".into()),
+            client_cert: None,
+        })
+        .err()
+        .unwrap();
         assert!(e.contains("/nonexistent/ca.pem"), "{e}");
     }
 }
