@@ -81,10 +81,12 @@ pub fn explainable(text: &str) -> Result<usize, Skip> {
                 }
                 max_param = max_param.max(n);
             }
-            TokenKind::Word if depth == 0 && facts.operation == "SELECT" => {
-                if src.get(t.start..t.end).is_some_and(|w| w.eq_ignore_ascii_case("INTO")) {
-                    return Err(Skip::NotSingleQuery);
-                }
+            TokenKind::Word
+                if depth == 0
+                    && facts.operation == "SELECT"
+                    && src.get(t.start..t.end).is_some_and(|w| w.eq_ignore_ascii_case("INTO")) =>
+            {
+                return Err(Skip::NotSingleQuery);
             }
             _ => {}
         }

@@ -59,10 +59,12 @@ pub fn sample_sql(major: u32) -> String {
           END)::float8, \
          b.pids, bl.mode, bl.locktype, c.relname::text, (extract(epoch from bl.waitstart) * 1e6)::int8, \
          COALESCE(sa.backend_type, ''), \
-         octet_length(sa.query) >= current_setting('track_activity_query_size')::int - 1, \
+         octet_length(sa.query) >= qs.size - 1, \
          (extract(epoch from clock_timestamp()) * 1e6)::int8 \
          FROM pg_stat_activity sa \
          CROSS JOIN LATERAL (SELECT pg_blocking_pids(sa.pid) AS pids) b \
+         LEFT JOIN (SELECT setting::int AS size FROM pg_settings \
+                    WHERE name = 'track_activity_query_size') qs ON true \
          LEFT JOIN LATERAL (SELECT l.mode, l.locktype, l.relation, {waitstart} AS waitstart FROM pg_locks l \
                             WHERE l.pid = sa.pid AND NOT l.granted ORDER BY 4 NULLS LAST LIMIT 1) bl ON true \
          LEFT JOIN pg_class c ON c.oid = bl.relation \
