@@ -446,7 +446,28 @@ pub fn keyword(word: &str) -> Option<&'static str> {
         *d = s.to_ascii_uppercase();
     }
     let up = buf.get(..b.len())?;
-    KEYWORDS.binary_search_by(|k| k.as_bytes().cmp(up)).ok().and_then(|i| KEYWORDS.get(i).copied())
+    let first = *up.first()?;
+    if !first.is_ascii_uppercase() {
+        return None;
+    }
+    // Binary search only among the keywords with the same first letter.
+    let (lo, hi) = buckets().get(usize::from(first - b'A')).copied().unwrap_or((0, 0));
+    let slice = KEYWORDS.get(lo..hi)?;
+    slice.binary_search_by(|k| k.as_bytes().cmp(up)).ok().and_then(|i| slice.get(i).copied())
+}
+
+/// For each letter A..Z, the range of KEYWORDS starting with it.
+fn buckets() -> &'static [(usize, usize); 26] {
+    static B: std::sync::OnceLock<[(usize, usize); 26]> = std::sync::OnceLock::new();
+    B.get_or_init(|| {
+        let mut b = [(0usize, 0usize); 26];
+        for (slot, letter) in b.iter_mut().zip(b'A'..=b'Z') {
+            let lo = KEYWORDS.partition_point(|k| k.as_bytes().first().is_some_and(|&c| c < letter));
+            let hi = KEYWORDS.partition_point(|k| k.as_bytes().first().is_some_and(|&c| c <= letter));
+            *slot = (lo, hi);
+        }
+        b
+    })
 }
 
 /// Case-insensitive equality with an uppercase ASCII keyword.
@@ -484,5 +505,8 @@ mod tests {
         assert!(KEYWORDS.iter().all(|k| k.len() <= MAX_KW));
         assert_eq!(keyword("select"), Some("SELECT"));
         assert_eq!(keyword("users"), None);
+        assert!(KEYWORDS.iter().all(|k| keyword(&k.to_ascii_lowercase()) == Some(k)));
+        assert_eq!(keyword("_x"), None);
+        assert_eq!(keyword("1"), None);
     }
 }

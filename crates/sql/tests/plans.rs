@@ -164,3 +164,19 @@ fn bad_documents_are_errors_not_panics() {
         assert!(analyze_plan(Dialect::Mysql, doc).is_err(), "{doc:.20}");
     }
 }
+
+#[test]
+fn auto_explain_document_with_query_text_and_parameters() {
+    let doc = r#"{"Query Text": "SELECT * FROM users WHERE email = 'bob@example.com' AND id = $1",
+        "Query Parameters": "$1 = '12345'",
+        "Plan": {"Node Type": "Index Scan", "Relation Name": "users", "Index Name": "users_email_idx",
+                 "Index Cond": "(email = 'bob@example.com'::text)", "Filter": "(id = '12345'::bigint)",
+                 "Startup Cost": 0.29, "Total Cost": 8.31, "Plan Rows": 1, "Plan Width": 64,
+                 "Actual Rows": 0, "Actual Loops": 1}}"#;
+    let a = analyze_plan(Dialect::Postgresql, doc).expect("plan");
+    let text = serde_json::to_string(&a.obfuscated_plan).expect("json");
+    assert!(!text.contains("bob") && !text.contains("12345"), "{text}");
+    assert!(text.contains("users_email_idx"));
+    assert_eq!(a.summary.indexes_used.len(), 1);
+    assert!(a.summary.analyze.is_some());
+}

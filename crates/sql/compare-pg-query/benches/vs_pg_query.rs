@@ -18,11 +18,15 @@ fn corpus() -> Vec<String> {
 fn bench(c: &mut Criterion) {
     let stmts = corpus();
     let bytes: u64 = stmts.iter().map(|s| s.len() as u64).sum();
-    for (unit, tp) in [("bytes", Throughput::Bytes(bytes)), ("stmts", Throughput::Elements(stmts.len() as u64))] {
+    for (unit, tp) in
+        [("bytes", Throughput::Bytes(bytes)), ("stmts", Throughput::Elements(stmts.len() as u64))]
+    {
         let mut g = c.benchmark_group(format!("normalize_{unit}"));
         g.throughput(tp.clone());
         g.bench_function("dbintel_obfuscate", |b| {
-            b.iter(|| stmts.iter().for_each(|s| drop(black_box(obfuscate(Dialect::Postgresql, black_box(s))))))
+            b.iter(|| {
+                stmts.iter().for_each(|s| drop(black_box(obfuscate(Dialect::Postgresql, black_box(s)))))
+            })
         });
         g.bench_function("pg_query_normalize", |b| {
             b.iter(|| stmts.iter().for_each(|s| drop(black_box(pg_query::normalize(black_box(s))))))
@@ -31,7 +35,9 @@ fn bench(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("fingerprint_{unit}"));
         g.throughput(tp);
         g.bench_function("dbintel_fingerprint", |b| {
-            b.iter(|| stmts.iter().for_each(|s| drop(black_box(fingerprint(Dialect::Postgresql, black_box(s))))))
+            b.iter(|| {
+                stmts.iter().for_each(|s| drop(black_box(fingerprint(Dialect::Postgresql, black_box(s)))))
+            })
         });
         g.bench_function("pg_query_fingerprint", |b| {
             b.iter(|| stmts.iter().for_each(|s| drop(black_box(pg_query::fingerprint(black_box(s))))))

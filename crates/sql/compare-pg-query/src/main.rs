@@ -30,7 +30,12 @@ fn main() {
         return;
     }
     let path = args.get(1).map_or("../testdata/corpus_pg.sql", String::as_str);
-    let show: usize = args.iter().position(|a| a == "--show").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let show: usize = args
+        .iter()
+        .position(|a| a == "--show")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
     let text = std::fs::read_to_string(path).expect("read corpus");
     let mut rows: Vec<(String, u64, u64)> = Vec::new();
     let mut pg_fail = 0;
@@ -56,17 +61,29 @@ fn main() {
     let total = pairs(n);
     let agree = total - (same_ours - same_both) - (same_pg - same_both);
     // statement agreement: the statement's (ours, pg) cell covers its whole ours-group and pg-group.
-    let agreeing: u64 = rows.iter().filter(|(_, o, p)| {
-        let c = both[&(*o, *p)];
-        c == ours_groups[o] && c == pg_groups[p]
-    }).count() as u64;
+    let agreeing: u64 = rows
+        .iter()
+        .filter(|(_, o, p)| {
+            let c = both[&(*o, *p)];
+            c == ours_groups[o] && c == pg_groups[p]
+        })
+        .count() as u64;
     println!("corpus: {path}");
     println!("statements: {n} (libpg_query could not parse {pg_fail})");
     println!("groups: ours {} / libpg_query {}", ours_groups.len(), pg_groups.len());
     println!("pair agreement (Rand index): {:.4}", agree as f64 / total.max(1) as f64);
-    println!("pairwise precision (our same-group pairs that libpg_query also groups): {:.4}", same_both as f64 / same_ours.max(1) as f64);
-    println!("pairwise recall (libpg_query same-group pairs that we also group): {:.4}", same_both as f64 / same_pg.max(1) as f64);
-    println!("statement agreement (identical group membership): {:.4} ({agreeing}/{n})", agreeing as f64 / n.max(1) as f64);
+    println!(
+        "pairwise precision (our same-group pairs that libpg_query also groups): {:.4}",
+        same_both as f64 / same_ours.max(1) as f64
+    );
+    println!(
+        "pairwise recall (libpg_query same-group pairs that we also group): {:.4}",
+        same_both as f64 / same_pg.max(1) as f64
+    );
+    println!(
+        "statement agreement (identical group membership): {:.4} ({agreeing}/{n})",
+        agreeing as f64 / n.max(1) as f64
+    );
     // Disagreements: libpg_query groups that we split, and our groups that libpg_query splits.
     let mut pg_to_ours: BTreeMap<u64, BTreeMap<u64, Vec<&str>>> = BTreeMap::new();
     let mut ours_to_pg: BTreeMap<u64, BTreeMap<u64, Vec<&str>>> = BTreeMap::new();
@@ -74,14 +91,20 @@ fn main() {
         pg_to_ours.entry(*p).or_default().entry(*o).or_default().push(l);
         ours_to_pg.entry(*o).or_default().entry(*p).or_default().push(l);
     }
-    println!("\n== libpg_query groups that we split ({}):", pg_to_ours.values().filter(|m| m.len() > 1).count());
+    println!(
+        "\n== libpg_query groups that we split ({}):",
+        pg_to_ours.values().filter(|m| m.len() > 1).count()
+    );
     for m in pg_to_ours.values().filter(|m| m.len() > 1).take(show) {
         println!("--");
         for v in m.values() {
             println!("  [{}] {}", v.len(), v[0].chars().take(200).collect::<String>());
         }
     }
-    println!("\n== our groups that libpg_query splits ({}):", ours_to_pg.values().filter(|m| m.len() > 1).count());
+    println!(
+        "\n== our groups that libpg_query splits ({}):",
+        ours_to_pg.values().filter(|m| m.len() > 1).count()
+    );
     for m in ours_to_pg.values().filter(|m| m.len() > 1).take(show) {
         println!("--");
         for v in m.values() {
