@@ -522,7 +522,8 @@ impl Runner {
                 "pg_stat_statements.preload"
                 | "pg_stat_statements.extension"
                 | "pg_stat_statements.readable" => needs_pgss,
-                "compute_query_id" => needs_pgss,
+                "compute_query_id" | "track_io_timing" => needs_pgss,
+                "track_activity_query_size" => self.plan.query_sample_events,
                 _ => true,
             };
             if relevant {
