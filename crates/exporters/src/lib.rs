@@ -11,6 +11,7 @@ pub mod file;
 pub mod otlp;
 pub mod otlp_common;
 pub mod otlphttp;
+pub mod prometheus;
 
 pub use debug::{DebugConfig, DebugExporter, DebugExporterFactory, Verbosity};
 pub use file::{FileConfig, FileExporter, FileExporterFactory, RotationConfig, RotationPolicy};
@@ -24,5 +25,6 @@ pub fn factories() -> Vec<Arc<dyn Factory>> {
         Arc::new(DebugExporterFactory),
         Arc::new(OtlpGrpcExporterFactory),
         Arc::new(OtlpHttpExporterFactory),
+        Arc::new(prometheus::PrometheusExporterFactory),
     ]
 }
