@@ -7,7 +7,9 @@ use std::collections::{BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dbintel_core::pdata::{Metric, MetricData, Metrics, NumberDataPoint, NumberValue, ResourceMetrics, ScopeMetrics};
+use dbintel_core::pdata::{
+    Metric, MetricData, Metrics, NumberDataPoint, NumberValue, ResourceMetrics, ScopeMetrics,
+};
 use dbintel_core::telemetry::{Registry, SampleValue};
 use dbintel_core::{Built, ComponentId, CreateContext, Exporter, Factory, SignalData};
 use dbintel_exporters::OtlpHttpExporterFactory;

@@ -135,7 +135,9 @@ impl QueueConfig {
                 Ok(id) if id.type_name() == "file_storage" => {}
                 Ok(_) => p.push(ConfigProblem::new(
                     "storage",
-                    format!("`{s}` is not a file_storage extension (use `file_storage` or `file_storage/<name>`)"),
+                    format!(
+                        "`{s}` is not a file_storage extension (use `file_storage` or `file_storage/<name>`)"
+                    ),
                 )),
                 Err(e) => p.push(ConfigProblem::new("storage", format!("`{s}`: {e}"))),
             }

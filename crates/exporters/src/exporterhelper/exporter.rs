@@ -6,7 +6,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use dbintel_core::telemetry::{Counter, Gauge, Registry};
 use dbintel_core::{
-    ComponentId, ConfigProblem, CreateContext, ExportError, Exporter, Signal, SignalData, parse_component_config,
+    ComponentId, ConfigProblem, CreateContext, ExportError, Exporter, Signal, SignalData,
+    parse_component_config,
 };
 use dbintel_extensions::file_storage::FileStorageConfig;
 use tokio::task::JoinHandle;
@@ -49,8 +50,14 @@ impl Metrics {
             label: label.to_string(),
             sent_points: c("otelcol_exporter_sent_metric_points", "Items the exporter delivered."),
             sent_records: c("otelcol_exporter_sent_log_records", "Items the exporter delivered."),
-            failed_points: c("otelcol_exporter_send_failed_metric_points", "Items the exporter failed to deliver."),
-            failed_records: c("otelcol_exporter_send_failed_log_records", "Items the exporter failed to deliver."),
+            failed_points: c(
+                "otelcol_exporter_send_failed_metric_points",
+                "Items the exporter failed to deliver.",
+            ),
+            failed_records: c(
+                "otelcol_exporter_send_failed_log_records",
+                "Items the exporter failed to deliver.",
+            ),
             enqueue_failed_points: c(
                 "otelcol_exporter_enqueue_failed_metric_points",
                 "Metric points refused by a full (or failing) sending queue.",
@@ -60,7 +67,10 @@ impl Metrics {
                 "Log records refused by a full (or failing) sending queue.",
             ),
             retries: c("dbintel_exporter_retries_total", "Retries of requests after retryable failures."),
-            sent_bytes: c("dbintel_exporter_sent_bytes_total", "Bytes written to the wire (after compression)."),
+            sent_bytes: c(
+                "dbintel_exporter_sent_bytes_total",
+                "Bytes written to the wire (after compression).",
+            ),
         }
     }
 
@@ -90,7 +100,11 @@ impl Metrics {
     fn dropped(&self, signal: Option<Signal>, items: u64, reason: &str) {
         let labels = [("exporter", self.label.as_str()), ("reason", reason)];
         self.registry
-            .counter("dbintel_exporter_dropped_requests_total", "Requests the exporter gave up on, by reason.", &labels)
+            .counter(
+                "dbintel_exporter_dropped_requests_total",
+                "Requests the exporter gave up on, by reason.",
+                &labels,
+            )
             .inc();
         if let Some(signal) = signal {
             let name = match signal {
@@ -247,7 +261,9 @@ fn prefixed(prefix: &str, problems: Vec<ConfigProblem>) -> impl Iterator<Item = 
 
 /// Problems of both helper blocks, with `retry_on_failure.` / `sending_queue.` paths.
 pub fn helper_problems(retry: &RetryConfig, queue: &QueueConfig) -> Vec<ConfigProblem> {
-    prefixed("retry_on_failure", retry.problems()).chain(prefixed("sending_queue", queue.problems())).collect()
+    prefixed("retry_on_failure", retry.problems())
+        .chain(prefixed("sending_queue", queue.problems()))
+        .collect()
 }
 
 /// Resolves `sending_queue.storage` against the defined extensions.
@@ -332,8 +348,11 @@ impl<T: Transport> QueuedExporter<T> {
             "Requests in the sending queue (on disk for a persistent queue).",
             &labels,
         );
-        let queue_bytes =
-            telemetry.gauge("dbintel_exporter_queue_bytes", "Encoded bytes of the requests in the sending queue.", &labels);
+        let queue_bytes = telemetry.gauge(
+            "dbintel_exporter_queue_bytes",
+            "Encoded bytes of the requests in the sending queue.",
+            &labels,
+        );
         telemetry
             .gauge("otelcol_exporter_queue_capacity", "Capacity of the sending queue, in requests.", &labels)
             .set(if queue.enabled { queue.queue_size as i64 } else { 0 });
@@ -442,7 +461,11 @@ impl<T: Transport> QueuedExporter<T> {
 }
 
 /// One consumer: takes requests until the queue is closed and empty, or it is told to stop.
-async fn consume<T: Transport>(queue: Arc<Queue>, store: Option<Arc<FileQueueStore>>, sender: Arc<Sender<T>>) {
+async fn consume<T: Transport>(
+    queue: Arc<Queue>,
+    store: Option<Arc<FileQueueStore>>,
+    sender: Arc<Sender<T>>,
+) {
     let metrics = sender.metrics.clone();
     loop {
         let entry = tokio::select! {
@@ -495,7 +518,9 @@ async fn remove(store: &Arc<FileQueueStore>, seq: u64, label: &str) {
     let store = store.clone();
     match tokio::task::spawn_blocking(move || store.remove(seq)).await {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => warn!(exporter = label, error = %e, seq, "Cannot delete a finished request from the persistent queue; it may be sent again after a restart."),
+        Ok(Err(e)) => {
+            warn!(exporter = label, error = %e, seq, "Cannot delete a finished request from the persistent queue; it may be sent again after a restart.")
+        }
         Err(e) => warn!(exporter = label, error = %e, "Deleting from the persistent queue failed."),
     }
 }

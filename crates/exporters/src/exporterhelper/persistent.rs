@@ -217,9 +217,9 @@ pub fn decode(data: &[u8]) -> Result<Payload, String> {
         TAG_METRICS => ExportMetricsServiceRequest::decode(body)
             .map(Payload::Metrics)
             .map_err(|e| format!("bad protobuf: {e}")),
-        TAG_LOGS => {
-            ExportLogsServiceRequest::decode(body).map(Payload::Logs).map_err(|e| format!("bad protobuf: {e}"))
-        }
+        TAG_LOGS => ExportLogsServiceRequest::decode(body)
+            .map(Payload::Logs)
+            .map_err(|e| format!("bad protobuf: {e}")),
         t => Err(format!("unknown signal tag {t}")),
     }
 }

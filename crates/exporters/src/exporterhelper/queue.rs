@@ -70,7 +70,8 @@ impl Queue {
     /// (otherwise it could never be sent).
     pub(crate) fn has_room(&self, bytes: u64) -> bool {
         let s = self.lock();
-        s.entries.len() < self.capacity && (s.entries.is_empty() || s.bytes.saturating_add(bytes) <= self.max_bytes)
+        s.entries.len() < self.capacity
+            && (s.entries.is_empty() || s.bytes.saturating_add(bytes) <= self.max_bytes)
     }
 
     /// Waits until a request of `bytes` fits, or the queue is closed (`false`).

@@ -5,7 +5,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use dbintel_core::pdata::{Metric, MetricData, Metrics, NumberDataPoint, NumberValue, ResourceMetrics, ScopeMetrics};
+use dbintel_core::pdata::{
+    Metric, MetricData, Metrics, NumberDataPoint, NumberValue, ResourceMetrics, ScopeMetrics,
+};
 use dbintel_core::telemetry::{Registry, SampleValue};
 use dbintel_core::{ComponentId, CreateContext, Exporter, GoDuration, SignalData};
 use dbintel_otlp::opentelemetry_proto::tonic::metrics::v1::metric::Data;
@@ -196,7 +198,9 @@ fn storage(dir: &std::path::Path) -> StorageSettings {
 fn queued_files(dir: &std::path::Path) -> usize {
     let sub = dir.join("exporter_otlphttp_test");
     std::fs::read_dir(sub)
-        .map(|d| d.filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with(".req")).count())
+        .map(|d| {
+            d.filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with(".req")).count()
+        })
         .unwrap_or(0)
 }
 
@@ -276,7 +280,8 @@ async fn retries_stop_after_max_elapsed_time() {
     let mut e = exporter(&t, retry(1, 4, 20), queue(10, 1), None, &tel);
     e.start().await.unwrap();
     e.export(batch(1)).await.unwrap();
-    until(|| counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("retries_exhausted")) == 1).await;
+    until(|| counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("retries_exhausted")) == 1)
+        .await;
     // Attempts at 0, 1, 3, 7, 11, 15 and 19s; the next wait (4s) would pass 20s.
     assert_eq!(t.attempts().len(), 7);
     tokio::time::sleep(Duration::from_secs(600)).await;
@@ -305,7 +310,8 @@ async fn disabled_retry_drops_a_retryable_failure() {
     let mut e = exporter(&t, r, queue(10, 1), None, &tel);
     e.start().await.unwrap();
     e.export(batch(1)).await.unwrap();
-    until(|| counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("retries_exhausted")) == 1).await;
+    until(|| counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("retries_exhausted")) == 1)
+        .await;
     assert_eq!(t.attempts().len(), 1);
 }
 
@@ -613,9 +619,10 @@ fn defaults_match_the_collector() {
 
 #[test]
 fn config_problems_are_named_by_path() {
-    let r: RetryConfig =
-        dbintel_core::parse_component_config(&serde_json::json!({"multiplier": 0.5, "initial_interval": "0s"}))
-            .unwrap();
+    let r: RetryConfig = dbintel_core::parse_component_config(
+        &serde_json::json!({"multiplier": 0.5, "initial_interval": "0s"}),
+    )
+    .unwrap();
     let q: QueueConfig = dbintel_core::parse_component_config(
         &serde_json::json!({"queue_size": 0, "num_consumers": 0, "storage": "health_check"}),
     )
@@ -644,8 +651,10 @@ fn storage_is_resolved_from_the_extension_configs() {
     let err = QueuedExporter::new(&ctx, Handle(t.clone()), RetryConfig::default(), q.clone()).err().unwrap();
     assert_eq!(err[0].path, "sending_queue.storage");
     assert!(err[0].message.contains("not defined"), "{}", err[0].message);
-    ctx.extension_configs
-        .insert("file_storage/q".parse().unwrap(), serde_json::json!({"directory": "/tmp/dbintel-q", "fsync": true}));
+    ctx.extension_configs.insert(
+        "file_storage/q".parse().unwrap(),
+        serde_json::json!({"directory": "/tmp/dbintel-q", "fsync": true}),
+    );
     let s = resolve_storage(&q, &ctx.extension_configs).unwrap().unwrap();
     assert_eq!(s.directory, std::path::PathBuf::from("/tmp/dbintel-q"));
     assert!(s.fsync && s.create_directory);

@@ -13,7 +13,9 @@ fn defaults_follow_contrib_except_create_directory() {
 #[test]
 fn unknown_keys_and_empty_directory_are_rejected() {
     let f = FileStorageFactory;
-    assert!(f.validate(&json!({"directory": "/tmp/x", "fsync": true, "compaction": {"on_start": true}})).is_ok());
+    assert!(
+        f.validate(&json!({"directory": "/tmp/x", "fsync": true, "compaction": {"on_start": true}})).is_ok()
+    );
     let err = f.validate(&json!({"directroy": "/tmp/x"})).unwrap_err();
     assert!(err[0].message.contains("directroy") || err[0].path.contains("directroy"), "{err:?}");
     let err = f.validate(&json!({"directory": " "})).unwrap_err();
