@@ -16,7 +16,12 @@ pub struct OtlpExporter<T: Transport> {
 }
 
 impl<T: Transport> OtlpExporter<T> {
-    pub fn new(inner: QueuedExporter<T>, delta: Option<DeltaConverter>, label: String, check_entity: bool) -> Self {
+    pub fn new(
+        inner: QueuedExporter<T>,
+        delta: Option<DeltaConverter>,
+        label: String,
+        check_entity: bool,
+    ) -> Self {
         Self { inner, delta, label, check_entity }
     }
 }
@@ -51,6 +56,11 @@ impl<T: Transport> Exporter for OtlpExporter<T> {
 
     async fn shutdown(&mut self) -> Result<(), ExportError> {
         self.inner.shutdown().await
+    }
+
+    /// The helper counts `otelcol_exporter_sent_*`/`send_failed_*` on delivery, not the runtime on enqueue.
+    fn counts_delivery(&self) -> bool {
+        self.inner.counts_delivery()
     }
 }
 
