@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use dbintel_core::{
-    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Factory, GoDuration, Signal,
-    Stability, parse_component_config,
+    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Factory, GoDuration,
+    Signal, Stability, parse_component_config,
 };
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
@@ -22,8 +22,8 @@ use crate::exporterhelper::{Payload, QueueConfig, RetryConfig, SendError, SendRe
 use crate::otlp_common::connector::{WireConnector, tls_setup};
 use crate::otlp_common::exporter::{Settings, build_exporter};
 use crate::otlp_common::{
-    Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, TemporalityPreference, TlsConfig,
-    TransportTelemetry, is_new_relic, rpc, short_text, strip_ignored,
+    Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, TemporalityPreference,
+    TlsConfig, TransportTelemetry, is_new_relic, rpc, short_text, strip_ignored,
 };
 
 #[cfg(test)]
@@ -84,7 +84,9 @@ impl OtlpGrpcConfig {
     pub fn target(&self) -> Result<Target, String> {
         let e = self.endpoint.trim();
         if e.is_empty() {
-            return Err("is required: host:port of the OTLP/gRPC receiver (e.g. otlp.nr-data.net:4317)".into());
+            return Err(
+                "is required: host:port of the OTLP/gRPC receiver (e.g. otlp.nr-data.net:4317)".into()
+            );
         }
         let (rest, tls) = if let Some(r) = e.strip_prefix("https://") {
             (r, true)
@@ -101,7 +103,8 @@ impl OtlpGrpcConfig {
         if uri.host().is_none_or(str::is_empty) || uri.path() != "/" {
             return Err(format!("`{e}` is not host:port"));
         }
-        let authority = if uri.port().is_some() { authority.to_string() } else { format!("{authority}:4317") };
+        let authority =
+            if uri.port().is_some() { authority.to_string() } else { format!("{authority}:4317") };
         Ok(Target { authority, tls })
     }
 
@@ -173,7 +176,8 @@ impl GrpcTransport {
             .keep_alive_timeout(Duration::from_secs(10));
         let tls = tls_setup(&config.tls, target.tls, &[b"h2"])
             .map_err(|e| vec![ConfigProblem::new("tls", e.to_string())])?;
-        let connector = WireConnector::new(tls, telemetry.bytes_on_wire.clone(), timeout.min(Duration::from_secs(10)));
+        let connector =
+            WireConnector::new(tls, telemetry.bytes_on_wire.clone(), timeout.min(Duration::from_secs(10)));
         Ok(Self {
             endpoint,
             connector,
@@ -246,7 +250,9 @@ impl Transport for GrpcTransport {
         // tonic enforces the deadline too; this also bounds connecting.
         let result = tokio::time::timeout(self.timeout + Duration::from_millis(250), self.call(payload))
             .await
-            .map_err(|_| SendError::retryable(format!("no response within the timeout ({:?})", self.timeout)))?;
+            .map_err(|_| {
+                SendError::retryable(format!("no response within the timeout ({:?})", self.timeout))
+            })?;
         // Approximate under concurrent senders: the connection is shared.
         let bytes_on_wire = self.telemetry.bytes_on_wire.get().saturating_sub(before);
         match result {
@@ -315,12 +321,18 @@ impl Factory for OtlpGrpcExporterFactory {
         let label = ctx.id.to_string();
         let telemetry = TransportTelemetry::register(&ctx.telemetry, &label, cfg.compression);
         let transport = GrpcTransport::new(&cfg, telemetry)?;
-        let exporter = build_exporter(ctx, transport, &cfg.retry_on_failure, &cfg.sending_queue, Settings {
-            max_request_size: cfg.max_request_size,
-            temporality: cfg.temporality_preference,
-            delta_max_series: cfg.delta_max_series,
-            new_relic: is_new_relic(&cfg.endpoint),
-        })?;
+        let exporter = build_exporter(
+            ctx,
+            transport,
+            &cfg.retry_on_failure,
+            &cfg.sending_queue,
+            Settings {
+                max_request_size: cfg.max_request_size,
+                temporality: cfg.temporality_preference,
+                delta_max_series: cfg.delta_max_series,
+                new_relic: is_new_relic(&cfg.endpoint),
+            },
+        )?;
         Ok(Built::Exporter(Box::new(exporter)))
     }
 

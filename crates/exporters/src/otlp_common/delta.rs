@@ -88,7 +88,12 @@ impl DeltaConverter {
         let taken = std::mem::take(points);
         for mut p in taken {
             let key = self.key(rkey, skey, &name, &p.attributes);
-            let now = Last { value: p.value, start: p.start_time_unix_nano, time: p.time_unix_nano, seen: self.tick };
+            let now = Last {
+                value: p.value,
+                start: p.start_time_unix_nano,
+                time: p.time_unix_nano,
+                seen: self.tick,
+            };
             let Some(prev) = self.series.get(&key).copied() else {
                 self.insert(key, now);
                 continue;

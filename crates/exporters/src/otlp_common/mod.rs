@@ -7,9 +7,9 @@ pub mod delta;
 pub mod exporter;
 pub mod rpc;
 pub mod split;
-pub mod tls;
 #[cfg(test)]
 mod tests;
+pub mod tls;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -113,9 +113,10 @@ impl Headers {
     pub fn to_header_map(&self) -> http::HeaderMap {
         let mut map = http::HeaderMap::new();
         for (k, v) in &self.0 {
-            if let (Ok(name), Ok(mut value)) =
-                (http::HeaderName::from_bytes(k.to_ascii_lowercase().as_bytes()), http::HeaderValue::from_str(v))
-            {
+            if let (Ok(name), Ok(mut value)) = (
+                http::HeaderName::from_bytes(k.to_ascii_lowercase().as_bytes()),
+                http::HeaderValue::from_str(v),
+            ) {
                 value.set_sensitive(true);
                 map.insert(name, value);
             }
@@ -176,7 +177,11 @@ impl TransportTelemetry {
         let name = "dbintel_exporter_partial_success_rejected_total";
         Self {
             bytes_on_wire,
-            partial_metrics: registry.counter(name, help, &[("exporter", exporter), ("data_type", "metrics")]),
+            partial_metrics: registry.counter(
+                name,
+                help,
+                &[("exporter", exporter), ("data_type", "metrics")],
+            ),
             partial_logs: registry.counter(name, help, &[("exporter", exporter), ("data_type", "logs")]),
         }
     }

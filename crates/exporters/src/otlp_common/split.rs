@@ -67,7 +67,8 @@ fn split_vec<T>(mut v: Vec<T>) -> (Vec<T>, Vec<T>) {
     (v, tail)
 }
 
-/// Two halves, or the request back when it holds a single indivisible item.
+/// Two halves, or the request back when it holds a single indivisible item (moved, not copied).
+#[allow(clippy::result_large_err)]
 type Halves<T> = Result<(T, T), T>;
 
 fn halve_metrics(mut req: ExportMetricsServiceRequest) -> Halves<ExportMetricsServiceRequest> {
@@ -108,6 +109,7 @@ fn halve_resource_metrics(mut rm: ResourceMetrics) -> Halves<ResourceMetrics> {
     }
 }
 
+#[allow(clippy::result_large_err)]
 fn halve_scope_metrics(mut sm: ScopeMetrics) -> Halves<ScopeMetrics> {
     let shell =
         |metrics| ScopeMetrics { scope: sm.scope.clone(), metrics, schema_url: sm.schema_url.clone() };
@@ -125,6 +127,7 @@ fn halve_scope_metrics(mut sm: ScopeMetrics) -> Halves<ScopeMetrics> {
     }
 }
 
+#[allow(clippy::result_large_err)]
 fn halve_metric(mut m: Metric) -> Halves<Metric> {
     let Some(data) = m.data.take() else { return Err(m) };
     let (a, b) = match data {
@@ -176,7 +179,10 @@ fn halve_metric(mut m: Metric) -> Halves<Metric> {
 fn halve_logs(mut req: ExportLogsServiceRequest) -> Halves<ExportLogsServiceRequest> {
     if req.resource_logs.len() > 1 {
         let (a, b) = split_vec(req.resource_logs);
-        return Ok((ExportLogsServiceRequest { resource_logs: a }, ExportLogsServiceRequest { resource_logs: b }));
+        return Ok((
+            ExportLogsServiceRequest { resource_logs: a },
+            ExportLogsServiceRequest { resource_logs: b },
+        ));
     }
     let Some(mut rl) = req.resource_logs.pop() else { return Err(req) };
     let shell_rl = |rl: &dbintel_otlp::opentelemetry_proto::tonic::logs::v1::ResourceLogs, scope_logs| {

@@ -78,7 +78,10 @@ impl TlsConfig {
         if let Some(name) = &self.server_name_override
             && ServerName::try_from(name.clone()).is_err()
         {
-            p.push(ConfigProblem::new("tls.server_name_override", format!("`{name}` is not a DNS name or IP")));
+            p.push(ConfigProblem::new(
+                "tls.server_name_override",
+                format!("`{name}` is not a DNS name or IP"),
+            ));
         }
         p
     }
@@ -87,9 +90,7 @@ impl TlsConfig {
     pub fn server_name(&self) -> Result<Option<ServerName<'static>>, TlsError> {
         match &self.server_name_override {
             None => Ok(None),
-            Some(n) => {
-                ServerName::try_from(n.clone()).map(Some).map_err(|_| TlsError::ServerName(n.clone()))
-            }
+            Some(n) => ServerName::try_from(n.clone()).map(Some).map_err(|_| TlsError::ServerName(n.clone())),
         }
     }
 
@@ -106,9 +107,9 @@ impl TlsConfig {
             .with_protocol_versions(versions)
             .map_err(|e| TlsError::Rustls(e.to_string()))?;
         let builder = if self.insecure_skip_verify {
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(NoVerify(provider.signature_verification_algorithms)))
+            builder.dangerous().with_custom_certificate_verifier(Arc::new(NoVerify(
+                provider.signature_verification_algorithms,
+            )))
         } else {
             builder.with_root_certificates(self.roots()?)
         };

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use bytes::Bytes;
 use dbintel_core::{
-    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Factory, GoDuration, Signal,
-    Stability, parse_component_config,
+    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Factory, GoDuration,
+    Signal, Stability, parse_component_config,
 };
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceResponse;
@@ -93,7 +93,9 @@ pub struct OtlpHttpConfig {
 impl OtlpHttpConfig {
     pub fn problems(&self) -> Vec<ConfigProblem> {
         let mut p = Vec::new();
-        if self.endpoint.trim().is_empty() && (self.metrics_endpoint.is_none() || self.logs_endpoint.is_none()) {
+        if self.endpoint.trim().is_empty()
+            && (self.metrics_endpoint.is_none() || self.logs_endpoint.is_none())
+        {
             p.push(ConfigProblem::new(
                 "endpoint",
                 "is required (a base URL such as https://otlp.nr-data.net), unless both metrics_endpoint \
@@ -198,7 +200,8 @@ impl HttpTransport {
         let any_tls = [&metrics_url, &logs_url].iter().any(|u| u.scheme_str() == Some("https"));
         let tls = tls_setup(&config.tls, any_tls, &[b"h2", b"http/1.1"])
             .map_err(|e| vec![ConfigProblem::new("tls", e.to_string())])?;
-        let plain_and_tls = any_tls && [&metrics_url, &logs_url].iter().any(|u| u.scheme_str() == Some("http"));
+        let plain_and_tls =
+            any_tls && [&metrics_url, &logs_url].iter().any(|u| u.scheme_str() == Some("http"));
         if plain_and_tls {
             return Err(vec![ConfigProblem::new(
                 "metrics_endpoint",
@@ -230,12 +233,16 @@ impl HttpTransport {
             (Encoding::Json, Payload::Logs(r)) => serde_json::to_vec(r)
                 .map_err(|e| SendError::permanent(format!("cannot encode OTLP/JSON: {e}")))?,
         };
-        self.compression
-            .compress(body)
-            .map_err(|e| SendError::permanent(format!("cannot compress the request ({}): {e}", self.compression.as_str())))
+        self.compression.compress(body).map_err(|e| {
+            SendError::permanent(format!("cannot compress the request ({}): {e}", self.compression.as_str()))
+        })
     }
 
-    async fn attempt(&self, payload: &Payload, body: Bytes) -> Result<(StatusCode, HeaderMap, Bytes), SendError> {
+    async fn attempt(
+        &self,
+        payload: &Payload,
+        body: Bytes,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), SendError> {
         let url = match payload {
             Payload::Metrics(_) => &self.metrics_url,
             Payload::Logs(_) => &self.logs_url,
@@ -256,9 +263,11 @@ impl HttpTransport {
         for (k, v) in &self.headers {
             req.headers_mut().insert(k.clone(), v.clone());
         }
-        let resp = self.client.request(req).await.map_err(|e| {
-            SendError::retryable(format!("POST {url}: {}", error_chain(&e)))
-        })?;
+        let resp = self
+            .client
+            .request(req)
+            .await
+            .map_err(|e| SendError::retryable(format!("POST {url}: {}", error_chain(&e))))?;
         let (parts, body) = resp.into_parts();
         // A body over the limit (or broken) is not worth failing a delivered request for.
         let bytes = match Limited::new(body, MAX_RESPONSE_BYTES).collect().await {
@@ -294,15 +303,18 @@ impl Transport for HttpTransport {
     async fn send(&self, payload: &Payload) -> Result<SendReport, SendError> {
         let body = Bytes::from(self.encode(payload)?);
         let body_len = body.len() as u64;
-        let (status, headers, resp) = tokio::time::timeout(self.timeout, self.attempt(payload, body))
-            .await
-            .map_err(|_| SendError::retryable(format!("no response within the timeout ({:?})", self.timeout)))??;
-        classify_response(payload.signal(), status, &headers, &resp, SystemTime::now()).map(|(rejected, message)| {
-            if rejected > 0 {
-                self.telemetry.partial(payload.signal()).add(rejected);
-            }
-            SendReport { rejected_items: rejected, message, bytes_on_wire: body_len }
-        })
+        let (status, headers, resp) =
+            tokio::time::timeout(self.timeout, self.attempt(payload, body)).await.map_err(|_| {
+                SendError::retryable(format!("no response within the timeout ({:?})", self.timeout))
+            })??;
+        classify_response(payload.signal(), status, &headers, &resp, SystemTime::now()).map(
+            |(rejected, message)| {
+                if rejected > 0 {
+                    self.telemetry.partial(payload.signal()).add(rejected);
+                }
+                SendReport { rejected_items: rejected, message, bytes_on_wire: body_len }
+            },
+        )
     }
 }
 
@@ -322,11 +334,8 @@ pub fn classify_response(
         return Ok(partial_success(signal, body, is_json));
     }
     let detail = error_detail(body, is_json);
-    let message = if detail.is_empty() {
-        format!("HTTP {status}")
-    } else {
-        format!("HTTP {status}: {detail}")
-    };
+    let message =
+        if detail.is_empty() { format!("HTTP {status}") } else { format!("HTTP {status}: {detail}") };
     match status.as_u16() {
         429 | 502 | 503 | 504 => {
             let retry_after = headers
@@ -335,7 +344,9 @@ pub fn classify_response(
                 .and_then(|v| parse_retry_after(v, now));
             Err(SendError::Retryable { message, retry_after })
         }
-        401 | 403 => Err(SendError::permanent(format!("{message} (check the api-key / authorization header)"))),
+        401 | 403 => {
+            Err(SendError::permanent(format!("{message} (check the api-key / authorization header)")))
+        }
         413 => Err(SendError::permanent(format!("{message} (lower max_request_size)"))),
         _ => Err(SendError::permanent(message)),
     }
@@ -435,14 +446,20 @@ impl Factory for OtlpHttpExporterFactory {
         let label = ctx.id.to_string();
         let telemetry = TransportTelemetry::register(&ctx.telemetry, &label, cfg.compression);
         let transport = HttpTransport::new(&cfg, telemetry)?;
-        let exporter = build_exporter(ctx, transport, &cfg.retry_on_failure, &cfg.sending_queue, Settings {
-            max_request_size: cfg.max_request_size,
-            temporality: cfg.temporality_preference,
-            delta_max_series: cfg.delta_max_series,
-            new_relic: is_new_relic(&cfg.endpoint)
-                || cfg.metrics_endpoint.as_deref().is_some_and(is_new_relic)
-                || cfg.logs_endpoint.as_deref().is_some_and(is_new_relic),
-        })?;
+        let exporter = build_exporter(
+            ctx,
+            transport,
+            &cfg.retry_on_failure,
+            &cfg.sending_queue,
+            Settings {
+                max_request_size: cfg.max_request_size,
+                temporality: cfg.temporality_preference,
+                delta_max_series: cfg.delta_max_series,
+                new_relic: is_new_relic(&cfg.endpoint)
+                    || cfg.metrics_endpoint.as_deref().is_some_and(is_new_relic)
+                    || cfg.logs_endpoint.as_deref().is_some_and(is_new_relic),
+            },
+        )?;
         Ok(Built::Exporter(Box::new(exporter)))
     }
 

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""A small OTLP receiver built on the official `opentelemetry-proto` Python package, `grpcio` and
+`http.server`, used as an independent peer by crates/exporters/tests/otlp_*.rs.
+
+It serves OTLP/gRPC (metrics and logs services; gzip through grpcio) and OTLP/HTTP (/v1/metrics,
+/v1/logs; protobuf or JSON bodies; gzip or zstd Content-Encoding), optionally over TLS or mTLS, and
+appends one JSON line per request to --out: {"transport", "signal", "encoding", "compression",
+"headers", "request"} where `request` is google.protobuf.json_format.MessageToDict of the decoded
+export request. It prints "READY <grpc_port> <http_port>" on stdout when both servers listen.
+With --partial N each response carries a partial success rejecting N items.
+Packages: opentelemetry-proto, grpcio, zstandard (protobuf comes with opentelemetry-proto).
+"""
+import argparse
+import gzip
+import json
+import ssl
+import sys
+import threading
+from concurrent import futures
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import grpc
+import zstandard
+from google.protobuf import json_format
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2, logs_service_pb2_grpc
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
+
+LOCK = threading.Lock()
+ARGS = None
+
+
+def record(transport, signal, encoding, compression, headers, message):
+    line = json.dumps({
+        "transport": transport,
+        "signal": signal,
+        "encoding": encoding,
+        "compression": compression,
+        "headers": headers,
+        "request": json_format.MessageToDict(message),
+        "raw": message.SerializeToString().hex(),
+    })
+    with LOCK:
+        with open(ARGS.out, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+
+def metrics_response():
+    r = metrics_service_pb2.ExportMetricsServiceResponse()
+    if ARGS.partial:
+        r.partial_success.rejected_data_points = ARGS.partial
+        r.partial_success.error_message = "test receiver rejects some points"
+    return r
+
+
+def logs_response():
+    r = logs_service_pb2.ExportLogsServiceResponse()
+    if ARGS.partial:
+        r.partial_success.rejected_log_records = ARGS.partial
+        r.partial_success.error_message = "test receiver rejects some records"
+    return r
+
+
+class MetricsService(metrics_service_pb2_grpc.MetricsServiceServicer):
+    def Export(self, request, context):
+        md = {k: v for k, v in context.invocation_metadata()}
+        record("grpc", "metrics", "proto", md.get("grpc-encoding", "identity"), md, request)
+        return metrics_response()
+
+
+class LogsService(logs_service_pb2_grpc.LogsServiceServicer):
+    def Export(self, request, context):
+        md = {k: v for k, v in context.invocation_metadata()}
+        record("grpc", "logs", "proto", md.get("grpc-encoding", "identity"), md, request)
+        return logs_response()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        enc = (self.headers.get("Content-Encoding") or "identity").lower()
+        try:
+            if enc == "gzip":
+                body = gzip.decompress(body)
+            elif enc == "zstd":
+                body = zstandard.ZstdDecompressor().decompress(body, max_output_size=64 << 20)
+            elif enc != "identity":
+                return self.reply(415, b"unsupported encoding", "text/plain")
+            ctype = (self.headers.get("Content-Type") or "").lower()
+            is_json = "json" in ctype
+            if self.path == "/v1/metrics":
+                req, resp, signal = metrics_service_pb2.ExportMetricsServiceRequest(), metrics_response(), "metrics"
+            elif self.path == "/v1/logs":
+                req, resp, signal = logs_service_pb2.ExportLogsServiceRequest(), logs_response(), "logs"
+            else:
+                return self.reply(404, b"not found", "text/plain")
+            if is_json:
+                json_format.Parse(body.decode("utf-8"), req)
+            else:
+                req.ParseFromString(body)
+        except Exception as e:  # noqa: BLE001 - report anything as a 400
+            return self.reply(400, str(e).encode(), "text/plain")
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        record("http", signal, "json" if is_json else "proto", enc, headers, req)
+        if is_json:
+            self.reply(200, json_format.MessageToJson(resp).encode(), "application/json")
+        else:
+            self.reply(200, resp.SerializeToString(), "application/x-protobuf")
+
+    def reply(self, code, body, ctype):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def main():
+    global ARGS
+    p = argparse.ArgumentParser()
+    p.add_argument("--out", required=True)
+    p.add_argument("--cert")
+    p.add_argument("--key")
+    p.add_argument("--client-ca", help="require client certificates signed by this CA (mTLS)")
+    p.add_argument("--partial", type=int, default=0)
+    ARGS = p.parse_args()
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
+                         options=[("grpc.max_receive_message_length", 64 << 20)])
+    metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(MetricsService(), server)
+    logs_service_pb2_grpc.add_LogsServiceServicer_to_server(LogsService(), server)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if ARGS.cert:
+        cert = open(ARGS.cert, "rb").read()
+        key = open(ARGS.key, "rb").read()
+        ca = open(ARGS.client_ca, "rb").read() if ARGS.client_ca else None
+        creds = grpc.ssl_server_credentials([(key, cert)], root_certificates=ca,
+                                            require_client_auth=ca is not None)
+        grpc_port = server.add_secure_port("127.0.0.1:0", creds)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(ARGS.cert, ARGS.key)
+        if ARGS.client_ca:
+            ctx.load_verify_locations(ARGS.client_ca)
+            ctx.verify_mode = ssl.CERT_REQUIRED
+        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    else:
+        grpc_port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    print(f"READY {grpc_port} {httpd.server_address[1]}", flush=True)
+    try:
+        sys.stdin.read()  # exit when the test closes stdin (or dies)
+    finally:
+        server.stop(0)
+        httpd.shutdown()
+
+
+if __name__ == "__main__":
+    main()
