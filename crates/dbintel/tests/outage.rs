@@ -192,7 +192,8 @@ fn every_point_queued_before_a_kill_9_during_an_outage_arrives_after_restart() {
     std::fs::create_dir_all(&run2_dir).unwrap();
     let mut run = Running::start(&["run", "--config", &cfg], &env, &run2_dir);
     wait_for("the restarted collector to load its queue", Duration::from_secs(30), || {
-        run.stderr().contains("Persistent queue holds requests") || run.stdout().contains("Persistent queue holds requests")
+        run.stderr().contains("Persistent queue holds requests")
+            || run.stdout().contains("Persistent queue holds requests")
     });
     std::thread::sleep(Duration::from_millis(500));
     let received = Arc::new(Mutex::new(Vec::new()));

@@ -3,9 +3,9 @@
 //!
 //! Design, chosen so it can be reasoned about after a kill -9:
 //! - Enqueue writes `<seq>.tmp` (header + protobuf), optionally fsyncs it, renames it to `<seq>.req`
-//!   (atomic on POSIX), and with fsync also fsyncs the directory. Only then is the request counted as
-//!   queued. A kill -9 before the rename leaves a `.tmp`, removed at the next start (that request was
-//!   never acknowledged as queued... but `export` had not returned either).
+//!   (atomic on POSIX), and with fsync also fsyncs the directory. Only then does `export` return Ok.
+//!   A kill -9 before the rename leaves a `.tmp` (a request whose `export` never returned), removed at
+//!   the next start.
 //! - `seq` is a 20-digit, zero-padded, strictly increasing number: the name order is the queue order.
 //!   At start the next `seq` is one past the largest found.
 //! - A consumer reads the file when it takes the request, and deletes it only after the request is
