@@ -308,3 +308,47 @@ async fn query_database_without_the_extension() {
     assert!(p.hint.contains("CREATE EXTENSION pg_stat_statements") && p.hint.contains(&bare), "{}", p.hint);
     assert!(ev.records.iter().all(|r| r.event_name == SAMPLE));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_actual_plans_from_auto_explain_log() {
+    if !postgres_available() {
+        return;
+    }
+    let pg = shared_postgres();
+    let db = pg.create_database("query_autoexplain");
+    pg.psql(&db, "CREATE TABLE ae_items (id int PRIMARY KEY, name text); INSERT INTO ae_items SELECT g, 'n' || g FROM generate_series(1, 500) g; ANALYZE ae_items;").unwrap();
+    let url = pg.url(&db);
+    let client = collector_client(&url).await;
+    let server = server_info(&client, &db, pg.port).await;
+    let registry = Registry::new();
+    let config = TopQueryCollectionConfig {
+        max_explain_each_interval: 0,
+        log_path: Some(pg.log_path.clone()),
+        ..Default::default()
+    };
+    let mut qi = intelligence(&registry, config);
+    let first = qi.collect(&client, &server).await;
+    assert!(first.problems.is_empty(), "{:?}", first.problems);
+    let app = app_client(&url, "app").await;
+    app.batch_execute("SET auto_explain.log_min_duration = 0; SET auto_explain.log_format = 'json'")
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        app.batch_execute("SELECT id FROM ae_items WHERE name = 'secret-value'").await.unwrap();
+    }
+    // auto_explain's entry ends when the next log line starts.
+    app.batch_execute("SELECT 1").await.unwrap();
+    app.batch_execute("RESET auto_explain.log_min_duration").await.unwrap();
+    qi.due_now();
+    let ev = qi.collect(&client, &server).await;
+    let r = of_event(&ev.records, TOP)
+        .into_iter()
+        .find(|r| str_attr(r, "db.query.text") == "SELECT id FROM ae_items WHERE name = ?")
+        .expect("top query");
+    assert_eq!(int_attr(r, "postgresql.calls"), 3);
+    assert_eq!(str_attr(r, "dbintel.plan.actual.hash").len(), 16);
+    let plan = str_attr(r, "postgresql.query_plan");
+    assert!(plan.contains("ae_items") && !plan.contains("secret-value"), "{plan}");
+    assert!(!str_attr(r, "dbintel.plan.actual").contains("secret-value"));
+    assert!(matches!(attr(r, "dbintel.plan.actual.duration_ms"), Some(Value::Double(d)) if *d >= 0.0));
+}

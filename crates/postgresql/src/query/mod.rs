@@ -13,6 +13,7 @@
 //! once per database. Generic plans are taken on the session given, so only statements of its
 //! database get plans.
 
+pub mod auto_explain;
 mod cache;
 mod config;
 pub mod deltas;
@@ -164,6 +165,7 @@ pub struct QueryIntelligence {
     server: Option<ServerInfo>,
     user: Option<String>,
     hidden_reported: bool,
+    auto_explain: Option<auto_explain::AutoExplainReader>,
 }
 
 impl std::fmt::Debug for QueryIntelligence {
@@ -216,6 +218,13 @@ impl QueryIntelligence {
             server: None,
             user: None,
             hidden_reported: false,
+            auto_explain: top.log_path.clone().map(|path| {
+                auto_explain::AutoExplainReader::new(
+                    path,
+                    top.plan_cache_size(),
+                    top.query_plan_cache_ttl.get(),
+                )
+            }),
         }
     }
 
@@ -264,6 +273,7 @@ impl QueryIntelligence {
         self.server = Some(server.clone());
         let now = Instant::now();
         if self.top_enabled && self.top_schedule.due(now) {
+            self.poll_auto_explain(&mut events).await;
             match self.collect_top(client, server).await {
                 Ok((records, hidden)) => {
                     events.records.extend(records);
@@ -314,6 +324,12 @@ impl QueryIntelligence {
             tracing::info!(receiver = %self.receiver_id, ?lineage, "pg_stat_statements statistics were reset");
         }
         self.top_state.attach_plans(client, server, &mut selected, &mut stats).await;
+        if let Some(reader) = &mut self.auto_explain {
+            for s in selected.iter_mut().filter(|s| !s.text.fingerprint.is_empty()) {
+                s.actual = reader.get(&s.text.fingerprint);
+            }
+            self.metrics.plan_evictions.add(reader.take_evictions());
+        }
         let m = &self.metrics;
         m.baseline_evictions.add(stats.deltas.evicted as u64);
         m.text_evictions.add(stats.text_evictions);
@@ -322,6 +338,35 @@ impl QueryIntelligence {
         m.explain_failed.add(stats.explain_failed as u64);
         m.backwards.add(stats.deltas.backwards as u64);
         Ok((selected.iter().map(|s| top::record(s, nanos)).collect(), stats.hidden))
+    }
+
+    async fn poll_auto_explain(&mut self, events: &mut QueryEvents) {
+        let Some(reader) = &mut self.auto_explain else { return };
+        match reader.poll().await {
+            Ok(n) => {
+                if n > 0 {
+                    tracing::debug!(receiver = %self.receiver_id, plans = n, "auto_explain plans read");
+                }
+                if reader.last_error.take().is_some() {
+                    tracing::info!(receiver = %self.receiver_id, "auto_explain log readable again");
+                }
+            }
+            Err(message) => {
+                let first = reader.last_error.is_none();
+                reader.last_error = Some(message.clone());
+                if first {
+                    let p = QueryProblem {
+                        collector: "auto_explain",
+                        error: CollectError::Query { code: "log_path".into(), message },
+                        hint: "point top_query_collection.log_path at the PostgreSQL server log (stderr format) \
+                               and make it readable by dbintel; set auto_explain.log_format = json"
+                            .into(),
+                    };
+                    tracing::warn!(receiver = %self.receiver_id, problem = %p, "auto_explain plans unavailable");
+                    events.problems.push(p);
+                }
+            }
+        }
     }
 
     async fn note_hidden(&mut self, client: &Client, hidden: usize, events: &mut QueryEvents) {

@@ -9,6 +9,7 @@ use tokio::time::Instant;
 use tokio_postgres::{Client, Row};
 
 use super::PREFIX;
+use super::auto_explain::ActualPlan;
 use super::cache::BoundedCache;
 use super::deltas::{Counters, Delta, DeltaEngine, DeltaStats, Lineage, SnapshotMeta, StatKey, StatSample};
 use super::errors::CollectError;
@@ -173,6 +174,8 @@ pub struct Selected {
     pub delta: Delta,
     pub text: Arc<TextInfo>,
     pub plan: Option<Arc<PlanInfo>>,
+    /// The latest actual plan from auto_explain for the same fingerprint.
+    pub actual: Option<Arc<ActualPlan>>,
 }
 
 /// Outcome counters of one run, for self-telemetry.
@@ -269,7 +272,7 @@ impl TopQueries {
                     t
                 }
             };
-            out.push(Selected { row, delta: d, text, plan: None });
+            out.push(Selected { row, delta: d, text, plan: None, actual: None });
         }
         stats.text_evictions = self.texts.take_evictions();
         (out, lineage)
@@ -368,6 +371,19 @@ pub fn record(s: &Selected, now_nanos: u64) -> LogRecord {
     a.insert("dbintel.local_blks_read", c.local_blks_read);
     a.insert("dbintel.local_blks_dirtied", c.local_blks_dirtied);
     a.insert("dbintel.local_blks_written", c.local_blks_written);
+    if let Some(p) = s.actual.as_deref() {
+        if s.plan.is_none()
+            && let Some(json) = &p.plan_json
+        {
+            a.insert("postgresql.query_plan", json.clone());
+        }
+        if let Some(json) = &p.plan_json {
+            a.insert("dbintel.plan.actual", json.clone());
+        }
+        a.insert("dbintel.plan.actual.hash", p.plan_hash.clone());
+        a.insert("dbintel.plan.actual.summary", p.summary_json.clone());
+        a.insert("dbintel.plan.actual.duration_ms", p.duration_ms);
+    }
     if let Some(p) = s.plan.as_deref() {
         a.insert("dbintel.plan.hash", p.plan_hash.clone());
         a.insert("dbintel.plan.summary", p.summary_json.clone());
