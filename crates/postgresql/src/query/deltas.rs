@@ -366,4 +366,85 @@ mod tests {
         assert_eq!(stats.baselined, 1);
         assert_eq!(stats.evicted, 1); // key 2 dropped out
     }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        #[derive(Debug, Clone)]
+        struct Step {
+            full_reset: bool,
+            actions: Vec<(u8, i64)>,
+            hidden: Vec<bool>,
+        }
+
+        fn step(keys: usize) -> impl Strategy<Value = Step> {
+            (
+                proptest::bool::weighted(0.1),
+                proptest::collection::vec((0u8..4, 1i64..10), keys),
+                proptest::collection::vec(proptest::bool::weighted(0.15), keys),
+            )
+                .prop_map(|(full_reset, actions, hidden)| Step { full_reset, actions, hidden })
+        }
+
+        proptest! {
+            /// Whatever happens to the entries (activity, eviction, re-creation, full resets, rows
+            /// outside the LIMIT window), an emitted delta is positive and never more than what
+            /// really happened since the previous snapshot.
+            #[test]
+            fn deltas_are_never_negative_or_inflated(steps in proptest::collection::vec(step(5), 1..30)) {
+                const KEYS: usize = 5;
+                let mut engine = DeltaEngine::new(16);
+                let mut entries: Vec<Option<i64>> = vec![Some(0); KEYS];
+                let mut stats_reset = 1i64;
+                let mut t = 1_000_000i64;
+                for s in steps {
+                    t += 1000;
+                    let mut activity = [0i64; KEYS];
+                    if s.full_reset {
+                        stats_reset = t - 500;
+                        for e in entries.iter_mut().flatten() {
+                            *e = 0;
+                        }
+                    }
+                    for (k, (action, n)) in s.actions.iter().enumerate() {
+                        match action {
+                            1 => if let Some(e) = &mut entries[k] { *e += n; activity[k] += n; },
+                            2 => entries[k] = None,
+                            3 => {
+                                let e = entries[k].get_or_insert(0);
+                                *e += n;
+                                activity[k] += n;
+                            }
+                            _ => {}
+                        }
+                    }
+                    let mut rows = Vec::new();
+                    let mut complete = true;
+                    for (k, e) in entries.iter().enumerate() {
+                        let Some(calls) = e else { continue };
+                        if s.hidden[k] {
+                            complete = false;
+                            continue;
+                        }
+                        rows.push(StatSample {
+                            key: StatKey { userid: 1, dbid: 1, queryid: k as i64, toplevel: true },
+                            counters: Counters { calls: *calls, total_exec_time: *calls as f64, rows: *calls, ..Default::default() },
+                            stats_since_us: None,
+                        });
+                    }
+                    let meta = SnapshotMeta { server_time_us: t, stats_reset_us: Some(stats_reset), complete };
+                    let (deltas, _, _) = engine.observe(meta, &rows);
+                    for d in deltas {
+                        let k = d.key.queryid as usize;
+                        prop_assert!(d.counters.calls > 0);
+                        prop_assert!(d.counters.calls <= activity[k], "key {k}: delta {} > activity {}", d.counters.calls, activity[k]);
+                        prop_assert!(d.counters.total_exec_time <= activity[k] as f64);
+                        prop_assert!(d.counters.rows >= 0 && d.counters.stddev_exec_time >= 0.0);
+                    }
+                }
+            }
+        }
+    }
 }
