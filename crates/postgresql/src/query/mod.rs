@@ -165,6 +165,7 @@ pub struct QueryIntelligence {
     server: Option<ServerInfo>,
     user: Option<String>,
     hidden_reported: bool,
+    plan_problem_reported: bool,
     auto_explain: Option<auto_explain::AutoExplainReader>,
 }
 
@@ -218,6 +219,7 @@ impl QueryIntelligence {
             server: None,
             user: None,
             hidden_reported: false,
+            plan_problem_reported: false,
             auto_explain: top.log_path.clone().map(|path| {
                 auto_explain::AutoExplainReader::new(
                     path,
@@ -282,7 +284,9 @@ impl QueryIntelligence {
                 }
                 Err(e) => self.report(client, "top_query", e, &mut events).await,
             }
-            if let Some(f) = self.top_state.plan_permission_failure.take() {
+            if let Some(f) = self.top_state.plan_permission_failure.take()
+                && !std::mem::replace(&mut self.plan_problem_reported, true)
+            {
                 let user = self.user(client).await;
                 let p = QueryProblem {
                     collector: "query_plan",
@@ -335,6 +339,9 @@ impl QueryIntelligence {
         m.text_evictions.add(stats.text_evictions);
         m.plan_evictions.add(stats.plan_evictions);
         m.explain_ok.add(stats.explained as u64);
+        if stats.explained > 0 {
+            self.plan_problem_reported = false; // a new permission streak gets reported again
+        }
         m.explain_failed.add(stats.explain_failed as u64);
         m.backwards.add(stats.deltas.backwards as u64);
         Ok((selected.iter().map(|s| top::record(s, nanos)).collect(), stats.hidden))
