@@ -26,9 +26,6 @@ use crate::otlp_common::{
     TlsConfig, TransportTelemetry, is_new_relic, rpc, short_text, strip_ignored,
 };
 
-#[cfg(test)]
-mod tests;
-
 fn default_timeout() -> GoDuration {
     GoDuration::from_secs(5)
 }

@@ -1,1 +1,180 @@
+use std::time::{Duration, SystemTime};
 
+use dbintel_core::pdata::{
+    Attributes, Metric, MetricData, Metrics, NumberDataPoint, NumberValue, ResourceMetrics, ScopeMetrics,
+    Temporality,
+};
+use dbintel_core::telemetry::Counter;
+
+use super::*;
+
+fn sum(v: i64, start: u64, t: u64) -> Metrics {
+    let mut attrs = Attributes::new();
+    attrs.insert("db.namespace", "orders");
+    Metrics {
+        resource_metrics: vec![ResourceMetrics {
+            scope_metrics: vec![ScopeMetrics {
+                metrics: vec![Metric {
+                    name: "c".into(),
+                    description: String::new(),
+                    unit: String::new(),
+                    data: MetricData::Sum {
+                        points: vec![NumberDataPoint {
+                            attributes: attrs,
+                            start_time_unix_nano: start,
+                            time_unix_nano: t,
+                            value: NumberValue::Int(v),
+                            flags: 0,
+                        }],
+                        temporality: Temporality::Cumulative,
+                        monotonic: true,
+                    },
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    }
+}
+
+fn first_point(m: &Metrics) -> Option<(NumberValue, u64, u64, Temporality)> {
+    let metric = m.resource_metrics.first()?.scope_metrics.first()?.metrics.first()?;
+    let MetricData::Sum { points, temporality, .. } = &metric.data else { return None };
+    let p = points.first()?;
+    Some((p.value, p.start_time_unix_nano, p.time_unix_nano, *temporality))
+}
+
+#[test]
+fn delta_first_point_yields_nothing_then_differences_and_resets() {
+    let mut d = DeltaConverter::new(10, Counter::default());
+    let mut m = sum(10, 100, 200);
+    d.convert(&mut m);
+    assert!(m.resource_metrics.is_empty());
+    let mut m = sum(15, 100, 300);
+    d.convert(&mut m);
+    assert_eq!(first_point(&m), Some((NumberValue::Int(5), 200, 300, Temporality::Delta)));
+    // A decrease is a reset: the new value counts from 0 since its own start.
+    let mut m = sum(3, 350, 400);
+    d.convert(&mut m);
+    assert_eq!(first_point(&m), Some((NumberValue::Int(3), 350, 400, Temporality::Delta)));
+    // A duplicate timestamp is dropped.
+    let mut m = sum(9, 350, 400);
+    d.convert(&mut m);
+    assert!(m.resource_metrics.is_empty());
+}
+
+#[test]
+fn delta_map_is_bounded_and_counts_evictions() {
+    let evicted = Counter::default();
+    let mut d = DeltaConverter::new(5, evicted.clone());
+    for i in 0..50 {
+        let mut m = sum(1, 1, 10);
+        if let MetricData::Sum { points, .. } = &mut m.resource_metrics[0].scope_metrics[0].metrics[0].data {
+            points[0].attributes.insert("i", i64::from(i));
+        }
+        d.convert(&mut m);
+    }
+    assert!(d.len() <= 5);
+    assert!(evicted.get() >= 45);
+}
+
+#[test]
+fn retry_after_seconds_and_http_date() {
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+    let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+    assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(30)));
+    assert_eq!(parse_retry_after("soon", now), None);
+    assert_eq!(parse_retry_after("999999", now), Some(Duration::from_secs(3600)));
+}
+
+#[test]
+fn headers_debug_is_redacted() {
+    let h = Headers([("api-key".to_string(), "secret-license".to_string())].into_iter().collect());
+    let text = format!("{h:?}");
+    assert!(!text.contains("secret-license"), "{text}");
+    assert!(text.contains("api-key"));
+}
+
+#[test]
+fn grpc_status_classification_with_retry_info() {
+    use prost::Message;
+    let info = rpc::RetryInfo { retry_delay: Some(rpc::ProtoDuration { seconds: 3, nanos: 0 }) };
+    let status = rpc::RpcStatus {
+        code: 8,
+        message: "slow down".into(),
+        details: vec![rpc::Any { type_url: rpc::RETRY_INFO_TYPE.into(), value: info.encode_to_vec() }],
+    };
+    let s = tonic::Status::with_details(
+        tonic::Code::ResourceExhausted,
+        "slow down",
+        status.encode_to_vec().into(),
+    );
+    match crate::otlp::classify_status(&s) {
+        crate::exporterhelper::SendError::Retryable { retry_after, .. } => {
+            assert_eq!(retry_after, Some(Duration::from_secs(3)))
+        }
+        other => panic!("{other:?}"),
+    }
+    let s = tonic::Status::resource_exhausted("quota");
+    assert!(matches!(crate::otlp::classify_status(&s), crate::exporterhelper::SendError::Permanent { .. }));
+    let s = tonic::Status::unavailable("down");
+    assert!(matches!(crate::otlp::classify_status(&s), crate::exporterhelper::SendError::Retryable { .. }));
+}
+
+#[test]
+fn http_status_classification() {
+    use crate::exporterhelper::SendError;
+    let now = SystemTime::now();
+    let mut h = http::HeaderMap::new();
+    h.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("2"));
+    let r = crate::otlphttp::classify_response(
+        Signal::Metrics,
+        http::StatusCode::TOO_MANY_REQUESTS,
+        &h,
+        b"",
+        now,
+    );
+    assert!(
+        matches!(r, Err(SendError::Retryable { retry_after: Some(d), .. }) if d == Duration::from_secs(2))
+    );
+    let r = crate::otlphttp::classify_response(Signal::Metrics, http::StatusCode::FORBIDDEN, &h, b"", now);
+    assert!(matches!(r, Err(SendError::Permanent { .. })));
+    let r = crate::otlphttp::classify_response(Signal::Metrics, http::StatusCode::BAD_GATEWAY, &h, b"", now);
+    assert!(matches!(r, Err(SendError::Retryable { .. })));
+}
+
+#[test]
+fn split_keeps_every_point_under_the_limit() {
+    let req = dbintel_otlp::to_proto_metrics(&dbintel_otlp::fixtures::large_metrics(2000));
+    let total = crate::exporterhelper::Payload::Metrics(req.clone()).items();
+    let parts = split_to_size(crate::exporterhelper::Payload::Metrics(req), 16 * 1024);
+    assert!(parts.len() > 1);
+    assert!(parts.iter().all(|p| p.encoded_len() <= 16 * 1024));
+    assert_eq!(parts.iter().map(|p| p.items()).sum::<u64>(), total);
+}
+
+/// Not a CI test: prints request bytes per compression and encode+compress throughput.
+/// `cargo test -p dbintel-exporters --release --lib bench_compression -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn bench_compression() {
+    let metrics = dbintel_otlp::fixtures::large_metrics(10_000);
+    let points = metrics.data_point_count() as f64;
+    for c in [Compression::None, Compression::Gzip, Compression::Zstd] {
+        let start = std::time::Instant::now();
+        let mut bytes = 0;
+        let rounds = 20;
+        for _ in 0..rounds {
+            let req = crate::exporterhelper::Payload::Metrics(dbintel_otlp::to_proto_metrics(&metrics));
+            bytes = c.compress(req.encode_to_vec()).map(|b| b.len()).unwrap_or(0);
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "{}: {points} points -> {bytes} bytes ({:.1} B/point), {:.0} points/s (convert+encode+compress)",
+            c.as_str(),
+            bytes as f64 / points,
+            points * rounds as f64 / secs
+        );
+    }
+}

@@ -29,9 +29,6 @@ use crate::otlp_common::{
     strip_ignored,
 };
 
-#[cfg(test)]
-mod tests;
-
 /// `encoding`: `proto` (http/protobuf, default) or `json` (http/json).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
