@@ -152,34 +152,58 @@ fn read_name(toks: &[NTok<'_>], mut i: usize) -> Option<(String, usize)> {
     }
 }
 
-/// Skip a balanced parenthesised group starting at `i` (which is `(`); returns the index after it.
-fn skip_group(toks: &[NTok<'_>], mut i: usize) -> usize {
-    let mut depth = 0i64;
-    while let Some(t) = toks.get(i) {
+/// Matching brackets, computed in one pass so that skipping a group is O(1) (no quadratic rescans on
+/// deeply nested input). `after[i]`: for an opening bracket, the index just after its closing one (or
+/// the end); otherwise `i + 1`. `open[i]`: for a closing bracket, the index of its opening one.
+struct Brackets {
+    after: Vec<usize>,
+    open: Vec<Option<usize>>,
+}
+
+fn brackets(toks: &[NTok<'_>]) -> Brackets {
+    let n = toks.len();
+    let mut after: Vec<usize> = (1..=n).collect();
+    let mut open = vec![None; n];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
         match t.class {
-            Class::LParen | Class::LBracket => depth += 1,
+            Class::LParen | Class::LBracket => stack.push(i),
             Class::RParen | Class::RBracket => {
-                depth -= 1;
-                if depth <= 0 {
-                    return i + 1;
+                if let Some(o) = stack.pop() {
+                    if let Some(a) = after.get_mut(o) {
+                        *a = i + 1;
+                    }
+                    if let Some(x) = open.get_mut(i) {
+                        *x = Some(o);
+                    }
                 }
             }
             _ => {}
         }
-        i += 1;
     }
-    i
+    for o in stack {
+        if let Some(a) = after.get_mut(o) {
+            *a = n;
+        }
+    }
+    Brackets { after, open }
 }
 
 struct Ctx<'t, 'a> {
     toks: &'t [NTok<'a>],
-    tables: Vec<String>,
+    br: &'t Brackets,
+    /// (token index, name): sorted by position at the end.
+    tables: Vec<(usize, String)>,
 }
 
 impl Ctx<'_, '_> {
-    fn add(&mut self, name: String) {
-        if self.tables.len() < MAX_TABLES && !self.tables.contains(&name) {
-            self.tables.push(name);
+    fn skip_group(&self, i: usize) -> usize {
+        self.br.after.get(i).copied().unwrap_or(i + 1).max(i + 1)
+    }
+
+    fn add(&mut self, pos: usize, name: String) {
+        if self.tables.len() < MAX_TABLES * 4 && !self.tables.iter().any(|(_, n)| *n == name) {
+            self.tables.push((pos, name));
         }
     }
 
@@ -201,13 +225,14 @@ impl Ctx<'_, '_> {
                 }
             }
             if class_at(toks, i) == Some(Class::LParen) {
-                i = skip_group(toks, i);
+                i = self.skip_group(i);
             } else if let Some((name, j)) = read_name(toks, i) {
+                let pos = i;
                 i = j;
                 if class_at(toks, i) == Some(Class::LParen) && func_ok {
-                    i = skip_group(toks, i);
+                    i = self.skip_group(i);
                 } else {
-                    self.add(name);
+                    self.add(pos, name);
                 }
             } else {
                 return i;
@@ -223,7 +248,7 @@ impl Ctx<'_, '_> {
                 i += 1;
             }
             if func_ok && class_at(toks, i) == Some(Class::LParen) {
-                i = skip_group(toks, i);
+                i = self.skip_group(i);
             }
             while (kw_at(toks, i, "USE") || kw_at(toks, i, "FORCE") || kw_at(toks, i, "IGNORE"))
                 && (kw_at(toks, i + 1, "INDEX") || kw_at(toks, i + 1, "KEY"))
@@ -236,7 +261,7 @@ impl Ctx<'_, '_> {
                     }
                 }
                 if class_at(toks, i) == Some(Class::LParen) {
-                    i = skip_group(toks, i);
+                    i = self.skip_group(i);
                 }
             }
             if class_at(toks, i) == Some(Class::Comma) {
@@ -248,7 +273,7 @@ impl Ctx<'_, '_> {
     }
 }
 
-fn cte_names(toks: &[NTok<'_>]) -> Vec<String> {
+fn cte_names(toks: &[NTok<'_>], br: &Brackets) -> Vec<String> {
     let mut names = Vec::new();
     let Some(first) = toks.iter().position(|t| t.class != Class::LParen) else { return names };
     if !kw_at(toks, first, "WITH") {
@@ -263,21 +288,7 @@ fn cte_names(toks: &[NTok<'_>]) -> Vec<String> {
             // name [ (cols) ] AS (
             let mut j = i.wrapping_sub(1);
             if class_at(toks, j) == Some(Class::RParen) {
-                let mut depth = 0i64;
-                while let Some(tj) = toks.get(j) {
-                    match tj.class {
-                        Class::RParen => depth += 1,
-                        Class::LParen => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    j = j.wrapping_sub(1);
-                }
-                j = j.wrapping_sub(1);
+                j = br.open.get(j).copied().flatten().unwrap_or(0).wrapping_sub(1);
             }
             if let Some(n) = toks.get(j).filter(|n| n.class == Class::Ident) {
                 names.push(unquote(n.raw).into_owned());
@@ -291,7 +302,8 @@ fn cte_names(toks: &[NTok<'_>]) -> Vec<String> {
 pub(crate) fn facts(toks: &[NTok<'_>]) -> StatementFacts {
     let verb = main_verb(toks);
     let (operation, operation_kind) = operation(toks, verb);
-    let mut cx = Ctx { toks, tables: Vec::new() };
+    let br = brackets(toks);
+    let mut cx = Ctx { toks, br: &br, tables: Vec::new() };
     let verb_i = verb.unwrap_or(usize::MAX);
     // Parens opened by EXTRACT/SUBSTRING/TRIM/... contain a FROM that is not a table source.
     let mut special: Vec<bool> = Vec::new();
@@ -342,7 +354,7 @@ pub(crate) fn facts(toks: &[NTok<'_>]) -> StatementFacts {
                         let mut j = i + 1;
                         while let Some(tj) = toks.get(j) {
                             if tj.class == Class::LParen {
-                                j = skip_group(toks, j);
+                                j = cx.skip_group(j);
                             } else if tj.class == Class::Keyword
                                 && ["VERBOSE", "FULL", "FREEZE", "ANALYZE", "ONLY"].iter().any(|k| tj.kw(k))
                             {
@@ -362,17 +374,19 @@ pub(crate) fn facts(toks: &[NTok<'_>]) -> StatementFacts {
                     }
                     _ => None,
                 };
-                if let Some(n) = next {
-                    i = n.max(i + 1);
-                    continue;
-                }
+                // Keep scanning from the next token (not from `next`): tables inside subqueries and
+                // function arguments that the list parser skipped are found by their own FROM/JOIN.
+                let _ = next;
             }
             _ => {}
         }
         i += 1;
     }
-    let ctes = cte_names(toks);
-    let tables: Vec<String> = cx.tables.into_iter().filter(|t| !ctes.iter().any(|c| c == t)).collect();
+    let ctes = cte_names(toks, &br);
+    let mut found = cx.tables;
+    found.sort_by_key(|(pos, _)| *pos);
+    let tables: Vec<String> =
+        found.into_iter().map(|(_, t)| t).filter(|t| !ctes.iter().any(|c| c == t)).take(MAX_TABLES).collect();
     let mut summary = operation.clone();
     for t in &tables {
         if summary.len() + 1 + t.len() > MAX_SUMMARY_LEN {
@@ -416,6 +430,8 @@ mod tests {
         let x =
             f(Dialect::Mysql, "INSERT INTO `db`.`t` (a) VALUES (1) ON DUPLICATE KEY UPDATE a = VALUES(a)");
         assert_eq!(x.tables, vec!["db.t"]);
+        let x = f(Dialect::Postgresql, "SELECT * FROM (SELECT id FROM inner_t) s, other o WHERE s.id = o.id");
+        assert_eq!(x.tables, vec!["inner_t", "other"]);
         let x = f(Dialect::Postgresql, "DROP TABLE IF EXISTS a, b CASCADE");
         assert_eq!((x.operation.as_str(), x.tables.len()), ("DROP TABLE", 2));
     }

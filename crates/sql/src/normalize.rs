@@ -265,6 +265,9 @@ fn mask_digit_runs<'a>(s: &Cow<'a, str>) -> Cow<'a, str> {
     Cow::Owned(out)
 }
 
+/// Longest group (in tokens) compared with its predecessor for `(g), (g)` de-duplication.
+const MAX_DEDUP_GROUP: usize = 256;
+
 /// Apply alias removal and list collapsing.
 pub(crate) fn normal_tokens<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
     let folded = fold_constant_casts(toks);
@@ -331,7 +334,9 @@ pub(crate) fn normal_tokens<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
                     // Deduplicate `(group), (group)`.
                     let s = g.start;
                     let len = out.len().saturating_sub(s);
+                    // Bounded: comparing is O(len); never O(n^2) on nested input.
                     if s > len
+                        && len <= MAX_DEDUP_GROUP
                         && g.kind != GroupKind::Func
                         && out.get(s - 1).is_some_and(|c| c.class == Class::Comma)
                     {

@@ -189,3 +189,30 @@ fn different_structure_different_fingerprint() {
         }
     }
 }
+
+/// Adversarial shapes near the size limit complete (no recursion, no quadratic rescans); the test
+/// would time out rather than fail if a quadratic path came back.
+#[test]
+fn pathological_inputs_complete() {
+    let n = 200_000;
+    let inputs = [
+        "SELECT * FROM (".repeat(n),
+        format!("SELECT * FROM t WHERE a IN ({}1)", "1, ".repeat(n)),
+        "CAST(1 AS ".repeat(n),
+        format!("INSERT INTO t VALUES {}(1)", "(1), ".repeat(n)),
+        "WITH x AS (".repeat(n) + &") AS (".repeat(n),
+        "((((((((((".repeat(n / 10) + &"), (a)".repeat(n),
+        "$a$".repeat(n),
+        "/*".repeat(n),
+        "'".repeat(n),
+        "FROM t AS x (".repeat(n / 4),
+        "x::int(".repeat(n / 4),
+        "- - - - 1 ".repeat(n / 4),
+    ];
+    for d in [Dialect::Postgresql, Dialect::Mysql] {
+        for s in &inputs {
+            assert!(s.len() <= dbintel_sql::MAX_STATEMENT_BYTES);
+            let _ = analyze_statement(d, s);
+        }
+    }
+}
