@@ -1,12 +1,33 @@
-//! The embedded default config and the datasource it points at.
+//! The embedded default config and the local PostgreSQL it points at.
+
+use dbintel_sqlquery::dsn::{DataSource, Driver};
 
 pub const DEFAULT_CONFIG: &str = include_str!("default.yaml");
 pub const DEFAULT_CONFIG_NAME: &str = "<embedded default config>";
 
-/// The variable through which the embedded config receives its datasource.
-pub const DATASOURCE_VAR: &str = "DBINTEL_DEFAULT_DATASOURCE";
+/// The local server to watch, as the variables the embedded config reads.
+pub fn default_variables(env: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static str, String)> {
+    let datasource = default_datasource(env);
+    let fallback_user = env("USER").unwrap_or_else(|| "postgres".to_string());
+    let target = DataSource::parse(Driver::Postgres, &datasource).ok().map(|d| d.target().clone());
+    let (endpoint, transport, user, password) = match target {
+        Some(t) => (
+            format!("{}:{}", t.host, t.port),
+            if t.socket { "unix" } else { "tcp" },
+            t.user.unwrap_or(fallback_user),
+            t.password.unwrap_or_default(),
+        ),
+        None => ("localhost:5432".to_string(), "tcp", fallback_user, String::new()),
+    };
+    vec![
+        ("DBINTEL_DEFAULT_ENDPOINT", endpoint),
+        ("DBINTEL_DEFAULT_TRANSPORT", transport.to_string()),
+        ("DBINTEL_DEFAULT_USER", user),
+        ("DBINTEL_DEFAULT_PASSWORD", password),
+    ]
+}
 
-/// The local PostgreSQL to watch by default: the standard PG* variables when any is set, then
+/// The local PostgreSQL as a libpq datasource: the standard PG* variables when any is set, then
 /// DATABASE_URL, then localhost:5432 as the current OS user (libpq's own defaults).
 pub fn default_datasource(env: &dyn Fn(&str) -> Option<String>) -> String {
     let pg_keys = [
@@ -58,23 +79,45 @@ mod tests {
         move |k: &str| map.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
     }
 
+    fn var(vars: &[(&str, String)], name: &str) -> String {
+        vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
     #[test]
     fn pg_variables_come_first() {
-        let env = env_of(&[("PGHOST", "/run/pg"), ("PGPORT", "6543"), ("DATABASE_URL", "postgres://x@y/z")]);
+        let env = env_of(&[("PGHOST", "db1"), ("PGPORT", "6543"), ("DATABASE_URL", "postgres://x@y/z")]);
         let ds = default_datasource(&env);
-        assert!(ds.contains("host=/run/pg") && ds.contains("port=6543"), "{ds}");
+        assert!(ds.contains("host=db1") && ds.contains("port=6543"), "{ds}");
+        let vars = default_variables(&env);
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_ENDPOINT"), "db1:6543");
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_TRANSPORT"), "tcp");
+    }
+
+    #[test]
+    fn a_socket_directory_means_unix_transport() {
+        let vars = default_variables(&env_of(&[("PGHOST", "/var/run/postgresql"), ("PGUSER", "mon")]));
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_TRANSPORT"), "unix");
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_ENDPOINT"), "/var/run/postgresql:5432");
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_USER"), "mon");
     }
 
     #[test]
     fn database_url_then_localhost() {
-        assert_eq!(default_datasource(&env_of(&[("DATABASE_URL", "postgres://a@b/c")])), "postgres://a@b/c");
+        let vars =
+            default_variables(&env_of(&[("DATABASE_URL", "postgres://app:s3cret@db.internal:5433/shop")]));
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_ENDPOINT"), "db.internal:5433");
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_USER"), "app");
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_PASSWORD"), "s3cret");
         let ds = default_datasource(&env_of(&[("USER", "alice")]));
         assert_eq!(ds, "host=localhost port=5432 user=alice dbname=postgres sslmode=disable");
+        let vars = default_variables(&env_of(&[("USER", "alice")]));
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_ENDPOINT"), "localhost:5432");
     }
 
     #[test]
     fn quotes_awkward_passwords() {
-        let ds = default_datasource(&env_of(&[("PGPASSWORD", "it's a secret")]));
-        assert!(ds.ends_with("password='it\\'s a secret'"), "{ds}");
+        let env = env_of(&[("PGPASSWORD", "it's a secret")]);
+        assert!(default_datasource(&env).ends_with("password='it\\'s a secret'"));
+        assert_eq!(var(&default_variables(&env), "DBINTEL_DEFAULT_PASSWORD"), "it's a secret");
     }
 }

@@ -2,6 +2,7 @@
 
 mod components;
 mod default_config;
+mod doctor_cmd;
 mod graph;
 mod logging;
 mod sql_cmd;
@@ -44,6 +45,16 @@ enum Command {
     },
     /// List every built-in component type by kind, with the signals it supports.
     Components,
+    /// Check every configured PostgreSQL target for what dbintel needs (extension, preload,
+    /// compute_query_id, track_io_timing, grants) and print the fix for what is missing.
+    /// Without --config, checks the local PostgreSQL of the embedded default config.
+    Doctor {
+        #[arg(long = "config", short = 'c', value_name = "FILE")]
+        configs: Vec<PathBuf>,
+        /// Print the findings as JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Query intelligence on stdin: obfuscation, fingerprints, statement facts, plan summaries.
     Sql {
         #[command(subcommand)]
@@ -80,9 +91,9 @@ fn env_lookup(name: &str) -> Option<String> {
 /// datasource variable when no --config is given.
 fn sources_and_env(configs: &[PathBuf]) -> (Vec<ConfigSource>, EnvLookup) {
     if configs.is_empty() {
-        let datasource = default_config::default_datasource(&env_lookup);
+        let vars = default_config::default_variables(&env_lookup);
         let env = move |name: &str| {
-            if name == default_config::DATASOURCE_VAR { Some(datasource.clone()) } else { env_lookup(name) }
+            vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).or_else(|| env_lookup(name))
         };
         let source = ConfigSource::Embedded {
             name: default_config::DEFAULT_CONFIG_NAME.to_string(),
@@ -94,7 +105,7 @@ fn sources_and_env(configs: &[PathBuf]) -> (Vec<ConfigSource>, EnvLookup) {
     }
 }
 
-fn load(configs: &[PathBuf]) -> Result<dbintel_config::ServiceConfig, String> {
+pub(crate) fn load(configs: &[PathBuf]) -> Result<dbintel_config::ServiceConfig, String> {
     let (sources, env) = sources_and_env(configs);
     let registry = components::registry();
     dbintel_config::load_and_validate(&sources, &*env, &registry).map_err(|e| e.to_string())
@@ -107,6 +118,7 @@ fn main() -> ExitCode {
             print_components();
             ExitCode::SUCCESS
         }
+        Command::Doctor { configs, json } => doctor_cmd::run(&configs, json),
         Command::Sql { command: SqlCommand::Analyze { dialect } } => sql_cmd::analyze(dialect),
         Command::Sql { command: SqlCommand::Plan { dialect } } => sql_cmd::plan(dialect),
         Command::Validate { configs } => match load(&configs) {

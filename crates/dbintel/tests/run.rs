@@ -225,11 +225,56 @@ fn the_embedded_default_watches_local_postgres_on_the_console() {
     wait_for("console output", Duration::from_secs(40), || run.stdout().contains("postgresql.backends"));
     run.signal("TERM");
     assert_eq!(run.wait_exit(Duration::from_secs(20)).code(), Some(0), "{}", run.stderr());
-    // Basic verbosity: one compact line per batch, naming the counts (6 database metrics and the
-    // connection count).
+    // Basic verbosity: one compact line per batch, from the postgresql receiver's scope.
     let out = run.stdout();
     let line = out.lines().find(|l| l.contains("postgresql.backends")).unwrap_or_default();
-    assert!(line.contains(" metrics ") && line.contains("in 7 metrics"), "{out}");
+    assert!(line.contains(" metrics ") && line.contains("dbintel/postgresql"), "{out}");
+    let stderr = run.stderr();
+    assert!(!stderr.contains("ERROR"), "{stderr}");
+}
+
+#[test]
+fn doctor_checks_the_configured_postgres_and_prints_fixes() {
+    let pg = shared_postgres();
+    let port = pg.port.to_string();
+    let env = [("PGHOST", "127.0.0.1"), ("PGPORT", port.as_str()), ("PGUSER", "postgres")];
+    let out = std::process::Command::new(support::bin()).args(["doctor"]).envs(env).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The harness server has everything dbintel needs.
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains("pg_stat_statements.preload") && text.contains("Everything dbintel needs"),
+        "{text}"
+    );
+
+    // A server without pg_stat_statements: the fix is named and the exit code says so.
+    let bare = dbintel_test_support::PgServer::builder()
+        .setting("shared_preload_libraries", "")
+        .setting("compute_query_id", "auto")
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("doctor.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "receivers:\n  postgresql/bare:\n    endpoint: 127.0.0.1:{}\n    username: postgres\n    tls: {{insecure: true}}\n\
+             exporters:\n  debug:\nservice:\n  pipelines:\n    metrics:\n      receivers: [postgresql/bare]\n      exporters: [debug]\n",
+            bare.port
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(support::bin())
+        .args(["doctor", "--json", "--config", &cfg.display().to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let findings: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let preload =
+        findings.iter().find(|f| f["check"] == "pg_stat_statements.preload").expect("preload check");
+    assert_eq!(preload["ok"], false);
+    assert_eq!(preload["receiver"], "postgresql/bare");
+    assert!(preload["fix"].as_str().unwrap().contains("shared_preload_libraries"), "{preload}");
 }
 
 #[test]

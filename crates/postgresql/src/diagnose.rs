@@ -22,6 +22,9 @@ pub struct Finding {
     pub message: String,
     /// What to run or set when not ok.
     pub fix: Option<String>,
+    /// A recommendation rather than a requirement: when not ok, dbintel still works fully.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub advisory: bool,
 }
 
 struct Checker {
@@ -37,7 +40,15 @@ impl Checker {
             ok,
             message,
             fix: if ok { None } else { fix },
+            advisory: false,
         });
+    }
+
+    fn advise(&mut self, check: &str, ok: bool, message: String, fix: Option<String>) {
+        self.push(check, ok, message, fix);
+        if let Some(last) = self.out.last_mut() {
+            last.advisory = true;
+        }
     }
 }
 
@@ -55,6 +66,7 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
                     ok: false,
                     message: p.to_string(),
                     fix: Some("fix the receiver's configuration".into()),
+                    advisory: false,
                 })
                 .collect();
         }
@@ -68,6 +80,7 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
                 ok: false,
                 message: e,
                 fix: Some("fix the `tls` files".into()),
+                advisory: false,
             }];
         }
     };
@@ -92,6 +105,7 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
                         plan.connect.user, c.info.version_num
                     ),
                     fix: None,
+                    advisory: false,
                 });
                 if i == 0 {
                     f.extend(run_checks(&mut c, &plan.connect.user).await);
@@ -111,6 +125,7 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
                 ok: false,
                 message: e.to_string(),
                 fix: Some(e.hint().to_string()),
+                advisory: false,
             }),
         }
     }
@@ -233,7 +248,7 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
     let v = scalar(conn, "SELECT current_setting('track_activity_query_size') AS v").await.ok().flatten();
     let size: i64 = v.as_deref().and_then(|s| s.trim_end_matches("kB").parse().ok()).unwrap_or(0);
     let size_bytes = if v.as_deref().is_some_and(|s| s.ends_with("kB")) { size * 1024 } else { size };
-    c.push(
+    c.advise(
         "track_activity_query_size",
         size_bytes >= 4096,
         format!("track_activity_query_size = {} (longer query samples are cut)", v.unwrap_or_default()),

@@ -1,0 +1,87 @@
+//! `dbintel doctor`: checks every configured PostgreSQL target and prints what is missing, with
+//! the fix.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use dbintel_core::ComponentKind;
+
+/// Exit 0 when every required check passed (advice may remain), 1 when any failed, 2 when the
+/// config is invalid.
+pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
+    let cfg = match crate::load(configs) {
+        Ok(cfg) => cfg,
+        Err(problems) => {
+            eprintln!("dbintel doctor: the configuration is invalid:\n{problems}");
+            return ExitCode::from(2);
+        }
+    };
+    let registry = crate::components::registry();
+    let targets: Vec<_> = cfg
+        .receivers
+        .iter()
+        .filter(|(id, _)| {
+            registry
+                .get(ComponentKind::Receiver, id.type_name())
+                .is_some_and(|f| f.info().type_name == "postgresql")
+        })
+        .collect();
+    if targets.is_empty() {
+        eprintln!("dbintel doctor: no postgresql receiver in the configuration; nothing to check.");
+        return ExitCode::SUCCESS;
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("dbintel doctor: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut failed = 0usize;
+    let mut advice = 0usize;
+    for (id, section) in targets {
+        let findings = runtime.block_on(dbintel_postgresql::doctor(section));
+        if !json {
+            let target = findings.first().map(|f| f.target.as_str()).unwrap_or("");
+            println!("receivers.{id} ({target})");
+        }
+        for f in &findings {
+            if !f.ok && f.advisory {
+                advice += 1;
+            } else if !f.ok {
+                failed += 1;
+            }
+            if json {
+                let mut v = serde_json::to_value(f).unwrap_or_default();
+                if let serde_json::Value::Object(m) = &mut v {
+                    m.insert("receiver".into(), serde_json::Value::String(id.to_string()));
+                }
+                println!("{v}");
+            } else {
+                let mark = match (f.ok, f.advisory) {
+                    (true, _) => "ok  ",
+                    (false, true) => "WARN",
+                    (false, false) => "FAIL",
+                };
+                println!("  [{mark}] {}: {}", f.check, f.message);
+                if let Some(fix) = f.fix.as_deref().filter(|_| !f.ok) {
+                    println!("         fix: {fix}");
+                }
+            }
+        }
+    }
+    if failed == 0 {
+        if !json {
+            println!("Everything dbintel needs is in place.");
+            if advice > 0 {
+                println!("{advice} recommendation(s) above (WARN) would improve what dbintel sees.");
+            }
+        }
+        ExitCode::SUCCESS
+    } else {
+        if !json {
+            println!("{failed} check(s) failed; apply the fixes above and run `dbintel doctor` again.");
+        }
+        ExitCode::from(1)
+    }
+}
