@@ -210,3 +210,48 @@ fn sql_plan_summarises_and_rejects_garbage() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["error"].is_string());
 }
+
+#[test]
+fn the_shipped_examples_validate() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&examples).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let out = std::process::Command::new(support::bin())
+                .args(["validate", "--config", &path.display().to_string()])
+                .env("NEW_RELIC_LICENSE_KEY", "dummy-license-key")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "no examples found in {}", examples.display());
+}
+
+#[test]
+fn the_readme_configs_validate() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for (i, block) in readme.split("```yaml\n").skip(1).enumerate() {
+        let Some((yaml, _)) = block.split_once("```") else { continue };
+        // Only complete configs (fragments show single components).
+        if !yaml.contains("pipelines:") {
+            continue;
+        }
+        let path = write(dir.path(), &format!("readme-{i}.yaml"), yaml);
+        let out = std::process::Command::new(support::bin())
+            .args(["validate", "--config", &path])
+            .env("PGPASSWORD", "secret")
+            .env("NEW_RELIC_LICENSE_KEY", "dummy")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "README block {i}:\n{yaml}\n{}", String::from_utf8_lossy(&out.stderr));
+        checked += 1;
+    }
+    assert!(checked >= 1);
+}

@@ -284,7 +284,7 @@ async fn every_point_arrives_through_503_429_resets_and_slow_responses() {
     until("sent counter", || counter(&tel, "otelcol_exporter_sent_metric_points", None) == 5).await;
     assert_eq!(counter(&tel, "dbintel_exporter_retries_total", None), 6);
     assert_eq!(counter(&tel, "otelcol_exporter_send_failed_metric_points", None), 0);
-    assert!(counter(&tel, "dbintel_exporter_sent_bytes_total", None) > 0);
+    assert!(counter(&tel, "dbintel_exporter_sent_request_bytes_total", None) > 0);
     // The attempt after the 429 waited for Retry-After (1s), not the 50-200ms backoff.
     let reqs = server.requests();
     let gap = reqs[2].0 - reqs[1].0;

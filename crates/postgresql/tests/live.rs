@@ -338,7 +338,12 @@ async fn a_killed_connection_is_replaced_and_scrapes_go_on() {
     let m = r.next().await;
     assert_eq!(value(&m, "postgresql.up", &[]), Some(1.0));
     let killed = server
-        .psql(&db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'dbintel'")
+        // Only this test's connections: other tests share the server.
+        .psql(
+            &db,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE application_name = 'dbintel' AND datname = current_database()",
+        )
         .unwrap();
     assert!(killed.trim().parse::<u32>().unwrap() >= 1);
     // The next scrapes reconnect (at most one partial scrape) and report complete data again.

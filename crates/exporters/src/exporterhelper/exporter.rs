@@ -68,8 +68,8 @@ impl Metrics {
             ),
             retries: c("dbintel_exporter_retries_total", "Retries of requests after retryable failures."),
             sent_bytes: c(
-                "dbintel_exporter_sent_bytes_total",
-                "Bytes written to the wire (after compression).",
+                "dbintel_exporter_sent_request_bytes_total",
+                "Bytes of request bodies delivered (after compression; socket bytes are dbintel_exporter_bytes_sent_total).",
             ),
         }
     }

@@ -101,7 +101,7 @@ pub struct SendReport {
     pub rejected_items: u64,
     /// The partial-success message, if any (logged once per streak).
     pub message: Option<String>,
-    /// Bytes written to the wire for this attempt (after compression), for `dbintel_exporter_sent_bytes_total`.
+    /// Bytes written to the wire for this attempt (after compression), for `dbintel_exporter_sent_request_bytes_total`.
     pub bytes_on_wire: u64,
 }
 

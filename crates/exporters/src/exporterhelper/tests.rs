@@ -328,7 +328,7 @@ async fn partial_success_counts_rejected_items_and_is_not_retried() {
     assert_eq!(t.attempts().len(), 1);
     assert_eq!(counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("rejected")), 1);
     assert_eq!(counter(&tel, "otelcol_exporter_sent_metric_points", None), 0);
-    assert_eq!(counter(&tel, "dbintel_exporter_sent_bytes_total", None), 42);
+    assert_eq!(counter(&tel, "dbintel_exporter_sent_request_bytes_total", None), 42);
 }
 
 // ---------------------------------------------------------------------------------------------
