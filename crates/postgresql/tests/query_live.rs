@@ -352,3 +352,36 @@ async fn query_actual_plans_from_auto_explain_log() {
     assert!(!str_attr(r, "dbintel.plan.actual").contains("secret-value"));
     assert!(matches!(attr(r, "dbintel.plan.actual.duration_ms"), Some(Value::Double(d)) if *d >= 0.0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_second_top_collection_follows_the_baseline_quickly() {
+    if !postgres_available() {
+        return;
+    }
+    let pg = shared_postgres();
+    let db = pg.create_database("query_warmup");
+    let client = collector_client(&pg.url(&db)).await;
+    let server = server_info(&client, &db, pg.port).await;
+    let registry = Registry::new();
+    // The contrib default interval is a minute; the first run only takes baselines. Samples off, so
+    // only the top-query schedule decides `next_due`.
+    let events = dbintel_postgresql::query::EventsConfig {
+        query_sample: dbintel_postgresql::query::EventSwitch { enabled: false },
+        ..dbintel_postgresql::query::EventsConfig::ALL
+    };
+    let mut qi = dbintel_postgresql::query::QueryIntelligence::new(
+        &TopQueryCollectionConfig::default(),
+        &Default::default(),
+        &events,
+        &registry,
+        "postgresql/test",
+    );
+    let _ = qi.collect(&client, &server).await;
+    let wait = qi.next_due().saturating_duration_since(tokio::time::Instant::now());
+    assert!(wait <= dbintel_postgresql::query::TOP_QUERY_WARM_UP, "second collection in {wait:?}");
+    // After the warm-up, the configured interval applies again.
+    qi.due_now();
+    let _ = qi.collect(&client, &server).await;
+    let wait = qi.next_due().saturating_duration_since(tokio::time::Instant::now());
+    assert!(wait > dbintel_postgresql::query::TOP_QUERY_WARM_UP, "interval after warm-up: {wait:?}");
+}

@@ -58,6 +58,9 @@ pub struct QueryEvents {
     pub problems: Vec<QueryProblem>,
 }
 
+/// The longest wait between the first (baseline-only) top-query collection and the second.
+pub const TOP_QUERY_WARM_UP: Duration = Duration::from_secs(10);
+
 #[derive(Debug)]
 struct Schedule {
     interval: Duration,
@@ -77,11 +80,15 @@ impl Schedule {
     }
 
     fn succeeded(&mut self, now: Instant, collector: &str) {
+        self.succeeded_after(now, collector, self.interval);
+    }
+
+    fn succeeded_after(&mut self, now: Instant, collector: &str, delay: Duration) {
         if self.last_error.take().is_some() {
             tracing::info!(collector, "query collection recovered");
         }
         self.streak = 0;
-        self.advance(now, self.interval);
+        self.advance(now, delay);
     }
 
     /// Returns true when this failure starts a streak (or changes its kind): report it.
@@ -160,6 +167,10 @@ pub struct QueryIntelligence {
     top_state: top::TopQueries,
     sample_state: samples::SampleState,
     top_schedule: Schedule,
+    /// Whether the top-query baselines have been taken since start (or since the server changed).
+    /// The first collection only records baselines, so the second follows after at most
+    /// `TOP_QUERY_WARM_UP` rather than a whole `collection_interval`: events appear early.
+    top_warmed_up: bool,
     sample_schedule: Schedule,
     metrics: Metrics,
     server: Option<ServerInfo>,
@@ -214,6 +225,7 @@ impl QueryIntelligence {
             ),
             sample_state: samples::SampleState::default(),
             top_schedule: Schedule::new(top.interval(), errors("top_query")),
+            top_warmed_up: false,
             sample_schedule: Schedule::new(sample_interval, errors("query_sample")),
             metrics: Metrics::new(telemetry, receiver_id),
             server: None,
@@ -271,6 +283,7 @@ impl QueryIntelligence {
             s.host != server.host || s.port != server.port || s.version_num != server.version_num
         }) {
             self.top_state.reset();
+            self.top_warmed_up = false;
         }
         self.server = Some(server.clone());
         let now = Instant::now();
@@ -279,7 +292,13 @@ impl QueryIntelligence {
             match self.collect_top(client, server).await {
                 Ok((records, hidden)) => {
                     events.records.extend(records);
-                    self.top_schedule.succeeded(Instant::now(), "top_query");
+                    let delay = if self.top_warmed_up {
+                        self.top_schedule.interval
+                    } else {
+                        self.top_schedule.interval.min(TOP_QUERY_WARM_UP)
+                    };
+                    self.top_warmed_up = true;
+                    self.top_schedule.succeeded_after(Instant::now(), "top_query", delay);
                     self.note_hidden(client, hidden, &mut events).await;
                 }
                 Err(e) => self.report(client, "top_query", e, &mut events).await,
