@@ -479,14 +479,35 @@ impl Runner {
         }
     }
 
-    /// Query intelligence (top queries, samples): runs when due, on the primary connection.
+    /// Query intelligence (top queries, samples): runs when due, on the primary connection, with a
+    /// connection to each other monitored database when top queries are due (for their plans).
     async fn collect_events(&mut self, conn: &mut PgConn) -> Vec<LogRecord> {
-        let Some(qi) = self.qi.as_mut() else { return Vec::new() };
+        let Some(qi) = self.qi.as_ref() else { return Vec::new() };
         if Instant::now() < qi.next_due() {
             return Vec::new();
         }
-        let events = qi.collect(conn.client(), &conn.info).await;
-        events.records
+        let mut others: Vec<(String, PgConn)> = Vec::new();
+        if qi.top_due() {
+            let dbs: Vec<String> =
+                self.pools.by_db.keys().filter(|db| **db != self.primary_db).cloned().collect();
+            for db in dbs {
+                if let Some(c) = self.checkout(&db).await {
+                    others.push((db, c));
+                }
+            }
+        }
+        let records = match self.qi.as_mut() {
+            Some(qi) => {
+                let clients: Vec<(&str, &tokio_postgres::Client)> =
+                    others.iter().map(|(db, c)| (db.as_str(), c.client())).collect();
+                qi.collect_with_databases(conn.client(), &conn.info, &clients).await.records
+            }
+            None => Vec::new(),
+        };
+        for (db, c) in others {
+            self.checkin(&db, c);
+        }
+        records
     }
 
     /// Events only (a collector due between two scrapes).

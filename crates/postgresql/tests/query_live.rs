@@ -63,6 +63,8 @@ async fn query_pgbench_top_queries_and_samples() {
 
     let mut tops = of_event(&during.records, TOP);
     tops.extend(of_event(&after.records, TOP));
+    // pg_stat_statements is server-wide and other tests share the server: judge this database only.
+    tops.retain(|r| str_attr(r, "db.namespace") == db);
     assert!(!tops.is_empty(), "top-query events under load");
     for r in &tops {
         assert!(int_attr(r, "postgresql.calls") > 0, "{r:?}");
@@ -384,4 +386,36 @@ async fn query_second_top_collection_follows_the_baseline_quickly() {
     let _ = qi.collect(&client, &server).await;
     let wait = qi.next_due().saturating_duration_since(tokio::time::Instant::now());
     assert!(wait > dbintel_postgresql::query::TOP_QUERY_WARM_UP, "interval after warm-up: {wait:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_plans_for_statements_of_other_monitored_databases() {
+    if !postgres_available() {
+        return;
+    }
+    let pg = shared_postgres();
+    let home = pg.create_database("query_plan_home");
+    let other = pg.create_database("query_plan_other");
+    pg.psql(&other, "CREATE TABLE parts (id int PRIMARY KEY, label text); INSERT INTO parts SELECT g, 'p' || g FROM generate_series(1, 500) g; ANALYZE parts;").unwrap();
+    let app = app_client(&pg.url(&other), "app").await;
+    let client = collector_client(&pg.url(&home)).await;
+    let other_client = collector_client(&pg.url(&other)).await;
+    let server = server_info(&client, &home, pg.port).await;
+    let registry = Registry::new();
+    let mut qi = intelligence(&registry, TopQueryCollectionConfig::default());
+    let others = [(other.as_str(), &other_client)];
+    qi.collect_with_databases(&client, &server, &others).await;
+    let stmt = app.prepare("SELECT label FROM parts WHERE id = $1").await.unwrap();
+    for i in 1..=10i32 {
+        app.query(&stmt, &[&i]).await.unwrap();
+    }
+    qi.due_now();
+    let ev = qi.collect_with_databases(&client, &server, &others).await;
+    let sel = of_event(&ev.records, TOP)
+        .into_iter()
+        .find(|r| str_attr(r, "db.query.text").starts_with("SELECT label FROM parts"))
+        .expect("top query from the other database");
+    assert_eq!(str_attr(sel, "db.namespace"), other);
+    let plan = str_attr(sel, "postgresql.query_plan");
+    assert!(plan.contains("parts_pkey"), "planned in its own database: {plan}");
 }

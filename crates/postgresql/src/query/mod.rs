@@ -278,6 +278,23 @@ impl QueryIntelligence {
 
     /// Runs the collectors that are due.
     pub async fn collect(&mut self, client: &Client, server: &ServerInfo) -> QueryEvents {
+        self.collect_with_databases(client, server, &[]).await
+    }
+
+    /// Whether the top-query collector is due (callers check out connections to the other
+    /// databases only then).
+    pub fn top_due(&self) -> bool {
+        self.top_enabled && self.top_schedule.due(Instant::now())
+    }
+
+    /// Like [`QueryIntelligence::collect`], with connections to other monitored databases so that
+    /// their statements get generic plans too (a statement is planned in its own database).
+    pub async fn collect_with_databases(
+        &mut self,
+        client: &Client,
+        server: &ServerInfo,
+        others: &[(&str, &Client)],
+    ) -> QueryEvents {
         let mut events = QueryEvents::default();
         if self.server.as_ref().is_some_and(|s| {
             s.host != server.host || s.port != server.port || s.version_num != server.version_num
@@ -289,7 +306,7 @@ impl QueryIntelligence {
         let now = Instant::now();
         if self.top_enabled && self.top_schedule.due(now) {
             self.poll_auto_explain(&mut events).await;
-            match self.collect_top(client, server).await {
+            match self.collect_top(client, server, others).await {
                 Ok((records, hidden)) => {
                     events.records.extend(records);
                     let delay = if self.top_warmed_up {
@@ -338,6 +355,7 @@ impl QueryIntelligence {
         &mut self,
         client: &Client,
         server: &ServerInfo,
+        others: &[(&str, &Client)],
     ) -> Result<(Vec<LogRecord>, usize), CollectError> {
         let snap = top::read_snapshot(client, server, self.top_rows).await?;
         let nanos = now_unix_nanos();
@@ -346,7 +364,7 @@ impl QueryIntelligence {
         if matches!(lineage, deltas::Lineage::FullReset | deltas::Lineage::Unknown) {
             tracing::info!(receiver = %self.receiver_id, ?lineage, "pg_stat_statements statistics were reset");
         }
-        self.top_state.attach_plans(client, server, &mut selected, &mut stats).await;
+        self.top_state.attach_plans(client, server, others, &mut selected, &mut stats).await;
         if let Some(reader) = &mut self.auto_explain {
             for s in selected.iter_mut().filter(|s| !s.text.fingerprint.is_empty()) {
                 s.actual = reader.get(&s.text.fingerprint);

@@ -280,10 +280,13 @@ impl TopQueries {
 
     /// Attaches generic plans (cached per (dbid, queryid); failures cached too), within the budget.
     /// Only statements of the database the client is connected to can be planned.
+    /// EXPLAINs the selected statements within the budget. A statement can only be planned in its
+    /// own database: `client` serves `server.database`, `others` the other monitored databases.
     pub async fn attach_plans(
         &mut self,
         client: &Client,
         server: &ServerInfo,
+        others: &[(&str, &Client)],
         selected: &mut [Selected],
         stats: &mut RunStats,
     ) {
@@ -300,9 +303,13 @@ impl TopQueries {
                 continue;
             }
             let Ok(params) = s.text.explain else { continue };
-            if s.row.datname != server.database {
+            let client = if s.row.datname == server.database {
+                client
+            } else if let Some((_, c)) = others.iter().find(|(db, _)| *db == s.row.datname) {
+                *c
+            } else {
                 continue;
-            }
+            };
             let Some(text) = s.row.query.as_deref() else { continue };
             budget -= 1;
             self.name_seq = self.name_seq.wrapping_add(1);
