@@ -75,6 +75,7 @@ fn run_once(rt: &tokio::runtime::Runtime, template: &SignalData) {
             timeout: GoDuration(Duration::from_millis(200)),
             send_batch_size: 8192,
             send_batch_max_size: 0,
+            ..BatchConfig::default()
         }));
         let graph = ServiceGraph {
             receivers: vec![ReceiverNode {

@@ -35,12 +35,67 @@ pub enum Verbosity {
 }
 
 /// Config of the `debug` exporter.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DebugConfig {
     /// `basic` (default), `normal` or `detailed`.
     #[serde(default)]
     pub verbosity: Verbosity,
+    /// Batches printed in full each second before sampling starts (contrib key; default 2).
+    #[serde(default = "default_sampling_initial")]
+    pub sampling_initial: u32,
+    /// After `sampling_initial` in a second, print every Nth batch (contrib key; default 1 = all).
+    #[serde(default = "default_sampling_thereafter")]
+    pub sampling_thereafter: u32,
+    /// Write through the process log stream (stderr) instead of stdout. Contrib's default is true;
+    /// dbintel's is false so the console output stays apart from the logs.
+    #[serde(default)]
+    pub use_internal_logger: bool,
+}
+
+fn default_sampling_initial() -> u32 {
+    2
+}
+
+fn default_sampling_thereafter() -> u32 {
+    1
+}
+
+impl Default for DebugConfig {
+    fn default() -> Self {
+        Self {
+            verbosity: Verbosity::default(),
+            sampling_initial: default_sampling_initial(),
+            sampling_thereafter: default_sampling_thereafter(),
+            use_internal_logger: false,
+        }
+    }
+}
+
+/// Per-second sampling as the Collector's logger does it: the first `initial` batches of each second,
+/// then every `thereafter`-th.
+#[derive(Debug, Clone)]
+struct Sampler {
+    initial: u32,
+    thereafter: u32,
+    second: u64,
+    seen: u32,
+}
+
+impl Sampler {
+    fn admit(&mut self, now_nanos: u64) -> bool {
+        let second = now_nanos / 1_000_000_000;
+        if second != self.second {
+            self.second = second;
+            self.seen = 0;
+        }
+        self.seen = self.seen.saturating_add(1);
+        if self.seen <= self.initial {
+            return true;
+        }
+        let thereafter = self.thereafter.max(1);
+        (self.seen - self.initial).is_multiple_of(thereafter)
+    }
 }
 
 /// The `debug` exporter.
@@ -48,6 +103,7 @@ pub struct DebugExporter {
     verbosity: Verbosity,
     out: Box<dyn Write + Send>,
     buf: String,
+    sampler: Sampler,
 }
 
 impl DebugExporter {
@@ -58,7 +114,15 @@ impl DebugExporter {
 
     /// Writes to `out` (tests capture the output this way).
     pub fn with_writer(verbosity: Verbosity, out: Box<dyn Write + Send>) -> Self {
-        Self { verbosity, out, buf: String::new() }
+        let sampler = Sampler { initial: default_sampling_initial(), thereafter: 1, second: 0, seen: 0 };
+        Self { verbosity, out, buf: String::new(), sampler }
+    }
+
+    /// Applies the contrib sampling keys.
+    pub fn with_sampling(mut self, initial: u32, thereafter: u32) -> Self {
+        self.sampler.initial = initial;
+        self.sampler.thereafter = thereafter;
+        self
     }
 }
 
@@ -67,6 +131,9 @@ impl Exporter for DebugExporter {
     async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
         self.buf.clear();
         let now = dbintel_core::pdata::now_unix_nanos();
+        if !self.sampler.admit(now) {
+            return Ok(());
+        }
         match self.verbosity {
             Verbosity::Basic => format_basic(&mut self.buf, &data, now),
             Verbosity::Normal => format_normal(&mut self.buf, &data, now),
@@ -89,7 +156,14 @@ pub struct DebugExporterFactory;
 
 impl DebugExporterFactory {
     fn parse(config: &serde_json::Value) -> Result<DebugConfig, Vec<ConfigProblem>> {
-        parse_component_config(config).map_err(|p| vec![p])
+        let cfg: DebugConfig = parse_component_config(config).map_err(|p| vec![p])?;
+        if cfg.sampling_thereafter == 0 {
+            return Err(vec![ConfigProblem::new(
+                "sampling_thereafter",
+                "must be at least 1 (1 prints every batch after sampling_initial)",
+            )]);
+        }
+        Ok(cfg)
     }
 }
 
@@ -111,6 +185,10 @@ impl Factory for DebugExporterFactory {
 
     fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
         let cfg = Self::parse(config)?;
-        Ok(Built::Exporter(Box::new(DebugExporter::new(cfg.verbosity))))
+        let out: Box<dyn Write + Send> =
+            if cfg.use_internal_logger { Box::new(std::io::stderr()) } else { Box::new(std::io::stdout()) };
+        let exporter = DebugExporter::with_writer(cfg.verbosity, out)
+            .with_sampling(cfg.sampling_initial, cfg.sampling_thereafter);
+        Ok(Built::Exporter(Box::new(exporter)))
     }
 }

@@ -135,3 +135,26 @@ fn factory_validates_verbosity() {
     assert!(problems[0].to_string().contains("loud"), "{problems:?}");
     assert!(f.validate(&json!({"verbose": "basic"})).is_err());
 }
+
+#[test]
+fn contrib_sampling_keys_are_accepted_and_checked() {
+    let f = DebugExporterFactory;
+    assert!(
+        f.validate(&json!({"verbosity": "detailed", "sampling_initial": 5, "sampling_thereafter": 200, "use_internal_logger": false}))
+            .is_ok()
+    );
+    let problems = f.validate(&json!({"sampling_thereafter": 0})).expect_err("zero");
+    assert_eq!(problems[0].path, "sampling_thereafter");
+}
+
+#[test]
+fn sampling_prints_the_first_batches_of_a_second_then_every_nth() {
+    let mut s = Sampler { initial: 2, thereafter: 3, second: 0, seen: 0 };
+    let t = 5_000_000_000u64;
+    let admitted: Vec<bool> = (0..8).map(|i| s.admit(t + i)).collect();
+    assert_eq!(admitted, [true, true, false, false, true, false, false, true]);
+    // A new second starts over.
+    assert!(s.admit(t + 1_000_000_000));
+    assert!(s.admit(t + 1_000_000_001));
+    assert!(!s.admit(t + 1_000_000_002));
+}

@@ -87,12 +87,25 @@ pub struct FileConfig {
     /// Size-based rotation; absent means none.
     #[serde(default)]
     pub rotation: Option<RotationConfig>,
+    /// Contrib key: how often buffered data is flushed. dbintel flushes after every batch, which
+    /// meets any interval, so the value only has to be a valid duration.
+    #[serde(default)]
+    pub flush_interval: Option<dbintel_core::GoDuration>,
+    /// Contrib key: only the default (no compression) is supported; `zstd` is refused.
+    #[serde(default)]
+    pub compression: Option<String>,
 }
 
 impl FileConfig {
     /// Every problem in the config.
     pub fn problems(&self) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
+        if let Some(c) = self.compression.as_deref().filter(|c| !c.is_empty() && *c != "none") {
+            problems.push(ConfigProblem::new(
+                "compression",
+                format!("`{c}` is not supported by dbintel's file exporter; remove the key (lines are plain OTLP-JSON)"),
+            ));
+        }
         if self.path.trim().is_empty() {
             problems.push(ConfigProblem::new("path", "is required: the file to write OTLP-JSON lines to"));
         } else if self.path.ends_with('/') || self.path.ends_with(std::path::MAIN_SEPARATOR) {

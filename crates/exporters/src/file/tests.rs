@@ -188,3 +188,15 @@ fn prunes_backups_older_than_max_days() {
     assert!(!dir.path().join("out-2020-01-01T00-00-00.000.json").exists());
     assert!(dir.path().join("out-garbage.json").exists(), "files that are not backups are left alone");
 }
+
+#[test]
+fn contrib_flush_interval_is_accepted_and_compression_refused_clearly() {
+    let f = FileExporterFactory;
+    f.validate(&json!({"path": "/tmp/x.json", "flush_interval": "1s"})).expect("flush_interval accepted");
+    let problems =
+        f.validate(&json!({"path": "/tmp/x.json", "compression": "zstd"})).expect_err("zstd refused");
+    assert_eq!(problems[0].path, "compression");
+    let problems =
+        f.validate(&json!({"path": "/tmp/x.json", "flush_interval": "soon"})).expect_err("bad duration");
+    assert_eq!(problems[0].path, "flush_interval");
+}

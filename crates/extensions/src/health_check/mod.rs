@@ -26,11 +26,29 @@ pub struct HealthCheckConfig {
     pub endpoint: String,
     /// URL path of the status document.
     pub path: String,
+    /// Contrib key: fixed bodies instead of the JSON status document.
+    pub response_body: Option<ResponseBody>,
+    /// Contrib's deprecated pipeline check; accepted for compatibility. dbintel's status already
+    /// reflects exporter failures (`recoverable_error`).
+    pub check_collector_pipeline: Option<serde_json::Value>,
+}
+
+/// Fixed response bodies (contrib `response_body`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResponseBody {
+    pub healthy: Option<String>,
+    pub unhealthy: Option<String>,
 }
 
 impl Default for HealthCheckConfig {
     fn default() -> Self {
-        Self { endpoint: "127.0.0.1:13133".to_string(), path: "/".to_string() }
+        Self {
+            endpoint: "127.0.0.1:13133".to_string(),
+            path: "/".to_string(),
+            response_body: None,
+            check_collector_pipeline: None,
+        }
     }
 }
 
@@ -70,6 +88,7 @@ pub struct HealthCheck {
 struct AppState {
     registry: HealthRegistry,
     started: u64,
+    bodies: Option<ResponseBody>,
 }
 
 /// Builds the status document and the HTTP status code for the current component states.
@@ -105,7 +124,14 @@ pub fn status_document(registry: &HealthRegistry, started_unix_nano: u64) -> (St
 
 async fn status(State(state): State<AppState>) -> Response {
     let (code, body) = status_document(&state.registry, state.started);
-    (code, axum::Json(body)).into_response()
+    let fixed = state
+        .bodies
+        .as_ref()
+        .and_then(|b| if code == StatusCode::OK { b.healthy.clone() } else { b.unhealthy.clone() });
+    match fixed {
+        Some(text) => (code, text).into_response(),
+        None => (code, axum::Json(body)).into_response(),
+    }
 }
 
 #[async_trait]
@@ -125,7 +151,11 @@ impl Extension for HealthCheck {
                 return Err(ComponentError::Failed(msg));
             }
         };
-        let state = AppState { registry: ctx.health_registry.clone(), started: now_unix_nanos() };
+        let state = AppState {
+            registry: ctx.health_registry.clone(),
+            started: now_unix_nanos(),
+            bodies: self.config.response_body.clone(),
+        };
         let app = Router::new().route(&self.config.path, get(status)).with_state(state);
         if let Some(ready) = ctx.ready.take() {
             let _ = ready.send(Ok(()));

@@ -40,7 +40,7 @@ async fn answers_200_while_all_run_and_503_otherwise() {
         telemetry: Default::default(),
         ready: Some(ready_tx),
     };
-    let ext = HealthCheck { config: HealthCheckConfig { endpoint: endpoint.clone(), path: "/".into() } };
+    let ext = HealthCheck { config: HealthCheckConfig { endpoint: endpoint.clone(), ..Default::default() } };
     let task = tokio::spawn(Box::new(ext).run(ctx));
     ready_rx.await.unwrap().unwrap();
     ext_handle.ok();
@@ -85,7 +85,7 @@ async fn a_busy_port_is_reported_with_the_key_to_fix() {
         telemetry: Default::default(),
         ready: Some(ready_tx),
     };
-    let ext = HealthCheck { config: HealthCheckConfig { endpoint, path: "/".into() } };
+    let ext = HealthCheck { config: HealthCheckConfig { endpoint, ..Default::default() } };
     let result = Box::new(ext).run(ctx).await;
     assert!(result.is_err());
     let msg = ready_rx.await.unwrap().unwrap_err();
@@ -103,4 +103,38 @@ fn config_validation_names_keys() {
     let errs = f.validate(&serde_json::json!({"endpont": "x"})).unwrap_err();
     assert!(errs[0].message.contains("endpont"));
     assert_eq!(resolve_endpoint("localhost:13133").unwrap().to_string(), "127.0.0.1:13133");
+}
+
+#[tokio::test]
+async fn contrib_response_bodies_replace_the_document() {
+    let port = free_port();
+    let endpoint = format!("127.0.0.1:{port}");
+    let registry = HealthRegistry::new();
+    let receiver = registry.register(ComponentKind::Receiver, "sqlquery".parse().unwrap());
+    let shutdown = CancellationToken::new();
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let ctx = ExtensionContext {
+        id: "health_check".parse().unwrap(),
+        shutdown: shutdown.clone(),
+        health: registry.register(ComponentKind::Extension, "health_check".parse().unwrap()),
+        health_registry: registry.clone(),
+        telemetry: Default::default(),
+        ready: Some(ready_tx),
+    };
+    let config: HealthCheckConfig = parse_component_config(&serde_json::json!({
+        "endpoint": endpoint, "path": "/health",
+        "response_body": {"healthy": "I'm OK", "unhealthy": "I'm not well"},
+        "check_collector_pipeline": {"enabled": false},
+    }))
+    .unwrap();
+    let task = tokio::spawn(Box::new(HealthCheck { config }).run(ctx));
+    ready_rx.await.unwrap().unwrap();
+    let (code, body) = http_get(&endpoint, "/health").await;
+    assert_eq!((code, body.as_str()), (503, "I'm not well"));
+    registry.register(ComponentKind::Extension, "health_check".parse().unwrap()).ok();
+    receiver.ok();
+    let (code, body) = http_get(&endpoint, "/health").await;
+    assert_eq!((code, body.as_str()), (200, "I'm OK"));
+    shutdown.cancel();
+    task.await.unwrap().unwrap();
 }

@@ -25,11 +25,22 @@ pub struct BatchConfig {
     pub send_batch_size: usize,
     /// Upper bound on items in one sent batch; 0 means no bound. Must be >= send_batch_size.
     pub send_batch_max_size: usize,
+    /// Contrib key for batching per client metadata. dbintel's receivers pull from databases and carry
+    /// no client metadata, so one batcher serves everything; accepted for config compatibility.
+    pub metadata_keys: Vec<String>,
+    /// Contrib key bounding the batchers created for `metadata_keys`; accepted, see above.
+    pub metadata_cardinality_limit: u32,
 }
 
 impl Default for BatchConfig {
     fn default() -> Self {
-        Self { timeout: GoDuration::from_millis(200), send_batch_size: 8192, send_batch_max_size: 0 }
+        Self {
+            timeout: GoDuration::from_millis(200),
+            send_batch_size: 8192,
+            send_batch_max_size: 0,
+            metadata_keys: Vec::new(),
+            metadata_cardinality_limit: 1000,
+        }
     }
 }
 

@@ -53,6 +53,7 @@ fn cfg(size: usize, max: usize, timeout_ms: u64) -> BatchConfig {
         timeout: GoDuration::from_millis(timeout_ms),
         send_batch_size: size,
         send_batch_max_size: max,
+        ..BatchConfig::default()
     }
 }
 
@@ -161,4 +162,10 @@ proptest::proptest! {
             proptest::prop_assert!(part.data_point_count() > 0);
         }
     }
+}
+
+#[test]
+fn contrib_metadata_keys_are_accepted() {
+    let f = BatchFactory;
+    f.validate(&serde_json::json!({"metadata_keys": ["tenant"], "metadata_cardinality_limit": 10})).unwrap();
 }
