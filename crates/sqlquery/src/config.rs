@@ -105,6 +105,9 @@ pub struct MetricConfig {
     pub value_type: Option<String>,
     #[serde(default)]
     pub monotonic: bool,
+    /// The key of older contrib releases: `true` meant a monotonic cumulative sum.
+    #[serde(default)]
+    pub is_monotonic: Option<bool>,
     /// `cumulative` (default for sums) | `delta`; sums only.
     #[serde(default)]
     pub aggregation: Option<String>,
@@ -383,7 +386,8 @@ fn resolve_metric(path: &str, m: &MetricConfig, p: &mut Vec<ConfigProblem>) -> O
     }
     check_columns(&format!("{path}.attribute_columns"), &m.attribute_columns, p);
     let is_sum = match m.data_type.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
-        None => false,
+        // Older contrib releases had no data_type: `is_monotonic: true` made a monotonic sum.
+        None => m.is_monotonic == Some(true),
         Some(s) if s == "gauge" => false,
         Some(s) if s == "sum" => true,
         Some(other) => {
@@ -437,8 +441,11 @@ fn resolve_metric(path: &str, m: &MetricConfig, p: &mut Vec<ConfigProblem>) -> O
             )),
         }
     }
-    let kind =
-        if is_sum { MetricKind::Sum { temporality, monotonic: m.monotonic } } else { MetricKind::Gauge };
+    let kind = if is_sum {
+        MetricKind::Sum { temporality, monotonic: m.monotonic || m.is_monotonic == Some(true) }
+    } else {
+        MetricKind::Gauge
+    };
     (p.len() == before).then(|| MetricPlan {
         name: m.metric_name.clone(),
         value_column: m.value_column.clone(),
@@ -458,6 +465,24 @@ mod tests {
 
     fn parse(v: serde_json::Value) -> SqlQueryConfig {
         dbintel_core::parse_component_config(&v).unwrap()
+    }
+
+    #[test]
+    fn older_contrib_is_monotonic_makes_a_monotonic_sum() {
+        let c = parse(json!({
+            "driver": "postgres",
+            "datasource": "postgres://u:p@localhost/db",
+            "queries": [{"sql": "select 1 as v", "metrics": [
+                {"metric_name": "m", "value_column": "v", "is_monotonic": true},
+                {"metric_name": "g", "value_column": "v", "is_monotonic": false}
+            ]}]
+        }));
+        let plan = c.resolve().unwrap();
+        assert!(matches!(
+            plan.queries[0].metrics[0].kind,
+            MetricKind::Sum { temporality: Temporality::Cumulative, monotonic: true }
+        ));
+        assert_eq!(plan.queries[0].metrics[1].kind, MetricKind::Gauge);
     }
 
     #[test]
