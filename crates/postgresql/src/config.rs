@@ -74,6 +74,12 @@ pub struct PostgresqlConfig {
     pub metrics: BTreeMap<String, Toggle>,
     #[serde(default)]
     pub resource_attributes: BTreeMap<String, Toggle>,
+    /// How databases, tables and indexes are identified: `legacy` (contrib's default: one resource
+    /// per database, table and index with `postgresql.*.name` attributes) or `semconv` (contrib's
+    /// `receiver.postgresql.useOTelSemconv` gate: one resource per server, `db.namespace`,
+    /// `db.collection.name` and `postgresql.index.name` on the points; what New Relic needs).
+    #[serde(default)]
+    pub resource_model: ResourceModel,
     #[serde(default)]
     pub events: BTreeMap<String, Toggle>,
     #[serde(default)]
@@ -250,6 +256,10 @@ pub struct ResourceAttrs {
     pub service_instance_id: bool,
     pub service_name: bool,
     pub service_namespace: bool,
+    /// Legacy model: `postgresql.database.name`, `postgresql.table.name`, `postgresql.index.name`.
+    pub database_name: bool,
+    pub table_name: bool,
+    pub index_name: bool,
 }
 
 impl Default for ResourceAttrs {
@@ -260,8 +270,20 @@ impl Default for ResourceAttrs {
             service_instance_id: true,
             service_name: false,
             service_namespace: false,
+            database_name: true,
+            table_name: true,
+            index_name: true,
         }
     }
+}
+
+/// See [`PostgresqlConfig::resource_model`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResourceModel {
+    #[default]
+    Legacy,
+    Semconv,
 }
 
 /// A validated configuration.
@@ -277,6 +299,7 @@ pub struct Plan {
     pub pool_max_lifetime: Option<Duration>,
     pub metrics: EnabledMetrics,
     pub resource_attributes: ResourceAttrs,
+    pub resource_model: ResourceModel,
     pub top_query_events: bool,
     pub query_sample_events: bool,
     pub top_query_collection: TopQueryCollectionConfig,
@@ -430,11 +453,12 @@ impl PostgresqlConfig {
                 "service.instance.id" => &mut ra.service_instance_id,
                 "service.name" => &mut ra.service_name,
                 "service.namespace" => &mut ra.service_namespace,
-                // Legacy per-entity resource attributes: accepted; dbintel puts these on the points.
-                "postgresql.database.name"
-                | "postgresql.schema.name"
-                | "postgresql.table.name"
-                | "postgresql.index.name" => continue,
+                // Legacy per-entity resource attributes (resource_model: legacy).
+                "postgresql.database.name" => &mut ra.database_name,
+                "postgresql.table.name" => &mut ra.table_name,
+                "postgresql.index.name" => &mut ra.index_name,
+                // The schema is part of the table name, as without contrib's separateSchemaAttr gate.
+                "postgresql.schema.name" => continue,
                 other => {
                     problems.push(ConfigProblem::new(
                         format!("resource_attributes.{other}"),
@@ -488,6 +512,7 @@ impl PostgresqlConfig {
             pool_max_lifetime: nonzero(self.connection_pool.max_lifetime),
             metrics,
             resource_attributes: ra,
+            resource_model: self.resource_model,
             top_query_events: top,
             query_sample_events: samples,
             top_query_collection: self.top_query_collection,

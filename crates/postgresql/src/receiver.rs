@@ -229,6 +229,15 @@ impl Runner {
     }
 
     fn metrics_signal(&self, metrics: Vec<dbintel_core::pdata::Metric>) -> SignalData {
+        if self.plan.resource_model == crate::config::ResourceModel::Legacy {
+            let resource_metrics = crate::emit::legacy_resources(
+                &self.resource(),
+                &Self::scope(),
+                metrics,
+                &self.plan.resource_attributes,
+            );
+            return SignalData::Metrics(Metrics { resource_metrics });
+        }
         SignalData::Metrics(Metrics {
             resource_metrics: vec![ResourceMetrics {
                 resource: self.resource(),

@@ -113,6 +113,8 @@ fn base_config(server: &PgServer, db: &str) -> serde_json::Value {
         "tls": {"insecure": true},
         "collection_interval": "1s",
         "initial_delay": "0s",
+        // These tests find points by `db.namespace`; the legacy shape has its own test.
+        "resource_model": "semconv",
     })
 }
 
@@ -439,4 +441,57 @@ async fn doctor_is_happy_with_the_harness_server() {
     .await;
     assert_eq!(broken.len(), 1);
     assert!(!broken[0].ok && broken[0].fix.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_legacy_model_has_a_resource_per_database_table_and_index() {
+    let server = shared_postgres();
+    let db = server.create_database("legacy");
+    server.psql(&db, "CREATE TABLE orders (id int PRIMARY KEY, total int); INSERT INTO orders SELECT g, g FROM generate_series(1, 50) g; ANALYZE orders;").unwrap();
+    let mut config = base_config(server, &db);
+    config.as_object_mut().unwrap().remove("resource_model");
+    let mut r = start(config);
+    let _ = r.next().await;
+    let m = r.next().await;
+    let resource_with = |pairs: &[(&str, &str)]| {
+        m.resource_metrics.iter().find(|rm| {
+            pairs.iter().all(|(k, v)| rm.resource.attributes.get(k).and_then(|x| x.as_str()) == Some(*v))
+                && ["postgresql.database.name", "postgresql.table.name", "postgresql.index.name"]
+                    .iter()
+                    .filter(|k| rm.resource.attributes.get(k).is_some())
+                    .count()
+                    == pairs.len()
+        })
+    };
+    let names = |rm: &dbintel_core::pdata::ResourceMetrics| -> Vec<String> {
+        rm.scope_metrics.iter().flat_map(|s| &s.metrics).map(|x| x.name.clone()).collect()
+    };
+    let database = resource_with(&[("postgresql.database.name", &db)]).expect("a resource for the database");
+    for name in ["postgresql.backends", "postgresql.commits", "postgresql.db_size"] {
+        assert!(names(database).iter().any(|n| n == name), "{name} not on the database resource");
+    }
+    let table =
+        resource_with(&[("postgresql.database.name", &db), ("postgresql.table.name", "public.orders")])
+            .expect("a resource for the table");
+    assert!(names(table).iter().any(|n| n == "postgresql.rows"), "{:?}", names(table));
+    let index = resource_with(&[
+        ("postgresql.database.name", &db),
+        ("postgresql.table.name", "public.orders"),
+        ("postgresql.index.name", "orders_pkey"),
+    ])
+    .expect("a resource for the index");
+    assert!(names(index).iter().any(|n| n == "postgresql.index.size"), "{:?}", names(index));
+    let server_level = resource_with(&[]).expect("the server resource");
+    assert!(names(server_level).iter().any(|n| n == "postgresql.database.count"));
+    // No entity attribute is left on the points.
+    for rm in &m.resource_metrics {
+        for metric in rm.scope_metrics.iter().flat_map(|s| &s.metrics) {
+            if let dbintel_core::pdata::MetricData::Sum { points, .. }
+            | dbintel_core::pdata::MetricData::Gauge(points) = &metric.data
+            {
+                assert!(points.iter().all(|p| p.attributes.get("db.namespace").is_none()), "{}", metric.name);
+            }
+        }
+    }
+    r.stop().await;
 }
