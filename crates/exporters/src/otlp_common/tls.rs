@@ -1,13 +1,9 @@
 //! The `tls` block shared by `otlp` and `otlphttp`, turned into a rustls client config (ring provider).
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, RootCertStore};
 use serde::Deserialize;
 
 use dbintel_core::ConfigProblem;
@@ -45,10 +41,8 @@ pub struct TlsConfig {
 /// Why a TLS client config cannot be built.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
-    #[error("tls.{key}: cannot read `{path}`: {message}")]
-    File { key: &'static str, path: String, message: String },
-    #[error("tls.{key}: `{path}` holds no {what}")]
-    Empty { key: &'static str, path: String, what: &'static str },
+    #[error("{0}")]
+    Pem(#[from] dbintel_tls::PemError),
     #[error("tls: {0}")]
     Rustls(String),
     #[error("tls.server_name_override: `{0}` is not a valid DNS name or IP address")]
@@ -96,7 +90,7 @@ impl TlsConfig {
 
     /// Builds the rustls config; `alpn` lists the protocols to offer (`h2` for gRPC).
     pub fn client_config(&self, alpn: &[&[u8]]) -> Result<ClientConfig, TlsError> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = dbintel_tls::provider();
         let versions: &[&'static rustls::SupportedProtocolVersion] =
             match (self.min_version.as_deref(), self.max_version.as_deref()) {
                 (Some("1.3"), _) => &[&rustls::version::TLS13],
@@ -107,20 +101,14 @@ impl TlsConfig {
             .with_protocol_versions(versions)
             .map_err(|e| TlsError::Rustls(e.to_string()))?;
         let builder = if self.insecure_skip_verify {
-            builder.dangerous().with_custom_certificate_verifier(Arc::new(NoVerify(
-                provider.signature_verification_algorithms,
-            )))
+            builder.dangerous().with_custom_certificate_verifier(dbintel_tls::no_verify(&provider))
         } else {
             builder.with_root_certificates(self.roots()?)
         };
         let mut config = match (&self.cert_file, &self.key_file) {
             (Some(cert), Some(key)) => {
-                let chain = read_certs("cert_file", cert)?;
-                let key = PrivateKeyDer::from_pem_file(key).map_err(|e| TlsError::File {
-                    key: "key_file",
-                    path: key.display().to_string(),
-                    message: e.to_string(),
-                })?;
+                let chain = dbintel_tls::read_certs("cert_file", cert)?;
+                let key = dbintel_tls::read_private_key("key_file", key)?;
                 builder.with_client_auth_cert(chain, key).map_err(|e| TlsError::Rustls(e.to_string()))?
             }
             _ => builder.with_no_client_auth(),
@@ -132,7 +120,7 @@ impl TlsConfig {
     fn roots(&self) -> Result<RootCertStore, TlsError> {
         let mut roots = RootCertStore::empty();
         if let Some(ca) = &self.ca_file {
-            for cert in read_certs("ca_file", ca)? {
+            for cert in dbintel_tls::read_certs("ca_file", ca)? {
                 roots.add(cert).map_err(|e| TlsError::Rustls(format!("ca_file `{}`: {e}", ca.display())))?;
             }
         } else {
@@ -146,56 +134,5 @@ impl TlsConfig {
             }
         }
         Ok(roots)
-    }
-}
-
-fn read_certs(key: &'static str, path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
-    let file_err = |message: String| TlsError::File { key, path: path.display().to_string(), message };
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| file_err(e.to_string()))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| file_err(e.to_string()))?;
-    if certs.is_empty() {
-        return Err(TlsError::Empty { key, path: path.display().to_string(), what: "PEM certificate" });
-    }
-    Ok(certs)
-}
-
-/// `insecure_skip_verify`: accepts any server certificate, still checks handshake signatures.
-#[derive(Debug)]
-struct NoVerify(WebPkiSupportedAlgorithms);
-
-impl ServerCertVerifier for NoVerify {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_schemes()
     }
 }
