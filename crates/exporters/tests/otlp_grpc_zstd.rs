@@ -20,9 +20,12 @@ use prost::Message;
 use serde_json::json;
 use tonic::codec::CompressionEncoding;
 
+/// A received request with its `grpc-encoding` header.
+type Received = (Option<String>, ExportMetricsServiceRequest);
+
 #[derive(Clone, Default)]
 struct Recorder {
-    requests: Arc<Mutex<Vec<(Option<String>, ExportMetricsServiceRequest)>>>,
+    requests: Arc<Mutex<Vec<Received>>>,
 }
 
 #[tonic::async_trait]
