@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use dbintel_core::{
     Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Factory, GoDuration,
-    Signal, Stability, parse_component_config,
+    Signal, Stability,
 };
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
@@ -23,7 +23,7 @@ use crate::otlp_common::connector::{WireConnector, tls_setup};
 use crate::otlp_common::exporter::{Settings, build_exporter};
 use crate::otlp_common::{
     Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, TemporalityPreference,
-    TlsConfig, TransportTelemetry, is_new_relic, rpc, short_text, strip_ignored,
+    TlsConfig, TransportTelemetry, is_new_relic, parse_section, rpc, short_text,
 };
 
 fn default_timeout() -> GoDuration {
@@ -75,6 +75,12 @@ pub struct Target {
     /// `host:port`.
     pub authority: String,
     pub tls: bool,
+}
+
+impl crate::otlp_common::ExporterConfig for OtlpGrpcConfig {
+    fn problems(&self) -> Vec<ConfigProblem> {
+        OtlpGrpcConfig::problems(self)
+    }
 }
 
 impl OtlpGrpcConfig {
@@ -303,15 +309,11 @@ impl Factory for OtlpGrpcExporterFactory {
     }
 
     fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        let (config, _) = strip_ignored(config);
-        let cfg: OtlpGrpcConfig = parse_component_config(&config).map_err(|p| vec![p])?;
-        let problems = cfg.problems();
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        parse_section::<OtlpGrpcConfig>(config).map(|_| ())
     }
 
     fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        let (config, ignored) = strip_ignored(config);
-        let cfg: OtlpGrpcConfig = parse_component_config(&config).map_err(|p| vec![p])?;
+        let (cfg, ignored) = parse_section::<OtlpGrpcConfig>(config)?;
         if !ignored.is_empty() {
             tracing::info!(exporter = %ctx.id, keys = ?ignored, "otlp: these collector keys are accepted and ignored");
         }

@@ -156,6 +156,22 @@ pub fn strip_ignored(config: &serde_json::Value) -> (serde_json::Value, Vec<Stri
     (v, ignored)
 }
 
+/// A config section of `otlp` or `otlphttp`: typed, with its own semantic checks.
+pub trait ExporterConfig: serde::de::DeserializeOwned {
+    fn problems(&self) -> Vec<dbintel_core::ConfigProblem>;
+}
+
+/// Parses and checks a section, returning the typed config and the Collector keys that were
+/// accepted but ignored.
+pub fn parse_section<T: ExporterConfig>(
+    config: &serde_json::Value,
+) -> Result<(T, Vec<String>), Vec<dbintel_core::ConfigProblem>> {
+    let (config, ignored) = strip_ignored(config);
+    let cfg: T = dbintel_core::parse_component_config(&config).map_err(|p| vec![p])?;
+    let problems = cfg.problems();
+    if problems.is_empty() { Ok((cfg, ignored)) } else { Err(problems) }
+}
+
 /// The transport's own self-telemetry (the helper counts sent/failed/retried/dropped and the queue).
 #[derive(Clone, Debug, Default)]
 pub struct TransportTelemetry {

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use dbintel_core::{
     Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Factory, GoDuration,
-    Signal, Stability, parse_component_config,
+    Signal, Stability,
 };
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceResponse;
@@ -25,8 +25,8 @@ use crate::otlp_common::connector::{WireConnector, tls_setup};
 use crate::otlp_common::exporter::{Settings, build_exporter};
 use crate::otlp_common::{
     Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, MAX_RESPONSE_BYTES,
-    TemporalityPreference, TlsConfig, TransportTelemetry, is_new_relic, parse_retry_after, short_text,
-    strip_ignored,
+    TemporalityPreference, TlsConfig, TransportTelemetry, is_new_relic, parse_retry_after, parse_section,
+    short_text,
 };
 
 /// `encoding`: `proto` (http/protobuf, default) or `json` (http/json).
@@ -85,6 +85,12 @@ pub struct OtlpHttpConfig {
     pub retry_on_failure: RetryConfig,
     #[serde(default)]
     pub sending_queue: QueueConfig,
+}
+
+impl crate::otlp_common::ExporterConfig for OtlpHttpConfig {
+    fn problems(&self) -> Vec<ConfigProblem> {
+        OtlpHttpConfig::problems(self)
+    }
 }
 
 impl OtlpHttpConfig {
@@ -428,15 +434,11 @@ impl Factory for OtlpHttpExporterFactory {
     }
 
     fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        let (config, _) = strip_ignored(config);
-        let cfg: OtlpHttpConfig = parse_component_config(&config).map_err(|p| vec![p])?;
-        let problems = cfg.problems();
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        parse_section::<OtlpHttpConfig>(config).map(|_| ())
     }
 
     fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        let (config, ignored) = strip_ignored(config);
-        let cfg: OtlpHttpConfig = parse_component_config(&config).map_err(|p| vec![p])?;
+        let (cfg, ignored) = parse_section::<OtlpHttpConfig>(config)?;
         if !ignored.is_empty() {
             tracing::info!(exporter = %ctx.id, keys = ?ignored, "otlphttp: these collector keys are accepted and ignored");
         }
