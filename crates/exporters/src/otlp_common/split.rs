@@ -130,42 +130,24 @@ fn halve_scope_metrics(mut sm: ScopeMetrics) -> Halves<ScopeMetrics> {
 #[allow(clippy::result_large_err)]
 fn halve_metric(mut m: Metric) -> Halves<Metric> {
     let Some(data) = m.data.take() else { return Err(m) };
+    // Every kind splits the same way: halve the points, keep the rest of the descriptor.
+    macro_rules! halve_points {
+        ($variant:ident, $body:ident) => {{
+            let (x, y) = split_vec(std::mem::take(&mut $body.data_points));
+            let mut other = $body.clone();
+            $body.data_points = x;
+            other.data_points = y;
+            (Data::$variant($body), Data::$variant(other))
+        }};
+    }
     let (a, b) = match data {
-        Data::Gauge(mut g) if g.data_points.len() > 1 => {
-            let (x, y) = split_vec(std::mem::take(&mut g.data_points));
-            let mut g2 = g.clone();
-            g.data_points = x;
-            g2.data_points = y;
-            (Data::Gauge(g), Data::Gauge(g2))
-        }
-        Data::Sum(mut s) if s.data_points.len() > 1 => {
-            let (x, y) = split_vec(std::mem::take(&mut s.data_points));
-            let mut s2 = s.clone();
-            s.data_points = x;
-            s2.data_points = y;
-            (Data::Sum(s), Data::Sum(s2))
-        }
-        Data::Histogram(mut h) if h.data_points.len() > 1 => {
-            let (x, y) = split_vec(std::mem::take(&mut h.data_points));
-            let mut h2 = h.clone();
-            h.data_points = x;
-            h2.data_points = y;
-            (Data::Histogram(h), Data::Histogram(h2))
-        }
+        Data::Gauge(mut g) if g.data_points.len() > 1 => halve_points!(Gauge, g),
+        Data::Sum(mut s) if s.data_points.len() > 1 => halve_points!(Sum, s),
+        Data::Histogram(mut h) if h.data_points.len() > 1 => halve_points!(Histogram, h),
         Data::ExponentialHistogram(mut h) if h.data_points.len() > 1 => {
-            let (x, y) = split_vec(std::mem::take(&mut h.data_points));
-            let mut h2 = h.clone();
-            h.data_points = x;
-            h2.data_points = y;
-            (Data::ExponentialHistogram(h), Data::ExponentialHistogram(h2))
+            halve_points!(ExponentialHistogram, h)
         }
-        Data::Summary(mut s) if s.data_points.len() > 1 => {
-            let (x, y) = split_vec(std::mem::take(&mut s.data_points));
-            let mut s2 = s.clone();
-            s.data_points = x;
-            s2.data_points = y;
-            (Data::Summary(s), Data::Summary(s2))
-        }
+        Data::Summary(mut s) if s.data_points.len() > 1 => halve_points!(Summary, s),
         other => {
             m.data = Some(other);
             return Err(m);
