@@ -8,6 +8,7 @@ pub mod health;
 pub mod ids;
 pub mod pdata;
 pub mod pipeline;
+pub mod redact;
 pub mod telemetry;
 pub mod time_fmt;
 
