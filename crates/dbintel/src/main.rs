@@ -1,5 +1,8 @@
 //! The `dbintel` binary: CLI and wiring. Everything else lives in the library crates.
 
+// First: its `println!`/`eprintln!` replace std's in every module below (no panic on EPIPE).
+#[macro_use]
+mod stdio;
 mod components;
 mod default_config;
 mod doctor_cmd;
