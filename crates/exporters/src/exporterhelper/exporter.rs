@@ -10,7 +10,7 @@ use dbintel_core::{
     parse_component_config,
 };
 use dbintel_extensions::file_storage::FileStorageConfig;
-use tokio::task::JoinHandle;
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use tracing::{debug, error, info, warn};
@@ -226,12 +226,115 @@ impl<T: Transport> Sender<T> {
     }
 }
 
-/// State built at `start`.
+/// A request a consumer has taken from the queue and not yet settled.
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    signal: Signal,
+    items: u64,
+    /// A persistent request: its file stays on disk until settled.
+    on_disk: bool,
+}
+
+/// What each consumer holds, so that shutdown can account for requests in flight in a consumer it
+/// had to cancel or abort: a consumer records its request here before sending and clears it once
+/// delivered or dropped (and counted). Whatever is left when shutdown ends was abandoned.
+#[derive(Default)]
+struct InFlight {
+    slots: std::sync::Mutex<Vec<Option<Held>>>,
+}
+
+impl InFlight {
+    fn with_consumers(n: usize) -> Self {
+        Self { slots: std::sync::Mutex::new(vec![None; n]) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Option<Held>>> {
+        match self.slots.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    fn hold(&self, consumer: usize, held: Held) {
+        if let Some(slot) = self.lock().get_mut(consumer) {
+            *slot = Some(held);
+        }
+    }
+
+    /// Clears the consumer's slot: the request was delivered or dropped, and counted.
+    fn settle(&self, consumer: usize) {
+        if let Some(slot) = self.lock().get_mut(consumer) {
+            *slot = None;
+        }
+    }
+
+    /// Takes every unsettled request (at the end of shutdown).
+    fn take_all(&self) -> Vec<Held> {
+        self.lock().iter_mut().filter_map(Option::take).collect()
+    }
+}
+
+/// State built at `start`. Dropping it (at the end of `shutdown`, or when the runtime aborts the
+/// exporter mid-way) stops the consumers and accounts for every request not yet settled: in-memory
+/// ones are counted as dropped (`shutdown`), persistent ones stay on disk; one log line reports it.
 struct Running {
     queue: Arc<Queue>,
     store: Option<Arc<FileQueueStore>>,
-    consumers: Vec<JoinHandle<()>>,
+    consumers: JoinSet<()>,
+    in_flight: Arc<InFlight>,
     next_seq: u64,
+    metrics: Arc<Metrics>,
+    cancel: CancellationToken,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+        self.consumers.abort_all();
+        self.queue.close();
+        let label = self.metrics.label.as_str();
+        let left = self.queue.take_all();
+        let held = self.in_flight.take_all();
+        if self.store.is_some() {
+            let requests = left.len() + held.len();
+            if requests > 0 {
+                info!(
+                    exporter = label,
+                    requests,
+                    in_flight = held.len(),
+                    "Unsent requests stay in the persistent queue for the next start."
+                );
+            }
+            return;
+        }
+        let mut requests = 0u64;
+        let mut items = 0u64;
+        let mut count = |signal: Signal, n: u64| {
+            requests += 1;
+            items += n;
+            self.metrics.failed(signal).add(n);
+            self.metrics.dropped(Some(signal), n, "shutdown");
+        };
+        for e in &left {
+            if let Entry::Memory { payload, .. } = e {
+                count(payload.signal(), payload.items());
+            }
+        }
+        let in_flight = held.len();
+        for h in held.into_iter().filter(|h| !h.on_disk) {
+            count(h.signal, h.items);
+        }
+        if requests > 0 {
+            warn!(
+                exporter = label,
+                requests,
+                items,
+                queued = left.len(),
+                in_flight,
+                "Shutdown ended before the in-memory sending queue drained; the rest was dropped (use a persistent queue to keep it)."
+            );
+        }
+    }
 }
 
 /// An exporter made of a [`Transport`], a retry policy and a sending queue.
@@ -462,9 +565,11 @@ impl<T: Transport> QueuedExporter<T> {
 
 /// One consumer: takes requests until the queue is closed and empty, or it is told to stop.
 async fn consume<T: Transport>(
+    index: usize,
     queue: Arc<Queue>,
     store: Option<Arc<FileQueueStore>>,
     sender: Arc<Sender<T>>,
+    in_flight: Arc<InFlight>,
 ) {
     let metrics = sender.metrics.clone();
     loop {
@@ -495,21 +600,21 @@ async fn consume<T: Transport>(
                 }
             }
         };
+        in_flight
+            .hold(index, Held { signal: payload.signal(), items: payload.items(), on_disk: seq.is_some() });
         let outcome = sender.send(&payload).await;
         match (outcome, seq) {
             (Outcome::Delivered | Outcome::Dropped, Some(seq)) => {
+                in_flight.settle(index);
                 if let Some(store) = &store {
                     remove(store, seq, &metrics.label).await;
                 }
             }
-            (Outcome::Delivered | Outcome::Dropped, None) => {}
-            (Outcome::Abandoned, Some(_)) => return,
-            (Outcome::Abandoned, None) => {
-                let items = payload.items();
-                metrics.failed(payload.signal()).add(items);
-                metrics.dropped(Some(payload.signal()), items, "shutdown");
-                return;
+            (Outcome::Delivered | Outcome::Dropped, None) => {
+                in_flight.settle(index);
             }
+            // Left in the slot: the end of shutdown counts it (memory) or keeps it on disk.
+            (Outcome::Abandoned, _) => return,
         }
     }
 }
@@ -572,10 +677,27 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
                 Some(Arc::new(store))
             }
         };
-        let consumers = (0..self.queue_cfg.num_consumers.max(1))
-            .map(|_| tokio::spawn(consume(queue.clone(), store.clone(), self.sender.clone())))
-            .collect();
-        self.running = Some(Running { queue, store, consumers, next_seq });
+        let n = self.queue_cfg.num_consumers.max(1);
+        let in_flight = Arc::new(InFlight::with_consumers(n));
+        let mut consumers = JoinSet::new();
+        for index in 0..n {
+            consumers.spawn(consume(
+                index,
+                queue.clone(),
+                store.clone(),
+                self.sender.clone(),
+                in_flight.clone(),
+            ));
+        }
+        self.running = Some(Running {
+            queue,
+            store,
+            consumers,
+            in_flight,
+            next_seq,
+            metrics: self.metrics.clone(),
+            cancel: self.sender.cancel.clone(),
+        });
         Ok(())
     }
 
@@ -604,48 +726,39 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
     }
 
     async fn shutdown(&mut self) -> Result<(), ExportError> {
-        let Some(running) = self.running.take() else {
+        let Some(mut running) = self.running.take() else {
             return Ok(());
         };
-        let deadline = Instant::now() + self.shutdown_timeout.mul_f64(DRAIN_SHARE);
+        // Within `shutdown_timeout`: drain (DRAIN_SHARE), then cancel and wait a little, then abort.
+        let budget = self.shutdown_timeout;
+        let deadline = Instant::now() + budget.mul_f64(DRAIN_SHARE);
         running.queue.close();
         // Send what is queued, but do not wait out backoffs: a retryable failure now ends draining.
         self.sender.drain.cancel();
-        let mut consumers = running.consumers;
-        let all_done = async {
-            for c in consumers.iter_mut() {
-                let _ = c.await;
-            }
-        };
-        if tokio::time::timeout_at(deadline, all_done).await.is_err() {
+        let consumers = &mut running.consumers;
+        // `join_next` never polls a finished task again (awaiting `&mut JoinHandle`s twice did).
+        let drained =
+            tokio::time::timeout_at(deadline, async { while consumers.join_next().await.is_some() {} })
+                .await
+                .is_ok();
+        if !drained {
+            // Attempts in flight are dropped; each consumer leaves its request in the in-flight table.
             self.sender.cancel.cancel();
-            let grace = Instant::now() + Duration::from_millis(200);
-            for c in consumers.iter_mut() {
-                if tokio::time::timeout_at(grace, &mut *c).await.is_err() {
-                    c.abort();
-                }
+            let grace = budget.mul_f64(0.1).min(Duration::from_millis(200));
+            let stopped =
+                tokio::time::timeout(grace, async { while consumers.join_next().await.is_some() {} })
+                    .await
+                    .is_ok();
+            if !stopped {
+                consumers.abort_all();
+                // Aborted tasks end at their next poll; what they held stays in the in-flight table.
+                let wait = budget.mul_f64(0.05).min(Duration::from_millis(100));
+                let _ = tokio::time::timeout(wait, async { while consumers.join_next().await.is_some() {} })
+                    .await;
             }
         }
-        let left = running.queue.take_all();
-        if running.store.is_some() {
-            if !left.is_empty() {
-                info!(exporter = %self.label, requests = left.len(), "Unsent requests stay in the persistent queue for the next start.");
-            }
-        } else {
-            let mut items = 0;
-            for e in &left {
-                if let Entry::Memory { payload, .. } = e {
-                    let n = payload.items();
-                    items += n;
-                    self.metrics.failed(payload.signal()).add(n);
-                    self.metrics.dropped(Some(payload.signal()), n, "shutdown");
-                }
-            }
-            if items > 0 {
-                warn!(exporter = %self.label, requests = left.len(), items,
-                    "Shutdown ended before the in-memory sending queue drained; the rest was dropped (use a persistent queue to keep it).");
-            }
-        }
+        // Counts and reports what was not delivered (see `Drop for Running`).
+        drop(running);
         Ok(())
     }
 
