@@ -17,6 +17,7 @@ use serde_json::{Number, Value};
 
 use crate::error::{ConfigError, ErrorKind};
 use crate::path::KeyPath;
+use crate::redact::Substitution;
 
 /// The largest file a `${file:...}` placeholder may read.
 pub const MAX_FILE_PLACEHOLDER_BYTES: u64 = 1 << 20;
@@ -28,22 +29,23 @@ pub(crate) struct Expander<'a> {
 
 impl Expander<'_> {
     /// Expands every string scalar under `value` in place, collecting every problem. Each scalar
-    /// that held a placeholder is recorded in `substituted` (rendered path -> expanded text) so later
-    /// messages can keep its value out.
+    /// that held a placeholder is recorded in `substituted` (rendered path -> placeholders and the
+    /// values they brought in) so later messages can keep those values out.
     pub fn expand_tree(
         &self,
         value: &mut Value,
         path: &KeyPath,
         errors: &mut Vec<ConfigError>,
-        substituted: &mut BTreeMap<String, String>,
+        substituted: &mut BTreeMap<String, Substitution>,
     ) {
         match value {
             Value::String(s) => {
                 if s.contains('$') {
-                    match self.expand_str(s, path) {
-                        Ok((text, placeholders, single)) => {
-                            if placeholders > 0 {
-                                substituted.insert(path.to_string(), text.clone());
+                    let mut sub = Substitution::default();
+                    match self.expand_str(s, path, &mut sub) {
+                        Ok((text, single)) => {
+                            if !sub.placeholders.is_empty() {
+                                substituted.insert(path.to_string(), sub);
                             }
                             *value = if single { type_plain(text) } else { Value::String(text) }
                         }
@@ -65,8 +67,14 @@ impl Expander<'_> {
         }
     }
 
-    /// Returns the expanded text, the number of placeholders and whether the scalar was exactly one.
-    fn expand_str(&self, s: &str, path: &KeyPath) -> Result<(String, usize, bool), Vec<ConfigError>> {
+    /// Returns the expanded text and whether the scalar was exactly one placeholder; records each
+    /// placeholder (as written) and each value it brought in from the environment or a file in `sub`.
+    fn expand_str(
+        &self,
+        s: &str,
+        path: &KeyPath,
+        sub: &mut Substitution,
+    ) -> Result<(String, bool), Vec<ConfigError>> {
         let mut out = String::with_capacity(s.len());
         let mut errors = Vec::new();
         let mut placeholders = 0usize;
@@ -91,8 +99,24 @@ impl Expander<'_> {
                     rest = "";
                     break;
                 };
-                match self.resolve(&inner[..end]) {
-                    Ok(text) => out.push_str(&text),
+                let content = &inner[..end];
+                match self.resolve(content) {
+                    Ok(Resolved { text, from }) => {
+                        sub.placeholders.push(format!("${{{content}}}"));
+                        match from {
+                            Origin::Env(name) => {
+                                sub.fixes.push(format!("check the environment variable `{name}`"));
+                                sub.secrets.push(text.clone());
+                            }
+                            Origin::File(file) => {
+                                sub.fixes.push(format!("check the content of the file `{file}`"));
+                                sub.secrets.push(text.clone());
+                            }
+                            // A default is written in the config itself: not a secret.
+                            Origin::Default => {}
+                        }
+                        out.push_str(&text);
+                    }
                     Err(message) => errors.push(self.error(path, message)),
                 }
                 placeholders += 1;
@@ -107,7 +131,7 @@ impl Expander<'_> {
             out.push_str(rest);
             literal = true;
         }
-        if errors.is_empty() { Ok((out, placeholders, placeholders == 1 && !literal)) } else { Err(errors) }
+        if errors.is_empty() { Ok((out, placeholders == 1 && !literal)) } else { Err(errors) }
     }
 
     fn error(&self, path: &KeyPath, message: impl Into<String>) -> ConfigError {
@@ -115,7 +139,7 @@ impl Expander<'_> {
     }
 
     /// Resolves the text between `${` and `}`.
-    fn resolve(&self, content: &str) -> Result<String, String> {
+    fn resolve(&self, content: &str) -> Result<Resolved, String> {
         match content.split_once(':') {
             Some(("env", rest)) => {
                 let (name, default) = match rest.split_once(":-") {
@@ -127,7 +151,9 @@ impl Expander<'_> {
             Some((name, rest)) if valid_env_name(name) && rest.starts_with('-') => {
                 self.env_var(name, Some(&rest[1..]))
             }
-            Some(("file", path)) => read_file(path),
+            Some(("file", path)) => {
+                read_file(path).map(|text| Resolved { text, from: Origin::File(path.trim().to_string()) })
+            }
             Some((provider, _)) if valid_provider(provider) => Err(format!(
                 "unknown config provider `{provider}` in a `${{{provider}:...}}` placeholder: dbintel supports `env` and `file`"
             )),
@@ -139,22 +165,36 @@ impl Expander<'_> {
         }
     }
 
-    fn env_var(&self, name: &str, default: Option<&str>) -> Result<String, String> {
+    fn env_var(&self, name: &str, default: Option<&str>) -> Result<Resolved, String> {
         if !valid_env_name(name) {
             return Err(format!(
                 "invalid environment variable name `{}` in a placeholder: use letters, digits and `_`",
                 name.chars().take(64).collect::<String>()
             ));
         }
+        let env = |text: String| Resolved { text, from: Origin::Env(name.to_string()) };
+        let default_text = |d: &str| Resolved { text: d.to_string(), from: Origin::Default };
         match ((self.env)(name), default) {
-            (Some(v), Some(d)) if v.is_empty() => Ok(d.to_string()),
-            (Some(v), _) => Ok(v),
-            (None, Some(d)) => Ok(d.to_string()),
+            (Some(v), Some(d)) if v.is_empty() => Ok(default_text(d)),
+            (Some(v), _) => Ok(env(v)),
+            (None, Some(d)) => Ok(default_text(d)),
             (None, None) => Err(format!(
                 "environment variable `{name}` is not set (set it, or give a default with `${{env:{name}:-default}}`)"
             )),
         }
     }
+}
+
+/// The text a placeholder resolved to, and where it came from.
+struct Resolved {
+    text: String,
+    from: Origin,
+}
+
+enum Origin {
+    Env(String),
+    File(String),
+    Default,
 }
 
 fn read_file(path: &str) -> Result<String, String> {

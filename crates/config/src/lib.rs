@@ -14,6 +14,7 @@ mod expand;
 mod load;
 mod model;
 mod path;
+mod redact;
 mod suggest;
 mod validate;
 
@@ -25,6 +26,7 @@ pub use model::{
     MetricsTelemetry, Pipeline, Service, ServiceConfig, Telemetry, UsedComponents,
 };
 pub use path::{KeyPath, Provenance, Segment};
+pub use redact::{HIDDEN, Redactor};
 pub use validate::validate;
 
 /// Loads and validates in one step.

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::error::{ConfigError, ConfigErrors, ErrorKind, one_line};
 use crate::expand::Expander;
 use crate::path::{KeyPath, Provenance};
+use crate::redact::{Redactor, Substitution};
 
 /// The largest config file accepted, in bytes.
 pub const MAX_CONFIG_BYTES: u64 = 8 << 20;
@@ -47,9 +48,8 @@ impl ConfigSource {
 pub struct RawConfig {
     root: Map<String, Value>,
     provenance: Provenance,
-    /// Scalars that held a placeholder: rendered key path -> expanded text. Validation keeps these
-    /// values out of its messages (they may be secrets).
-    substituted: BTreeMap<String, String>,
+    /// Keeps the values of placeholders (they may be secrets) out of every message.
+    redactor: Redactor,
 }
 
 impl RawConfig {
@@ -68,14 +68,11 @@ impl RawConfig {
     }
     /// Whether the scalar at a rendered key path (`receivers.x.password`) came from a placeholder.
     pub fn is_substituted(&self, path: &str) -> bool {
-        self.substituted.contains_key(path)
+        self.redactor.is_substituted(path)
     }
-    /// Replaces the expanded text of a substituted scalar at `path` in `message` by a marker.
-    pub(crate) fn redact(&self, path: &str, message: &str) -> String {
-        match self.substituted.get(path) {
-            Some(text) if !text.is_empty() => message.replace(text.as_str(), "<value from placeholder>"),
-            _ => message.to_string(),
-        }
+    /// What keeps placeholder values out of messages about this config.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
     /// Like [`Self::source_of`], falling back to the last source (or empty) so messages always name one.
     pub(crate) fn source_or_last(&self, keys: &[&str]) -> String {
@@ -103,6 +100,7 @@ pub fn load_keep_going(
 ) -> (RawConfig, Vec<ConfigError>) {
     let mut errors = Vec::new();
     let mut raw = RawConfig::default();
+    let mut substituted: BTreeMap<String, Substitution> = BTreeMap::new();
     for source in sources {
         let name = source.name();
         let text = match source {
@@ -129,10 +127,15 @@ pub fn load_keep_going(
         };
         let expander = Expander { env, source: &name };
         for (k, v) in tree.iter_mut() {
-            expander.expand_tree(v, &KeyPath::root().key(k), &mut errors, &mut raw.substituted);
+            expander.expand_tree(v, &KeyPath::root().key(k), &mut errors, &mut substituted);
         }
         let idx = raw.provenance.add_source(&name);
         merge_map(&mut raw.root, tree, &mut Vec::new(), &mut raw.provenance, idx);
+    }
+    raw.redactor = Redactor::new(substituted);
+    // Expansion errors name variables and files, never values; scrub them anyway.
+    for e in &mut errors {
+        e.message = raw.redactor.message_at(&e.path, &e.message);
     }
     (raw, errors)
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use dbintel_core::{ComponentId, ComponentKind, PipelineId};
 
+use crate::redact::Redactor;
+
 /// Default for `service.shutdown_timeout`.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(4);
 /// Default for `service.telemetry.metrics.address`.
@@ -23,6 +25,9 @@ pub struct ServiceConfig {
     pub warnings: Vec<String>,
     /// The source (file name) that last set each component's section.
     pub sources: BTreeMap<(ComponentKind, ComponentId), String>,
+    /// Keeps values from `${env:...}`/`${file:...}` placeholders out of every message printed about
+    /// this config, also at run time (component creation errors, log lines).
+    pub redactor: Redactor,
 }
 
 /// The `service` section.

@@ -32,7 +32,7 @@ pub fn validate(raw: &RawConfig, registry: &ComponentRegistry) -> Result<Service
         .errors
         .into_iter()
         .map(|mut e| {
-            e.message = raw.redact(&e.path, &e.message);
+            e.message = raw.redactor().message_at(&e.path, &e.message);
             e
         })
         .collect();
@@ -152,6 +152,7 @@ impl Validator<'_> {
             service,
             warnings,
             sources,
+            redactor: self.raw.redactor().clone(),
         }
     }
 
@@ -594,6 +595,14 @@ fn normalize_address(s: &str) -> Result<String, String> {
     };
     if port.parse::<u16>().is_err() {
         return Err(format!("`{s}` has an invalid port: use 0-65535"));
+    }
+    if !host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':' | '%'))
+    {
+        return Err(format!(
+            "`{s}` is not `host:port`: the host has characters a host name or IP cannot have"
+        ));
     }
     let host = if host.is_empty() { "0.0.0.0" } else { host };
     Ok(format!("{host}:{port}"))

@@ -477,7 +477,10 @@ fn substituted_values_stay_out_of_validation_messages() {
     assert_eq!(e.len(), 3, "{s}");
     assert!(!s.contains("hunter2") && !s.to_lowercase().contains("verbose"), "{s}");
     assert!(s.contains("receivers.postgresql/primary.collection_interval: "), "{s}");
-    assert!(s.contains("<value from placeholder>"), "{s}");
+    assert!(
+        s.contains("`<hidden>`") && s.contains("is not shown; check the environment variable `SECRET`"),
+        "{s}"
+    );
 }
 
 #[test]

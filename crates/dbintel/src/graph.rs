@@ -43,7 +43,10 @@ pub fn build(
                 Err(errs) => {
                     for e in errs {
                         let path = if e.path.is_empty() { String::new() } else { format!(".{}", e.path) };
-                        problems.push(format!("{}.{id}{path}: {}", kind.section(), e.message));
+                        let path = format!("{}.{id}{path}", kind.section());
+                        // Placeholder values (secrets) never reach a message.
+                        let message = cfg.redactor.message_at(&path, &e.message);
+                        problems.push(format!("{path}: {message}"));
                     }
                     None
                 }

@@ -1,11 +1,15 @@
 //! Process logging through tracing, configured by `service.telemetry.logs`.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
+use dbintel_config::Redactor;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
 
 /// Installs the global subscriber. `DBINTEL_LOG` (an EnvFilter directive) overrides the level.
-pub fn init(level: &str, json: bool) {
+/// Every line goes through `redactor`, so no value from a `${env:...}`/`${file:...}` placeholder
+/// reaches the log, whichever component prints it.
+pub fn init(level: &str, json: bool, redactor: &Redactor) {
     let filter = std::env::var("DBINTEL_LOG")
         .ok()
         .and_then(|d| EnvFilter::try_new(d).ok())
@@ -14,9 +18,37 @@ pub fn init(level: &str, json: bool) {
     // Colours only on a terminal: files and log shippers get plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(RedactingStderr(redactor.clone()))
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false);
     // An error means a subscriber is already installed; keeping it is right.
     let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
+}
+
+/// Stderr, with placeholder values hidden. The fmt layer writes each event with one `write_all`, so
+/// each write is one whole line.
+struct RedactingStderr(Redactor);
+
+impl<'a> MakeWriter<'a> for RedactingStderr {
+    type Writer = RedactingWriter<'a>;
+    fn make_writer(&'a self) -> Self::Writer {
+        RedactingWriter(&self.0)
+    }
+}
+
+struct RedactingWriter<'a>(&'a Redactor);
+
+impl Write for RedactingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut err = std::io::stderr().lock();
+        if self.0.is_empty() {
+            return err.write(buf);
+        }
+        let text = String::from_utf8_lossy(buf);
+        err.write_all(self.0.redact(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }

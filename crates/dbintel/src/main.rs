@@ -155,15 +155,18 @@ fn main() -> ExitCode {
                 }
             };
             let logs = &cfg.service.telemetry.logs;
-            logging::init(logs.level.as_str(), logs.encoding == dbintel_config::LogEncoding::Json);
+            let redactor = cfg.redactor.clone();
+            logging::init(logs.level.as_str(), logs.encoding == dbintel_config::LogEncoding::Json, &redactor);
             for w in &cfg.warnings {
                 tracing::warn!("{w}");
             }
             match run(cfg) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    tracing::error!("{e:#}");
-                    eprintln!("dbintel: {e:#}");
+                    // The log writer hides placeholder values; stderr gets the same treatment.
+                    let e = redactor.redact(&format!("{e:#}"));
+                    tracing::error!("{e}");
+                    eprintln!("dbintel: {e}");
                     ExitCode::from(1)
                 }
             }

@@ -1,0 +1,376 @@
+//! Keeping values that came from `${env:...}` and `${file:...}` placeholders out of every message.
+//!
+//! Two layers:
+//!
+//! 1. **By key path.** A problem reported at a key whose value came from a placeholder (or at a key
+//!    above it: a factory may complain about a whole section) gets a message built without the
+//!    value: the quoted parts of the original message are hidden, what was expected is kept, and the
+//!    placeholder (`${env:NAME}`, `${file:/path}`) and what to fix are named.
+//! 2. **Everywhere.** Every message (config errors, component-creation errors, run-time log lines
+//!    through the binary's log writer) is scrubbed of every value in every shape we know a message can
+//!    give it: as is, trimmed, line by line, with whitespace collapsed, JSON- or Debug-escaped,
+//!    re-rendered as a number (`1e20`, `1e+20`, `1000.0`), and any run of 8 or more characters that
+//!    also occurs in a value (a fragment).
+//!
+//! Values from a `:-default` are written in the config itself and are not treated as secrets.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// What replaces a hidden value in messages.
+pub const HIDDEN: &str = "<hidden>";
+
+/// Shapes shorter than this (in chars) are hidden only in messages about their own key, and only as
+/// whole words: hiding every `1` or `on` everywhere would garble every message.
+const MIN_SHAPE_CHARS: usize = 4;
+/// Length of the fragments (in chars) looked for in messages.
+const FRAGMENT_CHARS: usize = 8;
+/// Bytes of values indexed for fragments, at most (bounds the index at a few MB).
+const MAX_INDEXED_BYTES: usize = 256 << 10;
+
+/// The placeholders of one scalar and the values they brought in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Substitution {
+    /// Each placeholder as written, e.g. `${env:PG_PASSWORD}` (never a value).
+    pub placeholders: Vec<String>,
+    /// What to fix for each placeholder that read the environment or a file.
+    pub fixes: Vec<String>,
+    /// The values read from the environment or files (secrets).
+    pub secrets: Vec<String>,
+}
+
+/// Hides placeholder values in messages. Cheap to clone; its `Debug` shows no value.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    inner: Arc<Inner>,
+}
+
+#[derive(Default, PartialEq)]
+struct Inner {
+    /// Rendered key path -> what was substituted there.
+    paths: BTreeMap<String, Substitution>,
+    /// Shapes of every secret, `MIN_SHAPE_CHARS` or longer, longest first.
+    shapes: Vec<String>,
+    /// Hashes of every `FRAGMENT_CHARS`-char window of every secret line, sorted.
+    fragments: Vec<u64>,
+}
+
+impl PartialEq for Redactor {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner) || self.inner == other.inner
+    }
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redactor")
+            .field("paths", &self.inner.paths.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Redactor {
+    pub(crate) fn new(paths: BTreeMap<String, Substitution>) -> Self {
+        let mut shapes = Vec::new();
+        let mut fragments = Vec::new();
+        let mut indexed = 0usize;
+        for secret in paths.values().flat_map(|s| s.secrets.iter()) {
+            shapes.extend(shapes_of(secret).into_iter().filter(|s| s.chars().count() >= MIN_SHAPE_CHARS));
+            if indexed < MAX_INDEXED_BYTES {
+                indexed += secret.len();
+                for line in secret.lines() {
+                    let chars: Vec<char> = line.trim().chars().collect();
+                    fragments.extend(chars.windows(FRAGMENT_CHARS).map(hash_chars));
+                }
+            }
+        }
+        shapes.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        shapes.dedup();
+        fragments.sort_unstable();
+        fragments.dedup();
+        Self { inner: Arc::new(Inner { paths, shapes, fragments }) }
+    }
+
+    /// Whether no value came from the environment or a file (nothing to hide).
+    pub fn is_empty(&self) -> bool {
+        self.inner.shapes.is_empty() && self.inner.fragments.is_empty() && self.short_secrets().is_empty()
+    }
+
+    /// Whether the scalar at a rendered key path came from a placeholder.
+    pub fn is_substituted(&self, path: &str) -> bool {
+        self.inner.paths.contains_key(path)
+    }
+
+    /// Hides every placeholder value, in every known shape, in `text`.
+    pub fn redact(&self, text: &str) -> String {
+        self.redact_with(text, &[])
+    }
+
+    /// The message to show for a problem at `path` (a rendered key path, e.g.
+    /// `receivers.sqlquery.collection_interval`): built without the value when the key (or a key
+    /// under it) came from a placeholder, and scrubbed of every placeholder value in any case.
+    pub fn message_at(&self, path: &str, message: &str) -> String {
+        if let Some(sub) = self.inner.paths.get(path) {
+            return self.at_substituted(sub, message);
+        }
+        // The problem is about a key above substituted ones (a whole section).
+        let below: Vec<&Substitution> =
+            self.inner.paths.iter().filter(|(p, _)| is_below(p, path)).map(|(_, s)| s).collect();
+        if below.is_empty() {
+            // Or below one (a scalar cannot have keys below it, but be safe).
+            if let Some((_, sub)) = self.inner.paths.iter().find(|(p, _)| is_below(path, p)) {
+                return self.at_substituted(sub, message);
+            }
+            return self.redact(message);
+        }
+        let short: Vec<&str> = below.iter().flat_map(|s| s.secrets.iter().map(String::as_str)).collect();
+        let out = self.redact_with(message, &short);
+        if out == message {
+            out
+        } else {
+            format!("{out} (values from placeholders under this key are not shown)")
+        }
+    }
+
+    fn at_substituted(&self, sub: &Substitution, message: &str) -> String {
+        if sub.secrets.is_empty() {
+            // Only `:-default`s, written in the config itself.
+            return self.redact(message);
+        }
+        let short: Vec<&str> = sub.secrets.iter().map(String::as_str).collect();
+        // serde's messages end with `, expected <what>`, which never holds the value.
+        let (head, expected) = match message.rfind(", expected ") {
+            Some(i) => (&message[..i], Some(&message[i + ", expected ".len()..])),
+            None => (message, None),
+        };
+        let mut out = self.redact_with(&hide_quoted(head, &short), &short);
+        if let Some(expected) = expected {
+            out.push_str(", expected ");
+            out.push_str(&self.redact_with(expected, &short));
+        }
+        let placeholders = sub.placeholders.join(", ");
+        let fix = if sub.fixes.is_empty() {
+            "fix the value".to_string()
+        } else {
+            let mut fixes = sub.fixes.clone();
+            fixes.dedup();
+            fixes.join(" and ")
+        };
+        format!("{out} (the value comes from {placeholders} and is not shown; {fix})")
+    }
+
+    fn short_secrets(&self) -> Vec<&str> {
+        self.inner.paths.values().flat_map(|s| s.secrets.iter().map(String::as_str)).collect()
+    }
+
+    /// Hides every long shape and fragment of every secret, plus whole-word occurrences of every
+    /// shape of `local` (secrets of the key the message is about), however short.
+    fn redact_with(&self, text: &str, local: &[&str]) -> String {
+        if self.inner.shapes.is_empty() && self.inner.fragments.is_empty() && local.is_empty() {
+            return text.to_string();
+        }
+        let mut hide = vec![false; text.len()];
+        let mut mark = |start: usize, len: usize| hide[start..start + len].iter_mut().for_each(|h| *h = true);
+        for shape in &self.inner.shapes {
+            for (i, m) in text.match_indices(shape.as_str()) {
+                mark(i, m.len());
+            }
+        }
+        for secret in local {
+            for shape in shapes_of(secret) {
+                for (i, m) in text.match_indices(shape.as_str()) {
+                    let before = text[..i].chars().next_back();
+                    let after = text[i + m.len()..].chars().next();
+                    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    if !word(before) && !word(after) {
+                        mark(i, m.len());
+                    }
+                }
+            }
+        }
+        if !self.inner.fragments.is_empty() {
+            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            for (w, window) in chars.windows(FRAGMENT_CHARS).enumerate() {
+                let cs: Vec<char> = window.iter().map(|(_, c)| *c).collect();
+                if self.inner.fragments.binary_search(&hash_chars(&cs)).is_ok() {
+                    let start = chars[w].0;
+                    let (last_i, last_c) = window[FRAGMENT_CHARS - 1];
+                    mark(start, last_i + last_c.len_utf8() - start);
+                }
+            }
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut in_hidden = false;
+        for (i, c) in text.char_indices() {
+            if hide[i] {
+                if !in_hidden {
+                    out.push_str(HIDDEN);
+                    in_hidden = true;
+                }
+            } else {
+                in_hidden = false;
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+/// Whether rendered path `p` is strictly below `parent` (`a.b.c` or `a.b[0]` below `a.b`).
+fn is_below(p: &str, parent: &str) -> bool {
+    (parent.is_empty() && !p.is_empty())
+        || p.strip_prefix(parent).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// Replaces the content of every `...` and "..." in a message that is related to one of `secrets`
+/// (shares three characters in a row with it, in any case, or is one of its shapes) by [`HIDDEN`]:
+/// messages quote the offending value that way. Unrelated quotes (examples, allowed values) stay.
+fn hide_quoted(s: &str, secrets: &[&str]) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find(['`', '"']) {
+        let q = &rest[start..start + 1];
+        out.push_str(&rest[..=start]);
+        let after = &rest[start + 1..];
+        match after.find(q) {
+            Some(end) => {
+                let content = &after[..end];
+                out.push_str(if related(content, secrets) { HIDDEN } else { content });
+                out.push_str(q);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(HIDDEN);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn related(content: &str, secrets: &[&str]) -> bool {
+    let c = content.to_lowercase();
+    secrets.iter().any(|secret| {
+        let s = secret.to_lowercase();
+        let grams: Vec<char> = s.chars().collect();
+        c.is_empty()
+            || s.contains(c.trim())
+            || grams.windows(3).any(|g| c.contains(&g.iter().collect::<String>()))
+            || (grams.len() < 3 && c.contains(s.trim()))
+            || shapes_of(secret).iter().any(|shape| c.contains(&shape.to_lowercase()))
+    })
+}
+
+fn hash_chars(cs: &[char]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    cs.hash(&mut h);
+    h.finish()
+}
+
+/// Every shape a message may give `secret`.
+fn shapes_of(secret: &str) -> Vec<String> {
+    let mut out = vec![secret.to_string(), secret.trim().to_string()];
+    out.extend(secret.lines().map(|l| l.trim().to_string()));
+    out.push(secret.split_whitespace().collect::<Vec<_>>().join(" "));
+    out.push(
+        secret.split(['\n', '\r']).map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "),
+    );
+    let quoted = |q: String| q.get(1..q.len().saturating_sub(1)).unwrap_or_default().to_string();
+    out.push(quoted(serde_json::Value::String(secret.to_string()).to_string()));
+    out.push(quoted(format!("{secret:?}")));
+    out.push(secret.escape_default().to_string());
+    let t = secret.trim();
+    if !t.is_empty()
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && let Ok(f) = t.parse::<f64>()
+        && f.is_finite()
+    {
+        out.extend(number_shapes(f));
+    }
+    out.retain(|s| !s.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The ways a number is printed by Rust, serde and Go (`1e20`, `1e+20`, `100000000000000000000`,
+/// `1000.0`).
+fn number_shapes(f: f64) -> Vec<String> {
+    let mut out = vec![format!("{f}"), format!("{f:?}"), format!("{f:e}"), format!("{f:E}")];
+    if let Some(n) = serde_json::Number::from_f64(f) {
+        out.push(n.to_string());
+    }
+    for e in [format!("{f:e}"), format!("{f:E}")] {
+        if let Some((m, x)) = e.split_once(['e', 'E'])
+            && !x.starts_with('-')
+        {
+            out.push(format!("{m}e+{x}"));
+            out.push(format!("{m}E+{x}"));
+            out.push(format!("{m}e+{x:0>2}"));
+        }
+    }
+    if f.fract() == 0.0 && f.abs() < 1e300 {
+        let int = format!("{f:.0}");
+        out.push(format!("{int}.0"));
+        out.push(int);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redactor(path: &str, placeholder: &str, secret: &str) -> Redactor {
+        let sub = Substitution {
+            placeholders: vec![placeholder.to_string()],
+            fixes: vec!["check the environment variable `X`".to_string()],
+            secrets: vec![secret.to_string()],
+        };
+        Redactor::new(BTreeMap::from([(path.to_string(), sub)]))
+    }
+
+    #[test]
+    fn hides_every_shape() {
+        let r = redactor("a.b", "${env:X}", "first line\nsecond-line-here\n  third");
+        for text in [
+            "x `first line second-line-here third` y",
+            "x \"first line\\nsecond-line-here\\n  third\" y",
+            "x second-line y",
+            "x line-her y",
+        ] {
+            let out = r.redact(text);
+            assert!(
+                !out.contains("first line") && !out.contains("second") && !out.contains("line-her"),
+                "{out}"
+            );
+        }
+        let r = redactor("a.b", "${env:X}", "100000000000000000000");
+        for text in ["got 1e20", "got 1e+20", "got 100000000000000000000.0", "got 1E20"] {
+            assert!(r.redact(text).ends_with(HIDDEN), "{text}: {}", r.redact(text));
+        }
+        let r = redactor("a.b", "${env:X}", "1000.0");
+        assert_eq!(
+            r.message_at("a.b", "invalid type: floating point `1000`, expected u32").matches("1000").count(),
+            0
+        );
+    }
+
+    #[test]
+    fn messages_at_the_key_keep_what_was_expected() {
+        let r = redactor("a.b", "${env:X}", "on");
+        let m = r.message_at("a.b", "unknown variant `on`, expected `gauge` or `sum`");
+        assert_eq!(
+            m,
+            "unknown variant `<hidden>`, expected `gauge` or `sum` (the value comes from ${env:X} and is not \
+             shown; check the environment variable `X`)"
+        );
+        let m = r.message_at("a", "section a: b is on, not off");
+        assert!(!m.contains(" on,") && m.contains("not off") && m.contains("not shown"), "{m}");
+        assert_eq!(r.message_at("c", "turn it on"), "turn it on");
+    }
+}
