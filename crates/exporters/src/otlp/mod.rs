@@ -2,6 +2,8 @@
 //! with gzip/zstd, headers as metadata, per-attempt deadline, partial-success handling and
 //! `google.rpc.RetryInfo`, behind the exporterhelper queue and retries.
 
+pub mod verdict;
+
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -15,7 +17,7 @@ use serde::Deserialize;
 use tokio::sync::OnceCell;
 use tonic::codec::CompressionEncoding;
 use tonic::metadata::MetadataMap;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Endpoint;
 use tonic::{Code, Status};
 
 use crate::exporterhelper::{Payload, QueueConfig, RetryConfig, SendError, SendReport, Transport};
@@ -23,8 +25,10 @@ use crate::otlp_common::connector::{WireConnector, tls_setup};
 use crate::otlp_common::exporter::{Settings, build_exporter};
 use crate::otlp_common::{
     Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, TemporalityPreference,
-    TlsConfig, TransportTelemetry, is_new_relic, parse_section, rpc, short_text,
+    TlsConfig, TransportTelemetry, UserInfo, error_text, is_new_relic, parse_section, redact, rpc,
+    short_text,
 };
+use verdict::{VerdictChannel, VerdictSlot};
 
 fn default_timeout() -> GoDuration {
     GoDuration::from_secs(5)
@@ -75,6 +79,8 @@ pub struct Target {
     /// `host:port`.
     pub authority: String,
     pub tls: bool,
+    /// `user:password@` of the endpoint, sent as `authorization: Basic ...` metadata.
+    pub userinfo: Option<UserInfo>,
 }
 
 impl crate::otlp_common::ExporterConfig for OtlpGrpcConfig {
@@ -91,24 +97,27 @@ impl OtlpGrpcConfig {
                 "is required: host:port of the OTLP/gRPC receiver (e.g. otlp.nr-data.net:4317)".into()
             );
         }
+        // Echoed in problems without its user info.
+        let shown = redact(e);
         let (rest, tls) = if let Some(r) = e.strip_prefix("https://") {
             (r, true)
         } else if let Some(r) = e.strip_prefix("http://") {
             (r, false)
         } else if e.contains("://") {
-            return Err(format!("`{e}`: use host:port, http://host:port or https://host:port"));
+            return Err(format!("`{shown}`: use host:port, http://host:port or https://host:port"));
         } else {
             (e, !self.tls.insecure)
         };
-        let authority = rest.trim_end_matches('/');
-        let uri: http::Uri =
-            format!("http://{authority}").parse().map_err(|err| format!("`{e}` is not host:port: {err}"))?;
+        let (userinfo, authority) = UserInfo::split_authority(rest.trim_end_matches('/'));
+        let uri: http::Uri = format!("http://{authority}")
+            .parse()
+            .map_err(|err| format!("`{shown}` is not host:port: {err}"))?;
         if uri.host().is_none_or(str::is_empty) || uri.path() != "/" {
-            return Err(format!("`{e}` is not host:port"));
+            return Err(format!("`{shown}` is not host:port"));
         }
         let authority =
             if uri.port().is_some() { authority.to_string() } else { format!("{authority}:4317") };
-        Ok(Target { authority, tls })
+        Ok(Target { authority, tls, userinfo })
     }
 
     pub fn problems(&self) -> Vec<ConfigProblem> {
@@ -134,8 +143,8 @@ impl OtlpGrpcConfig {
 
 #[derive(Clone)]
 struct Clients {
-    metrics: MetricsServiceClient<Channel>,
-    logs: LogsServiceClient<Channel>,
+    metrics: MetricsServiceClient<VerdictChannel>,
+    logs: LogsServiceClient<VerdictChannel>,
 }
 
 /// One attempt of an OTLP/gRPC export.
@@ -171,7 +180,7 @@ impl GrpcTransport {
         let timeout = config.timeout.get();
         // The connector does TLS itself, so tonic always sees an http:// URI.
         let endpoint = Endpoint::from_shared(format!("http://{}", target.authority))
-            .map_err(|e| vec![ConfigProblem::new("endpoint", e.to_string())])?
+            .map_err(|e| vec![ConfigProblem::new("endpoint", redact(&e.to_string()))])?
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .tcp_nodelay(true)
@@ -181,11 +190,17 @@ impl GrpcTransport {
             .map_err(|e| vec![ConfigProblem::new("tls", e.to_string())])?;
         let connector =
             WireConnector::new(tls, telemetry.bytes_on_wire.clone(), timeout.min(Duration::from_secs(10)));
+        let mut headers = config.headers.to_header_map();
+        if let Some(auth) = target.userinfo.as_ref().and_then(UserInfo::basic_auth)
+            && !headers.contains_key(http::header::AUTHORIZATION)
+        {
+            headers.insert(http::header::AUTHORIZATION, auth);
+        }
         Ok(Self {
             endpoint,
             connector,
             clients: OnceCell::new(),
-            metadata: MetadataMap::from_headers(config.headers.to_header_map()),
+            metadata: MetadataMap::from_headers(headers),
             compression: config.compression,
             timeout,
             telemetry,
@@ -193,7 +208,7 @@ impl GrpcTransport {
     }
 
     fn clients(&self) -> Clients {
-        let channel = self.endpoint.connect_with_connector_lazy(self.connector.clone());
+        let channel = VerdictChannel::new(self.endpoint.connect_with_connector_lazy(self.connector.clone()));
         let enc = match self.compression {
             Compression::Gzip => Some(CompressionEncoding::Gzip),
             Compression::Zstd => Some(CompressionEncoding::Zstd),
@@ -214,26 +229,27 @@ impl GrpcTransport {
         Clients { metrics, logs }
     }
 
-    fn request<T>(&self, message: T) -> tonic::Request<T> {
+    fn request<T>(&self, message: T, slot: &VerdictSlot) -> tonic::Request<T> {
         let mut req = tonic::Request::new(message);
         *req.metadata_mut() = self.metadata.clone();
+        req.extensions_mut().insert(slot.clone());
         req.set_timeout(self.timeout);
         req
     }
 
-    async fn call(&self, payload: &Payload) -> Result<(u64, Option<String>), Status> {
+    async fn call(&self, payload: &Payload, slot: &VerdictSlot) -> Result<(u64, Option<String>), Status> {
         let clients = self.clients.get_or_init(|| async { self.clients() }).await.clone();
         match payload {
             Payload::Metrics(r) => {
                 let mut c = clients.metrics;
-                let resp = c.export(self.request(r.clone())).await?.into_inner();
+                let resp = c.export(self.request(r.clone(), slot)).await?.into_inner();
                 Ok(resp.partial_success.map_or((0, None), |ps| {
                     (ps.rejected_data_points.max(0) as u64, non_empty(ps.error_message))
                 }))
             }
             Payload::Logs(r) => {
                 let mut c = clients.logs;
-                let resp = c.export(self.request(r.clone())).await?.into_inner();
+                let resp = c.export(self.request(r.clone(), slot)).await?.into_inner();
                 Ok(resp.partial_success.map_or((0, None), |ps| {
                     (ps.rejected_log_records.max(0) as u64, non_empty(ps.error_message))
                 }))
@@ -250,12 +266,14 @@ fn non_empty(m: String) -> Option<String> {
 impl Transport for GrpcTransport {
     async fn send(&self, payload: &Payload) -> Result<SendReport, SendError> {
         let before = self.telemetry.bytes_on_wire.get();
+        let slot = VerdictSlot::default();
         // tonic enforces the deadline too; this also bounds connecting.
-        let result = tokio::time::timeout(self.timeout + Duration::from_millis(250), self.call(payload))
-            .await
-            .map_err(|_| {
-                SendError::retryable(format!("no response within the timeout ({:?})", self.timeout))
-            })?;
+        let result =
+            tokio::time::timeout(self.timeout + Duration::from_millis(250), self.call(payload, &slot))
+                .await
+                .map_err(|_| {
+                    SendError::retryable(format!("no response within the timeout ({:?})", self.timeout))
+                })?;
         // Approximate under concurrent senders: the connection is shared.
         let bytes_on_wire = self.telemetry.bytes_on_wire.get().saturating_sub(before);
         match result {
@@ -265,18 +283,28 @@ impl Transport for GrpcTransport {
                 }
                 Ok(SendReport { rejected_items: rejected, message, bytes_on_wire })
             }
-            Err(status) => Err(classify_status(&status)),
+            Err(status) => Err(classify_status(&status, slot.code())),
         }
     }
 }
 
-/// Maps a gRPC status to a retryable or permanent error, as the collector does.
-pub fn classify_status(status: &Status) -> SendError {
-    let retry_after = rpc::retry_delay(status.details());
-    let mut message = format!("gRPC {:?}: {}", status.code(), short_text(status.message().as_bytes()));
-    if let Some(src) = std::error::Error::source(status) {
-        message.push_str(&format!(" ({src})"));
+/// Maps a failed call to a retryable or permanent error. `peer_code` is the `grpc-status` the peer
+/// sent ([`VerdictSlot`]). Only a status the peer sent is its verdict, classified as the Collector's
+/// exporterhelper does (retryable: CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE,
+/// DATA_LOSS, and RESOURCE_EXHAUSTED with RetryInfo; the rest permanent). A status tonic made up
+/// from a transport failure (connection refused or reset, TLS or HTTP/2 errors, a peer that is not
+/// a gRPC server, an HTTP status without `grpc-status`, a timeout, an undecodable response) is
+/// retryable whatever its code.
+pub fn classify_status(status: &Status, peer_code: Option<Code>) -> SendError {
+    let from_peer = peer_code == Some(status.code()) && std::error::Error::source(status).is_none();
+    if !from_peer {
+        return SendError::retryable(format!(
+            "transport error (not a gRPC status from the peer): {}",
+            error_text(status)
+        ));
     }
+    let retry_after = rpc::retry_delay(status.details());
+    let message = format!("gRPC {:?}: {}", status.code(), short_text(status.message().as_bytes()));
     match status.code() {
         Code::Cancelled
         | Code::DeadlineExceeded

@@ -222,14 +222,81 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(d.min(Duration::from_secs(3600)))
 }
 
-/// Trims a server message for logs and errors: bounded, one line, printable.
+/// Trims a server message for logs and errors: bounded, one line, printable, URL credentials hidden.
 pub fn short_text(bytes: &[u8]) -> String {
     let s = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]);
     let mut out: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if bytes.len() > 512 {
         out.push('…');
     }
-    out.trim().to_string()
+    redact(out.trim())
+}
+
+/// `text` with the user info of every URL in it hidden: every text these exporters print (errors,
+/// config problems, labels) goes through here or [`error_text`].
+pub fn redact(text: &str) -> String {
+    dbintel_core::redact::redact_url_userinfo(text).into_owned()
+}
+
+/// An error and its sources, joined (hyper's own message is only "client error (Connect)"), with URL
+/// credentials hidden: the one place where transport errors of `otlp`/`otlphttp` become text.
+pub fn error_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    let mut depth = 0;
+    while let Some(c) = src {
+        let t = c.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        src = c.source();
+        depth += 1;
+        if depth > 6 {
+            break;
+        }
+    }
+    short_text(s.as_bytes())
+}
+
+/// User info of an endpoint URL (`scheme://user:password@host`), percent-decoded. Sent as HTTP Basic
+/// authentication (`authorization: Basic ...`), as the Collector's Go HTTP client does, unless
+/// `headers` sets `authorization` itself. Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserInfo {
+    user: String,
+    password: String,
+}
+
+impl fmt::Debug for UserInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("UserInfo(<redacted>)")
+    }
+}
+
+impl UserInfo {
+    /// Splits `user:password@` off an authority (`user:password@host:port`).
+    pub fn split_authority(authority: &str) -> (Option<UserInfo>, &str) {
+        match authority.rfind('@') {
+            Some(at) => {
+                let (user, password) = authority[..at].split_once(':').unwrap_or((&authority[..at], ""));
+                let decode =
+                    |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+                (Some(UserInfo { user: decode(user), password: decode(password) }), &authority[at + 1..])
+            }
+            None => (None, authority),
+        }
+    }
+
+    /// The `authorization` header value (marked sensitive).
+    pub fn basic_auth(&self) -> Option<http::HeaderValue> {
+        use base64::Engine;
+        let token =
+            base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.user, self.password));
+        let mut v = http::HeaderValue::from_str(&format!("Basic {token}")).ok()?;
+        v.set_sensitive(true);
+        Some(v)
+    }
 }
 
 /// Resource attributes New Relic needs to synthesise a database entity.

@@ -110,16 +110,54 @@ fn grpc_status_classification_with_retry_info() {
         "slow down",
         status.encode_to_vec().into(),
     );
-    match crate::otlp::classify_status(&s) {
+    match crate::otlp::classify_status(&s, Some(s.code())) {
         crate::exporterhelper::SendError::Retryable { retry_after, .. } => {
             assert_eq!(retry_after, Some(Duration::from_secs(3)))
         }
         other => panic!("{other:?}"),
     }
     let s = tonic::Status::resource_exhausted("quota");
-    assert!(matches!(crate::otlp::classify_status(&s), crate::exporterhelper::SendError::Permanent { .. }));
+    assert!(matches!(
+        crate::otlp::classify_status(&s, Some(s.code())),
+        crate::exporterhelper::SendError::Permanent { .. }
+    ));
     let s = tonic::Status::unavailable("down");
-    assert!(matches!(crate::otlp::classify_status(&s), crate::exporterhelper::SendError::Retryable { .. }));
+    assert!(matches!(
+        crate::otlp::classify_status(&s, Some(s.code())),
+        crate::exporterhelper::SendError::Retryable { .. }
+    ));
+}
+
+#[test]
+fn grpc_statuses_the_peer_did_not_send_are_transport_failures() {
+    use crate::exporterhelper::SendError;
+    // Codes that are permanent when the peer sends them are retryable when tonic made them up.
+    for code in [
+        tonic::Code::Unknown,
+        tonic::Code::Internal,
+        tonic::Code::InvalidArgument,
+        tonic::Code::Unauthenticated,
+        tonic::Code::Unimplemented,
+    ] {
+        let s = tonic::Status::new(code, "grpc-status header missing, mapped from HTTP status code 500");
+        assert!(matches!(crate::otlp::classify_status(&s, None), SendError::Retryable { .. }), "{code:?}");
+        // The peer said OK (or something else) but decoding failed.
+        assert!(
+            matches!(crate::otlp::classify_status(&s, Some(tonic::Code::Ok)), SendError::Retryable { .. }),
+            "{code:?}"
+        );
+        assert!(
+            matches!(crate::otlp::classify_status(&s, Some(code)), SendError::Permanent { .. }),
+            "{code:?}"
+        );
+    }
+    // A status with a transport error as its source.
+    let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by http://u:secret@h:1");
+    let s = tonic::Status::from_error(Box::new(io));
+    match crate::otlp::classify_status(&s, None) {
+        SendError::Retryable { message, .. } => assert!(!message.contains("secret"), "{message}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -25,8 +25,8 @@ use crate::otlp_common::connector::{WireConnector, tls_setup};
 use crate::otlp_common::exporter::{Settings, build_exporter};
 use crate::otlp_common::{
     Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, MAX_RESPONSE_BYTES,
-    TemporalityPreference, TlsConfig, TransportTelemetry, is_new_relic, parse_retry_after, parse_section,
-    short_text,
+    TemporalityPreference, TlsConfig, TransportTelemetry, UserInfo, error_text, is_new_relic,
+    parse_retry_after, parse_section, redact, short_text,
 };
 
 /// `encoding`: `proto` (http/protobuf, default) or `json` (http/json).
@@ -154,23 +154,51 @@ impl OtlpHttpConfig {
     }
 }
 
-fn parse_url(url: &str) -> Result<Uri, String> {
-    let uri: Uri = url.trim().parse().map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+/// Parses an endpoint URL; its user info, if any, is taken out of the URL (it would otherwise go
+/// into the `Host` header and every error text) and returned for Basic authentication.
+fn parse_url(url: &str) -> Result<(Uri, Option<UserInfo>), String> {
+    // Problems echo the URL without its user info.
+    let shown = redact(url);
+    let uri: Uri = url.trim().parse().map_err(|e| format!("`{shown}` is not a URL: {e}"))?;
     match uri.scheme_str() {
         Some("http") | Some("https") => {}
-        _ => return Err(format!("`{url}`: use an http:// or https:// URL")),
+        _ => return Err(format!("`{shown}`: use an http:// or https:// URL")),
     }
     if uri.host().is_none_or(str::is_empty) {
-        return Err(format!("`{url}` has no host"));
+        return Err(format!("`{shown}` has no host"));
     }
-    Ok(uri)
+    let Some(authority) = uri.authority().filter(|a| a.as_str().contains('@')) else {
+        return Ok((uri, None));
+    };
+    let (userinfo, host_port) = UserInfo::split_authority(authority.as_str());
+    let mut parts = uri.clone().into_parts();
+    parts.authority = Some(host_port.parse().map_err(|e| format!("`{shown}` has an invalid host: {e}"))?);
+    let uri = Uri::from_parts(parts).map_err(|e| format!("`{shown}` is not a URL: {e}"))?;
+    Ok((uri, userinfo))
+}
+
+/// Where one signal goes: the URL (without user info) and its Basic authentication, if any.
+#[derive(Clone)]
+struct Target {
+    url: Uri,
+    authorization: Option<HeaderValue>,
+}
+
+impl Target {
+    fn new(url: &str, headers: &HeaderMap, key: &str) -> Result<Self, Vec<ConfigProblem>> {
+        let (url, userinfo) = parse_url(url).map_err(|m| vec![ConfigProblem::new(key, m)])?;
+        // An explicit `authorization` header wins, as in Go's net/http.
+        let authorization =
+            userinfo.filter(|_| !headers.contains_key(header::AUTHORIZATION)).and_then(|u| u.basic_auth());
+        Ok(Self { url, authorization })
+    }
 }
 
 /// One attempt of an OTLP/HTTP export.
 pub struct HttpTransport {
     client: Client<WireConnector, Full<Bytes>>,
-    metrics_url: Uri,
-    logs_url: Uri,
+    metrics: Target,
+    logs: Target,
     headers: HeaderMap,
     compression: Compression,
     encoding: Encoding,
@@ -181,8 +209,8 @@ pub struct HttpTransport {
 impl std::fmt::Debug for HttpTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpTransport")
-            .field("metrics_url", &self.metrics_url)
-            .field("logs_url", &self.logs_url)
+            .field("metrics_url", &self.metrics.url)
+            .field("logs_url", &self.logs.url)
             .field("compression", &self.compression)
             .field("encoding", &self.encoding)
             .finish_non_exhaustive()
@@ -196,15 +224,14 @@ impl HttpTransport {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let metrics_url = parse_url(&config.url(Signal::Metrics))
-            .map_err(|m| vec![ConfigProblem::new("metrics_endpoint", m)])?;
-        let logs_url =
-            parse_url(&config.url(Signal::Logs)).map_err(|m| vec![ConfigProblem::new("logs_endpoint", m)])?;
-        let any_tls = [&metrics_url, &logs_url].iter().any(|u| u.scheme_str() == Some("https"));
+        let headers = config.headers.to_header_map();
+        let metrics = Target::new(&config.url(Signal::Metrics), &headers, "metrics_endpoint")?;
+        let logs = Target::new(&config.url(Signal::Logs), &headers, "logs_endpoint")?;
+        let (metrics_url, logs_url) = (&metrics.url, &logs.url);
+        let any_tls = [metrics_url, logs_url].iter().any(|u| u.scheme_str() == Some("https"));
         let tls = tls_setup(&config.tls, any_tls, &[b"h2", b"http/1.1"])
             .map_err(|e| vec![ConfigProblem::new("tls", e.to_string())])?;
-        let plain_and_tls =
-            any_tls && [&metrics_url, &logs_url].iter().any(|u| u.scheme_str() == Some("http"));
+        let plain_and_tls = any_tls && [metrics_url, logs_url].iter().any(|u| u.scheme_str() == Some("http"));
         if plain_and_tls {
             return Err(vec![ConfigProblem::new(
                 "metrics_endpoint",
@@ -218,9 +245,9 @@ impl HttpTransport {
             .build(connector);
         Ok(Self {
             client,
-            metrics_url,
-            logs_url,
-            headers: config.headers.to_header_map(),
+            metrics,
+            logs,
+            headers,
             compression: config.compression,
             encoding: config.encoding,
             timeout: config.timeout.get(),
@@ -246,10 +273,11 @@ impl HttpTransport {
         payload: &Payload,
         body: Bytes,
     ) -> Result<(StatusCode, HeaderMap, Bytes), SendError> {
-        let url = match payload {
-            Payload::Metrics(_) => &self.metrics_url,
-            Payload::Logs(_) => &self.logs_url,
+        let target = match payload {
+            Payload::Metrics(_) => &self.metrics,
+            Payload::Logs(_) => &self.logs,
         };
+        let url = &target.url;
         let content_type = match self.encoding {
             Encoding::Proto => "application/x-protobuf",
             Encoding::Json => "application/json",
@@ -266,39 +294,33 @@ impl HttpTransport {
         for (k, v) in &self.headers {
             req.headers_mut().insert(k.clone(), v.clone());
         }
+        if let Some(auth) = &target.authorization {
+            req.headers_mut().insert(header::AUTHORIZATION, auth.clone());
+        }
         let resp = self
             .client
             .request(req)
             .await
-            .map_err(|e| SendError::retryable(format!("POST {url}: {}", error_chain(&e))))?;
+            .map_err(|e| SendError::retryable(format!("POST {url}: {}", error_text(&e))))?;
         let (parts, body) = resp.into_parts();
-        // A body over the limit (or broken) is not worth failing a delivered request for.
         let bytes = match Limited::new(body, MAX_RESPONSE_BYTES).collect().await {
             Ok(c) => c.to_bytes(),
+            // Larger than any OTLP response: delivered; the response is not read.
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => Bytes::new(),
+            // The body of a success was cut (reset, truncated): as the Collector, the request is
+            // not known to be delivered, so it is retried.
+            Err(e) if parts.status.is_success() => {
+                return Err(SendError::retryable(format!(
+                    "POST {url}: HTTP {}, but reading the response failed: {}",
+                    parts.status,
+                    error_text(&*e)
+                )));
+            }
+            // An error status decides on its own; its body only adds detail.
             Err(_) => Bytes::new(),
         };
         Ok((parts.status, parts.headers, bytes))
     }
-}
-
-/// The error and its sources, joined (hyper's own message is only "client error (Connect)").
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    let mut depth = 0;
-    while let Some(c) = src {
-        let t = c.to_string();
-        if !s.contains(&t) {
-            s.push_str(": ");
-            s.push_str(&t);
-        }
-        src = c.source();
-        depth += 1;
-        if depth > 6 {
-            break;
-        }
-    }
-    s
 }
 
 #[async_trait]
@@ -329,12 +351,20 @@ pub fn classify_response(
     body: &[u8],
     now: SystemTime,
 ) -> Result<(u64, Option<String>), SendError> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+    let content_type =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let is_json = content_type.contains("json");
     if status.is_success() {
-        return Ok(partial_success(signal, body, is_json));
+        // A success whose OTLP response cannot be decoded is not known to be delivered: retried, as
+        // the Collector does. A body of another content type (or none) is ignored.
+        let declared = is_json || content_type.contains("protobuf");
+        return partial_success(signal, body, is_json).or_else(|e| {
+            if declared {
+                Err(SendError::retryable(format!("HTTP {status}, but the response is not OTLP: {e}")))
+            } else {
+                Ok((0, None))
+            }
+        });
     }
     let detail = error_detail(body, is_json);
     let message =
@@ -355,13 +385,16 @@ pub fn classify_response(
     }
 }
 
-fn partial_success(signal: Signal, body: &[u8], is_json: bool) -> (u64, Option<String>) {
+/// The partial success of a 2xx response, or why its body is not an OTLP response.
+fn partial_success(signal: Signal, body: &[u8], is_json: bool) -> Result<(u64, Option<String>), String> {
     if body.is_empty() {
-        return (0, None);
+        return Ok((0, None));
     }
     if is_json {
-        let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else { return (0, None) };
-        let Some(ps) = v.get("partialSuccess").or_else(|| v.get("partial_success")) else { return (0, None) };
+        let v = serde_json::from_slice::<serde_json::Value>(body).map_err(|e| e.to_string())?;
+        let Some(ps) = v.get("partialSuccess").or_else(|| v.get("partial_success")) else {
+            return Ok((0, None));
+        };
         let field = match signal {
             Signal::Logs => ["rejectedLogRecords", "rejected_log_records"],
             _ => ["rejectedDataPoints", "rejected_data_points"],
@@ -377,24 +410,23 @@ fn partial_success(signal: Signal, body: &[u8], is_json: bool) -> (u64, Option<S
             .and_then(|m| m.as_str())
             .filter(|m| !m.is_empty())
             .map(|m| short_text(m.as_bytes()));
-        return (rejected, message);
+        return Ok((rejected, message));
     }
-    match signal {
-        Signal::Logs => match ExportLogsServiceResponse::decode(body) {
-            Ok(ExportLogsServiceResponse { partial_success: Some(ps) }) => (
-                ps.rejected_log_records.max(0) as u64,
-                Some(ps.error_message).filter(|m| !m.is_empty()).map(|m| short_text(m.as_bytes())),
-            ),
+    let text = |m: String| Some(m).filter(|m| !m.is_empty()).map(|m| short_text(m.as_bytes()));
+    Ok(match signal {
+        Signal::Logs => match ExportLogsServiceResponse::decode(body).map_err(|e| e.to_string())? {
+            ExportLogsServiceResponse { partial_success: Some(ps) } => {
+                (ps.rejected_log_records.max(0) as u64, text(ps.error_message))
+            }
             _ => (0, None),
         },
-        _ => match ExportMetricsServiceResponse::decode(body) {
-            Ok(ExportMetricsServiceResponse { partial_success: Some(ps) }) => (
-                ps.rejected_data_points.max(0) as u64,
-                Some(ps.error_message).filter(|m| !m.is_empty()).map(|m| short_text(m.as_bytes())),
-            ),
+        _ => match ExportMetricsServiceResponse::decode(body).map_err(|e| e.to_string())? {
+            ExportMetricsServiceResponse { partial_success: Some(ps) } => {
+                (ps.rejected_data_points.max(0) as u64, text(ps.error_message))
+            }
             _ => (0, None),
         },
-    }
+    })
 }
 
 /// The message of an error body: a `google.rpc.Status` (protobuf or JSON) or plain text.
