@@ -488,6 +488,12 @@ impl PostgresqlConfig {
             problems.push(ConfigProblem::new(format!("query_sample_collection.{}", p.path), p.message));
         }
         if !problems.is_empty() {
+            // A password never appears in a message, wherever the user pasted it.
+            if let Some(secret) = self.password.as_deref() {
+                for p in &mut problems {
+                    p.message = crate::conn::scrub(&p.message, Some(secret));
+                }
+            }
             return Err(problems);
         }
         let lock_timeout = timeout.min(Duration::from_secs(5));
@@ -538,9 +544,30 @@ fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String 
     if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) }
 }
 
-/// Splits `host:port` (`[v6]:port` too). The port is required, as in contrib.
+/// An endpoint as it may be shown in a message: URL user info hidden, and anything before an `@`
+/// (user info without a scheme, `user:secret@host:5432`) masked.
+pub fn shown_endpoint(endpoint: &str) -> String {
+    let e = dbintel_core::redact::redact_url_userinfo(endpoint.trim()).into_owned();
+    if e.contains("://") {
+        return e;
+    }
+    match e.rfind('@') {
+        Some(at) => format!("{}@{}", dbintel_core::redact::MASK, &e[at + 1..]),
+        None => e,
+    }
+}
+
+/// Splits `host:port` (`[v6]:port` too). The port is required, as in contrib. A URL or user info
+/// (`user:password@host`) is refused without echoing the credentials.
 pub fn split_endpoint(endpoint: &str) -> Result<(String, u16), String> {
     let e = endpoint.trim();
+    if e.contains("://") || e.contains('@') {
+        return Err(format!(
+            "`{}` is not host:port: give the endpoint as `host:port` (e.g. `localhost:5432`) and the \
+             credentials in `username` and `password` (or `password_file`)",
+            shown_endpoint(e)
+        ));
+    }
     let bad = || format!("`{e}` is not host:port (e.g. `localhost:5432`)");
     let (host, port) = if let Some(rest) = e.strip_prefix('[') {
         let (h, after) = rest.split_once(']').ok_or_else(bad)?;
@@ -628,6 +655,26 @@ mod tests {
         assert!(e.iter().all(|p| !p.message.contains("topsecret")));
         let unknown = plan(json!({"username": "x", "bogus": 1})).unwrap_err();
         assert!(unknown[0].message.contains("bogus"), "{unknown:?}");
+    }
+
+    #[test]
+    fn endpoint_credentials_never_reach_a_message() {
+        for endpoint in [
+            "postgres://mon:hunter2secret@db.example:5432/app",
+            "postgresql://mon:hunter2secret@db.example/app?sslmode=require",
+            "mon:hunter2secret@db.example:5432",
+            "hunter2secret@db.example:5432",
+            "tcp://:hunter2secret@db.example:5432",
+        ] {
+            let e = plan(json!({"username": "mon", "endpoint": endpoint})).unwrap_err();
+            let text = format!("{e:?}");
+            assert!(!text.contains("hunter2secret"), "{endpoint}: {text}");
+            assert!(e.iter().any(|p| p.path == "endpoint" && p.message.contains("db.example")), "{text}");
+        }
+        // The `password` value is scrubbed from every message, whatever key echoes it.
+        let e = plan(json!({"username": "mon", "password": "pw-in-endpoint", "endpoint": "pw-in-endpoint"}))
+            .unwrap_err();
+        assert!(!format!("{e:?}").contains("pw-in-endpoint"), "{e:?}");
     }
 
     #[test]
