@@ -14,6 +14,8 @@ use tokio_postgres::SimpleQueryMessage;
 use tokio_postgres::config::SslMode;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use dbintel_core::telemetry::Gauge;
+
 use crate::config::{ConnectPlan, TlsMode, read_password_file};
 use crate::server::ServerInfo;
 
@@ -32,10 +34,17 @@ pub fn prefixed(sql: &str) -> String {
     format!("{STATEMENT_PREFIX}{sql}")
 }
 
-/// What went wrong. Messages never contain the password.
+/// What went wrong. Messages never contain the password or URL user info.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DbError {
-    /// The connection is gone (or could not be made); reconnect with backoff.
+    /// No connection could be made (refused, timed out, DNS, TLS, ...): `cause` is the OS or driver
+    /// reason. Retried with backoff.
+    #[error("cannot connect to {endpoint}: {cause}")]
+    Connect { endpoint: String, cause: String, kind: ConnectFailure },
+    /// The server refused the credentials.
+    #[error("authentication failed for user \"{user}\" at {endpoint}: {message}")]
+    Auth { user: String, endpoint: String, message: String },
+    /// An established connection is gone; reconnect with backoff.
     #[error("connection lost: {0}")]
     Lost(String),
     /// The statement failed; the connection is still usable.
@@ -43,6 +52,20 @@ pub enum DbError {
     Query { message: String, code: Option<String> },
     #[error("timed out after {0:?}")]
     Timeout(Duration),
+}
+
+/// Why a connection could not be made, for the hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectFailure {
+    Refused,
+    TimedOut,
+    Resolve,
+    Tls,
+    /// The server answered with an error (database missing, too many connections, ...).
+    Server,
+    /// A password file could not be read, or another local problem.
+    Local,
+    Other,
 }
 
 impl DbError {
@@ -53,11 +76,38 @@ impl DbError {
         }
     }
 
+    /// True when the connection is gone or could not be made.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, DbError::Connect { .. } | DbError::Auth { .. } | DbError::Lost(_))
+    }
+
     /// A remediation hint for the operator.
     pub fn hint(&self) -> &'static str {
         match self {
+            DbError::Connect { kind, .. } => match kind {
+                ConnectFailure::Refused => {
+                    "nothing accepts connections there: check that PostgreSQL runs, `listen_addresses` and `port` in postgresql.conf, and `endpoint`; dbintel retries with backoff"
+                }
+                ConnectFailure::TimedOut => {
+                    "no answer in time: check the host, firewalls and security groups between dbintel and the server; dbintel retries with backoff"
+                }
+                ConnectFailure::Resolve => "the host name does not resolve: fix `endpoint` or DNS",
+                ConnectFailure::Tls => {
+                    "the TLS handshake failed: check `tls` (ca_file, insecure_skip_verify) and the server's ssl settings"
+                }
+                ConnectFailure::Server => {
+                    "the server refused the session: see the message (database name in `databases`, max_connections, pg_hba.conf)"
+                }
+                ConnectFailure::Local => "fix the local setting named in the message",
+                ConnectFailure::Other => {
+                    "check that the server is up and reachable; dbintel retries with backoff"
+                }
+            },
+            DbError::Auth { .. } => {
+                "check `username` and `password` (or `password_file`), that the role exists with LOGIN (CREATE ROLE <username> LOGIN PASSWORD '...' IN ROLE pg_monitor;), and that pg_hba.conf allows it from this host"
+            }
             DbError::Lost(_) => {
-                "check that the server is up and reachable and the credentials are right; dbintel reconnects with backoff"
+                "the server closed the connection or went away; dbintel reconnects with backoff"
             }
             DbError::Timeout(_) => {
                 "the server did not answer in time; raise `timeout` or check the server load"
@@ -84,23 +134,105 @@ impl DbError {
     }
 }
 
+/// Hides `secret` (the password) and URL user info in a text bound for a message.
 pub(crate) fn scrub(text: &str, secret: Option<&str>) -> String {
-    match secret {
+    let text = match secret {
         Some(s) if s.len() >= 3 => text.replace(s, "***"),
         _ => text.to_string(),
+    };
+    dbintel_core::redact::redact_url_userinfo(&text).into_owned()
+}
+
+/// The driver error with every cause in its chain (`error connecting to server: Connection refused
+/// (os error 111)`): the driver's own Display leaves the OS cause out.
+pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    let mut depth = 0;
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.is_empty() && !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+        depth += 1;
+        if depth >= 8 {
+            break;
+        }
     }
+    out
+}
+
+/// The kind of a failed connection attempt, from the driver error and its causes.
+fn connect_failure(e: &tokio_postgres::Error) -> ConnectFailure {
+    let mut source = std::error::Error::source(e);
+    let mut depth = 0;
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as K;
+            let text = io.to_string();
+            return match io.kind() {
+                K::ConnectionRefused | K::NotFound => ConnectFailure::Refused,
+                K::TimedOut => ConnectFailure::TimedOut,
+                _ if text.contains("lookup address") || text.contains("Name or service not known") => {
+                    ConnectFailure::Resolve
+                }
+                _ if text.contains("timed out") => ConnectFailure::TimedOut,
+                _ => ConnectFailure::Other,
+            };
+        }
+        if cause.downcast_ref::<rustls::Error>().is_some() {
+            return ConnectFailure::Tls;
+        }
+        source = cause.source();
+        depth += 1;
+        if depth >= 8 {
+            break;
+        }
+    }
+    if e.to_string().contains("TLS") { ConnectFailure::Tls } else { ConnectFailure::Other }
 }
 
 pub(crate) fn pg_error(e: &tokio_postgres::Error, client_closed: bool, secret: Option<&str>) -> DbError {
     let (message, code) = match e.as_db_error() {
-        Some(db) => (format!("{}: {}", db.severity(), db.message()), Some(db.code().code().to_string())),
-        None => (e.to_string(), e.code().map(|c| c.code().to_string())),
+        Some(db) => (
+            format!("{}: {}", db.severity(), crate::redact::server_text(db.message())),
+            Some(db.code().code().to_string()),
+        ),
+        None => (describe(e), e.code().map(|c| c.code().to_string())),
     };
     let message = scrub(&message, secret);
     let lost = client_closed
         || e.is_closed()
         || code.as_deref().is_some_and(|c| c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03"));
     if lost { DbError::Lost(message) } else { DbError::Query { message, code } }
+}
+
+/// Classifies an error of a connection attempt (nothing was connected yet).
+fn connect_error(e: &tokio_postgres::Error, plan: &ConnectPlan, secret: Option<&str>) -> DbError {
+    let endpoint = plan.endpoint();
+    if let Some(db) = e.as_db_error() {
+        let message = scrub(&crate::redact::server_text(db.message()), secret);
+        return match db.code().code() {
+            "28P01" | "28000" => DbError::Auth { user: plan.user.clone(), endpoint, message },
+            code => DbError::Connect {
+                endpoint,
+                cause: format!("{}: {message} (SQLSTATE {code})", db.severity()),
+                kind: ConnectFailure::Server,
+            },
+        };
+    }
+    let cause = scrub(&describe(e), secret);
+    // A server that asks for a password we do not have is an authentication problem too.
+    if cause.contains("password missing") {
+        return DbError::Auth {
+            user: plan.user.clone(),
+            endpoint,
+            message: "the server asks for a password and none is configured".into(),
+        };
+    }
+    DbError::Connect { endpoint, cause, kind: connect_failure(e) }
 }
 
 /// A row of a catalog query in text form (NULL = `None`), read by column name.
@@ -260,15 +392,48 @@ async fn simple_rows(client: &tokio_postgres::Client, text: &str) -> Result<Rows
     Ok(out)
 }
 
+/// Who a connection works for: the component id its server notices are logged under, and the gauge
+/// of live connections (up while the connection's task runs, down when it ends, errors or is dropped).
+#[derive(Debug, Clone, Default)]
+pub struct ConnOwner {
+    pub component: String,
+    pub live: Option<Gauge>,
+}
+
+/// Holds one unit of the live-connection gauge for as long as it exists.
+struct LiveGuard(Option<Gauge>);
+
+impl LiveGuard {
+    fn new(gauge: Option<Gauge>) -> Self {
+        if let Some(g) = &gauge {
+            g.add(1);
+        }
+        Self(gauge)
+    }
+}
+
+impl Drop for LiveGuard {
+    fn drop(&mut self) {
+        if let Some(g) = &self.0 {
+            g.add(-1);
+        }
+    }
+}
+
 /// Opens one connection to `database` and sets the session up; also detects the server version.
 pub async fn connect(
     plan: &ConnectPlan,
     database: &str,
     tls: Option<&MakeRustlsConnect>,
+    owner: &ConnOwner,
 ) -> Result<PgConn, DbError> {
     let password = match (&plan.password, &plan.password_file) {
         (Some(p), _) => Some(p.clone()),
-        (None, Some(f)) => Some(read_password_file(f).map_err(DbError::Lost)?),
+        (None, Some(f)) => Some(read_password_file(f).map_err(|cause| DbError::Connect {
+            endpoint: plan.endpoint(),
+            cause: format!("password_file: {cause}"),
+            kind: ConnectFailure::Local,
+        })?),
         (None, None) => None,
     };
     let secret = password.clone();
@@ -293,35 +458,40 @@ pub async fn connect(
         "-c statement_timeout={st} -c lock_timeout={lt} -c default_transaction_read_only=on \
          -c idle_in_transaction_session_timeout={st}"
     ));
-    config.connect_timeout(plan.statement_timeout.clamp(Duration::from_secs(2), Duration::from_secs(30)));
+    let connect_timeout = plan.statement_timeout.clamp(Duration::from_secs(2), Duration::from_secs(30));
+    config.connect_timeout(connect_timeout);
     config.ssl_mode(match plan.tls {
         TlsMode::Disable => SslMode::Disable,
         TlsMode::Prefer => SslMode::Prefer,
         TlsMode::Require { .. } | TlsMode::VerifyFull { .. } => SslMode::Require,
     });
     let limit = plan.statement_timeout.max(Duration::from_secs(2)) + CLIENT_GRACE;
+    let notices = NoticeSink { component: owner.component.clone(), database: database.to_string() };
     let attempt = async {
         let (client, task) = match tls {
             Some(tls) if plan.tls != TlsMode::Disable => {
                 let (client, connection) = config.connect(tls.clone()).await?;
-                (client, tokio::spawn(drive(connection)))
+                let guard = LiveGuard::new(owner.live.clone());
+                (client, tokio::spawn(drive(connection, notices, guard)))
             }
             _ => {
                 let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
-                (client, tokio::spawn(drive(connection)))
+                let guard = LiveGuard::new(owner.live.clone());
+                (client, tokio::spawn(drive(connection, notices, guard)))
             }
         };
         Ok::<_, tokio_postgres::Error>((client, task))
     };
     let (client, task) = match tokio::time::timeout(limit, attempt).await {
         Ok(Ok(x)) => x,
-        Ok(Err(e)) => {
-            return Err(match pg_error(&e, true, secret.as_deref()) {
-                DbError::Lost(m) => DbError::Lost(m),
-                other => other,
+        Ok(Err(e)) => return Err(connect_error(&e, plan, secret.as_deref())),
+        Err(_) => {
+            return Err(DbError::Connect {
+                endpoint: plan.endpoint(),
+                cause: format!("no connection within {limit:?} (connect timeout {connect_timeout:?})"),
+                kind: ConnectFailure::TimedOut,
             });
         }
-        Err(_) => return Err(DbError::Lost(format!("connect timed out after {limit:?}"))),
     };
     let now = Instant::now();
     let mut conn = PgConn {
@@ -353,44 +523,98 @@ pub async fn connect(
     Ok(conn)
 }
 
-async fn drive<S, T>(connection: tokio_postgres::Connection<S, T>)
+/// Where a connection's server notices go: the log, under the component that owns the connection.
+struct NoticeSink {
+    component: String,
+    database: String,
+}
+
+impl NoticeSink {
+    /// Logs a notice at the level its own severity maps to. Only the SQLSTATE and the message,
+    /// cleaned by [`crate::redact::server_text`]; DETAIL, HINT and CONTEXT may quote statements and
+    /// are left out.
+    fn log(&self, n: &tokio_postgres::error::DbError) {
+        use tokio_postgres::error::Severity as S;
+        let message = crate::redact::server_text(n.message());
+        let code = n.code().code();
+        let (receiver, database, severity) = (&self.component, &self.database, n.severity());
+        match n.parsed_severity() {
+            Some(S::Warning) => tracing::warn!(
+                receiver = %receiver, database = %database, severity, code, "postgresql: server notice: {message}"
+            ),
+            Some(S::Debug) => tracing::debug!(
+                receiver = %receiver, database = %database, severity, code, "postgresql: server notice: {message}"
+            ),
+            Some(S::Error | S::Fatal | S::Panic) => tracing::error!(
+                receiver = %receiver, database = %database, severity, code, "postgresql: server notice: {message}"
+            ),
+            _ => tracing::info!(
+                receiver = %receiver, database = %database, severity, code, "postgresql: server notice: {message}"
+            ),
+        }
+    }
+}
+
+/// Runs a connection until it ends, logging its notices; the guard keeps the live gauge counted.
+async fn drive<S, T>(mut connection: tokio_postgres::Connection<S, T>, notices: NoticeSink, _live: LiveGuard)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
     T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
-    if let Err(e) = connection.await {
-        tracing::debug!(error = %e, "postgresql: connection ended");
+    loop {
+        match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+            Some(Ok(tokio_postgres::AsyncMessage::Notice(n))) => notices.log(&n),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                tracing::debug!(
+                    receiver = %notices.component, database = %notices.database, error = %describe(&e),
+                    "postgresql: connection ended"
+                );
+                break;
+            }
+            None => break,
+        }
     }
 }
 
-/// Exponential backoff with jitter: 1s, 2s, 4s, ... capped at 60s.
+/// Exponential backoff with jitter between connection attempts: 1s, 2s, 4s, ... capped at `max`
+/// (the receiver passes its collection interval, so a server that comes back is reached within
+/// about one interval, while a server that stays down sees at most one attempt per interval and
+/// database). The jitter only shortens a wait (0.5-1.0 of the step), so a retry is never pushed past
+/// the next scrape.
 #[derive(Debug, Clone)]
 pub struct Backoff {
     next: Duration,
+    max: Duration,
     pub retry_at: Option<Instant>,
     pub failures: u32,
 }
 
 impl Default for Backoff {
     fn default() -> Self {
-        Self { next: BACKOFF_START, retry_at: None, failures: 0 }
+        Self::new(BACKOFF_MAX)
     }
 }
 
 impl Backoff {
+    /// A backoff whose steps never exceed `max` (itself kept within 1s..60s).
+    pub fn new(max: Duration) -> Self {
+        let max = max.clamp(BACKOFF_START, BACKOFF_MAX);
+        Self { next: BACKOFF_START.min(max), max, retry_at: None, failures: 0 }
+    }
     pub fn reset(&mut self) {
-        *self = Self::default();
+        *self = Self::new(self.max);
     }
     pub fn ready(&self, now: Instant) -> bool {
         self.retry_at.is_none_or(|t| now >= t)
     }
     pub fn failed(&mut self, now: Instant) -> Duration {
         let base = self.next;
-        self.next = (self.next * 2).min(BACKOFF_MAX);
+        self.next = (self.next * 2).min(self.max);
         self.failures = self.failures.saturating_add(1);
         let r = f64::from(dbintel_core::pdata::now_unix_nanos().wrapping_mul(2_654_435_761) as u32 % 1000)
             / 1000.0;
-        let d = base.mul_f64(0.8 + 0.4 * r);
+        let d = base.mul_f64(0.5 + 0.5 * r);
         self.retry_at = Some(now + d);
         d
     }
@@ -407,6 +631,7 @@ pub struct DbPool {
     pub backoff: Backoff,
     /// Connections opened over the pool's life (to show reuse in tests).
     pub opened_total: u64,
+    owner: ConnOwner,
 }
 
 impl DbPool {
@@ -425,7 +650,15 @@ impl DbPool {
             max_lifetime,
             backoff: Backoff::default(),
             opened_total: 0,
+            owner: ConnOwner::default(),
         }
+    }
+
+    /// Sets who the pool's connections work for and the longest backoff step.
+    pub fn with_owner(mut self, owner: ConnOwner, backoff_max: Duration) -> Self {
+        self.owner = owner;
+        self.backoff = Backoff::new(backoff_max);
+        self
     }
 
     pub fn open_count(&self) -> usize {
@@ -451,7 +684,7 @@ impl DbPool {
         if self.checked_out >= self.max_open || !self.backoff.ready(now) {
             return Ok(None);
         }
-        match connect(plan, &self.database, tls).await {
+        match connect(plan, &self.database, tls, &self.owner).await {
             Ok(c) => {
                 self.backoff.reset();
                 self.checked_out += 1;
@@ -479,9 +712,16 @@ impl DbPool {
 #[derive(Default)]
 pub struct Pools {
     pub by_db: BTreeMap<String, DbPool>,
+    owner: ConnOwner,
+    backoff_max: Option<Duration>,
 }
 
 impl Pools {
+    /// Pools whose connections work for `owner`, with backoff steps of at most `backoff_max`.
+    pub fn new(owner: ConnOwner, backoff_max: Duration) -> Self {
+        Self { by_db: BTreeMap::new(), owner, backoff_max: Some(backoff_max) }
+    }
+
     pub fn pool(
         &mut self,
         database: &str,
@@ -489,9 +729,11 @@ impl Pools {
         max_idle_time: Option<Duration>,
         max_lifetime: Option<Duration>,
     ) -> &mut DbPool {
-        self.by_db
-            .entry(database.to_string())
-            .or_insert_with(|| DbPool::new(database, max_open, max_idle_time, max_lifetime))
+        let (owner, backoff_max) = (&self.owner, self.backoff_max.unwrap_or(BACKOFF_MAX));
+        self.by_db.entry(database.to_string()).or_insert_with(|| {
+            DbPool::new(database, max_open, max_idle_time, max_lifetime)
+                .with_owner(owner.clone(), backoff_max)
+        })
     }
 
     /// Closes the pools of databases that are no longer monitored.
@@ -530,10 +772,34 @@ mod tests {
         for _ in 0..10 {
             last = b.failed(now);
         }
-        assert!(last <= BACKOFF_MAX.mul_f64(1.2));
+        assert!(last <= BACKOFF_MAX);
         assert!(!b.ready(now));
         b.reset();
         assert!(b.ready(now));
+    }
+
+    #[test]
+    fn backoff_never_waits_longer_than_its_cap() {
+        for cap in [Duration::from_secs(1), Duration::from_secs(10), Duration::from_secs(3600)] {
+            let mut b = Backoff::new(cap);
+            let now = Instant::now();
+            let steps: Vec<Duration> = (0..12).map(|_| b.failed(now)).collect();
+            let cap = cap.min(BACKOFF_MAX);
+            assert!(steps.iter().all(|d| *d <= cap), "{cap:?}: {steps:?}");
+            // Bounded attempt rate: once grown, a step is at least half the cap.
+            assert!(steps[11] >= cap / 2, "{cap:?}: {steps:?}");
+            b.reset();
+            assert!(b.ready(now));
+            assert!(b.failed(now) <= BACKOFF_START);
+        }
+    }
+
+    #[test]
+    fn connect_messages_keep_the_cause_and_hide_secrets() {
+        assert_eq!(
+            scrub("for postgres://u:hunter22@h/db password hunter22", Some("hunter22")),
+            "for postgres://u:***@h/db password ***"
+        );
     }
 
     #[test]

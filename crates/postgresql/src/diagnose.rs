@@ -93,7 +93,7 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, db) in dbs.iter().enumerate() {
         let target = format!("{}/{db}", plan.connect.endpoint());
-        match conn::connect(&plan.connect, db, tls.as_ref()).await {
+        match conn::connect(&plan.connect, db, tls.as_ref(), &conn::ConnOwner::default()).await {
             Ok(mut c) => {
                 let mut f = Vec::new();
                 f.push(Finding {

@@ -16,6 +16,7 @@ pub mod emit;
 pub mod metadata;
 pub mod query;
 mod receiver;
+pub mod redact;
 pub mod server;
 pub mod tls;
 

@@ -18,7 +18,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::catalog::{EmitCtx, Query};
 use crate::config::{MAX_DATABASES, Plan};
-use crate::conn::{DbError, PgConn, Pools};
+use crate::conn::{ConnOwner, DbError, PgConn, Pools};
 use crate::diagnose;
 use crate::emit::Builder;
 use crate::metadata::MetricId;
@@ -77,6 +77,8 @@ pub(crate) struct Runner {
     failing: BTreeMap<(Query, String), bool>,
     failing_dbs: BTreeMap<String, bool>,
     primary_failing: bool,
+    /// The last connection error, for the health status text.
+    last_connect_error: Option<String>,
     diagnosed: bool,
     qi: Option<QueryIntelligence>,
     query_errors: BTreeMap<Query, Counter>,
@@ -157,12 +159,17 @@ impl Runner {
             .find(|d| !plan.exclude_databases.contains(d))
             .cloned()
             .unwrap_or_else(|| "postgres".to_string());
+        // Live connections are counted by the connections themselves (up when one opens, down when
+        // its task ends, errors or is dropped), so the gauge is true while the server is down too.
+        let owner = ConnOwner { component: label.clone(), live: Some(telemetry.connections_open.clone()) };
+        let pools = Pools::new(owner, plan.collection_interval);
         Self {
             plan,
             ctx,
             label,
             tls,
-            pools: Pools::default(),
+            pools,
+            last_connect_error: None,
             start_time: now_unix_nanos(),
             primary_db,
             databases: Vec::new(),
@@ -284,6 +291,7 @@ impl Runner {
             Ok(None) => None,
             Err(e) => {
                 self.telemetry.connect_errors.inc();
+                self.last_connect_error = Some(e.to_string());
                 let first = !self.failing_dbs.contains_key(db);
                 if first && self.failing_dbs.len() < MAX_DATABASES {
                     self.failing_dbs.insert(db.to_string(), true);
@@ -407,8 +415,9 @@ impl Runner {
             self.telemetry.up.set(0);
             if !self.primary_failing {
                 self.primary_failing = true;
+                let cause = self.last_connect_error.as_deref().unwrap_or("no connection yet");
                 self.ctx.health.recoverable(format!(
-                    "cannot reach PostgreSQL at {} (database {primary_db})",
+                    "cannot reach PostgreSQL at {} (database {primary_db}): {cause}",
                     self.plan.connect.endpoint()
                 ));
             }
@@ -478,7 +487,6 @@ impl Runner {
     async fn finish_scrape(&mut self, mut b: Builder<'_>, started: Instant, want_metrics: bool) {
         b.int(MetricId::Up, 1, Attributes::new());
         self.telemetry.up.set(1);
-        self.telemetry.connections_open.set(self.pools.open_connections() as i64);
         self.telemetry.dropped_points.add(b.dropped);
         self.telemetry.scraped.add(b.point_count() as u64);
         self.telemetry.duration.record(started.elapsed().as_secs_f64());

@@ -53,6 +53,8 @@ pub struct PgServer {
     /// The server's stderr, including its log.
     pub log_path: PathBuf,
     bin_dir: PathBuf,
+    /// How it was started, to start it again on the same port ([`PgServer::restart`]).
+    options: PgServerBuilder,
     // Field order matters: the process stops before the directory it runs in is removed.
     process: ManagedProcess,
     _temp_dir: TempDir,
@@ -105,6 +107,7 @@ impl PgServerBuilder {
                         data_dir,
                         log_path,
                         bin_dir,
+                        options: self.clone(),
                         process,
                         _temp_dir: temp_dir,
                     };
@@ -220,6 +223,28 @@ impl PgServer {
     /// Directory of the server binaries this instance uses.
     pub fn bin_dir(&self) -> &Path {
         &self.bin_dir
+    }
+
+    /// Stops the server (fast shutdown; its data stays). Idempotent.
+    pub fn stop(&mut self) {
+        self.process.stop();
+    }
+
+    /// Starts the server again on the same port and data directory, after [`PgServer::stop`]
+    /// (stops it first if it still runs), and waits until it accepts connections.
+    pub fn restart(&mut self) -> Result<(), HarnessError> {
+        self.process.stop();
+        let account = service_account("postgres")?;
+        let root = self._temp_dir.path().to_owned();
+        self.process = self.options.spawn_and_wait(
+            &self.bin_dir,
+            &root,
+            &self.data_dir,
+            &self.log_path,
+            self.port,
+            account,
+        )?;
+        Ok(())
     }
 
     /// Process id of the postmaster.

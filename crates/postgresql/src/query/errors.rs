@@ -29,11 +29,12 @@ impl CollectError {
             return if e.is_closed() {
                 CollectError::Connection("the connection is closed".into())
             } else {
-                CollectError::Connection(e.to_string())
+                CollectError::Connection(crate::conn::describe(e))
             };
         };
         let code = db.code().code();
-        let message = db.message().chars().take(300).collect::<String>();
+        // A message about a statement may quote it: obfuscated like any query text.
+        let message = crate::redact::server_text(db.message());
         let mentions_pgss = message.contains("pg_stat_statements");
         match code {
             "55000" if message.contains("shared_preload_libraries") => CollectError::NotPreloaded,

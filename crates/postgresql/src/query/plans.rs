@@ -107,9 +107,9 @@ pub struct ExplainFailure {
 impl ExplainFailure {
     fn from_pg(e: &tokio_postgres::Error) -> Self {
         match e.as_db_error() {
-            // Server messages about a statement may quote identifiers but not literals; still cap them.
+            // Server messages about a statement may quote it (a syntax error's token): obfuscated.
             Some(db) => {
-                Self { code: db.code().code().to_string(), message: db.message().chars().take(200).collect() }
+                Self { code: db.code().code().to_string(), message: crate::redact::server_text(db.message()) }
             }
             None => Self { code: "connection".into(), message: "connection problem during EXPLAIN".into() },
         }
