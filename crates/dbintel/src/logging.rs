@@ -21,8 +21,29 @@ pub fn init(level: &str, json: bool, redactor: &Redactor) {
         .with_writer(RedactingStderr(redactor.clone()))
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false);
+    if json { install(builder.json().flatten_event(true).finish()) } else { install(builder.finish()) }
+}
+
+/// Crates whose `log` lines are never bridged into our logs: tokio-postgres logs every statement it
+/// sends (and its parameters) at DEBUG, raw, and server notices at INFO without a component; the
+/// postgresql receiver logs what matters itself, obfuscated and under its component id.
+pub const UNBRIDGED_LOG_CRATES: &[&str] = &["tokio_postgres", "postgres_protocol"];
+
+fn install<S>(subscriber: S)
+where
+    S: tracing::Subscriber + Send + Sync + 'static,
+{
     // An error means a subscriber is already installed; keeping it is right.
-    let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
+    if tracing::subscriber::set_global_default(subscriber).is_err() {
+        return;
+    }
+    use tracing_log::AsLog;
+    let mut bridge = tracing_log::LogTracer::builder()
+        .with_max_level(tracing::level_filters::LevelFilter::current().as_log());
+    for krate in UNBRIDGED_LOG_CRATES {
+        bridge = bridge.ignore_crate(*krate);
+    }
+    let _ = bridge.init();
 }
 
 /// Stderr, with placeholder values hidden. The fmt layer writes each event with one `write_all`, so
