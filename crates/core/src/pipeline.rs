@@ -8,8 +8,16 @@
 //! Shutdown drains by closing: receivers are cancelled and dropped, which closes the pipelines'
 //! inputs; each pipeline drains, flushes its processors and drops its exporter senders; each
 //! exporter drains and flushes once every pipeline feeding it has ended. A deadline bounds it all.
+//!
+//! Nothing is lost silently: every item the runtime holds (a receiver's pending send, a pipeline's
+//! queue, a processor's buffer, a batch on its way to an exporter, an exporter's input queue, an
+//! `export` call in progress) sits behind a guard that counts it as dropped, with a reason, if the task
+//! holding it ends without handing it on (aborted at the shutdown deadline, or a component stopped).
+//! Shutdown then reports what was dropped in one log line with counts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -26,6 +34,148 @@ use crate::ids::{ComponentId, ComponentKind, PipelineId, Signal};
 use crate::pdata::SignalData;
 use crate::telemetry::{Counter, Gauge, Registry};
 
+/// Where the runtime held items that it had to drop; one slot per place in the shutdown report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    ReceiverSends,
+    PipelineQueues,
+    Processors,
+    PipelineSends,
+    ExporterQueues,
+    ExporterCalls,
+}
+
+/// Items dropped by the runtime, by place, shared by every guard of one service.
+#[derive(Debug, Default)]
+struct Ledger {
+    /// Set when shutdown starts: drops from then on have reason `shutdown`.
+    shutting_down: AtomicBool,
+    slots: [AtomicU64; 6],
+}
+
+impl Ledger {
+    fn add(&self, place: Place, n: u64) {
+        self.slots[place as usize].fetch_add(n, Ordering::Relaxed);
+    }
+    fn get(&self, place: Place) -> u64 {
+        self.slots[place as usize].load(Ordering::Relaxed)
+    }
+}
+
+/// Counts the items one component of the runtime drops: `dbintel_{receiver,pipeline,exporter}_dropped_
+/// {metric_points,log_records}_total{<kind>, reason}`, reason `shutdown` once shutdown has started and
+/// `component_stopped` before (the next component ended early: it failed or panicked). Drops outside
+/// shutdown are logged once per component; shutdown drops are reported together by
+/// [`RunningService::shutdown`].
+#[derive(Clone)]
+struct Drops {
+    registry: Registry,
+    /// `receiver`, `pipeline` or `exporter`: the metric family and the label key.
+    kind: &'static str,
+    label: String,
+    place: Place,
+    ledger: Arc<Ledger>,
+    warned: Arc<AtomicBool>,
+}
+
+impl Drops {
+    fn new(registry: &Registry, kind: &'static str, label: &str, place: Place, ledger: &Arc<Ledger>) -> Self {
+        Drops {
+            registry: registry.clone(),
+            kind,
+            label: label.to_string(),
+            place,
+            ledger: ledger.clone(),
+            warned: Arc::default(),
+        }
+    }
+
+    /// The same component, counting into another place of the report.
+    fn at(&self, place: Place) -> Self {
+        Drops { place, ..self.clone() }
+    }
+
+    fn count(&self, signal: Signal, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let shutdown = self.ledger.shutting_down.load(Ordering::Relaxed);
+        let reason = if shutdown { "shutdown" } else { "component_stopped" };
+        let name = format!("dbintel_{}_dropped_{}_total", self.kind, signal_item_name(signal));
+        self.registry
+            .counter(
+                &name,
+                "Items the runtime dropped, by reason.",
+                &[(self.kind, &self.label), ("reason", reason)],
+            )
+            .add(n);
+        self.ledger.add(self.place, n);
+        if !shutdown && !self.warned.swap(true, Ordering::Relaxed) {
+            warn!(kind = self.kind, id = %self.label, items = n,
+                "A downstream component stopped; data was dropped (counted in dbintel_{}_dropped_*_total, reported once).",
+                self.kind);
+        }
+    }
+
+    fn count_all<'a>(&self, items: impl IntoIterator<Item = &'a SignalData>) {
+        for d in items {
+            self.count(d.signal(), d.item_count() as u64);
+        }
+    }
+}
+
+/// Counts `items` as dropped when it is dropped still holding them (its task was aborted).
+struct Held {
+    items: VecDeque<SignalData>,
+    drops: Drops,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.drops.count_all(self.items.iter());
+    }
+}
+
+/// Counts one batch as dropped unless disarmed (an `export` or `send` call that never returned).
+struct Pending<'a> {
+    signal: Signal,
+    items: u64,
+    drops: &'a Drops,
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        self.drops.count(self.signal, self.items);
+    }
+}
+
+/// A runtime queue's receiving side: what is still in it when it is dropped is counted.
+struct Inbox {
+    rx: mpsc::Receiver<SignalData>,
+    queue_size: Gauge,
+    drops: Drops,
+}
+
+impl Inbox {
+    async fn recv(&mut self) -> Option<SignalData> {
+        let d = self.rx.recv().await;
+        if d.is_some() {
+            self.queue_size.add(-1);
+        }
+        d
+    }
+}
+
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        self.rx.close();
+        while let Ok(d) = self.rx.try_recv() {
+            self.queue_size.add(-1);
+            self.drops.count(d.signal(), d.item_count() as u64);
+        }
+    }
+}
+
 /// One downstream queue: a pipeline's input or an exporter's input.
 #[derive(Clone)]
 struct Target {
@@ -34,12 +184,19 @@ struct Target {
 }
 
 /// Sends data to several queues, cloning for all but the last. Awaiting `send` is backpressure.
-#[derive(Clone, Default)]
+/// A copy that does not reach its queue (the queue closed, or the send was abandoned because its
+/// task ended) is counted as dropped by the sender's component.
+#[derive(Clone)]
 pub struct Downstream {
     targets: Vec<Target>,
+    drops: Drops,
 }
 
 impl Downstream {
+    fn new(drops: Drops) -> Self {
+        Downstream { targets: Vec::new(), drops }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.targets.is_empty()
     }
@@ -48,18 +205,26 @@ impl Downstream {
         let Some((last, rest)) = self.targets.split_last() else {
             return Ok(());
         };
+        let n = data.item_count() as u64;
+        // Counts the copies not yet handed to a queue if this future is dropped mid-way.
+        let mut pending =
+            Pending { signal: data.signal(), items: n * self.targets.len() as u64, drops: &self.drops };
         let mut result = Ok(());
         for t in rest {
             t.queue_size.add(1);
             if t.sender.send(data.clone()).await.is_err() {
                 t.queue_size.add(-1);
                 result = Err(RefusedError::ShuttingDown);
+            } else {
+                pending.items -= n;
             }
         }
         last.queue_size.add(1);
         if last.sender.send(data).await.is_err() {
             last.queue_size.add(-1);
             result = Err(RefusedError::ShuttingDown);
+        } else {
+            pending.items -= n;
         }
         result
     }
@@ -111,8 +276,10 @@ impl ReceiverOutput {
         metrics: Option<mpsc::Sender<SignalData>>,
         logs: Option<mpsc::Sender<SignalData>>,
     ) -> Self {
+        let drops = Drops::new(&Registry::new(), "receiver", "test", Place::ReceiverSends, &Arc::default());
         let mk = |s: Option<mpsc::Sender<SignalData>>| Downstream {
             targets: s.into_iter().map(|sender| Target { sender, queue_size: Gauge::default() }).collect(),
+            drops: drops.clone(),
         };
         ReceiverOutput {
             metrics: mk(metrics),
@@ -207,6 +374,57 @@ pub struct RunningService {
     extensions: Vec<Task>,
     health: HealthRegistry,
     settings: RuntimeSettings,
+    ledger: Arc<Ledger>,
+}
+
+/// Items (metric points and log records) the runtime dropped, by where they were held.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DroppedItems {
+    /// In a receiver's `send` that never completed (it returned or was aborted while blocked).
+    pub receiver_sends: u64,
+    /// Waiting in a pipeline's input queue.
+    pub pipeline_queues: u64,
+    /// Buffered in a processor (e.g. batch).
+    pub processors: u64,
+    /// Processed, on the way from a pipeline to its exporters.
+    pub pipeline_sends: u64,
+    /// Waiting in an exporter's input queue.
+    pub exporter_queues: u64,
+    /// Inside an `export` call that never returned.
+    pub exporter_calls: u64,
+}
+
+impl DroppedItems {
+    pub fn total(&self) -> u64 {
+        self.receiver_sends
+            + self.pipeline_queues
+            + self.processors
+            + self.pipeline_sends
+            + self.exporter_queues
+            + self.exporter_calls
+    }
+
+    fn of(ledger: &Ledger) -> Self {
+        DroppedItems {
+            receiver_sends: ledger.get(Place::ReceiverSends),
+            pipeline_queues: ledger.get(Place::PipelineQueues),
+            processors: ledger.get(Place::Processors),
+            pipeline_sends: ledger.get(Place::PipelineSends),
+            exporter_queues: ledger.get(Place::ExporterQueues),
+            exporter_calls: ledger.get(Place::ExporterCalls),
+        }
+    }
+
+    fn minus(self, o: DroppedItems) -> Self {
+        DroppedItems {
+            receiver_sends: self.receiver_sends.saturating_sub(o.receiver_sends),
+            pipeline_queues: self.pipeline_queues.saturating_sub(o.pipeline_queues),
+            processors: self.processors.saturating_sub(o.processors),
+            pipeline_sends: self.pipeline_sends.saturating_sub(o.pipeline_sends),
+            exporter_queues: self.exporter_queues.saturating_sub(o.exporter_queues),
+            exporter_calls: self.exporter_calls.saturating_sub(o.exporter_calls),
+        }
+    }
 }
 
 /// What happened during shutdown.
@@ -215,6 +433,10 @@ pub struct ShutdownReport {
     /// Components that did not finish within the deadline and were aborted.
     pub aborted: Vec<String>,
     pub elapsed: Duration,
+    /// Items the runtime dropped during shutdown (also counted with reason `shutdown` in
+    /// `dbintel_{receiver,pipeline,exporter}_dropped_*_total`). What an exporter drops from its own
+    /// sending queue is counted by the exporter.
+    pub dropped: DroppedItems,
 }
 
 impl ShutdownReport {
@@ -239,6 +461,7 @@ pub async fn start(
 ) -> Result<RunningService, StartError> {
     let receivers_token = CancellationToken::new();
     let extensions_token = CancellationToken::new();
+    let ledger = Arc::new(Ledger::default());
     let mut running = RunningService {
         receivers_token: receivers_token.clone(),
         extensions_token: extensions_token.clone(),
@@ -248,6 +471,7 @@ pub async fn start(
         extensions: Vec::new(),
         health: health.clone(),
         settings: settings.clone(),
+        ledger: ledger.clone(),
     };
 
     // Validate the wiring before starting anything.
@@ -329,6 +553,11 @@ pub async fn start(
         let (started_tx, started_rx) = tokio::sync::oneshot::channel::<Result<(), String>>();
         exporter_starts.push((label.clone(), started_rx));
         let tel = telemetry.clone();
+        let inbox = Inbox {
+            rx,
+            queue_size,
+            drops: Drops::new(&telemetry, "exporter", &label, Place::ExporterQueues, &ledger),
+        };
         let join = tokio::spawn(async move {
             let mut exporter = node.exporter;
             if let Err(e) = exporter.start().await {
@@ -338,7 +567,7 @@ pub async fn start(
             }
             let _ = started_tx.send(Ok(()));
             handle.ok();
-            run_exporter(&label, exporter, rx, queue_size, &tel, &handle).await;
+            run_exporter(&label, exporter, inbox, &tel, &handle).await;
         });
         running.exporters.push(Task {
             kind: ComponentKind::Exporter,
@@ -372,9 +601,12 @@ pub async fn start(
             )
             .set(settings.pipeline_queue_capacity as i64);
         pipeline_targets.insert(node.id.clone(), Target { sender: tx, queue_size: queue_size.clone() });
+        let drops = Drops::new(&telemetry, "pipeline", &label, Place::PipelineQueues, &ledger);
         let out = Downstream {
             targets: node.exporters.iter().filter_map(|e| exporter_targets.get(e).cloned()).collect(),
+            drops: drops.at(Place::PipelineSends),
         };
+        let inbox = Inbox { rx, queue_size: queue_size.clone(), drops: drops.clone() };
         let mut stages = Vec::new();
         for (pid, processor) in node.processors {
             let handle = health.register(ComponentKind::Processor, pid.clone());
@@ -400,9 +632,11 @@ pub async fn start(
                     "Items dropped because the processor failed on them.",
                     &labels,
                 ),
+                failing: false,
             });
         }
-        let join = tokio::spawn(run_pipeline(label.clone(), rx, queue_size, stages, out));
+        let stages = Stages { stages, drops: drops.at(Place::Processors) };
+        let join = tokio::spawn(run_pipeline(label.clone(), inbox, stages, out));
         running.pipelines.push(Task {
             kind: ComponentKind::Processor,
             name: format!("pipeline {label}"),
@@ -414,8 +648,9 @@ pub async fn start(
     // 4. Receivers.
     for node in graph.receivers {
         let label = node.id.to_string();
-        let mut metrics = Downstream::default();
-        let mut logs = Downstream::default();
+        let drops = Drops::new(&telemetry, "receiver", &label, Place::ReceiverSends, &ledger);
+        let mut metrics = Downstream::new(drops.clone());
+        let mut logs = Downstream::new(drops);
         for p in &node.pipelines {
             if let Some(t) = pipeline_targets.get(p) {
                 match p.signal() {
@@ -488,9 +723,29 @@ struct Stage {
     incoming: Counter,
     outgoing: Counter,
     dropped: Counter,
+    /// The last batch failed (its failure was logged; the next ones are only counted).
+    failing: bool,
 }
 
-/// Runs `data` through stages `from..` and sends the results downstream.
+/// A pipeline's processors. If the pipeline task is aborted, what they still buffer is flushed out
+/// of them and counted as dropped.
+struct Stages {
+    stages: Vec<Stage>,
+    drops: Drops,
+}
+
+impl Drop for Stages {
+    fn drop(&mut self) {
+        let mut produced = Vec::new();
+        for stage in &mut self.stages {
+            stage.processor.flush(&mut produced);
+        }
+        self.drops.count_all(produced.iter());
+    }
+}
+
+/// Runs `data` through stages `from..` and sends the results downstream. Processor failures are
+/// counted per stage and logged once per streak.
 async fn run_chain(
     stages: &mut [Stage],
     from: usize,
@@ -498,73 +753,83 @@ async fn run_chain(
     out: &Downstream,
     pipeline: &str,
 ) {
-    let mut current = data;
+    // Counts what is still held if the task is aborted mid-way (processing is synchronous, so only
+    // while waiting for room downstream).
+    let mut held = Held { items: data.into(), drops: out.drops.clone() };
     for stage in stages.iter_mut().skip(from) {
-        let mut next = Vec::with_capacity(current.len());
-        for item in current {
+        let mut next = VecDeque::with_capacity(held.items.len());
+        let mut produced = Vec::new();
+        while let Some(item) = held.items.pop_front() {
             let n = item.item_count() as u64;
             stage.incoming.add(n);
-            let before = next.len();
-            if let Err(e) = stage.processor.process(item, &mut next) {
-                stage.dropped.add(n);
-                warn!(pipeline, processor = %stage.id, error = %e, "Processor failed; the batch was dropped.");
+            produced.clear();
+            match stage.processor.process(item, &mut produced) {
+                Ok(()) => {
+                    if stage.failing {
+                        stage.failing = false;
+                        info!(pipeline, processor = %stage.id, "Processor works again.");
+                    }
+                }
+                Err(e) => {
+                    stage.dropped.add(n);
+                    if !stage.failing {
+                        stage.failing = true;
+                        warn!(pipeline, processor = %stage.id, error = %e, items = n,
+                            "Processor failed; the batch was dropped (counted in otelcol_processor_dropped_*, reported once until it works again).");
+                    }
+                }
             }
-            let passed: usize = next[before..].iter().map(SignalData::item_count).sum();
+            let passed: usize = produced.iter().map(SignalData::item_count).sum();
             stage.outgoing.add(passed as u64);
+            next.extend(produced.drain(..));
         }
-        current = next;
-        if current.is_empty() {
+        held.items = next;
+        if held.items.is_empty() {
             return;
         }
     }
-    for item in current {
+    while let Some(item) = held.items.pop_front() {
         if item.is_empty() {
             continue;
         }
-        if out.send(item).await.is_err() {
-            warn!(pipeline, "An exporter stopped before the pipeline; data was lost.");
-        }
+        // A copy that does not reach an exporter is counted by `out` (reason component_stopped or
+        // shutdown); nothing more to do here.
+        let _ = out.send(item).await;
     }
 }
 
-async fn run_pipeline(
-    label: String,
-    mut rx: mpsc::Receiver<SignalData>,
-    queue_size: Gauge,
-    mut stages: Vec<Stage>,
-    out: Downstream,
-) {
+async fn run_pipeline(label: String, mut inbox: Inbox, mut stages: Stages, out: Downstream) {
     loop {
-        let deadline: Option<Instant> = stages.iter().filter_map(|s| s.processor.next_deadline()).min();
+        let deadline: Option<Instant> =
+            stages.stages.iter().filter_map(|s| s.processor.next_deadline()).min();
         tokio::select! {
-            msg = rx.recv() => match msg {
+            msg = inbox.recv() => match msg {
                 Some(data) => {
-                    queue_size.add(-1);
-                    run_chain(&mut stages, 0, vec![data], &out, &label).await;
+                    run_chain(&mut stages.stages, 0, vec![data], &out, &label).await;
                 }
                 None => break,
             },
             _ = sleep_until_opt(deadline), if deadline.is_some() => {
                 let now = Instant::now();
-                for i in 0..stages.len() {
-                    if stages[i].processor.next_deadline().is_some_and(|d| d <= now) {
+                for i in 0..stages.stages.len() {
+                    if stages.stages[i].processor.next_deadline().is_some_and(|d| d <= now) {
                         let mut produced = Vec::new();
-                        stages[i].processor.on_timer(&mut produced);
+                        stages.stages[i].processor.on_timer(&mut produced);
                         let n: usize = produced.iter().map(SignalData::item_count).sum();
-                        stages[i].outgoing.add(n as u64);
-                        run_chain(&mut stages, i + 1, produced, &out, &label).await;
+                        stages.stages[i].outgoing.add(n as u64);
+                        run_chain(&mut stages.stages, i + 1, produced, &out, &label).await;
                     }
                 }
             }
         }
     }
     // Input closed: flush every stage in order so buffered data reaches the exporters.
-    for i in 0..stages.len() {
+    for i in 0..stages.stages.len() {
         let mut produced = Vec::new();
-        stages[i].processor.flush(&mut produced);
+        stages.stages[i].processor.flush(&mut produced);
         let n: usize = produced.iter().map(SignalData::item_count).sum();
-        stages[i].outgoing.add(n as u64);
-        run_chain(&mut stages, i + 1, produced, &out, &label).await;
+        stages.stages[i].outgoing.add(n as u64);
+        run_chain(&mut stages.stages, i + 1, produced, &out, &label).await;
     }
 }
 
@@ -578,8 +843,7 @@ async fn sleep_until_opt(deadline: Option<Instant>) {
 async fn run_exporter(
     label: &str,
     mut exporter: Box<dyn Exporter>,
-    mut rx: mpsc::Receiver<SignalData>,
-    queue_size: Gauge,
+    mut inbox: Inbox,
     telemetry: &Registry,
     health: &crate::health::HealthHandle,
 ) {
@@ -604,14 +868,19 @@ async fn run_exporter(
     // A queued exporter counts delivery itself (its `export` only enqueues); the counters above are
     // the same handles it gets from the registry, so only one side may add to them.
     let own_counts = exporter.counts_delivery();
-    while let Some(data) = rx.recv().await {
-        queue_size.add(-1);
+    let call_drops = inbox.drops.at(Place::ExporterCalls);
+    while let Some(data) = inbox.recv().await {
         let n = data.item_count() as u64;
-        let (sent, failed) = match data.signal() {
+        let signal = data.signal();
+        let (sent, failed) = match signal {
             Signal::Metrics => (&sent_points, &failed_points),
             Signal::Logs => (&sent_records, &failed_records),
         };
-        match exporter.export(data).await {
+        // If the task is aborted inside `export`, the batch is counted as dropped here.
+        let mut call = Pending { signal, items: n, drops: &call_drops };
+        let result = exporter.export(data).await;
+        call.items = 0;
+        match result {
             Ok(()) => {
                 if !own_counts {
                     sent.add(n);
@@ -654,6 +923,8 @@ impl RunningService {
         let started = Instant::now();
         let deadline = started + self.settings.shutdown_timeout;
         let mut report = ShutdownReport::default();
+        let before = DroppedItems::of(&self.ledger);
+        self.ledger.shutting_down.store(true, Ordering::Relaxed);
         for s in self.health.snapshot() {
             if s.kind == ComponentKind::Receiver && s.status.is_running() {
                 self.health.register(s.kind, s.id).set(Status::Stopping);
@@ -663,6 +934,20 @@ impl RunningService {
         join_all(std::mem::take(&mut self.receivers), deadline, &mut report).await;
         join_all(std::mem::take(&mut self.pipelines), deadline, &mut report).await;
         join_all(std::mem::take(&mut self.exporters), deadline, &mut report).await;
+        report.dropped = DroppedItems::of(&self.ledger).minus(before);
+        let d = report.dropped;
+        if d.total() > 0 {
+            warn!(
+                items = d.total(),
+                receiver_sends = d.receiver_sends,
+                pipeline_queues = d.pipeline_queues,
+                processors = d.processors,
+                pipeline_sends = d.pipeline_sends,
+                exporter_queues = d.exporter_queues,
+                exporter_calls = d.exporter_calls,
+                "Shutdown dropped data still in flight (counted with reason=shutdown in dbintel_{{receiver,pipeline,exporter}}_dropped_*_total)."
+            );
+        }
         self.extensions_token.cancel();
         // Extensions get a little time even if the deadline is spent: they hold no data.
         let ext_deadline = deadline.max(Instant::now() + Duration::from_millis(500));
@@ -671,6 +956,9 @@ impl RunningService {
         report
     }
 }
+
+/// How long an aborted task may take to be dropped (its guards count what it held).
+const ABORT_GRACE: Duration = Duration::from_millis(500);
 
 async fn join_all(tasks: Vec<Task>, deadline: Instant, report: &mut ShutdownReport) {
     for mut task in tasks {
@@ -683,6 +971,8 @@ async fn join_all(tasks: Vec<Task>, deadline: Instant, report: &mut ShutdownRepo
             Err(_) => {
                 warn!(kind = task.kind.as_str(), id = %task.name, "Component did not stop before the shutdown deadline; aborting it.");
                 task.handle.abort();
+                // Wait (briefly) for the abort to take effect, so what the task held is counted.
+                let _ = tokio::time::timeout(ABORT_GRACE, &mut task.handle).await;
                 report.aborted.push(format!("{} {}", task.kind, task.name));
             }
         }

@@ -351,3 +351,140 @@ async fn failing_and_panicking_components_are_contained() {
     let report = svc.shutdown().await;
     assert!(report.clean(), "{report:?}");
 }
+
+/// Sends batches of 3 records until shutdown, counting every record it hands to `send` (also the
+/// batch it is blocked on). `stubborn` ignores cancellation: it is aborted at the deadline.
+struct FloodReceiver {
+    attempted: Arc<AtomicUsize>,
+    stubborn: bool,
+}
+
+#[async_trait]
+impl Receiver for FloodReceiver {
+    async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
+        for b in 0.. {
+            let data = logs(3, &format!("f{b}"));
+            self.attempted.fetch_add(3, Ordering::SeqCst);
+            if self.stubborn {
+                let _ = ctx.output.send(data).await;
+            } else {
+                tokio::select! {
+                    _ = ctx.output.send(data) => {}
+                    _ = ctx.shutdown.cancelled() => return Ok(()),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Buffers one batch and releases both when the next one arrives (a batch processor in miniature).
+#[derive(Default)]
+struct Pairs(Option<SignalData>);
+
+impl Processor for Pairs {
+    fn process(&mut self, data: SignalData, out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+        match self.0.take() {
+            Some(first) => {
+                out.push(first);
+                out.push(data);
+            }
+            None => self.0 = Some(data),
+        }
+        Ok(())
+    }
+    fn flush(&mut self, out: &mut Vec<SignalData>) {
+        out.extend(self.0.take());
+    }
+}
+
+/// Delivers `deliver` batches, then blocks forever inside `export` (a peer that never answers).
+struct StuckExporter {
+    deliver: usize,
+    delivered: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl Exporter for StuckExporter {
+    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
+        if self.deliver == 0 {
+            std::future::pending::<()>().await;
+        }
+        self.deliver -= 1;
+        self.delivered.fetch_add(data.item_count(), Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+fn dropped_with_reason(reg: &Registry, reason: &str) -> u64 {
+    reg.snapshot()
+        .into_iter()
+        .filter(|f| f.name.starts_with("dbintel_") && f.name.contains("_dropped_"))
+        .flat_map(|f| f.samples)
+        .filter(|s| s.labels.iter().any(|(k, v)| k == "reason" && v == reason))
+        .map(|s| match s.value {
+            SampleValue::Counter(c) => c,
+            _ => 0,
+        })
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_aborted_at_the_shutdown_deadline_is_counted_as_dropped() {
+    let attempted = Arc::new(AtomicUsize::new(0));
+    let delivered = Arc::new(AtomicUsize::new(0));
+    let graph = ServiceGraph {
+        receivers: vec![
+            ReceiverNode {
+                id: id("flood/polite"),
+                receiver: Box::new(FloodReceiver { attempted: attempted.clone(), stubborn: false }),
+                pipelines: vec![pid("logs")],
+            },
+            ReceiverNode {
+                id: id("flood/stubborn"),
+                receiver: Box::new(FloodReceiver { attempted: attempted.clone(), stubborn: true }),
+                pipelines: vec![pid("logs")],
+            },
+        ],
+        pipelines: vec![PipelineNode {
+            id: pid("logs"),
+            processors: vec![(id("pairs"), Box::new(Pairs::default()))],
+            exporters: vec![id("stuck")],
+        }],
+        exporters: vec![ExporterNode {
+            id: id("stuck"),
+            exporter: Box::new(StuckExporter { deliver: 4, delivered: delivered.clone() }),
+        }],
+        extensions: vec![],
+    };
+    let settings = RuntimeSettings {
+        pipeline_queue_capacity: 3,
+        exporter_queue_capacity: 2,
+        shutdown_timeout: Duration::from_millis(300),
+    };
+    let telemetry = Registry::new();
+    let svc = start(graph, settings, telemetry.clone(), HealthRegistry::new()).await.unwrap();
+    // Everything fills up: 4 batches delivered, one stuck in export, the exporter queue (2), the
+    // pipeline's send, the processor, the pipeline queue (3) and both receivers' sends.
+    let attempted_now = || attempted.load(Ordering::SeqCst);
+    wait_until(|| delivered.load(Ordering::SeqCst) == 12 && attempted_now() > 30).await;
+    let mut last = attempted_now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = attempted_now();
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    let report = svc.shutdown().await;
+    assert!(!report.clean(), "the stuck exporter must be aborted: {report:?}");
+    let sent = attempted.load(Ordering::SeqCst) as u64;
+    let delivered = delivered.load(Ordering::SeqCst) as u64;
+    let d = report.dropped;
+    assert_eq!(d.total(), sent - delivered, "{d:?}");
+    assert_eq!(dropped_with_reason(&telemetry, "shutdown"), sent - delivered);
+    assert_eq!(d.receiver_sends, 6, "one pending batch per receiver: {d:?}");
+    assert_eq!(d.exporter_calls, 3, "{d:?}");
+    assert!(d.pipeline_queues > 0 && d.exporter_queues > 0, "{d:?}");
+}

@@ -24,6 +24,8 @@ pub struct ResultSet {
     pub rows: Vec<Vec<Cell>>,
     /// True when the result had more than [`MAX_ROWS_PER_QUERY`] rows.
     pub truncated: bool,
+    /// Rows read past [`MAX_ROWS_PER_QUERY`] and dropped.
+    pub dropped_rows: u64,
 }
 
 impl ResultSet {
@@ -298,6 +300,7 @@ async fn pg_simple(client: &tokio_postgres::Client, text: &str) -> Result<Result
                 }
                 if rs.rows.len() >= MAX_ROWS_PER_QUERY {
                     rs.truncated = true;
+                    rs.dropped_rows += 1;
                     continue;
                 }
                 let cells = (0..row.len())
@@ -333,6 +336,7 @@ async fn pg_typed(
         }
         if rs.rows.len() >= MAX_ROWS_PER_QUERY {
             rs.truncated = true;
+            rs.dropped_rows += 1;
             continue;
         }
         let cells =
@@ -361,6 +365,7 @@ async fn my_query(
             while let Some(row) = result.next().await? {
                 if rs.rows.len() >= MAX_ROWS_PER_QUERY {
                     rs.truncated = true;
+                    rs.dropped_rows += 1;
                     continue;
                 }
                 let cells =

@@ -71,6 +71,10 @@ struct QueryState {
     /// Problems reported in the current streak (bounded by scrape::MAX_PROBLEMS).
     reported: Vec<(String, String, ProblemKind)>,
     errors: Counter,
+    /// The last result was cut at the row cap (reported once per streak).
+    truncating: bool,
+    /// `dbintel_sqlquery_rows_dropped_total{reason="max_rows"}`.
+    rows_dropped: Counter,
 }
 
 struct Runner {
@@ -120,6 +124,15 @@ impl Runner {
                     "dbintel_sqlquery_query_errors_total",
                     "Failed executions of a configured query",
                     &[("receiver", label.as_str()), ("query_index", i.to_string().as_str())],
+                ),
+                rows_dropped: t.counter(
+                    "dbintel_sqlquery_rows_dropped_total",
+                    "Result rows dropped, by reason (max_rows: past the per-query row cap)",
+                    &[
+                        ("receiver", label.as_str()),
+                        ("query_index", i.to_string().as_str()),
+                        ("reason", "max_rows"),
+                    ],
                 ),
                 ..QueryState::default()
             })
@@ -336,11 +349,20 @@ impl Runner {
                         state.failing = false;
                     }
                     if rs.truncated {
-                        tracing::warn!(
-                            receiver = %self.label, query_index = index, max_rows = crate::db::MAX_ROWS_PER_QUERY,
-                            "sqlquery: the query returned too many rows; the rest were dropped (add LIMIT or aggregate)"
-                        );
+                        state.rows_dropped.add(rs.dropped_rows);
+                        if !state.truncating {
+                            tracing::warn!(
+                                receiver = %self.label, query_index = index, max_rows = crate::db::MAX_ROWS_PER_QUERY,
+                                dropped_rows = rs.dropped_rows,
+                                "sqlquery: the query returned too many rows; the rest were dropped (add LIMIT or \
+                                 aggregate). Counted in dbintel_sqlquery_rows_dropped_total{{reason=\"max_rows\"}}; \
+                                 reported once until a result fits again"
+                            );
+                        }
+                    } else if state.truncating {
+                        tracing::info!(receiver = %self.label, query_index = index, "sqlquery: the query result fits the row cap again");
                     }
+                    state.truncating = rs.truncated;
                     let times = Times {
                         now,
                         cumulative_start: self.start_time,

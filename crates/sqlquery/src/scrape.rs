@@ -283,6 +283,7 @@ mod tests {
                 vec![Cell::Text("c".into()), Cell::Int(5), Cell::Float(1.25), Cell::Int(3)],
             ],
             truncated: false,
+            dropped_rows: 0,
         }
     }
 
@@ -374,7 +375,7 @@ mod tests {
         assert_eq!(out.tracking.as_deref(), Some("3"));
         assert_eq!(out.invalid_records, 1);
 
-        let empty = ResultSet { columns: rs().columns, rows: vec![], truncated: false };
+        let empty = ResultSet { columns: rs().columns, rows: vec![], truncated: false, dropped_rows: 0 };
         assert_eq!(build(&plan, &empty, TIMES, false, true).tracking, None);
     }
 }
