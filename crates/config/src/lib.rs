@@ -23,7 +23,7 @@ pub use expand::MAX_FILE_PLACEHOLDER_BYTES;
 pub use load::{ConfigSource, MAX_CONFIG_BYTES, MAX_DEPTH, MAX_NODES, RawConfig, load, load_keep_going};
 pub use model::{
     DEFAULT_METRICS_ADDRESS, DEFAULT_SHUTDOWN_TIMEOUT, LogEncoding, LogLevel, LogsTelemetry, MetricsLevel,
-    MetricsTelemetry, Pipeline, Service, ServiceConfig, Telemetry, UsedComponents,
+    MetricsTelemetry, Pipeline, SHUTDOWN_TIMEOUT_RANGE, Service, ServiceConfig, Telemetry, UsedComponents,
 };
 pub use path::{KeyPath, Provenance, Segment};
 pub use redact::{HIDDEN, Redactor};

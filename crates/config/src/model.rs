@@ -10,6 +10,10 @@ use crate::redact::Redactor;
 
 /// Default for `service.shutdown_timeout`.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(4);
+/// Accepted `service.shutdown_timeout`: 1s to 5m (a longer wait only delays a restart; SIGKILL
+/// usually comes sooner).
+pub const SHUTDOWN_TIMEOUT_RANGE: dbintel_core::DurationRange =
+    dbintel_core::DurationRange::new(Duration::from_secs(1), Duration::from_secs(300));
 /// Default for `service.telemetry.metrics.address`.
 pub const DEFAULT_METRICS_ADDRESS: &str = "127.0.0.1:8888";
 

@@ -11,7 +11,7 @@ use crate::error::{ConfigError, ConfigErrors, ErrorKind};
 use crate::load::{RawConfig, kind_of};
 use crate::model::{
     DEFAULT_SHUTDOWN_TIMEOUT, LogEncoding, LogLevel, LogsTelemetry, MetricsLevel, MetricsTelemetry, Pipeline,
-    Service, ServiceConfig, Telemetry,
+    SHUTDOWN_TIMEOUT_RANGE, Service, ServiceConfig, Telemetry,
 };
 use crate::path::join;
 use crate::suggest::did_you_mean;
@@ -290,7 +290,18 @@ impl Validator<'_> {
             && !t.is_null()
         {
             match dbintel_core::config_value::from_value::<GoDuration>(t) {
-                Ok(d) => service.shutdown_timeout = d.get(),
+                Ok(d) => match SHUTDOWN_TIMEOUT_RANGE.check("", d.get()) {
+                    None => service.shutdown_timeout = d.get(),
+                    Some(p) => self.err(
+                        ErrorKind::InvalidValue,
+                        &["service", "shutdown_timeout"],
+                        "service.shutdown_timeout",
+                        format!(
+                            "{}; shutdown stops receivers, drains pipelines and flushes exporters within it (default 4s)",
+                            p.message
+                        ),
+                    ),
+                },
                 Err(p) => self.err(
                     ErrorKind::InvalidValue,
                     &["service", "shutdown_timeout"],

@@ -885,3 +885,24 @@ fn references_to_undefined_or_unlisted_extensions_are_rejected() {
     let e = run(config("file_storage/queue", "")).unwrap_err();
     assert!(e.to_string().contains("not listed in `service.extensions`"), "{e}");
 }
+
+#[test]
+fn shutdown_timeout_has_a_sane_range() {
+    for (value, want) in [
+        ("18446744073709551615s", "at most 2562047h47m16.854775807s"),
+        ("18446744073709551615", "at most 2562047h47m16.854775807s"),
+        ("9999999999h", "at most 2562047h47m16.854775807s"),
+        ("2562047h", "too long: use 1s to 5m"),
+        ("5m1s", "too long: use 1s to 5m"),
+        ("999ms", "too short: use 1s to 5m"),
+        ("0s", "too short: use 1s to 5m"),
+    ] {
+        let line = one_error(&format!("{GOOD}  shutdown_timeout: {value}\n"));
+        assert!(line.starts_with("config.yaml: service.shutdown_timeout: "), "{value}: {line}");
+        assert!(line.contains(want), "{value}: {line}");
+    }
+    for (value, secs) in [("1s", 1), ("5m", 300)] {
+        let c = check_config(&format!("{GOOD}  shutdown_timeout: {value}\n")).unwrap();
+        assert_eq!(c.service.shutdown_timeout, Duration::from_secs(secs));
+    }
+}

@@ -17,6 +17,6 @@ pub use component::{
     Exporter, Extension, ExtensionContext, Factory, Processor, ProcessorError, Receiver, ReceiverContext,
     RefusedError, Stability, parse_component_config,
 };
-pub use duration::{GoDuration, parse_duration};
+pub use duration::{DurationRange, GoDuration, MAX_DURATION, check_durations, parse_duration};
 pub use ids::{ComponentId, ComponentKind, PipelineId, Signal};
 pub use pdata::SignalData;

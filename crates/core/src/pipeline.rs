@@ -921,7 +921,8 @@ impl RunningService {
     /// configured deadline. Whatever is still running at the deadline is aborted and reported.
     pub async fn shutdown(mut self) -> ShutdownReport {
         let started = Instant::now();
-        let deadline = started + self.settings.shutdown_timeout;
+        // Saturating: a timeout past validation must not panic the shutdown.
+        let deadline = crate::duration::deadline_after(started, self.settings.shutdown_timeout);
         let mut report = ShutdownReport::default();
         let before = DroppedItems::of(&self.ledger);
         self.ledger.shutting_down.store(true, Ordering::Relaxed);

@@ -6,7 +6,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use dbintel_core::{ConfigProblem, GoDuration};
+use dbintel_core::duration::ranges;
+use dbintel_core::{ConfigProblem, GoDuration, check_durations};
 use serde::Deserialize;
 
 use crate::metadata::{self, METRICS, MetricId};
@@ -419,13 +420,24 @@ impl PostgresqlConfig {
         }
         let tls = if unix { TlsMode::Disable } else { tls };
         let interval = self.collection_interval.get();
-        if interval < Duration::from_secs(1) {
-            problems.push(ConfigProblem::new("collection_interval", "must be at least 1s"));
-        }
         let timeout = self.timeout.get();
-        if timeout.is_zero() {
-            problems.push(ConfigProblem::new("timeout", "must be greater than 0"));
-        }
+        let pool = &self.connection_pool;
+        let zero = Duration::ZERO;
+        problems.extend(check_durations(&[
+            ("collection_interval", interval, ranges::COLLECTION_INTERVAL),
+            ("initial_delay", self.initial_delay.get(), ranges::INITIAL_DELAY),
+            ("timeout", timeout, ranges::STATEMENT_TIMEOUT),
+            (
+                "connection_pool.max_idle_time",
+                pool.max_idle_time.map_or(zero, GoDuration::get),
+                ranges::CONNECTION_LIFETIME,
+            ),
+            (
+                "connection_pool.max_lifetime",
+                pool.max_lifetime.map_or(zero, GoDuration::get),
+                ranges::CONNECTION_LIFETIME,
+            ),
+        ]));
         let max_open = self.connection_pool.max_open.unwrap_or(2);
         if max_open == 0 || max_open > MAX_POOL_SIZE {
             problems.push(ConfigProblem::new(

@@ -190,7 +190,7 @@ impl Runner {
         loop {
             if Instant::now() >= next_tick {
                 self.scrape().await;
-                next_tick += self.plan.collection_interval;
+                next_tick = dbintel_core::duration::deadline_after(next_tick, self.plan.collection_interval);
                 let now = Instant::now();
                 if next_tick < now {
                     next_tick = now;

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use dbintel_core::duration::ranges;
 use dbintel_core::pdata::Temporality;
-use dbintel_core::{ConfigProblem, GoDuration};
+use dbintel_core::{ConfigProblem, DurationRange, GoDuration, check_durations};
 use serde::Deserialize;
 
 use crate::cell::ValueType;
@@ -14,6 +15,11 @@ use crate::dsn::{DataSource, Driver};
 /// Upper bound on queries per receiver and metrics/logs per query (keeps config-driven work bounded).
 pub const MAX_QUERIES: usize = 256;
 pub const MAX_ITEMS_PER_QUERY: usize = 256;
+
+/// Accepted `collection_interval`: 100ms to 24h (custom SQL may be cheap enough to poll often; 1s or
+/// more is what most queries want).
+pub const COLLECTION_INTERVAL_RANGE: DurationRange =
+    DurationRange::new(Duration::from_millis(100), Duration::from_secs(86_400));
 
 fn default_interval() -> GoDuration {
     GoDuration::from_secs(10)
@@ -241,12 +247,11 @@ impl SqlQueryConfig {
             },
             None => None,
         };
-        if self.collection_interval.get().is_zero() {
-            p.push(ConfigProblem::new("collection_interval", "must be greater than 0"));
-        }
-        if self.query_timeout.get().is_zero() {
-            p.push(ConfigProblem::new("query_timeout", "must be greater than 0"));
-        }
+        p.extend(check_durations(&[
+            ("collection_interval", self.collection_interval.get(), COLLECTION_INTERVAL_RANGE),
+            ("initial_delay", self.initial_delay.get(), ranges::INITIAL_DELAY),
+            ("query_timeout", self.query_timeout.get(), ranges::STATEMENT_TIMEOUT),
+        ]));
         if self.max_open_conn == 0 {
             p.push(ConfigProblem::new("max_open_conn", "must be at least 1"));
         }
@@ -523,7 +528,7 @@ mod tests {
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         let want = [
             "datasource: ",
-            "collection_interval: must be greater than 0",
+            "collection_interval: too short: use 100ms to 24h",
             "queries[0].sql: required",
             "queries[0].metrics[0].metric_name: required",
             "queries[1].metrics[0].aggregation: `aggregation: delta` applies to `data_type: sum` only",

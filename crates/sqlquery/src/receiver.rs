@@ -204,7 +204,7 @@ impl Runner {
             if !self.scrape().await {
                 return;
             }
-            next_tick += self.plan.collection_interval;
+            next_tick = dbintel_core::duration::deadline_after(next_tick, self.plan.collection_interval);
             let now = Instant::now();
             if next_tick < now {
                 next_tick = now;

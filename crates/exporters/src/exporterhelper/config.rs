@@ -1,6 +1,7 @@
 //! `retry_on_failure` and `sending_queue` blocks, with the Collector's keys and defaults.
 
-use dbintel_core::{ComponentId, ConfigProblem, GoDuration};
+use dbintel_core::duration::ranges;
+use dbintel_core::{ComponentId, ConfigProblem, GoDuration, check_durations};
 use serde::Deserialize;
 
 /// `retry_on_failure`: exponential backoff with jitter for retryable failures.
@@ -42,9 +43,11 @@ impl RetryConfig {
         if !self.enabled {
             return p;
         }
-        if self.initial_interval.get().is_zero() {
-            p.push(ConfigProblem::new("initial_interval", "must be greater than 0"));
-        }
+        p.extend(check_durations(&[
+            ("initial_interval", self.initial_interval.get(), ranges::RETRY_INTERVAL),
+            ("max_interval", self.max_interval.get(), ranges::RETRY_INTERVAL),
+            ("max_elapsed_time", self.max_elapsed_time.get(), ranges::RETRY_MAX_ELAPSED),
+        ]));
         if self.max_interval.get() < self.initial_interval.get() {
             p.push(ConfigProblem::new("max_interval", "must not be less than initial_interval"));
         }

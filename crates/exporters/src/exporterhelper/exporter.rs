@@ -196,7 +196,7 @@ impl<T: Transport> Sender<T> {
                         delay = delay.max(hint.min(MAX_RETRY_AFTER));
                     }
                     let max_elapsed = self.retry.max_elapsed_time.get();
-                    if !max_elapsed.is_zero() && started.elapsed() + delay > max_elapsed {
+                    if !max_elapsed.is_zero() && started.elapsed().saturating_add(delay) > max_elapsed {
                         self.metrics.failed(signal).add(items);
                         self.metrics.dropped(Some(signal), items, "retries_exhausted");
                         error!(
@@ -731,7 +731,7 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
         };
         // Within `shutdown_timeout`: drain (DRAIN_SHARE), then cancel and wait a little, then abort.
         let budget = self.shutdown_timeout;
-        let deadline = Instant::now() + budget.mul_f64(DRAIN_SHARE);
+        let deadline = dbintel_core::duration::deadline_after(Instant::now(), budget.mul_f64(DRAIN_SHARE));
         running.queue.close();
         // Send what is queued, but do not wait out backoffs: a retryable failure now ends draining.
         self.sender.drain.cancel();

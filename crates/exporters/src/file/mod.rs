@@ -100,6 +100,9 @@ impl FileConfig {
     /// Every problem in the config.
     pub fn problems(&self) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
+        if let Some(d) = self.flush_interval {
+            problems.extend(dbintel_core::duration::ranges::IGNORED.check("flush_interval", d.get()));
+        }
         if let Some(c) = self.compression.as_deref().filter(|c| !c.is_empty() && *c != "none") {
             problems.push(ConfigProblem::new(
                 "compression",

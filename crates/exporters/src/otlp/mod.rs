@@ -127,9 +127,7 @@ impl OtlpGrpcConfig {
         }
         p.extend(self.headers.problems());
         p.extend(self.tls.problems());
-        if self.timeout.get().is_zero() {
-            p.push(ConfigProblem::new("timeout", "must be greater than 0"));
-        }
+        p.extend(dbintel_core::duration::ranges::EXPORT_TIMEOUT.check("timeout", self.timeout.get()));
         if self.max_request_size != 0 && self.max_request_size < 1024 {
             p.push(ConfigProblem::new("max_request_size", "must be 0 (no limit) or at least 1024 bytes"));
         }

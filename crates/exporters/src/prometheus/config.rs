@@ -144,9 +144,10 @@ impl PrometheusConfig {
                 ));
             }
         }
-        if self.metric_expiration.get().is_zero() {
-            p.push(ConfigProblem::new("metric_expiration", "must be greater than zero, e.g. `5m`"));
-        }
+        p.extend(
+            dbintel_core::duration::ranges::METRIC_EXPIRATION
+                .check("metric_expiration", self.metric_expiration.get()),
+        );
         if self.max_series == 0 {
             p.push(ConfigProblem::new("max_series", "must be at least 1"));
         }

@@ -58,6 +58,7 @@ impl FileStorageConfig {
         if self.directory.trim().is_empty() {
             p.push(ConfigProblem::new("directory", "must not be empty"));
         }
+        p.extend(dbintel_core::duration::ranges::IGNORED.check("timeout", self.timeout.get()));
         p
     }
 

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use dbintel_core::duration::ranges;
 use dbintel_core::{ConfigProblem, GoDuration};
 use serde::Deserialize;
 
@@ -56,9 +57,7 @@ impl TopQueryCollectionConfig {
     /// Validation problems, with paths relative to the `top_query_collection` section.
     pub fn problems(&self) -> Vec<ConfigProblem> {
         let mut p = Vec::new();
-        if self.collection_interval.get() < MIN_INTERVAL {
-            p.push(ConfigProblem::new("collection_interval", "must be at least 1s"));
-        }
+        p.extend(ranges::COLLECTION_INTERVAL.check("collection_interval", self.collection_interval.get()));
         if self.max_rows_per_query == 0 || self.max_rows_per_query > MAX_ROWS_LIMIT {
             p.push(ConfigProblem::new(
                 "max_rows_per_query",
@@ -86,9 +85,7 @@ impl TopQueryCollectionConfig {
                 "must be at least 1 when max_explain_each_interval is above 0",
             ));
         }
-        if self.query_plan_cache_ttl.get().is_zero() {
-            p.push(ConfigProblem::new("query_plan_cache_ttl", "must be above 0"));
-        }
+        p.extend(ranges::CACHE_TTL.check("query_plan_cache_ttl", self.query_plan_cache_ttl.get()));
         if let Some(path) = &self.log_path
             && path.as_os_str().is_empty()
         {
@@ -146,10 +143,8 @@ impl QuerySampleCollectionConfig {
                 format!("must be between 1 and {MAX_ROWS_LIMIT}"),
             ));
         }
-        if let Some(i) = self.collection_interval
-            && i.get() < MIN_INTERVAL
-        {
-            p.push(ConfigProblem::new("collection_interval", "must be at least 1s"));
+        if let Some(i) = self.collection_interval {
+            p.extend(ranges::COLLECTION_INTERVAL.check("collection_interval", i.get()));
         }
         p
     }

@@ -104,7 +104,7 @@ impl Schedule {
     }
 
     fn advance(&mut self, now: Instant, delay: Duration) {
-        self.next = now + delay;
+        self.next = dbintel_core::duration::deadline_after(now, delay);
     }
 }
 

@@ -10,11 +10,17 @@ use std::time::Duration;
 
 use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Factory, Stability};
 use dbintel_core::pdata::{Logs, Metrics, SignalData};
-use dbintel_core::{ComponentKind, GoDuration, Processor, ProcessorError, Signal, parse_component_config};
+use dbintel_core::{
+    ComponentKind, DurationRange, GoDuration, Processor, ProcessorError, Signal, parse_component_config,
+};
 use serde::Deserialize;
 use tokio::time::Instant;
 
 pub use split::{split_logs, split_metrics};
+
+/// Accepted `timeout`: 0 (send immediately) or 1ms to 10m.
+pub const TIMEOUT_RANGE: DurationRange =
+    DurationRange::new(Duration::from_millis(1), Duration::from_secs(600)).or_zero("send immediately");
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -59,6 +65,7 @@ impl BatchConfig {
         if self.send_batch_size == 0 {
             p.push(ConfigProblem::new("send_batch_size", "must be greater than 0 (default 8192)"));
         }
+        p.extend(TIMEOUT_RANGE.check("timeout", self.timeout.get()));
         p
     }
 }
@@ -126,7 +133,8 @@ impl Processor for BatchProcessor {
         if self.pending_items >= self.config.send_batch_size || self.timeout().is_zero() {
             self.emit(out);
         } else if self.deadline.is_none() {
-            self.deadline = Some(Instant::now() + self.timeout());
+            // Checked: a timeout that slipped past validation must not panic the pipeline.
+            self.deadline = Some(dbintel_core::duration::deadline_after(Instant::now(), self.timeout()));
         }
         Ok(())
     }

@@ -169,3 +169,39 @@ fn contrib_metadata_keys_are_accepted() {
     let f = BatchFactory;
     f.validate(&serde_json::json!({"metadata_keys": ["tenant"], "metadata_cardinality_limit": 10})).unwrap();
 }
+
+#[test]
+fn timeout_range_is_enforced() {
+    let f = BatchFactory;
+    for (value, want) in [
+        ("18446744073709551615s", "at most 2562047h47m16.854775807s"),
+        ("2562047h", "too long: use 0 (send immediately) or 1ms to 10m"),
+        ("11m", "too long"),
+        ("500us", "too short: use 0 (send immediately) or 1ms to 10m"),
+    ] {
+        let errs = f.validate(&serde_json::json!({ "timeout": value })).unwrap_err();
+        assert_eq!(errs[0].path, "timeout", "{value}");
+        assert!(errs[0].message.contains(want), "{value}: {}", errs[0].message);
+    }
+    for ok in ["0", "1ms", "10m", "200ms"] {
+        f.validate(&serde_json::json!({ "timeout": ok })).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_timeout_past_validation_never_panics() {
+    // The largest duration Go can hold; added to now it must not overflow the pipeline's clock.
+    let mut config = cfg(100, 0, 0);
+    config.timeout = GoDuration(dbintel_core::MAX_DURATION);
+    let mut p = BatchProcessor::new(config);
+    let mut out = Vec::new();
+    p.process(SignalData::Logs(log_batch(2)), &mut out).unwrap();
+    assert!(out.is_empty());
+    assert!(p.next_deadline().is_some());
+    config = cfg(100, 0, 0);
+    config.timeout = GoDuration(std::time::Duration::MAX);
+    let mut p = BatchProcessor::new(config);
+    p.process(SignalData::Logs(log_batch(2)), &mut out).unwrap();
+    p.flush(&mut out);
+    assert_eq!(out.len(), 1);
+}
