@@ -53,15 +53,24 @@ pub struct ComponentStatus {
 
 type Key = (ComponentKind, ComponentId);
 
+/// Rewrites an error message before it is stored (the binary hides placeholder values with it).
+pub type Scrubber = Arc<dyn Fn(&str) -> String + Send + Sync>;
+
 /// Shared table of every component's status.
 #[derive(Clone, Default)]
 pub struct HealthRegistry {
     inner: Arc<Mutex<BTreeMap<Key, ComponentStatus>>>,
+    scrub: Option<Scrubber>,
 }
 
 impl HealthRegistry {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A registry whose error messages go through `scrub` before anyone (health endpoints) sees them.
+    pub fn with_scrubber(scrub: Scrubber) -> Self {
+        Self { inner: Arc::default(), scrub: Some(scrub) }
     }
 
     /// Registers a component as starting and returns the handle it reports through.
@@ -85,6 +94,11 @@ impl HealthRegistry {
     }
 
     fn set(&self, key: &Key, status: Status) {
+        let status = match (&self.scrub, status) {
+            (Some(f), Status::RecoverableError(e)) => Status::RecoverableError(f(&e)),
+            (Some(f), Status::PermanentError(e)) => Status::PermanentError(f(&e)),
+            (_, s) => s,
+        };
         let mut map = match self.inner.lock() {
             Ok(m) => m,
             Err(poisoned) => poisoned.into_inner(),
@@ -133,6 +147,16 @@ impl HealthHandle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_messages_are_scrubbed() {
+        let reg = HealthRegistry::with_scrubber(Arc::new(|m: &str| m.replace("s3cret", "<hidden>")));
+        let h = reg.register(ComponentKind::Receiver, "postgresql".parse().unwrap());
+        h.recoverable("cannot connect to s3cret:5432");
+        assert_eq!(reg.snapshot()[0].status.error(), Some("cannot connect to <hidden>:5432"));
+        h.permanent("s3cret");
+        assert_eq!(reg.snapshot()[0].status.error(), Some("<hidden>"));
+    }
 
     #[test]
     fn all_running_needs_every_component_up() {

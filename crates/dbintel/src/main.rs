@@ -207,7 +207,13 @@ fn run(cfg: dbintel_config::ServiceConfig) -> anyhow::Result<()> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let telemetry = Registry::new();
-        let health = HealthRegistry::new();
+        // Component errors shown by health_check hide placeholder values like every other message.
+        let redactor = cfg.redactor.clone();
+        let health = if redactor.is_empty() {
+            HealthRegistry::new()
+        } else {
+            HealthRegistry::with_scrubber(std::sync::Arc::new(move |m: &str| redactor.redact(m)))
+        };
         let stop_telemetry = CancellationToken::new();
         let metrics_cfg = &cfg.service.telemetry.metrics;
         let telemetry_server = if metrics_cfg.level != dbintel_config::MetricsLevel::None {

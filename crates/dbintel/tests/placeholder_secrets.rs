@@ -118,7 +118,11 @@ receivers:
     initial_delay: 0s
 exporters:
   debug:
+extensions:
+  health_check:
+    endpoint: "${env:HEALTH}"
 service:
+  extensions: [health_check]
   telemetry:
     metrics:
       level: none
@@ -131,11 +135,24 @@ service:
     .unwrap();
     let config = config.display().to_string();
     let endpoint = format!("127.0.0.1:{}", free_port());
-    let env = [("MULTI", ENV_SECRET), ("ENDPOINT", endpoint.as_str()), ("DBINTEL_LOG", "debug")];
+    let health = format!("127.0.0.1:{}", free_port());
+    let env = [
+        ("MULTI", ENV_SECRET),
+        ("ENDPOINT", endpoint.as_str()),
+        ("HEALTH", health.as_str()),
+        ("DBINTEL_LOG", "debug"),
+    ];
     let mut running = Running::start(&["run", "--config", &config], &env, dir.path());
     support::wait_for("the connection warning", Duration::from_secs(60), || {
         running.stderr().contains("cannot connect")
     });
+    // The health endpoint shows the receiver's error, without the endpoint's value.
+    let mut body = String::new();
+    support::wait_for("the receiver's error in health_check", Duration::from_secs(60), || {
+        body = support::http_get(&health, "/").1;
+        body.contains("postgresql") && body.contains("error")
+    });
+    assert!(!body.contains(&endpoint), "{body}");
     running.signal("TERM");
     let status = running.wait_exit(Duration::from_secs(60));
     let out = format!("{}{}", running.stdout(), running.stderr());
