@@ -128,6 +128,13 @@ pub trait Exporter: Send {
     fn counts_delivery(&self) -> bool {
         false
     }
+    /// Hands the exporter its status handle, before `start`. An exporter whose `export` result says
+    /// nothing about delivery (a queued exporter: `export` only enqueues) keeps the handle, reports
+    /// failing and recovered deliveries through it, and returns `true`; the runtime then leaves the
+    /// running status to it. The default keeps the runtime's reporting from `export` results.
+    fn attach_health(&mut self, _health: HealthHandle) -> bool {
+        false
+    }
 }
 
 /// Context given to an extension.

@@ -560,6 +560,7 @@ pub async fn start(
         };
         let join = tokio::spawn(async move {
             let mut exporter = node.exporter;
+            let own_health = exporter.attach_health(handle.clone());
             if let Err(e) = exporter.start().await {
                 let _ = started_tx.send(Err(e.to_string()));
                 handle.permanent(e.to_string());
@@ -567,7 +568,7 @@ pub async fn start(
             }
             let _ = started_tx.send(Ok(()));
             handle.ok();
-            run_exporter(&label, exporter, inbox, &tel, &handle).await;
+            run_exporter(&label, exporter, inbox, &tel, &handle, own_health).await;
         });
         running.exporters.push(Task {
             kind: ComponentKind::Exporter,
@@ -845,8 +846,11 @@ async fn run_exporter(
     mut exporter: Box<dyn Exporter>,
     mut inbox: Inbox,
     telemetry: &Registry,
-    health: &crate::health::HealthHandle,
+    handle: &crate::health::HealthHandle,
+    // The exporter reports its running status itself (`Exporter::attach_health`).
+    own_health: bool,
 ) {
+    let health = (!own_health).then_some(handle);
     let counters = |signal: Signal| {
         let items = signal_item_name(signal);
         (
@@ -888,7 +892,9 @@ async fn run_exporter(
                 if failing {
                     info!(exporter = label, "Exporter recovered.");
                     failing = false;
-                    health.ok();
+                    if let Some(h) = health {
+                        h.ok();
+                    }
                 }
             }
             Err(e) => {
@@ -900,15 +906,17 @@ async fn run_exporter(
                     error!(exporter = label, error = %e, items = n, "Exporting failed; the data was dropped.");
                     failing = true;
                 }
-                health.recoverable(e.to_string());
+                if let Some(h) = health {
+                    h.recoverable(e.to_string());
+                }
             }
         }
     }
     if let Err(e) = exporter.shutdown().await {
         error!(exporter = label, error = %e, "Exporter failed to flush at shutdown.");
-        health.permanent(e.to_string());
+        handle.permanent(e.to_string());
     } else {
-        health.set(Status::Stopped);
+        handle.set(Status::Stopped);
     }
 }
 

@@ -14,8 +14,8 @@ pub struct RetryConfig {
     pub initial_interval: GoDuration,
     /// Cap of one wait (30s).
     pub max_interval: GoDuration,
-    /// Give up on a request after this long (300s); `0` retries forever (the queue still bounds
-    /// what is kept).
+    /// Give up on a request after this long (300s); a server's Retry-After is honoured up to it.
+    /// `0` retries forever (the queue still bounds what is kept; a Retry-After is capped at 1h).
     pub max_elapsed_time: GoDuration,
     /// Growth of the wait after each failure (1.5).
     pub multiplier: f64,

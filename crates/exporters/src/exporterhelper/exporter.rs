@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use dbintel_core::health::HealthHandle;
 use dbintel_core::telemetry::{Counter, Gauge, Registry};
 use dbintel_core::{
     ComponentId, ConfigProblem, CreateContext, ExportError, Exporter, Signal, SignalData,
@@ -17,13 +18,12 @@ use tracing::{debug, error, info, warn};
 
 use super::persistent::{FileQueueStore, StorageSettings};
 use super::queue::{Entry, Queue};
+use super::streak::{Failure, Streak, shown_error};
 use super::{Backoff, Payload, QueueConfig, RetryConfig, SendError, Transport};
 
 /// Turns one converted request into the requests to send (split by size, convert temporality...).
 pub type PrepareFn = Box<dyn FnMut(Payload) -> Vec<Payload> + Send>;
 
-/// Longest wait a server's Retry-After / RetryInfo can impose on one retry.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 /// Share of `service.shutdown_timeout` the exporter spends draining; the rest is margin for the
 /// runtime (receivers and pipelines stop first).
 const DRAIN_SHARE: f64 = 0.75;
@@ -136,6 +136,10 @@ struct Sender<T: Transport> {
     drain: CancellationToken,
     /// Hard stop: the in-flight attempt is dropped.
     cancel: CancellationToken,
+    /// Failing deliveries: logged once per streak; health.
+    streak: Streak,
+    /// Partial successes with rejected items: logged once per streak (no health change).
+    partial: Streak,
 }
 
 impl<T: Transport> Sender<T> {
@@ -157,63 +161,64 @@ impl<T: Transport> Sender<T> {
                     let rejected = report.rejected_items.min(items);
                     self.metrics.sent(signal).add(items - rejected);
                     self.metrics.sent_bytes.add(report.bytes_on_wire);
-                    if rejected > 0 || report.message.is_some() {
-                        if rejected > 0 {
-                            self.metrics.failed(signal).add(rejected);
-                            self.metrics.dropped(Some(signal), rejected, "rejected");
-                        }
-                        warn!(
-                            exporter = label,
-                            rejected,
-                            message = report.message.as_deref().unwrap_or(""),
-                            "Partial success: the backend rejected part of the request; it is not retried."
-                        );
+                    if rejected > 0 {
+                        self.metrics.failed(signal).add(rejected);
+                        self.metrics.dropped(Some(signal), rejected, "rejected");
+                        let message = report.message.as_deref().unwrap_or("");
+                        self.partial.failure(Failure::Dropped {
+                            reason: "rejected",
+                            error: message,
+                            items: rejected,
+                        });
+                    } else if let Some(message) = &report.message {
+                        debug!(exporter = label, message = %shown_error(message), "Partial success message from the backend.");
                     }
                     if attempt > 0 {
-                        info!(exporter = label, attempts = attempt + 1, "Request delivered after retries.");
+                        debug!(exporter = label, attempts = attempt + 1, "Request delivered after retries.");
                     }
+                    self.streak.success();
                     return Outcome::Delivered;
                 }
                 Err(SendError::Permanent { message }) => {
                     self.metrics.failed(signal).add(items);
                     self.metrics.dropped(Some(signal), items, "permanent");
-                    error!(exporter = label, items, error = %message, "Exporting failed with a permanent error; the data was dropped.");
+                    self.streak.failure(Failure::Dropped { reason: "permanent", error: &message, items });
                     return Outcome::Dropped;
                 }
                 Err(SendError::Retryable { message, retry_after }) => {
                     if self.drain.is_cancelled() {
-                        debug!(exporter = label, error = %message, "Retryable failure during shutdown; not retrying now.");
+                        debug!(exporter = label, error = %shown_error(&message), "Retryable failure during shutdown; not retrying now.");
                         return Outcome::Abandoned;
                     }
                     if !self.retry.enabled {
                         self.metrics.failed(signal).add(items);
                         self.metrics.dropped(Some(signal), items, "retries_exhausted");
-                        error!(exporter = label, items, error = %message, "Exporting failed and retry_on_failure is disabled; the data was dropped.");
+                        let error = format!("{message} (retry_on_failure is disabled)");
+                        self.streak.failure(Failure::Dropped {
+                            reason: "retries_exhausted",
+                            error: &error,
+                            items,
+                        });
                         return Outcome::Dropped;
-                    }
-                    let mut delay = backoff.next_delay();
-                    if let Some(hint) = retry_after {
-                        delay = delay.max(hint.min(MAX_RETRY_AFTER));
                     }
                     let max_elapsed = self.retry.max_elapsed_time.get();
-                    if !max_elapsed.is_zero() && started.elapsed().saturating_add(delay) > max_elapsed {
+                    let Some(delay) = retry_delay(&mut backoff, retry_after, started.elapsed(), max_elapsed)
+                    else {
                         self.metrics.failed(signal).add(items);
                         self.metrics.dropped(Some(signal), items, "retries_exhausted");
-                        error!(
-                            exporter = label,
-                            items,
-                            attempts = attempt + 1,
-                            error = %message,
-                            "Exporting failed; no more retries within max_elapsed_time. The data was dropped."
+                        let error = format!(
+                            "{message} (no more retries within max_elapsed_time after {} attempts)",
+                            attempt + 1
                         );
+                        self.streak.failure(Failure::Dropped {
+                            reason: "retries_exhausted",
+                            error: &error,
+                            items,
+                        });
                         return Outcome::Dropped;
-                    }
+                    };
                     self.metrics.retries.inc();
-                    if attempt == 0 {
-                        warn!(exporter = label, error = %message, retry_in = ?delay, "Exporting failed; will retry.");
-                    } else {
-                        debug!(exporter = label, error = %message, attempt, retry_in = ?delay, "Retrying.");
-                    }
+                    self.streak.failure(Failure::Retrying { error: &message, retry_in: delay });
                     attempt = attempt.saturating_add(1);
                     tokio::select! {
                         _ = tokio::time::sleep(delay) => {}
@@ -224,6 +229,34 @@ impl<T: Transport> Sender<T> {
             }
         }
     }
+}
+
+/// Longest wait a server's hint (Retry-After, RetryInfo) can impose when `max_elapsed_time` is 0.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// The wait before the next attempt, or `None` when the request is to be dropped
+/// (`retries_exhausted`): the backoff's next wait would pass `max_elapsed_time`.
+/// A server hint (Retry-After, RetryInfo) longer than the backoff is honoured, but never past
+/// `max_elapsed_time`: the last attempt then happens at `max_elapsed_time` (with `max_elapsed_time`
+/// 0, a hint is capped at [`MAX_RETRY_AFTER`]). So an hour-long Retry-After neither drops the
+/// request at once nor parks it beyond what the config allows.
+pub(crate) fn retry_delay(
+    backoff: &mut Backoff,
+    retry_after: Option<Duration>,
+    elapsed: Duration,
+    max_elapsed: Duration,
+) -> Option<Duration> {
+    let delay = backoff.next_delay();
+    let remaining = if max_elapsed.is_zero() {
+        None
+    } else {
+        Some(max_elapsed.checked_sub(elapsed).filter(|r| *r >= delay)?)
+    };
+    let hint_cap = remaining.unwrap_or(MAX_RETRY_AFTER);
+    Some(match retry_after {
+        Some(hint) => delay.max(hint.min(hint_cap)),
+        None => delay,
+    })
 }
 
 /// A request a consumer has taken from the queue and not yet settled.
@@ -444,6 +477,8 @@ impl<T: Transport> QueuedExporter<T> {
             metrics: metrics.clone(),
             drain: CancellationToken::new(),
             cancel: cancel.clone(),
+            streak: Streak::new(&label, "Exporting"),
+            partial: Streak::new(&label, "Partial success (the backend rejected part of a request)"),
         });
         let labels = [("exporter", label.as_str())];
         let queue_size = telemetry.gauge(
@@ -509,9 +544,10 @@ impl<T: Transport> QueuedExporter<T> {
         let items = payload.items();
         self.metrics.enqueue_failed(payload.signal()).add(items);
         self.metrics.dropped(Some(payload.signal()), items, reason);
+        self.sender.streak.unhealthy(why);
         if !self.overflowing {
             self.overflowing = true;
-            error!(exporter = %self.label, items, reason, "{why}; the data was dropped.");
+            error!(exporter = %self.label, items, reason, "{why}; the data was dropped (logged once until it accepts data again).");
         }
         ExportError::Failed(format!("{why}; {items} items dropped"))
     }
@@ -759,10 +795,18 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
         }
         // Counts and reports what was not delivered (see `Drop for Running`).
         drop(running);
+        self.sender.streak.finish();
+        self.sender.partial.finish();
         Ok(())
     }
 
     fn counts_delivery(&self) -> bool {
+        true
+    }
+
+    /// `export` only enqueues: the consumers report failing and recovered deliveries.
+    fn attach_health(&mut self, health: HealthHandle) -> bool {
+        self.sender.streak.attach_health(health);
         true
     }
 }

@@ -9,10 +9,11 @@
 //! send with retry. See `README` section in ARCHITECTURE.md and the module docs of [`persistent`].
 
 mod config;
-mod exporter;
+pub(crate) mod exporter;
 pub mod persistent;
 mod queue;
 mod retry;
+mod streak;
 #[cfg(test)]
 mod tests;
 

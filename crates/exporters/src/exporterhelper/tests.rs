@@ -663,3 +663,168 @@ fn storage_is_resolved_from_the_extension_configs() {
     assert_eq!(refs.len(), 1);
     assert_eq!(refs[0].2, "sending_queue.storage");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Logging once per streak (issue 8, finding 10) and health (finding 13).
+
+/// Captures the log lines (INFO and above) emitted on this thread while the guard lives.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl Logs {
+    fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
+        let logs = Logs::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(logs.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .finish();
+        (logs.clone(), tracing::subscriber::set_default(subscriber))
+    }
+    fn lines(&self) -> Vec<String> {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).lines().map(str::to_string).collect()
+    }
+}
+
+/// `n` requests dropped for good (HTTP 500 forever is permanent for otlphttp), then one delivery.
+async fn permanent_streak(n: i64) -> (Vec<String>, Registry) {
+    let (logs, _guard) = Logs::capture();
+    let t = Scripted::new(Vec::new());
+    t.set_fallback(Err(SendError::permanent(
+        "HTTP 500 Internal Server Error from http://user:s3cret@backend:4318",
+    )));
+    let tel = Registry::new();
+    let mut e = exporter(&t, retry(1, 30, 300), queue(1000, 4), None, &tel);
+    e.start().await.unwrap();
+    for i in 0..n {
+        e.export(batch(i)).await.unwrap();
+    }
+    until(|| counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("permanent")) == n as u64)
+        .await;
+    t.set_fallback(Ok(SendReport::default()));
+    e.export(batch(n)).await.unwrap();
+    until(|| t.delivered() == [n]).await;
+    e.shutdown().await.unwrap();
+    (logs.lines(), tel)
+}
+
+#[tokio::test(start_paused = true)]
+async fn permanent_drops_are_logged_once_per_streak_with_counts() {
+    let (few, _) = permanent_streak(3).await;
+    let (many, tel) = permanent_streak(300).await;
+    assert_eq!(
+        few.len(),
+        many.len(),
+        "lines do not grow with failures:\n{}\n---\n{}",
+        few.join("\n"),
+        many.join("\n")
+    );
+    assert!(many.len() <= 2, "{}", many.join("\n"));
+    assert_eq!(many.iter().filter(|l| l.contains("ERROR")).count(), 1, "{}", many.join("\n"));
+    let end = many.iter().find(|l| l.contains("recovered")).expect("a line closes the streak");
+    assert!(end.contains("dropped_requests=300") && end.contains("dropped_items=300"), "{end}");
+    assert!(end.contains("failed_attempts=300"), "{end}");
+    assert!(many.iter().all(|l| !l.contains("s3cret")), "{}", many.join("\n"));
+    assert_eq!(counter(&tel, "otelcol_exporter_send_failed_metric_points", None), 300);
+}
+
+/// 429 with `Retry-After: 3600` forever, `n` requests, 2 consumers, until every request is dropped.
+async fn retry_after_streak(n: i64) -> (Vec<String>, Vec<(Instant, Vec<i64>)>, Registry) {
+    let (logs, _guard) = Logs::capture();
+    let t = Scripted::new(Vec::new());
+    let hint =
+        SendError::Retryable { message: "HTTP 429".into(), retry_after: Some(Duration::from_secs(3600)) };
+    t.set_fallback(Err(hint));
+    let tel = Registry::new();
+    let mut e = exporter(&t, retry(1, 30, 300), queue(1000, 2), None, &tel);
+    e.start().await.unwrap();
+    for i in 0..n {
+        e.export(batch(i)).await.unwrap();
+    }
+    until(|| {
+        counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("retries_exhausted")) == n as u64
+    })
+    .await;
+    e.shutdown().await.unwrap();
+    (logs.lines(), t.attempts(), tel)
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_hour_long_retry_after_is_capped_by_max_elapsed_time_and_logged_once_per_streak() {
+    let (lines, attempts, tel) = retry_after_streak(4).await;
+    // The first request: the hint (1h) is honoured up to max_elapsed_time (300s): a last attempt
+    // then, and the request is dropped; not dropped at once, not parked for an hour.
+    let first: Vec<Instant> = attempts.iter().filter(|(_, v)| v == &[0]).map(|(t, _)| *t).collect();
+    assert_eq!(first.len(), 2, "attempts at 0 and 300s");
+    assert_eq!(first[1] - first[0], Duration::from_secs(300));
+    assert_eq!(counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("retries_exhausted")), 4);
+    // Lines: the streak's first failure, its first drop and its end, whatever the number of
+    // requests; between them a summary at most once a minute (4 requests / 2 consumers x 300s).
+    let (many_lines, many_attempts, _) = retry_after_streak(16).await;
+    let summaries = |l: &[String]| l.iter().filter(|l| l.contains("still failing")).count();
+    let others = |l: &[String]| l.len() - summaries(l);
+    assert_eq!(others(&lines), 3, "{}", lines.join("\n"));
+    assert_eq!(others(&many_lines), 3, "{}", many_lines.join("\n"));
+    assert!(summaries(&lines) <= 600 / 60, "{}", lines.join("\n"));
+    assert!(summaries(&many_lines) <= 16 / 2 * 300 / 60, "{}", many_lines.join("\n"));
+    assert_eq!(many_attempts.len(), 16 * 2, "every request was retried once, at max_elapsed_time");
+    let end = many_lines.iter().find(|l| l.contains("ended at shutdown")).expect("the streak's totals");
+    assert!(end.contains("dropped_requests=16") && end.contains("dropped_items=16"), "{end}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn health_is_recoverable_while_deliveries_fail_and_ok_after_a_success() {
+    let t = Scripted::failing();
+    t.set_fallback(Err(SendError::retryable(
+        "connection refused (http://ingest:p4ss@127.0.0.1:9/v1/metrics)",
+    )));
+    let tel = Registry::new();
+    let health = dbintel_core::health::HealthRegistry::new();
+    let handle = health.register(dbintel_core::ComponentKind::Exporter, "otlphttp/test".parse().unwrap());
+    let mut e = exporter(&t, retry(1, 30, 0), queue(10, 1), None, &tel);
+    assert!(Exporter::attach_health(&mut e, handle.clone()), "the queued exporter reports its own status");
+    e.start().await.unwrap();
+    handle.ok();
+    e.export(batch(1)).await.unwrap();
+    until(|| t.attempts().len() >= 2).await;
+    let status = health.snapshot()[0].status.clone();
+    assert_eq!(status.name(), "recoverable_error");
+    let error = status.error().unwrap_or_default().to_string();
+    assert!(error.contains("connection refused") && !error.contains("p4ss"), "{error}");
+    t.set_fallback(Ok(SendReport::default()));
+    until(|| t.delivered() == [1]).await;
+    assert_eq!(health.snapshot()[0].status.name(), "ok");
+    e.shutdown().await.unwrap();
+}
+
+#[test]
+fn server_hints_are_honoured_up_to_max_elapsed_time() {
+    let s = Duration::from_secs;
+    let mut b = Backoff::new(&retry(5, 30, 300));
+    // Within the budget: the hint wins over a shorter backoff.
+    assert_eq!(exporter::retry_delay(&mut b, Some(s(60)), s(0), s(300)), Some(s(60)));
+    // An hour: capped at what is left of max_elapsed_time.
+    assert_eq!(exporter::retry_delay(&mut b, Some(s(3600)), s(100), s(300)), Some(s(200)));
+    // The backoff itself would pass max_elapsed_time: dropped, whatever the hint.
+    assert_eq!(exporter::retry_delay(&mut b, Some(s(3600)), s(299), s(300)), None);
+    // Retry forever: a hint is capped at one hour.
+    let mut b = Backoff::new(&retry(5, 30, 0));
+    assert_eq!(exporter::retry_delay(&mut b, Some(s(86_400)), s(0), s(0)), Some(s(3600)));
+}

@@ -62,6 +62,10 @@ impl<T: Transport> Exporter for OtlpExporter<T> {
     fn counts_delivery(&self) -> bool {
         self.inner.counts_delivery()
     }
+
+    fn attach_health(&mut self, health: dbintel_core::health::HealthHandle) -> bool {
+        self.inner.attach_health(health)
+    }
 }
 
 /// What both OTLP factories pass to [`build_exporter`].
