@@ -601,11 +601,15 @@ impl Validator<'_> {
 /// Accepts `host:port`, `[v6]:port` and the collector's older `:port` (all interfaces).
 fn normalize_address(s: &str) -> Result<String, String> {
     let s = s.trim();
+    let shown = dbintel_core::redact::redact_url_userinfo(s);
     let Some((host, port)) = s.rsplit_once(':') else {
-        return Err(format!("`{s}` is not `host:port`"));
+        return Err(format!("`{shown}` is not `host:port`"));
     };
+    if host.contains(['/', '@']) {
+        return Err(format!("`{shown}` is not `host:port` (no scheme, path or user info)"));
+    }
     if port.parse::<u16>().is_err() {
-        return Err(format!("`{s}` has an invalid port: use 0-65535"));
+        return Err(format!("`{shown}` has an invalid port: use 0-65535"));
     }
     if !host
         .chars()

@@ -449,12 +449,14 @@ fn redact_keyvalue(s: &str) -> String {
     out
 }
 
-/// Removes a known secret from arbitrary text (e.g. a driver error message), as a last line of
-/// defence on top of structured redaction.
+/// Removes a known secret and the user info of any URL from arbitrary text (e.g. a driver error
+/// message that echoes a URL), as a last line of defence on top of structured redaction. Every
+/// driver error becomes text through here.
 pub fn scrub(text: &str, secret: Option<&str>) -> String {
+    let text = dbintel_core::redact::redact_url_userinfo(text);
     match secret {
         Some(s) if s.len() >= 3 => text.replace(s, MASK),
-        _ => text.to_string(),
+        _ => text.into_owned(),
     }
 }
 
@@ -543,6 +545,14 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(redact(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn scrub_hides_url_credentials_in_driver_errors() {
+        let msg = "Url error: cannot connect to mysql://mon:Zq9@db:3306/app (and postgres://x:Zq9@h)";
+        let out = scrub(msg, None);
+        assert!(!out.contains("Zq9"), "{out}");
+        assert!(out.contains("mysql://mon:***@db:3306/app"), "{out}");
     }
 
     #[test]

@@ -25,8 +25,8 @@ use crate::otlp_common::connector::{WireConnector, tls_setup};
 use crate::otlp_common::exporter::{Settings, build_exporter};
 use crate::otlp_common::{
     Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, TemporalityPreference,
-    TlsConfig, TransportTelemetry, UserInfo, error_text, is_new_relic, parse_section, redact, rpc,
-    short_text,
+    TlsConfig, TransportTelemetry, UserInfo, error_text, is_new_relic, parse_section, redact,
+    redact_endpoint, rpc, short_text, valid_port,
 };
 use verdict::{VerdictChannel, VerdictSlot};
 
@@ -98,7 +98,7 @@ impl OtlpGrpcConfig {
             );
         }
         // Echoed in problems without its user info.
-        let shown = redact(e);
+        let shown = redact_endpoint(e);
         let (rest, tls) = if let Some(r) = e.strip_prefix("https://") {
             (r, true)
         } else if let Some(r) = e.strip_prefix("http://") {
@@ -114,6 +114,9 @@ impl OtlpGrpcConfig {
             .map_err(|err| format!("`{shown}` is not host:port: {err}"))?;
         if uri.host().is_none_or(str::is_empty) || uri.path() != "/" {
             return Err(format!("`{shown}` is not host:port"));
+        }
+        if !valid_port(authority) {
+            return Err(format!("`{shown}` has an invalid port: use 1-65535"));
         }
         let authority =
             if uri.port().is_some() { authority.to_string() } else { format!("{authority}:4317") };

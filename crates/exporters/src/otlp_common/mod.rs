@@ -238,6 +238,19 @@ pub fn redact(text: &str) -> String {
     dbintel_core::redact::redact_url_userinfo(text).into_owned()
 }
 
+/// A configured endpoint as problems echo it: URL credentials hidden, including the scheme-less
+/// `user:password@host:port` form (shown as `***@host:port`).
+pub fn redact_endpoint(endpoint: &str) -> String {
+    let e = endpoint.trim();
+    if !e.contains("://") {
+        let authority_end = e.find(['/', '?', '#']).unwrap_or(e.len());
+        if let Some(at) = e[..authority_end].rfind('@') {
+            return format!("{}{}", dbintel_core::redact::MASK, &e[at..]);
+        }
+    }
+    redact(e)
+}
+
 /// An error and its sources, joined (hyper's own message is only "client error (Connect)"), with URL
 /// credentials hidden: the one place where transport errors of `otlp`/`otlphttp` become text.
 pub fn error_text(e: &(dyn std::error::Error + 'static)) -> String {
@@ -257,6 +270,13 @@ pub fn error_text(e: &(dyn std::error::Error + 'static)) -> String {
         }
     }
     short_text(s.as_bytes())
+}
+
+/// Whether the port of `host:port` (`[v6]:port`, or a bare host) is absent or a number 0-65535 (the
+/// `http` crate accepts any text there and fails only when connecting).
+pub fn valid_port(authority: &str) -> bool {
+    let after_host = &authority[authority.rfind(']').map_or(0, |i| i + 1)..];
+    after_host.rsplit_once(':').is_none_or(|(_, port)| port.parse::<u16>().is_ok())
 }
 
 /// User info of an endpoint URL (`scheme://user:password@host`), percent-decoded. Sent as HTTP Basic

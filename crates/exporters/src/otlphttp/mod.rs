@@ -26,7 +26,7 @@ use crate::otlp_common::exporter::{Settings, build_exporter};
 use crate::otlp_common::{
     Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, MAX_RESPONSE_BYTES,
     TemporalityPreference, TlsConfig, TransportTelemetry, UserInfo, error_text, is_new_relic,
-    parse_retry_after, parse_section, redact, short_text,
+    parse_retry_after, parse_section, redact_endpoint, short_text, valid_port,
 };
 
 /// `encoding`: `proto` (http/protobuf, default) or `json` (http/json).
@@ -156,7 +156,7 @@ impl OtlpHttpConfig {
 /// into the `Host` header and every error text) and returned for Basic authentication.
 fn parse_url(url: &str) -> Result<(Uri, Option<UserInfo>), String> {
     // Problems echo the URL without its user info.
-    let shown = redact(url);
+    let shown = redact_endpoint(url);
     let uri: Uri = url.trim().parse().map_err(|e| format!("`{shown}` is not a URL: {e}"))?;
     match uri.scheme_str() {
         Some("http") | Some("https") => {}
@@ -164,6 +164,9 @@ fn parse_url(url: &str) -> Result<(Uri, Option<UserInfo>), String> {
     }
     if uri.host().is_none_or(str::is_empty) {
         return Err(format!("`{shown}` has no host"));
+    }
+    if !uri.authority().is_some_and(|a| valid_port(a.as_str())) {
+        return Err(format!("`{shown}` has an invalid port: use 1-65535"));
     }
     let Some(authority) = uri.authority().filter(|a| a.as_str().contains('@')) else {
         return Ok((uri, None));

@@ -107,8 +107,9 @@ pub fn bind_address(endpoint: &str) -> Result<String, String> {
     let e = endpoint.trim();
     let bad = || {
         format!(
-            "`{endpoint}` is not a valid `host:port` address (for example `0.0.0.0:8889`, `localhost:8889` \
-             or `:8889`)"
+            "`{}` is not a valid `host:port` address (for example `0.0.0.0:8889`, `localhost:8889` \
+             or `:8889`)",
+            dbintel_core::redact::redact_url_userinfo(endpoint)
         )
     };
     let (host, port) = e.rsplit_once(':').ok_or_else(bad)?;

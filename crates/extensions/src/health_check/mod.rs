@@ -76,7 +76,10 @@ pub fn resolve_endpoint(endpoint: &str) -> Result<SocketAddr, String> {
         e.to_string()
     };
     normalized.parse::<SocketAddr>().map_err(|_| {
-        format!("`{endpoint}` is not a valid `host:port` address (for example `127.0.0.1:13133` or `localhost:13133`)")
+        format!(
+            "`{}` is not a valid `host:port` address (for example `127.0.0.1:13133` or `localhost:13133`)",
+            dbintel_core::redact::redact_url_userinfo(endpoint)
+        )
     })
 }
 

@@ -26,11 +26,13 @@ pub async fn serve(
     registry: Registry,
     shutdown: CancellationToken,
 ) -> Result<(SocketAddr, JoinHandle<()>), TelemetryServerError> {
-    let addr = crate::health_check::resolve_endpoint(address)
-        .map_err(|_| TelemetryServerError::Address(address.to_string()))?;
+    // Printed without URL credentials.
+    let shown = || dbintel_core::redact::redact_url_userinfo(address).into_owned();
+    let addr =
+        crate::health_check::resolve_endpoint(address).map_err(|_| TelemetryServerError::Address(shown()))?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|source| TelemetryServerError::Bind { address: address.to_string(), source })?;
+        .map_err(|source| TelemetryServerError::Bind { address: shown(), source })?;
     let local = listener.local_addr().unwrap_or(addr);
     let app = Router::new().route("/metrics", get(metrics)).with_state(registry);
     let handle = tokio::spawn(async move {
