@@ -298,6 +298,16 @@ enum Proto {
 }
 
 fn exporter(proto: Proto, addr: SocketAddr, tel: &Registry, retry: bool) -> Box<dyn Exporter> {
+    exporter_with_scheme(proto, "http", addr, tel, retry)
+}
+
+fn exporter_with_scheme(
+    proto: Proto,
+    scheme: &str,
+    addr: SocketAddr,
+    tel: &Registry,
+    retry: bool,
+) -> Box<dyn Exporter> {
     let id: ComponentId = "otlp/faults".parse().unwrap();
     let ctx = CreateContext::new(id, tel.clone());
     let retry = if retry {
@@ -307,7 +317,7 @@ fn exporter(proto: Proto, addr: SocketAddr, tel: &Registry, retry: bool) -> Box<
         json!({"enabled": false})
     };
     let config = json!({
-        "endpoint": format!("http://{addr}"),
+        "endpoint": format!("{scheme}://{addr}"),
         "compression": "none",
         "timeout": format!("{}ms", TIMEOUT.as_millis()),
         "retry_on_failure": retry,
@@ -410,6 +420,28 @@ async fn http_transport_faults_are_retried_and_nothing_is_lost() {
         }
         assert_eq!(classification(Proto::Http, fault, upstream).await, "retries_exhausted", "{fault:?}");
         delivered_through(Proto::Http, fault, upstream, &received).await;
+    }
+}
+
+/// Refused connections and failed TLS handshakes (a peer that is not TLS) are retryable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_connections_and_tls_handshake_failures_are_retryable() {
+    let refused = free_addr();
+    let plain = start_http(Received::default()).await;
+    for proto in [Proto::Grpc, Proto::Http] {
+        for fault in [Fault::Garbage, Fault::Http500] {
+            let peer = FaultPeer::start(vec![fault], plain).await;
+            for (scheme, addr) in [("https", peer.addr), ("https", plain), ("http", refused)] {
+                let tel = Registry::new();
+                let mut e = exporter_with_scheme(proto, scheme, addr, &tel, false);
+                e.start().await.unwrap();
+                e.export(batch(&[1])).await.unwrap();
+                let what = format!("{proto:?} {scheme}://{addr}: a verdict");
+                until(&what, || dropped(&tel, "permanent") + dropped(&tel, "retries_exhausted") == 1).await;
+                assert_eq!(dropped(&tel, "retries_exhausted"), 1, "{what}");
+                e.shutdown().await.unwrap();
+            }
+        }
     }
 }
 
