@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use dbintel_core::ComponentKind;
 
-/// Exit 0 when every required check passed (advice may remain), 1 when any failed, 2 when the
-/// config is invalid.
+/// Exit 0 when no required check failed (advice and undecided checks may remain), 1 when any
+/// failed, 2 when the config is invalid.
 pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
     let cfg = match crate::load(configs) {
         Ok(cfg) => cfg,
@@ -39,6 +39,7 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
     };
     let mut failed = 0usize;
     let mut advice = 0usize;
+    let mut unknown = 0usize;
     for (id, section) in targets {
         let findings = runtime.block_on(dbintel_postgresql::doctor(section));
         if !json {
@@ -46,7 +47,9 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
             println!("receivers.{id} ({target})");
         }
         for f in &findings {
-            if !f.ok && f.advisory {
+            if f.unknown {
+                unknown += 1;
+            } else if !f.ok && f.advisory {
                 advice += 1;
             } else if !f.ok {
                 failed += 1;
@@ -58,10 +61,11 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
                 }
                 println!("{v}");
             } else {
-                let mark = match (f.ok, f.advisory) {
-                    (true, _) => "ok  ",
-                    (false, true) => "WARN",
-                    (false, false) => "FAIL",
+                let mark = match (f.ok, f.advisory, f.unknown) {
+                    (_, _, true) => "??? ",
+                    (true, _, _) => "ok  ",
+                    (false, true, _) => "WARN",
+                    (false, false, _) => "FAIL",
                 };
                 println!("  [{mark}] {}: {}", f.check, f.message);
                 if let Some(fix) = f.fix.as_deref().filter(|_| !f.ok) {
@@ -70,9 +74,19 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
             }
         }
     }
+    if !json && unknown > 0 {
+        println!(
+            "{unknown} check(s) could not be decided (???): the monitoring role may not read what they need; \
+             the grant above reveals it."
+        );
+    }
     if failed == 0 {
         if !json {
-            println!("Everything dbintel needs is in place.");
+            if unknown == 0 {
+                println!("Everything dbintel needs is in place.");
+            } else {
+                println!("Nothing failed, but not everything could be checked.");
+            }
             if advice > 0 {
                 println!("{advice} recommendation(s) above (WARN) would improve what dbintel sees.");
             }

@@ -6,10 +6,13 @@ use serde::Serialize;
 use crate::config::{Plan, PostgresqlConfig};
 use crate::conn::{self, PgConn};
 
-/// The one-line fix for pg_stat_statements, used in query error hints.
-pub const PG_STAT_STATEMENTS_FIX: &str = "add pg_stat_statements to shared_preload_libraries (ALTER SYSTEM SET \
-     shared_preload_libraries = 'pg_stat_statements'; then restart PostgreSQL), run CREATE EXTENSION \
-     pg_stat_statements; in the monitored database, and GRANT pg_monitor TO <username>;";
+/// The one-line fix for pg_stat_statements, used in query error hints. It never names a whole
+/// `shared_preload_libraries` value: that would drop the libraries already there.
+pub const PG_STAT_STATEMENTS_FIX: &str = "add pg_stat_statements to the libraries already in \
+     shared_preload_libraries (SHOW shared_preload_libraries; then ALTER SYSTEM SET shared_preload_libraries = \
+     <every library listed>, 'pg_stat_statements'; and restart PostgreSQL; `dbintel doctor` prints the exact \
+     command), run CREATE EXTENSION pg_stat_statements; in the monitored database, and GRANT pg_monitor TO \
+     <username>;";
 
 /// One result of `dbintel doctor`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,6 +28,10 @@ pub struct Finding {
     /// A recommendation rather than a requirement: when not ok, dbintel still works fully.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub advisory: bool,
+    /// The check could not be decided (a setting the role may not read): `message` says what is
+    /// unknown and `fix` which grant reveals it. Never set together with `ok`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
 }
 
 struct Checker {
@@ -41,6 +48,20 @@ impl Checker {
             message,
             fix: if ok { None } else { fix },
             advisory: false,
+            unknown: false,
+        });
+    }
+
+    /// A check that could not be decided: what is unknown, and the grant that reveals it.
+    fn unknown(&mut self, check: &str, message: String, fix: String) {
+        self.out.push(Finding {
+            target: self.target.clone(),
+            check: check.to_string(),
+            ok: false,
+            message,
+            fix: Some(fix),
+            advisory: false,
+            unknown: true,
         });
     }
 
@@ -67,6 +88,7 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
                     message: p.to_string(),
                     fix: Some("fix the receiver's configuration".into()),
                     advisory: false,
+                    unknown: false,
                 })
                 .collect();
         }
@@ -81,6 +103,7 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
                 message: e,
                 fix: Some("fix the `tls` files".into()),
                 advisory: false,
+                unknown: false,
             }];
         }
     };
@@ -90,10 +113,11 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
         dbs.push("postgres".to_string());
     }
     dbs.truncate(crate::config::MAX_DATABASES);
+    let owner = conn::ConnOwner { component: "doctor".into(), live: None };
     let mut out = Vec::new();
     for (i, db) in dbs.iter().enumerate() {
         let target = format!("{}/{db}", plan.connect.endpoint());
-        match conn::connect(&plan.connect, db, tls.as_ref(), &conn::ConnOwner::default()).await {
+        match conn::connect(&plan.connect, db, tls.as_ref(), &owner).await {
             Ok(mut c) => {
                 let mut f = Vec::new();
                 f.push(Finding {
@@ -106,6 +130,7 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
                     ),
                     fix: None,
                     advisory: false,
+                    unknown: false,
                 });
                 if i == 0 {
                     f.extend(run_checks(&mut c, &plan.connect.user).await);
@@ -126,6 +151,7 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
                 message: e.to_string(),
                 fix: Some(e.hint().to_string()),
                 advisory: false,
+                unknown: false,
             }),
         }
     }
@@ -172,26 +198,92 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
         ),
         Err(e) => c.push("grants.pg_monitor", false, e.to_string(), Some(format!("GRANT pg_monitor TO {role};"))),
     }
-    let preload =
-        scalar(conn, "SELECT current_setting('shared_preload_libraries') AS v").await.ok().flatten();
-    let preloaded = preload
-        .as_deref()
-        .is_some_and(|s| s.split(',').any(|l| l.trim().trim_matches('"') == "pg_stat_statements"));
-    let new_list = match preload.as_deref().map(str::trim) {
-        Some("") | None => "pg_stat_statements".to_string(),
-        Some(list) if preloaded => list.to_string(),
-        Some(list) => format!("{list},pg_stat_statements"),
-    };
-    c.push(
-        "pg_stat_statements.preload",
-        preloaded,
-        format!("shared_preload_libraries = '{}'", preload.unwrap_or_default()),
-        Some(format!("ALTER SYSTEM SET shared_preload_libraries = '{new_list}'; then restart PostgreSQL")),
+    let read_all_settings = scalar(
+        conn,
+        "SELECT (pg_has_role(current_user, 'pg_read_all_settings', 'USAGE') OR (SELECT rolsuper FROM pg_roles \
+         WHERE rolname = current_user))::text AS v",
+    )
+    .await
+    .ok()
+    .flatten()
+    .as_deref()
+        == Some("true");
+    let reveal = format!(
+        "GRANT pg_read_all_settings TO {role}; (or GRANT pg_monitor TO {role};) and run `dbintel doctor` again"
     );
     let ext = scalar(conn, "SELECT extversion AS v FROM pg_extension WHERE extname = 'pg_stat_statements'")
         .await
         .ok()
         .flatten();
+    // Whether pg_stat_statements answers, when installed: proof that it is preloaded even when the
+    // setting itself is hidden (`55000` says it is not).
+    let probe = match &ext {
+        Some(_) => Some(
+            scalar(conn, "SELECT count(*)::text AS v FROM (SELECT 1 FROM pg_stat_statements LIMIT 1) s")
+                .await,
+        ),
+        None => None,
+    };
+    let answers = matches!(probe, Some(Ok(_)));
+    let not_loaded = matches!(&probe, Some(Err(e)) if e.code() == Some("55000"));
+    let preload = read_setting(conn, "shared_preload_libraries", read_all_settings).await;
+    let preloaded: Option<bool> = match &preload {
+        Setting::Value(list) => {
+            let libs = parse_list(list);
+            let has = libs.iter().any(|l| library_name(l) == "pg_stat_statements");
+            let mut wanted = libs.clone();
+            wanted.push("pg_stat_statements".to_string());
+            let fix = format!(
+                "ALTER SYSTEM SET shared_preload_libraries = {}; then restart PostgreSQL (keeps the libraries already loaded)",
+                wanted.iter().map(|l| sql_literal(l)).collect::<Vec<_>>().join(", ")
+            );
+            c.push(
+                "pg_stat_statements.preload",
+                has,
+                format!("shared_preload_libraries = {}", sql_literal(list)),
+                Some(fix),
+            );
+            Some(has)
+        }
+        Setting::Unreadable(why) if answers => {
+            c.push(
+                "pg_stat_statements.preload",
+                true,
+                format!(
+                    "pg_stat_statements answers, so it is preloaded (the role cannot read shared_preload_libraries itself: {why})"
+                ),
+                None,
+            );
+            Some(true)
+        }
+        Setting::Unreadable(why) if not_loaded => {
+            c.push(
+                "pg_stat_statements.preload",
+                false,
+                format!(
+                    "pg_stat_statements is not loaded, and the role cannot read shared_preload_libraries ({why}): \
+                     the libraries already there are unknown"
+                ),
+                Some(format!(
+                    "{reveal} for the exact ALTER SYSTEM command, or as a superuser: SHOW shared_preload_libraries; \
+                     then ALTER SYSTEM SET shared_preload_libraries = <every library listed>, 'pg_stat_statements'; \
+                     and restart PostgreSQL"
+                )),
+            );
+            Some(false)
+        }
+        Setting::Unreadable(why) => {
+            c.unknown(
+                "pg_stat_statements.preload",
+                format!(
+                    "unknown whether pg_stat_statements is preloaded: the role cannot read shared_preload_libraries ({why})"
+                ),
+                reveal.clone(),
+            );
+            None
+        }
+        Setting::Absent => None,
+    };
     c.push(
         "pg_stat_statements.extension",
         ext.is_some(),
@@ -204,21 +296,40 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
             quote_ident(&conn.info.database)
         )),
     );
-    if ext.is_some() && preloaded {
-        let r = scalar(conn, "SELECT count(*)::text AS v FROM (SELECT 1 FROM pg_stat_statements LIMIT 1) s")
-            .await;
+    if ext.is_some() && preloaded != Some(false) {
         let stats = scalar(
             conn,
-            "SELECT (pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') OR (SELECT rolsuper FROM pg_roles \
+            "SELECT (pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') OR (SELECT rolsuper FROM pg_roles \
              WHERE rolname = current_user))::text AS v",
         )
         .await
         .ok()
         .flatten();
-        let (ok, message) = match (&r, stats.as_deref()) {
-            (Ok(_), Some("true")) => (true, "pg_stat_statements is readable with every query's text".to_string()),
-            (Ok(_), _) => (false, "pg_stat_statements is readable but other roles' query text shows as <insufficient privilege>".to_string()),
-            (Err(e), _) => (false, format!("pg_stat_statements cannot be read: {e}")),
+        let hidden = match &probe {
+            Some(Ok(_)) => scalar(
+                conn,
+                "SELECT count(*) FILTER (WHERE queryid IS NULL)::text || '/' || count(*)::text AS v \
+                 FROM pg_stat_statements",
+            )
+            .await
+            .ok()
+            .flatten(),
+            _ => None,
+        };
+        let (ok, message) = match (&probe, stats.as_deref()) {
+            (Some(Ok(_)), Some("true")) => {
+                (true, "pg_stat_statements is readable with every query's text".to_string())
+            }
+            (Some(Ok(_)), _) => (
+                false,
+                format!(
+                    "pg_stat_statements is readable but other roles' statements are hidden (NULL queryid, \
+                     <insufficient privilege>){}",
+                    hidden.map(|h| format!(": {h} rows hidden now")).unwrap_or_default()
+                ),
+            ),
+            (Some(Err(e)), _) => (false, format!("pg_stat_statements cannot be read: {e}")),
+            (None, _) => (false, "pg_stat_statements is not installed".to_string()),
         };
         c.push(
             "pg_stat_statements.readable",
@@ -228,31 +339,144 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
         );
     }
     if major >= 14 {
-        let v = scalar(conn, "SELECT current_setting('compute_query_id') AS v").await.ok().flatten();
-        let ok = matches!(v.as_deref(), Some("on") | Some("auto") | Some("regress"))
-            && (preloaded || v.as_deref() == Some("on"));
-        c.push(
-            "compute_query_id",
-            ok,
-            format!("compute_query_id = {}", v.unwrap_or_default()),
-            Some("ALTER SYSTEM SET compute_query_id = on; SELECT pg_reload_conf();".into()),
-        );
+        match read_setting(conn, "compute_query_id", read_all_settings).await {
+            Setting::Value(v) => {
+                let ok = matches!(v.as_str(), "on" | "auto" | "regress")
+                    && (preloaded != Some(false) || v == "on");
+                c.push(
+                    "compute_query_id",
+                    ok,
+                    format!("compute_query_id = {v}"),
+                    Some("ALTER SYSTEM SET compute_query_id = on; SELECT pg_reload_conf();".into()),
+                );
+            }
+            Setting::Unreadable(why) => c.unknown(
+                "compute_query_id",
+                format!("compute_query_id cannot be read by the role ({why})"),
+                reveal.clone(),
+            ),
+            Setting::Absent => {}
+        }
     }
-    let v = scalar(conn, "SELECT current_setting('track_io_timing') AS v").await.ok().flatten();
-    c.push(
-        "track_io_timing",
-        v.as_deref() == Some("on"),
-        format!("track_io_timing = {} (block read/write times per query)", v.unwrap_or_default()),
-        Some("ALTER SYSTEM SET track_io_timing = on; SELECT pg_reload_conf();".into()),
-    );
-    let v = scalar(conn, "SELECT current_setting('track_activity_query_size') AS v").await.ok().flatten();
-    let size: i64 = v.as_deref().and_then(|s| s.trim_end_matches("kB").parse().ok()).unwrap_or(0);
-    let size_bytes = if v.as_deref().is_some_and(|s| s.ends_with("kB")) { size * 1024 } else { size };
-    c.advise(
-        "track_activity_query_size",
-        size_bytes >= 4096,
-        format!("track_activity_query_size = {} (longer query samples are cut)", v.unwrap_or_default()),
-        Some("ALTER SYSTEM SET track_activity_query_size = 4096; then restart PostgreSQL".into()),
-    );
+    match read_setting(conn, "track_io_timing", read_all_settings).await {
+        Setting::Value(v) => c.push(
+            "track_io_timing",
+            v == "on",
+            format!("track_io_timing = {v} (block read/write times per query)"),
+            Some("ALTER SYSTEM SET track_io_timing = on; SELECT pg_reload_conf();".into()),
+        ),
+        Setting::Unreadable(why) => c.unknown(
+            "track_io_timing",
+            format!("track_io_timing cannot be read by the role ({why})"),
+            reveal.clone(),
+        ),
+        Setting::Absent => {}
+    }
+    match read_setting(conn, "track_activity_query_size", read_all_settings).await {
+        Setting::Value(v) => {
+            let size: i64 = v.trim_end_matches("kB").trim_end_matches("MB").parse().unwrap_or(0);
+            let size_bytes = if v.ends_with("kB") {
+                size.saturating_mul(1024)
+            } else if v.ends_with("MB") {
+                size.saturating_mul(1024 * 1024)
+            } else {
+                size
+            };
+            c.advise(
+                "track_activity_query_size",
+                size_bytes >= 4096,
+                format!("track_activity_query_size = {v} (longer query samples are cut)"),
+                Some("ALTER SYSTEM SET track_activity_query_size = 4096; then restart PostgreSQL".into()),
+            );
+        }
+        Setting::Unreadable(why) => c.unknown(
+            "track_activity_query_size",
+            format!("track_activity_query_size cannot be read by the role ({why})"),
+            reveal.clone(),
+        ),
+        Setting::Absent => {}
+    }
     c.out
+}
+
+/// A server setting as this role sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Setting {
+    Value(String),
+    /// The role may not read it (or reads an empty value where a hidden one is likely): why.
+    Unreadable(String),
+    /// The server has no such setting (an older version).
+    Absent,
+}
+
+/// Settings only superusers and pg_read_all_settings members may read.
+const SUPERUSER_ONLY: &[&str] =
+    &["shared_preload_libraries", "session_preload_libraries", "local_preload_libraries"];
+
+async fn read_setting(conn: &mut PgConn, name: &str, read_all_settings: bool) -> Setting {
+    match scalar(conn, &format!("SELECT current_setting('{name}') AS v")).await {
+        Ok(Some(v)) if v.trim().is_empty() && !read_all_settings && SUPERUSER_ONLY.contains(&name) => {
+            Setting::Unreadable("it reads as empty to a role without pg_read_all_settings".into())
+        }
+        Ok(Some(v)) => Setting::Value(v),
+        Ok(None) => Setting::Unreadable("no value returned".into()),
+        Err(e) if e.code() == Some("42704") => Setting::Absent,
+        Err(e) => Setting::Unreadable(e.to_string()),
+    }
+}
+
+/// Splits a list setting as PostgreSQL shows it (`a, "b c", d`) into its elements, unquoted.
+fn parse_list(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = value.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                cur.push('"');
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                let item = cur.trim().to_string();
+                if !item.is_empty() {
+                    out.push(item);
+                }
+                cur.clear();
+            }
+            c if !quoted && c.is_whitespace() && cur.is_empty() => {}
+            c => cur.push(c),
+        }
+    }
+    let item = cur.trim().to_string();
+    if !item.is_empty() {
+        out.push(item);
+    }
+    out
+}
+
+/// The library a list element names (`$libdir/pg_stat_statements.so` -> `pg_stat_statements`).
+fn library_name(element: &str) -> &str {
+    let base = element.rsplit('/').next().unwrap_or(element);
+    base.strip_suffix(".so").unwrap_or(base)
+}
+
+/// A SQL string literal.
+fn sql_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_settings_are_parsed_and_quoted_back_element_by_element() {
+        assert_eq!(parse_list("pg_stat_statements,auto_explain"), ["pg_stat_statements", "auto_explain"]);
+        assert_eq!(parse_list(" a , \"b, c\" ,\"d\"\"e\""), ["a", "b, c", "d\"e"]);
+        assert!(parse_list("").is_empty());
+        assert_eq!(library_name("$libdir/pg_stat_statements.so"), "pg_stat_statements");
+        assert_eq!(sql_literal("it's"), "'it''s'");
+    }
 }

@@ -564,7 +564,13 @@ impl Runner {
                 "track_activity_query_size" => self.plan.query_sample_events,
                 _ => true,
             };
-            if relevant {
+            if relevant && f.unknown {
+                tracing::warn!(
+                    receiver = %self.label, check = %f.check, problem = %f.message,
+                    fix = f.fix.as_deref().unwrap_or(""),
+                    "postgresql: cannot check the monitored server (the role may not read it); the receiver keeps running"
+                );
+            } else if relevant {
                 tracing::warn!(
                     receiver = %self.label, check = %f.check, problem = %f.message,
                     fix = f.fix.as_deref().unwrap_or(""),

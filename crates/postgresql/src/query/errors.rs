@@ -70,9 +70,10 @@ impl CollectError {
                 "run CREATE EXTENSION pg_stat_statements; in database {database:?} (as a superuser or the \
                  database owner); pg_stat_statements must also be in shared_preload_libraries"
             ),
-            CollectError::NotPreloaded => "add pg_stat_statements to shared_preload_libraries in \
-                postgresql.conf (e.g. shared_preload_libraries = 'pg_stat_statements'), set compute_query_id \
-                = on, and restart PostgreSQL"
+            CollectError::NotPreloaded => "add pg_stat_statements to the libraries already in \
+                shared_preload_libraries (SHOW shared_preload_libraries; then ALTER SYSTEM SET \
+                shared_preload_libraries = <every library listed>, 'pg_stat_statements';), set compute_query_id \
+                = on, and restart PostgreSQL; `dbintel doctor` prints the exact command"
                 .to_string(),
             CollectError::ExtensionOutdated { .. } => {
                 "run ALTER EXTENSION pg_stat_statements UPDATE; in the monitored database".to_string()

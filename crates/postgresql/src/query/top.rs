@@ -34,6 +34,9 @@ pub struct PgssRow {
 pub struct PgssSnapshot {
     pub meta: SnapshotMeta,
     pub rows: Vec<PgssRow>,
+    /// Rows without an identity (NULL queryid: another role's entry, read without
+    /// pg_read_all_stats); they are not in `rows`.
+    pub hidden_rows: usize,
 }
 
 /// `SELECT` of the snapshot metadata: server time and (PG14+) `stats_reset`.
@@ -129,12 +132,18 @@ pub async fn read_snapshot(
     let rows = client.query(&stats_sql(major), &[&lim]).await.map_err(err)?;
     let complete = rows.len() < limit;
     let mut out = Vec::with_capacity(rows.len());
+    let mut hidden_rows = 0;
     for r in &rows {
-        if let Some(row) = decode(r).map_err(|e| CollectError::Decode(e.to_string()))? {
-            out.push(row);
+        match decode(r).map_err(|e| CollectError::Decode(e.to_string()))? {
+            Some(row) => out.push(row),
+            None => hidden_rows += 1,
         }
     }
-    Ok(PgssSnapshot { meta: SnapshotMeta { server_time_us, stats_reset_us, complete }, rows: out })
+    Ok(PgssSnapshot {
+        meta: SnapshotMeta { server_time_us, stats_reset_us, complete },
+        rows: out,
+        hidden_rows,
+    })
 }
 
 /// What we derive once per query text.
@@ -237,11 +246,14 @@ impl TopQueries {
         let samples: Vec<StatSample> = snap.rows.iter().map(|r| r.sample).collect();
         let (deltas, dstats, lineage) = self.engine.observe(snap.meta, &samples);
         stats.deltas = dstats;
+        // Hidden: every row of this snapshot the role cannot see, with or without an identity.
+        stats.hidden = snap.hidden_rows
+            + snap.rows.iter().filter(|r| r.query.as_deref().is_none_or(|q| q == HIDDEN_TEXT)).count();
         let mut ranked: Vec<Delta> = Vec::with_capacity(deltas.len());
         for d in deltas {
             match snap.rows.get(d.index).and_then(|r| r.query.as_deref()) {
                 Some(q) if q != HIDDEN_TEXT && !super::is_own_statement(q) => ranked.push(d),
-                _ => stats.hidden += 1,
+                _ => {}
             }
         }
         ranked.sort_by(|a, b| {
@@ -524,6 +536,7 @@ mod tests {
                     complete,
                 },
                 rows,
+                hidden_rows: 0,
             };
             let mut stats = RunStats::default();
             let (selected, lineage) = top.select(snap, Instant::now(), &mut stats);

@@ -1,0 +1,82 @@
+//! `dbintel doctor` (text and `--json`) for an unprivileged role on a server that preloads
+//! `pg_stat_statements,auto_explain`: the role cannot read shared_preload_libraries, so doctor must
+//! never suggest an ALTER SYSTEM that would overwrite it, must say what is unknown and which grant
+//! reveals it, and must count the pg_stat_statements rows hidden from the role.
+
+mod support;
+
+use dbintel_test_support::shared_postgres;
+
+#[test]
+fn doctor_never_overwrites_a_setting_it_cannot_read_and_names_the_grant() {
+    let server = shared_postgres();
+    let with_ext = server.create_database("doc_ext");
+    let no_ext = server.create_database("doc_noext");
+    server.psql(&no_ext, "DROP EXTENSION pg_stat_statements").unwrap();
+    server
+        .psql(
+            "postgres",
+            "DO $$ BEGIN CREATE ROLE dbintel_plain LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$; \
+             SELECT count(*) FROM pg_class; SELECT count(*) FROM pg_namespace;",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("doctor.yaml");
+    let receiver = |db: &str| {
+        format!(
+            "    endpoint: {}:{}\n    username: dbintel_plain\n    password: unused-by-trust\n    databases: [{db}]\n    tls: {{insecure: true}}\n",
+            server.host, server.port
+        )
+    };
+    std::fs::write(
+        &cfg,
+        format!(
+            "receivers:\n  postgresql/ext:\n{}  postgresql/noext:\n{}exporters:\n  debug: {{}}\nservice:\n  pipelines:\n    metrics:\n      receivers: [postgresql/ext, postgresql/noext]\n      exporters: [debug]\n",
+            receiver(&with_ext),
+            receiver(&no_ext)
+        ),
+    )
+    .unwrap();
+    let cfg_arg = cfg.display().to_string();
+
+    let out = support::dbintel(&["doctor", "--config", &cfg_arg]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(!text.contains("ALTER SYSTEM SET shared_preload_libraries"), "harmful advice:\n{text}");
+    assert!(!text.contains("shared_preload_libraries = ''"), "unreadable shown as empty:\n{text}");
+    assert!(text.contains("GRANT pg_read_all_settings TO \"dbintel_plain\""), "{text}");
+    assert!(text.contains("[??? ] pg_stat_statements.preload: unknown"), "{text}");
+    assert!(text.contains("pg_stat_statements answers, so it is preloaded"), "{text}");
+    assert!(text.contains("rows hidden now"), "{text}");
+    assert!(text.contains("could not be decided"), "{text}");
+
+    let out = support::dbintel(&["doctor", "--json", "--config", &cfg_arg]);
+    let findings: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let find = |receiver: &str, check: &str| {
+        findings
+            .iter()
+            .find(|f| f["receiver"] == receiver && f["check"] == check)
+            .unwrap_or_else(|| panic!("{receiver} {check} missing: {findings:#?}"))
+    };
+    for f in &findings {
+        let fix = f["fix"].as_str().unwrap_or("");
+        assert!(!fix.contains("ALTER SYSTEM SET shared_preload_libraries"), "{f}");
+    }
+    let unknown = find("postgresql/noext", "pg_stat_statements.preload");
+    assert_eq!(unknown["unknown"], true, "{unknown}");
+    assert_eq!(unknown["ok"], false, "{unknown}");
+    assert!(unknown["fix"].as_str().unwrap().contains("pg_read_all_settings"), "{unknown}");
+    let proven = find("postgresql/ext", "pg_stat_statements.preload");
+    assert_eq!(proven["ok"], true, "{proven}");
+    let readable = find("postgresql/ext", "pg_stat_statements.readable");
+    assert_eq!(readable["ok"], false, "{readable}");
+    assert!(readable["fix"].as_str().unwrap().contains("pg_read_all_stats"), "{readable}");
+    // The other settings are readable by any role: read, not unknown.
+    for check in ["compute_query_id", "track_io_timing"] {
+        let f = find("postgresql/ext", check);
+        assert_eq!(f["ok"], true, "{f}");
+        assert!(f.get("unknown").is_none(), "{f}");
+    }
+}
