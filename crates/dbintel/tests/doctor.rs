@@ -80,3 +80,54 @@ fn doctor_never_overwrites_a_setting_it_cannot_read_and_names_the_grant() {
         assert!(f.get("unknown").is_none(), "{f}");
     }
 }
+
+/// An endpoint pasted as a URL with a password, or as user info, is refused by `validate`, `run` and
+/// `doctor` without printing the password; a failing connection never prints the `password` value.
+#[test]
+fn validate_run_and_doctor_never_print_endpoint_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = support::free_port();
+    for (i, endpoint) in [
+        format!("postgres://mon:Url-Secret-1@127.0.0.1:{closed}/app"),
+        format!("postgresql://mon:Url-Secret-1@127.0.0.1:{closed}"),
+        format!("mon:Url-Secret-1@127.0.0.1:{closed}"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let cfg = dir.path().join(format!("url{i}.yaml"));
+        std::fs::write(
+            &cfg,
+            format!(
+                "receivers:\n  postgresql:\n    endpoint: \"{endpoint}\"\n    username: mon\nexporters:\n  debug: {{}}\nservice:\n  pipelines:\n    metrics:\n      receivers: [postgresql]\n      exporters: [debug]\n"
+            ),
+        )
+        .unwrap();
+        let cfg_arg = cfg.display().to_string();
+        for args in [
+            vec!["validate", "--config", &cfg_arg],
+            vec!["doctor", "--config", &cfg_arg],
+            vec!["run", "--config", &cfg_arg],
+        ] {
+            let out = support::dbintel(&args);
+            let all =
+                format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert!(!out.status.success(), "{args:?} accepted {endpoint}");
+            assert!(all.contains("endpoint"), "{args:?}: {all}");
+            assert!(!all.contains("Url-Secret-1"), "{args:?} printed the password: {all}");
+        }
+    }
+    // A valid config whose connection fails: the `password` value appears nowhere.
+    let cfg = dir.path().join("refused.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "receivers:\n  postgresql:\n    endpoint: 127.0.0.1:{closed}\n    username: mon\n    password: Key-Secret-2\n    tls: {{insecure: true}}\nexporters:\n  debug: {{}}\nservice:\n  pipelines:\n    metrics:\n      receivers: [postgresql]\n      exporters: [debug]\n"
+        ),
+    )
+    .unwrap();
+    let out = support::dbintel(&["doctor", "--config", &cfg.display().to_string()]);
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(all.to_lowercase().contains("connection refused"), "{all}");
+    assert!(!all.contains("Key-Secret-2"), "{all}");
+}

@@ -253,7 +253,10 @@ async fn after_an_outage_the_receiver_is_back_within_a_few_intervals_and_the_gau
         let _ = tokio::time::timeout(Duration::from_millis(500), r.next()).await;
     }
     server.restart().expect("restart on the same port");
+    let restarted = Instant::now();
     let back = r.wait_up(1, interval * 4).await;
+    // For the record (not asserted): how long recovery took after the server accepted connections.
+    eprintln!("up again {:?} after the restart (collection_interval {interval:?})", restarted.elapsed());
     assert!(back, "not up again within 4 collection intervals of the server's return");
     assert!(r.gauge("dbintel_postgresql_connections_open") >= 1.0);
     r.stop().await;
