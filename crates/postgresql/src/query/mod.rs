@@ -79,16 +79,16 @@ impl Schedule {
         now >= self.next
     }
 
-    fn succeeded(&mut self, now: Instant, collector: &str) {
-        self.succeeded_after(now, collector, self.interval);
+    /// Returns true when this success ends a failure streak (the caller logs it).
+    fn succeeded(&mut self, now: Instant) -> bool {
+        self.succeeded_after(now, self.interval)
     }
 
-    fn succeeded_after(&mut self, now: Instant, collector: &str, delay: Duration) {
-        if self.last_error.take().is_some() {
-            tracing::info!(collector, "query collection recovered");
-        }
+    fn succeeded_after(&mut self, now: Instant, delay: Duration) -> bool {
+        let recovered = self.last_error.take().is_some();
         self.streak = 0;
         self.advance(now, delay);
+        recovered
     }
 
     /// Returns true when this failure starts a streak (or changes its kind): report it.
@@ -315,7 +315,9 @@ impl QueryIntelligence {
                         self.top_schedule.interval.min(TOP_QUERY_WARM_UP)
                     };
                     self.top_warmed_up = true;
-                    self.top_schedule.succeeded_after(Instant::now(), "top_query", delay);
+                    if self.top_schedule.succeeded_after(Instant::now(), delay) {
+                        tracing::info!(receiver = %self.receiver_id, collector = "top_query", "query collection recovered");
+                    }
                     self.note_hidden(client, hidden, &mut events).await;
                 }
                 Err(e) => self.report(client, "top_query", e, &mut events).await,
@@ -342,7 +344,9 @@ impl QueryIntelligence {
             match samples::collect(client, server, self.sample_rows, &mut self.sample_state, nanos).await {
                 Ok(records) => {
                     events.records.extend(records);
-                    self.sample_schedule.succeeded(Instant::now(), "query_sample");
+                    if self.sample_schedule.succeeded(Instant::now()) {
+                        tracing::info!(receiver = %self.receiver_id, collector = "query_sample", "query collection recovered");
+                    }
                     self.note_hidden(client, self.sample_state.hidden_last_run, &mut events).await;
                 }
                 Err(e) => self.report(client, "query_sample", e, &mut events).await,
@@ -500,7 +504,7 @@ mod tests {
         }
         assert_eq!(s.next - now, MAX_BACKOFF);
         assert_eq!(c.get(), 23);
-        s.succeeded(now, "t");
+        s.succeeded(now);
         assert_eq!(s.next - now, Duration::from_secs(10));
     }
 }
