@@ -146,6 +146,15 @@ pub(crate) fn scrub(text: &str, secret: Option<&str>) -> String {
 /// The driver error with every cause in its chain (`error connecting to server: Connection refused
 /// (os error 111)`): the driver's own Display leaves the OS cause out.
 pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
+    // A server error's own Display carries DETAIL, HINT and CONTEXT, which may quote statements.
+    if let Some(db) = e.as_db_error() {
+        return format!(
+            "{}: {} (SQLSTATE {})",
+            db.severity(),
+            crate::redact::server_text(db.message()),
+            db.code().code()
+        );
+    }
     let mut out = e.to_string();
     let mut source = std::error::Error::source(e);
     let mut depth = 0;
