@@ -23,7 +23,7 @@ fn debug_logs_never_carry_query_comments_literals_or_notices_without_the_receive
             &db,
             "CREATE TABLE acct (id int, pw text); \
              CREATE FUNCTION dbintel_noisy() RETURNS int IMMUTABLE LANGUAGE plpgsql AS \
-             $$BEGIN RAISE WARNING 'noisy function planned'; RETURN 1; END$$;",
+             $$BEGIN RAISE NOTICE 'quiet notice planned'; RAISE WARNING 'noisy function planned'; RETURN 1; END$$;",
         )
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -94,4 +94,8 @@ service:
     assert!(notice.contains("WARN"), "{notice}");
     assert!(notice.contains("postgresql/secrets"), "notice without the receiver's id: {notice}");
     assert!(!logs.contains("INFO WARNING"), "notice logged by the driver:\n{logs}");
+    // A NOTICE keeps its own, lower level.
+    let quiet = logs.lines().find(|l| l.contains("quiet notice planned")).expect("the NOTICE is logged");
+    assert!(quiet.contains("INFO") && !quiet.contains("WARN"), "{quiet}");
+    assert!(quiet.contains("postgresql/secrets"), "{quiet}");
 }
