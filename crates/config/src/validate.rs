@@ -601,7 +601,12 @@ impl Validator<'_> {
 /// Accepts `host:port`, `[v6]:port` and the collector's older `:port` (all interfaces).
 fn normalize_address(s: &str) -> Result<String, String> {
     let s = s.trim();
-    let shown = dbintel_core::redact::redact_url_userinfo(s);
+    // `@` is never part of host:port: hide everything before the last one, whatever a password holds.
+    let from = s.find("://").map_or(0, |i| i + 3);
+    let shown = match s[from..].rfind('@') {
+        Some(at) => format!("{}{}{}", &s[..from], dbintel_core::redact::MASK, &s[from + at..]),
+        None => s.to_string(),
+    };
     let Some((host, port)) = s.rsplit_once(':') else {
         return Err(format!("`{shown}` is not `host:port`"));
     };

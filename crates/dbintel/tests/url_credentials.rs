@@ -125,7 +125,7 @@ exporters:
   otlp/c:
     endpoint: http://user:{SECRET}@127.0.0.1:notaport
   prometheus:
-    endpoint: http://user:{SECRET}@0.0.0.0:8889
+    endpoint: http://user:pa/{SECRET}@0.0.0.0:8889
 extensions:
   health_check:
     endpoint: http://user:{SECRET}@127.0.0.1:13133
@@ -133,7 +133,7 @@ service:
   extensions: [health_check]
   telemetry:
     metrics:
-      address: http://user:{SECRET}@127.0.0.1:8888
+      address: http://user:pa/{SECRET}@127.0.0.1:8888
   pipelines:
     metrics:
       receivers: [sqlquery/one]

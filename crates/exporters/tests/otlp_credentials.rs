@@ -265,6 +265,9 @@ fn validate_never_echoes_user_info() {
         format!("http://user:{SECRET}@"),
         format!("http://user:{SECRET}@host:notaport"),
         format!("user:{SECRET}@host:4318"),
+        // An unescaped `/` or `?` in the password ends the URL's authority early.
+        format!("http://user:pa/{SECRET}@host:4318"),
+        format!("https://user:pa?{SECRET}@host"),
     ];
     for url in &bad_http {
         for key in ["endpoint", "metrics_endpoint", "logs_endpoint"] {
@@ -281,6 +284,7 @@ fn validate_never_echoes_user_info() {
         format!("http://user:{SECRET}@host:4317/path"),
         format!("user:{SECRET}@host:notaport"),
         format!("http://user:{SECRET}@"),
+        format!("http://user:pa?{SECRET}@host:notaport"),
     ];
     for url in &bad_grpc {
         let problems = OtlpGrpcExporterFactory.validate(&json!({"endpoint": url})).expect_err(url);

@@ -215,6 +215,19 @@ async fn otlphttp_roundtrip_each_compression_and_encoding() {
     }
 }
 
+/// User info in the endpoint reaches the independent receiver as HTTP Basic authentication.
+#[tokio::test]
+async fn endpoint_user_info_is_sent_as_basic_auth() {
+    for grpc in [true, false] {
+        let Some(peer) = start_peer(&PeerOpts::default()) else { return };
+        let port = if grpc { peer.grpc_port } else { peer.http_port };
+        let cfg = json!({"endpoint": format!("http://user:s%40cret@127.0.0.1:{port}")});
+        let factory: &dyn Factory = if grpc { &OtlpGrpcExporterFactory } else { &OtlpHttpExporterFactory };
+        // base64("user:s@cret")
+        roundtrip(factory, cfg, &peer, Some(("authorization", "Basic dXNlcjpzQGNyZXQ="))).await;
+    }
+}
+
 #[tokio::test]
 async fn otlphttp_signal_endpoints_override_the_base() {
     let Some(peer) = start_peer(&PeerOpts::default()) else { return };

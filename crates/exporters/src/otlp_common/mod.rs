@@ -238,17 +238,16 @@ pub fn redact(text: &str) -> String {
     dbintel_core::redact::redact_url_userinfo(text).into_owned()
 }
 
-/// A configured endpoint as problems echo it: URL credentials hidden, including the scheme-less
-/// `user:password@host:port` form (shown as `***@host:port`).
+/// A configured endpoint as problems echo it: everything before its last `@` (after the scheme) is
+/// hidden (`http://***@host:port`, `***@host:port`), so a password is hidden even when it holds an
+/// unescaped `/`, `?` or `#` that ends the URL's authority early.
 pub fn redact_endpoint(endpoint: &str) -> String {
     let e = endpoint.trim();
-    if !e.contains("://") {
-        let authority_end = e.find(['/', '?', '#']).unwrap_or(e.len());
-        if let Some(at) = e[..authority_end].rfind('@') {
-            return format!("{}{}", dbintel_core::redact::MASK, &e[at..]);
-        }
+    let start = e.find("://").map_or(0, |i| i + 3);
+    match e[start..].rfind('@') {
+        Some(at) => format!("{}{}{}", &e[..start], dbintel_core::redact::MASK, &e[start + at..]),
+        None => redact(e),
     }
-    redact(e)
 }
 
 /// An error and its sources, joined (hyper's own message is only "client error (Connect)"), with URL

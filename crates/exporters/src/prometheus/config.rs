@@ -109,7 +109,7 @@ pub fn bind_address(endpoint: &str) -> Result<String, String> {
         format!(
             "`{}` is not a valid `host:port` address (for example `0.0.0.0:8889`, `localhost:8889` \
              or `:8889`)",
-            dbintel_core::redact::redact_url_userinfo(endpoint)
+            crate::otlp_common::redact_endpoint(endpoint)
         )
     };
     let (host, port) = e.rsplit_once(':').ok_or_else(bad)?;

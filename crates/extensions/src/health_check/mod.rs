@@ -78,9 +78,28 @@ pub fn resolve_endpoint(endpoint: &str) -> Result<SocketAddr, String> {
     normalized.parse::<SocketAddr>().map_err(|_| {
         format!(
             "`{}` is not a valid `host:port` address (for example `127.0.0.1:13133` or `localhost:13133`)",
-            dbintel_core::redact::redact_url_userinfo(endpoint)
+            shown_address(endpoint)
         )
     })
+}
+
+/// A `host:port` setting as errors echo it: `@` is never part of one, so everything before the last
+/// `@` (after a scheme) is hidden, whatever characters a password holds.
+pub(crate) fn shown_address(address: &str) -> String {
+    let start = address.find("://").map_or(0, |i| i + 3);
+    match address[start..].rfind('@') {
+        Some(at) => format!("{}{}{}", &address[..start], dbintel_core::redact::MASK, &address[start + at..]),
+        None => dbintel_core::redact::redact_url_userinfo(address).into_owned(),
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn shown_address_hides_any_user_info() {
+    for a in ["http://u:pw/x@127.0.0.1:1", "u:pw@h:1", "http://u:pw@h:1"] {
+        assert!(!shown_address(a).contains("pw"), "{a}");
+    }
+    assert_eq!(shown_address("127.0.0.1:13133"), "127.0.0.1:13133");
 }
 
 pub struct HealthCheck {

@@ -27,7 +27,7 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> Result<(SocketAddr, JoinHandle<()>), TelemetryServerError> {
     // Printed without URL credentials.
-    let shown = || dbintel_core::redact::redact_url_userinfo(address).into_owned();
+    let shown = || crate::health_check::shown_address(address);
     let addr =
         crate::health_check::resolve_endpoint(address).map_err(|_| TelemetryServerError::Address(shown()))?;
     let listener = tokio::net::TcpListener::bind(addr)
