@@ -478,6 +478,51 @@ async fn grpc_http_statuses_without_grpc_status_are_retryable() {
     }
 }
 
+/// A response body tonic cannot decode (and a gRPC frame cut short), though the trailers say OK: the
+/// request is not known to be delivered, so it is retried.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_undecodable_responses_are_retryable() {
+    struct Frames(VecDeque<http_body::Frame<bytes::Bytes>>);
+    impl http_body::Body for Frames {
+        type Data = bytes::Bytes;
+        type Error = tonic::Status;
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, tonic::Status>>> {
+            std::task::Poll::Ready(self.0.pop_front().map(Ok))
+        }
+    }
+    fn with_body(message: &'static [u8]) -> http::Response<tonic::body::Body> {
+        let mut trailers = http::HeaderMap::new();
+        trailers.insert("grpc-status", http::HeaderValue::from_static("0"));
+        let frames = VecDeque::from([
+            http_body::Frame::data(bytes::Bytes::from_static(message)),
+            http_body::Frame::trailers(trailers),
+        ]);
+        http::Response::builder()
+            .header("content-type", "application/grpc")
+            .body(tonic::body::Body::new(Frames(frames)))
+            .unwrap()
+    }
+    let responders: [fn() -> http::Response<tonic::body::Body>; 2] = [
+        // One uncompressed message of 3 bytes that are not protobuf.
+        || with_body(b"\x00\x00\x00\x00\x03\xff\xff\xff"),
+        // A frame header announcing 100 bytes, then the stream ends.
+        || with_body(b"\x00\x00\x00\x00\x64\x08"),
+    ];
+    for (i, respond) in responders.into_iter().enumerate() {
+        let upstream = start_raw_grpc(respond).await;
+        let tel = Registry::new();
+        let mut e = exporter(Proto::Grpc, upstream, &tel, false);
+        e.start().await.unwrap();
+        e.export(batch(&[1])).await.unwrap();
+        until("a verdict", || dropped(&tel, "permanent") + dropped(&tel, "retries_exhausted") == 1).await;
+        assert_eq!(dropped(&tel, "retries_exhausted"), 1, "responder {i}");
+        e.shutdown().await.unwrap();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_invalid_argument_is_still_permanent() {
     let receiver = GrpcReceiver { reject: true, ..Default::default() };
