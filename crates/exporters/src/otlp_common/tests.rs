@@ -216,3 +216,46 @@ fn bench_compression() {
         );
     }
 }
+
+#[test]
+fn http_success_with_an_undecodable_otlp_response_is_retryable() {
+    use crate::exporterhelper::SendError;
+    let now = SystemTime::now();
+    let with_type = |ct: &'static str| {
+        let mut h = http::HeaderMap::new();
+        h.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(ct));
+        h
+    };
+    for (ct, body) in
+        [("application/x-protobuf", &b"\xff\xff\xff"[..]), ("application/json", &b"{not json"[..])]
+    {
+        for signal in [Signal::Metrics, Signal::Logs] {
+            let r =
+                crate::otlphttp::classify_response(signal, http::StatusCode::OK, &with_type(ct), body, now);
+            assert!(matches!(r, Err(SendError::Retryable { .. })), "{ct}: {r:?}");
+        }
+    }
+    // Another content type (a proxy's page) or an empty body: delivered.
+    for (ct, body) in [("text/html", &b"<html>ok</html>"[..]), ("application/x-protobuf", &b""[..])] {
+        let r = crate::otlphttp::classify_response(
+            Signal::Metrics,
+            http::StatusCode::OK,
+            &with_type(ct),
+            body,
+            now,
+        );
+        assert!(matches!(r, Ok((0, None))), "{ct}: {r:?}");
+    }
+    // Other 4xx/5xx are permanent, as in the Collector; an HTML 500 included.
+    for code in [400u16, 404, 405, 409, 500, 501, 505] {
+        let status = http::StatusCode::from_u16(code).unwrap();
+        let r = crate::otlphttp::classify_response(
+            Signal::Metrics,
+            status,
+            &with_type("text/html"),
+            b"<html/>",
+            now,
+        );
+        assert!(matches!(r, Err(SendError::Permanent { .. })), "{code}");
+    }
+}
