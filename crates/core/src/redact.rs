@@ -17,7 +17,16 @@ pub fn redact_url_userinfo(text: &str) -> Cow<'_, str> {
     while let Some(found) = text[search..].find("://") {
         let authority_start = search + found + 3;
         let rest = &text[authority_start..];
-        let authority_len = rest.find(ends_authority).unwrap_or(rest.len());
+        let mut authority_len = rest.find(ends_authority).unwrap_or(rest.len());
+        // A password with a raw `/`, `?` or `#` (`http://u:pa/ss@host`) ends the RFC authority early;
+        // text after a `:` that is not a port, with an `@` later in the same word, is user info too.
+        if !rest[..authority_len].contains('@') && after_last_colon_is_not_a_port(&rest[..authority_len]) {
+            let word_len = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+            if let Some(at) = rest[..word_len].rfind('@') {
+                authority_len =
+                    rest[at..].find(ends_authority).map_or(word_len, |end| (at + end).min(word_len));
+            }
+        }
         let authority = &rest[..authority_len];
         // Resume right after `://`: an authority cannot hold `/`, but its last `:` may start another `://`.
         search = authority_start;
@@ -44,6 +53,13 @@ pub fn redact_url_userinfo(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `u:pa` (a password cut short), as opposed to `host:4318`, `[::1]:80` or `host`.
+fn after_last_colon_is_not_a_port(authority: &str) -> bool {
+    authority.rsplit_once(':').is_some_and(|(_, after)| {
+        !after.is_empty() && !after.bytes().all(|b| b.is_ascii_digit()) && !after.ends_with(']')
+    })
+}
+
 /// Characters that end a URL's authority (RFC 3986), or the URL itself inside running text.
 fn ends_authority(c: char) -> bool {
     matches!(c, '/' | '?' | '#' | '"' | '\'' | '`' | '<' | '>' | ',' | ';' | ')' | ']' | '}')
@@ -63,6 +79,8 @@ mod tests {
             "postgres://u:***@db:5432/x?sslmode=1"
         );
         assert_eq!(redact_url_userinfo("https://:secret@host"), "https://***@host");
+        assert_eq!(redact_url_userinfo("http://u:pa/ss@h:1/x y"), "http://u:***@h:1/x y");
+        assert_eq!(redact_url_userinfo("see http://u:p?w#d@h/v1 now"), "see http://u:***@h/v1 now");
     }
 
     #[test]
@@ -76,7 +94,16 @@ mod tests {
 
     #[test]
     fn leaves_text_without_user_info_alone() {
-        for s in ["", "no url", "http://host:4318/v1/metrics?x=a@b", "mailto:x@y", "://", "x://@h"] {
+        for s in [
+            "",
+            "no url",
+            "http://host:4318/v1/metrics?x=a@b",
+            "http://[::1]:4318/a@b",
+            "http://h/x?a@b",
+            "mailto:x@y",
+            "://",
+            "x://@h",
+        ] {
             assert!(matches!(redact_url_userinfo(s), Cow::Borrowed(_)), "{s}");
         }
     }
