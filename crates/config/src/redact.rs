@@ -95,7 +95,7 @@ impl Redactor {
 
     /// Whether no value came from the environment or a file (nothing to hide).
     pub fn is_empty(&self) -> bool {
-        self.inner.shapes.is_empty() && self.inner.fragments.is_empty() && self.short_secrets().is_empty()
+        self.inner.paths.values().all(|s| s.secrets.iter().all(|v| v.trim().is_empty()))
     }
 
     /// Whether the scalar at a rendered key path came from a placeholder.
@@ -103,9 +103,18 @@ impl Redactor {
         self.inner.paths.contains_key(path)
     }
 
-    /// Hides every placeholder value, in every known shape, in `text`.
+    /// Hides every placeholder value, in every known shape and every fragment of 8 characters or
+    /// more, in `text`. For messages about the config (validation, component creation).
     pub fn redact(&self, text: &str) -> String {
         self.redact_with(text, &[])
+    }
+
+    /// Hides every placeholder value in every known shape (whole, each line, collapsed, escaped,
+    /// re-rendered numbers) but not fragments, for run-time log lines and statuses: a component
+    /// that prints the host of a datasource that came from `${env:DSN}` keeps saying which server
+    /// it means, while the whole value (and so any password in it) stays hidden.
+    pub fn redact_values(&self, text: &str) -> String {
+        self.scrub(text, &[], false)
     }
 
     /// The message to show for a problem at `path` (a rendered key path, e.g.
@@ -161,13 +170,13 @@ impl Redactor {
         format!("{out} (the value comes from {placeholders} and is not shown; {fix})")
     }
 
-    fn short_secrets(&self) -> Vec<&str> {
-        self.inner.paths.values().flat_map(|s| s.secrets.iter().map(String::as_str)).collect()
-    }
-
     /// Hides every long shape and fragment of every secret, plus whole-word occurrences of every
     /// shape of `local` (secrets of the key the message is about), however short.
     fn redact_with(&self, text: &str, local: &[&str]) -> String {
+        self.scrub(text, local, true)
+    }
+
+    fn scrub(&self, text: &str, local: &[&str], fragments: bool) -> String {
         if self.inner.shapes.is_empty() && self.inner.fragments.is_empty() && local.is_empty() {
             return text.to_string();
         }
@@ -190,7 +199,7 @@ impl Redactor {
                 }
             }
         }
-        if !self.inner.fragments.is_empty() {
+        if fragments && !self.inner.fragments.is_empty() {
             let chars: Vec<(usize, char)> = text.char_indices().collect();
             for (w, window) in chars.windows(FRAGMENT_CHARS).enumerate() {
                 let cs: Vec<char> = window.iter().map(|(_, c)| *c).collect();
@@ -291,7 +300,7 @@ fn shapes_of(secret: &str) -> Vec<String> {
     {
         out.extend(number_shapes(f));
     }
-    out.retain(|s| !s.is_empty());
+    out.retain(|s| !s.trim().is_empty());
     out.sort();
     out.dedup();
     out
@@ -353,6 +362,10 @@ mod tests {
         for text in ["got 1e20", "got 1e+20", "got 100000000000000000000.0", "got 1E20"] {
             assert!(r.redact(text).ends_with(HIDDEN), "{text}: {}", r.redact(text));
         }
+        let r = redactor("a.b", "${env:X}", "postgres://u:pw@db.internal:5432/x");
+        assert_eq!(r.redact_values("dsn postgres://u:pw@db.internal:5432/x"), "dsn <hidden>");
+        assert_eq!(r.redact_values("cannot reach db.internal:5432"), "cannot reach db.internal:5432");
+        assert_eq!(r.redact("cannot reach db.internal:5432"), "cannot reach <hidden>");
         let r = redactor("a.b", "${env:X}", "1000.0");
         assert_eq!(
             r.message_at("a.b", "invalid type: floating point `1000`, expected u32").matches("1000").count(),

@@ -8,7 +8,7 @@ use tracing_subscriber::fmt::MakeWriter;
 
 /// Installs the global subscriber. `DBINTEL_LOG` (an EnvFilter directive) overrides the level.
 /// Every line goes through `redactor`, so no value from a `${env:...}`/`${file:...}` placeholder
-/// reaches the log, whichever component prints it.
+/// reaches the log in any shape, whichever component prints it.
 pub fn init(level: &str, json: bool, redactor: &Redactor) {
     let filter = std::env::var("DBINTEL_LOG")
         .ok()
@@ -66,7 +66,7 @@ impl Write for RedactingWriter<'_> {
             return err.write(buf);
         }
         let text = String::from_utf8_lossy(buf);
-        err.write_all(self.0.redact(&text).as_bytes())?;
+        err.write_all(self.0.redact_values(&text).as_bytes())?;
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {

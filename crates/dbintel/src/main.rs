@@ -212,7 +212,7 @@ fn run(cfg: dbintel_config::ServiceConfig) -> anyhow::Result<()> {
         let health = if redactor.is_empty() {
             HealthRegistry::new()
         } else {
-            HealthRegistry::with_scrubber(std::sync::Arc::new(move |m: &str| redactor.redact(m)))
+            HealthRegistry::with_scrubber(std::sync::Arc::new(move |m: &str| redactor.redact_values(m)))
         };
         let stop_telemetry = CancellationToken::new();
         let metrics_cfg = &cfg.service.telemetry.metrics;

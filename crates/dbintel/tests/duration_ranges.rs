@@ -114,7 +114,7 @@ const KEYS: &[(&str, &str, Option<&str>)] = &[
     ("receivers.sqlquery.collection_interval", "100ms to 24h", Some("50ms")),
     ("receivers.sqlquery.initial_delay", "0s to 1h", None),
     ("receivers.sqlquery.query_timeout", "100ms to 1h", Some("1ms")),
-    ("processors.batch.timeout", "0 (send immediately) or 1ms to 10m", Some("500us")),
+    ("processors.batch.timeout", "0 (send immediately) or 1ms to 1h", Some("500us")),
     ("exporters.otlp.timeout", "100ms to 10m", Some("1ms")),
     ("exporters.otlp.retry_on_failure.initial_interval", "10ms to 1h", Some("1ms")),
     ("exporters.otlp.retry_on_failure.max_interval", "10ms to 1h", Some("1ms")),
@@ -202,7 +202,7 @@ receivers:
             value_column: one
 processors:
   batch:
-    timeout: 10m
+    timeout: 1h
 exporters:
   file:
     path: {d}/out.jsonl
@@ -225,7 +225,7 @@ service:
     let mut run = Running::start(&["run", "--config", &cfg], &[("DBINTEL_LOG", "debug")], dir.path());
     wait_for("the first scrape", Duration::from_secs(60), || run.stderr().contains("Everything is ready"));
     std::thread::sleep(Duration::from_millis(500));
-    // The scrape's data now waits in the batch processor (its timeout is 10m).
+    // The scrape's data now waits in the batch processor (its timeout is 1h).
     run.signal("TERM");
     let status = run.wait_exit(Duration::from_secs(400));
     let err = run.stderr();

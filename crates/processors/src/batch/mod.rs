@@ -18,9 +18,9 @@ use tokio::time::Instant;
 
 pub use split::{split_logs, split_metrics};
 
-/// Accepted `timeout`: 0 (send immediately) or 1ms to 10m.
+/// Accepted `timeout`: 0 (send immediately) or 1ms to 1h.
 pub const TIMEOUT_RANGE: DurationRange =
-    DurationRange::new(Duration::from_millis(1), Duration::from_secs(600)).or_zero("send immediately");
+    DurationRange::new(Duration::from_millis(1), Duration::from_secs(3600)).or_zero("send immediately");
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]

@@ -175,15 +175,15 @@ fn timeout_range_is_enforced() {
     let f = BatchFactory;
     for (value, want) in [
         ("18446744073709551615s", "at most 2562047h47m16.854775807s"),
-        ("2562047h", "too long: use 0 (send immediately) or 1ms to 10m"),
-        ("11m", "too long"),
-        ("500us", "too short: use 0 (send immediately) or 1ms to 10m"),
+        ("2562047h", "too long: use 0 (send immediately) or 1ms to 1h"),
+        ("1h1ms", "too long"),
+        ("500us", "too short: use 0 (send immediately) or 1ms to 1h"),
     ] {
         let errs = f.validate(&serde_json::json!({ "timeout": value })).unwrap_err();
         assert_eq!(errs[0].path, "timeout", "{value}");
         assert!(errs[0].message.contains(want), "{value}: {}", errs[0].message);
     }
-    for ok in ["0", "1ms", "10m", "200ms"] {
+    for ok in ["0", "1ms", "1h", "200ms"] {
         f.validate(&serde_json::json!({ "timeout": ok })).unwrap();
     }
 }
