@@ -373,6 +373,23 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_never_shows_the_value(
+            secret in "[a-zA-Z0-9 \n:=-]{0,40}",
+            before in "\\PC{0,20}",
+            after in "\\PC{0,20}",
+        ) {
+            let r = redactor("a.b", "${env:X}", &secret);
+            let text = format!("{before}{secret}{after}");
+            for out in [r.redact(&text), r.redact_values(&text), r.message_at("a.b", &text), r.message_at("a", &text)] {
+                for line in secret.lines().map(str::trim).filter(|l| l.chars().count() >= MIN_SHAPE_CHARS && !HIDDEN.contains(l)) {
+                    proptest::prop_assert!(!out.contains(line), "{:?} in {:?}", line, out);
+                }
+            }
+        }
+    }
+
     #[test]
     fn messages_at_the_key_keep_what_was_expected() {
         let r = redactor("a.b", "${env:X}", "on");
