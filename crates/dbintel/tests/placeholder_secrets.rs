@@ -161,3 +161,42 @@ service:
     assert!(!out.contains(&endpoint), "{out}");
     assert!(out.contains("<hidden>"), "{out}");
 }
+
+/// A config that passes validation and fails when the pipelines are built (the CA file named by a
+/// placeholder does not exist): the error names the key, not the value.
+#[test]
+fn component_creation_errors_never_print_placeholder_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("c.yaml");
+    std::fs::write(
+        &config,
+        r#"
+receivers:
+  sqlquery:
+    driver: postgres
+    datasource: "host=127.0.0.1 port=1"
+    queries:
+      - sql: "SELECT 1 AS one"
+        metrics:
+          - metric_name: one
+            value_column: one
+exporters:
+  otlp:
+    endpoint: https://127.0.0.1:4317
+    tls:
+      ca_file: "/nonexistent/${env:MULTI}"
+service:
+  telemetry: {metrics: {level: none}}
+  pipelines:
+    metrics:
+      receivers: [sqlquery]
+      exporters: [otlp]
+"#,
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let (code, out) = run_with_env(&["run", "--config", &config], "1");
+    assert_eq!(code, 1, "{out}");
+    assert_hidden(&out, ENV_SECRET);
+    assert!(out.contains("exporters.otlp.tls") && out.contains("not shown"), "{out}");
+}
