@@ -216,3 +216,26 @@ fn defaults_written_in_the_config_are_not_hidden() {
     let out = errors(&config("    driver: \"${env:UNSET_DRIVER:-oracle}\"", "", ""), &[]);
     assert!(out.contains("unknown driver `oracle`"), "{out}");
 }
+
+#[test]
+fn expansion_errors_never_print_file_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big");
+    let mut text = String::from("top-secret-first-line\n");
+    while text.len() <= (1 << 20) {
+        text.push_str("more secret padding line\n");
+    }
+    std::fs::write(&big, &text).unwrap();
+    let binary = dir.path().join("binary");
+    std::fs::write(&binary, b"top-secret-first-line\n\xff\xfe not utf-8").unwrap();
+    for file in [&big, &binary] {
+        let placeholder = format!("${{file:{}}}", file.display());
+        let out = errors(&config(&format!("    driver: \"{placeholder}\""), "", ""), &[]);
+        assert!(!out.contains("top-secret") && !out.contains("padding"), "{out}");
+        assert!(
+            out.starts_with("conf.yaml: receivers.leaky.driver: ")
+                && out.contains(&file.display().to_string()),
+            "{out}"
+        );
+    }
+}
