@@ -185,10 +185,27 @@ fn the_largest_allowed_durations_run_and_stop_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().display().to_string();
     let datasource = pg.url(&db);
-    // One sqlquery scrape at once, then the next one a day later; every other key at its maximum.
+    let (host, port) = (&pg.host, pg.port);
+    let tport = support::free_port();
+    // One scrape of each receiver at once, then the next ones a day later; every key at its maximum.
     let text = format!(
         r#"
 receivers:
+  postgresql:
+    endpoint: {host}:{port}
+    username: postgres
+    databases: [{db}]
+    collection_interval: 24h
+    initial_delay: 0s
+    timeout: 1h
+    connection_pool:
+      max_idle_time: 24h
+      max_lifetime: 24h
+    top_query_collection:
+      collection_interval: 24h
+      query_plan_cache_ttl: 168h
+    query_sample_collection:
+      collection_interval: 24h
   sqlquery:
     driver: postgres
     datasource: "{datasource}"
@@ -211,10 +228,10 @@ service:
   shutdown_timeout: 5m
   telemetry:
     metrics:
-      level: none
+      address: 127.0.0.1:{tport}
   pipelines:
     metrics:
-      receivers: [sqlquery]
+      receivers: [sqlquery, postgresql]
       processors: [batch]
       exporters: [file]
 "#
@@ -223,8 +240,17 @@ service:
     std::fs::write(&cfg, text).unwrap();
     let cfg = cfg.display().to_string();
     let mut run = Running::start(&["run", "--config", &cfg], &[("DBINTEL_LOG", "debug")], dir.path());
-    wait_for("the first scrape", Duration::from_secs(60), || run.stderr().contains("Everything is ready"));
-    std::thread::sleep(Duration::from_millis(500));
+    let accepted = |receiver: &str| {
+        let (_, m) = support::http_get(&format!("127.0.0.1:{tport}"), "/metrics");
+        m.lines()
+            .filter(|l| l.starts_with("otelcol_receiver_accepted_metric_points_total{"))
+            .filter(|l| l.contains(&format!("receiver=\"{receiver}\"")))
+            .filter_map(|l| l.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()))
+            .sum::<f64>()
+    };
+    wait_for("the first scrape of both receivers", Duration::from_secs(60), || {
+        accepted("sqlquery") > 0.0 && accepted("postgresql") > 0.0
+    });
     // The scrape's data now waits in the batch processor (its timeout is 1h).
     run.signal("TERM");
     let status = run.wait_exit(Duration::from_secs(400));
@@ -234,4 +260,5 @@ service:
     // The batch was flushed at shutdown: the scrape reached the file.
     let out = std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap_or_default();
     assert!(out.contains("\"one\""), "{out}\n{err}");
+    assert!(out.contains("\"postgresql.up\""), "{out}\n{err}");
 }
