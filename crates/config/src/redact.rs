@@ -53,6 +53,9 @@ struct Inner {
     paths: BTreeMap<String, Substitution>,
     /// Shapes of every secret, `MIN_SHAPE_CHARS` or longer, longest first.
     shapes: Vec<String>,
+    /// For each shape of `FRAGMENT_CHARS` or more chars, the hash of its first window: a shape can
+    /// only occur in a text that has that window (a cheap prefilter for long secrets).
+    first_windows: Vec<Option<u64>>,
     /// Hashes of every `FRAGMENT_CHARS`-char window of every secret line, sorted.
     fragments: Vec<u64>,
 }
@@ -78,19 +81,27 @@ impl Redactor {
         let mut indexed = 0usize;
         for secret in paths.values().flat_map(|s| s.secrets.iter()) {
             shapes.extend(shapes_of(secret).into_iter().filter(|s| s.chars().count() >= MIN_SHAPE_CHARS));
-            if indexed < MAX_INDEXED_BYTES {
-                indexed += secret.len();
-                for line in secret.lines() {
-                    let chars: Vec<char> = line.trim().chars().collect();
-                    fragments.extend(chars.windows(FRAGMENT_CHARS).map(hash_chars));
+            for line in secret.lines() {
+                if indexed >= MAX_INDEXED_BYTES {
+                    break;
                 }
+                indexed += line.len();
+                let chars: Vec<char> = line.trim().chars().collect();
+                fragments.extend(chars.windows(FRAGMENT_CHARS).map(hash_chars));
             }
         }
         shapes.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         shapes.dedup();
         fragments.sort_unstable();
         fragments.dedup();
-        Self { inner: Arc::new(Inner { paths, shapes, fragments }) }
+        let first_windows = shapes
+            .iter()
+            .map(|s| {
+                let head: Vec<char> = s.chars().take(FRAGMENT_CHARS).collect();
+                (head.len() == FRAGMENT_CHARS).then(|| hash_chars(&head))
+            })
+            .collect();
+        Self { inner: Arc::new(Inner { paths, shapes, first_windows, fragments }) }
     }
 
     /// Whether no value came from the environment or a file (nothing to hide).
@@ -182,13 +193,22 @@ impl Redactor {
         }
         let mut hide = vec![false; text.len()];
         let mut mark = |start: usize, len: usize| hide[start..start + len].iter_mut().for_each(|h| *h = true);
-        for shape in &self.inner.shapes {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut windows: Vec<u64> = chars
+            .windows(FRAGMENT_CHARS)
+            .map(|w| hash_chars(&w.iter().map(|(_, c)| *c).collect::<Vec<char>>()))
+            .collect();
+        windows.sort_unstable();
+        for (shape, first) in self.inner.shapes.iter().zip(&self.inner.first_windows) {
+            if shape.len() > text.len() || first.is_some_and(|h| windows.binary_search(&h).is_err()) {
+                continue;
+            }
             for (i, m) in text.match_indices(shape.as_str()) {
                 mark(i, m.len());
             }
         }
         for secret in local {
-            for shape in shapes_of(secret) {
+            for shape in short_shapes(secret).into_iter().filter(|s| s.len() <= text.len()) {
                 for (i, m) in text.match_indices(shape.as_str()) {
                     let before = text[..i].chars().next_back();
                     let after = text[i + m.len()..].chars().next();
@@ -200,7 +220,6 @@ impl Redactor {
             }
         }
         if fragments && !self.inner.fragments.is_empty() {
-            let chars: Vec<(usize, char)> = text.char_indices().collect();
             for (w, window) in chars.windows(FRAGMENT_CHARS).enumerate() {
                 let cs: Vec<char> = window.iter().map(|(_, c)| *c).collect();
                 if self.inner.fragments.binary_search(&hash_chars(&cs)).is_ok() {
@@ -262,21 +281,52 @@ fn hide_quoted(s: &str, secrets: &[&str]) -> String {
 
 fn related(content: &str, secrets: &[&str]) -> bool {
     let c = content.to_lowercase();
+    let t = c.trim();
+    if t.is_empty() {
+        return true;
+    }
+    let chars: Vec<char> = t.chars().collect();
+    // The content's own 3-grams (few: messages are short), looked up in each secret.
+    let grams: Vec<String> = chars.windows(3).map(|g| g.iter().collect()).collect();
     secrets.iter().any(|secret| {
         let s = secret.to_lowercase();
-        let grams: Vec<char> = s.chars().collect();
-        c.is_empty()
-            || s.contains(c.trim())
-            || grams.windows(3).any(|g| c.contains(&g.iter().collect::<String>()))
-            || (grams.len() < 3 && c.contains(s.trim()))
-            || shapes_of(secret).iter().any(|shape| c.contains(&shape.to_lowercase()))
+        let st = s.trim();
+        s.contains(t)
+            || grams.iter().any(|g| s.contains(g.as_str()))
+            || (!st.is_empty() && st.chars().count() < 3 && t.contains(st))
+            || same_number(t, st)
     })
+}
+
+/// Whether two texts are the same number however printed (`1e20` and `100000000000000000000`).
+fn same_number(a: &str, b: &str) -> bool {
+    let num = |s: &str| {
+        let looks = !s.is_empty()
+            && s.chars().any(|c| c.is_ascii_digit())
+            && s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+        if looks { s.parse::<f64>().ok().filter(|f| f.is_finite()) } else { None }
+    };
+    matches!((num(a), num(b)), (Some(x), Some(y)) if x == y)
 }
 
 fn hash_chars(cs: &[char]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     cs.hash(&mut h);
     h.finish()
+}
+
+/// The shapes of `secret` shorter than [`MIN_SHAPE_CHARS`] (the longer ones are always hidden):
+/// all of them for a short secret, the short lines of a long one.
+fn short_shapes(secret: &str) -> Vec<String> {
+    if secret.trim().chars().count() < MIN_SHAPE_CHARS * 4 {
+        return shapes_of(secret);
+    }
+    secret
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && l.chars().count() < MIN_SHAPE_CHARS)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Every shape a message may give `secret`.
