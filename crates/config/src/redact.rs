@@ -79,7 +79,10 @@ impl Redactor {
         let mut shapes = Vec::new();
         let mut fragments = Vec::new();
         let mut indexed = 0usize;
-        for secret in paths.values().flat_map(|s| s.secrets.iter()) {
+        // A file read by several placeholders is one secret.
+        let unique: std::collections::BTreeSet<&str> =
+            paths.values().flat_map(|s| s.secrets.iter().map(String::as_str)).collect();
+        for secret in unique {
             shapes.extend(shapes_of(secret).into_iter().filter(|s| s.chars().count() >= MIN_SHAPE_CHARS));
             for line in secret.lines() {
                 if indexed >= MAX_INDEXED_BYTES {
