@@ -80,8 +80,8 @@ pub struct QueueConfig {
     /// `false` (default): a full queue rejects the new request (counted `enqueue_failed`, logged).
     /// `true`: `export` waits for room, so backpressure reaches the receivers.
     pub block_on_overflow: bool,
-    /// dbintel extension: cap of the queued requests' encoded bytes, in MiB (256). Bounds memory for
-    /// the in-memory queue and disk for the persistent one.
+    /// dbintel extension: cap of the queued requests' encoded bytes, in MiB (256). The in-memory queue
+    /// holds requests encoded, so this is what it holds; for the persistent one it bounds disk.
     pub max_size_mib: u64,
 }
 

@@ -19,7 +19,7 @@ use tracing::{debug, error, info, warn};
 use super::persistent::{FileQueueStore, StorageSettings};
 use super::queue::{Entry, Queue};
 use super::streak::{Failure, Streak, shown_error};
-use super::{Backoff, Payload, QueueConfig, RetryConfig, SendError, Transport};
+use super::{Backoff, Encoded, Payload, QueueConfig, RetryConfig, SendError, Transport};
 
 /// Turns one converted request into the requests to send (split by size, convert temporality...).
 pub type PrepareFn = Box<dyn FnMut(Payload) -> Vec<Payload> + Send>;
@@ -143,19 +143,33 @@ struct Sender<T: Transport> {
 }
 
 impl<T: Transport> Sender<T> {
-    async fn send(&self, payload: &Payload) -> Outcome {
-        let signal = payload.signal();
-        let items = payload.items();
+    /// Sends one encoded request. It is decoded for each attempt and the decoded form is freed
+    /// between attempts, so a request waiting out a backoff holds only its encoding.
+    async fn send(&self, request: &Encoded) -> Outcome {
+        let signal = request.signal;
+        let items = request.items;
         let label = self.metrics.label.as_str();
         let started = Instant::now();
         let mut backoff = Backoff::new(&self.retry);
         let mut attempt: u32 = 0;
         loop {
+            let payload = match request.decode() {
+                Ok(p) => p,
+                Err(e) => {
+                    // Cannot happen for a request this process encoded; never panic on it.
+                    self.metrics.failed(signal).add(items);
+                    self.metrics.dropped(Some(signal), items, "corrupt");
+                    let error = format!("cannot decode the queued request: {e}");
+                    self.streak.failure(Failure::Dropped { reason: "corrupt", error: &error, items });
+                    return Outcome::Dropped;
+                }
+            };
             let result = tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => return Outcome::Abandoned,
-                r = self.transport.send(payload) => r,
+                r = self.transport.send(&payload) => r,
             };
+            drop(payload);
             match result {
                 Ok(report) => {
                     let rejected = report.rejected_items.min(items);
@@ -349,8 +363,8 @@ impl Drop for Running {
             self.metrics.dropped(Some(signal), n, "shutdown");
         };
         for e in &left {
-            if let Entry::Memory { payload, .. } = e {
-                count(payload.signal(), payload.items());
+            if let Entry::Memory(e) = e {
+                count(e.signal, e.items);
             }
         }
         let in_flight = held.len();
@@ -523,6 +537,12 @@ impl<T: Transport> QueuedExporter<T> {
         &self.retry
     }
 
+    /// Bytes the queue holds now, summed over its entries (tests check it against the gauge).
+    #[cfg(test)]
+    pub(crate) fn queued_bytes_held(&self) -> u64 {
+        self.running.as_ref().map_or(0, |r| r.queue.held_bytes())
+    }
+
     /// Requests waiting in the queue (not counting those in flight).
     pub fn queue_len(&self) -> usize {
         self.running.as_ref().map_or(0, |r| r.queue.len())
@@ -540,10 +560,9 @@ impl<T: Transport> QueuedExporter<T> {
         out.into_iter().filter(|p| !p.is_empty()).collect()
     }
 
-    fn reject(&mut self, payload: &Payload, reason: &str, why: &str) -> ExportError {
-        let items = payload.items();
-        self.metrics.enqueue_failed(payload.signal()).add(items);
-        self.metrics.dropped(Some(payload.signal()), items, reason);
+    fn reject(&mut self, signal: Signal, items: u64, reason: &str, why: &str) -> ExportError {
+        self.metrics.enqueue_failed(signal).add(items);
+        self.metrics.dropped(Some(signal), items, reason);
         self.sender.streak.unhealthy(why);
         if !self.overflowing {
             self.overflowing = true;
@@ -552,23 +571,29 @@ impl<T: Transport> QueuedExporter<T> {
         ExportError::Failed(format!("{why}; {items} items dropped"))
     }
 
-    async fn enqueue(&mut self, payload: Payload) -> Result<(), ExportError> {
+    pub(crate) async fn enqueue(&mut self, payload: Payload) -> Result<(), ExportError> {
         let Some(running) = self.running.as_mut() else {
             return Err(ExportError::Failed("exporter not started".to_string()));
         };
         let queue = running.queue.clone();
         let store = running.store.clone();
-        // Estimated size for the room check; the file adds a 20-byte header.
+        // Size for the room check (the encoding's length; the file adds a 20-byte header).
         let estimate = payload.encoded_len() as u64;
+        let (signal, items) = (payload.signal(), payload.items());
         if !queue.has_room(estimate) {
             let room = self.queue_cfg.block_on_overflow && queue.wait_for_room(estimate).await;
             if !room {
-                return Err(self.reject(&payload, "queue_full", "The sending queue is full"));
+                return Err(self.reject(signal, items, "queue_full", "The sending queue is full"));
             }
         }
         match store {
             None => {
-                queue.push(Entry::Memory { payload, bytes: estimate });
+                // The queue holds the encoding, not the decoded request (several times larger).
+                let encoded = Encoded::new(&payload);
+                drop(payload);
+                if queue.try_push(Entry::Memory(encoded)).is_err() {
+                    return Err(self.reject(signal, items, "queue_full", "The sending queue is full"));
+                }
             }
             Some(store) => {
                 let Some(running) = self.running.as_mut() else {
@@ -576,16 +601,12 @@ impl<T: Transport> QueuedExporter<T> {
                 };
                 let seq = running.next_seq;
                 running.next_seq = seq.saturating_add(1);
-                let written = tokio::task::spawn_blocking(move || {
-                    let r = store.write(seq, &payload);
-                    (r, payload)
-                })
-                .await;
+                let written = tokio::task::spawn_blocking(move || store.write(seq, &payload)).await;
                 match written {
-                    Ok((Ok(bytes), _)) => queue.push(Entry::Disk { seq, bytes }),
-                    Ok((Err(e), payload)) => {
+                    Ok(Ok(bytes)) => queue.push(Entry::Disk { seq, bytes }),
+                    Ok(Err(e)) => {
                         let why = format!("Cannot write to the persistent queue: {e}");
-                        return Err(self.reject(&payload, "storage_error", &why));
+                        return Err(self.reject(signal, items, "storage_error", &why));
                     }
                     Err(e) => return Err(ExportError::Failed(format!("persistent queue write failed: {e}"))),
                 }
@@ -614,14 +635,14 @@ async fn consume<T: Transport>(
             _ = sender.cancel.cancelled() => return,
             e = queue.pop() => match e { Some(e) => e, None => return },
         };
-        let (payload, seq) = match entry {
-            Entry::Memory { payload, .. } => (payload, None),
+        let (request, seq) = match entry {
+            Entry::Memory(request) => (request, None),
             Entry::Disk { seq, .. } => {
                 let Some(store) = store.clone() else { continue };
                 let reader = store.clone();
                 let read = tokio::task::spawn_blocking(move || reader.read(seq)).await;
                 match read {
-                    Ok(Ok(p)) => (p, Some(seq)),
+                    Ok(Ok(p)) => (Encoded::new(&p), Some(seq)),
                     Ok(Err(e)) => {
                         metrics.dropped(None, 0, "corrupt");
                         warn!(exporter = %metrics.label, error = %e, "Skipping an unreadable request in the persistent queue; it was deleted.");
@@ -636,9 +657,9 @@ async fn consume<T: Transport>(
                 }
             }
         };
-        in_flight
-            .hold(index, Held { signal: payload.signal(), items: payload.items(), on_disk: seq.is_some() });
-        let outcome = sender.send(&payload).await;
+        in_flight.hold(index, Held { signal: request.signal, items: request.items, on_disk: seq.is_some() });
+        let outcome = sender.send(&request).await;
+        drop(request);
         match (outcome, seq) {
             (Outcome::Delivered | Outcome::Dropped, Some(seq)) => {
                 in_flight.settle(index);
@@ -744,7 +765,7 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
             let result = if self.queue_cfg.enabled {
                 self.enqueue(payload).await
             } else {
-                match self.sender.send(&payload).await {
+                match self.sender.send(&Encoded::new(&payload)).await {
                     Outcome::Delivered => Ok(()),
                     Outcome::Dropped | Outcome::Abandoned => {
                         Err(ExportError::Failed(format!("{} items were not delivered", payload.items())))

@@ -94,6 +94,39 @@ impl Payload {
     }
 }
 
+/// A request as the sending queue holds it: its protobuf encoding, plus what the accounting needs.
+/// The queue's byte count is the allocation of `body`, so what the cap counts is what is held; a
+/// consumer decodes it for each attempt and frees the decoded form between attempts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Encoded {
+    pub(crate) signal: Signal,
+    pub(crate) items: u64,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Encoded {
+    pub(crate) fn new(payload: &Payload) -> Self {
+        let mut body = payload.encode_to_vec();
+        body.shrink_to_fit();
+        Self { signal: payload.signal(), items: payload.items(), body }
+    }
+
+    /// Bytes held (the allocation, not just the length).
+    pub(crate) fn held_bytes(&self) -> u64 {
+        self.body.capacity() as u64
+    }
+
+    pub(crate) fn decode(&self) -> Result<Payload, prost::DecodeError> {
+        use prost::Message;
+        match self.signal {
+            Signal::Metrics => {
+                ExportMetricsServiceRequest::decode(self.body.as_slice()).map(Payload::Metrics)
+            }
+            Signal::Logs => ExportLogsServiceRequest::decode(self.body.as_slice()).map(Payload::Logs),
+        }
+    }
+}
+
 /// What one successful attempt reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SendReport {

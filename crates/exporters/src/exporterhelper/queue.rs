@@ -1,5 +1,6 @@
-//! The bounded queue between `export` and the consumers. Entries are either payloads (in memory) or
-//! sequence numbers of files (persistent queue: the payload is read when a consumer takes it, so
+//! The bounded queue between `export` and the consumers. Entries are either encoded requests (in
+//! memory: the protobuf bytes, counted by their allocation, so the byte cap bounds what is held) or
+//! sequence numbers of files (persistent queue: the request is read when a consumer takes it, so
 //! memory holds only what is in flight).
 
 use std::collections::VecDeque;
@@ -8,18 +9,20 @@ use std::sync::Mutex;
 use dbintel_core::telemetry::Gauge;
 use tokio::sync::Notify;
 
-use super::Payload;
+use super::Encoded;
 
 #[derive(Debug)]
 pub(crate) enum Entry {
-    Memory { payload: Payload, bytes: u64 },
+    Memory(Encoded),
     Disk { seq: u64, bytes: u64 },
 }
 
 impl Entry {
-    fn bytes(&self) -> u64 {
+    /// What the entry holds: the encoded request's allocation (memory), the file size (disk).
+    pub(crate) fn bytes(&self) -> u64 {
         match self {
-            Entry::Memory { bytes, .. } | Entry::Disk { bytes, .. } => *bytes,
+            Entry::Memory(e) => e.held_bytes(),
+            Entry::Disk { bytes, .. } => *bytes,
         }
     }
 }
@@ -90,6 +93,22 @@ impl Queue {
         }
     }
 
+    /// Appends if the entry fits (`has_room`); gives it back otherwise.
+    pub(crate) fn try_push(&self, entry: Entry) -> Result<(), Entry> {
+        let mut s = self.lock();
+        let fits = s.entries.len() < self.capacity
+            && (s.entries.is_empty() || s.bytes.saturating_add(entry.bytes()) <= self.max_bytes);
+        if !fits {
+            return Err(entry);
+        }
+        s.bytes = s.bytes.saturating_add(entry.bytes());
+        s.entries.push_back(entry);
+        self.publish(&s);
+        drop(s);
+        self.items_ready.notify_one();
+        Ok(())
+    }
+
     /// Appends without checking room (the caller checked; also used to reload the disk at start,
     /// which may hold more than the capacity after a config change).
     pub(crate) fn push(&self, entry: Entry) {
@@ -147,5 +166,17 @@ impl Queue {
 
     pub(crate) fn len(&self) -> usize {
         self.lock().entries.len()
+    }
+
+    /// The byte count the cap is checked against.
+    #[cfg(test)]
+    pub(crate) fn counted_bytes(&self) -> u64 {
+        self.lock().bytes
+    }
+
+    /// The bytes the entries really hold, summed now (for the invariant `counted == held`).
+    #[cfg(test)]
+    pub(crate) fn held_bytes(&self) -> u64 {
+        self.lock().entries.iter().map(Entry::bytes).sum()
     }
 }

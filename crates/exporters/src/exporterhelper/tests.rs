@@ -828,3 +828,109 @@ fn server_hints_are_honoured_up_to_max_elapsed_time() {
     let mut b = Backoff::new(&retry(5, 30, 0));
     assert_eq!(exporter::retry_delay(&mut b, Some(s(86_400)), s(0), s(0)), Some(s(3600)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Memory: what the queue counts is what it holds (issue 8, finding 8).
+
+/// A metrics batch of `n` points with a few attributes each (a realistic encoded size).
+fn wide_batch(n: usize, base: i64) -> Payload {
+    let points = (0..n)
+        .map(|i| {
+            let mut attributes = dbintel_core::pdata::Attributes::default();
+            attributes.insert("series", format!("series-{}", i % 1000));
+            attributes.insert("host", format!("host-{}", i % 7));
+            NumberDataPoint {
+                attributes,
+                start_time_unix_nano: 0,
+                time_unix_nano: 1,
+                value: NumberValue::Int(base + i as i64),
+                flags: 0,
+            }
+        })
+        .collect();
+    let m = Metrics {
+        resource_metrics: vec![ResourceMetrics {
+            resource: Default::default(),
+            scope_metrics: vec![ScopeMetrics {
+                scope: Default::default(),
+                metrics: vec![Metric {
+                    name: "wide".into(),
+                    description: String::new(),
+                    unit: "1".into(),
+                    data: MetricData::Gauge(points),
+                }],
+                schema_url: String::new(),
+            }],
+            schema_url: String::new(),
+        }],
+    };
+    Payload::Metrics(dbintel_otlp::to_proto_metrics(&m))
+}
+
+#[tokio::test]
+async fn the_queue_counts_exactly_the_bytes_it_holds_and_refuses_beyond_the_cap() {
+    use super::queue::{Entry, Queue};
+    use dbintel_core::telemetry::Gauge;
+    let cap = 200_000;
+    let q = Queue::new(10_000, cap, Gauge::default(), Gauge::default());
+    let (mut accepted, mut refused) = (0, 0);
+    for i in 0..300usize {
+        let p = wide_batch(1 + (i * 37) % 400, i as i64);
+        let e = Encoded::new(&p);
+        // The entry holds the encoding only: its allocation is the encoded length.
+        assert_eq!(e.held_bytes(), p.encoded_len() as u64);
+        assert_eq!(e.decode().unwrap(), p, "the encoding round-trips");
+        let size = e.held_bytes();
+        let before = q.counted_bytes();
+        match q.try_push(Entry::Memory(e)) {
+            Ok(()) => {
+                accepted += 1;
+                assert!(before + size <= cap || before == 0, "accepted past the cap");
+            }
+            Err(_) => {
+                refused += 1;
+                assert!(before + size > cap, "refused although it fits");
+            }
+        }
+        assert_eq!(q.counted_bytes(), q.held_bytes(), "counted == held after push {i}");
+        assert!(q.counted_bytes() <= cap);
+        if i % 4 == 0 {
+            let _ = q.pop().await;
+            assert_eq!(q.counted_bytes(), q.held_bytes(), "counted == held after pop {i}");
+        }
+    }
+    assert!(accepted > 10 && refused > 10, "{accepted} accepted, {refused} refused");
+    q.close();
+    let left = q.take_all();
+    assert_eq!(q.counted_bytes(), 0);
+    assert_eq!(q.held_bytes(), 0);
+    assert!(!left.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_exporter_keeps_queued_bytes_within_max_size_mib() {
+    let t = Scripted::new(Vec::new());
+    t.hold(true);
+    let tel = Registry::new();
+    let q = QueueConfig { max_size_mib: 1, ..queue(100_000, 1) };
+    let mut e = exporter(&t, retry(1, 30, 300), q, None, &tel);
+    e.start().await.unwrap();
+    let one = wide_batch(2000, 0).encoded_len() as f64;
+    let mut refused = 0u64;
+    for i in 0..100 {
+        if e.enqueue(wide_batch(2000, i)).await.is_err() {
+            refused += 1;
+        }
+    }
+    let queued = gauge(&tel, "dbintel_exporter_queue_bytes");
+    assert!(queued <= 1024.0 * 1024.0, "{queued}");
+    assert!(queued > 1024.0 * 1024.0 - 2.0 * one, "filled up to the cap: {queued}");
+    assert_eq!(queued as u64, e.queued_bytes_held(), "the gauge is what the queue holds");
+    assert!(refused > 50, "{refused}");
+    assert_eq!(
+        counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("queue_full")),
+        refused * 2000
+    );
+    t.hold(false);
+    e.shutdown().await.unwrap();
+}
