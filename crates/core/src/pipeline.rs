@@ -901,8 +901,9 @@ async fn run_exporter(
                 if !own_counts {
                     failed.add(n);
                 }
-                // Log the first failure of a streak; the counter tracks the rest.
-                if !failing {
+                // Log the first failure of a streak; the counter tracks the rest. An exporter that
+                // reports its own status also logs its own refusals.
+                if !failing && !own_health {
                     error!(exporter = label, error = %e, items = n, "Exporting failed; the data was dropped.");
                     failing = true;
                 }

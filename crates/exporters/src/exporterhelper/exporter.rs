@@ -14,7 +14,7 @@ use dbintel_extensions::file_storage::FileStorageConfig;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::{CancellationToken, DropGuard};
-use tracing::{debug, error, info, warn};
+use tracing::{debug, info, warn};
 
 use super::persistent::{FileQueueStore, StorageSettings};
 use super::queue::{Entry, Queue};
@@ -400,8 +400,8 @@ pub struct QueuedExporter<T: Transport> {
     running: Option<Running>,
     /// Cancels the consumers if the exporter is dropped (e.g. aborted at the shutdown deadline).
     _guard: DropGuard,
-    /// Log the first enqueue failure of a streak only.
-    overflowing: bool,
+    /// Refusals of the sending queue (full, storage errors): logged once per streak.
+    refusals: Streak,
 }
 
 /// Prefixes the paths of block problems.
@@ -483,6 +483,7 @@ impl<T: Transport> QueuedExporter<T> {
         shutdown_timeout: Duration,
     ) -> Self {
         let label = id.to_string();
+        let refusals = Streak::new(&label, "Enqueueing into the sending queue");
         let metrics = Arc::new(Metrics::new(telemetry, &label));
         let cancel = CancellationToken::new();
         let sender = Arc::new(Sender {
@@ -523,7 +524,7 @@ impl<T: Transport> QueuedExporter<T> {
             shutdown_timeout,
             running: None,
             _guard: cancel.drop_guard(),
-            overflowing: false,
+            refusals,
         }
     }
 
@@ -560,14 +561,11 @@ impl<T: Transport> QueuedExporter<T> {
         out.into_iter().filter(|p| !p.is_empty()).collect()
     }
 
-    fn reject(&mut self, signal: Signal, items: u64, reason: &str, why: &str) -> ExportError {
+    fn reject(&mut self, signal: Signal, items: u64, reason: &'static str, why: &str) -> ExportError {
         self.metrics.enqueue_failed(signal).add(items);
         self.metrics.dropped(Some(signal), items, reason);
         self.sender.streak.unhealthy(why);
-        if !self.overflowing {
-            self.overflowing = true;
-            error!(exporter = %self.label, items, reason, "{why}; the data was dropped (logged once until it accepts data again).");
-        }
+        self.refusals.failure(Failure::Dropped { reason, error: why, items });
         ExportError::Failed(format!("{why}; {items} items dropped"))
     }
 
@@ -612,10 +610,7 @@ impl<T: Transport> QueuedExporter<T> {
                 }
             }
         }
-        if self.overflowing {
-            self.overflowing = false;
-            info!(exporter = %self.label, "The sending queue accepts data again.");
-        }
+        self.refusals.success();
         Ok(())
     }
 }
@@ -817,6 +812,7 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
         // Counts and reports what was not delivered (see `Drop for Running`).
         drop(running);
         self.sender.streak.finish();
+        self.refusals.finish();
         self.sender.partial.finish();
         Ok(())
     }

@@ -3,9 +3,10 @@
 //! Logging is once per streak, as elsewhere in dbintel: the first failure of a streak is logged
 //! with its error; within the streak only the first drop of each reason is logged (data loss is
 //! never silent), plus a summary with the counts at most every [`SUMMARY_EVERY`]; when a delivery
-//! succeeds again (or at shutdown) one line closes the streak with its totals. So the number of
-//! lines is bounded by the streak's duration, never by the number of failing requests. The counts
-//! themselves are always exact in self-telemetry.
+//! succeeds again (or at shutdown) one line closes the streak with its totals. A streak that starts
+//! within [`SUMMARY_EVERY`] of the last line (a flapping backend) starts silently and its counts are
+//! carried into the next line, so the number of lines is bounded by time, never by the number of
+//! failing requests or of streaks. The counts themselves are always exact in self-telemetry.
 //!
 //! While a streak runs, the exporter's health is `recoverable_error` with the last error text
 //! (URL credentials redacted); a successful delivery sets it back to `ok`.
@@ -36,8 +37,13 @@ pub(crate) enum Failure<'a> {
 
 #[derive(Default)]
 struct State {
-    /// When the running streak started; `None`: no streak.
+    /// When the counted period started (the first failure after the last logged end).
     started: Option<Instant>,
+    /// A streak is running (no success since the last failure).
+    active: bool,
+    /// The running streak's start was logged (so its end will be).
+    announced: bool,
+    /// When the last line was logged.
     last_summary: Option<Instant>,
     failed_attempts: u64,
     dropped_requests: u64,
@@ -105,20 +111,24 @@ impl Streak {
             s.dropped_requests = s.dropped_requests.saturating_add(1);
             s.dropped_items = s.dropped_items.saturating_add(items);
         }
-        let starts = s.started.is_none();
-        if starts {
+        if s.started.is_none() {
             s.started = Some(now);
-            s.last_summary = Some(now);
+        }
+        let quiet = s.last_summary.is_none_or(|t| now.duration_since(t) >= SUMMARY_EVERY);
+        let starts = !s.active && quiet;
+        if !s.active {
+            s.active = true;
+            s.announced = starts;
         }
         let new_reason = match dropped {
-            Some((reason, _)) if !s.logged_reasons.contains(&reason) => {
+            Some((reason, _)) if (starts || s.announced) && !s.logged_reasons.contains(&reason) => {
                 s.logged_reasons.push(reason);
                 Some(reason)
             }
             _ => None,
         };
-        let summary_due = !starts && s.last_summary.is_none_or(|t| now.duration_since(t) >= SUMMARY_EVERY);
-        if summary_due {
+        let summary_due = !starts && new_reason.is_none() && quiet;
+        if starts || new_reason.is_some() || summary_due {
             s.last_summary = Some(now);
         }
         let (attempts, requests, items) = (s.failed_attempts, s.dropped_requests, s.dropped_items);
@@ -158,19 +168,31 @@ impl Streak {
         if let Some(h) = self.health.get() {
             h.ok();
         }
-        self.end("recovered");
+        self.end(false);
     }
 
-    /// Ends the running streak without a success (shutdown): one line with its totals.
+    /// Shutdown: one line with the totals not yet logged, if any.
     pub(crate) fn finish(&self) {
-        self.end("ended at shutdown");
+        self.end(true);
     }
 
-    fn end(&self, how: &str) {
+    fn end(&self, at_shutdown: bool) {
         let mut s = self.lock();
         let Some(started) = s.started else { return };
+        if !at_shutdown {
+            if !s.active {
+                return;
+            }
+            s.active = false;
+            if !s.announced {
+                // A silent streak (started soon after the last line): its counts go into the next line.
+                return;
+            }
+        }
         let old = std::mem::take(&mut *s);
+        s.last_summary = Some(Instant::now());
         drop(s);
+        let how = if at_shutdown { "ended at shutdown" } else { "recovered" };
         info!(
             exporter = %self.label,
             failed_attempts = old.failed_attempts,

@@ -934,3 +934,35 @@ async fn the_exporter_keeps_queued_bytes_within_max_size_mib() {
     t.hold(false);
     e.shutdown().await.unwrap();
 }
+
+/// A backend that fails every other request (`n` failures), one consumer.
+async fn flapping(n: usize) -> (Vec<String>, Registry) {
+    let (logs, _guard) = Logs::capture();
+    let mut script = Vec::new();
+    for _ in 0..n {
+        script.push(Err(SendError::permanent("HTTP 500")));
+        script.push(Ok(SendReport::default()));
+    }
+    let t = Scripted::new(script);
+    let tel = Registry::new();
+    let mut e = exporter(&t, retry(1, 30, 300), queue(10_000, 1), None, &tel);
+    e.start().await.unwrap();
+    for i in 0..(2 * n) as i64 {
+        e.export(batch(i)).await.unwrap();
+    }
+    until(|| t.attempts().len() == 2 * n).await;
+    e.shutdown().await.unwrap();
+    (logs.lines(), tel)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_flapping_backend_does_not_log_a_line_per_streak() {
+    let (few, _) = flapping(2).await;
+    let (many, tel) = flapping(200).await;
+    assert_eq!(few.len(), many.len(), "{}\n---\n{}", few.join("\n"), many.join("\n"));
+    assert!(many.len() <= 3, "{}", many.join("\n"));
+    assert_eq!(counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("permanent")), 200);
+    // The counts of the silent streaks are carried into the last line.
+    let last = many.last().unwrap();
+    assert!(last.contains("ended at shutdown") && last.contains("dropped_requests=199"), "{last}");
+}
