@@ -966,3 +966,30 @@ async fn a_flapping_backend_does_not_log_a_line_per_streak() {
     let last = many.last().unwrap();
     assert!(last.contains("ended at shutdown") && last.contains("dropped_requests=199"), "{last}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_counts_and_reports_in_flight_and_queued_requests_once() {
+    let (logs, _guard) = Logs::capture();
+    let t = Scripted::new(Vec::new());
+    t.hold(true); // a backend that never answers: the consumer's attempt hangs
+    let tel = Registry::new();
+    let mut e = exporter(&t, retry(1, 30, 0), queue(100, 1), None, &tel);
+    e.start().await.unwrap();
+    for i in 0..3 {
+        e.export(batch(i)).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    e.shutdown().await.unwrap();
+    assert_eq!(counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("shutdown")), 3);
+    assert_eq!(counter(&tel, "otelcol_exporter_send_failed_metric_points", None), 3);
+    let lines = logs.lines();
+    let reports: Vec<&String> = lines.iter().filter(|l| l.contains("the rest was dropped")).collect();
+    assert_eq!(reports.len(), 1, "{}", lines.join("\n"));
+    assert!(
+        reports[0].contains("items=3")
+            && reports[0].contains("in_flight=1")
+            && reports[0].contains("queued=2"),
+        "{}",
+        reports[0]
+    );
+}
