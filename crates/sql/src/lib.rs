@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 pub use facts::{MAX_SUMMARY_LEN, MAX_TABLES, OperationKind, StatementFacts};
-pub use normalize::{FINGERPRINT_VERSION, Fingerprint, fingerprint, fnv1a64, normalize};
+pub use normalize::{FINGERPRINT_VERSION, Fingerprint, MAX_ANALYZED_TOKENS, fingerprint, fnv1a64, normalize};
 pub use obfuscate::{ObfuscateOptions, obfuscate, obfuscate_with};
 pub use plan::{PlanAnalysis, PlanError, PlanSummary, analyze_plan, compare_plans};
 

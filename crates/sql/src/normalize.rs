@@ -96,12 +96,33 @@ fn is_value_tok(t: &NTok<'_>) -> bool {
     }
 }
 
-/// Lex `sql` into significant tokens with literals already replaced by placeholders.
+/// Most significant tokens (after literal lists are collapsed) that the normal form, the fingerprint
+/// and the statement facts look at. The analysis holds a few small structs per token, so this bounds
+/// its memory whatever the text (4 MiB of `(` would otherwise be 4 M tokens, ~160 bytes each). A
+/// longer statement is analysed on its first tokens and its normal form ends with `...`; the
+/// obfuscated text always covers the whole statement.
+pub const MAX_ANALYZED_TOKENS: usize = 1 << 16;
+
+/// Marks a normal form cut at [`MAX_ANALYZED_TOKENS`].
+const TRUNCATION_MARK: &str = "...";
+
+/// Lex `sql` into significant tokens with literals already replaced by placeholders, at most
+/// [`MAX_ANALYZED_TOKENS`] of them (then a final `...` token).
 pub(crate) fn significant_tokens(dialect: Dialect, sql: &str) -> Vec<NTok<'_>> {
-    let mut out: Vec<NTok<'_>> = Vec::with_capacity(sql.len() / 4 + 1);
+    let mut out: Vec<NTok<'_>> = Vec::with_capacity((sql.len() / 4 + 1).min(MAX_ANALYZED_TOKENS + 1));
     let mut lx = Lexer::new(dialect, sql);
     let placeholder = |raw| NTok { class: Class::Placeholder, text: Cow::Borrowed("?"), raw };
     while let Some(t) = lx.next_token() {
+        if out.len() >= MAX_ANALYZED_TOKENS {
+            if lx.next_significant().is_some() || !t.kind.is_trivia() {
+                out.push(NTok {
+                    class: Class::Other,
+                    text: Cow::Borrowed(TRUNCATION_MARK),
+                    raw: TRUNCATION_MARK,
+                });
+            }
+            break;
+        }
         let raw = lx.text(t);
         let tok = match t.kind {
             TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment { .. } => continue,
@@ -156,6 +177,17 @@ pub(crate) fn significant_tokens(dialect: Dialect, sql: &str) -> Vec<NTok<'_>> {
             TokenKind::Dot => NTok { class: Class::Dot, text: Cow::Borrowed("."), raw },
             TokenKind::Other => NTok { class: Class::Other, text: Cow::Borrowed(raw), raw },
         };
+        // `?, ?` -> `?` already here (the normal form does the same later), so long literal lists
+        // (`IN (1, 2, ...)`, `VALUES (1, 2, ...)`) take two tokens, not two per item.
+        let n = out.len();
+        if tok.class == Class::Placeholder
+            && n >= 2
+            && out.get(n - 1).is_some_and(|c| c.class == Class::Comma)
+            && out.get(n - 2).is_some_and(|p| p.class == Class::Placeholder)
+        {
+            out.pop();
+            continue;
+        }
         out.push(tok);
     }
     out
@@ -271,7 +303,7 @@ const MAX_DEDUP_GROUP: usize = 256;
 /// Apply alias removal and list collapsing.
 pub(crate) fn normal_tokens<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
     let folded = fold_constant_casts(toks);
-    let toks = folded.as_slice();
+    let toks: &[NTok<'a>] = &folded;
     let dml = is_dml(toks);
     let mut out: Vec<NTok<'a>> = Vec::with_capacity(toks.len());
     let mut stack: Vec<Group> = Vec::new();
@@ -382,7 +414,15 @@ fn is_type_word(t: Option<&NTok<'_>>) -> bool {
 
 /// A cast of a constant is a constant (as in libpg_query): `?::type`, `CAST(? AS type)` and typed
 /// literals `DATE ?` / `TIMESTAMP ?` / `INTERVAL ?` become `?`.
-fn fold_constant_casts<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
+fn fold_constant_casts<'t, 'a>(toks: &'t [NTok<'a>]) -> Cow<'t, [NTok<'a>]> {
+    // Nothing to fold (the common case): no copy of the token vector.
+    let foldable = |t: &NTok<'_>| {
+        (t.class == Class::Op && t.text == "::")
+            || ["CAST", "DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "INTERVAL"].iter().any(|k| t.kw(k))
+    };
+    if !toks.iter().any(foldable) {
+        return Cow::Borrowed(toks);
+    }
     let mut out: Vec<NTok<'a>> = Vec::with_capacity(toks.len());
     let mut i = 0usize;
     while let Some(t) = toks.get(i) {
@@ -472,7 +512,7 @@ fn fold_constant_casts<'a>(toks: &[NTok<'a>]) -> Vec<NTok<'a>> {
         out.push(t.clone());
         i += 1;
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `SET name TO|= value[, ...]`: the value is a constant (as in libpg_query).
