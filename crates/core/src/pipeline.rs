@@ -737,6 +737,11 @@ struct Stages {
 
 impl Drop for Stages {
     fn drop(&mut self) {
+        // A processor that panicked may panic again in flush; a panic while unwinding aborts the
+        // process, so what it holds then stays uncounted (the panic itself is reported).
+        if std::thread::panicking() {
+            return;
+        }
         let mut produced = Vec::new();
         for stage in &mut self.stages {
             stage.processor.flush(&mut produced);
