@@ -37,6 +37,8 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // Targets, messages and fixes may quote values from `${env:..}`/`${file:..}` placeholders.
+    let hide = |text: &str| cfg.redactor.redact_values(text);
     let mut failed = 0usize;
     let mut advice = 0usize;
     let mut unknown = 0usize;
@@ -44,7 +46,7 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
         let findings = runtime.block_on(dbintel_postgresql::doctor(section));
         if !json {
             let target = findings.first().map(|f| f.target.as_str()).unwrap_or("");
-            println!("receivers.{id} ({target})");
+            println!("{}", hide(&format!("receivers.{id} ({target})")));
         }
         for f in &findings {
             if f.unknown {
@@ -59,7 +61,7 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
                 if let serde_json::Value::Object(m) = &mut v {
                     m.insert("receiver".into(), serde_json::Value::String(id.to_string()));
                 }
-                println!("{v}");
+                println!("{}", hide(&v.to_string()));
             } else {
                 let mark = match (f.ok, f.advisory, f.unknown) {
                     (_, _, true) => "??? ",
@@ -67,9 +69,9 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
                     (false, true, _) => "WARN",
                     (false, false, _) => "FAIL",
                 };
-                println!("  [{mark}] {}: {}", f.check, f.message);
+                println!("{}", hide(&format!("  [{mark}] {}: {}", f.check, f.message)));
                 if let Some(fix) = f.fix.as_deref().filter(|_| !f.ok) {
-                    println!("         fix: {fix}");
+                    println!("{}", hide(&format!("         fix: {fix}")));
                 }
             }
         }

@@ -131,3 +131,48 @@ fn validate_run_and_doctor_never_print_endpoint_credentials() {
     assert!(all.to_lowercase().contains("connection refused"), "{all}");
     assert!(!all.contains("Key-Secret-2"), "{all}");
 }
+
+/// Doctor's targets, messages and fixes go through the placeholder redactor like every other output:
+/// a role name that came from `${env:..}` appears nowhere in its text or `--json` output.
+#[test]
+fn doctor_never_prints_placeholder_values() {
+    let server = shared_postgres();
+    let db = server.create_database("doc_placeholder");
+    let role = "dbintel_doc_secret_role";
+    server
+        .psql(
+            "postgres",
+            &format!(
+                "DO $$ BEGIN CREATE ROLE {role} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
+            ),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("doctor.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "receivers:\n  postgresql:\n    endpoint: {}:{}\n    username: ${{env:DOC_ROLE}}\n    databases: [{db}]\n    tls: {{insecure: true}}\nexporters:\n  debug: {{}}\nservice:\n  pipelines:\n    metrics:\n      receivers: [postgresql]\n      exporters: [debug]\n",
+            server.host, server.port
+        ),
+    )
+    .unwrap();
+    let cfg_arg = cfg.display().to_string();
+    for json in [false, true] {
+        let mut args = vec!["doctor", "--config", &cfg_arg];
+        if json {
+            args.insert(1, "--json");
+        }
+        let out =
+            std::process::Command::new(support::bin()).args(&args).env("DOC_ROLE", role).output().unwrap();
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!all.contains(role), "json={json}: the role from the placeholder was printed:\n{all}");
+        // It still ran its checks (the grant advice names the role, hidden).
+        assert!(all.contains("pg_read_all_settings"), "json={json}:\n{all}");
+        if json {
+            for line in String::from_utf8_lossy(&out.stdout).lines() {
+                serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            }
+        }
+    }
+}
