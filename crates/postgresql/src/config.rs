@@ -556,10 +556,26 @@ fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String 
     if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) }
 }
 
-/// An endpoint as it may be shown in a message: URL user info hidden, and anything before an `@`
-/// (user info without a scheme, `user:secret@host:5432`) masked.
+/// An endpoint as it may be shown in a message: URL user info hidden, anything before an `@` (user
+/// info without a scheme, `user:secret@host:5432`) masked, a query string or fragment
+/// (`host:5432?password=...`) masked, and a libpq key/value string (`host=h password=...`) shown by
+/// its keys only (a quoted value may hold spaces, so no value of it is shown).
 pub fn shown_endpoint(endpoint: &str) -> String {
-    let e = dbintel_core::redact::redact_url_userinfo(endpoint.trim()).into_owned();
+    let trimmed = endpoint.trim();
+    if trimmed.contains('=') && !trimmed.contains("://") {
+        let keys: Vec<String> = trimmed
+            .split_whitespace()
+            .filter_map(|word| word.split_once('=').map(|(key, _)| key))
+            .filter(|key| !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            .map(|key| format!("{key}={}", dbintel_core::redact::MASK))
+            .collect();
+        return if keys.is_empty() { dbintel_core::redact::MASK.to_string() } else { keys.join(" ") };
+    }
+    let trimmed = match trimmed.find(['?', '#']) {
+        Some(at) => format!("{}{}{}", &trimmed[..at], &trimmed[at..at + 1], dbintel_core::redact::MASK),
+        None => trimmed.to_string(),
+    };
+    let e = dbintel_core::redact::redact_url_userinfo(&trimmed).into_owned();
     if e.contains("://") {
         return e;
     }
@@ -580,7 +596,12 @@ pub fn split_endpoint(endpoint: &str) -> Result<(String, u16), String> {
             shown_endpoint(e)
         ));
     }
-    let bad = || format!("`{e}` is not host:port (e.g. `localhost:5432`)");
+    let bad = || format!("`{}` is not host:port (e.g. `localhost:5432`)", shown_endpoint(e));
+    // A connection string or a URL's query (`host=h password=x`, `h:5432?password=x`) is not an
+    // endpoint, even where its last `:` is followed by a port.
+    if e.contains(|c: char| c.is_whitespace() || matches!(c, '=' | '?' | '#' | '&' | '\'' | '"')) {
+        return Err(bad());
+    }
     let (host, port) = if let Some(rest) = e.strip_prefix('[') {
         let (h, after) = rest.split_once(']').ok_or_else(bad)?;
         (h, after.strip_prefix(':').ok_or_else(bad)?)
@@ -677,11 +698,19 @@ mod tests {
             "mon:hunter2secret@db.example:5432",
             "hunter2secret@db.example:5432",
             "tcp://:hunter2secret@db.example:5432",
+            "host=db.example port=5432 user=mon password=hunter2secret",
+            "host=db.example password='two hunter2secret words' port=5432",
+            "db.example:5432?password=hunter2secret",
+            "db.example:5432?sslmode=disable&password=hunter2secret",
+            "db.example:5432#hunter2secret",
+            "host=db.example password=hunter2secret:5432",
+            "db.example?password=hunter2secret:5432",
+            "postgresql:///app?host=db.example&password=hunter2secret",
         ] {
             let e = plan(json!({"username": "mon", "endpoint": endpoint})).unwrap_err();
             let text = format!("{e:?}");
             assert!(!text.contains("hunter2secret"), "{endpoint}: {text}");
-            assert!(e.iter().any(|p| p.path == "endpoint" && p.message.contains("db.example")), "{text}");
+            assert!(e.iter().any(|p| p.path == "endpoint"), "{text}");
         }
         // The `password` value is scrubbed from every message, whatever key echoes it.
         let e = plan(json!({"username": "mon", "password": "pw-in-endpoint", "endpoint": "pw-in-endpoint"}))
