@@ -116,7 +116,7 @@ fn my_hint(code: u16) -> &'static str {
 fn pg_error(e: &tokio_postgres::Error, client_closed: bool, secret: Option<&str>) -> DbError {
     let (message, code) = match e.as_db_error() {
         Some(db) => (format!("{}: {}", db.severity(), db.message()), Some(db.code().code().to_string())),
-        None => (e.to_string(), e.code().map(|c| c.code().to_string())),
+        None => (with_causes(e), e.code().map(|c| c.code().to_string())),
     };
     let message = scrub(&message, secret);
     let lost = client_closed
@@ -127,6 +127,23 @@ fn pg_error(e: &tokio_postgres::Error, client_closed: bool, secret: Option<&str>
     }
     let hint = code.as_deref().map(pg_hint).unwrap_or("run the query with psql to see why it fails");
     DbError::Query { message, code, hint }
+}
+
+/// The driver error with its causes (`error connecting to server: Connection refused (os error
+/// 111)`): the driver's own Display leaves the OS or resolver cause out.
+fn with_causes(e: &tokio_postgres::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    for _ in 0..8 {
+        let Some(cause) = source else { break };
+        let text = cause.to_string();
+        if !text.is_empty() && !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
 }
 
 fn my_error(e: &mysql_async::Error, secret: Option<&str>) -> DbError {
