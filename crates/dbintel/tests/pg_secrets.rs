@@ -2,7 +2,9 @@
 //! carries a secret in a comment and a literal, and calls a function that raises a WARNING when the
 //! collector plans it (an IMMUTABLE function is folded at plan time: the notice reaches the
 //! collector's own EXPLAIN). No log line may carry the comment, the literal or raw query text, and the
-//! notice is logged under the receiver's id at its own severity.
+//! notice is logged under the receiver's id at its own severity. A message raised inside a function
+//! (RAISE NOTICE/WARNING/EXCEPTION) is free text that may carry data (bare words, double-quoted
+//! words that look like identifiers), so its text is never logged: only severity and SQLSTATE.
 
 mod support;
 
@@ -13,6 +15,9 @@ use support::Running;
 
 const COMMENT_SECRET: &str = "hunter2";
 const LITERAL_SECRET: &str = "literal-secret-4711";
+/// Bare and double-quoted words in messages raised by functions the collector's EXPLAIN folds.
+const RAISED_SECRETS: [&str; 4] =
+    ["NoticeSecretWord", "WarnSecretWord", "RaiseSecretWord", "QuotedSecretWord"];
 
 #[test]
 fn debug_logs_never_carry_query_comments_literals_or_notices_without_the_receiver() {
@@ -23,7 +28,11 @@ fn debug_logs_never_carry_query_comments_literals_or_notices_without_the_receive
             &db,
             "CREATE TABLE acct (id int, pw text); \
              CREATE FUNCTION dbintel_noisy() RETURNS int IMMUTABLE LANGUAGE plpgsql AS \
-             $$BEGIN RAISE NOTICE 'quiet notice planned'; RAISE WARNING 'noisy function planned'; RETURN 1; END$$;",
+             $$BEGIN RAISE NOTICE 'quiet notice planned NoticeSecretWord'; \
+             RAISE WARNING 'noisy function planned: token %', 'WarnSecretWord'; RETURN 1; END$$; \
+             CREATE FUNCTION dbintel_failing() RETURNS int IMMUTABLE LANGUAGE plpgsql AS \
+             $$BEGIN IF current_setting('application_name') = 'dbintel' THEN \
+             RAISE EXCEPTION 'failing with RaiseSecretWord \"QuotedSecretWord\"'; END IF; RETURN 1; END$$;",
         )
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -70,11 +79,16 @@ service:
     let statement = format!(
         "/* password={COMMENT_SECRET} */ SELECT dbintel_noisy(), count(*) FROM acct WHERE pw = '{LITERAL_SECRET}'"
     );
+    let failing = "SELECT count(*) FROM acct WHERE id = dbintel_failing()";
+    let warned =
+        |logs: &str| logs.lines().any(|l| l.contains("server notice") && l.contains("severity=\"WARNING\""));
     let start = Instant::now();
     let mut noticed = false;
     while start.elapsed() < Duration::from_secs(90) {
         server.psql(&db, &statement).unwrap();
-        if run.stderr().contains("noisy function planned") {
+        server.psql(&db, failing).unwrap();
+        let logs = run.stderr();
+        if warned(&logs) && logs.contains("EXPLAIN failed") {
             noticed = true;
             break;
         }
@@ -84,18 +98,22 @@ service:
     run.wait_exit(Duration::from_secs(15));
     let logs = run.stderr();
     assert!(noticed, "the collector's EXPLAIN never raised the notice; logs:\n{logs}");
-    for secret in [COMMENT_SECRET, LITERAL_SECRET] {
+    for secret in [COMMENT_SECRET, LITERAL_SECRET].into_iter().chain(RAISED_SECRETS) {
         let leaks: Vec<&str> = logs.lines().filter(|l| l.contains(secret)).collect();
         assert!(leaks.is_empty(), "{secret} in the logs:\n{}", leaks.join("\n"));
     }
     // Query text appears in no log line, raw or normalized.
     assert!(!logs.contains("FROM acct WHERE pw"), "query text in the logs");
-    let notice = logs.lines().find(|l| l.contains("noisy function planned")).unwrap();
+    let notice =
+        logs.lines().find(|l| l.contains("server notice") && l.contains("severity=\"WARNING\"")).unwrap();
     assert!(notice.contains("WARN"), "{notice}");
     assert!(notice.contains("postgresql/secrets"), "notice without the receiver's id: {notice}");
     assert!(!logs.contains("INFO WARNING"), "notice logged by the driver:\n{logs}");
     // A NOTICE keeps its own, lower level.
-    let quiet = logs.lines().find(|l| l.contains("quiet notice planned")).expect("the NOTICE is logged");
+    let quiet = logs
+        .lines()
+        .find(|l| l.contains("server notice") && l.contains("severity=\"NOTICE\""))
+        .expect("the NOTICE is logged");
     assert!(quiet.contains("INFO") && !quiet.contains("WARN"), "{quiet}");
     assert!(quiet.contains("postgresql/secrets"), "{quiet}");
 }

@@ -148,12 +148,7 @@ pub(crate) fn scrub(text: &str, secret: Option<&str>) -> String {
 pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
     // A server error's own Display carries DETAIL, HINT and CONTEXT, which may quote statements.
     if let Some(db) = e.as_db_error() {
-        return format!(
-            "{}: {} (SQLSTATE {})",
-            db.severity(),
-            crate::redact::server_text(db.message()),
-            db.code().code()
-        );
+        return format!("{}: {} (SQLSTATE {})", db.severity(), crate::redact::db_text(db), db.code().code());
     }
     let mut out = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -205,10 +200,9 @@ fn connect_failure(e: &tokio_postgres::Error) -> ConnectFailure {
 
 pub(crate) fn pg_error(e: &tokio_postgres::Error, client_closed: bool, secret: Option<&str>) -> DbError {
     let (message, code) = match e.as_db_error() {
-        Some(db) => (
-            format!("{}: {}", db.severity(), crate::redact::server_text(db.message())),
-            Some(db.code().code().to_string()),
-        ),
+        Some(db) => {
+            (format!("{}: {}", db.severity(), crate::redact::db_text(db)), Some(db.code().code().to_string()))
+        }
         None => (describe(e), e.code().map(|c| c.code().to_string())),
     };
     let message = scrub(&message, secret);
@@ -222,7 +216,7 @@ pub(crate) fn pg_error(e: &tokio_postgres::Error, client_closed: bool, secret: O
 fn connect_error(e: &tokio_postgres::Error, plan: &ConnectPlan, secret: Option<&str>) -> DbError {
     let endpoint = plan.endpoint();
     if let Some(db) = e.as_db_error() {
-        let message = scrub(&crate::redact::server_text(db.message()), secret);
+        let message = scrub(&crate::redact::db_text(db), secret);
         return match db.code().code() {
             "28P01" | "28000" => DbError::Auth { user: plan.user.clone(), endpoint, message },
             code => DbError::Connect {
@@ -540,11 +534,11 @@ struct NoticeSink {
 
 impl NoticeSink {
     /// Logs a notice at the level its own severity maps to. Only the SQLSTATE and the message,
-    /// cleaned by [`crate::redact::server_text`]; DETAIL, HINT and CONTEXT may quote statements and
-    /// are left out.
+    /// cleaned by [`crate::redact::db_text`] (hidden whole when a function raised it); DETAIL, HINT
+    /// and CONTEXT may quote statements and are left out.
     fn log(&self, n: &tokio_postgres::error::DbError) {
         use tokio_postgres::error::Severity as S;
-        let message = crate::redact::server_text(n.message());
+        let message = crate::redact::db_text(n);
         let code = n.code().code();
         let (receiver, database, severity) = (&self.component, &self.database, n.severity());
         match n.parsed_severity() {

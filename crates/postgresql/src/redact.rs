@@ -21,6 +21,28 @@ pub fn server_text(message: &str) -> String {
     mask_quoted(&obfuscated)
 }
 
+/// What is shown instead of a message raised inside a function.
+pub const FUNCTION_MESSAGE_HIDDEN: &str =
+    "<message raised inside a function: not shown, it may carry data; see the server log>";
+
+/// A server error or notice safe to print. A message raised inside a function (PL/pgSQL `RAISE`,
+/// or anything with a CONTEXT: a function the collector's EXPLAIN folded at plan time, a trigger,
+/// an inlined SQL function) is free text written by the application and may carry data as bare or
+/// double-quoted words that no obfuscation can tell from identifiers: it is replaced whole. Other
+/// messages go through [`server_text`].
+pub fn db_text(db: &tokio_postgres::error::DbError) -> String {
+    if raised_inside_a_function(db) {
+        return FUNCTION_MESSAGE_HIDDEN.to_string();
+    }
+    server_text(db.message())
+}
+
+fn raised_inside_a_function(db: &tokio_postgres::error::DbError) -> bool {
+    db.where_().is_some_and(|w| !w.trim().is_empty())
+        || db.routine() == Some("exec_stmt_raise")
+        || db.code().code().starts_with("P0")
+}
+
 /// Replaces the content of each `"..."` that is not a plain identifier with `?`.
 fn mask_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -34,7 +34,7 @@ impl CollectError {
         };
         let code = db.code().code();
         // A message about a statement may quote it: obfuscated like any query text.
-        let message = crate::redact::server_text(db.message());
+        let message = crate::redact::db_text(db);
         let mentions_pgss = message.contains("pg_stat_statements");
         match code {
             "55000" if message.contains("shared_preload_libraries") => CollectError::NotPreloaded,

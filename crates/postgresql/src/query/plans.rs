@@ -108,9 +108,7 @@ impl ExplainFailure {
     fn from_pg(e: &tokio_postgres::Error) -> Self {
         match e.as_db_error() {
             // Server messages about a statement may quote it (a syntax error's token): obfuscated.
-            Some(db) => {
-                Self { code: db.code().code().to_string(), message: crate::redact::server_text(db.message()) }
-            }
+            Some(db) => Self { code: db.code().code().to_string(), message: crate::redact::db_text(db) },
             None => Self { code: "connection".into(), message: "connection problem during EXPLAIN".into() },
         }
     }
