@@ -61,6 +61,8 @@ pub enum ConnectFailure {
     TimedOut,
     Resolve,
     Tls,
+    /// TLS was required and the server offers none (`ssl = off`).
+    TlsUnsupported,
     /// The server answered with an error (database missing, too many connections, ...).
     Server,
     /// A password file could not be read, or another local problem.
@@ -94,6 +96,9 @@ impl DbError {
                 ConnectFailure::Resolve => "the host name does not resolve: fix `endpoint` or DNS",
                 ConnectFailure::Tls => {
                     "the TLS handshake failed: check `tls` (ca_file, insecure_skip_verify) and the server's ssl settings"
+                }
+                ConnectFailure::TlsUnsupported => {
+                    "the server offers no TLS (ssl = off) but `tls` requires it: turn TLS on at the server (ssl = on with a certificate), or connect without TLS with `tls: {insecure: true}` (or leave `tls` out: TLS only when the server offers it)"
                 }
                 ConnectFailure::Server => {
                     "the server refused the session: see the message (database name in `databases`, max_connections, pg_hba.conf)"
@@ -235,7 +240,12 @@ fn connect_error(e: &tokio_postgres::Error, plan: &ConnectPlan, secret: Option<&
             message: "the server asks for a password and none is configured".into(),
         };
     }
-    DbError::Connect { endpoint, cause, kind: connect_failure(e) }
+    let kind = if cause.contains("server does not support TLS") {
+        ConnectFailure::TlsUnsupported
+    } else {
+        connect_failure(e)
+    };
+    DbError::Connect { endpoint, cause, kind }
 }
 
 /// A row of a catalog query in text form (NULL = `None`), read by column name.

@@ -261,3 +261,25 @@ async fn after_an_outage_the_receiver_is_back_within_a_few_intervals_and_the_gau
     assert!(r.gauge("dbintel_postgresql_connections_open") >= 1.0);
     r.stop().await;
 }
+
+/// TLS asked for (`insecure_skip_verify`, libpq's `require`) against a server with `ssl = off`: the
+/// message says the server offers no TLS and the fix names both ways out, not a certificate problem.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_required_against_a_server_without_tls_says_so_with_both_fixes() {
+    if !postgres_available() {
+        eprintln!("skipping: PostgreSQL binaries not found");
+        return;
+    }
+    let server = dbintel_test_support::shared_postgres();
+    let mut cfg = config(&server.host, server.port, "postgres", SECRET);
+    cfg["tls"] = json!({"insecure_skip_verify": true});
+    let findings = dbintel_postgresql::doctor(&cfg).await;
+    let connect = findings.iter().find(|f| f.check == "connect").expect("a connect finding");
+    let text = format!("{connect:?}");
+    assert!(!connect.ok, "{text}");
+    assert!(connect.message.contains("does not support TLS"), "{text}");
+    let fix = connect.fix.as_deref().unwrap_or("");
+    assert!(fix.contains("ssl = on") && fix.contains("insecure: true"), "{text}");
+    assert!(!fix.contains("ca_file"), "not a certificate problem: {text}");
+    assert!(!text.contains(SECRET), "{text}");
+}
