@@ -25,6 +25,10 @@ pub const HIDDEN: &str = "<hidden>";
 /// Shapes shorter than this (in chars) are hidden only in messages about their own key, and only as
 /// whole words: hiding every `1` or `on` everywhere would garble every message.
 const MIN_SHAPE_CHARS: usize = 4;
+/// Shapes this long (in chars) are hidden wherever they occur; shorter ones only where they are not
+/// part of a longer word, so a user name `postgres` from `${env:PGUSER}` is hidden in `user=postgres`
+/// but does not turn the component type `postgresql` into `<hidden>ql` in every message.
+const ANYWHERE_CHARS: usize = 12;
 /// Length of the fragments (in chars) looked for in messages.
 const FRAGMENT_CHARS: usize = 8;
 /// Bytes of values indexed for fragments, at most (bounds the index at a few MB).
@@ -90,6 +94,11 @@ impl Redactor {
                 }
                 indexed += line.len();
                 let chars: Vec<char> = line.trim().chars().collect();
+                // Fragments catch a part of a longer secret; a line no longer than one is a whole
+                // shape, hidden as such.
+                if chars.len() <= FRAGMENT_CHARS {
+                    continue;
+                }
                 fragments.extend(chars.windows(FRAGMENT_CHARS).map(hash_chars));
             }
         }
@@ -207,7 +216,9 @@ impl Redactor {
                 continue;
             }
             for (i, m) in text.match_indices(shape.as_str()) {
-                mark(i, m.len());
+                if shape.chars().count() >= ANYWHERE_CHARS || !inside_a_word(text, i, m.len()) {
+                    mark(i, m.len());
+                }
             }
         }
         for secret in local {
@@ -247,6 +258,16 @@ impl Redactor {
         }
         out
     }
+}
+
+/// Whether `text[start..start + len]` continues a letter or digit on either side (`postgres` in
+/// `postgresql`), so it is part of a longer word rather than the value itself.
+fn inside_a_word(text: &str, start: usize, len: usize) -> bool {
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let first = text[start..].chars().next();
+    let last = text[..start + len].chars().next_back();
+    (alnum(first) && alnum(text[..start].chars().next_back()))
+        || (alnum(last) && alnum(text[start + len..].chars().next()))
 }
 
 /// Whether rendered path `p` is strictly below `parent` (`a.b.c` or `a.b[0]` below `a.b`).
@@ -434,10 +455,15 @@ mod tests {
             after in "\\PC{0,20}",
         ) {
             let r = redactor("a.b", "${env:X}", &secret);
-            let text = format!("{before}{secret}{after}");
-            for out in [r.redact(&text), r.redact_values(&text), r.message_at("a.b", &text), r.message_at("a", &text)] {
-                for line in secret.lines().map(str::trim).filter(|l| l.chars().count() >= MIN_SHAPE_CHARS && !HIDDEN.contains(l)) {
-                    proptest::prop_assert!(!out.contains(line), "{:?} in {:?}", line, out);
+            // Messages set a value apart from the words around it; glued to a word, only a long
+            // value is hidden (a short one may be a part of an ordinary word: `postgres`).
+            let apart = format!("{before} {secret}:{after}");
+            let glued = format!("{before}{secret}{after}");
+            for (text, min_chars) in [(apart, MIN_SHAPE_CHARS), (glued, ANYWHERE_CHARS)] {
+                for out in [r.redact(&text), r.redact_values(&text), r.message_at("a.b", &text), r.message_at("a", &text)] {
+                    for line in secret.lines().map(str::trim).filter(|l| l.chars().count() >= min_chars && !HIDDEN.contains(l)) {
+                        proptest::prop_assert!(!out.contains(line), "{:?} in {:?}", line, out);
+                    }
                 }
             }
         }
@@ -455,5 +481,20 @@ mod tests {
         let m = r.message_at("a", "section a: b is on, not off");
         assert!(!m.contains(" on,") && m.contains("not off") && m.contains("not shown"), "{m}");
         assert_eq!(r.message_at("c", "turn it on"), "turn it on");
+    }
+
+    #[test]
+    fn a_short_value_is_hidden_as_a_word_not_inside_other_words() {
+        let r = redactor("receivers.postgresql.username", "${env:PGUSER}", "postgres");
+        assert_eq!(
+            r.redact_values("postgresql: connected receiver=postgresql/local user=postgres"),
+            "postgresql: connected receiver=postgresql/local user=<hidden>"
+        );
+        assert_eq!(
+            r.redact("receivers.postgresql.collection_interval: too short; role \"postgres\""),
+            "receivers.postgresql.collection_interval: too short; role \"<hidden>\""
+        );
+        let r = redactor("a.b", "${env:X}", "sup3r-s3cret-value");
+        assert_eq!(r.redact_values("xsup3r-s3cret-valuex"), "x<hidden>x");
     }
 }

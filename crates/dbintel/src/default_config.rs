@@ -27,6 +27,20 @@ pub fn default_variables(env: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static 
     ]
 }
 
+/// The embedded config with the local server's address, transport and user written in as quoted
+/// values: they are not secrets (libpq's PGHOST/PGPORT/PGUSER), so they must not be hidden from log
+/// lines like values from placeholders are. Only the password stays a placeholder
+/// (`DBINTEL_DEFAULT_PASSWORD`, looked up from [`default_variables`]).
+pub fn render(vars: &[(&str, String)]) -> String {
+    let mut text = DEFAULT_CONFIG.to_string();
+    for (name, value) in vars.iter().filter(|(name, _)| *name != "DBINTEL_DEFAULT_PASSWORD") {
+        // A JSON string is a YAML double-quoted scalar; `$$` keeps a `$` from being expanded.
+        let literal = serde_json::Value::String(value.replace('$', "$$")).to_string();
+        text = text.replace(&format!("${{env:{name}}}"), &literal);
+    }
+    text
+}
+
 /// The local PostgreSQL as a libpq datasource: the standard PG* variables when any is set, then
 /// DATABASE_URL, then localhost:5432 as the current OS user (libpq's own defaults).
 pub fn default_datasource(env: &dyn Fn(&str) -> Option<String>) -> String {
@@ -112,6 +126,24 @@ mod tests {
         assert_eq!(ds, "host=localhost port=5432 user=alice dbname=postgres sslmode=disable");
         let vars = default_variables(&env_of(&[("USER", "alice")]));
         assert_eq!(var(&vars, "DBINTEL_DEFAULT_ENDPOINT"), "localhost:5432");
+    }
+
+    #[test]
+    fn rendered_values_are_literal_yaml_strings() {
+        let vars = vec![
+            ("DBINTEL_DEFAULT_ENDPOINT", "h\"ost: {x}\n- y:5432".to_string()),
+            ("DBINTEL_DEFAULT_TRANSPORT", "tcp".to_string()),
+            ("DBINTEL_DEFAULT_USER", "me${env:HOME}".to_string()),
+            ("DBINTEL_DEFAULT_PASSWORD", "secret".to_string()),
+        ];
+        let text = render(&vars);
+        assert!(!text.contains("${env:DBINTEL_DEFAULT_ENDPOINT}") && !text.contains("secret"));
+        assert!(text.contains("${env:DBINTEL_DEFAULT_PASSWORD:-}"));
+        let sources = [dbintel_config::ConfigSource::embedded("default", text)];
+        let raw = dbintel_config::load(&sources, &|_| None).unwrap();
+        let receiver = &raw.root()["receivers"]["postgresql/local"];
+        assert_eq!(receiver["endpoint"], "h\"ost: {x}\n- y:5432");
+        assert_eq!(receiver["username"], "me$${env:HOME}".replace("$$", "$"));
     }
 
     #[test]

@@ -91,16 +91,16 @@ fn env_lookup(name: &str) -> Option<String> {
 }
 
 /// The environment as seen by the config: the process environment, plus the embedded default's
-/// datasource variable when no --config is given.
+/// password variable when no --config is given (the rest of the local server is written into its text).
 fn sources_and_env(configs: &[PathBuf]) -> (Vec<ConfigSource>, EnvLookup) {
     if configs.is_empty() {
         let vars = default_config::default_variables(&env_lookup);
-        let env = move |name: &str| {
-            vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).or_else(|| env_lookup(name))
-        };
         let source = ConfigSource::Embedded {
             name: default_config::DEFAULT_CONFIG_NAME.to_string(),
-            text: default_config::DEFAULT_CONFIG.to_string(),
+            text: default_config::render(&vars),
+        };
+        let env = move |name: &str| {
+            vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).or_else(|| env_lookup(name))
         };
         (vec![source], Box::new(env))
     } else {
