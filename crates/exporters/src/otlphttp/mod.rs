@@ -157,6 +157,30 @@ impl OtlpHttpConfig {
 fn parse_url(url: &str) -> Result<(Uri, Option<UserInfo>), String> {
     // Problems echo the URL without its user info.
     let shown = redact_endpoint(url);
+    parse_url_inner(url, &shown).map_err(|problem| {
+        if raw_reserved_in_userinfo(url) {
+            format!(
+                "`{shown}`: the user info holds a raw `/`, `?` or `#`, which ends the host part early: \
+                 percent-encode it (`%2F`, `%3F`, `%23`; `@` as `%40`), or give the credentials in `headers`"
+            )
+        } else {
+            problem
+        }
+    })
+}
+
+/// `http://u:pa/ss@host`: an `@` after the first `/`, `?` or `#` of the authority, in the same word.
+fn raw_reserved_in_userinfo(url: &str) -> bool {
+    let rest = url.trim();
+    let rest = rest.find("://").map_or(rest, |i| &rest[i + 3..]);
+    let word = rest.split(char::is_whitespace).next().unwrap_or("");
+    match word.find(['/', '?', '#']) {
+        Some(end) => word[end..].contains('@') && word[..end].contains(':'),
+        None => false,
+    }
+}
+
+fn parse_url_inner(url: &str, shown: &str) -> Result<(Uri, Option<UserInfo>), String> {
     let uri: Uri = url.trim().parse().map_err(|e| format!("`{shown}` is not a URL: {e}"))?;
     match uri.scheme_str() {
         Some("http") | Some("https") => {}
