@@ -171,6 +171,9 @@ enum Fault {
     Reset,
     /// An HTTP/1.1 200 with an OTLP content type whose body is cut by a reset.
     TruncatedOk,
+    /// Completes the HTTP/2 handshake (SETTINGS both ways), then reads and never answers: not a
+    /// request, not a PING. The connection stays open (a wedged proxy or load balancer).
+    WedgedH2,
 }
 
 const TRANSPORT_FAULTS: [Fault; 5] =
@@ -247,6 +250,14 @@ async fn handle(mut stream: TcpStream, fault: Option<Fault>, upstream: SocketAdd
         }
         Fault::Reset => {
             let _ = stream.set_zero_linger();
+        }
+        Fault::WedgedH2 => {
+            // An empty SETTINGS frame and the ACK of the client's SETTINGS.
+            let _ = stream.write_all(b"\0\0\0\x04\0\0\0\0\0\0\0\0\x04\x01\0\0\0\0").await;
+            let _ = tokio::time::timeout(Duration::from_secs(120), async {
+                while matches!(stream.read(&mut buf).await, Ok(n) if n > 0) {}
+            })
+            .await;
         }
         Fault::TruncatedOk => {
             let _ = stream
@@ -406,6 +417,17 @@ async fn grpc_transport_faults_are_retried_and_nothing_is_lost() {
         assert_eq!(classification(Proto::Grpc, fault, upstream).await, "retries_exhausted", "{fault:?}");
         delivered_through(Proto::Grpc, fault, upstream, &receiver.received).await;
     }
+}
+
+/// A peer that keeps an HTTP/2 connection open and never answers on it: the attempt times out, and
+/// the next attempt must not queue on the same wedged connection (HTTP/2 keepalive would only drop
+/// it after 40 s): a new connection is opened and everything arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_a_wedged_http2_connection_is_replaced_after_a_timeout() {
+    let receiver = GrpcReceiver::default();
+    let upstream = start_grpc(receiver.clone()).await;
+    assert_eq!(classification(Proto::Grpc, Fault::WedgedH2, upstream).await, "retries_exhausted");
+    delivered_through(Proto::Grpc, Fault::WedgedH2, upstream, &receiver.received).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,7 +14,6 @@ use dbintel_core::{
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
 use serde::Deserialize;
-use tokio::sync::OnceCell;
 use tonic::codec::CompressionEncoding;
 use tonic::metadata::MetadataMap;
 use tonic::transport::Endpoint;
@@ -152,7 +151,10 @@ struct Clients {
 pub struct GrpcTransport {
     endpoint: Endpoint,
     connector: WireConnector,
-    clients: OnceCell<Clients>,
+    /// The channel's clients, built on the first send; dropped after a transport failure so the
+    /// next attempt connects afresh instead of queueing on a connection that may be wedged (an
+    /// HTTP/2 connection a peer keeps open without answering is only dropped by keepalive, 40 s).
+    clients: std::sync::Mutex<Option<Clients>>,
     metadata: MetadataMap,
     compression: Compression,
     timeout: Duration,
@@ -200,7 +202,7 @@ impl GrpcTransport {
         Ok(Self {
             endpoint,
             connector,
-            clients: OnceCell::new(),
+            clients: std::sync::Mutex::new(None),
             metadata: MetadataMap::from_headers(headers),
             compression: config.compression,
             timeout,
@@ -239,7 +241,10 @@ impl GrpcTransport {
     }
 
     async fn call(&self, payload: &Payload, slot: &VerdictSlot) -> Result<(u64, Option<String>), Status> {
-        let clients = self.clients.get_or_init(|| async { self.clients() }).await.clone();
+        let clients = {
+            let mut slot = self.clients.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            slot.get_or_insert_with(|| self.clients()).clone()
+        };
         match payload {
             Payload::Metrics(r) => {
                 let mut c = clients.metrics;
@@ -270,11 +275,18 @@ impl Transport for GrpcTransport {
         let slot = VerdictSlot::default();
         // tonic enforces the deadline too; this also bounds connecting.
         let result =
-            tokio::time::timeout(self.timeout + Duration::from_millis(250), self.call(payload, &slot))
+            match tokio::time::timeout(self.timeout + Duration::from_millis(250), self.call(payload, &slot))
                 .await
-                .map_err(|_| {
-                    SendError::retryable(format!("no response within the timeout ({:?})", self.timeout))
-                })?;
+            {
+                Ok(result) => result,
+                Err(_) => {
+                    self.drop_connection();
+                    return Err(SendError::retryable(format!(
+                        "no response within the timeout ({:?})",
+                        self.timeout
+                    )));
+                }
+            };
         // Approximate under concurrent senders: the connection is shared.
         let bytes_on_wire = self.telemetry.bytes_on_wire.get().saturating_sub(before);
         match result {
@@ -284,8 +296,22 @@ impl Transport for GrpcTransport {
                 }
                 Ok(SendReport { rejected_items: rejected, message, bytes_on_wire })
             }
-            Err(status) => Err(classify_status(&status, slot.code())),
+            Err(status) => {
+                if slot.code().is_none() {
+                    // No verdict from the peer: a transport failure or a timeout.
+                    self.drop_connection();
+                }
+                Err(classify_status(&status, slot.code()))
+            }
         }
+    }
+}
+
+impl GrpcTransport {
+    /// Forgets the channel: the next attempt builds a new one with a new connection. Requests in
+    /// flight keep their clone of the old channel until they end.
+    fn drop_connection(&self) {
+        self.clients.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
     }
 }
 
