@@ -202,6 +202,13 @@ fn parse_url_inner(url: &str, shown: &str) -> Result<(Uri, Option<UserInfo>), St
     Ok((uri, userinfo))
 }
 
+fn new_client(connector: WireConnector) -> Client<WireConnector, Full<Bytes>> {
+    Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_max_idle_per_host(32)
+        .build(connector)
+}
+
 /// Where one signal goes: the URL (without user info) and its Basic authentication, if any.
 #[derive(Clone)]
 struct Target {
@@ -221,7 +228,11 @@ impl Target {
 
 /// One attempt of an OTLP/HTTP export.
 pub struct HttpTransport {
-    client: Client<WireConnector, Full<Bytes>>,
+    /// The pooled client; replaced by a fresh one (a new pool, so new connections) after an
+    /// attempt that got no response in time: an HTTP/2 connection a peer keeps open without
+    /// answering would otherwise carry every later attempt too.
+    client: std::sync::Mutex<Client<WireConnector, Full<Bytes>>>,
+    connector: WireConnector,
     metrics: Target,
     logs: Target,
     headers: HeaderMap,
@@ -264,12 +275,10 @@ impl HttpTransport {
             )]);
         }
         let connector = WireConnector::new(tls, telemetry.bytes_on_wire.clone(), Duration::from_secs(10));
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(90))
-            .pool_max_idle_per_host(32)
-            .build(connector);
+        let client = std::sync::Mutex::new(new_client(connector.clone()));
         Ok(Self {
             client,
+            connector,
             metrics,
             logs,
             headers,
@@ -322,8 +331,8 @@ impl HttpTransport {
         if let Some(auth) = &target.authorization {
             req.headers_mut().insert(header::AUTHORIZATION, auth.clone());
         }
-        let resp = self
-            .client
+        let client = self.client.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let resp = client
             .request(req)
             .await
             .map_err(|e| SendError::retryable(format!("POST {url}: {}", error_text(&e))))?;
@@ -355,6 +364,9 @@ impl Transport for HttpTransport {
         let body_len = body.len() as u64;
         let (status, headers, resp) =
             tokio::time::timeout(self.timeout, self.attempt(payload, body)).await.map_err(|_| {
+                // The next attempt opens a new connection: this one may be wedged.
+                *self.client.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    new_client(self.connector.clone());
                 SendError::retryable(format!("no response within the timeout ({:?})", self.timeout))
             })??;
         classify_response(payload.signal(), status, &headers, &resp, SystemTime::now()).map(
