@@ -114,8 +114,23 @@ pub(crate) fn load(configs: &[PathBuf]) -> Result<dbintel_config::ServiceConfig,
     dbintel_config::load_and_validate(&sources, &*env, &registry).map_err(|e| e.to_string())
 }
 
+/// What `clap::Error::exit` does, but a failed write of `--help`/`--version` to stdout is reported
+/// like every other output (quiet on a closed pipe, exit 1 on a full disk) instead of ignored.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let text = e.render().to_string();
+    if e.use_stderr() {
+        stdio::stderr(format_args!("{text}"));
+    } else {
+        stdio::stdout(format_args!("{text}"));
+    }
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     match cli.command.unwrap_or(Command::Run { configs: Vec::new() }) {
         Command::Components => {
             print_components();

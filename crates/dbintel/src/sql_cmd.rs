@@ -60,8 +60,10 @@ pub fn analyze(dialect: Dialect) -> ExitCode {
     let mut buf = Vec::new();
     loop {
         // Nothing more buffered: show what is done before waiting for input (interactive use).
-        if input.buffer().is_empty() && out.flush().is_err() {
-            return ExitCode::SUCCESS;
+        if input.buffer().is_empty()
+            && let Err(e) = out.flush()
+        {
+            crate::stdio::stdout_failed(&e);
         }
         let too_long = match read_line_capped(&mut input, &mut buf, MAX_LINE_BYTES) {
             Ok(None) => break,
@@ -81,12 +83,14 @@ pub fn analyze(dialect: Dialect) -> ExitCode {
                 Err(_) => serde_json::json!({ "error": "line is not valid UTF-8" }),
             }
         };
-        if writeln!(out, "{value}").is_err() {
-            // stdout closed (e.g. piped into `head`): stop quietly.
-            return ExitCode::SUCCESS;
+        if let Err(e) = writeln!(out, "{value}") {
+            // Reader gone (piped into `head`): quietly, exit 0; a full disk: said, exit 1.
+            crate::stdio::stdout_failed(&e);
         }
     }
-    let _ = out.flush();
+    if let Err(e) = out.flush() {
+        crate::stdio::stdout_failed(&e);
+    }
     ExitCode::SUCCESS
 }
 

@@ -9,7 +9,7 @@
 //! - any other stdout failure (a full disk): one message on stderr, exit 1;
 //! - stderr failures are ignored: diagnostics must not kill the command.
 //!
-//! clap's `--help`/`--version` already swallow a broken pipe.
+//! clap's `--help`/`--version` output goes through [`stdout`] too (`clap_exit` in main.rs).
 
 use std::io::Write;
 

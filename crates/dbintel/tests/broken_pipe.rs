@@ -103,3 +103,45 @@ fn every_printing_command_ends_quietly_when_stdout_is_closed() {
         assert_quiet(&format!("{what} 2>&1"), &o, allowed);
     }
 }
+
+/// A full disk is not a closed pipe: the output was lost, so every printing command says so on
+/// stderr and exits 1 (never 0 as if it had printed, never a panic).
+#[test]
+fn every_printing_command_fails_when_stdout_is_full() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = config(dir.path());
+    let statements = "SELECT * FROM t WHERE id = 1;\n".repeat(20_000);
+    let cases: Vec<(&str, Vec<&str>, Vec<u8>)> = vec![
+        ("sql plan", vec!["sql", "plan"], plan_json()),
+        ("sql analyze (short)", vec!["sql", "analyze"], b"SELECT 1\n".to_vec()),
+        ("sql analyze", vec!["sql", "analyze"], statements.into_bytes()),
+        ("components", vec!["components"], vec![]),
+        ("validate", vec!["validate", "--config", &cfg], vec![]),
+        ("doctor", vec!["doctor", "--config", &cfg], vec![]),
+        ("doctor --json", vec!["doctor", "--json", "--config", &cfg], vec![]),
+        ("--version", vec!["--version"], vec![]),
+        ("--help", vec!["--help"], vec![]),
+        ("sql --help", vec!["sql", "--help"], vec![]),
+    ];
+    for (what, args, stdin) in &cases {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+        let mut child = Command::new(support::bin())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::from(full))
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run dbintel");
+        let mut input = child.stdin.take().expect("stdin");
+        let _ = input.write_all(stdin);
+        drop(input);
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{what}: panic on a full stdout:\n{stderr}");
+        assert_eq!(output.status.code(), Some(1), "{what}: exit code on a full stdout\n{stderr}");
+        assert!(
+            stderr.contains("cannot write to stdout"),
+            "{what}: the lost output is not reported:\n{stderr}"
+        );
+    }
+}
