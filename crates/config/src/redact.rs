@@ -29,6 +29,8 @@ const MIN_SHAPE_CHARS: usize = 4;
 /// part of a longer word, so a user name `postgres` from `${env:PGUSER}` is hidden in `user=postgres`
 /// but does not turn the component type `postgresql` into `<hidden>ql` in every message.
 const ANYWHERE_CHARS: usize = 12;
+/// Characters that split a value into pieces hidden on their own (see `shapes_of`).
+const QUOTES: [char; 4] = ['"', '\'', '`', '\\'];
 /// Length of the fragments (in chars) looked for in messages.
 const FRAGMENT_CHARS: usize = 8;
 /// Bytes of values indexed for fragments, at most (bounds the index at a few MB).
@@ -365,6 +367,12 @@ fn shapes_of(secret: &str) -> Vec<String> {
     out.push(quoted(serde_json::Value::String(secret.to_string()).to_string()));
     out.push(quoted(format!("{secret:?}")));
     out.push(secret.escape_default().to_string());
+    // The pieces between quotes and backslashes: a message that quotes the value (a server error
+    // naming a role) may be obfuscated like SQL, every quoted run becoming `?`, which leaves the
+    // rest of the value in pieces (`role "a\nb "quoted part" c"` -> `role "?"quoted part"?"`).
+    if secret.contains(QUOTES) {
+        out.extend(secret.lines().flat_map(|l| l.split(QUOTES)).map(|p| p.trim().to_string()));
+    }
     let t = secret.trim();
     if !t.is_empty()
         && t.chars().any(|c| c.is_ascii_digit())
@@ -445,6 +453,31 @@ mod tests {
             r.message_at("a.b", "invalid type: floating point `1000`, expected u32").matches("1000").count(),
             0
         );
+    }
+
+    /// A message that quotes the value and is then obfuscated like SQL (each quoted run becomes `?`)
+    /// leaves the value in pieces; run-time redaction (no fragment rule) still hides every piece.
+    #[test]
+    fn hides_the_pieces_an_obfuscated_quote_leaves() {
+        let secret = "ZQXline1\nZQXline2 \"quoted part\" \\ back";
+        let r = redactor("a.b", "${file:/s}", secret);
+        for text in [
+            "role \"?\"quoted part\"?\" does not exist",
+            "role 'it?quoted part?' x",
+            "ZQXline2 ? x",
+            "x ? back",
+        ] {
+            for out in [r.redact_values(text), r.redact(text)] {
+                for piece in ["quoted part", "ZQXline2", "back"] {
+                    assert!(!out.contains(piece), "{piece:?} in {out:?}");
+                }
+            }
+        }
+        let r = redactor("a.b", "${env:X}", "it's a 'secret phrase'");
+        assert_eq!(r.redact_values("value ?secret phrase? refused"), "value ?<hidden>? refused");
+        // Values without quotes are not split: a host named by a component stays readable.
+        let r = redactor("a.b", "${env:X}", "postgres://u:pw@db.internal:5432/x");
+        assert_eq!(r.redact_values("cannot reach db.internal:5432"), "cannot reach db.internal:5432");
     }
 
     proptest::proptest! {
