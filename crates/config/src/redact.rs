@@ -288,7 +288,9 @@ fn hide_quoted(s: &str, secrets: &[&str]) -> String {
         let q = &rest[start..start + 1];
         out.push_str(&rest[..=start]);
         let after = &rest[start + 1..];
-        match after.find(q) {
+        // serde quotes strings Debug-style: `\"` and `\\` inside do not end the quote.
+        let close = if q == "\"" { find_unescaped_quote(after) } else { after.find(q) };
+        match close {
             Some(end) => {
                 let content = &after[..end];
                 out.push_str(if related(content, secrets) { HIDDEN } else { content });
@@ -303,6 +305,20 @@ fn hide_quoted(s: &str, secrets: &[&str]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The byte offset of the first `"` in `s` that is not escaped by a backslash.
+fn find_unescaped_quote(s: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn related(content: &str, secrets: &[&str]) -> bool {
@@ -500,6 +516,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// serde prints a string Debug-escaped; the quoted value ends at the unescaped quote, so no
+    /// escaped quote or backslash of the value is left over.
+    #[test]
+    fn escaped_quotes_in_a_quoted_value_are_hidden_with_it() {
+        let secret = "ünïcødé-ZQXsecret\"\\";
+        let r = redactor("a.b", "${env:X}", secret);
+        let m = r.message_at("a.b", &format!("invalid type: string {secret:?}, expected a boolean"));
+        assert!(m.starts_with("invalid type: string \"<hidden>\", expected a boolean"), "{m}");
     }
 
     #[test]
