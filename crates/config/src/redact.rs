@@ -89,13 +89,18 @@ impl Redactor {
         let unique: std::collections::BTreeSet<&str> =
             paths.values().flat_map(|s| s.secrets.iter().map(String::as_str)).collect();
         for secret in unique {
-            shapes.extend(shapes_of(secret).into_iter().filter(|s| s.chars().count() >= MIN_SHAPE_CHARS));
+            shapes.extend(
+                shapes_of(secret)
+                    .into_iter()
+                    .filter(|s| s.chars().count() >= MIN_SHAPE_CHARS)
+                    .map(|s| s.to_ascii_lowercase()),
+            );
             for line in secret.lines() {
                 if indexed >= MAX_INDEXED_BYTES {
                     break;
                 }
                 indexed += line.len();
-                let chars: Vec<char> = line.trim().chars().collect();
+                let chars: Vec<char> = line.trim().to_ascii_lowercase().chars().collect();
                 // Fragments catch a part of a longer secret; a line no longer than one is a whole
                 // shape, hidden as such.
                 if chars.len() <= FRAGMENT_CHARS {
@@ -207,7 +212,10 @@ impl Redactor {
         }
         let mut hide = vec![false; text.len()];
         let mut mark = |start: usize, len: usize| hide[start..start + len].iter_mut().for_each(|h| *h = true);
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        // Matching ignores ASCII case (a server folds an unquoted identifier to lower case), which
+        // keeps byte offsets: `folded` and `text` have the same char boundaries.
+        let folded = text.to_ascii_lowercase();
+        let chars: Vec<(usize, char)> = folded.char_indices().collect();
         let mut windows: Vec<u64> = chars
             .windows(FRAGMENT_CHARS)
             .map(|w| hash_chars(&w.iter().map(|(_, c)| *c).collect::<Vec<char>>()))
@@ -217,7 +225,7 @@ impl Redactor {
             if shape.len() > text.len() || first.is_some_and(|h| windows.binary_search(&h).is_err()) {
                 continue;
             }
-            for (i, m) in text.match_indices(shape.as_str()) {
+            for (i, m) in folded.match_indices(shape.as_str()) {
                 if shape.chars().count() >= ANYWHERE_CHARS || !inside_a_word(text, i, m.len()) {
                     mark(i, m.len());
                 }
@@ -225,7 +233,7 @@ impl Redactor {
         }
         for secret in local {
             for shape in short_shapes(secret).into_iter().filter(|s| s.len() <= text.len()) {
-                for (i, m) in text.match_indices(shape.as_str()) {
+                for (i, m) in folded.match_indices(shape.to_ascii_lowercase().as_str()) {
                     let before = text[..i].chars().next_back();
                     let after = text[i + m.len()..].chars().next();
                     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
@@ -526,6 +534,26 @@ mod tests {
         let r = redactor("a.b", "${env:X}", secret);
         let m = r.message_at("a.b", &format!("invalid type: string {secret:?}, expected a boolean"));
         assert!(m.starts_with("invalid type: string \"<hidden>\", expected a boolean"), "{m}");
+    }
+
+    /// A server folds an unquoted identifier to lower case (`relation "zqxtable" does not exist`
+    /// for `FROM ${env:T}` = `ZQXTable`): every shape and fragment is matched ignoring ASCII case.
+    #[test]
+    fn case_folded_values_are_hidden() {
+        let r = redactor("a.b", "${env:X}", "ZQXTableSecret6");
+        assert_eq!(
+            r.redact_values("ERROR: relation \"zqxtablesecret6\" does not exist"),
+            "ERROR: relation \"<hidden>\" does not exist"
+        );
+        assert_eq!(r.redact_values("ZQXTABLESECRET6"), "<hidden>");
+        let r = redactor("a.b", "${env:X}", "select 1 from ZQXTableSecret6 where ünï = 'Ä'");
+        let out = r.redact("relation zqxtablesecret6 missing");
+        assert!(!out.contains("zqxtable") && !out.contains("secret6"), "{out}");
+        let r = redactor("a.b", "${env:X}", "Ab");
+        assert_eq!(
+            r.message_at("a.b", "unknown value ab here"),
+            "unknown value <hidden> here (the value comes from ${env:X} and is not shown; check the environment variable `X`)"
+        );
     }
 
     #[test]
