@@ -268,6 +268,15 @@ pub fn error_text(e: &(dyn std::error::Error + 'static)) -> String {
             break;
         }
     }
+    // rustls's words for a peer that answered a ClientHello with something that is not TLS.
+    // First, so that the cap of `short_text` never cuts it off.
+    if s.contains("InvalidContentType") {
+        s.insert_str(
+            0,
+            "the peer does not answer with TLS (for a plaintext endpoint use http://, or for otlp \
+             tls.insecure: true): ",
+        );
+    }
     short_text(s.as_bytes())
 }
 

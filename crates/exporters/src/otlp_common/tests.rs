@@ -259,3 +259,15 @@ fn http_success_with_an_undecodable_otlp_response_is_retryable() {
         assert!(matches!(r, Err(SendError::Permanent { .. })), "{code}");
     }
 }
+
+#[test]
+fn tls_to_a_plaintext_peer_says_so() {
+    let tls = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+    let e = std::io::Error::other(tls);
+    let text = super::error_text(&e);
+    assert!(text.contains("InvalidContentType"), "{text}");
+    assert!(text.contains("does not answer with TLS") && text.contains("http://"), "{text}");
+    // Other errors get no such hint.
+    let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+    assert!(!super::error_text(&refused).contains("TLS"));
+}
