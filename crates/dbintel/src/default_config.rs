@@ -134,10 +134,10 @@ mod tests {
             ("DBINTEL_DEFAULT_ENDPOINT", "h\"ost: {x}\n- y:5432".to_string()),
             ("DBINTEL_DEFAULT_TRANSPORT", "tcp".to_string()),
             ("DBINTEL_DEFAULT_USER", "me${env:HOME}".to_string()),
-            ("DBINTEL_DEFAULT_PASSWORD", "secret".to_string()),
+            ("DBINTEL_DEFAULT_PASSWORD", "pw-value-4711".to_string()),
         ];
         let text = render(&vars);
-        assert!(!text.contains("${env:DBINTEL_DEFAULT_ENDPOINT}") && !text.contains("secret"));
+        assert!(!text.contains("${env:DBINTEL_DEFAULT_ENDPOINT}") && !text.contains("pw-value-4711"));
         assert!(text.contains("${env:DBINTEL_DEFAULT_PASSWORD:-}"));
         let sources = [dbintel_config::ConfigSource::embedded("default", text)];
         let raw = dbintel_config::load(&sources, &|_| None).unwrap();
