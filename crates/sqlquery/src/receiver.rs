@@ -42,24 +42,28 @@ impl Receiver for SqlQueryReceiver {
     }
 }
 
-/// Exponential backoff with ±20% jitter: 1s, 2s, 4s, ... capped at 30s.
+/// Exponential backoff between connection attempts: 1s, 2s, 4s, ... capped at the collection
+/// interval (within 1s..30s), so the receiver is back within about one interval of the server's
+/// return. Jitter only shortens a step (50-100%), so no attempt slips past the next scrape.
 struct Backoff {
     next: Duration,
+    cap: Duration,
 }
 
 impl Backoff {
-    fn new() -> Self {
-        Self { next: BACKOFF_START }
+    fn new(collection_interval: Duration) -> Self {
+        let cap = collection_interval.clamp(BACKOFF_START, BACKOFF_MAX);
+        Self { next: BACKOFF_START, cap }
     }
     fn reset(&mut self) {
         self.next = BACKOFF_START;
     }
     fn next_delay(&mut self) -> Duration {
-        let base = self.next;
-        self.next = (self.next * 2).min(BACKOFF_MAX);
+        let base = self.next.min(self.cap);
+        self.next = (self.next * 2).min(self.cap);
         // Cheap jitter from the clock's sub-second nanos; no need for a cryptographic source here.
         let r = f64::from(now_unix_nanos().wrapping_mul(2_654_435_761) as u32 % 1000) / 1000.0; // 0..1
-        base.mul_f64(0.8 + 0.4 * r)
+        base.mul_f64(0.5 + 0.5 * r)
     }
 }
 
@@ -183,7 +187,7 @@ impl Runner {
         if !self.sleep(self.plan.initial_delay).await {
             return;
         }
-        let mut backoff = Backoff::new();
+        let mut backoff = Backoff::new(self.plan.collection_interval);
         let mut next_tick = Instant::now();
         loop {
             if self.shutdown.is_cancelled() {
@@ -484,12 +488,22 @@ mod tests {
 
     #[test]
     fn backoff_doubles_to_a_cap_with_jitter() {
-        let mut b = Backoff::new();
+        let mut b = Backoff::new(Duration::from_secs(60));
         let delays: Vec<Duration> = (0..8).map(|_| b.next_delay()).collect();
-        assert!(delays[0] >= Duration::from_millis(800) && delays[0] <= Duration::from_millis(1200));
-        assert!(delays[1] >= Duration::from_millis(1600) && delays[1] <= Duration::from_millis(2400));
-        assert!(delays[7] <= Duration::from_secs(36) && delays[7] >= Duration::from_secs(24));
+        assert!(delays[0] >= Duration::from_millis(500) && delays[0] <= Duration::from_secs(1));
+        assert!(delays[1] >= Duration::from_secs(1) && delays[1] <= Duration::from_secs(2));
+        assert!(delays[7] <= BACKOFF_MAX && delays[7] >= BACKOFF_MAX / 2);
         b.reset();
-        assert!(b.next_delay() <= Duration::from_millis(1200));
+        assert!(b.next_delay() <= Duration::from_secs(1));
+    }
+
+    #[test]
+    fn backoff_never_waits_longer_than_the_collection_interval() {
+        for interval in [Duration::from_millis(100), Duration::from_secs(3), Duration::from_secs(10)] {
+            let mut b = Backoff::new(interval);
+            let cap = interval.max(BACKOFF_START);
+            let steps: Vec<Duration> = (0..12).map(|_| b.next_delay()).collect();
+            assert!(steps.iter().all(|d| *d <= cap), "{interval:?}: {steps:?}");
+        }
     }
 }
