@@ -873,6 +873,15 @@ async fn run_exporter(
     };
     let (sent_points, failed_points) = counters(Signal::Metrics);
     let (sent_records, failed_records) = counters(Signal::Logs);
+    // An exporter without a sending queue (file, debug, prometheus) does not retry: a failed export
+    // is data dropped, counted with its reason like every other drop.
+    let export_failed = |signal: Signal| {
+        telemetry.counter(
+            &format!("dbintel_exporter_dropped_{}_total", signal_item_name(signal)),
+            "Items the runtime dropped, by reason.",
+            &[("exporter", label), ("reason", "export_failed")],
+        )
+    };
     let mut failing = false;
     // A queued exporter counts delivery itself (its `export` only enqueues); the counters above are
     // the same handles it gets from the registry, so only one side may add to them.
@@ -905,6 +914,7 @@ async fn run_exporter(
             Err(e) => {
                 if !own_counts {
                     failed.add(n);
+                    export_failed(signal).add(n);
                 }
                 // Log the first failure of a streak; the counter tracks the rest. An exporter that
                 // reports its own status also logs its own refusals.

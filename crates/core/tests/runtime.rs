@@ -488,3 +488,40 @@ async fn data_aborted_at_the_shutdown_deadline_is_counted_as_dropped() {
     assert_eq!(d.exporter_calls, 3, "{d:?}");
     assert!(d.pipeline_queues > 0 && d.exporter_queues > 0, "{d:?}");
 }
+
+/// Fails every export (a full disk under the file exporter, a closed console under debug).
+struct RefusingExporter;
+
+#[async_trait]
+impl Exporter for RefusingExporter {
+    async fn export(&mut self, _data: SignalData) -> Result<(), ExportError> {
+        Err(ExportError::Failed("No space left on device (os error 28)".into()))
+    }
+    async fn shutdown(&mut self) -> Result<(), ExportError> {
+        Ok(())
+    }
+}
+
+/// An exporter without a sending queue drops what it fails to export: counted with a reason.
+#[tokio::test]
+async fn failed_exports_of_an_exporter_without_a_queue_are_counted_with_a_reason() {
+    let sent = Arc::new(AtomicUsize::new(0));
+    let graph = ServiceGraph {
+        receivers: vec![ReceiverNode {
+            id: id("src"),
+            receiver: Box::new(CountingReceiver { batches: 5, sent: sent.clone() }),
+            pipelines: vec![pid("logs")],
+        }],
+        pipelines: vec![PipelineNode { id: pid("logs"), processors: vec![], exporters: vec![id("full")] }],
+        exporters: vec![ExporterNode { id: id("full"), exporter: Box::new(RefusingExporter) }],
+        extensions: vec![],
+    };
+    let telemetry = Registry::new();
+    let svc =
+        start(graph, RuntimeSettings::default(), telemetry.clone(), HealthRegistry::new()).await.unwrap();
+    wait_until(|| counter(&telemetry, "otelcol_exporter_send_failed_log_records", ("exporter", "full")) == 5)
+        .await;
+    svc.shutdown().await;
+    assert_eq!(dropped_with_reason(&telemetry, "export_failed"), 5);
+    assert_eq!(counter(&telemetry, "dbintel_exporter_dropped_log_records_total", ("exporter", "full")), 5);
+}
