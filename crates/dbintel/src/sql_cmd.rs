@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use dbintel_sql::Dialect;
 
-/// Largest plan document read from stdin.
-const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest plan document read from stdin: the library's own limit (reading more would only hold a
+/// document it refuses).
+const MAX_PLAN_BYTES: u64 = dbintel_sql::plan::MAX_PLAN_BYTES as u64;
 /// Longest statement line read from stdin; longer lines get an error object.
 const MAX_LINE_BYTES: usize = dbintel_sql::MAX_STATEMENT_BYTES;
 

@@ -53,3 +53,32 @@ fn an_over_long_line_is_skipped_in_bounded_memory() {
     // The line is 200 MiB; the reader keeps at most the 4 MiB limit of it.
     assert!(rss < 64 * 1024 * 1024, "peak RSS {} MiB for a {} MiB line", rss >> 20, line_len >> 20);
 }
+
+/// A plan over the library's 16 MiB limit is refused as soon as the limit is read, with the same
+/// limit named, and the rest of stdin is never held.
+#[test]
+fn sql_plan_refuses_a_plan_over_the_library_limit_without_reading_it_all() {
+    let mut child = Command::new(support::bin())
+        .args(["sql", "plan"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run dbintel");
+    let mut input = child.stdin.take().expect("stdin");
+    let chunk = vec![b' '; 1 << 20];
+    let mut written = 0usize;
+    // 40 MiB offered; the command stops reading after 16 MiB + 1 byte, so writes fail early.
+    for _ in 0..40 {
+        if input.write_all(&chunk).is_err() {
+            break;
+        }
+        written += chunk.len();
+    }
+    drop(input);
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("plan larger than 16 MiB"), "{stderr}");
+    assert!(written < 40 << 20, "the command read the whole 40 MiB");
+}
