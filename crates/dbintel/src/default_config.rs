@@ -10,7 +10,7 @@ pub fn default_variables(env: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static 
     let datasource = default_datasource(env);
     let fallback_user = env("USER").unwrap_or_else(|| "postgres".to_string());
     let target = DataSource::parse(Driver::Postgres, &datasource).ok().map(|d| d.target().clone());
-    let (endpoint, transport, user, password) = match target {
+    let (endpoint, transport, user, password) = match target.clone() {
         Some(t) => (
             format!("{}:{}", t.host, t.port),
             if t.socket { "unix" } else { "tcp" },
@@ -19,7 +19,13 @@ pub fn default_variables(env: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static 
         ),
         None => ("localhost:5432".to_string(), "tcp", fallback_user, String::new()),
     };
+    // A database named by PGDATABASE or DATABASE_URL (other than the maintenance database) is the
+    // one to watch: the role may not even be allowed into `postgres`. Otherwise every database.
+    let database =
+        target.as_ref().and_then(|t| t.database.clone()).filter(|d| !d.is_empty() && d != "postgres");
+    let databases = serde_json::Value::from(database.into_iter().collect::<Vec<_>>()).to_string();
     vec![
+        ("DBINTEL_DEFAULT_DATABASES", databases),
         ("DBINTEL_DEFAULT_ENDPOINT", endpoint),
         ("DBINTEL_DEFAULT_TRANSPORT", transport.to_string()),
         ("DBINTEL_DEFAULT_USER", user),
@@ -34,8 +40,13 @@ pub fn default_variables(env: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static 
 pub fn render(vars: &[(&str, String)]) -> String {
     let mut text = DEFAULT_CONFIG.to_string();
     for (name, value) in vars.iter().filter(|(name, _)| *name != "DBINTEL_DEFAULT_PASSWORD") {
-        // A JSON string is a YAML double-quoted scalar; `$$` keeps a `$` from being expanded.
-        let literal = serde_json::Value::String(value.replace('$', "$$")).to_string();
+        // A JSON string is a YAML double-quoted scalar, a JSON list of strings a YAML flow sequence;
+        // `$$` keeps a `$` from being expanded.
+        let literal = if name.ends_with("_DATABASES") {
+            value.replace('$', "$$")
+        } else {
+            serde_json::Value::String(value.replace('$', "$$")).to_string()
+        };
         text = text.replace(&format!("${{env:{name}}}"), &literal);
     }
     text
@@ -122,15 +133,21 @@ mod tests {
         assert_eq!(var(&vars, "DBINTEL_DEFAULT_ENDPOINT"), "db.internal:5433");
         assert_eq!(var(&vars, "DBINTEL_DEFAULT_USER"), "app");
         assert_eq!(var(&vars, "DBINTEL_DEFAULT_PASSWORD"), "s3cret");
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_DATABASES"), r#"["shop"]"#);
+        let sources = [dbintel_config::ConfigSource::embedded("default", render(&vars))];
+        let raw = dbintel_config::load(&sources, &|_| None).unwrap();
+        assert_eq!(raw.root()["receivers"]["postgresql/local"]["databases"], serde_json::json!(["shop"]));
         let ds = default_datasource(&env_of(&[("USER", "alice")]));
         assert_eq!(ds, "host=localhost port=5432 user=alice dbname=postgres sslmode=disable");
         let vars = default_variables(&env_of(&[("USER", "alice")]));
         assert_eq!(var(&vars, "DBINTEL_DEFAULT_ENDPOINT"), "localhost:5432");
+        assert_eq!(var(&vars, "DBINTEL_DEFAULT_DATABASES"), "[]");
     }
 
     #[test]
     fn rendered_values_are_literal_yaml_strings() {
         let vars = vec![
+            ("DBINTEL_DEFAULT_DATABASES", r#"["a: b", "$c"]"#.to_string()),
             ("DBINTEL_DEFAULT_ENDPOINT", "h\"ost: {x}\n- y:5432".to_string()),
             ("DBINTEL_DEFAULT_TRANSPORT", "tcp".to_string()),
             ("DBINTEL_DEFAULT_USER", "me${env:HOME}".to_string()),
@@ -143,6 +160,7 @@ mod tests {
         let raw = dbintel_config::load(&sources, &|_| None).unwrap();
         let receiver = &raw.root()["receivers"]["postgresql/local"];
         assert_eq!(receiver["endpoint"], "h\"ost: {x}\n- y:5432");
+        assert_eq!(receiver["databases"], serde_json::json!(["a: b", "$c"]));
         assert_eq!(receiver["username"], "me$${env:HOME}".replace("$$", "$"));
     }
 

@@ -176,3 +176,24 @@ fn doctor_never_prints_placeholder_values() {
         }
     }
 }
+
+/// Without --config, a database named by DATABASE_URL is the one checked and watched (the role may
+/// not be allowed into `postgres`), not the maintenance database.
+#[test]
+fn the_embedded_default_checks_the_database_named_by_database_url() {
+    let server = shared_postgres();
+    let db = server.create_database("doc_url_db");
+    server.psql(&db, "DROP EXTENSION IF EXISTS pg_stat_statements").unwrap();
+    let url = format!("postgres://postgres@{}:{}/{db}?sslmode=disable", server.host, server.port);
+    let out = std::process::Command::new(support::bin())
+        .args(["doctor"])
+        .env("DATABASE_URL", &url)
+        .env_remove("PGHOST")
+        .env_remove("PGPORT")
+        .env_remove("PGUSER")
+        .env_remove("PGDATABASE")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("database \"{db}\"")), "the named database was not checked:\n{text}");
+}
