@@ -120,7 +120,13 @@ impl DurationRange {
             return None;
         }
         let which = if d < self.min { "too short" } else { "too long" };
-        Some(ConfigProblem::new(key, format!("{which}: use {}", self.describe())))
+        // `collection_interval: 10` is 10ns, as in Go: say so, it is the usual cause.
+        let hint = if d < self.min && !d.is_zero() && d < Duration::from_millis(1) {
+            " (a number without a unit is read as nanoseconds: write the unit, e.g. `10s`)"
+        } else {
+            ""
+        };
+        Some(ConfigProblem::new(key, format!("{which}: use {}{hint}", self.describe())))
     }
 }
 
@@ -353,6 +359,9 @@ mod tests {
         assert!(z.check("x", Duration::ZERO).is_none());
         assert!(r.check("x", Duration::ZERO).is_some());
         assert_eq!(z.describe(), "0 (disabled) or 1s to 24h");
+        let p = r.check("collection_interval", Duration::from_nanos(10)).unwrap();
+        assert!(p.message.starts_with("too short: use 1s to 24h (a number without a unit"), "{}", p.message);
+        assert_eq!(r.check("x", Duration::ZERO).unwrap().message, "too short: use 1s to 24h");
     }
 
     #[test]
