@@ -515,6 +515,7 @@ pub async fn start(
         let name = node.id.to_string();
         let task_handle = handle.clone();
         let join = tokio::spawn(async move {
+            let _watch = PanicWatch(vec![task_handle.clone()]);
             let result = node.extension.run(ctx).await;
             finish(ComponentKind::Extension, &task_handle, result);
         });
@@ -559,6 +560,7 @@ pub async fn start(
             drops: Drops::new(&telemetry, "exporter", &label, Place::ExporterQueues, &ledger),
         };
         let join = tokio::spawn(async move {
+            let _watch = PanicWatch(vec![handle.clone()]);
             let mut exporter = node.exporter;
             let own_health = exporter.attach_health(handle.clone());
             if let Err(e) = exporter.start().await {
@@ -609,9 +611,11 @@ pub async fn start(
         };
         let inbox = Inbox { rx, queue_size: queue_size.clone(), drops: drops.clone() };
         let mut stages = Vec::new();
+        let mut processor_health = Vec::new();
         for (pid, processor) in node.processors {
             let handle = health.register(ComponentKind::Processor, pid.clone());
             handle.ok();
+            processor_health.push(handle.clone());
             let plabel = pid.to_string();
             let items = signal_item_name(node.id.signal());
             let labels = [("processor", plabel.as_str()), ("pipeline", label.as_str())];
@@ -637,7 +641,14 @@ pub async fn start(
             });
         }
         let stages = Stages { stages, drops: drops.at(Place::Processors) };
-        let join = tokio::spawn(run_pipeline(label.clone(), inbox, stages, out));
+        let watch = PanicWatch(processor_health);
+        let join = tokio::spawn({
+            let label = label.clone();
+            async move {
+                let _watch = watch;
+                run_pipeline(label, inbox, stages, out).await
+            }
+        });
         running.pipelines.push(Task {
             kind: ComponentKind::Processor,
             name: format!("pipeline {label}"),
@@ -691,6 +702,7 @@ pub async fn start(
         };
         let receiver = node.receiver;
         let join = tokio::spawn(async move {
+            let _watch = PanicWatch(vec![handle.clone()]);
             handle.ok();
             let result = receiver.run(ctx).await;
             finish(ComponentKind::Receiver, &handle, result);
@@ -979,6 +991,22 @@ impl RunningService {
         join_all(std::mem::take(&mut self.extensions), ext_deadline, &mut report).await;
         report.elapsed = started.elapsed();
         report
+    }
+}
+
+/// Marks components failed the moment their task panics, so health_check turns 503 naming them while
+/// the service still runs (not only when shutdown joins the task). A pipeline's task runs all its
+/// processors: a panic there marks each of them.
+struct PanicWatch(Vec<crate::health::HealthHandle>);
+
+impl Drop for PanicWatch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            for h in &self.0 {
+                error!(kind = h.kind().as_str(), id = %h.id(), "Component panicked (a bug); it was contained and has stopped.");
+                h.permanent("panicked (a bug) and stopped; the log has the panic message");
+            }
+        }
     }
 }
 

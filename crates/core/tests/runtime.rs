@@ -525,3 +525,71 @@ async fn failed_exports_of_an_exporter_without_a_queue_are_counted_with_a_reason
     assert_eq!(dropped_with_reason(&telemetry, "export_failed"), 5);
     assert_eq!(counter(&telemetry, "dbintel_exporter_dropped_log_records_total", ("exporter", "full")), 5);
 }
+
+struct PanickingProcessor;
+
+impl Processor for PanickingProcessor {
+    fn process(&mut self, _data: SignalData, _out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+        panic!("bug in a processor");
+    }
+}
+
+struct PanickingExporter;
+
+#[async_trait]
+impl Exporter for PanickingExporter {
+    async fn export(&mut self, _data: SignalData) -> Result<(), ExportError> {
+        panic!("bug in an exporter");
+    }
+}
+
+/// A panicking receiver, processor or exporter is marked failed (permanent error, named) at once, while
+/// the service still runs, so health_check answers 503 naming it; the others keep running.
+#[tokio::test]
+async fn a_panicking_component_is_marked_failed_while_the_service_runs() {
+    let health = HealthRegistry::new();
+    let good = Sink::default();
+    let graph = ServiceGraph {
+        receivers: vec![
+            ReceiverNode {
+                id: id("panics"),
+                receiver: Box::new(PanickingReceiver),
+                pipelines: vec![pid("logs")],
+            },
+            ReceiverNode {
+                id: id("feeder"),
+                receiver: Box::new(CountingReceiver { batches: 3, sent: Arc::default() }),
+                pipelines: vec![pid("logs"), pid("logs/bad"), pid("logs/good")],
+            },
+        ],
+        pipelines: vec![
+            PipelineNode { id: pid("logs"), processors: vec![], exporters: vec![id("broken")] },
+            PipelineNode {
+                id: pid("logs/bad"),
+                processors: vec![(id("crash"), Box::new(PanickingProcessor))],
+                exporters: vec![id("sink")],
+            },
+            PipelineNode { id: pid("logs/good"), processors: vec![], exporters: vec![id("sink")] },
+        ],
+        exporters: vec![
+            ExporterNode { id: id("broken"), exporter: Box::new(PanickingExporter) },
+            ExporterNode {
+                id: id("sink"),
+                exporter: Box::new(SinkExporter { sink: good.clone(), delay: Duration::ZERO }),
+            },
+        ],
+        extensions: vec![],
+    };
+    let svc = start(graph, RuntimeSettings::default(), Registry::new(), health.clone()).await.unwrap();
+    let failed = |name: &str| {
+        health.snapshot().iter().any(|c| {
+            c.id.to_string() == name && matches!(c.status, dbintel_core::health::Status::PermanentError(_))
+        })
+    };
+    // Still running (no shutdown yet): each panicking component is named as failed.
+    wait_until(|| failed("panics") && failed("crash") && failed("broken")).await;
+    assert!(!health.all_running());
+    assert!(!failed("feeder") && !failed("sink"), "{:?}", health.snapshot());
+    wait_until(|| good.received.lock().unwrap().len() == 3).await;
+    let _ = svc.shutdown().await;
+}
