@@ -110,9 +110,6 @@ struct Enc<'a> {
     out: &'a mut Vec<u8>,
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 impl Enc<'_> {
     fn raw(&mut self, s: &str) {
         self.out.extend_from_slice(s.as_bytes());
@@ -217,39 +214,14 @@ impl Enc<'_> {
 
     fn hex(&mut self, bytes: &[u8]) {
         self.out.push(b'"');
-        for b in bytes {
-            self.out.push(HEX[usize::from(b >> 4)]);
-            self.out.push(HEX[usize::from(b & 0x0f)]);
-        }
+        self.out.extend_from_slice(hex::encode(bytes).as_bytes());
         self.out.push(b'"');
     }
 
     fn base64(&mut self, bytes: &[u8]) {
+        use base64::Engine;
         self.out.push(b'"');
-        let mut chunks = bytes.chunks_exact(3);
-        for c in &mut chunks {
-            let n = (u32::from(c[0]) << 16) | (u32::from(c[1]) << 8) | u32::from(c[2]);
-            for shift in [18, 12, 6, 0] {
-                self.out.push(B64[((n >> shift) & 63) as usize]);
-            }
-        }
-        match *chunks.remainder() {
-            [a] => {
-                let n = u32::from(a) << 16;
-                self.out.extend_from_slice(&[B64[(n >> 18) as usize & 63], B64[(n >> 12) as usize & 63]]);
-                self.raw("==");
-            }
-            [a, b] => {
-                let n = (u32::from(a) << 16) | (u32::from(b) << 8);
-                self.out.extend_from_slice(&[
-                    B64[(n >> 18) as usize & 63],
-                    B64[(n >> 12) as usize & 63],
-                    B64[(n >> 6) as usize & 63],
-                ]);
-                self.raw("=");
-            }
-            _ => {}
-        }
+        self.out.extend_from_slice(base64::engine::general_purpose::STANDARD.encode(bytes).as_bytes());
         self.out.push(b'"');
     }
 

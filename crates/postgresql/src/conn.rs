@@ -625,8 +625,7 @@ impl Backoff {
         let base = self.next;
         self.next = (self.next * 2).min(self.max);
         self.failures = self.failures.saturating_add(1);
-        let r = f64::from(dbintel_core::pdata::now_unix_nanos().wrapping_mul(2_654_435_761) as u32 % 1000)
-            / 1000.0;
+        let r = fastrand::f64(); // 0..1; jitter needs no cryptographic source
         let d = base.mul_f64(0.5 + 0.5 * r);
         self.retry_at = Some(now + d);
         d

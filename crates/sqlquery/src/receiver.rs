@@ -61,8 +61,7 @@ impl Backoff {
     fn next_delay(&mut self) -> Duration {
         let base = self.next.min(self.cap);
         self.next = (self.next * 2).min(self.cap);
-        // Cheap jitter from the clock's sub-second nanos; no need for a cryptographic source here.
-        let r = f64::from(now_unix_nanos().wrapping_mul(2_654_435_761) as u32 % 1000) / 1000.0; // 0..1
+        let r = fastrand::f64(); // 0..1; jitter needs no cryptographic source
         base.mul_f64(0.5 + 0.5 * r)
     }
 }

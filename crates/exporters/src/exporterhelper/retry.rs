@@ -1,6 +1,5 @@
 //! Exponential backoff with jitter, as cenkalti/backoff (used by the Collector) computes it.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::RetryConfig;
@@ -41,22 +40,7 @@ impl Backoff {
     }
 }
 
-/// A number in [0, 1) from a process-wide splitmix64 sequence: good enough for jitter, no dependency.
+/// A number in [0, 1) from fastrand's thread-local generator (seeded per thread): enough for jitter.
 fn unit_random() -> f64 {
-    static STATE: AtomicU64 = AtomicU64::new(0);
-    let mut seed = STATE.load(Ordering::Relaxed);
-    if seed == 0 {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x9E37_79B9);
-        seed = nanos | 1;
-    }
-    let next = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    STATE.store(next, Ordering::Relaxed);
-    let mut z = next;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
+    fastrand::f64()
 }
