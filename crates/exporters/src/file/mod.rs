@@ -8,6 +8,7 @@ mod tests;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -131,8 +132,17 @@ impl FileConfig {
     }
 }
 
-/// The `file` exporter.
+/// The `file` exporter. The file is written on tokio's blocking pool (`spawn_blocking`), never on a
+/// runtime worker thread, so a slow disk (or a FIFO whose reader lags) stalls only this exporter.
+/// Each export waits for its own write, so batches stay in order, each is flushed before `export`
+/// returns, and `shutdown` fsyncs.
 pub struct FileExporter {
+    path: PathBuf,
+    writer: Arc<Mutex<Writer>>,
+}
+
+/// The file and its state, used only from blocking threads.
+struct Writer {
     path: PathBuf,
     append: bool,
     rotation: Option<RotationPolicy>,
@@ -145,13 +155,38 @@ pub struct FileExporter {
 
 impl FileExporter {
     pub fn new(path: impl Into<PathBuf>, append: bool, rotation: Option<RotationPolicy>) -> Self {
-        Self { path: path.into(), append, rotation, file: None, size: 0, buf: Vec::new() }
+        let path = path.into();
+        let writer = Writer { path: path.clone(), append, rotation, file: None, size: 0, buf: Vec::new() };
+        Self { path, writer: Arc::new(Mutex::new(writer)) }
     }
 
     pub fn from_config(config: &FileConfig) -> Self {
         Self::new(&config.path, config.append, config.rotation.as_ref().map(RotationConfig::policy))
     }
 
+    /// Runs `f` on the writer on the blocking pool and waits for it. If the calling future is
+    /// dropped, the write still completes, and the next call waits for it on the writer's lock.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Writer) -> Result<T, ExportError> + Send + 'static,
+    ) -> Result<T, ExportError> {
+        let writer = Arc::clone(&self.writer);
+        tokio::task::spawn_blocking(move || {
+            // A panic in a previous write leaves the state consistent enough: the file is reopened
+            // after a failed write anyway.
+            let mut w = writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&mut w)
+        })
+        .await
+        .map_err(|e| ExportError::Failed(format!("file exporter: the write task failed: {e}")))?
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Writer {
     fn err(&self, what: &str, e: std::io::Error) -> ExportError {
         ExportError::Failed(format!("file exporter: {what} `{}`: {e}", self.path.display()))
     }
@@ -193,6 +228,17 @@ impl FileExporter {
         self.open(false)
     }
 
+    /// Encodes one batch as one OTLP-JSON line and writes it.
+    fn export(&mut self, data: &SignalData) -> Result<(), ExportError> {
+        self.buf.clear();
+        match data {
+            SignalData::Metrics(m) => dbintel_otlp::write_metrics_json(m, &mut self.buf),
+            SignalData::Logs(l) => dbintel_otlp::write_logs_json(l, &mut self.buf),
+        }
+        self.buf.push(b'\n');
+        self.write_line()
+    }
+
     /// Writes one encoded line (with its newline), rotating first if it would overflow the file.
     fn write_line(&mut self) -> Result<(), ExportError> {
         if self.file.is_none() {
@@ -221,8 +267,12 @@ impl FileExporter {
         }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        if let Some(mut f) = self.file.take() {
+            f.flush().map_err(|e| self.err("cannot flush", e))?;
+            f.sync_all().map_err(|e| self.err("cannot sync", e))?;
+        }
+        Ok(())
     }
 }
 
@@ -234,28 +284,18 @@ fn ends_with_newline(file: &mut File) -> bool {
 #[async_trait]
 impl Exporter for FileExporter {
     async fn start(&mut self) -> Result<(), ExportError> {
-        self.open(!self.append)
+        self.blocking(|w| w.open(!w.append)).await
     }
 
     async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
         if data.is_empty() {
             return Ok(());
         }
-        self.buf.clear();
-        match &data {
-            SignalData::Metrics(m) => dbintel_otlp::write_metrics_json(m, &mut self.buf),
-            SignalData::Logs(l) => dbintel_otlp::write_logs_json(l, &mut self.buf),
-        }
-        self.buf.push(b'\n');
-        self.write_line()
+        self.blocking(move |w| w.export(&data)).await
     }
 
     async fn shutdown(&mut self) -> Result<(), ExportError> {
-        if let Some(mut f) = self.file.take() {
-            f.flush().map_err(|e| self.err("cannot flush", e))?;
-            f.sync_all().map_err(|e| self.err("cannot sync", e))?;
-        }
-        Ok(())
+        self.blocking(Writer::shutdown).await
     }
 }
 

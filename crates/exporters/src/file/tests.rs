@@ -200,3 +200,76 @@ fn contrib_flush_interval_is_accepted_and_compression_refused_clearly() {
         f.validate(&json!({"path": "/tmp/x.json", "flush_interval": "soon"})).expect_err("bad duration");
     assert_eq!(problems[0].path, "flush_interval");
 }
+
+/// Writes into a FIFO whose reader starts late and reads slowly: the writes block, but only the
+/// blocking pool, so the (single-threaded) runtime keeps running other tasks meanwhile, and every
+/// batch arrives whole and in order once the reader drains the pipe.
+#[tokio::test]
+async fn a_slow_fifo_blocks_the_blocking_pool_not_the_runtime() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("out.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&path).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo not available; skipped");
+        return;
+    }
+    let mut line = Vec::new();
+    dbintel_otlp::write_logs_json(&fixtures::sample_logs(), &mut line);
+    // Well past a pipe buffer (64 KiB unless a program enlarges it).
+    let batches = (512 << 10) / (line.len() + 1) + 1;
+
+    let (gate_tx, gate_rx) = std::sync::mpsc::channel::<()>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<usize>>();
+    let reader_path = path.clone();
+    std::thread::spawn(move || {
+        // Start reading when told, or after 20 s at the latest, so a regression fails instead of
+        // hanging the test.
+        let _ = gate_rx.recv_timeout(Duration::from_secs(20));
+        let file = File::open(&reader_path).expect("open fifo for reading");
+        let mut reader = BufReader::with_capacity(4096, file);
+        let mut seen = Vec::new();
+        let mut buf = String::new();
+        while seen.len() < batches {
+            buf.clear();
+            if reader.read_line(&mut buf).expect("read fifo") == 0 {
+                break;
+            }
+            let v: serde_json::Value = serde_json::from_str(&buf).expect("each line is one JSON object");
+            assert!(v["resourceLogs"].is_array());
+            seen.push(buf.len());
+            if seen.len() % 64 == 0 {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        let _ = done_tx.send(seen);
+    });
+
+    let mut exp = FileExporter::new(&path, true, None);
+    exp.start().await.expect("start opens the fifo without waiting for a reader");
+    let writer = tokio::spawn(async move {
+        for _ in 0..batches {
+            exp.export(SignalData::Logs(fixtures::sample_logs())).await?;
+        }
+        Ok::<_, ExportError>(exp)
+    });
+    // The runtime (one thread) keeps serving other tasks while the exporter is stuck on the pipe.
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    assert!(!writer.is_finished(), "the exporter cannot have written 512 KiB into a pipe nobody reads");
+
+    gate_tx.send(()).expect("reader waiting");
+    let exp = tokio::time::timeout(Duration::from_secs(60), writer)
+        .await
+        .expect("all batches written once the reader drains the fifo")
+        .expect("export task")
+        .expect("every export succeeds");
+    drop(exp);
+    let seen = tokio::task::spawn_blocking(move || done_rx.recv_timeout(Duration::from_secs(60)))
+        .await
+        .expect("join")
+        .expect("the reader saw every line");
+    assert_eq!(seen.len(), batches);
+    assert!(seen.iter().all(|&n| n == line.len() + 1), "every line arrives whole");
+}
