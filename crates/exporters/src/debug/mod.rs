@@ -14,6 +14,7 @@ mod format;
 mod tests;
 
 use std::io::Write;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use dbintel_core::{
@@ -98,12 +99,40 @@ impl Sampler {
     }
 }
 
-/// The `debug` exporter.
+/// The `debug` exporter. Formatting and the console write run on tokio's blocking pool
+/// (`spawn_blocking`), never on a runtime worker, so a console that is slow to read (a pipe into a
+/// pager, a stalled terminal) stalls only this exporter. Each export waits for its own write, so
+/// batches stay in order and each is flushed before `export` returns.
 pub struct DebugExporter {
     verbosity: Verbosity,
+    console: Arc<Mutex<Console>>,
+    sampler: Sampler,
+}
+
+/// The output and the reused line buffer, used only from blocking threads.
+struct Console {
     out: Box<dyn Write + Send>,
     buf: String,
-    sampler: Sampler,
+}
+
+impl Console {
+    fn print(&mut self, verbosity: Verbosity, data: &SignalData, now: u64) -> Result<(), ExportError> {
+        self.buf.clear();
+        match verbosity {
+            Verbosity::Basic => format_basic(&mut self.buf, data, now),
+            Verbosity::Normal => format_normal(&mut self.buf, data, now),
+            Verbosity::Detailed => format_detailed(&mut self.buf, data, now),
+        }
+        // One write per batch: `Stdout::write_all` holds the stdout lock for the whole batch.
+        self.out
+            .write_all(self.buf.as_bytes())
+            .and_then(|()| self.out.flush())
+            .map_err(|e| ExportError::Failed(format!("debug exporter: cannot write to the console: {e}")))
+    }
+
+    fn flush(&mut self) -> Result<(), ExportError> {
+        self.out.flush().map_err(|e| ExportError::Failed(format!("debug exporter: cannot flush: {e}")))
+    }
 }
 
 impl DebugExporter {
@@ -115,7 +144,19 @@ impl DebugExporter {
     /// Writes to `out` (tests capture the output this way).
     pub fn with_writer(verbosity: Verbosity, out: Box<dyn Write + Send>) -> Self {
         let sampler = Sampler { initial: default_sampling_initial(), thereafter: 1, second: 0, seen: 0 };
-        Self { verbosity, out, buf: String::new(), sampler }
+        Self { verbosity, console: Arc::new(Mutex::new(Console { out, buf: String::new() })), sampler }
+    }
+
+    /// Runs `f` on the console on the blocking pool and waits for it. If the calling future is
+    /// dropped, the write still completes, and the next call waits for it on the console's lock.
+    async fn blocking(
+        &self,
+        f: impl FnOnce(&mut Console) -> Result<(), ExportError> + Send + 'static,
+    ) -> Result<(), ExportError> {
+        let console = Arc::clone(&self.console);
+        tokio::task::spawn_blocking(move || f(&mut console.lock().unwrap_or_else(PoisonError::into_inner)))
+            .await
+            .map_err(|e| ExportError::Failed(format!("debug exporter: the write task failed: {e}")))?
     }
 
     /// Applies the contrib sampling keys.
@@ -129,25 +170,16 @@ impl DebugExporter {
 #[async_trait]
 impl Exporter for DebugExporter {
     async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
-        self.buf.clear();
         let now = dbintel_core::pdata::now_unix_nanos();
         if !self.sampler.admit(now) {
             return Ok(());
         }
-        match self.verbosity {
-            Verbosity::Basic => format_basic(&mut self.buf, &data, now),
-            Verbosity::Normal => format_normal(&mut self.buf, &data, now),
-            Verbosity::Detailed => format_detailed(&mut self.buf, &data, now),
-        }
-        // One write per batch: `Stdout::write_all` holds the stdout lock for the whole batch.
-        self.out
-            .write_all(self.buf.as_bytes())
-            .and_then(|()| self.out.flush())
-            .map_err(|e| ExportError::Failed(format!("debug exporter: cannot write to the console: {e}")))
+        let verbosity = self.verbosity;
+        self.blocking(move |c| c.print(verbosity, &data, now)).await
     }
 
     async fn shutdown(&mut self) -> Result<(), ExportError> {
-        self.out.flush().map_err(|e| ExportError::Failed(format!("debug exporter: cannot flush: {e}")))
+        self.blocking(Console::flush).await
     }
 }
 
