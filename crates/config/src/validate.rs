@@ -196,17 +196,15 @@ impl Validator<'_> {
                     self.err(ErrorKind::UnknownType, &keys, path, msg);
                 }
                 Some(f) => {
-                    if let Err(problems) = f.validate(body) {
-                        for p in problems {
-                            let first = first_segment(&p.path);
-                            let source = self.raw.source_or_last(&[name, key, first]);
-                            self.errors.push(ConfigError::new(
-                                ErrorKind::Component,
-                                source,
-                                join(&path, &p.path),
-                                p.message,
-                            ));
-                        }
+                    for p in dbintel_core::all_problems(body, |c| f.validate(c)) {
+                        let first = first_segment(&p.path);
+                        let source = self.raw.source_or_last(&[name, key, first]);
+                        self.errors.push(ConfigError::new(
+                            ErrorKind::Component,
+                            source,
+                            join(&path, &p.path),
+                            p.message,
+                        ));
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! dbintel-core: the data model, component contracts, pipeline runtime, self-telemetry registry and
 //! health registry. It knows no SQL driver and no wire format.
 
+pub mod all_problems;
 pub mod component;
 pub mod config_value;
 pub mod duration;
@@ -12,6 +13,7 @@ pub mod redact;
 pub mod telemetry;
 pub mod time_fmt;
 
+pub use all_problems::all_problems;
 pub use component::{
     Built, ComponentError, ComponentInfo, ComponentRegistry, ConfigProblem, CreateContext, ExportError,
     Exporter, Extension, ExtensionContext, Factory, Processor, ProcessorError, Receiver, ReceiverContext,
