@@ -1,0 +1,122 @@
+//! `dbintel validate` reports every problem of a component section, each with its file and key
+//! path, for every built-in component type: not only the first one that stops the typed parse.
+
+mod support;
+
+use support::dbintel;
+
+/// Every built-in type, each section with two or three independent problems.
+const BROKEN: &str = r#"
+receivers:
+  postgresql:
+    endpoint: localhost:5432
+    username: dbintel
+    collection_interval: 10 seconds
+    tls: {insecure: maybe}
+    databses: [a]
+  sqlquery:
+    driver: oracle
+    datasource: "host=localhost"
+    collection_interval: 1h1
+    queries:
+      - sql: "SELECT 1 AS one"
+        metrics:
+          - metric_name: one
+            value_column: one
+            data_type: gauges
+processors:
+  batch:
+    timeout: soon
+    send_batch_size: -5
+    send_batch_max_sise: 10
+exporters:
+  debug:
+    verbosity: loud
+    sampling_initial: many
+  file:
+    path: /tmp/dbintel-validate-all.jsonl
+    rotation: {max_megabytes: lots}
+    format: xml
+  otlp:
+    endpoint: localhost:4317
+    compression: brotli
+    sending_queue: {queue_size: 0}
+    timeout: 100h
+  otlphttp:
+    endpoint: http://localhost:4318
+    compression: brotli
+    sending_queue: {queue_size: -1}
+    timeout: 100h
+  prometheus:
+    endpoint: "nohost"
+    metric_expiration: never
+extensions:
+  file_storage:
+    directory: /tmp
+    timeout: whenever
+    fsync: often
+  health_check:
+    endpoint: "0.0.0.0:13133"
+    path: noslash
+    response_body: 5
+    helth: {}
+service:
+  extensions: [file_storage, health_check]
+  pipelines:
+    metrics:
+      receivers: [postgresql, sqlquery]
+      processors: [batch]
+      exporters: [debug, file, otlp, otlphttp, prometheus]
+"#;
+
+const EXPECTED: &[&str] = &[
+    "receivers.postgresql.collection_interval",
+    "receivers.postgresql.tls.insecure",
+    "receivers.postgresql.databses",
+    "receivers.sqlquery.driver",
+    "receivers.sqlquery.collection_interval",
+    "receivers.sqlquery.queries[0].metrics[0].data_type",
+    "processors.batch.timeout",
+    "processors.batch.send_batch_size",
+    "processors.batch.send_batch_max_sise",
+    "exporters.debug.verbosity",
+    "exporters.debug.sampling_initial",
+    "exporters.file.rotation.max_megabytes",
+    "exporters.file.format",
+    "exporters.otlp.compression",
+    "exporters.otlp.sending_queue.queue_size",
+    "exporters.otlp.timeout",
+    "exporters.otlphttp.compression",
+    "exporters.otlphttp.sending_queue.queue_size",
+    "exporters.otlphttp.timeout",
+    "exporters.prometheus.endpoint",
+    "exporters.prometheus.metric_expiration",
+    "extensions.file_storage.timeout",
+    "extensions.file_storage.fsync",
+    "extensions.health_check.path",
+    "extensions.health_check.response_body",
+    "extensions.health_check.helth",
+];
+
+#[test]
+fn validate_lists_every_problem_of_every_component_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.yaml");
+    std::fs::write(&path, BROKEN).unwrap();
+    let out = dbintel(&["validate", "--config", &path.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("broken.yaml: ")).collect();
+    for key in EXPECTED {
+        let n = lines.iter().filter(|l| l.contains(&format!("broken.yaml: {key}: "))).count();
+        assert_eq!(n, 1, "`{key}` reported {n} times:\n{err}");
+    }
+    assert_eq!(lines.len(), EXPECTED.len(), "{err}");
+    // The messages are the ones each problem gets on its own.
+    assert!(
+        err.contains("exporters.otlp.compression: unknown compression `brotli`; use gzip, zstd or none"),
+        "{err}"
+    );
+    assert!(err.contains("exporters.otlp.sending_queue.queue_size: must be between 1 and"), "{err}");
+    assert!(err.contains("exporters.otlp.timeout: too long: use 100ms to 10m"), "{err}");
+}
