@@ -220,9 +220,22 @@ impl ConnectPlan {
 }
 
 /// Reads the first line of a password file; the error never contains the file's content.
+/// Blocking: for config time; a task on the runtime uses [`read_password_file_async`].
 pub fn read_password_file(path: &std::path::Path) -> Result<String, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string())
+    Ok(first_line(&text))
+}
+
+/// [`read_password_file`] through `tokio::fs` (the blocking pool), for use on the runtime's worker
+/// threads, where connections are opened.
+pub async fn read_password_file_async(path: &std::path::Path) -> Result<String, String> {
+    let text =
+        tokio::fs::read_to_string(path).await.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(first_line(&text))
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string()
 }
 
 /// Which metrics are on.
@@ -622,6 +635,17 @@ mod tests {
 
     fn plan(v: serde_json::Value) -> Result<Plan, Vec<ConfigProblem>> {
         PostgresqlConfig::parse(&v)?.resolve()
+    }
+
+    #[tokio::test]
+    async fn password_file_is_read_off_the_runtime_the_same_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("pw");
+        std::fs::write(&f, "s3cret\r\nsecond line\n").unwrap();
+        assert_eq!(read_password_file_async(&f).await.unwrap(), "s3cret");
+        assert_eq!(read_password_file(&f).unwrap(), "s3cret");
+        let err = read_password_file_async(&dir.path().join("missing")).await.unwrap_err();
+        assert!(err.starts_with("cannot read ") && !err.contains("s3cret"), "{err}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use dbintel_core::telemetry::Gauge;
 
-use crate::config::{ConnectPlan, TlsMode, read_password_file};
+use crate::config::{ConnectPlan, TlsMode, read_password_file_async};
 use crate::server::ServerInfo;
 
 /// The comment every statement starts with, so dbintel can recognise (and skip) its own statements.
@@ -442,7 +442,7 @@ pub async fn connect(
 ) -> Result<PgConn, DbError> {
     let password = match (&plan.password, &plan.password_file) {
         (Some(p), _) => Some(p.clone()),
-        (None, Some(f)) => Some(read_password_file(f).map_err(|cause| DbError::Connect {
+        (None, Some(f)) => Some(read_password_file_async(f).await.map_err(|cause| DbError::Connect {
             endpoint: plan.endpoint(),
             cause: format!("password_file: {cause}"),
             kind: ConnectFailure::Local,
