@@ -208,6 +208,15 @@ pub struct Accumulator {
     stats: Stats,
 }
 
+/// The series and targets of an [`Accumulator`] at one instant, in render order; rendering reads
+/// this instead of the accumulator so a scrape holds the lock only while copying.
+pub struct Snapshot {
+    pub series: Vec<(SeriesKey, Series)>,
+    pub targets: Vec<LabelSet>,
+    /// Shared counters: scrape-time drops are still counted in the exporter's stats.
+    pub stats: Stats,
+}
+
 /// What one resource contributes to its series' labels.
 struct ResourceCtx<'a> {
     job: Option<String>,
@@ -287,6 +296,15 @@ impl Accumulator {
 
     pub fn len(&self) -> usize {
         self.series.len() + self.targets.len()
+    }
+
+    /// A copy of what a scrape renders, so the caller can release the lock before formatting.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            series: self.series.iter().map(|(k, s)| (k.clone(), s.clone())).collect(),
+            targets: self.targets.keys().cloned().collect(),
+            stats: self.stats.clone(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {

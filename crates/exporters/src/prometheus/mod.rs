@@ -61,9 +61,14 @@ impl Shared {
         } else {
             Format::Text
         };
-        let mut acc = self.lock();
-        acc.expire(now);
-        let body = render::render(&acc, format, self.render);
+        // Copy under the lock, format after releasing it: `export` is not held up by a scrape's
+        // rendering, only by the copy.
+        let snapshot = {
+            let mut acc = self.lock();
+            acc.expire(now);
+            acc.snapshot()
+        };
+        let body = render::render_snapshot(&snapshot, format, self.render);
         (format, body)
     }
 }

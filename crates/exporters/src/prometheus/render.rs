@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 
 use dbintel_core::pdata::NumberValue;
 
-use super::accumulator::{Accumulator, DropReason, Series, SeriesKey, SeriesValue};
+use super::accumulator::{Accumulator, DropReason, Series, SeriesKey, SeriesValue, Snapshot};
 use super::naming::PromType;
 
 /// Exposition format.
@@ -244,10 +244,15 @@ fn render_series(
 
 /// Renders everything the accumulator holds. Scrape-time drops are counted in its stats.
 pub fn render(acc: &Accumulator, format: Format, opts: RenderOptions) -> String {
-    let mut out = String::with_capacity(64 * acc.len() + 256);
+    render_snapshot(&acc.snapshot(), format, opts)
+}
+
+/// Renders a snapshot taken with [`Accumulator::snapshot`] (no lock needed).
+pub fn render_snapshot(snap: &Snapshot, format: Format, opts: RenderOptions) -> String {
+    let mut out = String::with_capacity(64 * (snap.series.len() + snap.targets.len()) + 256);
     let mut claimed: HashSet<String> = HashSet::new();
-    let stats = acc.stats();
-    let all: Vec<(&SeriesKey, &Series)> = acc.series().collect();
+    let stats = &snap.stats;
+    let all: Vec<(&SeriesKey, &Series)> = snap.series.iter().map(|(k, s)| (k, s)).collect();
     let mut i = 0;
     while i < all.len() {
         let name = all[i].0.name.as_str();
@@ -279,10 +284,10 @@ pub fn render(acc: &Accumulator, format: Format, opts: RenderOptions) -> String 
             }
         }
     }
-    let mut targets = acc.targets().peekable();
+    let mut targets = snap.targets.iter().peekable();
     if targets.peek().is_some() {
         if claimed.contains("target_info") {
-            stats.drop_point(DropReason::NameConflict, acc.targets().count() as u64);
+            stats.drop_point(DropReason::NameConflict, snap.targets.len() as u64);
         } else {
             out.push_str("# HELP target_info Target metadata\n# TYPE target_info gauge\n");
             for labels in targets {
