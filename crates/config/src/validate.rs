@@ -130,6 +130,19 @@ impl Validator<'_> {
             }
         }
 
+        // Keys accepted for Collector compatibility that have no effect here.
+        for (kind, section) in &defined {
+            for (id, d) in section {
+                let Some(factory) = d.factory.as_ref() else { continue };
+                for p in factory.ignored_keys(&d.config) {
+                    let id_text = id.to_string();
+                    let source = self.raw.source_or_last(&[kind.section(), &id_text, first_segment(&p.path)]);
+                    let path = join(&format!("{}.{id}", kind.section()), &p.path);
+                    warnings.push(format!("{source}: {path}: accepted and ignored: {}", p.message));
+                }
+            }
+        }
+
         let mut sources = BTreeMap::new();
         let mut take = |kind: ComponentKind| -> BTreeMap<ComponentId, Value> {
             let section = defined.remove(&kind).unwrap_or_default();

@@ -30,6 +30,9 @@ struct Section {
     endpoint: Option<String>,
     #[serde(default)]
     queries: Vec<Query>,
+    /// Accepted and ignored (see `ignored_keys`).
+    #[serde(default)]
+    keepalive: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -93,6 +96,12 @@ impl Factory for Typed {
             problems.push(ConfigProblem::new("endpoint", format!("{e:?} is not a URL")));
         }
         if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
+        dbintel_core::ignored_keys_present(
+            config,
+            &[("keepalive", "no effect here"), ("sending_queue.enabled", "always on here")],
+        )
     }
     fn create(&self, _: &CreateContext, _: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
         Err(Vec::new())
@@ -200,4 +209,26 @@ fn placeholder_values_stay_hidden_in_every_problem() {
     for (_, message) in &got {
         assert!(!message.contains("hunter2"), "{got:#?}");
     }
+}
+
+#[test]
+fn keys_accepted_and_ignored_are_warnings_with_their_path() {
+    let text = config(
+        "    keepalive: {time: 10s}",
+        "    keepalive: ~",
+        "    sending_queue: {enabled: true}\n    keepalive: ${env:KA}",
+        "    timeout: 5s",
+    );
+    let env = [("KA".to_string(), "hunter2-secret".to_string())];
+    let lookup = move |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let cfg = load_and_validate(&[ConfigSource::embedded("conf.yaml", &text)], &lookup, &registry())
+        .expect("valid config");
+    assert_eq!(
+        cfg.warnings,
+        [
+            "conf.yaml: receivers.typed.keepalive: accepted and ignored: no effect here",
+            "conf.yaml: exporters.typed.keepalive: accepted and ignored: no effect here",
+            "conf.yaml: exporters.typed.sending_queue.enabled: accepted and ignored: always on here",
+        ]
+    );
 }

@@ -223,4 +223,13 @@ mod tests {
         assert!(!set_aside(&mut v, ""));
         assert!(covers("a.b", "a.b[0]") && covers("a.b", "a.b.c") && !covers("a.b", "a.bc"));
     }
+
+    #[test]
+    fn ignored_keys_present_lists_the_set_ones() {
+        let v = json!({"a": 1, "b": null, "pool": {"max_idle": 2}});
+        let keys = [("a", "x"), ("b", "y"), ("c", "z"), ("pool.max_idle", "w"), ("pool.other", "v")];
+        let got = crate::ignored_keys_present(&v, &keys);
+        assert_eq!(got, [ConfigProblem::new("a", "x"), ConfigProblem::new("pool.max_idle", "w")]);
+        assert!(crate::ignored_keys_present(&Value::Null, &keys).is_empty());
+    }
 }

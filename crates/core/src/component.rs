@@ -234,6 +234,28 @@ pub trait Factory: Send + Sync {
     fn references(&self, _config: &serde_json::Value) -> Vec<(ComponentKind, ComponentId, String)> {
         Vec::new()
     }
+    /// Keys set in this section that are accepted (so a config written for the Collector loads) but
+    /// have no effect here, each with its key path and why; validation warns about each one. Build
+    /// it with [`ignored_keys_present`].
+    fn ignored_keys(&self, _config: &serde_json::Value) -> Vec<ConfigProblem> {
+        Vec::new()
+    }
+}
+
+/// The keys of `ignored` (`(key path, why)`, e.g. `("connection_pool.max_idle", "...")`) that are
+/// set in `config`, as problems for [`Factory::ignored_keys`]. A key set to `null` counts as not set.
+pub fn ignored_keys_present(config: &serde_json::Value, ignored: &[(&str, &str)]) -> Vec<ConfigProblem> {
+    ignored
+        .iter()
+        .filter(|(path, _)| {
+            let mut cur = Some(config);
+            for key in path.split('.') {
+                cur = cur.and_then(|v| v.get(key));
+            }
+            cur.is_some_and(|v| !v.is_null())
+        })
+        .map(|(path, why)| ConfigProblem::new(*path, *why))
+        .collect()
 }
 
 /// Every built-in component type, looked up by kind and type name (aliases included).

@@ -17,7 +17,7 @@ pub use all_problems::all_problems;
 pub use component::{
     Built, ComponentError, ComponentInfo, ComponentRegistry, ConfigProblem, CreateContext, ExportError,
     Exporter, Extension, ExtensionContext, Factory, Processor, ProcessorError, Receiver, ReceiverContext,
-    RefusedError, Stability, parse_component_config,
+    RefusedError, Stability, ignored_keys_present, parse_component_config,
 };
 pub use duration::{DurationRange, GoDuration, MAX_DURATION, check_durations, parse_duration};
 pub use ids::{ComponentId, ComponentKind, PipelineId, Signal};

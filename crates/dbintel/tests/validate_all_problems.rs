@@ -120,3 +120,62 @@ fn validate_lists_every_problem_of_every_component_type() {
     assert!(err.contains("exporters.otlp.sending_queue.queue_size: must be between 1 and"), "{err}");
     assert!(err.contains("exporters.otlp.timeout: too long: use 100ms to 10m"), "{err}");
 }
+
+#[test]
+fn validate_warns_about_keys_accepted_and_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compat.yaml");
+    let out_file = dir.path().join("out.jsonl");
+    let text = format!(
+        r#"
+receivers:
+  postgresql:
+    endpoint: localhost:5432
+    username: dbintel
+    connection_pool: {{max_idle: 2}}
+processors:
+  batch:
+    metadata_keys: [tenant]
+exporters:
+  file:
+    path: {}
+    flush_interval: 1s
+  otlp:
+    endpoint: localhost:4317
+    keepalive: {{time: 10s}}
+extensions:
+  health_check:
+    check_collector_pipeline: {{enabled: false}}
+  file_storage:
+    directory: {}
+    compaction: {{on_start: true}}
+service:
+  extensions: [health_check, file_storage]
+  pipelines:
+    metrics:
+      receivers: [postgresql]
+      processors: [batch]
+      exporters: [file, otlp]
+"#,
+        out_file.display(),
+        dir.path().display()
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = dbintel(&["validate", "--config", &path.display().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    for key in [
+        "receivers.postgresql.connection_pool.max_idle",
+        "processors.batch.metadata_keys",
+        "exporters.file.flush_interval",
+        "exporters.otlp.keepalive",
+        "extensions.health_check.check_collector_pipeline",
+        "extensions.file_storage.compaction",
+    ] {
+        assert!(
+            err.contains(&format!("warning: {}: {key}: accepted and ignored: ", path.display())),
+            "{key}:\n{err}"
+        );
+    }
+    assert_eq!(err.matches("accepted and ignored").count(), 6, "{err}");
+}

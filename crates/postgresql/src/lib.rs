@@ -56,6 +56,13 @@ impl Factory for PostgresqlFactory {
         Self::resolve(config).map(|_| ())
     }
 
+    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
+        dbintel_core::ignored_keys_present(
+            config,
+            &[("connection_pool.max_idle", "idle connections are closed by `max_idle_time` instead")],
+        )
+    }
+
     fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
         let plan = Self::resolve(config)?;
         Ok(Built::Receiver(Box::new(PostgresqlReceiver::new(plan))))

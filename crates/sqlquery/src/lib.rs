@@ -50,6 +50,13 @@ impl Factory for SqlQueryFactory {
         Self::resolve(config).map(|_| ())
     }
 
+    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
+        dbintel_core::ignored_keys_present(
+            config,
+            &[("storage", "tracking values are kept in memory only and start over after a restart")],
+        )
+    }
+
     fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
         let plan = Self::resolve(config)?;
         Ok(Built::Receiver(Box::new(SqlQueryReceiver::new(plan))))

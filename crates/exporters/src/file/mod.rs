@@ -326,6 +326,13 @@ impl Factory for FileExporterFactory {
         Self::parse(config).map(|_| ())
     }
 
+    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
+        dbintel_core::ignored_keys_present(
+            config,
+            &[("flush_interval", "every batch is flushed when written")],
+        )
+    }
+
     fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
         let cfg = Self::parse(config)?;
         Ok(Built::Exporter(Box::new(FileExporter::from_config(&cfg))))

@@ -367,6 +367,10 @@ impl Factory for OtlpGrpcExporterFactory {
         parse_section::<OtlpGrpcConfig>(config).map(|_| ())
     }
 
+    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
+        crate::otlp_common::ignored_key_notes(config)
+    }
+
     fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
         let (cfg, ignored) = parse_section::<OtlpGrpcConfig>(config)?;
         if !ignored.is_empty() {

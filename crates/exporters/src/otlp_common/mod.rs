@@ -156,6 +156,15 @@ pub fn strip_ignored(config: &serde_json::Value) -> (serde_json::Value, Vec<Stri
     (v, ignored)
 }
 
+/// The keys of [`IGNORED_KEYS`] set in a section, for `Factory::ignored_keys`.
+pub fn ignored_key_notes(config: &serde_json::Value) -> Vec<dbintel_core::ConfigProblem> {
+    let notes: Vec<(&str, &str)> = IGNORED_KEYS
+        .iter()
+        .map(|k| (*k, "a Collector transport setting with no effect in dbintel"))
+        .collect();
+    dbintel_core::ignored_keys_present(config, &notes)
+}
+
 /// A config section of `otlp` or `otlphttp`: typed, with its own semantic checks.
 pub trait ExporterConfig: serde::de::DeserializeOwned {
     fn problems(&self) -> Vec<dbintel_core::ConfigProblem>;

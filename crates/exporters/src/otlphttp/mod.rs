@@ -506,6 +506,10 @@ impl Factory for OtlpHttpExporterFactory {
         parse_section::<OtlpHttpConfig>(config).map(|_| ())
     }
 
+    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
+        crate::otlp_common::ignored_key_notes(config)
+    }
+
     fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
         let (cfg, ignored) = parse_section::<OtlpHttpConfig>(config)?;
         if !ignored.is_empty() {

@@ -136,6 +136,16 @@ impl Factory for FileStorageFactory {
         if p.is_empty() { Ok(()) } else { Err(p) }
     }
 
+    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
+        dbintel_core::ignored_keys_present(
+            config,
+            &[
+                ("timeout", "local file operations here take no lock"),
+                ("compaction", "one file per request needs no compaction"),
+            ],
+        )
+    }
+
     fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
         self.validate(config)?;
         let config: FileStorageConfig = parse_component_config(config).map_err(|p| vec![p])?;

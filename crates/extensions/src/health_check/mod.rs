@@ -211,6 +211,16 @@ impl Factory for HealthCheckFactory {
         if p.is_empty() { Ok(()) } else { Err(p) }
     }
 
+    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
+        dbintel_core::ignored_keys_present(
+            config,
+            &[(
+                "check_collector_pipeline",
+                "the status already turns 503 on exporter failures (recoverable_error)",
+            )],
+        )
+    }
+
     fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
         self.validate(config)?;
         let config: HealthCheckConfig = parse_component_config(config).map_err(|p| vec![p])?;

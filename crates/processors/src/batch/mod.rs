@@ -172,6 +172,14 @@ impl Factory for BatchFactory {
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 
+    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
+        const WHY: &str = "dbintel's receivers carry no client metadata, so one batcher serves all data";
+        dbintel_core::ignored_keys_present(
+            config,
+            &[("metadata_keys", WHY), ("metadata_cardinality_limit", WHY)],
+        )
+    }
+
     fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
         self.validate(config)?;
         let cfg: BatchConfig = parse_component_config(config).map_err(|p| vec![p])?;
