@@ -3,15 +3,14 @@
 //! a permanent 400, and a persistent queue replayed after a simulated crash. Real time with short
 //! intervals: sockets do not mix with paused time.
 
+mod common;
+use common::{batch, counter};
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dbintel_core::pdata::{
-    Metric, MetricData, Metrics, NumberDataPoint, NumberValue, ResourceMetrics, ScopeMetrics,
-};
-use dbintel_core::telemetry::{Registry, SampleValue};
-use dbintel_core::{Built, ComponentId, CreateContext, Exporter, Factory, SignalData};
+use dbintel_core::telemetry::Registry;
+use dbintel_core::{Built, ComponentId, CreateContext, Exporter, Factory};
 use dbintel_exporters::OtlpHttpExporterFactory;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::{
     ExportMetricsPartialSuccess, ExportMetricsServiceRequest, ExportMetricsServiceResponse,
@@ -185,35 +184,6 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<ServerState>>) {
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-fn batch(values: &[i64]) -> SignalData {
-    let points = values
-        .iter()
-        .map(|v| NumberDataPoint {
-            attributes: Default::default(),
-            start_time_unix_nano: 0,
-            time_unix_nano: 1,
-            value: NumberValue::Int(*v),
-            flags: 0,
-        })
-        .collect();
-    SignalData::Metrics(Metrics {
-        resource_metrics: vec![ResourceMetrics {
-            resource: Default::default(),
-            scope_metrics: vec![ScopeMetrics {
-                scope: Default::default(),
-                metrics: vec![Metric {
-                    name: "seq".into(),
-                    description: String::new(),
-                    unit: "1".into(),
-                    data: MetricData::Gauge(points),
-                }],
-                schema_url: String::new(),
-            }],
-            schema_url: String::new(),
-        }],
-    })
-}
-
 fn otlphttp(url: &str, tel: &Registry, storage: Option<&std::path::Path>) -> Box<dyn Exporter> {
     let id: ComponentId = "otlphttp/faults".parse().unwrap();
     let mut ctx = CreateContext::new(id, tel.clone());
@@ -238,16 +208,6 @@ fn otlphttp(url: &str, tel: &Registry, storage: Option<&std::path::Path>) -> Box
         Ok(_) => panic!("not an exporter"),
         Err(p) => panic!("config problems: {p:?}"),
     }
-}
-
-fn counter(tel: &Registry, name: &str, reason: Option<&str>) -> u64 {
-    tel.snapshot()
-        .into_iter()
-        .filter(|f| f.name == name)
-        .flat_map(|f| f.samples)
-        .filter(|s| reason.is_none_or(|r| s.labels.iter().any(|(k, v)| k == "reason" && v == r)))
-        .map(|s| if let SampleValue::Counter(c) = s.value { c } else { 0 })
-        .sum()
 }
 
 async fn until(what: &str, mut cond: impl FnMut() -> bool) {

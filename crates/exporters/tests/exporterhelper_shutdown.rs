@@ -4,12 +4,14 @@
 //! consumer when shutdown gave up on it. The race (some consumers finished, one still stuck) depends
 //! on which consumer holds the request, so each test repeats the shutdown several times.
 
+mod common;
+use common::counter;
 use std::time::Duration;
 
 use dbintel_core::pdata::{
     Metric, MetricData, Metrics, NumberDataPoint, NumberValue, ResourceMetrics, ScopeMetrics,
 };
-use dbintel_core::telemetry::{Registry, SampleValue};
+use dbintel_core::telemetry::Registry;
 use dbintel_core::{Built, ComponentId, CreateContext, Exporter, Factory, SignalData};
 use dbintel_exporters::{OtlpGrpcExporterFactory, OtlpHttpExporterFactory};
 use serde_json::json;
@@ -57,16 +59,6 @@ fn batch(points: usize, base: i64) -> SignalData {
             schema_url: String::new(),
         }],
     })
-}
-
-fn counter(tel: &Registry, name: &str, reason: Option<&str>) -> u64 {
-    tel.snapshot()
-        .into_iter()
-        .filter(|f| f.name == name)
-        .flat_map(|f| f.samples)
-        .filter(|s| reason.is_none_or(|r| s.labels.iter().any(|(k, v)| k == "reason" && v == r)))
-        .map(|s| if let SampleValue::Counter(c) = s.value { c } else { 0 })
-        .sum()
 }
 
 fn build(factory: &dyn Factory, endpoint: &str, tel: &Registry, queue_size: usize) -> Box<dyn Exporter> {

@@ -7,17 +7,16 @@
 //! `MetricsService`, or an axum OTLP/HTTP endpoint that decodes the protobuf request. Every value
 //! must arrive and nothing may be dropped. Real time with short intervals.
 
+mod common;
+use common::{batch, counter};
 use std::collections::{BTreeSet, VecDeque};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dbintel_core::pdata::{
-    Metric, MetricData, Metrics, NumberDataPoint, NumberValue, ResourceMetrics, ScopeMetrics,
-};
-use dbintel_core::telemetry::{Registry, SampleValue};
-use dbintel_core::{Built, ComponentId, CreateContext, Exporter, Factory, SignalData};
+use dbintel_core::telemetry::Registry;
+use dbintel_core::{Built, ComponentId, CreateContext, Exporter, Factory};
 use dbintel_exporters::{OtlpGrpcExporterFactory, OtlpHttpExporterFactory};
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
     MetricsService, MetricsServiceServer,
@@ -273,35 +272,6 @@ async fn handle(mut stream: TcpStream, fault: Option<Fault>, upstream: SocketAdd
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-fn batch(values: &[i64]) -> SignalData {
-    let points = values
-        .iter()
-        .map(|v| NumberDataPoint {
-            attributes: Default::default(),
-            start_time_unix_nano: 0,
-            time_unix_nano: 1,
-            value: NumberValue::Int(*v),
-            flags: 0,
-        })
-        .collect();
-    SignalData::Metrics(Metrics {
-        resource_metrics: vec![ResourceMetrics {
-            resource: Default::default(),
-            scope_metrics: vec![ScopeMetrics {
-                scope: Default::default(),
-                metrics: vec![Metric {
-                    name: "seq".into(),
-                    description: String::new(),
-                    unit: "1".into(),
-                    data: MetricData::Gauge(points),
-                }],
-                schema_url: String::new(),
-            }],
-            schema_url: String::new(),
-        }],
-    })
-}
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Proto {
     Grpc,
@@ -343,16 +313,6 @@ fn exporter_with_scheme(
         Ok(_) => panic!("not an exporter"),
         Err(p) => panic!("config problems: {p:?}"),
     }
-}
-
-fn counter(tel: &Registry, name: &str, reason: Option<&str>) -> u64 {
-    tel.snapshot()
-        .into_iter()
-        .filter(|f| f.name == name)
-        .flat_map(|f| f.samples)
-        .filter(|s| reason.is_none_or(|r| s.labels.iter().any(|(k, v)| k == "reason" && v == r)))
-        .map(|s| if let SampleValue::Counter(c) = s.value { c } else { 0 })
-        .sum()
 }
 
 fn dropped(tel: &Registry, reason: &str) -> u64 {
