@@ -8,9 +8,6 @@ mod common;
 use common::counter;
 use std::time::Duration;
 
-use dbintel_core::pdata::{
-    Metric, MetricData, Metrics, NumberDataPoint, NumberValue, ResourceMetrics, ScopeMetrics,
-};
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{Built, ComponentId, CreateContext, Exporter, Factory, SignalData};
 use dbintel_exporters::{OtlpGrpcExporterFactory, OtlpHttpExporterFactory};
@@ -34,31 +31,7 @@ async fn never_answering_peer() -> String {
 }
 
 fn batch(points: usize, base: i64) -> SignalData {
-    let points = (0..points)
-        .map(|i| NumberDataPoint {
-            attributes: Default::default(),
-            start_time_unix_nano: 0,
-            time_unix_nano: 1,
-            value: NumberValue::Int(base + i as i64),
-            flags: 0,
-        })
-        .collect();
-    SignalData::Metrics(Metrics {
-        resource_metrics: vec![ResourceMetrics {
-            resource: Default::default(),
-            scope_metrics: vec![ScopeMetrics {
-                scope: Default::default(),
-                metrics: vec![Metric {
-                    name: "seq".into(),
-                    description: String::new(),
-                    unit: "1".into(),
-                    data: MetricData::Gauge(points),
-                }],
-                schema_url: String::new(),
-            }],
-            schema_url: String::new(),
-        }],
-    })
+    common::batch(&(base..base + points as i64).collect::<Vec<_>>())
 }
 
 fn build(factory: &dyn Factory, endpoint: &str, tel: &Registry, queue_size: usize) -> Box<dyn Exporter> {
