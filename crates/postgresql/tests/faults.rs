@@ -3,59 +3,19 @@
 //! (health text, doctor findings) must name the cause and never a secret; the connection gauge must
 //! count live connections; recovery must come within about one collection interval.
 
+mod receiver_harness;
+use receiver_harness::{Running, start};
 use std::time::{Duration, Instant};
 
-use dbintel_core::health::{HealthRegistry, Status};
+use dbintel_core::health::Status;
 use dbintel_core::pdata::{Metrics, NumberValue, SignalData};
-use dbintel_core::pipeline::ReceiverOutput;
-use dbintel_core::telemetry::{Registry, SampleValue};
-use dbintel_core::{Built, ComponentId, ComponentKind, CreateContext, Factory, ReceiverContext};
-use dbintel_postgresql::PostgresqlFactory;
+use dbintel_core::telemetry::SampleValue;
 use dbintel_test_support::{PgServer, postgres_available};
 use serde_json::json;
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
 const SECRET: &str = "s3cret-never-shown";
 
-struct Running {
-    metrics: mpsc::Receiver<SignalData>,
-    shutdown: CancellationToken,
-    handle: tokio::task::JoinHandle<()>,
-    health: HealthRegistry,
-    telemetry: Registry,
-}
-
-fn start(config: serde_json::Value) -> Running {
-    let id: ComponentId = "postgresql/faults".parse().unwrap();
-    let telemetry = Registry::new();
-    let cctx = CreateContext::new(id.clone(), telemetry.clone());
-    let Ok(Built::Receiver(receiver)) = PostgresqlFactory.create(&cctx, &config) else {
-        panic!("create failed: {:?}", PostgresqlFactory.validate(&config));
-    };
-    let (mtx, metrics) = mpsc::channel(64);
-    let health = HealthRegistry::new();
-    let shutdown = CancellationToken::new();
-    let ctx = ReceiverContext {
-        id: id.clone(),
-        output: ReceiverOutput::from_channels(Some(mtx), None),
-        shutdown: shutdown.clone(),
-        health: health.register(ComponentKind::Receiver, id),
-        telemetry: telemetry.clone(),
-    };
-    let handle = tokio::spawn(async move {
-        receiver.run(ctx).await.unwrap();
-    });
-    Running { metrics, shutdown, handle, health, telemetry }
-}
-
 impl Running {
-    async fn next(&mut self) -> Metrics {
-        match tokio::time::timeout(Duration::from_secs(30), self.metrics.recv()).await {
-            Ok(Some(SignalData::Metrics(m))) => m,
-            other => panic!("no metrics: {other:?}"),
-        }
-    }
     /// Waits (bounded) for a batch whose `postgresql.up` is `want`.
     async fn wait_up(&mut self, want: i64, limit: Duration) -> bool {
         let start = Instant::now();

@@ -2,59 +2,20 @@
 //! test), with pgbench load: values against the catalog, the session settings, a killed connection,
 //! a lost server, a pg_monitor-only role, a server without pg_stat_statements, and doctor.
 
+mod receiver_harness;
+use receiver_harness::{Running, start};
 use std::process::Command;
 use std::time::Duration;
 
-use dbintel_core::health::{HealthRegistry, Status};
-use dbintel_core::pdata::{Metric, MetricData, Metrics, NumberValue, SignalData, Value};
-use dbintel_core::pipeline::ReceiverOutput;
-use dbintel_core::telemetry::{Registry, SampleValue};
-use dbintel_core::{Built, ComponentId, ComponentKind, CreateContext, Factory, ReceiverContext};
+use dbintel_core::health::Status;
+use dbintel_core::pdata::{Metric, MetricData, Metrics, NumberValue, Value};
+use dbintel_core::telemetry::SampleValue;
 use dbintel_postgresql::PostgresqlFactory;
 use dbintel_postgresql::catalog::Query;
 use dbintel_test_support::{PgServer, shared_postgres};
 use serde_json::json;
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
-
-struct Running {
-    metrics: mpsc::Receiver<SignalData>,
-    shutdown: CancellationToken,
-    handle: tokio::task::JoinHandle<()>,
-    health: HealthRegistry,
-    telemetry: Registry,
-}
-
-fn start(config: serde_json::Value) -> Running {
-    let id: ComponentId = "postgresql/test".parse().unwrap();
-    let telemetry = Registry::new();
-    let cctx = CreateContext::new(id.clone(), telemetry.clone());
-    let Ok(Built::Receiver(receiver)) = PostgresqlFactory.create(&cctx, &config) else {
-        panic!("create failed: {:?}", PostgresqlFactory.validate(&config));
-    };
-    let (mtx, metrics) = mpsc::channel(16);
-    let health = HealthRegistry::new();
-    let shutdown = CancellationToken::new();
-    let ctx = ReceiverContext {
-        id: id.clone(),
-        output: ReceiverOutput::from_channels(Some(mtx), None),
-        shutdown: shutdown.clone(),
-        health: health.register(ComponentKind::Receiver, id),
-        telemetry: telemetry.clone(),
-    };
-    let handle = tokio::spawn(async move {
-        receiver.run(ctx).await.unwrap();
-    });
-    Running { metrics, shutdown, handle, health, telemetry }
-}
 
 impl Running {
-    async fn next(&mut self) -> Metrics {
-        match tokio::time::timeout(Duration::from_secs(30), self.metrics.recv()).await {
-            Ok(Some(SignalData::Metrics(m))) => m,
-            other => panic!("no metrics: {other:?}"),
-        }
-    }
     fn counter(&self, name: &str) -> u64 {
         self.telemetry
             .snapshot()
