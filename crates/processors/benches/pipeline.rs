@@ -1,4 +1,4 @@
-//! Runtime throughput: a generator receiver -> batch -> a blackhole exporter, through the real
+//! Runtime throughput: a generator receiver -> batch -> one or three blackhole exporters, through the real
 //! pipeline runtime (bounded channels, fan-out, telemetry counters). Reports log records per second.
 
 use std::sync::Arc;
@@ -68,7 +68,7 @@ impl Exporter for Blackhole {
     }
 }
 
-fn run_once(rt: &tokio::runtime::Runtime, template: &SignalData) {
+fn run_once(rt: &tokio::runtime::Runtime, template: &SignalData, exporters: usize) {
     rt.block_on(async {
         let seen = Arc::new(AtomicU64::new(0));
         let batch: Box<dyn Processor> = Box::new(BatchProcessor::new(BatchConfig {
@@ -86,19 +86,21 @@ fn run_once(rt: &tokio::runtime::Runtime, template: &SignalData) {
             pipelines: vec![PipelineNode {
                 id: "logs".parse().unwrap(),
                 processors: vec![("batch".parse().unwrap(), batch)],
-                exporters: vec!["blackhole".parse().unwrap()],
+                exporters: (0..exporters).map(|i| format!("blackhole/{i}").parse().unwrap()).collect(),
             }],
-            exporters: vec![ExporterNode {
-                id: "blackhole".parse().unwrap(),
-                exporter: Box::new(Blackhole(seen.clone())),
-            }],
+            exporters: (0..exporters)
+                .map(|i| ExporterNode {
+                    id: format!("blackhole/{i}").parse().unwrap(),
+                    exporter: Box::new(Blackhole(seen.clone())),
+                })
+                .collect(),
             extensions: vec![],
         };
         let svc =
             start(graph, RuntimeSettings::default(), Registry::new(), HealthRegistry::new()).await.unwrap();
-        let expected = (BATCHES * RECORDS_PER_BATCH) as u64;
+        let expected = (BATCHES * RECORDS_PER_BATCH * exporters) as u64;
         // Wait until every full batch went through; shutdown flushes the rest.
-        while seen.load(Ordering::Relaxed) + 8192 < expected {
+        while seen.load(Ordering::Relaxed) + 8192 * (exporters as u64) < expected {
             tokio::task::yield_now().await;
         }
         svc.shutdown().await;
@@ -112,8 +114,13 @@ fn pipeline(c: &mut Criterion) {
     let mut group = c.benchmark_group("pipeline");
     group.throughput(Throughput::Elements((BATCHES * RECORDS_PER_BATCH) as u64));
     group.sample_size(20);
-    group
-        .bench_function("receiver_batch_blackhole_100k_log_records", |b| b.iter(|| run_once(&rt, &template)));
+    group.bench_function("receiver_batch_blackhole_100k_log_records", |b| {
+        b.iter(|| run_once(&rt, &template, 1))
+    });
+    // The fan-out case: every batch goes to three exporters.
+    group.bench_function("receiver_batch_3_blackholes_100k_log_records", |b| {
+        b.iter(|| run_once(&rt, &template, 3))
+    });
     group.finish();
 }
 
