@@ -2,6 +2,7 @@
 //! health registry. It knows no SQL driver and no wire format.
 
 pub mod all_problems;
+pub mod cache;
 pub mod component;
 pub mod config_value;
 pub mod duration;

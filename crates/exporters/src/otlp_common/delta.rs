@@ -7,11 +7,11 @@
 //! value); each later point yields `value - previous` over `[previous time, time]`. A decrease, or a
 //! later start time, is a counter reset: the new value is emitted as a delta from 0 over
 //! `[start time, time]`. Points not newer than the stored one are dropped. When the map is full,
-//! the least recently seen tenth is evicted (counted); an evicted series starts over.
+//! the least recently seen series is evicted (counted); an evicted series starts over.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 
+use dbintel_core::cache::BoundedCache;
 use dbintel_core::pdata::{Attributes, Metric, MetricData, Metrics, NumberValue, Temporality};
 use dbintel_core::telemetry::Counter;
 use serde::Deserialize;
@@ -30,14 +30,11 @@ struct Last {
     value: NumberValue,
     start: u64,
     time: u64,
-    seen: u64,
 }
 
 /// The cumulative-to-delta state of one exporter.
 pub struct DeltaConverter {
-    series: HashMap<u128, Last>,
-    max_series: usize,
-    tick: u64,
+    series: BoundedCache<u128, Last>,
     hashers: (std::hash::RandomState, std::hash::RandomState),
     evicted: Counter,
 }
@@ -45,9 +42,7 @@ pub struct DeltaConverter {
 impl DeltaConverter {
     pub fn new(max_series: usize, evicted: Counter) -> Self {
         Self {
-            series: HashMap::new(),
-            max_series: max_series.max(1),
-            tick: 0,
+            series: BoundedCache::new(max_series, None),
             hashers: (std::hash::RandomState::new(), std::hash::RandomState::new()),
             evicted,
         }
@@ -63,7 +58,6 @@ impl DeltaConverter {
 
     /// Converts every monotonic cumulative sum in `metrics` in place; empties are removed.
     pub fn convert(&mut self, metrics: &mut Metrics) {
-        self.tick += 1;
         for rm in &mut metrics.resource_metrics {
             let rkey = attrs_key(&rm.resource.attributes);
             for sm in &mut rm.scope_metrics {
@@ -88,12 +82,7 @@ impl DeltaConverter {
         let taken = std::mem::take(points);
         for mut p in taken {
             let key = self.key(rkey, skey, &name, &p.attributes);
-            let now = Last {
-                value: p.value,
-                start: p.start_time_unix_nano,
-                time: p.time_unix_nano,
-                seen: self.tick,
-            };
+            let now = Last { value: p.value, start: p.start_time_unix_nano, time: p.time_unix_nano };
             let Some(prev) = self.series.get(&key).copied() else {
                 self.insert(key, now);
                 continue;
@@ -124,36 +113,14 @@ impl DeltaConverter {
                     }
                 }
             }
-            self.series.insert(key, now);
+            self.insert(key, now);
             points.push(p);
         }
     }
 
     fn insert(&mut self, key: u128, last: Last) {
-        if self.series.len() >= self.max_series {
-            self.evict();
-        }
         self.series.insert(key, last);
-    }
-
-    /// Removes the least recently seen tenth of the series (at least one).
-    fn evict(&mut self) {
-        let mut seen: Vec<u64> = self.series.values().map(|l| l.seen).collect();
-        let n = (seen.len() / 10).max(1);
-        let idx = n.min(seen.len()) - 1;
-        let (_, cutoff, _) = seen.select_nth_unstable(idx);
-        let cutoff = *cutoff;
-        let before = self.series.len();
-        let mut budget = n;
-        self.series.retain(|_, l| {
-            if budget > 0 && l.seen <= cutoff {
-                budget -= 1;
-                false
-            } else {
-                true
-            }
-        });
-        self.evicted.add((before - self.series.len()) as u64);
+        self.evicted.add(self.series.take_evictions());
     }
 
     fn key(&self, rkey: &str, skey: &str, name: &str, attrs: &Attributes) -> u128 {

@@ -20,8 +20,8 @@ use serde_json::Value as Json;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::time::Instant;
 
-use super::cache::BoundedCache;
 use super::plans::MAX_PLAN_TEXT;
+use dbintel_core::cache::BoundedCache;
 
 /// Most bytes read from the log per run.
 pub const MAX_READ_PER_RUN: u64 = 8 * 1024 * 1024;
@@ -169,13 +169,13 @@ impl AutoExplainReader {
         let now = Instant::now();
         let n = entries.len();
         for (fp, plan) in entries {
-            self.plans.insert(fp, Arc::new(plan), now);
+            self.plans.insert_at(fp, Arc::new(plan), now);
         }
         Ok(n)
     }
 
     pub fn get(&mut self, fingerprint: &str) -> Option<Arc<ActualPlan>> {
-        self.plans.get(&fingerprint.to_string(), Instant::now()).cloned()
+        self.plans.get(&fingerprint.to_string()).cloned()
     }
 
     pub fn take_evictions(&mut self) -> u64 {

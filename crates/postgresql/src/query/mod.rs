@@ -14,7 +14,6 @@
 //! database get plans.
 
 pub mod auto_explain;
-mod cache;
 mod config;
 pub mod deltas;
 mod errors;

@@ -10,11 +10,11 @@ use tokio_postgres::{Client, Row};
 
 use super::PREFIX;
 use super::auto_explain::ActualPlan;
-use super::cache::BoundedCache;
 use super::deltas::{Counters, Delta, DeltaEngine, DeltaStats, Lineage, SnapshotMeta, StatKey, StatSample};
 use super::errors::CollectError;
 use super::plans::{self, ExplainFailure, PlanInfo, Skip};
 use crate::server::ServerInfo;
+use dbintel_core::cache::BoundedCache;
 
 pub const EVENT_NAME: &str = "db.server.top_query";
 const HIDDEN_TEXT: &str = "<insufficient privilege>";
@@ -276,11 +276,11 @@ impl TopQueries {
                 continue;
             };
             let qid = row.sample.key.queryid;
-            let text = match self.texts.get(&qid, now) {
+            let text = match self.texts.get_at(&qid, now) {
                 Some(t) => t.clone(),
                 None => {
                     let t = Arc::new(text_info(row.query.as_deref().unwrap_or_default()));
-                    self.texts.insert(qid, t.clone(), now);
+                    self.texts.insert_at(qid, t.clone(), now);
                     t
                 }
             };
@@ -309,7 +309,7 @@ impl TopQueries {
             }
             let key = (s.row.sample.key.dbid, s.row.sample.key.queryid);
             let now = Instant::now();
-            if let Some(cached) = self.plans.get(&key, now) {
+            if let Some(cached) = self.plans.get_at(&key, now) {
                 stats.explain_cached += 1;
                 s.plan = cached.as_ref().ok().cloned();
                 continue;
@@ -330,7 +330,7 @@ impl TopQueries {
                     stats.explained += 1;
                     let p = Arc::new(p);
                     s.plan = Some(p.clone());
-                    self.plans.insert(key, Ok(p), now);
+                    self.plans.insert_at(key, Ok(p), now);
                     self.plan_permission_failure = None;
                 }
                 Err(f) if f.code == "connection" || client.is_closed() => {
@@ -343,7 +343,7 @@ impl TopQueries {
                     if f.code == "42501" {
                         self.plan_permission_failure = Some(f.clone());
                     }
-                    self.plans.insert(key, Err(f), now);
+                    self.plans.insert_at(key, Err(f), now);
                 }
             }
         }
