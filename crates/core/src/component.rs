@@ -89,17 +89,25 @@ pub struct ProcessorError(pub String);
 
 /// A step in a pipeline. Processors are built per pipeline and run in configured order inside the
 /// pipeline's task, so they are plain synchronous code: no locks, no channel hops between them.
+///
+/// Data is shared (`Arc`): the same allocation may also be on its way to other pipelines. A processor
+/// that changes data copies on write (`Arc::make_mut`, `Arc::unwrap_or_clone`), which copies nothing
+/// when it holds the only reference.
 pub trait Processor: Send {
     /// Handles one unit of data, pushing zero or more results into `out`.
-    fn process(&mut self, data: SignalData, out: &mut Vec<SignalData>) -> Result<(), ProcessorError>;
+    fn process(
+        &mut self,
+        data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError>;
     /// The next instant at which `on_timer` must run (e.g. a batch timeout), if any.
     fn next_deadline(&self) -> Option<tokio::time::Instant> {
         None
     }
     /// Called once the deadline from `next_deadline` has passed.
-    fn on_timer(&mut self, _out: &mut Vec<SignalData>) {}
+    fn on_timer(&mut self, _out: &mut Vec<Arc<SignalData>>) {}
     /// Called at shutdown after the input is drained: hand over everything buffered.
-    fn flush(&mut self, _out: &mut Vec<SignalData>) {}
+    fn flush(&mut self, _out: &mut Vec<Arc<SignalData>>) {}
 }
 
 /// Error from an exporter. The data is counted as failed.
@@ -118,7 +126,9 @@ pub trait Exporter: Send {
     async fn start(&mut self) -> Result<(), ExportError> {
         Ok(())
     }
-    async fn export(&mut self, data: SignalData) -> Result<(), ExportError>;
+    /// Delivers one batch. The batch is shared with the other exporters of the pipeline (fan-out
+    /// copies nothing); an exporter that must change it copies on write (`Arc::make_mut`).
+    async fn export(&mut self, data: Arc<SignalData>) -> Result<(), ExportError>;
     /// Flush and close; called after the last `export`, also at shutdown.
     async fn shutdown(&mut self) -> Result<(), ExportError> {
         Ok(())

@@ -117,7 +117,7 @@ impl Drops {
         }
     }
 
-    fn count_all<'a>(&self, items: impl IntoIterator<Item = &'a SignalData>) {
+    fn count_all<'a>(&self, items: impl IntoIterator<Item = &'a Arc<SignalData>>) {
         for d in items {
             self.count(d.signal(), d.item_count() as u64);
         }
@@ -126,7 +126,7 @@ impl Drops {
 
 /// Counts `items` as dropped when it is dropped still holding them (its task was aborted).
 struct Held {
-    items: VecDeque<SignalData>,
+    items: VecDeque<Arc<SignalData>>,
     drops: Drops,
 }
 
@@ -151,13 +151,13 @@ impl Drop for Pending<'_> {
 
 /// A runtime queue's receiving side: what is still in it when it is dropped is counted.
 struct Inbox {
-    rx: mpsc::Receiver<SignalData>,
+    rx: mpsc::Receiver<Arc<SignalData>>,
     queue_size: Gauge,
     drops: Drops,
 }
 
 impl Inbox {
-    async fn recv(&mut self) -> Option<SignalData> {
+    async fn recv(&mut self) -> Option<Arc<SignalData>> {
         let d = self.rx.recv().await;
         if d.is_some() {
             self.queue_size.add(-1);
@@ -176,16 +176,39 @@ impl Drop for Inbox {
     }
 }
 
+/// Where a runtime queue delivers: the runtime's own channels carry the shared value; an output
+/// built by [`ReceiverOutput::from_channels`] (tests, tools) hands each consumer an owned copy.
+#[derive(Clone)]
+enum Sink {
+    Shared(mpsc::Sender<Arc<SignalData>>),
+    Owned(mpsc::Sender<SignalData>),
+}
+
 /// One downstream queue: a pipeline's input or an exporter's input.
 #[derive(Clone)]
 struct Target {
-    sender: mpsc::Sender<SignalData>,
+    sink: Sink,
     queue_size: Gauge,
 }
 
-/// Sends data to several queues, cloning for all but the last. Awaiting `send` is backpressure.
-/// A copy that does not reach its queue (the queue closed, or the send was abandoned because its
-/// task ended) is counted as dropped by the sender's component.
+impl Target {
+    fn shared(sender: mpsc::Sender<Arc<SignalData>>, queue_size: Gauge) -> Self {
+        Target { sink: Sink::Shared(sender), queue_size }
+    }
+
+    /// Awaits room in the queue; `false` when the queue is closed.
+    async fn send(&self, data: Arc<SignalData>) -> bool {
+        match &self.sink {
+            Sink::Shared(tx) => tx.send(data).await.is_ok(),
+            Sink::Owned(tx) => tx.send(Arc::unwrap_or_clone(data)).await.is_ok(),
+        }
+    }
+}
+
+/// Sends data to several queues. Every queue gets the same allocation (an `Arc` clone, not a deep
+/// copy); a processor that mutates copies on write. Awaiting `send` is backpressure. A copy that does
+/// not reach its queue (the queue closed, or the send was abandoned because its task ended) is counted
+/// as dropped by the sender's component.
 #[derive(Clone)]
 pub struct Downstream {
     targets: Vec<Target>,
@@ -201,30 +224,23 @@ impl Downstream {
         self.targets.is_empty()
     }
 
-    pub async fn send(&self, data: SignalData) -> Result<(), RefusedError> {
-        let Some((last, rest)) = self.targets.split_last() else {
+    pub async fn send(&self, data: Arc<SignalData>) -> Result<(), RefusedError> {
+        if self.targets.is_empty() {
             return Ok(());
-        };
+        }
         let n = data.item_count() as u64;
         // Counts the copies not yet handed to a queue if this future is dropped mid-way.
         let mut pending =
             Pending { signal: data.signal(), items: n * self.targets.len() as u64, drops: &self.drops };
         let mut result = Ok(());
-        for t in rest {
+        for t in &self.targets {
             t.queue_size.add(1);
-            if t.sender.send(data.clone()).await.is_err() {
+            if t.send(data.clone()).await {
+                pending.items -= n;
+            } else {
                 t.queue_size.add(-1);
                 result = Err(RefusedError::ShuttingDown);
-            } else {
-                pending.items -= n;
             }
-        }
-        last.queue_size.add(1);
-        if last.sender.send(data).await.is_err() {
-            last.queue_size.add(-1);
-            result = Err(RefusedError::ShuttingDown);
-        } else {
-            pending.items -= n;
         }
         result
     }
@@ -250,7 +266,13 @@ impl ReceiverOutput {
         }
     }
 
+    /// Sends `data` into every pipeline of its signal; they share one allocation.
     pub async fn send(&self, data: SignalData) -> Result<(), RefusedError> {
+        self.send_shared(Arc::new(data)).await
+    }
+
+    /// Like [`ReceiverOutput::send`], for data the receiver already holds shared.
+    pub async fn send_shared(&self, data: Arc<SignalData>) -> Result<(), RefusedError> {
         let n = data.item_count() as u64;
         if n == 0 {
             return Ok(());
@@ -278,7 +300,10 @@ impl ReceiverOutput {
     ) -> Self {
         let drops = Drops::new(&Registry::new(), "receiver", "test", Place::ReceiverSends, &Arc::default());
         let mk = |s: Option<mpsc::Sender<SignalData>>| Downstream {
-            targets: s.into_iter().map(|sender| Target { sender, queue_size: Gauge::default() }).collect(),
+            targets: s
+                .into_iter()
+                .map(|sender| Target { sink: Sink::Owned(sender), queue_size: Gauge::default() })
+                .collect(),
             drops: drops.clone(),
         };
         ReceiverOutput {
@@ -535,7 +560,7 @@ pub async fn start(
     let mut exporter_targets: BTreeMap<ComponentId, Target> = BTreeMap::new();
     let mut exporter_starts = Vec::new();
     for node in graph.exporters {
-        let (tx, rx) = mpsc::channel::<SignalData>(settings.exporter_queue_capacity.max(1));
+        let (tx, rx) = mpsc::channel::<Arc<SignalData>>(settings.exporter_queue_capacity.max(1));
         let label = node.id.to_string();
         let queue_size = telemetry.gauge(
             "dbintel_exporter_input_queue_size",
@@ -549,7 +574,7 @@ pub async fn start(
                 &[("exporter", &label)],
             )
             .set(settings.exporter_queue_capacity as i64);
-        exporter_targets.insert(node.id.clone(), Target { sender: tx, queue_size: queue_size.clone() });
+        exporter_targets.insert(node.id.clone(), Target::shared(tx, queue_size.clone()));
         let handle = health.register(ComponentKind::Exporter, node.id.clone());
         let (started_tx, started_rx) = tokio::sync::oneshot::channel::<Result<(), String>>();
         exporter_starts.push((label.clone(), started_rx));
@@ -589,7 +614,7 @@ pub async fn start(
     // 3. Pipelines.
     let mut pipeline_targets: BTreeMap<PipelineId, Target> = BTreeMap::new();
     for node in graph.pipelines {
-        let (tx, rx) = mpsc::channel::<SignalData>(settings.pipeline_queue_capacity.max(1));
+        let (tx, rx) = mpsc::channel::<Arc<SignalData>>(settings.pipeline_queue_capacity.max(1));
         let label = node.id.to_string();
         let queue_size = telemetry.gauge(
             "dbintel_pipeline_queue_size",
@@ -603,7 +628,7 @@ pub async fn start(
                 &[("pipeline", &label)],
             )
             .set(settings.pipeline_queue_capacity as i64);
-        pipeline_targets.insert(node.id.clone(), Target { sender: tx, queue_size: queue_size.clone() });
+        pipeline_targets.insert(node.id.clone(), Target::shared(tx, queue_size.clone()));
         let drops = Drops::new(&telemetry, "pipeline", &label, Place::PipelineQueues, &ledger);
         let out = Downstream {
             targets: node.exporters.iter().filter_map(|e| exporter_targets.get(e).cloned()).collect(),
@@ -767,7 +792,7 @@ impl Drop for Stages {
 async fn run_chain(
     stages: &mut [Stage],
     from: usize,
-    data: Vec<SignalData>,
+    data: Vec<Arc<SignalData>>,
     out: &Downstream,
     pipeline: &str,
 ) {
@@ -797,7 +822,7 @@ async fn run_chain(
                     }
                 }
             }
-            let passed: usize = produced.iter().map(SignalData::item_count).sum();
+            let passed: usize = produced.iter().map(|d| d.item_count()).sum();
             stage.outgoing.add(passed as u64);
             next.extend(produced.drain(..));
         }
@@ -833,7 +858,7 @@ async fn run_pipeline(label: String, mut inbox: Inbox, mut stages: Stages, out: 
                     if stages.stages[i].processor.next_deadline().is_some_and(|d| d <= now) {
                         let mut produced = Vec::new();
                         stages.stages[i].processor.on_timer(&mut produced);
-                        let n: usize = produced.iter().map(SignalData::item_count).sum();
+                        let n: usize = produced.iter().map(|d| d.item_count()).sum();
                         stages.stages[i].outgoing.add(n as u64);
                         run_chain(&mut stages.stages, i + 1, produced, &out, &label).await;
                     }
@@ -845,7 +870,7 @@ async fn run_pipeline(label: String, mut inbox: Inbox, mut stages: Stages, out: 
     for i in 0..stages.stages.len() {
         let mut produced = Vec::new();
         stages.stages[i].processor.flush(&mut produced);
-        let n: usize = produced.iter().map(SignalData::item_count).sum();
+        let n: usize = produced.iter().map(|d| d.item_count()).sum();
         stages.stages[i].outgoing.add(n as u64);
         run_chain(&mut stages.stages, i + 1, produced, &out, &label).await;
     }

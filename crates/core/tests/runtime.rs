@@ -106,7 +106,7 @@ struct SinkExporter {
 
 #[async_trait]
 impl Exporter for SinkExporter {
-    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
+    async fn export(&mut self, data: Arc<SignalData>) -> Result<(), ExportError> {
         if !self.delay.is_zero() {
             tokio::time::sleep(self.delay).await;
         }
@@ -123,8 +123,12 @@ impl Exporter for SinkExporter {
 struct Suffix(&'static str);
 
 impl Processor for Suffix {
-    fn process(&mut self, mut data: SignalData, out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
-        if let SignalData::Logs(l) = &mut data {
+    fn process(
+        &mut self,
+        mut data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
+        if let SignalData::Logs(l) = Arc::make_mut(&mut data) {
             for r in
                 l.resource_logs.iter_mut().flat_map(|r| &mut r.scope_logs).flat_map(|s| &mut s.log_records)
             {
@@ -140,14 +144,18 @@ impl Processor for Suffix {
 
 /// Holds everything until flush, to prove shutdown drains buffered data.
 #[derive(Default)]
-struct HoldAll(Vec<SignalData>);
+struct HoldAll(Vec<Arc<SignalData>>);
 
 impl Processor for HoldAll {
-    fn process(&mut self, data: SignalData, _out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        data: Arc<SignalData>,
+        _out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         self.0.push(data);
         Ok(())
     }
-    fn flush(&mut self, out: &mut Vec<SignalData>) {
+    fn flush(&mut self, out: &mut Vec<Arc<SignalData>>) {
         out.append(&mut self.0);
     }
 }
@@ -155,7 +163,11 @@ impl Processor for HoldAll {
 struct RejectAll;
 
 impl Processor for RejectAll {
-    fn process(&mut self, _data: SignalData, _out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        _data: Arc<SignalData>,
+        _out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         Err(ProcessorError("refusing everything".into()))
     }
 }
@@ -380,10 +392,14 @@ impl Receiver for FloodReceiver {
 
 /// Buffers one batch and releases both when the next one arrives (a batch processor in miniature).
 #[derive(Default)]
-struct Pairs(Option<SignalData>);
+struct Pairs(Option<Arc<SignalData>>);
 
 impl Processor for Pairs {
-    fn process(&mut self, data: SignalData, out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         match self.0.take() {
             Some(first) => {
                 out.push(first);
@@ -393,7 +409,7 @@ impl Processor for Pairs {
         }
         Ok(())
     }
-    fn flush(&mut self, out: &mut Vec<SignalData>) {
+    fn flush(&mut self, out: &mut Vec<Arc<SignalData>>) {
         out.extend(self.0.take());
     }
 }
@@ -406,7 +422,7 @@ struct StuckExporter {
 
 #[async_trait]
 impl Exporter for StuckExporter {
-    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
+    async fn export(&mut self, data: Arc<SignalData>) -> Result<(), ExportError> {
         if self.deliver == 0 {
             std::future::pending::<()>().await;
         }
@@ -494,7 +510,7 @@ struct RefusingExporter;
 
 #[async_trait]
 impl Exporter for RefusingExporter {
-    async fn export(&mut self, _data: SignalData) -> Result<(), ExportError> {
+    async fn export(&mut self, _data: Arc<SignalData>) -> Result<(), ExportError> {
         Err(ExportError::Failed("No space left on device (os error 28)".into()))
     }
     async fn shutdown(&mut self) -> Result<(), ExportError> {
@@ -529,7 +545,11 @@ async fn failed_exports_of_an_exporter_without_a_queue_are_counted_with_a_reason
 struct PanickingProcessor;
 
 impl Processor for PanickingProcessor {
-    fn process(&mut self, _data: SignalData, _out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        _data: Arc<SignalData>,
+        _out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         panic!("bug in a processor");
     }
 }
@@ -538,7 +558,7 @@ struct PanickingExporter;
 
 #[async_trait]
 impl Exporter for PanickingExporter {
-    async fn export(&mut self, _data: SignalData) -> Result<(), ExportError> {
+    async fn export(&mut self, _data: Arc<SignalData>) -> Result<(), ExportError> {
         panic!("bug in an exporter");
     }
 }
@@ -592,4 +612,45 @@ async fn a_panicking_component_is_marked_failed_while_the_service_runs() {
     assert!(!failed("feeder") && !failed("sink"), "{:?}", health.snapshot());
     wait_until(|| good.received.lock().unwrap().len() == 3).await;
     let _ = svc.shutdown().await;
+}
+
+/// Records the address of every batch it is handed, to show fan-out shares one allocation.
+struct AddressExporter(Arc<Mutex<Vec<usize>>>);
+
+#[async_trait]
+impl Exporter for AddressExporter {
+    async fn export(&mut self, data: Arc<SignalData>) -> Result<(), ExportError> {
+        self.0.lock().unwrap().push(Arc::as_ptr(&data) as usize);
+        Ok(())
+    }
+}
+
+/// A receiver feeding two pipelines, one of which feeds two exporters: all three exporters get the
+/// same allocation (no deep copy per consumer); a mutating processor copies on write, so the other
+/// pipeline still sees the original (checked in `fans_out_to_every_exporter_and_pipeline_in_processor_order`).
+#[tokio::test]
+async fn fan_out_shares_one_allocation_across_pipelines_and_exporters() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sent = Arc::new(AtomicUsize::new(0));
+    let graph = ServiceGraph {
+        receivers: vec![ReceiverNode {
+            id: id("src"),
+            receiver: Box::new(CountingReceiver { batches: 1, sent: sent.clone() }),
+            pipelines: vec![pid("logs"), pid("logs/second")],
+        }],
+        pipelines: vec![
+            PipelineNode { id: pid("logs"), processors: vec![], exporters: vec![id("addr/a"), id("addr/b")] },
+            PipelineNode { id: pid("logs/second"), processors: vec![], exporters: vec![id("addr/c")] },
+        ],
+        exporters: ["addr/a", "addr/b", "addr/c"]
+            .into_iter()
+            .map(|e| ExporterNode { id: id(e), exporter: Box::new(AddressExporter(seen.clone())) })
+            .collect(),
+        extensions: vec![],
+    };
+    let svc = start(graph, RuntimeSettings::default(), Registry::new(), HealthRegistry::new()).await.unwrap();
+    wait_until(|| seen.lock().unwrap().len() == 3).await;
+    svc.shutdown().await;
+    let seen = seen.lock().unwrap();
+    assert!(seen.iter().all(|a| *a == seen[0]), "every exporter got the same batch: {seen:?}");
 }

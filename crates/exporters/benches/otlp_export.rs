@@ -122,7 +122,7 @@ fn export_bench(c: &mut Criterion) {
         let registry = Registry::new();
         let mut e = rt.block_on(exporter(case.factory, case.config.clone(), &registry));
         for _ in 0..20 {
-            rt.block_on(e.export(batch.clone())).unwrap();
+            rt.block_on(e.export(batch.clone().into())).unwrap();
         }
         let bytes = counter(&registry, "dbintel_exporter_bytes_sent_total");
         eprintln!("  {:<16} {:>8.1} B/point", case.name, bytes as f64 / (20 * POINTS) as f64);
@@ -135,7 +135,7 @@ fn export_bench(c: &mut Criterion) {
     for case in cases(grpc, http) {
         let registry = Registry::new();
         let mut e = rt.block_on(exporter(case.factory, case.config.clone(), &registry));
-        group.bench_function(&case.name, |b| b.iter(|| rt.block_on(e.export(batch.clone())).unwrap()));
+        group.bench_function(&case.name, |b| b.iter(|| rt.block_on(e.export(batch.clone().into())).unwrap()));
         rt.block_on(e.shutdown()).unwrap();
     }
     group.finish();

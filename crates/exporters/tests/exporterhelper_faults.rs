@@ -236,7 +236,7 @@ async fn every_point_arrives_through_503_429_resets_and_slow_responses() {
     let mut e = otlphttp(&server.url, &tel, None);
     e.start().await.unwrap();
     for v in 1..=5 {
-        e.export(batch(&[v])).await.unwrap();
+        e.export(batch(&[v]).into()).await.unwrap();
     }
     until("all five values", || server.accepted().iter().collect::<BTreeSet<_>>().len() == 5).await;
     let got: BTreeSet<i64> = server.accepted().into_iter().collect();
@@ -258,7 +258,7 @@ async fn partial_success_is_counted_and_not_retried() {
     let tel = Registry::new();
     let mut e = otlphttp(&server.url, &tel, None);
     e.start().await.unwrap();
-    e.export(batch(&[1, 2])).await.unwrap();
+    e.export(batch(&[1, 2]).into()).await.unwrap();
     until("rejected counted", || {
         counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("rejected")) == 1
     })
@@ -275,8 +275,8 @@ async fn a_permanent_error_is_dropped_once_and_counted() {
     let tel = Registry::new();
     let mut e = otlphttp(&server.url, &tel, None);
     e.start().await.unwrap();
-    e.export(batch(&[1])).await.unwrap();
-    e.export(batch(&[2])).await.unwrap();
+    e.export(batch(&[1]).into()).await.unwrap();
+    e.export(batch(&[2]).into()).await.unwrap();
     until("second batch", || server.accepted() == [2]).await;
     assert_eq!(server.requests().len(), 2);
     assert_eq!(counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("permanent")), 1);
@@ -293,7 +293,7 @@ async fn the_persistent_queue_replays_through_otlphttp_after_a_crash() {
     let mut e = otlphttp(&down.url, &tel, Some(dir.path()));
     e.start().await.unwrap();
     for v in 0..20 {
-        e.export(batch(&[v])).await.unwrap();
+        e.export(batch(&[v]).into()).await.unwrap();
     }
     until("retrying", || down.requests().len() >= 3).await;
     drop(e); // a crash: no shutdown

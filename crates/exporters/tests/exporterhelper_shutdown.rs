@@ -79,9 +79,9 @@ async fn shutdown_runs(factory: &dyn Factory, scheme: &str) {
         let tel = Registry::new();
         let mut e = build(factory, &endpoint, &tel, 2);
         e.start().await.unwrap();
-        e.export(batch(3, 0)).await.unwrap();
+        e.export(batch(3, 0).into()).await.unwrap();
         tokio::time::sleep(Duration::from_millis(900)).await;
-        e.export(batch(3, 3)).await.unwrap();
+        e.export(batch(3, 3).into()).await.unwrap();
         tokio::time::sleep(Duration::from_millis(200)).await;
         tokio::time::timeout(Duration::from_secs(5), e.shutdown()).await.expect("shutdown ends").unwrap();
         assert_accounted(&tel, 6, run);
@@ -93,7 +93,7 @@ async fn shutdown_runs(factory: &dyn Factory, scheme: &str) {
         e.start().await.unwrap();
         let mut exported = 0;
         for i in 0..10 {
-            let _ = e.export(batch(2, i * 2)).await;
+            let _ = e.export(batch(2, i * 2).into()).await;
             exported += 2;
             tokio::time::sleep(Duration::from_millis(5)).await;
         }

@@ -224,7 +224,7 @@ async fn endpoint_user_info_is_never_printed_against_failing_peers() {
             let mut e = exporter(grpc, &id, &config(addr, json!({})), &tel);
             e.start().await.unwrap();
             // Retries, then drops: the error reaches the logs (retry warning and the final drop).
-            let _ = e.export(batch()).await;
+            let _ = e.export(batch().into()).await;
             let _ = e.shutdown().await;
             let deadline = Instant::now() + Duration::from_secs(10);
             while !log_text().contains(&id) {
@@ -250,7 +250,7 @@ async fn endpoint_user_info_is_sent_as_basic_auth_unless_a_header_says_otherwise
             let cfg = config(addr, json!({"headers": headers}));
             let mut e = exporter(grpc, "otlp/auth", &cfg, &Registry::new());
             e.start().await.unwrap();
-            e.export(batch()).await.unwrap_or_else(|err| panic!("{cfg}: {err}"));
+            e.export(batch().into()).await.unwrap_or_else(|err| panic!("{cfg}: {err}"));
             e.shutdown().await.unwrap();
         }
     }

@@ -65,7 +65,7 @@ async fn grpc_zstd_arrives_intact() {
     };
     exporter.start().await.unwrap();
     let metrics = sample_metrics();
-    exporter.export(SignalData::Metrics(metrics.clone())).await.unwrap();
+    exporter.export(SignalData::Metrics(metrics.clone()).into()).await.unwrap();
     exporter.shutdown().await.unwrap();
     let got = recorder.requests.lock().unwrap().clone();
     assert_eq!(got.len(), 1);

@@ -133,8 +133,8 @@ async fn roundtrip(
             }
         }
     }
-    e.export(SignalData::Metrics(sample.clone())).await.expect("export metrics");
-    e.export(SignalData::Logs(sample_logs())).await.expect("export logs");
+    e.export(SignalData::Metrics(sample.clone()).into()).await.expect("export metrics");
+    e.export(SignalData::Logs(sample_logs()).into()).await.expect("export logs");
     e.shutdown().await.expect("shutdown");
     let got = received(peer);
     assert_eq!(got.len(), 2, "config {config}: expected 2 requests, got {}", got.len());
@@ -323,7 +323,7 @@ async fn mtls_without_client_certificate_fails() {
         let cfg = json!({"endpoint": format!("{scheme}://127.0.0.1:{port}"), "tls": tls, "timeout": "3s",
                          "sending_queue": {"enabled": false}, "retry_on_failure": {"enabled": false}});
         let mut e = exporter(factory, cfg, &Registry::new()).await;
-        assert!(e.export(SignalData::Metrics(sample_metrics())).await.is_err());
+        assert!(e.export(SignalData::Metrics(sample_metrics()).into()).await.is_err());
         let _ = e.shutdown().await;
     }
     assert!(received(&peer).is_empty());
@@ -353,7 +353,7 @@ async fn large_batches_are_split_under_max_request_size() {
         let cfg = json!({"endpoint": format!("{scheme}://127.0.0.1:{port}"), "max_request_size": 65536,
                          "sending_queue": {"enabled": false}});
         let mut e = exporter(factory, cfg, &Registry::new()).await;
-        e.export(SignalData::Metrics(metrics.clone())).await.expect("export");
+        e.export(SignalData::Metrics(metrics.clone()).into()).await.expect("export");
         e.shutdown().await.expect("shutdown");
         let got = received(&peer);
         assert!(got.len() > 1, "expected several requests, got {}", got.len());
@@ -383,7 +383,7 @@ async fn partial_success_is_counted() {
         }
         let registry = Registry::new();
         let mut e = exporter(factory, cfg.clone(), &registry).await;
-        e.export(SignalData::Metrics(sample_metrics())).await.expect("export");
+        e.export(SignalData::Metrics(sample_metrics()).into()).await.expect("export");
         e.shutdown().await.expect("shutdown");
         let rejected: u64 = registry
             .snapshot()
@@ -437,8 +437,8 @@ async fn newrelic_presets_send_the_api_key() {
         let m1 = sample_metrics();
         let mut m2 = sample_metrics();
         bump_cumulative(&mut m2);
-        e.export(SignalData::Metrics(m1)).await.expect("export 1");
-        e.export(SignalData::Metrics(m2)).await.expect("export 2");
+        e.export(SignalData::Metrics(m1).into()).await.expect("export 1");
+        e.export(SignalData::Metrics(m2).into()).await.expect("export 2");
         e.shutdown().await.expect("shutdown");
         let got = received(&peer);
         assert!(!got.is_empty(), "{file}: nothing received");

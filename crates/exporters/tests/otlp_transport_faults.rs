@@ -334,7 +334,7 @@ async fn classification(proto: Proto, fault: Fault, upstream: SocketAddr) -> &'s
     let tel = Registry::new();
     let mut e = exporter(proto, peer.addr, &tel, false);
     e.start().await.unwrap();
-    e.export(batch(&[1])).await.unwrap();
+    e.export(batch(&[1]).into()).await.unwrap();
     until(&format!("{proto:?} {fault:?}: a verdict"), || {
         dropped(&tel, "permanent") + dropped(&tel, "retries_exhausted") == 1
     })
@@ -352,7 +352,7 @@ async fn delivered_through(proto: Proto, fault: Fault, upstream: SocketAddr, rec
     let mut e = exporter(proto, peer.addr, &tel, true);
     e.start().await.unwrap();
     for v in 1..=5 {
-        e.export(batch(&[v])).await.unwrap();
+        e.export(batch(&[v]).into()).await.unwrap();
     }
     let what = format!("{proto:?} {fault:?}: all five values");
     until(&what, || received.values().iter().collect::<BTreeSet<_>>().len() == 5).await;
@@ -417,7 +417,7 @@ async fn refused_connections_and_tls_handshake_failures_are_retryable() {
                 let tel = Registry::new();
                 let mut e = exporter_with_scheme(proto, scheme, addr, &tel, false);
                 e.start().await.unwrap();
-                e.export(batch(&[1])).await.unwrap();
+                e.export(batch(&[1]).into()).await.unwrap();
                 let what = format!("{proto:?} {scheme}://{addr}: a verdict");
                 until(&what, || dropped(&tel, "permanent") + dropped(&tel, "retries_exhausted") == 1).await;
                 assert_eq!(dropped(&tel, "retries_exhausted"), 1, "{what}");
@@ -453,7 +453,7 @@ async fn grpc_http_statuses_without_grpc_status_are_retryable() {
         let tel = Registry::new();
         let mut e = exporter(Proto::Grpc, upstream, &tel, false);
         e.start().await.unwrap();
-        e.export(batch(&[1])).await.unwrap();
+        e.export(batch(&[1]).into()).await.unwrap();
         until("a verdict", || dropped(&tel, "permanent") + dropped(&tel, "retries_exhausted") == 1).await;
         assert_eq!(dropped(&tel, "retries_exhausted"), 1, "responder {i}");
         e.shutdown().await.unwrap();
@@ -498,7 +498,7 @@ async fn grpc_undecodable_responses_are_retryable() {
         let tel = Registry::new();
         let mut e = exporter(Proto::Grpc, upstream, &tel, false);
         e.start().await.unwrap();
-        e.export(batch(&[1])).await.unwrap();
+        e.export(batch(&[1]).into()).await.unwrap();
         until("a verdict", || dropped(&tel, "permanent") + dropped(&tel, "retries_exhausted") == 1).await;
         assert_eq!(dropped(&tel, "retries_exhausted"), 1, "responder {i}");
         e.shutdown().await.unwrap();
@@ -512,7 +512,7 @@ async fn a_real_invalid_argument_is_still_permanent() {
     let tel = Registry::new();
     let mut e = exporter(Proto::Grpc, upstream, &tel, true);
     e.start().await.unwrap();
-    e.export(batch(&[1, 2, 3])).await.unwrap();
+    e.export(batch(&[1, 2, 3]).into()).await.unwrap();
     until("dropped as permanent", || dropped(&tel, "permanent") == 3).await;
     e.shutdown().await.unwrap();
     assert_eq!(*receiver.calls.lock().unwrap(), 1, "a permanent error must not be retried");
@@ -536,7 +536,7 @@ async fn undecodable_status_details_do_not_panic() {
     let tel = Registry::new();
     let mut e = exporter(Proto::Grpc, upstream, &tel, true);
     e.start().await.unwrap();
-    e.export(batch(&[1])).await.unwrap();
+    e.export(batch(&[1]).into()).await.unwrap();
     until("dropped as permanent", || dropped(&tel, "permanent") == 1).await;
     e.shutdown().await.unwrap();
 }

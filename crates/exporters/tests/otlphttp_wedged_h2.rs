@@ -158,7 +158,7 @@ async fn a_wedged_http2_connection_is_replaced_after_a_timeout() {
     };
     e.start().await.unwrap();
     for v in 1..=5 {
-        e.export(batch(v)).await.unwrap();
+        e.export(batch(v).into()).await.unwrap();
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     while counter(&tel, "otelcol_exporter_sent_metric_points") < 5 {

@@ -509,7 +509,7 @@ fn e2e_config() -> PrometheusConfig {
 async fn text_exposition_passes_promtool_and_python_client() {
     let mut exp = started(e2e_config()).await;
     for step in 0..3 {
-        exp.export(SignalData::Metrics(batch(step))).await.expect("export");
+        exp.export(SignalData::Metrics(batch(step)).into()).await.expect("export");
     }
     let addr = exp.local_addr().expect("bound");
     let (content_type, body) = scrape(addr, "text/plain;version=0.0.4;q=0.5,*/*;q=0.1").await;
@@ -531,7 +531,7 @@ async fn text_exposition_passes_promtool_and_python_client() {
 async fn openmetrics_exposition_passes_python_client() {
     let mut exp = started(e2e_config()).await;
     for step in 0..3 {
-        exp.export(SignalData::Metrics(batch(step))).await.expect("export");
+        exp.export(SignalData::Metrics(batch(step)).into()).await.expect("export");
     }
     let addr = exp.local_addr().expect("bound");
     let (content_type, body) =
@@ -556,7 +556,7 @@ async fn options_keep_the_exposition_valid() {
     cfg.resource_to_telemetry_conversion.enabled = true;
     let mut exp = started(cfg).await;
     for step in 0..3 {
-        exp.export(SignalData::Metrics(batch(step))).await.expect("export");
+        exp.export(SignalData::Metrics(batch(step)).into()).await.expect("export");
     }
     let addr = exp.local_addr().expect("bound");
     let (_, text) = scrape(addr, "text/plain").await;
@@ -582,7 +582,7 @@ async fn options_keep_the_exposition_valid() {
     let mut cfg = e2e_config();
     cfg.add_metric_suffixes = Some(false);
     let mut exp = started(cfg).await;
-    exp.export(SignalData::Metrics(batch(0))).await.expect("export");
+    exp.export(SignalData::Metrics(batch(0)).into()).await.expect("export");
     let addr = exp.local_addr().expect("bound");
     let (_, om) = scrape(addr, "application/openmetrics-text").await;
     if python_client_available() {
@@ -615,7 +615,7 @@ async fn milliseconds_only_trigger_promtools_base_unit_lint() {
             ..Default::default()
         }],
     };
-    exp.export(SignalData::Metrics(m)).await.expect("export");
+    exp.export(SignalData::Metrics(m).into()).await.expect("export");
     let (_, body) = scrape(exp.local_addr().expect("bound"), "text/plain").await;
     assert!(body.contains("postgresql_query_exec_time_milliseconds_total{"), "{body}");
     if promtool_available() {

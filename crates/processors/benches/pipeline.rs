@@ -62,7 +62,7 @@ struct Blackhole(Arc<AtomicU64>);
 
 #[async_trait]
 impl Exporter for Blackhole {
-    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
+    async fn export(&mut self, data: Arc<SignalData>) -> Result<(), ExportError> {
         self.0.fetch_add(data.item_count() as u64, Ordering::Relaxed);
         Ok(())
     }

@@ -169,7 +169,7 @@ impl DebugExporter {
 
 #[async_trait]
 impl Exporter for DebugExporter {
-    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
+    async fn export(&mut self, data: std::sync::Arc<SignalData>) -> Result<(), ExportError> {
         let now = dbintel_core::pdata::now_unix_nanos();
         if !self.sampler.admit(now) {
             return Ok(());

@@ -30,7 +30,7 @@ impl Capture {
 async fn render(verbosity: Verbosity, data: SignalData) -> String {
     let cap = Capture::default();
     let mut exp = DebugExporter::with_writer(verbosity, Box::new(cap.clone()));
-    exp.export(data).await.expect("export");
+    exp.export(data.into()).await.expect("export");
     exp.shutdown().await.expect("shutdown");
     cap.text()
 }

@@ -549,8 +549,8 @@ impl<T: Transport> QueuedExporter<T> {
         self.running.as_ref().map_or(0, |r| r.queue.len())
     }
 
-    fn convert(&mut self, data: SignalData) -> Vec<Payload> {
-        let payload = match &data {
+    fn convert(&mut self, data: &SignalData) -> Vec<Payload> {
+        let payload = match data {
             SignalData::Metrics(m) => Payload::Metrics(dbintel_otlp::to_proto_metrics(m)),
             SignalData::Logs(l) => Payload::Logs(dbintel_otlp::to_proto_logs(l)),
         };
@@ -753,8 +753,8 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
         Ok(())
     }
 
-    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
-        let payloads = self.convert(data);
+    async fn export(&mut self, data: std::sync::Arc<SignalData>) -> Result<(), ExportError> {
+        let payloads = self.convert(&data);
         let mut first_err = None;
         for payload in payloads {
             let result = if self.queue_cfg.enabled {

@@ -234,7 +234,7 @@ async fn retryable_failures_are_retried_with_backoff_then_delivered() {
     let mut e = exporter(&t, retry(1, 30, 300), queue(10, 1), None, &tel);
     e.start().await.unwrap();
     let t0 = Instant::now();
-    e.export(batch(7)).await.unwrap();
+    e.export(batch(7).into()).await.unwrap();
     until(|| t.delivered() == [7]).await;
     let at: Vec<u64> = t.attempts().iter().map(|(i, _)| (*i - t0).as_millis() as u64 / 100).collect();
     assert_eq!(at, [0, 10, 30], "attempts at 0s, 1s, 3s (in tenths)");
@@ -252,7 +252,7 @@ async fn retry_after_is_honoured_when_longer_than_the_backoff() {
     let mut e = exporter(&t, retry(1, 30, 300), queue(10, 1), None, &tel);
     e.start().await.unwrap();
     let t0 = Instant::now();
-    e.export(batch(1)).await.unwrap();
+    e.export(batch(1).into()).await.unwrap();
     until(|| t.delivered() == [1]).await;
     let second = t.attempts()[1].0 - t0;
     assert!(second >= Duration::from_secs(20) && second < Duration::from_secs(21), "{second:?}");
@@ -264,8 +264,8 @@ async fn permanent_failures_are_dropped_at_once_and_counted() {
     let tel = Registry::new();
     let mut e = exporter(&t, retry(1, 30, 300), queue(10, 1), None, &tel);
     e.start().await.unwrap();
-    e.export(batch(1)).await.unwrap();
-    e.export(batch(2)).await.unwrap();
+    e.export(batch(1).into()).await.unwrap();
+    e.export(batch(2).into()).await.unwrap();
     until(|| t.delivered() == [2]).await;
     assert_eq!(t.attempts().len(), 2, "the permanent failure is not retried");
     assert_eq!(counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("permanent")), 1);
@@ -279,7 +279,7 @@ async fn retries_stop_after_max_elapsed_time() {
     let tel = Registry::new();
     let mut e = exporter(&t, retry(1, 4, 20), queue(10, 1), None, &tel);
     e.start().await.unwrap();
-    e.export(batch(1)).await.unwrap();
+    e.export(batch(1).into()).await.unwrap();
     until(|| counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("retries_exhausted")) == 1)
         .await;
     // Attempts at 0, 1, 3, 7, 11, 15 and 19s; the next wait (4s) would pass 20s.
@@ -294,7 +294,7 @@ async fn zero_max_elapsed_time_retries_until_the_backend_returns() {
     let tel = Registry::new();
     let mut e = exporter(&t, retry(1, 30, 0), queue(10, 1), None, &tel);
     e.start().await.unwrap();
-    e.export(batch(5)).await.unwrap();
+    e.export(batch(5).into()).await.unwrap();
     tokio::time::sleep(Duration::from_secs(3 * 3600)).await;
     assert!(t.attempts().len() > 300, "{}", t.attempts().len());
     t.set_fallback(Ok(SendReport::default()));
@@ -309,7 +309,7 @@ async fn disabled_retry_drops_a_retryable_failure() {
     let r = RetryConfig { enabled: false, ..RetryConfig::default() };
     let mut e = exporter(&t, r, queue(10, 1), None, &tel);
     e.start().await.unwrap();
-    e.export(batch(1)).await.unwrap();
+    e.export(batch(1).into()).await.unwrap();
     until(|| counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("retries_exhausted")) == 1)
         .await;
     assert_eq!(t.attempts().len(), 1);
@@ -322,7 +322,7 @@ async fn partial_success_counts_rejected_items_and_is_not_retried() {
     let tel = Registry::new();
     let mut e = exporter(&t, retry(1, 30, 300), queue(10, 1), None, &tel);
     e.start().await.unwrap();
-    e.export(batch(1)).await.unwrap();
+    e.export(batch(1).into()).await.unwrap();
     until(|| t.attempts().len() == 1).await;
     tokio::time::sleep(Duration::from_secs(60)).await;
     assert_eq!(t.attempts().len(), 1);
@@ -342,19 +342,19 @@ async fn a_full_queue_rejects_new_requests_and_counts_them() {
     let mut e = exporter(&t, retry(1, 30, 300), queue(2, 1), None, &tel);
     e.start().await.unwrap();
     assert_eq!(gauge(&tel, "otelcol_exporter_queue_capacity"), 2.0);
-    e.export(batch(1)).await.unwrap();
+    e.export(batch(1).into()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(10)).await; // the consumer takes #1 and holds it
-    e.export(batch(2)).await.unwrap();
-    e.export(batch(3)).await.unwrap();
+    e.export(batch(2).into()).await.unwrap();
+    e.export(batch(3).into()).await.unwrap();
     assert_eq!(gauge(&tel, "otelcol_exporter_queue_size"), 2.0);
-    let err = e.export(batch(4)).await.unwrap_err();
+    let err = e.export(batch(4).into()).await.unwrap_err();
     assert!(err.to_string().contains("full"), "{err}");
     assert_eq!(counter(&tel, "otelcol_exporter_enqueue_failed_metric_points", None), 1);
     assert_eq!(counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("queue_full")), 1);
     t.hold(false);
     until(|| t.delivered().len() == 3).await;
     assert_eq!(t.delivered(), [1, 2, 3]);
-    e.export(batch(5)).await.unwrap();
+    e.export(batch(5).into()).await.unwrap();
     until(|| t.delivered().len() == 4).await;
 }
 
@@ -366,16 +366,16 @@ async fn block_on_overflow_waits_for_room_instead_of_dropping() {
     let q = QueueConfig { block_on_overflow: true, ..queue(1, 1) };
     let mut e = exporter(&t, retry(1, 30, 300), q, None, &tel);
     e.start().await.unwrap();
-    e.export(batch(1)).await.unwrap();
+    e.export(batch(1).into()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(10)).await;
-    e.export(batch(2)).await.unwrap();
+    e.export(batch(2).into()).await.unwrap();
     let t2 = t.clone();
     let release = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(5)).await;
         t2.hold(false);
     });
     let started = Instant::now();
-    e.export(batch(3)).await.unwrap();
+    e.export(batch(3).into()).await.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(5), "export waited for room");
     release.await.unwrap();
     until(|| t.delivered().len() == 3).await;
@@ -389,7 +389,7 @@ async fn disabled_queue_sends_before_export_returns() {
     let q = QueueConfig { enabled: false, ..QueueConfig::default() };
     let mut e = exporter(&t, retry(1, 30, 300), q, None, &tel);
     e.start().await.unwrap();
-    e.export(batch(9)).await.unwrap();
+    e.export(batch(9).into()).await.unwrap();
     assert_eq!(t.delivered(), [9]);
     assert_eq!(gauge(&tel, "otelcol_exporter_queue_capacity"), 0.0);
 }
@@ -401,7 +401,7 @@ async fn prepare_hook_splits_requests() {
     let e = exporter(&t, retry(1, 30, 300), queue(10, 1), None, &tel);
     let mut e = e.with_prepare(Box::new(|p: Payload| vec![p.clone(), p]));
     e.start().await.unwrap();
-    e.export(batch(3)).await.unwrap();
+    e.export(batch(3).into()).await.unwrap();
     until(|| t.delivered().len() == 2).await;
     assert_eq!(counter(&tel, "otelcol_exporter_sent_metric_points", None), 2);
 }
@@ -414,7 +414,7 @@ async fn shutdown_drains_the_memory_queue() {
     let mut e = exporter(&t, retry(1, 30, 300), queue(100, 2), None, &tel);
     e.start().await.unwrap();
     for i in 0..20 {
-        e.export(batch(i)).await.unwrap();
+        e.export(batch(i).into()).await.unwrap();
     }
     t.hold(false);
     e.shutdown().await.unwrap();
@@ -430,7 +430,7 @@ async fn shutdown_with_the_backend_down_ends_in_time_and_counts_the_loss() {
     let mut e = exporter(&t, retry(1, 30, 0), queue(100, 2), None, &tel);
     e.start().await.unwrap();
     for i in 0..5 {
-        e.export(batch(i)).await.unwrap();
+        e.export(batch(i).into()).await.unwrap();
     }
     tokio::time::sleep(Duration::from_secs(10)).await;
     let started = Instant::now();
@@ -446,7 +446,7 @@ async fn a_hung_backend_cannot_hold_shutdown_past_the_deadline() {
     let tel = Registry::new();
     let mut e = exporter(&t, retry(1, 30, 0), queue(100, 1), None, &tel);
     e.start().await.unwrap();
-    e.export(batch(1)).await.unwrap();
+    e.export(batch(1).into()).await.unwrap();
     let started = Instant::now();
     e.shutdown().await.unwrap();
     let took = started.elapsed();
@@ -464,7 +464,7 @@ async fn persistent_queue_survives_a_crash_and_replays_in_order() {
     let mut e = exporter(&down, retry(1, 30, 0), queue(100, 3), Some(storage(dir.path())), &tel);
     e.start().await.unwrap();
     for i in 0..10 {
-        e.export(batch(i)).await.unwrap();
+        e.export(batch(i).into()).await.unwrap();
     }
     tokio::time::sleep(Duration::from_secs(30)).await;
     assert_eq!(queued_files(dir.path()), 10, "every request is on disk, including those in flight");
@@ -477,7 +477,7 @@ async fn persistent_queue_survives_a_crash_and_replays_in_order() {
     let tel2 = Registry::new();
     let mut e = exporter(&up, retry(1, 30, 0), queue(100, 1), Some(storage(dir.path())), &tel2);
     e.start().await.unwrap();
-    e.export(batch(10)).await.unwrap();
+    e.export(batch(10).into()).await.unwrap();
     until(|| up.delivered().len() == 11).await;
     assert_eq!(up.delivered(), (0..11).collect::<Vec<_>>(), "replayed in order, new data after");
     until(|| queued_files(dir.path()) == 0).await;
@@ -492,7 +492,7 @@ async fn shutdown_keeps_unsent_requests_on_disk() {
     let mut e = exporter(&down, retry(1, 30, 0), queue(100, 2), Some(storage(dir.path())), &tel);
     e.start().await.unwrap();
     for i in 0..4 {
-        e.export(batch(i)).await.unwrap();
+        e.export(batch(i).into()).await.unwrap();
     }
     tokio::time::sleep(Duration::from_secs(5)).await;
     let started = Instant::now();
@@ -510,12 +510,12 @@ async fn persistent_queue_is_bounded_by_queue_size() {
     let tel = Registry::new();
     let mut e = exporter(&down, retry(1, 30, 0), queue(3, 1), Some(storage(dir.path())), &tel);
     e.start().await.unwrap();
-    e.export(batch(0)).await.unwrap();
+    e.export(batch(0).into()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(10)).await; // in flight
     for i in 1..4 {
-        e.export(batch(i)).await.unwrap();
+        e.export(batch(i).into()).await.unwrap();
     }
-    assert!(e.export(batch(4)).await.is_err());
+    assert!(e.export(batch(4).into()).await.is_err());
     assert_eq!(queued_files(dir.path()), 4, "queue_size + one in flight per consumer");
     assert_eq!(counter(&tel, "otelcol_exporter_enqueue_failed_metric_points", None), 1);
 }
@@ -542,7 +542,7 @@ async fn corrupt_and_partial_files_are_skipped_counted_and_removed() {
     let tel = Registry::new();
     let mut e = exporter(&up, retry(1, 30, 0), queue(100, 1), Some(storage(dir.path())), &tel);
     e.start().await.unwrap();
-    e.export(batch(2)).await.unwrap();
+    e.export(batch(2).into()).await.unwrap();
     until(|| up.delivered().len() == 2).await;
     assert_eq!(up.delivered(), [1, 2]);
     assert_eq!(counter(&tel, "dbintel_exporter_dropped_requests_total", Some("corrupt")), 3);
@@ -714,12 +714,12 @@ async fn permanent_streak(n: i64) -> (Vec<String>, Registry) {
     let mut e = exporter(&t, retry(1, 30, 300), queue(1000, 4), None, &tel);
     e.start().await.unwrap();
     for i in 0..n {
-        e.export(batch(i)).await.unwrap();
+        e.export(batch(i).into()).await.unwrap();
     }
     until(|| counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("permanent")) == n as u64)
         .await;
     t.set_fallback(Ok(SendReport::default()));
-    e.export(batch(n)).await.unwrap();
+    e.export(batch(n).into()).await.unwrap();
     until(|| t.delivered() == [n]).await;
     e.shutdown().await.unwrap();
     (logs.lines(), tel)
@@ -756,7 +756,7 @@ async fn retry_after_streak(n: i64) -> (Vec<String>, Vec<(Instant, Vec<i64>)>, R
     let mut e = exporter(&t, retry(1, 30, 300), queue(1000, 2), None, &tel);
     e.start().await.unwrap();
     for i in 0..n {
-        e.export(batch(i)).await.unwrap();
+        e.export(batch(i).into()).await.unwrap();
     }
     until(|| {
         counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("retries_exhausted")) == n as u64
@@ -802,7 +802,7 @@ async fn health_is_recoverable_while_deliveries_fail_and_ok_after_a_success() {
     assert!(Exporter::attach_health(&mut e, handle.clone()), "the queued exporter reports its own status");
     e.start().await.unwrap();
     handle.ok();
-    e.export(batch(1)).await.unwrap();
+    e.export(batch(1).into()).await.unwrap();
     until(|| t.attempts().len() >= 2).await;
     let status = health.snapshot()[0].status.clone();
     assert_eq!(status.name(), "recoverable_error");
@@ -948,7 +948,7 @@ async fn flapping(n: usize) -> (Vec<String>, Registry) {
     let mut e = exporter(&t, retry(1, 30, 300), queue(10_000, 1), None, &tel);
     e.start().await.unwrap();
     for i in 0..(2 * n) as i64 {
-        e.export(batch(i)).await.unwrap();
+        e.export(batch(i).into()).await.unwrap();
     }
     until(|| t.attempts().len() == 2 * n).await;
     e.shutdown().await.unwrap();
@@ -976,7 +976,7 @@ async fn shutdown_counts_and_reports_in_flight_and_queued_requests_once() {
     let mut e = exporter(&t, retry(1, 30, 0), queue(100, 1), None, &tel);
     e.start().await.unwrap();
     for i in 0..3 {
-        e.export(batch(i)).await.unwrap();
+        e.export(batch(i).into()).await.unwrap();
     }
     tokio::time::sleep(Duration::from_millis(10)).await;
     e.shutdown().await.unwrap();

@@ -287,7 +287,7 @@ impl Exporter for FileExporter {
         self.blocking(|w| w.open(!w.append)).await
     }
 
-    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
+    async fn export(&mut self, data: std::sync::Arc<SignalData>) -> Result<(), ExportError> {
         if data.is_empty() {
             return Ok(());
         }

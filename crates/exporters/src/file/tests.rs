@@ -27,27 +27,27 @@ async fn writes_one_otlp_json_object_per_line_and_appends() {
     let path = dir.path().join("nested/deeper/out.json");
     let mut exp = FileExporter::new(&path, true, None);
     exp.start().await.expect("start creates parent directories");
-    exp.export(SignalData::Metrics(fixtures::sample_metrics())).await.expect("export metrics");
-    exp.export(SignalData::Logs(fixtures::sample_logs())).await.expect("export logs");
+    exp.export(SignalData::Metrics(fixtures::sample_metrics()).into()).await.expect("export metrics");
+    exp.export(SignalData::Logs(fixtures::sample_logs()).into()).await.expect("export logs");
     // Flushed per export: readable before shutdown (what `tail -f` sees).
     let got = lines(&path);
     assert_eq!(got.len(), 2);
     assert!(got[0]["resourceMetrics"].is_array());
     assert!(got[1]["resourceLogs"].is_array());
     assert_eq!(got[0]["resourceMetrics"][0]["scopeMetrics"][0]["metrics"][0]["name"], "postgresql.backends");
-    exp.export(SignalData::Logs(Default::default())).await.expect("empty batch is a no-op");
+    exp.export(SignalData::Logs(Default::default()).into()).await.expect("empty batch is a no-op");
     exp.shutdown().await.expect("shutdown");
 
     // A second run appends.
     let mut exp = FileExporter::new(&path, true, None);
     exp.start().await.expect("start");
-    exp.export(SignalData::Metrics(fixtures::sample_metrics())).await.expect("export");
+    exp.export(SignalData::Metrics(fixtures::sample_metrics()).into()).await.expect("export");
     exp.shutdown().await.expect("shutdown");
     assert_eq!(lines(&path).len(), 3);
     // `append: false` truncates at start.
     let mut exp = FileExporter::new(&path, false, None);
     exp.start().await.expect("start");
-    exp.export(SignalData::Logs(fixtures::sample_logs())).await.expect("export");
+    exp.export(SignalData::Logs(fixtures::sample_logs()).into()).await.expect("export");
     exp.shutdown().await.expect("shutdown");
     assert_eq!(lines(&path).len(), 1);
 }
@@ -59,7 +59,7 @@ async fn a_partial_last_line_is_not_glued_to_the_next_batch() {
     std::fs::write(&path, "{\"resourceLogs\":[]}\n{\"truncated").expect("seed");
     let mut exp = FileExporter::new(&path, true, None);
     exp.start().await.expect("start");
-    exp.export(SignalData::Logs(fixtures::sample_logs())).await.expect("export");
+    exp.export(SignalData::Logs(fixtures::sample_logs()).into()).await.expect("export");
     exp.shutdown().await.expect("shutdown");
     let text = std::fs::read_to_string(&path).expect("read");
     let last = text.lines().last().expect("a line");
@@ -76,7 +76,7 @@ async fn rotates_by_size_and_prunes_to_max_backups() {
     let mut exp = FileExporter::new(&path, true, Some(policy));
     exp.start().await.expect("start");
     for _ in 0..12 {
-        exp.export(SignalData::Logs(fixtures::sample_logs())).await.expect("export");
+        exp.export(SignalData::Logs(fixtures::sample_logs()).into()).await.expect("export");
     }
     exp.shutdown().await.expect("shutdown");
     // 12 lines = 6 files of 2: 5 rotations, pruned to 3 backups.
@@ -101,7 +101,7 @@ async fn a_batch_larger_than_the_limit_is_written_alone() {
     let mut exp = FileExporter::new(&path, true, Some(policy));
     exp.start().await.expect("start");
     for _ in 0..3 {
-        exp.export(SignalData::Metrics(fixtures::sample_metrics())).await.expect("export");
+        exp.export(SignalData::Metrics(fixtures::sample_metrics()).into()).await.expect("export");
     }
     exp.shutdown().await.expect("shutdown");
     assert_eq!(lines(&path).len(), 1);
@@ -114,7 +114,7 @@ async fn shutdown_flushes_and_syncs() {
     let path = dir.path().join("out.json");
     let mut exp = FileExporter::new(&path, true, None);
     exp.start().await.expect("start");
-    exp.export(SignalData::Metrics(fixtures::sample_metrics())).await.expect("export");
+    exp.export(SignalData::Metrics(fixtures::sample_metrics()).into()).await.expect("export");
     exp.shutdown().await.expect("shutdown");
     exp.shutdown().await.expect("a second shutdown is harmless");
     assert_eq!(lines(&path).len(), 1);
@@ -130,7 +130,8 @@ async fn an_unwritable_path_is_an_error_not_a_panic() {
     let mut exp = FileExporter::new(blocker.join("sub/out.json"), true, None);
     let err = exp.start().await.expect_err("start must fail");
     assert!(err.to_string().contains("not-a-dir"), "{err}");
-    let err = exp.export(SignalData::Logs(fixtures::sample_logs())).await.expect_err("export must fail");
+    let err =
+        exp.export(SignalData::Logs(fixtures::sample_logs()).into()).await.expect_err("export must fail");
     assert!(err.to_string().contains("file exporter"), "{err}");
     // The path is a directory.
     let mut exp = FileExporter::new(dir.path(), true, None);
@@ -249,7 +250,7 @@ async fn a_slow_fifo_blocks_the_blocking_pool_not_the_runtime() {
     exp.start().await.expect("start opens the fifo without waiting for a reader");
     let writer = tokio::spawn(async move {
         for _ in 0..batches {
-            exp.export(SignalData::Logs(fixtures::sample_logs())).await?;
+            exp.export(SignalData::Logs(fixtures::sample_logs()).into()).await?;
         }
         Ok::<_, ExportError>(exp)
     });

@@ -32,7 +32,7 @@ impl<T: Transport> Exporter for OtlpExporter<T> {
         self.inner.start().await
     }
 
-    async fn export(&mut self, mut data: SignalData) -> Result<(), ExportError> {
+    async fn export(&mut self, mut data: std::sync::Arc<SignalData>) -> Result<(), ExportError> {
         if self.check_entity {
             let missing = missing_entity_attributes(&data);
             if !missing.is_empty() {
@@ -45,7 +45,10 @@ impl<T: Transport> Exporter for OtlpExporter<T> {
                 );
             }
         }
-        if let (Some(delta), SignalData::Metrics(m)) = (self.delta.as_mut(), &mut data) {
+        // Delta conversion rewrites the batch: copy on write (only when another exporter shares it).
+        if let (Some(delta), SignalData::Metrics(_)) = (self.delta.as_mut(), &*data)
+            && let SignalData::Metrics(m) = std::sync::Arc::make_mut(&mut data)
+        {
             delta.convert(m);
             if m.resource_metrics.is_empty() {
                 return Ok(());

@@ -168,9 +168,9 @@ impl Exporter for PrometheusExporter {
         Ok(())
     }
 
-    async fn export(&mut self, data: SignalData) -> Result<(), ExportError> {
-        if let SignalData::Metrics(metrics) = data {
-            self.shared.lock().accumulate(&metrics, Instant::now());
+    async fn export(&mut self, data: std::sync::Arc<SignalData>) -> Result<(), ExportError> {
+        if let SignalData::Metrics(metrics) = &*data {
+            self.shared.lock().accumulate(metrics, Instant::now());
         }
         Ok(())
     }

@@ -368,7 +368,7 @@ async fn serves_negotiated_formats_and_stops() {
     let mut exp = PrometheusExporter::new("prometheus/test", config(), &registry);
     exp.start().await.unwrap();
     let addr = exp.local_addr().unwrap();
-    exp.export(SignalData::Metrics(sample(0))).await.unwrap();
+    exp.export(SignalData::Metrics(sample(0)).into()).await.unwrap();
 
     let (head, body) = http_get(addr, "/metrics", "text/plain").await;
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");

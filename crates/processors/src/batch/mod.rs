@@ -6,6 +6,7 @@
 
 mod split;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Factory, Stability};
@@ -87,16 +88,18 @@ impl BatchProcessor {
     }
 
     /// Hands over everything pending, split to `send_batch_max_size`.
-    fn emit(&mut self, out: &mut Vec<SignalData>) {
+    fn emit(&mut self, out: &mut Vec<Arc<SignalData>>) {
         self.deadline = None;
         self.pending_items = 0;
         let Some(data) = self.pending.take() else { return };
         let max = self.config.send_batch_max_size;
         match data {
             SignalData::Metrics(m) => {
-                out.extend(split_metrics(m, max).into_iter().map(SignalData::Metrics));
+                out.extend(split_metrics(m, max).into_iter().map(|m| Arc::new(SignalData::Metrics(m))));
             }
-            SignalData::Logs(l) => out.extend(split_logs(l, max).into_iter().map(SignalData::Logs)),
+            SignalData::Logs(l) => {
+                out.extend(split_logs(l, max).into_iter().map(|l| Arc::new(SignalData::Logs(l))));
+            }
         }
     }
 }
@@ -123,12 +126,17 @@ fn append(pending: &mut Option<SignalData>, data: SignalData) -> Result<(), Proc
 }
 
 impl Processor for BatchProcessor {
-    fn process(&mut self, data: SignalData, out: &mut Vec<SignalData>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         let n = data.item_count();
         if n == 0 {
             return Ok(());
         }
-        append(&mut self.pending, data)?;
+        // Batching moves records into one buffer: copies only when another pipeline shares `data`.
+        append(&mut self.pending, Arc::unwrap_or_clone(data))?;
         self.pending_items += n;
         if self.pending_items >= self.config.send_batch_size || self.timeout().is_zero() {
             self.emit(out);
@@ -143,11 +151,11 @@ impl Processor for BatchProcessor {
         self.deadline
     }
 
-    fn on_timer(&mut self, out: &mut Vec<SignalData>) {
+    fn on_timer(&mut self, out: &mut Vec<Arc<SignalData>>) {
         self.emit(out);
     }
 
-    fn flush(&mut self, out: &mut Vec<SignalData>) {
+    fn flush(&mut self, out: &mut Vec<Arc<SignalData>>) {
         self.emit(out);
     }
 }

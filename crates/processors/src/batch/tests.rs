@@ -61,8 +61,8 @@ fn cfg(size: usize, max: usize, timeout_ms: u64) -> BatchConfig {
 fn holds_small_batches_until_the_timer() {
     let mut p = BatchProcessor::new(cfg(10, 0, 200));
     let mut out = Vec::new();
-    p.process(SignalData::Metrics(gauge_batch("a", 3)), &mut out).unwrap();
-    p.process(SignalData::Metrics(gauge_batch("b", 3)), &mut out).unwrap();
+    p.process(Arc::new(SignalData::Metrics(gauge_batch("a", 3))), &mut out).unwrap();
+    p.process(Arc::new(SignalData::Metrics(gauge_batch("b", 3))), &mut out).unwrap();
     assert!(out.is_empty());
     assert!(p.next_deadline().is_some());
     p.on_timer(&mut out);
@@ -75,23 +75,23 @@ fn holds_small_batches_until_the_timer() {
 fn sends_when_size_is_reached() {
     let mut p = BatchProcessor::new(cfg(5, 0, 10_000));
     let mut out = Vec::new();
-    p.process(SignalData::Metrics(gauge_batch("a", 3)), &mut out).unwrap();
+    p.process(Arc::new(SignalData::Metrics(gauge_batch("a", 3))), &mut out).unwrap();
     assert!(out.is_empty());
-    p.process(SignalData::Metrics(gauge_batch("a", 3)), &mut out).unwrap();
-    assert_eq!(out.iter().map(SignalData::item_count).sum::<usize>(), 6);
+    p.process(Arc::new(SignalData::Metrics(gauge_batch("a", 3))), &mut out).unwrap();
+    assert_eq!(out.iter().map(|d| d.item_count()).sum::<usize>(), 6);
 }
 
 #[test]
 fn splits_to_max_size_keeping_every_point() {
     let mut p = BatchProcessor::new(cfg(4, 4, 10_000));
     let mut out = Vec::new();
-    p.process(SignalData::Metrics(gauge_batch("a", 10)), &mut out).unwrap();
-    let sizes: Vec<usize> = out.iter().map(SignalData::item_count).collect();
+    p.process(Arc::new(SignalData::Metrics(gauge_batch("a", 10))), &mut out).unwrap();
+    let sizes: Vec<usize> = out.iter().map(|d| d.item_count()).collect();
     assert_eq!(sizes, [4, 4, 2]);
     // Every point survives, in order, with its resource.
     let mut seen = Vec::new();
     for d in &out {
-        let SignalData::Metrics(m) = d else { panic!("metrics expected") };
+        let SignalData::Metrics(m) = &**d else { panic!("metrics expected") };
         for rm in &m.resource_metrics {
             assert_eq!(rm.resource.attributes.get("server.address").and_then(|v| v.as_str()), Some("a"));
             for sm in &rm.scope_metrics {
@@ -110,8 +110,8 @@ fn splits_to_max_size_keeping_every_point() {
 fn splits_logs_to_max_size() {
     let mut p = BatchProcessor::new(cfg(3, 3, 0));
     let mut out = Vec::new();
-    p.process(SignalData::Logs(log_batch(7)), &mut out).unwrap();
-    let sizes: Vec<usize> = out.iter().map(SignalData::item_count).collect();
+    p.process(Arc::new(SignalData::Logs(log_batch(7))), &mut out).unwrap();
+    let sizes: Vec<usize> = out.iter().map(|d| d.item_count()).collect();
     assert_eq!(sizes, [3, 3, 1]);
 }
 
@@ -119,7 +119,7 @@ fn splits_logs_to_max_size() {
 fn flush_hands_over_everything() {
     let mut p = BatchProcessor::new(cfg(100, 0, 60_000));
     let mut out = Vec::new();
-    p.process(SignalData::Logs(log_batch(2)), &mut out).unwrap();
+    p.process(Arc::new(SignalData::Logs(log_batch(2))), &mut out).unwrap();
     p.flush(&mut out);
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].item_count(), 2);
@@ -131,7 +131,7 @@ fn flush_hands_over_everything() {
 fn zero_timeout_sends_immediately() {
     let mut p = BatchProcessor::new(cfg(100, 0, 0));
     let mut out = Vec::new();
-    p.process(SignalData::Logs(log_batch(2)), &mut out).unwrap();
+    p.process(Arc::new(SignalData::Logs(log_batch(2))), &mut out).unwrap();
     assert_eq!(out.len(), 1);
 }
 
@@ -195,13 +195,13 @@ async fn a_timeout_past_validation_never_panics() {
     config.timeout = GoDuration(dbintel_core::MAX_DURATION);
     let mut p = BatchProcessor::new(config);
     let mut out = Vec::new();
-    p.process(SignalData::Logs(log_batch(2)), &mut out).unwrap();
+    p.process(Arc::new(SignalData::Logs(log_batch(2))), &mut out).unwrap();
     assert!(out.is_empty());
     assert!(p.next_deadline().is_some());
     config = cfg(100, 0, 0);
     config.timeout = GoDuration(std::time::Duration::MAX);
     let mut p = BatchProcessor::new(config);
-    p.process(SignalData::Logs(log_batch(2)), &mut out).unwrap();
+    p.process(Arc::new(SignalData::Logs(log_batch(2))), &mut out).unwrap();
     p.flush(&mut out);
     assert_eq!(out.len(), 1);
 }
