@@ -47,7 +47,11 @@ impl fmt::Display for ComponentKind {
     }
 }
 
-/// Telemetry signals. There are no traces in dbintel.
+/// Telemetry signals. There are no traces in dbintel yet.
+///
+/// The runtime treats signals as data: it keeps per-signal tables ([`PerSignal`]) indexed by
+/// [`Signal::index`] and names from [`Signal::as_str`]/[`Signal::item_name`], so adding a signal
+/// touches this enum, the data model (`pdata`) and the edges (receivers, exporters), not the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Signal {
     Metrics,
@@ -55,17 +59,71 @@ pub enum Signal {
 }
 
 impl Signal {
+    /// How many signals there are: the size of every per-signal table.
+    pub const COUNT: usize = 2;
+    /// Every signal, in index order.
+    pub const ALL: [Signal; Signal::COUNT] = [Signal::Metrics, Signal::Logs];
+
+    /// The position of this signal in [`Signal::ALL`] and in every [`PerSignal`] table.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name used in pipeline IDs and messages (`metrics`, `logs`).
     pub fn as_str(self) -> &'static str {
         match self {
             Signal::Metrics => "metrics",
             Signal::Logs => "logs",
         }
     }
+
+    /// The item unit in self-telemetry names, as the Collector spells it (`metric_points`,
+    /// `log_records`): `otelcol_exporter_sent_<item_name>`.
+    pub fn item_name(self) -> &'static str {
+        match self {
+            Signal::Metrics => "metric_points",
+            Signal::Logs => "log_records",
+        }
+    }
+
+    /// Parses a signal name (`metrics`, `logs`).
+    pub fn from_name(name: &str) -> Option<Signal> {
+        Signal::ALL.into_iter().find(|s| s.as_str() == name)
+    }
 }
 
 impl fmt::Display for Signal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// One value per signal, indexed by [`Signal`]: the runtime's tables (downstream queues, counters).
+#[derive(Debug, Clone, Default)]
+pub struct PerSignal<T>([T; Signal::COUNT]);
+
+impl<T> PerSignal<T> {
+    /// A table with `f(signal)` for every signal.
+    pub fn from_fn(mut f: impl FnMut(Signal) -> T) -> Self {
+        PerSignal(std::array::from_fn(|i| f(Signal::ALL[i])))
+    }
+
+    /// `(signal, value)` for every signal, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = (Signal, &T)> {
+        Signal::ALL.into_iter().zip(self.0.iter())
+    }
+}
+
+impl<T> std::ops::Index<Signal> for PerSignal<T> {
+    type Output = T;
+    fn index(&self, signal: Signal) -> &T {
+        &self.0[signal.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<Signal> for PerSignal<T> {
+    fn index_mut(&mut self, signal: Signal) -> &mut T {
+        &mut self.0[signal.index()]
     }
 }
 
@@ -165,12 +223,8 @@ impl FromStr for PipelineId {
             Some((t, n)) => (t, Some(n)),
             None => (s, None),
         };
-        let signal = match sig {
-            "metrics" => Signal::Metrics,
-            "logs" => Signal::Logs,
-            other => {
-                return Err(IdError::UnknownSignal { id: s.to_string(), signal: other.to_string() });
-            }
+        let Some(signal) = Signal::from_name(sig) else {
+            return Err(IdError::UnknownSignal { id: s.to_string(), signal: sig.to_string() });
         };
         if let Some(n) = name
             && n.is_empty()
@@ -215,5 +269,32 @@ mod tests {
         assert_eq!(id.to_string(), "metrics/queries");
         let err = "traces".parse::<PipelineId>().unwrap_err();
         assert!(err.to_string().contains("no traces"), "{err}");
+    }
+
+    /// Every signal has its entries: a position in `ALL` equal to its index, unique names, a pipeline
+    /// ID that round-trips, and an empty batch of its own kind in the data model. A new variant that
+    /// is missing from `ALL` shows up as a count mismatch with the data model's variants.
+    #[test]
+    fn every_signal_has_its_per_signal_entries() {
+        let mut names = std::collections::BTreeSet::new();
+        let mut items = std::collections::BTreeSet::new();
+        for (i, s) in Signal::ALL.into_iter().enumerate() {
+            assert_eq!(s.index(), i, "{s}: ALL must be in index order");
+            assert!(names.insert(s.as_str()) && !s.as_str().is_empty(), "{s}: name");
+            assert!(items.insert(s.item_name()) && !s.item_name().is_empty(), "{s}: item name");
+            assert_eq!(Signal::from_name(s.as_str()), Some(s));
+            let id: PipelineId = format!("{s}/x").parse().unwrap();
+            assert_eq!(id.signal(), s);
+            assert_eq!(crate::pdata::SignalData::empty(s).signal(), s, "{s}: data model");
+        }
+        assert_eq!(
+            Signal::ALL.len(),
+            crate::pdata::SignalData::VARIANTS,
+            "a signal is missing from Signal::ALL"
+        );
+        let table = PerSignal::from_fn(Signal::item_name);
+        for s in Signal::ALL {
+            assert_eq!(table[s], s.item_name());
+        }
     }
 }

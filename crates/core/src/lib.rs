@@ -21,5 +21,5 @@ pub use component::{
     RefusedError, Stability, ignored_keys_present, parse_component_config,
 };
 pub use duration::{DurationRange, GoDuration, MAX_DURATION, check_durations, parse_duration};
-pub use ids::{ComponentId, ComponentKind, PipelineId, Signal};
+pub use ids::{ComponentId, ComponentKind, PerSignal, PipelineId, Signal};
 pub use pdata::SignalData;

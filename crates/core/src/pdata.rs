@@ -343,6 +343,17 @@ pub enum SignalData {
 }
 
 impl SignalData {
+    /// How many variants there are; must equal `Signal::COUNT` (checked by a test in `ids`).
+    pub const VARIANTS: usize = 2;
+
+    /// An empty batch of `signal`.
+    pub fn empty(signal: crate::Signal) -> Self {
+        match signal {
+            crate::Signal::Metrics => SignalData::Metrics(Metrics::default()),
+            crate::Signal::Logs => SignalData::Logs(Logs::default()),
+        }
+    }
+
     pub fn signal(&self) -> crate::Signal {
         match self {
             SignalData::Metrics(_) => crate::Signal::Metrics,
@@ -358,6 +369,18 @@ impl SignalData {
     }
     pub fn is_empty(&self) -> bool {
         self.item_count() == 0
+    }
+    /// Moves the resources of `other` to the end of `self`. Gives `other` back when it is of
+    /// another signal.
+    pub fn append(&mut self, other: SignalData) -> Result<(), SignalData> {
+        match (self, other) {
+            (SignalData::Metrics(acc), SignalData::Metrics(m)) => {
+                acc.resource_metrics.extend(m.resource_metrics)
+            }
+            (SignalData::Logs(acc), SignalData::Logs(l)) => acc.resource_logs.extend(l.resource_logs),
+            (_, other) => return Err(other),
+        }
+        Ok(())
     }
 }
 

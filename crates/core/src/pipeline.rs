@@ -30,7 +30,7 @@ use crate::component::{
     ComponentError, Exporter, Extension, ExtensionContext, Processor, Receiver, ReceiverContext, RefusedError,
 };
 use crate::health::{HealthRegistry, Status};
-use crate::ids::{ComponentId, ComponentKind, PipelineId, Signal};
+use crate::ids::{ComponentId, ComponentKind, PerSignal, PipelineId, Signal};
 use crate::pdata::SignalData;
 use crate::telemetry::{Counter, Gauge, Registry};
 
@@ -101,7 +101,7 @@ impl Drops {
         }
         let shutdown = self.ledger.shutting_down.load(Ordering::Relaxed);
         let reason = if shutdown { "shutdown" } else { "component_stopped" };
-        let name = format!("dbintel_{}_dropped_{}_total", self.kind, signal_item_name(signal));
+        let name = format!("dbintel_{}_dropped_{}_total", self.kind, signal.item_name());
         self.registry
             .counter(
                 &name,
@@ -249,21 +249,16 @@ impl Downstream {
 /// What a receiver sends into: the pipelines of each signal it feeds. Counts accepted and refused
 /// items in self-telemetry (`otelcol_receiver_accepted_metric_points`, ...).
 pub struct ReceiverOutput {
-    metrics: Downstream,
-    logs: Downstream,
-    accepted_points: Counter,
-    refused_points: Counter,
-    accepted_records: Counter,
-    refused_records: Counter,
+    /// The pipelines fed per signal.
+    downstream: PerSignal<Downstream>,
+    accepted: PerSignal<Counter>,
+    refused: PerSignal<Counter>,
 }
 
 impl ReceiverOutput {
     /// Whether any pipeline consumes this signal from the receiver (skip work for unwired signals).
     pub fn wants(&self, signal: Signal) -> bool {
-        match signal {
-            Signal::Metrics => !self.metrics.is_empty(),
-            Signal::Logs => !self.logs.is_empty(),
-        }
+        !self.downstream[signal].is_empty()
     }
 
     /// Sends `data` into every pipeline of its signal; they share one allocation.
@@ -277,11 +272,9 @@ impl ReceiverOutput {
         if n == 0 {
             return Ok(());
         }
-        let (down, accepted, refused) = match data.signal() {
-            Signal::Metrics => (&self.metrics, &self.accepted_points, &self.refused_points),
-            Signal::Logs => (&self.logs, &self.accepted_records, &self.refused_records),
-        };
-        match down.send(data).await {
+        let signal = data.signal();
+        let (accepted, refused) = (&self.accepted[signal], &self.refused[signal]);
+        match self.downstream[signal].send(data).await {
             Ok(()) => {
                 accepted.add(n);
                 Ok(())
@@ -299,20 +292,20 @@ impl ReceiverOutput {
         logs: Option<mpsc::Sender<SignalData>>,
     ) -> Self {
         let drops = Drops::new(&Registry::new(), "receiver", "test", Place::ReceiverSends, &Arc::default());
-        let mk = |s: Option<mpsc::Sender<SignalData>>| Downstream {
-            targets: s
-                .into_iter()
-                .map(|sender| Target { sink: Sink::Owned(sender), queue_size: Gauge::default() })
-                .collect(),
-            drops: drops.clone(),
-        };
+        let mut senders = PerSignal::default();
+        senders[Signal::Metrics] = metrics;
+        senders[Signal::Logs] = logs;
         ReceiverOutput {
-            metrics: mk(metrics),
-            logs: mk(logs),
-            accepted_points: Counter::default(),
-            refused_points: Counter::default(),
-            accepted_records: Counter::default(),
-            refused_records: Counter::default(),
+            downstream: PerSignal::from_fn(|signal| Downstream {
+                targets: senders[signal]
+                    .take()
+                    .into_iter()
+                    .map(|sender| Target { sink: Sink::Owned(sender), queue_size: Gauge::default() })
+                    .collect(),
+                drops: drops.clone(),
+            }),
+            accepted: PerSignal::default(),
+            refused: PerSignal::default(),
         }
     }
 }
@@ -467,13 +460,6 @@ pub struct ShutdownReport {
 impl ShutdownReport {
     pub fn clean(&self) -> bool {
         self.aborted.is_empty()
-    }
-}
-
-fn signal_item_name(signal: Signal) -> &'static str {
-    match signal {
-        Signal::Metrics => "metric_points",
-        Signal::Logs => "log_records",
     }
 }
 
@@ -642,7 +628,7 @@ pub async fn start(
             handle.ok();
             processor_health.push(handle.clone());
             let plabel = pid.to_string();
-            let items = signal_item_name(node.id.signal());
+            let items = node.id.signal().item_name();
             let labels = [("processor", plabel.as_str()), ("pipeline", label.as_str())];
             stages.push(Stage {
                 id: pid,
@@ -686,36 +672,25 @@ pub async fn start(
     for node in graph.receivers {
         let label = node.id.to_string();
         let drops = Drops::new(&telemetry, "receiver", &label, Place::ReceiverSends, &ledger);
-        let mut metrics = Downstream::new(drops.clone());
-        let mut logs = Downstream::new(drops);
+        let mut downstream = PerSignal::from_fn(|_| Downstream::new(drops.clone()));
         for p in &node.pipelines {
             if let Some(t) = pipeline_targets.get(p) {
-                match p.signal() {
-                    Signal::Metrics => metrics.targets.push(t.clone()),
-                    Signal::Logs => logs.targets.push(t.clone()),
-                }
+                downstream[p.signal()].targets.push(t.clone());
             }
         }
-        let counter = |name: &str, help: &str| telemetry.counter(name, help, &[("receiver", &label)]);
+        let counter = |verdict: &str, help: &str| {
+            PerSignal::from_fn(|signal| {
+                telemetry.counter(
+                    &format!("otelcol_receiver_{verdict}_{}", signal.item_name()),
+                    help,
+                    &[("receiver", &label)],
+                )
+            })
+        };
         let output = ReceiverOutput {
-            metrics,
-            logs,
-            accepted_points: counter(
-                "otelcol_receiver_accepted_metric_points",
-                "Metric points the receiver pushed into its pipelines.",
-            ),
-            refused_points: counter(
-                "otelcol_receiver_refused_metric_points",
-                "Metric points the pipelines refused.",
-            ),
-            accepted_records: counter(
-                "otelcol_receiver_accepted_log_records",
-                "Log records the receiver pushed into its pipelines.",
-            ),
-            refused_records: counter(
-                "otelcol_receiver_refused_log_records",
-                "Log records the pipelines refused.",
-            ),
+            downstream,
+            accepted: counter("accepted", "Items the receiver pushed into its pipelines."),
+            refused: counter("refused", "Items the pipelines refused."),
         };
         let handle = health.register(ComponentKind::Receiver, node.id.clone());
         let ctx = ReceiverContext {
@@ -893,28 +868,22 @@ async fn run_exporter(
     own_health: bool,
 ) {
     let health = (!own_health).then_some(handle);
-    let counters = |signal: Signal| {
-        let items = signal_item_name(signal);
-        (
+    let counter = |verdict: &str, help: &str| {
+        PerSignal::from_fn(|signal| {
             telemetry.counter(
-                &format!("otelcol_exporter_sent_{items}"),
-                "Items the exporter delivered.",
+                &format!("otelcol_exporter_{verdict}_{}", signal.item_name()),
+                help,
                 &[("exporter", label)],
-            ),
-            telemetry.counter(
-                &format!("otelcol_exporter_send_failed_{items}"),
-                "Items the exporter failed to deliver.",
-                &[("exporter", label)],
-            ),
-        )
+            )
+        })
     };
-    let (sent_points, failed_points) = counters(Signal::Metrics);
-    let (sent_records, failed_records) = counters(Signal::Logs);
+    let sent_items = counter("sent", "Items the exporter delivered.");
+    let failed_items = counter("send_failed", "Items the exporter failed to deliver.");
     // An exporter without a sending queue (file, debug, prometheus) does not retry: a failed export
     // is data dropped, counted with its reason like every other drop.
     let export_failed = |signal: Signal| {
         telemetry.counter(
-            &format!("dbintel_exporter_dropped_{}_total", signal_item_name(signal)),
+            &format!("dbintel_exporter_dropped_{}_total", signal.item_name()),
             "Items the runtime dropped, by reason.",
             &[("exporter", label), ("reason", "export_failed")],
         )
@@ -927,10 +896,7 @@ async fn run_exporter(
     while let Some(data) = inbox.recv().await {
         let n = data.item_count() as u64;
         let signal = data.signal();
-        let (sent, failed) = match signal {
-            Signal::Metrics => (&sent_points, &failed_points),
-            Signal::Logs => (&sent_records, &failed_records),
-        };
+        let (sent, failed) = (&sent_items[signal], &failed_items[signal]);
         // If the task is aborted inside `export`, the batch is counted as dropped here.
         let mut call = Pending { signal, items: n, drops: &call_drops };
         let result = exporter.export(data).await;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Factory, Stability};
-use dbintel_core::pdata::{Logs, Metrics, SignalData};
+use dbintel_core::pdata::SignalData;
 use dbintel_core::{
     ComponentKind, DurationRange, GoDuration, Processor, ProcessorError, Signal, parse_component_config,
 };
@@ -105,23 +105,17 @@ impl BatchProcessor {
 }
 
 fn append(pending: &mut Option<SignalData>, data: SignalData) -> Result<(), ProcessorError> {
-    match (pending.as_mut(), data) {
-        (None, d) => {
-            *pending = Some(d);
+    match pending.as_mut() {
+        None => {
+            *pending = Some(data);
             Ok(())
         }
-        (Some(SignalData::Metrics(Metrics { resource_metrics: acc })), SignalData::Metrics(m)) => {
-            acc.extend(m.resource_metrics);
-            Ok(())
-        }
-        (Some(SignalData::Logs(Logs { resource_logs: acc })), SignalData::Logs(l)) => {
-            acc.extend(l.resource_logs);
-            Ok(())
-        }
-        (Some(_), d) => Err(ProcessorError(format!(
-            "batch received {} data in a pipeline of another signal; it was dropped",
-            d.signal()
-        ))),
+        Some(acc) => acc.append(data).map_err(|d| {
+            ProcessorError(format!(
+                "batch received {} data in a pipeline of another signal; it was dropped",
+                d.signal()
+            ))
+        }),
     }
 }
 
@@ -168,7 +162,7 @@ impl Factory for BatchFactory {
             kind: ComponentKind::Processor,
             type_name: "batch",
             aliases: &[],
-            signals: &[Signal::Metrics, Signal::Logs],
+            signals: &Signal::ALL,
             stability: Stability::Beta,
             description: "Groups data into batches by size (send_batch_size) and time (timeout).",
         }

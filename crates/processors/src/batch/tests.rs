@@ -1,7 +1,7 @@
 use super::*;
 use dbintel_core::pdata::{
-    Attributes, LogRecord, Metric, MetricData, NumberDataPoint, NumberValue, Resource, ResourceLogs,
-    ResourceMetrics, ScopeLogs, ScopeMetrics,
+    Attributes, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint, NumberValue, Resource,
+    ResourceLogs, ResourceMetrics, ScopeLogs, ScopeMetrics,
 };
 
 fn gauge_batch(resource: &str, points: usize) -> Metrics {
