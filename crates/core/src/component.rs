@@ -1,7 +1,6 @@
 //! Component contracts (receiver, processor, exporter, extension), their factories and the registry
 //! of built-in types. The core knows no SQL driver and no wire format: components bring those.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +10,7 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use crate::health::{HealthHandle, HealthRegistry};
+use crate::host::{ExtensionObject, Host};
 use crate::ids::{ComponentId, ComponentKind, PipelineId, Signal};
 use crate::pdata::SignalData;
 use crate::pipeline::ReceiverOutput;
@@ -162,6 +162,11 @@ pub struct ExtensionContext {
 /// A service beside the pipelines (health endpoint, storage). Starts first, stops last.
 #[async_trait]
 pub trait Extension: Send {
+    /// The object this extension hands to other components through the [`Host`] (e.g. the storage
+    /// of `file_storage`), taken once when the service is built, before any other component.
+    fn provides(&self) -> Option<ExtensionObject> {
+        None
+    }
     async fn run(self: Box<Self>, ctx: ExtensionContext) -> Result<(), ComponentError>;
 }
 
@@ -204,23 +209,18 @@ pub struct CreateContext {
     /// The pipeline the instance is built for (processors only; they are built per pipeline).
     pub pipeline: Option<PipelineId>,
     pub telemetry: Registry,
-    /// The raw config sections of the defined extensions, so a component can resolve one it names
-    /// (e.g. `sending_queue.storage: file_storage/queue`). Validation has checked the references.
-    pub extension_configs: BTreeMap<ComponentId, serde_json::Value>,
+    /// Live handles: the objects extensions provide (e.g. `sending_queue.storage: file_storage/queue`
+    /// resolves to the storage) and per-component-ID shared state. Validation has checked references.
+    pub host: Host,
     /// `service.shutdown_timeout`: the runtime aborts what is still running after it.
     pub shutdown_timeout: Duration,
 }
 
 impl CreateContext {
-    /// A context with no extensions and the default shutdown timeout (4s), for tests and tools.
+    /// A context with a fresh host (no extensions) and the default shutdown timeout (4s), for tests
+    /// and tools.
     pub fn new(id: ComponentId, telemetry: Registry) -> Self {
-        Self {
-            id,
-            pipeline: None,
-            telemetry,
-            extension_configs: BTreeMap::new(),
-            shutdown_timeout: Duration::from_secs(4),
-        }
+        Self { id, pipeline: None, telemetry, host: Host::new(), shutdown_timeout: Duration::from_secs(4) }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod component;
 pub mod config_value;
 pub mod duration;
 pub mod health;
+pub mod host;
 pub mod ids;
 pub mod pdata;
 pub mod pipeline;
@@ -21,5 +22,6 @@ pub use component::{
     RefusedError, Stability, ignored_keys_present, parse_component_config,
 };
 pub use duration::{DurationRange, GoDuration, MAX_DURATION, check_durations, parse_duration};
+pub use host::{Host, HostError};
 pub use ids::{ComponentId, ComponentKind, PerSignal, PipelineId, Signal};
 pub use pdata::SignalData;

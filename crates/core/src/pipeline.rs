@@ -30,6 +30,7 @@ use crate::component::{
     ComponentError, Exporter, Extension, ExtensionContext, Processor, Receiver, ReceiverContext, RefusedError,
 };
 use crate::health::{HealthRegistry, Status};
+use crate::host::Host;
 use crate::ids::{ComponentId, ComponentKind, PerSignal, PipelineId, Signal};
 use crate::pdata::SignalData;
 use crate::telemetry::{Counter, Gauge, Registry};
@@ -463,13 +464,26 @@ impl ShutdownReport {
     }
 }
 
-/// Starts every component: extensions, exporters, pipelines, then receivers.
+/// Starts every component: extensions, exporters, pipelines, then receivers, with a fresh [`Host`].
 pub async fn start(
     graph: ServiceGraph,
     settings: RuntimeSettings,
     telemetry: Registry,
     health: HealthRegistry,
 ) -> Result<RunningService, StartError> {
+    start_with_host(graph, settings, telemetry, health, Host::new()).await
+}
+
+/// Starts every component: extensions, exporters, pipelines, then receivers. `host` is the one the
+/// components were built with.
+pub async fn start_with_host(
+    graph: ServiceGraph,
+    settings: RuntimeSettings,
+    telemetry: Registry,
+    health: HealthRegistry,
+    host: Host,
+) -> Result<RunningService, StartError> {
+    let _ = &host;
     let receivers_token = CancellationToken::new();
     let extensions_token = CancellationToken::new();
     let ledger = Arc::new(Ledger::default());

@@ -240,10 +240,12 @@ fn run(cfg: dbintel_config::ServiceConfig) -> anyhow::Result<()> {
         } else {
             None
         };
-        let graph = graph::build(&cfg, &components::registry(), &telemetry)
+        let host = dbintel_core::Host::new();
+        let graph = graph::build(&cfg, &components::registry(), &telemetry, &host)
             .map_err(|problems| anyhow::anyhow!("cannot build the pipelines:\n{}", problems.join("\n")))?;
         let settings = RuntimeSettings { shutdown_timeout: cfg.service.shutdown_timeout, ..RuntimeSettings::default() };
-        let service = dbintel_core::pipeline::start(graph, settings, telemetry.clone(), health).await?;
+        let service =
+            dbintel_core::pipeline::start_with_host(graph, settings, telemetry.clone(), health, host).await?;
         let signal = wait_for_signal().await?;
         tracing::info!(signal, "Shutting down: stopping receivers, draining pipelines, flushing exporters.");
         let report = service.shutdown().await;

@@ -186,12 +186,16 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<ServerState>>) {
 
 fn otlphttp(url: &str, tel: &Registry, storage: Option<&std::path::Path>) -> Box<dyn Exporter> {
     let id: ComponentId = "otlphttp/faults".parse().unwrap();
-    let mut ctx = CreateContext::new(id, tel.clone());
+    let ctx = CreateContext::new(id, tel.clone());
     let mut queue = json!({"num_consumers": 1, "queue_size": 100});
     if let Some(dir) = storage {
         queue["storage"] = json!("file_storage/q");
-        ctx.extension_configs
-            .insert("file_storage/q".parse().unwrap(), json!({"directory": dir.display().to_string()}));
+        let fs: dbintel_extensions::file_storage::FileStorageConfig =
+            dbintel_core::parse_component_config(&json!({"directory": dir.display().to_string()})).unwrap();
+        ctx.host.add_extension(
+            "file_storage/q".parse().unwrap(),
+            std::sync::Arc::new(dbintel_extensions::file_storage::Storage::from(&fs)),
+        );
     }
     let config = json!({
         "endpoint": url,

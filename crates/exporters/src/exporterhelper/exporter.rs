@@ -7,10 +7,9 @@ use async_trait::async_trait;
 use dbintel_core::health::HealthHandle;
 use dbintel_core::telemetry::{Counter, Gauge, Registry};
 use dbintel_core::{
-    ComponentId, ConfigProblem, CreateContext, ExportError, Exporter, Signal, SignalData,
-    parse_component_config,
+    ComponentId, ConfigProblem, CreateContext, ExportError, Exporter, Host, HostError, Signal, SignalData,
 };
-use dbintel_extensions::file_storage::FileStorageConfig;
+use dbintel_extensions::file_storage::Storage;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::{CancellationToken, DropGuard};
@@ -416,11 +415,8 @@ pub fn helper_problems(retry: &RetryConfig, queue: &QueueConfig) -> Vec<ConfigPr
         .collect()
 }
 
-/// Resolves `sending_queue.storage` against the defined extensions.
-pub fn resolve_storage(
-    queue: &QueueConfig,
-    extension_configs: &std::collections::BTreeMap<ComponentId, serde_json::Value>,
-) -> Result<Option<StorageSettings>, ConfigProblem> {
+/// Resolves `sending_queue.storage` to the storage its `file_storage` extension provides.
+pub fn resolve_storage(queue: &QueueConfig, host: &Host) -> Result<Option<StorageSettings>, ConfigProblem> {
     let Some(storage) = queue.storage.as_deref().filter(|_| queue.enabled) else {
         return Ok(None);
     };
@@ -429,21 +425,19 @@ pub fn resolve_storage(
     if id.type_name() != "file_storage" {
         return Err(problem(format!("`{storage}` is not a file_storage extension")));
     }
-    let raw = extension_configs
-        .get(&id)
-        .ok_or_else(|| problem(format!("`{storage}` is not defined under `extensions`")))?;
-    let fs: FileStorageConfig =
-        parse_component_config(raw).map_err(|p| problem(format!("extension `{storage}`: {p}")))?;
+    let fs = host.extension::<Storage>(&id).map_err(|e| match e {
+        HostError::NotFound(_) => problem(format!("`{storage}` is not defined under `extensions`")),
+        other => problem(other.to_string()),
+    })?;
     Ok(Some(StorageSettings {
-        directory: fs.directory(),
+        directory: fs.directory.clone(),
         create_directory: fs.create_directory,
         fsync: fs.fsync,
     }))
 }
 
 impl<T: Transport> QueuedExporter<T> {
-    /// Builds the exporter for `ctx.id`, resolving `sending_queue.storage` against
-    /// `ctx.extension_configs`. Problems carry `retry_on_failure.`/`sending_queue.` paths.
+    /// Builds the exporter for `ctx.id`, resolving `sending_queue.storage` through `ctx.host`. Problems carry `retry_on_failure.`/`sending_queue.` paths.
     pub fn new(
         ctx: &CreateContext,
         transport: T,
@@ -451,7 +445,7 @@ impl<T: Transport> QueuedExporter<T> {
         queue: QueueConfig,
     ) -> Result<Self, Vec<ConfigProblem>> {
         let mut problems = helper_problems(&retry, &queue);
-        let storage = match resolve_storage(&queue, &ctx.extension_configs) {
+        let storage = match resolve_storage(&queue, &ctx.host) {
             Ok(s) => s,
             Err(p) => {
                 problems.push(p);

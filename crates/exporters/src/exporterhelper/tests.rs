@@ -643,19 +643,23 @@ fn config_problems_are_named_by_path() {
 }
 
 #[test]
-fn storage_is_resolved_from_the_extension_configs() {
+fn storage_is_resolved_through_the_host() {
     let id: ComponentId = "otlphttp/x".parse().unwrap();
-    let mut ctx = CreateContext::new(id, Registry::new());
+    let ctx = CreateContext::new(id, Registry::new());
     let q = QueueConfig { storage: Some("file_storage/q".into()), ..QueueConfig::default() };
     let t = Scripted::new(Vec::new());
     let err = QueuedExporter::new(&ctx, Handle(t.clone()), RetryConfig::default(), q.clone()).err().unwrap();
     assert_eq!(err[0].path, "sending_queue.storage");
     assert!(err[0].message.contains("not defined"), "{}", err[0].message);
-    ctx.extension_configs.insert(
+    let fs: dbintel_extensions::file_storage::FileStorageConfig = dbintel_core::parse_component_config(
+        &serde_json::json!({"directory": "/tmp/dbintel-q", "fsync": true}),
+    )
+    .unwrap();
+    ctx.host.add_extension(
         "file_storage/q".parse().unwrap(),
-        serde_json::json!({"directory": "/tmp/dbintel-q", "fsync": true}),
+        std::sync::Arc::new(dbintel_extensions::file_storage::Storage::from(&fs)),
     );
-    let s = resolve_storage(&q, &ctx.extension_configs).unwrap().unwrap();
+    let s = resolve_storage(&q, &ctx.host).unwrap().unwrap();
     assert_eq!(s.directory, std::path::PathBuf::from("/tmp/dbintel-q"));
     assert!(s.fsync && s.create_directory);
     assert!(QueuedExporter::new(&ctx, Handle(t), RetryConfig::default(), q).is_ok());

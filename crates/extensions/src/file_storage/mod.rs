@@ -9,6 +9,7 @@
 //! or two disk flushes per request.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use dbintel_core::component::{
@@ -92,6 +93,21 @@ impl FileStorageConfig {
     }
 }
 
+/// What `file_storage` provides to other components through the `Host`
+/// (`host.extension::<Storage>(&id)`): where to keep files and how durably.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Storage {
+    pub directory: PathBuf,
+    pub create_directory: bool,
+    pub fsync: bool,
+}
+
+impl From<&FileStorageConfig> for Storage {
+    fn from(c: &FileStorageConfig) -> Self {
+        Storage { directory: c.directory(), create_directory: c.create_directory, fsync: c.fsync }
+    }
+}
+
 /// The running extension: checks the directory at start, then idles until shutdown. The exporters
 /// do their own file I/O under it.
 pub struct FileStorage {
@@ -100,6 +116,10 @@ pub struct FileStorage {
 
 #[async_trait]
 impl Extension for FileStorage {
+    fn provides(&self) -> Option<dbintel_core::host::ExtensionObject> {
+        Some(Arc::new(Storage::from(&self.config)))
+    }
+
     async fn run(self: Box<Self>, mut ctx: ExtensionContext) -> Result<(), ComponentError> {
         let config = self.config.clone();
         let checked = tokio::task::spawn_blocking(move || config.prepare_directory())
