@@ -57,13 +57,13 @@ pub enum ComponentError {
     Config(ConfigProblem),
 }
 
-/// Why data could not be handed downstream.
+/// Why data could not be handed downstream. Refusal for load (memory, overload, a breaker) does not
+/// travel this way: it reaches receivers before they collect, through admission
+/// (`ReceiverOutput::admission`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RefusedError {
     #[error("the pipeline is shutting down")]
     ShuttingDown,
-    #[error("refused by {component}: {reason}")]
-    Refused { component: String, reason: String },
 }
 
 /// Context given to a receiver for its whole life.

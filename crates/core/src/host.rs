@@ -10,6 +10,7 @@ use std::any::{Any, TypeId};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::admission::AdmissionRegistry;
 use crate::ids::ComponentId;
 
 /// An object an extension provides to other components, type-erased.
@@ -30,6 +31,7 @@ struct Inner {
     /// One value per (component ID, type): keyed by type too, so two types asking for the same ID
     /// cannot see each other's value (and nothing has to fail on a type mismatch).
     shared: Mutex<HashMap<(ComponentId, TypeId), ExtensionObject>>,
+    admission: AdmissionRegistry,
 }
 
 /// Handles shared by every component of one service. Cheap to clone.
@@ -41,6 +43,12 @@ pub struct Host {
 impl Host {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Where processors, exporters and the runtime tell receivers whether they may collect
+    /// (`admission().set(setter, scope, admit)`); receivers read it through their `ReceiverOutput`.
+    pub fn admission(&self) -> &AdmissionRegistry {
+        &self.inner.admission
     }
 
     /// Registers what extension `id` provides (done by the service builder, and by tests).

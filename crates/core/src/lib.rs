@@ -1,6 +1,7 @@
 //! dbintel-core: the data model, component contracts, pipeline runtime, self-telemetry registry and
 //! health registry. It knows no SQL driver and no wire format.
 
+pub mod admission;
 pub mod all_problems;
 pub mod cache;
 pub mod component;
@@ -15,6 +16,7 @@ pub mod redact;
 pub mod telemetry;
 pub mod time_fmt;
 
+pub use admission::{Admission, AdmissionRegistry, Admit, Scope, ScrapeGate};
 pub use all_problems::all_problems;
 pub use component::{
     Built, ComponentError, ComponentInfo, ComponentRegistry, ConfigProblem, CreateContext, ExportError,

@@ -26,6 +26,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
+use crate::admission::{Admission, AdmissionRegistry, Admit, Scope};
 use crate::component::{
     ComponentError, Exporter, Extension, ExtensionContext, Processor, Receiver, ReceiverContext, RefusedError,
 };
@@ -155,6 +156,8 @@ struct Inbox {
     rx: mpsc::Receiver<Arc<SignalData>>,
     queue_size: Gauge,
     drops: Drops,
+    /// A pipeline's input: lifts the overload throttle once the queue has drained.
+    overload: Option<Arc<Overload>>,
 }
 
 impl Inbox {
@@ -162,8 +165,65 @@ impl Inbox {
         let d = self.rx.recv().await;
         if d.is_some() {
             self.queue_size.add(-1);
+            if let Some(o) = &self.overload {
+                o.observe();
+            }
         }
         d
+    }
+}
+
+/// Throttles the receivers feeding a pipeline (through admission) while its input queue is nearly
+/// full, with hysteresis: set at `high` batches queued (80% of capacity), lifted at `low` (50%).
+/// Both sides of the queue call `observe` after changing `queued`, under one lock, so the last call
+/// always sees the final length and the throttle cannot stick.
+struct Overload {
+    /// The setter name and the skip reason: `pipeline <id> is overloaded`.
+    reason: String,
+    receivers: Vec<ComponentId>,
+    admission: AdmissionRegistry,
+    queued: Gauge,
+    high: i64,
+    low: i64,
+    throttled: std::sync::Mutex<bool>,
+}
+
+impl Overload {
+    fn new(
+        pipeline: &PipelineId,
+        capacity: usize,
+        receivers: Vec<ComponentId>,
+        admission: AdmissionRegistry,
+        queued: Gauge,
+    ) -> Self {
+        let capacity = i64::try_from(capacity).unwrap_or(i64::MAX);
+        Overload {
+            reason: format!("pipeline {pipeline} is overloaded"),
+            receivers,
+            admission,
+            queued,
+            high: (capacity.saturating_mul(4).saturating_add(4) / 5).max(1),
+            low: capacity / 2,
+            throttled: std::sync::Mutex::new(false),
+        }
+    }
+
+    fn observe(&self) {
+        let mut throttled = self.throttled.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let queued = self.queued.get();
+        let admit = if !*throttled && queued >= self.high {
+            warn!(reason = %self.reason, queued, "Pipeline queue nearly full; its receivers skip scrapes until it drains.");
+            Admit::Skip { reason: self.reason.clone() }
+        } else if *throttled && queued <= self.low {
+            info!(reason = %self.reason, queued, "Pipeline queue drained; its receivers collect again.");
+            Admit::Full
+        } else {
+            return;
+        };
+        *throttled = !*throttled;
+        for r in &self.receivers {
+            self.admission.set(&self.reason, Scope::Receiver(r.clone()), admit.clone());
+        }
     }
 }
 
@@ -190,19 +250,30 @@ enum Sink {
 struct Target {
     sink: Sink,
     queue_size: Gauge,
+    /// A pipeline's input: throttles its receivers when the queue is nearly full.
+    overload: Option<Arc<Overload>>,
 }
 
 impl Target {
     fn shared(sender: mpsc::Sender<Arc<SignalData>>, queue_size: Gauge) -> Self {
-        Target { sink: Sink::Shared(sender), queue_size }
+        Target { sink: Sink::Shared(sender), queue_size, overload: None }
     }
 
-    /// Awaits room in the queue; `false` when the queue is closed.
+    /// Awaits room in the queue; `false` when the queue is closed. `queue_size` counts the batch
+    /// from before the wait.
     async fn send(&self, data: Arc<SignalData>) -> bool {
-        match &self.sink {
+        self.queue_size.add(1);
+        if let Some(o) = &self.overload {
+            o.observe();
+        }
+        let sent = match &self.sink {
             Sink::Shared(tx) => tx.send(data).await.is_ok(),
             Sink::Owned(tx) => tx.send(Arc::unwrap_or_clone(data)).await.is_ok(),
+        };
+        if !sent {
+            self.queue_size.add(-1);
         }
+        sent
     }
 }
 
@@ -235,11 +306,9 @@ impl Downstream {
             Pending { signal: data.signal(), items: n * self.targets.len() as u64, drops: &self.drops };
         let mut result = Ok(());
         for t in &self.targets {
-            t.queue_size.add(1);
             if t.send(data.clone()).await {
                 pending.items -= n;
             } else {
-                t.queue_size.add(-1);
                 result = Err(RefusedError::ShuttingDown);
             }
         }
@@ -254,9 +323,16 @@ pub struct ReceiverOutput {
     downstream: PerSignal<Downstream>,
     accepted: PerSignal<Counter>,
     refused: PerSignal<Counter>,
+    admission: Admission,
 }
 
 impl ReceiverOutput {
+    /// Whether this receiver may collect now (and how much), as processors, exporters and the
+    /// runtime set it; lock-free. Receivers use it through [`crate::admission::ScrapeGate`].
+    pub fn admission(&self) -> &Admission {
+        &self.admission
+    }
+
     /// Whether any pipeline consumes this signal from the receiver (skip work for unwired signals).
     pub fn wants(&self, signal: Signal) -> bool {
         !self.downstream[signal].is_empty()
@@ -301,12 +377,17 @@ impl ReceiverOutput {
                 targets: senders[signal]
                     .take()
                     .into_iter()
-                    .map(|sender| Target { sink: Sink::Owned(sender), queue_size: Gauge::default() })
+                    .map(|sender| Target {
+                        sink: Sink::Owned(sender),
+                        queue_size: Gauge::default(),
+                        overload: None,
+                    })
                     .collect(),
                 drops: drops.clone(),
             }),
             accepted: PerSignal::default(),
             refused: PerSignal::default(),
+            admission: Admission::default(),
         }
     }
 }
@@ -483,7 +564,6 @@ pub async fn start_with_host(
     health: HealthRegistry,
     host: Host,
 ) -> Result<RunningService, StartError> {
-    let _ = &host;
     let receivers_token = CancellationToken::new();
     let extensions_token = CancellationToken::new();
     let ledger = Arc::new(Ledger::default());
@@ -524,6 +604,9 @@ pub async fn start_with_host(
             }
         }
     }
+
+    let receivers_of: Vec<(ComponentId, Vec<PipelineId>)> =
+        graph.receivers.iter().map(|r| (r.id.clone(), r.pipelines.clone())).collect();
 
     // 1. Extensions, each confirming it is ready (e.g. bound its port).
     for node in graph.extensions {
@@ -583,6 +666,7 @@ pub async fn start_with_host(
             rx,
             queue_size,
             drops: Drops::new(&telemetry, "exporter", &label, Place::ExporterQueues, &ledger),
+            overload: None,
         };
         let join = tokio::spawn(async move {
             let _watch = PanicWatch(vec![handle.clone()]);
@@ -628,13 +712,26 @@ pub async fn start_with_host(
                 &[("pipeline", &label)],
             )
             .set(settings.pipeline_queue_capacity as i64);
-        pipeline_targets.insert(node.id.clone(), Target::shared(tx, queue_size.clone()));
+        let feeding: Vec<ComponentId> =
+            receivers_of.iter().filter(|(_, ps)| ps.contains(&node.id)).map(|(r, _)| r.clone()).collect();
+        let overload = Arc::new(Overload::new(
+            &node.id,
+            settings.pipeline_queue_capacity.max(1),
+            feeding,
+            host.admission().clone(),
+            queue_size.clone(),
+        ));
+        pipeline_targets.insert(
+            node.id.clone(),
+            Target { overload: Some(overload.clone()), ..Target::shared(tx, queue_size.clone()) },
+        );
         let drops = Drops::new(&telemetry, "pipeline", &label, Place::PipelineQueues, &ledger);
         let out = Downstream {
             targets: node.exporters.iter().filter_map(|e| exporter_targets.get(e).cloned()).collect(),
             drops: drops.at(Place::PipelineSends),
         };
-        let inbox = Inbox { rx, queue_size: queue_size.clone(), drops: drops.clone() };
+        let inbox =
+            Inbox { rx, queue_size: queue_size.clone(), drops: drops.clone(), overload: Some(overload) };
         let mut stages = Vec::new();
         let mut processor_health = Vec::new();
         for (pid, processor) in node.processors {
@@ -705,6 +802,7 @@ pub async fn start_with_host(
             downstream,
             accepted: counter("accepted", "Items the receiver pushed into its pipelines."),
             refused: counter("refused", "Items the pipelines refused."),
+            admission: host.admission().handle(&node.id),
         };
         let handle = health.register(ComponentKind::Receiver, node.id.clone());
         let ctx = ReceiverContext {

@@ -13,10 +13,10 @@ use dbintel_core::component::{
 use dbintel_core::health::HealthRegistry;
 use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value};
 use dbintel_core::pipeline::{
-    ExporterNode, PipelineNode, ReceiverNode, RuntimeSettings, ServiceGraph, start,
+    ExporterNode, PipelineNode, ReceiverNode, RuntimeSettings, ServiceGraph, start, start_with_host,
 };
 use dbintel_core::telemetry::{Registry, SampleValue};
-use dbintel_core::{ComponentId, PipelineId};
+use dbintel_core::{AdmissionRegistry, Admit, ComponentId, Host, PipelineId, Scope, ScrapeGate};
 
 fn id(s: &str) -> ComponentId {
     s.parse().unwrap()
@@ -653,4 +653,151 @@ async fn fan_out_shares_one_allocation_across_pipelines_and_exporters() {
     svc.shutdown().await;
     let seen = seen.lock().unwrap();
     assert!(seen.iter().all(|a| *a == seen[0]), "every exporter got the same batch: {seen:?}");
+}
+
+/// Scrapes every 2 ms: asks admission first (through `ScrapeGate`), sends one record when admitted.
+struct GatedReceiver {
+    sent: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl Receiver for GatedReceiver {
+    async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
+        let mut gate = ScrapeGate::new(&ctx.id, ctx.output.admission().clone(), &ctx.telemetry);
+        let mut tick = tokio::time::interval(Duration::from_millis(2));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = ctx.shutdown.cancelled() => return Ok(()),
+            }
+            if matches!(gate.admit(None), Admit::Skip { .. }) {
+                continue;
+            }
+            tokio::select! {
+                r = ctx.output.send(logs(1, "g")) => {
+                    if r.is_err() { return Ok(()); }
+                    self.sent.fetch_add(1, Ordering::SeqCst);
+                }
+                _ = ctx.shutdown.cancelled() => return Ok(()),
+            }
+        }
+    }
+}
+
+/// Tells every receiver to skip once it has seen `after` records (a memory limiter in miniature).
+struct SkipAfter {
+    after: usize,
+    seen: usize,
+    admission: AdmissionRegistry,
+}
+
+impl Processor for SkipAfter {
+    fn process(
+        &mut self,
+        data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
+        self.seen += data.item_count();
+        if self.seen >= self.after {
+            self.admission.set("skip_after", Scope::AllReceivers, Admit::Skip { reason: "memory".into() });
+        }
+        out.push(data);
+        Ok(())
+    }
+}
+
+fn throttled(reg: &Registry, reason: &str) -> u64 {
+    counter(reg, "dbintel_receiver_throttled_scrapes_total", ("reason", reason))
+}
+
+/// A processor sets `Skip` through the host: the receiver stops collecting (it skips, counted) and
+/// resumes when the vote is withdrawn.
+#[tokio::test]
+async fn a_processor_throttles_a_receiver_through_admission_and_it_resumes() {
+    let host = Host::new();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let sink = Sink::default();
+    let processor = SkipAfter { after: 3, seen: 0, admission: host.admission().clone() };
+    let graph = ServiceGraph {
+        receivers: vec![ReceiverNode {
+            id: id("gated"),
+            receiver: Box::new(GatedReceiver { sent: sent.clone() }),
+            pipelines: vec![pid("logs")],
+        }],
+        pipelines: vec![PipelineNode {
+            id: pid("logs"),
+            processors: vec![(id("skip_after"), Box::new(processor))],
+            exporters: vec![id("sink")],
+        }],
+        exporters: vec![ExporterNode {
+            id: id("sink"),
+            exporter: Box::new(SinkExporter { sink: sink.clone(), delay: Duration::ZERO }),
+        }],
+        extensions: vec![],
+    };
+    let telemetry = Registry::new();
+    let svc = start_with_host(
+        graph,
+        RuntimeSettings::default(),
+        telemetry.clone(),
+        HealthRegistry::new(),
+        host.clone(),
+    )
+    .await
+    .unwrap();
+    wait_until(|| throttled(&telemetry, "memory") >= 1).await;
+    let sent_while_skipping = sent.load(Ordering::SeqCst);
+    assert!(sent_while_skipping >= 3);
+    let skips = throttled(&telemetry, "memory");
+    wait_until(|| throttled(&telemetry, "memory") >= skips + 5).await;
+    assert_eq!(sent.load(Ordering::SeqCst), sent_while_skipping, "a skipping receiver sends nothing");
+    host.admission().set("skip_after", Scope::AllReceivers, Admit::Full);
+    wait_until(|| sent.load(Ordering::SeqCst) > sent_while_skipping).await;
+    svc.shutdown().await;
+}
+
+/// Blocks every export until the test hands out permits.
+struct GatedExporter(Arc<tokio::sync::Semaphore>);
+
+#[async_trait]
+impl Exporter for GatedExporter {
+    async fn export(&mut self, _data: Arc<SignalData>) -> Result<(), ExportError> {
+        if let Ok(p) = self.0.acquire().await {
+            p.forget();
+        }
+        Ok(())
+    }
+}
+
+/// A pipeline whose queue passes 80% full throttles the receivers feeding it; once it drains below
+/// half, they collect again.
+#[tokio::test]
+async fn a_full_pipeline_queue_throttles_its_receivers_until_it_drains() {
+    let sent = Arc::new(AtomicUsize::new(0));
+    let permits = Arc::new(tokio::sync::Semaphore::new(0));
+    let graph = ServiceGraph {
+        receivers: vec![ReceiverNode {
+            id: id("gated"),
+            receiver: Box::new(GatedReceiver { sent: sent.clone() }),
+            pipelines: vec![pid("logs")],
+        }],
+        pipelines: vec![PipelineNode { id: pid("logs"), processors: vec![], exporters: vec![id("gate")] }],
+        exporters: vec![ExporterNode { id: id("gate"), exporter: Box::new(GatedExporter(permits.clone())) }],
+        extensions: vec![],
+    };
+    let settings = RuntimeSettings {
+        pipeline_queue_capacity: 10,
+        exporter_queue_capacity: 1,
+        ..RuntimeSettings::default()
+    };
+    let telemetry = Registry::new();
+    let svc = start(graph, settings, telemetry.clone(), HealthRegistry::new()).await.unwrap();
+    let reason = "pipeline logs is overloaded";
+    wait_until(|| throttled(&telemetry, reason) >= 3).await;
+    // Throttled at 8 queued (80% of 10): the receiver stopped before filling the queue.
+    let stopped_at = sent.load(Ordering::SeqCst);
+    assert!(stopped_at < 10 + 3, "the receiver stopped sending ({stopped_at})");
+    permits.add_permits(1000);
+    wait_until(|| sent.load(Ordering::SeqCst) > stopped_at + 5).await;
+    svc.shutdown().await;
 }
