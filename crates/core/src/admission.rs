@@ -8,6 +8,7 @@
 //! that covers it: `Skip` beats `Reduced`, which beats `Full`; of several `Reduced`, the smallest.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
@@ -172,16 +173,20 @@ impl Admission {
     }
 }
 
-/// What receivers call at the top of each scrape: checks admission, and while a receiver (or one of
-/// its databases) is told to skip, logs once per streak ("skipped: <reason>", info when it resumes)
-/// and counts each skipped scrape in `dbintel_receiver_throttled_scrapes_total{receiver,reason}`.
+/// What receivers call at the top of each scrape (usually as `ctx.output.admit(database)`): checks
+/// admission and, while a receiver (or one of its databases) is told to skip, logs once per streak
+/// ("skipped: <reason>", info when it resumes) and counts each skipped scrape in
+/// `dbintel_receiver_throttled_scrapes_total{receiver,reason}`. Admitted scrapes outside a streak
+/// take no lock.
 pub struct ScrapeGate {
     admission: Admission,
     receiver: String,
     telemetry: Registry,
+    /// Set while any streak is open, so the common case (admitted, no streak) skips the lock.
+    streaking: AtomicBool,
     /// The reason of the current skip streak per database (`None`: the receiver as a whole). Bounded
     /// by the databases the receiver is configured for.
-    streaks: BTreeMap<Option<String>, String>,
+    streaks: Mutex<BTreeMap<Option<String>, String>>,
 }
 
 impl ScrapeGate {
@@ -190,14 +195,25 @@ impl ScrapeGate {
             admission,
             receiver: receiver.to_string(),
             telemetry: telemetry.clone(),
-            streaks: BTreeMap::new(),
+            streaking: AtomicBool::new(false),
+            streaks: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// The read side this gate checks.
+    pub fn admission(&self) -> &Admission {
+        &self.admission
     }
 
     /// The verdict for this scrape (of the whole receiver, or of `database`). On `Skip` the caller
     /// skips the work; logging and counting are done here.
-    pub fn admit(&mut self, database: Option<&str>) -> Admit {
+    pub fn admit(&self, database: Option<&str>) -> Admit {
         let admit = self.admission.check(database);
+        let skipping = matches!(admit, Admit::Skip { .. });
+        if !skipping && !self.streaking.load(Ordering::Acquire) {
+            return admit;
+        }
+        let mut streaks = self.streaks.lock().unwrap_or_else(PoisonError::into_inner);
         let key = database.map(str::to_string);
         match &admit {
             Admit::Skip { reason } => {
@@ -208,18 +224,19 @@ impl ScrapeGate {
                         &[("receiver", &self.receiver), ("reason", reason)],
                     )
                     .add(1);
-                if self.streaks.get(&key) != Some(reason) {
+                if streaks.get(&key) != Some(reason) {
                     info!(receiver = %self.receiver, database = database.unwrap_or(""), reason = %reason,
                         "Receiver skipped: {reason} (logged once until it resumes; counted in dbintel_receiver_throttled_scrapes_total).");
-                    self.streaks.insert(key, reason.clone());
+                    streaks.insert(key, reason.clone());
                 }
             }
             _ => {
-                if self.streaks.remove(&key).is_some() {
+                if streaks.remove(&key).is_some() {
                     info!(receiver = %self.receiver, database = database.unwrap_or(""), "Receiver resumed collecting.");
                 }
             }
         }
+        self.streaking.store(!streaks.is_empty(), Ordering::Release);
         admit
     }
 }

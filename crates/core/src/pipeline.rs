@@ -26,7 +26,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
-use crate::admission::{Admission, AdmissionRegistry, Admit, Scope};
+use crate::admission::{Admission, AdmissionRegistry, Admit, Scope, ScrapeGate};
 use crate::component::{
     ComponentError, Exporter, Extension, ExtensionContext, Processor, Receiver, ReceiverContext, RefusedError,
 };
@@ -323,14 +323,33 @@ pub struct ReceiverOutput {
     downstream: PerSignal<Downstream>,
     accepted: PerSignal<Counter>,
     refused: PerSignal<Counter>,
-    admission: Admission,
+    gate: ScrapeGate,
 }
 
 impl ReceiverOutput {
     /// Whether this receiver may collect now (and how much), as processors, exporters and the
-    /// runtime set it; lock-free. Receivers use it through [`crate::admission::ScrapeGate`].
+    /// runtime set it; lock-free.
     pub fn admission(&self) -> &Admission {
-        &self.admission
+        self.gate.admission()
+    }
+
+    /// Call at the top of each scrape (`database`: one monitored database, or `None` for the whole
+    /// receiver); on `Admit::Skip` skip the work. Logs once per skip streak and counts
+    /// `dbintel_receiver_throttled_scrapes_total` (see [`ScrapeGate`]).
+    pub fn admit(&self, database: Option<&str>) -> Admit {
+        self.gate.admit(database)
+    }
+
+    /// Replaces the admission this output reads (for tests and tools built with
+    /// [`ReceiverOutput::from_channels`]); skips are counted in `telemetry` under `receiver`.
+    pub fn with_admission(
+        mut self,
+        receiver: &ComponentId,
+        admission: Admission,
+        telemetry: &Registry,
+    ) -> Self {
+        self.gate = ScrapeGate::new(receiver, admission, telemetry);
+        self
     }
 
     /// Whether any pipeline consumes this signal from the receiver (skip work for unwired signals).
@@ -387,7 +406,7 @@ impl ReceiverOutput {
             }),
             accepted: PerSignal::default(),
             refused: PerSignal::default(),
-            admission: Admission::default(),
+            gate: ScrapeGate::new(&ComponentId::new("test", None), Admission::default(), &Registry::new()),
         }
     }
 }
@@ -802,7 +821,7 @@ pub async fn start_with_host(
             downstream,
             accepted: counter("accepted", "Items the receiver pushed into its pipelines."),
             refused: counter("refused", "Items the pipelines refused."),
-            admission: host.admission().handle(&node.id),
+            gate: ScrapeGate::new(&node.id, host.admission().handle(&node.id), &telemetry),
         };
         let handle = health.register(ComponentKind::Receiver, node.id.clone());
         let ctx = ReceiverContext {

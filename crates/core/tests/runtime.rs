@@ -16,7 +16,7 @@ use dbintel_core::pipeline::{
     ExporterNode, PipelineNode, ReceiverNode, RuntimeSettings, ServiceGraph, start, start_with_host,
 };
 use dbintel_core::telemetry::{Registry, SampleValue};
-use dbintel_core::{AdmissionRegistry, Admit, ComponentId, Host, PipelineId, Scope, ScrapeGate};
+use dbintel_core::{AdmissionRegistry, Admit, ComponentId, Host, PipelineId, Scope};
 
 fn id(s: &str) -> ComponentId {
     s.parse().unwrap()
@@ -663,14 +663,13 @@ struct GatedReceiver {
 #[async_trait]
 impl Receiver for GatedReceiver {
     async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
-        let mut gate = ScrapeGate::new(&ctx.id, ctx.output.admission().clone(), &ctx.telemetry);
         let mut tick = tokio::time::interval(Duration::from_millis(2));
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
                 _ = ctx.shutdown.cancelled() => return Ok(()),
             }
-            if matches!(gate.admit(None), Admit::Skip { .. }) {
+            if matches!(ctx.output.admit(None), Admit::Skip { .. }) {
                 continue;
             }
             tokio::select! {
