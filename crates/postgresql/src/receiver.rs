@@ -403,6 +403,10 @@ impl Runner {
     }
 
     pub(crate) async fn scrape(&mut self) {
+        // Admission: skip this scrape while told to (logged once per streak, counted).
+        if let dbintel_core::Admit::Skip { .. } = self.ctx.output.admit(None) {
+            return;
+        }
         let started = Instant::now();
         let now = now_unix_nanos();
         let want_metrics = self.ctx.output.wants(Signal::Metrics);
@@ -529,7 +533,10 @@ impl Runner {
 
     /// Events only (a collector due between two scrapes).
     async fn events_only(&mut self) {
-        if !self.ctx.output.wants(Signal::Logs) {
+        // Admission: nothing between scrapes while skipping (the scrape logs and counts the skip).
+        if !self.ctx.output.wants(Signal::Logs)
+            || matches!(self.ctx.output.admission().check(None), dbintel_core::Admit::Skip { .. })
+        {
             return;
         }
         let primary_db = self.primary_db.clone();

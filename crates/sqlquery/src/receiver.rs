@@ -310,6 +310,10 @@ impl Runner {
 
     /// One scrape of every query; false on shutdown.
     async fn scrape(&mut self) -> bool {
+        // Admission: skip this scrape while told to (logged once per streak, counted).
+        if let dbintel_core::Admit::Skip { .. } = self.ctx.output.admit(None) {
+            return true;
+        }
         let started = Instant::now();
         let now = now_unix_nanos();
         let want_metrics = self.ctx.output.wants(Signal::Metrics);
