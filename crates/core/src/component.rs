@@ -87,8 +87,21 @@ pub trait Receiver: Send {
 #[error("{0}")]
 pub struct ProcessorError(pub String);
 
-/// A step in a pipeline. Processors are built per pipeline and run in configured order inside the
-/// pipeline's task, so they are plain synchronous code: no locks, no channel hops between them.
+/// What a processor gets when the pipeline starts: its identity, the host (shared state, extensions,
+/// admission) and its status handle, which it may keep to report its own health.
+#[derive(Clone)]
+pub struct ProcessorContext {
+    pub id: ComponentId,
+    pub pipeline: PipelineId,
+    pub host: Host,
+    pub health: HealthHandle,
+    pub telemetry: Registry,
+}
+
+/// A step in a pipeline (the synchronous kind). Processors are built per pipeline and run in
+/// configured order inside the pipeline's task, so they are plain synchronous code: no locks, no
+/// channel hops between them. A processor that needs its own timers, lookups or periodic output is a
+/// [`TaskProcessor`].
 ///
 /// Data is shared (`Arc`): the same allocation may also be on its way to other pipelines. A processor
 /// that changes data copies on write (`Arc::make_mut`, `Arc::unwrap_or_clone`), which copies nothing
@@ -108,6 +121,34 @@ pub trait Processor: Send {
     fn on_timer(&mut self, _out: &mut Vec<Arc<SignalData>>) {}
     /// Called at shutdown after the input is drained: hand over everything buffered.
     fn flush(&mut self, _out: &mut Vec<Arc<SignalData>>) {}
+    /// Called once before the first `process`; an error stops the service from starting.
+    fn start(&mut self, _ctx: &ProcessorContext) -> Result<(), ProcessorError> {
+        Ok(())
+    }
+    /// Called once after the final `flush`, when the pipeline ends.
+    fn shutdown(&mut self) {}
+    /// Whether the processor changes the data it is given (the Collector's `MutatesData`
+    /// capability). A declaration: the runtime shares batches either way and a mutating processor
+    /// copies on write (`Arc::make_mut`), which copies nothing when it holds the only reference; one
+    /// that only reads, counts or routes returns `false`.
+    fn mutates_data(&self) -> bool {
+        true
+    }
+}
+
+/// A processor of the task kind (Vector's "task transform"): an async component with its own tokio
+/// task inside the pipeline chain, a bounded input and a bounded output ([`TaskContext`]), for
+/// processors that need timers, lookups or periodic output (correlation, cost reports, feedback
+/// records). Its input ends (`recv` gives `None`) when everything before it has drained: it hands
+/// over what it holds and returns. What it keeps across awaits belongs in a
+/// [`crate::pipeline::TaskBuffer`], so an abort at the shutdown deadline counts it as dropped.
+#[async_trait]
+pub trait TaskProcessor: Send {
+    /// See [`Processor::mutates_data`].
+    fn mutates_data(&self) -> bool {
+        true
+    }
+    async fn run(self: Box<Self>, ctx: crate::pipeline::TaskContext) -> Result<(), ComponentError>;
 }
 
 /// Error from an exporter. The data is counted as failed.
@@ -228,6 +269,8 @@ impl CreateContext {
 pub enum Built {
     Receiver(Box<dyn Receiver>),
     Processor(Box<dyn Processor>),
+    /// A processor of the task kind (its own task in the pipeline chain).
+    TaskProcessor(Box<dyn TaskProcessor>),
     Exporter(Box<dyn Exporter>),
     Extension(Box<dyn Extension>),
 }

@@ -20,8 +20,8 @@ pub use admission::{Admission, AdmissionRegistry, Admit, Scope, ScrapeGate};
 pub use all_problems::all_problems;
 pub use component::{
     Built, ComponentError, ComponentInfo, ComponentRegistry, ConfigProblem, CreateContext, ExportError,
-    Exporter, Extension, ExtensionContext, Factory, Processor, ProcessorError, Receiver, ReceiverContext,
-    RefusedError, Stability, ignored_keys_present, parse_component_config,
+    Exporter, Extension, ExtensionContext, Factory, Processor, ProcessorContext, ProcessorError, Receiver,
+    ReceiverContext, RefusedError, Stability, TaskProcessor, ignored_keys_present, parse_component_config,
 };
 pub use duration::{DurationRange, GoDuration, MAX_DURATION, check_durations, parse_duration};
 pub use host::{Host, HostError};

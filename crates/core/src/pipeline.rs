@@ -28,7 +28,8 @@ use tracing::{error, info, warn};
 
 use crate::admission::{Admission, AdmissionRegistry, Admit, Scope, ScrapeGate};
 use crate::component::{
-    ComponentError, Exporter, Extension, ExtensionContext, Processor, Receiver, ReceiverContext, RefusedError,
+    ComponentError, Exporter, Extension, ExtensionContext, Processor, ProcessorContext, Receiver,
+    ReceiverContext, RefusedError, TaskProcessor,
 };
 use crate::health::{HealthRegistry, Status};
 use crate::host::Host;
@@ -227,6 +228,15 @@ impl Overload {
     }
 }
 
+impl Inbox {
+    /// An inbox that yields nothing (placeholder after the last segment is wired).
+    fn closed() -> Self {
+        let (_, rx) = mpsc::channel(1);
+        let drops = Drops::new(&Registry::new(), "pipeline", "", Place::PipelineQueues, &Arc::default());
+        Inbox { rx, queue_size: Gauge::default(), drops, overload: None }
+    }
+}
+
 impl Drop for Inbox {
     fn drop(&mut self) {
         self.rx.close();
@@ -418,9 +428,115 @@ pub struct ReceiverNode {
     pub pipelines: Vec<PipelineId>,
 }
 
+/// A processor in a pipeline's chain: the synchronous kind runs inside the pipeline's task; the task
+/// kind runs in its own task between two bounded queues.
+pub enum PipelineProcessor {
+    Sync(Box<dyn Processor>),
+    Task(Box<dyn TaskProcessor>),
+}
+
+impl<P: Processor + 'static> From<Box<P>> for PipelineProcessor {
+    fn from(p: Box<P>) -> Self {
+        PipelineProcessor::Sync(p)
+    }
+}
+
+impl From<Box<dyn Processor>> for PipelineProcessor {
+    fn from(p: Box<dyn Processor>) -> Self {
+        PipelineProcessor::Sync(p)
+    }
+}
+
+impl From<Box<dyn TaskProcessor>> for PipelineProcessor {
+    fn from(p: Box<dyn TaskProcessor>) -> Self {
+        PipelineProcessor::Task(p)
+    }
+}
+
+/// A part of a pipeline's chain with its own task.
+enum Segment {
+    /// Synchronous processors, with their status handles (marked failed if the task panics).
+    Sync(Vec<Stage>, Vec<crate::health::HealthHandle>),
+    Task {
+        id: ComponentId,
+        processor: Box<dyn TaskProcessor>,
+        handle: crate::health::HealthHandle,
+        incoming: Counter,
+        outgoing: Counter,
+    },
+}
+
+/// What a [`TaskProcessor`] runs with: its identity, the host, its status handle, and its bounded
+/// input and output inside the pipeline chain.
+pub struct TaskContext {
+    pub id: ComponentId,
+    pub pipeline: PipelineId,
+    pub host: Host,
+    pub health: crate::health::HealthHandle,
+    pub telemetry: Registry,
+    input: Inbox,
+    output: Downstream,
+    incoming: Counter,
+    outgoing: Counter,
+    buffer_drops: Drops,
+}
+
+impl TaskContext {
+    /// The next batch; `None` once everything upstream has drained (shutdown, or the upstream part
+    /// of the pipeline stopped): hand over what you hold, then return.
+    pub async fn recv(&mut self) -> Option<Arc<SignalData>> {
+        let data = self.input.recv().await;
+        if let Some(d) = &data {
+            self.incoming.add(d.item_count() as u64);
+        }
+        data
+    }
+
+    /// Hands a batch to the rest of the chain; awaiting it is backpressure. A batch that cannot be
+    /// handed on (the rest of the pipeline stopped) is counted as dropped.
+    pub async fn send(&self, data: Arc<SignalData>) -> Result<(), RefusedError> {
+        let n = data.item_count() as u64;
+        if n == 0 {
+            return Ok(());
+        }
+        self.outgoing.add(n);
+        self.output.send(data).await
+    }
+
+    /// A buffer for what the processor holds across awaits: anything still in it when it is
+    /// dropped (the task was aborted at the shutdown deadline, or panicked) is counted as dropped.
+    pub fn buffer(&self) -> TaskBuffer {
+        TaskBuffer { held: Held { items: VecDeque::new(), drops: self.buffer_drops.clone() } }
+    }
+}
+
+/// Batches a task processor holds; see [`TaskContext::buffer`].
+pub struct TaskBuffer {
+    held: Held,
+}
+
+impl TaskBuffer {
+    pub fn push_back(&mut self, data: Arc<SignalData>) {
+        self.held.items.push_back(data);
+    }
+    pub fn pop_front(&mut self) -> Option<Arc<SignalData>> {
+        self.held.items.pop_front()
+    }
+    pub fn front(&self) -> Option<&Arc<SignalData>> {
+        self.held.items.front()
+    }
+    pub fn len(&self) -> usize {
+        self.held.items.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.held.items.is_empty()
+    }
+}
+
 pub struct PipelineNode {
     pub id: PipelineId,
-    pub processors: Vec<(ComponentId, Box<dyn Processor>)>,
+    /// In configured order; build entries with `.into()` from a boxed processor of either kind.
+    pub processors: Vec<(ComponentId, PipelineProcessor)>,
     pub exporters: Vec<ComponentId>,
 }
 
@@ -475,6 +591,8 @@ pub enum StartError {
     Extension { id: String, reason: String },
     #[error("exporter `{id}` failed to start: {reason}")]
     Exporter { id: String, reason: String },
+    #[error("processor `{id}` failed to start: {reason}")]
+    Processor { id: String, reason: String },
 }
 
 struct Task {
@@ -714,8 +832,9 @@ pub async fn start_with_host(
         }
     }
 
-    // 3. Pipelines.
+    // 3. Pipelines. A processor whose `start` fails stops the service from starting.
     let mut pipeline_targets: BTreeMap<PipelineId, Target> = BTreeMap::new();
+    let mut failed = None;
     for node in graph.pipelines {
         let (tx, rx) = mpsc::channel::<Arc<SignalData>>(settings.pipeline_queue_capacity.max(1));
         let label = node.id.to_string();
@@ -745,56 +864,135 @@ pub async fn start_with_host(
             Target { overload: Some(overload.clone()), ..Target::shared(tx, queue_size.clone()) },
         );
         let drops = Drops::new(&telemetry, "pipeline", &label, Place::PipelineQueues, &ledger);
-        let out = Downstream {
+        let mut exporters_out = Some(Downstream {
             targets: node.exporters.iter().filter_map(|e| exporter_targets.get(e).cloned()).collect(),
             drops: drops.at(Place::PipelineSends),
-        };
-        let inbox =
+        });
+        let mut inbox =
             Inbox { rx, queue_size: queue_size.clone(), drops: drops.clone(), overload: Some(overload) };
-        let mut stages = Vec::new();
-        let mut processor_health = Vec::new();
+        // The chain, split at each task processor: a run of synchronous processors shares one task.
+        let mut segments = vec![Segment::Sync(Vec::new(), Vec::new())];
         for (pid, processor) in node.processors {
             let handle = health.register(ComponentKind::Processor, pid.clone());
-            handle.ok();
-            processor_health.push(handle.clone());
             let plabel = pid.to_string();
             let items = node.id.signal().item_name();
             let labels = [("processor", plabel.as_str()), ("pipeline", label.as_str())];
-            stages.push(Stage {
-                id: pid,
-                processor,
-                incoming: telemetry.counter(
-                    &format!("otelcol_processor_incoming_{items}"),
-                    "Items that entered the processor.",
-                    &labels,
-                ),
-                outgoing: telemetry.counter(
-                    &format!("otelcol_processor_outgoing_{items}"),
-                    "Items the processor passed on.",
-                    &labels,
-                ),
-                dropped: telemetry.counter(
-                    &format!("otelcol_processor_dropped_{items}"),
-                    "Items dropped because the processor failed on them.",
-                    &labels,
-                ),
-                failing: false,
-            });
-        }
-        let stages = Stages { stages, drops: drops.at(Place::Processors) };
-        let watch = PanicWatch(processor_health);
-        let join = tokio::spawn({
-            let label = label.clone();
-            async move {
-                let _watch = watch;
-                run_pipeline(label, inbox, stages, out).await
+            let counter = |verdict: &str, help: &str| {
+                telemetry.counter(&format!("otelcol_processor_{verdict}_{items}"), help, &labels)
+            };
+            let incoming = counter("incoming", "Items that entered the processor.");
+            let outgoing = counter("outgoing", "Items the processor passed on.");
+            match processor {
+                PipelineProcessor::Sync(mut processor) => {
+                    let ctx = ProcessorContext {
+                        id: pid.clone(),
+                        pipeline: node.id.clone(),
+                        host: host.clone(),
+                        health: handle.clone(),
+                        telemetry: telemetry.clone(),
+                    };
+                    if let Err(e) = processor.start(&ctx) {
+                        handle.permanent(e.to_string());
+                        failed = Some(StartError::Processor { id: plabel, reason: e.to_string() });
+                        break;
+                    }
+                    handle.ok();
+                    let stage = Stage {
+                        id: pid,
+                        processor,
+                        incoming,
+                        outgoing,
+                        dropped: counter("dropped", "Items dropped because the processor failed on them."),
+                        failing: false,
+                    };
+                    match segments.last_mut() {
+                        Some(Segment::Sync(stages, handles)) => {
+                            stages.push(stage);
+                            handles.push(handle);
+                        }
+                        _ => segments.push(Segment::Sync(vec![stage], vec![handle])),
+                    }
+                }
+                PipelineProcessor::Task(processor) => {
+                    handle.ok();
+                    segments.push(Segment::Task { id: pid, processor, handle, incoming, outgoing });
+                }
             }
-        });
-        running.pipelines.push(Task {
-            kind: ComponentKind::Processor,
-            name: format!("pipeline {label}"),
-            handle: join,
-        });
+        }
+        if failed.is_some() {
+            break;
+        }
+        let last = segments.len() - 1;
+        for (i, segment) in segments.into_iter().enumerate() {
+            // Between segments: a bounded internal queue; what it holds at an abort is counted as
+            // dropped in the processors.
+            let (out, next) = if i == last {
+                (
+                    exporters_out.take().unwrap_or_else(|| Downstream::new(drops.at(Place::PipelineSends))),
+                    None,
+                )
+            } else {
+                let (tx, rx) = mpsc::channel::<Arc<SignalData>>(settings.pipeline_queue_capacity.max(1));
+                let out = Downstream {
+                    targets: vec![Target::shared(tx, Gauge::default())],
+                    drops: drops.at(Place::Processors),
+                };
+                let next = Inbox {
+                    rx,
+                    queue_size: Gauge::default(),
+                    drops: drops.at(Place::Processors),
+                    overload: None,
+                };
+                (out, Some(next))
+            };
+            let input = std::mem::replace(&mut inbox, next.unwrap_or_else(Inbox::closed));
+            let (name, join) = match segment {
+                Segment::Sync(stages, handles) => {
+                    let stages = Stages { stages, drops: drops.at(Place::Processors), finished: false };
+                    let watch = PanicWatch(handles);
+                    let label = label.clone();
+                    let name =
+                        if i == 0 { format!("pipeline {label}") } else { format!("pipeline {label} #{i}") };
+                    (
+                        name,
+                        tokio::spawn(async move {
+                            let _watch = watch;
+                            run_pipeline(label, input, stages, out).await
+                        }),
+                    )
+                }
+                Segment::Task { id, processor, handle, incoming, outgoing } => {
+                    let name = format!("{id} in pipeline {label}");
+                    let ctx = TaskContext {
+                        id,
+                        pipeline: node.id.clone(),
+                        host: host.clone(),
+                        health: handle.clone(),
+                        telemetry: telemetry.clone(),
+                        input,
+                        output: out,
+                        incoming,
+                        outgoing,
+                        buffer_drops: drops.at(Place::Processors),
+                    };
+                    (
+                        name,
+                        tokio::spawn(async move {
+                            let _watch = PanicWatch(vec![handle.clone()]);
+                            let result = processor.run(ctx).await;
+                            finish(ComponentKind::Processor, &handle, result);
+                        }),
+                    )
+                }
+            };
+            running.pipelines.push(Task { kind: ComponentKind::Processor, name, handle: join });
+        }
+    }
+    if let Some(e) = failed {
+        drop(pipeline_targets);
+        drop(exporter_targets);
+        let _ = running.shutdown().await;
+        return Err(e);
     }
     drop(exporter_targets);
 
@@ -876,13 +1074,15 @@ struct Stage {
 struct Stages {
     stages: Vec<Stage>,
     drops: Drops,
+    /// Flushed and shut down normally: nothing left to count.
+    finished: bool,
 }
 
 impl Drop for Stages {
     fn drop(&mut self) {
         // A processor that panicked may panic again in flush; a panic while unwinding aborts the
         // process, so what it holds then stays uncounted (the panic itself is reported).
-        if std::thread::panicking() {
+        if std::thread::panicking() || self.finished {
             return;
         }
         let mut produced = Vec::new();
@@ -980,6 +1180,10 @@ async fn run_pipeline(label: String, mut inbox: Inbox, mut stages: Stages, out: 
         stages.stages[i].outgoing.add(n as u64);
         run_chain(&mut stages.stages, i + 1, produced, &out, &label).await;
     }
+    for stage in &mut stages.stages {
+        stage.processor.shutdown();
+    }
+    stages.finished = true;
 }
 
 async fn sleep_until_opt(deadline: Option<Instant>) {

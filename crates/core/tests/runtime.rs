@@ -8,12 +8,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use dbintel_core::component::{
-    ComponentError, ExportError, Exporter, Processor, ProcessorError, Receiver, ReceiverContext,
+    ComponentError, ExportError, Exporter, Processor, ProcessorContext, ProcessorError, Receiver,
+    ReceiverContext, TaskProcessor,
 };
 use dbintel_core::health::HealthRegistry;
 use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value};
 use dbintel_core::pipeline::{
-    ExporterNode, PipelineNode, ReceiverNode, RuntimeSettings, ServiceGraph, start, start_with_host,
+    ExporterNode, PipelineNode, PipelineProcessor, ReceiverNode, RuntimeSettings, ServiceGraph, TaskContext,
+    start, start_with_host,
 };
 use dbintel_core::telemetry::{Registry, SampleValue};
 use dbintel_core::{AdmissionRegistry, Admit, ComponentId, Host, PipelineId, Scope};
@@ -210,8 +212,8 @@ async fn fans_out_to_every_exporter_and_pipeline_in_processor_order() {
             PipelineNode {
                 id: pid("logs"),
                 processors: vec![
-                    (id("suffix/one"), Box::new(Suffix("-1"))),
-                    (id("suffix/two"), Box::new(Suffix("-2"))),
+                    (id("suffix/one"), Box::new(Suffix("-1")).into()),
+                    (id("suffix/two"), Box::new(Suffix("-2")).into()),
                 ],
                 exporters: vec![id("sink/a"), id("sink/b")],
             },
@@ -293,8 +295,8 @@ async fn shutdown_drains_buffered_data_through_processors_and_exporters() {
         pipelines: vec![PipelineNode {
             id: pid("logs"),
             processors: vec![
-                (id("hold"), Box::new(HoldAll::default())),
-                (id("suffix"), Box::new(Suffix("!"))),
+                (id("hold"), Box::new(HoldAll::default()).into()),
+                (id("suffix"), Box::new(Suffix("!")).into()),
             ],
             exporters: vec![id("sink")],
         }],
@@ -342,7 +344,7 @@ async fn failing_and_panicking_components_are_contained() {
             PipelineNode { id: pid("logs"), processors: vec![], exporters: vec![id("sink")] },
             PipelineNode {
                 id: pid("logs/rejecting"),
-                processors: vec![(id("reject"), Box::new(RejectAll))],
+                processors: vec![(id("reject"), Box::new(RejectAll).into())],
                 exporters: vec![id("sink")],
             },
         ],
@@ -464,7 +466,7 @@ async fn data_aborted_at_the_shutdown_deadline_is_counted_as_dropped() {
         ],
         pipelines: vec![PipelineNode {
             id: pid("logs"),
-            processors: vec![(id("pairs"), Box::new(Pairs::default()))],
+            processors: vec![(id("pairs"), Box::new(Pairs::default()).into())],
             exporters: vec![id("stuck")],
         }],
         exporters: vec![ExporterNode {
@@ -586,7 +588,7 @@ async fn a_panicking_component_is_marked_failed_while_the_service_runs() {
             PipelineNode { id: pid("logs"), processors: vec![], exporters: vec![id("broken")] },
             PipelineNode {
                 id: pid("logs/bad"),
-                processors: vec![(id("crash"), Box::new(PanickingProcessor))],
+                processors: vec![(id("crash"), Box::new(PanickingProcessor).into())],
                 exporters: vec![id("sink")],
             },
             PipelineNode { id: pid("logs/good"), processors: vec![], exporters: vec![id("sink")] },
@@ -725,7 +727,7 @@ async fn a_processor_throttles_a_receiver_through_admission_and_it_resumes() {
         }],
         pipelines: vec![PipelineNode {
             id: pid("logs"),
-            processors: vec![(id("skip_after"), Box::new(processor))],
+            processors: vec![(id("skip_after"), Box::new(processor).into())],
             exporters: vec![id("sink")],
         }],
         exporters: vec![ExporterNode {
@@ -799,4 +801,256 @@ async fn a_full_pipeline_queue_throttles_its_receivers_until_it_drains() {
     permits.add_permits(1000);
     wait_until(|| sent.load(Ordering::SeqCst) > stopped_at + 5).await;
     svc.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processor lifecycle and the task kind.
+
+/// Emits one record every 10 ms (a cost report, a feedback record) and passes data through.
+struct Ticker;
+
+#[async_trait]
+impl TaskProcessor for Ticker {
+    fn mutates_data(&self) -> bool {
+        false
+    }
+    async fn run(self: Box<Self>, mut ctx: TaskContext) -> Result<(), ComponentError> {
+        let mut tick = tokio::time::interval(Duration::from_millis(10));
+        let mut n = 0;
+        loop {
+            tokio::select! {
+                data = ctx.recv() => match data {
+                    Some(d) => { let _ = ctx.send(d).await; }
+                    None => return Ok(()),
+                },
+                _ = tick.tick() => {
+                    n += 1;
+                    let _ = ctx.send(Arc::new(logs(1, &format!("tick{n}")))).await;
+                }
+            }
+        }
+    }
+}
+
+/// Holds every batch until its input ends (a correlator waiting for the other half), then hands all
+/// over. `stubborn` never lets go: it is aborted at the shutdown deadline.
+struct Delay {
+    stubborn: bool,
+    holding: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl TaskProcessor for Delay {
+    async fn run(self: Box<Self>, mut ctx: TaskContext) -> Result<(), ComponentError> {
+        let mut held = ctx.buffer();
+        while let Some(d) = ctx.recv().await {
+            held.push_back(d);
+            self.holding.store(held.len(), Ordering::SeqCst);
+        }
+        if self.stubborn {
+            std::future::pending::<()>().await;
+        }
+        while let Some(d) = held.pop_front() {
+            let _ = ctx.send(d).await;
+        }
+        Ok(())
+    }
+}
+
+struct PanickingTask;
+
+#[async_trait]
+impl TaskProcessor for PanickingTask {
+    async fn run(self: Box<Self>, mut ctx: TaskContext) -> Result<(), ComponentError> {
+        let _ = ctx.recv().await;
+        panic!("bug in a task processor");
+    }
+}
+
+fn one_pipeline(
+    receiver: Box<dyn Receiver>,
+    processors: Vec<(ComponentId, PipelineProcessor)>,
+    sink: &Sink,
+) -> ServiceGraph {
+    ServiceGraph {
+        receivers: vec![ReceiverNode { id: id("src"), receiver, pipelines: vec![pid("logs")] }],
+        pipelines: vec![PipelineNode { id: pid("logs"), processors, exporters: vec![id("sink")] }],
+        exporters: vec![ExporterNode {
+            id: id("sink"),
+            exporter: Box::new(SinkExporter { sink: sink.clone(), delay: Duration::ZERO }),
+        }],
+        extensions: vec![],
+    }
+}
+
+/// A task processor between two synchronous ones: its periodic output and the data both go through
+/// the rest of the chain in order.
+#[tokio::test]
+async fn a_task_processor_emits_periodic_records_inside_the_chain() {
+    let sink = Sink::default();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let graph = one_pipeline(
+        Box::new(CountingReceiver { batches: 2, sent: sent.clone() }),
+        vec![
+            (id("suffix/before"), Box::new(Suffix("-a")).into()),
+            (id("ticker"), PipelineProcessor::Task(Box::new(Ticker))),
+            (id("suffix/after"), Box::new(Suffix("-b")).into()),
+        ],
+        &sink,
+    );
+    let telemetry = Registry::new();
+    let svc =
+        start(graph, RuntimeSettings::default(), telemetry.clone(), HealthRegistry::new()).await.unwrap();
+    wait_until(|| sink.received.lock().unwrap().iter().filter(|b| b.starts_with("tick")).count() >= 3).await;
+    let report = svc.shutdown().await;
+    assert!(report.clean(), "{report:?}");
+    let got = sink.received.lock().unwrap().clone();
+    assert!(got.contains(&"b0-0-a-b".to_string()) && got.contains(&"b1-0-a-b".to_string()), "{got:?}");
+    assert!(
+        got.iter().filter(|b| b.starts_with("tick")).all(|b| b.ends_with("-b") && !b.contains("-a")),
+        "{got:?}"
+    );
+    let outgoing = counter(&telemetry, "otelcol_processor_outgoing_log_records", ("processor", "ticker"));
+    assert_eq!(outgoing as usize, got.len(), "every record the ticker passed on reached the sink");
+}
+
+/// A delaying task processor hands over what it holds when its input ends: shutdown loses nothing.
+#[tokio::test]
+async fn a_task_processor_holding_data_is_drained_at_shutdown() {
+    let sink = Sink::default();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let holding = Arc::new(AtomicUsize::new(0));
+    let graph = one_pipeline(
+        Box::new(CountingReceiver { batches: 4, sent: sent.clone() }),
+        vec![(
+            id("delay"),
+            PipelineProcessor::Task(Box::new(Delay { stubborn: false, holding: holding.clone() })),
+        )],
+        &sink,
+    );
+    let svc = start(graph, RuntimeSettings::default(), Registry::new(), HealthRegistry::new()).await.unwrap();
+    wait_until(|| holding.load(Ordering::SeqCst) == 4).await;
+    assert!(sink.received.lock().unwrap().is_empty(), "held until the input ends");
+    let report = svc.shutdown().await;
+    assert!(report.clean(), "{report:?}");
+    assert_eq!(report.dropped.total(), 0);
+    assert_eq!(sink.received.lock().unwrap().len(), 4);
+    assert_eq!(sink.flushed.load(Ordering::SeqCst), 1);
+}
+
+/// A task processor that never lets go is aborted at the deadline; what it held in its buffer is
+/// counted as dropped in the processors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_held_by_an_aborted_task_processor_is_counted_as_dropped() {
+    let sink = Sink::default();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let holding = Arc::new(AtomicUsize::new(0));
+    let graph = one_pipeline(
+        Box::new(CountingReceiver { batches: 5, sent: sent.clone() }),
+        vec![(
+            id("delay"),
+            PipelineProcessor::Task(Box::new(Delay { stubborn: true, holding: holding.clone() })),
+        )],
+        &sink,
+    );
+    let settings =
+        RuntimeSettings { shutdown_timeout: Duration::from_millis(300), ..RuntimeSettings::default() };
+    let telemetry = Registry::new();
+    let svc = start(graph, settings, telemetry.clone(), HealthRegistry::new()).await.unwrap();
+    wait_until(|| holding.load(Ordering::SeqCst) == 5).await;
+    let report = svc.shutdown().await;
+    assert!(report.aborted.iter().any(|a| a.contains("delay")), "{report:?}");
+    assert_eq!(report.dropped.processors, 5, "{:?}", report.dropped);
+    assert_eq!(report.dropped.total(), 5, "{:?}", report.dropped);
+    assert_eq!(dropped_with_reason(&telemetry, "shutdown"), 5);
+    assert!(sink.received.lock().unwrap().is_empty());
+}
+
+/// A panicking task processor is marked failed at once (PanicWatch) while the service runs; what
+/// then cannot reach it is counted, and the exporter still stops cleanly.
+#[tokio::test]
+async fn a_panicking_task_processor_is_marked_failed() {
+    let health = HealthRegistry::new();
+    let sink = Sink::default();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let graph = one_pipeline(
+        Box::new(CountingReceiver { batches: 3, sent: sent.clone() }),
+        vec![(id("crashy"), PipelineProcessor::Task(Box::new(PanickingTask)))],
+        &sink,
+    );
+    let telemetry = Registry::new();
+    let svc = start(graph, RuntimeSettings::default(), telemetry.clone(), health.clone()).await.unwrap();
+    wait_until(|| {
+        health.snapshot().iter().any(|c| {
+            c.id.to_string() == "crashy"
+                && matches!(c.status, dbintel_core::health::Status::PermanentError(_))
+        })
+    })
+    .await;
+    assert!(!health.all_running());
+    // The batch it panicked on is gone with it; the other two are counted as dropped on the way.
+    wait_until(|| dropped_with_reason(&telemetry, "component_stopped") == 2).await;
+    let _ = svc.shutdown().await;
+    assert_eq!(sent.load(Ordering::SeqCst), 3);
+    assert_eq!(dropped_with_reason(&telemetry, "component_stopped"), 2);
+    assert_eq!(sink.flushed.load(Ordering::SeqCst), 1);
+}
+
+/// Counts its lifecycle calls; refuses to start when told to.
+struct Lifecycle {
+    calls: Arc<Mutex<Vec<&'static str>>>,
+    refuse: bool,
+}
+
+impl Processor for Lifecycle {
+    fn start(&mut self, ctx: &ProcessorContext) -> Result<(), ProcessorError> {
+        self.calls.lock().unwrap().push("start");
+        assert_eq!(ctx.pipeline, pid("logs"));
+        if self.refuse { Err(ProcessorError("no budget configured".into())) } else { Ok(()) }
+    }
+    fn process(
+        &mut self,
+        data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
+        self.calls.lock().unwrap().push("process");
+        out.push(data);
+        Ok(())
+    }
+    fn flush(&mut self, _out: &mut Vec<Arc<SignalData>>) {
+        self.calls.lock().unwrap().push("flush");
+    }
+    fn shutdown(&mut self) {
+        self.calls.lock().unwrap().push("shutdown");
+    }
+    fn mutates_data(&self) -> bool {
+        false
+    }
+}
+
+/// `start` runs before the first batch and `shutdown` after the final flush; a failing `start`
+/// stops the service from starting, naming the processor.
+#[tokio::test]
+async fn processors_are_started_and_shut_down_and_a_failed_start_is_reported() {
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let sink = Sink::default();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let graph = one_pipeline(
+        Box::new(CountingReceiver { batches: 1, sent: sent.clone() }),
+        vec![(id("lifecycle"), Box::new(Lifecycle { calls: calls.clone(), refuse: false }).into())],
+        &sink,
+    );
+    let svc = start(graph, RuntimeSettings::default(), Registry::new(), HealthRegistry::new()).await.unwrap();
+    wait_until(|| sink.received.lock().unwrap().len() == 1).await;
+    svc.shutdown().await;
+    assert_eq!(*calls.lock().unwrap(), ["start", "process", "flush", "shutdown"]);
+
+    let graph = one_pipeline(
+        Box::new(CountingReceiver { batches: 1, sent }),
+        vec![(id("lifecycle"), Box::new(Lifecycle { calls: calls.clone(), refuse: true }).into())],
+        &sink,
+    );
+    let err =
+        start(graph, RuntimeSettings::default(), Registry::new(), HealthRegistry::new()).await.err().unwrap();
+    assert!(err.to_string().contains("processor `lifecycle` failed to start: no budget configured"), "{err}");
 }

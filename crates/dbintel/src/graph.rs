@@ -2,7 +2,9 @@
 
 use dbintel_config::ServiceConfig;
 use dbintel_core::component::{Built, CreateContext};
-use dbintel_core::pipeline::{ExporterNode, ExtensionNode, PipelineNode, ReceiverNode, ServiceGraph};
+use dbintel_core::pipeline::{
+    ExporterNode, ExtensionNode, PipelineNode, PipelineProcessor, ReceiverNode, ServiceGraph,
+};
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{ComponentId, ComponentKind, ComponentRegistry, Host, PipelineId};
 
@@ -69,8 +71,12 @@ pub fn build(
     for (pid, pipeline) in &cfg.service.pipelines {
         let mut processors = Vec::new();
         for proc_id in &pipeline.processors {
-            if let Some(Built::Processor(p)) = create(ComponentKind::Processor, proc_id, Some(pid)) {
-                processors.push((proc_id.clone(), p));
+            match create(ComponentKind::Processor, proc_id, Some(pid)) {
+                Some(Built::Processor(p)) => processors.push((proc_id.clone(), PipelineProcessor::Sync(p))),
+                Some(Built::TaskProcessor(p)) => {
+                    processors.push((proc_id.clone(), PipelineProcessor::Task(p)))
+                }
+                _ => {}
             }
         }
         graph.pipelines.push(PipelineNode {

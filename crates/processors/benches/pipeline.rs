@@ -85,7 +85,7 @@ fn run_once(rt: &tokio::runtime::Runtime, template: &SignalData, exporters: usiz
             }],
             pipelines: vec![PipelineNode {
                 id: "logs".parse().unwrap(),
-                processors: vec![("batch".parse().unwrap(), batch)],
+                processors: vec![("batch".parse().unwrap(), batch.into())],
                 exporters: (0..exporters).map(|i| format!("blackhole/{i}").parse().unwrap()).collect(),
             }],
             exporters: (0..exporters)
