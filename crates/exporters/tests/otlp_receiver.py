@@ -5,12 +5,15 @@
 It serves OTLP/gRPC (metrics and logs services; gzip through grpcio) and OTLP/HTTP (/v1/metrics,
 /v1/logs; protobuf or JSON bodies; gzip or zstd Content-Encoding), optionally over TLS or mTLS, and
 appends one JSON line per request to --out: {"transport", "signal", "encoding", "compression",
-"headers", "request"} where `request` is google.protobuf.json_format.MessageToDict of the decoded
-export request. It prints "READY <grpc_port> <http_port>" on stdout when both servers listen.
+"headers", "request", "raw"[, "body"]} where `request` is google.protobuf.json_format.MessageToDict
+of the decoded export request, `raw` its protobuf encoding in hex and `body` (JSON requests only) the
+decompressed body as received, in hex. As the OTLP spec asks of a receiver, traceId/spanId in a JSON
+body are read as hex (protobuf's own JSON mapping would read them as base64). It prints "READY <grpc_port> <http_port>" on stdout when both servers listen.
 With --partial N each response carries a partial success rejecting N items.
 Packages: opentelemetry-proto, grpcio, zstandard (protobuf comes with opentelemetry-proto).
 """
 import argparse
+import base64
 import gzip
 import json
 import ssl
@@ -29,8 +32,8 @@ LOCK = threading.Lock()
 ARGS = None
 
 
-def record(transport, signal, encoding, compression, headers, message):
-    line = json.dumps({
+def record(transport, signal, encoding, compression, headers, message, body=None):
+    entry = {
         "transport": transport,
         "signal": signal,
         "encoding": encoding,
@@ -38,10 +41,26 @@ def record(transport, signal, encoding, compression, headers, message):
         "headers": headers,
         "request": json_format.MessageToDict(message),
         "raw": message.SerializeToString().hex(),
-    })
+    }
+    if body is not None:
+        entry["body"] = body.hex()
+    line = json.dumps(entry)
     with LOCK:
         with open(ARGS.out, "a", encoding="utf-8") as f:
             f.write(line + "\n")
+
+
+def hex_ids_to_base64(obj):
+    """OTLP/JSON carries traceId/spanId as hex; protobuf's JSON parser expects base64 for bytes."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in ("traceId", "spanId") and isinstance(v, str):
+                obj[k] = base64.b64encode(bytes.fromhex(v)).decode("ascii")
+            else:
+                hex_ids_to_base64(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            hex_ids_to_base64(v)
 
 
 def metrics_response():
@@ -100,13 +119,15 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 return self.reply(404, b"not found", "text/plain")
             if is_json:
-                json_format.Parse(body.decode("utf-8"), req)
+                obj = json.loads(body.decode("utf-8"))
+                hex_ids_to_base64(obj)
+                json_format.Parse(json.dumps(obj), req)
             else:
                 req.ParseFromString(body)
         except Exception as e:  # noqa: BLE001 - report anything as a 400
             return self.reply(400, str(e).encode(), "text/plain")
         headers = {k.lower(): v for k, v in self.headers.items()}
-        record("http", signal, "json" if is_json else "proto", enc, headers, req)
+        record("http", signal, "json" if is_json else "proto", enc, headers, req, body if is_json else None)
         if is_json:
             self.reply(200, json_format.MessageToJson(resp).encode(), "application/json")
         else:

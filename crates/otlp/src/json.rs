@@ -1,10 +1,15 @@
-//! OTLP-JSON: the protobuf JSON mapping of `MetricsData` / `LogsData`, as the OpenTelemetry Collector's
-//! file exporter writes it.
+//! OTLP-JSON: the protobuf JSON mapping of `MetricsData` / `LogsData` (and of the export requests,
+//! which have the same JSON shape), as the OpenTelemetry Collector's file exporter writes it and as
+//! OTLP/HTTP `http/json` carries it. This is the one OTLP-JSON encoder of dbintel: the file exporter
+//! and the otlphttp exporter both use it.
 //!
-//! Rules (protojson plus the OTLP deviations):
-//! - lowerCamelCase keys; fields holding their default value are omitted, except oneof members and
-//!   `optional` fields (histogram `sum`/`min`/`max`), which are written when present;
-//! - 64-bit integers (`timeUnixNano`, `asInt`, `count`, `bucketCounts`, `intValue`) are strings;
+//! It encodes the prost messages of `opentelemetry-proto` (every field of the metrics and logs
+//! protos, so whatever an exporter's request holds after splitting or delta conversion), following
+//! protojson plus the OTLP deviations:
+//! - lowerCamelCase keys, in the proto's declaration order; fields holding their default value are
+//!   omitted, except oneof members and `optional` fields (histogram `sum`/`min`/`max`), which are
+//!   written when present; an unset message field is omitted, a set but empty one is `{}`;
+//! - 64-bit integers (`timeUnixNano`, `asInt`, `count`, `bucketCounts`, `intValue`, ...) are strings;
 //! - enums (`aggregationTemporality`, `severityNumber`) are integers;
 //! - `traceId`/`spanId` are lowercase hex (OTLP), other bytes are base64 (protojson);
 //! - NaN and infinities are the strings `"NaN"`, `"Infinity"`, `"-Infinity"`; other doubles use the
@@ -14,12 +19,15 @@
 
 use std::io::Write as _;
 
-use dbintel_core::pdata::{
-    Attributes, HistogramDataPoint, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint,
-    NumberValue, Resource, Scope, SummaryDataPoint, Value,
-};
+use dbintel_core::pdata::{Logs, Metrics};
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::common::v1 as pc;
+use opentelemetry_proto::tonic::logs::v1 as pl;
+use opentelemetry_proto::tonic::metrics::v1 as pm;
+use opentelemetry_proto::tonic::resource::v1 as pr;
 
-use crate::proto::temporality_number;
+use crate::proto::{to_proto_logs, to_proto_metrics};
 
 /// Encodes a metrics batch as one OTLP-JSON object `{"resourceMetrics":[...]}` (no trailing newline).
 pub fn metrics_to_json(metrics: &Metrics) -> String {
@@ -40,69 +48,35 @@ fn into_string(buf: Vec<u8>) -> String {
     String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// Appends the OTLP-JSON object of a metrics batch to `out` (no trailing newline).
+/// Appends the OTLP-JSON object of a metrics batch to `out` (no trailing newline): the batch is
+/// converted to its OTLP request, then encoded by [`write_metrics_request_json`].
 pub fn write_metrics_json(metrics: &Metrics, out: &mut Vec<u8>) {
+    write_metrics_request_json(&to_proto_metrics(metrics), out);
+}
+
+/// Appends the OTLP-JSON object of a logs batch to `out` (no trailing newline); see
+/// [`write_metrics_json`].
+pub fn write_logs_json(logs: &Logs, out: &mut Vec<u8>) {
+    write_logs_request_json(&to_proto_logs(logs), out);
+}
+
+/// Appends the OTLP-JSON object of a metrics export request (the same JSON as `MetricsData`) to
+/// `out`, without a trailing newline.
+pub fn write_metrics_request_json(request: &ExportMetricsServiceRequest, out: &mut Vec<u8>) {
     let mut e = Enc { out };
     e.raw("{");
-    if !metrics.resource_metrics.is_empty() {
-        e.key_first("resourceMetrics");
-        e.array(&metrics.resource_metrics, |e, rm| {
-            e.raw("{");
-            let mut first = true;
-            e.field(&mut first, "resource");
-            e.resource(&rm.resource);
-            if !rm.scope_metrics.is_empty() {
-                e.field(&mut first, "scopeMetrics");
-                e.array(&rm.scope_metrics, |e, sm| {
-                    e.raw("{");
-                    let mut first = true;
-                    e.field(&mut first, "scope");
-                    e.scope(&sm.scope);
-                    if !sm.metrics.is_empty() {
-                        e.field(&mut first, "metrics");
-                        e.array(&sm.metrics, Enc::metric);
-                    }
-                    e.str_field(&mut first, "schemaUrl", &sm.schema_url);
-                    e.raw("}");
-                });
-            }
-            e.str_field(&mut first, "schemaUrl", &rm.schema_url);
-            e.raw("}");
-        });
-    }
+    let mut first = true;
+    e.array_field(&mut first, "resourceMetrics", &request.resource_metrics, Enc::resource_metrics);
     e.raw("}");
 }
 
-/// Appends the OTLP-JSON object of a logs batch to `out` (no trailing newline).
-pub fn write_logs_json(logs: &Logs, out: &mut Vec<u8>) {
+/// Appends the OTLP-JSON object of a logs export request (the same JSON as `LogsData`) to `out`,
+/// without a trailing newline.
+pub fn write_logs_request_json(request: &ExportLogsServiceRequest, out: &mut Vec<u8>) {
     let mut e = Enc { out };
     e.raw("{");
-    if !logs.resource_logs.is_empty() {
-        e.key_first("resourceLogs");
-        e.array(&logs.resource_logs, |e, rl| {
-            e.raw("{");
-            let mut first = true;
-            e.field(&mut first, "resource");
-            e.resource(&rl.resource);
-            if !rl.scope_logs.is_empty() {
-                e.field(&mut first, "scopeLogs");
-                e.array(&rl.scope_logs, |e, sl| {
-                    e.raw("{");
-                    let mut first = true;
-                    e.field(&mut first, "scope");
-                    e.scope(&sl.scope);
-                    if !sl.log_records.is_empty() {
-                        e.field(&mut first, "logRecords");
-                        e.array(&sl.log_records, Enc::log_record);
-                    }
-                    e.str_field(&mut first, "schemaUrl", &sl.schema_url);
-                    e.raw("}");
-                });
-            }
-            e.str_field(&mut first, "schemaUrl", &rl.schema_url);
-            e.raw("}");
-        });
-    }
+    let mut first = true;
+    e.array_field(&mut first, "resourceLogs", &request.resource_logs, Enc::resource_logs);
     e.raw("}");
 }
 
@@ -120,19 +94,15 @@ impl Enc<'_> {
         let _ = serde_json::to_writer(&mut *self.out, s);
     }
 
-    fn key_first(&mut self, key: &str) {
-        self.out.push(b'"');
-        self.raw(key);
-        self.raw("\":");
-    }
-
     /// Writes `"key":`, preceded by a comma unless it is the object's first field.
     fn field(&mut self, first: &mut bool, key: &str) {
         if !*first {
             self.out.push(b',');
         }
         *first = false;
-        self.key_first(key);
+        self.out.push(b'"');
+        self.raw(key);
+        self.raw("\":");
     }
 
     fn array<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
@@ -144,6 +114,28 @@ impl Enc<'_> {
             each(self, item);
         }
         self.out.push(b']');
+    }
+
+    /// A repeated field, omitted when empty.
+    fn array_field<T>(&mut self, first: &mut bool, key: &str, items: &[T], each: impl FnMut(&mut Self, &T)) {
+        if !items.is_empty() {
+            self.field(first, key);
+            self.array(items, each);
+        }
+    }
+
+    /// A message field, omitted when unset.
+    fn message_field<T>(
+        &mut self,
+        first: &mut bool,
+        key: &str,
+        v: Option<&T>,
+        each: impl FnOnce(&mut Self, &T),
+    ) {
+        if let Some(v) = v {
+            self.field(first, key);
+            each(self, v);
+        }
     }
 
     fn str_field(&mut self, first: &mut bool, key: &str, v: &str) {
@@ -165,7 +157,11 @@ impl Enc<'_> {
         let _ = write!(self.out, "\"{v}\"");
     }
 
-    /// A 32-bit integer (fixed32, uint32 or enum) as a JSON number, omitted when zero.
+    fn quoted_i64(&mut self, v: i64) {
+        let _ = write!(self.out, "\"{v}\"");
+    }
+
+    /// A 32-bit unsigned integer (fixed32, uint32) as a JSON number, omitted when zero.
     fn u32_field(&mut self, first: &mut bool, key: &str, v: u32) {
         if v != 0 {
             self.field(first, key);
@@ -173,6 +169,7 @@ impl Enc<'_> {
         }
     }
 
+    /// A 32-bit signed integer or an enum (as its number), omitted when zero.
     fn i32_field(&mut self, first: &mut bool, key: &str, v: i32) {
         if v != 0 {
             self.field(first, key);
@@ -180,9 +177,24 @@ impl Enc<'_> {
         }
     }
 
+    fn bool_field(&mut self, first: &mut bool, key: &str, v: bool) {
+        if v {
+            self.field(first, key);
+            self.raw("true");
+        }
+    }
+
     /// A plain (implicit-presence) double, omitted when it is +0.0 (protojson compares bits).
     fn f64_field(&mut self, first: &mut bool, key: &str, v: f64) {
         if v.to_bits() != 0 {
+            self.field(first, key);
+            self.double(v);
+        }
+    }
+
+    /// An `optional` double: written whenever it is set, zero included.
+    fn opt_f64_field(&mut self, first: &mut bool, key: &str, v: Option<f64>) {
+        if let Some(v) = v {
             self.field(first, key);
             self.double(v);
         }
@@ -212,10 +224,14 @@ impl Enc<'_> {
         }
     }
 
-    fn hex(&mut self, bytes: &[u8]) {
-        self.out.push(b'"');
-        self.out.extend_from_slice(hex::encode(bytes).as_bytes());
-        self.out.push(b'"');
+    /// A trace or span id: lowercase hex (OTLP's deviation from protojson), omitted when empty.
+    fn id_field(&mut self, first: &mut bool, key: &str, bytes: &[u8]) {
+        if !bytes.is_empty() {
+            self.field(first, key);
+            self.out.push(b'"');
+            self.out.extend_from_slice(hex::encode(bytes).as_bytes());
+            self.out.push(b'"');
+        }
     }
 
     fn base64(&mut self, bytes: &[u8]) {
@@ -225,229 +241,291 @@ impl Enc<'_> {
         self.out.push(b'"');
     }
 
-    fn attributes_field(&mut self, first: &mut bool, key: &str, attrs: &Attributes) {
-        if !attrs.is_empty() {
-            self.field(first, key);
-            self.key_values(attrs);
-        }
-    }
-
-    fn key_values(&mut self, attrs: &Attributes) {
-        self.out.push(b'[');
-        for (i, (k, v)) in attrs.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
-            }
-            self.raw("{");
-            let mut first = true;
-            self.str_field(&mut first, "key", k);
-            self.field(&mut first, "value");
-            self.any_value(v);
-            self.raw("}");
-        }
-        self.out.push(b']');
-    }
-
-    fn any_value(&mut self, v: &Value) {
-        match v {
-            Value::Str(s) => {
-                self.raw("{\"stringValue\":");
-                self.string(s);
-            }
-            Value::Bool(b) => self.raw(if *b { "{\"boolValue\":true" } else { "{\"boolValue\":false" }),
-            Value::Int(i) => {
-                let _ = write!(self.out, "{{\"intValue\":\"{i}\"");
-            }
-            Value::Double(d) => {
-                self.raw("{\"doubleValue\":");
-                self.double(*d);
-            }
-            Value::Bytes(b) => {
-                self.raw("{\"bytesValue\":");
-                self.base64(b);
-            }
-            Value::Array(items) => {
-                self.raw("{\"arrayValue\":{");
-                if !items.is_empty() {
-                    self.raw("\"values\":");
-                    self.array(items, Enc::any_value);
-                }
-                self.raw("}");
-            }
-            Value::Map(m) => {
-                self.raw("{\"kvlistValue\":{");
-                if !m.is_empty() {
-                    self.raw("\"values\":");
-                    self.key_values(m);
-                }
-                self.raw("}");
-            }
-        }
-        self.raw("}");
-    }
-
-    fn resource(&mut self, r: &Resource) {
+    fn key_value(&mut self, kv: &pc::KeyValue) {
         self.raw("{");
         let mut first = true;
-        self.attributes_field(&mut first, "attributes", &r.attributes);
+        self.str_field(&mut first, "key", &kv.key);
+        self.message_field(&mut first, "value", kv.value.as_ref(), Enc::any_value);
+        self.i32_field(&mut first, "keyStrindex", kv.key_strindex);
         self.raw("}");
     }
 
-    fn scope(&mut self, s: &Scope) {
+    fn any_value(&mut self, v: &pc::AnyValue) {
+        use pc::any_value::Value as V;
+        self.raw("{");
+        match &v.value {
+            None => {}
+            Some(V::StringValue(s)) => {
+                self.raw("\"stringValue\":");
+                self.string(s);
+            }
+            Some(V::BoolValue(b)) => self.raw(if *b { "\"boolValue\":true" } else { "\"boolValue\":false" }),
+            Some(V::IntValue(i)) => {
+                self.raw("\"intValue\":");
+                self.quoted_i64(*i);
+            }
+            Some(V::DoubleValue(d)) => {
+                self.raw("\"doubleValue\":");
+                self.double(*d);
+            }
+            Some(V::BytesValue(b)) => {
+                self.raw("\"bytesValue\":");
+                self.base64(b);
+            }
+            Some(V::ArrayValue(a)) => {
+                self.raw("\"arrayValue\":{");
+                let mut first = true;
+                self.array_field(&mut first, "values", &a.values, Enc::any_value);
+                self.raw("}");
+            }
+            Some(V::KvlistValue(m)) => {
+                self.raw("\"kvlistValue\":{");
+                let mut first = true;
+                self.array_field(&mut first, "values", &m.values, Enc::key_value);
+                self.raw("}");
+            }
+            Some(V::StringValueStrindex(i)) => {
+                let _ = write!(self.out, "\"stringValueStrindex\":{i}");
+            }
+        }
+        self.raw("}");
+    }
+
+    fn resource(&mut self, r: &pr::Resource) {
+        self.raw("{");
+        let mut first = true;
+        self.array_field(&mut first, "attributes", &r.attributes, Enc::key_value);
+        self.u32_field(&mut first, "droppedAttributesCount", r.dropped_attributes_count);
+        self.array_field(&mut first, "entityRefs", &r.entity_refs, Enc::entity_ref);
+        self.raw("}");
+    }
+
+    fn entity_ref(&mut self, r: &pc::EntityRef) {
+        self.raw("{");
+        let mut first = true;
+        self.str_field(&mut first, "schemaUrl", &r.schema_url);
+        self.str_field(&mut first, "type", &r.r#type);
+        self.array_field(&mut first, "idKeys", &r.id_keys, |e, k| e.string(k));
+        self.array_field(&mut first, "descriptionKeys", &r.description_keys, |e, k| e.string(k));
+        self.raw("}");
+    }
+
+    fn scope(&mut self, s: &pc::InstrumentationScope) {
         self.raw("{");
         let mut first = true;
         self.str_field(&mut first, "name", &s.name);
         self.str_field(&mut first, "version", &s.version);
-        self.attributes_field(&mut first, "attributes", &s.attributes);
+        self.array_field(&mut first, "attributes", &s.attributes, Enc::key_value);
+        self.u32_field(&mut first, "droppedAttributesCount", s.dropped_attributes_count);
         self.raw("}");
     }
 
-    fn metric(&mut self, m: &Metric) {
+    fn resource_metrics(&mut self, rm: &pm::ResourceMetrics) {
+        self.raw("{");
+        let mut first = true;
+        self.message_field(&mut first, "resource", rm.resource.as_ref(), Enc::resource);
+        self.array_field(&mut first, "scopeMetrics", &rm.scope_metrics, |e, sm| {
+            e.raw("{");
+            let mut first = true;
+            e.message_field(&mut first, "scope", sm.scope.as_ref(), Enc::scope);
+            e.array_field(&mut first, "metrics", &sm.metrics, Enc::metric);
+            e.str_field(&mut first, "schemaUrl", &sm.schema_url);
+            e.raw("}");
+        });
+        self.str_field(&mut first, "schemaUrl", &rm.schema_url);
+        self.raw("}");
+    }
+
+    fn resource_logs(&mut self, rl: &pl::ResourceLogs) {
+        self.raw("{");
+        let mut first = true;
+        self.message_field(&mut first, "resource", rl.resource.as_ref(), Enc::resource);
+        self.array_field(&mut first, "scopeLogs", &rl.scope_logs, |e, sl| {
+            e.raw("{");
+            let mut first = true;
+            e.message_field(&mut first, "scope", sl.scope.as_ref(), Enc::scope);
+            e.array_field(&mut first, "logRecords", &sl.log_records, Enc::log_record);
+            e.str_field(&mut first, "schemaUrl", &sl.schema_url);
+            e.raw("}");
+        });
+        self.str_field(&mut first, "schemaUrl", &rl.schema_url);
+        self.raw("}");
+    }
+
+    fn metric(&mut self, m: &pm::Metric) {
+        use pm::metric::Data;
         self.raw("{");
         let mut first = true;
         self.str_field(&mut first, "name", &m.name);
         self.str_field(&mut first, "description", &m.description);
         self.str_field(&mut first, "unit", &m.unit);
         match &m.data {
-            MetricData::Gauge(points) => {
+            None => {}
+            Some(Data::Gauge(g)) => {
                 self.field(&mut first, "gauge");
                 self.raw("{");
                 let mut f = true;
-                self.points(&mut f, points, Enc::number_point);
+                self.array_field(&mut f, "dataPoints", &g.data_points, Enc::number_point);
                 self.raw("}");
             }
-            MetricData::Sum { points, temporality, monotonic } => {
+            Some(Data::Sum(s)) => {
                 self.field(&mut first, "sum");
                 self.raw("{");
                 let mut f = true;
-                self.points(&mut f, points, Enc::number_point);
-                self.i32_field(&mut f, "aggregationTemporality", temporality_number(*temporality));
-                if *monotonic {
-                    self.field(&mut f, "isMonotonic");
-                    self.raw("true");
-                }
+                self.array_field(&mut f, "dataPoints", &s.data_points, Enc::number_point);
+                self.i32_field(&mut f, "aggregationTemporality", s.aggregation_temporality);
+                self.bool_field(&mut f, "isMonotonic", s.is_monotonic);
                 self.raw("}");
             }
-            MetricData::Histogram { points, temporality } => {
+            Some(Data::Histogram(h)) => {
                 self.field(&mut first, "histogram");
                 self.raw("{");
                 let mut f = true;
-                self.points(&mut f, points, Enc::histogram_point);
-                self.i32_field(&mut f, "aggregationTemporality", temporality_number(*temporality));
+                self.array_field(&mut f, "dataPoints", &h.data_points, Enc::histogram_point);
+                self.i32_field(&mut f, "aggregationTemporality", h.aggregation_temporality);
                 self.raw("}");
             }
-            MetricData::Summary(points) => {
+            Some(Data::ExponentialHistogram(h)) => {
+                self.field(&mut first, "exponentialHistogram");
+                self.raw("{");
+                let mut f = true;
+                self.array_field(&mut f, "dataPoints", &h.data_points, Enc::exponential_histogram_point);
+                self.i32_field(&mut f, "aggregationTemporality", h.aggregation_temporality);
+                self.raw("}");
+            }
+            Some(Data::Summary(s)) => {
                 self.field(&mut first, "summary");
                 self.raw("{");
                 let mut f = true;
-                self.points(&mut f, points, Enc::summary_point);
+                self.array_field(&mut f, "dataPoints", &s.data_points, Enc::summary_point);
                 self.raw("}");
             }
         }
+        self.array_field(&mut first, "metadata", &m.metadata, Enc::key_value);
         self.raw("}");
     }
 
-    fn points<T>(&mut self, first: &mut bool, points: &[T], each: impl FnMut(&mut Self, &T)) {
-        if !points.is_empty() {
-            self.field(first, "dataPoints");
-            self.array(points, each);
-        }
-    }
-
-    fn number_point(&mut self, p: &NumberDataPoint) {
+    fn number_point(&mut self, p: &pm::NumberDataPoint) {
+        use pm::number_data_point::Value as V;
         self.raw("{");
         let mut first = true;
-        self.attributes_field(&mut first, "attributes", &p.attributes);
+        self.array_field(&mut first, "attributes", &p.attributes, Enc::key_value);
         self.u64_field(&mut first, "startTimeUnixNano", p.start_time_unix_nano);
         self.u64_field(&mut first, "timeUnixNano", p.time_unix_nano);
         match p.value {
-            NumberValue::Int(i) => {
-                self.field(&mut first, "asInt");
-                let _ = write!(self.out, "\"{i}\"");
-            }
-            NumberValue::Double(d) => {
+            None => {}
+            Some(V::AsDouble(d)) => {
                 self.field(&mut first, "asDouble");
                 self.double(d);
             }
+            Some(V::AsInt(i)) => {
+                self.field(&mut first, "asInt");
+                self.quoted_i64(i);
+            }
         }
+        self.array_field(&mut first, "exemplars", &p.exemplars, Enc::exemplar);
         self.u32_field(&mut first, "flags", p.flags);
         self.raw("}");
     }
 
-    fn histogram_point(&mut self, p: &HistogramDataPoint) {
+    fn histogram_point(&mut self, p: &pm::HistogramDataPoint) {
         self.raw("{");
         let mut first = true;
-        self.attributes_field(&mut first, "attributes", &p.attributes);
+        self.array_field(&mut first, "attributes", &p.attributes, Enc::key_value);
         self.u64_field(&mut first, "startTimeUnixNano", p.start_time_unix_nano);
         self.u64_field(&mut first, "timeUnixNano", p.time_unix_nano);
         self.u64_field(&mut first, "count", p.count);
-        if let Some(sum) = p.sum {
-            self.field(&mut first, "sum");
-            self.double(sum);
-        }
-        if !p.bucket_counts.is_empty() {
-            self.field(&mut first, "bucketCounts");
-            self.array(&p.bucket_counts, |e, c| e.quoted_u64(*c));
-        }
-        if !p.explicit_bounds.is_empty() {
-            self.field(&mut first, "explicitBounds");
-            self.array(&p.explicit_bounds, |e, b| e.double(*b));
-        }
+        self.opt_f64_field(&mut first, "sum", p.sum);
+        self.array_field(&mut first, "bucketCounts", &p.bucket_counts, |e, c| e.quoted_u64(*c));
+        self.array_field(&mut first, "explicitBounds", &p.explicit_bounds, |e, b| e.double(*b));
+        self.array_field(&mut first, "exemplars", &p.exemplars, Enc::exemplar);
         self.u32_field(&mut first, "flags", p.flags);
-        if let Some(min) = p.min {
-            self.field(&mut first, "min");
-            self.double(min);
-        }
-        if let Some(max) = p.max {
-            self.field(&mut first, "max");
-            self.double(max);
-        }
+        self.opt_f64_field(&mut first, "min", p.min);
+        self.opt_f64_field(&mut first, "max", p.max);
         self.raw("}");
     }
 
-    fn summary_point(&mut self, p: &SummaryDataPoint) {
+    fn exponential_histogram_point(&mut self, p: &pm::ExponentialHistogramDataPoint) {
+        let buckets = |e: &mut Self, b: &pm::exponential_histogram_data_point::Buckets| {
+            e.raw("{");
+            let mut f = true;
+            e.i32_field(&mut f, "offset", b.offset);
+            e.array_field(&mut f, "bucketCounts", &b.bucket_counts, |e, c| e.quoted_u64(*c));
+            e.raw("}");
+        };
         self.raw("{");
         let mut first = true;
-        self.attributes_field(&mut first, "attributes", &p.attributes);
+        self.array_field(&mut first, "attributes", &p.attributes, Enc::key_value);
+        self.u64_field(&mut first, "startTimeUnixNano", p.start_time_unix_nano);
+        self.u64_field(&mut first, "timeUnixNano", p.time_unix_nano);
+        self.u64_field(&mut first, "count", p.count);
+        self.opt_f64_field(&mut first, "sum", p.sum);
+        self.i32_field(&mut first, "scale", p.scale);
+        self.u64_field(&mut first, "zeroCount", p.zero_count);
+        self.message_field(&mut first, "positive", p.positive.as_ref(), buckets);
+        self.message_field(&mut first, "negative", p.negative.as_ref(), buckets);
+        self.u32_field(&mut first, "flags", p.flags);
+        self.array_field(&mut first, "exemplars", &p.exemplars, Enc::exemplar);
+        self.opt_f64_field(&mut first, "min", p.min);
+        self.opt_f64_field(&mut first, "max", p.max);
+        self.f64_field(&mut first, "zeroThreshold", p.zero_threshold);
+        self.raw("}");
+    }
+
+    fn summary_point(&mut self, p: &pm::SummaryDataPoint) {
+        self.raw("{");
+        let mut first = true;
+        self.array_field(&mut first, "attributes", &p.attributes, Enc::key_value);
         self.u64_field(&mut first, "startTimeUnixNano", p.start_time_unix_nano);
         self.u64_field(&mut first, "timeUnixNano", p.time_unix_nano);
         self.u64_field(&mut first, "count", p.count);
         self.f64_field(&mut first, "sum", p.sum);
-        if !p.quantile_values.is_empty() {
-            self.field(&mut first, "quantileValues");
-            self.array(&p.quantile_values, |e, q| {
-                e.raw("{");
-                let mut f = true;
-                e.f64_field(&mut f, "quantile", q.quantile);
-                e.f64_field(&mut f, "value", q.value);
-                e.raw("}");
-            });
-        }
+        self.array_field(&mut first, "quantileValues", &p.quantile_values, |e, q| {
+            e.raw("{");
+            let mut f = true;
+            e.f64_field(&mut f, "quantile", q.quantile);
+            e.f64_field(&mut f, "value", q.value);
+            e.raw("}");
+        });
         self.u32_field(&mut first, "flags", p.flags);
         self.raw("}");
     }
 
-    fn log_record(&mut self, r: &LogRecord) {
+    fn exemplar(&mut self, x: &pm::Exemplar) {
+        use pm::exemplar::Value as V;
+        self.raw("{");
+        let mut first = true;
+        self.array_field(&mut first, "filteredAttributes", &x.filtered_attributes, Enc::key_value);
+        self.u64_field(&mut first, "timeUnixNano", x.time_unix_nano);
+        match x.value {
+            None => {}
+            Some(V::AsDouble(d)) => {
+                self.field(&mut first, "asDouble");
+                self.double(d);
+            }
+            Some(V::AsInt(i)) => {
+                self.field(&mut first, "asInt");
+                self.quoted_i64(i);
+            }
+        }
+        self.id_field(&mut first, "spanId", &x.span_id);
+        self.id_field(&mut first, "traceId", &x.trace_id);
+        self.raw("}");
+    }
+
+    fn log_record(&mut self, r: &pl::LogRecord) {
         self.raw("{");
         let mut first = true;
         self.u64_field(&mut first, "timeUnixNano", r.time_unix_nano);
         self.u64_field(&mut first, "observedTimeUnixNano", r.observed_time_unix_nano);
-        self.i32_field(&mut first, "severityNumber", r.severity_number.0);
+        self.i32_field(&mut first, "severityNumber", r.severity_number);
         self.str_field(&mut first, "severityText", &r.severity_text);
-        if let Some(body) = &r.body {
-            self.field(&mut first, "body");
-            self.any_value(body);
-        }
-        self.attributes_field(&mut first, "attributes", &r.attributes);
+        self.message_field(&mut first, "body", r.body.as_ref(), Enc::any_value);
+        self.array_field(&mut first, "attributes", &r.attributes, Enc::key_value);
+        self.u32_field(&mut first, "droppedAttributesCount", r.dropped_attributes_count);
         self.u32_field(&mut first, "flags", r.flags);
-        if let Some(t) = &r.trace_id {
-            self.field(&mut first, "traceId");
-            self.hex(t);
-        }
-        if let Some(s) = &r.span_id {
-            self.field(&mut first, "spanId");
-            self.hex(s);
-        }
+        self.id_field(&mut first, "traceId", &r.trace_id);
+        self.id_field(&mut first, "spanId", &r.span_id);
         self.str_field(&mut first, "eventName", &r.event_name);
         self.raw("}");
     }
@@ -456,6 +534,7 @@ impl Enc<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dbintel_core::pdata::{Attributes, Resource, ResourceLogs, Value};
 
     fn double(v: f64) -> String {
         let mut out = Vec::new();
@@ -522,7 +601,7 @@ mod tests {
             let mut attrs = Attributes::new();
             attrs.insert(key, s);
             attrs.insert("b", Value::Bytes(bytes));
-            let logs = Logs { resource_logs: vec![dbintel_core::pdata::ResourceLogs {
+            let logs = Logs { resource_logs: vec![ResourceLogs {
                 resource: Resource { attributes: attrs }, ..Default::default() }] };
             let parsed: Result<serde_json::Value, _> = serde_json::from_str(&logs_to_json(&logs));
             proptest::prop_assert!(parsed.is_ok());

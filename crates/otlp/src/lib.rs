@@ -2,14 +2,19 @@
 //!
 //! - [`to_proto_metrics`] / [`to_proto_logs`]: prost messages from `opentelemetry-proto`, ready for
 //!   OTLP/gRPC or OTLP/HTTP protobuf.
-//! - [`metrics_to_json`] / [`logs_to_json`]: OTLP-JSON (the protobuf JSON mapping with OTLP's hex trace
-//!   and span ids), one object per batch, as the collector's file exporter writes it.
+//! - [`write_metrics_request_json`] / [`write_logs_request_json`]: OTLP-JSON (the protobuf JSON
+//!   mapping with OTLP's hex trace and span ids) of those prost messages, one object per batch, as the
+//!   collector's file exporter writes it and OTLP/HTTP `http/json` sends it. The one OTLP-JSON encoder
+//!   of dbintel; [`metrics_to_json`] / [`logs_to_json`] convert a batch and use it.
 
 #[doc(hidden)]
 pub mod fixtures;
 pub mod json;
 pub mod proto;
 
-pub use json::{logs_to_json, metrics_to_json, write_logs_json, write_metrics_json};
+pub use json::{
+    logs_to_json, metrics_to_json, write_logs_json, write_logs_request_json, write_metrics_json,
+    write_metrics_request_json,
+};
 pub use opentelemetry_proto;
 pub use proto::{any_value, key_values, to_proto_logs, to_proto_metrics};

@@ -298,3 +298,189 @@ fn official_python_otlp_parses_our_json_strictly() {
         );
     }
 }
+
+/// Messages with the proto fields our data model never fills (exemplars, exponential histograms,
+/// dropped counts, entity refs, metadata, unset resource and scope, empty values, profile string
+/// indexes): what an exporter may still hold after splitting or delta conversion. The official
+/// parser must read them, its own JSON mapping must equal ours, and its binary encoding must decode
+/// to the very message we encoded.
+#[test]
+fn official_python_otlp_reads_every_proto_field() {
+    use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+    use dbintel_otlp::opentelemetry_proto::tonic::common::v1 as pc;
+    use dbintel_otlp::opentelemetry_proto::tonic::logs::v1 as pl;
+    use dbintel_otlp::opentelemetry_proto::tonic::metrics::v1 as pm;
+    use dbintel_otlp::opentelemetry_proto::tonic::resource::v1 as pr;
+    use dbintel_otlp::{write_logs_request_json, write_metrics_request_json};
+    use prost::Message;
+
+    if !peer_available() {
+        return;
+    }
+    let kv = |k: &str, v: Option<pc::any_value::Value>| pc::KeyValue {
+        key: k.into(),
+        value: Some(pc::AnyValue { value: v }),
+        ..Default::default()
+    };
+    let exemplar = |v: pm::exemplar::Value, ids: bool| pm::Exemplar {
+        filtered_attributes: vec![kv("trace.sampled", Some(pc::any_value::Value::BoolValue(true)))],
+        time_unix_nano: 1_700_000_000_000_000_123,
+        value: Some(v),
+        span_id: if ids { vec![0xab; 8] } else { Vec::new() },
+        trace_id: if ids { (0..16).collect() } else { Vec::new() },
+    };
+    let buckets = |offset, counts: Vec<u64>| pm::exponential_histogram_data_point::Buckets {
+        offset,
+        bucket_counts: counts,
+    };
+    let metrics = ExportMetricsServiceRequest {
+        resource_metrics: vec![
+            pm::ResourceMetrics {
+                resource: Some(pr::Resource {
+                    attributes: vec![kv(
+                        "service.name",
+                        Some(pc::any_value::Value::StringValue("db".into())),
+                    )],
+                    dropped_attributes_count: 3,
+                    entity_refs: vec![pc::EntityRef {
+                        schema_url: "https://opentelemetry.io/schemas/1.30.0".into(),
+                        r#type: "service".into(),
+                        id_keys: vec!["service.name".into()],
+                        description_keys: vec!["service.version".into(), "ключ \"q\"".into()],
+                    }],
+                }),
+                scope_metrics: vec![pm::ScopeMetrics {
+                    scope: Some(pc::InstrumentationScope {
+                        name: "s".into(),
+                        dropped_attributes_count: 1,
+                        ..Default::default()
+                    }),
+                    metrics: vec![
+                        pm::Metric {
+                            name: "exp".into(),
+                            data: Some(pm::metric::Data::ExponentialHistogram(pm::ExponentialHistogram {
+                                data_points: vec![
+                                    pm::ExponentialHistogramDataPoint {
+                                        time_unix_nano: u64::MAX,
+                                        count: 9,
+                                        sum: Some(0.0),
+                                        scale: -3,
+                                        zero_count: 2,
+                                        positive: Some(buckets(-2, vec![0, 4, 1])),
+                                        negative: Some(buckets(0, Vec::new())),
+                                        flags: 1,
+                                        exemplars: vec![exemplar(
+                                            pm::exemplar::Value::AsDouble(-1.5e-9),
+                                            true,
+                                        )],
+                                        min: Some(-7.25),
+                                        max: Some(1e300),
+                                        zero_threshold: 1e-12,
+                                        ..Default::default()
+                                    },
+                                    pm::ExponentialHistogramDataPoint::default(),
+                                ],
+                                aggregation_temporality: 1,
+                            })),
+                            metadata: vec![kv("m", Some(pc::any_value::Value::IntValue(i64::MIN)))],
+                            ..Default::default()
+                        },
+                        pm::Metric {
+                            name: "g".into(),
+                            data: Some(pm::metric::Data::Gauge(pm::Gauge {
+                                data_points: vec![pm::NumberDataPoint {
+                                    value: Some(pm::number_data_point::Value::AsDouble(0.0)),
+                                    exemplars: vec![exemplar(pm::exemplar::Value::AsInt(-4), false)],
+                                    ..Default::default()
+                                }],
+                            })),
+                            ..Default::default()
+                        },
+                        pm::Metric {
+                            name: "h".into(),
+                            data: Some(pm::metric::Data::Histogram(pm::Histogram {
+                                data_points: vec![pm::HistogramDataPoint {
+                                    bucket_counts: vec![0, 0],
+                                    explicit_bounds: vec![0.0],
+                                    exemplars: vec![exemplar(pm::exemplar::Value::AsDouble(f64::NAN), true)],
+                                    ..Default::default()
+                                }],
+                                aggregation_temporality: 2,
+                            })),
+                            ..Default::default()
+                        },
+                        // A metric without data and one whose point has no value.
+                        pm::Metric { name: "nodata".into(), ..Default::default() },
+                        pm::Metric {
+                            data: Some(pm::metric::Data::Sum(pm::Sum {
+                                data_points: vec![pm::NumberDataPoint::default()],
+                                ..Default::default()
+                            })),
+                            ..Default::default()
+                        },
+                    ],
+                    schema_url: String::new(),
+                }],
+                schema_url: "s1".into(),
+            },
+            // Neither resource nor scope set.
+            pm::ResourceMetrics { scope_metrics: vec![pm::ScopeMetrics::default()], ..Default::default() },
+        ],
+    };
+    let logs = ExportLogsServiceRequest {
+        resource_logs: vec![pl::ResourceLogs {
+            resource: Some(pr::Resource::default()),
+            scope_logs: vec![pl::ScopeLogs {
+                scope: Some(pc::InstrumentationScope::default()),
+                log_records: vec![pl::LogRecord {
+                    severity_number: 24,
+                    body: Some(pc::AnyValue { value: None }),
+                    attributes: vec![
+                        kv("empty", None),
+                        kv("strindex", Some(pc::any_value::Value::StringValueStrindex(5))),
+                        pc::KeyValue { key_strindex: 7, ..Default::default() },
+                        kv("emptyarray", Some(pc::any_value::Value::ArrayValue(pc::ArrayValue::default()))),
+                        kv("emptybytes", Some(pc::any_value::Value::BytesValue(Vec::new()))),
+                    ],
+                    dropped_attributes_count: 2,
+                    flags: 0x101,
+                    ..Default::default()
+                }],
+                schema_url: String::new(),
+            }],
+            schema_url: String::new(),
+        }],
+    };
+    let mut file = Vec::new();
+    write_metrics_request_json(&metrics, &mut file);
+    file.push(b'\n');
+    write_logs_request_json(&logs, &mut file);
+    file.push(b'\n');
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("otlp.jsonl");
+    std::fs::write(&path, &file).expect("write json lines");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/verify_otlp_json.py");
+    let out =
+        Command::new("python3").arg(&script).arg("--proto-hex").arg(&path).output().expect("run python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "verify_otlp_json.py failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        stdout.matches("\nmapping ok\n").count(),
+        2,
+        "protobuf's JSON mapping differs from ours:\n{stdout}"
+    );
+    let protos: Vec<Vec<u8>> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("proto "))
+        .map(|h| {
+            (0..h.len() / 2).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).expect("hex")).collect()
+        })
+        .collect();
+    assert_eq!(protos.len(), 2, "{stdout}");
+    // Compared as prost encodings (NaN != NaN; the wire order of fields may differ between encoders).
+    let parsed = ExportMetricsServiceRequest::decode(protos[0].as_slice()).expect("decode metrics");
+    assert_eq!(parsed.encode_to_vec(), metrics.encode_to_vec(), "metrics: {parsed:#?}");
+    let parsed = ExportLogsServiceRequest::decode(protos[1].as_slice()).expect("decode logs");
+    assert_eq!(parsed, logs);
+}

@@ -3,7 +3,11 @@
 Python package (protobuf's json_format, strict: unknown fields are errors) and print a normalized
 summary that the Rust test compares with what it wrote.
 
-Usage: verify_otlp_json.py FILE   (one MetricsData or LogsData JSON object per line)
+Usage: verify_otlp_json.py [--proto-hex] FILE   (one MetricsData or LogsData JSON object per line)
+
+With --proto-hex it prints, after each line's summary, `proto <hex>`: the binary protobuf encoding of
+what it parsed, so the Rust test can compare it with the message it encoded (fields the summary
+does not show included).
 
 For each line it also re-encodes the parsed message with protobuf's own JSON mapping (MessageToDict,
 integer enums, default-valued fields omitted) and checks that the result equals our object, so that
@@ -148,7 +152,10 @@ def same_json(a, b):
 
 def main():
     out = []
-    with open(sys.argv[1], encoding="utf-8") as f:
+    args = sys.argv[1:]
+    proto_hex = "--proto-hex" in args
+    path = [a for a in args if a != "--proto-hex"][0]
+    with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
             if not line:
@@ -172,6 +179,8 @@ def main():
                 out.append("mapping mismatch")
                 out.append("  ours:   " + json.dumps(ours, sort_keys=True))
                 out.append("  protobuf: " + json.dumps(theirs, sort_keys=True))
+            if proto_hex:
+                out.append("proto " + msg.SerializeToString().hex())
     sys.stdout.write("\n".join(out) + "\n")
 
 

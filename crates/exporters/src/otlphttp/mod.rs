@@ -292,10 +292,7 @@ impl HttpTransport {
     fn encode(&self, payload: &Payload) -> Result<Vec<u8>, SendError> {
         let body = match (self.encoding, payload) {
             (Encoding::Proto, p) => p.encode_to_vec(),
-            (Encoding::Json, Payload::Metrics(r)) => serde_json::to_vec(r)
-                .map_err(|e| SendError::permanent(format!("cannot encode OTLP/JSON: {e}")))?,
-            (Encoding::Json, Payload::Logs(r)) => serde_json::to_vec(r)
-                .map_err(|e| SendError::permanent(format!("cannot encode OTLP/JSON: {e}")))?,
+            (Encoding::Json, p) => json_body(p),
         };
         self.compression.compress(body).map_err(|e| {
             SendError::permanent(format!("cannot compress the request ({}): {e}", self.compression.as_str()))
@@ -378,6 +375,19 @@ impl Transport for HttpTransport {
             },
         )
     }
+}
+
+/// The `http/json` body of a request: OTLP-JSON from the same encoder as the file exporter's lines.
+pub fn json_body(payload: &Payload) -> Vec<u8> {
+    // About what a point or a record takes in OTLP-JSON, so that most bodies never reallocate.
+    let per_item = if matches!(payload, Payload::Logs(_)) { 320 } else { 160 };
+    let items = usize::try_from(payload.items()).unwrap_or(usize::MAX);
+    let mut body = Vec::with_capacity(items.saturating_mul(per_item).saturating_add(256));
+    match payload {
+        Payload::Metrics(r) => dbintel_otlp::write_metrics_request_json(r, &mut body),
+        Payload::Logs(r) => dbintel_otlp::write_logs_request_json(r, &mut body),
+    }
+    body
 }
 
 /// Maps an OTLP/HTTP response to (rejected items, partial-success message) or an error.
