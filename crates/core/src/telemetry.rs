@@ -1,6 +1,7 @@
 //! Self-telemetry: counters, gauges and histograms registered by components, read as a snapshot.
-//! The snapshot is rendered to Prometheus text by the telemetry server (not here: the core knows no
-//! wire format). Handles are cheap atomics, so hot paths never take a lock.
+//! The snapshot is a neutral model (families of samples); the telemetry server maps it onto
+//! `dbintel_otlp::prometheus`, the renderer the `prometheus` exporter uses (not here: the core knows
+//! no wire format). Handles are cheap atomics, so hot paths never take a lock.
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

@@ -630,3 +630,82 @@ async fn milliseconds_only_trigger_promtools_base_unit_lint() {
     }
     exp.shutdown().await.expect("shutdown");
 }
+
+/// Self-telemetry goes through the exporter's renderer (`dbintel_otlp::prometheus`): the same
+/// checks hold for it. Counters gain `_total`, histograms keep their cumulative buckets, help and
+/// label values with quotes, backslashes and newlines are escaped.
+#[tokio::test]
+async fn self_telemetry_exposition_passes_promtool_and_python_client() {
+    use dbintel_core::telemetry::DURATION_BUCKETS;
+
+    let registry = Registry::new();
+    dbintel_extensions::process_metrics::register(&registry);
+    // The prometheus exporter's own instruments, as they register in a real run.
+    let mut exp = PrometheusExporter::new("prometheus/self", e2e_config(), &registry);
+    exp.start().await.expect("start the prometheus exporter");
+    exp.export(SignalData::Metrics(batch(0))).await.expect("export");
+    let tricky_id = "sqlquery/\"a\\b\"\nnaïve ✓";
+    registry
+        .counter("otelcol_receiver_accepted_metric_points", HELP_WITH_ESCAPES, &[("receiver", tricky_id)])
+        .add(7);
+    registry.counter("dbintel_exporter_retries_total", "Retries.", &[("exporter", "otlp")]).add(2);
+    registry.gauge("otelcol_exporter_queue_size", "Queue size.", &[("exporter", "otlp")]).set(-3);
+    let h = registry.histogram(
+        "dbintel_scrape_duration_seconds",
+        "Scrape time.",
+        "s",
+        &[("receiver", "postgresql")],
+        DURATION_BUCKETS,
+    );
+    for v in [0.0005, 0.02, 0.7, 90.0] {
+        h.record(v);
+    }
+
+    let body = dbintel_extensions::telemetry_server::render(&registry.snapshot());
+    exp.shutdown().await.expect("shutdown");
+    if promtool_available() {
+        let (code, report) = promtool_check(&body);
+        assert_eq!(code, 0, "promtool check metrics found problems:\n{report}\n---\n{body}");
+    }
+    if !python_client_available() {
+        return;
+    }
+    let (families, samples) = parsed(&python_parse("text", &body));
+    let family = |name: &str, kind: &str, help: &str| (name.to_string(), kind.to_string(), help.to_string());
+    for f in [
+        family("otelcol_receiver_accepted_metric_points", "counter", HELP_WITH_ESCAPES),
+        family("dbintel_exporter_retries", "counter", "Retries."),
+        family("otelcol_exporter_queue_size", "gauge", "Queue size."),
+        family("dbintel_scrape_duration_seconds", "histogram", "Scrape time."),
+        family(
+            "dbintel_prometheus_series",
+            "gauge",
+            "Series held by the prometheus exporter (target_info included).",
+        ),
+    ] {
+        assert!(families.contains(&f), "{f:?} missing from {families:?}\n---\n{body}");
+    }
+    let sample = |name: &str, labels: &[(&str, &str)], value: f64| {
+        let mut labels: Vec<(String, String)> =
+            labels.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
+        labels.sort();
+        (name.to_string(), labels, canonical(value))
+    };
+    let hist = "dbintel_scrape_duration_seconds";
+    let pg = ("receiver", "postgresql");
+    for s in [
+        sample("otelcol_receiver_accepted_metric_points_total", &[("receiver", tricky_id)], 7.0),
+        sample("dbintel_exporter_retries_total", &[("exporter", "otlp")], 2.0),
+        sample("otelcol_exporter_queue_size", &[("exporter", "otlp")], -3.0),
+        sample(&format!("{hist}_bucket"), &[pg, ("le", &canonical(0.001))], 1.0),
+        sample(&format!("{hist}_bucket"), &[pg, ("le", &canonical(0.025))], 2.0),
+        sample(&format!("{hist}_bucket"), &[pg, ("le", &canonical(60.0))], 3.0),
+        sample(&format!("{hist}_bucket"), &[pg, ("le", "inf")], 4.0),
+        sample(&format!("{hist}_count"), &[pg], 4.0),
+    ] {
+        assert!(samples.contains(&s), "{s:?} missing\n---\n{body}");
+    }
+    let buckets = samples.iter().filter(|(n, _, _)| n == &format!("{hist}_bucket")).count();
+    assert_eq!(buckets, DURATION_BUCKETS.len() + 1, "{body}");
+    assert!(samples.iter().any(|(n, _, _)| n == "otelcol_process_memory_rss_bytes"), "{body}");
+}

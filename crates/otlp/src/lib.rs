@@ -1,4 +1,5 @@
-//! dbintel-otlp: conversion of dbintel's data model to OTLP at the edge of the process.
+//! dbintel-otlp: the wire formats of dbintel, used at the edge of the process (exporters and the
+//! self-telemetry endpoint; the core knows none of them).
 //!
 //! - [`to_proto_metrics`] / [`to_proto_logs`]: prost messages from `opentelemetry-proto`, ready for
 //!   OTLP/gRPC or OTLP/HTTP protobuf.
@@ -6,10 +7,13 @@
 //!   mapping with OTLP's hex trace and span ids) of those prost messages, one object per batch, as the
 //!   collector's file exporter writes it and OTLP/HTTP `http/json` sends it. The one OTLP-JSON encoder
 //!   of dbintel; [`metrics_to_json`] / [`logs_to_json`] convert a batch and use it.
+//! - [`prometheus`]: the Prometheus text format and OpenMetrics, rendered from a neutral family/sample
+//!   model; the one Prometheus renderer (the `prometheus` exporter and self-telemetry).
 
 #[doc(hidden)]
 pub mod fixtures;
 pub mod json;
+pub mod prometheus;
 pub mod proto;
 
 pub use json::{

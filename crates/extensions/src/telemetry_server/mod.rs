@@ -1,6 +1,8 @@
-//! Serves self-telemetry as Prometheus text (format 0.0.4) at `service.telemetry.metrics.address`.
+//! Serves self-telemetry as Prometheus text (format 0.0.4) at `service.telemetry.metrics.address`,
+//! rendered by `dbintel_otlp::prometheus` (the `prometheus` exporter's renderer) from a snapshot of the
+//! registry's instruments.
 
-use std::fmt::Write;
+use std::borrow::Cow;
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -8,7 +10,9 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use dbintel_core::pdata::NumberValue;
 use dbintel_core::telemetry::{Family, InstrumentKind, Registry, SampleValue};
+use dbintel_otlp::prometheus::{self as prom, Buckets, Format, MetricType};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -48,71 +52,62 @@ pub async fn serve(
 }
 
 async fn metrics(State(registry): State<Registry>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], render(&registry.snapshot()))
+    ([(header::CONTENT_TYPE, Format::Text.content_type())], render(&registry.snapshot()))
 }
 
-fn escape_label(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('\n', "\\n").replace('"', "\\\"")
-}
-
-fn escape_help(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('\n', "\\n")
-}
-
-fn label_set(labels: &[(String, String)], extra: Option<(&str, String)>) -> String {
-    let mut parts: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{}\"", escape_label(v))).collect();
-    if let Some((k, v)) = extra {
-        parts.push(format!("{k}=\"{v}\""));
-    }
-    if parts.is_empty() { String::new() } else { format!("{{{}}}", parts.join(",")) }
-}
-
-fn number(v: f64) -> String {
-    if v.is_nan() {
-        "NaN".into()
-    } else if v == f64::INFINITY {
-        "+Inf".into()
-    } else if v == f64::NEG_INFINITY {
-        "-Inf".into()
-    } else {
-        format!("{v}")
-    }
-}
-
-/// Renders families in the Prometheus text format. Counters get the `_total` suffix.
-pub fn render(families: &[Family]) -> String {
-    let mut out = String::with_capacity(4096);
-    for f in families {
-        let (name, kind) = match f.kind {
-            InstrumentKind::Counter if !f.name.ends_with("_total") => {
-                (format!("{}_total", f.name), "counter")
-            }
-            InstrumentKind::Counter => (f.name.clone(), "counter"),
-            InstrumentKind::Gauge => (f.name.clone(), "gauge"),
-            InstrumentKind::Histogram => (f.name.clone(), "histogram"),
-        };
-        let _ = writeln!(out, "# HELP {name} {}", escape_help(&f.help));
-        let _ = writeln!(out, "# TYPE {name} {kind}");
-        for s in &f.samples {
-            match &s.value {
-                SampleValue::Counter(v) => {
-                    let _ = writeln!(out, "{name}{} {v}", label_set(&s.labels, None));
+/// The registry's snapshot as the shared renderer's model: counters named with `_total` (added when
+/// the instrument's name lacks it), gauges as floats, histograms with their cumulative buckets.
+pub fn families(snapshot: &[Family]) -> Vec<prom::Family<'_>> {
+    snapshot
+        .iter()
+        .map(|f| {
+            let (name, kind) = match f.kind {
+                InstrumentKind::Counter if !f.name.ends_with("_total") => {
+                    (Cow::Owned(format!("{}_total", f.name)), MetricType::Counter)
                 }
-                SampleValue::Gauge(v) => {
-                    let _ = writeln!(out, "{name}{} {}", label_set(&s.labels, None), number(*v));
-                }
-                SampleValue::Histogram { cumulative_buckets, count, sum } => {
-                    for (bound, c) in cumulative_buckets {
-                        let le = number(*bound);
-                        let _ = writeln!(out, "{name}_bucket{} {c}", label_set(&s.labels, Some(("le", le))));
-                    }
-                    let _ = writeln!(out, "{name}_sum{} {}", label_set(&s.labels, None), number(*sum));
-                    let _ = writeln!(out, "{name}_count{} {count}", label_set(&s.labels, None));
-                }
-            }
-        }
+                InstrumentKind::Counter => (Cow::Borrowed(f.name.as_str()), MetricType::Counter),
+                InstrumentKind::Gauge => (Cow::Borrowed(f.name.as_str()), MetricType::Gauge),
+                InstrumentKind::Histogram => (Cow::Borrowed(f.name.as_str()), MetricType::Histogram),
+            };
+            let samples = f
+                .samples
+                .iter()
+                .map(|s| prom::Sample {
+                    labels: &s.labels,
+                    value: sample_value(&s.value),
+                    timestamp_unix_nano: None,
+                })
+                .collect();
+            prom::Family { name, help: &f.help, kind, samples }
+        })
+        .collect()
+}
+
+fn sample_value(v: &SampleValue) -> prom::SampleValue<'_> {
+    match v {
+        SampleValue::Counter(c) => prom::SampleValue::Number(
+            i64::try_from(*c).map_or(NumberValue::Double(*c as f64), NumberValue::Int),
+        ),
+        SampleValue::Gauge(g) => prom::SampleValue::Number(NumberValue::Double(*g)),
+        SampleValue::Histogram { cumulative_buckets, count, sum } => prom::SampleValue::Histogram {
+            count: *count,
+            sum: *sum,
+            buckets: Buckets::Cumulative(cumulative_buckets),
+        },
     }
-    out
+}
+
+/// Renders a registry snapshot in the Prometheus text format, with the renderer the `prometheus`
+/// exporter uses. A family whose names clash with an earlier one's is left out (and logged).
+pub fn render(snapshot: &[Family]) -> String {
+    let (text, skipped) = prom::render(&families(snapshot), Format::Text);
+    if skipped.name_conflict > 0 {
+        tracing::debug!(
+            series = skipped.name_conflict,
+            "self-telemetry: series left out because their names clash with another family's"
+        );
+    }
+    text
 }
 
 #[cfg(test)]
