@@ -499,8 +499,8 @@ async fn otlphttp_json_body_is_the_file_exporter_line() {
         SignalData::Metrics(large_metrics(50)),
     ];
     for batch in batches {
-        http.export(batch.clone()).await.expect("otlphttp export");
-        file.export(batch).await.expect("file export");
+        http.export(batch.clone().into()).await.expect("otlphttp export");
+        file.export(batch.into()).await.expect("file export");
     }
     http.shutdown().await.expect("shutdown otlphttp");
     file.shutdown().await.expect("shutdown file");

@@ -643,7 +643,7 @@ async fn self_telemetry_exposition_passes_promtool_and_python_client() {
     // The prometheus exporter's own instruments, as they register in a real run.
     let mut exp = PrometheusExporter::new("prometheus/self", e2e_config(), &registry);
     exp.start().await.expect("start the prometheus exporter");
-    exp.export(SignalData::Metrics(batch(0))).await.expect("export");
+    exp.export(SignalData::Metrics(batch(0)).into()).await.expect("export");
     let tricky_id = "sqlquery/\"a\\b\"\nnaïve ✓";
     registry
         .counter("otelcol_receiver_accepted_metric_points", HELP_WITH_ESCAPES, &[("receiver", tricky_id)])
