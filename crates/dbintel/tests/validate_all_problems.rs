@@ -179,3 +179,51 @@ service:
     }
     assert_eq!(err.matches("accepted and ignored").count(), 6, "{err}");
 }
+
+/// A list element of the wrong type is set aside as `null`, which its type refuses too; and a
+/// semantic problem needs the typed parse to succeed. Neither may hide the problems after it.
+#[test]
+fn a_bad_list_element_does_not_hide_later_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("elements.yaml");
+    let text = r#"
+receivers:
+  postgresql:
+    username: mon
+    databases: [a, {x: 1}]
+    collection_interval: 0s
+  sqlquery:
+    driver: postgres
+    datasource: "host=localhost"
+    queries:
+      - sql: "SELECT 1"
+        metrics:
+          - metric_name: one
+            value_column: one
+            attribute_columns: [a, [b]]
+            data_type: gauges
+exporters:
+  debug:
+service:
+  pipelines:
+    metrics:
+      receivers: [postgresql, sqlquery]
+      exporters: [debug]
+"#;
+    std::fs::write(&path, text).unwrap();
+    let out = dbintel(&["validate", "--config", &path.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("elements.yaml: ")).collect();
+    let expected = [
+        "receivers.postgresql.databases[1]",
+        "receivers.postgresql.collection_interval",
+        "receivers.sqlquery.queries[0].metrics[0].attribute_columns[1]",
+        "receivers.sqlquery.queries[0].metrics[0].data_type",
+    ];
+    for key in expected {
+        let n = lines.iter().filter(|l| l.contains(&format!("elements.yaml: {key}: "))).count();
+        assert_eq!(n, 1, "`{key}` reported {n} times:\n{err}");
+    }
+    assert_eq!(lines.len(), expected.len(), "{err}");
+}
