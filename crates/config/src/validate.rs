@@ -209,7 +209,10 @@ impl Validator<'_> {
                     self.err(ErrorKind::UnknownType, &keys, path, msg);
                 }
                 Some(f) => {
-                    for p in dbintel_core::all_problems(body, |c| f.validate(c)) {
+                    let schema = f.config_schema();
+                    let stand_in =
+                        |path: &str| schema.as_ref().and_then(|s| dbintel_core::typed::placeholder(s, path));
+                    for p in dbintel_core::all_problems_with(body, |c| f.validate(c), stand_in) {
                         let first = first_segment(&p.path);
                         let source = self.raw.source_or_last(&[name, key, first]);
                         self.errors.push(ConfigError::new(

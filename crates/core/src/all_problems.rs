@@ -6,6 +6,12 @@
 //! element of a list is replaced by `null`) and validates again, until a round brings nothing new.
 //! Each problem keeps the factory's own message and key path; a problem under a key already set
 //! aside, or a "missing field" for such a key, is a consequence of setting it aside and is dropped.
+//!
+//! Setting aside is not always enough: a list element becomes `null`, which a list of strings
+//! refuses, and a removed key without a default is then missing; either stops the typed parse again,
+//! so the semantic checks, which need it to succeed, would never run. [`all_problems_with`] takes a
+//! `stand_in` (from the section's schema: [`crate::typed::placeholder`]) that gives a value of the
+//! right type for such a path; the value's own problems fall under the key set aside and are dropped.
 
 use serde_json::Value;
 
@@ -21,6 +27,16 @@ pub fn all_problems(
     config: &Value,
     validate: impl Fn(&Value) -> Result<(), Vec<ConfigProblem>>,
 ) -> Vec<ConfigProblem> {
+    all_problems_with(config, validate, |_| None)
+}
+
+/// [`all_problems`], with `stand_in(path)` giving a value the section's type accepts at `path` (a
+/// list element, a key without a default) to use where a value set aside cannot simply be left out.
+pub fn all_problems_with(
+    config: &Value,
+    validate: impl Fn(&Value) -> Result<(), Vec<ConfigProblem>>,
+    stand_in: impl Fn(&str) -> Option<Value>,
+) -> Vec<ConfigProblem> {
     let first = match validate(config) {
         Ok(()) => return Vec::new(),
         Err(problems) => problems,
@@ -28,12 +44,24 @@ pub fn all_problems(
     let mut value = if config.is_null() { Value::Object(serde_json::Map::new()) } else { config.clone() };
     let mut found: Vec<ConfigProblem> = Vec::new();
     let mut aside: Vec<String> = Vec::new();
+    // Paths that already got a stand-in, so each gets one at most.
+    let mut stood_in: Vec<String> = Vec::new();
     let mut round = Some(first);
     for _ in 0..MAX_ROUNDS {
         let Some(problems) = round.take() else { break };
         let mut progressed = false;
         for p in problems {
-            if found.contains(&p) || aside.iter().any(|a| covers(a, &p.path)) || missing_aside(&p, &aside) {
+            if let Some(missing) = missing_aside(&p, &aside) {
+                progressed |= put_stand_in(&mut value, &missing, &stand_in, &mut stood_in);
+                continue;
+            }
+            if let Some(a) = aside.iter().find(|a| covers(a, &p.path)) {
+                // The value left where `a` was set aside (`null` in a list) is refused too.
+                let a = a.clone();
+                progressed |= put_stand_in(&mut value, &a, &stand_in, &mut stood_in);
+                continue;
+            }
+            if found.contains(&p) {
                 continue;
             }
             if set_aside(&mut value, &p.path) {
@@ -50,6 +78,21 @@ pub fn all_problems(
     found
 }
 
+/// Puts `stand_in(path)` at `path` once; `true` when it did.
+fn put_stand_in(
+    value: &mut Value,
+    path: &str,
+    stand_in: &impl Fn(&str) -> Option<Value>,
+    stood_in: &mut Vec<String>,
+) -> bool {
+    if stood_in.iter().any(|s| s == path) {
+        return false;
+    }
+    let Some(v) = stand_in(path) else { return false };
+    stood_in.push(path.to_string());
+    put(value, path, v)
+}
+
 /// `path` is `prefix` or lies under it (`a.b` covers `a.b`, `a.b.c` and `a.b[0]`, not `a.bc`).
 fn covers(prefix: &str, path: &str) -> bool {
     match path.strip_prefix(prefix) {
@@ -58,17 +101,29 @@ fn covers(prefix: &str, path: &str) -> bool {
     }
 }
 
-/// serde's "missing field `k`" at `path` for a key `path.k` that was set aside.
-fn missing_aside(p: &ConfigProblem, aside: &[String]) -> bool {
-    let Some(rest) = p.message.strip_prefix("missing field `") else { return false };
-    let Some(field) = rest.split('`').next() else { return false };
+/// serde's "missing field `k`" at `path` for a key `path.k` that was set aside: the full path.
+fn missing_aside(p: &ConfigProblem, aside: &[String]) -> Option<String> {
+    let rest = p.message.strip_prefix("missing field `")?;
+    let field = rest.split('`').next()?;
     let full = if p.path.is_empty() { field.to_string() } else { format!("{}.{field}", p.path) };
-    aside.iter().any(|a| covers(a, &full))
+    aside.iter().any(|a| covers(a, &full)).then_some(full)
 }
 
 /// Removes the value at `path` (`a.b[2].c`) from `value`; `false` when there is none to remove.
-/// Map keys may contain dots, so at each map the longest key that fits the path is taken.
+/// Map keys may contain dots, so at each map the longest key that fits the path is taken. A list
+/// element is replaced by `null` instead: removing it would shift the indices of later elements
+/// (and their messages).
 fn set_aside(value: &mut Value, path: &str) -> bool {
+    edit(value, path, None)
+}
+
+/// Sets the value at `path` to `new` (a missing last map key is added); `false` when `path` does
+/// not lead there or the value is already `new`.
+fn put(value: &mut Value, path: &str, new: Value) -> bool {
+    edit(value, path, Some(new))
+}
+
+fn edit(value: &mut Value, path: &str, new: Option<Value>) -> bool {
     if path.is_empty() {
         return false;
     }
@@ -77,20 +132,26 @@ fn set_aside(value: &mut Value, path: &str) -> bool {
     loop {
         match cur {
             Value::Object(map) => {
-                let Some(key) = map
+                let key = map
                     .keys()
                     .filter(|k| {
                         rest.strip_prefix(k.as_str())
                             .is_some_and(|r| r.is_empty() || r.starts_with('.') || r.starts_with('['))
                     })
                     .max_by_key(|k| k.len())
-                    .cloned()
-                else {
-                    return false;
+                    .cloned();
+                let key = match (key, &new) {
+                    (Some(k), _) => k,
+                    // A stand-in for a missing key: the rest of the path is that key.
+                    (None, Some(_)) if !rest.contains(['.', '[']) => rest.to_string(),
+                    (None, _) => return false,
                 };
                 let after = &rest[key.len()..];
                 if after.is_empty() {
-                    return map.remove(&key).is_some();
+                    return match new {
+                        None => map.remove(&key).is_some(),
+                        Some(v) => map.insert(key, v.clone()).is_none_or(|old| old != v),
+                    };
                 }
                 rest = after.strip_prefix('.').unwrap_or(after);
                 let Some(next) = map.get_mut(&key) else { return false };
@@ -102,11 +163,11 @@ fn set_aside(value: &mut Value, path: &str) -> bool {
                 let Ok(i) = index.parse::<usize>() else { return false };
                 let Some(item) = items.get_mut(i) else { return false };
                 if after.is_empty() {
-                    // Removing would shift the indices of later elements (and their messages).
-                    if item.is_null() {
+                    let v = new.unwrap_or(Value::Null);
+                    if *item == v {
                         return false;
                     }
-                    *item = Value::Null;
+                    *item = v;
                     return true;
                 }
                 rest = after.strip_prefix('.').unwrap_or(after);
@@ -205,6 +266,52 @@ mod tests {
         assert_eq!(paths(json!({"name": {"a": 1}, "timeout": 50})), ["name"]);
         assert_eq!(paths(json!({"timeout": 50})), [""]);
         assert_eq!(paths(Value::Null), [""]);
+    }
+
+    #[test]
+    fn a_stand_in_lets_later_and_semantic_problems_through() {
+        #[allow(dead_code)] // only parsed
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Strict {
+            name: String,
+            #[serde(default)]
+            tags: Vec<String>,
+            #[serde(default)]
+            timeout: u64,
+            #[serde(default)]
+            after: Compression,
+        }
+        let validate = |v: &Value| -> Result<(), Vec<ConfigProblem>> {
+            let s: Strict = parse_component_config(v).map_err(|p| vec![p])?;
+            if s.timeout > 10 {
+                Err(vec![ConfigProblem::new("timeout", "must be at most 10")])
+            } else {
+                Ok(())
+            }
+        };
+        let stand_in = |path: &str| match path {
+            "name" => Some(json!("")),
+            p if p.starts_with("tags[") => Some(json!("")),
+            _ => None,
+        };
+        let run = |v: Value, with: bool| -> Vec<String> {
+            let got =
+                if with { all_problems_with(&v, validate, stand_in) } else { all_problems(&v, validate) };
+            got.into_iter().map(|p| p.path).collect()
+        };
+        // Without stand-ins the gap: the `null` left in the list, or the missing required key,
+        // stops the parse, and the later and the semantic problems stay hidden.
+        let list = json!({"name": "x", "tags": ["a", {"b": 1}, "c"], "timeout": 50, "after": "zstd"});
+        assert_eq!(run(list.clone(), false), ["after", "tags[1]"]);
+        assert_eq!(run(list, true), ["after", "tags[1]", "timeout"]);
+        let required = json!({"name": {"a": 1}, "timeout": 50});
+        assert_eq!(run(required.clone(), false), ["name"]);
+        assert_eq!(run(required, true), ["name", "timeout"]);
+        // A stand-in that is itself refused does not loop.
+        let bad = |_: &str| Some(json!({"no": "fit"}));
+        let v = json!({"name": "x", "tags": [{"b": 1}], "timeout": 50});
+        assert_eq!(all_problems_with(&v, validate, bad).len(), 1);
     }
 
     #[test]

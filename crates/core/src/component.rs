@@ -293,6 +293,12 @@ pub trait Factory: Send + Sync {
     fn ignored_keys(&self, _config: &serde_json::Value) -> Vec<ConfigProblem> {
         Vec::new()
     }
+    /// The JSON schema of the section (every [`crate::TypedFactory`] has one): printed by
+    /// `dbintel components --schema`, checked against the README key tables, and used by
+    /// [`crate::all_problems::all_problems_with`] for stand-in values.
+    fn config_schema(&self) -> Option<serde_json::Value> {
+        None
+    }
 }
 
 /// The keys of `ignored` (`(key path, why)`, e.g. `("connection_pool.max_idle", "...")`) that are

@@ -271,6 +271,24 @@ impl Serialize for GoDuration {
     }
 }
 
+/// Documented as what users write: a Go duration string (an integer of nanoseconds also parses).
+impl schemars::JsonSchema for GoDuration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "GoDuration".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "go-duration",
+            "description": "string, Go duration (`500ms`, `10s`, `1m30s`, `1.5h`); an integer is nanoseconds",
+            "examples": ["10s"]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for GoDuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

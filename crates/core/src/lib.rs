@@ -15,9 +15,10 @@ pub mod pipeline;
 pub mod redact;
 pub mod telemetry;
 pub mod time_fmt;
+pub mod typed;
 
 pub use admission::{Admission, AdmissionRegistry, Admit, Scope, ScrapeGate};
-pub use all_problems::all_problems;
+pub use all_problems::{all_problems, all_problems_with};
 pub use component::{
     Built, ComponentError, ComponentInfo, ComponentRegistry, ConfigProblem, CreateContext, ExportError,
     Exporter, Extension, ExtensionContext, Factory, Processor, ProcessorContext, ProcessorError, Receiver,
@@ -27,3 +28,6 @@ pub use duration::{DurationRange, GoDuration, MAX_DURATION, check_durations, par
 pub use host::{Host, HostError};
 pub use ids::{ComponentId, ComponentKind, PerSignal, PipelineId, Signal};
 pub use pdata::SignalData;
+/// The schema derive, re-exported so components need no direct dependency.
+pub use schemars::{self, JsonSchema};
+pub use typed::TypedFactory;
