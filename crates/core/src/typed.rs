@@ -28,8 +28,8 @@ pub trait TypedFactory: Send + Sync {
     /// What `dbintel components` shows.
     const INFO: ComponentInfo;
     /// Keys accepted (so a config written for the Collector loads) and ignored, as `(key path,
-    /// why)`. They are taken out before the typed parse, `validate` warns about each one set, and
-    /// the schema lists them.
+    /// why)`. Those the config type does not have are taken out before the typed parse; `validate`
+    /// warns about each one set, and the schema lists them.
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[];
 
     /// Semantic checks of a parsed section; every problem, each with its key path.
@@ -47,9 +47,13 @@ pub fn parse_typed<F: TypedFactory + ?Sized>(config: &Value) -> Result<F::Config
     if F::IGNORED_KEYS.is_empty() {
         return parse_component_config(config).map_err(|p| vec![p]);
     }
+    // A key the config type has is parsed (and type-checked) as usual; the others are taken out.
+    let schema = schemars::schema_for!(F::Config).to_value();
     let mut value = config.clone();
     for (path, _) in F::IGNORED_KEYS {
-        remove_dotted(&mut value, path);
+        if schema_at(&schema, &schema, path).is_none() {
+            remove_dotted(&mut value, path);
+        }
     }
     parse_component_config(&value).map_err(|p| vec![p])
 }

@@ -13,17 +13,18 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use dbintel_core::component::{
-    Built, ComponentError, ComponentInfo, ConfigProblem, CreateContext, Extension, ExtensionContext, Factory,
+    Built, ComponentError, ComponentInfo, ConfigProblem, CreateContext, Extension, ExtensionContext,
     Stability,
 };
-use dbintel_core::{ComponentKind, GoDuration, parse_component_config};
+use dbintel_core::{ComponentKind, GoDuration, TypedFactory};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// Default `directory`, as the contrib extension uses on Linux.
 pub const DEFAULT_DIRECTORY: &str = "/var/lib/otelcol/file_storage";
 
 /// Config of `file_storage`, with the contrib keys.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct FileStorageConfig {
     /// Where the data lives (default `/var/lib/otelcol/file_storage`).
@@ -138,37 +139,26 @@ impl Extension for FileStorage {
 
 pub struct FileStorageFactory;
 
-impl Factory for FileStorageFactory {
-    fn info(&self) -> ComponentInfo {
-        ComponentInfo {
-            kind: ComponentKind::Extension,
-            type_name: "file_storage",
-            aliases: &[],
-            signals: &[],
-            stability: Stability::Alpha,
-            description: "A directory for persistent sending queues (sending_queue.storage).",
-        }
+impl TypedFactory for FileStorageFactory {
+    type Config = FileStorageConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Extension,
+        type_name: "file_storage",
+        aliases: &[],
+        signals: &[],
+        stability: Stability::Alpha,
+        description: "A directory for persistent sending queues (sending_queue.storage).",
+    };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
+        ("timeout", "local file operations here take no lock"),
+        ("compaction", "one file per request needs no compaction"),
+    ];
+
+    fn check(&self, config: &FileStorageConfig) -> Vec<ConfigProblem> {
+        config.problems()
     }
 
-    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        let cfg: FileStorageConfig = parse_component_config(config).map_err(|p| vec![p])?;
-        let p = cfg.problems();
-        if p.is_empty() { Ok(()) } else { Err(p) }
-    }
-
-    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
-        dbintel_core::ignored_keys_present(
-            config,
-            &[
-                ("timeout", "local file operations here take no lock"),
-                ("compaction", "one file per request needs no compaction"),
-            ],
-        )
-    }
-
-    fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        self.validate(config)?;
-        let config: FileStorageConfig = parse_component_config(config).map_err(|p| vec![p])?;
+    fn build(&self, _ctx: &CreateContext, config: FileStorageConfig) -> Result<Built, Vec<ConfigProblem>> {
         Ok(Built::Extension(Box::new(FileStorage { config })))
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use dbintel_core::{Factory, parse_component_config};
 use serde_json::json;
 
 #[test]

@@ -10,16 +10,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dbintel_core::component::{
-    Built, ComponentError, ComponentInfo, ConfigProblem, CreateContext, Extension, ExtensionContext, Factory,
+    Built, ComponentError, ComponentInfo, ConfigProblem, CreateContext, Extension, ExtensionContext,
     Stability,
 };
 use dbintel_core::health::HealthRegistry;
 use dbintel_core::pdata::now_unix_nanos;
 use dbintel_core::time_fmt::rfc3339_millis;
-use dbintel_core::{ComponentKind, parse_component_config};
+use dbintel_core::{ComponentKind, TypedFactory};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// Config of `health_check` (contrib keys).
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct HealthCheckConfig {
     /// `host:port` to listen on. Defaults to loopback, as the Collector does since v0.110.
@@ -34,10 +36,12 @@ pub struct HealthCheckConfig {
 }
 
 /// Fixed response bodies (contrib `response_body`).
-#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct ResponseBody {
+    /// Body answered with 200 instead of the status document.
     pub healthy: Option<String>,
+    /// Body answered with 503 instead of the status document.
     pub unhealthy: Option<String>,
 }
 
@@ -193,37 +197,26 @@ impl Extension for HealthCheck {
 
 pub struct HealthCheckFactory;
 
-impl Factory for HealthCheckFactory {
-    fn info(&self) -> ComponentInfo {
-        ComponentInfo {
-            kind: ComponentKind::Extension,
-            type_name: "health_check",
-            aliases: &["healthcheck"],
-            signals: &[],
-            stability: Stability::Beta,
-            description: "HTTP status of every component: 200 while all run, 503 otherwise.",
-        }
+impl TypedFactory for HealthCheckFactory {
+    type Config = HealthCheckConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Extension,
+        type_name: "health_check",
+        aliases: &["healthcheck"],
+        signals: &[],
+        stability: Stability::Beta,
+        description: "HTTP status of every component: 200 while all run, 503 otherwise.",
+    };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[(
+        "check_collector_pipeline",
+        "the status already turns 503 on exporter failures (recoverable_error)",
+    )];
+
+    fn check(&self, config: &HealthCheckConfig) -> Vec<ConfigProblem> {
+        config.problems()
     }
 
-    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        let cfg: HealthCheckConfig = parse_component_config(config).map_err(|p| vec![p])?;
-        let p = cfg.problems();
-        if p.is_empty() { Ok(()) } else { Err(p) }
-    }
-
-    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
-        dbintel_core::ignored_keys_present(
-            config,
-            &[(
-                "check_collector_pipeline",
-                "the status already turns 503 on exporter failures (recoverable_error)",
-            )],
-        )
-    }
-
-    fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        self.validate(config)?;
-        let config: HealthCheckConfig = parse_component_config(config).map_err(|p| vec![p])?;
+    fn build(&self, _ctx: &CreateContext, config: HealthCheckConfig) -> Result<Built, Vec<ConfigProblem>> {
         Ok(Built::Extension(Box::new(HealthCheck { config })))
     }
 }

@@ -1,5 +1,6 @@
 use super::*;
 use dbintel_core::health::Status;
+use dbintel_core::{Factory, parse_component_config};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 

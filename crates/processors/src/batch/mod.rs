@@ -9,11 +9,12 @@ mod split;
 use std::sync::Arc;
 use std::time::Duration;
 
-use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Factory, Stability};
+use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Stability};
 use dbintel_core::pdata::SignalData;
 use dbintel_core::{
-    ComponentKind, DurationRange, GoDuration, Processor, ProcessorError, Signal, parse_component_config,
+    ComponentKind, DurationRange, GoDuration, Processor, ProcessorError, Signal, TypedFactory,
 };
+use schemars::JsonSchema;
 use serde::Deserialize;
 use tokio::time::Instant;
 
@@ -23,7 +24,8 @@ pub use split::{split_logs, split_metrics};
 pub const TIMEOUT_RANGE: DurationRange =
     DurationRange::new(Duration::from_millis(1), Duration::from_secs(3600)).or_zero("send immediately");
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// Config of the `batch` processor (the Collector's keys and defaults).
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct BatchConfig {
     /// Time after which a non-empty batch is sent regardless of size; 0 sends immediately.
@@ -156,36 +158,27 @@ impl Processor for BatchProcessor {
 
 pub struct BatchFactory;
 
-impl Factory for BatchFactory {
-    fn info(&self) -> ComponentInfo {
-        ComponentInfo {
-            kind: ComponentKind::Processor,
-            type_name: "batch",
-            aliases: &[],
-            signals: &Signal::ALL,
-            stability: Stability::Beta,
-            description: "Groups data into batches by size (send_batch_size) and time (timeout).",
-        }
+const METADATA_IGNORED: &str = "dbintel's receivers carry no client metadata, so one batcher serves all data";
+
+impl TypedFactory for BatchFactory {
+    type Config = BatchConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Processor,
+        type_name: "batch",
+        aliases: &[],
+        signals: &Signal::ALL,
+        stability: Stability::Beta,
+        description: "Groups data into batches by size (send_batch_size) and time (timeout).",
+    };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] =
+        &[("metadata_keys", METADATA_IGNORED), ("metadata_cardinality_limit", METADATA_IGNORED)];
+
+    fn check(&self, config: &BatchConfig) -> Vec<ConfigProblem> {
+        config.problems()
     }
 
-    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        let cfg: BatchConfig = parse_component_config(config).map_err(|p| vec![p])?;
-        let problems = cfg.problems();
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
-    }
-
-    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
-        const WHY: &str = "dbintel's receivers carry no client metadata, so one batcher serves all data";
-        dbintel_core::ignored_keys_present(
-            config,
-            &[("metadata_keys", WHY), ("metadata_cardinality_limit", WHY)],
-        )
-    }
-
-    fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        self.validate(config)?;
-        let cfg: BatchConfig = parse_component_config(config).map_err(|p| vec![p])?;
-        Ok(Built::Processor(Box::new(BatchProcessor::new(cfg))))
+    fn build(&self, _ctx: &CreateContext, config: BatchConfig) -> Result<Built, Vec<ConfigProblem>> {
+        Ok(Built::Processor(Box::new(BatchProcessor::new(config))))
     }
 }
 

@@ -3,6 +3,7 @@ use dbintel_core::pdata::{
     Attributes, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint, NumberValue, Resource,
     ResourceLogs, ResourceMetrics, ScopeLogs, ScopeMetrics,
 };
+use dbintel_core::{Factory, parse_component_config};
 
 fn gauge_batch(resource: &str, points: usize) -> Metrics {
     let pts = (0..points)
