@@ -18,15 +18,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use dbintel_core::{
-    Built, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, ExportError, Exporter, Factory,
-    Signal, SignalData, Stability, parse_component_config,
+    Built, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, ExportError, Exporter, Signal,
+    SignalData, Stability, TypedFactory,
 };
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use format::{format_basic, format_detailed, format_normal};
 
 /// How much the debug exporter prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verbosity {
     #[default]
@@ -36,7 +37,7 @@ pub enum Verbosity {
 }
 
 /// Config of the `debug` exporter.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DebugConfig {
     /// `basic` (default), `normal` or `detailed`.
@@ -186,37 +187,28 @@ impl Exporter for DebugExporter {
 /// Factory of the `debug` exporter.
 pub struct DebugExporterFactory;
 
-impl DebugExporterFactory {
-    fn parse(config: &serde_json::Value) -> Result<DebugConfig, Vec<ConfigProblem>> {
-        let cfg: DebugConfig = parse_component_config(config).map_err(|p| vec![p])?;
-        if cfg.sampling_thereafter == 0 {
-            return Err(vec![ConfigProblem::new(
+impl TypedFactory for DebugExporterFactory {
+    type Config = DebugConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Exporter,
+        type_name: "debug",
+        aliases: &[],
+        signals: &[Signal::Metrics, Signal::Logs],
+        stability: Stability::Alpha,
+        description: "Prints batches to the console: a line per batch, per point, or a full dump",
+    };
+
+    fn check(&self, config: &DebugConfig) -> Vec<ConfigProblem> {
+        if config.sampling_thereafter == 0 {
+            return vec![ConfigProblem::new(
                 "sampling_thereafter",
                 "must be at least 1 (1 prints every batch after sampling_initial)",
-            )]);
+            )];
         }
-        Ok(cfg)
-    }
-}
-
-impl Factory for DebugExporterFactory {
-    fn info(&self) -> ComponentInfo {
-        ComponentInfo {
-            kind: ComponentKind::Exporter,
-            type_name: "debug",
-            aliases: &[],
-            signals: &[Signal::Metrics, Signal::Logs],
-            stability: Stability::Alpha,
-            description: "Prints batches to the console: a line per batch, per point, or a full dump",
-        }
+        Vec::new()
     }
 
-    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        Self::parse(config).map(|_| ())
-    }
-
-    fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        let cfg = Self::parse(config)?;
+    fn build(&self, _ctx: &CreateContext, cfg: DebugConfig) -> Result<Built, Vec<ConfigProblem>> {
         let out: Box<dyn Write + Send> =
             if cfg.use_internal_logger { Box::new(std::io::stderr()) } else { Box::new(std::io::stdout()) };
         let exporter = DebugExporter::with_writer(cfg.verbosity, out)

@@ -5,7 +5,7 @@ use dbintel_core::{ComponentId, ConfigProblem, GoDuration, check_durations};
 use serde::Deserialize;
 
 /// `retry_on_failure`: exponential backoff with jitter for retryable failures.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RetryConfig {
     /// `false`: a retryable failure drops the request at once (counted `retries_exhausted`).
@@ -62,7 +62,7 @@ impl RetryConfig {
 }
 
 /// `sending_queue`: requests wait here for one of `num_consumers` senders.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct QueueConfig {
     /// `false`: `export` sends (with retries) before it returns: backpressure, no buffering.
@@ -86,7 +86,7 @@ pub struct QueueConfig {
 }
 
 /// How the queue is measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum QueueSizer {
     #[default]

@@ -171,12 +171,9 @@ pub trait Transport: Send + Sync + 'static {
     async fn send(&self, payload: &Payload) -> Result<SendReport, SendError>;
 }
 
-/// The components an exporter config that embeds `sending_queue` names: `sending_queue.storage`
-/// (an extension). Exporter factories return this from [`dbintel_core::Factory::references`] so
-/// `dbintel validate` rejects a storage that is undefined, not enabled, or not a `file_storage`.
-pub fn storage_references(config: &serde_json::Value) -> Vec<(ComponentKind, ComponentId, String)> {
-    let Some(storage) = config.get("sending_queue").and_then(|q| q.get("storage")).and_then(|s| s.as_str())
-    else {
+/// The `file_storage` extension a `sending_queue` names, for `TypedFactory::config_references`.
+pub fn storage_references(queue: &QueueConfig) -> Vec<(ComponentKind, ComponentId, String)> {
+    let Some(storage) = queue.storage.as_deref() else {
         return Vec::new();
     };
     match storage.parse::<ComponentId>() {

@@ -663,7 +663,8 @@ fn storage_is_resolved_through_the_host() {
     assert_eq!(s.directory, std::path::PathBuf::from("/tmp/dbintel-q"));
     assert!(s.fsync && s.create_directory);
     assert!(QueuedExporter::new(&ctx, Handle(t), RetryConfig::default(), q).is_ok());
-    let refs = storage_references(&serde_json::json!({"sending_queue": {"storage": "file_storage/q"}}));
+    let refs =
+        storage_references(&QueueConfig { storage: Some("file_storage/q".into()), ..QueueConfig::default() });
     assert_eq!(refs.len(), 1);
     assert_eq!(refs[0].2, "sending_queue.storage");
 }

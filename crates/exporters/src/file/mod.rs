@@ -13,15 +13,16 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use dbintel_core::{
-    Built, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, ExportError, Exporter, Factory,
-    Signal, SignalData, Stability, parse_component_config,
+    Built, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, ExportError, Exporter, Signal,
+    SignalData, Stability, TypedFactory,
 };
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use rotation::RotationPolicy;
 
 /// Output encoding. Only `json` is implemented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FileFormat {
     #[default]
@@ -30,7 +31,7 @@ pub enum FileFormat {
 }
 
 /// `rotation` block; its presence turns rotation on.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RotationConfig {
     /// Maximum size of the file in megabytes (MiB) before it is rotated. Default 100.
@@ -72,7 +73,7 @@ impl RotationConfig {
 }
 
 /// Config of the `file` exporter.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     /// The file to write; parent directories are created.
@@ -302,39 +303,24 @@ impl Exporter for FileExporter {
 /// Factory of the `file` exporter.
 pub struct FileExporterFactory;
 
-impl FileExporterFactory {
-    fn parse(config: &serde_json::Value) -> Result<FileConfig, Vec<ConfigProblem>> {
-        let cfg: FileConfig = parse_component_config(config).map_err(|p| vec![p])?;
-        let problems = cfg.problems();
-        if problems.is_empty() { Ok(cfg) } else { Err(problems) }
-    }
-}
+impl TypedFactory for FileExporterFactory {
+    type Config = FileConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Exporter,
+        type_name: "file",
+        aliases: &[],
+        signals: &[Signal::Metrics, Signal::Logs],
+        stability: Stability::Alpha,
+        description: "Writes OTLP-JSON lines to a file, with optional size-based rotation",
+    };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] =
+        &[("flush_interval", "every batch is flushed when written")];
 
-impl Factory for FileExporterFactory {
-    fn info(&self) -> ComponentInfo {
-        ComponentInfo {
-            kind: ComponentKind::Exporter,
-            type_name: "file",
-            aliases: &[],
-            signals: &[Signal::Metrics, Signal::Logs],
-            stability: Stability::Alpha,
-            description: "Writes OTLP-JSON lines to a file, with optional size-based rotation",
-        }
+    fn check(&self, config: &FileConfig) -> Vec<ConfigProblem> {
+        config.problems()
     }
 
-    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        Self::parse(config).map(|_| ())
-    }
-
-    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
-        dbintel_core::ignored_keys_present(
-            config,
-            &[("flush_interval", "every batch is flushed when written")],
-        )
-    }
-
-    fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        let cfg = Self::parse(config)?;
+    fn build(&self, _ctx: &CreateContext, cfg: FileConfig) -> Result<Built, Vec<ConfigProblem>> {
         Ok(Built::Exporter(Box::new(FileExporter::from_config(&cfg))))
     }
 }

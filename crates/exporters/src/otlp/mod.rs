@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use dbintel_core::{
-    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Factory, GoDuration,
-    Signal, Stability,
+    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, GoDuration, Signal,
+    Stability, TypedFactory,
 };
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
@@ -24,8 +24,8 @@ use crate::otlp_common::connector::{WireConnector, tls_setup};
 use crate::otlp_common::exporter::{Settings, build_exporter};
 use crate::otlp_common::{
     Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, TemporalityPreference,
-    TlsConfig, TransportTelemetry, UserInfo, error_text, is_new_relic, parse_section, redact,
-    redact_endpoint, rpc, short_text, valid_port,
+    TlsConfig, TransportTelemetry, UserInfo, error_text, is_new_relic, redact, redact_endpoint, rpc,
+    short_text, valid_port,
 };
 use verdict::{VerdictChannel, VerdictSlot};
 
@@ -43,7 +43,7 @@ fn default_delta_max_series() -> usize {
 const MAX_DECODE: usize = 4 * 1024 * 1024;
 
 /// Config of the `otlp` (gRPC) exporter.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtlpGrpcConfig {
     /// `host:port` (TLS unless `tls.insecure`), `https://host:port` (TLS) or `http://host:port` (plaintext).
@@ -80,12 +80,6 @@ pub struct Target {
     pub tls: bool,
     /// `user:password@` of the endpoint, sent as `authorization: Basic ...` metadata.
     pub userinfo: Option<UserInfo>,
-}
-
-impl crate::otlp_common::ExporterConfig for OtlpGrpcConfig {
-    fn problems(&self) -> Vec<ConfigProblem> {
-        OtlpGrpcConfig::problems(self)
-    }
 }
 
 impl OtlpGrpcConfig {
@@ -351,31 +345,23 @@ pub fn classify_status(status: &Status, peer_code: Option<Code>) -> SendError {
 /// The `otlp` (gRPC) factory.
 pub struct OtlpGrpcExporterFactory;
 
-impl Factory for OtlpGrpcExporterFactory {
-    fn info(&self) -> ComponentInfo {
-        ComponentInfo {
-            kind: ComponentKind::Exporter,
-            type_name: "otlp",
-            aliases: &["otlp_grpc"],
-            signals: &[Signal::Metrics, Signal::Logs],
-            stability: Stability::Beta,
-            description: "OTLP/gRPC with compression, TLS/mTLS, queue and retries; New Relic ready",
-        }
+impl TypedFactory for OtlpGrpcExporterFactory {
+    type Config = OtlpGrpcConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Exporter,
+        type_name: "otlp",
+        aliases: &["otlp_grpc"],
+        signals: &[Signal::Metrics, Signal::Logs],
+        stability: Stability::Beta,
+        description: "OTLP/gRPC with compression, TLS/mTLS, queue and retries; New Relic ready",
+    };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = crate::otlp_common::IGNORED_KEYS;
+
+    fn check(&self, config: &OtlpGrpcConfig) -> Vec<ConfigProblem> {
+        config.problems()
     }
 
-    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        parse_section::<OtlpGrpcConfig>(config).map(|_| ())
-    }
-
-    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
-        crate::otlp_common::ignored_key_notes(config)
-    }
-
-    fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        let (cfg, ignored) = parse_section::<OtlpGrpcConfig>(config)?;
-        if !ignored.is_empty() {
-            tracing::info!(exporter = %ctx.id, keys = ?ignored, "otlp: these collector keys are accepted and ignored");
-        }
+    fn build(&self, ctx: &CreateContext, cfg: OtlpGrpcConfig) -> Result<Built, Vec<ConfigProblem>> {
         let label = ctx.id.to_string();
         let telemetry = TransportTelemetry::register(&ctx.telemetry, &label, cfg.compression);
         let transport = GrpcTransport::new(&cfg, telemetry)?;
@@ -394,7 +380,7 @@ impl Factory for OtlpGrpcExporterFactory {
         Ok(Built::Exporter(Box::new(exporter)))
     }
 
-    fn references(&self, config: &serde_json::Value) -> Vec<(ComponentKind, ComponentId, String)> {
-        crate::exporterhelper::storage_references(config)
+    fn config_references(&self, cfg: &OtlpGrpcConfig) -> Vec<(ComponentKind, ComponentId, String)> {
+        crate::exporterhelper::storage_references(&cfg.sending_queue)
     }
 }

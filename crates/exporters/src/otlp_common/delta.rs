@@ -17,7 +17,7 @@ use dbintel_core::telemetry::Counter;
 use serde::Deserialize;
 
 /// `temporality_preference`: `cumulative` (default: send as produced) or `delta`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TemporalityPreference {
     #[default]

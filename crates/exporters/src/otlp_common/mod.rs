@@ -66,6 +66,16 @@ impl Compression {
     }
 }
 
+/// Documented as the three names accepted (matching ignores case; `""` also means `none`).
+impl schemars::JsonSchema for Compression {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Compression".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "enum": ["gzip", "zstd", "none"] })
+    }
+}
+
 impl<'de> Deserialize<'de> for Compression {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
@@ -82,7 +92,7 @@ impl<'de> Deserialize<'de> for Compression {
 }
 
 /// `headers`: sent with every request. Values are never printed (they carry license keys).
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Headers(pub BTreeMap<String, String>);
 
@@ -125,61 +135,24 @@ impl Headers {
     }
 }
 
-/// Accepted for compatibility with collector configs and ignored (logged once at start).
-pub const IGNORED_KEYS: &[&str] = &[
-    "balancer_name",
-    "keepalive",
-    "write_buffer_size",
-    "read_buffer_size",
-    "max_idle_conns",
-    "max_idle_conns_per_host",
-    "max_conns_per_host",
-    "idle_conn_timeout",
-    "http2_read_idle_timeout",
-    "http2_ping_timeout",
-    "wait_for_ready",
-    "authority",
-    "traces_endpoint",
+/// Accepted for compatibility with collector configs and ignored (`validate` and `run` warn).
+pub const IGNORED_KEYS: &[(&str, &str)] = &[
+    ("balancer_name", TRANSPORT_IGNORED),
+    ("keepalive", TRANSPORT_IGNORED),
+    ("write_buffer_size", TRANSPORT_IGNORED),
+    ("read_buffer_size", TRANSPORT_IGNORED),
+    ("max_idle_conns", TRANSPORT_IGNORED),
+    ("max_idle_conns_per_host", TRANSPORT_IGNORED),
+    ("max_conns_per_host", TRANSPORT_IGNORED),
+    ("idle_conn_timeout", TRANSPORT_IGNORED),
+    ("http2_read_idle_timeout", TRANSPORT_IGNORED),
+    ("http2_ping_timeout", TRANSPORT_IGNORED),
+    ("wait_for_ready", TRANSPORT_IGNORED),
+    ("authority", TRANSPORT_IGNORED),
+    ("traces_endpoint", TRANSPORT_IGNORED),
 ];
 
-/// Removes the ignored keys from a config section (so the typed config can deny unknown keys).
-pub fn strip_ignored(config: &serde_json::Value) -> (serde_json::Value, Vec<String>) {
-    let mut v = config.clone();
-    let mut ignored = Vec::new();
-    if let Some(map) = v.as_object_mut() {
-        for k in IGNORED_KEYS {
-            if map.remove(*k).is_some() {
-                ignored.push((*k).to_string());
-            }
-        }
-    }
-    (v, ignored)
-}
-
-/// The keys of [`IGNORED_KEYS`] set in a section, for `Factory::ignored_keys`.
-pub fn ignored_key_notes(config: &serde_json::Value) -> Vec<dbintel_core::ConfigProblem> {
-    let notes: Vec<(&str, &str)> = IGNORED_KEYS
-        .iter()
-        .map(|k| (*k, "a Collector transport setting with no effect in dbintel"))
-        .collect();
-    dbintel_core::ignored_keys_present(config, &notes)
-}
-
-/// A config section of `otlp` or `otlphttp`: typed, with its own semantic checks.
-pub trait ExporterConfig: serde::de::DeserializeOwned {
-    fn problems(&self) -> Vec<dbintel_core::ConfigProblem>;
-}
-
-/// Parses and checks a section, returning the typed config and the Collector keys that were
-/// accepted but ignored.
-pub fn parse_section<T: ExporterConfig>(
-    config: &serde_json::Value,
-) -> Result<(T, Vec<String>), Vec<dbintel_core::ConfigProblem>> {
-    let (config, ignored) = strip_ignored(config);
-    let cfg: T = dbintel_core::parse_component_config(&config).map_err(|p| vec![p])?;
-    let problems = cfg.problems();
-    if problems.is_empty() { Ok((cfg, ignored)) } else { Err(problems) }
-}
+const TRANSPORT_IGNORED: &str = "a Collector transport setting with no effect in dbintel";
 
 /// The transport's own self-telemetry (the helper counts sent/failed/retried/dropped and the queue).
 #[derive(Clone, Debug, Default)]

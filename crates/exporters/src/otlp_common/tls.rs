@@ -9,7 +9,7 @@ use serde::Deserialize;
 use dbintel_core::ConfigProblem;
 
 /// `tls` block, as in the collector's `configtls.ClientConfig`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TlsConfig {
     /// gRPC only: plaintext HTTP/2 (h2c) instead of TLS. For `otlphttp` the URL scheme decides.

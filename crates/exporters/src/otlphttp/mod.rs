@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use bytes::Bytes;
 use dbintel_core::{
-    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Factory, GoDuration,
-    Signal, Stability,
+    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, GoDuration, Signal,
+    Stability, TypedFactory,
 };
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceResponse;
@@ -26,11 +26,11 @@ use crate::otlp_common::exporter::{Settings, build_exporter};
 use crate::otlp_common::{
     Compression, DEFAULT_DELTA_MAX_SERIES, DEFAULT_MAX_REQUEST_SIZE, Headers, MAX_RESPONSE_BYTES,
     TemporalityPreference, TlsConfig, TransportTelemetry, UserInfo, error_text, is_new_relic,
-    parse_retry_after, parse_section, redact_endpoint, short_text, valid_port,
+    parse_retry_after, redact_endpoint, short_text, valid_port,
 };
 
 /// `encoding`: `proto` (http/protobuf, default) or `json` (http/json).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Encoding {
     #[default]
@@ -49,7 +49,7 @@ fn default_delta_max_series() -> usize {
 }
 
 /// Config of the `otlphttp` exporter.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtlpHttpConfig {
     /// Base URL (`https://otlp.nr-data.net`); `/v1/metrics` and `/v1/logs` are appended.
@@ -85,12 +85,6 @@ pub struct OtlpHttpConfig {
     pub retry_on_failure: RetryConfig,
     #[serde(default)]
     pub sending_queue: QueueConfig,
-}
-
-impl crate::otlp_common::ExporterConfig for OtlpHttpConfig {
-    fn problems(&self) -> Vec<ConfigProblem> {
-        OtlpHttpConfig::problems(self)
-    }
 }
 
 impl OtlpHttpConfig {
@@ -500,31 +494,23 @@ fn error_detail(body: &[u8], is_json: bool) -> String {
 /// The `otlphttp` factory.
 pub struct OtlpHttpExporterFactory;
 
-impl Factory for OtlpHttpExporterFactory {
-    fn info(&self) -> ComponentInfo {
-        ComponentInfo {
-            kind: ComponentKind::Exporter,
-            type_name: "otlphttp",
-            aliases: &["otlp_http"],
-            signals: &[Signal::Metrics, Signal::Logs],
-            stability: Stability::Beta,
-            description: "OTLP/HTTP (protobuf or JSON) with compression, TLS, queue and retries; New Relic ready",
-        }
+impl TypedFactory for OtlpHttpExporterFactory {
+    type Config = OtlpHttpConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Exporter,
+        type_name: "otlphttp",
+        aliases: &["otlp_http"],
+        signals: &[Signal::Metrics, Signal::Logs],
+        stability: Stability::Beta,
+        description: "OTLP/HTTP (protobuf or JSON) with compression, TLS, queue and retries; New Relic ready",
+    };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = crate::otlp_common::IGNORED_KEYS;
+
+    fn check(&self, config: &OtlpHttpConfig) -> Vec<ConfigProblem> {
+        config.problems()
     }
 
-    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        parse_section::<OtlpHttpConfig>(config).map(|_| ())
-    }
-
-    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
-        crate::otlp_common::ignored_key_notes(config)
-    }
-
-    fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        let (cfg, ignored) = parse_section::<OtlpHttpConfig>(config)?;
-        if !ignored.is_empty() {
-            tracing::info!(exporter = %ctx.id, keys = ?ignored, "otlphttp: these collector keys are accepted and ignored");
-        }
+    fn build(&self, ctx: &CreateContext, cfg: OtlpHttpConfig) -> Result<Built, Vec<ConfigProblem>> {
         let label = ctx.id.to_string();
         let telemetry = TransportTelemetry::register(&ctx.telemetry, &label, cfg.compression);
         let transport = HttpTransport::new(&cfg, telemetry)?;
@@ -545,7 +531,7 @@ impl Factory for OtlpHttpExporterFactory {
         Ok(Built::Exporter(Box::new(exporter)))
     }
 
-    fn references(&self, config: &serde_json::Value) -> Vec<(ComponentKind, ComponentId, String)> {
-        crate::exporterhelper::storage_references(config)
+    fn config_references(&self, cfg: &OtlpHttpConfig) -> Vec<(ComponentKind, ComponentId, String)> {
+        crate::exporterhelper::storage_references(&cfg.sending_queue)
     }
 }

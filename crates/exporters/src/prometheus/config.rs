@@ -15,7 +15,7 @@ pub const DEFAULT_METRIC_EXPIRATION: Duration = Duration::from_secs(300);
 pub const DEFAULT_MAX_SERIES: usize = 100_000;
 
 /// `resource_to_telemetry_conversion` block.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceToTelemetryConfig {
     /// Copy every resource attribute onto every series as a label.
@@ -28,7 +28,7 @@ pub struct ResourceToTelemetryConfig {
 
 /// `translation_strategy` values. The UTF-8 strategies need a scraper negotiating UTF-8 names,
 /// which the text format 0.0.4 and OpenMetrics 1.0 served here do not carry; they are refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 pub enum TranslationStrategyConfig {
     UnderscoreEscapingWithSuffixes,
     UnderscoreEscapingWithoutSuffixes,
@@ -37,7 +37,7 @@ pub enum TranslationStrategyConfig {
 }
 
 /// Config of the `prometheus` exporter.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrometheusConfig {
     /// `host:port` to serve `/metrics` on (required). `localhost:` and `:port` are accepted.

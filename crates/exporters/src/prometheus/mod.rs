@@ -29,8 +29,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{
-    Built, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, ExportError, Exporter, Factory,
-    Signal, SignalData, Stability, parse_component_config,
+    Built, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, ExportError, Exporter, Signal,
+    SignalData, Stability, TypedFactory,
 };
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -191,32 +191,22 @@ impl Exporter for PrometheusExporter {
 /// Factory of the `prometheus` exporter.
 pub struct PrometheusExporterFactory;
 
-impl PrometheusExporterFactory {
-    fn parse(config: &serde_json::Value) -> Result<PrometheusConfig, Vec<ConfigProblem>> {
-        let cfg: PrometheusConfig = parse_component_config(config).map_err(|p| vec![p])?;
-        let problems = cfg.problems();
-        if problems.is_empty() { Ok(cfg) } else { Err(problems) }
-    }
-}
+impl TypedFactory for PrometheusExporterFactory {
+    type Config = PrometheusConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Exporter,
+        type_name: "prometheus",
+        aliases: &[],
+        signals: &[Signal::Metrics],
+        stability: Stability::Beta,
+        description: "Serves the latest value of every series at /metrics (Prometheus text or OpenMetrics)",
+    };
 
-impl Factory for PrometheusExporterFactory {
-    fn info(&self) -> ComponentInfo {
-        ComponentInfo {
-            kind: ComponentKind::Exporter,
-            type_name: "prometheus",
-            aliases: &[],
-            signals: &[Signal::Metrics],
-            stability: Stability::Beta,
-            description: "Serves the latest value of every series at /metrics (Prometheus text or OpenMetrics)",
-        }
+    fn check(&self, config: &PrometheusConfig) -> Vec<ConfigProblem> {
+        config.problems()
     }
 
-    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        Self::parse(config).map(|_| ())
-    }
-
-    fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        let cfg = Self::parse(config)?;
+    fn build(&self, ctx: &CreateContext, cfg: PrometheusConfig) -> Result<Built, Vec<ConfigProblem>> {
         Ok(Built::Exporter(Box::new(PrometheusExporter::new(ctx.id.to_string(), cfg, &ctx.telemetry))))
     }
 }
