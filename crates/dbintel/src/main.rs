@@ -47,7 +47,12 @@ enum Command {
         configs: Vec<PathBuf>,
     },
     /// List every built-in component type by kind, with the signals it supports.
-    Components,
+    Components {
+        /// Print the JSON schema of one type's config section instead (`exporter/otlp`); `all`
+        /// prints one JSON object keyed by `kind/type` with every schema.
+        #[arg(long, value_name = "KIND/TYPE")]
+        schema: Option<String>,
+    },
     /// Check every configured PostgreSQL target for what dbintel needs (extension, preload,
     /// compute_query_id, track_io_timing, grants) and print the fix for what is missing.
     /// Without --config, checks the local PostgreSQL of the embedded default config.
@@ -132,10 +137,20 @@ fn main() -> ExitCode {
         Err(e) => return clap_exit(&e),
     };
     match cli.command.unwrap_or(Command::Run { configs: Vec::new() }) {
-        Command::Components => {
+        Command::Components { schema: None } => {
             print_components();
             ExitCode::SUCCESS
         }
+        Command::Components { schema: Some(which) } => match components::schema(&which) {
+            Ok(schema) => {
+                println!("{schema:#}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Doctor { configs, json } => doctor_cmd::run(&configs, json),
         Command::Sql { command: SqlCommand::Analyze { dialect } } => sql_cmd::analyze(dialect),
         Command::Sql { command: SqlCommand::Plan { dialect } } => sql_cmd::plan(dialect),

@@ -38,7 +38,7 @@ fn default_true() -> bool {
 }
 
 /// The receiver's config section (contrib keys).
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostgresqlConfig {
     /// `host:port`; for `transport: unix` the host is the socket directory.
@@ -103,14 +103,14 @@ impl fmt::Debug for PostgresqlConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Toggle {
     #[serde(default = "default_true")]
     pub enabled: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TlsConfig {
     /// No TLS at all (`sslmode=disable`).
@@ -138,7 +138,7 @@ fn default_true_opt() -> Option<bool> {
     Some(true)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PoolConfig {
     /// Idle connections closed after this long (0 = never).
@@ -292,7 +292,7 @@ impl Default for ResourceAttrs {
 }
 
 /// See [`PostgresqlConfig::resource_model`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ResourceModel {
     #[default]

@@ -21,7 +21,7 @@ pub mod server;
 pub mod tls;
 
 use dbintel_core::component::ComponentInfo;
-use dbintel_core::{Built, ComponentKind, ConfigProblem, CreateContext, Factory, Signal, Stability};
+use dbintel_core::{Built, ComponentKind, ConfigProblem, CreateContext, Signal, Stability, TypedFactory};
 
 pub use config::{Plan, PostgresqlConfig};
 pub use diagnose::{Finding, doctor};
@@ -40,31 +40,25 @@ impl PostgresqlFactory {
     }
 }
 
-impl Factory for PostgresqlFactory {
-    fn info(&self) -> ComponentInfo {
-        ComponentInfo {
-            kind: ComponentKind::Receiver,
-            type_name: TYPE_NAME,
-            aliases: &[],
-            signals: &[Signal::Metrics, Signal::Logs],
-            stability: Stability::Beta,
-            description: "PostgreSQL server, database and table metrics (contrib parity) and query events",
-        }
+impl TypedFactory for PostgresqlFactory {
+    type Config = PostgresqlConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Receiver,
+        type_name: TYPE_NAME,
+        aliases: &[],
+        signals: &[Signal::Metrics, Signal::Logs],
+        stability: Stability::Beta,
+        description: "PostgreSQL server, database and table metrics (contrib parity) and query events",
+    };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] =
+        &[("connection_pool.max_idle", "idle connections are closed by `max_idle_time` instead")];
+
+    fn check(&self, config: &PostgresqlConfig) -> Vec<ConfigProblem> {
+        config.clone().resolve().err().unwrap_or_default()
     }
 
-    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        Self::resolve(config).map(|_| ())
-    }
-
-    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
-        dbintel_core::ignored_keys_present(
-            config,
-            &[("connection_pool.max_idle", "idle connections are closed by `max_idle_time` instead")],
-        )
-    }
-
-    fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        let plan = Self::resolve(config)?;
+    fn build(&self, _ctx: &CreateContext, config: PostgresqlConfig) -> Result<Built, Vec<ConfigProblem>> {
+        let plan = config.resolve()?;
         Ok(Built::Receiver(Box::new(PostgresqlReceiver::new(plan))))
     }
 }
@@ -92,6 +86,7 @@ pub fn default_receiver_yaml() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dbintel_core::Factory;
 
     #[test]
     fn factory_validates_with_key_paths() {

@@ -35,7 +35,7 @@ fn default_max_open_conn() -> u32 {
 }
 
 /// The receiver's config section.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SqlQueryConfig {
     /// `postgres` | `postgresql` | `mysql` | `mariadb`.
@@ -63,14 +63,14 @@ pub struct SqlQueryConfig {
     pub queries: Vec<QueryConfig>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TelemetryConfig {
     #[serde(default)]
     pub logs: TelemetryLogsConfig,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TelemetryLogsConfig {
     /// Log each executed statement at info level.
@@ -78,7 +78,7 @@ pub struct TelemetryLogsConfig {
     pub query: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QueryConfig {
     #[serde(default)]
@@ -94,7 +94,7 @@ pub struct QueryConfig {
     pub tracking_start_value: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetricConfig {
     #[serde(default)]
@@ -125,7 +125,7 @@ pub struct MetricConfig {
     pub static_attributes: BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogConfig {
     #[serde(default)]

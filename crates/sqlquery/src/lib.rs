@@ -15,7 +15,7 @@ mod receiver;
 pub mod scrape;
 
 use dbintel_core::component::ComponentInfo;
-use dbintel_core::{Built, ComponentKind, ConfigProblem, CreateContext, Factory, Signal, Stability};
+use dbintel_core::{Built, ComponentKind, ConfigProblem, CreateContext, Signal, Stability, TypedFactory};
 
 pub use config::SqlQueryConfig;
 pub use receiver::{SCOPE_NAME, SqlQueryReceiver};
@@ -27,38 +27,25 @@ pub const TYPE_NAME: &str = "sqlquery";
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SqlQueryFactory;
 
-impl SqlQueryFactory {
-    fn resolve(config: &serde_json::Value) -> Result<config::Plan, Vec<ConfigProblem>> {
-        let cfg: SqlQueryConfig = dbintel_core::parse_component_config(config).map_err(|p| vec![p])?;
-        cfg.resolve()
-    }
-}
+impl TypedFactory for SqlQueryFactory {
+    type Config = SqlQueryConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Receiver,
+        type_name: TYPE_NAME,
+        aliases: &[],
+        signals: &[Signal::Metrics, Signal::Logs],
+        stability: Stability::Alpha,
+        description: "Custom SQL queries against PostgreSQL or MySQL/MariaDB, turned into metrics and logs",
+    };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] =
+        &[("storage", "tracking values are kept in memory only and start over after a restart")];
 
-impl Factory for SqlQueryFactory {
-    fn info(&self) -> ComponentInfo {
-        ComponentInfo {
-            kind: ComponentKind::Receiver,
-            type_name: TYPE_NAME,
-            aliases: &[],
-            signals: &[Signal::Metrics, Signal::Logs],
-            stability: Stability::Alpha,
-            description: "Custom SQL queries against PostgreSQL or MySQL/MariaDB, turned into metrics and logs",
-        }
+    fn check(&self, config: &SqlQueryConfig) -> Vec<ConfigProblem> {
+        config.resolve().err().unwrap_or_default()
     }
 
-    fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
-        Self::resolve(config).map(|_| ())
-    }
-
-    fn ignored_keys(&self, config: &serde_json::Value) -> Vec<ConfigProblem> {
-        dbintel_core::ignored_keys_present(
-            config,
-            &[("storage", "tracking values are kept in memory only and start over after a restart")],
-        )
-    }
-
-    fn create(&self, _ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
-        let plan = Self::resolve(config)?;
+    fn build(&self, _ctx: &CreateContext, config: SqlQueryConfig) -> Result<Built, Vec<ConfigProblem>> {
+        let plan = config.resolve()?;
         Ok(Built::Receiver(Box::new(SqlQueryReceiver::new(plan))))
     }
 }

@@ -17,7 +17,7 @@ pub const MAX_PLAN_CACHE_SIZE: u64 = 100_000;
 pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
 /// `top_query_collection`: `db.server.top_query` events from pg_stat_statements deltas.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct TopQueryCollectionConfig {
     /// How often top queries are collected (contrib default 60s).
@@ -116,7 +116,7 @@ impl TopQueryCollectionConfig {
 }
 
 /// `query_sample_collection`: `db.server.query_sample` events from pg_stat_activity.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct QuerySampleCollectionConfig {
     /// LIMIT applied to pg_stat_activity (contrib default 1000).
@@ -155,7 +155,7 @@ impl QuerySampleCollectionConfig {
 }
 
 /// One `events:` switch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct EventSwitch {
     pub enabled: bool,
@@ -168,7 +168,7 @@ impl EventSwitch {
 
 /// The receiver's `events:` block. Both events are off by default, as in contrib (metadata.yaml);
 /// dbintel's embedded default config turns them on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct EventsConfig {
     #[serde(rename = "db.server.top_query")]
