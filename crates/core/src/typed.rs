@@ -194,6 +194,11 @@ fn is_null_type(node: &Value) -> bool {
     node.get("type").and_then(Value::as_str) == Some("null")
 }
 
+/// The schema of the value at `path` (`a.b[2].c` or `a.b[].c`; map keys may contain dots).
+pub fn schema_at_path<'a>(schema: &'a Value, path: &str) -> Option<&'a Value> {
+    schema_at(schema, schema, path)
+}
+
 /// The schema of the value at `path` (`a.b[2].c`; map keys may contain dots) below `node`.
 fn schema_at<'a>(root: &'a Value, node: &'a Value, path: &str) -> Option<&'a Value> {
     let node = non_null(root, node);
@@ -303,16 +308,27 @@ fn neutral(root: &Value, node: &Value, depth: usize) -> Value {
     }
 }
 
-/// The key paths a schema defines, each with whether it is a leaf (its value is not a struct of
-/// named keys). Lists of structs add `[]` (`queries[].sql`); maps of structs add `<name>`
-/// (`metrics.<name>.enabled`). Ignored keys are included.
-pub fn schema_keys(schema: &Value) -> Vec<(String, bool)> {
+/// One key of a config section, as the schema defines it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaKey {
+    /// Dotted path; lists of structs add `[]` (`queries[].sql`), maps of structs `<name>`
+    /// (`metrics.<name>.enabled`).
+    pub path: String,
+    /// Its value is not a struct of named keys (a scalar, a list or map of scalars, anything).
+    pub leaf: bool,
+    /// Other names serde accepts for it, from the field's `x-aliases` extension (set with
+    /// `#[schemars(extend("x-aliases" = [...]))]` next to `#[serde(alias = ...)]`).
+    pub aliases: Vec<String>,
+}
+
+/// Every key a schema defines, structs' own keys included, ignored keys too.
+pub fn schema_keys(schema: &Value) -> Vec<SchemaKey> {
     let mut out = Vec::new();
     walk_keys(schema, schema, "", &mut out, 0);
     out
 }
 
-fn walk_keys(root: &Value, node: &Value, prefix: &str, out: &mut Vec<(String, bool)>, depth: usize) {
+fn walk_keys(root: &Value, node: &Value, prefix: &str, out: &mut Vec<SchemaKey>, depth: usize) {
     if depth > 16 {
         return;
     }
@@ -322,7 +338,12 @@ fn walk_keys(root: &Value, node: &Value, prefix: &str, out: &mut Vec<(String, bo
         for (name, p) in props {
             let path = join(name);
             let inner = container_inner(root, p);
-            out.push((path.clone(), inner.is_none()));
+            let aliases = p
+                .get("x-aliases")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default();
+            out.push(SchemaKey { path: path.clone(), leaf: inner.is_none(), aliases });
             if let Some((suffix, inner)) = inner {
                 walk_keys(root, inner, &format!("{path}{suffix}"), out, depth + 1);
             }
@@ -370,6 +391,7 @@ mod tests {
         #[serde(default)]
         endpoint: String,
         #[serde(default, alias = "query_timeout")]
+        #[schemars(extend("x-aliases" = ["query_timeout"]))]
         timeout: Option<GoDuration>,
         #[serde(default)]
         databases: Vec<String>,
@@ -475,7 +497,7 @@ mod tests {
     fn schema_keys_name_every_key_with_lists_and_maps_marked() {
         let schema = Demo.config_schema().unwrap();
         let keys = schema_keys(&schema);
-        let leaves: Vec<&str> = keys.iter().filter(|(_, leaf)| *leaf).map(|(k, _)| k.as_str()).collect();
+        let leaves: Vec<&str> = keys.iter().filter(|k| k.leaf).map(|k| k.path.as_str()).collect();
         let mut want = vec![
             "endpoint",
             "timeout",
@@ -493,7 +515,9 @@ mod tests {
         got.sort_unstable();
         want.sort_unstable();
         assert_eq!(got, want, "{schema:#}");
-        assert!(keys.contains(&("queries".to_string(), false)));
+        assert!(keys.iter().any(|k| k.path == "queries" && !k.leaf));
+        let timeout = keys.iter().find(|k| k.path == "timeout").unwrap();
+        assert_eq!(timeout.aliases, ["query_timeout"]);
         let endpoint = &schema["properties"]["endpoint"];
         assert_eq!(endpoint["description"], "Where to connect.");
         assert_eq!(schema["properties"]["keepalive"]["x-ignored"], true);

@@ -68,6 +68,7 @@ pub struct PostgresqlConfig {
     pub initial_delay: GoDuration,
     /// Statement timeout of every query (server-side `statement_timeout`, plus a client deadline).
     #[serde(default = "default_timeout", alias = "query_timeout")]
+    #[schemars(extend("x-aliases" = ["query_timeout"]))]
     pub timeout: GoDuration,
     #[serde(default)]
     pub connection_pool: PoolConfig,

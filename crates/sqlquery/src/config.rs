@@ -50,6 +50,7 @@ pub struct SqlQueryConfig {
     pub initial_delay: GoDuration,
     /// Statement timeout for every query, enforced by the server and by the client (+1s grace).
     #[serde(default = "default_query_timeout", alias = "timeout")]
+    #[schemars(extend("x-aliases" = ["timeout"]))]
     pub query_timeout: GoDuration,
     /// Cap on connections; queries run one after another on one long-lived connection, so one is used.
     #[serde(default = "default_max_open_conn")]
