@@ -109,12 +109,40 @@ impl<T: TypedFactory> Factory for T {
 
 /// The JSON schema of `F`'s section, the ignored keys included (marked `"x-ignored": true`, their
 /// reason as the description) where the config type does not have them already.
+/// An alias in `x-aliases` that the config type does not accept is taken out, so documenting it
+/// fails the README drift test instead of passing on the attribute's word.
 pub fn config_schema<F: TypedFactory + ?Sized>() -> Value {
     let mut schema = schemars::schema_for!(F::Config).to_value();
+    drop_false_aliases::<F>(&mut schema);
     for (path, why) in F::IGNORED_KEYS {
         add_ignored_key(&mut schema, path, why);
     }
     schema
+}
+
+/// Checks each `x-aliases` entry of a top-level key by parsing a section that sets only the alias
+/// (to the key's stand-in value): serde's "unknown field" means it is no alias.
+fn drop_false_aliases<F: TypedFactory + ?Sized>(schema: &mut Value) {
+    let Some(Value::Object(props)) = schema.get("properties").cloned() else { return };
+    for (name, prop) in props {
+        let Some(Value::Array(aliases)) = prop.get("x-aliases") else { continue };
+        let value = placeholder(schema, &name).unwrap_or(Value::Null);
+        let kept: Vec<Value> = aliases
+            .iter()
+            .filter(|alias| {
+                let Some(alias) = alias.as_str() else { return false };
+                let section = Value::Object(Map::from_iter([(alias.to_string(), value.clone())]));
+                match parse_component_config::<F::Config>(&section) {
+                    Ok(_) => true,
+                    Err(p) => !(p.path == alias && p.message.starts_with("unknown field")),
+                }
+            })
+            .cloned()
+            .collect();
+        if let Some(slot) = schema.pointer_mut(&format!("/properties/{}/x-aliases", escape_pointer(&name))) {
+            *slot = Value::Array(kept);
+        }
+    }
 }
 
 fn add_ignored_key(root: &mut Value, path: &str, why: &str) {
@@ -394,6 +422,7 @@ mod tests {
         #[schemars(extend("x-aliases" = ["query_timeout"]))]
         timeout: Option<GoDuration>,
         #[serde(default)]
+        #[schemars(extend("x-aliases" = ["dbs"]))]
         databases: Vec<String>,
         #[serde(default)]
         queries: Vec<Query>,
@@ -518,6 +547,9 @@ mod tests {
         assert!(keys.iter().any(|k| k.path == "queries" && !k.leaf));
         let timeout = keys.iter().find(|k| k.path == "timeout").unwrap();
         assert_eq!(timeout.aliases, ["query_timeout"]);
+        // `dbs` is claimed in the schema attribute, but serde does not take it.
+        let databases = keys.iter().find(|k| k.path == "databases").unwrap();
+        assert!(databases.aliases.is_empty(), "{databases:?}");
         let endpoint = &schema["properties"]["endpoint"];
         assert_eq!(endpoint["description"], "Where to connect.");
         assert_eq!(schema["properties"]["keepalive"]["x-ignored"], true);

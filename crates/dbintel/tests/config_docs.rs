@@ -263,3 +263,30 @@ fn the_drift_check_fails_on_a_missing_an_unknown_and_a_false_alias_key() {
     assert!(!matches("events.<name>.enabled", "events..enabled"));
     assert!(!matches("tls.ca_file", "tls.ca_files"));
 }
+
+#[test]
+fn components_schema_prints_one_type_by_kind_or_section_name_and_refuses_unknown_ones() {
+    for which in ["receiver/postgresql", "receivers/postgresql", "extension/healthcheck"] {
+        let out = dbintel(&["components", "--schema", which]);
+        assert!(out.status.success(), "{which}: {}", String::from_utf8_lossy(&out.stderr));
+        let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("schema JSON");
+        assert_eq!(schema["type"], "object", "{which}");
+        assert!(schema["properties"].as_object().is_some_and(|p| !p.is_empty()), "{which}");
+    }
+    let pg: serde_json::Value =
+        serde_json::from_slice(&dbintel(&["components", "--schema", "receiver/postgresql"]).stdout).unwrap();
+    // serde's defaults, renames and aliases are what the schema says.
+    assert_eq!(pg["properties"]["endpoint"]["default"], "localhost:5432");
+    assert_eq!(pg["properties"]["collection_interval"]["default"], "10s");
+    assert_eq!(pg["properties"]["timeout"]["x-aliases"], serde_json::json!(["query_timeout"]));
+    for (which, says) in [
+        ("exporter/nope", "no exporter type `nope`; known: debug, file, otlp, otlphttp, prometheus"),
+        ("otlp", "give KIND/TYPE"),
+        ("thing/otlp", "give KIND/TYPE"),
+    ] {
+        let out = dbintel(&["components", "--schema", which]);
+        assert_eq!(out.status.code(), Some(2), "{which}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{which}: {err}");
+    }
+}
