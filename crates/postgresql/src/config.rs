@@ -47,8 +47,10 @@ pub struct PostgresqlConfig {
     /// `tcp` (default) or `unix`.
     #[serde(default)]
     pub transport: Option<String>,
+    /// The role to connect as; required (a role with `pg_monitor` is enough).
     #[serde(default)]
     pub username: String,
+    /// The role's password; never logged. Or `password_file`, not both.
     #[serde(default)]
     pub password: Option<String>,
     /// A file whose first line is the password (read at every new connection, so rotation works).
@@ -57,6 +59,7 @@ pub struct PostgresqlConfig {
     /// Databases to monitor; empty = every database that allows connections and is not a template.
     #[serde(default)]
     pub databases: Vec<String>,
+    /// Databases never monitored, even when listed or discovered.
     #[serde(default)]
     pub exclude_databases: Vec<String>,
     /// Absent: try TLS without verification and fall back to plaintext (libpq's `prefer`).
@@ -72,8 +75,10 @@ pub struct PostgresqlConfig {
     pub timeout: GoDuration,
     #[serde(default)]
     pub connection_pool: PoolConfig,
+    /// Metrics switched on or off by name (`postgresql.deadlocks: {enabled: true}`).
     #[serde(default)]
     pub metrics: BTreeMap<String, Toggle>,
+    /// Resource attributes switched on or off by name (`service.name: {enabled: true}`).
     #[serde(default)]
     pub resource_attributes: BTreeMap<String, Toggle>,
     /// How databases, tables and indexes are identified: `legacy` (contrib's default: one resource
@@ -82,6 +87,7 @@ pub struct PostgresqlConfig {
     /// `db.collection.name` and `postgresql.index.name` on the points; what New Relic needs).
     #[serde(default)]
     pub resource_model: ResourceModel,
+    /// Events switched on by name: `db.server.top_query`, `db.server.query_sample` (both off by default).
     #[serde(default)]
     pub events: BTreeMap<String, Toggle>,
     #[serde(default)]
@@ -107,6 +113,7 @@ impl fmt::Debug for PostgresqlConfig {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Toggle {
+    /// On or off (`true` when the key is given without it).
     #[serde(default = "default_true")]
     pub enabled: bool,
 }
@@ -148,6 +155,7 @@ pub struct PoolConfig {
     /// Connections closed and reopened after this long (0 = never).
     #[serde(default)]
     pub max_lifetime: Option<GoDuration>,
+    /// Accepted and ignored: idle connections are closed by `max_idle_time` instead.
     #[serde(default)]
     pub max_idle: Option<u32>,
     /// Connections per database at most (default 2, at most 8).

@@ -82,12 +82,16 @@ pub struct TelemetryLogsConfig {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QueryConfig {
+    /// The statement; required. Runs every `collection_interval` on the receiver's one connection.
     #[serde(default)]
     pub sql: String,
+    /// One point per row for each metric.
     #[serde(default)]
     pub metrics: Vec<MetricConfig>,
+    /// One log record per row for each entry.
     #[serde(default)]
     pub logs: Vec<LogConfig>,
+    /// Logs-only queries: the column whose last value is bound as the next run's `$1`/`?`.
     #[serde(default)]
     pub tracking_column: Option<String>,
     /// A string or a number; bound as text and converted by the server.
@@ -98,10 +102,13 @@ pub struct QueryConfig {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetricConfig {
+    /// The metric's name; required.
     #[serde(default)]
     pub metric_name: String,
+    /// The column holding the value; required.
     #[serde(default)]
     pub value_column: String,
+    /// Columns turned into point attributes (as text; NULL becomes `""`).
     #[serde(default)]
     pub attribute_columns: Vec<String>,
     /// `gauge` (default) | `sum`.
@@ -110,6 +117,7 @@ pub struct MetricConfig {
     /// `int` (default) | `double`.
     #[serde(default)]
     pub value_type: Option<String>,
+    /// Sums only: the sum is monotonic.
     #[serde(default)]
     pub monotonic: bool,
     /// The key of older contrib releases: `true` meant a monotonic cumulative sum.
@@ -118,10 +126,13 @@ pub struct MetricConfig {
     /// `cumulative` (default for sums) | `delta`; sums only.
     #[serde(default)]
     pub aggregation: Option<String>,
+    /// The metric's unit (UCUM, e.g. `By`, `{connection}`).
     #[serde(default)]
     pub unit: String,
+    /// The metric's description.
     #[serde(default)]
     pub description: String,
+    /// Attributes added to every point, as given.
     #[serde(default)]
     pub static_attributes: BTreeMap<String, serde_json::Value>,
 }
@@ -129,8 +140,10 @@ pub struct MetricConfig {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogConfig {
+    /// The column holding the log body; required (a NULL body skips the record).
     #[serde(default)]
     pub body_column: String,
+    /// Columns turned into log attributes.
     #[serde(default)]
     pub attribute_columns: Vec<String>,
 }

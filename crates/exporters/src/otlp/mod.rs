@@ -52,6 +52,7 @@ pub struct OtlpGrpcConfig {
     /// Sent as gRPC metadata (`api-key` for New Relic).
     #[serde(default)]
     pub headers: Headers,
+    /// `gzip` (default), `zstd` or `none`.
     #[serde(default)]
     pub compression: Compression,
     /// Deadline of one attempt (5s).
@@ -62,8 +63,10 @@ pub struct OtlpGrpcConfig {
     /// Largest protobuf-encoded request, in bytes, before compression (1,000,000; 0 = never split).
     #[serde(default = "default_max_request_size")]
     pub max_request_size: u64,
+    /// `cumulative` (default) or `delta`: monotonic cumulative sums sent as deltas.
     #[serde(default)]
     pub temporality_preference: TemporalityPreference,
+    /// Bound of the series map kept for `temporality_preference: delta`.
     #[serde(default = "default_delta_max_series")]
     pub delta_max_series: usize,
     #[serde(default)]

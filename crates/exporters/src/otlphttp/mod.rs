@@ -63,8 +63,10 @@ pub struct OtlpHttpConfig {
     pub logs_endpoint: Option<String>,
     #[serde(default)]
     pub encoding: Encoding,
+    /// Sent with every request (`api-key` for New Relic); values are never logged.
     #[serde(default)]
     pub headers: Headers,
+    /// `gzip` (default), `zstd` or `none`.
     #[serde(default)]
     pub compression: Compression,
     /// Per attempt, connection and response included (30s).
@@ -76,6 +78,7 @@ pub struct OtlpHttpConfig {
     /// 0 = never split). Larger batches are split by resource, scope, metric and data point.
     #[serde(default = "default_max_request_size")]
     pub max_request_size: u64,
+    /// `cumulative` (default) or `delta`: monotonic cumulative sums sent as deltas.
     #[serde(default)]
     pub temporality_preference: TemporalityPreference,
     /// Bound of the series map kept for `temporality_preference: delta`.
