@@ -42,7 +42,7 @@ pub trait TypedFactory: Send + Sync {
     }
 }
 
-/// Parses a section into `F::Config`, the ignored keys taken out first.
+/// Parses a section into `F::Config`, the ignored keys the type does not have taken out first.
 pub fn parse_typed<F: TypedFactory + ?Sized>(config: &Value) -> Result<F::Config, Vec<ConfigProblem>> {
     if F::IGNORED_KEYS.is_empty() {
         return parse_component_config(config).map_err(|p| vec![p]);
