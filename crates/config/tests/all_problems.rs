@@ -232,3 +232,69 @@ fn keys_accepted_and_ignored_are_warnings_with_their_path() {
         ]
     );
 }
+
+/// A typed factory (with a schema) whose section has a list of strings and a semantic check.
+struct WithSchema;
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Listed {
+    #[serde(default)]
+    databases: Vec<String>,
+    #[serde(default)]
+    compression: Compression,
+    #[serde(default)]
+    timeout: Option<GoDuration>,
+}
+
+impl schemars::JsonSchema for Compression {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Compression".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "enum": ["gzip", "none"]})
+    }
+}
+
+impl dbintel_core::TypedFactory for WithSchema {
+    type Config = Listed;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Receiver,
+        type_name: "listed",
+        aliases: &[],
+        signals: &[Signal::Metrics],
+        stability: Stability::Development,
+        description: "test",
+    };
+    fn check(&self, c: &Listed) -> Vec<ConfigProblem> {
+        match c.timeout {
+            Some(t) if t.get().as_secs() > 60 => vec![ConfigProblem::new("timeout", "must be at most 1m")],
+            _ => Vec::new(),
+        }
+    }
+    fn build(&self, _: &CreateContext, _: Listed) -> Result<Built, Vec<ConfigProblem>> {
+        Err(Vec::new())
+    }
+}
+
+#[test]
+fn a_bad_list_element_does_not_hide_later_or_semantic_problems_of_a_typed_section() {
+    let mut r = ComponentRegistry::new();
+    r.register(Arc::new(WithSchema));
+    r.register(Arc::new(Typed(ComponentKind::Exporter)));
+    let text = "receivers:\n  listed:\n    databases: [a, {x: 1}, b]\n    compression: zstd\n    timeout: 5m\n\
+                exporters:\n  typed:\nservice:\n  pipelines:\n    metrics: {receivers: [listed], exporters: [typed]}\n";
+    let env = |_: &str| None;
+    let Err(e) = load_and_validate(&[ConfigSource::embedded("conf.yaml", text)], &env, &r) else {
+        panic!("expected errors")
+    };
+    let paths: Vec<&str> = e.iter().map(|e| e.path.as_str()).collect();
+    // The `null` left for `databases[1]` is refused by a list of strings; the schema's stand-in
+    // (an empty string) lets the parse go on to `timeout`'s semantic check.
+    assert_eq!(
+        paths,
+        ["receivers.listed.compression", "receivers.listed.databases[1]", "receivers.listed.timeout"],
+        "{e}"
+    );
+}
