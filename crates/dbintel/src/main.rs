@@ -9,6 +9,7 @@ mod doctor_cmd;
 mod graph;
 mod logging;
 mod sql_cmd;
+mod worker_threads;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +41,10 @@ enum Command {
         /// Config file; repeat to merge several in order (later files win).
         #[arg(long = "config", short = 'c', value_name = "FILE")]
         configs: Vec<PathBuf>,
+        /// Worker threads of the async runtime (1-1024). Default: $DBINTEL_WORKER_THREADS, else the
+        /// cgroup CPU limit rounded up (at most the CPUs the process may use), else those CPUs.
+        #[arg(long = "worker-threads", value_name = "N", value_parser = worker_threads::parse_count)]
+        worker_threads: Option<usize>,
     },
     /// Check config files without starting anything; prints every problem found.
     Validate {
@@ -136,7 +141,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
-    match cli.command.unwrap_or(Command::Run { configs: Vec::new() }) {
+    match cli.command.unwrap_or(Command::Run { configs: Vec::new(), worker_threads: None }) {
         Command::Components { schema: None } => {
             print_components();
             ExitCode::SUCCESS
@@ -176,7 +181,20 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Run { configs } => {
+        Command::Run { configs, worker_threads } => {
+            // An empty variable counts as unset.
+            let env = std::env::var_os(worker_threads::ENV).filter(|v| !v.is_empty());
+            let threads = match worker_threads::choose(
+                worker_threads,
+                env.as_deref().map(|v| v.to_string_lossy()).as_deref(),
+            ) {
+                Ok(t) => t,
+                Err(e) => {
+                    // A usage error, like an invalid --worker-threads (which clap reports).
+                    eprintln!("dbintel: {e}");
+                    return ExitCode::from(2);
+                }
+            };
             let cfg = match load(&configs) {
                 Ok(cfg) => cfg,
                 Err(problems) => {
@@ -190,7 +208,7 @@ fn main() -> ExitCode {
             for w in &cfg.warnings {
                 tracing::warn!("{w}");
             }
-            match run(cfg) {
+            match run(cfg, &threads) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     // The log writer hides placeholder values; stderr gets the same treatment.
@@ -228,9 +246,10 @@ fn print_components() {
     }
 }
 
-fn run(cfg: dbintel_config::ServiceConfig) -> anyhow::Result<()> {
+fn run(cfg: dbintel_config::ServiceConfig, threads: &worker_threads::WorkerThreads) -> anyhow::Result<()> {
+    tracing::info!(worker_threads = threads.count, source = %threads.source, "Starting the async runtime.");
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(threads.count)
         .enable_all()
         .thread_name("dbintel")
         .build()
