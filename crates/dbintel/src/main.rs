@@ -255,6 +255,9 @@ fn run(cfg: dbintel_config::ServiceConfig, threads: &worker_threads::WorkerThrea
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
+        // Listening from the start: a SIGTERM during startup stops the service once it has started,
+        // instead of killing the process with the signal's default action.
+        let signals = Signals::listen()?;
         let telemetry = Registry::new();
         // Component errors shown by health_check hide placeholder values like every other message.
         let redactor = cfg.redactor.clone();
@@ -280,7 +283,7 @@ fn run(cfg: dbintel_config::ServiceConfig, threads: &worker_threads::WorkerThrea
         let settings = RuntimeSettings { shutdown_timeout: cfg.service.shutdown_timeout, ..RuntimeSettings::default() };
         let service =
             dbintel_core::pipeline::start_with_host(graph, settings, telemetry.clone(), health, host).await?;
-        let signal = wait_for_signal().await?;
+        let signal = signals.next().await;
         tracing::info!(signal, "Shutting down: stopping receivers, draining pipelines, flushing exporters.");
         let report = service.shutdown().await;
         if report.clean() {
@@ -296,12 +299,24 @@ fn run(cfg: dbintel_config::ServiceConfig, threads: &worker_threads::WorkerThrea
     })
 }
 
-async fn wait_for_signal() -> anyhow::Result<&'static str> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
-    let mut int = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
-    Ok(tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = int.recv() => "SIGINT",
-    })
+/// SIGTERM and SIGINT, the signals that stop `run`.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn listen() -> anyhow::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+        let int = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
+        Ok(Self { term, int })
+    }
+
+    async fn next(mut self) -> &'static str {
+        tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.int.recv() => "SIGINT",
+        }
+    }
 }

@@ -46,9 +46,8 @@ fn startup_line(extra_args: &[&str], env: &[(&str, &str)]) -> String {
     let mut args = vec!["run", "--config", cfg.as_str()];
     args.extend_from_slice(extra_args);
     let mut run = Running::start(&args, env, dir.path());
-    wait_for("the runtime line", Duration::from_secs(30), || {
-        run.stderr().contains("Starting the async runtime.")
-    });
+    // Signals are handled from before this line on.
+    wait_for("startup", Duration::from_secs(30), || run.stderr().contains("Everything is ready."));
     run.signal("TERM");
     let status = run.wait_exit(Duration::from_secs(30));
     assert!(status.success(), "exit {status}; stderr:\n{}", run.stderr());
