@@ -375,7 +375,7 @@ impl Transport for HttpTransport {
 }
 
 /// The `http/json` body of a request: OTLP-JSON from the same encoder as the file exporter's lines.
-pub fn json_body(payload: &Payload) -> Vec<u8> {
+fn json_body(payload: &Payload) -> Vec<u8> {
     // About what a point or a record takes in OTLP-JSON, so that most bodies never reallocate.
     let per_item = if matches!(payload, Payload::Logs(_)) { 320 } else { 160 };
     let items = usize::try_from(payload.items()).unwrap_or(usize::MAX);
