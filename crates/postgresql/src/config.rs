@@ -118,33 +118,10 @@ pub struct Toggle {
     pub enabled: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TlsConfig {
-    /// No TLS at all (`sslmode=disable`).
-    #[serde(default)]
-    pub insecure: bool,
-    /// TLS without certificate checks (`sslmode=require`). The contrib default is true.
-    #[serde(default = "default_true_opt")]
-    pub insecure_skip_verify: Option<bool>,
-    #[serde(default)]
-    pub ca_file: Option<PathBuf>,
-    #[serde(default)]
-    pub cert_file: Option<PathBuf>,
-    #[serde(default)]
-    pub key_file: Option<PathBuf>,
-    /// Rejected, as in contrib: libpq cannot apply them.
-    #[serde(default)]
-    pub server_name_override: Option<String>,
-    #[serde(default)]
-    pub min_version: Option<String>,
-    #[serde(default)]
-    pub max_version: Option<String>,
-}
-
-fn default_true_opt() -> Option<bool> {
-    Some(true)
-}
+/// The `tls` section: dbintel's one TLS config type. Here `insecure` means no TLS at all
+/// (`sslmode=disable`) and `insecure_skip_verify` defaults to true (TLS without certificate checks,
+/// `sslmode=require`), as in the contrib receiver.
+pub use dbintel_tls::TlsClientConfig as TlsConfig;
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -169,14 +146,14 @@ pub enum TlsMode {
     Disable,
     /// Try TLS (no verification), fall back to plaintext.
     Prefer,
-    /// TLS, no certificate verification.
+    /// TLS, no certificate verification (client certificate, versions from `tls`).
     Require {
-        client_cert: Option<(PathBuf, PathBuf)>,
+        tls: Box<TlsConfig>,
     },
-    /// TLS, certificate chain and host name verified against `ca_file` or the web PKI roots.
+    /// TLS, certificate chain and host name verified against `ca_file`/`ca_pem` or the default
+    /// roots ([`dbintel_tls::default_roots`]).
     VerifyFull {
-        ca_file: Option<PathBuf>,
-        client_cert: Option<(PathBuf, PathBuf)>,
+        tls: Box<TlsConfig>,
     },
 }
 
@@ -389,48 +366,29 @@ impl PostgresqlConfig {
         let tls = match &self.tls {
             None => TlsMode::Prefer,
             Some(t) => {
-                for (k, v) in [
-                    ("server_name_override", &t.server_name_override),
-                    ("min_version", &t.min_version),
-                    ("max_version", &t.max_version),
-                ] {
-                    if v.is_some() {
-                        problems.push(ConfigProblem::new(
-                            format!("tls.{k}"),
-                            "not supported by the postgresql receiver (as in the contrib receiver)",
-                        ));
+                // libpq has no way to check another name than the host it connects to.
+                if t.server_name_override.is_some() {
+                    problems.push(ConfigProblem::new(
+                        "tls.server_name_override",
+                        "not supported by the postgresql receiver (as in the contrib receiver): the \
+                         certificate is checked against the host of `endpoint`",
+                    ));
+                }
+                for p in t.problems() {
+                    if p.path != "tls.server_name_override" {
+                        problems.push(ConfigProblem::new(p.path, p.message));
                     }
                 }
-                let client_cert = match (&t.cert_file, &t.key_file) {
-                    (Some(c), Some(k)) => Some((c.clone(), k.clone())),
-                    (None, None) => None,
-                    _ => {
-                        problems.push(ConfigProblem::new(
-                            "tls",
-                            "set both `cert_file` and `key_file`, or neither",
-                        ));
-                        None
-                    }
-                };
-                for (k, p) in
-                    [("ca_file", &t.ca_file), ("cert_file", &t.cert_file), ("key_file", &t.key_file)]
-                {
-                    if let Some(p) = p
-                        && !t.insecure
-                        && let Err(e) = std::fs::metadata(p)
-                    {
-                        problems.push(ConfigProblem::new(
-                            format!("tls.{k}"),
-                            format!("cannot read {}: {e}", p.display()),
-                        ));
-                    }
+                if !t.insecure {
+                    problems
+                        .extend(t.file_problems().into_iter().map(|p| ConfigProblem::new(p.path, p.message)));
                 }
                 if t.insecure {
                     TlsMode::Disable
-                } else if t.insecure_skip_verify.unwrap_or(true) {
-                    TlsMode::Require { client_cert }
+                } else if t.verification(true) == dbintel_tls::Verification::None {
+                    TlsMode::Require { tls: Box::new(t.clone()) }
                 } else {
-                    TlsMode::VerifyFull { ca_file: t.ca_file.clone(), client_cert }
+                    TlsMode::VerifyFull { tls: Box::new(t.clone()) }
                 }
             }
         };

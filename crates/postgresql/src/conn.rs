@@ -315,6 +315,9 @@ pub struct PgConn {
     idle_since: Instant,
     statement_timeout: Duration,
     secret: Option<String>,
+    /// The connector the connection was opened with: a cancel request goes the same way (a server
+    /// that requires TLS refuses a plaintext cancel, and `sslmode=require` refuses to send one).
+    cancel_tls: Option<MakeRustlsConnect>,
     /// Set when a statement was abandoned on the client side: the connection is not reused.
     broken: bool,
 }
@@ -361,18 +364,26 @@ impl PgConn {
             }
             Err(_) => {
                 self.broken = true;
-                let cancel = self.client.cancel_token();
-                tokio::spawn(async move {
-                    let _ = tokio::time::timeout(
-                        Duration::from_secs(5),
-                        cancel.cancel_query(tokio_postgres::NoTls),
-                    )
-                    .await;
-                });
+                spawn_cancel(self.client.cancel_token(), self.cancel_tls.clone());
                 Err(DbError::Timeout(limit))
             }
         }
     }
+}
+
+/// Asks the server to cancel the running statement, in the background and bounded in time, over
+/// TLS when the connection used TLS.
+fn spawn_cancel(token: tokio_postgres::CancelToken, tls: Option<MakeRustlsConnect>) {
+    tokio::spawn(async move {
+        let limit = Duration::from_secs(5);
+        let result = match tls {
+            Some(tls) => tokio::time::timeout(limit, token.cancel_query(tls)).await,
+            None => tokio::time::timeout(limit, token.cancel_query(tokio_postgres::NoTls)).await,
+        };
+        if let Ok(Err(e)) = result {
+            tracing::debug!(error = %describe(&e), "postgresql: cancel request failed");
+        }
+    });
 }
 
 async fn simple_rows(client: &tokio_postgres::Client, text: &str) -> Result<Rows, tokio_postgres::Error> {
@@ -520,6 +531,7 @@ pub async fn connect(
         idle_since: now,
         statement_timeout: plan.statement_timeout,
         secret,
+        cancel_tls: tls.filter(|_| plan.tls != TlsMode::Disable).cloned(),
         broken: false,
     };
     let rows =

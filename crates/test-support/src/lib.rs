@@ -12,14 +12,17 @@ mod golden;
 mod mariadb;
 mod postgres;
 mod process;
+mod tls;
 
 pub use error::HarnessError;
 pub use golden::{UPDATE_GOLDEN_ENV, assert_golden, check_golden};
 pub use mariadb::{
     MARIADB_BINDIR_ENV, MariaDbBinaries, MariaDbServer, MariaDbServerBuilder, mariadb_available,
-    mariadb_binaries, shared_mariadb,
+    mariadb_binaries, shared_mariadb, shared_mariadb_tls,
 };
 pub use postgres::{
     PG_BINDIR_ENV, PgServer, PgServerBuilder, postgres_available, postgres_bin_dir, shared_postgres,
+    shared_postgres_tls,
 };
 pub use process::free_port;
+pub use tls::TestCertificates;

@@ -13,6 +13,7 @@ use crate::process::{
     ManagedProcess, POLL_INTERVAL, first_existing, free_port, hand_over, log_tail, path_dirs, run,
     service_account, succeeds, unique_database_name,
 };
+use crate::tls::TestCertificates;
 
 /// Environment variable naming a directory searched first for the MariaDB binaries.
 pub const MARIADB_BINDIR_ENV: &str = "DBINTEL_MARIADB_BINDIR";
@@ -47,6 +48,7 @@ pub struct MariaDbServer {
     /// The server's stderr, which is its error log.
     pub log_path: PathBuf,
     binaries: MariaDbBinaries,
+    tls: Option<TestCertificates>,
     // Field order matters: the process stops before the directory it runs in is removed.
     process: ManagedProcess,
     _temp_dir: TempDir,
@@ -56,6 +58,7 @@ pub struct MariaDbServer {
 #[derive(Debug, Clone, Default)]
 pub struct MariaDbServerBuilder {
     options: Vec<String>,
+    tls_names: Option<Vec<String>>,
 }
 
 impl MariaDbServerBuilder {
@@ -66,13 +69,21 @@ impl MariaDbServerBuilder {
         self
     }
 
+    /// Serves TLS with a certificate for `names` (DNS names or IP addresses) signed by a generated
+    /// test CA; see [`MariaDbServer::tls`]. Plaintext connections stay allowed.
+    #[must_use]
+    pub fn tls(mut self, names: &[&str]) -> Self {
+        self.tls_names = Some(names.iter().map(|n| (*n).to_owned()).collect());
+        self
+    }
+
     /// Starts the server; panics with the reason and the server log tail when it cannot start.
     pub fn start(self) -> MariaDbServer {
         self.try_start().unwrap_or_else(|error| panic!("throwaway MariaDB: {error}"))
     }
 
     /// Starts the server and waits until root can log in over TCP.
-    pub fn try_start(self) -> Result<MariaDbServer, HarnessError> {
+    pub fn try_start(mut self) -> Result<MariaDbServer, HarnessError> {
         let binaries = mariadb_binaries()?;
         let account = service_account("mysql")?;
         let temp_dir = tempfile::Builder::new()
@@ -102,6 +113,17 @@ impl MariaDbServerBuilder {
             install.arg("--user=mysql");
         }
         run(&mut install, None)?;
+        let tls = match &self.tls_names {
+            Some(names) => {
+                let certs = TestCertificates::generate(&root.join("tls"), names, account)?;
+                self = self
+                    .option("ssl-ca", &certs.ca_file.display().to_string())
+                    .option("ssl-cert", &certs.server_cert.display().to_string())
+                    .option("ssl-key", &certs.server_key.display().to_string());
+                Some(certs)
+            }
+            None => None,
+        };
 
         let mut attempt = 1;
         loop {
@@ -118,6 +140,7 @@ impl MariaDbServerBuilder {
                         data_dir,
                         log_path,
                         binaries,
+                        tls,
                         process,
                         _temp_dir: temp_dir,
                     });
@@ -223,6 +246,11 @@ impl MariaDbServer {
         format!("mysql://{}@{}:{}/{db}", self.user, self.host, self.port)
     }
 
+    /// The certificates this server presents (started with [`MariaDbServerBuilder::tls`]).
+    pub fn tls(&self) -> Option<&TestCertificates> {
+        self.tls.as_ref()
+    }
+
     /// The MariaDB programs this instance uses.
     pub fn binaries(&self) -> &MariaDbBinaries {
         &self.binaries
@@ -270,6 +298,18 @@ pub fn shared_mariadb() -> &'static MariaDbServer {
     match SHARED.get_or_init(|| MariaDbServer::try_start().map_err(|error| error.to_string())) {
         Ok(server) => server,
         Err(message) => panic!("shared throwaway MariaDB: {message}"),
+    }
+}
+
+/// A second shared server of this test binary that also serves TLS, with a certificate for
+/// `localhost` only (so connecting to `127.0.0.1` is a host-name mismatch). See [`shared_mariadb`].
+pub fn shared_mariadb_tls() -> &'static MariaDbServer {
+    static SHARED: OnceLock<Result<MariaDbServer, String>> = OnceLock::new();
+    match SHARED
+        .get_or_init(|| MariaDbServer::builder().tls(&["localhost"]).try_start().map_err(|e| e.to_string()))
+    {
+        Ok(server) => server,
+        Err(message) => panic!("shared throwaway MariaDB with TLS: {message}"),
     }
 }
 

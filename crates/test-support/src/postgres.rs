@@ -13,6 +13,7 @@ use crate::process::{
     Account, ManagedProcess, POLL_INTERVAL, first_existing, free_port, hand_over, log_tail, path_dirs, run,
     run_as, service_account, succeeds, unique_database_name,
 };
+use crate::tls::TestCertificates;
 
 /// Environment variable naming the directory with `initdb`, `postgres`, `pg_isready` and `psql`.
 pub const PG_BINDIR_ENV: &str = "DBINTEL_PG_BINDIR";
@@ -53,6 +54,8 @@ pub struct PgServer {
     /// The server's stderr, including its log.
     pub log_path: PathBuf,
     bin_dir: PathBuf,
+    /// The certificates it serves when started with [`PgServerBuilder::tls`].
+    tls: Option<TestCertificates>,
     /// How it was started, to start it again on the same port ([`PgServer::restart`]).
     options: PgServerBuilder,
     // Field order matters: the process stops before the directory it runs in is removed.
@@ -64,6 +67,7 @@ pub struct PgServer {
 #[derive(Debug, Clone, Default)]
 pub struct PgServerBuilder {
     settings: Vec<(String, String)>,
+    tls_names: Option<Vec<String>>,
 }
 
 impl PgServerBuilder {
@@ -76,13 +80,21 @@ impl PgServerBuilder {
         self
     }
 
+    /// Serves TLS (`ssl = on`) with a certificate for `names` (DNS names or IP addresses) signed by
+    /// a generated test CA; see [`PgServer::tls`]. Plaintext connections stay allowed.
+    #[must_use]
+    pub fn tls(mut self, names: &[&str]) -> Self {
+        self.tls_names = Some(names.iter().map(|n| (*n).to_owned()).collect());
+        self
+    }
+
     /// Starts the server; panics with the reason and the server log tail when it cannot start.
     pub fn start(self) -> PgServer {
         self.try_start().unwrap_or_else(|error| panic!("throwaway PostgreSQL: {error}"))
     }
 
     /// Starts the server and waits until it accepts connections.
-    pub fn try_start(self) -> Result<PgServer, HarnessError> {
+    pub fn try_start(mut self) -> Result<PgServer, HarnessError> {
         let bin_dir = postgres_bin_dir()?;
         let account = service_account("postgres")?;
         let temp_dir = tempfile::Builder::new()
@@ -93,6 +105,17 @@ impl PgServerBuilder {
         let data_dir = temp_dir.path().join("data");
         let log_path = temp_dir.path().join("server.log");
         initdb(&bin_dir, &data_dir, temp_dir.path(), account)?;
+        let tls = match &self.tls_names {
+            Some(names) => {
+                let certs = TestCertificates::generate(&temp_dir.path().join("tls"), names, account)?;
+                self = self
+                    .setting("ssl", "on")
+                    .setting("ssl_cert_file", certs.server_cert.display().to_string())
+                    .setting("ssl_key_file", certs.server_key.display().to_string());
+                Some(certs)
+            }
+            None => None,
+        };
 
         let mut attempt = 1;
         loop {
@@ -107,6 +130,7 @@ impl PgServerBuilder {
                         data_dir,
                         log_path,
                         bin_dir,
+                        tls: tls.clone(),
                         options: self.clone(),
                         process,
                         _temp_dir: temp_dir,
@@ -220,6 +244,11 @@ impl PgServer {
         format!("host={} port={} user={} dbname={db}", self.host, self.port, self.superuser)
     }
 
+    /// The certificates this server presents (started with [`PgServerBuilder::tls`]).
+    pub fn tls(&self) -> Option<&TestCertificates> {
+        self.tls.as_ref()
+    }
+
     /// Directory of the server binaries this instance uses.
     pub fn bin_dir(&self) -> &Path {
         &self.bin_dir
@@ -293,6 +322,18 @@ pub fn shared_postgres() -> &'static PgServer {
     match SHARED.get_or_init(|| PgServer::try_start().map_err(|error| error.to_string())) {
         Ok(server) => server,
         Err(message) => panic!("shared throwaway PostgreSQL: {message}"),
+    }
+}
+
+/// A second shared server of this test binary that also serves TLS, with a certificate for
+/// `localhost` only (so connecting to `127.0.0.1` is a host-name mismatch). See [`shared_postgres`].
+pub fn shared_postgres_tls() -> &'static PgServer {
+    static SHARED: OnceLock<Result<PgServer, String>> = OnceLock::new();
+    match SHARED
+        .get_or_init(|| PgServer::builder().tls(&["localhost"]).try_start().map_err(|e| e.to_string()))
+    {
+        Ok(server) => server,
+        Err(message) => panic!("shared throwaway PostgreSQL with TLS: {message}"),
     }
 }
 

@@ -125,7 +125,7 @@ impl OtlpGrpcConfig {
             p.push(ConfigProblem::new("endpoint", m));
         }
         p.extend(self.headers.problems());
-        p.extend(self.tls.problems());
+        p.extend(crate::otlp_common::tls::problems(&self.tls));
         p.extend(dbintel_core::duration::ranges::EXPORT_TIMEOUT.check("timeout", self.timeout.get()));
         if self.max_request_size != 0 && self.max_request_size < 1024 {
             p.push(ConfigProblem::new("max_request_size", "must be 0 (no limit) or at least 1024 bytes"));

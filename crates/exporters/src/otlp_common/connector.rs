@@ -214,6 +214,6 @@ pub fn tls_setup(
     if !enabled {
         return Ok(None);
     }
-    let config = tls.client_config(alpn)?;
+    let config = super::tls::client_config(tls, alpn)?;
     Ok(Some(TlsSetup { connector: TlsConnector::from(Arc::new(config)), server_name: tls.server_name()? }))
 }

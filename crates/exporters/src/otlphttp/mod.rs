@@ -114,7 +114,7 @@ impl OtlpHttpConfig {
             }
         }
         p.extend(self.headers.problems());
-        p.extend(self.tls.problems());
+        p.extend(crate::otlp_common::tls::problems(&self.tls));
         if self.tls.insecure {
             p.push(ConfigProblem::new(
                 "tls.insecure",
