@@ -58,6 +58,10 @@ pub struct SqlQueryConfig {
     /// Accepted for compatibility with contrib configs; tracking values are kept in memory only.
     #[serde(default)]
     pub storage: Option<String>,
+    /// dbintel's one TLS section (Collector `configtls` keys), combined with the datasource's own
+    /// TLS options (`sslmode`, `sslrootcert`, `ssl-mode`, `tls`, ...).
+    #[serde(default)]
+    pub tls: Option<dbintel_tls::TlsClientConfig>,
     #[serde(default)]
     pub telemetry: TelemetryConfig,
     #[serde(default)]
@@ -252,8 +256,30 @@ impl SqlQueryConfig {
                 ));
                 None
             }
-            Some(d) => match DataSource::parse(d, &self.datasource) {
-                Ok(ds) => Some(ds),
+            Some(d) => match DataSource::parse_with_tls(d, &self.datasource, self.tls.as_ref()) {
+                Ok(ds) => {
+                    let before = p.len();
+                    if let Some(t) = &self.tls {
+                        p.extend(t.problems().into_iter().map(|x| ConfigProblem::new(x.path, x.message)));
+                    }
+                    let tls = ds.tls();
+                    if tls.mode != dbintel_dbclient::SslMode::Disable {
+                        let files = tls.config.file_problems();
+                        let files_ok = files.is_empty();
+                        p.extend(files.into_iter().map(|x| ConfigProblem::new(x.path, x.message)));
+                        // Certificates and keys that exist but cannot be used are reported now too.
+                        if files_ok && p.len() == before {
+                            let built = match d {
+                                Driver::Postgres => tls.pg_connector().map(drop),
+                                Driver::Mysql => tls.mysql_ssl_opts().map(drop),
+                            };
+                            if let Err(e) = built {
+                                p.push(ConfigProblem::new("tls", e.to_string()));
+                            }
+                        }
+                    }
+                    Some(ds)
+                }
                 Err(e) => {
                     p.push(ConfigProblem::new("datasource", e.to_string()));
                     None

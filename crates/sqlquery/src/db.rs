@@ -11,9 +11,9 @@ use tokio::task::JoinHandle;
 use crate::cell::{Cell, PgCell, TextParam, from_mysql};
 use crate::dsn::{DataSource, scrub};
 
-/// The comment every statement starts with, so dbintel can recognise (and skip) its own statements.
-pub const STATEMENT_PREFIX: &str = "/* dbintel */ ";
-pub const APPLICATION_NAME: &str = "dbintel";
+use dbintel_dbclient::prefixed;
+pub use dbintel_dbclient::{APPLICATION_NAME, STATEMENT_PREFIX};
+use tokio_postgres_rustls::MakeRustlsConnect;
 /// Rows read from one query result at most; the rest is discarded with a warning.
 pub const MAX_ROWS_PER_QUERY: usize = 100_000;
 
@@ -65,8 +65,28 @@ pub struct ServerInfo {
 }
 
 pub enum Connection {
-    Pg { client: tokio_postgres::Client, task: JoinHandle<()> },
-    My { conn: Box<mysql_async::Conn> },
+    /// `tls`: the connector the connection was opened with; a cancel request goes the same way.
+    Pg {
+        client: tokio_postgres::Client,
+        task: JoinHandle<()>,
+        tls: Option<MakeRustlsConnect>,
+    },
+    My {
+        conn: Box<mysql_async::Conn>,
+    },
+}
+
+/// What cancels a running PostgreSQL statement from outside: the token and the connection's TLS.
+pub struct PgCancel {
+    token: tokio_postgres::CancelToken,
+    tls: Option<MakeRustlsConnect>,
+}
+
+impl PgCancel {
+    /// Sends the cancel request in the background, bounded in time.
+    pub fn spawn(self) {
+        dbintel_dbclient::tls::spawn_pg_cancel(self.token, self.tls, Duration::from_secs(2));
+    }
 }
 
 impl Drop for Connection {
@@ -75,10 +95,6 @@ impl Drop for Connection {
             task.abort();
         }
     }
-}
-
-fn prefixed(sql: &str) -> String {
-    format!("{STATEMENT_PREFIX}{sql}")
 }
 
 fn pg_hint(code: &str) -> &'static str {
@@ -162,6 +178,21 @@ fn my_error(e: &mysql_async::Error, secret: Option<&str>) -> DbError {
     }
 }
 
+/// A connection failure's message with what to fix when it was about TLS.
+fn with_tls_hint(e: DbError) -> DbError {
+    match e {
+        DbError::Lost(message) => match dbintel_dbclient::tls::tls_failure_hint(&message) {
+            Some(hint) => DbError::Lost(format!("{message} (to fix: {hint})")),
+            None => DbError::Lost(message),
+        },
+        other => other,
+    }
+}
+
+fn is_no_tls_at_server(e: &mysql_async::Error) -> bool {
+    matches!(e, mysql_async::Error::Driver(mysql_async::DriverError::NoClientSslFlagFromServer))
+}
+
 impl Connection {
     /// Connects and sets the session up. The caller bounds the time this takes.
     pub async fn connect(
@@ -172,19 +203,32 @@ impl Connection {
         let ms = query_timeout.as_millis().max(1);
         let lock_ms = ms.min(5_000);
         match ds {
-            DataSource::Postgres { config, .. } => {
+            DataSource::Postgres { config, tls, .. } => {
                 let mut config = (**config).clone();
                 config.application_name(APPLICATION_NAME);
                 if config.get_connect_timeout().is_none() {
                     config.connect_timeout(query_timeout.max(Duration::from_secs(2)));
                 }
-                let (client, connection) =
-                    config.connect(tokio_postgres::NoTls).await.map_err(|e| pg_error(&e, true, secret))?;
-                let task = tokio::spawn(async move {
-                    if let Err(e) = connection.await {
-                        tracing::debug!(error = %e, "sqlquery: postgres connection ended");
+                let connector = tls.pg_connector().map_err(|e| DbError::Lost(e.to_string()))?;
+                let ended = |e: tokio_postgres::Error| {
+                    tracing::debug!(error = %e, "sqlquery: postgres connection ended");
+                };
+                let (client, task) = match &connector {
+                    Some(c) => {
+                        let (client, connection) = config
+                            .connect(c.clone())
+                            .await
+                            .map_err(|e| with_tls_hint(pg_error(&e, true, secret)))?;
+                        (client, tokio::spawn(async move { connection.await.unwrap_or_else(ended) }))
                     }
-                });
+                    None => {
+                        let (client, connection) = config
+                            .connect(tokio_postgres::NoTls)
+                            .await
+                            .map_err(|e| pg_error(&e, true, secret))?;
+                        (client, tokio::spawn(async move { connection.await.unwrap_or_else(ended) }))
+                    }
+                };
                 let setup = prefixed(&format!(
                     "SET statement_timeout = {ms}; SET lock_timeout = {lock_ms}; \
                      SET default_transaction_read_only = on"
@@ -200,9 +244,10 @@ impl Connection {
                         .unwrap_or_default(),
                     Err(_) => String::new(),
                 };
-                Ok((Connection::Pg { client, task }, ServerInfo { system_name: "postgresql", version }))
+                let conn = Connection::Pg { client, task, tls: connector };
+                Ok((conn, ServerInfo { system_name: "postgresql", version }))
             }
-            DataSource::Mysql { target } => {
+            DataSource::Mysql { target, tls } => {
                 let mut opts = mysql_async::OptsBuilder::default()
                     .user(target.user.clone())
                     .pass(target.password.clone())
@@ -214,7 +259,16 @@ impl Connection {
                 } else {
                     opts.ip_or_hostname(target.host.clone()).tcp_port(target.port)
                 };
-                let mut conn = mysql_async::Conn::new(opts).await.map_err(|e| my_error(&e, secret))?;
+                let ssl = tls.mysql_ssl_opts().map_err(|e| DbError::Lost(e.to_string()))?;
+                let with_tls = opts.clone().ssl_opts(ssl);
+                let mut conn = match mysql_async::Conn::new(with_tls).await {
+                    Ok(conn) => conn,
+                    // PREFERRED / tls=preferred: plaintext when the server offers no TLS.
+                    Err(e) if is_no_tls_at_server(&e) && tls.mode.allows_plaintext() => {
+                        mysql_async::Conn::new(opts).await.map_err(|e| my_error(&e, secret))?
+                    }
+                    Err(e) => return Err(with_tls_hint(my_error(&e, secret))),
+                };
                 let version: String =
                     query_first_text(&mut conn, "SELECT VERSION()").await.unwrap_or_default();
                 let mariadb = version.to_ascii_lowercase().contains("mariadb");
@@ -258,10 +312,13 @@ impl Connection {
         }
     }
 
-    /// A handle to cancel the running statement from outside (Postgres only).
-    pub fn cancel_token(&self) -> Option<tokio_postgres::CancelToken> {
+    /// A handle to cancel the running statement from outside (Postgres only), over the
+    /// connection's TLS.
+    pub fn cancel_token(&self) -> Option<PgCancel> {
         match self {
-            Connection::Pg { client, .. } => Some(client.cancel_token()),
+            Connection::Pg { client, tls, .. } => {
+                Some(PgCancel { token: client.cancel_token(), tls: tls.clone() })
+            }
             Connection::My { .. } => None,
         }
     }

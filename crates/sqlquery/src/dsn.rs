@@ -4,7 +4,10 @@
 //! [`redact`] replaces the password in any DSN form with `***`.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::str::FromStr;
+
+use dbintel_dbclient::SslMode;
 
 /// The database family a receiver talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +42,110 @@ pub enum DsnError {
     Empty,
     #[error("invalid datasource: {0}")]
     Invalid(String),
-    #[error(
-        "TLS (`{0}`) is not supported by this build of the sqlquery receiver; use sslmode=disable/prefer or \
-         tls=false"
-    )]
-    TlsUnsupported(String),
+    /// A TLS option of the datasource with a value that means nothing; says which values work.
+    #[error("{0}")]
+    Tls(String),
+}
+
+/// The TLS options a datasource carries: the mode and the files (libpq `sslrootcert`, `sslcert`,
+/// `sslkey`; MySQL `ssl-ca`, `ssl-cert`, `ssl-key`). `None` = not said in the datasource.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DsnTls {
+    pub mode: Option<SslMode>,
+    pub ca_file: Option<PathBuf>,
+    /// libpq `sslrootcert=system`: the default trust roots, `verify-full` unless a mode is given.
+    pub system_roots: bool,
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+}
+
+impl DsnTls {
+    /// Reads one datasource option if it is a TLS option of `driver`; false for any other key.
+    fn take(&mut self, driver: Driver, key: &str, value: &str) -> Result<bool, DsnError> {
+        let k = key.trim().to_ascii_lowercase().replace('_', "-");
+        let path = || Some(PathBuf::from(value.trim()));
+        match (driver, k.as_str()) {
+            (Driver::Postgres, "sslmode") => {
+                self.mode = Some(SslMode::parse_libpq(value).ok_or_else(|| {
+                    DsnError::Tls(format!(
+                        "sslmode `{value}`: use disable, allow, prefer, require, verify-ca or verify-full"
+                    ))
+                })?);
+            }
+            (Driver::Postgres, "sslrootcert") if value.trim() == "system" => self.system_roots = true,
+            (Driver::Postgres, "sslrootcert") | (Driver::Mysql, "ssl-ca" | "sslca" | "sslrootcert") => {
+                self.ca_file = path()
+            }
+            (Driver::Postgres, "sslcert") | (Driver::Mysql, "ssl-cert" | "sslcert") => {
+                self.cert_file = path()
+            }
+            (Driver::Postgres, "sslkey") | (Driver::Mysql, "ssl-key" | "sslkey") => self.key_file = path(),
+            (Driver::Mysql, "ssl-mode" | "sslmode") => {
+                self.mode = Some(SslMode::parse_mysql(value).ok_or_else(|| {
+                    DsnError::Tls(format!(
+                        "{key} `{value}`: use DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY"
+                    ))
+                })?);
+            }
+            (Driver::Mysql, "tls") => {
+                self.mode = Some(SslMode::parse_go_mysql_tls(value).ok_or_else(|| {
+                    DsnError::Tls(format!(
+                        "tls `{value}`: use true, false, skip-verify or preferred (a named TLS config \
+                         does not exist here: set ssl-ca=... in the datasource or the receiver's `tls` section)"
+                    ))
+                })?);
+            }
+            (Driver::Mysql, "require-ssl") => {
+                if matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "1") {
+                    self.mode = Some(SslMode::Require);
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// What the datasource says, over the receiver's `tls` section: the mode (given, or from the
+    /// section, or the driver's default) and the files. libpq's rule applies: `require` with a
+    /// root certificate verifies the chain (`verify-ca`).
+    pub fn resolve(
+        &self,
+        driver: Driver,
+        section: Option<&dbintel_tls::TlsClientConfig>,
+    ) -> Result<dbintel_dbclient::DbTls, String> {
+        let mut config = section.cloned().unwrap_or_default();
+        for (key, dsn, slot) in [
+            ("ca_file", &self.ca_file, &mut config.ca_file),
+            ("cert_file", &self.cert_file, &mut config.cert_file),
+            ("key_file", &self.key_file, &mut config.key_file),
+        ] {
+            if let Some(path) = dsn {
+                if slot.is_some() {
+                    return Err(format!(
+                        "tls.{key} is set in both the datasource and the `tls` section: keep one"
+                    ));
+                }
+                *slot = Some(path.clone());
+            }
+        }
+        let has_ca = config.ca_file.is_some() || config.ca_pem.is_some();
+        let mode = match (self.mode, section) {
+            (Some(mode), _) => mode,
+            (None, Some(t)) if t.insecure => SslMode::Disable,
+            (None, Some(t)) if t.insecure_skip_verify == Some(true) => SslMode::Require,
+            (None, Some(_)) => SslMode::VerifyFull,
+            (None, None) if self.system_roots || (driver == Driver::Postgres && has_ca) => {
+                // libpq: a root certificate given means it is to be used.
+                SslMode::VerifyFull
+            }
+            (None, None) => match driver {
+                Driver::Postgres => SslMode::Prefer,
+                Driver::Mysql => SslMode::Disable,
+            },
+        };
+        let mode = if mode == SslMode::Require && has_ca { SslMode::VerifyCa } else { mode };
+        Ok(dbintel_dbclient::DbTls::new(mode, config))
+    }
 }
 
 /// Where the receiver connects: the parts that are also reported as resource attributes.
@@ -71,42 +173,159 @@ impl fmt::Debug for Target {
     }
 }
 
-/// A parsed datasource, ready to connect.
+/// A parsed datasource, ready to connect. `tls` starts as what the datasource says (see
+/// [`DsnTls::resolve`]) and is completed with the receiver's `tls` section.
 #[derive(Clone)]
 pub enum DataSource {
-    Postgres { config: Box<tokio_postgres::Config>, target: Target },
-    Mysql { target: Target },
+    Postgres { config: Box<tokio_postgres::Config>, target: Target, tls: dbintel_dbclient::DbTls },
+    Mysql { target: Target, tls: dbintel_dbclient::DbTls },
 }
 
 impl fmt::Debug for DataSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DataSource::Postgres { target, .. } => f.debug_tuple("Postgres").field(target).finish(),
-            DataSource::Mysql { target } => f.debug_tuple("Mysql").field(target).finish(),
+            DataSource::Postgres { target, tls, .. } => {
+                f.debug_tuple("Postgres").field(target).field(&tls.mode).finish()
+            }
+            DataSource::Mysql { target, tls } => {
+                f.debug_tuple("Mysql").field(target).field(&tls.mode).finish()
+            }
         }
     }
 }
 
 impl DataSource {
+    /// Parses a datasource with the TLS options it carries and no `tls` section.
     pub fn parse(driver: Driver, dsn: &str) -> Result<DataSource, DsnError> {
+        Self::parse_with_tls(driver, dsn, None)
+    }
+
+    /// Parses a datasource; its TLS options are combined with the receiver's `tls` section.
+    pub fn parse_with_tls(
+        driver: Driver,
+        dsn: &str,
+        section: Option<&dbintel_tls::TlsClientConfig>,
+    ) -> Result<DataSource, DsnError> {
         let dsn = dsn.trim();
         if dsn.is_empty() {
             return Err(DsnError::Empty);
         }
-        match driver {
-            Driver::Postgres => parse_postgres(dsn),
-            Driver::Mysql => parse_mysql(dsn).map(|target| DataSource::Mysql { target }),
-        }
+        let (ds, dsn_tls) = match driver {
+            Driver::Postgres => parse_postgres(dsn)?,
+            Driver::Mysql => {
+                let (target, dsn_tls) = parse_mysql(dsn)?;
+                (DataSource::Mysql { target, tls: dbintel_dbclient::DbTls::disabled() }, dsn_tls)
+            }
+        };
+        let resolved = dsn_tls.resolve(driver, section).map_err(DsnError::Tls)?;
+        Ok(match ds {
+            DataSource::Postgres { mut config, target, .. } => {
+                config.ssl_mode(resolved.pg_ssl_mode());
+                DataSource::Postgres { config, target, tls: resolved }
+            }
+            DataSource::Mysql { target, .. } => DataSource::Mysql { target, tls: resolved },
+        })
     }
 
     pub fn target(&self) -> &Target {
         match self {
-            DataSource::Postgres { target, .. } | DataSource::Mysql { target } => target,
+            DataSource::Postgres { target, .. } | DataSource::Mysql { target, .. } => target,
+        }
+    }
+
+    /// How connections are secured.
+    pub fn tls(&self) -> &dbintel_dbclient::DbTls {
+        match self {
+            DataSource::Postgres { tls, .. } | DataSource::Mysql { tls, .. } => tls,
         }
     }
 }
 
-fn parse_postgres(dsn: &str) -> Result<DataSource, DsnError> {
+/// Takes the TLS options out of a libpq datasource (URL query or key=value), since tokio-postgres
+/// knows only `sslmode=disable|prefer|require`, and returns the rest unchanged.
+fn take_postgres_tls(dsn: &str) -> Result<(String, DsnTls), DsnError> {
+    let mut tls = DsnTls::default();
+    if dsn.contains("://") {
+        let Some((main, query)) = dsn.split_once('?') else { return Ok((dsn.to_string(), tls)) };
+        let mut kept = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            if !tls.take(Driver::Postgres, &percent_decode(k)?, &percent_decode(v)?)? {
+                kept.push(pair);
+            }
+        }
+        let rest = if kept.is_empty() { main.to_string() } else { format!("{main}?{}", kept.join("&")) };
+        return Ok((rest, tls));
+    }
+    let mut kept = Vec::new();
+    for (key, raw, value) in keyvalue_pairs(dsn) {
+        if !tls.take(Driver::Postgres, &key, &value)? {
+            kept.push(format!("{key}={raw}"));
+        }
+    }
+    Ok((kept.join(" "), tls))
+}
+
+/// The `key=value` pairs of a libpq connection string: key, the value as written (quotes kept),
+/// and the value unquoted. Text that is not `key=value` is kept as a pair with an empty key, so
+/// tokio-postgres still reports it.
+fn keyvalue_pairs(s: &str) -> Vec<(String, String, String)> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < chars.len() && chars[*i].is_whitespace() {
+            *i += 1;
+        }
+    };
+    loop {
+        skip_ws(&mut i);
+        if i >= chars.len() {
+            break;
+        }
+        let key_start = i;
+        while i < chars.len() && chars[i] != '=' && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        let key: String = chars[key_start..i].iter().collect();
+        skip_ws(&mut i);
+        if i >= chars.len() || chars[i] != '=' {
+            // Not a pair: handed on as written, for tokio-postgres to reject.
+            out.push((key, String::new(), String::new()));
+            continue;
+        }
+        i += 1;
+        skip_ws(&mut i);
+        let val_start = i;
+        let mut value = String::new();
+        if i < chars.len() && chars[i] == '\'' {
+            i += 1;
+            while i < chars.len() && chars[i] != '\'' {
+                if chars[i] == '\\' && i + 1 < chars.len() {
+                    i += 1;
+                }
+                value.push(chars[i]);
+                i += 1;
+            }
+            i = (i + 1).min(chars.len());
+        } else {
+            while i < chars.len() && !chars[i].is_whitespace() {
+                if chars[i] == '\\' && i + 1 < chars.len() {
+                    i += 1;
+                }
+                value.push(chars[i]);
+                i += 1;
+            }
+        }
+        let raw: String = chars[val_start..i].iter().collect();
+        out.push((key, raw, value));
+    }
+    out
+}
+
+fn parse_postgres(dsn: &str) -> Result<(DataSource, DsnTls), DsnError> {
+    let (dsn, dsn_tls) = take_postgres_tls(dsn)?;
+    let dsn = dsn.as_str();
     let config = tokio_postgres::Config::from_str(dsn).map_err(|e| {
         // tokio-postgres names the option or position, never the value.
         DsnError::Invalid(format!(
@@ -114,10 +333,6 @@ fn parse_postgres(dsn: &str) -> Result<DataSource, DsnError> {
              dbname=...`)"
         ))
     })?;
-    match config.get_ssl_mode() {
-        tokio_postgres::config::SslMode::Disable | tokio_postgres::config::SslMode::Prefer => {}
-        other => return Err(DsnError::TlsUnsupported(format!("sslmode={other:?}").to_ascii_lowercase())),
-    }
     let (host, socket) = match config.get_hosts().first() {
         Some(tokio_postgres::config::Host::Tcp(h)) => (h.clone(), false),
         #[cfg(unix)]
@@ -133,12 +348,13 @@ fn parse_postgres(dsn: &str) -> Result<DataSource, DsnError> {
     let database = config.get_dbname().map(str::to_string).or_else(|| user.clone());
     let password = config.get_password().map(|p| String::from_utf8_lossy(p).into_owned());
     let target = Target { host, port, socket, user, password, database };
-    Ok(DataSource::Postgres { config: Box::new(config), target })
+    let tls = dbintel_dbclient::DbTls::disabled();
+    Ok((DataSource::Postgres { config: Box::new(config), target, tls }, dsn_tls))
 }
 
 /// Parses `mysql://user:pass@host:port/db?params` (also `mariadb://`) or the Go driver's
 /// `user:pass@tcp(host:port)/db?params`.
-fn parse_mysql(dsn: &str) -> Result<Target, DsnError> {
+fn parse_mysql(dsn: &str) -> Result<(Target, DsnTls), DsnError> {
     let (target, params) = if let Some(rest) = strip_scheme(dsn, &["mysql", "mariadb"]) {
         parse_mysql_url(rest)?
     } else if dsn.contains("://") {
@@ -149,15 +365,16 @@ fn parse_mysql(dsn: &str) -> Result<Target, DsnError> {
     } else {
         parse_go_mysql(dsn)?
     };
+    let mut tls = DsnTls::default();
     for (k, v) in params {
-        let key = k.to_ascii_lowercase();
-        let val = v.to_ascii_lowercase();
-        let tls_off = matches!(val.as_str(), "" | "false" | "0" | "disabled" | "disable" | "preferred");
-        if matches!(key.as_str(), "tls" | "ssl-mode" | "sslmode" | "ssl_mode" | "require_ssl") && !tls_off {
-            return Err(DsnError::TlsUnsupported(format!("{k}={v}")));
-        }
+        tls.take(Driver::Mysql, &k, &v)?;
     }
-    Ok(target)
+    if target.socket && tls.mode.is_some_and(|m| !m.allows_plaintext()) {
+        return Err(DsnError::Tls(
+            "TLS does not apply to a unix socket: connect over tcp(host:port) or drop the TLS option".into(),
+        ));
+    }
+    Ok((target, tls))
 }
 
 fn strip_scheme<'a>(dsn: &'a str, schemes: &[&str]) -> Option<&'a str> {
@@ -517,9 +734,9 @@ mod tests {
             (Driver::Mysql, "mon:topsecret@tcp(db:3306"),
             (Driver::Mysql, "mon:topsecret@udp(db)/x"),
             (Driver::Mysql, "postgres://mon:topsecret@db/x"),
-            (Driver::Mysql, "mysql://mon:topsecret@db/x?tls=true"),
+            (Driver::Mysql, "mysql://mon:topsecret@db/x?tls=sometimes"),
             (Driver::Postgres, "postgres://mon:topsecret@db:notaport/x"),
-            (Driver::Postgres, "host=db password=topsecret sslmode=require"),
+            (Driver::Postgres, "host=db password=topsecret sslmode=sometimes"),
             (Driver::Postgres, "host=db password=topsecret bogus=1"),
             (Driver::Postgres, ""),
         ] {
@@ -559,6 +776,46 @@ mod tests {
     fn scrub_removes_known_secret() {
         assert_eq!(scrub("auth failed for hunter2", Some("hunter2")), "auth failed for ***");
         assert_eq!(scrub("x", None), "x");
+    }
+
+    #[test]
+    fn tls_options_of_every_dsn_form() {
+        use dbintel_dbclient::SslMode;
+        let tls = |driver, dsn: &str| DataSource::parse(driver, dsn).unwrap().tls().clone();
+        let t =
+            tls(Driver::Postgres, "host=db user=u sslmode=verify-full sslrootcert='/etc/my ca.pem' dbname=d");
+        assert_eq!(t.mode, SslMode::VerifyFull);
+        assert_eq!(t.config.ca_file.as_deref(), Some(std::path::Path::new("/etc/my ca.pem")));
+        let t = tls(
+            Driver::Postgres,
+            "postgres://u@db/d?sslrootcert=%2Fca.pem&sslmode=require&connect_timeout=3",
+        );
+        assert_eq!(t.mode, SslMode::VerifyCa, "libpq: require with a root certificate checks the chain");
+        assert_eq!(tls(Driver::Postgres, "postgres://u@db/d").mode, SslMode::Prefer);
+        assert_eq!(tls(Driver::Postgres, "host=db sslrootcert=system").mode, SslMode::VerifyFull);
+        let t = tls(Driver::Postgres, "host=db sslmode=require sslcert=/c.pem sslkey=/k.pem");
+        assert_eq!(
+            (t.mode, t.config.cert_file.is_some(), t.config.key_file.is_some()),
+            (SslMode::Require, true, true)
+        );
+        assert_eq!(tls(Driver::Mysql, "u@tcp(db:3306)/d?tls=true").mode, SslMode::VerifyFull);
+        assert_eq!(tls(Driver::Mysql, "u@tcp(db:3306)/d?tls=skip-verify").mode, SslMode::Require);
+        assert_eq!(
+            tls(Driver::Mysql, "mysql://u@db/d?ssl-mode=VERIFY_CA&ssl-ca=/ca.pem").mode,
+            SslMode::VerifyCa
+        );
+        assert_eq!(tls(Driver::Mysql, "mysql://u@db/d").mode, SslMode::Disable);
+        // A `tls` section decides the mode when the datasource does not.
+        let section: dbintel_tls::TlsClientConfig =
+            serde_json::from_str(r#"{"ca_file": "/ca.pem"}"#).unwrap();
+        let ds = DataSource::parse_with_tls(Driver::Mysql, "u@tcp(db)/d", Some(&section)).unwrap();
+        assert_eq!(ds.tls().mode, SslMode::VerifyFull);
+        let e =
+            DataSource::parse_with_tls(Driver::Postgres, "host=db sslrootcert=/other.pem", Some(&section))
+                .unwrap_err();
+        assert!(e.to_string().contains("both"), "{e}");
+        let e = DataSource::parse(Driver::Mysql, "u@unix(/s.sock)/d?ssl-mode=REQUIRED").unwrap_err();
+        assert!(e.to_string().contains("unix socket"), "{e}");
     }
 
     #[test]

@@ -475,13 +475,11 @@ impl Runner {
     }
 }
 
-/// Asks Postgres to cancel the running statement, in the background and bounded in time.
-fn spawn_cancel(token: Option<tokio_postgres::CancelToken>) {
-    if let Some(token) = token {
-        tokio::spawn(async move {
-            let _ =
-                tokio::time::timeout(Duration::from_secs(2), token.cancel_query(tokio_postgres::NoTls)).await;
-        });
+/// Asks Postgres to cancel the running statement (over the connection's TLS), in the background
+/// and bounded in time.
+fn spawn_cancel(cancel: Option<crate::db::PgCancel>) {
+    if let Some(cancel) = cancel {
+        cancel.spawn();
     }
 }
 
