@@ -19,20 +19,13 @@ use dbintel_core::telemetry::Gauge;
 use crate::config::{ConnectPlan, TlsMode, read_password_file_async};
 use crate::server::ServerInfo;
 
-/// The comment every statement starts with, so dbintel can recognise (and skip) its own statements.
-pub const STATEMENT_PREFIX: &str = "/* dbintel */ ";
-pub const APPLICATION_NAME: &str = "dbintel";
+pub use dbintel_dbclient::{APPLICATION_NAME, STATEMENT_PREFIX, prefixed};
 /// Rows read from one catalog query at most; the rest is discarded and counted.
 pub const MAX_ROWS: usize = 100_000;
 /// Extra time the client waits beyond the statement timeout, so the server-side timeout fires first.
 const CLIENT_GRACE: Duration = Duration::from_secs(1);
-const BACKOFF_START: Duration = Duration::from_secs(1);
+const BACKOFF_START: Duration = dbintel_dbclient::backoff::BACKOFF_START;
 const BACKOFF_MAX: Duration = Duration::from_secs(60);
-
-/// Prefixes a statement with the dbintel comment.
-pub fn prefixed(sql: &str) -> String {
-    format!("{STATEMENT_PREFIX}{sql}")
-}
 
 /// What went wrong. Messages never contain the password or URL user info.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -364,26 +357,15 @@ impl PgConn {
             }
             Err(_) => {
                 self.broken = true;
-                spawn_cancel(self.client.cancel_token(), self.cancel_tls.clone());
+                dbintel_dbclient::tls::spawn_pg_cancel(
+                    self.client.cancel_token(),
+                    self.cancel_tls.clone(),
+                    Duration::from_secs(5),
+                );
                 Err(DbError::Timeout(limit))
             }
         }
     }
-}
-
-/// Asks the server to cancel the running statement, in the background and bounded in time, over
-/// TLS when the connection used TLS.
-fn spawn_cancel(token: tokio_postgres::CancelToken, tls: Option<MakeRustlsConnect>) {
-    tokio::spawn(async move {
-        let limit = Duration::from_secs(5);
-        let result = match tls {
-            Some(tls) => tokio::time::timeout(limit, token.cancel_query(tls)).await,
-            None => tokio::time::timeout(limit, token.cancel_query(tokio_postgres::NoTls)).await,
-        };
-        if let Ok(Err(e)) = result {
-            tracing::debug!(error = %describe(&e), "postgresql: cancel request failed");
-        }
-    });
 }
 
 async fn simple_rows(client: &tokio_postgres::Client, text: &str) -> Result<Rows, tokio_postgres::Error> {
@@ -602,15 +584,13 @@ where
     }
 }
 
-/// Exponential backoff with jitter between connection attempts: 1s, 2s, 4s, ... capped at `max`
-/// (the receiver passes its collection interval, so a server that comes back is reached within
-/// about one interval, while a server that stays down sees at most one attempt per interval and
-/// database). The jitter only shortens a wait (0.5-1.0 of the step), so a retry is never pushed past
-/// the next scrape.
+/// Backoff between connection attempts to one database: [`dbintel_dbclient::Backoff`] (1s, 2s, 4s,
+/// ... with jitter that only shortens a step) capped at `max` (the receiver passes its collection
+/// interval, so a server that comes back is reached within about one interval, while a server that
+/// stays down sees at most one attempt per interval and database), plus when the next attempt is due.
 #[derive(Debug, Clone)]
 pub struct Backoff {
-    next: Duration,
-    max: Duration,
+    steps: dbintel_dbclient::Backoff,
     pub retry_at: Option<Instant>,
     pub failures: u32,
 }
@@ -625,20 +605,17 @@ impl Backoff {
     /// A backoff whose steps never exceed `max` (itself kept within 1s..60s).
     pub fn new(max: Duration) -> Self {
         let max = max.clamp(BACKOFF_START, BACKOFF_MAX);
-        Self { next: BACKOFF_START.min(max), max, retry_at: None, failures: 0 }
+        Self { steps: dbintel_dbclient::Backoff::new(max), retry_at: None, failures: 0 }
     }
     pub fn reset(&mut self) {
-        *self = Self::new(self.max);
+        *self = Self::new(self.steps.cap());
     }
     pub fn ready(&self, now: Instant) -> bool {
         self.retry_at.is_none_or(|t| now >= t)
     }
     pub fn failed(&mut self, now: Instant) -> Duration {
-        let base = self.next;
-        self.next = (self.next * 2).min(self.max);
         self.failures = self.failures.saturating_add(1);
-        let r = fastrand::f64(); // 0..1; jitter needs no cryptographic source
-        let d = base.mul_f64(0.5 + 0.5 * r);
+        let d = self.steps.next_delay();
         self.retry_at = Some(now + d);
         d
     }

@@ -4,19 +4,22 @@
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::config::{TlsConfig, TlsMode};
-use dbintel_tls::Verification;
+use dbintel_dbclient::{DbTls, SslMode};
+
+/// The shared database-client TLS setting of a mode.
+pub fn db_tls(mode: &TlsMode) -> DbTls {
+    match mode {
+        TlsMode::Disable => DbTls::disabled(),
+        TlsMode::Prefer => DbTls::new(SslMode::Prefer, TlsConfig::default()),
+        TlsMode::Require { tls } => DbTls::new(SslMode::Require, (**tls).clone()),
+        TlsMode::VerifyFull { tls } => DbTls::new(SslMode::VerifyFull, (**tls).clone()),
+    }
+}
 
 /// Builds the connector for a TLS mode (`None` for `Disable`). Errors name the key and file, never
 /// its content.
 pub fn connector(mode: &TlsMode) -> Result<Option<MakeRustlsConnect>, String> {
-    let config = match mode {
-        TlsMode::Disable => return Ok(None),
-        TlsMode::Prefer => TlsConfig::default().client_config(Verification::None, &[]),
-        TlsMode::Require { tls } => tls.client_config(Verification::None, &[]),
-        TlsMode::VerifyFull { tls } => tls.client_config(Verification::Full, &[]),
-    }
-    .map_err(|e| e.to_string())?;
-    Ok(Some(MakeRustlsConnect::new(config)))
+    db_tls(mode).pg_connector().map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

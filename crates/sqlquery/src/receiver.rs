@@ -8,8 +8,9 @@ use dbintel_core::pdata::{
     Attributes, LogRecord, Logs, Metric, Metrics, Resource, ResourceLogs, ResourceMetrics, Scope, ScopeLogs,
     ScopeMetrics, SignalData, now_unix_nanos,
 };
-use dbintel_core::telemetry::{Counter, DURATION_BUCKETS, Histogram};
+use dbintel_core::telemetry::Counter;
 use dbintel_core::{ComponentError, Receiver, ReceiverContext, Signal};
+use dbintel_dbclient::{ScraperTelemetry, Streak, Ticker};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -42,40 +43,33 @@ impl Receiver for SqlQueryReceiver {
     }
 }
 
-/// Exponential backoff between connection attempts: 1s, 2s, 4s, ... capped at the collection
-/// interval (within 1s..30s), so the receiver is back within about one interval of the server's
-/// return. Jitter only shortens a step (50-100%), so no attempt slips past the next scrape.
-struct Backoff {
-    next: Duration,
-    cap: Duration,
-}
+/// Backoff between connection attempts ([`dbintel_dbclient::Backoff`]: 1s, 2s, 4s, ... with jitter
+/// that only shortens a step) capped at the collection interval (within 1s..30s), so the receiver is
+/// back within about one interval of the server's return.
+struct Backoff(dbintel_dbclient::Backoff);
 
 impl Backoff {
     fn new(collection_interval: Duration) -> Self {
-        let cap = collection_interval.clamp(BACKOFF_START, BACKOFF_MAX);
-        Self { next: BACKOFF_START, cap }
+        Self(dbintel_dbclient::Backoff::new(collection_interval.clamp(BACKOFF_START, BACKOFF_MAX)))
     }
     fn reset(&mut self) {
-        self.next = BACKOFF_START;
+        self.0.reset();
     }
     fn next_delay(&mut self) -> Duration {
-        let base = self.next.min(self.cap);
-        self.next = (self.next * 2).min(self.cap);
-        let r = fastrand::f64(); // 0..1; jitter needs no cryptographic source
-        base.mul_f64(0.5 + 0.5 * r)
+        self.0.next_delay()
     }
 }
 
 #[derive(Default)]
 struct QueryState {
-    failing: bool,
+    failing: Streak,
     tracking: Option<String>,
     last_scrape: Option<u64>,
     /// Problems reported in the current streak (bounded by scrape::MAX_PROBLEMS).
     reported: Vec<(String, String, ProblemKind)>,
     errors: Counter,
     /// The last result was cut at the row cap (reported once per streak).
-    truncating: bool,
+    truncating: Streak,
     /// `dbintel_sqlquery_rows_dropped_total{reason="max_rows"}`.
     rows_dropped: Counter,
 }
@@ -89,12 +83,10 @@ struct Runner {
     system_name: &'static str,
     start_time: u64,
     states: Vec<QueryState>,
-    connect_failing: bool,
+    connect_failing: Streak,
     ever_connected: bool,
     invalid_values: Counter,
-    scraped_points: Counter,
-    errored_points: Counter,
-    duration: Histogram,
+    scraper: ScraperTelemetry,
 }
 
 impl Runner {
@@ -107,20 +99,7 @@ impl Runner {
             "Values (metric points and log records) skipped because they were NULL, non-numeric or missing",
             &labels,
         );
-        let scraped_points =
-            t.counter("otelcol_scraper_scraped_metric_points", "Metric points successfully scraped", &labels);
-        let errored_points = t.counter(
-            "otelcol_scraper_errored_metric_points",
-            "Metric points that could not be scraped",
-            &labels,
-        );
-        let duration = t.histogram(
-            "dbintel_scrape_duration_seconds",
-            "Duration of one scrape",
-            "s",
-            &labels,
-            DURATION_BUCKETS,
-        );
+        let scraper = ScraperTelemetry::new(t, &label);
         let states = (0..plan.queries.len())
             .map(|i| QueryState {
                 errors: t.counter(
@@ -154,12 +133,10 @@ impl Runner {
             system_name,
             start_time: now_unix_nanos(),
             states,
-            connect_failing: false,
+            connect_failing: Streak::default(),
             ever_connected: false,
             invalid_values,
-            scraped_points,
-            errored_points,
-            duration,
+            scraper,
         }
     }
 
@@ -187,7 +164,7 @@ impl Runner {
             return;
         }
         let mut backoff = Backoff::new(self.plan.collection_interval);
-        let mut next_tick = Instant::now();
+        let mut ticker = Ticker::new(self.plan.collection_interval);
         loop {
             if self.shutdown.is_cancelled() {
                 return;
@@ -204,17 +181,8 @@ impl Runner {
                     }
                 }
             }
-            if !self.scrape().await {
+            if !ticker.tick(&self.shutdown).await || !self.scrape().await {
                 return;
-            }
-            next_tick = dbintel_core::duration::deadline_after(next_tick, self.plan.collection_interval);
-            let now = Instant::now();
-            if next_tick < now {
-                next_tick = now;
-            }
-            tokio::select! {
-                _ = self.shutdown.cancelled() => return,
-                _ = tokio::time::sleep_until(next_tick) => {}
             }
         }
     }
@@ -235,13 +203,12 @@ impl Runner {
             Ok(Ok((conn, info))) => {
                 self.conn = Some(conn);
                 self.system_name = info.system_name;
-                if self.connect_failing || !self.ever_connected {
+                if self.connect_failing.succeed() || !self.ever_connected {
                     tracing::info!(
                         receiver = %self.label, endpoint = %endpoint, system = info.system_name,
                         version = %info.version, "sqlquery: connected"
                     );
                 }
-                self.connect_failing = false;
                 self.ever_connected = true;
                 self.ctx.health.ok();
                 Some(true)
@@ -262,14 +229,13 @@ impl Runner {
 
     fn connect_error(&mut self, endpoint: &str, msg: &str) {
         let msg = crate::dsn::scrub(msg, self.secret());
-        if !self.connect_failing {
+        if self.connect_failing.fail() {
             tracing::warn!(
                 receiver = %self.label, endpoint = %endpoint, error = %msg,
                 hint = "check that the server is up, the address and credentials are right, and the user may connect",
                 "sqlquery: cannot connect; retrying with backoff"
             );
         }
-        self.connect_failing = true;
         self.ctx.health.recoverable(format!("cannot connect to {endpoint}: {msg}"));
     }
 
@@ -298,14 +264,13 @@ impl Runner {
     fn report_query_error(&mut self, index: usize, err: &DbError) {
         let state = &mut self.states[index];
         state.errors.inc();
-        self.errored_points.add(self.plan.queries[index].metrics.len() as u64);
-        if !state.failing {
+        self.scraper.errored_points.add(self.plan.queries[index].metrics.len() as u64);
+        if state.failing.fail() {
             tracing::warn!(
                 receiver = %self.label, query_index = index, error = %err, hint = err.hint(),
                 "sqlquery: query failed; it is retried every interval (reported once until it succeeds)"
             );
         }
-        state.failing = true;
     }
 
     /// One scrape of every query; false on shutdown.
@@ -351,13 +316,12 @@ impl Runner {
                 Ok(Ok(rs)) => {
                     let q = &self.plan.queries[index];
                     let state = &mut self.states[index];
-                    if state.failing {
+                    if state.failing.succeed() {
                         tracing::info!(receiver = %self.label, query_index = index, "sqlquery: query succeeds again");
-                        state.failing = false;
                     }
                     if rs.truncated {
                         state.rows_dropped.add(rs.dropped_rows);
-                        if !state.truncating {
+                        if state.truncating.fail() {
                             tracing::warn!(
                                 receiver = %self.label, query_index = index, max_rows = crate::db::MAX_ROWS_PER_QUERY,
                                 dropped_rows = rs.dropped_rows,
@@ -366,10 +330,9 @@ impl Runner {
                                  reported once until a result fits again"
                             );
                         }
-                    } else if state.truncating {
+                    } else if state.truncating.succeed() {
                         tracing::info!(receiver = %self.label, query_index = index, "sqlquery: the query result fits the row cap again");
                     }
-                    state.truncating = rs.truncated;
                     let times = Times {
                         now,
                         cumulative_start: self.start_time,
@@ -393,8 +356,8 @@ impl Runner {
                     }
                     state.reported = keys;
                     self.invalid_values.add(out.invalid + out.invalid_records);
-                    self.errored_points.add(out.invalid);
-                    self.scraped_points.add(out.points);
+                    self.scraper.errored_points.add(out.invalid);
+                    self.scraper.scraped_points.add(out.points);
                     metrics.extend(out.metrics);
                     logs.extend(out.logs);
                 }
@@ -403,7 +366,7 @@ impl Runner {
                     if let DbError::Lost(msg) = &e {
                         self.conn = None;
                         self.ctx.health.recoverable(format!("connection lost: {msg}"));
-                        self.connect_failing = true;
+                        self.connect_failing.fail();
                         break;
                     }
                 }
@@ -425,7 +388,7 @@ impl Runner {
                 }
             }
         }
-        self.duration.record(started.elapsed().as_secs_f64());
+        self.scraper.duration.record(started.elapsed().as_secs_f64());
 
         if !metrics.is_empty() {
             let data = SignalData::Metrics(Metrics {
