@@ -11,8 +11,9 @@ use dbintel_core::pdata::{
     Attributes, LogRecord, Logs, Metrics, Resource, ResourceLogs, ResourceMetrics, Scope, ScopeLogs,
     ScopeMetrics, SignalData, now_unix_nanos,
 };
-use dbintel_core::telemetry::{Counter, DURATION_BUCKETS, Gauge, Histogram};
+use dbintel_core::telemetry::{Counter, Gauge};
 use dbintel_core::{ComponentError, Receiver, ReceiverContext, Signal};
+use dbintel_dbclient::ScraperTelemetry;
 use tokio::time::Instant;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
@@ -53,9 +54,8 @@ impl Receiver for PostgresqlReceiver {
 }
 
 struct Telemetry {
-    scraped: Counter,
-    errored: Counter,
-    duration: Histogram,
+    /// `otelcol_scraper_*` and the scrape duration, as every scraping receiver reports them.
+    scraper: ScraperTelemetry,
     up: Gauge,
     connect_errors: Counter,
     connections_open: Gauge,
@@ -91,23 +91,7 @@ impl Runner {
         let t = &ctx.telemetry;
         let l = [("receiver", label.as_str())];
         let telemetry = Telemetry {
-            scraped: t.counter(
-                "otelcol_scraper_scraped_metric_points",
-                "Metric points successfully scraped",
-                &l,
-            ),
-            errored: t.counter(
-                "otelcol_scraper_errored_metric_points",
-                "Metric points that could not be scraped",
-                &l,
-            ),
-            duration: t.histogram(
-                "dbintel_scrape_duration_seconds",
-                "Duration of one scrape",
-                "s",
-                &l,
-                DURATION_BUCKETS,
-            ),
+            scraper: ScraperTelemetry::new(t, &label),
             up: t.gauge("dbintel_postgresql_up", "1 when the last scrape reached the PostgreSQL server", &l),
             connect_errors: t.counter(
                 "dbintel_postgresql_connect_errors_total",
@@ -315,7 +299,10 @@ impl Runner {
         if let Some(c) = self.query_errors.get(&q) {
             c.inc();
         }
-        self.telemetry.errored.add(q.feeds().iter().filter(|m| self.plan.metrics.is_on(**m)).count() as u64);
+        self.telemetry
+            .scraper
+            .errored_points
+            .add(q.feeds().iter().filter(|m| self.plan.metrics.is_on(**m)).count() as u64);
         let key = (q, db.to_string());
         if !self.failing.contains_key(&key) && self.failing.len() < 64 * MAX_DATABASES {
             let hint = match (q.needs_pg_stat_statements(), e.code()) {
@@ -492,8 +479,8 @@ impl Runner {
         b.int(MetricId::Up, 1, Attributes::new());
         self.telemetry.up.set(1);
         self.telemetry.dropped_points.add(b.dropped);
-        self.telemetry.scraped.add(b.point_count() as u64);
-        self.telemetry.duration.record(started.elapsed().as_secs_f64());
+        self.telemetry.scraper.scraped_points.add(b.point_count() as u64);
+        self.telemetry.scraper.duration.record(started.elapsed().as_secs_f64());
         if want_metrics {
             let sig = self.metrics_signal(b.finish());
             let _ = self.ctx.output.send(sig).await;

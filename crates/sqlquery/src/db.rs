@@ -38,25 +38,8 @@ impl ResultSet {
     }
 }
 
-/// What went wrong with a query or connection. Messages never contain the password.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DbError {
-    /// The connection is gone; reconnect.
-    #[error("connection lost: {0}")]
-    Lost(String),
-    /// The query failed; the connection is still usable.
-    #[error("{message}")]
-    Query { message: String, code: Option<String>, hint: &'static str },
-}
-
-impl DbError {
-    pub fn hint(&self) -> &'static str {
-        match self {
-            DbError::Lost(_) => "check that the server is up and reachable; dbintel reconnects with backoff",
-            DbError::Query { hint, .. } => hint,
-        }
-    }
-}
+/// What went wrong with a query or connection (the shared type). Messages never contain the password.
+pub use dbintel_dbclient::DbError;
 
 pub struct ServerInfo {
     /// `db.system.name`: `postgresql`, `mysql` or `mariadb`.
@@ -109,7 +92,8 @@ fn pg_hint(code: &str) -> &'static str {
         "25006" => "the receiver runs read-only; queries must not write",
         "22P02" | "42804" => "a value or parameter has the wrong type; check tracking_start_value and casts",
         "08P01" => "protocol error: a tracking query needs exactly one `$1` placeholder",
-        _ => "run the query with psql as the monitoring user to see why it fails",
+        other => dbintel_dbclient::sqlstate_hint(other)
+            .unwrap_or("run the query with psql as the monitoring user to see why it fails"),
     }
 }
 
@@ -118,14 +102,15 @@ fn my_hint(code: u16) -> &'static str {
         1064 => "fix the SQL syntax of the query",
         1146 => "the table or view does not exist or is not visible to the monitoring user",
         1054 => "a column in the query does not exist; check the column names",
-        1142 | 1143 | 1044 | 1045 | 1227 => {
+        1142 | 1143 | 1044 | 1227 => {
             "grant the monitoring user the privilege it needs (e.g. GRANT SELECT ...)"
         }
         3024 | 1969 => "the query hit the statement timeout: make it cheaper or raise `query_timeout`",
         1205 => "the query waited for a lock too long; it will be retried",
         1792 => "the receiver runs read-only; queries must not write",
         1210 => "wrong number of placeholders: a tracking query needs exactly one `?`",
-        _ => "run the query with the mysql client as the monitoring user to see why it fails",
+        other => dbintel_dbclient::mysql_code_hint(other)
+            .unwrap_or("run the query with the mysql client as the monitoring user to see why it fails"),
     }
 }
 

@@ -21,6 +21,8 @@ use crate::scrape::{self, ProblemKind, Times};
 pub const SCOPE_NAME: &str = "dbintel/sqlquery";
 /// Extra time the client waits beyond `query_timeout`, so the server-side timeout normally fires first.
 const CLIENT_GRACE: Duration = Duration::from_secs(1);
+const CONNECT_HINT: &str =
+    "check that the server is up, the address and credentials are right, and the user may connect";
 const BACKOFF_START: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
 
@@ -214,25 +216,26 @@ impl Runner {
                 Some(true)
             }
             Ok(Err(e)) => {
-                let msg = match &e {
-                    DbError::Lost(m) | DbError::Query { message: m, .. } => m.clone(),
+                let (msg, hint) = match &e {
+                    DbError::Lost(m) => (m.clone(), CONNECT_HINT),
+                    // The server refused the session with a code (access denied, unknown database).
+                    DbError::Query { message, hint, .. } => (message.clone(), *hint),
                 };
-                self.connect_error(&endpoint, &msg);
+                self.connect_error(&endpoint, &msg, hint);
                 Some(false)
             }
             Err(_) => {
-                self.connect_error(&endpoint, &format!("timed out after {limit:?}"));
+                self.connect_error(&endpoint, &format!("timed out after {limit:?}"), CONNECT_HINT);
                 Some(false)
             }
         }
     }
 
-    fn connect_error(&mut self, endpoint: &str, msg: &str) {
+    fn connect_error(&mut self, endpoint: &str, msg: &str, hint: &str) {
         let msg = crate::dsn::scrub(msg, self.secret());
         if self.connect_failing.fail() {
             tracing::warn!(
-                receiver = %self.label, endpoint = %endpoint, error = %msg,
-                hint = "check that the server is up, the address and credentials are right, and the user may connect",
+                receiver = %self.label, endpoint = %endpoint, error = %msg, hint = %hint,
                 "sqlquery: cannot connect; retrying with backoff"
             );
         }
