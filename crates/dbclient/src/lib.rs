@@ -2,17 +2,19 @@
 //! coming `mysql` and `enhancedsql`): what every statement carries ([`session`]: the `/* dbintel */`
 //! prefix, application name), one error type with SQLSTATE / MySQL-code hints ([`error`]), TLS for both drivers from one config type ([`tls`]), reconnect
 //! backoff ([`backoff`]), and the scrape loop's pieces ([`scrape`]: `otelcol_scraper_*` telemetry,
-//! the interval ticker, once-per-streak reporting). Only receiver crates and this one know SQL drivers; the core
+//! the interval ticker, once-per-streak reporting), and the metric table and builder ([`metrics`]). Only receiver crates and this one know SQL drivers; the core
 //! stays driver-free.
 
 pub mod backoff;
 pub mod error;
+pub mod metrics;
 pub mod scrape;
 pub mod session;
 pub mod tls;
 
 pub use backoff::Backoff;
 pub use error::{DbError, mysql_code_hint, sqlstate_hint};
+pub use metrics::{MetricBuilder, MetricKind, MetricSpec, MetricTable};
 pub use scrape::{ScraperTelemetry, Streak, Ticker};
 pub use session::{APPLICATION_NAME, STATEMENT_PREFIX, prefixed};
 pub use tls::{DbTls, SslMode};
