@@ -54,6 +54,10 @@ pub enum ConnectFailure {
     TimedOut,
     Resolve,
     Tls,
+    /// The server's certificate is not signed by a trusted CA.
+    TlsUnknownCa,
+    /// The server's certificate does not name the host of `endpoint`.
+    TlsWrongName,
     /// TLS was required and the server offers none (`ssl = off`).
     TlsUnsupported,
     /// The server answered with an error (database missing, too many connections, ...).
@@ -89,6 +93,12 @@ impl DbError {
                 ConnectFailure::Resolve => "the host name does not resolve: fix `endpoint` or DNS",
                 ConnectFailure::Tls => {
                     "the TLS handshake failed: check `tls` (ca_file, insecure_skip_verify) and the server's ssl settings"
+                }
+                ConnectFailure::TlsUnknownCa => {
+                    "the server's certificate is not signed by a CA dbintel trusts: set `tls.ca_file` to the CA certificate that signed it (or add that CA to the system store)"
+                }
+                ConnectFailure::TlsWrongName => {
+                    "the server's certificate does not name the host in `endpoint`: use a host name the certificate lists in `endpoint`, or reissue the certificate for this name"
                 }
                 ConnectFailure::TlsUnsupported => {
                     "the server offers no TLS (ssl = off) but `tls` requires it: turn TLS on at the server (ssl = on with a certificate), or connect without TLS with `tls: {insecure: true}` (or leave `tls` out: TLS only when the server offers it)"
@@ -173,6 +183,10 @@ fn connect_failure(e: &tokio_postgres::Error) -> ConnectFailure {
     while let Some(cause) = source {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind as K;
+            // rustls reports a failed handshake as an io::Error wrapping its own error.
+            if io.get_ref().is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) {
+                return ConnectFailure::Tls;
+            }
             let text = io.to_string();
             return match io.kind() {
                 K::ConnectionRefused | K::NotFound => ConnectFailure::Refused,
@@ -236,7 +250,15 @@ fn connect_error(e: &tokio_postgres::Error, plan: &ConnectPlan, secret: Option<&
     let kind = if cause.contains("server does not support TLS") {
         ConnectFailure::TlsUnsupported
     } else {
-        connect_failure(e)
+        match connect_failure(e) {
+            ConnectFailure::Tls if cause.contains("UnknownIssuer") => ConnectFailure::TlsUnknownCa,
+            ConnectFailure::Tls
+                if cause.contains("not valid for name") || cause.contains("NotValidForName") =>
+            {
+                ConnectFailure::TlsWrongName
+            }
+            other => other,
+        }
     };
     DbError::Connect { endpoint, cause, kind }
 }

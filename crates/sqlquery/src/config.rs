@@ -266,7 +266,28 @@ impl SqlQueryConfig {
                     if tls.mode != dbintel_dbclient::SslMode::Disable {
                         let files = tls.config.file_problems();
                         let files_ok = files.is_empty();
-                        p.extend(files.into_iter().map(|x| ConfigProblem::new(x.path, x.message)));
+                        // A file the datasource named is reported under `datasource` by its own key.
+                        let section = self.tls.clone().unwrap_or_default();
+                        p.extend(files.into_iter().map(|x| {
+                            let from_section = match x.path.as_str() {
+                                "tls.ca_file" => section.ca_file.is_some(),
+                                "tls.cert_file" => section.cert_file.is_some(),
+                                "tls.key_file" => section.key_file.is_some(),
+                                _ => true,
+                            };
+                            if from_section {
+                                return ConfigProblem::new(x.path, x.message);
+                            }
+                            let key = match (d, x.path.as_str()) {
+                                (Driver::Postgres, "tls.ca_file") => "sslrootcert",
+                                (Driver::Postgres, "tls.cert_file") => "sslcert",
+                                (Driver::Postgres, _) => "sslkey",
+                                (Driver::Mysql, "tls.ca_file") => "ssl-ca",
+                                (Driver::Mysql, "tls.cert_file") => "ssl-cert",
+                                (Driver::Mysql, _) => "ssl-key",
+                            };
+                            ConfigProblem::new(format!("datasource.{key}"), x.message)
+                        }));
                         // Certificates and keys that exist but cannot be used are reported now too.
                         if files_ok && p.len() == before {
                             let built = match d {
