@@ -49,26 +49,45 @@ pub struct ServerInfo {
 
 pub enum Connection {
     /// `tls`: the connector the connection was opened with; a cancel request goes the same way.
-    Pg {
-        client: tokio_postgres::Client,
-        task: JoinHandle<()>,
-        tls: Option<MakeRustlsConnect>,
-    },
-    My {
-        conn: Box<mysql_async::Conn>,
-    },
+    Pg { client: tokio_postgres::Client, task: JoinHandle<()>, tls: Option<MakeRustlsConnect> },
+    /// `opts`: what the connection was opened with (TLS included), for the `KILL QUERY` connection.
+    My { conn: Box<mysql_async::Conn>, opts: Box<mysql_async::Opts> },
 }
 
-/// What cancels a running PostgreSQL statement from outside: the token and the connection's TLS.
-pub struct PgCancel {
-    token: tokio_postgres::CancelToken,
-    tls: Option<MakeRustlsConnect>,
+/// What cancels a running statement from outside, over the same TLS as its connection.
+pub enum Cancel {
+    /// PostgreSQL's cancel request.
+    Pg { token: tokio_postgres::CancelToken, tls: Option<MakeRustlsConnect> },
+    /// `KILL QUERY <id>` from a second short-lived connection.
+    My { opts: Box<mysql_async::Opts>, id: u32 },
 }
 
-impl PgCancel {
+/// How long a cancel request may take.
+const CANCEL_LIMIT: Duration = Duration::from_secs(2);
+
+impl Cancel {
     /// Sends the cancel request in the background, bounded in time.
     pub fn spawn(self) {
-        dbintel_dbclient::tls::spawn_pg_cancel(self.token, self.tls, Duration::from_secs(2));
+        match self {
+            Cancel::Pg { token, tls } => dbintel_dbclient::tls::spawn_pg_cancel(token, tls, CANCEL_LIMIT),
+            Cancel::My { opts, id } => {
+                tokio::spawn(async move {
+                    use mysql_async::prelude::Queryable;
+                    let kill = async {
+                        let mut conn = mysql_async::Conn::new(*opts).await?;
+                        conn.query_drop(prefixed(&format!("KILL QUERY {id}"))).await?;
+                        conn.disconnect().await
+                    };
+                    match tokio::time::timeout(CANCEL_LIMIT, kill).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => {
+                            tracing::debug!(error = %scrub(&e.to_string(), None), "sqlquery: KILL QUERY failed")
+                        }
+                        Err(_) => tracing::debug!("sqlquery: KILL QUERY timed out"),
+                    }
+                });
+            }
+        }
     }
 }
 
@@ -245,12 +264,16 @@ impl Connection {
                     opts.ip_or_hostname(target.host.clone()).tcp_port(target.port)
                 };
                 let ssl = tls.mysql_ssl_opts().map_err(|e| DbError::Lost(e.to_string()))?;
-                let with_tls = opts.clone().ssl_opts(ssl);
-                let mut conn = match mysql_async::Conn::new(with_tls).await {
-                    Ok(conn) => conn,
+                let with_tls: mysql_async::Opts = opts.clone().ssl_opts(ssl).into();
+                let (mut conn, used) = match mysql_async::Conn::new(with_tls.clone()).await {
+                    Ok(conn) => (conn, with_tls),
                     // PREFERRED / tls=preferred: plaintext when the server offers no TLS.
                     Err(e) if is_no_tls_at_server(&e) && tls.mode.allows_plaintext() => {
-                        mysql_async::Conn::new(opts).await.map_err(|e| my_error(&e, secret))?
+                        let plain: mysql_async::Opts = opts.into();
+                        (
+                            mysql_async::Conn::new(plain.clone()).await.map_err(|e| my_error(&e, secret))?,
+                            plain,
+                        )
                     }
                     Err(e) => return Err(with_tls_hint(my_error(&e, secret))),
                 };
@@ -292,19 +315,19 @@ impl Connection {
                     }
                 }
                 let system_name = if mariadb { "mariadb" } else { "mysql" };
-                Ok((Connection::My { conn: Box::new(conn) }, ServerInfo { system_name, version }))
+                let conn = Connection::My { conn: Box::new(conn), opts: Box::new(used) };
+                Ok((conn, ServerInfo { system_name, version }))
             }
         }
     }
 
-    /// A handle to cancel the running statement from outside (Postgres only), over the
-    /// connection's TLS.
-    pub fn cancel_token(&self) -> Option<PgCancel> {
+    /// A handle to cancel the running statement from outside, over the connection's TLS.
+    pub fn cancel_token(&self) -> Option<Cancel> {
         match self {
             Connection::Pg { client, tls, .. } => {
-                Some(PgCancel { token: client.cancel_token(), tls: tls.clone() })
+                Some(Cancel::Pg { token: client.cancel_token(), tls: tls.clone() })
             }
-            Connection::My { .. } => None,
+            Connection::My { conn, opts } => Some(Cancel::My { opts: opts.clone(), id: conn.id() }),
         }
     }
 
@@ -330,7 +353,7 @@ impl Connection {
                 };
                 r.map_err(|e| pg_error(&e, client.is_closed(), secret))
             }
-            Connection::My { conn } => match param {
+            Connection::My { conn, .. } => match param {
                 None => my_query(conn, &text, None).await,
                 Some(p) => my_query(conn, &text, Some(p)).await,
             }

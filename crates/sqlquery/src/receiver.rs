@@ -441,9 +441,9 @@ impl Runner {
     }
 }
 
-/// Asks Postgres to cancel the running statement (over the connection's TLS), in the background
+/// Asks the server to cancel the running statement (over the connection's TLS), in the background
 /// and bounded in time.
-fn spawn_cancel(cancel: Option<crate::db::PgCancel>) {
+fn spawn_cancel(cancel: Option<crate::db::Cancel>) {
     if let Some(cancel) = cancel {
         cancel.spawn();
     }

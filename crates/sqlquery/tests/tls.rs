@@ -180,3 +180,28 @@ async fn mariadb_required_encrypts_without_verification() {
     let mut conn = connect(Driver::Mysql, &my_url("127.0.0.1", "")).await.expect("plaintext");
     assert!(!my_session_uses_tls(&mut conn).await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_client_timeout_kills_the_statement_over_tls() {
+    let my = shared_mariadb_tls();
+    let mut conn = connect(Driver::Mysql, &my_url("127.0.0.1", "ssl-mode=REQUIRED")).await.expect("required");
+    assert!(my_session_uses_tls(&mut conn).await);
+    // Far longer than the test waits: only KILL QUERY can end it in time. The connection stays
+    // open, so the server is not told by a closed socket.
+    let sleeping = "SELECT SLEEP(45) AS tls_kill_probe";
+    let r = tokio::time::timeout(Duration::from_millis(500), conn.query(sleeping, None, None)).await;
+    assert!(r.is_err(), "the sleep ended early: {r:?}");
+    conn.cancel_token().expect("mysql statements can be cancelled").spawn();
+    let probe = "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE '%tls_kill_probe%' \
+                 AND id <> CONNECTION_ID()";
+    let mut running = String::new();
+    for _ in 0..100 {
+        running = my.sql("", probe).expect("sql").trim().to_string();
+        if running == "0" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(running, "0", "the statement still runs: KILL QUERY did not reach the server");
+    drop(conn);
+}
