@@ -237,3 +237,46 @@ fn postgres_start_failure_reports_the_server_log() {
     let message = error.to_string();
     assert!(message.contains("did not start") && message.contains("no_such_setting"), "{message}");
 }
+
+/// The generated certificates satisfy the servers' own clients (libpq's `verify-full`, the mariadb
+/// client's `--ssl-verify-server-cert`), not only rustls.
+#[test]
+fn tls_servers_verify_with_the_standard_clients() {
+    if !skip_without_postgres("tls_servers_verify_with_the_standard_clients") {
+        let pg = dbintel_test_support::shared_postgres_tls();
+        let certs = pg.tls().expect("started with tls");
+        let run = |ca: &Path| {
+            std::process::Command::new(pg.bin_dir().join("psql"))
+                .args(["-X", "-A", "-t", "-c", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"])
+                .arg(format!(
+                    "host=localhost port={} user=postgres dbname=postgres sslmode=verify-full sslrootcert={}",
+                    pg.port,
+                    ca.display()
+                ))
+                .output()
+                .expect("psql")
+        };
+        let ok = run(&certs.ca_file);
+        assert_eq!(
+            String::from_utf8_lossy(&ok.stdout).trim(),
+            "t",
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        assert!(!run(&certs.other_ca_file).status.success(), "a CA that signed nothing must fail");
+    }
+    if !skip_without_mariadb("tls_servers_verify_with_the_standard_clients") {
+        let my = dbintel_test_support::shared_mariadb_tls();
+        let certs = my.tls().expect("started with tls");
+        let out = std::process::Command::new(&my.binaries().client)
+            .args(["--no-defaults", "--batch", "--skip-column-names", "--protocol=tcp", "--host=localhost"])
+            .arg(format!("--port={}", my.port))
+            .args(["--user=root", "--ssl-verify-server-cert"])
+            .arg(format!("--ssl-ca={}", certs.ca_file.display()))
+            .args(["-e", "SHOW SESSION STATUS LIKE 'Ssl_version'"])
+            .output()
+            .expect("mariadb client");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("TLS"), "{text} {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
