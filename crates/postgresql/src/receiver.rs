@@ -13,7 +13,7 @@ use dbintel_core::pdata::{
 };
 use dbintel_core::telemetry::{Counter, Gauge};
 use dbintel_core::{ComponentError, Receiver, ReceiverContext, Signal};
-use dbintel_dbclient::ScraperTelemetry;
+use dbintel_dbclient::{ScraperTelemetry, Streak};
 use tokio::time::Instant;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
@@ -76,7 +76,8 @@ pub(crate) struct Runner {
     /// Failing streaks per (query, database), so each failure is reported once.
     failing: BTreeMap<(Query, String), bool>,
     failing_dbs: BTreeMap<String, bool>,
-    primary_failing: bool,
+    /// The primary connection's failure streak: reported when it starts and when it ends.
+    primary_failing: Streak,
     /// The last connection error, for the health status text.
     last_connect_error: Option<String>,
     diagnosed: bool,
@@ -160,7 +161,7 @@ impl Runner {
             server: None,
             failing: BTreeMap::new(),
             failing_dbs: BTreeMap::new(),
-            primary_failing: false,
+            primary_failing: Streak::default(),
             diagnosed: false,
             qi,
             query_errors,
@@ -404,8 +405,7 @@ impl Runner {
         let primary_db = self.primary_db.clone();
         let Some(mut primary) = self.checkout(&primary_db).await else {
             self.telemetry.up.set(0);
-            if !self.primary_failing {
-                self.primary_failing = true;
+            if self.primary_failing.fail() {
                 let cause = self.last_connect_error.as_deref().unwrap_or("no connection yet");
                 self.ctx.health.recoverable(format!(
                     "cannot reach PostgreSQL at {} (database {primary_db}): {cause}",
@@ -419,13 +419,12 @@ impl Runner {
             }
             return;
         };
-        if self.primary_failing || self.server.is_none() {
+        if self.primary_failing.succeed() || self.server.is_none() {
             tracing::info!(
                 receiver = %self.label, endpoint = %self.plan.connect.endpoint(), version = primary.info.version_num,
                 "postgresql: connected"
             );
         }
-        self.primary_failing = false;
         self.ctx.health.ok();
         self.server = Some(primary.info.clone());
         if !self.diagnosed {
