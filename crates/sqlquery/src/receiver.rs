@@ -217,7 +217,11 @@ impl Runner {
             }
             Ok(Err(e)) => {
                 let (msg, hint) = match &e {
-                    DbError::Lost(m) => (m.clone(), CONNECT_HINT),
+                    // A TLS failure carries its own fix; log it as the hint, not twice.
+                    DbError::Lost(m) => match dbintel_dbclient::tls::tls_failure_hint(m) {
+                        Some(hint) => (m.split(" (to fix: ").next().unwrap_or(m).to_string(), hint),
+                        None => (m.clone(), CONNECT_HINT),
+                    },
                     // The server refused the session with a code (access denied, unknown database).
                     DbError::Query { message, hint, .. } => (message.clone(), *hint),
                 };
