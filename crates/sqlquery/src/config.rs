@@ -261,6 +261,14 @@ impl SqlQueryConfig {
                     let before = p.len();
                     if let Some(t) = &self.tls {
                         p.extend(t.problems().into_iter().map(|x| ConfigProblem::new(x.path, x.message)));
+                        if d == Driver::Postgres && t.server_name_override.is_some() {
+                            p.push(ConfigProblem::new(
+                                "tls.server_name_override",
+                                "not supported for PostgreSQL: the certificate is checked against `host`; to \
+                                 connect by address, put the certificate's name in `host` and the address in \
+                                 `hostaddr`",
+                            ));
+                        }
                     }
                     let tls = ds.tls();
                     if tls.mode != dbintel_dbclient::SslMode::Disable {
@@ -644,5 +652,39 @@ mod tests {
         let v = json!({"driver": "mysql", "datasource": "x/y", "queries": [{"sql": "s", "metricz": []}]});
         let e = dbintel_core::parse_component_config::<SqlQueryConfig>(&v).unwrap_err();
         assert!(e.path.starts_with("queries[0]"), "{e}");
+    }
+
+    #[test]
+    fn tls_problems_name_the_key_the_user_wrote() {
+        let q = json!([{"sql": "select 1 as v", "metrics": [{"metric_name": "m", "value_column": "v"}]}]);
+        let problems = |driver: &str, dsn: &str, tls: serde_json::Value| -> Vec<String> {
+            let mut v = json!({"driver": driver, "datasource": dsn, "queries": q.clone()});
+            if !tls.is_null() {
+                v["tls"] = tls;
+            }
+            parse(v).resolve().err().unwrap_or_default().iter().map(|p| p.path.clone()).collect()
+        };
+        let p =
+            problems("postgres", "host=db sslmode=verify-full sslrootcert=/nonexistent/ca.pem", json!(null));
+        assert_eq!(p, vec!["datasource.sslrootcert"]);
+        let p = problems(
+            "mysql",
+            "mysql://u@db/d?ssl-mode=VERIFY_IDENTITY&ssl-ca=/nonexistent/ca.pem",
+            json!(null),
+        );
+        assert_eq!(p, vec!["datasource.ssl-ca"]);
+        // go-sql-driver's form wants option values URL-escaped (a `/` starts the database name).
+        let p = problems("mysql", "u@tcp(db)/d?tls=true&ssl-ca=%2Fnonexistent%2Fca.pem", json!(null));
+        assert_eq!(p, vec!["datasource.ssl-ca"]);
+        let p =
+            problems("mysql", "u@tcp(db)/d", json!({"ca_file": "/nonexistent/ca.pem", "min_version": "1.1"}));
+        assert!(p.contains(&"tls.min_version".to_string()), "{p:?}");
+        let p = problems("mysql", "u@tcp(db)/d", json!({"ca_file": "/nonexistent/ca.pem"}));
+        assert_eq!(p, vec!["tls.ca_file"]);
+        let p = problems("postgres", "host=db", json!({"server_name_override": "db.example"}));
+        assert_eq!(p, vec!["tls.server_name_override"]);
+        assert!(problems("mysql", "u@tcp(db)/d", json!({"server_name_override": "db.example"})).is_empty());
+        // A mode the datasource does not know is reported under `datasource`.
+        assert_eq!(problems("postgres", "host=db sslmode=verify_full", json!(null)), vec!["datasource"]);
     }
 }
