@@ -17,9 +17,11 @@ use crate::verify::{chain_only, no_verify};
 ///
 /// What `insecure` means is the component's to say (plaintext gRPC for `otlp`, no TLS at all for
 /// the `postgresql` receiver), and so is the default of `insecure_skip_verify` (absent = `None`).
-#[derive(Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TlsClientConfig {
+    /// No certificate-protected connection: plaintext HTTP/2 for `otlp`, no TLS at all for the
+    /// database receivers (what it means is the component's to say).
     #[serde(default)]
     pub insecure: bool,
     /// Do not verify the server certificate (anyone can impersonate the server).
@@ -37,6 +39,7 @@ pub struct TlsClientConfig {
     /// PEM client certificate chain for mutual TLS (with `key_file` or `key_pem`).
     #[serde(default)]
     pub cert_file: Option<PathBuf>,
+    /// Inline PEM client certificate chain, instead of `cert_file`.
     #[serde(default)]
     pub cert_pem: Option<String>,
     /// PEM private key of the client certificate.
