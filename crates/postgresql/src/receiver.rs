@@ -446,6 +446,11 @@ impl Runner {
             let any_per_db = per_db.iter().any(|q| b.enabled_any(q.feeds()));
             if any_per_db {
                 for db in self.databases.clone() {
+                    // Admission per monitored database: a database told to skip (e.g. by a breaker
+                    // that watches it) gets no queries; the others are collected as usual.
+                    if let dbintel_core::Admit::Skip { .. } = self.ctx.output.admit(Some(&db)) {
+                        continue;
+                    }
                     if db == primary_db {
                         match self.run_queries(&per_db, &db, primary, &mut b).await {
                             Some(p) => primary = p,
@@ -495,8 +500,19 @@ impl Runner {
         }
         let mut others: Vec<(String, PgConn)> = Vec::new();
         if qi.top_due() {
-            let dbs: Vec<String> =
-                self.pools.by_db.keys().filter(|db| **db != self.primary_db).cloned().collect();
+            let dbs: Vec<String> = self
+                .pools
+                .by_db
+                .keys()
+                .filter(|db| **db != self.primary_db)
+                .filter(|db| {
+                    !matches!(
+                        self.ctx.output.admission().check(Some(db.as_str())),
+                        dbintel_core::Admit::Skip { .. }
+                    )
+                })
+                .cloned()
+                .collect();
             for db in dbs {
                 if let Some(c) = self.checkout(&db).await {
                     others.push((db, c));

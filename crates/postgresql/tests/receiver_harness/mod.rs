@@ -8,7 +8,9 @@ use dbintel_core::health::HealthRegistry;
 use dbintel_core::pdata::{Metrics, SignalData};
 use dbintel_core::pipeline::ReceiverOutput;
 use dbintel_core::telemetry::Registry;
-use dbintel_core::{Built, ComponentId, ComponentKind, CreateContext, Factory, ReceiverContext};
+use dbintel_core::{
+    AdmissionRegistry, Built, ComponentId, ComponentKind, CreateContext, Factory, ReceiverContext,
+};
 use dbintel_postgresql::PostgresqlFactory;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -23,7 +25,17 @@ pub struct Running {
 
 /// Starts the receiver with `config` (panics with the validation problems if it cannot be built).
 pub fn start(config: serde_json::Value) -> Running {
-    let id: ComponentId = "postgresql/test".parse().unwrap();
+    start_with_admission(config, None)
+}
+
+/// The receiver's component ID in these tests.
+pub fn receiver_id() -> ComponentId {
+    "postgresql/test".parse().unwrap()
+}
+
+/// Like [`start`], reading its admission from `admission` (votes set there reach the receiver).
+pub fn start_with_admission(config: serde_json::Value, admission: Option<&AdmissionRegistry>) -> Running {
+    let id = receiver_id();
     let telemetry = Registry::new();
     let cctx = CreateContext::new(id.clone(), telemetry.clone());
     let Ok(Built::Receiver(receiver)) = PostgresqlFactory.create(&cctx, &config) else {
@@ -34,7 +46,12 @@ pub fn start(config: serde_json::Value) -> Running {
     let shutdown = CancellationToken::new();
     let ctx = ReceiverContext {
         id: id.clone(),
-        output: ReceiverOutput::from_channels(Some(mtx), None),
+        output: match admission {
+            Some(a) => {
+                ReceiverOutput::from_channels(Some(mtx), None).with_admission(&id, a.handle(&id), &telemetry)
+            }
+            None => ReceiverOutput::from_channels(Some(mtx), None),
+        },
         shutdown: shutdown.clone(),
         health: health.register(ComponentKind::Receiver, id),
         telemetry: telemetry.clone(),
