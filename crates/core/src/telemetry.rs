@@ -247,6 +247,21 @@ impl Registry {
         })
     }
 
+    /// The sum of the counter `name` over its samples whose labels include every pair of `labels`
+    /// (0 if there is none): what tests and tools read back.
+    pub fn counter_total(&self, name: &str, labels: &[(&str, &str)]) -> u64 {
+        self.snapshot()
+            .into_iter()
+            .filter(|f| f.name == name)
+            .flat_map(|f| f.samples)
+            .filter(|s| labels.iter().all(|(k, v)| s.labels.iter().any(|(sk, sv)| sk == k && sv == v)))
+            .map(|s| match s.value {
+                SampleValue::Counter(c) => c,
+                _ => 0,
+            })
+            .sum()
+    }
+
     /// Current values, grouped by metric name in registration order.
     pub fn snapshot(&self) -> Vec<Family> {
         self.with_entries(|entries| {

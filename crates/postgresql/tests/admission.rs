@@ -7,7 +7,6 @@ use receiver_harness::{receiver_id, start_with_admission};
 use std::time::Duration;
 
 use dbintel_core::pdata::{MetricData, Metrics};
-use dbintel_core::telemetry::SampleValue;
 use dbintel_core::{AdmissionRegistry, Admit, Scope};
 use dbintel_test_support::shared_postgres;
 use serde_json::json;
@@ -32,17 +31,7 @@ fn databases_with_tables(m: &Metrics) -> Vec<String> {
 }
 
 fn throttled(telemetry: &dbintel_core::telemetry::Registry, reason: &str) -> u64 {
-    telemetry
-        .snapshot()
-        .iter()
-        .filter(|f| f.name == "dbintel_receiver_throttled_scrapes_total")
-        .flat_map(|f| &f.samples)
-        .filter(|s| s.labels.iter().any(|(k, v)| k == "reason" && v == reason))
-        .map(|s| match s.value {
-            SampleValue::Counter(c) => c,
-            _ => 0,
-        })
-        .sum()
+    telemetry.counter_total("dbintel_receiver_throttled_scrapes_total", &[("reason", reason)])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

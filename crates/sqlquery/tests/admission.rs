@@ -8,7 +8,7 @@ use std::time::Duration;
 use dbintel_core::health::HealthRegistry;
 use dbintel_core::pdata::SignalData;
 use dbintel_core::pipeline::ReceiverOutput;
-use dbintel_core::telemetry::{Registry, SampleValue};
+use dbintel_core::telemetry::Registry;
 use dbintel_core::{
     AdmissionRegistry, Admit, Built, ComponentId, ComponentKind, CreateContext, Factory, ReceiverContext,
     Scope,
@@ -33,17 +33,7 @@ impl std::io::Write for Captured {
 }
 
 fn throttled(telemetry: &Registry) -> u64 {
-    telemetry
-        .snapshot()
-        .iter()
-        .filter(|f| f.name == "dbintel_receiver_throttled_scrapes_total")
-        .flat_map(|f| &f.samples)
-        .filter(|s| s.labels.iter().any(|(k, v)| k == "reason" && v == "breaker open"))
-        .map(|s| match s.value {
-            SampleValue::Counter(c) => c,
-            _ => 0,
-        })
-        .sum()
+    telemetry.counter_total("dbintel_receiver_throttled_scrapes_total", &[("reason", "breaker open")])
 }
 
 // current_thread: the receiver runs on this thread, so the thread-local subscriber sees its logs.
