@@ -14,7 +14,7 @@ pub mod tls;
 
 pub use backoff::Backoff;
 pub use error::{DbError, mysql_code_hint, sqlstate_hint};
-pub use metrics::{MetricBuilder, MetricKind, MetricSpec, MetricTable};
+pub use metrics::{MetricBuilder, MetricKind, MetricSpec, MetricTable, UnknownMetric};
 pub use scrape::{ScraperTelemetry, Streak, Ticker};
 pub use session::{APPLICATION_NAME, STATEMENT_PREFIX, prefixed};
 pub use tls::{DbTls, SslMode};

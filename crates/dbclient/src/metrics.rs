@@ -15,6 +15,13 @@ pub enum MetricKind {
     },
 }
 
+/// The value type of a metric's points: a recorded value of the other type is converted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    Int,
+    Double,
+}
+
 /// One row of a receiver's metric table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MetricSpec {
@@ -22,13 +29,15 @@ pub struct MetricSpec {
     pub unit: &'static str,
     pub description: &'static str,
     pub kind: MetricKind,
-    /// The attribute keys of its points, in order (what [`MetricBuilder::record`] takes).
+    pub value: ValueType,
+    /// The attribute keys of its points, in order (what [`MetricBuilder::record`] takes); empty
+    /// when the receiver builds each point's [`Attributes`] itself ([`MetricBuilder::record_at`]).
     pub attributes: &'static [&'static str],
     pub default_enabled: bool,
 }
 
 /// A metric table with the switches of one receiver's config.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetricTable {
     specs: &'static [MetricSpec],
     enabled: Vec<bool>,
@@ -49,6 +58,20 @@ impl MetricTable {
         Self { specs, enabled: specs.iter().map(|s| s.default_enabled).collect() }
     }
 
+    /// Every metric on, whatever its default (golden files, tests).
+    pub fn all_enabled(specs: &'static [MetricSpec]) -> Self {
+        Self { specs, enabled: vec![true; specs.len()] }
+    }
+
+    pub fn specs(&self) -> &'static [MetricSpec] {
+        self.specs
+    }
+
+    /// The position of `name` in the table (a linear scan: for config, not per point).
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.specs.iter().position(|s| s.name == name)
+    }
+
     /// Applies `metrics: {name: {enabled: bool}}`; names not in the table come back as problems.
     pub fn configure<'a>(
         &mut self,
@@ -56,8 +79,8 @@ impl MetricTable {
     ) -> Vec<UnknownMetric> {
         let mut unknown = Vec::new();
         for (name, on) in toggles {
-            match self.specs.iter().position(|s| s.name == name) {
-                Some(i) => self.enabled[i] = on,
+            match self.index_of(name) {
+                Some(i) => self.set_enabled_at(i, on),
                 None => unknown.push(UnknownMetric {
                     path: format!("metrics.{name}"),
                     message: format!("unknown metric{}", self.suggest(name)),
@@ -80,17 +103,32 @@ impl MetricTable {
     }
 
     pub fn is_enabled(&self, name: &str) -> bool {
-        self.specs.iter().zip(&self.enabled).any(|(s, on)| *on && s.name == name)
+        self.index_of(name).is_some_and(|i| self.is_enabled_at(i))
+    }
+
+    /// Whether the metric at `index` is on (false past the end of the table).
+    pub fn is_enabled_at(&self, index: usize) -> bool {
+        self.enabled.get(index).copied().unwrap_or(false)
+    }
+
+    /// Switches the metric at `index` (nothing past the end of the table).
+    pub fn set_enabled_at(&mut self, index: usize, on: bool) {
+        if let Some(slot) = self.enabled.get_mut(index) {
+            *slot = on;
+        }
     }
 
     /// A builder for one scrape: points start at `start_unix_nano` (cumulative sums) and are taken
-    /// at `now_unix_nano`.
-    pub fn builder(&self, start_unix_nano: u64, now_unix_nano: u64) -> MetricBuilder<'_> {
+    /// at `now_unix_nano`; past `max_points` points the rest are dropped and counted.
+    pub fn builder(&self, start_unix_nano: u64, now_unix_nano: u64, max_points: usize) -> MetricBuilder<'_> {
         MetricBuilder {
             table: self,
             start: start_unix_nano,
             now: now_unix_nano,
             points: vec![Vec::new(); self.specs.len()],
+            max_points,
+            total: 0,
+            dropped: 0,
         }
     }
 }
@@ -101,37 +139,78 @@ pub struct MetricBuilder<'t> {
     start: u64,
     now: u64,
     points: Vec<Vec<NumberDataPoint>>,
+    max_points: usize,
+    total: usize,
+    dropped: u64,
 }
 
 impl MetricBuilder<'_> {
-    /// Records one point; `values` pair with the spec's attribute keys. False (and nothing
-    /// recorded) when the metric is off or not in the table.
+    pub fn table(&self) -> &MetricTable {
+        self.table
+    }
+
+    /// Records one point by name; `values` pair with the spec's attribute keys. False (and nothing
+    /// recorded) when the metric is off or not in the table, or as for [`Self::record_at`]. The
+    /// name is looked up by a scan of the table: receivers with many points use `record_at`.
     pub fn record(&mut self, name: &str, value: NumberValue, values: &[Value]) -> bool {
-        let Some(i) = self.table.specs.iter().position(|s| s.name == name) else { return false };
-        if !self.table.enabled[i] {
+        let Some(index) = self.table.index_of(name) else { return false };
+        if !self.table.is_enabled_at(index) {
             return false;
         }
-        let spec = &self.table.specs[i];
-        let mut attributes = Attributes::with_capacity(spec.attributes.len());
-        for (key, v) in spec.attributes.iter().zip(values) {
+        let keys = self.table.specs[index].attributes;
+        let mut attributes = Attributes::with_capacity(keys.len());
+        for (key, v) in keys.iter().zip(values) {
             attributes.insert(*key, v.clone());
         }
-        let start = match spec.kind {
+        self.record_at(index, value, attributes)
+    }
+
+    /// Records one point of the metric at `index` of the table, its value converted to the spec's
+    /// value type. False (and nothing recorded) when the metric is off or not in the table, when a
+    /// double is not finite (no NaN or infinity reaches a backend), or when the builder is full
+    /// (then the point is counted in [`Self::dropped`]).
+    pub fn record_at(&mut self, index: usize, value: NumberValue, attributes: Attributes) -> bool {
+        let Some(spec) = self.table.specs.get(index) else { return false };
+        if !self.table.is_enabled_at(index) {
+            return false;
+        }
+        if let NumberValue::Double(d) = value
+            && !d.is_finite()
+        {
+            return false;
+        }
+        if self.total >= self.max_points {
+            self.dropped += 1;
+            return false;
+        }
+        let value = match (spec.value, value) {
+            (ValueType::Int, NumberValue::Double(d)) => NumberValue::Int(d as i64),
+            (ValueType::Double, NumberValue::Int(i)) => NumberValue::Double(i as f64),
+            (_, v) => v,
+        };
+        let start_time_unix_nano = match spec.kind {
             MetricKind::Gauge => 0,
             MetricKind::Sum { .. } => self.start,
         };
-        self.points[i].push(NumberDataPoint {
+        let Some(slot) = self.points.get_mut(index) else { return false };
+        slot.push(NumberDataPoint {
             attributes,
-            start_time_unix_nano: start,
+            start_time_unix_nano,
             time_unix_nano: self.now,
             value,
             flags: 0,
         });
+        self.total += 1;
         true
     }
 
     pub fn point_count(&self) -> usize {
-        self.points.iter().map(Vec::len).sum()
+        self.total
+    }
+
+    /// Points refused because the builder was full.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
     }
 
     /// The metrics with points, in table order.
@@ -166,6 +245,7 @@ mod tests {
             unit: "{connection}",
             description: "Open connections",
             kind: MetricKind::Gauge,
+            value: ValueType::Int,
             attributes: &["state"],
             default_enabled: true,
         },
@@ -174,8 +254,18 @@ mod tests {
             unit: "{commit}",
             description: "Commits",
             kind: MetricKind::Sum { monotonic: true },
+            value: ValueType::Int,
             attributes: &[],
             default_enabled: false,
+        },
+        MetricSpec {
+            name: "db.server.cache.hit_ratio",
+            unit: "1",
+            description: "Cache hit ratio",
+            kind: MetricKind::Gauge,
+            value: ValueType::Double,
+            attributes: &[],
+            default_enabled: true,
         },
     ];
 
@@ -193,7 +283,7 @@ mod tests {
     #[test]
     fn the_builder_keeps_table_order_and_skips_what_is_off() {
         let t = MetricTable::new(TABLE);
-        let mut b = t.builder(100, 200);
+        let mut b = t.builder(100, 200, 10);
         assert!(!b.record("db.server.commits", NumberValue::Int(5), &[]), "off by default");
         assert!(!b.record("no.such.metric", NumberValue::Int(1), &[]));
         assert!(b.record("db.client.connections", NumberValue::Int(3), &[Value::Str("idle".into())]));
@@ -206,11 +296,49 @@ mod tests {
 
         let mut t = MetricTable::new(TABLE);
         t.configure([("db.server.commits", true)]);
-        let mut b = t.builder(100, 200);
+        let mut b = t.builder(100, 200, 10);
         b.record("db.server.commits", NumberValue::Int(5), &[]);
         let metrics = b.finish();
         assert!(
             matches!(&metrics[0].data, MetricData::Sum { monotonic: true, points, .. } if points[0].start_time_unix_nano == 100)
         );
+    }
+
+    #[test]
+    fn record_at_converts_values_and_refuses_what_it_cannot_keep() {
+        let t = MetricTable::new(TABLE);
+        let connections = t.index_of("db.client.connections").expect("in the table");
+        let ratio = t.index_of("db.server.cache.hit_ratio").expect("in the table");
+        let mut b = t.builder(100, 200, 10);
+        assert!(b.record_at(connections, NumberValue::Double(2.9), Attributes::new()), "int metric");
+        assert!(b.record_at(ratio, NumberValue::Int(1), Attributes::new()), "double metric");
+        assert!(!b.record_at(ratio, NumberValue::Double(f64::NAN), Attributes::new()));
+        assert!(!b.record_at(ratio, NumberValue::Double(f64::INFINITY), Attributes::new()));
+        assert!(!b.record_at(TABLE.len(), NumberValue::Int(1), Attributes::new()), "past the table");
+        assert!(!b.record_at(1, NumberValue::Int(1), Attributes::new()), "off by default");
+        assert_eq!((b.point_count(), b.dropped()), (2, 0));
+        let metrics = b.finish();
+        let values: Vec<NumberValue> = metrics
+            .iter()
+            .map(|m| match &m.data {
+                MetricData::Gauge(p) => p[0].value,
+                other => panic!("a gauge: {other:?}"),
+            })
+            .collect();
+        assert_eq!(values, [NumberValue::Int(2), NumberValue::Double(1.0)]);
+    }
+
+    #[test]
+    fn a_full_builder_drops_and_counts() {
+        let t = MetricTable::all_enabled(TABLE);
+        assert!((0..TABLE.len()).all(|i| t.is_enabled_at(i)) && !t.is_enabled_at(TABLE.len()));
+        let mut b = t.builder(1, 2, 2);
+        for v in 0..5 {
+            b.record_at(1, NumberValue::Int(v), Attributes::new());
+        }
+        assert_eq!((b.point_count(), b.dropped()), (2, 3));
+        assert!(!b.record_at(0, NumberValue::Int(1), Attributes::new()), "full for every metric");
+        assert_eq!(b.dropped(), 4);
+        assert_eq!(b.finish()[0].data.point_count(), 2);
     }
 }
