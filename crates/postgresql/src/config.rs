@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use dbintel_core::duration::ranges;
 use dbintel_core::{ConfigProblem, GoDuration, check_durations};
+use dbintel_dbclient::metrics::{MetricTable, UnknownMetric};
 use serde::Deserialize;
 
-use crate::metadata::{self, METRICS, MetricId};
+use crate::metadata::{METRICS, MetricId};
 use crate::query::{QuerySampleCollectionConfig, TopQueryCollectionConfig};
 
 /// Databases monitored at most (each gets its own small pool); the rest are skipped with a warning.
@@ -224,27 +225,32 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string()
 }
 
-/// Which metrics are on.
+/// Which metrics are on: the dbclient [`MetricTable`] over [`METRICS`], switched by [`MetricId`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EnabledMetrics(Vec<bool>);
+pub struct EnabledMetrics(MetricTable);
 
 impl EnabledMetrics {
     pub fn defaults() -> Self {
-        Self(METRICS.iter().map(|m| m.default_enabled).collect())
+        Self(MetricTable::new(METRICS))
     }
     pub fn all() -> Self {
-        Self(vec![true; METRICS.len()])
+        Self(MetricTable::all_enabled(METRICS))
     }
     pub fn is_on(&self, id: MetricId) -> bool {
-        self.0.get(id as usize).copied().unwrap_or(false)
+        self.0.is_enabled_at(id.index())
     }
     pub fn any(&self, ids: &[MetricId]) -> bool {
         ids.iter().any(|id| self.is_on(*id))
     }
     pub fn set(&mut self, id: MetricId, on: bool) {
-        if let Some(slot) = self.0.get_mut(id as usize) {
-            *slot = on;
-        }
+        self.0.set_enabled_at(id.index(), on);
+    }
+    pub fn table(&self) -> &MetricTable {
+        &self.0
+    }
+    /// Applies `metrics: {name: {enabled: bool}}`; names not in the table come back as problems.
+    fn configure<'a>(&mut self, toggles: impl IntoIterator<Item = (&'a str, bool)>) -> Vec<UnknownMetric> {
+        self.0.configure(toggles)
     }
 }
 
@@ -428,15 +434,8 @@ impl PostgresqlConfig {
         let nonzero = |d: Option<GoDuration>| d.map(GoDuration::get).filter(|d| !d.is_zero());
 
         let mut metrics = EnabledMetrics::defaults();
-        for (name, t) in &self.metrics {
-            match metadata::by_name(name) {
-                Some(def) => metrics.set(def.id, t.enabled),
-                None => problems.push(ConfigProblem::new(
-                    format!("metrics.{name}"),
-                    format!("unknown metric{}", suggest(name, METRICS.iter().map(|m| m.name))),
-                )),
-            }
-        }
+        let unknown = metrics.configure(self.metrics.iter().map(|(name, t)| (name.as_str(), t.enabled)));
+        problems.extend(unknown.into_iter().map(|u| ConfigProblem::new(u.path, u.message)));
         let mut ra = ResourceAttrs::default();
         for (name, t) in &self.resource_attributes {
             let slot = match name.as_str() {
@@ -527,13 +526,6 @@ fn dedup(list: Vec<String>) -> Vec<String> {
         }
     }
     out
-}
-
-fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    let tail = name.rsplit('.').next().unwrap_or(name);
-    let close: Vec<&str> =
-        candidates.filter(|c| c.ends_with(tail) || tail.len() > 3 && c.contains(tail)).take(3).collect();
-    if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) }
 }
 
 /// An endpoint as it may be shown in a message: URL user info hidden, anything before an `@` (user

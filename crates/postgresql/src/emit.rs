@@ -1,71 +1,40 @@
 //! Collects metric points during a scrape and turns them into the data model, in the order of the
-//! metric table. Only enabled metrics take points; the number of points per scrape is bounded.
+//! metric table: a thin layer over dbclient's [`MetricBuilder`] that records by [`MetricId`]. Only
+//! enabled metrics take points; the number of points per scrape is bounded.
 
 use dbintel_core::pdata::{
     Attributes, Metric, MetricData, NumberDataPoint, NumberValue, Resource, ResourceMetrics, Scope,
-    ScopeMetrics, Temporality, Value,
+    ScopeMetrics, Value,
 };
+use dbintel_dbclient::metrics::MetricBuilder;
 
 use crate::config::{EnabledMetrics, ResourceAttrs};
-use crate::metadata::{Kind, METRICS, MetricId, ValueType};
+use crate::metadata::MetricId;
 
 /// Points per scrape at most (a server with huge numbers of tables and indexes); the rest is
 /// dropped and counted.
 pub const MAX_POINTS_PER_SCRAPE: usize = 500_000;
 
 pub struct Builder<'a> {
-    enabled: &'a EnabledMetrics,
-    start: u64,
-    now: u64,
-    points: Vec<Vec<NumberDataPoint>>,
-    total: usize,
-    pub dropped: u64,
+    points: MetricBuilder<'a>,
 }
 
 impl<'a> Builder<'a> {
     pub fn new(enabled: &'a EnabledMetrics, start: u64, now: u64) -> Self {
-        Self { enabled, start, now, points: vec![Vec::new(); METRICS.len()], total: 0, dropped: 0 }
+        Self { points: enabled.table().builder(start, now, MAX_POINTS_PER_SCRAPE) }
     }
 
     pub fn on(&self, id: MetricId) -> bool {
-        self.enabled.is_on(id)
-    }
-
-    fn push(&mut self, id: MetricId, value: NumberValue, attributes: Attributes) {
-        if !self.enabled.is_on(id) {
-            return;
-        }
-        if self.total >= MAX_POINTS_PER_SCRAPE {
-            self.dropped += 1;
-            return;
-        }
-        let def = id.def();
-        let value = match (def.value, value) {
-            (ValueType::Int, NumberValue::Double(d)) => NumberValue::Int(d as i64),
-            (ValueType::Double, NumberValue::Int(i)) => NumberValue::Double(i as f64),
-            (_, v) => v,
-        };
-        let start_time_unix_nano = if matches!(def.kind, Kind::Gauge) { 0 } else { self.start };
-        if let Some(slot) = self.points.get_mut(id as usize) {
-            slot.push(NumberDataPoint {
-                attributes,
-                start_time_unix_nano,
-                time_unix_nano: self.now,
-                value,
-                flags: 0,
-            });
-            self.total += 1;
-        }
+        self.points.table().is_enabled_at(id.index())
     }
 
     pub fn int(&mut self, id: MetricId, v: i64, attributes: Attributes) {
-        self.push(id, NumberValue::Int(v), attributes);
+        self.points.record_at(id.index(), NumberValue::Int(v), attributes);
     }
 
+    /// A non-finite value gives no point.
     pub fn double(&mut self, id: MetricId, v: f64, attributes: Attributes) {
-        if v.is_finite() {
-            self.push(id, NumberValue::Double(v), attributes);
-        }
+        self.points.record_at(id.index(), NumberValue::Double(v), attributes);
     }
 
     /// An integer value if present (NULL columns give no point).
@@ -78,29 +47,16 @@ impl<'a> Builder<'a> {
     }
 
     pub fn point_count(&self) -> usize {
-        self.total
+        self.points.point_count()
+    }
+
+    /// Points dropped past [`MAX_POINTS_PER_SCRAPE`].
+    pub fn dropped(&self) -> u64 {
+        self.points.dropped()
     }
 
     pub fn finish(self) -> Vec<Metric> {
-        let mut out = Vec::new();
-        for (def, points) in METRICS.iter().zip(self.points) {
-            if points.is_empty() {
-                continue;
-            }
-            let data = match def.kind {
-                Kind::Gauge => MetricData::Gauge(points),
-                Kind::Sum { monotonic } => {
-                    MetricData::Sum { points, temporality: Temporality::Cumulative, monotonic }
-                }
-            };
-            out.push(Metric {
-                name: def.name.to_string(),
-                description: def.description.to_string(),
-                unit: def.unit.to_string(),
-                data,
-            });
-        }
-        out
+        self.points.finish()
     }
 }
 
@@ -248,6 +204,8 @@ fn entity_of(mut p: NumberDataPoint) -> ((String, String, String), NumberDataPoi
 
 #[cfg(test)]
 mod legacy_tests {
+    use dbintel_core::pdata::Temporality;
+
     use super::*;
 
     fn point(attrs: &[(&str, &str)], v: i64) -> NumberDataPoint {

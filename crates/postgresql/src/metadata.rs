@@ -1,62 +1,45 @@
-//! Every metric the receiver can emit: name, unit, kind and whether it is on by default. The names,
-//! units, kinds and defaults of the contrib `postgresql` receiver are kept exactly; metrics beyond
-//! the contrib set are marked `contrib: false`.
+//! Every metric the receiver can emit: name, unit, kind and whether it is on by default, as a
+//! dbclient [`MetricSpec`] table indexed by [`MetricId`]. The names, units, kinds and defaults of the
+//! contrib `postgresql` receiver are kept exactly; metrics beyond the contrib set are marked
+//! `contrib: false` ([`MetricId::contrib`]).
 
-/// How a metric's points are typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Gauge,
-    /// A cumulative sum.
-    Sum {
-        monotonic: bool,
-    },
-}
-
-/// The value type of a metric's points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueType {
-    Int,
-    Double,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MetricDef {
-    pub id: MetricId,
-    pub name: &'static str,
-    pub unit: &'static str,
-    pub description: &'static str,
-    pub kind: Kind,
-    pub value: ValueType,
-    pub default_enabled: bool,
-    /// Part of the contrib receiver's metric set (false: a dbintel extension).
-    pub contrib: bool,
-}
+use dbintel_dbclient::metrics::{MetricKind, MetricSpec, ValueType};
 
 macro_rules! metrics {
     ($( $id:ident => $name:literal, $unit:literal, $kind:expr, $vt:ident, $on:literal, $contrib:literal, $desc:literal; )*) => {
-        /// One metric of the receiver.
+        /// One metric of the receiver; its discriminant is its index in [`METRICS`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum MetricId { $( $id, )* }
 
+        impl MetricId {
+            /// Every metric, in table order.
+            pub const ALL: &[MetricId] = &[ $( MetricId::$id, )* ];
+
+            /// Part of the contrib receiver's metric set (false: a dbintel extension).
+            pub fn contrib(self) -> bool {
+                match self { $( MetricId::$id => $contrib, )* }
+            }
+        }
+
         /// All metrics, in the order they are emitted.
-        pub const METRICS: &[MetricDef] = &[
-            $( MetricDef {
-                id: MetricId::$id,
+        pub const METRICS: &[MetricSpec] = &[
+            $( MetricSpec {
                 name: $name,
                 unit: $unit,
                 description: $desc,
                 kind: $kind,
                 value: ValueType::$vt,
+                // The receiver builds each point's attributes itself (`MetricBuilder::record_at`).
+                attributes: &[],
                 default_enabled: $on,
-                contrib: $contrib,
             }, )*
         ];
     };
 }
 
-const G: Kind = Kind::Gauge;
-const M: Kind = Kind::Sum { monotonic: true };
-const NM: Kind = Kind::Sum { monotonic: false };
+const G: MetricKind = MetricKind::Gauge;
+const M: MetricKind = MetricKind::Sum { monotonic: true };
+const NM: MetricKind = MetricKind::Sum { monotonic: false };
 
 metrics! {
     // ---- contrib, enabled by default
@@ -118,15 +101,15 @@ metrics! {
 }
 
 impl MetricId {
-    pub fn def(self) -> &'static MetricDef {
+    pub fn spec(self) -> &'static MetricSpec {
         // METRICS is in declaration order, so the discriminant is the index.
-        &METRICS[self as usize]
+        &METRICS[self.index()]
     }
-}
 
-/// Looks a metric up by name.
-pub fn by_name(name: &str) -> Option<&'static MetricDef> {
-    METRICS.iter().find(|m| m.name == name)
+    /// The metric's position in [`METRICS`] (what `MetricBuilder::record_at` takes).
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 #[cfg(test)]
@@ -135,19 +118,20 @@ mod tests {
 
     #[test]
     fn ids_index_the_table_and_names_are_unique() {
-        for (i, m) in METRICS.iter().enumerate() {
-            assert_eq!(m.id as usize, i, "{}", m.name);
-            assert_eq!(m.id.def().name, m.name);
+        assert_eq!(MetricId::ALL.len(), METRICS.len());
+        for (i, (id, m)) in MetricId::ALL.iter().zip(METRICS).enumerate() {
+            assert_eq!(id.index(), i, "{}", m.name);
+            assert_eq!(id.spec().name, m.name);
             assert_eq!(METRICS.iter().filter(|x| x.name == m.name).count(), 1, "{}", m.name);
         }
     }
 
     #[test]
     fn contrib_default_set_is_complete() {
-        let on: Vec<&str> =
-            METRICS.iter().filter(|m| m.contrib && m.default_enabled).map(|m| m.name).collect();
+        let contrib = || MetricId::ALL.iter().filter(|id| id.contrib()).map(|id| id.spec());
+        let on: Vec<&str> = contrib().filter(|m| m.default_enabled).map(|m| m.name).collect();
         assert_eq!(on.len(), 22, "{on:?}");
-        let off = METRICS.iter().filter(|m| m.contrib && !m.default_enabled).count();
+        let off = contrib().filter(|m| !m.default_enabled).count();
         assert_eq!(off, 21);
     }
 }

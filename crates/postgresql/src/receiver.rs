@@ -482,7 +482,7 @@ impl Runner {
     async fn finish_scrape(&mut self, mut b: Builder<'_>, started: Instant, want_metrics: bool) {
         b.int(MetricId::Up, 1, Attributes::new());
         self.telemetry.up.set(1);
-        self.telemetry.dropped_points.add(b.dropped);
+        self.telemetry.dropped_points.add(b.dropped());
         self.telemetry.scraper.scraped_points.add(b.point_count() as u64);
         self.telemetry.scraper.duration.record(started.elapsed().as_secs_f64());
         if want_metrics {
