@@ -22,7 +22,9 @@ use crate::telemetry::Registry;
 pub enum Admit {
     /// Collect everything.
     Full,
-    /// Collect about this fraction (0 < f < 1) of the usual work (fewer queries, samples, rows).
+    /// Collect about this fraction (0 < f < 1) of the usual work. [`ScrapeGate`] makes it real for
+    /// every receiver: it admits about `f` of the scrapes (evenly spread: 0.5 is every other one)
+    /// and skips the rest (reason `reduced`); a receiver may also do less within an admitted scrape.
     Reduced(f64),
     /// Collect nothing this time, for the reason given (a short phrase, also a telemetry label).
     Skip { reason: String },
@@ -173,6 +175,9 @@ impl Admission {
     }
 }
 
+/// The skip reason of the scrapes a reduction leaves out.
+const REDUCED: &str = "reduced";
+
 /// What receivers call at the top of each scrape (usually as `ctx.output.admit(database)`): checks
 /// admission and, while a receiver (or one of its databases) is told to skip, logs once per streak
 /// ("skipped: <reason>", info when it resumes) and counts each skipped scrape in
@@ -187,6 +192,11 @@ pub struct ScrapeGate {
     /// The reason of the current skip streak per database (`None`: the receiver as a whole). Bounded
     /// by the databases the receiver is configured for.
     streaks: Mutex<BTreeMap<Option<String>, String>>,
+    /// Scrape credit per database while reduced: each scrape adds the fraction, a scrape runs when a
+    /// whole credit is there. Bounded like `streaks`.
+    credits: Mutex<BTreeMap<Option<String>, f64>>,
+    /// Set while any database is reduced, so the common case skips the `credits` lock.
+    reducing: AtomicBool,
 }
 
 impl ScrapeGate {
@@ -197,6 +207,34 @@ impl ScrapeGate {
             telemetry: telemetry.clone(),
             streaking: AtomicBool::new(false),
             streaks: Mutex::new(BTreeMap::new()),
+            credits: Mutex::new(BTreeMap::new()),
+            reducing: AtomicBool::new(false),
+        }
+    }
+
+    /// `Reduced(f)` becomes a run of this scrape (still `Reduced`, so the receiver may do less) about
+    /// `f` of the times, spread evenly, and a `Skip` (reason `reduced`) the other times. The first
+    /// scrape under a reduction runs.
+    fn reduce(&self, database: Option<&str>, admit: Admit) -> Admit {
+        let key = database.map(str::to_string);
+        let Admit::Reduced(fraction) = admit else {
+            // Only a gate that was reducing takes the lock.
+            if self.reducing.load(Ordering::Acquire) {
+                let mut credits = self.credits.lock().unwrap_or_else(PoisonError::into_inner);
+                credits.remove(&key);
+                self.reducing.store(!credits.is_empty(), Ordering::Release);
+            }
+            return admit;
+        };
+        let mut credits = self.credits.lock().unwrap_or_else(PoisonError::into_inner);
+        self.reducing.store(true, Ordering::Release);
+        let credit = credits.entry(key).or_insert(1.0 - fraction);
+        *credit += fraction;
+        if *credit >= 1.0 - 1e-9 {
+            *credit = (*credit - 1.0).max(0.0);
+            admit
+        } else {
+            Admit::Skip { reason: REDUCED.into() }
         }
     }
 
@@ -208,7 +246,7 @@ impl ScrapeGate {
     /// The verdict for this scrape (of the whole receiver, or of `database`). On `Skip` the caller
     /// skips the work; logging and counting are done here.
     pub fn admit(&self, database: Option<&str>) -> Admit {
-        let admit = self.admission.check(database);
+        let admit = self.reduce(database, self.admission.check(database));
         let skipping = matches!(admit, Admit::Skip { .. });
         if !skipping && !self.streaking.load(Ordering::Acquire) {
             return admit;
@@ -225,11 +263,18 @@ impl ScrapeGate {
                     )
                     .add(1);
                 if streaks.get(&key) != Some(reason) {
-                    info!(receiver = %self.receiver, database = database.unwrap_or(""), reason = %reason,
-                        "Receiver skipped: {reason} (logged once until it resumes; counted in dbintel_receiver_throttled_scrapes_total).");
+                    if reason == REDUCED {
+                        info!(receiver = %self.receiver, database = database.unwrap_or(""),
+                            "Receiver collects only some of its scrapes: admission reduced it (logged once until it resumes; skipped scrapes are counted in dbintel_receiver_throttled_scrapes_total{{reason=\"reduced\"}}).");
+                    } else {
+                        info!(receiver = %self.receiver, database = database.unwrap_or(""), reason = %reason,
+                            "Receiver skipped: {reason} (logged once until it resumes; counted in dbintel_receiver_throttled_scrapes_total).");
+                    }
                     streaks.insert(key, reason.clone());
                 }
             }
+            // A scrape that runs under a reduction does not end the reduction's streak.
+            Admit::Reduced(_) if streaks.get(&key).is_some_and(|r| r == REDUCED) => {}
             _ => {
                 if streaks.remove(&key).is_some() {
                     info!(receiver = %self.receiver, database = database.unwrap_or(""), "Receiver resumed collecting.");
@@ -277,5 +322,32 @@ mod tests {
         reg.set("x", Scope::AllReceivers, Admit::Reduced(0.0));
         assert!(matches!(reg.handle(&id("late")).check(None), Admit::Skip { .. }));
         assert_eq!(Admission::default().check(Some("any")), Admit::Full);
+    }
+
+    #[test]
+    fn a_reduction_admits_that_fraction_of_scrapes_evenly_and_counts_the_rest() {
+        let reg = AdmissionRegistry::new();
+        let telemetry = Registry::new();
+        let gate = ScrapeGate::new(&id("postgresql"), reg.handle(&id("postgresql")), &telemetry);
+        reg.set("memory_limiter", Scope::AllReceivers, Admit::Reduced(0.25));
+        let runs: Vec<bool> = (0..8).map(|_| !matches!(gate.admit(None), Admit::Skip { .. })).collect();
+        assert_eq!(runs, [true, false, false, false, true, false, false, false]);
+        let open_streaks = |g: &ScrapeGate| g.streaks.lock().unwrap().len();
+        assert_eq!(open_streaks(&gate), 1, "the scrapes that run do not end the streak (no log per scrape)");
+        assert_eq!(
+            telemetry.counter_total("dbintel_receiver_throttled_scrapes_total", &[("reason", "reduced")]),
+            6
+        );
+        // Per database, with its own credit; half of the scrapes of `orders` run.
+        reg.set("memory_limiter", Scope::AllReceivers, Admit::Reduced(0.5));
+        let orders: Vec<bool> =
+            (0..4).map(|_| !matches!(gate.admit(Some("orders")), Admit::Skip { .. })).collect();
+        assert_eq!(orders, [true, false, true, false]);
+        // Lifted: every scrape runs again, and the gate is back on its lock-free path.
+        reg.set("memory_limiter", Scope::AllReceivers, Admit::Full);
+        assert!((0..4).all(|_| gate.admit(None) == Admit::Full));
+        assert!((0..4).all(|_| gate.admit(Some("orders")) == Admit::Full));
+        assert!(!gate.reducing.load(Ordering::Acquire));
+        assert_eq!(open_streaks(&gate), 0, "lifting the reduction ends its streaks");
     }
 }
