@@ -6,6 +6,7 @@ pub fn registry() -> ComponentRegistry {
     let mut r = ComponentRegistry::new();
     r.register(std::sync::Arc::new(dbintel_sqlquery::SqlQueryFactory));
     r.register(std::sync::Arc::new(dbintel_postgresql::PostgresqlFactory));
+    r.register(std::sync::Arc::new(dbintel_mysql::MysqlFactory));
     for f in dbintel_processors::factories() {
         r.register(f);
     }

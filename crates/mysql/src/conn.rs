@@ -1,0 +1,243 @@
+//! The receiver's one long-lived connection (mysql_async through dbintel-dbclient's TLS), with the
+//! session set up as invariant 3 asks: connect attribute `program_name=dbintel`, a statement time
+//! limit (`max_statement_time` on MariaDB, `max_execution_time` on MySQL), `lock_wait_timeout`,
+//! read-only transactions, and the `/* dbintel */` prefix on every statement.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use dbintel_dbclient::{APPLICATION_NAME, DbError, mysql_code_hint, prefixed};
+use mysql_async::prelude::Queryable;
+
+use crate::config::ConnectPlan;
+
+/// Rows read from one result at most (`SHOW GLOBAL STATUS` has about 500 to 1000).
+pub const MAX_ROWS: usize = 10_000;
+/// How long opening a connection (with its session setup) may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the server is, detected once per connection with `SELECT VERSION()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerInfo {
+    /// As the server reports it (`10.11.6-MariaDB-0+deb12u1`, `8.0.36`).
+    pub version: String,
+    pub mariadb: bool,
+}
+
+impl ServerInfo {
+    /// From `SELECT VERSION()`: MariaDB says so in the string (some releases behind the
+    /// `5.5.5-` prefix that old clients needed).
+    pub fn from_version(version: &str) -> Self {
+        let version = version.trim();
+        let mariadb = version.to_ascii_lowercase().contains("mariadb");
+        let version = if mariadb { version.strip_prefix("5.5.5-").unwrap_or(version) } else { version };
+        Self { version: version.to_string(), mariadb }
+    }
+
+    /// `mariadb` or `mysql`.
+    pub fn flavor(&self) -> &'static str {
+        if self.mariadb { "mariadb" } else { "mysql" }
+    }
+}
+
+/// An open, set-up connection.
+pub struct MyConn {
+    conn: mysql_async::Conn,
+    pub info: ServerInfo,
+    /// Client-side deadline of one statement.
+    deadline: Duration,
+    secret: Option<String>,
+}
+
+fn scrub(text: &str, secret: Option<&str>) -> String {
+    match secret {
+        Some(s) if s.len() >= 3 => text.replace(s, "***"),
+        _ => text.to_string(),
+    }
+}
+
+/// The driver error as a [`DbError`]: `Lost` when the connection cannot be used any more.
+fn my_error(e: &mysql_async::Error, secret: Option<&str>) -> DbError {
+    let message = scrub(&e.to_string(), secret);
+    match e {
+        mysql_async::Error::Server(s) => {
+            // 1927 connection killed, 1053 server shutdown, 4031 idle disconnect, 2006/2013 gone away.
+            if matches!(s.code, 1927 | 1053 | 4031 | 2006 | 2013) {
+                DbError::Lost(message)
+            } else {
+                let hint = mysql_code_hint(s.code).unwrap_or(
+                    "run the statement with the mysql client as the monitoring user to see why it fails",
+                );
+                DbError::Query { message, code: Some(s.code.to_string()), hint }
+            }
+        }
+        mysql_async::Error::Io(_) | mysql_async::Error::Driver(_) => {
+            let hint = dbintel_dbclient::tls::tls_failure_hint(&message);
+            DbError::Lost(match hint {
+                Some(h) => format!("{message} (to fix: {h})"),
+                None => message,
+            })
+        }
+        _ => DbError::Query { message, code: None, hint: "check the receiver's settings" },
+    }
+}
+
+async fn read_password(plan: &ConnectPlan) -> Result<Option<String>, DbError> {
+    match (&plan.password, &plan.password_file) {
+        (Some(p), _) => Ok(Some(p.clone())),
+        (None, Some(path)) => {
+            let text = tokio::fs::read_to_string(path)
+                .await
+                .map_err(|e| DbError::Lost(format!("cannot read password_file {}: {e}", path.display())))?;
+            Ok(Some(text.lines().next().unwrap_or("").to_string()))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+impl MyConn {
+    /// Connects and sets the session up, within [`CONNECT_TIMEOUT`].
+    pub async fn connect(plan: &ConnectPlan) -> Result<MyConn, DbError> {
+        match tokio::time::timeout(CONNECT_TIMEOUT, Self::connect_unbounded(plan)).await {
+            Ok(r) => r,
+            Err(_) => Err(DbError::Lost(format!(
+                "no connection to {} within {}s",
+                plan.endpoint(),
+                CONNECT_TIMEOUT.as_secs()
+            ))),
+        }
+    }
+
+    async fn connect_unbounded(plan: &ConnectPlan) -> Result<MyConn, DbError> {
+        let password = read_password(plan).await?;
+        let secret = password.clone();
+        let mut opts = mysql_async::OptsBuilder::default()
+            .user(Some(plan.user.clone()))
+            .pass(password)
+            .db_name((!plan.database.is_empty()).then(|| plan.database.clone()))
+            .prefer_socket(false)
+            .connect_attribute("program_name", APPLICATION_NAME);
+        opts = if plan.unix {
+            opts.socket(Some(plan.host.clone()))
+        } else {
+            opts.ip_or_hostname(plan.host.clone()).tcp_port(plan.port)
+        };
+        let ssl = plan.tls.mysql_ssl_opts().map_err(|e| DbError::Lost(e.to_string()))?;
+        let opts: mysql_async::Opts = opts.ssl_opts(ssl).into();
+        let conn = mysql_async::Conn::new(opts).await.map_err(|e| my_error(&e, secret.as_deref()))?;
+        let deadline = plan.statement_timeout + Duration::from_secs(1);
+        let mut c = MyConn { conn, info: ServerInfo::from_version(""), deadline, secret };
+        let version = c.first_text("SELECT VERSION()").await?.unwrap_or_default();
+        c.info = ServerInfo::from_version(&version);
+        c.set_up_session(plan.statement_timeout).await?;
+        Ok(c)
+    }
+
+    async fn set_up_session(&mut self, timeout: Duration) -> Result<(), DbError> {
+        let lock_secs = timeout.as_secs().clamp(1, 5);
+        // MariaDB: max_statement_time (seconds, every statement); MySQL: max_execution_time (ms, SELECT).
+        let limit = if self.info.mariadb {
+            format!("SET SESSION max_statement_time = {}", timeout.as_secs_f64())
+        } else {
+            format!("SET SESSION max_execution_time = {}", timeout.as_millis().max(1))
+        };
+        for stmt in [
+            limit,
+            format!("SET SESSION lock_wait_timeout = {lock_secs}"),
+            format!("SET SESSION innodb_lock_wait_timeout = {lock_secs}"),
+            "SET SESSION TRANSACTION READ ONLY".to_string(),
+        ] {
+            if let Err(e) = self.exec(&stmt).await {
+                if matches!(e, DbError::Lost(_)) {
+                    return Err(e);
+                }
+                tracing::debug!(error = %e, statement = %stmt, "mysql: session setting not applied");
+            }
+        }
+        Ok(())
+    }
+
+    async fn exec(&mut self, sql: &str) -> Result<(), DbError> {
+        let text = prefixed(sql);
+        match tokio::time::timeout(self.deadline, self.conn.query_drop(text)).await {
+            Ok(r) => r.map_err(|e| my_error(&e, self.secret.as_deref())),
+            // mysql_async cannot use a connection whose statement was abandoned.
+            Err(_) => Err(DbError::Lost(format!("no answer within {}s", self.deadline.as_secs()))),
+        }
+    }
+
+    /// Rows of a statement as text cells (NULL as `None`), at most [`MAX_ROWS`].
+    pub async fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        let text = prefixed(sql);
+        let secret = self.secret.clone();
+        let read = async {
+            let mut result = self.conn.query_iter(text).await?;
+            let mut rows = Vec::new();
+            while let Some(row) = result.next().await? {
+                if rows.len() >= MAX_ROWS {
+                    continue;
+                }
+                let cells = (0..row.len())
+                    .map(|i| match row.as_ref(i) {
+                        Some(mysql_async::Value::Bytes(b)) => Some(String::from_utf8_lossy(b).into_owned()),
+                        Some(mysql_async::Value::NULL) | None => None,
+                        Some(other) => Some(other.as_sql(true).trim_matches('\'').to_string()),
+                    })
+                    .collect();
+                rows.push(cells);
+            }
+            result.drop_result().await?;
+            Ok::<_, mysql_async::Error>(rows)
+        };
+        match tokio::time::timeout(self.deadline, read).await {
+            Ok(r) => r.map_err(|e| my_error(&e, secret.as_deref())),
+            Err(_) => Err(DbError::Lost(format!("no answer within {}s", self.deadline.as_secs()))),
+        }
+    }
+
+    /// A two-column result (`SHOW GLOBAL STATUS`, `SHOW GLOBAL VARIABLES`) by its first column.
+    pub async fn name_values(&mut self, sql: &str) -> Result<HashMap<String, Option<String>>, DbError> {
+        let rows = self.rows(sql).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|mut r| {
+                let value = if r.len() > 1 { r.swap_remove(1) } else { None };
+                Some((r.into_iter().next()??, value))
+            })
+            .collect())
+    }
+
+    async fn first_text(&mut self, sql: &str) -> Result<Option<String>, DbError> {
+        Ok(self.rows(sql).await?.into_iter().next().and_then(|r| r.into_iter().next()).flatten())
+    }
+
+    /// Closes the connection politely (bounded in time).
+    pub async fn close(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.conn.disconnect()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_mariadb_from_mysql() {
+        let m = ServerInfo::from_version("5.5.5-10.11.6-MariaDB-0+deb12u1");
+        assert_eq!(
+            (m.version.as_str(), m.mariadb, m.flavor()),
+            ("10.11.6-MariaDB-0+deb12u1", true, "mariadb")
+        );
+        let m = ServerInfo::from_version("8.0.36");
+        assert_eq!((m.version.as_str(), m.mariadb, m.flavor()), ("8.0.36", false, "mysql"));
+    }
+
+    #[test]
+    fn scrub_hides_the_password() {
+        assert_eq!(
+            scrub("Access denied (using password hunter2)", Some("hunter2")),
+            "Access denied (using password ***)"
+        );
+        assert_eq!(scrub("x", None), "x");
+    }
+}

@@ -1,0 +1,274 @@
+//! The receiver's run loop: every `collection_interval` (after the admission check), reach the
+//! server over the one long-lived connection (reconnecting with dbclient's backoff), read
+//! `SHOW GLOBAL STATUS` and `innodb_buffer_pool_size`, and send the points. A lost server yields
+//! `mysql.up = 0` and a recoverable health status, never a crash.
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+use dbintel_core::pdata::{
+    Attributes, Metric, Metrics, NumberValue, Resource, ResourceMetrics, Scope, ScopeMetrics, SignalData,
+    now_unix_nanos,
+};
+use dbintel_core::telemetry::{Counter, Gauge};
+use dbintel_core::{ComponentError, Receiver, ReceiverContext, Signal};
+use dbintel_dbclient::{Backoff, DbError, MetricBuilder, ScraperTelemetry, Streak, Ticker};
+use tokio::time::Instant;
+
+use crate::config::{Plan, RESOURCE_ENDPOINT};
+use crate::conn::MyConn;
+use crate::metadata::MetricId;
+use crate::status::{self, BadValue, LIMIT_SQL, STATUS_SQL};
+
+pub const SCOPE_NAME: &str = "dbintel/mysql";
+
+/// Points per scrape at most (server status has about a hundred mapped variables).
+pub const MAX_POINTS_PER_SCRAPE: usize = 10_000;
+
+/// The `mysql` receiver, built by [`crate::MysqlFactory`].
+pub struct MysqlReceiver {
+    plan: Plan,
+}
+
+impl MysqlReceiver {
+    pub fn new(plan: Plan) -> Self {
+        Self { plan }
+    }
+}
+
+#[async_trait]
+impl Receiver for MysqlReceiver {
+    async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
+        let shutdown = ctx.shutdown.clone();
+        let mut runner = Runner::new(self.plan, ctx);
+        tokio::select! {
+            _ = shutdown.cancelled() => {}
+            _ = runner.run() => {}
+        }
+        if let Some(conn) = runner.conn.take() {
+            conn.close().await;
+        }
+        Ok(())
+    }
+}
+
+struct Telemetry {
+    scraper: ScraperTelemetry,
+    up: Gauge,
+    connect_errors: Counter,
+    query_errors: Counter,
+}
+
+struct Runner {
+    plan: Plan,
+    ctx: ReceiverContext,
+    label: String,
+    conn: Option<MyConn>,
+    backoff: Backoff,
+    /// No connection attempt before this (backoff after a failed one).
+    retry_at: Instant,
+    start_time: u64,
+    connection: Streak,
+    queries: Streak,
+    /// Status variables already reported as bad (bounded by the status map).
+    reported_bad: BTreeSet<&'static str>,
+    telemetry: Telemetry,
+}
+
+impl Runner {
+    fn new(plan: Plan, ctx: ReceiverContext) -> Self {
+        let label = ctx.id.to_string();
+        let t = &ctx.telemetry;
+        let l = [("receiver", label.as_str())];
+        let telemetry = Telemetry {
+            scraper: ScraperTelemetry::new(t, &label),
+            up: t.gauge("dbintel_mysql_up", "1 when the last scrape reached the MySQL/MariaDB server", &l),
+            connect_errors: t.counter(
+                "dbintel_mysql_connect_errors_total",
+                "Failed connection attempts to the monitored MySQL/MariaDB server",
+                &l,
+            ),
+            query_errors: t.counter(
+                "dbintel_mysql_query_errors_total",
+                "Failed statements of the mysql receiver (the connection stayed usable)",
+                &l,
+            ),
+        };
+        let backoff = Backoff::new(plan.collection_interval);
+        Self {
+            plan,
+            ctx,
+            label,
+            conn: None,
+            backoff,
+            retry_at: Instant::now(),
+            start_time: now_unix_nanos(),
+            connection: Streak::default(),
+            queries: Streak::default(),
+            reported_bad: BTreeSet::new(),
+            telemetry,
+        }
+    }
+
+    async fn run(&mut self) {
+        tokio::time::sleep(self.plan.initial_delay).await;
+        let mut ticker = Ticker::new(self.plan.collection_interval);
+        let shutdown = self.ctx.shutdown.clone();
+        while ticker.tick(&shutdown).await {
+            self.scrape().await;
+        }
+    }
+
+    fn resource(&self) -> Resource {
+        let mut a = Attributes::new();
+        if self.plan.resource_endpoint {
+            a.insert(RESOURCE_ENDPOINT, self.plan.endpoint.clone());
+        }
+        Resource { attributes: a }
+    }
+
+    async fn send(&self, metrics: Vec<Metric>) {
+        if metrics.is_empty() || !self.ctx.output.wants(Signal::Metrics) {
+            return;
+        }
+        let scope = Scope {
+            name: SCOPE_NAME.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            ..Default::default()
+        };
+        let sig = SignalData::Metrics(Metrics {
+            resource_metrics: vec![ResourceMetrics {
+                resource: self.resource(),
+                scope_metrics: vec![ScopeMetrics { scope, metrics, schema_url: String::new() }],
+                schema_url: String::new(),
+            }],
+        });
+        let _ = self.ctx.output.send(sig).await;
+    }
+
+    /// The connection, opened if there is none and the backoff allows; failures are reported once
+    /// per streak, counted, and put into the health status.
+    async fn connection(&mut self) -> Option<&mut MyConn> {
+        if self.conn.is_none() {
+            if Instant::now() < self.retry_at {
+                return None;
+            }
+            match MyConn::connect(&self.plan.connect).await {
+                Ok(c) => {
+                    self.backoff.reset();
+                    if self.connection.succeed() {
+                        tracing::info!(receiver = %self.label, endpoint = %self.plan.connect.endpoint(), "mysql: connected again");
+                    }
+                    tracing::info!(
+                        receiver = %self.label, endpoint = %self.plan.connect.endpoint(),
+                        flavor = c.info.flavor(), version = %c.info.version,
+                        "mysql: connected"
+                    );
+                    self.ctx.health.ok();
+                    self.conn = Some(c);
+                }
+                Err(e) => {
+                    self.telemetry.connect_errors.inc();
+                    self.retry_at = Instant::now() + self.backoff.next_delay();
+                    let text = format!(
+                        "cannot reach MySQL/MariaDB at {}: {e} ({})",
+                        self.plan.connect.endpoint(),
+                        e.hint()
+                    );
+                    if self.connection.fail() {
+                        tracing::warn!(
+                            receiver = %self.label, endpoint = %self.plan.connect.endpoint(), error = %e, hint = e.hint(),
+                            "mysql: cannot connect; retrying with backoff (reported once until it works)"
+                        );
+                    }
+                    self.ctx.health.recoverable(text);
+                    return None;
+                }
+            }
+        }
+        self.conn.as_mut()
+    }
+
+    async fn scrape(&mut self) {
+        if let dbintel_core::Admit::Skip { .. } = self.ctx.output.admit(None) {
+            return;
+        }
+        let started = Instant::now();
+        let enabled = self.plan.metrics.clone();
+        let mut b = enabled.table().builder(self.start_time, now_unix_nanos(), MAX_POINTS_PER_SCRAPE);
+        // A connection lost mid-scrape (server restart, idle timeout) is reopened once at once.
+        let mut up = false;
+        for attempt in 0..2 {
+            match self.collect(&mut b).await {
+                Ok(reached) => {
+                    up = reached;
+                    break;
+                }
+                Err(e) => {
+                    if let Some(c) = self.conn.take() {
+                        c.close().await;
+                    }
+                    if self.connection.fail() {
+                        tracing::warn!(receiver = %self.label, error = %e, "mysql: connection lost; reconnecting");
+                    }
+                    self.ctx
+                        .health
+                        .recoverable(format!("connection to {} lost: {e}", self.plan.connect.endpoint()));
+                    if attempt == 0 {
+                        self.retry_at = Instant::now();
+                    }
+                }
+            }
+        }
+        self.telemetry.up.set(i64::from(up));
+        b.record_at(MetricId::Up.index(), NumberValue::Int(i64::from(up)), Attributes::new());
+        self.telemetry.scraper.scraped_points.add(b.point_count() as u64);
+        self.telemetry.scraper.duration.record(started.elapsed().as_secs_f64());
+        self.send(b.finish()).await;
+    }
+
+    /// One pass over the connection: false when there is no connection, an error when it was lost.
+    async fn collect(&mut self, b: &mut MetricBuilder<'_>) -> Result<bool, DbError> {
+        let label = self.label.clone();
+        let Some(conn) = self.connection().await else { return Ok(false) };
+        let mut failures: Vec<(&str, DbError)> = Vec::new();
+        let mut bad: Vec<BadValue> = Vec::new();
+        match conn.name_values(STATUS_SQL).await {
+            Ok(rows) => bad.extend(status::record_status(&rows, b)),
+            Err(e @ DbError::Lost(_)) => return Err(e),
+            Err(e) => failures.push((STATUS_SQL, e)),
+        }
+        if b.table().is_enabled_at(MetricId::BufferPoolLimit.index()) {
+            match conn.name_values(LIMIT_SQL).await {
+                Ok(rows) => bad.extend(status::record_limit(&rows, b)),
+                Err(e @ DbError::Lost(_)) => return Err(e),
+                Err(e) => failures.push((LIMIT_SQL, e)),
+            }
+        }
+        for v in bad {
+            if self.reported_bad.insert(v.variable) {
+                tracing::warn!(
+                    receiver = %label, variable = v.variable, problem = %v.problem,
+                    "mysql: status value skipped (reported once per variable)"
+                );
+            }
+        }
+        if failures.is_empty() {
+            if self.queries.succeed() {
+                tracing::info!(receiver = %label, "mysql: status statements work again");
+            }
+            self.ctx.health.ok();
+        } else {
+            self.telemetry.query_errors.add(failures.len() as u64);
+            let (sql, e) = &failures[0];
+            if self.queries.fail() {
+                tracing::warn!(
+                    receiver = %label, statement = sql, error = %e, hint = e.hint(),
+                    "mysql: status statement failed; the rest of the scrape goes on (reported once until it works)"
+                );
+            }
+            self.ctx.health.recoverable(format!("`{sql}` failed: {e} ({})", e.hint()));
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,247 @@
+//! The mysql receiver against a throwaway MariaDB: metric values checked against what the test
+//! itself reads with the `mariadb` client, the session dbintel opens, and a wrong password.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use dbintel_core::health::{HealthRegistry, Status};
+use dbintel_core::pdata::{MetricData, Metrics, NumberValue, SignalData, Value};
+use dbintel_core::pipeline::ReceiverOutput;
+use dbintel_core::telemetry::Registry;
+use dbintel_core::{Built, ComponentId, ComponentKind, CreateContext, Factory, ReceiverContext};
+use dbintel_mysql::MysqlFactory;
+use dbintel_test_support::shared_mariadb;
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+struct Running {
+    metrics: mpsc::Receiver<SignalData>,
+    shutdown: CancellationToken,
+    handle: JoinHandle<()>,
+    health: HealthRegistry,
+}
+
+fn start(config: serde_json::Value) -> Running {
+    let id: ComponentId = "mysql/test".parse().unwrap();
+    let cctx = CreateContext::new(id.clone(), Registry::new());
+    let Ok(Built::Receiver(receiver)) = MysqlFactory.create(&cctx, &config) else {
+        panic!("create failed: {:?}", MysqlFactory.validate(&config));
+    };
+    let (mtx, metrics) = mpsc::channel(16);
+    let health = HealthRegistry::new();
+    let shutdown = CancellationToken::new();
+    let ctx = ReceiverContext {
+        id: id.clone(),
+        output: ReceiverOutput::from_channels(Some(mtx), None),
+        shutdown: shutdown.clone(),
+        health: health.register(ComponentKind::Receiver, id),
+        telemetry: Registry::new(),
+    };
+    let handle = tokio::spawn(async move { receiver.run(ctx).await.unwrap() });
+    Running { metrics, shutdown, handle, health }
+}
+
+impl Running {
+    async fn next_metrics(&mut self) -> Metrics {
+        match tokio::time::timeout(Duration::from_secs(30), self.metrics.recv()).await {
+            Ok(Some(SignalData::Metrics(m))) => m,
+            other => panic!("no metrics: {other:?}"),
+        }
+    }
+
+    fn status(&self) -> Status {
+        self.health.snapshot().first().map(|c| c.status.clone()).unwrap_or(Status::Starting)
+    }
+
+    async fn stop(self) {
+        self.shutdown.cancel();
+        tokio::time::timeout(Duration::from_secs(5), self.handle)
+            .await
+            .expect("the receiver did not return promptly after shutdown")
+            .unwrap();
+    }
+}
+
+/// `attribute value -> value` of every point of `name` (attribute `key`; "" without it).
+fn points(m: &Metrics, name: &str, key: &str) -> HashMap<String, i64> {
+    let mut out = HashMap::new();
+    for metric in m.resource_metrics.iter().flat_map(|r| &r.scope_metrics).flat_map(|s| &s.metrics) {
+        if metric.name != name {
+            continue;
+        }
+        let (MetricData::Gauge(pts) | MetricData::Sum { points: pts, .. }) = &metric.data else { continue };
+        for p in pts {
+            let k = p.attributes.get(key).map(Value::to_display_string).unwrap_or_default();
+            let NumberValue::Int(v) = p.value else { panic!("{name}: int points") };
+            out.insert(k, v);
+        }
+    }
+    out
+}
+
+fn monotonic(m: &Metrics, name: &str) -> Option<bool> {
+    m.resource_metrics
+        .iter()
+        .flat_map(|r| &r.scope_metrics)
+        .flat_map(|s| &s.metrics)
+        .find(|x| x.name == name)
+        .and_then(|x| match x.data {
+            MetricData::Sum { monotonic, .. } => Some(monotonic),
+            _ => None,
+        })
+}
+
+/// `SHOW GLOBAL STATUS` (or another two-column statement) as the test reads it.
+fn server_values(sql: &str) -> HashMap<String, i64> {
+    let out = shared_mariadb().sql("", sql).expect("the mariadb client runs");
+    out.lines()
+        .filter_map(|l| {
+            let (k, v) = l.split_once('\t')?;
+            Some((k.to_string(), v.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+fn endpoint() -> String {
+    let my = shared_mariadb();
+    format!("{}:{}", my.host, my.port)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_metrics_match_what_the_server_says() {
+    let before = server_values("SHOW GLOBAL STATUS");
+    let limit =
+        server_values("SHOW GLOBAL VARIABLES LIKE 'innodb_buffer_pool_size'")["innodb_buffer_pool_size"];
+    let mut r = start(json!({
+        "endpoint": endpoint(),
+        "username": "root",
+        "collection_interval": "1s",
+        "initial_delay": "0s",
+        "metrics": {"mysql.commands": {"enabled": true}, "mysql.query.count": {"enabled": true}},
+    }));
+    let m = r.next_metrics().await;
+    let rm = &m.resource_metrics[0];
+    assert_eq!(
+        rm.resource.attributes.get("mysql.instance.endpoint").and_then(Value::as_str),
+        Some(endpoint().as_str())
+    );
+    assert_eq!(points(&m, "mysql.up", ""), HashMap::from([(String::new(), 1)]));
+    assert_eq!(r.status(), Status::Ok);
+
+    // Counters only grow: what the receiver read is at least what the test read before it started.
+    for (metric, key, value, variable) in [
+        ("mysql.handlers", "kind", "read_rnd_next", "Handler_read_rnd_next"),
+        ("mysql.handlers", "kind", "read_key", "Handler_read_key"),
+        ("mysql.row_operations", "operation", "read", "Innodb_rows_read"),
+        ("mysql.buffer_pool.operations", "operation", "read_requests", "Innodb_buffer_pool_read_requests"),
+        ("mysql.operations", "operation", "reads", "Innodb_data_reads"),
+        ("mysql.page_operations", "operation", "read", "Innodb_pages_read"),
+        ("mysql.opened_resources", "kind", "table", "Opened_tables"),
+        ("mysql.tmp_resources", "resource", "tables", "Created_tmp_tables"),
+        ("mysql.threads", "kind", "created", "Threads_created"),
+        ("mysql.commands", "command", "select", "Com_select"),
+        ("mysql.query.count", "", "", "Queries"),
+        ("mysql.uptime", "", "", "Uptime"),
+    ] {
+        let got = points(&m, metric, key);
+        // MariaDB 10.11 has no Innodb_rows_*: a variable the server lacks gives no point.
+        let Some(&was) = before.get(variable) else {
+            assert!(!got.contains_key(value), "{metric} {key}={value} without {variable}: {got:?}");
+            continue;
+        };
+        let v = *got.get(value).unwrap_or_else(|| panic!("{metric} {key}={value} missing: {got:?}"));
+        assert!(v >= was, "{metric} {key}={value}: {v} < {variable} {was}");
+    }
+    // `SHOW GLOBAL STATUS` itself is a select the server counted before the receiver read it.
+    assert!(points(&m, "mysql.commands", "command")["select"] > before["Com_select"]);
+    assert_eq!(points(&m, "mysql.buffer_pool.limit", ""), HashMap::from([(String::new(), limit)]));
+    let pages = points(&m, "mysql.buffer_pool.pages", "kind");
+    assert!(pages["data"] > 0 && pages.contains_key("free"), "{pages:?}");
+    let data_pages = points(&m, "mysql.buffer_pool.data_pages", "status");
+    assert!(data_pages.contains_key("dirty") && data_pages.contains_key("clean"), "{data_pages:?}");
+    assert!(data_pages["clean"] + data_pages["dirty"] <= pages["data"] + 1_000, "{data_pages:?} {pages:?}");
+    assert!(points(&m, "mysql.threads", "kind")["connected"] >= 1);
+    assert_eq!(monotonic(&m, "mysql.handlers"), Some(true));
+    assert_eq!(monotonic(&m, "mysql.threads"), Some(false));
+    assert_eq!(monotonic(&m, "mysql.buffer_pool.limit"), Some(false));
+    assert!(points(&m, "mysql.joins", "kind").is_empty(), "off by default");
+
+    // The session says it is dbintel (connect attribute `program_name`).
+    let sessions = shared_mariadb()
+        .sql(
+            "",
+            "SELECT COUNT(*) FROM performance_schema.session_connect_attrs \
+             WHERE ATTR_NAME = 'program_name' AND ATTR_VALUE = 'dbintel'",
+        )
+        .unwrap();
+    // Other tests of this binary run their own receivers against the same server.
+    assert!(sessions.trim().parse::<u32>().unwrap() >= 1, "a dbintel session while the receiver runs");
+    let second = r.next_metrics().await;
+    assert!(points(&second, "mysql.uptime", "")[""] >= points(&m, "mysql.uptime", "")[""]);
+    r.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_a_clear_recoverable_error() {
+    let my = shared_mariadb();
+    for host in ["%", "localhost", "127.0.0.1"] {
+        my.sql("", &format!("CREATE USER IF NOT EXISTS 'dbintel_pw'@'{host}' IDENTIFIED BY 'right-secret'"))
+            .unwrap();
+    }
+    let config = |password: &str| {
+        json!({
+            "endpoint": endpoint(),
+            "username": "dbintel_pw",
+            "password": password,
+            "collection_interval": "1s",
+            "initial_delay": "0s",
+        })
+    };
+    let mut r = start(config("wrong-secret"));
+    let m = r.next_metrics().await;
+    assert_eq!(points(&m, "mysql.up", ""), HashMap::from([(String::new(), 0)]));
+    assert!(points(&m, "mysql.handlers", "kind").is_empty());
+    let Status::RecoverableError(text) = r.status() else { panic!("{:?}", r.status()) };
+    assert!(text.contains("Access denied") && text.contains("check the user name and password"), "{text}");
+    assert!(!text.contains("wrong-secret"), "{text}");
+    r.stop().await;
+
+    // The same user with the right password works: the failure above was the password.
+    let mut r = start(config("right-secret"));
+    let m = r.next_metrics().await;
+    assert_eq!(points(&m, "mysql.up", ""), HashMap::from([(String::new(), 1)]));
+    assert!(!points(&m, "mysql.handlers", "kind").is_empty());
+    r.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unix_socket_transport_works() {
+    let my = shared_mariadb();
+    let mut r = start(json!({
+        "endpoint": my.socket_path.display().to_string(),
+        "transport": "unix",
+        "username": "root",
+        "collection_interval": "1s",
+        "initial_delay": "0s",
+    }));
+    let m = r.next_metrics().await;
+    assert_eq!(points(&m, "mysql.up", ""), HashMap::from([(String::new(), 1)]));
+    assert!(points(&m, "mysql.uptime", "").contains_key(""));
+    r.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_server_gives_up_zero() {
+    let port = dbintel_test_support::free_port().unwrap();
+    let mut r = start(json!({
+        "endpoint": format!("127.0.0.1:{port}"),
+        "collection_interval": "1s",
+        "initial_delay": "0s",
+    }));
+    let m = r.next_metrics().await;
+    assert_eq!(points(&m, "mysql.up", ""), HashMap::from([(String::new(), 0)]));
+    assert!(matches!(r.status(), Status::RecoverableError(_)), "{:?}", r.status());
+    r.stop().await;
+}
