@@ -245,3 +245,54 @@ async fn an_unreachable_server_gives_up_zero() {
     assert!(matches!(r.status(), Status::RecoverableError(_)), "{:?}", r.status());
     r.stop().await;
 }
+
+/// Rows (tab-separated) of the statement, for the dbintel sessions only (connect attribute
+/// `program_name=dbintel`), through performance_schema.
+fn dbintel_sessions(select: &str, table: &str, filter: &str) -> Vec<Vec<String>> {
+    let sql = format!(
+        "SELECT {select} FROM {table} x \
+         JOIN performance_schema.threads t ON t.THREAD_ID = x.THREAD_ID \
+         JOIN performance_schema.session_connect_attrs a ON a.PROCESSLIST_ID = t.PROCESSLIST_ID \
+         WHERE a.ATTR_NAME = 'program_name' AND a.ATTR_VALUE = 'dbintel' AND {filter}"
+    );
+    let out = shared_mariadb().sql("", &sql).expect("performance_schema query");
+    out.lines().map(|l| l.split('\t').map(str::to_string).collect()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_is_limited_read_only_and_marks_its_statements() {
+    let mut r = start(json!({
+        "endpoint": endpoint(),
+        "username": "root",
+        "collection_interval": "1s",
+        "initial_delay": "0s",
+    }));
+    r.next_metrics().await;
+    // MariaDB shows no other session's variables: the SET statements themselves, without errors,
+    // are the evidence (at most 7 statements so far: the history keeps 10 per session).
+    let sets = dbintel_sessions(
+        "x.SQL_TEXT, x.MYSQL_ERRNO",
+        "performance_schema.events_statements_history",
+        "x.SQL_TEXT LIKE '%SET SESSION%'",
+    );
+    for want in [
+        "/* dbintel */ SET SESSION max_statement_time = 1",
+        "/* dbintel */ SET SESSION lock_wait_timeout = 1",
+        "/* dbintel */ SET SESSION innodb_lock_wait_timeout = 1",
+        "/* dbintel */ SET SESSION TRANSACTION READ ONLY",
+    ] {
+        assert!(sets.iter().any(|r| r[0] == want), "{want} missing: {sets:?}");
+    }
+    assert!(sets.iter().all(|r| r[1] == "0"), "every setting applied: {sets:?}");
+    r.next_metrics().await;
+    let statements = dbintel_sessions(
+        "x.SQL_TEXT",
+        "performance_schema.events_statements_history",
+        "x.SQL_TEXT LIKE '%SHOW GLOBAL STATUS%'",
+    );
+    assert!(!statements.is_empty(), "the status statement is in the session's history");
+    for s in &statements {
+        assert!(s[0].starts_with("/* dbintel */ "), "{s:?}");
+    }
+    r.stop().await;
+}
