@@ -1,0 +1,93 @@
+//! Drives a real `mysql` receiver: builds it through the factory, runs it with channel outputs,
+//! and reads what it sends.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use dbintel_core::health::{HealthRegistry, Status};
+use dbintel_core::pdata::{MetricData, Metrics, NumberValue, SignalData, Value};
+use dbintel_core::pipeline::ReceiverOutput;
+use dbintel_core::telemetry::Registry;
+use dbintel_core::{Built, ComponentId, ComponentKind, CreateContext, Factory, ReceiverContext};
+use dbintel_mysql::MysqlFactory;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub struct Running {
+    pub metrics: mpsc::Receiver<SignalData>,
+    pub shutdown: CancellationToken,
+    pub handle: JoinHandle<()>,
+    pub health: HealthRegistry,
+}
+
+pub fn start(config: serde_json::Value) -> Running {
+    let id: ComponentId = "mysql/test".parse().unwrap();
+    let cctx = CreateContext::new(id.clone(), Registry::new());
+    let Ok(Built::Receiver(receiver)) = MysqlFactory.create(&cctx, &config) else {
+        panic!("create failed: {:?}", MysqlFactory.validate(&config));
+    };
+    let (mtx, metrics) = mpsc::channel(16);
+    let health = HealthRegistry::new();
+    let shutdown = CancellationToken::new();
+    let ctx = ReceiverContext {
+        id: id.clone(),
+        output: ReceiverOutput::from_channels(Some(mtx), None),
+        shutdown: shutdown.clone(),
+        health: health.register(ComponentKind::Receiver, id),
+        telemetry: Registry::new(),
+    };
+    let handle = tokio::spawn(async move { receiver.run(ctx).await.unwrap() });
+    Running { metrics, shutdown, handle, health }
+}
+
+impl Running {
+    pub async fn next_metrics(&mut self) -> Metrics {
+        match tokio::time::timeout(Duration::from_secs(30), self.metrics.recv()).await {
+            Ok(Some(SignalData::Metrics(m))) => m,
+            other => panic!("no metrics: {other:?}"),
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        self.health.snapshot().first().map(|c| c.status.clone()).unwrap_or(Status::Starting)
+    }
+
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        tokio::time::timeout(Duration::from_secs(5), self.handle)
+            .await
+            .expect("the receiver did not return promptly after shutdown")
+            .unwrap();
+    }
+}
+
+/// `attribute value -> value` of every point of `name` (attribute `key`; "" without it).
+pub fn points(m: &Metrics, name: &str, key: &str) -> HashMap<String, i64> {
+    let mut out = HashMap::new();
+    for metric in m.resource_metrics.iter().flat_map(|r| &r.scope_metrics).flat_map(|s| &s.metrics) {
+        if metric.name != name {
+            continue;
+        }
+        let (MetricData::Gauge(pts) | MetricData::Sum { points: pts, .. }) = &metric.data else { continue };
+        for p in pts {
+            let k = p.attributes.get(key).map(Value::to_display_string).unwrap_or_default();
+            let NumberValue::Int(v) = p.value else { panic!("{name}: int points") };
+            out.insert(k, v);
+        }
+    }
+    out
+}
+
+pub fn monotonic(m: &Metrics, name: &str) -> Option<bool> {
+    m.resource_metrics
+        .iter()
+        .flat_map(|r| &r.scope_metrics)
+        .flat_map(|s| &s.metrics)
+        .find(|x| x.name == name)
+        .and_then(|x| match x.data {
+            MetricData::Sum { monotonic, .. } => Some(monotonic),
+            _ => None,
+        })
+}
