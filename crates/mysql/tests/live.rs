@@ -214,3 +214,40 @@ async fn the_session_is_limited_read_only_and_marks_its_statements() {
     }
     r.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_connection_is_reused_and_a_killed_one_is_reopened() {
+    let my = shared_mariadb();
+    for host in ["%", "localhost", "127.0.0.1"] {
+        my.sql("", &format!("CREATE USER IF NOT EXISTS 'dbintel_kill'@'{host}'")).unwrap();
+    }
+    let ids = || -> Vec<String> {
+        let out = my
+            .sql("", "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'dbintel_kill' ORDER BY ID")
+            .unwrap();
+        out.lines().map(str::to_string).collect()
+    };
+    let mut r = start(json!({
+        "endpoint": endpoint(),
+        "username": "dbintel_kill",
+        "collection_interval": "1s",
+        "initial_delay": "0s",
+    }));
+    r.next_metrics().await;
+    let first = ids();
+    assert_eq!(first.len(), 1, "{first:?}");
+    r.next_metrics().await;
+    r.next_metrics().await;
+    assert_eq!(ids(), first, "the same connection across scrapes");
+
+    my.sql("", &format!("KILL CONNECTION {}", first[0])).unwrap();
+    // The scrape after the kill finds the connection gone and reopens it at once.
+    let m = r.next_metrics().await;
+    let m = if points(&m, "mysql.up", "")[""] == 1 && ids() != first { m } else { r.next_metrics().await };
+    assert_eq!(points(&m, "mysql.up", ""), HashMap::from([(String::new(), 1)]));
+    let now = ids();
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert_ne!(now, first, "a new connection");
+    assert_eq!(r.status(), Status::Ok);
+    r.stop().await;
+}
