@@ -34,6 +34,11 @@ impl ServerInfo {
         Self { version: version.to_string(), mariadb }
     }
 
+    /// MySQL 5.x: past its end of life (5.7's ended in October 2023).
+    pub fn end_of_life(&self) -> bool {
+        !self.mariadb && self.version.starts_with("5.")
+    }
+
     /// `mariadb` or `mysql`.
     pub fn flavor(&self) -> &'static str {
         if self.mariadb { "mariadb" } else { "mysql" }
@@ -230,6 +235,9 @@ mod tests {
         );
         let m = ServerInfo::from_version("8.0.36");
         assert_eq!((m.version.as_str(), m.mariadb, m.flavor()), ("8.0.36", false, "mysql"));
+        assert!(!m.end_of_life());
+        assert!(ServerInfo::from_version("5.7.44-log").end_of_life());
+        assert!(!ServerInfo::from_version("5.5.5-10.5.23-MariaDB").end_of_life());
     }
 
     #[test]

@@ -164,6 +164,12 @@ impl Runner {
                         flavor = c.info.flavor(), version = %c.info.version,
                         "mysql: connected"
                     );
+                    if c.info.end_of_life() {
+                        tracing::warn!(
+                            receiver = %self.label, version = %c.info.version,
+                            "mysql: this MySQL version is past its end of life; metrics are collected, upgrade to 8.0 or later"
+                        );
+                    }
                     self.ctx.health.ok();
                     self.conn = Some(c);
                 }
