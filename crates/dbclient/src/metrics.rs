@@ -5,6 +5,53 @@
 
 use dbintel_core::pdata::{Attributes, Metric, MetricData, NumberDataPoint, NumberValue, Temporality, Value};
 
+/// Declares a receiver's metric table: `pub enum MetricId` (one variant per row, its discriminant is
+/// the row's index, so `MetricBuilder::record_at(id.index(), ..)` costs nothing) and
+/// `pub const METRICS: &[MetricSpec]`. A row is
+/// `Id => "name", "unit", kind, Int|Double, enabled_by_default, contrib, "description";`, where
+/// `contrib` says the metric is part of the OpenTelemetry contrib receiver's set (false: a dbintel
+/// extension). The receiver builds each point's attributes itself, so `attributes` is left empty.
+#[macro_export]
+macro_rules! metric_table {
+    ($( $id:ident => $name:literal, $unit:literal, $kind:expr, $vt:ident, $on:literal, $contrib:literal, $desc:literal; )*) => {
+        /// One metric of the receiver; its discriminant is its index in [`METRICS`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum MetricId { $( $id, )* }
+
+        impl MetricId {
+            /// Every metric, in table order.
+            pub const ALL: &[MetricId] = &[ $( MetricId::$id, )* ];
+
+            /// Part of the contrib receiver's metric set (false: a dbintel extension).
+            pub fn contrib(self) -> bool {
+                match self { $( MetricId::$id => $contrib, )* }
+            }
+
+            pub fn spec(self) -> &'static $crate::metrics::MetricSpec {
+                &METRICS[self.index()]
+            }
+
+            /// The metric's position in [`METRICS`] (what `MetricBuilder::record_at` takes).
+            pub fn index(self) -> usize {
+                self as usize
+            }
+        }
+
+        /// All metrics, in the order they are emitted.
+        pub const METRICS: &[$crate::metrics::MetricSpec] = &[
+            $( $crate::metrics::MetricSpec {
+                name: $name,
+                unit: $unit,
+                description: $desc,
+                kind: $kind,
+                value: $crate::metrics::ValueType::$vt,
+                attributes: &[],
+                default_enabled: $on,
+            }, )*
+        ];
+    };
+}
+
 /// How a metric's points are typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetricKind {

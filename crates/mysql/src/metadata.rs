@@ -1,93 +1,49 @@
-//! Every metric the receiver can emit, as a dbclient [`MetricSpec`] table indexed by [`MetricId`].
+//! Every metric the receiver can emit, as a dbclient `MetricSpec` table indexed by [`MetricId`], declared with `dbintel_dbclient::metric_table!`.
 //! Names, units, kinds, attribute names and defaults are the contrib `mysql` receiver's
 //! (`metadata.yaml`); `mysql.up` is a dbintel extension (`contrib: false`), as `postgresql.up` is.
 
-use dbintel_dbclient::metrics::{MetricKind, MetricSpec, ValueType};
-
-macro_rules! metrics {
-    ($( $id:ident => $name:literal, $unit:literal, $kind:expr, $on:literal, $contrib:literal, $desc:literal; )*) => {
-        /// One metric of the receiver; its discriminant is its index in [`METRICS`].
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum MetricId { $( $id, )* }
-
-        impl MetricId {
-            /// Every metric, in table order.
-            pub const ALL: &[MetricId] = &[ $( MetricId::$id, )* ];
-
-            /// Part of the contrib receiver's metric set (false: a dbintel extension).
-            pub fn contrib(self) -> bool {
-                match self { $( MetricId::$id => $contrib, )* }
-            }
-        }
-
-        /// All metrics, in the order they are emitted.
-        pub const METRICS: &[MetricSpec] = &[
-            $( MetricSpec {
-                name: $name,
-                unit: $unit,
-                description: $desc,
-                kind: $kind,
-                value: ValueType::Int,
-                // The receiver builds each point's attributes itself (`MetricBuilder::record_at`).
-                attributes: &[],
-                default_enabled: $on,
-            }, )*
-        ];
-    };
-}
+use dbintel_dbclient::metrics::MetricKind;
 
 const M: MetricKind = MetricKind::Sum { monotonic: true };
 const NM: MetricKind = MetricKind::Sum { monotonic: false };
 const G: MetricKind = MetricKind::Gauge;
 
-metrics! {
+dbintel_dbclient::metric_table! {
     // ---- contrib, enabled by default
-    BufferPoolPages => "mysql.buffer_pool.pages", "1", NM, true, true, "The number of pages in the InnoDB buffer pool.";
-    BufferPoolDataPages => "mysql.buffer_pool.data_pages", "1", NM, true, true, "The number of data pages in the InnoDB buffer pool.";
-    BufferPoolPageFlushes => "mysql.buffer_pool.page_flushes", "1", M, true, true, "The number of requests to flush pages from the InnoDB buffer pool.";
-    BufferPoolOperations => "mysql.buffer_pool.operations", "1", M, true, true, "The number of operations on the InnoDB buffer pool.";
-    BufferPoolLimit => "mysql.buffer_pool.limit", "By", NM, true, true, "The configured size of the InnoDB buffer pool.";
-    BufferPoolUsage => "mysql.buffer_pool.usage", "By", NM, true, true, "The number of bytes in the InnoDB buffer pool.";
-    PreparedStatements => "mysql.prepared_statements", "1", M, true, true, "The number of times each type of prepared statement command has been issued.";
-    Handlers => "mysql.handlers", "1", M, true, true, "The number of requests to various MySQL handlers.";
-    DoubleWrites => "mysql.double_writes", "1", M, true, true, "The number of writes to the InnoDB doublewrite buffer.";
-    LogOperations => "mysql.log_operations", "1", M, true, true, "The number of InnoDB log operations.";
-    Operations => "mysql.operations", "1", M, true, true, "The number of InnoDB operations.";
-    PageOperations => "mysql.page_operations", "1", M, true, true, "The number of InnoDB page operations.";
-    RowLocks => "mysql.row_locks", "1", M, true, true, "The number of InnoDB row locks.";
-    RowOperations => "mysql.row_operations", "1", M, true, true, "The number of InnoDB row operations.";
-    Locks => "mysql.locks", "1", M, true, true, "The number of MySQL locks.";
-    Sorts => "mysql.sorts", "1", M, true, true, "The number of MySQL sorts.";
-    Threads => "mysql.threads", "1", NM, true, true, "The state of MySQL threads.";
-    OpenedResources => "mysql.opened_resources", "1", M, true, true, "The number of opened resources.";
-    Uptime => "mysql.uptime", "s", M, true, true, "The number of seconds that the server has been up.";
-    MysqlxConnections => "mysql.mysqlx_connections", "1", M, true, true, "The number of mysqlx connections.";
-    TmpResources => "mysql.tmp_resources", "1", M, true, true, "The number of created temporary resources.";
+    BufferPoolPages => "mysql.buffer_pool.pages", "1", NM, Int, true, true, "The number of pages in the InnoDB buffer pool.";
+    BufferPoolDataPages => "mysql.buffer_pool.data_pages", "1", NM, Int, true, true, "The number of data pages in the InnoDB buffer pool.";
+    BufferPoolPageFlushes => "mysql.buffer_pool.page_flushes", "1", M, Int, true, true, "The number of requests to flush pages from the InnoDB buffer pool.";
+    BufferPoolOperations => "mysql.buffer_pool.operations", "1", M, Int, true, true, "The number of operations on the InnoDB buffer pool.";
+    BufferPoolLimit => "mysql.buffer_pool.limit", "By", NM, Int, true, true, "The configured size of the InnoDB buffer pool.";
+    BufferPoolUsage => "mysql.buffer_pool.usage", "By", NM, Int, true, true, "The number of bytes in the InnoDB buffer pool.";
+    PreparedStatements => "mysql.prepared_statements", "1", M, Int, true, true, "The number of times each type of prepared statement command has been issued.";
+    Handlers => "mysql.handlers", "1", M, Int, true, true, "The number of requests to various MySQL handlers.";
+    DoubleWrites => "mysql.double_writes", "1", M, Int, true, true, "The number of writes to the InnoDB doublewrite buffer.";
+    LogOperations => "mysql.log_operations", "1", M, Int, true, true, "The number of InnoDB log operations.";
+    Operations => "mysql.operations", "1", M, Int, true, true, "The number of InnoDB operations.";
+    PageOperations => "mysql.page_operations", "1", M, Int, true, true, "The number of InnoDB page operations.";
+    RowLocks => "mysql.row_locks", "1", M, Int, true, true, "The number of InnoDB row locks.";
+    RowOperations => "mysql.row_operations", "1", M, Int, true, true, "The number of InnoDB row operations.";
+    Locks => "mysql.locks", "1", M, Int, true, true, "The number of MySQL locks.";
+    Sorts => "mysql.sorts", "1", M, Int, true, true, "The number of MySQL sorts.";
+    Threads => "mysql.threads", "1", NM, Int, true, true, "The state of MySQL threads.";
+    OpenedResources => "mysql.opened_resources", "1", M, Int, true, true, "The number of opened resources.";
+    Uptime => "mysql.uptime", "s", M, Int, true, true, "The number of seconds that the server has been up.";
+    MysqlxConnections => "mysql.mysqlx_connections", "1", M, Int, true, true, "The number of mysqlx connections.";
+    TmpResources => "mysql.tmp_resources", "1", M, Int, true, true, "The number of created temporary resources.";
     // ---- contrib, disabled by default
-    ClientNetworkIo => "mysql.client.network.io", "By", M, false, true, "The number of transmitted bytes between server and clients.";
-    Commands => "mysql.commands", "1", M, false, true, "The number of times each type of command has been executed.";
-    ConnectionCount => "mysql.connection.count", "1", M, false, true, "The number of connection attempts (successful or not) to the MySQL server.";
-    ConnectionErrors => "mysql.connection.errors", "1", M, false, true, "Errors that occur during the client connection process.";
-    Joins => "mysql.joins", "1", M, false, true, "The number of joins that perform table scans.";
-    MysqlxWorkerThreads => "mysql.mysqlx_worker_threads", "1", NM, false, true, "The number of worker threads available.";
-    TableOpenCache => "mysql.table_open_cache", "1", M, false, true, "The number of hits, misses or overflows for open tables cache lookups.";
-    QueryClientCount => "mysql.query.client.count", "1", M, false, true, "The number of statements executed by the server. This includes only statements sent to the server by clients.";
-    QueryCount => "mysql.query.count", "1", M, false, true, "The number of statements executed by the server.";
-    QuerySlowCount => "mysql.query.slow.count", "1", M, false, true, "The number of slow queries.";
+    ClientNetworkIo => "mysql.client.network.io", "By", M, Int, false, true, "The number of transmitted bytes between server and clients.";
+    Commands => "mysql.commands", "1", M, Int, false, true, "The number of times each type of command has been executed.";
+    ConnectionCount => "mysql.connection.count", "1", M, Int, false, true, "The number of connection attempts (successful or not) to the MySQL server.";
+    ConnectionErrors => "mysql.connection.errors", "1", M, Int, false, true, "Errors that occur during the client connection process.";
+    Joins => "mysql.joins", "1", M, Int, false, true, "The number of joins that perform table scans.";
+    MysqlxWorkerThreads => "mysql.mysqlx_worker_threads", "1", NM, Int, false, true, "The number of worker threads available.";
+    TableOpenCache => "mysql.table_open_cache", "1", M, Int, false, true, "The number of hits, misses or overflows for open tables cache lookups.";
+    QueryClientCount => "mysql.query.client.count", "1", M, Int, false, true, "The number of statements executed by the server. This includes only statements sent to the server by clients.";
+    QueryCount => "mysql.query.count", "1", M, Int, false, true, "The number of statements executed by the server.";
+    QuerySlowCount => "mysql.query.slow.count", "1", M, Int, false, true, "The number of slow queries.";
     // ---- dbintel extensions
-    Up => "mysql.up", "1", G, true, false, "1 when the last scrape reached the server, 0 when it did not.";
-}
-
-impl MetricId {
-    pub fn spec(self) -> &'static MetricSpec {
-        // METRICS is in declaration order, so the discriminant is the index.
-        &METRICS[self.index()]
-    }
-
-    /// The metric's position in [`METRICS`] (what `MetricBuilder::record_at` takes).
-    pub fn index(self) -> usize {
-        self as usize
-    }
+    Up => "mysql.up", "1", G, Int, true, false, "1 when the last scrape reached the server, 0 when it did not.";
 }
 
 #[cfg(test)]

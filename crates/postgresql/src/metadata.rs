@@ -1,47 +1,16 @@
 //! Every metric the receiver can emit: name, unit, kind and whether it is on by default, as a
-//! dbclient [`MetricSpec`] table indexed by [`MetricId`]. The names, units, kinds and defaults of the
-//! contrib `postgresql` receiver are kept exactly; metrics beyond the contrib set are marked
+//! dbclient `MetricSpec` table indexed by [`MetricId`] (declared with
+//! `dbintel_dbclient::metric_table!`). The names, units, kinds and defaults of the contrib
+//! `postgresql` receiver are kept exactly; metrics beyond the contrib set are marked
 //! `contrib: false` ([`MetricId::contrib`]).
 
-use dbintel_dbclient::metrics::{MetricKind, MetricSpec, ValueType};
-
-macro_rules! metrics {
-    ($( $id:ident => $name:literal, $unit:literal, $kind:expr, $vt:ident, $on:literal, $contrib:literal, $desc:literal; )*) => {
-        /// One metric of the receiver; its discriminant is its index in [`METRICS`].
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum MetricId { $( $id, )* }
-
-        impl MetricId {
-            /// Every metric, in table order.
-            pub const ALL: &[MetricId] = &[ $( MetricId::$id, )* ];
-
-            /// Part of the contrib receiver's metric set (false: a dbintel extension).
-            pub fn contrib(self) -> bool {
-                match self { $( MetricId::$id => $contrib, )* }
-            }
-        }
-
-        /// All metrics, in the order they are emitted.
-        pub const METRICS: &[MetricSpec] = &[
-            $( MetricSpec {
-                name: $name,
-                unit: $unit,
-                description: $desc,
-                kind: $kind,
-                value: ValueType::$vt,
-                // The receiver builds each point's attributes itself (`MetricBuilder::record_at`).
-                attributes: &[],
-                default_enabled: $on,
-            }, )*
-        ];
-    };
-}
+use dbintel_dbclient::metrics::MetricKind;
 
 const G: MetricKind = MetricKind::Gauge;
 const M: MetricKind = MetricKind::Sum { monotonic: true };
 const NM: MetricKind = MetricKind::Sum { monotonic: false };
 
-metrics! {
+dbintel_dbclient::metric_table! {
     // ---- contrib, enabled by default
     Backends => "postgresql.backends", "1", NM, Int, true, true, "The number of backends.";
     BgwriterBuffersAllocated => "postgresql.bgwriter.buffers.allocated", "{buffers}", M, Int, true, true, "Number of buffers allocated.";
@@ -98,18 +67,6 @@ metrics! {
     AutovacuumCount => "postgresql.autovacuum.count", "{worker}", G, Int, true, false, "Running (auto)vacuum operations (pg_stat_progress_vacuum).";
     VacuumProgress => "postgresql.vacuum.progress", "1", G, Double, false, false, "Fraction of heap blocks scanned by each running (auto)vacuum (one point per vacuumed table).";
     CacheHitRatio => "postgresql.cache.hit_ratio", "1", G, Double, true, false, "Buffer cache hit ratio of the database since the statistics were reset: blks_hit / (blks_hit + blks_read).";
-}
-
-impl MetricId {
-    pub fn spec(self) -> &'static MetricSpec {
-        // METRICS is in declaration order, so the discriminant is the index.
-        &METRICS[self.index()]
-    }
-
-    /// The metric's position in [`METRICS`] (what `MetricBuilder::record_at` takes).
-    pub fn index(self) -> usize {
-        self as usize
-    }
 }
 
 #[cfg(test)]
