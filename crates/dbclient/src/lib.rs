@@ -6,6 +6,7 @@
 //! stays driver-free.
 
 pub mod backoff;
+pub mod credentials;
 pub mod error;
 pub mod metrics;
 pub mod scrape;

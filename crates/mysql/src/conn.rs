@@ -90,12 +90,10 @@ fn my_error(e: &mysql_async::Error, secret: Option<&str>) -> DbError {
 async fn read_password(plan: &ConnectPlan) -> Result<Option<String>, DbError> {
     match (&plan.password, &plan.password_file) {
         (Some(p), _) => Ok(Some(p.clone())),
-        (None, Some(path)) => {
-            let text = tokio::fs::read_to_string(path)
-                .await
-                .map_err(|e| DbError::Lost(format!("cannot read password_file {}: {e}", path.display())))?;
-            Ok(Some(text.lines().next().unwrap_or("").to_string()))
-        }
+        (None, Some(path)) => dbintel_dbclient::credentials::read_password_file_async(path)
+            .await
+            .map(Some)
+            .map_err(|cause| DbError::Lost(format!("password_file: {cause}"))),
         (None, None) => Ok(None),
     }
 }

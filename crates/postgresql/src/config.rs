@@ -206,24 +206,8 @@ impl ConnectPlan {
     }
 }
 
-/// Reads the first line of a password file; the error never contains the file's content.
-/// Blocking: for config time; a task on the runtime uses [`read_password_file_async`].
-pub fn read_password_file(path: &std::path::Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(first_line(&text))
-}
-
-/// [`read_password_file`] through `tokio::fs` (the blocking pool), for use on the runtime's worker
-/// threads, where connections are opened.
-pub async fn read_password_file_async(path: &std::path::Path) -> Result<String, String> {
-    let text =
-        tokio::fs::read_to_string(path).await.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(first_line(&text))
-}
-
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']).to_string()
-}
+/// Password files are read by the shared client layer (first line, errors without the content).
+pub use dbintel_dbclient::credentials::{read_password_file, read_password_file_async};
 
 /// Which metrics are on: the dbclient [`MetricTable`] over [`METRICS`], switched by [`MetricId`].
 #[derive(Debug, Clone, PartialEq, Eq)]
