@@ -9,7 +9,9 @@ use dbintel_core::health::{HealthRegistry, Status};
 use dbintel_core::pdata::{MetricData, Metrics, NumberValue, SignalData, Value};
 use dbintel_core::pipeline::ReceiverOutput;
 use dbintel_core::telemetry::Registry;
-use dbintel_core::{Built, ComponentId, ComponentKind, CreateContext, Factory, ReceiverContext};
+use dbintel_core::{
+    AdmissionRegistry, Built, ComponentId, ComponentKind, CreateContext, Factory, ReceiverContext,
+};
 use dbintel_mysql::MysqlFactory;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -20,11 +22,23 @@ pub struct Running {
     pub shutdown: CancellationToken,
     pub handle: JoinHandle<()>,
     pub health: HealthRegistry,
+    pub telemetry: Registry,
+}
+
+/// The receiver's component ID in these tests.
+pub fn receiver_id() -> ComponentId {
+    "mysql/test".parse().unwrap()
 }
 
 pub fn start(config: serde_json::Value) -> Running {
-    let id: ComponentId = "mysql/test".parse().unwrap();
-    let cctx = CreateContext::new(id.clone(), Registry::new());
+    start_with_admission(config, None)
+}
+
+/// Like [`start`], reading its admission from `admission` (votes set there reach the receiver).
+pub fn start_with_admission(config: serde_json::Value, admission: Option<&AdmissionRegistry>) -> Running {
+    let id = receiver_id();
+    let telemetry = Registry::new();
+    let cctx = CreateContext::new(id.clone(), telemetry.clone());
     let Ok(Built::Receiver(receiver)) = MysqlFactory.create(&cctx, &config) else {
         panic!("create failed: {:?}", MysqlFactory.validate(&config));
     };
@@ -33,13 +47,18 @@ pub fn start(config: serde_json::Value) -> Running {
     let shutdown = CancellationToken::new();
     let ctx = ReceiverContext {
         id: id.clone(),
-        output: ReceiverOutput::from_channels(Some(mtx), None),
+        output: match admission {
+            Some(a) => {
+                ReceiverOutput::from_channels(Some(mtx), None).with_admission(&id, a.handle(&id), &telemetry)
+            }
+            None => ReceiverOutput::from_channels(Some(mtx), None),
+        },
         shutdown: shutdown.clone(),
         health: health.register(ComponentKind::Receiver, id),
-        telemetry: Registry::new(),
+        telemetry: telemetry.clone(),
     };
     let handle = tokio::spawn(async move { receiver.run(ctx).await.unwrap() });
-    Running { metrics, shutdown, handle, health }
+    Running { metrics, shutdown, handle, health, telemetry }
 }
 
 impl Running {
