@@ -8,6 +8,7 @@
 pub mod backoff;
 pub mod credentials;
 pub mod error;
+pub mod events;
 pub mod metrics;
 pub mod scrape;
 pub mod session;

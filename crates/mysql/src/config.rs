@@ -13,12 +13,12 @@ use dbintel_dbclient::{DbTls, SslMode};
 use serde::Deserialize;
 
 use crate::metadata::{METRICS, MetricId};
+use crate::query::{
+    EventsConfig, QuerySampleCollectionConfig, StatementEventsConfig, TopQueryCollectionConfig,
+};
 
 /// The one resource attribute (contrib name).
 pub const RESOURCE_ENDPOINT: &str = "mysql.instance.endpoint";
-
-/// Keys of later steps: accepted so contrib configs load, warned about by `validate`.
-pub const NOT_YET: &str = "not implemented yet (a later step of the mysql receiver)";
 
 fn default_endpoint() -> String {
     "localhost:3306".to_string()
@@ -74,6 +74,18 @@ pub struct MysqlConfig {
     /// Resource attributes switched on or off by name (`mysql.instance.endpoint: {enabled: false}`).
     #[serde(default)]
     pub resource_attributes: BTreeMap<String, Toggle>,
+    /// The `mysql.statement_event.*` metrics (digest rows, text length, time window).
+    #[serde(default)]
+    pub statement_events: StatementEventsConfig,
+    /// `db.server.top_query` and `db.server.query_sample` switches (both off, as in contrib).
+    #[serde(default)]
+    pub events: EventsConfig,
+    /// Top queries: per-interval digest deltas and their plans.
+    #[serde(default)]
+    pub top_query_collection: TopQueryCollectionConfig,
+    /// Query samples: the threads running now, with waits and blocking.
+    #[serde(default)]
+    pub query_sample_collection: QuerySampleCollectionConfig,
     /// PostgreSQL keys, parsed only to say that they belong to the postgresql receiver.
     #[serde(default)]
     #[schemars(skip)]
@@ -177,6 +189,10 @@ pub struct Plan {
     pub metrics: EnabledMetrics,
     /// Whether `mysql.instance.endpoint` is set on the resource.
     pub resource_endpoint: bool,
+    pub statement_events: StatementEventsConfig,
+    pub events: EventsConfig,
+    pub top_query: TopQueryCollectionConfig,
+    pub query_sample: QuerySampleCollectionConfig,
 }
 
 /// Statement timeout: the collection interval, at most this.
@@ -313,6 +329,18 @@ impl MysqlConfig {
         for unknown in metrics.0.configure(self.metrics.iter().map(|(name, t)| (name.as_str(), t.enabled))) {
             problems.push(ConfigProblem::new(unknown.path, unknown.message));
         }
+        for (section, section_problems) in [
+            ("statement_events", self.statement_events.problems()),
+            ("events", self.events.problems()),
+            ("top_query_collection", self.top_query_collection.problems()),
+            ("query_sample_collection", self.query_sample_collection.problems()),
+        ] {
+            problems.extend(
+                section_problems
+                    .into_iter()
+                    .map(|p| ConfigProblem::new(format!("{section}.{}", p.path), p.message)),
+            );
+        }
         let mut resource_endpoint = true;
         for (name, t) in &self.resource_attributes {
             if name == RESOURCE_ENDPOINT {
@@ -344,6 +372,10 @@ impl MysqlConfig {
             initial_delay: self.initial_delay.get(),
             metrics,
             resource_endpoint,
+            statement_events: self.statement_events,
+            events: self.events,
+            top_query: self.top_query_collection,
+            query_sample: self.query_sample_collection,
         })
     }
 }

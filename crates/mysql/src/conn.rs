@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use dbintel_dbclient::{APPLICATION_NAME, DbError, mysql_code_hint, prefixed};
 use mysql_async::prelude::Queryable;
 
@@ -42,6 +43,79 @@ impl ServerInfo {
     /// `mariadb` or `mysql`.
     pub fn flavor(&self) -> &'static str {
         if self.mariadb { "mariadb" } else { "mysql" }
+    }
+
+    /// The leading `major.minor.patch` numbers (missing parts are 0; `(0, 0, 0)` when unknown).
+    pub fn numbers(&self) -> (u32, u32, u32) {
+        let mut parts =
+            self.version.split(|c: char| !c.is_ascii_digit()).take(3).map(|p| p.parse::<u32>().unwrap_or(0));
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    }
+
+    /// MySQL (not MariaDB) at this version or later.
+    pub fn mysql_at_least(&self, major: u32, minor: u32, patch: u32) -> bool {
+        !self.mariadb && self.numbers() >= (major, minor, patch)
+    }
+
+    /// MariaDB at this version or later.
+    pub fn mariadb_at_least(&self, major: u32, minor: u32, patch: u32) -> bool {
+        self.mariadb && self.numbers() >= (major, minor, patch)
+    }
+
+    /// `events_statements_summary_by_digest.QUERY_SAMPLE_TEXT` exists (MySQL >= 8.0.3).
+    pub fn has_query_sample_text(&self) -> bool {
+        self.mysql_at_least(8, 0, 3)
+    }
+
+    /// `SHOW REPLICA STATUS` (MySQL >= 8.0.22); older MySQL and MariaDB: `SHOW SLAVE STATUS`, as
+    /// contrib does.
+    pub fn replica_status_sql(&self) -> &'static str {
+        if self.mysql_at_least(8, 0, 22) { "SHOW REPLICA STATUS" } else { "SHOW SLAVE STATUS" }
+    }
+
+    /// `performance_schema.processlist` exists (MySQL >= 8.0.22): host:port of clients without
+    /// the global mutex of information_schema.PROCESSLIST.
+    pub fn has_ps_processlist(&self) -> bool {
+        self.mysql_at_least(8, 0, 22)
+    }
+
+    /// Lock waits in `performance_schema.data_lock_waits` (MySQL >= 8.0.1); before that and on
+    /// MariaDB, `information_schema.INNODB_LOCK_WAITS`.
+    pub fn has_data_lock_waits(&self) -> bool {
+        self.mysql_at_least(8, 0, 1)
+    }
+
+    /// Redo-log LSNs in `SHOW GLOBAL STATUS` (MySQL >= 8.0.30; `Innodb_redo_log_*`).
+    pub fn redo_log_in_status(&self) -> bool {
+        self.mysql_at_least(8, 0, 30)
+    }
+}
+
+/// One result row as the text protocol sends it (NULL as `None`).
+pub type TextRow = Vec<Option<String>>;
+
+/// Where the collectors read rows from: the live connection ([`MyConn`]) or recorded result sets
+/// ([`crate::replay::Replay`], the golden tests of versions that cannot run here). Collectors take
+/// `&mut dyn Source`, so every SQL text a version gets is the same in both.
+#[async_trait]
+pub trait Source: Send {
+    /// The server, detected once per connection.
+    fn info(&self) -> &ServerInfo;
+
+    /// Rows of one statement (the `/* dbintel */` prefix is added by the live connection), at
+    /// most [`MAX_ROWS`]. `DbError::Lost` means the connection cannot be used any more.
+    async fn rows(&mut self, sql: &str) -> Result<Vec<TextRow>, DbError>;
+
+    /// A two-column result (`SHOW GLOBAL STATUS`, `SHOW GLOBAL VARIABLES`) by its first column.
+    async fn name_values(&mut self, sql: &str) -> Result<HashMap<String, Option<String>>, DbError> {
+        let rows = self.rows(sql).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|mut r| {
+                let value = if r.len() > 1 { r.swap_remove(1) } else { None };
+                Some((r.into_iter().next()??, value))
+            })
+            .collect())
     }
 }
 
@@ -169,8 +243,23 @@ impl MyConn {
         }
     }
 
-    /// Rows of a statement as text cells (NULL as `None`), at most [`MAX_ROWS`].
-    pub async fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+    async fn first_text(&mut self, sql: &str) -> Result<Option<String>, DbError> {
+        Ok(self.rows(sql).await?.into_iter().next().and_then(|r| r.into_iter().next()).flatten())
+    }
+
+    /// Closes the connection politely (bounded in time).
+    pub async fn close(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.conn.disconnect()).await;
+    }
+}
+
+#[async_trait]
+impl Source for MyConn {
+    fn info(&self) -> &ServerInfo {
+        &self.info
+    }
+
+    async fn rows(&mut self, sql: &str) -> Result<Vec<TextRow>, DbError> {
         let text = prefixed(sql);
         let secret = self.secret.clone();
         let read = async {
@@ -197,27 +286,6 @@ impl MyConn {
             Err(_) => Err(DbError::Lost(format!("no answer within {}s", self.deadline.as_secs()))),
         }
     }
-
-    /// A two-column result (`SHOW GLOBAL STATUS`, `SHOW GLOBAL VARIABLES`) by its first column.
-    pub async fn name_values(&mut self, sql: &str) -> Result<HashMap<String, Option<String>>, DbError> {
-        let rows = self.rows(sql).await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|mut r| {
-                let value = if r.len() > 1 { r.swap_remove(1) } else { None };
-                Some((r.into_iter().next()??, value))
-            })
-            .collect())
-    }
-
-    async fn first_text(&mut self, sql: &str) -> Result<Option<String>, DbError> {
-        Ok(self.rows(sql).await?.into_iter().next().and_then(|r| r.into_iter().next()).flatten())
-    }
-
-    /// Closes the connection politely (bounded in time).
-    pub async fn close(self) {
-        let _ = tokio::time::timeout(Duration::from_secs(2), self.conn.disconnect()).await;
-    }
 }
 
 #[cfg(test)]
@@ -236,6 +304,27 @@ mod tests {
         assert!(!m.end_of_life());
         assert!(ServerInfo::from_version("5.7.44-log").end_of_life());
         assert!(!ServerInfo::from_version("5.5.5-10.5.23-MariaDB").end_of_life());
+    }
+
+    #[test]
+    fn version_predicates_pick_the_right_sql() {
+        let m = ServerInfo::from_version("8.0.36");
+        assert_eq!(m.numbers(), (8, 0, 36));
+        assert!(m.has_query_sample_text() && m.has_ps_processlist() && m.has_data_lock_waits());
+        assert_eq!(m.replica_status_sql(), "SHOW REPLICA STATUS");
+        assert!(m.redo_log_in_status());
+        let old = ServerInfo::from_version("8.0.21");
+        assert_eq!(old.replica_status_sql(), "SHOW SLAVE STATUS");
+        assert!(!old.has_ps_processlist() && !old.redo_log_in_status());
+        let five = ServerInfo::from_version("5.7.44-log");
+        assert!(!five.has_query_sample_text() && !five.has_data_lock_waits());
+        let maria = ServerInfo::from_version("5.5.5-10.11.6-MariaDB-0+deb12u1");
+        assert_eq!(maria.numbers(), (10, 11, 6));
+        assert!(maria.mariadb_at_least(10, 5, 0) && !maria.mysql_at_least(5, 0, 0));
+        assert!(!maria.has_query_sample_text() && !maria.has_data_lock_waits());
+        assert_eq!(maria.replica_status_sql(), "SHOW SLAVE STATUS");
+        assert_eq!(ServerInfo::from_version("").numbers(), (0, 0, 0));
+        assert_eq!(ServerInfo::from_version("9.1.0").numbers(), (9, 1, 0));
     }
 
     #[test]

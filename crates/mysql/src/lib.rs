@@ -1,15 +1,19 @@
-//! The `mysql` receiver (MySQL and MariaDB): server status metrics at parity with the OpenTelemetry
-//! contrib receiver. This is its first step; top queries, samples, plans, `doctor` and the embedded
-//! default come later.
+//! The `mysql` receiver (MySQL and MariaDB): server metrics at parity with the OpenTelemetry
+//! contrib receiver, and query intelligence (top queries, samples with blocking, plans).
 //!
 //! Layout: [`config`] (contrib keys and defaults, validation), [`metadata`] (every metric, its unit,
 //! kind and default), [`status`] (the pure `SHOW GLOBAL STATUS` to points mapping), [`conn`] (the
-//! long-lived connection with the session settings of invariant 3) and `receiver` (the run loop).
+//! long-lived connection with the session settings of invariant 3, behind the [`conn::Source`]
+//! trait), [`replay`] (recorded result sets for golden tests), [`query`] (query intelligence) and
+//! `receiver` (the run loop).
 
+pub mod collect;
 pub mod config;
 pub mod conn;
 pub mod metadata;
+pub mod query;
 mod receiver;
+pub mod replay;
 pub mod status;
 
 use dbintel_core::component::ComponentInfo;
@@ -31,17 +35,10 @@ impl TypedFactory for MysqlFactory {
         kind: ComponentKind::Receiver,
         type_name: TYPE_NAME,
         aliases: &[],
-        signals: &[Signal::Metrics],
+        signals: &[Signal::Metrics, Signal::Logs],
         stability: Stability::Development,
-        description: "MySQL/MariaDB server status metrics (contrib names); query events come later",
+        description: "MySQL/MariaDB server metrics (contrib names), top queries, query samples with blocking, plans",
     };
-    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
-        ("statement_events", config::NOT_YET),
-        ("events", config::NOT_YET),
-        ("top_query_collection", config::NOT_YET),
-        ("query_sample_collection", config::NOT_YET),
-    ];
-
     fn check(&self, config: &MysqlConfig) -> Vec<ConfigProblem> {
         config.clone().resolve().err().unwrap_or_default()
     }
@@ -59,7 +56,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn later_keys_load_and_are_warned_about() {
+    fn query_keys_load_and_are_not_warned_about() {
         let f = MysqlFactory;
         assert_eq!(f.info().type_name, "mysql");
         let cfg = json!({
@@ -70,11 +67,9 @@ mod tests {
             "query_sample_collection": {"max_rows_per_query": 100},
         });
         assert!(f.validate(&cfg).is_ok(), "{:?}", f.validate(&cfg));
-        let warned = f.ignored_keys(&cfg);
-        let paths: Vec<&str> = warned.iter().map(|p| p.path.as_str()).collect();
-        assert_eq!(paths, ["statement_events", "events", "top_query_collection", "query_sample_collection"]);
-        assert!(warned.iter().all(|p| p.message.contains("not implemented yet")), "{warned:?}");
-        assert!(f.ignored_keys(&json!({"username": "mon"})).is_empty());
+        assert!(f.ignored_keys(&cfg).is_empty());
+        let e = f.validate(&json!({"top_query_collection": {"max_rows_per_query": 5}})).unwrap_err();
+        assert_eq!(e[0].path, "top_query_collection.max_rows_per_query");
     }
 
     #[test]

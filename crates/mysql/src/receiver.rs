@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use dbintel_core::pdata::{
-    Attributes, Metric, Metrics, NumberValue, Resource, ResourceMetrics, Scope, ScopeMetrics, SignalData,
-    now_unix_nanos,
+    Attributes, LogRecord, Logs, Metric, Metrics, NumberValue, Resource, ResourceLogs, ResourceMetrics,
+    Scope, ScopeLogs, ScopeMetrics, SignalData, now_unix_nanos,
 };
 use dbintel_core::telemetry::{Counter, Gauge};
 use dbintel_core::{ComponentError, Receiver, ReceiverContext, Signal};
@@ -16,9 +16,8 @@ use dbintel_dbclient::{Backoff, DbError, MetricBuilder, ScraperTelemetry, Streak
 use tokio::time::Instant;
 
 use crate::config::{Plan, RESOURCE_ENDPOINT};
-use crate::conn::MyConn;
+use crate::conn::{MyConn, ServerInfo};
 use crate::metadata::MetricId;
-use crate::status::{self, BadValue, LIMIT_SQL, STATUS_SQL};
 
 pub const SCOPE_NAME: &str = "dbintel/mysql";
 
@@ -127,15 +126,39 @@ impl Runner {
         Resource { attributes: a }
     }
 
+    fn scope() -> Scope {
+        Scope {
+            name: SCOPE_NAME.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Sends query events (`db.server.top_query`, `db.server.query_sample`) as one logs batch. As
+    /// in contrib, the server's product and version are attributes of the instrumentation scope.
+    #[allow(dead_code)] // the query collectors call it
+    async fn send_logs(&self, records: Vec<LogRecord>, server: &ServerInfo) {
+        if records.is_empty() || !self.ctx.output.wants(Signal::Logs) {
+            return;
+        }
+        let mut scope = Self::scope();
+        scope.attributes.insert("db.product", server.flavor());
+        scope.attributes.insert("db.version", server.version.clone());
+        let sig = SignalData::Logs(Logs {
+            resource_logs: vec![ResourceLogs {
+                resource: self.resource(),
+                scope_logs: vec![ScopeLogs { scope, log_records: records, schema_url: String::new() }],
+                schema_url: String::new(),
+            }],
+        });
+        let _ = self.ctx.output.send(sig).await;
+    }
+
     async fn send(&self, metrics: Vec<Metric>) {
         if metrics.is_empty() || !self.ctx.output.wants(Signal::Metrics) {
             return;
         }
-        let scope = Scope {
-            name: SCOPE_NAME.to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            ..Default::default()
-        };
+        let scope = Self::scope();
         let sig = SignalData::Metrics(Metrics {
             resource_metrics: vec![ResourceMetrics {
                 resource: self.resource(),
@@ -237,20 +260,8 @@ impl Runner {
     async fn collect(&mut self, b: &mut MetricBuilder<'_>) -> Result<bool, DbError> {
         let label = self.label.clone();
         let Some(conn) = self.connection().await else { return Ok(false) };
-        let mut failures: Vec<(&str, DbError)> = Vec::new();
-        let mut bad: Vec<BadValue> = Vec::new();
-        match conn.name_values(STATUS_SQL).await {
-            Ok(rows) => bad.extend(status::record_status(&rows, b)),
-            Err(e @ DbError::Lost(_)) => return Err(e),
-            Err(e) => failures.push((STATUS_SQL, e)),
-        }
-        if b.table().is_enabled_at(MetricId::BufferPoolLimit.index()) {
-            match conn.name_values(LIMIT_SQL).await {
-                Ok(rows) => bad.extend(status::record_limit(&rows, b)),
-                Err(e @ DbError::Lost(_)) => return Err(e),
-                Err(e) => failures.push((LIMIT_SQL, e)),
-            }
-        }
+        let outcome = crate::collect::collect_metrics(conn, b).await?;
+        let (bad, failures) = (outcome.bad, outcome.failures);
         for v in bad {
             if self.reported_bad.insert(v.variable) {
                 tracing::warn!(

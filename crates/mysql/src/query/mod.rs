@@ -1,0 +1,10 @@
+//! Query intelligence of the mysql receiver: `db.server.top_query` events (per-interval deltas of
+//! `events_statements_summary_by_digest`), `db.server.query_sample` events (threads with their
+//! current statement, wait and blocking) and plans (`EXPLAIN FORMAT=JSON`).
+
+pub mod config;
+
+pub use config::{
+    EventSwitch, EventsConfig, QuerySampleCollectionConfig, Seconds, StatementEventsConfig,
+    TopQueryCollectionConfig,
+};
