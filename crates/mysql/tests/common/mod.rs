@@ -19,6 +19,8 @@ use tokio_util::sync::CancellationToken;
 
 pub struct Running {
     pub metrics: mpsc::Receiver<SignalData>,
+    /// Query events (`db.server.top_query`, `db.server.query_sample`).
+    pub logs: mpsc::Receiver<SignalData>,
     pub shutdown: CancellationToken,
     pub handle: JoinHandle<()>,
     pub health: HealthRegistry,
@@ -43,22 +45,23 @@ pub fn start_with_admission(config: serde_json::Value, admission: Option<&Admiss
         panic!("create failed: {:?}", MysqlFactory.validate(&config));
     };
     let (mtx, metrics) = mpsc::channel(16);
+    let (ltx, logs) = mpsc::channel(64);
     let health = HealthRegistry::new();
     let shutdown = CancellationToken::new();
     let ctx = ReceiverContext {
         id: id.clone(),
         output: match admission {
             Some(a) => {
-                ReceiverOutput::from_channels(Some(mtx), None).with_admission(&id, a.handle(&id), &telemetry)
+                ReceiverOutput::from_channels(Some(mtx), Some(ltx)).with_admission(&id, a.handle(&id), &telemetry)
             }
-            None => ReceiverOutput::from_channels(Some(mtx), None),
+            None => ReceiverOutput::from_channels(Some(mtx), Some(ltx)),
         },
         shutdown: shutdown.clone(),
         health: health.register(ComponentKind::Receiver, id),
         telemetry: telemetry.clone(),
     };
     let handle = tokio::spawn(async move { receiver.run(ctx).await.unwrap() });
-    Running { metrics, shutdown, handle, health, telemetry }
+    Running { metrics, logs, shutdown, handle, health, telemetry }
 }
 
 impl Running {
@@ -66,6 +69,14 @@ impl Running {
         match tokio::time::timeout(Duration::from_secs(30), self.metrics.recv()).await {
             Ok(Some(SignalData::Metrics(m))) => m,
             other => panic!("no metrics: {other:?}"),
+        }
+    }
+
+    /// The next logs batch within `wait`, or `None`.
+    pub async fn next_logs(&mut self, wait: Duration) -> Option<dbintel_core::pdata::Logs> {
+        match tokio::time::timeout(wait, self.logs.recv()).await {
+            Ok(Some(SignalData::Logs(l))) => Some(l),
+            _ => None,
         }
     }
 
