@@ -47,6 +47,9 @@ impl Receiver for MysqlReceiver {
         if let Some(conn) = runner.conn.take() {
             conn.close().await;
         }
+        if let Some(plans) = runner.plans.take() {
+            plans.close().await;
+        }
         Ok(())
     }
 }
@@ -72,6 +75,11 @@ struct Runner {
     /// Status variables already reported as bad (bounded by the status map).
     reported_bad: BTreeSet<&'static str>,
     telemetry: Telemetry,
+    /// `db.server.query_sample` (None when the event is off).
+    samples: Option<crate::query::samples::QuerySamples>,
+    sample_queries: Streak,
+    /// EXPLAIN on its own lazily opened connection, shared by samples and top queries.
+    plans: Option<crate::query::plans::Plans>,
 }
 
 impl Runner {
@@ -94,6 +102,11 @@ impl Runner {
             ),
         };
         let backoff = Backoff::new(plan.collection_interval);
+        let samples =
+            plan.events.query_sample.enabled.then(|| {
+                crate::query::samples::QuerySamples::new(&plan.query_sample, plan.collection_interval)
+            });
+        let plans = Some(crate::query::plans::Plans::new(plan.connect.clone(), &plan.top_query));
         Self {
             plan,
             ctx,
@@ -106,6 +119,9 @@ impl Runner {
             queries: Streak::default(),
             reported_bad: BTreeSet::new(),
             telemetry,
+            samples,
+            sample_queries: Streak::default(),
+            plans,
         }
     }
 
@@ -136,7 +152,6 @@ impl Runner {
 
     /// Sends query events (`db.server.top_query`, `db.server.query_sample`) as one logs batch. As
     /// in contrib, the server's product and version are attributes of the instrumentation scope.
-    #[allow(dead_code)] // the query collectors call it
     async fn send_logs(&self, records: Vec<LogRecord>, server: &ServerInfo) {
         if records.is_empty() || !self.ctx.output.wants(Signal::Logs) {
             return;
@@ -254,6 +269,48 @@ impl Runner {
         self.telemetry.scraper.scraped_points.add(b.point_count() as u64);
         self.telemetry.scraper.duration.record(started.elapsed().as_secs_f64());
         self.send(b.finish()).await;
+        if up {
+            self.query_samples().await;
+        }
+    }
+
+    /// `db.server.query_sample` when due; statement failures are counted and reported once per
+    /// streak, a lost connection is closed (reopened on the next scrape).
+    async fn query_samples(&mut self) {
+        let (Some(samples), Some(plans), Some(conn)) =
+            (self.samples.as_mut(), self.plans.as_mut(), self.conn.as_mut())
+        else {
+            return;
+        };
+        if !samples.due(Instant::now()) {
+            return;
+        }
+        match samples.collect(conn, plans, now_unix_nanos()).await {
+            Ok(outcome) => {
+                if outcome.failures.is_empty() {
+                    if self.sample_queries.succeed() {
+                        tracing::info!(receiver = %self.label, "mysql: query sample statements work again");
+                    }
+                } else {
+                    self.telemetry.query_errors.add(outcome.failures.len() as u64);
+                    let (what, e) = &outcome.failures[0];
+                    if self.sample_queries.fail() {
+                        tracing::warn!(
+                            receiver = %self.label, statement = %what, error = %e, hint = e.hint(),
+                            "mysql: a query sample statement failed; samples go on without it (reported once until it works)"
+                        );
+                    }
+                }
+                let info = conn.info.clone();
+                self.send_logs(outcome.records, &info).await;
+            }
+            Err(e) => {
+                tracing::warn!(receiver = %self.label, error = %e, "mysql: connection lost while sampling queries");
+                if let Some(c) = self.conn.take() {
+                    c.close().await;
+                }
+            }
+        }
     }
 
     /// One pass over the connection: false when there is no connection, an error when it was lost.

@@ -2,7 +2,10 @@
 //! `events_statements_summary_by_digest`), `db.server.query_sample` events (threads with their
 //! current statement, wait and blocking) and plans (`EXPLAIN FORMAT=JSON`).
 
+pub mod blocking;
 pub mod config;
+pub mod plans;
+pub mod samples;
 
 pub use config::{
     EventSwitch, EventsConfig, QuerySampleCollectionConfig, Seconds, StatementEventsConfig,

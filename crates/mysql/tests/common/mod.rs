@@ -51,9 +51,11 @@ pub fn start_with_admission(config: serde_json::Value, admission: Option<&Admiss
     let ctx = ReceiverContext {
         id: id.clone(),
         output: match admission {
-            Some(a) => {
-                ReceiverOutput::from_channels(Some(mtx), Some(ltx)).with_admission(&id, a.handle(&id), &telemetry)
-            }
+            Some(a) => ReceiverOutput::from_channels(Some(mtx), Some(ltx)).with_admission(
+                &id,
+                a.handle(&id),
+                &telemetry,
+            ),
             None => ReceiverOutput::from_channels(Some(mtx), Some(ltx)),
         },
         shutdown: shutdown.clone(),
