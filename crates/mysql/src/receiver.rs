@@ -106,7 +106,10 @@ impl Runner {
             plan.events.query_sample.enabled.then(|| {
                 crate::query::samples::QuerySamples::new(&plan.query_sample, plan.collection_interval)
             });
-        let plans = Some(crate::query::plans::Plans::new(plan.connect.clone(), &plan.top_query));
+        let plans = Some(
+            crate::query::plans::Plans::new(plan.connect.clone(), &plan.top_query)
+                .with_telemetry(&ctx.telemetry, &label),
+        );
         Self {
             plan,
             ctx,

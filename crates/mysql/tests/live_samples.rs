@@ -248,5 +248,13 @@ async fn the_explain_budget_is_respected() {
         )
         .unwrap();
     assert_eq!(explains.trim(), "1");
+    let counted = |outcome: &str| {
+        r.telemetry.counter_total(
+            "dbintel_mysql_query_explains_total",
+            &[("receiver", "mysql/test"), ("outcome", outcome)],
+        )
+    };
+    assert_eq!(counted("ok") + counted("error"), 1);
+    assert!(counted("over_budget") >= 1, "later shapes were refused by the budget");
     r.stop().await;
 }

@@ -29,6 +29,7 @@ use std::time::Duration;
 
 use dbintel_core::cache::BoundedCache;
 use dbintel_core::pdata::{Attributes, Value};
+use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_dbclient::DbError;
 use dbintel_sql::Dialect;
 use dbintel_sql::lexer::{Lexer, TokenKind};
@@ -167,8 +168,18 @@ pub struct PlanStats {
     pub cache_hits: u64,
 }
 
+/// Self-telemetry of plans (unregistered until [`Plans::with_telemetry`]).
+#[derive(Debug, Default, Clone)]
+struct PlanCounters {
+    ok: Counter,
+    error: Counter,
+    over_budget: Counter,
+    evictions: Counter,
+}
+
 /// Plans with their cache, budget and connection.
 pub struct Plans {
+    counters: PlanCounters,
     explainer: Explainer,
     cache: BoundedCache<String, Result<Arc<PlanAttrs>, String>>,
     budget: usize,
@@ -193,6 +204,7 @@ impl Plans {
 
     fn with(explainer: Explainer, top: &TopQueryCollectionConfig) -> Self {
         Self {
+            counters: PlanCounters::default(),
             explainer,
             cache: BoundedCache::new(top.plan_cache_size(), Some(top.query_plan_cache_ttl.get())),
             budget: top.explain_budget(),
@@ -204,9 +216,38 @@ impl Plans {
         }
     }
 
-    /// Plans evicted from the cache since the last call.
-    pub fn take_evictions(&mut self) -> u64 {
-        self.cache.take_evictions()
+    /// Registers `dbintel_mysql_query_explains_total{outcome=ok|error|over_budget}` and
+    /// `dbintel_mysql_query_cache_evictions_total{cache=query_plans}` for `receiver`.
+    pub fn with_telemetry(mut self, t: &Registry, receiver: &str) -> Self {
+        let explains = |outcome: &str| {
+            t.counter(
+                "dbintel_mysql_query_explains_total",
+                "EXPLAIN requests of the mysql receiver, by outcome (over_budget: not sent)",
+                &[("receiver", receiver), ("outcome", outcome)],
+            )
+        };
+        self.counters = PlanCounters {
+            ok: explains("ok"),
+            error: explains("error"),
+            over_budget: explains("over_budget"),
+            evictions: t.counter(
+                "dbintel_mysql_query_cache_evictions_total",
+                "Entries dropped from the bounded query-intelligence maps of the mysql receiver",
+                &[("receiver", receiver), ("cache", "query_plans")],
+            ),
+        };
+        self
+    }
+
+    fn cache_result(&mut self, key: String, result: Result<Arc<PlanAttrs>, String>) {
+        if result.is_ok() {
+            self.counters.ok.inc();
+        } else {
+            self.stats.failures += 1;
+            self.counters.error.inc();
+        }
+        self.cache.insert(key, result);
+        self.counters.evictions.add(self.cache.take_evictions());
     }
 
     /// The plan of `text` in `schema`, from the cache or one EXPLAIN within the budget; None when
@@ -228,6 +269,7 @@ impl Plans {
         }
         if self.used >= self.budget {
             self.stats.over_budget += 1;
+            self.counters.over_budget.inc();
             return None;
         }
         self.used += 1;
@@ -235,14 +277,12 @@ impl Plans {
         match self.explain(schema, text).await {
             Ok(doc) => {
                 let result = plan_attrs(&doc).map(Arc::new);
-                if result.is_err() {
-                    self.stats.failures += 1;
-                }
-                self.cache.insert(cache_key, result.clone());
+                self.cache_result(cache_key, result.clone());
                 result.ok()
             }
             Err(DbError::Lost(m)) => {
                 self.stats.failures += 1;
+                self.counters.error.inc();
                 tracing::debug!(error = %m, "mysql: the plan connection was lost; reopened on the next plan");
                 if let Explainer::Live { conn, .. } = &mut self.explainer
                     && let Some(c) = conn.take()
@@ -253,13 +293,12 @@ impl Plans {
                 None
             }
             Err(e) => {
-                self.stats.failures += 1;
                 // Only the code: server messages about a statement can quote it.
                 let code = match &e {
                     DbError::Query { code: Some(c), .. } => c.clone(),
                     _ => "unknown".to_string(),
                 };
-                self.cache.insert(cache_key, Err(format!("EXPLAIN failed (server error {code})")));
+                self.cache_result(cache_key, Err(format!("EXPLAIN failed (server error {code})")));
                 None
             }
         }
