@@ -122,7 +122,7 @@ async fn events_per_version() {
         let text = render(&outcome.records);
         assert!(!text.contains("secret"), "{version}: a literal left the process");
         assert_golden(&dir().join(format!("{stem}.events")), &text);
-        // UPDATE refused under READ ONLY on MariaDB and 5.7, planned on MySQL 8; the cut text never.
+        // Five explainable texts (the UPDATE's refused under READ ONLY); the cut text and ALTER never.
         let explains = plans.stats.explains;
         assert_eq!(explains, 5, "{version}: {:?}", plans.stats);
     }
