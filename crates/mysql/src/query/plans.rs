@@ -108,6 +108,10 @@ pub enum Skip {
     Truncated,
     /// One of the collector's own statements.
     OwnStatement,
+    /// A MySQL executable comment (`/*! ... */`, MariaDB `/*M! ... */`): the server runs its
+    /// content, which the lexer treats as a comment, so the single-statement check cannot vouch
+    /// for it (the connection allows multi-statements).
+    ExecutableComment,
 }
 
 /// Decides whether `text` may be explained.
@@ -125,7 +129,14 @@ pub fn explainable(text: &str) -> Result<(), Skip> {
     }
     let mut after_semicolon = false;
     let mut depth = 0i64;
-    for tok in Lexer::new(Dialect::Mysql, t) {
+    let lexer = Lexer::new(Dialect::Mysql, t);
+    let src = lexer.source();
+    for tok in lexer {
+        if matches!(tok.kind, TokenKind::BlockComment { .. })
+            && src.get(tok.start..).is_some_and(|c| c.starts_with("/*!") || c.starts_with("/*M!"))
+        {
+            return Err(Skip::ExecutableComment);
+        }
         match tok.kind {
             TokenKind::String { terminated: false }
             | TokenKind::QuotedIdent { terminated: false }
@@ -396,6 +407,9 @@ mod tests {
         assert_eq!(explainable("SELECT * FROM t WHERE a IN (1, 2..."), Err(Skip::Truncated));
         assert_eq!(explainable("SELECT 1; DROP TABLE t"), Err(Skip::NotSingle));
         assert_eq!(explainable("/* dbintel */ SELECT 1"), Err(Skip::OwnStatement));
+        assert_eq!(explainable("SELECT 1 /*!50000 ; DROP TABLE t */"), Err(Skip::ExecutableComment));
+        assert_eq!(explainable("SELECT 1 /*M! ; DROP TABLE t */"), Err(Skip::ExecutableComment));
+        assert_eq!(explainable("SELECT /*+ NO_ICP(t) */ a FROM t"), Ok(()), "optimizer hints are fine");
         assert_eq!(explainable(""), Err(Skip::StatementKind));
         assert_eq!(quote_ident("a`b"), "`a``b`");
     }
