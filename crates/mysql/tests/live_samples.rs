@@ -133,7 +133,7 @@ async fn samples_show_running_statements_blocking_chains_traces_and_plans() {
     let complete = |b: &[LogRecord]| {
         b.iter().any(|r| s(r, "mysql.blocking.lock_level") == "row")
             && b.iter().any(|r| s(r, "mysql.blocking.lock_level") == "metadata")
-            && b.iter().any(|r| r.trace_id.is_some())
+            && b.iter().any(|r| r.trace_id.is_some() && r.attributes.get("mysql.query_plan.hash").is_some())
     };
     let recs = samples_until(&mut r, Duration::from_secs(40), complete).await;
     assert!(complete(&recs), "no complete batch: {recs:#?}");

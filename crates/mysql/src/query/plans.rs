@@ -199,6 +199,8 @@ pub struct Plans {
     used: usize,
     /// Schema the connection is in (`USE` only when it changes).
     current_schema: Option<String>,
+    /// No new EXPLAIN after this (cached plans are still served).
+    deadline: Option<Instant>,
     pub stats: PlanStats,
 }
 
@@ -223,6 +225,7 @@ impl Plans {
             window_start: None,
             used: 0,
             current_schema: None,
+            deadline: None,
             stats: PlanStats::default(),
         }
     }
@@ -250,6 +253,11 @@ impl Plans {
         self
     }
 
+    /// Sends no new EXPLAIN after `until` (None: no limit); a caller's time box.
+    pub fn set_deadline(&mut self, until: Option<Instant>) {
+        self.deadline = until;
+    }
+
     fn cache_result(&mut self, key: String, result: Result<Arc<PlanAttrs>, String>) {
         if result.is_ok() {
             self.counters.ok.inc();
@@ -274,6 +282,9 @@ impl Plans {
             return hit.as_ref().ok().cloned();
         }
         let now = Instant::now();
+        if self.deadline.is_some_and(|d| now >= d) {
+            return None;
+        }
         if self.window_start.is_none_or(|s| now.duration_since(s) >= self.window) {
             self.window_start = Some(now);
             self.used = 0;
@@ -433,9 +444,14 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &again), "served from the cache");
         assert!(p.plan_for(Some("shop"), "d2", "SELECT * FROM nope").await.is_none());
         assert!(p.plan_for(Some("shop"), "d2", "SELECT * FROM nope").await.is_none(), "failure cached");
+        // Past the caller's deadline: cached plans only.
+        p.set_deadline(Some(Instant::now()));
+        assert!(p.plan_for(Some("shop"), "d1", "SELECT 1").await.is_some());
+        assert!(p.plan_for(Some("shop"), "d9", "SELECT * FROM t WHERE a = 'x'").await.is_none());
+        p.set_deadline(None);
         // Budget of 2 spent: a third shape is not explained.
         assert!(p.plan_for(Some("shop"), "d3", "SELECT * FROM t WHERE a = 'x'").await.is_none());
-        assert_eq!(p.stats, PlanStats { explains: 2, failures: 1, over_budget: 1, cache_hits: 2 });
+        assert_eq!(p.stats, PlanStats { explains: 2, failures: 1, over_budget: 1, cache_hits: 3 });
         // Not explainable: no EXPLAIN, no budget.
         assert!(p.plan_for(Some("shop"), "d4", "SHOW TABLES").await.is_none());
         let mut off = Plans::with_source(Box::new(Replay::new("8.0.36")), &top(0));

@@ -271,21 +271,20 @@ impl QuerySamples {
         };
         let threads: Vec<ThreadRow> = rows.iter().filter_map(map_row).collect();
         let info = src.info().clone();
-        // EXPLAINs stop at half the interval: a slow server must not delay the next scrape.
-        let explain_until = started + self.interval / 2;
-        out.records = build_records(&info, threads, &waits, plans, explain_until, now_nanos).await;
+        // New EXPLAINs stop at half the interval: a slow server must not delay the next scrape.
+        plans.set_deadline(Some(started + self.interval / 2));
+        out.records = build_records(&info, threads, &waits, plans, now_nanos).await;
+        plans.set_deadline(None);
         Ok(out)
     }
 }
 
-/// Threads and lock waits to records, with plans within the budget (none asked after
-/// `explain_until`).
+/// Threads and lock waits to records, with plans within the budget.
 pub async fn build_records(
     info: &ServerInfo,
     threads: Vec<ThreadRow>,
     waits: &[LockWait],
     plans: &mut Plans,
-    explain_until: Instant,
     now_nanos: u64,
 ) -> Vec<LogRecord> {
     let chains = blocking::chains(waits);
@@ -301,7 +300,7 @@ pub async fn build_records(
         let my_waits = by_waiter.get(&t.processlist_id).map(Vec::as_slice).unwrap_or(&[]);
         let chain = chains.get(&t.processlist_id).cloned().unwrap_or_default();
         let mut rec = record(info, &t, my_waits, &chain, now_nanos);
-        if !t.truncated && !t.sql_text.trim().is_empty() && Instant::now() < explain_until {
+        if !t.truncated && !t.sql_text.trim().is_empty() {
             let schema = if t.current_schema.is_empty() { &t.db } else { &t.current_schema };
             let key = if t.digest.is_empty() {
                 rec.attributes
