@@ -584,4 +584,33 @@ mod tests {
         assert!(!s.contains("performance_schema.processlist") && !s.contains("PROCESSLIST_ID IN ("));
         assert!(s.ends_with("LIMIT 100"));
     }
+
+    #[tokio::test]
+    async fn a_failing_lock_statement_is_isolated() {
+        let mut r = crate::replay::Replay::new("10.11.6-MariaDB");
+        let info = r.info.clone();
+        r.record_error(&blocking::row_lock_sql(&info), 1227, "Access denied; you need the PROCESS privilege");
+        r.record(&blocking::mdl_sql(), vec![]);
+        let mut cells = all_null(18);
+        cells[1] = Some("3");
+        cells[7] = Some("SHOW TABLES");
+        r.record(&sample_sql(&info, 100, &[]), vec![row(&cells)]);
+        let top = crate::query::config::TopQueryCollectionConfig::default();
+        let mut plans = Plans::with_source(Box::new(crate::replay::Replay::new("10.11.6-MariaDB")), &top);
+        let mut q = QuerySamples::new(&QuerySampleCollectionConfig::default(), Duration::from_secs(10));
+        assert!(q.due(Instant::now()));
+        let out = q.collect(&mut r, &mut plans, 1).await.unwrap();
+        assert_eq!(out.records.len(), 1);
+        assert_eq!(out.failures.len(), 1);
+        assert_eq!(out.failures[0].0, "row lock waits");
+        assert!(!q.due(Instant::now()), "not again within the interval");
+        assert_eq!(plans.stats.explains, 0, "SHOW is not explained");
+        // The sample statement itself failing: no records, the failure named.
+        let mut r = crate::replay::Replay::new("10.11.6-MariaDB");
+        r.record(&blocking::row_lock_sql(&info), vec![]);
+        r.record(&blocking::mdl_sql(), vec![]);
+        let out = q.collect(&mut r, &mut plans, 2).await.unwrap();
+        assert!(out.records.is_empty());
+        assert_eq!(out.failures[0].0, "query samples");
+    }
 }
