@@ -35,6 +35,12 @@ fn default_initial_delay() -> GoDuration {
 fn default_true() -> bool {
     true
 }
+fn default_max_tables() -> u64 {
+    crate::collect::DEFAULT_MAX_TABLES
+}
+
+/// Largest `max_tables` (the connection reads at most 10000 rows of a result).
+pub const MAX_TABLES_LIMIT: u64 = crate::conn::MAX_ROWS as u64;
 
 /// The receiver's config section (contrib keys).
 #[derive(Clone, Deserialize, schemars::JsonSchema)]
@@ -86,6 +92,10 @@ pub struct MysqlConfig {
     /// Query samples: the threads running now, with waits and blocking.
     #[serde(default)]
     pub query_sample_collection: QuerySampleCollectionConfig,
+    /// Rows read per per-table / per-index statement (I/O waits, lock waits, sizes), biggest
+    /// first; the rest are counted in `dbintel_mysql_series_dropped_total` (1 to 10000).
+    #[serde(default = "default_max_tables")]
+    pub max_tables: u64,
     /// PostgreSQL keys, parsed only to say that they belong to the postgresql receiver.
     #[serde(default)]
     #[schemars(skip)]
@@ -193,6 +203,8 @@ pub struct Plan {
     pub events: EventsConfig,
     pub top_query: TopQueryCollectionConfig,
     pub query_sample: QuerySampleCollectionConfig,
+    /// `max_tables`.
+    pub max_tables: u64,
 }
 
 /// Statement timeout: the collection interval, at most this.
@@ -341,6 +353,10 @@ impl MysqlConfig {
                     .map(|p| ConfigProblem::new(format!("{section}.{}", p.path), p.message)),
             );
         }
+        if self.max_tables == 0 || self.max_tables > MAX_TABLES_LIMIT {
+            problems
+                .push(ConfigProblem::new("max_tables", format!("must be between 1 and {MAX_TABLES_LIMIT}")));
+        }
         let mut resource_endpoint = true;
         for (name, t) in &self.resource_attributes {
             if name == RESOURCE_ENDPOINT {
@@ -376,6 +392,7 @@ impl MysqlConfig {
             events: self.events,
             top_query: self.top_query_collection,
             query_sample: self.query_sample_collection,
+            max_tables: self.max_tables,
         })
     }
 }
@@ -402,6 +419,11 @@ mod tests {
         assert!(p.resource_endpoint);
         assert!(p.metrics.is_on(MetricId::Handlers) && !p.metrics.is_on(MetricId::Commands));
         assert!(p.metrics.is_on(MetricId::Up));
+        assert_eq!(p.max_tables, 1000);
+        let e = resolve(json!({"max_tables": 0})).unwrap_err();
+        assert_eq!(e[0].path, "max_tables");
+        assert!(resolve(json!({"max_tables": 10_001})).is_err());
+        assert_eq!(resolve(json!({"max_tables": 5})).unwrap().max_tables, 5);
     }
 
     #[test]

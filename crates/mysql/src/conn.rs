@@ -106,6 +106,12 @@ pub trait Source: Send {
     /// most [`MAX_ROWS`]. `DbError::Lost` means the connection cannot be used any more.
     async fn rows(&mut self, sql: &str) -> Result<Vec<TextRow>, DbError>;
 
+    /// Rows with the result's column names, for results whose columns differ by version
+    /// (`SHOW REPLICA STATUS`). The default knows no names.
+    async fn named_rows(&mut self, sql: &str) -> Result<(Vec<String>, Vec<TextRow>), DbError> {
+        Ok((Vec::new(), self.rows(sql).await?))
+    }
+
     /// A two-column result (`SHOW GLOBAL STATUS`, `SHOW GLOBAL VARIABLES`) by its first column.
     async fn name_values(&mut self, sql: &str) -> Result<HashMap<String, Option<String>>, DbError> {
         let rows = self.rows(sql).await?;
@@ -260,12 +266,20 @@ impl Source for MyConn {
     }
 
     async fn rows(&mut self, sql: &str) -> Result<Vec<TextRow>, DbError> {
+        Ok(self.named_rows(sql).await?.1)
+    }
+
+    async fn named_rows(&mut self, sql: &str) -> Result<(Vec<String>, Vec<TextRow>), DbError> {
         let text = prefixed(sql);
         let secret = self.secret.clone();
         let read = async {
             let mut result = self.conn.query_iter(text).await?;
             let mut rows = Vec::new();
+            let mut names = Vec::new();
             while let Some(row) = result.next().await? {
+                if names.is_empty() {
+                    names = row.columns_ref().iter().map(|c| c.name_str().into_owned()).collect();
+                }
                 if rows.len() >= MAX_ROWS {
                     continue;
                 }
@@ -279,7 +293,7 @@ impl Source for MyConn {
                 rows.push(cells);
             }
             result.drop_result().await?;
-            Ok::<_, mysql_async::Error>(rows)
+            Ok::<_, mysql_async::Error>((names, rows))
         };
         match tokio::time::timeout(self.deadline, read).await {
             Ok(r) => r.map_err(|e| my_error(&e, secret.as_deref())),

@@ -5,16 +5,25 @@
 //! kind and default), [`status`] (the pure `SHOW GLOBAL STATUS` to points mapping), [`conn`] (the
 //! long-lived connection with the session settings of invariant 3, behind the [`conn::Source`]
 //! trait), [`replay`] (recorded result sets for golden tests), [`query`] (query intelligence) and
-//! `receiver` (the run loop).
+//! `receiver` (the run loop). The metrics pass ([`collect`]) reads status and variables
+//! ([`status`]), InnoDB ([`innodb`]), sessions ([`sessions`]), per-table and per-index metrics
+//! ([`tables`]), statement digests ([`statement_events`]) and replication ([`replication`]).
 
 pub mod collect;
 pub mod config;
 pub mod conn;
+pub mod innodb;
 pub mod metadata;
 pub mod query;
 mod receiver;
 pub mod replay;
+pub mod replication;
+pub mod sessions;
+pub mod statement_events;
 pub mod status;
+pub mod tables;
+#[cfg(test)]
+mod test_util;
 
 use dbintel_core::component::ComponentInfo;
 use dbintel_core::{Built, ComponentKind, ConfigProblem, CreateContext, Signal, Stability, TypedFactory};

@@ -3,7 +3,7 @@
 //! `SHOW GLOBAL STATUS` and `innodb_buffer_pool_size`, and send the points. A lost server yields
 //! `mysql.up = 0` and a recoverable health status, never a crash.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 use dbintel_core::pdata::{
@@ -21,8 +21,10 @@ use crate::metadata::MetricId;
 
 pub const SCOPE_NAME: &str = "dbintel/mysql";
 
-/// Points per scrape at most (server status has about a hundred mapped variables).
-pub const MAX_POINTS_PER_SCRAPE: usize = 10_000;
+/// Points per scrape at most: server status has about a hundred; per-table and per-index
+/// metrics have 8 per row at `max_tables` rows each (default 1000). Points past it are counted
+/// in `dbintel_mysql_series_dropped_total{family="points"}`.
+pub const MAX_POINTS_PER_SCRAPE: usize = 50_000;
 
 /// The `mysql` receiver, built by [`crate::MysqlFactory`].
 pub struct MysqlReceiver {
@@ -59,6 +61,8 @@ struct Telemetry {
     up: Gauge,
     connect_errors: Counter,
     query_errors: Counter,
+    /// `dbintel_mysql_series_dropped_total` by family (a handful of fixed names).
+    dropped: BTreeMap<&'static str, Counter>,
 }
 
 struct Runner {
@@ -74,6 +78,12 @@ struct Runner {
     queries: Streak,
     /// Status variables already reported as bad (bounded by the status map).
     reported_bad: BTreeSet<&'static str>,
+    /// Statements refused for a grant or a missing table, already reported (bounded by the
+    /// statements of the metrics pass).
+    reported_unavailable: BTreeSet<String>,
+    /// Cap families already reported as dropping rows.
+    reported_dropped: BTreeSet<&'static str>,
+    settings: crate::collect::MetricsSettings,
     telemetry: Telemetry,
     /// `db.server.query_sample` (None when the event is off).
     samples: Option<crate::query::samples::QuerySamples>,
@@ -100,6 +110,11 @@ impl Runner {
                 "Failed statements of the mysql receiver (the connection stayed usable)",
                 &l,
             ),
+            dropped: BTreeMap::new(),
+        };
+        let settings = crate::collect::MetricsSettings {
+            statement_events: plan.statement_events.clone(),
+            max_tables: plan.max_tables,
         };
         let backoff = Backoff::new(plan.collection_interval);
         let samples =
@@ -121,6 +136,9 @@ impl Runner {
             connection: Streak::default(),
             queries: Streak::default(),
             reported_bad: BTreeSet::new(),
+            reported_unavailable: BTreeSet::new(),
+            reported_dropped: BTreeSet::new(),
+            settings,
             telemetry,
             samples,
             sample_queries: Streak::default(),
@@ -270,6 +288,9 @@ impl Runner {
         self.telemetry.up.set(i64::from(up));
         b.record_at(MetricId::Up.index(), NumberValue::Int(i64::from(up)), Attributes::new());
         self.telemetry.scraper.scraped_points.add(b.point_count() as u64);
+        if b.dropped() > 0 {
+            self.count_dropped("points", b.dropped());
+        }
         self.telemetry.scraper.duration.record(started.elapsed().as_secs_f64());
         self.send(b.finish()).await;
         if up {
@@ -316,12 +337,49 @@ impl Runner {
         }
     }
 
+    /// Counts rows or points a cap left out; the first time per family, says so.
+    fn count_dropped(&mut self, family: &'static str, n: u64) {
+        let label = self.label.clone();
+        let t = &self.ctx.telemetry;
+        self.telemetry
+            .dropped
+            .entry(family)
+            .or_insert_with(|| {
+                t.counter(
+                    "dbintel_mysql_series_dropped_total",
+                    "Rows (tables, indexes, digests) or points left out by the mysql receiver's caps",
+                    &[("receiver", label.as_str()), ("family", family)],
+                )
+            })
+            .add(n);
+        if self.reported_dropped.insert(family) {
+            tracing::warn!(
+                receiver = %label, family, left_out = n,
+                "mysql: a cardinality cap left series out (raise `max_tables` or `statement_events.limit`); \
+                 counted in dbintel_mysql_series_dropped_total (reported once)"
+            );
+        }
+    }
+
     /// One pass over the connection: false when there is no connection, an error when it was lost.
     async fn collect(&mut self, b: &mut MetricBuilder<'_>) -> Result<bool, DbError> {
         let label = self.label.clone();
+        let settings = self.settings.clone();
         let Some(conn) = self.connection().await else { return Ok(false) };
-        let outcome = crate::collect::collect_metrics(conn, b).await?;
+        let outcome = crate::collect::collect_metrics(conn, b, &settings).await?;
         let (bad, failures) = (outcome.bad, outcome.failures);
+        for (sql, e) in outcome.unavailable {
+            if self.reported_unavailable.insert(sql.clone()) {
+                self.telemetry.query_errors.inc();
+                tracing::warn!(
+                    receiver = %label, statement = %sql, error = %e, hint = e.hint(),
+                    "mysql: statement not permitted or its table is missing; its metrics are skipped (reported once)"
+                );
+            }
+        }
+        for (family, n) in outcome.dropped {
+            self.count_dropped(family, n);
+        }
         for v in bad {
             if self.reported_bad.insert(v.variable) {
                 tracing::warn!(

@@ -16,19 +16,32 @@ use crate::conn::{ServerInfo, Source, TextRow};
 pub struct Replay {
     pub info: ServerInfo,
     results: BTreeMap<String, Result<Vec<TextRow>, (u16, String)>>,
+    /// Column names of the statements recorded with [`Replay::record_named`].
+    columns: BTreeMap<String, Vec<String>>,
     /// Every statement asked for, in order (recorded or not).
     pub asked: Vec<String>,
 }
 
 impl Replay {
     pub fn new(version: &str) -> Self {
-        Self { info: ServerInfo::from_version(version), results: BTreeMap::new(), asked: Vec::new() }
+        Self {
+            info: ServerInfo::from_version(version),
+            results: BTreeMap::new(),
+            columns: BTreeMap::new(),
+            asked: Vec::new(),
+        }
     }
 
     /// Records the rows one statement returns.
     pub fn record(&mut self, sql: &str, rows: Vec<TextRow>) -> &mut Self {
         self.results.insert(normalize(sql), Ok(rows));
         self
+    }
+
+    /// Records the column names and rows of one statement (`SHOW REPLICA STATUS`).
+    pub fn record_named(&mut self, sql: &str, columns: &[&str], rows: Vec<TextRow>) -> &mut Self {
+        self.columns.insert(normalize(sql), columns.iter().map(|c| c.to_string()).collect());
+        self.record(sql, rows)
     }
 
     /// Records a server error (code and message) for one statement.
@@ -61,6 +74,11 @@ fn normalize(sql: &str) -> String {
 impl Source for Replay {
     fn info(&self) -> &ServerInfo {
         &self.info
+    }
+
+    async fn named_rows(&mut self, sql: &str) -> Result<(Vec<String>, Vec<TextRow>), DbError> {
+        let rows = self.rows(sql).await?;
+        Ok((self.columns.get(&normalize(sql)).cloned().unwrap_or_default(), rows))
     }
 
     async fn rows(&mut self, sql: &str) -> Result<Vec<TextRow>, DbError> {

@@ -125,15 +125,27 @@ pub const STATUS_MAP: &[Mapping] = &[
     ("Mysqlx_connections_closed", Id::MysqlxConnections, "status", "closed"),
     ("Mysqlx_connections_rejected", Id::MysqlxConnections, "status", "rejected"),
     ("Uptime", Id::Uptime, "", ""),
+    ("Max_used_connections", Id::MaxUsedConnections, "", ""),
+    ("Innodb_page_size", Id::PageSize, "", ""),
+];
+
+/// Status variables of the dbintel extensions (`contrib: false`).
+pub const EXTENSION_MAP: &[Mapping] = &[
+    ("Innodb_row_lock_current_waits", Id::InnodbRowLockCurrentWaits, "", ""),
+    // MariaDB only; MySQL counts deadlocks in information_schema.INNODB_METRICS (crate::innodb).
+    ("Innodb_deadlocks", Id::InnodbDeadlocks, "", ""),
 ];
 
 /// The global variable `mysql.buffer_pool.limit` reads (bytes).
 pub const LIMIT_VARIABLE: &str = "innodb_buffer_pool_size";
+/// The global variable `mysql.max_connections` reads.
+pub const MAX_CONNECTIONS_VARIABLE: &str = "max_connections";
 
 /// The statement that reads the status variables.
 pub const STATUS_SQL: &str = "SHOW GLOBAL STATUS";
-/// The statement that reads [`LIMIT_VARIABLE`].
-pub const LIMIT_SQL: &str = "SHOW GLOBAL VARIABLES LIKE 'innodb_buffer_pool_size'";
+/// The statement that reads [`LIMIT_VARIABLE`] and [`MAX_CONNECTIONS_VARIABLE`].
+pub const VARIABLES_SQL: &str =
+    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('innodb_buffer_pool_size', 'max_connections')";
 
 /// A mapped variable whose value gave no point.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,7 +198,7 @@ pub fn record_status(rows: &StatusRows, b: &mut MetricBuilder<'_>) -> Vec<BadVal
             }
         }
     };
-    for &(variable, id, key, value) in STATUS_MAP {
+    for &(variable, id, key, value) in STATUS_MAP.iter().chain(EXTENSION_MAP) {
         if !on(id) {
             continue;
         }
@@ -212,16 +224,20 @@ pub fn record_status(rows: &StatusRows, b: &mut MetricBuilder<'_>) -> Vec<BadVal
     bad
 }
 
-/// Records `mysql.buffer_pool.limit` from the `SHOW GLOBAL VARIABLES` rows.
-pub fn record_limit(rows: &StatusRows, b: &mut MetricBuilder<'_>) -> Vec<BadValue> {
-    match rows.get(LIMIT_VARIABLE).map(|raw| parse_value(raw.as_deref())) {
-        Some(Ok(v)) => {
-            record(b, Id::BufferPoolLimit, v, "", "");
-            Vec::new()
+/// Records `mysql.buffer_pool.limit` and `mysql.max_connections` from the `SHOW GLOBAL
+/// VARIABLES` rows.
+pub fn record_variables(rows: &StatusRows, b: &mut MetricBuilder<'_>) -> Vec<BadValue> {
+    let mut bad = Vec::new();
+    for (variable, id) in
+        [(LIMIT_VARIABLE, Id::BufferPoolLimit), (MAX_CONNECTIONS_VARIABLE, Id::MaxConnections)]
+    {
+        match rows.get(variable).map(|raw| parse_value(raw.as_deref())) {
+            Some(Ok(v)) => record(b, id, v, "", ""),
+            Some(Err(problem)) => bad.push(BadValue { variable, problem }),
+            None => {}
         }
-        Some(Err(problem)) => vec![BadValue { variable: LIMIT_VARIABLE, problem }],
-        None => Vec::new(),
     }
+    bad
 }
 
 #[cfg(test)]
@@ -317,12 +333,14 @@ mod tests {
     fn limit_comes_from_the_variable() {
         let table = MetricTable::new(METRICS);
         let mut b = table.builder(1, 2, 1000);
-        assert!(record_limit(&rows(&[("innodb_buffer_pool_size", Some("134217728"))]), &mut b).is_empty());
+        assert!(
+            record_variables(&rows(&[("innodb_buffer_pool_size", Some("134217728"))]), &mut b).is_empty()
+        );
         let metrics = b.finish();
         assert_eq!(values(&metrics, "mysql.buffer_pool.limit"), [(String::new(), 134_217_728)]);
         let MetricData::Sum { monotonic, .. } = metrics[0].data else { panic!("a sum") };
         assert!(!monotonic);
         let mut b = table.builder(1, 2, 1000);
-        assert_eq!(record_limit(&rows(&[("innodb_buffer_pool_size", None)]), &mut b).len(), 1);
+        assert_eq!(record_variables(&rows(&[("innodb_buffer_pool_size", None)]), &mut b).len(), 1);
     }
 }
