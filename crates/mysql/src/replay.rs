@@ -44,6 +44,11 @@ impl Replay {
         self.record(sql, rows)
     }
 
+    /// Whether `sql` has a recording (rows or an error).
+    pub fn is_recorded(&self, sql: &str) -> bool {
+        self.results.contains_key(&normalize(sql))
+    }
+
     /// Records a server error (code and message) for one statement.
     pub fn record_error(&mut self, sql: &str, code: u16, message: &str) -> &mut Self {
         self.results.insert(normalize(sql), Err((code, message.to_string())));
