@@ -17,9 +17,11 @@ pub const INNODB_METRICS_SQL: &str = "SELECT NAME, COUNT FROM information_schema
 /// Open transactions and the age in seconds of the oldest (0 when none).
 pub const TRX_SQL: &str = "SELECT COUNT(*), COALESCE(MAX(TIMESTAMPDIFF(SECOND, trx_started, NOW())), 0) \
      FROM information_schema.INNODB_TRX";
-/// Redo-log LSNs on MySQL 8.0.11 to 8.0.29 (needs BACKUP_ADMIN).
-pub const LOG_STATUS_SQL: &str = "SELECT JSON_UNQUOTE(JSON_EXTRACT(LOCAL, '$.innodb.LSN')), \
-     JSON_UNQUOTE(JSON_EXTRACT(LOCAL, '$.innodb.LSN_checkpoint')) FROM performance_schema.log_status";
+/// Redo-log LSNs on MySQL 8.0.11 to 8.0.29 (needs BACKUP_ADMIN): the `STORAGE_ENGINES` JSON
+/// column, `{"InnoDB": {"LSN": .., "LSN_checkpoint": ..}}`. Reading it blocks logging for a moment,
+/// so it is sent only when a redo-log metric is on (all are off by default).
+pub const LOG_STATUS_SQL: &str = "SELECT JSON_UNQUOTE(JSON_EXTRACT(STORAGE_ENGINES, '$.InnoDB.LSN')), \
+     JSON_UNQUOTE(JSON_EXTRACT(STORAGE_ENGINES, '$.InnoDB.LSN_checkpoint')) FROM performance_schema.log_status";
 
 const REDO: &[Id] =
     &[Id::InnodbRedoLogLsnCurrent, Id::InnodbRedoLogLsnCheckpoint, Id::InnodbRedoLogCheckpointAge];

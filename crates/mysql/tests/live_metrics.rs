@@ -335,3 +335,41 @@ async fn a_user_without_grants_gets_what_it_may_and_one_report_per_statement() {
     assert_eq!(r.status(), Status::Ok, "a missing grant is not a failing receiver");
     r.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_wide_extras_match_the_server() {
+    let vars =
+        read("", "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('max_connections', 'innodb_page_size')");
+    let var =
+        |name: &str| -> f64 { vars.iter().find(|r| r[0] == name).map(|r| r[1].parse().unwrap()).unwrap() };
+    let mut r = start(config(json!({
+        "metrics": {
+            "mysql.page_size": {"enabled": true},
+            "mysql.max_used_connections": {"enabled": true},
+            "mysql.innodb.history_list.length": {"enabled": true},
+            "mysql.innodb.redo_log.lsn.current": {"enabled": true},
+            "mysql.innodb.redo_log.lsn.checkpoint": {"enabled": true},
+            "mysql.innodb.redo_log.checkpoint.age": {"enabled": true},
+            "mysql.replica.time_behind_source": {"enabled": true},
+        },
+    })));
+    let m = r.next_metrics().await;
+    assert_eq!(value(&m, "mysql.page_size", &[]), Some(var("innodb_page_size")));
+    assert_eq!(value(&m, "mysql.max_connections", &[]), Some(var("max_connections")));
+    assert!(value(&m, "mysql.max_used_connections", &[]).unwrap() >= 1.0);
+    assert!(value(&m, "mysql.innodb.history_list.length", &[]).is_some());
+    assert!(value(&m, "mysql.innodb.deadlocks", &[]).is_some(), "MariaDB's Innodb_deadlocks");
+    let current = value(&m, "mysql.innodb.redo_log.lsn.current", &[]).expect("Innodb_lsn_current");
+    let checkpoint =
+        value(&m, "mysql.innodb.redo_log.lsn.checkpoint", &[]).expect("Innodb_lsn_last_checkpoint");
+    assert!(current >= checkpoint && checkpoint > 0.0, "{current} {checkpoint}");
+    assert_eq!(value(&m, "mysql.innodb.redo_log.checkpoint.age", &[]), Some(current - checkpoint));
+    let ratio = value(&m, "mysql.buffer_pool.hit_ratio", &[]).unwrap();
+    assert!((0.0..=1.0).contains(&ratio), "{ratio}");
+    // Not a replica: no replica point, and no failure either.
+    assert!(all_points(&m, "mysql.replica.time_behind_source").is_empty());
+    assert!(all_points(&m, "mysql.replica.thread.running").is_empty());
+    assert_eq!(r.telemetry.counter_total("dbintel_mysql_query_errors_total", &[]), 0);
+    assert_eq!(r.status(), Status::Ok);
+    r.stop().await;
+}
