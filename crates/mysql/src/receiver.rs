@@ -1,6 +1,6 @@
 //! The receiver's run loop: every `collection_interval` (after the admission check), reach the
-//! server over the one long-lived connection (reconnecting with dbclient's backoff), read
-//! `SHOW GLOBAL STATUS` and `innodb_buffer_pool_size`, and send the points. A lost server yields
+//! server over the one long-lived connection (reconnecting with dbclient's backoff), run the
+//! metrics pass (`crate::collect`), and send the points. A lost server yields
 //! `mysql.up = 0` and a recoverable health status, never a crash.
 
 use std::collections::{BTreeMap, BTreeSet};

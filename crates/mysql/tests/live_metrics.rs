@@ -113,9 +113,21 @@ async fn table_io_waits_and_sizes_match_the_catalog() {
             "mysql.table.size": {"enabled": true},
             "mysql.table.rows": {"enabled": true},
             "mysql.table.average_row_length": {"enabled": true},
+            "mysql.table.lock_wait.read.count": {"enabled": true},
+            "mysql.table.lock_wait.write.time": {"enabled": true},
         },
     })));
     let m = r.next_metrics().await;
+    // Every statement of these metrics runs on MariaDB (the lock-wait columns included).
+    assert_eq!(r.telemetry.counter_total("dbintel_mysql_query_errors_total", &[]), 0);
+    assert!(
+        value(
+            &m,
+            "mysql.table.lock_wait.write.time",
+            &[("schema", &db), ("table", "t00"), ("kind", "normal")]
+        )
+        .is_some()
+    );
     for row in &io {
         let table = row[0].as_str();
         for (k, op) in ["insert", "fetch", "update", "delete"].iter().enumerate() {
