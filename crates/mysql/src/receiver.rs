@@ -90,6 +90,10 @@ struct Runner {
     sample_queries: Streak,
     /// EXPLAIN on its own lazily opened connection, shared by samples and top queries.
     plans: Option<crate::query::plans::Plans>,
+    /// `db.server.top_query` (None when the event is off).
+    top: Option<crate::query::top::TopQueryCollector>,
+    /// Query events of this scrape, sent after its metrics.
+    pending_logs: Option<(Vec<LogRecord>, ServerInfo)>,
 }
 
 impl Runner {
@@ -125,6 +129,7 @@ impl Runner {
             crate::query::plans::Plans::new(plan.connect.clone(), &plan.top_query)
                 .with_telemetry(&ctx.telemetry, &label),
         );
+        let top = crate::query::top::TopQueryCollector::from_plan(&plan, t, &label);
         Self {
             plan,
             ctx,
@@ -143,6 +148,8 @@ impl Runner {
             samples,
             sample_queries: Streak::default(),
             plans,
+            top,
+            pending_logs: None,
         }
     }
 
@@ -293,6 +300,9 @@ impl Runner {
         }
         self.telemetry.scraper.duration.record(started.elapsed().as_secs_f64());
         self.send(b.finish()).await;
+        if let Some((records, server)) = self.pending_logs.take() {
+            self.send_logs(records, &server).await;
+        }
         if up {
             self.query_samples().await;
         }
@@ -404,6 +414,23 @@ impl Runner {
             }
             self.ctx.health.recoverable(format!("`{sql}` failed: {e} ({})", e.hint()));
         }
+        self.collect_queries().await;
         Ok(true)
+    }
+
+    /// The query collectors that are due, after the metrics pass. A connection lost here is
+    /// reopened at the next scrape (the metrics of this one are already read).
+    async fn collect_queries(&mut self) {
+        let (Some(top), Some(conn)) = (self.top.as_mut(), self.conn.as_mut()) else { return };
+        match top.collect_if_due(conn).await {
+            Ok(records) if !records.is_empty() => self.pending_logs = Some((records, conn.info.clone())),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(receiver = %self.label, error = %e, "mysql: connection lost during query collection; reconnecting");
+                if let Some(c) = self.conn.take() {
+                    c.close().await;
+                }
+            }
+        }
     }
 }

@@ -4,8 +4,10 @@
 
 pub mod blocking;
 pub mod config;
+pub mod deltas;
 pub mod plans;
 pub mod samples;
+pub mod top;
 
 pub use config::{
     EventSwitch, EventsConfig, QuerySampleCollectionConfig, Seconds, StatementEventsConfig,
