@@ -3,7 +3,7 @@
 //! limit (`max_statement_time` on MariaDB, `max_execution_time` on MySQL), `lock_wait_timeout`,
 //! read-only transactions, and the `/* dbintel */` prefix on every statement.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -14,6 +14,8 @@ use crate::config::ConnectPlan;
 
 /// Rows read from one result at most (`SHOW GLOBAL STATUS` has about 500 to 1000).
 pub const MAX_ROWS: usize = 10_000;
+/// Distinct statement texts a connection remembers having sent (see [`Source::sent_statements`]).
+pub const MAX_SENT_TEXTS: usize = 256;
 /// How long opening a connection (with its session setup) may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -123,6 +125,29 @@ pub trait Source: Send {
             })
             .collect())
     }
+
+    /// Distinct statement texts sent so far (without the prefix): the top-query collector never
+    /// reports a digest of one of them (MariaDB strips the `/* dbintel */` comment from digests).
+    fn sent_statements(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Remembers a statement text for [`Source::sent_statements`]: bounded, the first ones kept (the
+/// fixed statements come first). Texts that exclude themselves (a `dbintel_` alias) and EXPLAINs
+/// (excluded by the digest filter, and one per application statement) are not kept.
+fn note_sent(sent: &mut BTreeSet<String>, sql: &str) {
+    let t = sql.trim();
+    if sent.len() >= MAX_SENT_TEXTS
+        || t.len() > 4096
+        || t.contains("dbintel_")
+        || t.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("EXPLAIN"))
+    {
+        return;
+    }
+    if !sent.contains(t) {
+        sent.insert(t.to_string());
+    }
 }
 
 /// An open, set-up connection.
@@ -132,6 +157,7 @@ pub struct MyConn {
     /// Client-side deadline of one statement.
     deadline: Duration,
     secret: Option<String>,
+    sent: BTreeSet<String>,
 }
 
 fn scrub(text: &str, secret: Option<&str>) -> String {
@@ -209,7 +235,8 @@ impl MyConn {
         let opts: mysql_async::Opts = opts.ssl_opts(ssl).into();
         let conn = mysql_async::Conn::new(opts).await.map_err(|e| my_error(&e, secret.as_deref()))?;
         let deadline = plan.statement_timeout + Duration::from_secs(1);
-        let mut c = MyConn { conn, info: ServerInfo::from_version(""), deadline, secret };
+        let mut c =
+            MyConn { conn, info: ServerInfo::from_version(""), deadline, secret, sent: BTreeSet::new() };
         let version = c.first_text("SELECT VERSION()").await?.unwrap_or_default();
         c.info = ServerInfo::from_version(&version);
         c.set_up_session(plan.statement_timeout).await?;
@@ -241,6 +268,7 @@ impl MyConn {
     }
 
     async fn exec(&mut self, sql: &str) -> Result<(), DbError> {
+        note_sent(&mut self.sent, sql);
         let text = prefixed(sql);
         match tokio::time::timeout(self.deadline, self.conn.query_drop(text)).await {
             Ok(r) => r.map_err(|e| my_error(&e, self.secret.as_deref())),
@@ -265,11 +293,16 @@ impl Source for MyConn {
         &self.info
     }
 
+    fn sent_statements(&self) -> Vec<String> {
+        self.sent.iter().cloned().collect()
+    }
+
     async fn rows(&mut self, sql: &str) -> Result<Vec<TextRow>, DbError> {
         Ok(self.named_rows(sql).await?.1)
     }
 
     async fn named_rows(&mut self, sql: &str) -> Result<(Vec<String>, Vec<TextRow>), DbError> {
+        note_sent(&mut self.sent, sql);
         let text = prefixed(sql);
         let secret = self.secret.clone();
         let read = async {

@@ -86,6 +86,13 @@ impl Source for Replay {
         Ok((self.columns.get(&normalize(sql)).cloned().unwrap_or_default(), rows))
     }
 
+    fn sent_statements(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.asked.iter().filter(|s| !s.contains("dbintel_")).cloned().collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
     async fn rows(&mut self, sql: &str) -> Result<Vec<TextRow>, DbError> {
         let key = normalize(sql);
         self.asked.push(key.clone());

@@ -5,10 +5,15 @@
 //! One run, every statement through [`Source`]:
 //! 1. [`digest_sql`]: the digest rows seen within the lookback window, most executed first.
 //! 2. [`meta_sql`]: server time and `Uptime`, read after the rows (see the delta rules).
-//! 3. [`OWN_DIGESTS_SQL`]: the digests of the statements this connection ran (its statement
-//!    history), remembered so that the receiver's own statements are never reported. Our SELECTs
-//!    also carry a `dbintel_*` table alias, which survives digest normalisation (comments do not),
-//!    and are excluded by the first statement itself.
+//! 3. [`own_digests_sql`]: the digests of the statements this connection ran (its statement
+//!    history, when the `events_statements_history(_long)` consumers are on), remembered.
+//!
+//! The receiver's own statements are never reported, by three means, since digests lose the
+//! `/* dbintel */` comment: the SELECTs of this module carry a `dbintel_*` table alias, which
+//! survives digest normalisation, and are excluded by the first statement itself; every other
+//! statement the connection sent ([`Source::sent_statements`]) is excluded by its fingerprint
+//! (the digest text of `SHOW GLOBAL STATUS` has the same dbintel-sql fingerprint as the text we
+//! sent, whatever the server); and digests found in our own thread's statement history.
 //! 4. Without `QUERY_SAMPLE_TEXT` (MariaDB, MySQL < 8.0.3): [`recent_texts_sql`], the latest
 //!    statement text of the selected digests from the statement history tables (one statement per
 //!    run, bounded), as the text to EXPLAIN.
@@ -179,6 +184,12 @@ fn text_info(text: &str) -> TextInfo {
     }
 }
 
+/// MySQL digests write a list of values as `(...)`; dbintel-sql's normal form (what statement
+/// texts of the same shape get) is `(?)`.
+fn digest_for_analysis(digest_text: &str) -> String {
+    digest_text.replace("(...)", "(?)")
+}
+
 /// A statement text that can be explained as is: not ours, not cut short by the server.
 fn explainable_text(t: &str) -> bool {
     let t = t.trim();
@@ -216,6 +227,9 @@ pub struct TopQueries {
     engine: DeltaEngine,
     own: HashSet<String>,
     own_order: VecDeque<String>,
+    /// Fingerprints of the statement texts the connection sent, and the texts already seen.
+    own_shapes: HashSet<String>,
+    shaped_texts: HashSet<String>,
     max_rows: usize,
     top_n: usize,
     lookback: Duration,
@@ -237,6 +251,8 @@ impl TopQueries {
             engine: DeltaEngine::new(max_rows),
             own: HashSet::new(),
             own_order: VecDeque::new(),
+            own_shapes: HashSet::new(),
+            shaped_texts: HashSet::new(),
             max_rows: max_rows.max(1),
             top_n: top_n.max(1),
             lookback,
@@ -266,9 +282,33 @@ impl TopQueries {
         self.own_order.push_back(digest);
     }
 
+    /// Fingerprints of the statements `src` sent (each text analysed once; bounded).
+    fn learn_shapes(&mut self, src: &dyn Source, stats: &mut RunStats) {
+        for t in src.sent_statements() {
+            if self.shaped_texts.contains(&t) {
+                continue;
+            }
+            if self.shaped_texts.len() >= MAX_OWN_DIGESTS {
+                // Rare (dynamic texts): start over rather than grow; the fixed ones come back.
+                stats.own_digest_evictions += self.shaped_texts.len();
+                self.shaped_texts.clear();
+                self.own_shapes.clear();
+            }
+            if let Ok(fp) = dbintel_sql::fingerprint(Dialect::Mysql, &t) {
+                self.own_shapes.insert(fp.to_hex());
+            }
+            self.shaped_texts.insert(t);
+        }
+    }
+
     fn is_own(&self, row: &DigestRow) -> bool {
         row.sample.key.digest.as_ref().is_some_and(|d| self.own.contains(d))
             || row.sample_text.as_deref().is_some_and(|t| t.trim_start().starts_with(OWN_PREFIX))
+            || (!self.own_shapes.is_empty()
+                && row.digest_text.as_deref().is_some_and(|t| {
+                    dbintel_sql::fingerprint(Dialect::Mysql, &digest_for_analysis(t))
+                        .is_ok_and(|fp| self.own_shapes.contains(&fp.to_hex()))
+                }))
     }
 
     /// One run over `src`. `Err` when a required statement failed (the digest rows or the server
@@ -300,6 +340,7 @@ impl TopQueries {
             Err(e @ DbError::Lost(_)) => return Err(e),
             Err(e) => run.failures.push((own_sql, e)),
         }
+        self.learn_shapes(src, &mut run.stats);
         run.stats.rows = rows.len();
         let complete = rows.len() < self.max_rows;
         let mut parsed = Vec::with_capacity(rows.len());
@@ -330,7 +371,8 @@ impl TopQueries {
         ranked.truncate(self.top_n);
         for d in ranked {
             let row = &mut parsed[d.index];
-            let text = row.digest_text.as_deref().map(text_info).unwrap_or_default();
+            let text =
+                row.digest_text.as_deref().map(|t| text_info(&digest_for_analysis(t))).unwrap_or_default();
             let explain_text = row.sample_text.take().filter(|t| explainable_text(t));
             run.queries.push(TopQuery {
                 key: row.sample.key.clone(),
@@ -666,5 +708,49 @@ mod tests {
         r.record(&own_digests_sql(), vec![]);
         let run = top.collect(&mut r).await.unwrap();
         assert_eq!((run.stats.rows, run.stats.own_rows), (1, 1));
+    }
+}
+
+#[cfg(test)]
+mod own_tests {
+    use super::*;
+
+    /// Digest texts as MariaDB 10.11 keeps them for statements the receiver sends with the
+    /// `/* dbintel */` prefix (read from a live server): the comment is gone, the shape matches.
+    #[test]
+    fn sent_texts_match_their_digests() {
+        let mut top = TopQueries::new(10, 5, Duration::from_secs(60));
+        let mut r = crate::replay::Replay::new("10.11.6-MariaDB");
+        for sql in [
+            "SHOW GLOBAL STATUS",
+            "SHOW GLOBAL VARIABLES LIKE 'innodb_buffer_pool_size'",
+            "SELECT VERSION()",
+            "SET SESSION max_statement_time = 10",
+            "SET SESSION TRANSACTION READ ONLY",
+        ] {
+            r.asked.push(sql.to_string());
+        }
+        let mut stats = RunStats::default();
+        top.learn_shapes(&r, &mut stats);
+        let row = |text: &str| DigestRow {
+            sample: DigestSample {
+                key: DigestKey { schema: None, digest: Some("ff".into()) },
+                counters: Counters::default(),
+                first_seen_us: 0,
+            },
+            digest_text: Some(text.into()),
+            sample_text: None,
+        };
+        for digest in [
+            "SHOW GLOBAL STATUS ",
+            "SHOW GLOBAL VARIABLES LIKE ? ",
+            "SELECT `VERSION` ( ) ",
+            "SET SESSION MAX_STATEMENT_TIME = ? ",
+            "SET SESSION TRANSACTION READ ONLY ",
+        ] {
+            assert!(top.is_own(&row(digest)), "{digest}");
+        }
+        assert!(!top.is_own(&row("SELECT `v` FROM `t` WHERE ID = ?")));
+        assert!(!top.is_own(&row("SHOW GLOBAL VARIABLES")), "another shape is not ours");
     }
 }
