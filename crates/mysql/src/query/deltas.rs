@@ -377,6 +377,79 @@ mod tests {
         assert_eq!(stats.baselined, 1);
     }
 
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct GoldenSnapshot {
+        note: String,
+        time: i64,
+        uptime: u64,
+        #[serde(default = "ten")]
+        limit: usize,
+        #[serde(default = "two_minutes")]
+        lookback: i64,
+        /// `[schema, digest, COUNT_STAR, FIRST_SEEN seconds]`; the other counters follow from it.
+        rows: Vec<(Option<String>, Option<String>, u64, i64)>,
+    }
+
+    fn ten() -> usize {
+        10
+    }
+
+    fn two_minutes() -> i64 {
+        120
+    }
+
+    /// Recorded snapshots -> deltas, one block per snapshot (one golden case per rule).
+    #[test]
+    fn golden_deltas() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/top");
+        let input = std::fs::read_to_string(dir.join("digest_snapshots.json")).unwrap();
+        let snaps: Vec<GoldenSnapshot> = serde_json::from_str(&input).unwrap();
+        let mut e = DeltaEngine::new(8);
+        let mut out = String::new();
+        for (i, s) in snaps.into_iter().enumerate() {
+            let rows: Vec<DigestSample> = s
+                .rows
+                .iter()
+                .map(|(schema, digest, count, first_seen)| {
+                    let mut c = [0u64; 14];
+                    c[COUNT_STAR] = *count;
+                    c[SUM_TIMER_WAIT] = count * 1_000_000_000;
+                    c[6] = count * 2; // SUM_ROWS_SENT
+                    DigestSample {
+                        key: DigestKey { schema: schema.clone(), digest: digest.clone() },
+                        counters: Counters(c),
+                        first_seen_us: first_seen * 1_000_000,
+                    }
+                })
+                .collect();
+            let meta = SnapshotMeta {
+                server_time_us: s.time * 1_000_000,
+                uptime_s: s.uptime,
+                complete: rows.len() < s.limit,
+                lookback_us: s.lookback * 1_000_000,
+            };
+            let (deltas, st, lineage) = e.observe(meta, &rows);
+            out.push_str(&format!(
+                "# {i}: {} | {lineage:?} | emitted {} baselined {} reset {} backwards {} unchanged {} quiet {} evicted {} | baselines {}\n",
+                s.note, st.emitted, st.baselined, st.reset, st.backwards, st.unchanged, st.quiet, st.evicted, e.len()
+            ));
+            for d in deltas {
+                let k = &rows[d.index].key;
+                out.push_str(&format!(
+                    "{}/{}: count_star {} sum_timer_wait {} rows_sent {}{}\n",
+                    k.schema.as_deref().unwrap_or("NULL"),
+                    k.digest.as_deref().unwrap_or("NULL"),
+                    d.counters.count_star(),
+                    d.counters.sum_timer_wait(),
+                    d.counters.0[6],
+                    if d.from_zero { " (from zero)" } else { "" }
+                ));
+            }
+        }
+        dbintel_test_support::assert_golden(&dir.join("digest_snapshots.golden"), &out);
+    }
+
     mod props {
         use proptest::prelude::*;
 
