@@ -130,7 +130,7 @@ fn snapshot(info: &ServerInfo, counts: &[u64]) -> Vec<TextRow> {
         .filter(|(_, c)| **c > 0)
         .map(|(s, c)| (*c, row(info, s, *c, T0 - 3600)))
         .collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     rows.into_iter().map(|(_, r)| r).collect()
 }
 
