@@ -421,9 +421,17 @@ impl Runner {
     /// The query collectors that are due, after the metrics pass. A connection lost here is
     /// reopened at the next scrape (the metrics of this one are already read).
     async fn collect_queries(&mut self) {
+        if !self.ctx.output.wants(Signal::Logs) {
+            return;
+        }
         let (Some(top), Some(conn)) = (self.top.as_mut(), self.conn.as_mut()) else { return };
         match top.collect_if_due(conn).await {
-            Ok(records) if !records.is_empty() => self.pending_logs = Some((records, conn.info.clone())),
+            Ok(queries) if !queries.is_empty() => {
+                // Plans attach here: for each query with `explain_text` (in schema `key.schema`),
+                // set `q.plan` to the plan's attributes (query/plans.rs, within its budget).
+                let records = crate::query::top::records(&queries, &conn.info);
+                self.pending_logs = Some((records, conn.info.clone()));
+            }
             Ok(_) => {}
             Err(e) => {
                 tracing::warn!(receiver = %self.label, error = %e, "mysql: connection lost during query collection; reconnecting");

@@ -489,6 +489,12 @@ pub fn record(q: &TopQuery, server: &ServerInfo, now_nanos: u64) -> LogRecord {
     }
 }
 
+/// The `db.server.top_query` records of a run's top queries, stamped now.
+pub fn records(queries: &[TopQuery], server: &ServerInfo) -> Vec<LogRecord> {
+    let nanos = dbintel_core::pdata::now_unix_nanos();
+    queries.iter().map(|q| record(q, server, nanos)).collect()
+}
+
 /// Self-telemetry of the top-query collector.
 #[derive(Debug, Clone)]
 struct Telemetry {
@@ -567,9 +573,11 @@ impl TopQueryCollector {
         now >= self.next
     }
 
-    /// Runs when due. `Err` only when the connection was lost; every other failure is logged once
-    /// per streak, counted and retried with backoff.
-    pub async fn collect_if_due(&mut self, src: &mut dyn Source) -> Result<Vec<LogRecord>, DbError> {
+    /// Runs when due and returns the top queries, ranked (empty when not due, on the first run,
+    /// or after a failure). `Err` only when the connection was lost; every other failure is
+    /// logged once per streak, counted and retried with backoff. Turn them into events with
+    /// [`records`] once their plans are attached.
+    pub async fn collect_if_due(&mut self, src: &mut dyn Source) -> Result<Vec<TopQuery>, DbError> {
         let now = Instant::now();
         if !self.due(now) {
             return Ok(Vec::new());
@@ -600,9 +608,7 @@ impl TopQueryCollector {
                 if matches!(run.lineage, Some(Lineage::Restarted | Lineage::Unknown)) {
                     tracing::info!(receiver = %self.label, lineage = ?run.lineage, "top_query: the server restarted or changed; deltas restart");
                 }
-                let nanos = dbintel_core::pdata::now_unix_nanos();
-                let info = src.info().clone();
-                Ok(run.queries.iter().map(|q| record(q, &info, nanos)).collect())
+                Ok(run.queries)
             }
             Err(e) => {
                 self.telemetry.errors.inc();
@@ -659,6 +665,7 @@ mod tests {
             plan: None,
         };
         let r = record(&q, &ServerInfo::from_version("8.0.36"), 7);
+        assert_eq!(records(std::slice::from_ref(&q), &ServerInfo::from_version("8.0.36")).len(), 1);
         let get = |k: &str| r.attributes.get(k).cloned();
         use dbintel_core::pdata::Value;
         assert_eq!(get(&format!("{ATTR_PREFIX}sum_timer_wait")), Some(Value::Double(1.5)));
@@ -752,5 +759,49 @@ mod own_tests {
         }
         assert!(!top.is_own(&row("SELECT `v` FROM `t` WHERE ID = ?")));
         assert!(!top.is_own(&row("SHOW GLOBAL VARIABLES")), "another shape is not ours");
+    }
+}
+
+#[cfg(test)]
+mod schedule_tests {
+    use super::*;
+    use crate::replay::Replay;
+
+    fn plan(json: serde_json::Value) -> Plan {
+        serde_json::from_value::<crate::MysqlConfig>(json).unwrap().resolve().unwrap()
+    }
+
+    #[tokio::test]
+    async fn warm_up_then_interval_and_backoff_on_errors() {
+        let t = Registry::new();
+        let off = plan(serde_json::json!({}));
+        assert!(TopQueryCollector::from_plan(&off, &t, "r").is_none(), "off unless enabled");
+        let p = plan(serde_json::json!({"events": {"db.server.top_query": {"enabled": true}}}));
+        let mut c = TopQueryCollector::from_plan(&p, &t, "r").unwrap();
+        let mut r = Replay::new("10.11.6-MariaDB");
+        let info = r.info.clone();
+        let digest = digest_sql(&info, p.top_query.lookback(), p.top_query.max_rows());
+        r.record(&digest, vec![]);
+        r.record(meta_sql(&info), vec![vec![Some("1700000000.5".into()), Some("100".into())]]);
+        r.record(&own_digests_sql(), vec![]);
+        let start = Instant::now();
+        assert!(c.collect_if_due(&mut r).await.unwrap().is_empty());
+        // The second run follows the baseline run after at most the warm-up, not a whole minute.
+        assert!(!c.due(start + Duration::from_secs(5)));
+        assert!(c.due(start + TOP_QUERY_WARM_UP + Duration::from_secs(1)));
+        c.next = Instant::now();
+        r.record(meta_sql(&info), vec![vec![Some("1700000060.5".into()), Some("160".into())]]);
+        c.collect_if_due(&mut r).await.unwrap();
+        let after = Instant::now();
+        assert!(!c.due(after + Duration::from_secs(30)) && c.due(after + Duration::from_secs(61)));
+        // A failure: counted, not an error for the receiver, retried after the interval, then twice it.
+        c.next = Instant::now();
+        r.record_error(&digest, 1142, "SELECT command denied to user");
+        assert!(c.collect_if_due(&mut r).await.unwrap().is_empty());
+        c.next = Instant::now();
+        c.collect_if_due(&mut r).await.unwrap();
+        let after = Instant::now();
+        assert!(!c.due(after + Duration::from_secs(100)) && c.due(after + Duration::from_secs(121)));
+        assert_eq!(c.telemetry.errors.get(), 2);
     }
 }
