@@ -161,14 +161,17 @@ async fn statements_and_events_per_version() {
 
         // Run 1: baselines only.
         r.record(&digest_sql, snapshot(&info, &[100, 40, 500, 10, 300, 7]));
-        r.record(meta_sql, vec![vec![Some(format!("{T0}.000000")), Some("86400".into())]]);
+        r.record(meta_sql, vec![vec![Some(format!("{T0}.000000")), Some("86400".into()), Some("1".into())]]);
         r.record(&own_sql, vec![]);
         let first = top.collect(&mut r).await.unwrap();
         assert!(first.queries.is_empty(), "{label}: the first run only takes baselines");
 
         // Run 2, 60 s later: new executions of every statement.
         r.record(&digest_sql, snapshot(&info, &[160, 52, 530, 10, 306, 9]));
-        r.record(meta_sql, vec![vec![Some(format!("{}.000000", T0 + 60)), Some("86460".into())]]);
+        r.record(
+            meta_sql,
+            vec![vec![Some(format!("{}.000000", T0 + 60)), Some("86460".into()), Some("1".into())]],
+        );
         let texts = if info.has_query_sample_text() {
             None
         } else {

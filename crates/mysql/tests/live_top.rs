@@ -191,3 +191,15 @@ async fn the_receiver_sends_top_query_events_without_its_own_statements() {
     assert!(seen_scope && total >= 10, "events for the test statement: {total}");
     r.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn performance_schema_off_is_an_error_with_the_fix() {
+    let my = MariaDbServer::builder().option("performance-schema", "OFF").start();
+    let plan = plan(&my);
+    let mut top = TopQueries::from_plan(&plan);
+    let mut conn = MyConn::connect(&plan.connect).await.unwrap();
+    let e = top.collect(&mut conn).await.unwrap_err();
+    assert!(e.to_string().contains("performance_schema is OFF"), "{e}");
+    assert!(e.hint().contains("performance_schema = ON"), "{}", e.hint());
+    conn.close().await;
+}

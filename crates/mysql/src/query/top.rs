@@ -64,12 +64,13 @@ pub fn digest_sql(info: &ServerInfo, lookback: Duration, limit: usize) -> String
     )
 }
 
-/// Server time (microseconds) and `Uptime`.
+/// Server time (microseconds), `Uptime`, and whether performance_schema is on (off, the digest
+/// table is empty, not an error).
 pub fn meta_sql(info: &ServerInfo) -> &'static str {
     if info.mariadb {
-        "SELECT UNIX_TIMESTAMP(NOW(6)), dbintel_meta.VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS AS dbintel_meta WHERE dbintel_meta.VARIABLE_NAME = 'Uptime'"
+        "SELECT UNIX_TIMESTAMP(NOW(6)), dbintel_meta.VARIABLE_VALUE, @@performance_schema FROM information_schema.GLOBAL_STATUS AS dbintel_meta WHERE dbintel_meta.VARIABLE_NAME = 'Uptime'"
     } else {
-        "SELECT UNIX_TIMESTAMP(NOW(6)), dbintel_meta.VARIABLE_VALUE FROM performance_schema.global_status AS dbintel_meta WHERE dbintel_meta.VARIABLE_NAME = 'Uptime'"
+        "SELECT UNIX_TIMESTAMP(NOW(6)), dbintel_meta.VARIABLE_VALUE, @@performance_schema FROM performance_schema.global_status AS dbintel_meta WHERE dbintel_meta.VARIABLE_NAME = 'Uptime'"
     }
 }
 
@@ -320,6 +321,13 @@ impl TopQueries {
         let meta_rows = src.rows(meta_sql(&info)).await?;
         let meta_row = meta_rows.first();
         let cell = |i: usize| meta_row.and_then(|r| r.get(i)).cloned().flatten();
+        if cell(2).is_some_and(|on| on.trim() == "0") {
+            return Err(DbError::Query {
+                message: "performance_schema is OFF: the statement digests are empty".into(),
+                code: None,
+                hint: "set performance_schema = ON in the server configuration and restart the server (MariaDB's default is OFF)",
+            });
+        }
         let server_time_us = cell(0).as_deref().and_then(parse_unix_us).ok_or_else(|| DbError::Query {
             message: "no server time from the top-query metadata statement".into(),
             code: None,
@@ -711,7 +719,10 @@ mod tests {
         row.push(Some("1700000000".into()));
         row.push(Some("/* dbintel */ SHOW GLOBAL STATUS".into()));
         r.record(&digest_sql(&info, Duration::from_secs(120), 10), vec![row]);
-        r.record(meta_sql(&info), vec![vec![Some("1700000100.5".into()), Some("1000".into())]]);
+        r.record(
+            meta_sql(&info),
+            vec![vec![Some("1700000100.5".into()), Some("1000".into()), Some("1".into())]],
+        );
         r.record(&own_digests_sql(), vec![]);
         let run = top.collect(&mut r).await.unwrap();
         assert_eq!((run.stats.rows, run.stats.own_rows), (1, 1));
@@ -782,7 +793,10 @@ mod schedule_tests {
         let info = r.info.clone();
         let digest = digest_sql(&info, p.top_query.lookback(), p.top_query.max_rows());
         r.record(&digest, vec![]);
-        r.record(meta_sql(&info), vec![vec![Some("1700000000.5".into()), Some("100".into())]]);
+        r.record(
+            meta_sql(&info),
+            vec![vec![Some("1700000000.5".into()), Some("100".into()), Some("1".into())]],
+        );
         r.record(&own_digests_sql(), vec![]);
         let start = Instant::now();
         assert!(c.collect_if_due(&mut r).await.unwrap().is_empty());
@@ -790,7 +804,10 @@ mod schedule_tests {
         assert!(!c.due(start + Duration::from_secs(5)));
         assert!(c.due(start + TOP_QUERY_WARM_UP + Duration::from_secs(1)));
         c.next = Instant::now();
-        r.record(meta_sql(&info), vec![vec![Some("1700000060.5".into()), Some("160".into())]]);
+        r.record(
+            meta_sql(&info),
+            vec![vec![Some("1700000060.5".into()), Some("160".into()), Some("1".into())]],
+        );
         c.collect_if_due(&mut r).await.unwrap();
         let after = Instant::now();
         assert!(!c.due(after + Duration::from_secs(30)) && c.due(after + Duration::from_secs(61)));
