@@ -426,9 +426,24 @@ impl Runner {
         }
         let (Some(top), Some(conn)) = (self.top.as_mut(), self.conn.as_mut()) else { return };
         match top.collect_if_due(conn).await {
-            Ok(queries) if !queries.is_empty() => {
-                // Plans attach here: for each query with `explain_text` (in schema `key.schema`),
-                // set `q.plan` to the plan's attributes (query/plans.rs, within its budget).
+            Ok(mut queries) if !queries.is_empty() => {
+                // Plans of the top queries share the samples' cache and EXPLAIN budget, on the
+                // plans' own connection, time-boxed to half a scrape interval.
+                if let Some(plans) = self.plans.as_mut() {
+                    plans.set_deadline(Some(Instant::now() + self.plan.collection_interval / 2));
+                    for q in &mut queries {
+                        let (Some(text), Some(digest)) = (q.explain_text.as_deref(), q.key.digest.as_deref())
+                        else {
+                            continue;
+                        };
+                        if let Some(p) = plans.plan_for(q.key.schema.as_deref(), digest, text).await {
+                            let mut attrs = Attributes::new();
+                            p.apply(&mut attrs);
+                            q.plan = Some(attrs);
+                        }
+                    }
+                    plans.set_deadline(None);
+                }
                 let records = crate::query::top::records(&queries, &conn.info);
                 self.pending_logs = Some((records, conn.info.clone()));
             }

@@ -203,3 +203,53 @@ async fn performance_schema_off_is_an_error_with_the_fix() {
     assert!(e.hint().contains("performance_schema = ON"), "{}", e.hint());
     conn.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn top_queries_carry_the_plan_of_their_statement_text() {
+    // MariaDB has no QUERY_SAMPLE_TEXT: the text comes from the statement history.
+    let server = builder().start();
+    let my = &server;
+    let db = my.create_database("topplan");
+    my.sql(&db, "CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t VALUES (1, 10), (2, 20)").unwrap();
+    my.sql(&db, "CREATE TABLE u (id INT, w INT); INSERT INTO u VALUES (1, 1), (2, 2)").unwrap();
+    let mut r = common::start(json!({
+        "endpoint": format!("{}:{}", my.host, my.port),
+        "username": "root",
+        "collection_interval": "1s",
+        "initial_delay": "0s",
+        "events": {"db.server.top_query": {"enabled": true}},
+        "top_query_collection": {"collection_interval": "1s"},
+    }));
+    let mut hashes = std::collections::BTreeMap::new();
+    for _ in 0..30 {
+        run_statement(my, &db, 3);
+        my.sql(&db, "SELECT w FROM u WHERE w > 0;SELECT w FROM u WHERE w > 0;").unwrap();
+        while let Some(logs) = r.next_logs(Duration::from_millis(300)).await {
+            for rec in logs.resource_logs.iter().flat_map(|rl| &rl.scope_logs).flat_map(|s| &s.log_records) {
+                let text =
+                    rec.attributes.get("db.query.text").map(Value::to_display_string).unwrap_or_default();
+                if rec.attributes.get("db.namespace") != Some(&Value::Str(db.clone())) {
+                    continue;
+                }
+                if let Some(Value::Str(h)) = rec.attributes.get("mysql.query_plan.hash") {
+                    let plan = rec.attributes.get("mysql.query_plan").map(Value::to_display_string);
+                    hashes.insert(text.clone(), (h.clone(), plan));
+                }
+            }
+        }
+        if hashes.len() >= 2 {
+            break;
+        }
+    }
+    r.stop().await;
+    let pk = hashes.iter().find(|(t, _)| t.starts_with("SELECT `v` FROM `t`"));
+    let scan = hashes.iter().find(|(t, _)| t.starts_with("SELECT `w` FROM `u`"));
+    let (Some((_, (pk_hash, pk_plan))), Some((_, (scan_hash, scan_plan)))) = (pk, scan) else {
+        panic!("both statements get plans: {hashes:?}")
+    };
+    assert_ne!(pk_hash, scan_hash, "different plans, different structural hashes");
+    let scan_plan = scan_plan.as_deref().unwrap_or_default();
+    assert!(scan_plan.contains("\"ALL\""), "the table scan is in the plan: {scan_plan}");
+    let pk_plan = pk_plan.as_deref().unwrap_or_default();
+    assert!(!pk_plan.contains("= 1") && !pk_plan.contains("=1"), "literals are obfuscated: {pk_plan}");
+}

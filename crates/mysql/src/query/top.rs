@@ -188,7 +188,13 @@ fn text_info(text: &str) -> TextInfo {
 /// MySQL digests write a list of values as `(...)`; dbintel-sql's normal form (what statement
 /// texts of the same shape get) is `(?)`.
 fn digest_for_analysis(digest_text: &str) -> String {
-    digest_text.replace("(...)", "(?)")
+    own_shape_text(&digest_text.replace("(...)", "(?)"))
+}
+
+/// What the server's digest rewrites in a text, undone on both sides before fingerprinting:
+/// MariaDB writes `<>` as `!=`.
+fn own_shape_text(text: &str) -> String {
+    text.replace("<>", "!=")
 }
 
 /// A statement text that can be explained as is: not ours, not cut short by the server.
@@ -295,7 +301,7 @@ impl TopQueries {
                 self.shaped_texts.clear();
                 self.own_shapes.clear();
             }
-            if let Ok(fp) = dbintel_sql::fingerprint(Dialect::Mysql, &t) {
+            if let Ok(fp) = dbintel_sql::fingerprint(Dialect::Mysql, &own_shape_text(&t)) {
                 self.own_shapes.insert(fp.to_hex());
             }
             self.shaped_texts.insert(t);
@@ -745,6 +751,8 @@ mod own_tests {
             "SELECT VERSION()",
             "SET SESSION max_statement_time = 10",
             "SET SESSION TRANSACTION READ ONLY",
+            "SELECT PROCESSLIST_COMMAND, COUNT(*) FROM performance_schema.threads WHERE \
+             PROCESSLIST_ID <> CONNECTION_ID() GROUP BY PROCESSLIST_COMMAND",
         ] {
             r.asked.push(sql.to_string());
         }
@@ -765,6 +773,9 @@ mod own_tests {
             "SELECT `VERSION` ( ) ",
             "SET SESSION MAX_STATEMENT_TIME = ? ",
             "SET SESSION TRANSACTION READ ONLY ",
+            // MariaDB writes `<>` as `!=` in digests.
+            "SELECT `PROCESSLIST_COMMAND` , COUNT ( * ) FROM `performance_schema` . `threads` WHERE \
+             `PROCESSLIST_ID` != `CONNECTION_ID` ( ) GROUP BY `PROCESSLIST_COMMAND` ",
         ] {
             assert!(top.is_own(&row(digest)), "{digest}");
         }
