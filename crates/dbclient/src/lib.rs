@@ -6,6 +6,7 @@
 //! stays driver-free.
 
 pub mod backoff;
+pub mod blocking;
 pub mod credentials;
 pub mod error;
 pub mod events;
@@ -13,6 +14,7 @@ pub mod metrics;
 pub mod scrape;
 pub mod session;
 pub mod tls;
+pub mod trace;
 
 pub use backoff::Backoff;
 pub use error::{DbError, mysql_code_hint, sqlstate_hint};

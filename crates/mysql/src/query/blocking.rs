@@ -15,7 +15,7 @@
 //! is compatible with the pending one (the server does not say which of the holders it waits for);
 //! the list may therefore name more blockers than strictly needed, never fewer.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 
 use dbintel_dbclient::DbError;
 
@@ -222,76 +222,12 @@ pub async fn collect(src: &mut dyn Source) -> Result<(Vec<LockWait>, Vec<(String
     Ok((waits, failures))
 }
 
-/// Blocking relations of one session.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ChainInfo {
-    /// Sessions at the head of the chains this session waits in (they wait for nobody).
-    pub root_pids: Vec<u64>,
-    /// Longest chain from this session to a root (0 when not blocked).
-    pub depth: u32,
-    /// Sessions this one blocks directly.
-    pub blocked_pids: Vec<u64>,
-    /// Sessions this one blocks directly or transitively.
-    pub blocked_total: u32,
-}
+/// Blocking relations of one session (dbclient's, shared with the postgresql receiver).
+pub type ChainInfo = dbintel_dbclient::blocking::BlockingInfo<u64>;
 
-/// Blocking chains from the wait edges. Cycle-safe (a deadlock before the detector resolves
-/// it); bounded by the number of sessions in the edges.
+/// Blocking chains from the wait edges (dbclient's cycle-safe builder).
 pub fn chains(waits: &[LockWait]) -> HashMap<u64, ChainInfo> {
-    let mut waits_for: HashMap<u64, BTreeSet<u64>> = HashMap::new();
-    let mut blocks: HashMap<u64, BTreeSet<u64>> = HashMap::new();
-    for w in waits {
-        if w.waiting_pid == w.blocking_pid {
-            continue;
-        }
-        waits_for.entry(w.waiting_pid).or_default().insert(w.blocking_pid);
-        blocks.entry(w.blocking_pid).or_default().insert(w.waiting_pid);
-    }
-    let mut pids: BTreeSet<u64> = waits_for.keys().copied().collect();
-    pids.extend(blocks.keys().copied());
-    let mut out = HashMap::with_capacity(pids.len());
-    for pid in pids {
-        let mut info = ChainInfo::default();
-        let mut seen: HashSet<u64> = HashSet::from([pid]);
-        let mut frontier = vec![pid];
-        let mut roots = BTreeSet::new();
-        while !frontier.is_empty() {
-            let mut next = Vec::new();
-            for p in &frontier {
-                match waits_for.get(p) {
-                    Some(ups) => {
-                        for u in ups {
-                            if seen.insert(*u) {
-                                next.push(*u);
-                            }
-                        }
-                    }
-                    None if *p != pid => {
-                        roots.insert(*p);
-                    }
-                    None => {}
-                }
-            }
-            if !next.is_empty() {
-                info.depth += 1;
-            }
-            frontier = next;
-        }
-        info.root_pids = roots.into_iter().collect();
-        info.blocked_pids = blocks.get(&pid).map(|s| s.iter().copied().collect()).unwrap_or_default();
-        let mut seen_down: HashSet<u64> = HashSet::from([pid]);
-        let mut stack = info.blocked_pids.clone();
-        while let Some(p) = stack.pop() {
-            if seen_down.insert(p) {
-                info.blocked_total += 1;
-                if let Some(more) = blocks.get(&p) {
-                    stack.extend(more.iter().copied());
-                }
-            }
-        }
-        out.insert(pid, info);
-    }
-    out
+    dbintel_dbclient::blocking::blocking_chains(waits.iter().map(|w| (w.waiting_pid, w.blocking_pid)))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `db.server.query_sample` events from pg_stat_activity, with blocking chains and W3C trace
 //! context from `application_name`.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 
 use dbintel_core::pdata::{Attributes, LogRecord, Value};
 use dbintel_sql::Dialect;
@@ -105,113 +105,17 @@ fn decode(r: &Row) -> Result<ActivityRow, tokio_postgres::Error> {
     })
 }
 
-/// Blocking relations between sessions.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct BlockingInfo {
-    /// Sessions at the head of the chains this session waits in (they wait for nobody).
-    pub root_pids: Vec<i32>,
-    /// Longest chain from this session to a root (0 when not blocked).
-    pub depth: u32,
-    /// Sessions this one blocks directly.
-    pub blocked_pids: Vec<i32>,
-    /// Sessions this one blocks directly or transitively.
-    pub blocked_total: u32,
-}
+/// Blocking relations between sessions (dbclient's, shared with the mysql receiver).
+pub type BlockingInfo = dbintel_dbclient::blocking::BlockingInfo<i32>;
 
-/// Builds the blocking chains from `(pid, blocking pids)` pairs. Cycle-safe (a deadlock before the
-/// detector runs), bounded by the number of sessions.
+/// Builds the blocking chains from `(pid, blocking pids)` pairs (dbclient's cycle-safe builder).
 pub fn blocking_chains(edges: &[(i32, Vec<i32>)]) -> HashMap<i32, BlockingInfo> {
-    let waits_for: HashMap<i32, &Vec<i32>> = edges.iter().map(|(p, b)| (*p, b)).collect();
-    let mut blocks: HashMap<i32, BTreeSet<i32>> = HashMap::new();
-    for (pid, blockers) in edges {
-        for b in blockers {
-            blocks.entry(*b).or_default().insert(*pid);
-        }
-    }
-    let mut pids: BTreeSet<i32> = edges.iter().map(|(p, _)| *p).collect();
-    pids.extend(blocks.keys().copied());
-    let mut out = HashMap::new();
-    for pid in pids {
-        let mut info = BlockingInfo::default();
-        // Upwards: breadth-first to the roots, tracking depth.
-        let mut seen: HashSet<i32> = HashSet::from([pid]);
-        let mut frontier = vec![pid];
-        let mut roots = BTreeSet::new();
-        let mut depth = 0u32;
-        while !frontier.is_empty() {
-            let mut next = Vec::new();
-            for p in &frontier {
-                let ups = waits_for.get(p).map(|v| v.as_slice()).unwrap_or(&[]);
-                if ups.is_empty() && *p != pid {
-                    roots.insert(*p);
-                }
-                for u in ups {
-                    if seen.insert(*u) {
-                        next.push(*u);
-                    }
-                }
-            }
-            if !next.is_empty() {
-                depth += 1;
-            }
-            frontier = next;
-        }
-        info.root_pids = roots.into_iter().collect();
-        info.depth = depth;
-        // Downwards: who waits behind this session.
-        info.blocked_pids = blocks.get(&pid).map(|s| s.iter().copied().collect()).unwrap_or_default();
-        let mut seen_down: HashSet<i32> = HashSet::from([pid]);
-        let mut stack: Vec<i32> = info.blocked_pids.clone();
-        while let Some(p) = stack.pop() {
-            if seen_down.insert(p) {
-                info.blocked_total += 1;
-                if let Some(more) = blocks.get(&p) {
-                    stack.extend(more.iter().copied());
-                }
-            }
-        }
-        out.insert(pid, info);
-    }
-    out
+    dbintel_dbclient::blocking::blocking_chains(
+        edges.iter().flat_map(|(p, bs)| bs.iter().map(move |b| (*p, *b))),
+    )
 }
 
-/// A W3C trace context (`traceparent`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TraceParent {
-    pub trace_id: [u8; 16],
-    pub span_id: [u8; 8],
-    pub flags: u8,
-}
-
-fn hex_bytes<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != 2 * N || !s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (i, slot) in out.iter_mut().enumerate() {
-        *slot = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
-}
-
-/// Parses a W3C `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`, lowercase hex). Version `ff` and
-/// all-zero ids are invalid; versions above 00 may carry more `-` fields, which are ignored.
-pub fn parse_traceparent(s: &str) -> Option<TraceParent> {
-    let s = s.trim();
-    let mut parts = s.split('-');
-    let version = hex_bytes::<1>(parts.next()?)?[0];
-    let trace_id = hex_bytes::<16>(parts.next()?)?;
-    let span_id = hex_bytes::<8>(parts.next()?)?;
-    let flags = hex_bytes::<1>(parts.next()?)?[0];
-    let rest = parts.next();
-    if version == 0xff || (version == 0 && rest.is_some()) {
-        return None;
-    }
-    if trace_id == [0; 16] || span_id == [0; 8] {
-        return None;
-    }
-    Some(TraceParent { trace_id, span_id, flags })
-}
+pub use dbintel_dbclient::trace::{TraceParent, parse_traceparent};
 
 /// RFC 3339 in whole seconds, UTC (`2024-01-02T03:04:05Z`), as contrib formats lock and transaction
 /// start times.
@@ -364,30 +268,6 @@ fn record(r: ActivityRow, chain: &BlockingInfo, now_nanos: u64) -> LogRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn traceparent_parsing() {
-        let t = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").unwrap();
-        assert_eq!(t.trace_id[0], 0x4b);
-        assert_eq!(t.span_id[7], 0xb7);
-        assert_eq!(t.flags, 1);
-        for bad in [
-            "",
-            "psql",
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
-            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
-            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
-            "00-4bf92f3577b34da6a3ce929d0e0e473-600f067aa0ba902b7-01",
-            "0x-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        ] {
-            assert!(parse_traceparent(bad).is_none(), "{bad}");
-        }
-        // A future version may append fields.
-        assert!(parse_traceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00-x").is_some());
-    }
 
     #[test]
     fn blocking_chain_builder() {
