@@ -1,5 +1,5 @@
-//! `dbintel doctor`: checks every configured PostgreSQL target and prints what is missing, with
-//! the fix.
+//! `dbintel doctor`: checks every configured PostgreSQL and MySQL/MariaDB target and prints what
+//! is missing, with the fix.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,11 +23,11 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
         .filter(|(id, _)| {
             registry
                 .get(ComponentKind::Receiver, id.type_name())
-                .is_some_and(|f| f.info().type_name == "postgresql")
+                .is_some_and(|f| matches!(f.info().type_name, "postgresql" | "mysql"))
         })
         .collect();
     if targets.is_empty() {
-        eprintln!("dbintel doctor: no postgresql receiver in the configuration; nothing to check.");
+        eprintln!("dbintel doctor: no postgresql or mysql receiver in the configuration; nothing to check.");
         return ExitCode::SUCCESS;
     }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -43,7 +43,14 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
     let mut advice = 0usize;
     let mut unknown = 0usize;
     for (id, section) in targets {
-        let findings = runtime.block_on(dbintel_postgresql::doctor(section));
+        let mysql = registry
+            .get(ComponentKind::Receiver, id.type_name())
+            .is_some_and(|f| f.info().type_name == "mysql");
+        let findings: Vec<Row> = if mysql {
+            runtime.block_on(dbintel_mysql::diagnose::doctor(section)).into_iter().map(Row::from).collect()
+        } else {
+            runtime.block_on(dbintel_postgresql::doctor(section)).into_iter().map(Row::from).collect()
+        };
         if !json {
             let target = findings.first().map(|f| f.target.as_str()).unwrap_or("");
             println!("{}", hide(&format!("receivers.{id} ({target})")));
@@ -57,7 +64,7 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
                 failed += 1;
             }
             if json {
-                let mut v = serde_json::to_value(f).unwrap_or_default();
+                let mut v = f.json.clone();
                 if let serde_json::Value::Object(m) = &mut v {
                     m.insert("receiver".into(), serde_json::Value::String(id.to_string()));
                 }
@@ -99,5 +106,50 @@ pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
             println!("{failed} check(s) failed; apply the fixes above and run `dbintel doctor` again.");
         }
         ExitCode::from(1)
+    }
+}
+
+/// One finding of either receiver's doctor, as printed.
+struct Row {
+    target: String,
+    check: String,
+    ok: bool,
+    message: String,
+    fix: Option<String>,
+    advisory: bool,
+    unknown: bool,
+    /// The finding as the receiver serializes it (`--json`).
+    json: serde_json::Value,
+}
+
+impl From<dbintel_postgresql::diagnose::Finding> for Row {
+    fn from(f: dbintel_postgresql::diagnose::Finding) -> Self {
+        let json = serde_json::to_value(&f).unwrap_or_default();
+        Row {
+            target: f.target,
+            check: f.check,
+            ok: f.ok,
+            message: f.message,
+            fix: f.fix,
+            advisory: f.advisory,
+            unknown: f.unknown,
+            json,
+        }
+    }
+}
+
+impl From<dbintel_mysql::diagnose::Finding> for Row {
+    fn from(f: dbintel_mysql::diagnose::Finding) -> Self {
+        let json = serde_json::to_value(&f).unwrap_or_default();
+        Row {
+            target: f.target,
+            check: f.check,
+            ok: f.ok,
+            message: f.message,
+            fix: f.fix,
+            advisory: f.advisory,
+            unknown: f.unknown,
+            json,
+        }
     }
 }

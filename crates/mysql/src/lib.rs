@@ -12,6 +12,7 @@
 pub mod collect;
 pub mod config;
 pub mod conn;
+pub mod diagnose;
 pub mod innodb;
 pub mod metadata;
 pub mod query;
