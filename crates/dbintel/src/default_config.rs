@@ -1,4 +1,10 @@
-//! The embedded default config and the local PostgreSQL it points at.
+//! The embedded default config and the local PostgreSQL (and MySQL/MariaDB, when one answers) it
+//! points at.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
 
 use dbintel_sqlquery::dsn::{DataSource, Driver};
 
@@ -50,6 +56,152 @@ pub fn render(vars: &[(&str, String)]) -> String {
         text = text.replace(&format!("${{env:{name}}}"), &literal);
     }
     text
+}
+
+/// The overlay merged over [`DEFAULT_CONFIG`] when a local MySQL/MariaDB answers.
+pub const DEFAULT_MYSQL_CONFIG: &str = include_str!("default_mysql.yaml");
+
+/// The mysql client's standard sockets, tried in order when MYSQL_UNIX_PORT is not set.
+pub const MYSQL_SOCKETS: &[&str] =
+    &["/run/mysqld/mysqld.sock", "/var/run/mysqld/mysqld.sock", "/tmp/mysql.sock"];
+/// How long one probe may take (connect plus the server's greeting).
+const PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// Where a local MySQL/MariaDB may answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MysqlTarget {
+    Socket(PathBuf),
+    Tcp(String, u16),
+}
+
+impl std::fmt::Display for MysqlTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MysqlTarget::Socket(p) => write!(f, "{}", p.display()),
+            MysqlTarget::Tcp(h, p) if h.contains(':') => write!(f, "[{h}]:{p}"),
+            MysqlTarget::Tcp(h, p) => write!(f, "{h}:{p}"),
+        }
+    }
+}
+
+/// The outcome of looking for a local MySQL/MariaDB.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalMysql {
+    /// The first candidate that answered with a MySQL greeting.
+    pub found: Option<MysqlTarget>,
+    /// Every candidate, in the order tried.
+    pub tried: Vec<MysqlTarget>,
+    pub user: String,
+    pub password: Option<String>,
+}
+
+impl LocalMysql {
+    /// The startup line: which server is watched, or that none answered.
+    pub fn describe(&self) -> String {
+        let tried = self.tried.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        match &self.found {
+            Some(t) => format!(
+                "Embedded default: a local MySQL/MariaDB answers at {t}; watching it as user {}.",
+                self.user
+            ),
+            None => format!(
+                "Embedded default: no local MySQL/MariaDB answered (tried {tried}); watching PostgreSQL only. \
+                 Set MYSQL_HOST/MYSQL_TCP_PORT or MYSQL_UNIX_PORT (and MYSQL_USER/MYSQL_PWD) to point at one."
+            ),
+        }
+    }
+}
+
+/// Where to look, from the mysql client's variables: MYSQL_HOST other than `localhost` means TCP
+/// to it (MYSQL_TCP_PORT, else 3306); otherwise MYSQL_UNIX_PORT's socket and/or 127.0.0.1 at
+/// MYSQL_TCP_PORT when either is set, else the standard sockets and 127.0.0.1:3306.
+pub fn mysql_candidates(env: &dyn Fn(&str) -> Option<String>) -> Vec<MysqlTarget> {
+    let get = |k: &str| env(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let port: Option<u16> = get("MYSQL_TCP_PORT").and_then(|p| p.parse().ok()).filter(|p| *p != 0);
+    let socket = get("MYSQL_UNIX_PORT");
+    match get("MYSQL_HOST") {
+        Some(h) if h != "localhost" => return vec![MysqlTarget::Tcp(h, port.unwrap_or(3306))],
+        _ => {}
+    }
+    if socket.is_some() || port.is_some() {
+        let mut out: Vec<MysqlTarget> = socket.into_iter().map(|s| MysqlTarget::Socket(s.into())).collect();
+        out.extend(port.map(|p| MysqlTarget::Tcp("127.0.0.1".into(), p)));
+        return out;
+    }
+    let mut out: Vec<MysqlTarget> = MYSQL_SOCKETS.iter().map(|s| MysqlTarget::Socket(s.into())).collect();
+    out.push(MysqlTarget::Tcp("127.0.0.1".into(), 3306));
+    out
+}
+
+/// Whether a MySQL/MariaDB server answers there: the first packet it sends is its handshake
+/// (protocol version 10) or an error packet (0xff, e.g. a host it does not allow). Bounded by
+/// [`PROBE_TIMEOUT`]; anything else listening there does not count.
+pub fn probe(target: &MysqlTarget) -> bool {
+    fn greeting(mut r: impl Read) -> bool {
+        let mut head = [0u8; 5];
+        r.read_exact(&mut head).is_ok() && matches!(head[4], 10 | 0xff)
+    }
+    match target {
+        MysqlTarget::Socket(path) => {
+            let Ok(s) = std::os::unix::net::UnixStream::connect(path) else { return false };
+            s.set_read_timeout(Some(PROBE_TIMEOUT)).is_ok() && greeting(s)
+        }
+        MysqlTarget::Tcp(host, port) => {
+            use std::net::ToSocketAddrs;
+            let Ok(addrs) = (host.as_str(), *port).to_socket_addrs() else { return false };
+            addrs.take(4).any(|a| {
+                std::net::TcpStream::connect_timeout(&a, PROBE_TIMEOUT)
+                    .is_ok_and(|s| s.set_read_timeout(Some(PROBE_TIMEOUT)).is_ok() && greeting(s))
+            })
+        }
+    }
+}
+
+/// Looks for a local MySQL/MariaDB (see [`mysql_candidates`]); `probe` tells whether one answers.
+pub fn find_mysql(env: &dyn Fn(&str) -> Option<String>, probe: &dyn Fn(&MysqlTarget) -> bool) -> LocalMysql {
+    let tried = mysql_candidates(env);
+    let found = tried.iter().find(|t| probe(t)).cloned();
+    let get = |k: &str| env(k).filter(|v| !v.is_empty());
+    LocalMysql {
+        found,
+        tried,
+        user: get("MYSQL_USER").or_else(|| get("USER")).unwrap_or_else(|| "root".to_string()),
+        password: get("MYSQL_PWD"),
+    }
+}
+
+/// The process's local MySQL/MariaDB, looked for once (`run` and its startup line agree).
+pub fn local_mysql() -> &'static LocalMysql {
+    static FOUND: OnceLock<LocalMysql> = OnceLock::new();
+    FOUND.get_or_init(|| find_mysql(&|k| std::env::var(k).ok(), &probe))
+}
+
+/// The variables of the mysql overlay; empty when no server answered.
+pub fn mysql_variables(local: &LocalMysql) -> Vec<(&'static str, String)> {
+    let Some(found) = &local.found else { return Vec::new() };
+    let (endpoint, transport) = match found {
+        MysqlTarget::Socket(p) => (p.display().to_string(), "unix"),
+        t @ MysqlTarget::Tcp(..) => (t.to_string(), "tcp"),
+    };
+    vec![
+        ("DBINTEL_DEFAULT_MYSQL_ENDPOINT", endpoint),
+        ("DBINTEL_DEFAULT_MYSQL_TRANSPORT", transport.to_string()),
+        ("DBINTEL_DEFAULT_MYSQL_USER", local.user.clone()),
+        ("DBINTEL_DEFAULT_MYSQL_PASSWORD", local.password.clone().unwrap_or_default()),
+    ]
+}
+
+/// The mysql overlay with the server's address, transport and user written in (quoted, `$`
+/// escaped); the password stays a placeholder. `None` when no server answered.
+pub fn render_mysql(local: &LocalMysql) -> Option<String> {
+    local.found.as_ref()?;
+    let mut text = DEFAULT_MYSQL_CONFIG.to_string();
+    for (name, value) in mysql_variables(local).iter().filter(|(n, _)| *n != "DBINTEL_DEFAULT_MYSQL_PASSWORD")
+    {
+        let literal = serde_json::Value::String(value.replace('$', "$$")).to_string();
+        text = text.replace(&format!("${{env:{name}}}"), &literal);
+    }
+    Some(text)
 }
 
 /// The local PostgreSQL as a libpq datasource: the standard PG* variables when any is set, then
@@ -162,6 +314,80 @@ mod tests {
         assert_eq!(receiver["endpoint"], "h\"ost: {x}\n- y:5432");
         assert_eq!(receiver["databases"], serde_json::json!(["a: b", "$c"]));
         assert_eq!(receiver["username"], "me$${env:HOME}".replace("$$", "$"));
+    }
+
+    #[test]
+    fn mysql_candidates_follow_the_mysql_client_variables() {
+        let sockets = mysql_candidates(&env_of(&[]));
+        assert_eq!(sockets.len(), 4);
+        assert_eq!(sockets[0], MysqlTarget::Socket("/run/mysqld/mysqld.sock".into()));
+        assert_eq!(sockets[3], MysqlTarget::Tcp("127.0.0.1".into(), 3306));
+        assert_eq!(
+            mysql_candidates(&env_of(&[("MYSQL_HOST", "db1"), ("MYSQL_TCP_PORT", "3307")])),
+            [MysqlTarget::Tcp("db1".into(), 3307)]
+        );
+        assert_eq!(
+            mysql_candidates(&env_of(&[("MYSQL_UNIX_PORT", "/x.sock"), ("MYSQL_HOST", "localhost")])),
+            [MysqlTarget::Socket("/x.sock".into())]
+        );
+        assert_eq!(
+            mysql_candidates(&env_of(&[("MYSQL_TCP_PORT", "3310")])),
+            [MysqlTarget::Tcp("127.0.0.1".into(), 3310)]
+        );
+        assert_eq!(MysqlTarget::Tcp("::1".into(), 3306).to_string(), "[::1]:3306");
+    }
+
+    #[test]
+    fn the_mysql_overlay_is_added_only_when_a_server_answers() {
+        let env = env_of(&[("MYSQL_TCP_PORT", "3310"), ("MYSQL_USER", "mon"), ("MYSQL_PWD", "pw-4712")]);
+        let none = find_mysql(&env, &|_| false);
+        assert!(none.found.is_none() && render_mysql(&none).is_none() && mysql_variables(&none).is_empty());
+        assert!(
+            none.describe().contains("no local MySQL/MariaDB answered (tried 127.0.0.1:3310)"),
+            "{}",
+            none.describe()
+        );
+        let found = find_mysql(&env, &|_| true);
+        assert!(
+            found.describe().contains("answers at 127.0.0.1:3310") && !found.describe().contains("pw-4712")
+        );
+        let text = render_mysql(&found).unwrap();
+        assert!(!text.contains("pw-4712"));
+        let pg = render(&default_variables(&env_of(&[("USER", "alice")])));
+        let sources = [
+            dbintel_config::ConfigSource::embedded("default", pg),
+            dbintel_config::ConfigSource::embedded("default", text),
+        ];
+        let vars = mysql_variables(&found);
+        let raw =
+            dbintel_config::load(&sources, &|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
+                .unwrap();
+        let r = &raw.root()["receivers"]["mysql/local"];
+        assert_eq!(
+            (r["endpoint"].as_str(), r["transport"].as_str(), r["username"].as_str()),
+            (Some("127.0.0.1:3310"), Some("tcp"), Some("mon"))
+        );
+        assert_eq!(r["password"], "pw-4712");
+        assert_eq!(r["events"]["db.server.query_sample"]["enabled"], true);
+        let pipes = &raw.root()["service"]["pipelines"];
+        assert_eq!(pipes["metrics"]["receivers"], serde_json::json!(["postgresql/local", "mysql/local"]));
+        assert_eq!(pipes["logs"]["exporters"], serde_json::json!(["debug"]), "the overlay keeps the rest");
+    }
+
+    #[test]
+    fn the_probe_wants_a_mysql_greeting() {
+        // Something that accepts and says nothing (or not MySQL) is not a server.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let t = std::thread::spawn(move || {
+            use std::io::Write;
+            if let Ok((mut s, _)) = l.accept() {
+                let _ = s.write_all(b"SSH-2.0-OpenSSH\r\n");
+            }
+        });
+        assert!(!probe(&MysqlTarget::Tcp("127.0.0.1".into(), port)));
+        t.join().unwrap();
+        assert!(!probe(&MysqlTarget::Socket("/nonexistent/mysqld.sock".into())));
     }
 
     #[test]

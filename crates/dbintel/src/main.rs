@@ -36,7 +36,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the collector. Without --config, the embedded default config watches the local PostgreSQL.
+    /// Run the collector. Without --config, the embedded default config watches the local PostgreSQL
+    /// (and a local MySQL/MariaDB when one answers).
     Run {
         /// Config file; repeat to merge several in order (later files win).
         #[arg(long = "config", short = 'c', value_name = "FILE")]
@@ -60,7 +61,8 @@ enum Command {
     },
     /// Check every configured PostgreSQL target for what dbintel needs (extension, preload,
     /// compute_query_id, track_io_timing, grants) and print the fix for what is missing.
-    /// Without --config, checks the local PostgreSQL of the embedded default config.
+    /// MySQL/MariaDB targets: performance_schema, consumers, instruments, text lengths, grants.
+    /// Without --config, checks the local servers of the embedded default config.
     Doctor {
         #[arg(long = "config", short = 'c', value_name = "FILE")]
         configs: Vec<PathBuf>,
@@ -104,15 +106,22 @@ fn env_lookup(name: &str) -> Option<String> {
 /// password variable when no --config is given (the rest of the local server is written into its text).
 fn sources_and_env(configs: &[PathBuf]) -> (Vec<ConfigSource>, EnvLookup) {
     if configs.is_empty() {
-        let vars = default_config::default_variables(&env_lookup);
-        let source = ConfigSource::Embedded {
+        let mut vars = default_config::default_variables(&env_lookup);
+        let mut sources = vec![ConfigSource::Embedded {
             name: default_config::DEFAULT_CONFIG_NAME.to_string(),
             text: default_config::render(&vars),
-        };
+        }];
+        // A local MySQL/MariaDB that answers is watched too (an overlay naming its receiver).
+        let mysql = default_config::local_mysql();
+        if let Some(text) = default_config::render_mysql(mysql) {
+            sources
+                .push(ConfigSource::Embedded { name: default_config::DEFAULT_CONFIG_NAME.to_string(), text });
+            vars.extend(default_config::mysql_variables(mysql));
+        }
         let env = move |name: &str| {
             vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).or_else(|| env_lookup(name))
         };
-        (vec![source], Box::new(env))
+        (sources, Box::new(env))
     } else {
         (configs.iter().cloned().map(ConfigSource::File).collect(), Box::new(env_lookup))
     }
@@ -207,6 +216,9 @@ fn main() -> ExitCode {
             logging::init(logs.level.as_str(), logs.encoding == dbintel_config::LogEncoding::Json, &redactor);
             for w in &cfg.warnings {
                 tracing::warn!("{w}");
+            }
+            if configs.is_empty() {
+                tracing::info!("{}", default_config::local_mysql().describe());
             }
             match run(cfg, &threads) {
                 Ok(()) => ExitCode::SUCCESS,

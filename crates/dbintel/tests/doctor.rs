@@ -188,6 +188,8 @@ fn the_embedded_default_checks_the_database_named_by_database_url() {
     let out = std::process::Command::new(support::bin())
         .args(["doctor"])
         .env("DATABASE_URL", &url)
+        // Not the machine's own MySQL, if it has one.
+        .env("MYSQL_UNIX_PORT", "/nonexistent/mysqld.sock")
         .env_remove("PGHOST")
         .env_remove("PGPORT")
         .env_remove("PGUSER")

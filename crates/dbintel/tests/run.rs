@@ -219,7 +219,14 @@ fn the_embedded_default_watches_local_postgres_on_the_console() {
     let port = pg.port.to_string();
     let mut run = Running::start(
         &["run"],
-        &[("PGHOST", "127.0.0.1"), ("PGPORT", &port), ("PGUSER", "postgres"), ("PGDATABASE", "postgres")],
+        &[
+            ("PGHOST", "127.0.0.1"),
+            ("PGPORT", &port),
+            ("PGUSER", "postgres"),
+            ("PGDATABASE", "postgres"),
+            // Not the machine's own MySQL, if it has one: PostgreSQL only.
+            ("MYSQL_UNIX_PORT", "/nonexistent/mysqld.sock"),
+        ],
         dir.path(),
     );
     wait_for("console output", Duration::from_secs(40), || run.stdout().contains("postgresql.backends"));
@@ -237,7 +244,13 @@ fn the_embedded_default_watches_local_postgres_on_the_console() {
 fn doctor_checks_the_configured_postgres_and_prints_fixes() {
     let pg = shared_postgres();
     let port = pg.port.to_string();
-    let env = [("PGHOST", "127.0.0.1"), ("PGPORT", port.as_str()), ("PGUSER", "postgres")];
+    let env = [
+        ("PGHOST", "127.0.0.1"),
+        ("PGPORT", port.as_str()),
+        ("PGUSER", "postgres"),
+        // Not the machine's own MySQL, if it has one: PostgreSQL only.
+        ("MYSQL_UNIX_PORT", "/nonexistent/mysqld.sock"),
+    ];
     let out = std::process::Command::new(support::bin()).args(["doctor"]).envs(env).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     // The harness server has everything dbintel needs.
