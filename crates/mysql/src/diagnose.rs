@@ -436,15 +436,21 @@ fn check_version(c: &mut Checker, info: &ServerInfo, today: u32) {
 struct Held {
     global: Vec<String>,
     performance_schema: Vec<String>,
+    /// Roles are granted to the account: SHOW GRANTS does not list what they grant.
+    roles: bool,
 }
 
-/// Parses `GRANT <privileges> ON <object> TO ...` lines (role grants have no ON and are skipped).
+/// Parses `GRANT <privileges> ON <object> TO ...` lines; role grants (`GRANT role TO ...`, no ON)
+/// are only noted.
 fn parse_grants(lines: &[String]) -> Held {
     let mut held = Held::default();
     for line in lines {
         let upper = line.to_ascii_uppercase();
         let Some(rest) = upper.strip_prefix("GRANT ") else { continue };
-        let Some((privs, tail)) = rest.split_once(" ON ") else { continue };
+        let Some((privs, tail)) = rest.split_once(" ON ") else {
+            held.roles |= rest.contains(" TO ");
+            continue;
+        };
         let object = tail.split(" TO ").next().unwrap_or("").trim().replace(['`', '"'], "");
         let privs: Vec<String> = privs
             .split(',')
@@ -473,6 +479,9 @@ impl Held {
     }
 }
 
+/// One grant check: (name, held, required, message when held, message when not, the GRANT).
+type GrantCheck = (&'static str, bool, bool, String, String, String);
+
 fn check_grants(
     c: &mut Checker,
     info: &ServerInfo,
@@ -492,48 +501,50 @@ fn check_grants(
         }
     };
     let held = parse_grants(&lines);
-    c.push(
-        "grants.process",
-        held.global(&["PROCESS"]),
-        true,
-        if held.global(&["PROCESS"]) {
-            "the user has PROCESS (other sessions' threads, InnoDB status)".into()
-        } else {
-            "the user lacks PROCESS: other sessions' threads and InnoDB metrics are hidden".into()
-        },
-        Fix::sql(format!("GRANT PROCESS ON *.* TO {account};")),
-    );
     // MariaDB 10.5.9 split replica status off REPLICATION CLIENT into SLAVE MONITOR (alias
     // REPLICA MONITOR).
-    let (privilege, any_of): (&str, &[&str]) = if info.mariadb_at_least(10, 5, 9) {
+    let (replica, any_of): (&str, &[&str]) = if info.mariadb_at_least(10, 5, 9) {
         ("REPLICA MONITOR", &["SLAVE MONITOR", "REPLICA MONITOR", "SUPER"])
     } else {
         ("REPLICATION CLIENT", &["REPLICATION CLIENT", "SUPER", "BINLOG MONITOR"])
     };
-    let has = held.global(any_of);
-    c.push(
-        "grants.replication_client",
-        has,
-        false,
-        if has {
-            format!("the user may read replica status ({privilege})")
+    let checks: [GrantCheck; 3] = [
+        (
+            "grants.process",
+            held.global(&["PROCESS"]),
+            true,
+            "the user has PROCESS (other sessions' threads, InnoDB status)".into(),
+            "the user lacks PROCESS: other sessions' threads and InnoDB metrics are hidden".into(),
+            format!("GRANT PROCESS ON *.* TO {account};"),
+        ),
+        (
+            "grants.replication_client",
+            held.global(any_of),
+            false,
+            format!("the user may read replica status ({replica})"),
+            format!("the user lacks {replica}: replica status (replication lag) cannot be read"),
+            format!("GRANT {replica} ON *.* TO {account};"),
+        ),
+        (
+            "grants.performance_schema",
+            held.select_performance_schema(),
+            ps_needed,
+            "the user may read performance_schema".into(),
+            "the user may not read performance_schema (statement digests, samples, waits)".into(),
+            format!("GRANT SELECT ON performance_schema.* TO {account};"),
+        ),
+    ];
+    for (check, has, required, yes, no, grant) in checks {
+        if !has && held.roles {
+            c.unknown(
+                check,
+                format!("{no}, unless one of the user's roles grants it (SHOW GRANTS does not list what roles grant)"),
+                Fix::sql(grant),
+            );
         } else {
-            format!("the user lacks {privilege}: replica status (replication lag) cannot be read")
-        },
-        Fix::sql(format!("GRANT {privilege} ON *.* TO {account};")),
-    );
-    let ps = held.select_performance_schema();
-    c.push(
-        "grants.performance_schema",
-        ps,
-        ps_needed,
-        if ps {
-            "the user may read performance_schema".into()
-        } else {
-            "the user may not read performance_schema (statement digests, samples, waits)".into()
-        },
-        Fix::sql(format!("GRANT SELECT ON performance_schema.* TO {account};")),
-    );
+            c.push(check, has, required, if has { yes } else { no }, Fix::sql(grant));
+        }
+    }
 }
 
 /// The consumers each enabled feature needs (required) and the ones recommended, in the order
@@ -619,7 +630,8 @@ mod tests {
         assert!(!held.global(&["SELECT"]) && held.select_performance_schema());
         let all =
             parse_grants(&["GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION".into()]);
-        assert!(all.global(&["PROCESS"]) && all.select_performance_schema());
+        assert!(all.global(&["PROCESS"]) && all.select_performance_schema() && !all.roles);
+        assert!(held.roles, "a role grant is noted");
         assert!(!parse_grants(&["GRANT USAGE ON *.* TO `x`@`%`".into()]).global(&["PROCESS"]));
     }
 

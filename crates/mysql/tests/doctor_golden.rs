@@ -287,3 +287,23 @@ async fn nothing_is_required_when_no_event_is_on() {
     assert_eq!(failed, ["grants.process"], "{findings:#?}");
     assert!(findings.iter().any(|f| f.check == "performance_schema" && !f.ok && f.advisory));
 }
+
+#[tokio::test]
+async fn privileges_that_roles_may_grant_are_unknown_not_failed() {
+    let srv = Server {
+        version: "8.0.36",
+        user: "mon@%",
+        grants: &["GRANT USAGE ON *.* TO `mon`@`%`", "GRANT `monitoring`@`%` TO `mon`@`%`"],
+        ps: "ON",
+        text_length: "4096",
+        on: MYSQL8_DEFAULT_ON,
+        mdl: "YES",
+        ps_readable: true,
+    };
+    let mut r = replay(&srv);
+    let findings = diagnose::run_checks(&mut r, &plan(true, true), "db:3306", TODAY).await;
+    let process = findings.iter().find(|f| f.check == "grants.process").expect("grants.process");
+    assert!(process.unknown && !process.ok, "{process:?}");
+    assert!(process.message.contains("roles"), "{process:?}");
+    assert_eq!(process.fix_sql.as_deref(), Some("GRANT PROCESS ON *.* TO 'mon'@'%';"));
+}
