@@ -183,3 +183,22 @@ fn a_user_who_may_not_read_performance_schema_gets_unknowns_and_the_grant() {
     assert_eq!(consumers["unknown"], true, "{consumers}");
     assert!(text.contains("could not be decided"), "{text}");
 }
+
+#[test]
+fn an_unreachable_server_fails_connect_with_the_hint_and_never_prints_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = support::free_port();
+    let cfg = dir.path().join("closed.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "receivers:\n  mysql:\n    endpoint: 127.0.0.1:{closed}\n    username: mon\n    password: My-Secret-7\nexporters:\n  debug: {{}}\nservice:\n  pipelines:\n    metrics:\n      receivers: [mysql]\n      exporters: [debug]\n"
+        ),
+    )
+    .unwrap();
+    let (code, text, findings) = doctor(&cfg.display().to_string());
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("[FAIL] connect:") && text.contains("fix: check that the server is up"), "{text}");
+    assert!(!text.contains("My-Secret-7"), "{text}");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+}
