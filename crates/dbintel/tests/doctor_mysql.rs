@@ -78,6 +78,7 @@ fn a_fully_set_up_server_passes_without_a_recommendation() {
         "grants.process",
         "grants.performance_schema",
         "performance_schema_max_sql_text_length",
+        "performance_schema_digests_size",
     ] {
         assert_eq!(find(&findings, check)["ok"], true, "{check}: {text}");
     }

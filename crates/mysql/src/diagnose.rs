@@ -22,6 +22,8 @@ pub const SQL_CURRENT_USER: &str = "SELECT CURRENT_USER()";
 pub const SQL_GRANTS: &str = "SHOW GRANTS";
 pub const SQL_VARIABLES: &str = "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('performance_schema', \
      'max_digest_length', 'performance_schema_max_digest_length', 'performance_schema_max_sql_text_length')";
+pub const SQL_DIGEST_LOST: &str = "SHOW GLOBAL STATUS LIKE 'Performance_schema_digest_lost'";
+pub const SQL_DIGESTS_SIZE: &str = "SHOW GLOBAL VARIABLES LIKE 'performance_schema_digests_size'";
 pub const SQL_CONSUMERS: &str = "SELECT NAME, ENABLED FROM performance_schema.setup_consumers";
 pub const SQL_INSTRUMENTS: &str = "SELECT NAME, ENABLED, TIMED FROM performance_schema.setup_instruments \
      WHERE NAME = 'wait/lock/metadata/sql/mdl'";
@@ -314,6 +316,39 @@ pub async fn run_checks(src: &mut dyn Source, plan: &Plan, target: &str, today: 
     }
     if !ps_on {
         return c.out;
+    }
+    // A full digest table folds every new statement shape into one NULL-digest row: top queries
+    // lose them.
+    if let Ok(status) = src.name_values(SQL_DIGEST_LOST).await
+        && let Some(lost) = status.get("Performance_schema_digest_lost").cloned().flatten()
+    {
+        let lost: u64 = lost.trim().parse().unwrap_or(0);
+        let size = match src.name_values(SQL_DIGESTS_SIZE).await {
+            Ok(v) => v.get("performance_schema_digests_size").cloned().flatten(),
+            Err(_) => None,
+        };
+        let size_n: i64 = size.as_deref().and_then(|v| v.trim().parse().ok()).unwrap_or(-1);
+        let wanted = if size_n > 0 { (size_n.saturating_mul(2)).max(10_000) } else { 10_000 };
+        c.push(
+            "performance_schema_digests_size",
+            lost == 0,
+            false,
+            if lost == 0 {
+                format!(
+                    "performance_schema_digests_size = {}; no statement digest lost since startup",
+                    size.unwrap_or_else(|| "?".into())
+                )
+            } else {
+                format!(
+                    "performance_schema_digests_size = {}; {lost} statement digest(s) lost since startup \
+                     (the table was full): top queries miss those statement shapes",
+                    size.unwrap_or_else(|| "?".into())
+                )
+            },
+            Fix::default()
+                .cnf(format!("performance_schema_digests_size={wanted}"))
+                .note("then restart the server (a read-only variable); TRUNCATE performance_schema.events_statements_summary_by_digest frees the table until then"),
+        );
     }
 
     match src.rows(SQL_CONSUMERS).await {
