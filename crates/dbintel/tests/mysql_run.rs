@@ -73,3 +73,59 @@ service:
     find("mysql.buffer_pool.usage", "status", "dirty");
     find("mysql.uptime", "", "");
 }
+
+#[test]
+fn the_receiver_says_once_what_the_server_lacks_and_keeps_running() {
+    let my = dbintel_test_support::MariaDbServer::builder().option("performance-schema", "OFF").start();
+    let endpoint = format!("{}:{}", my.host, my.port);
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("out.jsonl");
+    let cfg = dir.path().join("config.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            r#"
+receivers:
+  mysql:
+    endpoint: {endpoint}
+    username: root
+    collection_interval: 1s
+    initial_delay: 0s
+    events:
+      db.server.top_query: {{enabled: true}}
+exporters:
+  file:
+    path: {}
+service:
+  pipelines:
+    metrics:
+      receivers: [mysql]
+      exporters: [file]
+    logs:
+      receivers: [mysql]
+      exporters: [file]
+"#,
+            out_file.display()
+        ),
+    )
+    .unwrap();
+    let mut run = Running::start(&["run", "--config", &cfg.display().to_string()], &[], dir.path());
+    wait_for("two scrapes of mysql metrics", Duration::from_secs(40), || {
+        std::fs::read_to_string(&out_file).is_ok_and(|t| t.matches("mysql.handlers").count() >= 2)
+    });
+    run.signal("TERM");
+    let status = run.wait_exit(Duration::from_secs(20));
+    let err = run.stderr();
+    assert!(status.success(), "exit {status:?}; stderr:\n{err}");
+    let lacks: Vec<&str> =
+        err.lines().filter(|l| l.contains("the monitored server is missing something")).collect();
+    assert!(
+        lacks.iter().any(|l| l.contains("performance_schema") && l.contains("performance_schema=ON")),
+        "the missing performance_schema is named with its my.cnf fix:\n{err}"
+    );
+    assert_eq!(
+        lacks.iter().filter(|l| l.contains("check=performance_schema ")).count(),
+        1,
+        "said once, not every scrape:\n{err}"
+    );
+}

@@ -78,6 +78,8 @@ struct Runner {
     queries: Streak,
     /// Status variables already reported as bad (bounded by the status map).
     reported_bad: BTreeSet<&'static str>,
+    /// Whether the server's setup was checked (once per receiver, at the first connection).
+    diagnosed: bool,
     /// Statements refused for a grant or a missing table, already reported (bounded by the
     /// statements of the metrics pass).
     reported_unavailable: BTreeSet<String>,
@@ -141,6 +143,7 @@ impl Runner {
             connection: Streak::default(),
             queries: Streak::default(),
             reported_bad: BTreeSet::new(),
+            diagnosed: false,
             reported_unavailable: BTreeSet::new(),
             reported_dropped: BTreeSet::new(),
             settings,
@@ -371,11 +374,46 @@ impl Runner {
         }
     }
 
+    /// Says once what the server lacks for the enabled features (the `dbintel doctor` checks:
+    /// performance_schema, consumers, instruments, text lengths, grants, end of life), each with
+    /// its fix. Advisory findings are logged at info level; the receiver keeps running either way.
+    async fn report_diagnosis(&mut self) {
+        let Some(conn) = self.conn.as_mut() else { return };
+        let target = self.plan.connect.endpoint();
+        let findings = crate::diagnose::run_checks(conn, &self.plan, &target, crate::diagnose::today()).await;
+        for f in findings.iter().filter(|f| !f.ok) {
+            let fix = f.fix.as_deref().unwrap_or("");
+            if f.unknown {
+                tracing::warn!(
+                    receiver = %self.label, check = %f.check, problem = %f.message, fix,
+                    "mysql: cannot check the monitored server (the user may not read it); the receiver keeps running"
+                );
+            } else if f.advisory {
+                tracing::info!(
+                    receiver = %self.label, check = %f.check, problem = %f.message, fix,
+                    "mysql: recommended server setting"
+                );
+            } else {
+                tracing::warn!(
+                    receiver = %self.label, check = %f.check, problem = %f.message, fix,
+                    "mysql: the monitored server is missing something; the receiver keeps running without it"
+                );
+            }
+        }
+    }
+
     /// One pass over the connection: false when there is no connection, an error when it was lost.
     async fn collect(&mut self, b: &mut MetricBuilder<'_>) -> Result<bool, DbError> {
         let label = self.label.clone();
         let settings = self.settings.clone();
-        let Some(conn) = self.connection().await else { return Ok(false) };
+        if self.connection().await.is_none() {
+            return Ok(false);
+        }
+        if !self.diagnosed {
+            self.diagnosed = true;
+            self.report_diagnosis().await;
+        }
+        let Some(conn) = self.conn.as_mut() else { return Ok(false) };
         let outcome = crate::collect::collect_metrics(conn, b, &settings).await?;
         let (bad, failures) = (outcome.bad, outcome.failures);
         for (sql, e) in outcome.unavailable {
