@@ -63,6 +63,12 @@ pub fn mysql_code_hint(code: u16) -> Option<&'static str> {
             "access denied: check the user name and password, and that the user may connect from this \
              host (CREATE USER 'dbintel'@'<host>' ...)"
         }
+        // MariaDB: no such user for this host, or one that authenticates by unix_socket.
+        1698 => {
+            "access denied: the user does not exist for this host or authenticates another way \
+             (unix_socket); create it with a password (CREATE USER 'dbintel'@'<host>' IDENTIFIED BY \
+             '...') and the grants the receiver's README lists"
+        }
         1044 | 1142 | 1143 | 1227 => {
             "grant the monitoring user the privilege it needs (e.g. GRANT SELECT, PROCESS ON *.* TO ...)"
         }
@@ -88,6 +94,7 @@ mod tests {
         assert!(sqlstate_hint("28P01").unwrap().contains("password"));
         assert!(sqlstate_hint("42501").unwrap().contains("pg_monitor"));
         assert!(mysql_code_hint(1045).unwrap().contains("access denied"));
+        assert!(mysql_code_hint(1698).unwrap().contains("CREATE USER"));
         assert_eq!(sqlstate_hint("XX000"), None);
         assert_eq!(mysql_code_hint(1), None);
         let e = DbError::Query { message: "m".into(), code: Some("57014".into()), hint: "h" };
