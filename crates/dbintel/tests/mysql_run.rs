@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use dbintel_test_support::shared_mariadb;
-use support::{Running, otlp_summary, wait_for};
+use support::{Running, otlp_summary};
 
 #[test]
 fn run_scrapes_mariadb_into_an_otlp_file() {
@@ -40,7 +40,7 @@ service:
     )
     .unwrap();
     let mut run = Running::start(&["run", "--config", &cfg.display().to_string()], &[], dir.path());
-    wait_for("mysql metrics in the file", Duration::from_secs(40), || {
+    run.wait_for("mysql metrics in the file", Duration::from_secs(40), || {
         std::fs::read_to_string(&out_file).is_ok_and(|t| t.contains("mysql.handlers") && t.ends_with('\n'))
     });
     run.signal("TERM");
@@ -110,7 +110,7 @@ service:
     )
     .unwrap();
     let mut run = Running::start(&["run", "--config", &cfg.display().to_string()], &[], dir.path());
-    wait_for("two scrapes of mysql metrics", Duration::from_secs(40), || {
+    run.wait_for("two scrapes of mysql metrics", Duration::from_secs(40), || {
         std::fs::read_to_string(&out_file).is_ok_and(|t| t.matches("mysql.handlers").count() >= 2)
     });
     run.signal("TERM");

@@ -158,6 +158,10 @@ pub struct MyConn {
     deadline: Duration,
     secret: Option<String>,
     sent: BTreeSet<String>,
+    /// Set once a statement was abandoned or the connection failed: mysql_async cannot reuse such a
+    /// connection (the abandoned result would be read as the next one's), so every later statement
+    /// fails at once and the caller reconnects instead of waiting out a deadline per statement.
+    broken: Option<String>,
 }
 
 fn scrub(text: &str, secret: Option<&str>) -> String {
@@ -235,8 +239,14 @@ impl MyConn {
         let opts: mysql_async::Opts = opts.ssl_opts(ssl).into();
         let conn = mysql_async::Conn::new(opts).await.map_err(|e| my_error(&e, secret.as_deref()))?;
         let deadline = plan.statement_timeout + Duration::from_secs(1);
-        let mut c =
-            MyConn { conn, info: ServerInfo::from_version(""), deadline, secret, sent: BTreeSet::new() };
+        let mut c = MyConn {
+            conn,
+            info: ServerInfo::from_version(""),
+            deadline,
+            secret,
+            sent: BTreeSet::new(),
+            broken: None,
+        };
         let version = c.first_text("SELECT VERSION()").await?.unwrap_or_default();
         c.info = ServerInfo::from_version(&version);
         c.set_up_session(plan.statement_timeout).await?;
@@ -270,15 +280,33 @@ impl MyConn {
     async fn exec(&mut self, sql: &str) -> Result<(), DbError> {
         note_sent(&mut self.sent, sql);
         let text = prefixed(sql);
-        match tokio::time::timeout(self.deadline, self.conn.query_drop(text)).await {
+        self.usable()?;
+        let r = match tokio::time::timeout(self.deadline, self.conn.query_drop(text)).await {
             Ok(r) => r.map_err(|e| my_error(&e, self.secret.as_deref())),
             // mysql_async cannot use a connection whose statement was abandoned.
             Err(_) => Err(DbError::Lost(format!("no answer within {}s", self.deadline.as_secs()))),
-        }
+        };
+        self.note_failure(r)
     }
 
     async fn first_text(&mut self, sql: &str) -> Result<Option<String>, DbError> {
         Ok(self.rows(sql).await?.into_iter().next().and_then(|r| r.into_iter().next()).flatten())
+    }
+
+    /// `Lost` at once when an earlier statement left the connection unusable.
+    fn usable(&self) -> Result<(), DbError> {
+        match &self.broken {
+            Some(why) => Err(DbError::Lost(format!("connection unusable after an earlier failure ({why})"))),
+            None => Ok(()),
+        }
+    }
+
+    /// Remembers a lost connection, so later statements do not wait on it.
+    fn note_failure<T>(&mut self, r: Result<T, DbError>) -> Result<T, DbError> {
+        if let Err(DbError::Lost(why)) = &r {
+            self.broken.get_or_insert_with(|| why.clone());
+        }
+        r
     }
 
     /// Closes the connection politely (bounded in time).
@@ -302,6 +330,7 @@ impl Source for MyConn {
     }
 
     async fn named_rows(&mut self, sql: &str) -> Result<(Vec<String>, Vec<TextRow>), DbError> {
+        self.usable()?;
         note_sent(&mut self.sent, sql);
         let text = prefixed(sql);
         let secret = self.secret.clone();
@@ -328,10 +357,12 @@ impl Source for MyConn {
             result.drop_result().await?;
             Ok::<_, mysql_async::Error>((names, rows))
         };
-        match tokio::time::timeout(self.deadline, read).await {
+        let deadline = self.deadline;
+        let r = match tokio::time::timeout(deadline, read).await {
             Ok(r) => r.map_err(|e| my_error(&e, secret.as_deref())),
-            Err(_) => Err(DbError::Lost(format!("no answer within {}s", self.deadline.as_secs()))),
-        }
+            Err(_) => Err(DbError::Lost(format!("no answer within {}s", deadline.as_secs()))),
+        };
+        self.note_failure(r)
     }
 }
 

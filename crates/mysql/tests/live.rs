@@ -251,3 +251,26 @@ async fn one_connection_is_reused_and_a_killed_one_is_reopened() {
     assert_eq!(r.status(), Status::Ok);
     r.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_abandoned_statement_makes_the_connection_fail_fast_until_reopened() {
+    use dbintel_dbclient::DbError;
+    use dbintel_mysql::conn::{MyConn, Source};
+    let cfg: dbintel_mysql::MysqlConfig = serde_json::from_value(json!({
+        "endpoint": endpoint(), "username": "root", "collection_interval": "1s",
+    }))
+    .unwrap();
+    let plan = cfg.resolve().unwrap();
+    let mut conn = MyConn::connect(&plan.connect).await.unwrap();
+    // Lift the server-side limit so only the client's deadline (1s + 1s) ends the statement.
+    conn.rows("SET SESSION max_statement_time = 0").await.unwrap();
+    let e = conn.rows("SELECT SLEEP(5)").await.unwrap_err();
+    assert!(matches!(e, DbError::Lost(ref m) if m.contains("no answer")), "{e:?}");
+    // The abandoned result must not be read as the next statement's: fail at once instead.
+    let e = conn.rows("SELECT 1").await.unwrap_err();
+    assert!(matches!(e, DbError::Lost(ref m) if m.contains("unusable")), "{e:?}");
+    conn.close().await;
+    let mut again = MyConn::connect(&plan.connect).await.unwrap();
+    assert_eq!(again.rows("SELECT 1").await.unwrap(), vec![vec![Some("1".to_string())]]);
+    again.close().await;
+}
