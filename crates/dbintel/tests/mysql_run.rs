@@ -30,6 +30,9 @@ exporters:
   file:
     path: {}
 service:
+  telemetry:
+    metrics:
+      address: 127.0.0.1:0
   pipelines:
     metrics:
       receivers: [mysql]
@@ -97,6 +100,9 @@ exporters:
   file:
     path: {}
 service:
+  telemetry:
+    metrics:
+      address: 127.0.0.1:0
   pipelines:
     metrics:
       receivers: [mysql]
