@@ -5,8 +5,9 @@ use std::sync::Arc;
 use dbintel_core::Factory;
 
 pub mod batch;
+pub mod planattributeextractor;
 
 /// Factories of every processor in this crate.
 pub fn factories() -> Vec<Arc<dyn Factory>> {
-    vec![Arc::new(batch::BatchFactory)]
+    vec![Arc::new(batch::BatchFactory), Arc::new(planattributeextractor::PlanAttributeExtractorFactory)]
 }
