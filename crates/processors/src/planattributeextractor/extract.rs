@@ -156,7 +156,8 @@ impl Counters {
 
 pub struct PlanAttributeExtractor {
     cfg: PlanAttrConfig,
-    timeout: Duration,
+    /// Per-record budget (`timeout_ms`); `pub(super)` so tests can make it zero.
+    pub(super) timeout: Duration,
     derived_pg: Vec<(String, usize)>,
     derived_my: Vec<(String, usize)>,
     plans: BoundedCache<TextKey, Result<Arc<Parsed>, Failure>>,
@@ -285,7 +286,7 @@ impl PlanAttributeExtractor {
     fn record(&mut self, rec: &mut LogRecord) -> Result<(), &'static str> {
         let start = Instant::now();
         let budget = self.timeout;
-        let over = |s: &Instant| s.elapsed() > budget;
+        let over = |s: &Instant| s.elapsed() >= budget;
         let dialect = record_dialect(rec, self.cfg.default_dialect);
 
         // 1. Anonymize and fingerprint (the fingerprint from the original text).

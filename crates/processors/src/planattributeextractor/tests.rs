@@ -333,3 +333,57 @@ proptest! {
         let _ = run(&mut p, vec![rec(&[("postgresql.query_plan", s.clone().into()), ("mysql.query_plan", s.into())])]);
     }
 }
+
+#[test]
+fn timeout_follows_error_mode() {
+    let (mut p, reg) = with_telemetry(PlanAttrConfig::default());
+    p.timeout = std::time::Duration::ZERO;
+    let r = one(&mut p, rec(&[("query_text", "SELECT 1".into()), ("postgresql.query_plan", PG_SEQ.into())]));
+    // Stopped after the first step: anonymized, no plan attributes.
+    assert!(get(&r, "db.query.fingerprint").is_some());
+    assert!(get(&r, "db.query.plan.hash").is_none());
+    assert_eq!(
+        reg.counter_total(
+            "dbintel_planattributeextractor_timeouts_total",
+            &[("processor", "planattributeextractor")]
+        ),
+        1
+    );
+    let mut p = PlanAttributeExtractor::new(
+        PlanAttrConfig { error_mode: ErrorMode::Propagate, ..Default::default() },
+        None,
+    );
+    p.timeout = std::time::Duration::ZERO;
+    let e = run(&mut p, vec![rec(&[("query_text", "SELECT 1".into())])]).unwrap_err();
+    assert!(e.contains("timeout"), "{e}");
+}
+
+#[test]
+fn disk_sort_and_estimate_error_causes() {
+    let mem = r#"[{"Plan": {"Node Type": "Sort", "Total Cost": 10.0, "Plan Rows": 100, "Actual Rows": 100, "Actual Loops": 1, "Sort Method": "quicksort", "Sort Space Type": "Memory",
+      "Plans": [{"Node Type": "Index Scan", "Index Name": "t_pkey", "Relation Name": "t", "Alias": "t", "Total Cost": 8.0, "Plan Rows": 100, "Actual Rows": 100, "Actual Loops": 1}]}}]"#;
+    let disk = r#"[{"Plan": {"Node Type": "Sort", "Total Cost": 10.0, "Plan Rows": 100, "Actual Rows": 500000, "Actual Loops": 1, "Sort Method": "external merge", "Sort Space Type": "Disk",
+      "Plans": [{"Node Type": "Bitmap Heap Scan", "Relation Name": "t", "Alias": "t", "Total Cost": 8.0, "Plan Rows": 100, "Actual Rows": 500000, "Actual Loops": 1}]}}]"#;
+    let mut p = default();
+    one(&mut p, top(Some(mem), 1.0));
+    let r = one(&mut p, top(Some(disk), 1.0));
+    assert_eq!(get(&r, "db.query.plan.has_disk_sort"), Some(&Value::Bool(true)));
+    let Some(Value::Str(cause)) = get(&r, "db.plan.change_cause") else { panic!("no cause") };
+    assert!(cause.contains("disk_sort"), "{cause}");
+    assert!(cause.contains("estimate_error"), "{cause}");
+}
+
+#[test]
+fn factory_builds_and_receiver_text_stays() {
+    let f = PlanAttributeExtractorFactory;
+    let ctx = CreateContext::new(ComponentId::new("planattributeextractor", None), Registry::new());
+    assert!(f.create(&ctx, &serde_json::json!({"error_mode": "propagate"})).is_ok());
+    // Text the receivers already obfuscated is left as it is (no copy per record).
+    for (sys, text) in [
+        ("postgresql", "SELECT o.id FROM orders o WHERE o.status = ? AND o.total > ? ORDER BY o.id LIMIT ?"),
+        ("mysql", "SELECT `o`.`id` FROM `orders` `o` WHERE `o`.`status` = ? LIMIT ?"),
+    ] {
+        let d = if sys == "mysql" { dbintel_sql::Dialect::Mysql } else { dbintel_sql::Dialect::Postgresql };
+        assert_eq!(dbintel_sql::obfuscate(d, text).as_deref(), Ok(text), "{sys}");
+    }
+}
