@@ -104,5 +104,51 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// This thread's CPU time in clock ticks (Linux `/proc/thread-self/stat`: utime + stime), `None`
+/// elsewhere. On a shared machine wall time counts other processes' work; CPU time does not.
+fn thread_cpu_ticks() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+/// `PLANATTR_CPU_ROUNDS=n`: records per CPU second of this thread over n rounds of 50 batches
+/// (copies made outside the timed part). Ticks are 10ms: use enough rounds (e.g. 40).
+fn cpu_time_report(rounds: usize) {
+    let input = batch();
+    let mut p = PlanAttributeExtractor::new(PlanAttrConfig::default(), None);
+    let (mut ticks, mut records) = (0u64, 0u64);
+    for _ in 0..rounds {
+        let copies: Vec<Arc<SignalData>> = (0..50).map(|_| Arc::new(input.clone())).collect();
+        let mut outs = Vec::with_capacity(copies.len());
+        let Some(t0) = thread_cpu_ticks() else { return };
+        for d in copies {
+            let mut out = Vec::with_capacity(1);
+            p.process(d, &mut out).expect("process");
+            outs.push(out);
+        }
+        let Some(t1) = thread_cpu_ticks() else { return };
+        ticks += t1 - t0;
+        records += (50 * RECORDS) as u64;
+        drop(outs);
+    }
+    // Linux USER_HZ is 100.
+    let secs = ticks as f64 / 100.0;
+    if secs > 0.0 {
+        println!(
+            "planattributeextractor: {records} records in {secs:.2} CPU s = {:.0} records per CPU second",
+            records as f64 / secs
+        );
+    }
+}
+
+fn entry(c: &mut Criterion) {
+    match std::env::var("PLANATTR_CPU_ROUNDS").ok().and_then(|v| v.parse().ok()) {
+        Some(n) => cpu_time_report(n),
+        None => bench(c),
+    }
+}
+
+criterion_group!(benches, entry);
 criterion_main!(benches);
