@@ -387,3 +387,25 @@ fn factory_builds_and_receiver_text_stays() {
         assert_eq!(dbintel_sql::obfuscate(d, text).as_deref(), Ok(text), "{sys}");
     }
 }
+
+#[test]
+fn legacy_attribute_names_work() {
+    // The prototype's record: query_text, database_name, avg_duration_ms, plan_json, integer query id.
+    let legacy = |plan: &str, ms: f64| {
+        rec(&[
+            ("query_text", "SELECT * FROM orders WHERE id = 42".into()),
+            ("database_name", "shop".into()),
+            ("query_id", Value::Int(99)),
+            ("avg_duration_ms", Value::Double(ms)),
+            ("plan_json", plan.into()),
+        ])
+    };
+    let mut p = default();
+    let a = one(&mut p, legacy(PG_INDEX, 2.0));
+    assert_eq!(get(&a, "query_text"), Some(&Value::from("SELECT * FROM orders WHERE id = ?")));
+    assert_eq!(get(&a, "db.query.plan.operation"), Some(&Value::from("Sort")));
+    let b = one(&mut p, legacy(PG_SEQ, 5.0));
+    assert_eq!(get(&b, "db.plan.changed"), Some(&Value::Bool(true)));
+    assert_eq!(get(&b, "db.plan.time_change_ratio"), Some(&Value::Double(2.5)));
+    assert_eq!(get(&b, "db.plan.change_severity"), Some(&Value::from("critical")));
+}
