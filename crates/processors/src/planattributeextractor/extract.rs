@@ -440,7 +440,14 @@ impl PlanAttributeExtractor {
             }
             a.insert("db.plan.regression", regression);
         }
-        let causes = causes(&cmp);
+        let mut causes = causes(&cmp);
+        // The cost cause follows `regression_detection.cost_increase`, not the comparison's own ratio.
+        if let (Some(b), Some(a)) = (change.previous.total_cost, cur.total_cost)
+            && b > 0.0
+            && a / b >= rd.cost_increase
+        {
+            causes.push("cost_increase");
+        }
         if !causes.is_empty() {
             a.insert("db.plan.change_cause", causes.join(","));
         }
@@ -480,7 +487,6 @@ fn causes(cmp: &PlanComparison) -> Vec<&'static str> {
             ChangeKind::TempSpaceUsed => "temp_space",
             ChangeKind::NewFilesort => "filesort",
             ChangeKind::IndexNoLongerUsed { .. } => "index_no_longer_used",
-            ChangeKind::CostIncreased { .. } => "cost_increase",
             ChangeKind::WorkersNotLaunched { .. } => "workers_not_launched",
             _ => continue,
         };

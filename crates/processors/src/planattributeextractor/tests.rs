@@ -254,6 +254,7 @@ fn plan_change_regression_with_cause() {
     let Some(Value::Str(cause)) = get(&r, "db.plan.change_cause") else { panic!("no cause") };
     assert!(cause.contains("new_seq_scan"), "{cause}");
     assert!(cause.contains("index_no_longer_used"), "{cause}");
+    assert!(cause.contains("cost_increase"), "8.32 -> 4310: {cause}");
     assert_eq!(
         reg.counter_total(
             "dbintel_planattributeextractor_plan_changes_total",
@@ -277,6 +278,7 @@ fn plan_change_regression_with_cause() {
     assert_eq!(get(&r, "db.plan.regression"), Some(&Value::Bool(false)));
     let Some(Value::Str(cause)) = get(&r, "db.plan.change_cause") else { panic!("no cause") };
     assert!(cause.contains("join_strategy_change"), "{cause}");
+    assert!(cause.contains("cost_increase"), "20 -> 40 reaches 2.0: {cause}");
     // Severity thresholds (the prototype's): > 2.0, > 1.5, > 1.2.
     for (prev, now, sev) in
         [(1.0, 2.1, "critical"), (1.0, 1.6, "high"), (1.0, 1.3, "medium"), (1.0, 1.2, "low")]
