@@ -411,3 +411,15 @@ fn legacy_attribute_names_work() {
     assert_eq!(get(&b, "db.plan.time_change_ratio"), Some(&Value::Double(2.5)));
     assert_eq!(get(&b, "db.plan.change_severity"), Some(&Value::from("critical")));
 }
+
+#[test]
+fn bare_plan_object_and_mariadb() {
+    let mut p = default();
+    let bare = PG_SEQ.trim_start_matches('[').trim_end_matches(']');
+    let r = one(&mut p, rec(&[("postgresql.query_plan", bare.into())]));
+    assert_eq!(get(&r, "db.query.plan.has_seq_scan"), Some(&Value::Bool(true)));
+    let maria = r#"{"query_block": {"select_id": 1, "table": {"table_name": "t", "access_type": "ref", "key": "idx_a", "rows": 3, "filtered": 100}}}"#;
+    let r = one(&mut p, rec(&[("db.system.name", "mariadb".into()), ("mysql.query_plan", maria.into())]));
+    assert_eq!(get(&r, "db.query.plan.has_seq_scan"), Some(&Value::Bool(false)));
+    assert_eq!(get(&r, "db.query.plan.has_index_scan"), Some(&Value::Bool(true)));
+}
