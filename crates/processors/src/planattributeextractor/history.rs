@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use dbintel_core::cache::BoundedCache;
 use dbintel_sql::PlanSummary;
+use tokio::time::Instant;
 
 /// Weight of a new observation in the mean (the prototype's PlanDictionary EMA).
 const ALPHA: f64 = 0.2;
@@ -83,12 +84,23 @@ impl History {
         blocks: Option<f64>,
     ) -> Option<Change> {
         let per_query = self.per_query;
-        let Some(h) = self.map.get_mut(&key) else {
-            let mut stat = PlanStat { summary: plan.clone(), mean_time: None, mean_blocks: None, seen: 0 };
-            stat.observe(time, blocks);
-            self.map.insert(key, QueryHistory { plans: vec![stat] });
-            return None;
-        };
+        // Taken out and put back so a query's age restarts with each plan it reports: the history
+        // of a query seen every day lives on, one gone for `plan_history_hours` is dropped.
+        let now = Instant::now();
+        let live = self.map.get_mut_at(&key, now).is_some();
+        let mut h = if live { self.map.remove(&key).unwrap_or_default() } else { QueryHistory::default() };
+        let change = Self::update(&mut h, plan, time, blocks, per_query);
+        self.map.insert_at(key, h, now);
+        change
+    }
+
+    fn update(
+        h: &mut QueryHistory,
+        plan: &Arc<PlanSummary>,
+        time: Option<f64>,
+        blocks: Option<f64>,
+        per_query: usize,
+    ) -> Option<Change> {
         if let Some(cur) = h.plans.last_mut()
             && cur.summary.plan_hash == plan.plan_hash
         {

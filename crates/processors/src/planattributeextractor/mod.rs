@@ -171,7 +171,7 @@ impl Default for RegressionDetection {
 pub struct QueryLens {
     /// Plan history on (the prototype defaulted to false and never called it from logs).
     pub enabled: bool,
-    /// How long a query's history is kept after it was last updated (1 to 8760).
+    /// How long a query's history is kept after its last plan (1 to 8760).
     pub plan_history_hours: u64,
     pub regression_detection: RegressionDetection,
     /// Ours: queries whose history is kept (LRU, evictions counted).

@@ -307,6 +307,12 @@ fn history_is_bounded() {
     h.observe_plan(3, &sum(PG_SEQ), None, None);
     assert_eq!(h.plans_of(1), 0, "least recently used query evicted");
     assert_eq!(h.take_evictions(), 1);
+    // Aged out: a query silent for longer than the TTL starts again (no change reported).
+    let mut h = history::History::new(8, 2, std::time::Duration::from_millis(1));
+    h.observe_plan(1, &sum(PG_INDEX), Some(1.0), None);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert!(h.observe_plan(1, &sum(PG_SEQ), Some(1.0), None).is_none());
+    assert_eq!(h.take_evictions(), 1);
     let mut p = PlanAttributeExtractor::new(cfg, None);
     for i in 0..10 {
         let mut r = top(Some(PG_SEQ), 1.0);
