@@ -701,7 +701,11 @@ impl Logs {
             .with_ansi(false)
             .with_max_level(tracing::Level::INFO)
             .finish();
-        (logs.clone(), tracing::subscriber::set_default(subscriber))
+        let guard = tracing::subscriber::set_default(subscriber);
+        // A callsite first hit by a parallel test while no capturing subscriber existed may have
+        // cached "never" (a race with this registration): recompute with this subscriber present.
+        tracing::callsite::rebuild_interest_cache();
+        (logs.clone(), guard)
     }
     fn lines(&self) -> Vec<String> {
         String::from_utf8_lossy(&self.0.lock().unwrap()).lines().map(str::to_string).collect()
