@@ -6,8 +6,13 @@ use dbintel_core::Factory;
 
 pub mod batch;
 pub mod planattributeextractor;
+pub mod querycorrelator;
 
 /// Factories of every processor in this crate.
 pub fn factories() -> Vec<Arc<dyn Factory>> {
-    vec![Arc::new(batch::BatchFactory), Arc::new(planattributeextractor::PlanAttributeExtractorFactory)]
+    vec![
+        Arc::new(batch::BatchFactory),
+        Arc::new(planattributeextractor::PlanAttributeExtractorFactory),
+        Arc::new(querycorrelator::QueryCorrelatorFactory),
+    ]
 }

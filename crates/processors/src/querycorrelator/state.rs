@@ -1,0 +1,1041 @@
+//! The shared state and the two passes. Pass 1 indexes a batch (table and database metrics, query
+//! times, sampled sessions, who blocks whom); pass 2 enriches the batch's query records from what is
+//! indexed. Every map is a [`BoundedCache`] (LRU, `retention_period` TTL) keyed by a 64-bit hash of
+//! its identity (database + query id, database + table), so no lookup allocates.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use dbintel_core::cache::BoundedCache;
+use dbintel_core::pdata::{Attributes, LogRecord, Logs, Metric, MetricData, Metrics, SignalData, Value};
+use dbintel_core::telemetry::{Counter, Registry};
+use dbintel_sql::Dialect;
+use tokio::time::Instant;
+
+use super::QueryCorrelatorConfig;
+
+pub const QUERY_SAMPLE_EVENT: &str = "db.server.query_sample";
+
+/// The prototype's query metrics that are enriched (pass 2) when they carry a query identity.
+pub const QUERY_METRICS: &[&str] = &[
+    "db.query.execution_count",
+    "db.query.total_time",
+    "db.query.mean_time",
+    "db.query.rows_returned",
+    "db.query.cache_hit_ratio",
+    "db.query.blocks_read",
+    "db.query.blocks_hit",
+    "db.query.temp_blocks",
+    "db.query.io_time",
+    "db.query.duration",
+];
+
+/// Operations that are maintenance, by the statement's parsed operation (not a substring).
+const MAINTENANCE_OPERATIONS: &[&str] =
+    &["VACUUM", "ANALYZE", "REINDEX", "CREATE INDEX", "DROP INDEX", "ALTER TABLE", "CLUSTER", "CHECKPOINT"];
+
+/// Per-key caps on the lists a session aggregate keeps.
+const MAX_WAITS: usize = 8;
+const MAX_BLOCKERS: usize = 16;
+
+/// Self-telemetry of one component ID.
+#[derive(Clone)]
+pub struct Counters {
+    pub correlated_logs: Counter,
+    pub correlated_points: Counter,
+    pub table_matches: Counter,
+    pub evicted_queries: Counter,
+    pub evicted_tables: Counter,
+    pub evicted_databases: Counter,
+    pub evicted_sessions: Counter,
+    pub evicted_texts: Counter,
+}
+
+impl Counters {
+    pub fn new(t: &Registry, id: &str) -> Self {
+        let correlated = |signal: &str| {
+            t.counter(
+                "dbintel_querycorrelator_correlated_total",
+                "Records (log records, data points) enriched with a query's correlation attributes.",
+                &[("processor", id), ("signal", signal)],
+            )
+        };
+        let evicted = |cache: &str| {
+            t.counter(
+                "dbintel_querycorrelator_evictions_total",
+                "Entries evicted from a correlation map, for capacity or age (retention_period).",
+                &[("processor", id), ("cache", cache)],
+            )
+        };
+        Self {
+            correlated_logs: correlated("logs"),
+            correlated_points: correlated("metrics"),
+            table_matches: t.counter(
+                "dbintel_querycorrelator_table_matches_total",
+                "Query records whose tables were found among the indexed table metrics.",
+                &[("processor", id)],
+            ),
+            evicted_queries: evicted("queries"),
+            evicted_tables: evicted("tables"),
+            evicted_databases: evicted("databases"),
+            evicted_sessions: evicted("sessions"),
+            evicted_texts: evicted("texts"),
+        }
+    }
+}
+
+/// What is known of one query (keyed by database + query id, and by database + fingerprint).
+#[derive(Debug, Clone)]
+struct QueryEntry {
+    id: Arc<str>,
+    database: Arc<str>,
+    statement_type: Arc<str>,
+    /// Tables the statement touches, lower case, as written (schema kept).
+    tables: Arc<[Box<str>]>,
+    is_maintenance: bool,
+    /// Whether facts came from the text (else only the identity is known).
+    has_facts: bool,
+    mean_ms: Option<f64>,
+}
+
+/// A table's latest metrics. Values are the receivers' (cumulative counters stay cumulative).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableEntry {
+    pub size_data: Option<i64>,
+    pub size_index: Option<i64>,
+    pub live_tuples: Option<i64>,
+    pub dead_tuples: Option<i64>,
+    pub seq_scans: Option<i64>,
+    pub vacuum_count: Option<i64>,
+    /// Time of the point at which `vacuum_count` was first seen higher than before.
+    pub last_vacuum_seen: Option<u64>,
+    /// inserts, updates, deletes.
+    pub ops: [Option<i64>; 3],
+    /// The prototype's `db.table.modifications` (a total).
+    pub modifications: Option<i64>,
+}
+
+impl TableEntry {
+    fn modifications(&self) -> Option<i64> {
+        self.modifications.or_else(|| {
+            let present: Vec<i64> = self.ops.iter().flatten().copied().collect();
+            (!present.is_empty()).then(|| present.iter().fold(0i64, |a, b| a.saturating_add(*b)))
+        })
+    }
+    fn size(&self) -> Option<i64> {
+        match (self.size_data, self.size_index) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct DatabaseEntry {
+    backends: Option<i64>,
+}
+
+/// Sampled sessions of one query since its last top-query record.
+#[derive(Debug, Clone, Default)]
+struct SessionAgg {
+    sampled: i64,
+    waiting: i64,
+    waits: Vec<(Box<str>, u32)>,
+    blocked_by_pids: Vec<Box<str>>,
+    blocked_by_queries: Vec<Arc<str>>,
+}
+
+impl SessionAgg {
+    fn top_wait(&self) -> Option<&str> {
+        self.waits.iter().max_by_key(|(_, n)| *n).map(|(w, _)| &**w)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Top,
+    Sample,
+}
+
+/// What pass 1 learned of one record, used by pass 2.
+struct RecInfo {
+    kind: Kind,
+    key: u64,
+    fp_key: Option<u64>,
+    db: u64,
+    total_ms: Option<f64>,
+    mean_ms: Option<f64>,
+    server: u64,
+    session: Option<Box<str>>,
+    blockers: Vec<Box<str>>,
+}
+
+/// A record's query identity.
+struct Ident {
+    /// Hash of database + query id (or fingerprint when there is no id).
+    key: u64,
+    /// Hash of database + fingerprint, when the record has both an id and a fingerprint.
+    fp_key: Option<u64>,
+    /// What `correlation.query_id` shows.
+    id: Arc<str>,
+    db: String,
+}
+
+/// Pass 1's result for a logs batch.
+struct LogBatch {
+    infos: Vec<Option<RecInfo>>,
+    /// Execution time per database (key) in the batch: one collection of top queries.
+    totals: HashMap<u64, f64>,
+    /// (server, session) -> query id of the sampled sessions (a sample round is one batch).
+    by_session: HashMap<(u64, Box<str>), Arc<str>>,
+}
+
+/// A small, fast hash for map keys (FNV-1a over the parts, each followed by a separator).
+fn key_of(parts: &[&str], lower: bool) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for &b in p.as_bytes() {
+            let b = if lower { b.to_ascii_lowercase() } else { b };
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn first<'a>(attrs: &'a Attributes, names: &[String]) -> Option<&'a Value> {
+    names.iter().find_map(|n| attrs.get(n))
+}
+
+/// A non-empty string or integer attribute as text.
+fn text_of(v: &Value) -> Option<std::borrow::Cow<'_, str>> {
+    match v {
+        Value::Str(s) if !s.is_empty() => Some(std::borrow::Cow::Borrowed(s.as_str())),
+        Value::Int(i) => Some(std::borrow::Cow::Owned(i.to_string())),
+        _ => None,
+    }
+}
+
+fn num_of(v: &Value) -> Option<f64> {
+    let f = match v {
+        Value::Int(i) => *i as f64,
+        Value::Double(d) => *d,
+        Value::Str(s) => s.trim().parse().ok()?,
+        _ => return None,
+    };
+    f.is_finite().then_some(f)
+}
+
+fn first_text<'a>(attrs: &'a Attributes, names: &[String]) -> Option<std::borrow::Cow<'a, str>> {
+    names.iter().filter_map(|n| attrs.get(n)).find_map(text_of)
+}
+
+fn first_num(attrs: &Attributes, names: &[String]) -> Option<f64> {
+    names.iter().filter_map(|n| attrs.get(n)).find_map(num_of)
+}
+
+fn str_attr<'a>(attrs: &'a Attributes, name: &str) -> Option<&'a str> {
+    attrs.get(name).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+fn dialect_of(resource: &Attributes, attrs: &Attributes) -> Dialect {
+    match str_attr(attrs, "db.system.name").or_else(|| str_attr(resource, "db.system.name")) {
+        Some("mysql" | "mariadb") => Dialect::Mysql,
+        _ => Dialect::Postgresql,
+    }
+}
+
+/// `{12,34}` (PostgreSQL arrays) or `12,34` (MySQL) into the pids.
+fn parse_pids(v: &Value) -> Vec<Box<str>> {
+    match v {
+        Value::Str(s) => s
+            .trim_matches(|c| c == '{' || c == '}')
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .take(MAX_BLOCKERS)
+            .map(Box::from)
+            .collect(),
+        Value::Int(i) => vec![i.to_string().into()],
+        Value::Array(a) => a.iter().filter_map(text_of).take(MAX_BLOCKERS).map(|c| c.into()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A server's identity for session keys (pids are per server).
+fn server_key(resource: &Attributes) -> u64 {
+    let id = str_attr(resource, "service.instance.id")
+        .or_else(|| str_attr(resource, "server.address"))
+        .unwrap_or("");
+    key_of(&[id], false)
+}
+
+fn push_capped<T: PartialEq>(v: &mut Vec<T>, item: T, cap: usize) {
+    if v.len() < cap && !v.contains(&item) {
+        v.push(item);
+    }
+}
+
+fn join<S: AsRef<str>>(items: &[S]) -> String {
+    let mut s = String::new();
+    for (i, it) in items.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(it.as_ref());
+    }
+    s
+}
+
+/// The state one component ID shares across its pipelines.
+pub struct Correlator {
+    cfg: QueryCorrelatorConfig,
+    queries: BoundedCache<u64, QueryEntry>,
+    tables: BoundedCache<u64, TableEntry>,
+    databases: BoundedCache<u64, DatabaseEntry>,
+    sessions: BoundedCache<u64, SessionAgg>,
+    /// Fingerprints of texts that came without one, by text hash.
+    texts: BoundedCache<u64, Arc<str>>,
+    last_cleanup: Option<Instant>,
+    counters: Counters,
+}
+
+impl Correlator {
+    pub fn new(cfg: QueryCorrelatorConfig, counters: Counters) -> Self {
+        let ttl = Some(cfg.retention_period.get());
+        Self {
+            queries: BoundedCache::new(cfg.query_bound().saturating_mul(2), ttl),
+            tables: BoundedCache::new(cfg.max_table_count.saturating_mul(2), ttl),
+            databases: BoundedCache::new(cfg.max_database_count, ttl),
+            sessions: BoundedCache::new(cfg.max_session_count, ttl),
+            texts: BoundedCache::new(cfg.query_bound(), ttl),
+            last_cleanup: None,
+            cfg,
+            counters,
+        }
+    }
+
+    /// Correlates one batch in place (copy on write: nothing is copied when nothing is added).
+    pub fn process(&mut self, data: &mut Arc<SignalData>) {
+        let now = Instant::now();
+        self.cleanup(now);
+        match &**data {
+            SignalData::Logs(logs) => {
+                let batch = self.index_logs(logs, now);
+                if batch.infos.iter().any(Option::is_some)
+                    && let SignalData::Logs(logs) = Arc::make_mut(data)
+                {
+                    self.enrich_logs(logs, &batch, now);
+                }
+            }
+            SignalData::Metrics(metrics) => {
+                let batch = self.index_metrics(metrics, now);
+                if batch.infos.iter().any(Option::is_some)
+                    && let SignalData::Metrics(metrics) = Arc::make_mut(data)
+                {
+                    self.enrich_metrics(metrics, &batch, now);
+                }
+            }
+        }
+        self.count_evictions();
+    }
+
+    fn cleanup(&mut self, now: Instant) {
+        let due = self
+            .last_cleanup
+            .is_none_or(|at| now.saturating_duration_since(at) >= self.cfg.cleanup_interval.get());
+        if !due {
+            return;
+        }
+        if self.last_cleanup.is_some() {
+            self.queries.expire(now);
+            self.tables.expire(now);
+            self.databases.expire(now);
+            self.sessions.expire(now);
+            self.texts.expire(now);
+        }
+        self.last_cleanup = Some(now);
+    }
+
+    fn count_evictions(&mut self) {
+        let c = &self.counters;
+        c.evicted_queries.add(self.queries.take_evictions());
+        c.evicted_tables.add(self.tables.take_evictions());
+        c.evicted_databases.add(self.databases.take_evictions());
+        c.evicted_sessions.add(self.sessions.take_evictions());
+        c.evicted_texts.add(self.texts.take_evictions());
+    }
+
+    /// The stats of a table, looked up as (database, name) then as (no database, name) for the
+    /// prototype's metrics that carry no database.
+    pub fn table(&mut self, db: &str, name: &str, now: Instant) -> Option<TableEntry> {
+        if let Some(t) = self.tables.get_at(&key_of(&[db, name], true), now) {
+            return Some(t.clone());
+        }
+        if db.is_empty() {
+            return None;
+        }
+        self.tables.get_at(&key_of(&["", name], true), now).cloned()
+    }
+
+    // ---- identity ----
+
+    /// The record's query identity: (key, fingerprint key, id shown, database), computing a
+    /// fingerprint from the text when the record has neither id nor fingerprint.
+    fn identity(&mut self, resource: &Attributes, attrs: &Attributes, now: Instant) -> Option<Ident> {
+        let names = &self.cfg.attributes;
+        let db = first_text(attrs, &names.database).map(|c| c.into_owned()).unwrap_or_default();
+        let id = first_text(attrs, &names.query_id);
+        let fp: Option<Arc<str>> = match first_text(attrs, &names.fingerprint) {
+            Some(f) => Some(Arc::from(&*f)),
+            None if id.is_none() => {
+                let text = first_text(attrs, &names.query_text)?;
+                let tk = key_of(&[&text], false);
+                match self.texts.get_at(&tk, now) {
+                    Some(f) => Some(f.clone()),
+                    None => {
+                        let f: Arc<str> = Arc::from(
+                            dbintel_sql::fingerprint(dialect_of(resource, attrs), &text).ok()?.to_hex(),
+                        );
+                        self.texts.insert_at(tk, f.clone(), now);
+                        Some(f)
+                    }
+                }
+            }
+            None => None,
+        };
+        let fp_key = fp.as_deref().map(|f| key_of(&[&db, f], false));
+        match id {
+            Some(id) => Some(Ident { key: key_of(&[&db, &id], false), fp_key, id: Arc::from(&*id), db }),
+            None => Some(Ident { key: fp_key?, fp_key: None, id: fp?, db }),
+        }
+    }
+
+    /// Makes sure the query has an entry (with facts when text is available) and updates its mean.
+    fn upsert_query(
+        &mut self,
+        resource: &Attributes,
+        attrs: &Attributes,
+        ident: &Ident,
+        mean_ms: Option<f64>,
+        now: Instant,
+    ) {
+        let Ident { key, fp_key, id, db } = ident;
+        let (key, fp_key) = (*key, *fp_key);
+        let names = &self.cfg.attributes;
+        if let Some(e) = self.queries.get_mut_at(&key, now) {
+            if mean_ms.is_some() {
+                e.mean_ms = mean_ms;
+            }
+            if e.has_facts || first_text(attrs, &names.query_text).is_none() {
+                return;
+            }
+        }
+        let mut entry = QueryEntry {
+            id: id.clone(),
+            database: Arc::from(db.as_str()),
+            statement_type: Arc::from(""),
+            tables: Arc::from(Vec::new()),
+            is_maintenance: false,
+            has_facts: false,
+            mean_ms,
+        };
+        if let Some(text) = first_text(attrs, &names.query_text)
+            && let Ok(f) = dbintel_sql::statement_facts(dialect_of(resource, attrs), &text)
+        {
+            entry.statement_type = Arc::from(f.operation.as_str());
+            entry.is_maintenance = MAINTENANCE_OPERATIONS.contains(&f.operation.as_str());
+            entry.tables = f.tables.iter().map(|t| t.to_ascii_lowercase().into_boxed_str()).collect();
+            entry.has_facts = true;
+        }
+        if let Some(st) = first_text(attrs, &names.statement_type) {
+            entry.statement_type = Arc::from(st.to_ascii_uppercase());
+        }
+        if let Some(fk) = fp_key.filter(|fk| *fk != key) {
+            self.queries.insert_at(fk, entry.clone(), now);
+        }
+        self.queries.insert_at(key, entry, now);
+    }
+
+    // ---- logs ----
+
+    fn index_logs(&mut self, logs: &Logs, now: Instant) -> LogBatch {
+        let mut infos = Vec::with_capacity(logs.log_record_count());
+        // pid -> query id of the sampled sessions of this batch (a sample round is one batch).
+        let mut by_session: HashMap<(u64, Box<str>), Arc<str>> = HashMap::new();
+        let mut totals: HashMap<u64, f64> = HashMap::new();
+        for rl in &logs.resource_logs {
+            let server = server_key(&rl.resource.attributes);
+            for sl in &rl.scope_logs {
+                for r in &sl.log_records {
+                    let info = self.index_record(&rl.resource.attributes, r, server, now);
+                    if let Some(i) = &info {
+                        match i.kind {
+                            Kind::Top => {
+                                if let Some(t) = i.total_ms {
+                                    *totals.entry(i.db).or_default() += t;
+                                }
+                            }
+                            Kind::Sample => {
+                                if let (Some(s), Some(q)) =
+                                    (&i.session, self.queries.peek(&i.key, now).map(|e| e.id.clone()))
+                                {
+                                    by_session.insert((server, s.clone()), q);
+                                }
+                            }
+                        }
+                    }
+                    infos.push(info);
+                }
+            }
+        }
+        // Blocking chains: the queries of the sessions that block each waiting sample.
+        for i in infos.iter().flatten().filter(|i| i.kind == Kind::Sample && !i.blockers.is_empty()) {
+            let Some(agg) = self.sessions.get_mut_at(&i.key, now) else { continue };
+            for pid in &i.blockers {
+                push_capped(&mut agg.blocked_by_pids, pid.clone(), MAX_BLOCKERS);
+                if let Some(q) = by_session.get(&(i.server, pid.clone())) {
+                    push_capped(&mut agg.blocked_by_queries, q.clone(), MAX_BLOCKERS);
+                }
+            }
+        }
+        LogBatch { infos, totals, by_session }
+    }
+
+    fn index_record(
+        &mut self,
+        resource: &Attributes,
+        r: &LogRecord,
+        server: u64,
+        now: Instant,
+    ) -> Option<RecInfo> {
+        let kind = if r.event_name == QUERY_SAMPLE_EVENT { Kind::Sample } else { Kind::Top };
+        let attrs = &r.attributes;
+        let ident = self.identity(resource, attrs, now)?;
+        let (key, fp_key, db) = (ident.key, ident.fp_key, ident.db.as_str());
+        let names = &self.cfg.attributes;
+        let calls = first_num(attrs, &names.calls);
+        let total_ms = first_num(attrs, &names.total_time_seconds)
+            .map(|s| s * 1000.0)
+            .or_else(|| first_num(attrs, &names.total_time_ms));
+        let mean_ms = first_num(attrs, &names.mean_time_seconds)
+            .map(|s| s * 1000.0)
+            .or_else(|| first_num(attrs, &names.mean_time_ms))
+            .or_else(|| match (total_ms, calls) {
+                (Some(t), Some(c)) if c > 0.0 => Some(t / c),
+                _ => None,
+            });
+        let mut info = RecInfo {
+            kind,
+            key,
+            fp_key,
+            db: key_of(&[db], false),
+            total_ms: None,
+            mean_ms: None,
+            server,
+            session: None,
+            blockers: Vec::new(),
+        };
+        match kind {
+            Kind::Top => {
+                info.total_ms = total_ms;
+                info.mean_ms = mean_ms;
+                self.upsert_query(resource, attrs, &ident, mean_ms, now);
+            }
+            Kind::Sample => {
+                info.session = first_text(attrs, &names.session_id).map(|c| c.into());
+                info.blockers = first(attrs, &names.blocking_pids).map(parse_pids).unwrap_or_default();
+                let wait = first_text(attrs, &names.wait_event).map(|c| c.into_owned());
+                // A sample's duration is one execution so far, not a mean: the query's mean stays.
+                self.upsert_query(resource, attrs, &ident, None, now);
+                let waiting = !info.blockers.is_empty()
+                    || wait.as_deref().is_some_and(|w| !w.eq_ignore_ascii_case("idle"));
+                if self.sessions.get_at(&key, now).is_none() {
+                    self.sessions.insert_at(key, SessionAgg::default(), now);
+                }
+                if let Some(agg) = self.sessions.get_mut_at(&key, now) {
+                    agg.sampled += 1;
+                    if waiting {
+                        agg.waiting += 1;
+                    }
+                    if let Some(w) = wait.filter(|w| !w.eq_ignore_ascii_case("idle")) {
+                        match agg.waits.iter().position(|(n, _)| **n == *w) {
+                            Some(i) => agg.waits[i].1 += 1,
+                            None if agg.waits.len() < MAX_WAITS => agg.waits.push((w.into(), 1)),
+                            None => {}
+                        }
+                    }
+                }
+            }
+        }
+        Some(info)
+    }
+
+    fn enrich_logs(&mut self, logs: &mut Logs, batch: &LogBatch, now: Instant) {
+        let LogBatch { infos, totals, by_session } = batch;
+        let mut it = infos.iter();
+        let mut n = 0u64;
+        for rl in &mut logs.resource_logs {
+            for sl in &mut rl.scope_logs {
+                for r in &mut sl.log_records {
+                    let Some(Some(info)) = it.next() else { continue };
+                    let Some(entry) = self.queries.get_at(&info.key, now).cloned() else { continue };
+                    n += 1;
+                    let attrs = &mut r.attributes;
+                    self.add_query_context(attrs, &entry, info.mean_ms.or(entry.mean_ms), now);
+                    match info.kind {
+                        Kind::Top => {
+                            self.add_load(attrs, info.db, info.total_ms, totals, &entry, now);
+                            let agg = self
+                                .sessions
+                                .remove(&info.key)
+                                .or_else(|| info.fp_key.and_then(|k| self.sessions.remove(&k)));
+                            if let Some(agg) = agg {
+                                add_sessions(attrs, &agg);
+                            }
+                        }
+                        Kind::Sample => {
+                            let blockers: Vec<Arc<str>> = info
+                                .blockers
+                                .iter()
+                                .filter_map(|p| by_session.get(&(info.server, p.clone())).cloned())
+                                .collect();
+                            if !blockers.is_empty() {
+                                attrs.insert("correlation.blocked_by.queries", join(&blockers));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.counters.correlated_logs.add(n);
+    }
+
+    /// `correlation.*`, category, tables with their stats and maintenance flags.
+    fn add_query_context(
+        &mut self,
+        attrs: &mut Attributes,
+        e: &QueryEntry,
+        mean_ms: Option<f64>,
+        now: Instant,
+    ) {
+        attrs.insert("correlation.query_id", &*e.id);
+        if !e.database.is_empty() {
+            attrs.insert("correlation.database", &*e.database);
+        }
+        if !e.statement_type.is_empty() {
+            attrs.insert("correlation.statement_type", &*e.statement_type);
+        }
+        let mut cid = String::with_capacity(e.database.len() + e.id.len() + 1);
+        cid.push_str(&e.database);
+        cid.push('/');
+        cid.push_str(&e.id);
+        attrs.insert("correlation.id", cid);
+        let ca = &self.cfg.correlation_attributes;
+        if ca.add_query_category
+            && let Some(m) = mean_ms
+        {
+            attrs.insert("performance.category", self.category(m));
+        }
+        if ca.add_maintenance_indicators && e.is_maintenance {
+            attrs.insert("query.is_maintenance", true);
+        }
+        if e.tables.is_empty() {
+            return;
+        }
+        attrs.insert("correlation.table", &*e.tables[0]);
+        if e.tables.len() > 1 {
+            attrs.insert("correlation.tables", join(&e.tables));
+        }
+        if !self.cfg.enable_table_correlation {
+            return;
+        }
+        let (add_stats, add_maint) = (ca.add_table_stats, ca.add_maintenance_indicators);
+        let threshold = self.cfg.dead_tuple_threshold;
+        let mut needing_vacuum: Vec<&str> = Vec::new();
+        let mut matched = false;
+        for (i, t) in e.tables.iter().enumerate() {
+            let Some(s) = self.table(&e.database, t, now) else { continue };
+            matched = true;
+            let needs_vacuum = s.dead_tuples.is_some_and(|d| d > threshold);
+            if needs_vacuum {
+                needing_vacuum.push(t);
+            }
+            if i != 0 {
+                continue;
+            }
+            if add_stats {
+                let stats = [
+                    ("table.modifications", s.modifications()),
+                    ("table.dead_tuples", s.dead_tuples),
+                    ("table.live_tuples", s.live_tuples),
+                    ("table.size_bytes", s.size()),
+                    ("table.seq_scans", s.seq_scans),
+                    ("table.vacuum_count", s.vacuum_count),
+                ];
+                for (k, v) in stats {
+                    if let Some(v) = v {
+                        attrs.insert(k, v);
+                    }
+                }
+                if let Some(t) = s.last_vacuum_seen {
+                    attrs.insert("table.last_vacuum_seen", dbintel_core::time_fmt::rfc3339_millis(t));
+                }
+            }
+            if add_maint && needs_vacuum {
+                attrs.insert("table.needs_vacuum", true);
+            }
+        }
+        if matched {
+            self.counters.table_matches.inc();
+        }
+        if add_maint && !needing_vacuum.is_empty() {
+            attrs.insert("correlation.tables_needing_vacuum", join(&needing_vacuum));
+        }
+    }
+
+    fn category(&self, mean_ms: f64) -> &'static str {
+        let q = &self.cfg.query_categorization;
+        if mean_ms > q.slow_query_threshold_ms {
+            "slow"
+        } else if mean_ms > q.moderate_query_threshold_ms {
+            "moderate"
+        } else {
+            "fast"
+        }
+    }
+
+    /// Share of the database's time in the batch's interval, and the database's backends.
+    fn add_load(
+        &mut self,
+        attrs: &mut Attributes,
+        db: u64,
+        total_ms: Option<f64>,
+        totals: &HashMap<u64, f64>,
+        e: &QueryEntry,
+        now: Instant,
+    ) {
+        if !self.cfg.enable_database_correlation || !self.cfg.correlation_attributes.add_load_contribution {
+            return;
+        }
+        if let (Some(t), Some(total)) = (total_ms, totals.get(&db))
+            && *total > 0.0
+        {
+            // Clamped: a negative time from a bad input must not make a share outside 0..100.
+            let pct = (t / total * 100.0).clamp(0.0, 100.0);
+            attrs.insert("query.load_contribution_pct", (pct * 100.0).round() / 100.0);
+            attrs.insert("database.total_time_ms", *total);
+        }
+        if let Some(b) = self.databases.get_at(&key_of(&[&e.database], false), now).and_then(|d| d.backends) {
+            attrs.insert("database.active_backends", b);
+        }
+    }
+}
+
+fn add_sessions(attrs: &mut Attributes, agg: &SessionAgg) {
+    attrs.insert("correlation.sessions.sampled", agg.sampled);
+    attrs.insert("correlation.sessions.waiting", agg.waiting);
+    if let Some(w) = agg.top_wait() {
+        attrs.insert("correlation.wait_event", w);
+    }
+    if !agg.blocked_by_pids.is_empty() {
+        attrs.insert("correlation.blocked_by.pids", join(&agg.blocked_by_pids));
+    }
+    if !agg.blocked_by_queries.is_empty() {
+        attrs.insert("correlation.blocked_by.queries", join(&agg.blocked_by_queries));
+    }
+}
+
+// ---- metrics ----
+
+/// Pass 1's result for a metrics batch.
+struct MetricBatch {
+    infos: Vec<Option<RecInfo>>,
+    /// Execution time (ms) per database in the batch.
+    totals: HashMap<u64, f64>,
+    /// (executions, execution time ms) per query key in the batch.
+    per_query: HashMap<u64, (Option<f64>, Option<f64>)>,
+}
+
+/// Table metrics this processor indexes (the receivers' names and the prototype's).
+const TABLE_METRICS: &[&str] = &[
+    "postgresql.table.size",
+    "postgresql.rows",
+    "postgresql.sequential_scans",
+    "postgresql.table.vacuum.count",
+    "postgresql.operations",
+    "mysql.table.size",
+    "mysql.table.rows",
+    "mysql.table.io.wait.count",
+    "db.table.modifications",
+    "db.table.dead_tuples",
+];
+
+/// Database metrics giving the active backends.
+const DATABASE_METRICS: &[&str] =
+    &["postgresql.backends", "postgresql.database.backends", "db.connections.active"];
+
+/// Calls `f(attributes, value, histogram mean)` for each point.
+fn for_each_point(data: &MetricData, mut f: impl FnMut(&Attributes, Option<f64>, u64, Option<f64>)) {
+    match data {
+        MetricData::Gauge(p) | MetricData::Sum { points: p, .. } => {
+            for p in p {
+                f(&p.attributes, Some(p.value.as_f64()).filter(|v| v.is_finite()), p.time_unix_nano, None);
+            }
+        }
+        MetricData::Histogram { points, .. } => {
+            for p in points {
+                let mean = p.sum.filter(|_| p.count > 0).map(|s| s / p.count as f64);
+                f(&p.attributes, None, p.time_unix_nano, mean);
+            }
+        }
+        MetricData::Summary(points) => {
+            for p in points {
+                let mean = (p.count > 0).then(|| p.sum / p.count as f64);
+                f(&p.attributes, None, p.time_unix_nano, mean);
+            }
+        }
+    }
+}
+
+/// Calls `f(attributes, histogram mean)` for each point, mutably.
+fn for_each_point_mut(data: &mut MetricData, mut f: impl FnMut(&mut Attributes, Option<f64>)) {
+    match data {
+        MetricData::Gauge(p) | MetricData::Sum { points: p, .. } => {
+            for p in p {
+                f(&mut p.attributes, None);
+            }
+        }
+        MetricData::Histogram { points, .. } => {
+            for p in points {
+                let mean = p.sum.filter(|_| p.count > 0).map(|s| s / p.count as f64);
+                f(&mut p.attributes, mean);
+            }
+        }
+        MetricData::Summary(points) => {
+            for p in points {
+                let mean = (p.count > 0).then(|| p.sum / p.count as f64);
+                f(&mut p.attributes, mean);
+            }
+        }
+    }
+}
+
+/// (database, schema, table) of a table metric point, in each of the models the receivers use:
+/// semconv (`db.namespace` = `db|schema`, `db.collection.name`), PostgreSQL legacy resources
+/// (`postgresql.database.name`, `postgresql.table.name` = `schema.table`), MySQL (`schema`,
+/// `table`; the schema is the database) and the prototype (`database_name`, `schemaname`,
+/// `tablename`).
+fn table_identity<'a>(res: &'a Attributes, pt: &'a Attributes) -> Option<(&'a str, &'a str, &'a str)> {
+    if let Some(t) = str_attr(pt, "db.collection.name") {
+        let ns = str_attr(pt, "db.namespace").or_else(|| str_attr(res, "db.namespace")).unwrap_or("");
+        let (db, schema) = ns.split_once('|').unwrap_or((ns, ""));
+        return Some((db, schema, t));
+    }
+    if let Some(full) = str_attr(res, "postgresql.table.name") {
+        let db = str_attr(res, "postgresql.database.name").unwrap_or("");
+        let (schema, t) = full.split_once('.').unwrap_or(("", full));
+        return Some((db, schema, t));
+    }
+    if let (Some(t), Some(schema)) = (str_attr(pt, "table"), str_attr(pt, "schema")) {
+        return Some((schema, schema, t));
+    }
+    if let Some(t) = str_attr(pt, "tablename") {
+        let schema = str_attr(pt, "schemaname").unwrap_or("");
+        let db = str_attr(pt, "database_name").unwrap_or("");
+        return Some((db, schema, t));
+    }
+    None
+}
+
+fn database_of<'a>(res: &'a Attributes, pt: &'a Attributes) -> &'a str {
+    str_attr(pt, "db.namespace")
+        .or_else(|| str_attr(pt, "database_name"))
+        .or_else(|| str_attr(res, "postgresql.database.name"))
+        .or_else(|| str_attr(res, "db.namespace"))
+        .unwrap_or("")
+}
+
+impl Correlator {
+    /// Applies `f` to the table's entries: `schema.table` and `table` (statements often name a
+    /// table without its schema), both under the database.
+    fn update_table(
+        &mut self,
+        db: &str,
+        schema: &str,
+        table: &str,
+        now: Instant,
+        f: impl Fn(&mut TableEntry),
+    ) {
+        let mut keys = [Some(key_of(&[db, table], true)), None];
+        if !schema.is_empty() {
+            let full = format!("{schema}.{table}");
+            keys[1] = Some(key_of(&[db, &full], true));
+        }
+        for k in keys.into_iter().flatten() {
+            match self.tables.get_mut_at(&k, now) {
+                Some(e) => f(e),
+                None => {
+                    let mut e = TableEntry::default();
+                    f(&mut e);
+                    self.tables.insert_at(k, e, now);
+                }
+            }
+        }
+    }
+
+    fn index_table_point(
+        &mut self,
+        name: &str,
+        res: &Attributes,
+        pt: &Attributes,
+        v: f64,
+        time: u64,
+        now: Instant,
+    ) {
+        let Some((db, schema, table)) = table_identity(res, pt) else { return };
+        // Clamped: the values are counts and sizes; a float out of range must not wrap.
+        let v = v.clamp(i64::MIN as f64, i64::MAX as f64) as i64;
+        let op = str_attr(pt, "operation");
+        let kind = str_attr(pt, "kind");
+        let state = str_attr(pt, "state");
+        let update: Box<dyn Fn(&mut TableEntry)> = match (name, state, kind, op) {
+            ("postgresql.table.size", ..) => Box::new(move |e| e.size_data = Some(v)),
+            ("mysql.table.size", _, Some("index"), _) => Box::new(move |e| e.size_index = Some(v)),
+            ("mysql.table.size", ..) => Box::new(move |e| e.size_data = Some(v)),
+            ("postgresql.rows", Some("dead"), ..) | ("db.table.dead_tuples", ..) => {
+                Box::new(move |e| e.dead_tuples = Some(v))
+            }
+            ("postgresql.rows", Some("live"), ..) | ("mysql.table.rows", ..) => {
+                Box::new(move |e| e.live_tuples = Some(v))
+            }
+            ("postgresql.sequential_scans", ..) => Box::new(move |e| e.seq_scans = Some(v)),
+            ("postgresql.table.vacuum.count", ..) => Box::new(move |e| {
+                if e.vacuum_count.is_some_and(|prev| v > prev) {
+                    e.last_vacuum_seen = Some(time);
+                }
+                e.vacuum_count = Some(v);
+            }),
+            ("db.table.modifications", ..) => Box::new(move |e| e.modifications = Some(v)),
+            ("postgresql.operations" | "mysql.table.io.wait.count", _, _, Some(op)) => {
+                let i = match op {
+                    "ins" | "insert" => 0,
+                    "upd" | "update" => 1,
+                    "del" | "delete" => 2,
+                    _ => return,
+                };
+                Box::new(move |e| e.ops[i] = Some(v))
+            }
+            _ => return,
+        };
+        self.update_table(db, schema, table, now, update);
+    }
+
+    fn index_metrics(&mut self, metrics: &Metrics, now: Instant) -> MetricBatch {
+        let mut batch = MetricBatch { infos: Vec::new(), totals: HashMap::new(), per_query: HashMap::new() };
+        let table_on = self.cfg.enable_table_correlation;
+        let db_on = self.cfg.enable_database_correlation;
+        for rm in &metrics.resource_metrics {
+            let res = &rm.resource.attributes;
+            for sm in &rm.scope_metrics {
+                for m in &sm.metrics {
+                    let name = m.name.as_str();
+                    if table_on && TABLE_METRICS.contains(&name) {
+                        for_each_point(&m.data, |pt, v, time, _| {
+                            if let Some(v) = v {
+                                self.index_table_point(name, res, pt, v, time, now);
+                            }
+                        });
+                    } else if db_on && DATABASE_METRICS.contains(&name) {
+                        for_each_point(&m.data, |pt, v, _, _| {
+                            let Some(v) = v else { return };
+                            let k = key_of(&[database_of(res, pt)], false);
+                            if self.databases.get_at(&k, now).is_none() {
+                                self.databases.insert_at(k, DatabaseEntry::default(), now);
+                            }
+                            if let Some(d) = self.databases.get_mut_at(&k, now) {
+                                d.backends = Some(v as i64);
+                            }
+                        });
+                    } else if QUERY_METRICS.contains(&name) {
+                        self.index_query_metric(m, res, now, &mut batch);
+                    }
+                }
+            }
+        }
+        // The mean of the interval from the batch's executions and time.
+        for (k, (calls, total)) in &batch.per_query {
+            if let (Some(c), Some(t)) = (calls, total)
+                && *c > 0.0
+                && let Some(e) = self.queries.get_mut_at(k, now)
+            {
+                e.mean_ms = Some(t / c);
+            }
+        }
+        batch
+    }
+
+    fn index_query_metric(&mut self, m: &Metric, res: &Attributes, now: Instant, batch: &mut MetricBatch) {
+        let name = m.name.as_str();
+        for_each_point(&m.data, |pt, v, _, hist_mean| {
+            let Some(ident) = self.identity(res, pt, now) else {
+                batch.infos.push(None);
+                return;
+            };
+            let (key, fp_key) = (ident.key, ident.fp_key);
+            let db_key = key_of(&[&ident.db], false);
+            let mut mean = first_num(pt, &self.cfg.attributes.mean_time_ms);
+            let slot = batch.per_query.entry(key).or_default();
+            match (name, v) {
+                ("db.query.execution_count", Some(v)) => slot.0 = Some(slot.0.unwrap_or(0.0) + v),
+                ("db.query.total_time", Some(v)) => {
+                    slot.1 = Some(slot.1.unwrap_or(0.0) + v);
+                    *batch.totals.entry(db_key).or_default() += v;
+                }
+                ("db.query.mean_time", Some(v)) => mean = Some(v),
+                ("db.query.duration", _) => mean = mean.or(hist_mean),
+                _ => {}
+            }
+            self.upsert_query(res, pt, &ident, mean, now);
+            batch.infos.push(Some(RecInfo {
+                kind: Kind::Top,
+                key,
+                fp_key,
+                db: db_key,
+                total_ms: None,
+                mean_ms: mean,
+                server: 0,
+                session: None,
+                blockers: Vec::new(),
+            }));
+        });
+    }
+
+    fn enrich_metrics(&mut self, metrics: &mut Metrics, batch: &MetricBatch, now: Instant) {
+        let mut it = batch.infos.iter();
+        let mut n = 0u64;
+        for rm in &mut metrics.resource_metrics {
+            for sm in &mut rm.scope_metrics {
+                for m in &mut sm.metrics {
+                    if !QUERY_METRICS.contains(&m.name.as_str()) {
+                        continue;
+                    }
+                    for_each_point_mut(&mut m.data, |attrs, hist_mean| {
+                        let Some(Some(info)) = it.next() else { return };
+                        if let Some(mean) = hist_mean {
+                            attrs.insert("_avg_duration_ms", mean);
+                        }
+                        let Some(entry) = self.queries.get_at(&info.key, now).cloned() else { return };
+                        n += 1;
+                        self.add_query_context(attrs, &entry, info.mean_ms.or(entry.mean_ms), now);
+                        let total = batch.per_query.get(&info.key).and_then(|(_, t)| *t);
+                        self.add_load(attrs, info.db, total, &batch.totals, &entry, now);
+                    });
+                }
+            }
+        }
+        self.counters.correlated_points.add(n);
+    }
+}
