@@ -101,6 +101,10 @@ impl Attributes {
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
+    /// Room for `additional` more keys, so a processor adding many grows the list once.
+    pub fn reserve(&mut self, additional: usize) {
+        self.0.reserve(additional);
+    }
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let pos = self.0.iter().position(|(k, _)| k == key)?;
         Some(self.0.remove(pos).1)

@@ -34,6 +34,9 @@ pub const QUERY_METRICS: &[&str] = &[
 const MAINTENANCE_OPERATIONS: &[&str] =
     &["VACUUM", "ANALYZE", "REINDEX", "CREATE INDEX", "DROP INDEX", "ALTER TABLE", "CLUSTER", "CHECKPOINT"];
 
+/// Most attributes one record gets (query context, table stats, load, sessions).
+const MAX_ADDED: usize = 28;
+
 /// Per-key caps on the lists a session aggregate keeps.
 const MAX_WAITS: usize = 8;
 const MAX_BLOCKERS: usize = 16;
@@ -205,10 +208,6 @@ fn key_of(parts: &[&str], lower: bool) -> u64 {
     h
 }
 
-fn first<'a>(attrs: &'a Attributes, names: &[String]) -> Option<&'a Value> {
-    names.iter().find_map(|n| attrs.get(n))
-}
-
 /// A non-empty string or integer attribute as text.
 fn text_of(v: &Value) -> Option<std::borrow::Cow<'_, str>> {
     match v {
@@ -228,20 +227,125 @@ fn num_of(v: &Value) -> Option<f64> {
     f.is_finite().then_some(f)
 }
 
-fn first_text<'a>(attrs: &'a Attributes, names: &[String]) -> Option<std::borrow::Cow<'a, str>> {
-    names.iter().filter_map(|n| attrs.get(n)).find_map(text_of)
-}
-
-fn first_num(attrs: &Attributes, names: &[String]) -> Option<f64> {
-    names.iter().filter_map(|n| attrs.get(n)).find_map(num_of)
-}
-
 fn str_attr<'a>(attrs: &'a Attributes, name: &str) -> Option<&'a str> {
     attrs.get(name).and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
-fn dialect_of(resource: &Attributes, attrs: &Attributes) -> Dialect {
-    match str_attr(attrs, "db.system.name").or_else(|| str_attr(resource, "db.system.name")) {
+/// The attribute roles read from a record, each from a configured list of names.
+#[derive(Clone, Copy)]
+enum Role {
+    QueryId,
+    Fingerprint,
+    QueryText,
+    Database,
+    StatementType,
+    Calls,
+    TotalS,
+    TotalMs,
+    MeanS,
+    MeanMs,
+    SessionId,
+    WaitEvent,
+    BlockingPids,
+    System,
+}
+const ROLES: usize = 14;
+
+/// FNV-1a for the name lookup: attribute names are short, SipHash would cost more than it saves.
+#[derive(Default)]
+struct Fnv(u64);
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
+/// Attribute name -> (role, priority: position in its list). One pass over a record's attributes
+/// finds every role, instead of one scan of the record per configured name.
+pub(super) struct Lookup(HashMap<String, Vec<(Role, u8)>, FnvBuild>);
+
+impl Lookup {
+    fn new(n: &super::AttributeNames) -> Self {
+        let mut map: HashMap<String, Vec<(Role, u8)>, FnvBuild> = HashMap::default();
+        let lists: [(Role, &[String]); ROLES - 1] = [
+            (Role::QueryId, &n.query_id),
+            (Role::Fingerprint, &n.fingerprint),
+            (Role::QueryText, &n.query_text),
+            (Role::Database, &n.database),
+            (Role::StatementType, &n.statement_type),
+            (Role::Calls, &n.calls),
+            (Role::TotalS, &n.total_time_seconds),
+            (Role::TotalMs, &n.total_time_ms),
+            (Role::MeanS, &n.mean_time_seconds),
+            (Role::MeanMs, &n.mean_time_ms),
+            (Role::SessionId, &n.session_id),
+            (Role::WaitEvent, &n.wait_event),
+            (Role::BlockingPids, &n.blocking_pids),
+        ];
+        for (role, names) in lists {
+            for (i, name) in names.iter().enumerate() {
+                map.entry(name.clone()).or_default().push((role, u8::try_from(i).unwrap_or(u8::MAX)));
+            }
+        }
+        map.entry("db.system.name".into()).or_default().push((Role::System, 0));
+        Self(map)
+    }
+}
+
+/// The value of each role in one record: the first configured name present with a usable value
+/// (text for text roles, a number for numeric ones).
+struct Picked<'a> {
+    text: [Option<(u8, &'a Value)>; ROLES],
+    num: [Option<(u8, f64)>; ROLES],
+    raw: [Option<(u8, &'a Value)>; ROLES],
+}
+
+impl<'a> Picked<'a> {
+    fn of(lookup: &Lookup, attrs: &'a Attributes) -> Self {
+        let mut p = Picked { text: [None; ROLES], num: [None; ROLES], raw: [None; ROLES] };
+        for (k, v) in attrs.iter() {
+            let Some(roles) = lookup.0.get(k) else { continue };
+            for &(role, prio) in roles {
+                let r = role as usize;
+                let better = |cur: Option<u8>| cur.is_none_or(|c| prio < c);
+                if better(p.raw[r].map(|x| x.0)) {
+                    p.raw[r] = Some((prio, v));
+                }
+                if text_of(v).is_some() && better(p.text[r].map(|x| x.0)) {
+                    p.text[r] = Some((prio, v));
+                }
+                if let Some(n) = num_of(v)
+                    && better(p.num[r].map(|x| x.0))
+                {
+                    p.num[r] = Some((prio, n));
+                }
+            }
+        }
+        p
+    }
+    fn text(&self, role: Role) -> Option<std::borrow::Cow<'a, str>> {
+        self.text[role as usize].and_then(|(_, v)| text_of(v))
+    }
+    fn num(&self, role: Role) -> Option<f64> {
+        self.num[role as usize].map(|(_, n)| n)
+    }
+    fn raw(&self, role: Role) -> Option<&'a Value> {
+        self.raw[role as usize].map(|(_, v)| v)
+    }
+}
+
+fn dialect_of(resource: &Attributes, p: &Picked) -> Dialect {
+    let own = p.raw(Role::System).and_then(Value::as_str).filter(|s| !s.is_empty());
+    match own.or_else(|| str_attr(resource, "db.system.name")) {
         Some("mysql" | "mariadb") => Dialect::Mysql,
         _ => Dialect::Postgresql,
     }
@@ -300,6 +404,7 @@ pub struct Correlator {
     texts: BoundedCache<u64, Arc<str>>,
     last_cleanup: Option<Instant>,
     counters: Counters,
+    lookup: Arc<Lookup>,
 }
 
 impl Correlator {
@@ -312,6 +417,7 @@ impl Correlator {
             sessions: BoundedCache::new(cfg.max_session_count, ttl),
             texts: BoundedCache::new(cfg.query_bound(), ttl),
             last_cleanup: None,
+            lookup: Arc::new(Lookup::new(&cfg.attributes)),
             cfg,
             counters,
         }
@@ -384,20 +490,19 @@ impl Correlator {
 
     /// The record's query identity: (key, fingerprint key, id shown, database), computing a
     /// fingerprint from the text when the record has neither id nor fingerprint.
-    fn identity(&mut self, resource: &Attributes, attrs: &Attributes, now: Instant) -> Option<Ident> {
-        let names = &self.cfg.attributes;
-        let db = first_text(attrs, &names.database).map(|c| c.into_owned()).unwrap_or_default();
-        let id = first_text(attrs, &names.query_id);
-        let fp: Option<Arc<str>> = match first_text(attrs, &names.fingerprint) {
+    fn identity(&mut self, resource: &Attributes, p: &Picked, now: Instant) -> Option<Ident> {
+        let db = p.text(Role::Database).map(|c| c.into_owned()).unwrap_or_default();
+        let id = p.text(Role::QueryId);
+        let fp: Option<Arc<str>> = match p.text(Role::Fingerprint) {
             Some(f) => Some(Arc::from(&*f)),
             None if id.is_none() => {
-                let text = first_text(attrs, &names.query_text)?;
+                let text = p.text(Role::QueryText)?;
                 let tk = key_of(&[&text], false);
                 match self.texts.get_at(&tk, now) {
                     Some(f) => Some(f.clone()),
                     None => {
                         let f: Arc<str> = Arc::from(
-                            dbintel_sql::fingerprint(dialect_of(resource, attrs), &text).ok()?.to_hex(),
+                            dbintel_sql::fingerprint(dialect_of(resource, p), &text).ok()?.to_hex(),
                         );
                         self.texts.insert_at(tk, f.clone(), now);
                         Some(f)
@@ -417,19 +522,18 @@ impl Correlator {
     fn upsert_query(
         &mut self,
         resource: &Attributes,
-        attrs: &Attributes,
+        p: &Picked,
         ident: &Ident,
         mean_ms: Option<f64>,
         now: Instant,
     ) {
         let Ident { key, fp_key, id, db } = ident;
         let (key, fp_key) = (*key, *fp_key);
-        let names = &self.cfg.attributes;
         if let Some(e) = self.queries.get_mut_at(&key, now) {
             if mean_ms.is_some() {
                 e.mean_ms = mean_ms;
             }
-            if e.has_facts || first_text(attrs, &names.query_text).is_none() {
+            if e.has_facts || p.raw(Role::QueryText).is_none() {
                 return;
             }
         }
@@ -442,15 +546,15 @@ impl Correlator {
             has_facts: false,
             mean_ms,
         };
-        if let Some(text) = first_text(attrs, &names.query_text)
-            && let Ok(f) = dbintel_sql::statement_facts(dialect_of(resource, attrs), &text)
+        if let Some(text) = p.text(Role::QueryText)
+            && let Ok(f) = dbintel_sql::statement_facts(dialect_of(resource, p), &text)
         {
             entry.statement_type = Arc::from(f.operation.as_str());
             entry.is_maintenance = MAINTENANCE_OPERATIONS.contains(&f.operation.as_str());
             entry.tables = f.tables.iter().map(|t| t.to_ascii_lowercase().into_boxed_str()).collect();
             entry.has_facts = true;
         }
-        if let Some(st) = first_text(attrs, &names.statement_type) {
+        if let Some(st) = p.text(Role::StatementType) {
             entry.statement_type = Arc::from(st.to_ascii_uppercase());
         }
         if let Some(fk) = fp_key.filter(|fk| *fk != key) {
@@ -512,20 +616,18 @@ impl Correlator {
         now: Instant,
     ) -> Option<RecInfo> {
         let kind = if r.event_name == QUERY_SAMPLE_EVENT { Kind::Sample } else { Kind::Top };
-        let attrs = &r.attributes;
-        let ident = self.identity(resource, attrs, now)?;
+        let lookup = self.lookup.clone();
+        let p = Picked::of(&lookup, &r.attributes);
+        let ident = self.identity(resource, &p, now)?;
         let (key, fp_key, db) = (ident.key, ident.fp_key, ident.db.as_str());
-        let names = &self.cfg.attributes;
-        let calls = first_num(attrs, &names.calls);
-        let total_ms = first_num(attrs, &names.total_time_seconds)
-            .map(|s| s * 1000.0)
-            .or_else(|| first_num(attrs, &names.total_time_ms));
-        let mean_ms = first_num(attrs, &names.mean_time_seconds)
-            .map(|s| s * 1000.0)
-            .or_else(|| first_num(attrs, &names.mean_time_ms))
-            .or_else(|| match (total_ms, calls) {
-                (Some(t), Some(c)) if c > 0.0 => Some(t / c),
-                _ => None,
+        let calls = p.num(Role::Calls);
+        let total_ms = p.num(Role::TotalS).map(|s| s * 1000.0).or_else(|| p.num(Role::TotalMs));
+        let mean_ms =
+            p.num(Role::MeanS).map(|s| s * 1000.0).or_else(|| p.num(Role::MeanMs)).or_else(|| {
+                match (total_ms, calls) {
+                    (Some(t), Some(c)) if c > 0.0 => Some(t / c),
+                    _ => None,
+                }
             });
         let mut info = RecInfo {
             kind,
@@ -542,14 +644,14 @@ impl Correlator {
             Kind::Top => {
                 info.total_ms = total_ms;
                 info.mean_ms = mean_ms;
-                self.upsert_query(resource, attrs, &ident, mean_ms, now);
+                self.upsert_query(resource, &p, &ident, mean_ms, now);
             }
             Kind::Sample => {
-                info.session = first_text(attrs, &names.session_id).map(|c| c.into());
-                info.blockers = first(attrs, &names.blocking_pids).map(parse_pids).unwrap_or_default();
-                let wait = first_text(attrs, &names.wait_event).map(|c| c.into_owned());
+                info.session = p.text(Role::SessionId).map(|c| c.into());
+                info.blockers = p.raw(Role::BlockingPids).map(parse_pids).unwrap_or_default();
+                let wait = p.text(Role::WaitEvent).map(|c| c.into_owned());
                 // A sample's duration is one execution so far, not a mean: the query's mean stays.
-                self.upsert_query(resource, attrs, &ident, None, now);
+                self.upsert_query(resource, &p, &ident, None, now);
                 let waiting = !info.blockers.is_empty()
                     || wait.as_deref().is_some_and(|w| !w.eq_ignore_ascii_case("idle"));
                 if self.sessions.get_at(&key, now).is_none() {
@@ -584,6 +686,8 @@ impl Correlator {
                     let Some(entry) = self.queries.get_at(&info.key, now).cloned() else { continue };
                     n += 1;
                     let attrs = &mut r.attributes;
+                    // One growth for everything added below instead of a reallocation per few keys.
+                    attrs.reserve(MAX_ADDED);
                     self.add_query_context(attrs, &entry, info.mean_ms.or(entry.mean_ms), now);
                     match info.kind {
                         Kind::Top => {
@@ -979,14 +1083,16 @@ impl Correlator {
 
     fn index_query_metric(&mut self, m: &Metric, res: &Attributes, now: Instant, batch: &mut MetricBatch) {
         let name = m.name.as_str();
+        let lookup = self.lookup.clone();
         for_each_point(&m.data, |pt, v, _, hist_mean| {
-            let Some(ident) = self.identity(res, pt, now) else {
+            let p = Picked::of(&lookup, pt);
+            let Some(ident) = self.identity(res, &p, now) else {
                 batch.infos.push(None);
                 return;
             };
             let (key, fp_key) = (ident.key, ident.fp_key);
             let db_key = key_of(&[&ident.db], false);
-            let mut mean = first_num(pt, &self.cfg.attributes.mean_time_ms);
+            let mut mean = p.num(Role::MeanMs);
             let slot = batch.per_query.entry(key).or_default();
             match (name, v) {
                 ("db.query.execution_count", Some(v)) => slot.0 = Some(slot.0.unwrap_or(0.0) + v),
@@ -998,7 +1104,7 @@ impl Correlator {
                 ("db.query.duration", _) => mean = mean.or(hist_mean),
                 _ => {}
             }
-            self.upsert_query(res, pt, &ident, mean, now);
+            self.upsert_query(res, &p, &ident, mean, now);
             batch.infos.push(Some(RecInfo {
                 kind: Kind::Top,
                 key,
@@ -1029,6 +1135,7 @@ impl Correlator {
                         }
                         let Some(entry) = self.queries.get_at(&info.key, now).cloned() else { return };
                         n += 1;
+                        attrs.reserve(MAX_ADDED);
                         self.add_query_context(attrs, &entry, info.mean_ms.or(entry.mean_ms), now);
                         let total = batch.per_query.get(&info.key).and_then(|(_, t)| *t);
                         self.add_load(attrs, info.db, total, &batch.totals, &entry, now);
