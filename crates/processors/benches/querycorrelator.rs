@@ -186,6 +186,17 @@ fn cpu_report(name: &str, p: &mut Box<dyn Processor>, batch: &SignalData) {
             rates.push((BATCHES * RECORDS) as f64 / cpu);
         }
     }
+    // For scale on this machine: copying the same records (what a fan-out to a mutating processor costs).
+    let start = thread_cpu();
+    let copies: Vec<SignalData> = (0..BATCHES).map(|_| batch.clone()).collect();
+    let copy_cpu = thread_cpu().saturating_sub(start).as_secs_f64();
+    drop(copies);
+    if copy_cpu > 0.0 {
+        println!(
+            "querycorrelator/{name}: copying the records: {:.0} per CPU second",
+            (BATCHES * RECORDS) as f64 / copy_cpu
+        );
+    }
     rates.sort_by(f64::total_cmp);
     if let (Some(lo), Some(mid), Some(hi)) = (rates.first(), rates.get(rates.len() / 2), rates.last()) {
         println!(
