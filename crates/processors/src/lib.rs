@@ -7,6 +7,7 @@ use dbintel_core::Factory;
 pub mod batch;
 pub mod planattributeextractor;
 pub mod querycorrelator;
+pub mod verification;
 
 /// Factories of every processor in this crate.
 pub fn factories() -> Vec<Arc<dyn Factory>> {
@@ -14,5 +15,6 @@ pub fn factories() -> Vec<Arc<dyn Factory>> {
         Arc::new(batch::BatchFactory),
         Arc::new(planattributeextractor::PlanAttributeExtractorFactory),
         Arc::new(querycorrelator::QueryCorrelatorFactory),
+        Arc::new(verification::VerificationFactory),
     ]
 }

@@ -1,0 +1,559 @@
+use std::sync::Arc;
+
+use dbintel_core::component::{Built, CreateContext};
+use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value};
+use dbintel_core::telemetry::Registry;
+use dbintel_core::{Factory, Processor};
+use proptest::prelude::*;
+
+use super::pii::{Detectors, Finding, PiiKind, Sensitivity, luhn, redact, sensitive_name};
+use super::*;
+
+fn kinds(level: Sensitivity, s: &str) -> Vec<(PiiKind, String)> {
+    let mut out = Vec::new();
+    Detectors::new(level, Vec::new()).scan(s, &mut out);
+    out.iter().map(|f| (f.kind, s[f.start..f.end].to_string())).collect()
+}
+
+fn high(s: &str) -> Vec<(PiiKind, String)> {
+    kinds(Sensitivity::High, s)
+}
+
+fn one(kind: PiiKind, s: &str) -> (PiiKind, String) {
+    (kind, s.to_string())
+}
+
+#[test]
+fn email_addresses_and_what_only_looks_like_one() {
+    assert_eq!(
+        high("contact jane.doe+x@example.co.uk now"),
+        vec![one(PiiKind::Email, "jane.doe+x@example.co.uk")]
+    );
+    assert_eq!(high("WHERE email = 'bob@shop.io'"), vec![one(PiiKind::Email, "bob@shop.io")]);
+    for fp in ["user@localhost", "@mention", "a@b", "x@1.2", "GRANT ALL TO 'app'@'%'", "name@host."] {
+        assert!(high(fp).is_empty(), "{fp}: {:?}", high(fp));
+    }
+}
+
+#[test]
+fn card_numbers_only_with_issuer_and_luhn() {
+    assert!(luhn(&[4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]));
+    for card in [
+        "4111111111111111",
+        "4111 1111 1111 1111",
+        "4111-1111-1111-1111",
+        "5555555555554444",
+        "378282246310005",
+    ] {
+        assert_eq!(high(&format!("paid with {card}.")), vec![one(PiiKind::CreditCard, card)], "{card}");
+    }
+    // Luhn fails, no issuer, order numbers, epoch milliseconds, mixed grouping, glued to a word.
+    for fp in [
+        "4111111111111112",
+        "1234567812345670",
+        "order 9000000000000008",
+        "ts 1700000000123",
+        "4111 1111-1111 1111",
+        "ORD-4111111111111111",
+        "id4111111111111111",
+        "41111 11111 11111 1",
+    ] {
+        assert!(high(fp).iter().all(|(k, _)| *k != PiiKind::CreditCard), "{fp}: {:?}", high(fp));
+    }
+}
+
+#[test]
+fn ssn_with_valid_area_group_serial() {
+    assert_eq!(high("ssn 123-45-6789"), vec![one(PiiKind::Ssn, "123-45-6789")]);
+    for fp in
+        ["000-12-3456", "666-12-3456", "912-34-5678", "123-00-4567", "123-45-0000", "123456789", "2024-01-15"]
+    {
+        assert!(high(fp).is_empty(), "{fp}: {:?}", high(fp));
+    }
+}
+
+#[test]
+fn phone_numbers_in_recognised_formats() {
+    for p in ["555-234-5678", "555.234.5678", "(555) 234-5678", "+1 555 234 5678", "+44 20 7946 0958"] {
+        assert_eq!(
+            kinds(Sensitivity::Medium, &format!("call {p} today")),
+            vec![one(PiiKind::Phone, p)],
+            "{p}"
+        );
+    }
+    // Exchange starting 1, timestamps, dates, versions, plain numbers, durations.
+    for fp in [
+        "555-134-5678",
+        "2024-01-15 10:30:00",
+        "2024-01-15T10:30:00.123Z",
+        "version 8.0.36",
+        "PostgreSQL 16.4 (Debian 16.4-1.pgdg120+2)",
+        "took 1234567 ms",
+        "rows 5552345678",
+        "+0 123",
+    ] {
+        assert!(kinds(Sensitivity::Medium, fp).is_empty(), "{fp}: {:?}", kinds(Sensitivity::Medium, fp));
+    }
+    assert!(kinds(Sensitivity::Low, "call 555-234-5678").is_empty(), "phones are medium");
+}
+
+#[test]
+fn iban_with_checksum() {
+    assert_eq!(high("IBAN DE89370400440532013000 ok"), vec![one(PiiKind::Iban, "DE89370400440532013000")]);
+    assert_eq!(high("GB82 WEST 1234 5698 7654 32"), vec![one(PiiKind::Iban, "GB82 WEST 1234 5698 7654 32")]);
+    for fp in ["DE89370400440532013001", "XX89370400440532013000", "DE8937040044053201300", "ID12345678"] {
+        assert!(high(fp).is_empty(), "{fp}: {:?}", high(fp));
+    }
+}
+
+#[test]
+fn ip_addresses_only_at_high() {
+    assert_eq!(high("from 192.168.1.20 port"), vec![one(PiiKind::Ipv4, "192.168.1.20")]);
+    assert_eq!(high("peer 2001:db8::8a2e:370:7334"), vec![one(PiiKind::Ipv6, "2001:db8::8a2e:370:7334")]);
+    assert_eq!(high("peer fe80::1"), vec![one(PiiKind::Ipv6, "fe80::1")]);
+    assert!(kinds(Sensitivity::Medium, "from 192.168.1.20").is_empty());
+    for fp in [
+        "1.2.3",
+        "999.1.1.1",
+        "v1.2.3.4",
+        "SELECT id::bigint, x::text",
+        "10:30:00",
+        "a::b",
+        "1.2.3.4.5",
+        "ts 12:00::",
+    ] {
+        assert!(high(fp).is_empty(), "{fp}: {:?}", high(fp));
+    }
+}
+
+#[test]
+fn secrets_value_only_and_placeholders_are_not_secrets() {
+    assert_eq!(high("host=db password=hunter22 user=x"), vec![one(PiiKind::Secret, "hunter22")]);
+    assert_eq!(high(r#"{"api_key": "abc123xyz"}"#), vec![one(PiiKind::Secret, "abc123xyz")]);
+    assert_eq!(
+        high("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.def"),
+        vec![one(PiiKind::Secret, "eyJhbGciOiJIUzI1NiJ9.abc.def")]
+    );
+    assert_eq!(high("key AKIAIOSFODNN7EXAMPLE used"), vec![one(PiiKind::Secret, "AKIAIOSFODNN7EXAMPLE")]);
+    for fp in [
+        "UPDATE users SET password = ? WHERE id = $1",
+        "password=$1",
+        "password = :pwd",
+        "password=[REDACTED]",
+        "tokens_used=42",
+        "x::token",
+        "bearer short",
+        "AKIAIOSFODNN7EXAMPL",
+        "SELECT a == b",
+    ] {
+        assert!(high(fp).is_empty(), "{fp}: {:?}", high(fp));
+    }
+}
+
+#[test]
+fn names_that_suggest_pii() {
+    for n in [
+        "email",
+        "user.email",
+        "customer_phone",
+        "ssn",
+        "credit_card",
+        "card_number",
+        "password",
+        "auth-token",
+    ] {
+        assert!(sensitive_name(n), "{n}");
+    }
+    for n in ["session_id", "db.query.text", "tokens_used", "postgresql.calls", "phones_count", "emailed_at"]
+    {
+        assert!(!sensitive_name(n), "{n}");
+    }
+}
+
+#[test]
+fn obfuscated_top_query_text_is_clean() {
+    for q in [
+        "SELECT o.id, o.total FROM orders o WHERE o.customer_id = $1 AND o.created_at > $2",
+        "UPDATE accounts SET balance = balance - ? WHERE id = ?",
+        "SELECT * FROM users WHERE email = ? AND password_hash = ?",
+        r#"[{"Plan": {"Node Type": "Seq Scan", "Total Cost": 1234.56, "Plan Rows": 1000000, "Filter": "(id = $1)"}}]"#,
+    ] {
+        assert!(high(q).is_empty(), "{q}: {:?}", high(q));
+    }
+}
+
+#[test]
+fn custom_patterns_and_their_limits() {
+    let re = compile_pattern(r"EMP-\d{6}").expect("compiles");
+    let d = Detectors::new(Sensitivity::Low, vec![re]);
+    let mut out = Vec::new();
+    d.scan("employee EMP-123456 left", &mut out);
+    assert_eq!(out, vec![Finding { kind: PiiKind::Custom, start: 9, end: 19 }]);
+    assert!(compile_pattern("(").is_err());
+    assert!(compile_pattern("a*").is_err(), "matches everything");
+    assert!(compile_pattern(&"a".repeat(MAX_PATTERN_LEN + 1)).is_err());
+    assert!(compile_pattern(r"\w{1000}\w{1000}\w{1000}").is_err(), "over the size limit");
+}
+
+#[test]
+fn redact_replaces_only_the_match() {
+    let s = "mail jane@example.com or 4111111111111111";
+    let mut f = Vec::new();
+    Detectors::new(Sensitivity::Medium, Vec::new()).scan(s, &mut f);
+    assert_eq!(redact(s, &f), "mail [REDACTED] or [REDACTED]");
+}
+
+// ---- the processor ----
+
+fn record(attrs: &[(&str, Value)], body: Option<&str>) -> LogRecord {
+    LogRecord {
+        event_name: "db.server.top_query".into(),
+        body: body.map(|b| Value::Str(b.into())),
+        attributes: attrs.iter().cloned().collect(),
+        ..Default::default()
+    }
+}
+
+fn logs(records: Vec<LogRecord>) -> Arc<SignalData> {
+    Arc::new(SignalData::Logs(Logs {
+        resource_logs: vec![ResourceLogs {
+            scope_logs: vec![ScopeLogs { log_records: records, ..Default::default() }],
+            ..Default::default()
+        }],
+    }))
+}
+
+fn records(data: &SignalData) -> Vec<&LogRecord> {
+    let SignalData::Logs(l) = data else { panic!("logs") };
+    l.resource_logs.iter().flat_map(|r| &r.scope_logs).flat_map(|s| &s.log_records).collect()
+}
+
+fn build(config: serde_json::Value) -> (Box<dyn Processor>, Registry) {
+    let telemetry = Registry::new();
+    let ctx = CreateContext::new("verification".parse().expect("id"), telemetry.clone());
+    match VerificationFactory.create(&ctx, &config) {
+        Ok(Built::Processor(p)) => (p, telemetry),
+        Ok(_) => panic!("not a processor"),
+        Err(e) => panic!("{e:?}"),
+    }
+}
+
+fn top_query(db: &str, text: &str) -> LogRecord {
+    record(
+        &[
+            ("db.system.name", "postgresql".into()),
+            ("db.namespace", db.into()),
+            ("db.query.text", text.into()),
+            ("postgresql.queryid", "-4567891234567891234".into()),
+            ("postgresql.total_exec_time", Value::Double(0.5)),
+        ],
+        None,
+    )
+}
+
+#[test]
+fn clean_data_passes_through_without_a_copy() {
+    let (mut p, _) = build(serde_json::json!({}));
+    let data = logs(vec![top_query("shop", "SELECT * FROM t WHERE id = $1")]);
+    let mut out = Vec::new();
+    p.process(data.clone(), &mut out).expect("ok");
+    assert_eq!(out.len(), 1);
+    assert!(Arc::ptr_eq(&out[0], &data), "no PII, no copy");
+    assert!(p.next_deadline().is_none(), "nothing to report");
+}
+
+#[test]
+fn auto_sanitize_redacts_the_match_marks_the_record_and_feedback_is_aggregated() {
+    let (mut p, telemetry) = build(serde_json::json!({
+        "verification_interval": "10s",
+        "pii_detection": {"auto_sanitize": true, "sensitivity_level": "high"}
+    }));
+    let mut batch: Vec<LogRecord> = (0..50)
+        .map(|i| {
+            top_query(
+                "shop",
+                &format!("SELECT * FROM u WHERE email = 'u{i}@example.com' AND ssn = '123-45-6789'"),
+            )
+        })
+        .collect();
+    batch.push(record(
+        &[("db.namespace", "crm".into()), ("customer_email", "x".into())],
+        Some("card 4111 1111 1111 1111"),
+    ));
+    batch.push(top_query("shop", "SELECT 1"));
+    let mut out = Vec::new();
+    p.process(logs(batch), &mut out).expect("ok");
+    let recs = records(&out[0]);
+    assert_eq!(
+        recs[0].attributes.get("db.query.text"),
+        Some(&Value::from("SELECT * FROM u WHERE email = '[REDACTED]' AND ssn = '[REDACTED]'"))
+    );
+    assert_eq!(recs[0].attributes.get(ATTR_DETECTED), Some(&Value::Bool(true)));
+    assert_eq!(recs[0].attributes.get(ATTR_REDACTED), Some(&Value::Bool(true)));
+    assert_eq!(recs[0].attributes.get(ATTR_TYPES), Some(&Value::from("email,ssn")));
+    assert_eq!(recs[0].attributes.get("postgresql.queryid"), Some(&Value::from("-4567891234567891234")));
+    assert_eq!(recs[50].attributes.get("customer_email"), Some(&Value::from(REDACTED)));
+    assert_eq!(recs[50].body, Some(Value::from("card [REDACTED]")));
+    assert_eq!(recs[51].attributes.get(ATTR_DETECTED), None, "clean records are not marked");
+
+    // One feedback record per (category, level, database), not one per finding.
+    assert!(p.next_deadline().is_some());
+    let mut fb = Vec::new();
+    p.on_timer(&mut fb);
+    assert_eq!(fb.len(), 1);
+    let fr = records(&fb[0]);
+    let pii: Vec<_> = fr
+        .iter()
+        .filter(|r| r.attributes.get("feedback.category") == Some(&Value::from("pii_detection")))
+        .collect();
+    assert_eq!(pii.len(), 2, "{pii:#?}");
+    let shop =
+        pii.iter().find(|r| r.attributes.get("database_name") == Some(&Value::from("shop"))).expect("shop");
+    assert_eq!(shop.severity_text, "CRITICAL");
+    assert_eq!(shop.attributes.get("feedback.metrics.records"), Some(&Value::Int(50)));
+    assert_eq!(shop.attributes.get("feedback.metrics.findings"), Some(&Value::Int(100)));
+    assert_eq!(shop.attributes.get("feedback.metrics.email"), Some(&Value::Int(50)));
+    let SignalData::Logs(l) = &*fb[0] else { panic!() };
+    assert!(l.resource_logs.iter().all(|rl| rl.resource.attributes.get("service.name")
+        == Some(&Value::from("database-intelligence-verification"))));
+    assert_eq!(l.resource_logs[0].scope_logs[0].scope.name, "verification_processor");
+    assert!(p.next_deadline().is_none(), "drained");
+    let mut again = Vec::new();
+    p.on_timer(&mut again);
+    assert!(again.is_empty());
+    assert_eq!(telemetry.counter_total("dbintel_verification_pii_findings_total", &[("type", "email")]), 50);
+    assert_eq!(telemetry.counter_total("dbintel_verification_records_redacted_total", &[]), 51);
+}
+
+#[test]
+fn without_auto_sanitize_the_record_is_marked_not_changed() {
+    let (mut p, _) = build(serde_json::json!({}));
+    let mut out = Vec::new();
+    p.process(logs(vec![top_query("shop", "WHERE email = 'a@b.com'")]), &mut out).expect("ok");
+    let r = records(&out[0])[0];
+    assert_eq!(r.attributes.get("db.query.text"), Some(&Value::from("WHERE email = 'a@b.com'")));
+    assert_eq!(r.attributes.get(ATTR_TYPES), Some(&Value::from("email")));
+    assert_eq!(r.attributes.get(ATTR_REDACTED), None);
+}
+
+#[test]
+fn exclude_fields_and_disabled_detection() {
+    let (mut p, _) = build(serde_json::json!({"pii_detection": {"exclude_fields": ["db.query.text"]}}));
+    let data = logs(vec![top_query("shop", "WHERE email = 'a@b.com'")]);
+    let mut out = Vec::new();
+    p.process(data.clone(), &mut out).expect("ok");
+    assert!(Arc::ptr_eq(&out[0], &data));
+    let (mut p, _) = build(serde_json::json!({"pii_detection": {"enabled": false}}));
+    let mut out = Vec::new();
+    p.process(data.clone(), &mut out).expect("ok");
+    assert!(Arc::ptr_eq(&out[0], &data));
+}
+
+#[test]
+fn quality_rules_hold_on_our_names_and_on_legacy_names() {
+    let (mut p, telemetry) = build(serde_json::json!({
+        "quality_rules": {"cardinality_limits": {"query_id": 2}}
+    }));
+    let legacy = record(
+        &[
+            ("database_name", "shop".into()),
+            ("query_id", "q1".into()),
+            ("duration_ms", Value::Int(5)), // wrong type: double expected
+        ],
+        None,
+    );
+    let missing = record(&[("db.namespace", "crm".into())], None);
+    let batch = vec![
+        top_query("shop", "SELECT 1"),
+        legacy,
+        missing,
+        record(
+            &[
+                ("db.namespace", "shop".into()),
+                ("query_id", "q2".into()),
+                ("duration_ms", Value::Double(1.0)),
+            ],
+            None,
+        ),
+        record(
+            &[
+                ("db.namespace", "shop".into()),
+                ("query_id", "q3".into()),
+                ("duration_ms", Value::Double(1.0)),
+            ],
+            None,
+        ),
+    ];
+    let mut out = Vec::new();
+    p.process(logs(batch), &mut out).expect("ok");
+    let total =
+        |rule| telemetry.counter_total("dbintel_verification_quality_issues_total", &[("rule", rule)]);
+    assert_eq!(total("quality_validation"), 2, "crm lacks query_id and duration_ms");
+    assert_eq!(total("schema_validation"), 1);
+    // The top query's queryid and q1 fill the limit of 2; q2 and q3 are over it.
+    assert_eq!(total("cardinality_limit"), 2);
+    let mut fb = Vec::new();
+    p.flush(&mut fb);
+    let fr = records(&fb[0]);
+    assert_eq!(fr.len(), 3, "one record per category and database: {fr:#?}");
+    assert!(fr.iter().any(|r| r.severity_text == "ERROR"
+        && r.attributes.get("feedback.category") == Some(&Value::from("schema_validation"))));
+}
+
+#[test]
+fn feedback_is_rate_limited_and_groups_are_bounded() {
+    let (mut p, telemetry) =
+        build(serde_json::json!({"max_feedback_records": 5, "quality_rules": {"cardinality_limits": {}}}));
+    let batch: Vec<LogRecord> =
+        (0..MAX_GROUPS + 50).map(|i| top_query(&format!("db{i}"), "password=hunter22")).collect();
+    let mut out = Vec::new();
+    p.process(logs(batch), &mut out).expect("ok");
+    let mut fb = Vec::new();
+    p.on_timer(&mut fb);
+    assert_eq!(records(&fb[0]).len(), 5);
+    assert_eq!(
+        telemetry.counter_total("dbintel_verification_feedback_dropped_total", &[]),
+        MAX_GROUPS as u64 + 1 - 5
+    );
+}
+
+#[test]
+fn config_of_the_prototype_loads_and_bad_values_are_rejected() {
+    let proto = serde_json::json!({
+        "enable_periodic_verification": true,
+        "verification_interval": "5m",
+        "data_freshness_threshold": "10m",
+        "min_entity_correlation_rate": 0.8,
+        "min_normalization_rate": 0.9,
+        "require_entity_synthesis": true,
+        "export_feedback_as_logs": true,
+        "enable_continuous_health_checks": true,
+        "health_check_interval": "30s",
+        "health_thresholds": {"memory_percent": 85, "cpu_percent": 80},
+        "quality_rules": {
+            "required_fields": ["database_name", "query_id", "duration_ms"],
+            "enable_schema_validation": true,
+            "cardinality_limits": {"query_id": 10000},
+            "data_type_validation": {"duration_ms": "double", "error_count": "int"}
+        },
+        "pii_detection": {"enabled": true, "auto_sanitize": true, "sensitivity_level": "high",
+                          "exclude_fields": ["query_hash"], "custom_patterns": ["EMP-\\d+"]},
+        "enable_auto_tuning": true,
+        "auto_tuning_config": {"enable_auto_apply": false},
+        "enable_self_healing": true,
+        "self_healing_config": {"max_retries": 3},
+        "verification_queries": [{"name": "x", "query": "SELECT 1"}]
+    });
+    VerificationFactory.validate(&proto).expect("the prototype's config loads");
+    assert!(VerificationFactory.ignored_keys(&proto).len() >= 10, "warned about");
+    for bad in [
+        serde_json::json!({"verification_interval": "0s"}),
+        serde_json::json!({"max_feedback_records": 0}),
+        serde_json::json!({"pii_detection": {"custom_patterns": ["("]}}),
+        serde_json::json!({"pii_detection": {"sensitivity_level": "extreme"}}),
+        serde_json::json!({"quality_rules": {"cardinality_limits": {"x": 0}}}),
+        serde_json::json!({"no_such_key": 1}),
+    ] {
+        assert!(VerificationFactory.validate(&bad).is_err(), "{bad}");
+    }
+}
+
+// ---- properties ----
+
+fn pii_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[a-z ]{0,8}",
+        "[0-9 .:@=-]{0,12}",
+        Just("jane@example.com".to_string()),
+        Just("4111 1111 1111 1111".to_string()),
+        Just("123-45-6789".to_string()),
+        Just("(555) 234-5678".to_string()),
+        Just("DE89370400440532013000".to_string()),
+        Just("10.1.2.3".to_string()),
+        Just("fe80::1".to_string()),
+        Just("password=".to_string()),
+        Just("Bearer abcdefghijklmnopqrstuvwxyz".to_string()),
+        Just("AKIAIOSFODNN7EXAMPLE".to_string()),
+        "\\PC{0,6}",
+    ];
+    proptest::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn no_input_panics(s in "\\PC{0,200}") {
+        let mut out = Vec::new();
+        Detectors::new(Sensitivity::High, Vec::new()).scan(&s, &mut out);
+        for f in &out {
+            prop_assert!(f.start < f.end && f.end <= s.len());
+            prop_assert!(s.is_char_boundary(f.start) && s.is_char_boundary(f.end));
+        }
+        let _ = redact(&s, &out);
+        let _ = sensitive_name(&s);
+    }
+
+    #[test]
+    fn after_redaction_no_detected_pii_remains(s in pii_text()) {
+        let (mut p, _) = build(serde_json::json!({"pii_detection": {"auto_sanitize": true, "sensitivity_level": "high"}}));
+        let mut out = Vec::new();
+        p.process(logs(vec![record(&[("db.query.text", s.clone().into())], Some(&s))]), &mut out).expect("ok");
+        let r = records(&out[0])[0];
+        let d = Detectors::new(Sensitivity::High, Vec::new());
+        for v in [r.attributes.get("db.query.text"), r.body.as_ref()].into_iter().flatten() {
+            let mut f = Vec::new();
+            d.scan(v.as_str().unwrap_or_default(), &mut f);
+            prop_assert!(f.is_empty(), "{s:?} -> {v:?}: {f:?}");
+        }
+    }
+}
+
+// ---- golden: a batch shaped like the prototype's PII test input ----
+
+#[test]
+fn golden_prototype_cases() {
+    let cases = [
+        (
+            "SELECT * FROM users WHERE email='john.doe@company.com'",
+            "SELECT * FROM users WHERE email='[REDACTED]'",
+        ),
+        ("INSERT INTO people VALUES ('123-45-6789')", "INSERT INTO people VALUES ('[REDACTED]')"),
+        ("card 4532-0151-1283-0366 charged", "card [REDACTED] charged"),
+        ("call 555-867-5309", "call [REDACTED]"),
+        // The prototype flagged these.
+        ("order 1234-5678-9012-3456 shipped", "order 1234-5678-9012-3456 shipped"),
+        ("uuid 550e8400-e29b-41d4-a716-446655440000", "uuid 550e8400-e29b-41d4-a716-446655440000"),
+        ("at 2024-01-15 10:30:00.123", "at 2024-01-15 10:30:00.123"),
+        ("ref 123-456-7890", "ref 123-456-7890"),
+    ];
+    let (mut p, _) = build(serde_json::json!({"pii_detection": {"auto_sanitize": true}}));
+    for (input, want) in cases {
+        let mut out = Vec::new();
+        p.process(logs(vec![record(&[("query_text", input.into())], None)]), &mut out).expect("ok");
+        assert_eq!(records(&out[0])[0].attributes.get("query_text"), Some(&Value::from(want)), "{input}");
+    }
+    let _ = Attributes::new();
+}
+
+proptest! {
+    #[test]
+    fn the_chunk_prefilter_never_misses_a_start_byte(bytes in proptest::array::uniform8(any::<u8>())) {
+        let want = bytes.iter().any(|b| b.is_ascii_digit() || matches!(b, b'@' | b'=' | b':' | b'A'));
+        if want {
+            prop_assert!(super::pii::interesting(u64::from_le_bytes(bytes)), "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn matches_are_found_wherever_they_sit_in_a_long_value(pad in 0usize..24, filler in "[a-z ]{0,40}") {
+        let d = Detectors::new(Sensitivity::High, Vec::new());
+        for item in ["GB82 WEST 1234 5698 7654 32", "AKIAIOSFODNN7EXAMPLE", "4111 1111 1111 1111", "jane@example.com",
+                     "123-45-6789", "(555) 234-5678", "10.1.2.3", "fe80::1", "password=hunter22", "Bearer abcdefghijklmnopqrstuvwxyz"] {
+            let s = format!("{}{filler} {item} {filler}", "x".repeat(pad));
+            let mut out = Vec::new();
+            d.scan(&s, &mut out);
+            prop_assert_eq!(out.len(), 1, "{:?}: {:?}", s, out);
+        }
+    }
+}
