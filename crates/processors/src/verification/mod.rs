@@ -605,6 +605,10 @@ impl VerificationProcessor {
     }
 
     fn note(&mut self, category: Category, level: Level, db: &str, findings: u64, kinds: u16) {
+        if !self.config.export_feedback_as_logs {
+            // Counted by the counters only: nothing to aggregate.
+            return;
+        }
         let key_db = if self.groups.len() >= MAX_GROUPS
             && !self.groups.contains_key(&(category, level, db.to_string()))
         {

@@ -557,3 +557,93 @@ proptest! {
         }
     }
 }
+
+// ---- in the real pipeline runtime: the timer sends the feedback ----
+
+mod runtime {
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+    use dbintel_core::component::{ComponentError, ExportError, Exporter, Receiver, ReceiverContext};
+    use dbintel_core::health::HealthRegistry;
+    use dbintel_core::pipeline::{
+        ExporterNode, PipelineNode, ReceiverNode, RuntimeSettings, ServiceGraph, start,
+    };
+
+    use super::*;
+
+    struct Once(Arc<SignalData>);
+
+    #[async_trait]
+    impl Receiver for Once {
+        async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
+            let _ = ctx.output.send_shared(self.0.clone()).await;
+            ctx.shutdown.cancelled().await;
+            Ok(())
+        }
+    }
+
+    struct Collect(Arc<Mutex<Vec<LogRecord>>>);
+
+    #[async_trait]
+    impl Exporter for Collect {
+        async fn export(&mut self, data: Arc<SignalData>) -> Result<(), ExportError> {
+            let recs: Vec<LogRecord> = records(&data).into_iter().cloned().collect();
+            self.0.lock().expect("lock").extend(recs);
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn feedback_arrives_after_the_interval_and_pii_never_leaves() {
+        let (p, _) = build(serde_json::json!({
+            "verification_interval": "1s",
+            "pii_detection": {"auto_sanitize": true}
+        }));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let data =
+            logs((0..20).map(|i| top_query("shop", &format!("WHERE email = 'u{i}@example.com'"))).collect());
+        let graph = ServiceGraph {
+            receivers: vec![ReceiverNode {
+                id: "gen".parse().expect("id"),
+                receiver: Box::new(Once(data)),
+                pipelines: vec!["logs".parse().expect("id")],
+            }],
+            pipelines: vec![PipelineNode {
+                id: "logs".parse().expect("id"),
+                processors: vec![("verification".parse().expect("id"), p.into())],
+                exporters: vec!["collect".parse().expect("id")],
+            }],
+            exporters: vec![ExporterNode {
+                id: "collect".parse().expect("id"),
+                exporter: Box::new(Collect(seen.clone())),
+            }],
+            extensions: vec![],
+        };
+        let svc = start(graph, RuntimeSettings::default(), Registry::new(), HealthRegistry::new())
+            .await
+            .expect("start");
+        let feedback = |v: &Vec<LogRecord>| v.iter().any(|r| r.event_name == "dbintel.verification.feedback");
+        // Bounded wait for the timer (the interval is 1s); not a timing assertion.
+        let mut by_timer = false;
+        for _ in 0..200 {
+            if feedback(&seen.lock().expect("lock")) {
+                by_timer = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        svc.shutdown().await;
+        assert!(by_timer, "feedback sent by the timer before shutdown");
+        let got = seen.lock().expect("lock");
+        let fb: Vec<_> = got.iter().filter(|r| r.event_name == "dbintel.verification.feedback").collect();
+        assert_eq!(fb.len(), 1, "one aggregated record for 20 findings");
+        assert_eq!(fb[0].attributes.get("feedback.metrics.records"), Some(&Value::Int(20)));
+        assert!(
+            got.iter().all(|r| r
+                .attributes
+                .get("db.query.text")
+                .is_none_or(|t| !t.to_display_string().contains('@')))
+        );
+    }
+}
