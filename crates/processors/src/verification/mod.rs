@@ -40,6 +40,8 @@ const MAX_DEPTH: usize = 4;
 pub const ATTR_DETECTED: &str = "dbintel.pii.detected";
 pub const ATTR_TYPES: &str = "dbintel.pii.types";
 pub const ATTR_REDACTED: &str = "dbintel.pii.redacted";
+/// Event name of the feedback records.
+pub const FEEDBACK_EVENT: &str = "dbintel.verification.feedback";
 
 /// `quality_rules`: checks on every record's attributes. A rule on one of the prototype's field
 /// names (`database_name`, `query_id`, `duration_ms`, `query_text`) is also satisfied by the name
@@ -699,7 +701,7 @@ impl VerificationProcessor {
                 severity_text: level.as_str().into(),
                 body: Some(Value::Str(body)),
                 attributes: attrs,
-                event_name: "dbintel.verification.feedback".into(),
+                event_name: FEEDBACK_EVENT.into(),
                 ..Default::default()
             });
         }
@@ -756,6 +758,10 @@ impl Processor for VerificationProcessor {
         for (ri, rl) in logs.resource_logs.iter().enumerate() {
             for (si, sl) in rl.scope_logs.iter().enumerate() {
                 for (li, lr) in sl.log_records.iter().enumerate() {
+                    // Another verification processor's feedback is not data to check (no loops).
+                    if lr.event_name == FEEDBACK_EVENT {
+                        continue;
+                    }
                     self.classify(&lr.attributes);
                     let issues = if check_quality {
                         self.quality.check(&lr.attributes, self.classes.iter().map(|c| c.rules))

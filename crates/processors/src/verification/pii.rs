@@ -307,8 +307,7 @@ impl Detectors {
             let starts = x.is_ascii_digit()
                 || ((x == b'+' || x == b'(') && b.get(i + 1).is_some_and(u8::is_ascii_digit));
             // A number glued to a word, a path or a decimal (ORD-123..., v1.2, x_42) is no candidate.
-            let glued =
-                i > 0 && (is_word(b[i - 1]) || matches!(b[i - 1], b'-' | b'.' | b'/' | b'+' | b'#' | b':'));
+            let glued = i > 0 && (is_word(b[i - 1]) || matches!(b[i - 1], b'-' | b'.' | b'/' | b'+' | b'#'));
             if !starts || glued {
                 i += 1;
                 continue;

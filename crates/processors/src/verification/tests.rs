@@ -112,6 +112,10 @@ fn ip_addresses_only_at_high() {
     assert_eq!(high("peer 2001:db8::8a2e:370:7334"), vec![one(PiiKind::Ipv6, "2001:db8::8a2e:370:7334")]);
     assert_eq!(high("peer fe80::1"), vec![one(PiiKind::Ipv6, "fe80::1")]);
     assert!(kinds(Sensitivity::Medium, "from 192.168.1.20").is_empty());
+    assert_eq!(high("host:10.0.0.1"), vec![one(PiiKind::Ipv4, "10.0.0.1")]);
+    assert_eq!(high("10.0.0.1:5432"), vec![one(PiiKind::Ipv4, "10.0.0.1")]);
+    assert_eq!(high("tel:555-234-5678"), vec![one(PiiKind::Phone, "555-234-5678")]);
+    assert!(high("ts:1700000000123 at 12:34:56").is_empty());
     for fp in [
         "1.2.3",
         "999.1.1.1",
@@ -321,6 +325,11 @@ fn auto_sanitize_redacts_the_match_marks_the_record_and_feedback_is_aggregated()
     let mut again = Vec::new();
     p.on_timer(&mut again);
     assert!(again.is_empty());
+    // Feedback through a second instance is passed on unchecked: no feedback about feedback.
+    let mut through = Vec::new();
+    p.process(fb[0].clone(), &mut through).expect("ok");
+    assert!(Arc::ptr_eq(&through[0], &fb[0]));
+    assert!(p.next_deadline().is_none());
     assert_eq!(telemetry.counter_total("dbintel_verification_pii_findings_total", &[("type", "email")]), 50);
     assert_eq!(telemetry.counter_total("dbintel_verification_records_redacted_total", &[]), 51);
 }
