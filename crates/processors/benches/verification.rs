@@ -77,11 +77,15 @@ fn thread_cpu_ns() -> Option<u64> {
     s.split_whitespace().next()?.parse().ok()
 }
 
-/// Records per second of CPU time over ~200 batches, printed beside criterion's wall-time numbers.
+/// Records per second of CPU time over 1000 batches (after 50 to warm up), printed beside criterion's wall-time numbers.
 fn cpu_time_throughput(name: &str, p: &mut dyn Processor, data: &Arc<SignalData>) {
     let mut out = Vec::with_capacity(2);
+    for _ in 0..50 {
+        out.clear();
+        p.process(data.clone(), &mut out).expect("process");
+    }
     let Some(start) = thread_cpu_ns() else { return };
-    let batches = 300;
+    let batches = 1000;
     for _ in 0..batches {
         out.clear();
         p.process(data.clone(), &mut out).expect("process");

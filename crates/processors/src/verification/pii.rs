@@ -267,7 +267,17 @@ impl Detectors {
             scan_bearer(b, out);
         }
         if self.ip && flags & C_COLON != 0 {
-            scan_ipv6(s, out);
+            // An address has a colon between hex digits (or colons); JSON's `": "` has not.
+            let hexish = |q: usize| b.get(q).is_some_and(|c| c.is_ascii_hexdigit() || *c == b':');
+            let colon_in_hex = |p: usize| b[p] == b':' && p > 0 && hexish(p - 1) && hexish(p + 1);
+            let maybe = if nseps > MAX_SEPS {
+                (0..n).any(colon_in_hex)
+            } else {
+                seps[..nseps].iter().any(|&p| colon_in_hex(p as usize))
+            };
+            if maybe {
+                scan_ipv6(s, out);
+            }
         }
         for re in &self.custom {
             for m in re.find_iter(s) {
