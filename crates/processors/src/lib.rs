@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use dbintel_core::Factory;
 
+pub mod adaptivesampler;
 pub mod batch;
 pub mod planattributeextractor;
 pub mod querycorrelator;
@@ -12,6 +13,7 @@ pub mod verification;
 /// Factories of every processor in this crate.
 pub fn factories() -> Vec<Arc<dyn Factory>> {
     vec![
+        Arc::new(adaptivesampler::AdaptiveSamplerFactory),
         Arc::new(batch::BatchFactory),
         Arc::new(planattributeextractor::PlanAttributeExtractorFactory),
         Arc::new(querycorrelator::QueryCorrelatorFactory),
