@@ -6,6 +6,7 @@
 //! decision is a hash of (identity, interval) instead of a random draw, so replicas and replays agree;
 //! caps and the budget count only kept records; every kept record says its rate (`sampling.rate`).
 
+mod index;
 mod rules;
 mod sampler;
 
@@ -150,6 +151,8 @@ impl Default for AdaptiveConfig {
 pub struct AttributeNames {
     /// The query's identity.
     pub fingerprint: Vec<String>,
+    /// Plan hash read when `deduplication.hash_attribute` is absent.
+    pub plan_hash: Vec<String>,
     /// Query text, fingerprinted with dbintel-sql when no fingerprint attribute is there.
     pub query_text: Vec<String>,
     /// Mean duration in milliseconds (adaptive mode).
@@ -178,6 +181,7 @@ impl Default for AttributeNames {
                 "query_id",
                 "queryid",
             ]),
+            plan_hash: strings(&["dbintel.plan.hash"]),
             query_text: strings(&["db.query.text", "query_text", "db.statement", "db.query"]),
             duration_ms: strings(&["avg_duration_ms", "duration_ms", "mean_exec_time"]),
             duration_seconds: strings(&["dbintel.exec_time.mean"]),
@@ -309,6 +313,7 @@ impl AdaptiveSamplerConfig {
         }
         for (name, list) in [
             ("attributes.fingerprint", &self.attributes.fingerprint),
+            ("attributes.plan_hash", &self.attributes.plan_hash),
             ("attributes.query_text", &self.attributes.query_text),
             ("attributes.duration_ms", &self.attributes.duration_ms),
             ("attributes.duration_seconds", &self.attributes.duration_seconds),

@@ -1,7 +1,8 @@
 //! Rule conditions, compiled once: the configured value is parsed at build time so a record costs an
 //! attribute lookup and a comparison (no string formatting for numbers).
 
-use dbintel_core::pdata::{Attributes, Value};
+use dbintel_core::pdata::Value;
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -43,7 +44,7 @@ enum Test {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
-    attribute: String,
+    pub attribute: super::index::Name,
     test: Test,
 }
 
@@ -143,13 +144,18 @@ impl Condition {
                 }
             },
         };
-        Ok(Condition { attribute: c.attribute.clone(), test })
+        Ok(Condition { attribute: super::index::Name { name: c.attribute.clone(), slot: None }, test })
     }
 
     /// Whether the condition holds for these attributes. A missing attribute fails every operator
     /// except `exists`; a value that does not read as the needed type fails too.
-    pub fn holds(&self, attrs: &Attributes) -> bool {
-        let v = attrs.get(&self.attribute);
+    #[cfg(test)]
+    pub fn holds(&self, attrs: &dbintel_core::pdata::Attributes) -> bool {
+        self.holds_value(attrs.get(&self.attribute.name))
+    }
+
+    /// [`Condition::holds`] on the attribute's value, found already.
+    pub fn holds_value(&self, v: Option<&Value>) -> bool {
         let Some(v) = v else { return matches!(self.test, Test::Exists(false)) };
         match &self.test {
             Test::Exists(want) => *want,
@@ -194,7 +200,7 @@ impl Rule {
             .collect()
     }
 
-    pub fn matches(&self, attrs: &Attributes) -> bool {
-        self.conditions.iter().all(|c| c.holds(attrs))
+    pub fn matches(&self, view: &super::index::View<'_>) -> bool {
+        self.conditions.iter().all(|c| c.holds_value(view.get(&c.attribute)))
     }
 }

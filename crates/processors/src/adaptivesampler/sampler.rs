@@ -14,6 +14,7 @@ use dbintel_sql::{Dialect, fingerprint, fnv1a64};
 use tokio::time::Instant;
 
 use super::AdaptiveSamplerConfig;
+use super::index::{Index, Name, View};
 use super::rules::Rule;
 
 /// The attribute every kept record carries: the probability it had to be kept (multiplied into an
@@ -113,6 +114,8 @@ impl Window {
 pub struct AdaptiveSampler {
     cfg: AdaptiveSamplerConfig,
     rules: Vec<Rule>,
+    index: Index,
+    names: Names,
     rule_windows: Vec<Window>,
     dedup: Option<BoundedCache<u64, ()>>,
     stats: Option<BoundedCache<u64, QueryStats>>,
@@ -169,8 +172,44 @@ fn number(v: &Value) -> Option<f64> {
     .filter(|f: &f64| f.is_finite())
 }
 
-fn first<'a>(r: &'a LogRecord, names: &[String]) -> Option<&'a Value> {
-    names.iter().find_map(|n| r.attributes.get(n))
+/// The attributes the sampler reads, with their slots in the index.
+struct Names {
+    fingerprint: Vec<Name>,
+    query_text: Vec<Name>,
+    hash: Name,
+    plan_hash: Vec<Name>,
+    system: [Name; 2],
+    duration_ms: Vec<Name>,
+    duration_seconds: Vec<Name>,
+    stddev_seconds: Vec<Name>,
+    errors: Vec<Name>,
+}
+
+impl Names {
+    /// Slots go first to what every record reads, then to rule conditions, then to adaptive mode.
+    fn new(cfg: &AdaptiveSamplerConfig, index: &mut Index, rules: &mut [Rule]) -> Self {
+        let list = |index: &mut Index, v: &[String]| v.iter().map(|n| index.name(n)).collect::<Vec<_>>();
+        let a = &cfg.attributes;
+        let fingerprint = list(index, &a.fingerprint);
+        let query_text = list(index, &a.query_text);
+        let hash = index.name(&cfg.deduplication.hash_attribute);
+        let plan_hash = list(index, &a.plan_hash);
+        let system = [index.name("db.system.name"), index.name("db.system")];
+        for c in rules.iter_mut().flat_map(|r| r.conditions.iter_mut()) {
+            c.attribute = index.name(&c.attribute.name);
+        }
+        Self {
+            fingerprint,
+            query_text,
+            hash,
+            plan_hash,
+            system,
+            duration_ms: list(index, &a.duration_ms),
+            duration_seconds: list(index, &a.duration_seconds),
+            stddev_seconds: list(index, &a.duration_stddev_seconds),
+            errors: list(index, &a.errors),
+        }
+    }
 }
 
 /// FNV-1a continued over more bytes (the fallback identity of records with no query in them).
@@ -201,9 +240,8 @@ fn fallback_identity(r: &LogRecord) -> u64 {
     h
 }
 
-fn dialect_of(r: &LogRecord) -> Dialect {
-    let system = r.attributes.get("db.system.name").or_else(|| r.attributes.get("db.system"));
-    match system.and_then(Value::as_str) {
+fn dialect_of(view: &View<'_>, names: &Names) -> Dialect {
+    match view.first(&names.system).and_then(Value::as_str) {
         Some("mysql" | "mariadb") => Dialect::Mysql,
         _ => Dialect::Postgresql,
     }
@@ -221,7 +259,9 @@ fn errored(v: &Value) -> bool {
 
 impl AdaptiveSampler {
     pub fn new(cfg: AdaptiveSamplerConfig, telemetry: &Registry, id: &str) -> Result<Self, ConfigProblem> {
-        let rules = Rule::compile_all(&cfg.rules).map_err(|e| ConfigProblem::new("rules", e))?;
+        let mut rules = Rule::compile_all(&cfg.rules).map_err(|e| ConfigProblem::new("rules", e))?;
+        let mut index = Index::new();
+        let names = Names::new(&cfg, &mut index, &mut rules);
         let dedup = cfg.deduplication.enabled.then(|| {
             BoundedCache::new(
                 cfg.deduplication.cache_size,
@@ -233,6 +273,8 @@ impl AdaptiveSampler {
         Ok(Self {
             rule_windows: rules.iter().map(|_| Window::default()).collect(),
             rules,
+            index,
+            names,
             dedup,
             stats,
             interval_nanos,
@@ -246,38 +288,32 @@ impl AdaptiveSampler {
     }
 
     /// The query's identity and whether it is one (a fingerprint or query text was found).
-    fn identity(&self, r: &LogRecord) -> (u64, bool) {
-        if let Some(h) =
-            self.cfg.attributes.fingerprint.iter().find_map(|n| r.attributes.get(n).and_then(hash_value))
-        {
+    fn identity(&self, r: &LogRecord, view: &View<'_>) -> (u64, bool) {
+        if let Some(h) = self.names.fingerprint.iter().find_map(|n| view.get(n).and_then(hash_value)) {
             return (h, true);
         }
-        let text =
-            self.cfg.attributes.query_text.iter().find_map(|n| r.attributes.get(n).and_then(Value::as_str));
+        let text = self.names.query_text.iter().find_map(|n| view.get(n).and_then(Value::as_str));
         if let Some(text) = text.filter(|t| !t.is_empty()) {
             // Text that does not lex still has an identity: its bytes.
-            let h =
-                fingerprint(dialect_of(r), text).map(|f| f.0).unwrap_or_else(|_| fnv1a64(text.as_bytes()));
+            let h = fingerprint(dialect_of(view, &self.names), text)
+                .map(|f| f.0)
+                .unwrap_or_else(|_| fnv1a64(text.as_bytes()));
             return (h, true);
         }
         (fallback_identity(r), false)
     }
 
     /// Adaptive mode: updates the query's statistics and returns its rate (the prototype's formula).
-    pub(super) fn adaptive_rate(
-        &mut self,
-        r: &LogRecord,
-        identity: u64,
-        critical: bool,
-        now: Instant,
-    ) -> Option<f64> {
-        let a = &self.cfg.attributes;
-        let duration_ms = first(r, &a.duration_ms)
+    pub(super) fn adaptive_rate(&mut self, r: &LogRecord, identity: u64, now: Instant) -> Option<f64> {
+        let a = &self.names;
+        let view = self.index.view(&r.attributes);
+        let duration_ms = view
+            .first(&a.duration_ms)
             .and_then(number)
-            .or_else(|| first(r, &a.duration_seconds).and_then(number).map(|s| s * 1000.0))
+            .or_else(|| view.first(&a.duration_seconds).and_then(number).map(|s| s * 1000.0))
             .filter(|d| *d >= 0.0);
-        let stddev_ms = first(r, &a.duration_stddev_seconds).and_then(number).map(|s| s * 1000.0);
-        let erred = first(r, &a.errors).is_some_and(errored);
+        let stddev_ms = view.first(&a.stddev_seconds).and_then(number).map(|s| s * 1000.0);
+        let erred = view.first(&a.errors).is_some_and(errored);
         let stats = self.stats.as_mut()?;
         if stats.get_at(&identity, now).is_none() {
             stats.insert_at(identity, QueryStats::default(), now);
@@ -296,10 +332,9 @@ impl AdaptiveSampler {
             .unwrap_or_else(|| if s.durations > 1 { (s.m2 / (s.durations - 1) as f64).sqrt() } else { 0.0 });
         let cv = if mean > 0.0 { sd / mean } else { 0.0 };
         let error_rate = s.errors as f64 / s.records as f64;
-        let importance = 0.4 * (mean / self.cfg.high_cost_threshold).min(1.0)
-            + 0.3 * error_rate
-            + 0.2 * cv.min(1.0)
-            + if critical { 0.1 } else { 0.0 };
+        let importance =
+            0.4 * (mean / self.cfg.high_cost_threshold).min(1.0) + 0.3 * error_rate + 0.2 * cv.min(1.0);
+        // The prototype's +0.1 for critical queries is moot: critical records keep rate 1.
         let mut rate = if erred || importance > 0.7 {
             1.0
         } else if importance > 0.3 {
@@ -318,12 +353,24 @@ impl AdaptiveSampler {
 
     /// Keep (with the rate) or drop one record.
     fn decide(&mut self, r: &LogRecord, now: Instant, now_nanos: u64) -> Option<f64> {
-        let (identity, is_query) = self.identity(r);
+        let view = self.index.view(&r.attributes);
+        let (identity, is_query) = self.identity(r, &view);
         if let Some(cache) = self.dedup.as_mut() {
-            let key = r.attributes.get(&self.cfg.deduplication.hash_attribute).and_then(hash_value);
-            // Without the hash attribute the query is its own hash; a record without either is
-            // never a duplicate.
-            if let Some(key) = key.or(is_query.then_some(identity)) {
+            // The plan hash (the configured attribute, else our receivers' own) with the query: a
+            // repeat of this query with this plan. Without a plan hash the query alone; a record
+            // with neither is never a duplicate. Either way the key exists whichever processor
+            // (the plan extractor) runs before or after this one.
+            let plan = view
+                .get(&self.names.hash)
+                .and_then(hash_value)
+                .or_else(|| self.names.plan_hash.iter().find_map(|n| view.get(n).and_then(hash_value)));
+            let key = match (plan, is_query) {
+                (Some(p), true) => Some(mix(identity) ^ p),
+                (Some(p), false) => Some(p),
+                (None, true) => Some(identity),
+                (None, false) => None,
+            };
+            if let Some(key) = key {
                 if cache.get_at(&key, now).is_some() {
                     self.tally.duplicate += 1;
                     return None;
@@ -331,7 +378,7 @@ impl AdaptiveSampler {
                 cache.insert_at(key, (), now);
             }
         }
-        let matched = self.rules.iter().position(|rule| rule.matches(&r.attributes));
+        let matched = self.rules.iter().position(|rule| rule.matches(&view));
         let (mut rate, critical) = match matched {
             Some(i) => (self.rules[i].rate, self.rules[i].critical),
             None => (self.cfg.default_sample_rate, false),
@@ -339,7 +386,7 @@ impl AdaptiveSampler {
         if !critical
             && is_query
             && self.stats.is_some()
-            && let Some(adaptive) = self.adaptive_rate(r, identity, matched.is_some(), now)
+            && let Some(adaptive) = self.adaptive_rate(r, identity, now)
         {
             rate = adaptive;
         }

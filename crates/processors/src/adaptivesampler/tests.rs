@@ -235,6 +235,17 @@ fn dedup_uses_the_fingerprint_when_the_hash_attribute_is_absent() {
     let with_plan = |h: &str| rec("00000000000000ff", &[("db.query.plan.hash", Value::from(h))], 1);
     let out = run(&mut p, vec![with_plan("p1"), with_plan("p2"), with_plan("p1")]);
     assert_eq!(out.len(), 2);
+    // Another query with the same plan shape is no duplicate (the prototype's plan-hash-only key
+    // merged them).
+    assert_eq!(
+        run(&mut p, vec![rec("00000000000000fe", &[("db.query.plan.hash", Value::from("p1"))], 1)]).len(),
+        1
+    );
+    // Before the plan extractor ran, our receivers' plan hash gives the same key as its attribute.
+    let h = "00000000000000aa";
+    let before = rec("0000000000000abc", &[("dbintel.plan.hash", Value::from(h))], 1);
+    let after = rec("0000000000000abc", &[("db.query.plan.hash", Value::from(h))], 1);
+    assert_eq!(run(&mut p, vec![before, after]).len(), 1);
     // A record with neither is never a duplicate.
     let bare = LogRecord { body: Some(Value::from("x")), ..Default::default() };
     assert_eq!(run(&mut p, vec![bare.clone(), bare]).len(), 2);
@@ -349,11 +360,9 @@ fn adaptive_rates_rise_for_slow_erroring_and_variable_queries() {
     let (mut p, _) = sampler(adaptive(1_000_000));
     let now = tokio::time::Instant::now();
     let r = |fp: &str, attrs: &[(&str, Value)]| rec(fp, attrs, 1);
-    let fast =
-        p.adaptive_rate(&r("fast", &[("avg_duration_ms", Value::Double(5.0))]), 1, false, now).unwrap();
-    let slow =
-        p.adaptive_rate(&r("slow", &[("avg_duration_ms", Value::Double(5000.0))]), 2, false, now).unwrap();
-    let erring = p.adaptive_rate(&r("err", &[("error_count", Value::Int(2))]), 3, false, now).unwrap();
+    let fast = p.adaptive_rate(&r("fast", &[("avg_duration_ms", Value::Double(5.0))]), 1, now).unwrap();
+    let slow = p.adaptive_rate(&r("slow", &[("avg_duration_ms", Value::Double(5000.0))]), 2, now).unwrap();
+    let erring = p.adaptive_rate(&r("err", &[("error_count", Value::Int(2))]), 3, now).unwrap();
     let variable = p
         .adaptive_rate(
             &r(
@@ -364,7 +373,6 @@ fn adaptive_rates_rise_for_slow_erroring_and_variable_queries() {
                 ],
             ),
             4,
-            false,
             now,
         )
         .unwrap();
