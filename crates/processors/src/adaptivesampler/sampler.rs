@@ -304,9 +304,14 @@ impl AdaptiveSampler {
     }
 
     /// Adaptive mode: updates the query's statistics and returns its rate (the prototype's formula).
+    #[cfg(test)]
     pub(super) fn adaptive_rate(&mut self, r: &LogRecord, identity: u64, now: Instant) -> Option<f64> {
-        let a = &self.names;
         let view = self.index.view(&r.attributes);
+        self.adaptive_rate_of(&view, identity, now)
+    }
+
+    fn adaptive_rate_of(&mut self, view: &View<'_>, identity: u64, now: Instant) -> Option<f64> {
+        let a = &self.names;
         let duration_ms = view
             .first(&a.duration_ms)
             .and_then(number)
@@ -386,7 +391,7 @@ impl AdaptiveSampler {
         if !critical
             && is_query
             && self.stats.is_some()
-            && let Some(adaptive) = self.adaptive_rate(r, identity, now)
+            && let Some(adaptive) = self.adaptive_rate_of(&view, identity, now)
         {
             rate = adaptive;
         }
