@@ -110,6 +110,10 @@ fn postgresql_plan_golden() {
     assert!(get(&r, "db.query.plan.actual_rows").is_none(), "absent in the plan, absent on the record");
     let Some(Value::Str(h)) = get(&r, "db.query.plan.hash") else { panic!("no hash") };
     assert_eq!(h.len(), 16);
+    // The same value the receivers put in `dbintel.plan.hash`, so a sampler deduplicating on either
+    // attribute keys the same plan the same way, whichever runs first.
+    let receivers = dbintel_sql::plan::analyze_plan(dbintel_sql::Dialect::Postgresql, PG_INDEX).unwrap();
+    assert_eq!(h, &receivers.summary.plan_hash);
     // The hash is structural: other costs and literals, same hash; other shape, other hash.
     let other = PG_INDEX.replace("8.32", "99.5").replace("42", "7");
     let r2 = one(&mut p, rec(&[("postgresql.query_plan", other.into())]));
