@@ -8,6 +8,8 @@ pub mod adaptivesampler;
 pub mod batch;
 pub mod planattributeextractor;
 pub mod querycorrelator;
+#[cfg(test)]
+mod test_util;
 pub mod verification;
 
 /// Factories of every processor in this crate.

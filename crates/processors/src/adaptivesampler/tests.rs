@@ -1,12 +1,13 @@
 use std::sync::Arc;
 
-use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value};
+use dbintel_core::pdata::{Attributes, LogRecord, SignalData, Value};
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{Factory, Processor, parse_component_config};
 use proptest::prelude::*;
 use serde_json::json;
 
 use super::*;
+use crate::test_util::logs;
 
 const MINUTE_NANOS: u64 = 60_000_000_000;
 
@@ -21,15 +22,6 @@ fn rec(fp: &str, attrs: &[(&str, Value)], time: u64) -> LogRecord {
         attributes: a,
         ..Default::default()
     }
-}
-
-fn logs(records: Vec<LogRecord>) -> Arc<SignalData> {
-    Arc::new(SignalData::Logs(Logs {
-        resource_logs: vec![ResourceLogs {
-            scope_logs: vec![ScopeLogs { log_records: records, ..Default::default() }],
-            ..Default::default()
-        }],
-    }))
 }
 
 fn kept(out: &[Arc<SignalData>]) -> Vec<LogRecord> {

@@ -3,11 +3,12 @@ use std::sync::Arc;
 use dbintel_core::Factory;
 use dbintel_core::component::CreateContext;
 use dbintel_core::ids::ComponentId;
-use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value};
+use dbintel_core::pdata::{Attributes, LogRecord, SignalData, Value};
 use dbintel_core::telemetry::Registry;
 use proptest::prelude::*;
 
 use super::*;
+use crate::test_util::logs;
 use dbintel_core::Processor;
 
 const PG_INDEX: &str = r#"[{"Plan": {"Node Type": "Sort", "Startup Cost": 8.31, "Total Cost": 8.32, "Plan Rows": 1, "Plan Width": 40, "Sort Key": ["created_at"],
@@ -27,15 +28,6 @@ fn rec(attrs: &[(&str, Value)]) -> LogRecord {
         attributes: attrs.iter().cloned().collect::<Attributes>(),
         ..Default::default()
     }
-}
-
-fn logs(records: Vec<LogRecord>) -> Arc<SignalData> {
-    Arc::new(SignalData::Logs(Logs {
-        resource_logs: vec![ResourceLogs {
-            scope_logs: vec![ScopeLogs { log_records: records, ..Default::default() }],
-            ..Default::default()
-        }],
-    }))
 }
 
 fn run(p: &mut PlanAttributeExtractor, records: Vec<LogRecord>) -> Result<Vec<LogRecord>, String> {

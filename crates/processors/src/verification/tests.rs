@@ -1,13 +1,14 @@
 use std::sync::Arc;
 
 use dbintel_core::component::{Built, CreateContext};
-use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value};
+use dbintel_core::pdata::{Attributes, LogRecord, SignalData, Value};
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{Factory, Processor};
 use proptest::prelude::*;
 
 use super::pii::{Detectors, Finding, PiiKind, Sensitivity, luhn, redact, sensitive_name};
 use super::*;
+use crate::test_util::logs;
 
 fn kinds(level: Sensitivity, s: &str) -> Vec<(PiiKind, String)> {
     let mut out = Vec::new();
@@ -216,15 +217,6 @@ fn record(attrs: &[(&str, Value)], body: Option<&str>) -> LogRecord {
         attributes: attrs.iter().cloned().collect(),
         ..Default::default()
     }
-}
-
-fn logs(records: Vec<LogRecord>) -> Arc<SignalData> {
-    Arc::new(SignalData::Logs(Logs {
-        resource_logs: vec![ResourceLogs {
-            scope_logs: vec![ScopeLogs { log_records: records, ..Default::default() }],
-            ..Default::default()
-        }],
-    }))
 }
 
 fn records(data: &SignalData) -> Vec<&LogRecord> {
