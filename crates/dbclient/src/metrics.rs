@@ -49,6 +49,16 @@ macro_rules! metric_table {
                 default_enabled: $on,
             }, )*
         ];
+
+        // Indexes are right by construction (discriminants and table come from one list); names
+        // are not, so every table checks its own.
+        #[cfg(test)]
+        #[test]
+        fn metric_table_names_are_unique() {
+            let names: std::collections::BTreeSet<&str> = METRICS.iter().map(|m| m.name).collect();
+            assert_eq!(names.len(), METRICS.len(), "a metric name appears twice in the table");
+            assert_eq!(MetricId::ALL.len(), METRICS.len());
+        }
     };
 }
 

@@ -74,16 +74,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_index_the_table_and_names_are_unique() {
-        assert_eq!(MetricId::ALL.len(), METRICS.len());
-        for (i, (id, m)) in MetricId::ALL.iter().zip(METRICS).enumerate() {
-            assert_eq!(id.index(), i, "{}", m.name);
-            assert_eq!(id.spec().name, m.name);
-            assert_eq!(METRICS.iter().filter(|x| x.name == m.name).count(), 1, "{}", m.name);
-        }
-    }
-
-    #[test]
     fn contrib_default_set_is_complete() {
         let contrib = || MetricId::ALL.iter().filter(|id| id.contrib()).map(|id| id.spec());
         let on: Vec<&str> = contrib().filter(|m| m.default_enabled).map(|m| m.name).collect();
