@@ -9,39 +9,38 @@ use std::time::Duration;
 use dbintel_test_support::shared_mariadb;
 use support::{Running, otlp_summary};
 
-#[test]
-fn run_scrapes_mariadb_into_an_otlp_file() {
-    let my = shared_mariadb();
-    let endpoint = format!("{}:{}", my.host, my.port);
+/// A config with the mysql receiver on `my` (plus `receiver_extra` lines) to a file exporter,
+/// metrics only or metrics and logs; returns the temp dir, the config path and the output file.
+fn write_config(
+    my: &dbintel_test_support::MariaDbServer,
+    receiver_extra: &str,
+    with_logs: bool,
+) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out_file = dir.path().join("out.jsonl");
     let cfg = dir.path().join("config.yaml");
+    let logs = if with_logs { "    logs:\n      receivers: [mysql]\n      exporters: [file]\n" } else { "" };
     std::fs::write(
         &cfg,
         format!(
-            r#"
-receivers:
-  mysql:
-    endpoint: {endpoint}
-    username: root
-    collection_interval: 1s
-    initial_delay: 0s
-exporters:
-  file:
-    path: {}
-service:
-  telemetry:
-    metrics:
-      address: 127.0.0.1:0
-  pipelines:
-    metrics:
-      receivers: [mysql]
-      exporters: [file]
-"#,
+            "receivers:\n  mysql:\n    endpoint: {}:{}\n    username: root\n    collection_interval: 1s\n    \
+             initial_delay: 0s\n{receiver_extra}exporters:\n  file:\n    path: {}\nservice:\n  telemetry:\n    \
+             metrics:\n      address: 127.0.0.1:0\n  pipelines:\n    metrics:\n      receivers: [mysql]\n      \
+             exporters: [file]\n{logs}",
+            my.host,
+            my.port,
             out_file.display()
         ),
     )
     .unwrap();
+    (dir, cfg, out_file)
+}
+
+#[test]
+fn run_scrapes_mariadb_into_an_otlp_file() {
+    let my = shared_mariadb();
+    let endpoint = format!("{}:{}", my.host, my.port);
+    let (dir, cfg, out_file) = write_config(my, "", false);
     let mut run = Running::start(&["run", "--config", &cfg.display().to_string()], &[], dir.path());
     run.wait_for("mysql metrics in the file", Duration::from_secs(40), || {
         std::fs::read_to_string(&out_file).is_ok_and(|t| t.contains("mysql.handlers") && t.ends_with('\n'))
@@ -80,41 +79,8 @@ service:
 #[test]
 fn the_receiver_says_once_what_the_server_lacks_and_keeps_running() {
     let my = dbintel_test_support::MariaDbServer::builder().option("performance-schema", "OFF").start();
-    let endpoint = format!("{}:{}", my.host, my.port);
-    let dir = tempfile::tempdir().unwrap();
-    let out_file = dir.path().join("out.jsonl");
-    let cfg = dir.path().join("config.yaml");
-    std::fs::write(
-        &cfg,
-        format!(
-            r#"
-receivers:
-  mysql:
-    endpoint: {endpoint}
-    username: root
-    collection_interval: 1s
-    initial_delay: 0s
-    events:
-      db.server.top_query: {{enabled: true}}
-exporters:
-  file:
-    path: {}
-service:
-  telemetry:
-    metrics:
-      address: 127.0.0.1:0
-  pipelines:
-    metrics:
-      receivers: [mysql]
-      exporters: [file]
-    logs:
-      receivers: [mysql]
-      exporters: [file]
-"#,
-            out_file.display()
-        ),
-    )
-    .unwrap();
+    let (dir, cfg, out_file) =
+        write_config(&my, "    events:\n      db.server.top_query: {enabled: true}\n", true);
     let mut run = Running::start(&["run", "--config", &cfg.display().to_string()], &[], dir.path());
     run.wait_for("two scrapes of mysql metrics", Duration::from_secs(40), || {
         std::fs::read_to_string(&out_file).is_ok_and(|t| t.matches("mysql.handlers").count() >= 2)
