@@ -91,6 +91,6 @@ mod tests {
         let schema = MysqlFactory.config_schema().expect("a schema");
         let props = schema.get("properties").expect("properties");
         assert!(props.get("databases").is_none(), "PostgreSQL keys are not documented as keys");
-        assert!(props.get("statement_events").is_some(), "ignored keys are in the schema");
+        assert!(props.get("statement_events").is_some(), "the query keys are in the schema");
     }
 }
