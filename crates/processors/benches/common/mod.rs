@@ -1,0 +1,126 @@
+//! Records shaped like our `db.server.top_query` events, shared by the processor benches: about 15
+//! attributes, obfuscated text, 10% carrying a PostgreSQL plan from a set of 50 plan shapes.
+#![allow(dead_code)] // each bench uses a part
+
+use std::sync::Arc;
+
+use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value};
+
+/// Distinct queries across a batch.
+pub const QUERIES: usize = 200;
+
+/// One of 50 plan shapes: a sort over a join of two tables, scan kinds and join strategy varying.
+pub fn plan(shape: usize) -> String {
+    let joins = ["Hash Join", "Nested Loop", "Merge Join"];
+    let scan = |i: usize, t: usize| {
+        if i.is_multiple_of(2) {
+            format!(
+                r#"{{"Node Type": "Seq Scan", "Relation Name": "t{t}", "Alias": "t{t}", "Startup Cost": 0.0, "Total Cost": 431.0, "Plan Rows": 10000, "Plan Width": 40, "Filter": "(status = ?)"}}"#
+            )
+        } else {
+            format!(
+                r#"{{"Node Type": "Index Scan", "Index Name": "t{t}_pkey", "Relation Name": "t{t}", "Alias": "t{t}", "Startup Cost": 0.29, "Total Cost": 8.3, "Plan Rows": 1, "Plan Width": 40, "Index Cond": "(id = ?)"}}"#
+            )
+        }
+    };
+    format!(
+        r#"[{{"Plan": {{"Node Type": "Sort", "Startup Cost": 500.1, "Total Cost": 512.3, "Plan Rows": 120, "Plan Width": 80, "Sort Key": ["a.created_at"], "Plans": [{{"Node Type": "{}", "Startup Cost": 10.0, "Total Cost": 480.5, "Plan Rows": 120, "Plan Width": 80, "Plans": [{}, {}]}}]}}}}]"#,
+        joins[shape % 3],
+        scan(shape / 3, shape),
+        scan(shape / 6 + 1, shape + 100),
+    )
+}
+
+/// The 50 plan shapes.
+pub fn plans() -> Vec<String> {
+    (0..50).map(plan).collect()
+}
+
+/// Record `i` of a batch; query `i % QUERIES`, a plan on every tenth record (a query keeps its plan).
+pub fn top_query(i: usize, plans: &[String]) -> LogRecord {
+    let q = i % QUERIES;
+    let mut a = Attributes::with_capacity(32);
+    for (k, v) in [
+        ("db.system.name", Value::from("postgresql")),
+        ("db.namespace", Value::from(format!("shop{}", q % 4))),
+        (
+            "db.query.text",
+            Value::from(format!(
+                "SELECT o.id, o.total FROM orders_{q} o JOIN customers c ON c.id = o.customer_id WHERE o.status = ? AND o.created_at > ? ORDER BY o.created_at DESC LIMIT ?"
+            )),
+        ),
+        ("db.query.summary", Value::from(format!("SELECT orders_{q} customers"))),
+        ("db.operation.name", Value::from("SELECT")),
+        ("dbintel.query.fingerprint", Value::from(format!("{:016x}", (q as u64 + 1) * 0x9E37_79B9))),
+        ("postgresql.queryid", Value::from(format!("{}", 1_000_000 + q))),
+        ("postgresql.rolname", Value::from("app")),
+        ("postgresql.calls", Value::Int(i as i64)),
+        ("postgresql.rows", Value::Int(120)),
+        ("postgresql.shared_blks_hit", Value::Int(4000)),
+        ("postgresql.shared_blks_read", Value::Int(12)),
+        ("postgresql.total_exec_time", Value::Double(0.5)),
+        ("dbintel.exec_time.mean", Value::Double(0.004 + (i % 7) as f64 * 0.001)),
+        ("dbintel.toplevel", Value::Bool(true)),
+    ] {
+        a.insert(k, v);
+    }
+    if i.is_multiple_of(10) {
+        a.insert("postgresql.query_plan", plans[q % plans.len()].clone());
+    }
+    LogRecord {
+        time_unix_nano: 1,
+        event_name: "db.server.top_query".into(),
+        attributes: a,
+        ..Default::default()
+    }
+}
+
+/// One logs batch of `records` top-query events.
+pub fn top_query_batch(records: usize) -> SignalData {
+    let plans = plans();
+    SignalData::Logs(Logs {
+        resource_logs: vec![ResourceLogs {
+            scope_logs: vec![ScopeLogs {
+                log_records: (0..records).map(|i| top_query(i, &plans)).collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    })
+}
+
+/// This thread's time on a CPU (ns, Linux schedstat): on a shared machine wall time counts other
+/// processes' turns, CPU time does not. `None` elsewhere.
+pub fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+/// Runs `step` on `batches` owned copies of `input` (copies made outside the timed part) and
+/// returns records per CPU second of this thread. `step` hands back what it emitted, dropped
+/// outside the timed part.
+pub fn records_per_cpu_second(
+    input: &SignalData,
+    batches: usize,
+    mut step: impl FnMut(Arc<SignalData>) -> Vec<Arc<SignalData>>,
+) -> Option<f64> {
+    let per = input_records(input);
+    let mut cpu = 0u64;
+    for _ in 0..batches.div_ceil(50) {
+        let copies: Vec<Arc<SignalData>> = (0..50).map(|_| Arc::new(input.clone())).collect();
+        let mut outputs = Vec::with_capacity(copies.len());
+        let t0 = thread_cpu_ns()?;
+        for d in copies {
+            outputs.push(step(d));
+        }
+        cpu += thread_cpu_ns()?.saturating_sub(t0);
+        // Dropping the output is the exporter's cost, not the processors'.
+        drop(outputs);
+    }
+    let records = (batches.div_ceil(50) * 50 * per) as f64;
+    (cpu > 0).then(|| records / (cpu as f64 / 1e9))
+}
+
+fn input_records(d: &SignalData) -> usize {
+    d.item_count()
+}
