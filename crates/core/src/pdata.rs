@@ -1,6 +1,7 @@
 //! The telemetry data model: OTLP's structure (resource -> scope -> metric or log record) in plain Rust
 //! types. Wire formats (OTLP protobuf, OTLP-JSON, Prometheus text) are produced only by exporters.
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Nanoseconds since the Unix epoch, the OTLP timestamp unit.
@@ -78,49 +79,205 @@ impl From<bool> for Value {
     }
 }
 
-/// An ordered list of key/value pairs with unique keys (OTLP attributes). Small, so a Vec beats a map.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Attributes(Vec<(String, Value)>);
+/// An attribute key. Most keys are names written in the code (`&'static str`: no allocation per
+/// record) or names from the config, shared by every record they are set on (`Arc<str>`: a clone is
+/// a reference count); a key built at run time is made shared once.
+#[derive(Clone)]
+pub struct Key(KeyRepr);
 
-impl Attributes {
-    pub fn new() -> Self {
-        Self(Vec::new())
+#[derive(Clone)]
+enum KeyRepr {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Key {
+    /// A key from a name written in the code.
+    pub const fn from_static(s: &'static str) -> Self {
+        Key(KeyRepr::Static(s))
     }
-    pub fn with_capacity(n: usize) -> Self {
-        Self(Vec::with_capacity(n))
-    }
-    /// Sets `key` to `value`, replacing an existing value in place.
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) {
-        let key = key.into();
-        let value = value.into();
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((key, value)),
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            KeyRepr::Static(s) => s,
+            KeyRepr::Shared(s) => s,
         }
-    }
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-    /// Room for `additional` more keys, so a processor adding many grows the list once.
-    pub fn reserve(&mut self, additional: usize) {
-        self.0.reserve(additional);
-    }
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let pos = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.remove(pos).1)
-    }
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Attributes {
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::borrow::Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for Key {}
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl From<&'static str> for Key {
+    fn from(s: &'static str) -> Self {
+        Key(KeyRepr::Static(s))
+    }
+}
+impl From<String> for Key {
+    fn from(s: String) -> Self {
+        Key(KeyRepr::Shared(Arc::from(s)))
+    }
+}
+impl From<&String> for Key {
+    fn from(s: &String) -> Self {
+        Key(KeyRepr::Shared(Arc::from(s.as_str())))
+    }
+}
+impl From<Arc<str>> for Key {
+    fn from(s: Arc<str>) -> Self {
+        Key(KeyRepr::Shared(s))
+    }
+}
+impl From<&Arc<str>> for Key {
+    fn from(s: &Arc<str>) -> Self {
+        Key(KeyRepr::Shared(s.clone()))
+    }
+}
+impl From<&Key> for Key {
+    fn from(k: &Key) -> Self {
+        k.clone()
+    }
+}
+impl From<Box<str>> for Key {
+    fn from(s: Box<str>) -> Self {
+        Key(KeyRepr::Shared(Arc::from(s)))
+    }
+}
+
+/// An ordered list of key/value pairs with unique keys (OTLP attributes). Small, so a Vec beats a map.
+///
+/// A 128-bit summary of the keys present (one bit per key, from its length and two of its bytes)
+/// answers most misses without a scan: a lookup of an absent name (processors read several
+/// alternative names per record) and the uniqueness check of an insert of a new key are then one
+/// mask test instead of a comparison with every key.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Attributes {
+    pairs: Vec<(Key, Value)>,
+    present: u128,
+}
+
+/// The summary bit of a key: cheap (no loop), and different for most names of one record.
+#[inline]
+fn key_bit(k: &str) -> u128 {
+    let b = k.as_bytes();
+    let n = b.len();
+    let last = u32::from(b.last().copied().unwrap_or(0));
+    let mid = u32::from(b.get(n / 2).copied().unwrap_or(0));
+    let x =
+        (n as u32).wrapping_mul(0x9E37_79B9) ^ last.wrapping_mul(0x85EB_CA6B) ^ mid.wrapping_mul(0xC2B2_AE35);
+    1u128 << (x.wrapping_mul(0x2545_F491) >> 25)
+}
+
+impl Attributes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn with_capacity(n: usize) -> Self {
+        Self { pairs: Vec::with_capacity(n), present: 0 }
+    }
+    fn position(&self, key: &str, bit: u128) -> Option<usize> {
+        if self.present & bit == 0 {
+            return None;
+        }
+        self.pairs.iter().position(|(k, _)| k.as_str() == key)
+    }
+    /// Sets `key` to `value`, replacing an existing value in place.
+    pub fn insert(&mut self, key: impl Into<Key>, value: impl Into<Value>) {
+        let key = key.into();
+        let value = value.into();
+        let bit = key_bit(&key);
+        match self.position(&key, bit) {
+            Some(i) => self.pairs[i].1 = value,
+            None => {
+                self.present |= bit;
+                self.pairs.push((key, value));
+            }
+        }
+    }
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.position(key, key_bit(key)).map(|i| &self.pairs[i].1)
+    }
+    /// The value of `key`, to change in place.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        let i = self.position(key, key_bit(key))?;
+        Some(&mut self.pairs[i].1)
+    }
+    /// Room for `additional` more keys, so a processor adding many grows the list once.
+    pub fn reserve(&mut self, additional: usize) {
+        self.pairs.reserve(additional);
+    }
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let i = self.position(key, key_bit(key))?;
+        let (_, v) = self.pairs.remove(i);
+        self.resummarize();
+        Some(v)
+    }
+    /// Keeps the pairs for which `keep` is true, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut Value) -> bool) {
+        self.pairs.retain_mut(|(k, v)| keep(k.as_str(), v));
+        self.resummarize();
+    }
+    fn resummarize(&mut self) {
+        self.present = self.pairs.iter().fold(0, |m, (k, _)| m | key_bit(k));
+    }
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v))
+    }
+    /// The pairs with their keys as [`Key`]s (cheap to clone into another record).
+    pub fn iter_keys(&self) -> impl Iterator<Item = (&Key, &Value)> {
+        self.pairs.iter().map(|(k, v)| (k, v))
+    }
+    /// The values, to change in place (keys stay).
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Value)> {
+        self.pairs.iter_mut().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl<K: Into<Key>, V: Into<Value>> FromIterator<(K, V)> for Attributes {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut a = Attributes::new();
         for (k, v) in iter {
@@ -403,6 +560,28 @@ mod tests {
         assert_eq!(a.get("b"), Some(&Value::Int(2)));
         assert_eq!(a.remove("b"), Some(Value::Int(2)));
         assert_eq!(a.len(), 1);
+    }
+
+    #[test]
+    fn the_key_summary_never_hides_a_key() {
+        // 300 distinct names (17 x 23 > 300), a removal and a retain: every present key is found,
+        // every absent one is not.
+        let names: Vec<String> =
+            (0..300).map(|i| format!("attr.{}.{}", i % 17, "x".repeat(i % 23))).collect();
+        let mut a = Attributes::new();
+        for (i, n) in names.iter().enumerate() {
+            a.insert(n, i as i64);
+        }
+        a.remove(&names[5]);
+        a.retain(|k, _| !k.ends_with("xxx"));
+        for (i, n) in names.iter().enumerate() {
+            let expect_present = i != 5 && !n.ends_with("xxx");
+            assert_eq!(a.get(n).is_some(), expect_present, "{n}");
+        }
+        assert!(a.get("absent.key").is_none());
+        let before = a.len();
+        a.insert(names[0].clone(), "again");
+        assert_eq!(a.len(), before, "an insert of a present key replaces it");
     }
 
     #[test]

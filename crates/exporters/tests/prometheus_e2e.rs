@@ -109,7 +109,7 @@ fn python_parse(format: &str, body: &str) -> serde_json::Value {
 // ---------------------------------------------------------------------------------------------
 // Data
 
-fn attrs(pairs: &[(&str, Value)]) -> Attributes {
+fn attrs(pairs: &[(&'static str, Value)]) -> Attributes {
     pairs.iter().map(|(k, v)| (*k, v.clone())).collect()
 }
 

@@ -12,7 +12,7 @@ pub const T0: u64 = 1_795_723_200_000_000_000;
 /// Ten seconds after [`T0`].
 pub const T1: u64 = T0 + 10_000_000_000;
 
-fn attrs(pairs: &[(&str, Value)]) -> Attributes {
+fn attrs(pairs: &[(&'static str, Value)]) -> Attributes {
     pairs.iter().map(|(k, v)| (*k, v.clone())).collect()
 }
 

@@ -614,7 +614,7 @@ impl Query {
     }
 }
 
-fn with(mut a: Attributes, k: &str, v: &str) -> Attributes {
+fn with(mut a: Attributes, k: &'static str, v: &str) -> Attributes {
     a.insert(k, v.to_string());
     a
 }

@@ -61,7 +61,7 @@ impl<'a> Builder<'a> {
 }
 
 /// Builds attributes from string pairs.
-pub fn attrs<const N: usize>(pairs: [(&str, String); N]) -> Attributes {
+pub fn attrs<const N: usize>(pairs: [(&'static str, String); N]) -> Attributes {
     let mut a = Attributes::with_capacity(N);
     for (k, v) in pairs {
         a.insert(k, v);
@@ -208,7 +208,7 @@ mod legacy_tests {
 
     use super::*;
 
-    fn point(attrs: &[(&str, &str)], v: i64) -> NumberDataPoint {
+    fn point(attrs: &[(&'static str, &str)], v: i64) -> NumberDataPoint {
         NumberDataPoint {
             attributes: attrs.iter().map(|(k, v)| (*k, *v)).collect(),
             start_time_unix_nano: 1,

@@ -22,7 +22,9 @@ use dbintel_core::component::{
 };
 use dbintel_core::health::HealthRegistry;
 use dbintel_core::pdata::{SignalData, now_unix_nanos};
-use dbintel_core::pipeline::{ExporterNode, PipelineNode, ReceiverNode, RuntimeSettings, ServiceGraph, start};
+use dbintel_core::pipeline::{
+    ExporterNode, PipelineNode, ReceiverNode, RuntimeSettings, ServiceGraph, start,
+};
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{Factory, Processor};
 use dbintel_processors::adaptivesampler::AdaptiveSamplerFactory;
@@ -47,23 +49,30 @@ fn build(factory: &dyn Factory, name: &str, config: serde_json::Value, reg: &Reg
 }
 
 /// The four, in order. `sampler`: the sampler's config (the defaults keep ~1 in 10 ordinary records
-/// under a 1000 records/s budget; the "keep all" variant turns dedup and the budget off).
+/// under a 1000 records/s budget; `sampler_keeps_all` turns dedup, rules and the budget off, so every
+/// record is kept and reaches whatever follows).
 fn four(sampler: serde_json::Value) -> Vec<(&'static str, Box<dyn Processor>)> {
     let reg = Registry::new();
     vec![
-        ("planattributeextractor", build(&PlanAttributeExtractorFactory, "planattributeextractor", json!({}), &reg)),
+        (
+            "planattributeextractor",
+            build(&PlanAttributeExtractorFactory, "planattributeextractor", json!({}), &reg),
+        ),
         ("verification", build(&VerificationFactory, "verification", json!({}), &reg)),
         ("querycorrelator", build(&QueryCorrelatorFactory, "querycorrelator", json!({}), &reg)),
         ("adaptivesampler", build(&AdaptiveSamplerFactory, "adaptivesampler", sampler, &reg)),
     ]
 }
 
-fn sampler_keep_more() -> serde_json::Value {
-    json!({"deduplication": {"enabled": false}, "max_records_per_second": 100_000_000u64, "default_sample_rate": 1.0})
+fn sampler_keeps_all() -> serde_json::Value {
+    json!({"deduplication": {"enabled": false}, "max_records_per_second": 100_000_000u64, "default_sample_rate": 1.0, "rules": []})
 }
 
 /// One batch through the chain, as the pipeline task does it.
-fn run_chain(chain: &mut [(&'static str, Box<dyn Processor>)], data: Arc<SignalData>) -> Vec<Arc<SignalData>> {
+fn run_chain(
+    chain: &mut [(&'static str, Box<dyn Processor>)],
+    data: Arc<SignalData>,
+) -> Vec<Arc<SignalData>> {
     let mut cur = vec![data];
     let mut next = Vec::with_capacity(1);
     for (name, p) in chain.iter_mut() {
@@ -77,8 +86,10 @@ fn run_chain(chain: &mut [(&'static str, Box<dyn Processor>)], data: Arc<SignalD
 
 fn throughput(c: &mut Criterion) {
     let input = common::top_query_batch(RECORDS);
-    let variants = [("defaults", json!({})), ("sampler_keeps_all", sampler_keep_more())];
-    for (name, sampler) in &variants {
+    let variants = [("defaults", json!({})), ("sampler_keeps_all", sampler_keeps_all())];
+    // QUERY_PIPELINE_CPU=0 skips the CPU-time figures (e.g. under a profiler).
+    let cpu = std::env::var("QUERY_PIPELINE_CPU").map_or(true, |v| v != "0");
+    for (name, sampler) in variants.iter().filter(|_| cpu) {
         let mut chain = four(sampler.clone());
         if let Some(r) = common::records_per_cpu_second(&input, 1000, |d| run_chain(&mut chain, d)) {
             println!("query_pipeline/{name}: {r:.0} records per CPU second (four processors, one thread)");
@@ -86,9 +97,8 @@ fn throughput(c: &mut Criterion) {
         // Each processor alone, on the records as they reach it in the chain.
         let mut chain = four(sampler.clone());
         let mut stage_input = Arc::new(input.clone());
-        for i in 0..chain.len() {
+        for (pname, p) in chain.iter_mut() {
             let data = (*stage_input).clone();
-            let (pname, p) = &mut chain[i];
             if let Some(r) = common::records_per_cpu_second(&data, 500, |d| {
                 let mut out = Vec::with_capacity(1);
                 p.process(d, &mut out).expect("process");
@@ -98,7 +108,8 @@ fn throughput(c: &mut Criterion) {
             }
             let mut out = Vec::new();
             p.process(stage_input.clone(), &mut out).expect("process");
-            stage_input = out.pop().unwrap_or_else(|| Arc::new(SignalData::empty(dbintel_core::Signal::Logs)));
+            stage_input =
+                out.pop().unwrap_or_else(|| Arc::new(SignalData::empty(dbintel_core::Signal::Logs)));
         }
     }
     let mut g = c.benchmark_group("query_pipeline");
@@ -112,8 +123,7 @@ fn throughput(c: &mut Criterion) {
     g.finish();
 }
 
-/// Sends `batch` records every `every` until stopped, stamping each batch's first record with the
-/// send time.
+/// Sends `batch` records every `every` until stopped, stamping each record with the send time.
 struct Paced {
     template: SignalData,
     every: Duration,
@@ -128,10 +138,16 @@ impl Receiver for Paced {
         while !self.stop.load(Ordering::Relaxed) {
             tick.tick().await;
             let mut d = self.template.clone();
-            if let SignalData::Logs(l) = &mut d
-                && let Some(r) = l.resource_logs.first_mut().and_then(|rl| rl.scope_logs.first_mut()).and_then(|sl| sl.log_records.first_mut())
-            {
-                r.observed_time_unix_nano = now_unix_nanos();
+            let sent = now_unix_nanos();
+            if let SignalData::Logs(l) = &mut d {
+                for r in l
+                    .resource_logs
+                    .iter_mut()
+                    .flat_map(|rl| &mut rl.scope_logs)
+                    .flat_map(|sl| &mut sl.log_records)
+                {
+                    r.observed_time_unix_nano = sent;
+                }
             }
             if ctx.output.send(d).await.is_err() {
                 break;
@@ -142,7 +158,7 @@ impl Receiver for Paced {
     }
 }
 
-/// Records, per batch that reaches it, the time since the receiver sent it.
+/// Records, per record that reaches it, the time since the receiver sent it.
 struct LatencySink(Arc<Mutex<Vec<u64>>>);
 
 #[async_trait]
@@ -161,18 +177,21 @@ impl Exporter for LatencySink {
 }
 
 fn latency_run(batch: usize, every: Duration, secs: u64) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let seen = Arc::new(Mutex::new(Vec::new()));
     rt.block_on(async {
         let stop = Arc::new(AtomicBool::new(false));
-        let processors = four(sampler_keep_more())
-            .into_iter()
-            .map(|(n, p)| (n.parse().expect("id"), p.into()))
-            .collect();
+        let processors =
+            four(sampler_keeps_all()).into_iter().map(|(n, p)| (n.parse().expect("id"), p.into())).collect();
         let graph = ServiceGraph {
             receivers: vec![ReceiverNode {
                 id: "paced".parse().expect("id"),
-                receiver: Box::new(Paced { template: common::top_query_batch(batch), every, stop: stop.clone() }),
+                receiver: Box::new(Paced {
+                    template: common::top_query_batch(batch),
+                    every,
+                    stop: stop.clone(),
+                }),
                 pipelines: vec!["logs".parse().expect("id")],
             }],
             pipelines: vec![PipelineNode {
@@ -195,7 +214,7 @@ fn latency_run(batch: usize, every: Duration, secs: u64) {
     });
     let mut v = std::mem::take(&mut *seen.lock().expect("lock"));
     // The first second warms the caches (plans parsed once); report the steady state.
-    let warm = (1000 / every.as_millis().max(1)) as usize;
+    let warm = batch * (1000 / every.as_millis().max(1)) as usize;
     if v.len() > warm {
         v.drain(..warm);
     }
@@ -206,7 +225,7 @@ fn latency_run(batch: usize, every: Duration, secs: u64) {
     }
     let q = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize] as f64 / 1e6;
     println!(
-        "query_pipeline latency, {batch} records every {every:?} ({} records/s), {} batches: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        "query_pipeline latency, {batch} records every {every:?} ({} records/s), {} records: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
         batch as u128 * 1000 / every.as_millis().max(1),
         v.len(),
         q(0.5),

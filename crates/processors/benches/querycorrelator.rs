@@ -105,7 +105,7 @@ fn logs(records: Vec<LogRecord>) -> SignalData {
 }
 
 fn table_metrics() -> SignalData {
-    let point = |db: usize, t: usize, extra: Option<(&str, &str)>, v: i64| {
+    let point = |db: usize, t: usize, extra: Option<(&'static str, &str)>, v: i64| {
         let mut attributes = Attributes::from_iter([
             ("db.namespace", format!("db{db}|public")),
             ("db.collection.name", table(t)),
@@ -121,7 +121,7 @@ fn table_metrics() -> SignalData {
             flags: 0,
         }
     };
-    let metric = |name: &str, extra: Option<(&str, &str)>| Metric {
+    let metric = |name: &str, extra: Option<(&'static str, &str)>| Metric {
         name: name.into(),
         description: String::new(),
         unit: "1".into(),

@@ -386,9 +386,9 @@ impl Accumulator {
         }
         let attrs: Attributes = resource
             .attributes
-            .iter()
+            .iter_keys()
             .filter(|(k, _)| !is_service_attribute(k))
-            .map(|(k, v)| (k, v.clone()))
+            .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let mut map = attribute_labels(&attrs, &[], "");
         if let Some(job) = &ctx.job {

@@ -14,7 +14,7 @@ use super::*;
 const S: u64 = 1_000_000_000;
 const T0: u64 = 1_767_225_600 * S; // 2026-01-01T00:00:00Z
 
-fn num(attrs: &[(&str, &str)], start: u64, time: u64, value: NumberValue) -> NumberDataPoint {
+fn num(attrs: &[(&'static str, &str)], start: u64, time: u64, value: NumberValue) -> NumberDataPoint {
     NumberDataPoint {
         attributes: attrs.iter().map(|(k, v)| (*k, *v)).collect(),
         start_time_unix_nano: start,

@@ -490,7 +490,7 @@ pub fn record(q: &TopQuery, server: &ServerInfo, now_nanos: u64) -> LogRecord {
         a.insert("dbintel.query.fingerprint", q.text.fingerprint.clone());
     }
     if let Some(p) = &q.plan {
-        for (k, v) in p.iter() {
+        for (k, v) in p.iter_keys() {
             a.insert(k, v.clone());
         }
     }

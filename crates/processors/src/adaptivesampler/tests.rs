@@ -11,7 +11,7 @@ use crate::test_util::logs;
 
 const MINUTE_NANOS: u64 = 60_000_000_000;
 
-fn rec(fp: &str, attrs: &[(&str, Value)], time: u64) -> LogRecord {
+fn rec(fp: &str, attrs: &[(&'static str, Value)], time: u64) -> LogRecord {
     let mut a = Attributes::from_iter([("dbintel.query.fingerprint", Value::from(fp))]);
     for (k, v) in attrs {
         a.insert(*k, v.clone());
@@ -351,7 +351,7 @@ fn adaptive(budget: u64) -> AdaptiveSamplerConfig {
 fn adaptive_rates_rise_for_slow_erroring_and_variable_queries() {
     let (mut p, _) = sampler(adaptive(1_000_000));
     let now = tokio::time::Instant::now();
-    let r = |fp: &str, attrs: &[(&str, Value)]| rec(fp, attrs, 1);
+    let r = |fp: &str, attrs: &[(&'static str, Value)]| rec(fp, attrs, 1);
     let fast = p.adaptive_rate(&r("fast", &[("avg_duration_ms", Value::Double(5.0))]), 1, now).unwrap();
     let slow = p.adaptive_rate(&r("slow", &[("avg_duration_ms", Value::Double(5000.0))]), 2, now).unwrap();
     let erring = p.adaptive_rate(&r("err", &[("error_count", Value::Int(2))]), 3, now).unwrap();

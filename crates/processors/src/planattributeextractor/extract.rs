@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use dbintel_core::cache::BoundedCache;
 use dbintel_core::component::CreateContext;
-use dbintel_core::pdata::{LogRecord, SignalData, Value};
+use dbintel_core::pdata::{Key, LogRecord, SignalData, Value};
 use dbintel_core::telemetry::Counter;
 use dbintel_core::{Processor, ProcessorError};
 use dbintel_sql::plan::{ChangeKind, PlanComparison, Severity};
@@ -71,7 +71,7 @@ fn fmix(mut h: u64) -> u64 {
 pub(crate) struct Parsed {
     /// `None` for the prototype's MySQL metadata documents (no plan tree).
     summary: Option<Arc<PlanSummary>>,
-    attrs: Vec<(String, Value)>,
+    attrs: Vec<(Key, Value)>,
 }
 
 /// Why a plan gave nothing (cached too, so repeated junk costs a lookup).
@@ -160,8 +160,12 @@ pub struct PlanAttributeExtractor {
     pub(super) timeout: Duration,
     /// Time spent on the current record's cache misses.
     spent: Duration,
-    derived_pg: Vec<(String, usize)>,
-    derived_my: Vec<(String, usize)>,
+    derived_pg: Vec<(Key, usize)>,
+    derived_my: Vec<(Key, usize)>,
+    /// The configured output names as keys, made once (a clone per record is a reference count).
+    fingerprint_key: Key,
+    anonymize_keys: Vec<Key>,
+    hash_key: Key,
     plans: BoundedCache<TextKey, Result<Arc<Parsed>, Failure>>,
     queries: BoundedCache<(TextKey, bool), Arc<SqlInfo>>,
     history: Option<History>,
@@ -172,9 +176,11 @@ pub struct PlanAttributeExtractor {
 /// Entries of the query-text cache (fingerprints and obfuscated texts).
 pub const QUERY_CACHE_SIZE: usize = 16_384;
 
-fn formulas(m: &std::collections::BTreeMap<String, String>) -> Vec<(String, usize)> {
+fn formulas(m: &std::collections::BTreeMap<String, String>) -> Vec<(Key, usize)> {
     // Unknown formula names are skipped (the prototype logged and skipped them).
-    m.iter().filter_map(|(attr, f)| FORMULAS.iter().position(|k| k == f).map(|i| (attr.clone(), i))).collect()
+    m.iter()
+        .filter_map(|(attr, f)| FORMULAS.iter().position(|k| k == f).map(|i| (Key::from(attr), i)))
+        .collect()
 }
 
 impl PlanAttributeExtractor {
@@ -192,6 +198,9 @@ impl PlanAttributeExtractor {
             spent: Duration::ZERO,
             derived_pg: formulas(&cfg.postgresql_rules.derived),
             derived_my: formulas(&cfg.mysql_rules.derived),
+            fingerprint_key: Key::from(&cfg.query_anonymization.fingerprint_attribute),
+            anonymize_keys: cfg.query_anonymization.attributes_to_anonymize.iter().map(Key::from).collect(),
+            hash_key: Key::from(&cfg.hash_config.output),
             plans: BoundedCache::new(cfg.plan_cache_size, None),
             queries: BoundedCache::new(QUERY_CACHE_SIZE, None),
             history,
@@ -268,10 +277,10 @@ impl PlanAttributeExtractor {
             } else {
                 return Err(Failure::Unrecognized);
             };
-        let mut attrs: Vec<(String, Value)> = rules_ex
+        let mut attrs: Vec<(Key, Value)> = rules_ex
             .iter()
             .filter_map(|(attr, path)| {
-                jsonpath::get(root, path).and_then(to_value).map(|x| (attr.clone(), x))
+                jsonpath::get(root, path).and_then(to_value).map(|x| (Key::from(attr), x))
             })
             .collect();
         let summary = if dialect == Dialect::Postgresql || mysql_explain {
@@ -282,7 +291,7 @@ impl PlanAttributeExtractor {
         };
         if let Some(s) = &summary {
             attrs.extend(derived.iter().filter_map(|(attr, f)| formula(s, *f).map(|x| (attr.clone(), x))));
-            attrs.push((self.cfg.hash_config.output.clone(), Value::Str(s.plan_hash.clone())));
+            attrs.push((self.hash_key.clone(), Value::Str(s.plan_hash.clone())));
         }
         Ok(Arc::new(Parsed { summary, attrs }))
     }
@@ -298,20 +307,18 @@ impl PlanAttributeExtractor {
         let qa = &self.cfg.query_anonymization;
         if qa.enabled || qa.generate_fingerprint {
             let mut fp: Option<String> = None;
-            for i in 0..self.cfg.query_anonymization.attributes_to_anonymize.len() {
-                let name = &self.cfg.query_anonymization.attributes_to_anonymize[i];
-                let Some(Value::Str(text)) = rec.attributes.get(name) else { continue };
+            for i in 0..self.anonymize_keys.len() {
+                let Some(Value::Str(text)) = rec.attributes.get(&self.anonymize_keys[i]) else { continue };
                 let info = self.sql_info(dialect, text);
                 if fp.is_none() {
                     fp = info.fingerprint.clone();
                 }
                 if let Some(o) = &info.obfuscated {
-                    let name = self.cfg.query_anonymization.attributes_to_anonymize[i].clone();
-                    rec.attributes.insert(name, o.clone());
+                    rec.attributes.insert(&self.anonymize_keys[i], o.clone());
                 }
             }
             if let Some(fp) = fp {
-                rec.attributes.insert(self.cfg.query_anonymization.fingerprint_attribute.clone(), fp);
+                rec.attributes.insert(&self.fingerprint_key, fp);
             }
         }
         if self.spent >= self.timeout {
@@ -363,8 +370,9 @@ impl PlanAttributeExtractor {
                 match r {
                     Ok(p) => {
                         self.tally.parsed += 1;
+                        rec.attributes.reserve(p.attrs.len());
                         for (k, v) in &p.attrs {
-                            rec.attributes.insert(k.clone(), v.clone());
+                            rec.attributes.insert(k, v.clone());
                         }
                         plan = Some(p);
                     }

@@ -22,7 +22,7 @@ const PG_HASH: &str = r#"[{"Plan": {"Node Type": "Hash Join", "Startup Cost": 0.
   {"Node Type": "Hash", "Plans": [{"Node Type": "Index Scan", "Index Name": "b_pkey", "Relation Name": "b", "Alias": "b", "Total Cost": 8.0, "Plan Rows": 10}]}]}}]"#;
 const MY_PLAN: &str = r#"{"query_block": {"select_id": 1, "cost_info": {"query_cost": "1.20"}, "table": {"table_name": "users", "access_type": "ALL", "rows_examined_per_scan": 5000, "attached_condition": "(`users`.`id` = 5)"}}}"#;
 
-fn rec(attrs: &[(&str, Value)]) -> LogRecord {
+fn rec(attrs: &[(&'static str, Value)]) -> LogRecord {
     LogRecord {
         event_name: "db.server.top_query".into(),
         attributes: attrs.iter().cloned().collect::<Attributes>(),

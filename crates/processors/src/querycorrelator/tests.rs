@@ -15,11 +15,11 @@ fn correlator(cfg: QueryCorrelatorConfig) -> (Correlator, Registry) {
     (Correlator::new(cfg, Counters::new(&reg, "querycorrelator")), reg)
 }
 
-fn rec(event: &str, attrs: &[(&str, Value)]) -> LogRecord {
+fn rec(event: &str, attrs: &[(&'static str, Value)]) -> LogRecord {
     LogRecord { event_name: event.into(), attributes: attrs.iter().cloned().collect(), ..Default::default() }
 }
 
-fn logs(resource: &[(&str, &str)], records: Vec<LogRecord>) -> Arc<SignalData> {
+fn logs(resource: &[(&'static str, &str)], records: Vec<LogRecord>) -> Arc<SignalData> {
     Arc::new(SignalData::Logs(Logs {
         resource_logs: vec![ResourceLogs {
             resource: Resource { attributes: resource.iter().map(|(k, v)| (*k, *v)).collect() },
@@ -29,7 +29,7 @@ fn logs(resource: &[(&str, &str)], records: Vec<LogRecord>) -> Arc<SignalData> {
     }))
 }
 
-fn sum(name: &str, points: Vec<(Vec<(&str, Value)>, f64)>) -> Metric {
+fn sum(name: &str, points: Vec<(Vec<(&'static str, Value)>, f64)>) -> Metric {
     Metric {
         name: name.into(),
         description: String::new(),
@@ -51,7 +51,7 @@ fn sum(name: &str, points: Vec<(Vec<(&str, Value)>, f64)>) -> Metric {
     }
 }
 
-fn metrics(resource: &[(&str, &str)], ms: Vec<Metric>) -> Arc<SignalData> {
+fn metrics(resource: &[(&'static str, &str)], ms: Vec<Metric>) -> Arc<SignalData> {
     Arc::new(SignalData::Metrics(Metrics {
         resource_metrics: vec![ResourceMetrics {
             resource: Resource { attributes: resource.iter().map(|(k, v)| (*k, *v)).collect() },
@@ -573,5 +573,25 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn times_that_overflow_in_milliseconds_give_no_load_share() {
+    // 1e308 s is finite, 1e311 ms is not: inf / inf must not become a NaN share.
+    let (mut c, _) = correlator(QueryCorrelatorConfig::default());
+    let mut l = logs(
+        &[],
+        vec![rec(
+            TOP,
+            &[
+                ("db.query.text", Value::from("SELECT 1")),
+                ("postgresql.total_exec_time", Value::Double(1e308)),
+            ],
+        )],
+    );
+    c.process(&mut l);
+    for a in records(&l) {
+        assert_eq!(a.get("query.load_contribution_pct"), None);
     }
 }

@@ -6,7 +6,7 @@
 pub mod pii;
 pub mod quality;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -288,6 +288,7 @@ struct Counters {
     quality: [Counter; 3],
     feedback: Counter,
     feedback_dropped: Counter,
+    clean_cache_evictions: Counter,
 }
 
 impl Counters {
@@ -334,6 +335,11 @@ impl Counters {
                 "Feedback groups not sent because of max_feedback_records",
                 &p,
             ),
+            clean_cache_evictions: t.counter(
+                "dbintel_verification_cache_evictions_total",
+                "Entries dropped from the cache of texts found clean (it is emptied when full)",
+                &p,
+            ),
         }
     }
 }
@@ -360,6 +366,26 @@ struct NameCache {
     by_name: HashMap<String, NameClass>,
 }
 
+/// Texts at least this long are remembered once found clean: a query text or plan repeats every
+/// interval, and a hash of it costs a fraction of a scan. Shorter ones scan faster than they hash.
+const CLEAN_CACHE_MIN_LEN: usize = 48;
+/// Most clean texts remembered; when full the set is emptied (evictions counted).
+const CLEAN_CACHE_SIZE: usize = 16_384;
+
+/// Hashes of texts that were scanned and held no PII. The hash is seeded at random per process, so
+/// nobody can craft a text that collides with a clean one to slip past the scan.
+#[derive(Default)]
+struct CleanCache {
+    seen: HashSet<u64, foldhash::fast::FixedState>,
+    hasher: foldhash::quality::RandomState,
+}
+
+impl CleanCache {
+    fn key(&self, s: &str) -> u64 {
+        std::hash::BuildHasher::hash_one(&self.hasher, s)
+    }
+}
+
 /// What scanning one record found.
 #[derive(Default)]
 struct RecordPii {
@@ -378,6 +404,7 @@ pub struct VerificationProcessor {
     scratch: Vec<Finding>,
     names: NameCache,
     classes: Vec<NameClass>,
+    clean: CleanCache,
 }
 
 impl VerificationProcessor {
@@ -405,6 +432,7 @@ impl VerificationProcessor {
             scratch: Vec::new(),
             names: NameCache::default(),
             classes: Vec::new(),
+            clean: CleanCache::default(),
         })
     }
 
@@ -461,8 +489,25 @@ impl VerificationProcessor {
     fn scan_value(&mut self, v: &Value, depth: usize, found: &mut RecordPii) {
         match v {
             Value::Str(s) => {
+                let cache_key = (s.len() >= CLEAN_CACHE_MIN_LEN).then(|| self.clean.key(s));
+                if let Some(k) = cache_key
+                    && self.clean.seen.contains(&k)
+                {
+                    return;
+                }
                 self.scratch.clear();
                 self.detectors.scan(s, &mut self.scratch);
+                if let Some(k) = cache_key
+                    && self.scratch.is_empty()
+                {
+                    if self.clean.seen.len() >= CLEAN_CACHE_SIZE {
+                        if let Some(c) = &self.counters {
+                            c.clean_cache_evictions.add(self.clean.seen.len() as u64);
+                        }
+                        self.clean.seen.clear();
+                    }
+                    self.clean.seen.insert(k);
+                }
                 for f in &self.scratch {
                     found.kinds |= 1 << f.kind.index();
                     found.values += 1;

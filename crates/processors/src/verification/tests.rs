@@ -210,7 +210,7 @@ fn redact_replaces_only_the_match() {
 
 // ---- the processor ----
 
-fn record(attrs: &[(&str, Value)], body: Option<&str>) -> LogRecord {
+fn record(attrs: &[(&'static str, Value)], body: Option<&str>) -> LogRecord {
     LogRecord {
         event_name: "db.server.top_query".into(),
         body: body.map(|b| Value::Str(b.into())),
@@ -647,4 +647,34 @@ mod runtime {
                 .is_none_or(|t| !t.to_display_string().contains('@')))
         );
     }
+}
+
+#[test]
+fn texts_remembered_clean_do_not_hide_pii_in_other_texts() {
+    let (mut p, _) = build(serde_json::json!({}));
+    let clean = "SELECT o.id, o.total FROM orders o WHERE o.status = $1 AND o.created_at > $2";
+    let dirty = "SELECT o.id, o.total FROM orders o WHERE o.email = 'jane.doe@example.com' AND 1=1";
+    assert!(clean.len() >= CLEAN_CACHE_MIN_LEN && dirty.len() >= CLEAN_CACHE_MIN_LEN);
+    for round in 0..3 {
+        // The clean text is scanned once and then remembered; the dirty one is found every time,
+        // in the same batch as the remembered one and alone.
+        let mut out = Vec::new();
+        p.process(logs(vec![top_query("shop", clean), top_query("shop", dirty)]), &mut out).expect("ok");
+        let r = records(&out[0]);
+        assert_eq!(r[0].attributes.get(ATTR_TYPES), None, "round {round}");
+        assert_eq!(r[1].attributes.get(ATTR_TYPES), Some(&Value::from("email")), "round {round}");
+    }
+}
+
+#[test]
+fn the_clean_text_cache_is_bounded_and_counts_what_it_drops() {
+    let (mut p, reg) = build(serde_json::json!({}));
+    let batch: Vec<LogRecord> = (0..CLEAN_CACHE_SIZE + 10)
+        .map(|i| top_query("shop", &format!("SELECT a, b, c FROM table_number_{i} WHERE x = $1 AND y = $2")))
+        .collect();
+    let mut out = Vec::new();
+    p.process(logs(batch), &mut out).expect("ok");
+    let evicted =
+        reg.counter_total("dbintel_verification_cache_evictions_total", &[("processor", "verification")]);
+    assert_eq!(evicted, CLEAN_CACHE_SIZE as u64);
 }
