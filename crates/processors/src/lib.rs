@@ -6,6 +6,7 @@ use dbintel_core::Factory;
 
 pub mod adaptivesampler;
 pub mod batch;
+pub mod memorylimiter;
 pub mod planattributeextractor;
 pub mod querycorrelator;
 #[cfg(test)]
@@ -17,6 +18,7 @@ pub fn factories() -> Vec<Arc<dyn Factory>> {
     vec![
         Arc::new(adaptivesampler::AdaptiveSamplerFactory),
         Arc::new(batch::BatchFactory),
+        Arc::new(memorylimiter::MemoryLimiterFactory),
         Arc::new(planattributeextractor::PlanAttributeExtractorFactory),
         Arc::new(querycorrelator::QueryCorrelatorFactory),
         Arc::new(verification::VerificationFactory),
