@@ -130,6 +130,21 @@ impl Validator<'_> {
             }
         }
 
+        // The memory limiter refuses what reaches it: a processor before it has done its work (and
+        // counted, sampled, budgeted) on data that is then refused. The Collector's advice: first.
+        for (pid, p) in &service.pipelines {
+            for (i, id) in p.processors.iter().enumerate().skip(1) {
+                if id.type_name() == "memory_limiter" {
+                    let pid_text = pid.to_string();
+                    let source = self.raw.source_or_last(&["service", "pipelines", &pid_text, "processors"]);
+                    warnings.push(format!(
+                        "{source}: service.pipelines.{pid}.processors[{i}]: `{id}` is not the first processor; \
+                         what the processors before it do is wasted on data it then refuses: put it first"
+                    ));
+                }
+            }
+        }
+
         // Keys accepted for Collector compatibility that have no effect here.
         for (kind, section) in &defined {
             for (id, d) in section {

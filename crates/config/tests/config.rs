@@ -135,6 +135,7 @@ fn registry() -> ComponentRegistry {
     add(ComponentKind::Receiver, "postgresql", &[], BOTH, check::<PostgresConfig>);
     add(ComponentKind::Processor, "batch", &[], BOTH, check::<BatchConfig>);
     add(ComponentKind::Processor, "circuit_breaker", &["circuitbreaker"], &[Signal::Logs], accept);
+    add(ComponentKind::Processor, "memory_limiter", &[], BOTH, accept);
     add(ComponentKind::Exporter, "debug", &[], BOTH, accept);
     add(ComponentKind::Exporter, "otlp", &[], BOTH, check::<OtlpConfig>);
     add(ComponentKind::Exporter, "prometheus", &[], &[Signal::Metrics], accept);
@@ -747,6 +748,29 @@ fn unused_components_are_warnings() {
             .any(|w| w.contains("processors.batch/unused: processor `batch/unused` is defined but not used"))
     );
     assert!(c.warnings.iter().any(|w| w.contains("health_check/2") && w.contains("service.extensions")));
+}
+
+#[test]
+fn a_memory_limiter_after_other_processors_is_a_warning() {
+    let text = GOOD.replace("  batch:\n", "  batch:\n  memory_limiter:\n").replace(
+        "processors: [circuitbreaker, batch]",
+        "processors: [circuitbreaker, memory_limiter, batch]",
+    );
+    let c = check_config(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+    assert!(
+        c.warnings[0].contains(
+            "service.pipelines.logs/queries.processors[1]: `memory_limiter` is not the first processor"
+        ),
+        "{:?}",
+        c.warnings
+    );
+    let first = GOOD.replace("  batch:\n", "  batch:\n  memory_limiter:\n").replace(
+        "processors: [circuitbreaker, batch]",
+        "processors: [memory_limiter, circuitbreaker, batch]",
+    );
+    let c = check_config(&first).unwrap_or_else(|e| panic!("{e}"));
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
 }
 
 #[test]

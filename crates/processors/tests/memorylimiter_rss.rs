@@ -176,7 +176,15 @@ fn a_load_that_would_exceed_the_limit_keeps_rss_under_it_with_refusals_counted()
         )
         .await
         .expect("starts");
-        tokio::time::sleep(Duration::from_millis(3000)).await;
+        // Until the producers have tried to send twice what the limit leaves (at least 2 s; a slow
+        // machine takes longer, never more than 60 s).
+        let started = tokio::time::Instant::now();
+        while started.elapsed() < Duration::from_secs(60)
+            && (started.elapsed() < Duration::from_secs(2)
+                || ATTEMPTED.load(Ordering::Relaxed) <= 2 * (hard - baseline))
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         svc.shutdown().await;
     });
     stop.store(true, Ordering::Relaxed);
