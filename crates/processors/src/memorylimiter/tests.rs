@@ -412,3 +412,34 @@ fn one_limiter_per_component_its_checker_runs_while_any_pipeline_does() {
     drop(again);
     assert_eq!(probe.check(None), Admit::Full);
 }
+
+#[test]
+fn the_checker_thread_drives_health_and_admission() {
+    let r = rig(json!({"check_interval": "5ms"}));
+    let health = HealthRegistry::new();
+    let handle = health.register(ComponentKind::Processor, "memory_limiter".parse().unwrap());
+    handle.ok();
+    let receiver = r.admission.handle(&"mysql".parse().unwrap());
+    let status = || health.snapshot()[0].status.clone();
+    let wait = |what: &str, done: &dyn Fn() -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !done() {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    };
+    r.fake.set(850 * MIB);
+    r.limiter.attach(Some(handle)).unwrap();
+    wait("refusal", &|| r.limiter.must_refuse());
+    wait("health", &|| status().name() == "recoverable_error");
+    let Some(message) = status().error().map(str::to_string) else { panic!("an error message") };
+    assert_eq!(message, "data refused: memory 850 MiB is above the soft limit 800 MiB");
+    assert!(status().is_running(), "still running: health_check keeps answering 200 and shows it");
+    assert!(matches!(receiver.check(None), Admit::Skip { .. }));
+    r.fake.set(100 * MIB);
+    wait("resume", &|| !r.limiter.must_refuse());
+    wait("health ok", &|| status().name() == "ok");
+    assert_eq!(receiver.check(None), Admit::Full);
+    r.limiter.detach();
+    r.limiter.detach(); // a second detach is harmless
+}
