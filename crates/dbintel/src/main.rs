@@ -29,6 +29,16 @@ use tokio_util::sync::CancellationToken;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The memory limiter's "give free memory back" for mimalloc: a forced collect returns the free
+/// pages of every thread's heap to the system.
+#[allow(unsafe_code)]
+fn release_mimalloc_memory() -> bool {
+    // SAFETY: mi_collect takes a plain bool and only touches mimalloc's own state; it may be called
+    // from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) };
+    true
+}
+
 #[derive(Parser)]
 #[command(
     name = "dbintel",
@@ -152,6 +162,7 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    dbintel_core::host::set_allocator_release(release_mimalloc_memory);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),

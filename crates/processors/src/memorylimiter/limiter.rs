@@ -27,8 +27,8 @@ pub trait MemorySource: Send + Sync {
     fn release(&self) -> bool;
 }
 
-/// The process itself: resident set size from `/proc/self/statm`; release through glibc's
-/// `malloc_trim(0)` (other allocators: nothing to ask, `release` says `false`).
+/// The process itself: resident set size from `/proc/self/statm`; release through the function the
+/// binary registered for its allocator (none registered: nothing to ask, `release` says `false`).
 #[derive(Debug, Clone)]
 pub struct ProcessMemory {
     page_size: u64,
@@ -65,20 +65,11 @@ impl MemorySource for ProcessMemory {
     }
 }
 
-/// glibc keeps freed memory in its arenas; `malloc_trim(0)` returns the free pages of every arena
-/// to the system (madvise), which is what lowers RSS after refused data is dropped.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[allow(unsafe_code)]
+/// The allocator keeps freed memory for reuse; the binary registers how to make it hand free pages
+/// back to the system (`dbintel_core::host::set_allocator_release`: mimalloc's collect), which is
+/// what lowers RSS after refused data is dropped.
 fn trim_allocator() -> bool {
-    // SAFETY: malloc_trim takes a plain integer, touches only the allocator's own state (under its
-    // locks) and is safe to call from any thread at any time.
-    unsafe { libc::malloc_trim(0) };
-    true
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn trim_allocator() -> bool {
-    false
+    dbintel_core::host::release_allocator_memory()
 }
 
 /// What a check decides, for callers that want it (tests, logs).

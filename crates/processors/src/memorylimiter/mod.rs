@@ -6,7 +6,7 @@
 //! (`limit - spike`) the processor refuses whole batches (nothing half-processed, refused items
 //! counted) and votes `Skip` for every receiver through admission, so scrapes stop before they
 //! collect; at or above the hard limit it also asks the allocator to give free memory back to the
-//! system (Rust has no garbage collector to force: glibc's `malloc_trim`), at most as often as the
+//! system (Rust has no garbage collector to force: the allocator's collect, registered by the binary), at most as often as the
 //! `min/max_gc_interval_*` keys allow. Below the soft limit everything resumes.
 
 mod limiter;
