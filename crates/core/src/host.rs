@@ -86,6 +86,21 @@ impl Host {
     }
 }
 
+/// How the process asks its allocator to hand free memory back to the system (the memory limiter
+/// calls it above its limits). The binary sets it once for the allocator it installs; a library or
+/// test process without one gets `false` ("nothing to ask").
+static ALLOCATOR_RELEASE: std::sync::OnceLock<fn() -> bool> = std::sync::OnceLock::new();
+
+/// Sets the allocator's release function; the first call wins.
+pub fn set_allocator_release(release: fn() -> bool) {
+    let _ = ALLOCATOR_RELEASE.set(release);
+}
+
+/// Asks the allocator to return free memory; `false` when no release function is set.
+pub fn release_allocator_memory() -> bool {
+    ALLOCATOR_RELEASE.get().is_some_and(|release| release())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,17 +138,3 @@ mod tests {
     }
 }
 
-/// How the process asks its allocator to hand free memory back to the system (the memory limiter
-/// calls it above its limits). The binary sets it once for the allocator it installs; a library or
-/// test process without one gets `false` ("nothing to ask").
-static ALLOCATOR_RELEASE: std::sync::OnceLock<fn() -> bool> = std::sync::OnceLock::new();
-
-/// Sets the allocator's release function; the first call wins.
-pub fn set_allocator_release(release: fn() -> bool) {
-    let _ = ALLOCATOR_RELEASE.set(release);
-}
-
-/// Asks the allocator to return free memory; `false` when no release function is set.
-pub fn release_allocator_memory() -> bool {
-    ALLOCATOR_RELEASE.get().is_some_and(|release| release())
-}
