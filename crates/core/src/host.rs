@@ -137,4 +137,3 @@ mod tests {
         assert!(matches!(host.extension::<u32>(&id("file_storage/q")), Err(HostError::WrongType { .. })));
     }
 }
-
