@@ -7,6 +7,8 @@ use dbintel_core::Factory;
 pub mod adaptivesampler;
 pub mod batch;
 pub mod memorylimiter;
+pub mod costcontrol;
+pub mod nrerrormonitor;
 pub mod planattributeextractor;
 pub mod querycorrelator;
 #[cfg(test)]
@@ -19,6 +21,8 @@ pub fn factories() -> Vec<Arc<dyn Factory>> {
         Arc::new(adaptivesampler::AdaptiveSamplerFactory),
         Arc::new(batch::BatchFactory),
         Arc::new(memorylimiter::MemoryLimiterFactory),
+        Arc::new(costcontrol::CostControlFactory),
+        Arc::new(nrerrormonitor::NrErrorMonitorFactory),
         Arc::new(planattributeextractor::PlanAttributeExtractorFactory),
         Arc::new(querycorrelator::QueryCorrelatorFactory),
         Arc::new(verification::VerificationFactory),
