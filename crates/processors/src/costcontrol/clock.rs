@@ -92,7 +92,11 @@ impl Month {
     }
 
     pub fn next(self) -> Self {
-        if self.month >= 12 { Month { year: self.year + 1, month: 1 } } else { Month { year: self.year, month: self.month + 1 } }
+        if self.month >= 12 {
+            Month { year: self.year + 1, month: 1 }
+        } else {
+            Month { year: self.year, month: self.month + 1 }
+        }
     }
 
     /// The first instant of the next month.

@@ -36,8 +36,7 @@ pub const MAX_TRACKED_METRICS: usize = 100_000;
 /// The marker appended to a truncated body.
 pub const TRUNCATED_MARKER: &str = "... [truncated]";
 
-const REPORTING_RANGE: DurationRange =
-    DurationRange::new(Duration::from_secs(1), Duration::from_secs(3600));
+const REPORTING_RANGE: DurationRange = DurationRange::new(Duration::from_secs(1), Duration::from_secs(3600));
 const PROJECTION_RANGE: DurationRange =
     DurationRange::new(Duration::from_secs(60), Duration::from_secs(31 * 86_400));
 
@@ -130,7 +129,10 @@ impl Default for CostControlConfig {
 
 fn positive(p: &mut Vec<ConfigProblem>, key: &str, v: f64, default: &str) {
     if !(v.is_finite() && v > 0.0) {
-        p.push(ConfigProblem::new(key, format!("must be a number greater than 0 (default {default}); it is {v}")));
+        p.push(ConfigProblem::new(
+            key,
+            format!("must be a number greater than 0 (default {default}); it is {v}"),
+        ));
     }
 }
 
@@ -158,7 +160,8 @@ impl CostControlConfig {
                 format!("must be greater than {marker} bytes (the truncation marker); default 10240"),
             ));
         }
-        if self.over_budget_log_body_size <= marker || self.over_budget_log_body_size > self.max_log_body_size {
+        if self.over_budget_log_body_size <= marker || self.over_budget_log_body_size > self.max_log_body_size
+        {
             p.push(ConfigProblem::new(
                 "over_budget_log_body_size",
                 format!("must be greater than {marker} and at most max_log_body_size; default 1024"),
@@ -167,9 +170,7 @@ impl CostControlConfig {
         p.extend(REPORTING_RANGE.check("reporting_interval", self.reporting_interval.get()));
         p.extend(PROJECTION_RANGE.check("projection_min_window", self.projection_min_window.get()));
         let t = &self.reduction_thresholds;
-        if t.len() != 4
-            || t.iter().any(|v| !(v.is_finite() && *v > 0.0))
-            || t.windows(2).any(|w| w[1] < w[0])
+        if t.len() != 4 || t.iter().any(|v| !(v.is_finite() && *v > 0.0)) || t.windows(2).any(|w| w[1] < w[0])
         {
             p.push(ConfigProblem::new(
                 "reduction_thresholds",
@@ -233,7 +234,10 @@ impl TypedFactory for CostControlFactory {
         ("slow_span_threshold_ms", "dbintel carries no traces"),
         ("aggressive_mode", PROTOTYPE_UNUSED),
         ("data_plus_enabled", "set price_per_gb to your contract's Data Plus price (e.g. 0.55)"),
-        ("cardinality_cleanup_interval", "series are kept per billing month, bounded by cardinality_max_metrics"),
+        (
+            "cardinality_cleanup_interval",
+            "series are kept per billing month, bounded by cardinality_max_metrics",
+        ),
         ("enable_intelligent_aggregation", PROTOTYPE_UNUSED),
         ("enable_log_reduction", "log reductions follow reduction_thresholds"),
     ];

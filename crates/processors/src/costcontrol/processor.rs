@@ -110,7 +110,14 @@ fn project(inner: &Inner, cfg: &CostControlConfig, now: u64) -> Projection {
     let projected = cost + cost / window * remaining;
     let utilization = projected / cfg.monthly_budget_usd;
     let level = cfg.reduction_thresholds.iter().filter(|t| utilization > **t).count();
-    Projection { month: inner.month, bytes: inner.bytes, cost_usd: cost, projected_usd: projected, utilization, level }
+    Projection {
+        month: inner.month,
+        bytes: inner.bytes,
+        cost_usd: cost,
+        projected_usd: projected,
+        utilization,
+        level,
+    }
 }
 
 impl Inner {
@@ -249,8 +256,14 @@ fn retain_points(data: &mut MetricData, mut f: impl FnMut(&mut Attributes) -> bo
 
 fn strip(attrs: &mut Attributes, names: &HashSet<String>) -> bool {
     let before = attrs.len();
-    attrs.retain(|k, _| !names.contains(k));
-    attrs.len() != before
+    let kept: Attributes =
+        attrs.iter().filter(|(k, _)| !names.contains(*k)).map(|(k, v)| (k, v.clone())).collect();
+    if kept.len() != before {
+        *attrs = kept;
+        true
+    } else {
+        false
+    }
 }
 
 fn has_any(attrs: &Attributes, names: &HashSet<String>) -> bool {
@@ -278,7 +291,12 @@ fn is_debug_or_info(s: SeverityNumber) -> bool {
 
 impl CostControl {
     /// The processor for `ctx.id`, sharing the month state of that ID through `ctx.host`.
-    pub fn new(cfg: CostControlConfig, ctx: &CreateContext, file: Option<StateFile>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        cfg: CostControlConfig,
+        ctx: &CreateContext,
+        file: Option<StateFile>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         let now = clock.now_unix_nanos();
         let shared = ctx.host.shared::<Shared>(&ctx.id, || Shared::new(&cfg, now));
         let id = ctx.id.to_string();
@@ -400,7 +418,8 @@ impl CostControl {
     }
 
     fn logs(&self, data: &mut Arc<SignalData>, level: usize, tally: &mut Tally) {
-        let body_limit = if level >= 4 { self.cfg.over_budget_log_body_size } else { self.cfg.max_log_body_size };
+        let body_limit =
+            if level >= 4 { self.cfg.over_budget_log_body_size } else { self.cfg.max_log_body_size };
         let needs = |l: &Logs| {
             l.resource_logs.iter().flat_map(|r| &r.scope_logs).flat_map(|s| &s.log_records).any(|r| {
                 (level >= 1 && is_debug_or_info(r.severity_number))
@@ -495,7 +514,10 @@ impl CostControl {
                 Action::Keep => true,
                 Action::Strip => {
                     strip(attrs, &self.high_card);
-                    tally.add(if strip_all { Reduction::StripAttributes } else { Reduction::CardinalityStrip }, 1);
+                    tally.add(
+                        if strip_all { Reduction::StripAttributes } else { Reduction::CardinalityStrip },
+                        1,
+                    );
                     true
                 }
                 Action::Drop => {
@@ -519,14 +541,24 @@ fn prune_metrics(m: &mut Metrics, mut f: impl FnMut(&str, &mut MetricData) -> bo
     m.resource_metrics.retain(|r| !r.scope_metrics.is_empty());
 }
 
-fn register_gauges(t: &Registry, id: &str, shared: &Arc<Shared>, cfg: &CostControlConfig, clock: &Arc<dyn Clock>) {
+fn register_gauges(
+    t: &Registry,
+    id: &str,
+    shared: &Arc<Shared>,
+    cfg: &CostControlConfig,
+    clock: &Arc<dyn Clock>,
+) {
     let labels = [("processor", id)];
     let gauge = |name: &str, help: &str, pick: fn(&Projection) -> f64| {
         let (shared, cfg, clock) = (shared.clone(), cfg.clone(), clock.clone());
         t.gauge_fn(name, help, &labels, move || pick(&project(&shared.lock(), &cfg, clock.now_unix_nanos())));
     };
-    gauge("dbintel_costcontrol_month_bytes", "Encoded OTLP bytes passed this calendar month (UTC).", |p| p.bytes as f64);
-    gauge("dbintel_costcontrol_month_cost_usd", "Cost of this month's bytes at price_per_gb.", |p| p.cost_usd);
+    gauge("dbintel_costcontrol_month_bytes", "Encoded OTLP bytes passed this calendar month (UTC).", |p| {
+        p.bytes as f64
+    });
+    gauge("dbintel_costcontrol_month_cost_usd", "Cost of this month's bytes at price_per_gb.", |p| {
+        p.cost_usd
+    });
     gauge(
         "dbintel_costcontrol_projected_cost_usd",
         "This month's cost so far plus the current rate over the rest of the month.",
@@ -538,19 +570,18 @@ fn register_gauges(t: &Registry, id: &str, shared: &Arc<Shared>, cfg: &CostContr
         |p| p.utilization,
     );
     gauge("dbintel_costcontrol_reduction_level", "Reductions in effect (0 to 4).", |p| p.level as f64);
-    t.gauge_fn(
-        "dbintel_costcontrol_monthly_budget_usd",
-        "The configured monthly budget.",
-        &labels,
-        {
-            let b = cfg.monthly_budget_usd;
-            move || b
-        },
-    );
+    t.gauge_fn("dbintel_costcontrol_monthly_budget_usd", "The configured monthly budget.", &labels, {
+        let b = cfg.monthly_budget_usd;
+        move || b
+    });
 }
 
 impl Processor for CostControl {
-    fn process(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        mut data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         let now = self.clock.now_unix_nanos();
         let mut tally = Tally::default();
         let mut inner = self.shared.lock();

@@ -156,7 +156,10 @@ fn summary_point_body(p: &SummaryDataPoint) -> usize {
         + opt_fixed64(p.time_unix_nano)
         + opt_fixed64(p.count)
         + opt_double(p.sum)
-        + p.quantile_values.iter().map(|q| delimited(opt_double(q.quantile) + opt_double(q.value))).sum::<usize>()
+        + p.quantile_values
+            .iter()
+            .map(|q| delimited(opt_double(q.quantile) + opt_double(q.value)))
+            .sum::<usize>()
         + opt_varint_u32(p.flags)
 }
 

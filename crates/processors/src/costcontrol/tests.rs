@@ -38,7 +38,12 @@ fn metrics(list: Vec<Metric>) -> Arc<SignalData> {
 }
 
 fn gauge(name: &str, points: Vec<NumberDataPoint>) -> Metric {
-    Metric { name: name.into(), description: String::new(), unit: String::new(), data: MetricData::Gauge(points) }
+    Metric {
+        name: name.into(),
+        description: String::new(),
+        unit: String::new(),
+        data: MetricData::Gauge(points),
+    }
 }
 
 #[test]
@@ -79,7 +84,11 @@ fn size_is_the_encoded_length_of_the_otlp_request() {
             span_id: Some([8; 8]),
             flags: 1,
         },
-        LogRecord { severity_number: SeverityNumber(-3), body: Some(Value::Map(every_value.clone())), ..Default::default() },
+        LogRecord {
+            severity_number: SeverityNumber(-3),
+            body: Some(Value::Map(every_value.clone())),
+            ..Default::default()
+        },
         LogRecord { body: Some(Value::Str(String::new())), ..Default::default() },
     ];
     let l = Logs {
@@ -88,7 +97,11 @@ fn size_is_the_encoded_length_of_the_otlp_request() {
                 resource: Resource { attributes: every_value.clone() },
                 scope_logs: vec![
                     ScopeLogs {
-                        scope: Scope { name: "n".into(), version: "1".into(), attributes: every_value.clone() },
+                        scope: Scope {
+                            name: "n".into(),
+                            version: "1".into(),
+                            attributes: every_value.clone(),
+                        },
                         log_records: records,
                         schema_url: "https://x".into(),
                     },
@@ -125,13 +138,21 @@ fn size_is_the_encoded_length_of_the_otlp_request() {
                         name: "sum".into(),
                         description: "d".into(),
                         unit: "By".into(),
-                        data: MetricData::Sum { points: pts.clone(), temporality: Temporality::Delta, monotonic: true },
+                        data: MetricData::Sum {
+                            points: pts.clone(),
+                            temporality: Temporality::Delta,
+                            monotonic: true,
+                        },
                     },
                     Metric {
                         name: "sum2".into(),
                         description: String::new(),
                         unit: String::new(),
-                        data: MetricData::Sum { points: pts, temporality: Temporality::Cumulative, monotonic: false },
+                        data: MetricData::Sum {
+                            points: pts,
+                            temporality: Temporality::Cumulative,
+                            monotonic: false,
+                        },
                     },
                     Metric {
                         name: "h".into(),
@@ -256,7 +277,8 @@ fn counter(t: &Registry, kind: &str) -> u64 {
 fn body_truncation_is_always_on_and_keeps_the_limit() {
     let t = Registry::new();
     let host = Host::new();
-    let cfg = CostControlConfig { max_log_body_size: 40, over_budget_log_body_size: 20, ..Default::default() };
+    let cfg =
+        CostControlConfig { max_log_body_size: 40, over_budget_log_body_size: 20, ..Default::default() };
     let clock = ManualClock::new((NOV_1 + DAY) * NS);
     let mut p = CostControl::new(cfg, &ctx(&host, &t), None, Arc::new(clock));
     start(&mut p, &host, &t);
@@ -298,7 +320,10 @@ fn reductions_start_in_order_of_least_value_lost() {
             gauge("runtime.uptime", vec![point(Attributes::new(), NumberValue::Int(1))]),
             gauge(
                 "db.sessions",
-                vec![point(attrs(&[("db", "a".into()), ("client.address", "10.0.0.1".into())]), NumberValue::Int(1))],
+                vec![point(
+                    attrs(&[("db", "a".into()), ("client.address", "10.0.0.1".into())]),
+                    NumberValue::Int(1),
+                )],
             ),
         ])
     };
@@ -308,7 +333,12 @@ fn reductions_start_in_order_of_least_value_lost() {
     };
     let names = |d: &SignalData| -> Vec<String> {
         let SignalData::Metrics(m) = d else { panic!() };
-        m.resource_metrics.iter().flat_map(|r| &r.scope_metrics).flat_map(|s| &s.metrics).map(|m| m.name.clone()).collect()
+        m.resource_metrics
+            .iter()
+            .flat_map(|r| &r.scope_metrics)
+            .flat_map(|s| &s.metrics)
+            .map(|m| m.name.clone())
+            .collect()
     };
 
     // Under budget: nothing changes.
@@ -320,7 +350,10 @@ fn reductions_start_in_order_of_least_value_lost() {
     set_bytes(&p, 1_050_000_000);
     let r = records(&run(&mut p, batch()).unwrap());
     assert_eq!(r.len(), 2);
-    assert!(r.iter().all(|r| r.severity_number != SeverityNumber::DEBUG && r.severity_number != SeverityNumber::INFO));
+    assert!(
+        r.iter()
+            .all(|r| r.severity_number != SeverityNumber::DEBUG && r.severity_number != SeverityNumber::INFO)
+    );
     assert_eq!(names(&run(&mut p, mbatch()).unwrap()), ["runtime.uptime", "db.sessions"]);
     assert_eq!(counter(&t, "drop_log_severity"), 2);
 
@@ -390,7 +423,8 @@ fn cardinality_is_limited_across_batches() {
     start(&mut p, &host, &t);
     let pt = |pairs: &[(&str, Value)]| point(attrs(pairs), NumberValue::Int(1));
     // Batch 1: two series.
-    let out = run(&mut p, metrics(vec![gauge("m", vec![pt(&[("db", "a".into())]), pt(&[("db", "b".into())])])]));
+    let out =
+        run(&mut p, metrics(vec![gauge("m", vec![pt(&[("db", "a".into())]), pt(&[("db", "b".into())])])]));
     assert_eq!(out.unwrap().item_count(), 2);
     // Batch 2: a third series fits; a fourth with a user.id collapses into db=a; db=c is new: dropped.
     let out = run(
@@ -420,11 +454,18 @@ fn cardinality_is_limited_across_batches() {
     assert_eq!(counter(&t, "cardinality_strip"), 1);
     assert_eq!(counter(&t, "cardinality_drop"), 1);
     // Another metric has its own budget of series; batch 3 still knows batch 1's series.
-    let out = run(&mut p, metrics(vec![gauge("n", vec![pt(&[("db", "c".into())])]), gauge("m", vec![pt(&[("db", "b".into())])])]));
+    let out = run(
+        &mut p,
+        metrics(vec![
+            gauge("n", vec![pt(&[("db", "c".into())])]),
+            gauge("m", vec![pt(&[("db", "b".into())])]),
+        ]),
+    );
     assert_eq!(out.unwrap().item_count(), 2);
     // The next month starts a new window.
     clock.set((NOV_1 + 31 * DAY) * NS);
-    let out = run(&mut p, metrics(vec![gauge("m", vec![pt(&[("db", "x".into())]), pt(&[("db", "y".into())])])]));
+    let out =
+        run(&mut p, metrics(vec![gauge("m", vec![pt(&[("db", "x".into())]), pt(&[("db", "y".into())])])]));
     assert_eq!(out.unwrap().item_count(), 2);
 }
 
@@ -447,7 +488,10 @@ fn storage_host(dir: &std::path::Path) -> Host {
         directory: dir.to_string_lossy().into_owned(),
         ..Default::default()
     };
-    host.add_extension("file_storage/cost".parse().unwrap(), Arc::new(dbintel_extensions::file_storage::Storage::from(&fs)));
+    host.add_extension(
+        "file_storage/cost".parse().unwrap(),
+        Arc::new(dbintel_extensions::file_storage::Storage::from(&fs)),
+    );
     host
 }
 
@@ -555,4 +599,3 @@ fn bad_configs_name_the_key() {
     let ok = serde_json::json!({"cardinality_limit": 5, "high_cardinality_dimensions": ["a"], "aggressive_mode": true});
     assert!(f.create(&ctx(&Host::new(), &t), &ok).is_ok());
 }
-

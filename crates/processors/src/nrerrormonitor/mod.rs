@@ -27,7 +27,8 @@ pub const MAX_POINT_FUTURE: Duration = Duration::from_secs(24 * 3600);
 /// The marker a truncated value ends with (it counts toward the limit).
 pub const TRUNCATION_MARKER: &str = "...[truncated]";
 
-const SUPPRESSION_RANGE: DurationRange = DurationRange::new(Duration::from_secs(1), Duration::from_secs(86_400));
+const SUPPRESSION_RANGE: DurationRange =
+    DurationRange::new(Duration::from_secs(1), Duration::from_secs(86_400));
 
 /// Config of the `nrerrormonitor` processor: the prototype's keys (New Relic's published limits as
 /// defaults), plus ours.
@@ -134,7 +135,9 @@ impl NrErrorMonitorConfig {
                 p.push(ConfigProblem::new(key, "at most 64 non-empty attribute names"));
             }
         }
-        p.extend(SUPPRESSION_RANGE.check("error_suppression_duration", self.error_suppression_duration.get()));
+        p.extend(
+            SUPPRESSION_RANGE.check("error_suppression_duration", self.error_suppression_duration.get()),
+        );
         p
     }
 }

@@ -101,7 +101,9 @@ impl Check {
             Check::AttributeNameTooLong => "New Relic drops the data with an NrIntegrationError",
             Check::ArrayTooLong => "New Relic keeps at most 64 array entries",
             Check::TooManyAttributes => "New Relic drops the data point or record with an NrIntegrationError",
-            Check::MetricNameTooLong => "New Relic drops the metric with an NrIntegrationError; rename it (transform processor)",
+            Check::MetricNameTooLong => {
+                "New Relic drops the metric with an NrIntegrationError; rename it (transform processor)"
+            }
             Check::InvalidMetricName => "New Relic drops metrics without a name",
             Check::HighCardinality => {
                 "New Relic stops accepting new series of a metric name at 100k per day; remove per-request attributes (costcontrol, attributes processor)"
@@ -113,7 +115,9 @@ impl Check {
                 "New Relic's summary keeps count and sum; quantiles are not queryable; prefer histograms"
             }
             Check::InvalidNumber => "New Relic rejects the data point",
-            Check::TimestampOutOfRange => "New Relic drops metric points older than 48h or more than 24h ahead; check the clock",
+            Check::TimestampOutOfRange => {
+                "New Relic drops metric points older than 48h or more than 24h ahead; check the clock"
+            }
             Check::PayloadTooLarge => {
                 "New Relic rejects requests over 1 MB compressed; lower the batch processor's send_batch_max_size"
             }
@@ -163,7 +167,11 @@ impl Tally {
 
 /// A name as it may appear in a log line: at most 64 characters.
 fn short(name: &str) -> String {
-    if name.chars().count() <= 64 { name.to_string() } else { format!("{}...", name.chars().take(64).collect::<String>()) }
+    if name.chars().count() <= 64 {
+        name.to_string()
+    } else {
+        format!("{}...", name.chars().take(64).collect::<String>())
+    }
 }
 
 fn too_long(s: &str, max: usize) -> bool {
@@ -370,7 +378,11 @@ impl NrErrorMonitor {
                     fixable |= self.limits.scan(&r.attributes, t);
                     if outer + r.attributes.len() > max {
                         t.hit(Check::TooManyAttributes, 1, || {
-                            format!("{} record with {} attributes", short(&r.event_name), outer + r.attributes.len())
+                            format!(
+                                "{} record with {} attributes",
+                                short(&r.event_name),
+                                outer + r.attributes.len()
+                            )
                         });
                         fixable |= outer < max;
                     }
@@ -423,10 +435,14 @@ impl NrErrorMonitor {
                         t.hit(Check::MetricNameTooLong, 1, || format!("metric {}", short(name)));
                     }
                     match &metric.data {
-                        MetricData::Sum { temporality: dbintel_core::pdata::Temporality::Delta, monotonic: false, .. } => {
-                            t.hit(Check::InvalidSumMetric, 1, || format!("metric {}", short(name)))
-                        }
-                        MetricData::Summary(points) if points.iter().any(|p| !p.quantile_values.is_empty()) => {
+                        MetricData::Sum {
+                            temporality: dbintel_core::pdata::Temporality::Delta,
+                            monotonic: false,
+                            ..
+                        } => t.hit(Check::InvalidSumMetric, 1, || format!("metric {}", short(name))),
+                        MetricData::Summary(points)
+                            if points.iter().any(|p| !p.quantile_values.is_empty()) =>
+                        {
                             t.hit(Check::SummaryQuantiles, 1, || format!("metric {}", short(name)))
                         }
                         _ => {}
@@ -440,7 +456,11 @@ impl NrErrorMonitor {
                         fixable |= self.limits.scan(attrs, t);
                         if outer + attrs.len() > max {
                             t.hit(Check::TooManyAttributes, 1, || {
-                                format!("metric {} point with {} attributes", short(name), outer + attrs.len())
+                                format!(
+                                    "metric {} point with {} attributes",
+                                    short(name),
+                                    outer + attrs.len()
+                                )
                             });
                             fixable |= outer < max;
                         }
@@ -481,7 +501,8 @@ impl NrErrorMonitor {
                         }
                         MetricData::Summary(v) => {
                             for p in v {
-                                let finite = p.sum.is_finite() && p.quantile_values.iter().all(|q| q.value.is_finite());
+                                let finite = p.sum.is_finite()
+                                    && p.quantile_values.iter().all(|q| q.value.is_finite());
                                 point(&p.attributes, p.time_unix_nano, finite);
                             }
                         }
@@ -559,7 +580,11 @@ impl NrErrorMonitor {
 }
 
 impl Processor for NrErrorMonitor {
-    fn process(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        mut data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         let now = self.clock.now_unix_nanos();
         let mut tally = Tally::default();
         let fixable = match data.as_ref() {
