@@ -228,8 +228,20 @@ impl Limits {
         fixable
     }
 
-    /// Applies the fixes to `attrs`, keeping at most `keep` attributes; counts them.
+    fn needs_fix(&self, attrs: &Attributes, keep: usize) -> bool {
+        attrs.len() > keep
+            || attrs.iter().any(|(k, v)| {
+                let (long, array) = self.value_bad(v);
+                long || array || too_long(k, self.name)
+            })
+    }
+
+    /// Applies the fixes to `attrs`, keeping at most `keep` attributes; counts them. Attributes
+    /// that need nothing are left as they are (not rebuilt).
     fn fix(&self, attrs: &mut Attributes, keep: usize, fixes: &mut [u64; 3]) {
+        if !self.needs_fix(attrs, keep) {
+            return;
+        }
         let mut out = Attributes::with_capacity(attrs.len().min(keep));
         for (k, v) in attrs.iter_keys() {
             if too_long(k, self.name) {
@@ -324,6 +336,14 @@ pub struct NrErrorMonitor {
     series: Arc<Mutex<Series>>,
     counters: Counters,
     logs: [LogState; CHECKS],
+    /// Warning and alert lines logged (tests read it).
+    lines: (u64, u64),
+}
+
+/// Attributes a record may keep beside `outer` resource and scope attributes; when those alone are
+/// over the limit, dropping the record's own would not make it fit, so none are dropped.
+fn room(max: usize, outer: usize) -> usize {
+    if outer < max { max - outer } else { usize::MAX }
 }
 
 fn missing<'a>(attrs: &Attributes, names: &'a [String]) -> Vec<&'a str> {
@@ -350,6 +370,7 @@ impl NrErrorMonitor {
             clock,
             series,
             logs: [LogState::default(); CHECKS],
+            lines: (0, 0),
         }
     }
 
@@ -398,7 +419,7 @@ impl NrErrorMonitor {
             self.limits.fix(&mut rl.resource.attributes, usize::MAX, fixes);
             for sl in &mut rl.scope_logs {
                 self.limits.fix(&mut sl.scope.attributes, usize::MAX, fixes);
-                let keep = max.saturating_sub(rl.resource.attributes.len() + sl.scope.attributes.len());
+                let keep = room(max, rl.resource.attributes.len() + sl.scope.attributes.len());
                 for r in &mut sl.log_records {
                     self.limits.fix(&mut r.attributes, keep, fixes);
                 }
@@ -520,7 +541,7 @@ impl NrErrorMonitor {
             self.limits.fix(&mut rm.resource.attributes, usize::MAX, fixes);
             for sm in &mut rm.scope_metrics {
                 self.limits.fix(&mut sm.scope.attributes, usize::MAX, fixes);
-                let keep = max.saturating_sub(rm.resource.attributes.len() + sm.scope.attributes.len());
+                let keep = room(max, rm.resource.attributes.len() + sm.scope.attributes.len());
                 for metric in &mut sm.metrics {
                     match &mut metric.data {
                         MetricData::Gauge(v) | MetricData::Sum { points: v, .. } => {
@@ -536,6 +557,11 @@ impl NrErrorMonitor {
                 }
             }
         }
+    }
+
+    /// Warning and alert lines logged so far.
+    pub fn lines_logged(&self) -> (u64, u64) {
+        self.lines
     }
 
     /// Counts and logs (rate-limited per check; an alert once a check reaches `alert_threshold`).
@@ -562,9 +588,11 @@ impl NrErrorMonitor {
                 );
                 s.last_logged = Some(now);
                 s.since_logged = 0;
+                self.lines.0 += 1;
             }
             if !s.alerted && s.total >= self.cfg.alert_threshold {
                 s.alerted = true;
+                self.lines.1 += 1;
                 tracing::error!(
                     processor = %self.id,
                     check = check.as_str(),

@@ -250,6 +250,26 @@ fn goldens() -> Vec<(&'static str, Golden)> {
             },
         ),
         (
+            "resource and scope alone over the count: the record keeps its attributes",
+            Golden {
+                input: logs_with(
+                    Resource { attributes: many("r", 256).into_iter().collect() },
+                    record(with(("db.query.text", long.clone().into()))),
+                ),
+                checks: vec![
+                    ("missing_attribute", 1),
+                    ("missing_entity_attributes", 1),
+                    ("attribute_too_long", 1),
+                    ("too_many_attributes", 1),
+                ],
+                output: Some(logs_with(
+                    Resource { attributes: many("r", 256).into_iter().collect() },
+                    record(with(("db.query.text", cut.clone().into()))),
+                )),
+                fixes: vec![("truncate", 1)],
+            },
+        ),
+        (
             "metric name over 255 characters is reported",
             Golden {
                 input: metrics_with(resource(), vec![gauge(&"m".repeat(256), ok.clone())]),
@@ -485,4 +505,23 @@ fn bad_configs_name_the_key() {
         f.create(&ctx2, &serde_json::json!({"reporting_interval": "60s", "max_attribute_length": 4096}))
             .is_ok()
     );
+}
+
+#[test]
+fn log_lines_are_rate_limited_per_check_and_alert_once() {
+    let mut run = Run::new(NrErrorMonitorConfig { alert_threshold: 3, ..Default::default() });
+    let bad = || logs_with(resource(), record(attrs(&[(&"k".repeat(300), "v".into())])));
+    run.process(bad());
+    assert_eq!(run.p.lines_logged(), (1, 0), "the first occurrence is logged at once");
+    run.clock.advance_secs(60);
+    run.process(bad());
+    run.process(bad());
+    assert_eq!(run.p.lines_logged(), (1, 1), "suppressed for 5m; the third reaches alert_threshold");
+    run.clock.advance_secs(240);
+    run.process(bad());
+    assert_eq!(run.p.lines_logged(), (2, 1), "after error_suppression_duration, one more line");
+    // Another check has its own window.
+    run.process(logs_with(resource(), record(attrs(&[("tags", Value::Array(vec![Value::Int(0); 65]))]))));
+    assert_eq!(run.p.lines_logged(), (3, 1));
+    assert_eq!(run.checks(), [("attribute_name_too_long", 4), ("array_too_long", 1)]);
 }
