@@ -599,3 +599,62 @@ fn bad_configs_name_the_key() {
     let ok = serde_json::json!({"cardinality_limit": 5, "high_cardinality_dimensions": ["a"], "aggressive_mode": true});
     assert!(f.create(&ctx(&Host::new(), &t), &ok).is_ok());
 }
+
+mod size_properties {
+    use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SeverityNumber, Value};
+    use proptest::prelude::*;
+    use prost::Message;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            ".{0,200}".prop_map(Value::Str),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::Int),
+            any::<f64>().prop_map(Value::Double),
+            proptest::collection::vec(any::<u8>(), 0..300).prop_map(Value::Bytes),
+        ];
+        leaf.prop_recursive(3, 40, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::vec((".{0,12}", inner), 0..6)
+                    .prop_map(|kv| Value::Map(kv.into_iter().collect::<Attributes>())),
+            ]
+        })
+    }
+
+    fn record() -> impl Strategy<Value = LogRecord> {
+        (
+            any::<u64>(),
+            any::<i32>(),
+            proptest::option::of(value()),
+            proptest::collection::vec((".{0,20}", value()), 0..8),
+            any::<u32>(),
+            proptest::option::of(any::<[u8; 16]>()),
+            ".{0,30}",
+        )
+            .prop_map(|(t, sev, body, attrs, flags, trace, event)| LogRecord {
+                time_unix_nano: t,
+                observed_time_unix_nano: t / 3,
+                severity_number: SeverityNumber(sev),
+                severity_text: String::new(),
+                body,
+                attributes: attrs.into_iter().collect(),
+                event_name: event,
+                trace_id: trace,
+                span_id: None,
+                flags,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn logs_size_equals_prost(records in proptest::collection::vec(record(), 0..20)) {
+            let l = Logs { resource_logs: vec![ResourceLogs {
+                scope_logs: vec![ScopeLogs { log_records: records, ..Default::default() }],
+                ..Default::default()
+            }] };
+            prop_assert_eq!(super::size::logs_request_len(&l), dbintel_otlp::proto::to_proto_logs(&l).encoded_len());
+        }
+    }
+}
