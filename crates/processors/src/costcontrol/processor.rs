@@ -209,7 +209,7 @@ pub struct CostControl {
     file: Option<StateFile>,
     clock: Arc<dyn Clock>,
     counters: Counters,
-    high_card: HashSet<String>,
+    high_card: NameSet,
     drop_metrics: HashSet<String>,
     interval: Duration,
     next_report: Option<Instant>,
@@ -254,7 +254,39 @@ fn retain_points(data: &mut MetricData, mut f: impl FnMut(&mut Attributes) -> bo
     }
 }
 
-fn strip(attrs: &mut Attributes, names: &HashSet<String>) -> bool {
+/// A set of attribute names with a cheap prefilter (length and first byte), since most attributes
+/// checked against it (`db.*`, `postgresql.*`) are not in it.
+pub(crate) struct NameSet {
+    names: HashSet<String>,
+    lengths: u64,
+    first: [bool; 256],
+}
+
+impl NameSet {
+    pub(crate) fn new(list: &[String]) -> Self {
+        let mut s = NameSet { names: HashSet::new(), lengths: 0, first: [false; 256] };
+        for n in list {
+            s.lengths |= 1u64 << n.len().min(63);
+            if let Some(b) = n.bytes().next() {
+                s.first[usize::from(b)] = true;
+            }
+            s.names.insert(n.clone());
+        }
+        s
+    }
+
+    #[inline]
+    pub(crate) fn contains(&self, k: &str) -> bool {
+        let Some(b) = k.bytes().next() else { return self.names.contains(k) };
+        self.first[usize::from(b)] && self.lengths & (1u64 << k.len().min(63)) != 0 && self.names.contains(k)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+fn strip(attrs: &mut Attributes, names: &NameSet) -> bool {
     let before = attrs.len();
     let kept: Attributes =
         attrs.iter().filter(|(k, _)| !names.contains(*k)).map(|(k, v)| (k, v.clone())).collect();
@@ -266,7 +298,7 @@ fn strip(attrs: &mut Attributes, names: &HashSet<String>) -> bool {
     }
 }
 
-fn has_any(attrs: &Attributes, names: &HashSet<String>) -> bool {
+fn has_any(attrs: &Attributes, names: &NameSet) -> bool {
     !names.is_empty() && attrs.iter().any(|(k, _)| names.contains(k))
 }
 
@@ -303,7 +335,7 @@ impl CostControl {
         let counters = Counters::new(&ctx.telemetry, &id);
         register_gauges(&ctx.telemetry, &id, &shared, &cfg, &clock);
         Self {
-            high_card: cfg.high_cardinality_attributes.iter().cloned().collect(),
+            high_card: NameSet::new(&cfg.high_cardinality_attributes),
             drop_metrics: cfg.drop_metrics_over_budget.iter().cloned().collect(),
             interval: cfg.reporting_interval.get(),
             cfg,
