@@ -78,8 +78,8 @@ fn bench(c: &mut Criterion) {
         ("logs_over_budget_all_reductions", over.clone(), &logs),
         ("metrics_under_budget", CostControlConfig::default(), &points),
         (
-            "metrics_cardinality_limit_100",
-            CostControlConfig { metric_cardinality_limit: 100, ..Default::default() },
+            "metrics_cardinality_limit_50_of_100_series",
+            CostControlConfig { metric_cardinality_limit: 50, ..Default::default() },
             &points,
         ),
     ];
