@@ -289,7 +289,7 @@ impl NameSet {
 fn strip(attrs: &mut Attributes, names: &NameSet) -> bool {
     let before = attrs.len();
     let kept: Attributes =
-        attrs.iter().filter(|(k, _)| !names.contains(*k)).map(|(k, v)| (k, v.clone())).collect();
+        attrs.iter().filter(|(k, _)| !names.contains(k)).map(|(k, v)| (k, v.clone())).collect();
     if kept.len() != before {
         *attrs = kept;
         true
