@@ -47,7 +47,7 @@ pub struct CostControlConfig {
     /// Budget for one calendar month (UTC), in USD; greater than 0.
     pub monthly_budget_usd: f64,
     /// Price of one GB (10^9 bytes) of ingest, in USD; greater than 0. New Relic's original data
-    /// option is 0.35 (0.55 with Data Plus; 0.40/0.60 on newer contracts).
+    /// option is 0.35 (0.55 with Data Plus); prices change by contract and year, so set yours.
     pub price_per_gb: f64,
     /// Series (distinct resource + point attribute sets) one metric may have in the billing month.
     /// A point of a new series beyond it loses `high_cardinality_attributes`; if it is still a new
