@@ -601,7 +601,11 @@ fn bad_configs_name_the_key() {
 }
 
 mod size_properties {
-    use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SeverityNumber, Value};
+    use dbintel_core::pdata::{
+        Attributes, HistogramDataPoint, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint,
+        NumberValue, QuantileValue, ResourceLogs, ResourceMetrics, ScopeLogs, ScopeMetrics, SeverityNumber,
+        SummaryDataPoint, Temporality, Value,
+    };
     use proptest::prelude::*;
     use prost::Message;
 
@@ -644,6 +648,102 @@ mod size_properties {
                 span_id: None,
                 flags,
             })
+    }
+
+    fn number_point() -> impl Strategy<Value = NumberDataPoint> {
+        (
+            proptest::collection::vec((".{0,12}", value()), 0..5),
+            any::<u64>(),
+            any::<u64>(),
+            any::<bool>(),
+            any::<i64>(),
+            any::<u32>(),
+        )
+            .prop_map(|(a, s, t, int, v, flags)| NumberDataPoint {
+                attributes: a.into_iter().collect(),
+                start_time_unix_nano: s,
+                time_unix_nano: t,
+                value: if int { NumberValue::Int(v) } else { NumberValue::Double(v as f64 / 7.0) },
+                flags,
+            })
+    }
+
+    fn metric() -> impl Strategy<Value = Metric> {
+        let data = prop_oneof![
+            proptest::collection::vec(number_point(), 0..4).prop_map(MetricData::Gauge),
+            (proptest::collection::vec(number_point(), 0..4), any::<bool>(), any::<bool>()).prop_map(
+                |(points, d, monotonic)| {
+                    MetricData::Sum {
+                        points,
+                        temporality: if d { Temporality::Delta } else { Temporality::Cumulative },
+                        monotonic,
+                    }
+                }
+            ),
+            (
+                proptest::collection::vec(
+                    (
+                        any::<u64>(),
+                        proptest::option::of(any::<f64>()),
+                        proptest::collection::vec(any::<u64>(), 0..5),
+                        any::<u32>(),
+                        proptest::option::of(any::<f64>())
+                    ),
+                    0..3
+                ),
+                any::<bool>(),
+            )
+                .prop_map(|(ps, d)| MetricData::Histogram {
+                    points: ps
+                        .into_iter()
+                        .map(|(count, sum, buckets, flags, min)| HistogramDataPoint {
+                            count,
+                            sum,
+                            explicit_bounds: buckets.iter().skip(1).map(|b| *b as f64).collect(),
+                            bucket_counts: buckets,
+                            flags,
+                            min,
+                            ..Default::default()
+                        })
+                        .collect(),
+                    temporality: if d { Temporality::Delta } else { Temporality::Cumulative },
+                }),
+            proptest::collection::vec(
+                (any::<u64>(), any::<f64>(), proptest::collection::vec((any::<f64>(), any::<f64>()), 0..3)),
+                0..3
+            )
+            .prop_map(|ps| MetricData::Summary(
+                ps.into_iter()
+                    .map(|(count, sum, q)| SummaryDataPoint {
+                        count,
+                        sum,
+                        quantile_values: q
+                            .into_iter()
+                            .map(|(quantile, value)| QuantileValue { quantile, value })
+                            .collect(),
+                        ..Default::default()
+                    })
+                    .collect()
+            )),
+        ];
+        (".{0,40}", ".{0,10}", data).prop_map(|(name, unit, data)| Metric {
+            name,
+            description: String::new(),
+            unit,
+            data,
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn metrics_size_equals_prost(list in proptest::collection::vec(metric(), 0..8)) {
+            let m = Metrics { resource_metrics: vec![ResourceMetrics {
+                scope_metrics: vec![ScopeMetrics { metrics: list, ..Default::default() }],
+                ..Default::default()
+            }] };
+            prop_assert_eq!(super::size::metrics_request_len(&m), dbintel_otlp::proto::to_proto_metrics(&m).encoded_len());
+        }
     }
 
     proptest! {
