@@ -6,8 +6,8 @@ use dbintel_core::Factory;
 
 pub mod adaptivesampler;
 pub mod batch;
-pub mod memorylimiter;
 pub mod costcontrol;
+pub mod memorylimiter;
 pub mod nrerrormonitor;
 pub mod planattributeextractor;
 pub mod querycorrelator;

@@ -288,14 +288,8 @@ impl NameSet {
 
 fn strip(attrs: &mut Attributes, names: &NameSet) -> bool {
     let before = attrs.len();
-    let kept: Attributes =
-        attrs.iter().filter(|(k, _)| !names.contains(k)).map(|(k, v)| (k, v.clone())).collect();
-    if kept.len() != before {
-        *attrs = kept;
-        true
-    } else {
-        false
-    }
+    attrs.retain(|k, _| !names.contains(k));
+    attrs.len() != before
 }
 
 fn has_any(attrs: &Attributes, names: &NameSet) -> bool {

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use dbintel_core::component::CreateContext;
 use dbintel_core::pdata::{
-    Attributes, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint, NumberValue, QuantileValue,
-    Resource, ResourceLogs, ResourceMetrics, ScopeLogs, ScopeMetrics, SignalData, SummaryDataPoint,
-    Temporality, Value,
+    Attributes, Key, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint, NumberValue,
+    QuantileValue, Resource, ResourceLogs, ResourceMetrics, ScopeLogs, ScopeMetrics, SignalData,
+    SummaryDataPoint, Temporality, Value,
 };
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{Factory, Host, Processor};
@@ -139,7 +139,7 @@ fn goldens() -> Vec<(&'static str, Golden)> {
     let long_wide = "é".repeat(4096);
     let cut_wide = format!("{}{TRUNCATION_MARKER}", "é".repeat(4095 - TRUNCATION_MARKER.len()));
     let ok = attrs(&[("db.namespace", "shop".into())]);
-    let with = |extra: (&str, Value)| {
+    let with = |extra: (Key, Value)| {
         let mut a = ok.clone();
         a.insert(extra.0, extra.1);
         a
@@ -156,25 +156,40 @@ fn goldens() -> Vec<(&'static str, Golden)> {
         (
             "value over 4095 characters is truncated with the marker",
             Golden {
-                input: logs_with(resource(), record(with(("db.query.text", long.clone().into())))),
+                input: logs_with(
+                    resource(),
+                    record(with((Key::from_static("db.query.text"), long.clone().into()))),
+                ),
                 checks: vec![("attribute_too_long", 1)],
-                output: Some(logs_with(resource(), record(with(("db.query.text", cut.clone().into()))))),
+                output: Some(logs_with(
+                    resource(),
+                    record(with((Key::from_static("db.query.text"), cut.clone().into()))),
+                )),
                 fixes: vec![("truncate", 1)],
             },
         ),
         (
             "the limit counts characters, not bytes",
             Golden {
-                input: logs_with(resource(), record(with(("db.query.text", long_wide.into())))),
+                input: logs_with(
+                    resource(),
+                    record(with((Key::from_static("db.query.text"), long_wide.into()))),
+                ),
                 checks: vec![("attribute_too_long", 1)],
-                output: Some(logs_with(resource(), record(with(("db.query.text", cut_wide.into()))))),
+                output: Some(logs_with(
+                    resource(),
+                    record(with((Key::from_static("db.query.text"), cut_wide.into()))),
+                )),
                 fixes: vec![("truncate", 1)],
             },
         ),
         (
             "4095 characters pass",
             Golden {
-                input: logs_with(resource(), record(with(("db.query.text", "y".repeat(4095).into())))),
+                input: logs_with(
+                    resource(),
+                    record(with((Key::from_static("db.query.text"), "y".repeat(4095).into()))),
+                ),
                 checks: vec![],
                 output: None,
                 fixes: vec![],
@@ -210,7 +225,7 @@ fn goldens() -> Vec<(&'static str, Golden)> {
         (
             "attribute name over 255 characters is dropped",
             Golden {
-                input: logs_with(resource(), record(with((&"k".repeat(256), "v".into())))),
+                input: logs_with(resource(), record(with(("k".repeat(256).into(), "v".into())))),
                 checks: vec![("attribute_name_too_long", 1)],
                 output: Some(logs_with(resource(), record(ok.clone()))),
                 fixes: vec![("drop_attribute", 1)],
@@ -221,12 +236,12 @@ fn goldens() -> Vec<(&'static str, Golden)> {
             Golden {
                 input: logs_with(
                     resource(),
-                    record(with(("tags", Value::Array((0..65).map(Value::Int).collect())))),
+                    record(with((Key::from_static("tags"), Value::Array((0..65).map(Value::Int).collect())))),
                 ),
                 checks: vec![("array_too_long", 1)],
                 output: Some(logs_with(
                     resource(),
-                    record(with(("tags", Value::Array((0..64).map(Value::Int).collect())))),
+                    record(with((Key::from_static("tags"), Value::Array((0..64).map(Value::Int).collect())))),
                 )),
                 fixes: vec![("truncate_array", 1)],
             },
@@ -254,7 +269,7 @@ fn goldens() -> Vec<(&'static str, Golden)> {
             Golden {
                 input: logs_with(
                     Resource { attributes: many("r", 256).into_iter().collect() },
-                    record(with(("db.query.text", long.clone().into()))),
+                    record(with((Key::from_static("db.query.text"), long.clone().into()))),
                 ),
                 checks: vec![
                     ("missing_attribute", 1),
@@ -264,7 +279,7 @@ fn goldens() -> Vec<(&'static str, Golden)> {
                 ],
                 output: Some(logs_with(
                     Resource { attributes: many("r", 256).into_iter().collect() },
-                    record(with(("db.query.text", cut.clone().into()))),
+                    record(with((Key::from_static("db.query.text"), cut.clone().into()))),
                 )),
                 fixes: vec![("truncate", 1)],
             },
@@ -352,8 +367,16 @@ fn goldens() -> Vec<(&'static str, Golden)> {
                         "db.old",
                         MetricData::Gauge(vec![
                             point(ok.clone(), NOW - 49 * HOUR, NumberValue::Int(1)),
-                            point(with(("x", "1".into())), NOW + 25 * HOUR, NumberValue::Int(1)),
-                            point(with(("x", "2".into())), NOW - 47 * HOUR, NumberValue::Int(1)),
+                            point(
+                                with((Key::from_static("x"), "1".into())),
+                                NOW + 25 * HOUR,
+                                NumberValue::Int(1),
+                            ),
+                            point(
+                                with((Key::from_static("x"), "2".into())),
+                                NOW - 47 * HOUR,
+                                NumberValue::Int(1),
+                            ),
                         ]),
                     )],
                 ),
