@@ -250,10 +250,29 @@ impl Attributes {
         self.resummarize();
         Some(v)
     }
-    /// Keeps the pairs for which `keep` is true, in order.
+    /// Keeps the pairs for which `keep` is true, in order; `keep` may change the value.
     pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut Value) -> bool) {
         self.pairs.retain_mut(|(k, v)| keep(k.as_str(), v));
         self.resummarize();
+    }
+    /// The same as [`Attributes::retain`] (the name `Vec` uses for a closure that may change values).
+    pub fn retain_mut(&mut self, keep: impl FnMut(&str, &mut Value) -> bool) {
+        self.retain(keep);
+    }
+    /// Renames the key at `index` when no other pair has `new` already; returns whether it did.
+    pub fn rename_at(&mut self, index: usize, new: impl Into<Key>) -> bool {
+        let new = new.into();
+        if index >= self.pairs.len() {
+            return false;
+        }
+        if let Some(i) = self.position(&new, key_bit(&new))
+            && i != index
+        {
+            return false;
+        }
+        self.pairs[index].0 = new;
+        self.resummarize();
+        true
     }
     fn resummarize(&mut self) {
         self.present = self.pairs.iter().fold(0, |m, (k, _)| m | key_bit(k));

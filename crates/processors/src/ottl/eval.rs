@@ -1,0 +1,898 @@
+//! Running a compiled program on a [`Record`]. Values read from the record are borrowed where
+//! they can be; comparisons follow OTTL's rules (numbers compare across int and double, values of
+//! different types are never equal and never ordered, `nil` equals only `nil`).
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use dbintel_core::pdata::{Attributes, MetricData, NumberValue, SeverityNumber, Value};
+use sha2::{Digest, Sha256};
+
+use super::Record;
+use super::compile::{Cond, Conv, Editor, Field, Getter, Mode, Path, Statement, Strategy, TypeKind};
+use super::lexer::CmpOp;
+use super::parser::{Key, MathOp};
+
+/// A statement or condition that failed on one record (a type the function cannot use, an
+/// arithmetic error). Messages name types, never the values (which may be secrets).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct EvalError(pub String);
+
+fn fail<T>(msg: impl Into<String>) -> Result<T, EvalError> {
+    Err(EvalError(msg.into()))
+}
+
+/// A value read during evaluation.
+#[derive(Debug)]
+enum V<'r> {
+    Nil,
+    Ref(&'r Value),
+    Attrs(&'r Attributes),
+    Str(&'r str),
+    Own(Value),
+}
+
+/// A value's type and content, for dispatch.
+#[derive(Debug, Clone, Copy)]
+enum T<'x> {
+    Nil,
+    Str(&'x str),
+    Int(i64),
+    Double(f64),
+    Bool(bool),
+    Bytes(&'x [u8]),
+    List(&'x [Value]),
+    Map(&'x Attributes),
+}
+
+fn t_of(v: &Value) -> T<'_> {
+    match v {
+        Value::Str(s) => T::Str(s),
+        Value::Int(i) => T::Int(*i),
+        Value::Double(d) => T::Double(*d),
+        Value::Bool(b) => T::Bool(*b),
+        Value::Bytes(b) => T::Bytes(b),
+        Value::Array(a) => T::List(a),
+        Value::Map(m) => T::Map(m),
+    }
+}
+
+fn type_name(t: T<'_>) -> &'static str {
+    match t {
+        T::Nil => "nil",
+        T::Str(_) => "string",
+        T::Int(_) => "int",
+        T::Double(_) => "double",
+        T::Bool(_) => "bool",
+        T::Bytes(_) => "bytes",
+        T::List(_) => "list",
+        T::Map(_) => "map",
+    }
+}
+
+impl<'r> V<'r> {
+    fn t(&self) -> T<'_> {
+        match self {
+            V::Nil => T::Nil,
+            V::Ref(v) => t_of(v),
+            V::Attrs(a) => T::Map(a),
+            V::Str(s) => T::Str(s),
+            V::Own(v) => t_of(v),
+        }
+    }
+    fn into_owned(self) -> Option<Value> {
+        match self {
+            V::Nil => None,
+            V::Ref(v) => Some(v.clone()),
+            V::Attrs(a) => Some(Value::Map(a.clone())),
+            V::Str(s) => Some(Value::Str(s.to_string())),
+            V::Own(v) => Some(v),
+        }
+    }
+}
+
+fn json(v: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        Value::Str(s) => J::String(s.clone()),
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Double(d) => serde_json::Number::from_f64(*d).map_or(J::Null, J::Number),
+        Value::Bytes(b) => J::String(hex::encode(b)),
+        Value::Array(a) => J::Array(a.iter().map(json).collect()),
+        Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.to_string(), json(v))).collect()),
+    }
+}
+
+fn map_json(m: &Attributes) -> String {
+    serde_json::Value::Object(m.iter().map(|(k, v)| (k.to_string(), json(v))).collect()).to_string()
+}
+
+/// OTTL's string form of a value (StringLikeGetter); `None` for nil.
+fn string_like<'x>(t: T<'x>) -> Option<Cow<'x, str>> {
+    Some(match t {
+        T::Nil => return None,
+        T::Str(s) => Cow::Borrowed(s),
+        T::Int(i) => Cow::Owned(i.to_string()),
+        T::Double(d) => Cow::Owned(d.to_string()),
+        T::Bool(b) => Cow::Owned(b.to_string()),
+        T::Bytes(b) => Cow::Owned(hex::encode(b)),
+        T::List(a) => Cow::Owned(serde_json::Value::Array(a.iter().map(json).collect()).to_string()),
+        T::Map(m) => Cow::Owned(map_json(m)),
+    })
+}
+
+fn index<'x>(mut cur: T<'x>, keys: &[Key]) -> Result<T<'x>, EvalError> {
+    for k in keys {
+        cur = match (cur, k) {
+            (T::Nil, _) => return Ok(T::Nil),
+            (T::Map(m), Key::Str(s)) => m.get(s).map_or(T::Nil, t_of),
+            (T::List(a), Key::Int(i)) => match usize::try_from(*i).ok().and_then(|i| a.get(i)) {
+                Some(v) => t_of(v),
+                None => return fail(format!("index {i} is out of range for a list of {}", a.len())),
+            },
+            (t, Key::Str(_)) => return fail(format!("a string key needs a map, not a {}", type_name(t))),
+            (t, Key::Int(_)) => return fail(format!("an integer index needs a list, not a {}", type_name(t))),
+        };
+    }
+    Ok(cur)
+}
+
+/// Re-borrows a `T` taken from `v` as a `V` of the same lifetime.
+fn v_of(t: T<'_>) -> V<'_> {
+    match t {
+        T::Nil => V::Nil,
+        T::Str(s) => V::Str(s),
+        T::Int(i) => V::Own(Value::Int(i)),
+        T::Double(d) => V::Own(Value::Double(d)),
+        T::Bool(b) => V::Own(Value::Bool(b)),
+        T::Bytes(b) => V::Own(Value::Bytes(b.to_vec())),
+        T::List(a) => V::Own(Value::Array(a.to_vec())),
+        T::Map(m) => V::Attrs(m),
+    }
+}
+
+fn missing(what: &str) -> EvalError {
+    EvalError(format!("this record has no {what}"))
+}
+
+fn field<'r>(f: Field, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
+    let log = || rec.log.as_deref().ok_or_else(|| missing("log record"));
+    let metric = || rec.metric.as_ref().ok_or_else(|| missing("metric"));
+    let scope = || rec.scope.as_deref().ok_or_else(|| missing("scope"));
+    let point = || rec.point.as_ref().ok_or_else(|| missing("data point"));
+    let int = |n: u64| V::Own(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)));
+    Ok(match f {
+        Field::LogAttributes => V::Attrs(&log()?.attributes),
+        Field::PointAttributes => V::Attrs(point()?.attributes()),
+        Field::ResourceAttributes => V::Attrs(&rec.resource.attributes),
+        Field::ScopeAttributes => V::Attrs(&scope()?.attributes),
+        Field::ScopeName => V::Str(&scope()?.name),
+        Field::ScopeVersion => V::Str(&scope()?.version),
+        Field::Body => log()?.body.as_ref().map_or(V::Nil, V::Ref),
+        Field::SeverityNumber => V::Own(Value::Int(i64::from(log()?.severity_number.0))),
+        Field::SeverityText => V::Str(&log()?.severity_text),
+        Field::Time => int(log()?.time_unix_nano),
+        Field::ObservedTime => int(log()?.observed_time_unix_nano),
+        Field::EventName => V::Str(&log()?.event_name),
+        Field::Flags => V::Own(Value::Int(i64::from(log()?.flags))),
+        Field::MetricName => V::Str(metric()?.name),
+        Field::MetricDescription => V::Str(metric()?.description),
+        Field::MetricUnit => V::Str(metric()?.unit),
+        Field::MetricType => V::Own(Value::Int(metric()?.data_type)),
+        Field::MetricTemporality => V::Own(Value::Int(metric()?.temporality)),
+        Field::MetricMonotonic => V::Own(Value::Bool(metric()?.monotonic)),
+        Field::PointValue => match point()? {
+            super::Point::Number(p) => match p.value {
+                NumberValue::Int(i) => V::Own(Value::Int(i)),
+                NumberValue::Double(d) => V::Own(Value::Double(d)),
+            },
+            _ => V::Nil,
+        },
+        Field::PointTime => int(match point()? {
+            super::Point::Number(p) => p.time_unix_nano,
+            super::Point::Histogram(p) => p.time_unix_nano,
+            super::Point::Summary(p) => p.time_unix_nano,
+        }),
+        Field::PointStartTime => int(match point()? {
+            super::Point::Number(p) => p.start_time_unix_nano,
+            super::Point::Histogram(p) => p.start_time_unix_nano,
+            super::Point::Summary(p) => p.start_time_unix_nano,
+        }),
+        Field::PointFlags => V::Own(Value::Int(i64::from(match point()? {
+            super::Point::Number(p) => p.flags,
+            super::Point::Histogram(p) => p.flags,
+            super::Point::Summary(p) => p.flags,
+        }))),
+        Field::Cache => match rec.cache.as_deref() {
+            Some(c) => V::Attrs(c),
+            None => return fail("no cache in this component"),
+        },
+    })
+}
+
+fn get<'r>(g: &'r Getter, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
+    Ok(match g {
+        Getter::Lit(None) => V::Nil,
+        Getter::Lit(Some(v)) => V::Ref(v),
+        Getter::Path(p) => {
+            let v = field(p.field, rec)?;
+            if p.keys.is_empty() {
+                v
+            } else {
+                match v {
+                    V::Ref(x) => v_of(index(t_of(x), &p.keys)?),
+                    V::Attrs(a) => v_of(index(T::Map(a), &p.keys)?),
+                    V::Nil => V::Nil,
+                    other => match index(other.t(), &p.keys)? {
+                        T::Nil => V::Nil,
+                        _ => return fail("only maps and lists take keys"),
+                    },
+                }
+            }
+        }
+        Getter::Conv(c, keys) => {
+            let v = converter(c, rec)?;
+            if keys.is_empty() {
+                v
+            } else {
+                match index(v.t(), keys)? {
+                    T::Nil => V::Nil,
+                    // Owned: the converter's result is temporary.
+                    t => V::Own(owned(t)),
+                }
+            }
+        }
+        Getter::List(items) => V::Own(Value::Array(
+            items.iter().map(|i| Ok(get(i, rec)?.into_owned())).filter_map(|r| r.transpose()).collect::<Result<_, _>>()?,
+        )),
+        Getter::Map(items) => {
+            let mut m = Attributes::with_capacity(items.len());
+            for (k, g) in items {
+                if let Some(v) = get(g, rec)?.into_owned() {
+                    m.insert(k.clone(), v);
+                }
+            }
+            V::Own(Value::Map(m))
+        }
+        Getter::Math(a, op, b) => {
+            let (a, b) = (get(a, rec)?, get(b, rec)?);
+            V::Own(math(a.t(), *op, b.t())?)
+        }
+        Getter::Neg(a) => match get(a, rec)?.t() {
+            T::Int(i) => V::Own(Value::Int(i.checked_neg().ok_or_else(|| EvalError("integer overflow".into()))?)),
+            T::Double(d) => V::Own(Value::Double(-d)),
+            t => return fail(format!("cannot negate a {}", type_name(t))),
+        },
+    })
+}
+
+fn owned(t: T<'_>) -> Value {
+    match t {
+        T::Nil => Value::Str(String::new()),
+        T::Str(s) => Value::Str(s.to_string()),
+        T::Int(i) => Value::Int(i),
+        T::Double(d) => Value::Double(d),
+        T::Bool(b) => Value::Bool(b),
+        T::Bytes(b) => Value::Bytes(b.to_vec()),
+        T::List(a) => Value::Array(a.to_vec()),
+        T::Map(m) => Value::Map(m.clone()),
+    }
+}
+
+fn math(a: T<'_>, op: MathOp, b: T<'_>) -> Result<Value, EvalError> {
+    let sym = match op {
+        MathOp::Add => "+",
+        MathOp::Sub => "-",
+        MathOp::Mul => "*",
+        MathOp::Div => "/",
+    };
+    match (a, b) {
+        (T::Int(x), T::Int(y)) => {
+            let r = match op {
+                MathOp::Add => x.checked_add(y),
+                MathOp::Sub => x.checked_sub(y),
+                MathOp::Mul => x.checked_mul(y),
+                MathOp::Div if y == 0 => return fail("division by zero"),
+                MathOp::Div => x.checked_div(y),
+            };
+            r.map(Value::Int).ok_or_else(|| EvalError(format!("integer overflow in {sym}")))
+        }
+        (T::Int(_) | T::Double(_), T::Int(_) | T::Double(_)) => {
+            let f = |t: T<'_>| match t {
+                T::Int(i) => i as f64,
+                T::Double(d) => d,
+                _ => 0.0,
+            };
+            let (x, y) = (f(a), f(b));
+            Ok(Value::Double(match op {
+                MathOp::Add => x + y,
+                MathOp::Sub => x - y,
+                MathOp::Mul => x * y,
+                MathOp::Div if y == 0.0 => return fail("division by zero"),
+                MathOp::Div => x / y,
+            }))
+        }
+        _ => fail(format!("cannot apply {sym} to {} and {}", type_name(a), type_name(b))),
+    }
+}
+
+/// OTTL comparison: numbers across int/double, strings and bytes lexically, bools and containers
+/// by equality only; different types (and nil against a value) are unequal and unordered.
+fn compare(a: T<'_>, op: CmpOp, b: T<'_>) -> bool {
+    let ord: Option<Ordering> = match (a, b) {
+        (T::Nil, T::Nil) => Some(Ordering::Equal),
+        (T::Int(x), T::Int(y)) => Some(x.cmp(&y)),
+        (T::Int(_) | T::Double(_), T::Int(_) | T::Double(_)) => {
+            let f = |t: T<'_>| match t {
+                T::Int(i) => i as f64,
+                T::Double(d) => d,
+                _ => f64::NAN,
+            };
+            f(a).partial_cmp(&f(b))
+        }
+        (T::Str(x), T::Str(y)) => Some(x.cmp(y)),
+        (T::Bytes(x), T::Bytes(y)) => Some(x.cmp(y)),
+        (T::Bool(x), T::Bool(y)) => {
+            return match op {
+                CmpOp::Eq => x == y,
+                CmpOp::Ne => x != y,
+                _ => false,
+            };
+        }
+        (T::List(x), T::List(y)) => return eq_only(op, x == y),
+        (T::Map(x), T::Map(y)) => {
+            return eq_only(op, x.len() == y.len() && x.iter().all(|(k, v)| y.get(k) == Some(v)));
+        }
+        _ => None,
+    };
+    match ord {
+        None => op == CmpOp::Ne,
+        Some(o) => match op {
+            CmpOp::Eq => o == Ordering::Equal,
+            CmpOp::Ne => o != Ordering::Equal,
+            CmpOp::Lt => o == Ordering::Less,
+            CmpOp::Le => o != Ordering::Greater,
+            CmpOp::Gt => o == Ordering::Greater,
+            CmpOp::Ge => o != Ordering::Less,
+        },
+    }
+}
+
+fn eq_only(op: CmpOp, eq: bool) -> bool {
+    match op {
+        CmpOp::Eq => eq,
+        CmpOp::Ne => !eq,
+        _ => false,
+    }
+}
+
+fn need_str<'x>(t: T<'x>, what: &str) -> Result<&'x str, EvalError> {
+    match t {
+        T::Str(s) => Ok(s),
+        t => fail(format!("{what} needs a string, not a {}", type_name(t))),
+    }
+}
+
+fn converter<'r>(c: &'r Conv, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
+    let own = |v: Value| Ok(V::Own(v));
+    match c {
+        Conv::Concat(items, delim) => {
+            let d = get(delim, rec)?;
+            let d = need_str(d.t(), "Concat's delimiter")?;
+            let mut out = String::new();
+            for (i, g) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(d);
+                }
+                match string_like(get(g, rec)?.t()) {
+                    Some(s) => out.push_str(&s),
+                    None => out.push_str("<nil>"),
+                }
+            }
+            own(Value::Str(out))
+        }
+        Conv::Int(g) => Ok(match get(g, rec)?.t() {
+            T::Int(i) => V::Own(Value::Int(i)),
+            T::Double(d) if d.is_finite() => V::Own(Value::Int(d.trunc() as i64)),
+            T::Str(s) => s.parse::<i64>().map_or(V::Nil, |i| V::Own(Value::Int(i))),
+            T::Bool(b) => V::Own(Value::Int(i64::from(b))),
+            _ => V::Nil,
+        }),
+        Conv::Double(g) => Ok(match get(g, rec)?.t() {
+            T::Int(i) => V::Own(Value::Double(i as f64)),
+            T::Double(d) => V::Own(Value::Double(d)),
+            T::Str(s) => s.parse::<f64>().map_or(V::Nil, |d| V::Own(Value::Double(d))),
+            T::Bool(b) => V::Own(Value::Double(if b { 1.0 } else { 0.0 })),
+            _ => V::Nil,
+        }),
+        Conv::String(g) => {
+            let v = get(g, rec)?;
+            Ok(match string_like(v.t()) {
+                None => V::Nil,
+                Some(s) => V::Own(Value::Str(s.into_owned())),
+            })
+        }
+        Conv::IsMatch(g, re) => {
+            let v = get(g, rec)?;
+            own(Value::Bool(string_like(v.t()).is_some_and(|s| re.is_match(&s))))
+        }
+        Conv::Is(g, kind) => {
+            let v = get(g, rec)?;
+            let t = v.t();
+            own(Value::Bool(matches!(
+                (kind, t),
+                (TypeKind::String, T::Str(_))
+                    | (TypeKind::Int, T::Int(_))
+                    | (TypeKind::Double, T::Double(_))
+                    | (TypeKind::Bool, T::Bool(_))
+                    | (TypeKind::Map, T::Map(_))
+                    | (TypeKind::List, T::List(_))
+            )))
+        }
+        Conv::Len(g) => {
+            let v = get(g, rec)?;
+            let n = match v.t() {
+                T::Str(s) => s.len(),
+                T::Bytes(b) => b.len(),
+                T::List(a) => a.len(),
+                T::Map(m) => m.len(),
+                t => return fail(format!("Len needs a string, bytes, list or map, not a {}", type_name(t))),
+            };
+            own(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)))
+        }
+        Conv::Lower(g) | Conv::Upper(g) => {
+            let v = get(g, rec)?;
+            let s = need_str(v.t(), "ToLowerCase/ToUpperCase")?;
+            own(Value::Str(if matches!(c, Conv::Lower(_)) { s.to_lowercase() } else { s.to_uppercase() }))
+        }
+        Conv::Sha256(g) => {
+            let v = get(g, rec)?;
+            let s = need_str(v.t(), "SHA256")?;
+            own(Value::Str(hex::encode(Sha256::digest(s.as_bytes()))))
+        }
+        Conv::Split(g, d) => {
+            let (v, d) = (get(g, rec)?, get(d, rec)?);
+            let (s, d) = (need_str(v.t(), "Split")?, need_str(d.t(), "Split's delimiter")?);
+            let parts: Vec<Value> = if d.is_empty() {
+                s.chars().map(|c| Value::Str(c.to_string())).collect()
+            } else {
+                s.split(d).map(|p| Value::Str(p.to_string())).collect()
+            };
+            own(Value::Array(parts))
+        }
+        Conv::HasAttrKeyOnDatapoint(key) | Conv::HasAttrOnDatapoint(key, _) => {
+            let want = match c {
+                Conv::HasAttrOnDatapoint(_, v) => Some(v.as_str()),
+                _ => None,
+            };
+            let data = rec.metric.as_ref().and_then(|m| m.data).ok_or_else(|| missing("metric data"))?;
+            let hit = |a: &Attributes| match (a.get(key), want) {
+                (Some(_), None) => true,
+                (Some(Value::Str(s)), Some(w)) => s == w,
+                _ => false,
+            };
+            let any = match data {
+                MetricData::Gauge(p) | MetricData::Sum { points: p, .. } => p.iter().any(|p| hit(&p.attributes)),
+                MetricData::Histogram { points, .. } => points.iter().any(|p| hit(&p.attributes)),
+                MetricData::Summary(p) => p.iter().any(|p| hit(&p.attributes)),
+            };
+            own(Value::Bool(any))
+        }
+    }
+}
+
+/// Evaluates a condition.
+pub fn test(c: &Cond, rec: &Record<'_>) -> Result<bool, EvalError> {
+    Ok(match c {
+        Cond::Const(b) => *b,
+        Cond::Cmp(a, op, b) => {
+            let (a, b) = (get(a, rec)?, get(b, rec)?);
+            compare(a.t(), *op, b.t())
+        }
+        Cond::Value(g) => match get(g, rec)?.t() {
+            T::Bool(b) => b,
+            t => return fail(format!("a condition needs a bool, not a {}", type_name(t))),
+        },
+        Cond::Not(x) => !test(x, rec)?,
+        Cond::And(v) => {
+            for x in v {
+                if !test(x, rec)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        Cond::Or(v) => {
+            for x in v {
+                if test(x, rec)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changing the record
+
+enum Slot<'r> {
+    Map(&'r mut Attributes),
+    List(&'r mut Vec<Value>),
+}
+
+fn entry<'r>(m: &'r mut Attributes, key: &str) -> Option<&'r mut Value> {
+    m.iter_mut().find(|(k, _)| *k == key).map(|(_, v)| v)
+}
+
+/// The map or list at a path's root, or `None` when the record has none there (a missing body
+/// is created as a map when `create`).
+fn root<'r>(f: Field, rec: &'r mut Record<'_>, create: bool) -> Result<Option<Slot<'r>>, EvalError> {
+    Ok(Some(match f {
+        Field::LogAttributes => Slot::Map(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.attributes),
+        Field::PointAttributes => Slot::Map(rec.point.as_mut().ok_or_else(|| missing("data point"))?.attributes_mut()),
+        Field::ResourceAttributes => Slot::Map(&mut rec.resource.attributes),
+        Field::ScopeAttributes => Slot::Map(&mut rec.scope.as_deref_mut().ok_or_else(|| missing("scope"))?.attributes),
+        Field::Cache => Slot::Map(rec.cache.as_deref_mut().ok_or_else(|| EvalError("no cache here".into()))?),
+        Field::Body => {
+            let body = &mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.body;
+            if body.is_none() && create {
+                *body = Some(Value::Map(Attributes::new()));
+            }
+            match body {
+                Some(Value::Map(m)) => Slot::Map(m),
+                Some(Value::Array(a)) => Slot::List(a),
+                None => return Ok(None),
+                Some(v) => return fail(format!("the body is a {}, not a map", type_name(t_of(v)))),
+            }
+        }
+        _ => return fail("not a map"),
+    }))
+}
+
+/// The value at `keys` under `slot`; with `create`, missing maps on the way are made.
+fn descend<'r>(slot: Slot<'r>, keys: &[Key], create: bool) -> Result<Option<&'r mut Value>, EvalError> {
+    let Some((first, rest)) = keys.split_first() else { return fail("no key") };
+    let v: &'r mut Value = match (slot, first) {
+        (Slot::Map(m), Key::Str(k)) => {
+            if m.get(k).is_none() {
+                if !create {
+                    return Ok(None);
+                }
+                m.insert(k.clone(), Value::Map(Attributes::new()));
+            }
+            match entry(m, k) {
+                Some(v) => v,
+                None => return Ok(None),
+            }
+        }
+        (Slot::List(a), Key::Int(i)) => {
+            let len = a.len();
+            match usize::try_from(*i).ok().and_then(|i| a.get_mut(i)) {
+                Some(v) => v,
+                None => return fail(format!("index {i} is out of range for a list of {len}")),
+            }
+        }
+        (Slot::Map(_), Key::Int(_)) => return fail("an integer index needs a list, not a map"),
+        (Slot::List(_), Key::Str(_)) => return fail("a string key needs a map, not a list"),
+    };
+    if rest.is_empty() {
+        return Ok(Some(v));
+    }
+    match v {
+        Value::Map(m) => descend(Slot::Map(m), rest, create),
+        Value::Array(a) => descend(Slot::List(a), rest, create),
+        other => {
+            if create {
+                *other = Value::Map(Attributes::new());
+                if let Value::Map(m) = other {
+                    return descend(Slot::Map(m), rest, create);
+                }
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// The map a map-target editor works on; `None` when the path holds nothing.
+fn map_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<&'r mut Attributes>, EvalError> {
+    let Some(slot) = root(p.field, rec, false)? else { return Ok(None) };
+    if p.keys.is_empty() {
+        return match slot {
+            Slot::Map(m) => Ok(Some(m)),
+            Slot::List(_) => fail("the target is a list, not a map"),
+        };
+    }
+    match descend(slot, &p.keys, false)? {
+        None => Ok(None),
+        Some(Value::Map(m)) => Ok(Some(m)),
+        Some(v) => fail(format!("the target is a {}, not a map", type_name(t_of(v)))),
+    }
+}
+
+/// The string a string-target editor works on; `None` when the path holds no string (the editor
+/// then does nothing, as the Collector's).
+fn str_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<&'r mut String>, EvalError> {
+    let scalar = |s: &'r mut String| Ok(Some(s));
+    match p.field {
+        Field::SeverityText => scalar(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.severity_text),
+        Field::EventName => scalar(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.event_name),
+        Field::ScopeName => scalar(&mut rec.scope.as_deref_mut().ok_or_else(|| missing("scope"))?.name),
+        Field::ScopeVersion => scalar(&mut rec.scope.as_deref_mut().ok_or_else(|| missing("scope"))?.version),
+        Field::MetricName | Field::MetricDescription | Field::MetricUnit => {
+            let m = rec.metric.as_mut().ok_or_else(|| missing("metric"))?;
+            scalar(match p.field {
+                Field::MetricName => m.name,
+                Field::MetricDescription => m.description,
+                _ => m.unit,
+            })
+        }
+        Field::Body if p.keys.is_empty() => {
+            match &mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.body {
+                Some(Value::Str(s)) => Ok(Some(s)),
+                _ => Ok(None),
+            }
+        }
+        _ if p.keys.is_empty() => Ok(None),
+        f => {
+            let Some(slot) = root(f, rec, false)? else { return Ok(None) };
+            match descend(slot, &p.keys, false)? {
+                Some(Value::Str(s)) => Ok(Some(s)),
+                _ => Ok(None),
+            }
+        }
+    }
+}
+
+fn set(p: &Path, rec: &mut Record<'_>, v: Value) -> Result<(), EvalError> {
+    if !p.keys.is_empty() {
+        let Some(slot) = root(p.field, rec, true)? else { return Ok(()) };
+        if let Some(dst) = descend(slot, &p.keys, true)? {
+            *dst = v;
+        }
+        return Ok(());
+    }
+    let u64_of = |v: &Value| match v {
+        Value::Int(i) => u64::try_from(*i).ok(),
+        _ => None,
+    };
+    // Scalars of the wrong type are left alone, as the Collector's setters do.
+    match p.field {
+        f if f.is_map() => match v {
+            Value::Map(m) => {
+                if let Some(Slot::Map(dst)) = root(f, rec, false)? {
+                    *dst = m;
+                }
+            }
+            other => return fail(format!("cannot set a map to a {}", type_name(t_of(&other)))),
+        },
+        Field::Body => rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.body = Some(v),
+        Field::SeverityNumber => {
+            if let Value::Int(i) = v {
+                let n = i32::try_from(i).map_err(|_| EvalError("severity_number out of range".into()))?;
+                rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.severity_number = SeverityNumber(n);
+            }
+        }
+        Field::Time | Field::ObservedTime => {
+            if let Some(n) = u64_of(&v) {
+                let log = rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?;
+                if p.field == Field::Time { log.time_unix_nano = n } else { log.observed_time_unix_nano = n }
+            }
+        }
+        Field::Flags => {
+            if let Some(n) = u64_of(&v).and_then(|n| u32::try_from(n).ok()) {
+                rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.flags = n;
+            }
+        }
+        Field::PointValue => {
+            if let Some(super::Point::Number(pt)) = rec.point.as_mut() {
+                match v {
+                    Value::Int(i) => pt.value = NumberValue::Int(i),
+                    Value::Double(d) => pt.value = NumberValue::Double(d),
+                    _ => {}
+                }
+            }
+        }
+        Field::PointTime | Field::PointStartTime | Field::PointFlags => {
+            if let (Some(n), Some(pt)) = (u64_of(&v), rec.point.as_mut()) {
+                let (time, start, flags) = match pt {
+                    super::Point::Number(p) => (&mut p.time_unix_nano, &mut p.start_time_unix_nano, &mut p.flags),
+                    super::Point::Histogram(p) => (&mut p.time_unix_nano, &mut p.start_time_unix_nano, &mut p.flags),
+                    super::Point::Summary(p) => (&mut p.time_unix_nano, &mut p.start_time_unix_nano, &mut p.flags),
+                };
+                match p.field {
+                    Field::PointTime => *time = n,
+                    Field::PointStartTime => *start = n,
+                    _ => *flags = u32::try_from(n).unwrap_or(*flags),
+                }
+            }
+        }
+        _ => {
+            if let Value::Str(s) = v
+                && let Some(dst) = str_mut(p, rec)?
+            {
+                *dst = s;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Cuts `s` to at most `limit` bytes, at a character boundary.
+fn truncate(s: &mut String, limit: usize) {
+    if s.len() > limit {
+        let mut cut = limit;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+    }
+}
+
+fn replacement(g: &Getter, rec: &Record<'_>) -> Result<String, EvalError> {
+    let v = get(g, rec)?;
+    Ok(need_str(v.t(), "the replacement")?.to_string())
+}
+
+fn run(e: &Editor, rec: &mut Record<'_>) -> Result<(), EvalError> {
+    match e {
+        Editor::Set(p, g) => {
+            // `set` with a nil value does nothing.
+            if let Some(v) = get(g, rec)?.into_owned() {
+                set(p, rec, v)?;
+            }
+        }
+        Editor::DeleteKey(p, k) => {
+            let key = {
+                let v = get(k, rec)?;
+                need_str(v.t(), "delete_key's key")?.to_string()
+            };
+            if let Some(m) = map_mut(p, rec)? {
+                m.remove(&key);
+            }
+        }
+        Editor::DeleteMatchingKeys(p, re) => {
+            if let Some(m) = map_mut(p, rec)? {
+                m.retain_mut(|k, _| !re.is_match(k));
+            }
+        }
+        Editor::KeepMatchingKeys(p, re) => {
+            if let Some(m) = map_mut(p, rec)? {
+                m.retain_mut(|k, _| re.is_match(k));
+            }
+        }
+        Editor::KeepKeys(p, keys) => {
+            if let Some(m) = map_mut(p, rec)? {
+                m.retain_mut(|k, _| keys.iter().any(|w| w == k));
+            }
+        }
+        Editor::TruncateAll(p, limit) => {
+            if let Some(m) = map_mut(p, rec)? {
+                for (_, v) in m.iter_mut() {
+                    if let Value::Str(s) = v {
+                        truncate(s, *limit);
+                    }
+                }
+            }
+        }
+        Editor::Limit(p, limit, priority) => {
+            if let Some(m) = map_mut(p, rec)?
+                && m.len() > *limit
+            {
+                let mut count = priority.iter().filter(|k| m.get(k).is_some()).count();
+                m.retain_mut(|k, _| {
+                    if priority.iter().any(|w| w == k) {
+                        return true;
+                    }
+                    if count < *limit {
+                        count += 1;
+                        return true;
+                    }
+                    false
+                });
+            }
+        }
+        Editor::ReplacePattern(p, re, r) => {
+            let r = replacement(r, rec)?;
+            if let Some(s) = str_mut(p, rec)?
+                && let Cow::Owned(new) = re.replace_all(s, r.as_str())
+            {
+                *s = new;
+            }
+        }
+        Editor::ReplaceMatch(p, glob, r) => {
+            let r = replacement(r, rec)?;
+            if let Some(s) = str_mut(p, rec)?
+                && glob.is_match(s)
+            {
+                *s = r;
+            }
+        }
+        Editor::ReplaceAllMatches(p, glob, r) => {
+            let r = replacement(r, rec)?;
+            if let Some(m) = map_mut(p, rec)? {
+                for (_, v) in m.iter_mut() {
+                    if let Value::Str(s) = v
+                        && glob.is_match(s)
+                    {
+                        s.clone_from(&r);
+                    }
+                }
+            }
+        }
+        Editor::ReplaceAllPatterns(p, mode, re, r) => {
+            let r = replacement(r, rec)?;
+            if let Some(m) = map_mut(p, rec)? {
+                match mode {
+                    Mode::Value => {
+                        for (_, v) in m.iter_mut() {
+                            if let Value::Str(s) = v
+                                && let Cow::Owned(new) = re.replace_all(s, r.as_str())
+                            {
+                                *s = new;
+                            }
+                        }
+                    }
+                    Mode::Key => {
+                        let renames: Vec<(String, String)> = m
+                            .iter()
+                            .filter_map(|(k, _)| match re.replace_all(k, r.as_str()) {
+                                Cow::Owned(new) if new != k => Some((k.to_string(), new)),
+                                _ => None,
+                            })
+                            .collect();
+                        for (old, new) in renames {
+                            // A renamed key replaces an existing one of that name (the later wins).
+                            if let Some(v) = m.remove(&old) {
+                                m.insert(new, v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Editor::MergeMaps(p, src, strategy) => {
+            let src = match get(src, rec)?.into_owned() {
+                Some(Value::Map(m)) => m,
+                None => return Ok(()),
+                Some(v) => return fail(format!("merge_maps' source must be a map, not a {}", type_name(t_of(&v)))),
+            };
+            let Some(slot) = root(p.field, rec, true)? else { return Ok(()) };
+            let dst = if p.keys.is_empty() {
+                match slot {
+                    Slot::Map(m) => m,
+                    Slot::List(_) => return fail("merge_maps' target is a list"),
+                }
+            } else {
+                match descend(slot, &p.keys, true)? {
+                    Some(Value::Map(m)) => m,
+                    _ => return fail("merge_maps' target is not a map"),
+                }
+            };
+            for (k, v) in src.iter() {
+                let present = dst.get(k).is_some();
+                let write = match strategy {
+                    Strategy::Insert => !present,
+                    Strategy::Update => present,
+                    Strategy::Upsert => true,
+                };
+                if write {
+                    dst.insert(k, v.clone());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn execute(s: &Statement, rec: &mut Record<'_>) -> Result<bool, EvalError> {
+    if let Some(c) = &s.cond
+        && !test(c, rec)?
+    {
+        return Ok(false);
+    }
+    run(&s.editor, rec)?;
+    Ok(true)
+}

@@ -1,0 +1,212 @@
+//! A subset of the OpenTelemetry Transformation Language (OTTL) over dbintel's pdata, for the
+//! `transform` and `filter` processors.
+//!
+//! Text goes through a lexer ([`lexer`]) and a recursive-descent parser ([`parser`]) to an untyped
+//! AST, which [`compile`] turns, for one context (`resource`, `scope`, `log`, `metric`,
+//! `datapoint`), into a typed program: paths resolved to record fields, functions resolved and
+//! their arguments checked, regexes compiled. Anything this subset lacks (a function, a path, a
+//! syntax) is an error at config time that names it; nothing is skipped silently. [`eval`] runs
+//! the program on a [`Record`].
+
+mod compile;
+mod eval;
+pub mod lexer;
+pub mod parser;
+
+use dbintel_core::pdata::{
+    Attributes, HistogramDataPoint, LogRecord, MetricData, NumberDataPoint, Resource, Scope, SummaryDataPoint,
+};
+
+pub use compile::{CONVERTERS, EDITORS};
+pub use eval::EvalError;
+
+/// Why a statement or condition does not compile.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OttlError {
+    #[error("syntax error at offset {at}: {msg}")]
+    Syntax { at: usize, msg: String },
+    #[error("unsupported function `{name}` (this OTTL subset has editors: {editors}; converters: {converters})")]
+    UnsupportedFunction { name: String, editors: String, converters: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl OttlError {
+    fn unsupported(name: &str) -> Self {
+        OttlError::UnsupportedFunction {
+            name: name.to_string(),
+            editors: EDITORS.join(", "),
+            converters: CONVERTERS.join(", "),
+        }
+    }
+}
+
+/// Where statements run: which record each execution sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Ctx {
+    Resource,
+    Scope,
+    Log,
+    Metric,
+    #[serde(alias = "data_point")]
+    Datapoint,
+}
+
+impl Ctx {
+    pub fn name(self) -> &'static str {
+        match self {
+            Ctx::Resource => "resource",
+            Ctx::Scope => "scope",
+            Ctx::Log => "log",
+            Ctx::Metric => "metric",
+            Ctx::Datapoint => "datapoint",
+        }
+    }
+}
+
+/// A data point of any kind, changeable.
+pub enum Point<'a> {
+    Number(&'a mut NumberDataPoint),
+    Histogram(&'a mut HistogramDataPoint),
+    Summary(&'a mut SummaryDataPoint),
+}
+
+impl Point<'_> {
+    pub fn attributes(&self) -> &Attributes {
+        match self {
+            Point::Number(p) => &p.attributes,
+            Point::Histogram(p) => &p.attributes,
+            Point::Summary(p) => &p.attributes,
+        }
+    }
+    pub fn attributes_mut(&mut self) -> &mut Attributes {
+        match self {
+            Point::Number(p) => &mut p.attributes,
+            Point::Histogram(p) => &mut p.attributes,
+            Point::Summary(p) => &mut p.attributes,
+        }
+    }
+}
+
+/// The metric a `metric` or `datapoint` execution sees: its descriptive fields (changeable) and,
+/// in the `metric` context, its points (read-only, for `HasAttrKeyOnDatapoint`).
+pub struct MetricView<'a> {
+    pub name: &'a mut String,
+    pub description: &'a mut String,
+    pub unit: &'a mut String,
+    /// OTTL's `METRIC_DATA_TYPE_*` number.
+    pub data_type: i64,
+    /// OTTL's `AGGREGATION_TEMPORALITY_*` number (0 for gauges and summaries).
+    pub temporality: i64,
+    pub monotonic: bool,
+    pub data: Option<&'a MetricData>,
+}
+
+impl<'a> MetricView<'a> {
+    /// Splits a metric into the view of its fields and its data (for the `datapoint` context).
+    pub fn split(m: &'a mut dbintel_core::pdata::Metric) -> (MetricView<'a>, &'a mut MetricData) {
+        let (data_type, temporality, monotonic) = kind(&m.data);
+        let dbintel_core::pdata::Metric { name, description, unit, data } = m;
+        (MetricView { name, description, unit, data_type, temporality, monotonic, data: None }, data)
+    }
+
+    /// A view with the data readable (the `metric` context).
+    pub fn whole(m: &'a mut dbintel_core::pdata::Metric) -> MetricView<'a> {
+        let (data_type, temporality, monotonic) = kind(&m.data);
+        let dbintel_core::pdata::Metric { name, description, unit, data } = m;
+        MetricView { name, description, unit, data_type, temporality, monotonic, data: Some(&*data) }
+    }
+}
+
+fn kind(d: &MetricData) -> (i64, i64, bool) {
+    use dbintel_core::pdata::Temporality;
+    let t = |t: &Temporality| match t {
+        Temporality::Delta => 1,
+        Temporality::Cumulative => 2,
+    };
+    match d {
+        MetricData::Gauge(_) => (1, 0, false),
+        MetricData::Sum { temporality, monotonic, .. } => (2, t(temporality), *monotonic),
+        MetricData::Histogram { temporality, .. } => (3, t(temporality), false),
+        MetricData::Summary(_) => (5, 0, false),
+    }
+}
+
+/// What one execution sees. Fields a context does not have are `None`.
+pub struct Record<'a> {
+    pub resource: &'a mut Resource,
+    pub scope: Option<&'a mut Scope>,
+    pub log: Option<&'a mut LogRecord>,
+    pub metric: Option<MetricView<'a>>,
+    pub point: Option<Point<'a>>,
+    /// The transform processor's `cache` map, cleared for each resource.
+    pub cache: Option<&'a mut Attributes>,
+}
+
+/// A compiled editor statement.
+#[derive(Debug)]
+pub struct Statement {
+    pub text: String,
+    program: compile::Statement,
+}
+
+impl Statement {
+    pub fn compile(text: &str, ctx: Ctx) -> Result<Self, OttlError> {
+        let ast = parser::parse_statement(text)?;
+        Ok(Self { text: text.to_string(), program: compile::statement(&ast, ctx)? })
+    }
+
+    /// Runs the statement; `Ok(true)` when its `where` clause held (or there is none).
+    pub fn execute(&self, rec: &mut Record<'_>) -> Result<bool, EvalError> {
+        eval::execute(&self.program, rec)
+    }
+}
+
+/// A compiled boolean condition.
+#[derive(Debug)]
+pub struct Condition {
+    pub text: String,
+    program: compile::Cond,
+}
+
+impl Condition {
+    pub fn compile(text: &str, ctx: Ctx) -> Result<Self, OttlError> {
+        let ast = parser::parse_condition(text)?;
+        Ok(Self { text: text.to_string(), program: compile::condition(&ast, ctx)? })
+    }
+
+    pub fn eval(&self, rec: &Record<'_>) -> Result<bool, EvalError> {
+        eval::test(&self.program, rec)
+    }
+}
+
+/// The contexts a statement's paths name by prefix (`log.body`, `datapoint.attributes`,
+/// `resource.attributes`, `metric.name`, `scope.name`): for the flat (context-less) config form.
+pub fn prefixed_contexts(text: &str) -> Result<Vec<Ctx>, OttlError> {
+    let toks = lexer::lex(text)?;
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        let lexer::Tok::Ident(name) = &t.tok else { continue };
+        let after_dot = i > 0 && toks[i - 1].tok == lexer::Tok::Dot;
+        let before_dot = toks.get(i + 1).is_some_and(|n| n.tok == lexer::Tok::Dot);
+        if after_dot || !before_dot {
+            continue;
+        }
+        let ctx = match name.as_str() {
+            "resource" => Ctx::Resource,
+            "scope" | "instrumentation_scope" => Ctx::Scope,
+            "log" => Ctx::Log,
+            "metric" => Ctx::Metric,
+            "datapoint" => Ctx::Datapoint,
+            _ => continue,
+        };
+        if !out.contains(&ctx) {
+            out.push(ctx);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;
