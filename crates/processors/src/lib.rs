@@ -11,12 +11,14 @@ pub mod costcontrol;
 pub mod memorylimiter;
 pub mod nrerrormonitor;
 =======
+pub mod filter;
 pub mod ottl;
 >>>>>>> bf8faf5 (ottl: lexer, parser, typed compile and evaluator for an OTTL subset over pdata (core: Attributes::iter_mut/retain_mut))
 pub mod planattributeextractor;
 pub mod querycorrelator;
 #[cfg(test)]
 mod test_util;
+pub mod transform;
 pub mod verification;
 
 /// Factories of every processor in this crate.
@@ -27,8 +29,10 @@ pub fn factories() -> Vec<Arc<dyn Factory>> {
         Arc::new(memorylimiter::MemoryLimiterFactory),
         Arc::new(costcontrol::CostControlFactory),
         Arc::new(nrerrormonitor::NrErrorMonitorFactory),
+        Arc::new(filter::FilterFactory),
         Arc::new(planattributeextractor::PlanAttributeExtractorFactory),
         Arc::new(querycorrelator::QueryCorrelatorFactory),
+        Arc::new(transform::TransformFactory),
         Arc::new(verification::VerificationFactory),
     ]
 }

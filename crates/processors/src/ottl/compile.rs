@@ -267,6 +267,7 @@ fn path(ctx: Ctx, parts: &[String], keys: &[Key]) -> Result<Path, OttlError> {
         let text = parts.join(".");
         let hint = match (ctx, text.as_str()) {
             (Ctx::Datapoint, "name" | "unit" | "description") => format!(" (write metric.{text})"),
+            (Ctx::Metric, "attributes" | "value") => " (data point fields: use the datapoint context)".to_string(),
             _ => String::new(),
         };
         return invalid(format!(

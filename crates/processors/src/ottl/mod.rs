@@ -111,6 +111,19 @@ impl<'a> MetricView<'a> {
         (MetricView { name, description, unit, data_type, temporality, monotonic, data: None }, data)
     }
 
+    /// The same view, borrowed again (one per data point).
+    pub fn reborrow(&mut self) -> MetricView<'_> {
+        MetricView {
+            name: &mut *self.name,
+            description: &mut *self.description,
+            unit: &mut *self.unit,
+            data_type: self.data_type,
+            temporality: self.temporality,
+            monotonic: self.monotonic,
+            data: self.data,
+        }
+    }
+
     /// A view with the data readable (the `metric` context).
     pub fn whole(m: &'a mut dbintel_core::pdata::Metric) -> MetricView<'a> {
         let (data_type, temporality, monotonic) = kind(&m.data);
@@ -210,3 +223,62 @@ pub fn prefixed_contexts(text: &str) -> Result<Vec<Ctx>, OttlError> {
 
 #[cfg(test)]
 mod tests;
+
+/// The Collector's `error_mode`: what a statement or condition that fails on a record does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorMode {
+    /// Log the error (rate-limited) and go on with the next statement.
+    Ignore,
+    /// Go on without logging.
+    Silent,
+    /// Stop and drop the batch (the pipeline counts it).
+    #[default]
+    Propagate,
+}
+
+/// Counts statement errors and logs them at most every 10 s (`ignore` mode).
+pub struct ErrorReport {
+    pub component: String,
+    pub errors: dbintel_core::telemetry::Counter,
+    last_log: Option<std::time::Instant>,
+    suppressed: u64,
+}
+
+impl ErrorReport {
+    pub fn new(t: &dbintel_core::telemetry::Registry, component: &str, kind: &str) -> Self {
+        Self {
+            component: component.to_string(),
+            errors: t.counter(
+                &format!("dbintel_{kind}_errors_total"),
+                "OTTL statements or conditions that failed on a record (see error_mode).",
+                &[("processor", component)],
+            ),
+            last_log: None,
+            suppressed: 0,
+        }
+    }
+
+    /// Handles one failure; `Err` when the batch must stop (`propagate`).
+    pub fn fail(&mut self, mode: ErrorMode, text: &str, e: &EvalError) -> Result<(), dbintel_core::ProcessorError> {
+        self.errors.inc();
+        match mode {
+            ErrorMode::Propagate => {
+                Err(dbintel_core::ProcessorError(format!("OTTL `{text}` failed: {e} (error_mode: propagate)")))
+            }
+            ErrorMode::Silent => Ok(()),
+            ErrorMode::Ignore => {
+                let now = std::time::Instant::now();
+                if self.last_log.is_none_or(|t| now.duration_since(t) >= std::time::Duration::from_secs(10)) {
+                    tracing::warn!(processor = %self.component, statement = text, error = %e,
+                        suppressed = self.suppressed, "OTTL statement failed on a record; continuing (error_mode: ignore)");
+                    self.last_log = Some(now);
+                    self.suppressed = 0;
+                } else {
+                    self.suppressed += 1;
+                }
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! `filter` (metrics, logs): drops what matches, as the Collector's filter processor. OTTL
+//! conditions (`logs.log_record`, `metrics.metric`, `metrics.datapoint`): a record for which any
+//! holds is dropped. The legacy form (`include`/`exclude` with `match_type` strict or regexp) keeps
+//! only what `include` matches and drops what `exclude` matches.
+
+mod legacy;
+mod processor;
+
+use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Stability};
+use dbintel_core::{ComponentKind, Signal, TypedFactory};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::ottl::{Condition, Ctx, ErrorMode};
+pub use legacy::{Attribute, LogMatch, MatchType, MetricMatch, SeverityMatch};
+pub use processor::Filter;
+
+/// Most conditions in one processor.
+pub const MAX_CONDITIONS: usize = 10_000;
+
+/// Config of the `filter` processor (the Collector's keys).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FilterConfig {
+    /// What a condition that fails on a record does: `ignore` and `silent` treat it as not
+    /// matching (the record stays; `ignore` logs), `propagate` drops the batch.
+    pub error_mode: ErrorMode,
+    pub logs: LogsFilter,
+    pub metrics: MetricsFilter,
+}
+
+/// `logs`: OTTL conditions or the legacy include/exclude.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogsFilter {
+    /// OTTL conditions in the log context; a record for which any holds is dropped.
+    pub log_record: Vec<String>,
+    /// Legacy: only records matching this are kept.
+    pub include: Option<LogMatch>,
+    /// Legacy: records matching this are dropped.
+    pub exclude: Option<LogMatch>,
+}
+
+/// `metrics`: OTTL conditions or the legacy include/exclude.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsFilter {
+    /// OTTL conditions in the metric context; a metric for which any holds is dropped whole.
+    pub metric: Vec<String>,
+    /// OTTL conditions in the datapoint context; a point for which any holds is dropped (and a
+    /// metric left without points with it).
+    pub datapoint: Vec<String>,
+    /// Legacy: only metrics matching this are kept.
+    pub include: Option<MetricMatch>,
+    /// Legacy: metrics matching this are dropped.
+    pub exclude: Option<MetricMatch>,
+}
+
+/// The compiled filter.
+pub struct Compiled {
+    pub log_record: Vec<Condition>,
+    pub metric: Vec<Condition>,
+    pub datapoint: Vec<Condition>,
+    pub logs_include: Option<legacy::LogMatcher>,
+    pub logs_exclude: Option<legacy::LogMatcher>,
+    pub metrics_include: Option<legacy::MetricMatcher>,
+    pub metrics_exclude: Option<legacy::MetricMatcher>,
+}
+
+fn conditions(key: &str, list: &[String], ctx: Ctx, p: &mut Vec<ConfigProblem>) -> Vec<Condition> {
+    let mut out = Vec::new();
+    for (i, c) in list.iter().enumerate() {
+        match Condition::compile(c, ctx) {
+            Ok(c) => out.push(c),
+            Err(e) => p.push(ConfigProblem::new(
+                format!("{key}[{i}]"),
+                format!("condition {i} `{c}` (context {}): {e}", ctx.name()),
+            )),
+        }
+    }
+    out
+}
+
+/// A legacy block compiled, its problems prefixed with its key.
+fn legacy<T>(p: &mut Vec<ConfigProblem>, key: &str, r: Option<Result<T, Vec<ConfigProblem>>>) -> Option<T> {
+    match r? {
+        Ok(v) => Some(v),
+        Err(e) => {
+            p.extend(e.into_iter().map(|e| {
+                let path = if e.path.is_empty() { key.to_string() } else { format!("{key}.{}", e.path) };
+                ConfigProblem::new(path, e.message)
+            }));
+            None
+        }
+    }
+}
+
+impl FilterConfig {
+    pub fn compile(&self) -> (Compiled, Vec<ConfigProblem>) {
+        let mut p = Vec::new();
+        let l = &self.logs;
+        let m = &self.metrics;
+        if !l.log_record.is_empty() && (l.include.is_some() || l.exclude.is_some()) {
+            p.push(ConfigProblem::new(
+                "logs",
+                "use either log_record (OTTL) or include/exclude, not both (as the Collector)",
+            ));
+        }
+        if !(m.metric.is_empty() && m.datapoint.is_empty()) && (m.include.is_some() || m.exclude.is_some()) {
+            p.push(ConfigProblem::new(
+                "metrics",
+                "use either metric/datapoint (OTTL) or include/exclude, not both (as the Collector)",
+            ));
+        }
+        let total = l.log_record.len() + m.metric.len() + m.datapoint.len();
+        if total > MAX_CONDITIONS {
+            p.push(ConfigProblem::new("", format!("at most {MAX_CONDITIONS} conditions in all")));
+        }
+        let logs_include = legacy(&mut p, "logs.include", l.include.as_ref().map(legacy::LogMatcher::new));
+        let logs_exclude = legacy(&mut p, "logs.exclude", l.exclude.as_ref().map(legacy::LogMatcher::new));
+        let metrics_include = legacy(&mut p, "metrics.include", m.include.as_ref().map(legacy::MetricMatcher::new));
+        let metrics_exclude = legacy(&mut p, "metrics.exclude", m.exclude.as_ref().map(legacy::MetricMatcher::new));
+        let c = Compiled {
+            log_record: conditions("logs.log_record", &l.log_record, Ctx::Log, &mut p),
+            metric: conditions("metrics.metric", &m.metric, Ctx::Metric, &mut p),
+            datapoint: conditions("metrics.datapoint", &m.datapoint, Ctx::Datapoint, &mut p),
+            logs_include,
+            logs_exclude,
+            metrics_include,
+            metrics_exclude,
+        };
+        (c, p)
+    }
+}
+
+pub struct FilterFactory;
+
+impl TypedFactory for FilterFactory {
+    type Config = FilterConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Processor,
+        type_name: "filter",
+        aliases: &[],
+        signals: &[Signal::Metrics, Signal::Logs],
+        stability: Stability::Alpha,
+        description: "Drops log records, metrics or data points matching OTTL conditions or legacy include/exclude rules.",
+    };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
+        ("traces", "dbintel has no trace pipelines"),
+        ("spans", "dbintel has no trace pipelines"),
+        ("profiles", "dbintel has no profile pipelines"),
+    ];
+
+    fn check(&self, config: &FilterConfig) -> Vec<ConfigProblem> {
+        config.compile().1
+    }
+
+    fn build(&self, ctx: &CreateContext, config: FilterConfig) -> Result<Built, Vec<ConfigProblem>> {
+        let (c, p) = config.compile();
+        if !p.is_empty() {
+            return Err(p);
+        }
+        Ok(Built::Processor(Box::new(Filter::new(c, config.error_mode, &ctx.telemetry, &ctx.id.to_string()))))
+    }
+}
+
+#[cfg(test)]
+mod tests;

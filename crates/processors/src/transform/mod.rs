@@ -1,0 +1,225 @@
+//! `transform` (metrics, logs): the Collector's transform processor on the OTTL subset of
+//! [`crate::ottl`]. Statement groups run in config order; each group's statements run in order on
+//! every record of its context, gated by the group's `conditions` (any may hold).
+
+mod processor;
+
+use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Stability};
+use dbintel_core::{ComponentKind, Signal, TypedFactory};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::ottl::{self, Condition, Ctx, ErrorMode, Statement};
+pub use processor::Transform;
+
+/// Most statements (and conditions) in one processor.
+pub const MAX_STATEMENTS: usize = 10_000;
+
+/// Config of the `transform` processor (the Collector's keys).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TransformConfig {
+    /// What a statement that fails on a record does: `ignore` (log, go on), `silent` (go on),
+    /// `propagate` (drop the batch).
+    pub error_mode: ErrorMode,
+    /// Statements on logs: groups with a `context`, or plain statements whose context is read from
+    /// their path prefixes (`log.`, `resource.`, `scope.`).
+    pub log_statements: Vec<StatementsEntry>,
+    /// Statements on metrics: groups with a `context`, or plain statements whose context is read
+    /// from their path prefixes (`datapoint.`, `metric.`, `resource.`, `scope.`).
+    pub metric_statements: Vec<StatementsEntry>,
+}
+
+/// One entry of `log_statements`/`metric_statements`.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum StatementsEntry {
+    /// A statement whose context comes from its path prefixes.
+    Flat(String),
+    Group(StatementGroup),
+}
+
+/// A group: statements run on every record of `context` for which any of `conditions` holds.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StatementGroup {
+    /// `resource`, `scope`, `log` (logs) or `metric`, `datapoint` (metrics); read from the path
+    /// prefixes when absent.
+    #[serde(default)]
+    pub context: Option<Ctx>,
+    /// The group runs on a record when any holds (none: always).
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    pub statements: Vec<String>,
+    /// This group's own `error_mode` (default: the processor's).
+    #[serde(default)]
+    pub error_mode: Option<ErrorMode>,
+}
+
+/// A group compiled.
+#[derive(Debug)]
+pub struct Group {
+    pub ctx: Ctx,
+    pub conditions: Vec<Condition>,
+    pub statements: Vec<Statement>,
+    pub error_mode: ErrorMode,
+}
+
+/// The signal a statement list is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Logs,
+    Metrics,
+}
+
+impl Kind {
+    /// Contexts from the most to the least specific.
+    pub fn contexts(self) -> &'static [Ctx] {
+        match self {
+            Kind::Logs => &[Ctx::Log, Ctx::Scope, Ctx::Resource],
+            Kind::Metrics => &[Ctx::Datapoint, Ctx::Metric, Ctx::Scope, Ctx::Resource],
+        }
+    }
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Logs => "log_statements",
+            Kind::Metrics => "metric_statements",
+        }
+    }
+}
+
+/// The context of statements written without one: the most specific context their path prefixes
+/// name (`set(log.attributes["a"], resource.attributes["b"])` runs per log record).
+pub fn infer(kind: Kind, texts: &[&String]) -> Result<Ctx, String> {
+    let mut named = Vec::new();
+    for t in texts {
+        named.extend(ottl::prefixed_contexts(t).map_err(|e| format!("`{t}`: {e}"))?);
+    }
+    if let Some(bad) = named.iter().find(|c| !kind.contexts().contains(c)) {
+        return Err(format!("context `{}` does not exist for {}", bad.name(), kind.key()));
+    }
+    kind.contexts().iter().copied().find(|c| named.contains(c)).ok_or_else(|| {
+        let eg = match kind {
+            Kind::Logs => "log.attributes[\"k\"]",
+            Kind::Metrics => "datapoint.attributes[\"k\"] or metric.name",
+        };
+        format!(
+            "no context: prefix the paths (e.g. {eg}) or write the group form with `context` and `statements`"
+        )
+    })
+}
+
+/// Compiles one statement list, each problem with its key path; `texts` of statements name them.
+pub fn compile(kind: Kind, entries: &[StatementsEntry], default_mode: ErrorMode) -> (Vec<Group>, Vec<ConfigProblem>) {
+    let key = kind.key();
+    let mut groups = Vec::new();
+    let mut problems = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let (at, context, conditions, statements, mode) = match e {
+            StatementsEntry::Flat(s) => (format!("{key}[{i}]"), None, &[][..], std::slice::from_ref(s), None),
+            StatementsEntry::Group(g) => {
+                (format!("{key}[{i}]"), g.context, &g.conditions[..], &g.statements[..], g.error_mode)
+            }
+        };
+        let ctx = match context {
+            Some(c) if kind.contexts().contains(&c) => c,
+            Some(c) => {
+                let names: Vec<&str> = kind.contexts().iter().map(|c| c.name()).collect();
+                problems.push(ConfigProblem::new(
+                    format!("{at}.context"),
+                    format!("`{}` is not a context of {key}; use one of: {}", c.name(), names.join(", ")),
+                ));
+                continue;
+            }
+            None => {
+                let texts: Vec<&String> = conditions.iter().chain(statements).collect();
+                match infer(kind, &texts) {
+                    Ok(c) => c,
+                    Err(m) => {
+                        problems.push(ConfigProblem::new(at, m));
+                        continue;
+                    }
+                }
+            }
+        };
+        let flat = matches!(e, StatementsEntry::Flat(_));
+        let mut group = Group { ctx, conditions: Vec::new(), statements: Vec::new(), error_mode: mode.unwrap_or(default_mode) };
+        for (j, c) in conditions.iter().enumerate() {
+            match Condition::compile(c, ctx) {
+                Ok(c) => group.conditions.push(c),
+                Err(err) => problems.push(ConfigProblem::new(
+                    format!("{at}.conditions[{j}]"),
+                    format!("condition {j} `{c}` (context {}): {err}", ctx.name()),
+                )),
+            }
+        }
+        for (j, s) in statements.iter().enumerate() {
+            match Statement::compile(s, ctx) {
+                Ok(s) => group.statements.push(s),
+                Err(err) => {
+                    let path = if flat { at.clone() } else { format!("{at}.statements[{j}]") };
+                    problems.push(ConfigProblem::new(
+                        path,
+                        format!("statement {j} `{s}` (context {}): {err}", ctx.name()),
+                    ))
+                }
+            }
+        }
+        groups.push(group);
+    }
+    (groups, problems)
+}
+
+impl TransformConfig {
+    fn total(&self) -> usize {
+        self.log_statements.iter().chain(&self.metric_statements).map(|e| match e {
+            StatementsEntry::Flat(_) => 1,
+            StatementsEntry::Group(g) => g.statements.len() + g.conditions.len(),
+        }).sum()
+    }
+
+    /// Every problem of the section, each with its key path.
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut p = compile(Kind::Logs, &self.log_statements, self.error_mode).1;
+        p.extend(compile(Kind::Metrics, &self.metric_statements, self.error_mode).1);
+        if self.total() > MAX_STATEMENTS {
+            p.push(ConfigProblem::new("", format!("at most {MAX_STATEMENTS} statements and conditions in all")));
+        }
+        p
+    }
+}
+
+pub struct TransformFactory;
+
+impl TypedFactory for TransformFactory {
+    type Config = TransformConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Processor,
+        type_name: "transform",
+        aliases: &[],
+        signals: &[Signal::Metrics, Signal::Logs],
+        stability: Stability::Alpha,
+        description: "Changes logs and metrics with OTTL statements (the Collector's transform processor, an OTTL subset).",
+    };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
+        ("trace_statements", "dbintel has no trace pipelines"),
+        ("flatten_data", "dbintel's log records are transformed in place; there is nothing to flatten"),
+    ];
+
+    fn check(&self, config: &TransformConfig) -> Vec<ConfigProblem> {
+        config.problems()
+    }
+
+    fn build(&self, ctx: &CreateContext, config: TransformConfig) -> Result<Built, Vec<ConfigProblem>> {
+        let (logs, mut p) = compile(Kind::Logs, &config.log_statements, config.error_mode);
+        let (metrics, p2) = compile(Kind::Metrics, &config.metric_statements, config.error_mode);
+        p.extend(p2);
+        if !p.is_empty() {
+            return Err(p);
+        }
+        Ok(Built::Processor(Box::new(Transform::new(logs, metrics, &ctx.telemetry, &ctx.id.to_string()))))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,201 @@
+//! Running the compiled groups over a batch, in place (copy-on-write when the batch is shared).
+
+use std::sync::Arc;
+
+use dbintel_core::pdata::{Attributes, Logs, MetricData, Metrics, SignalData};
+use dbintel_core::telemetry::{Counter, Registry};
+use dbintel_core::{Processor, ProcessorError};
+
+use super::Group;
+use crate::ottl::{Ctx, ErrorReport, MetricView, Point, Record};
+
+pub struct Transform {
+    logs: Vec<Group>,
+    metrics: Vec<Group>,
+    report: ErrorReport,
+    applied: Counter,
+}
+
+impl Transform {
+    pub fn new(logs: Vec<Group>, metrics: Vec<Group>, t: &Registry, id: &str) -> Self {
+        Self {
+            logs,
+            metrics,
+            report: ErrorReport::new(t, id, "transform"),
+            applied: t.counter(
+                "dbintel_transform_statements_applied_total",
+                "OTTL statements whose where clause held and that ran on a record.",
+                &[("processor", id)],
+            ),
+        }
+    }
+}
+
+/// Runs a group on one record: its conditions gate it, then each statement in order.
+fn apply(g: &Group, rec: &mut Record<'_>, report: &mut ErrorReport, applied: &mut u64) -> Result<(), ProcessorError> {
+    if !g.conditions.is_empty() {
+        let mut any = false;
+        for c in &g.conditions {
+            match c.eval(rec) {
+                Ok(true) => {
+                    any = true;
+                    break;
+                }
+                Ok(false) => {}
+                Err(e) => report.fail(g.error_mode, &c.text, &e)?,
+            }
+        }
+        if !any {
+            return Ok(());
+        }
+    }
+    for s in &g.statements {
+        match s.execute(rec) {
+            Ok(true) => *applied += 1,
+            Ok(false) => {}
+            Err(e) => report.fail(g.error_mode, &s.text, &e)?,
+        }
+    }
+    Ok(())
+}
+
+fn run_logs(groups: &[Group], logs: &mut Logs, report: &mut ErrorReport, n: &mut u64) -> Result<(), ProcessorError> {
+    for g in groups {
+        for rl in &mut logs.resource_logs {
+            let resource = &mut rl.resource;
+            if g.ctx == Ctx::Resource {
+                let mut cache = Attributes::new();
+                let mut rec = Record { resource, scope: None, log: None, metric: None, point: None, cache: Some(&mut cache) };
+                apply(g, &mut rec, report, n)?;
+                continue;
+            }
+            for sl in &mut rl.scope_logs {
+                let scope = &mut sl.scope;
+                if g.ctx == Ctx::Scope {
+                    let mut cache = Attributes::new();
+                    let mut rec = Record {
+                        resource: &mut *resource,
+                        scope: Some(scope),
+                        log: None,
+                        metric: None,
+                        point: None,
+                        cache: Some(&mut cache),
+                    };
+                    apply(g, &mut rec, report, n)?;
+                    continue;
+                }
+                for lr in &mut sl.log_records {
+                    let mut cache = Attributes::new();
+                    let mut rec = Record {
+                        resource: &mut *resource,
+                        scope: Some(&mut *scope),
+                        log: Some(lr),
+                        metric: None,
+                        point: None,
+                        cache: Some(&mut cache),
+                    };
+                    apply(g, &mut rec, report, n)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_metrics(groups: &[Group], m: &mut Metrics, report: &mut ErrorReport, n: &mut u64) -> Result<(), ProcessorError> {
+    for g in groups {
+        for rm in &mut m.resource_metrics {
+            let resource = &mut rm.resource;
+            if g.ctx == Ctx::Resource {
+                let mut cache = Attributes::new();
+                let mut rec = Record { resource, scope: None, log: None, metric: None, point: None, cache: Some(&mut cache) };
+                apply(g, &mut rec, report, n)?;
+                continue;
+            }
+            for sm in &mut rm.scope_metrics {
+                let scope = &mut sm.scope;
+                if g.ctx == Ctx::Scope {
+                    let mut cache = Attributes::new();
+                    let mut rec = Record {
+                        resource: &mut *resource,
+                        scope: Some(scope),
+                        log: None,
+                        metric: None,
+                        point: None,
+                        cache: Some(&mut cache),
+                    };
+                    apply(g, &mut rec, report, n)?;
+                    continue;
+                }
+                for metric in &mut sm.metrics {
+                    if g.ctx == Ctx::Metric {
+                        let mut cache = Attributes::new();
+                        let mut rec = Record {
+                            resource: &mut *resource,
+                            scope: Some(&mut *scope),
+                            log: None,
+                            metric: Some(MetricView::whole(metric)),
+                            point: None,
+                            cache: Some(&mut cache),
+                        };
+                        apply(g, &mut rec, report, n)?;
+                        continue;
+                    }
+                    let (mut view, data) = MetricView::split(metric);
+                    let mut each = |point: Point<'_>, view: &mut MetricView<'_>| {
+                        let mut cache = Attributes::new();
+                        let mut rec = Record {
+                            resource: &mut *resource,
+                            scope: Some(&mut *scope),
+                            log: None,
+                            metric: Some(view.reborrow()),
+                            point: Some(point),
+                            cache: Some(&mut cache),
+                        };
+                        apply(g, &mut rec, report, n)
+                    };
+                    match data {
+                        MetricData::Gauge(p) | MetricData::Sum { points: p, .. } => {
+                            for pt in p {
+                                each(Point::Number(pt), &mut view)?;
+                            }
+                        }
+                        MetricData::Histogram { points, .. } => {
+                            for pt in points {
+                                each(Point::Histogram(pt), &mut view)?;
+                            }
+                        }
+                        MetricData::Summary(p) => {
+                            for pt in p {
+                                each(Point::Summary(pt), &mut view)?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Processor for Transform {
+    fn process(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+        let groups = match &*data {
+            SignalData::Logs(_) => &self.logs,
+            SignalData::Metrics(_) => &self.metrics,
+        };
+        if groups.is_empty() {
+            out.push(data);
+            return Ok(());
+        }
+        let mut n = 0;
+        let r = match Arc::make_mut(&mut data) {
+            SignalData::Logs(l) => run_logs(&self.logs, l, &mut self.report, &mut n),
+            SignalData::Metrics(m) => run_metrics(&self.metrics, m, &mut self.report, &mut n),
+        };
+        self.applied.add(n);
+        r?;
+        out.push(data);
+        Ok(())
+    }
+}
