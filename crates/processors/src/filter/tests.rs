@@ -1,1 +1,270 @@
+use std::sync::Arc;
 
+use dbintel_core::component::{Built, CreateContext};
+use dbintel_core::pdata::{
+    Attributes, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint, NumberValue, Resource, ResourceLogs,
+    ResourceMetrics, ScopeLogs, ScopeMetrics, SeverityNumber, SignalData, Value,
+};
+use dbintel_core::telemetry::Registry;
+use dbintel_core::{ComponentId, Factory, Processor};
+use serde_json::json;
+
+use super::*;
+
+fn build(cfg: serde_json::Value) -> (Box<dyn Processor>, Registry) {
+    let reg = Registry::new();
+    let ctx = CreateContext::new(ComponentId::new("filter", None), reg.clone());
+    match FilterFactory.create(&ctx, &cfg) {
+        Ok(Built::Processor(p)) => (p, reg),
+        Ok(_) => panic!("not a processor"),
+        Err(p) => panic!("{p:?}"),
+    }
+}
+
+fn rec(sev: i32, text: &str, body: &str, attrs: &[(&str, Value)]) -> LogRecord {
+    LogRecord {
+        severity_number: SeverityNumber(sev),
+        severity_text: text.into(),
+        body: Some(Value::from(body)),
+        attributes: attrs.iter().cloned().collect(),
+        ..Default::default()
+    }
+}
+
+/// Two resources (host.name h1 and banned_host_2), each with the given records.
+fn logs(records: Vec<LogRecord>) -> Arc<SignalData> {
+    let rl = |host: &str| ResourceLogs {
+        resource: Resource { attributes: Attributes::from_iter([("host.name", host)]) },
+        scope_logs: vec![ScopeLogs { log_records: records.clone(), ..Default::default() }],
+        ..Default::default()
+    };
+    Arc::new(SignalData::Logs(Logs { resource_logs: vec![rl("just_this_one_hostname"), rl("banned_host_2")] }))
+}
+
+/// (host, body) of every record left.
+fn left(out: &[Arc<SignalData>]) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for d in out {
+        let SignalData::Logs(l) = &**d else { panic!() };
+        for rl in &l.resource_logs {
+            assert!(!rl.scope_logs.is_empty(), "empty resources are removed");
+            let host = rl.resource.attributes.get("host.name").map(Value::to_display_string).unwrap_or_default();
+            for sl in &rl.scope_logs {
+                assert!(!sl.log_records.is_empty(), "empty scopes are removed");
+                for r in &sl.log_records {
+                    v.push((host.clone(), r.body.as_ref().map(Value::to_display_string).unwrap_or_default()));
+                }
+            }
+        }
+    }
+    v
+}
+
+fn sample() -> Vec<LogRecord> {
+    vec![
+        rec(5, "DEBUG", "debug line", &[]),
+        rec(13, "WARN", "my password is x", &[("http.target", Value::from("/health"))]),
+        rec(17, "ERROR", "boom", &[("db.name", Value::from("template0"))]),
+        rec(0, "", "no severity", &[]),
+    ]
+}
+
+/// The Collector filter README's OTTL log example.
+#[test]
+fn golden_readme_ottl_logs() {
+    let (mut p, reg) = build(json!({
+        "error_mode": "ignore",
+        "logs": {"log_record": [
+            "IsMatch(body, \".*password.*\")",
+            "severity_number < SEVERITY_NUMBER_WARN"
+        ]}
+    }));
+    let mut out = Vec::new();
+    p.process(logs(sample()), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    let bodies: Vec<String> = left(&out).into_iter().map(|(_, b)| b).collect();
+    // `no severity` has number 0 < WARN: dropped too, as in the Collector.
+    assert_eq!(bodies, ["boom", "boom"]);
+    assert_eq!(reg.counter_total("dbintel_filter_dropped_total", &[("signal", "logs")]), 6);
+}
+
+/// The README's legacy logs example: include a host strictly, exclude banned hosts by regexp.
+#[test]
+fn golden_readme_legacy_logs() {
+    let (mut p, _) = build(json!({"logs": {
+        "include": {"match_type": "strict", "resource_attributes": [{"key": "host.name", "value": "just_this_one_hostname"}]},
+        "exclude": {"match_type": "regexp", "resource_attributes": [{"key": "host.name", "value": "banned_host_.*"}]}
+    }}));
+    let mut out = Vec::new();
+    p.process(logs(sample()), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    let hosts: Vec<String> = left(&out).into_iter().map(|(h, _)| h).collect();
+    assert_eq!(hosts, vec!["just_this_one_hostname".to_string(); 4]);
+}
+
+/// The README's severity example and the other legacy log properties.
+#[test]
+fn legacy_severity_bodies_texts_and_record_attributes() {
+    let run = |cfg: serde_json::Value| {
+        let (mut p, _) = build(json!({ "logs": cfg }));
+        let mut out = Vec::new();
+        p.process(logs(sample()), &mut out).unwrap_or_else(|e| panic!("{e}"));
+        // The first resource's records (both resources hold the same).
+        left(&out).into_iter().filter(|(h, _)| h == "just_this_one_hostname").map(|(_, b)| b).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        run(json!({"exclude": {"match_type": "strict", "severity_number": {"min": "INFO", "match_undefined": true}}})),
+        ["debug line"]
+    );
+    assert_eq!(
+        run(json!({"exclude": {"match_type": "strict", "severity_number": {"min": "warn"}}})),
+        ["debug line", "no severity"]
+    );
+    assert_eq!(
+        run(json!({"include": {"match_type": "regexp", "severity_texts": ["^WA", "ERR"]}})),
+        ["my password is x", "boom"]
+    );
+    assert_eq!(run(json!({"exclude": {"match_type": "regexp", "bodies": ["pass"]}})), ["debug line", "boom", "no severity"]);
+    assert_eq!(
+        run(json!({"exclude": {"match_type": "strict", "record_attributes": [{"key": "db.name", "value": "template0"}]}})),
+        ["debug line", "my password is x", "no severity"]
+    );
+    // Every property given must match.
+    assert_eq!(
+        run(json!({"exclude": {"match_type": "strict", "severity_texts": ["ERROR"], "bodies": ["not boom"]}})).len(),
+        4
+    );
+    // A key without a value matches on presence.
+    assert_eq!(run(json!({"exclude": {"record_attributes": [{"key": "http.target"}]}})).len(), 3);
+}
+
+fn metric(name: &str, points: &[(i64, &str)]) -> Metric {
+    Metric {
+        name: name.into(),
+        description: String::new(),
+        unit: String::new(),
+        data: MetricData::Gauge(
+            points
+                .iter()
+                .map(|(v, db)| NumberDataPoint {
+                    attributes: Attributes::from_iter([("db", *db)]),
+                    start_time_unix_nano: 0,
+                    time_unix_nano: 1,
+                    value: NumberValue::Int(*v),
+                    flags: 0,
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn metrics(service: &str, ms: Vec<Metric>) -> Arc<SignalData> {
+    Arc::new(SignalData::Metrics(Metrics {
+        resource_metrics: vec![ResourceMetrics {
+            resource: Resource { attributes: Attributes::from_iter([("service.name", service), ("container.name", "app_container_1")]) },
+            scope_metrics: vec![ScopeMetrics { metrics: ms, ..Default::default() }],
+            ..Default::default()
+        }],
+    }))
+}
+
+/// (metric, point count) left.
+fn metric_names(out: &[Arc<SignalData>]) -> Vec<(String, usize)> {
+    out.iter()
+        .flat_map(|d| match &**d {
+            SignalData::Metrics(m) => m
+                .resource_metrics
+                .iter()
+                .flat_map(|r| &r.scope_metrics)
+                .flat_map(|s| &s.metrics)
+                .map(|m| (m.name.clone(), m.data.point_count()))
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// The README's OTTL metrics example.
+#[test]
+fn golden_readme_ottl_metrics() {
+    let (mut p, reg) = build(json!({"metrics": {
+        "metric": ["name == \"my.metric\" and resource.attributes[\"my_label\"] == \"abc123\"", "type == METRIC_DATA_TYPE_HISTOGRAM"],
+        "datapoint": ["metric.type == METRIC_DATA_TYPE_SUMMARY", "resource.attributes[\"service.name\"] == \"my_service_name\"",
+                      "attributes[\"db\"] == \"template0\""]
+    }}));
+    let mut out = Vec::new();
+    let data = metrics("svc", vec![metric("my.metric", &[(1, "a")]), metric("db.size", &[(1, "postgres"), (2, "template0")])]);
+    p.process(data, &mut out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(metric_names(&out), [("my.metric".to_string(), 1), ("db.size".to_string(), 1)]);
+    assert_eq!(reg.counter_total("dbintel_filter_dropped_total", &[("signal", "metrics")]), 1);
+    // Everything dropped: nothing is sent on.
+    let mut out = Vec::new();
+    p.process(metrics("my_service_name", vec![metric("x", &[(1, "a")])]), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.is_empty());
+}
+
+/// The README's legacy metrics example.
+#[test]
+fn golden_readme_legacy_metrics() {
+    let (mut p, _) = build(json!({"metrics": {
+        "include": {"match_type": "regexp", "metric_names": ["prefix/.*", "prefix_.*"],
+                    "resource_attributes": [{"key": "container.name", "value": "app_container_1"}]},
+        "exclude": {"match_type": "strict", "metric_names": ["prefix_hello_world", "hello/world"]}
+    }}));
+    let mut out = Vec::new();
+    let data = metrics(
+        "svc",
+        vec![metric("prefix/a", &[(1, "a")]), metric("prefix_hello_world", &[(1, "a")]), metric("other", &[(1, "a")])],
+    );
+    p.process(data, &mut out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(metric_names(&out), [("prefix/a".to_string(), 1)]);
+}
+
+#[test]
+fn metric_context_helpers_and_whole_metric_drops() {
+    let (mut p, _) = build(json!({"metrics": {"metric": ["HasAttrOnDatapoint(\"db\", \"template1\")"]}}));
+    let mut out = Vec::new();
+    p.process(metrics("s", vec![metric("a", &[(1, "x"), (2, "template1")]), metric("b", &[(1, "x")])]), &mut out)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(metric_names(&out), [("b".to_string(), 1)]);
+}
+
+#[test]
+fn error_mode_ignore_keeps_the_record_propagate_fails_the_batch() {
+    let cond = json!({"log_record": ["attributes[\"n\"] / 0 == 1"]});
+    let (mut p, reg) = build(json!({"error_mode": "ignore", "logs": cond}));
+    let mut out = Vec::new();
+    p.process(logs(vec![rec(9, "INFO", "b", &[("n", Value::Int(1))])]), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(left(&out).len(), 2);
+    assert_eq!(reg.counter_total("dbintel_filter_errors_total", &[]), 2);
+    let (mut p, _) = build(json!({"logs": cond}));
+    assert!(p.process(logs(vec![rec(9, "INFO", "b", &[("n", Value::Int(1))])]), &mut Vec::new()).is_err());
+}
+
+#[test]
+fn bad_configs_name_the_key() {
+    let cases = [
+        (json!({"logs": {"log_record": ["true", "Nope(body)"]}}), "logs.log_record[1]", "unsupported function `Nope`"),
+        (json!({"metrics": {"datapoint": ["name == \"x\""]}}), "metrics.datapoint[0]", "write metric.name"),
+        (json!({"logs": {"log_record": ["true"], "exclude": {"bodies": ["x"]}}}), "logs", "not both"),
+        (json!({"metrics": {"exclude": {"match_type": "expr", "expressions": ["x"]}}}), "metrics.exclude.match_type", "not supported"),
+        (json!({"metrics": {"exclude": {"match_type": "regexp", "metric_names": ["("]}}}), "metrics.exclude.metric_names[0]", "invalid regexp"),
+        (json!({"logs": {"include": {"severity_number": {"min": "LOUD"}}}}), "logs.include.severity_number.min", "severity name"),
+        (json!({"logs": {"exclude": {"match_type": "strict"}}}), "logs.exclude", "names nothing"),
+    ];
+    for (cfg, key, msg) in cases {
+        let Err(p) = FilterFactory.validate(&cfg) else { panic!("{cfg} must fail") };
+        assert_eq!(p[0].path, key, "{cfg}: {p:?}");
+        assert!(p[0].message.contains(msg), "{cfg}: {p:?}");
+    }
+    assert!(FilterFactory.validate(&json!({"metrics": {"exclude": {"metric_names": ["a"], "attributes": []}}})).is_err());
+    assert!(FilterFactory.validate(&json!({"traces": {"span": ["true"]}})).is_ok());
+    assert!(FilterFactory.validate(&serde_json::Value::Null).is_ok());
+}
+
+#[test]
+fn an_idle_filter_passes_the_batch_untouched() {
+    let (mut p, _) = build(json!({}));
+    let data = logs(sample());
+    let mut out = Vec::new();
+    p.process(Arc::clone(&data), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(Arc::ptr_eq(&data, &out[0]));
+}
