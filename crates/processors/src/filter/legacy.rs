@@ -142,16 +142,21 @@ fn attrs(mt: MatchType, list: &[Attribute], key: &str, p: &mut Vec<ConfigProblem
         }
         let test = match (&a.value, mt) {
             (None | Some(serde_json::Value::Null), _) => AttrTest::Exists,
-            (Some(serde_json::Value::String(s)), MatchType::Regexp) => match Str::new(mt, s, format!("{at}.value")) {
-                Ok(Str::Re(r)) => AttrTest::Re(r),
-                Ok(Str::Eq(_)) => continue,
-                Err(e) => {
-                    p.push(e);
-                    continue;
+            (Some(serde_json::Value::String(s)), MatchType::Regexp) => {
+                match Str::new(mt, s, format!("{at}.value")) {
+                    Ok(Str::Re(r)) => AttrTest::Re(r),
+                    Ok(Str::Eq(_)) => continue,
+                    Err(e) => {
+                        p.push(e);
+                        continue;
+                    }
                 }
-            },
+            }
             (Some(v), MatchType::Regexp) => {
-                p.push(ConfigProblem::new(format!("{at}.value"), format!("match_type regexp needs a string pattern; it is {v}")));
+                p.push(ConfigProblem::new(
+                    format!("{at}.value"),
+                    format!("match_type regexp needs a string pattern; it is {v}"),
+                ));
                 continue;
             }
             (Some(v), _) => match json_value(v) {
@@ -272,7 +277,8 @@ impl LogMatcher {
     pub fn matches(&self, resource: &Resource, r: &LogRecord) -> bool {
         all_attrs(&self.resource, &resource.attributes)
             && all_attrs(&self.record, &r.attributes)
-            && (self.severity_texts.is_empty() || self.severity_texts.iter().any(|m| m.matches(&r.severity_text)))
+            && (self.severity_texts.is_empty()
+                || self.severity_texts.iter().any(|m| m.matches(&r.severity_text)))
             && self.severity.is_none_or(|(min, undefined)| {
                 let n = r.severity_number.0;
                 if n == 0 { undefined } else { n >= min }
@@ -312,6 +318,7 @@ impl MetricMatcher {
     }
 
     pub fn matches(&self, resource: &Resource, m: &Metric) -> bool {
-        (self.names.is_empty() || self.names.iter().any(|n| n.matches(&m.name))) && all_attrs(&self.resource, &resource.attributes)
+        (self.names.is_empty() || self.names.iter().any(|n| n.matches(&m.name)))
+            && all_attrs(&self.resource, &resource.attributes)
     }
 }

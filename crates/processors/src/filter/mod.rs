@@ -118,8 +118,10 @@ impl FilterConfig {
         }
         let logs_include = legacy(&mut p, "logs.include", l.include.as_ref().map(legacy::LogMatcher::new));
         let logs_exclude = legacy(&mut p, "logs.exclude", l.exclude.as_ref().map(legacy::LogMatcher::new));
-        let metrics_include = legacy(&mut p, "metrics.include", m.include.as_ref().map(legacy::MetricMatcher::new));
-        let metrics_exclude = legacy(&mut p, "metrics.exclude", m.exclude.as_ref().map(legacy::MetricMatcher::new));
+        let metrics_include =
+            legacy(&mut p, "metrics.include", m.include.as_ref().map(legacy::MetricMatcher::new));
+        let metrics_exclude =
+            legacy(&mut p, "metrics.exclude", m.exclude.as_ref().map(legacy::MetricMatcher::new));
         let c = Compiled {
             log_record: conditions("logs.log_record", &l.log_record, Ctx::Log, &mut p),
             metric: conditions("metrics.metric", &m.metric, Ctx::Metric, &mut p),

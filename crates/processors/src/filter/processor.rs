@@ -38,7 +38,12 @@ impl Filter {
 }
 
 /// Whether any condition holds; a failing condition counts as not holding unless it propagates.
-fn any(conds: &[Condition], rec: &Record<'_>, mode: ErrorMode, report: &mut ErrorReport) -> Result<bool, ProcessorError> {
+fn any(
+    conds: &[Condition],
+    rec: &Record<'_>,
+    mode: ErrorMode,
+    report: &mut ErrorReport,
+) -> Result<bool, ProcessorError> {
     for c in conds {
         match c.eval(rec) {
             Ok(true) => return Ok(true),
@@ -179,12 +184,21 @@ impl Filter {
 }
 
 impl Processor for Filter {
-    fn process(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        mut data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         let c = &self.c;
         let idle = match &*data {
-            SignalData::Logs(_) => c.log_record.is_empty() && c.logs_include.is_none() && c.logs_exclude.is_none(),
+            SignalData::Logs(_) => {
+                c.log_record.is_empty() && c.logs_include.is_none() && c.logs_exclude.is_none()
+            }
             SignalData::Metrics(_) => {
-                c.metric.is_empty() && c.datapoint.is_empty() && c.metrics_include.is_none() && c.metrics_exclude.is_none()
+                c.metric.is_empty()
+                    && c.datapoint.is_empty()
+                    && c.metrics_include.is_none()
+                    && c.metrics_exclude.is_none()
             }
         };
         if idle {

@@ -2,8 +2,8 @@ use std::sync::Arc;
 
 use dbintel_core::component::{Built, CreateContext};
 use dbintel_core::pdata::{
-    Attributes, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint, NumberValue, Resource, ResourceLogs,
-    ResourceMetrics, ScopeLogs, ScopeMetrics, SeverityNumber, SignalData, Value,
+    Attributes, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint, NumberValue, Resource,
+    ResourceLogs, ResourceMetrics, ScopeLogs, ScopeMetrics, SeverityNumber, SignalData, Value,
 };
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{ComponentId, Factory, Processor};
@@ -38,7 +38,9 @@ fn logs(records: Vec<LogRecord>) -> Arc<SignalData> {
         scope_logs: vec![ScopeLogs { log_records: records.clone(), ..Default::default() }],
         ..Default::default()
     };
-    Arc::new(SignalData::Logs(Logs { resource_logs: vec![rl("just_this_one_hostname"), rl("banned_host_2")] }))
+    Arc::new(SignalData::Logs(Logs {
+        resource_logs: vec![rl("just_this_one_hostname"), rl("banned_host_2")],
+    }))
 }
 
 /// (host, body) of every record left.
@@ -48,7 +50,8 @@ fn left(out: &[Arc<SignalData>]) -> Vec<(String, String)> {
         let SignalData::Logs(l) = &**d else { panic!() };
         for rl in &l.resource_logs {
             assert!(!rl.scope_logs.is_empty(), "empty resources are removed");
-            let host = rl.resource.attributes.get("host.name").map(Value::to_display_string).unwrap_or_default();
+            let host =
+                rl.resource.attributes.get("host.name").map(Value::to_display_string).unwrap_or_default();
             for sl in &rl.scope_logs {
                 assert!(!sl.log_records.is_empty(), "empty scopes are removed");
                 for r in &sl.log_records {
@@ -108,10 +111,16 @@ fn legacy_severity_bodies_texts_and_record_attributes() {
         let mut out = Vec::new();
         p.process(logs(sample()), &mut out).unwrap_or_else(|e| panic!("{e}"));
         // The first resource's records (both resources hold the same).
-        left(&out).into_iter().filter(|(h, _)| h == "just_this_one_hostname").map(|(_, b)| b).collect::<Vec<_>>()
+        left(&out)
+            .into_iter()
+            .filter(|(h, _)| h == "just_this_one_hostname")
+            .map(|(_, b)| b)
+            .collect::<Vec<_>>()
     };
     assert_eq!(
-        run(json!({"exclude": {"match_type": "strict", "severity_number": {"min": "INFO", "match_undefined": true}}})),
+        run(
+            json!({"exclude": {"match_type": "strict", "severity_number": {"min": "INFO", "match_undefined": true}}})
+        ),
         ["debug line"]
     );
     assert_eq!(
@@ -122,14 +131,22 @@ fn legacy_severity_bodies_texts_and_record_attributes() {
         run(json!({"include": {"match_type": "regexp", "severity_texts": ["^WA", "ERR"]}})),
         ["my password is x", "boom"]
     );
-    assert_eq!(run(json!({"exclude": {"match_type": "regexp", "bodies": ["pass"]}})), ["debug line", "boom", "no severity"]);
     assert_eq!(
-        run(json!({"exclude": {"match_type": "strict", "record_attributes": [{"key": "db.name", "value": "template0"}]}})),
+        run(json!({"exclude": {"match_type": "regexp", "bodies": ["pass"]}})),
+        ["debug line", "boom", "no severity"]
+    );
+    assert_eq!(
+        run(
+            json!({"exclude": {"match_type": "strict", "record_attributes": [{"key": "db.name", "value": "template0"}]}})
+        ),
         ["debug line", "my password is x", "no severity"]
     );
     // Every property given must match.
     assert_eq!(
-        run(json!({"exclude": {"match_type": "strict", "severity_texts": ["ERROR"], "bodies": ["not boom"]}})).len(),
+        run(
+            json!({"exclude": {"match_type": "strict", "severity_texts": ["ERROR"], "bodies": ["not boom"]}})
+        )
+        .len(),
         4
     );
     // A key without a value matches on presence.
@@ -159,7 +176,12 @@ fn metric(name: &str, points: &[(i64, &str)]) -> Metric {
 fn metrics(service: &str, ms: Vec<Metric>) -> Arc<SignalData> {
     Arc::new(SignalData::Metrics(Metrics {
         resource_metrics: vec![ResourceMetrics {
-            resource: Resource { attributes: Attributes::from_iter([("service.name", service), ("container.name", "app_container_1")]) },
+            resource: Resource {
+                attributes: Attributes::from_iter([
+                    ("service.name", service),
+                    ("container.name", "app_container_1"),
+                ]),
+            },
             scope_metrics: vec![ScopeMetrics { metrics: ms, ..Default::default() }],
             ..Default::default()
         }],
@@ -191,13 +213,17 @@ fn golden_readme_ottl_metrics() {
                       "attributes[\"db\"] == \"template0\""]
     }}));
     let mut out = Vec::new();
-    let data = metrics("svc", vec![metric("my.metric", &[(1, "a")]), metric("db.size", &[(1, "postgres"), (2, "template0")])]);
+    let data = metrics(
+        "svc",
+        vec![metric("my.metric", &[(1, "a")]), metric("db.size", &[(1, "postgres"), (2, "template0")])],
+    );
     p.process(data, &mut out).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(metric_names(&out), [("my.metric".to_string(), 1), ("db.size".to_string(), 1)]);
     assert_eq!(reg.counter_total("dbintel_filter_dropped_total", &[("signal", "metrics")]), 1);
     // Everything dropped: nothing is sent on.
     let mut out = Vec::new();
-    p.process(metrics("my_service_name", vec![metric("x", &[(1, "a")])]), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    p.process(metrics("my_service_name", vec![metric("x", &[(1, "a")])]), &mut out)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(out.is_empty());
 }
 
@@ -212,7 +238,11 @@ fn golden_readme_legacy_metrics() {
     let mut out = Vec::new();
     let data = metrics(
         "svc",
-        vec![metric("prefix/a", &[(1, "a")]), metric("prefix_hello_world", &[(1, "a")]), metric("other", &[(1, "a")])],
+        vec![
+            metric("prefix/a", &[(1, "a")]),
+            metric("prefix_hello_world", &[(1, "a")]),
+            metric("other", &[(1, "a")]),
+        ],
     );
     p.process(data, &mut out).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(metric_names(&out), [("prefix/a".to_string(), 1)]);
@@ -222,8 +252,11 @@ fn golden_readme_legacy_metrics() {
 fn metric_context_helpers_and_whole_metric_drops() {
     let (mut p, _) = build(json!({"metrics": {"metric": ["HasAttrOnDatapoint(\"db\", \"template1\")"]}}));
     let mut out = Vec::new();
-    p.process(metrics("s", vec![metric("a", &[(1, "x"), (2, "template1")]), metric("b", &[(1, "x")])]), &mut out)
-        .unwrap_or_else(|e| panic!("{e}"));
+    p.process(
+        metrics("s", vec![metric("a", &[(1, "x"), (2, "template1")]), metric("b", &[(1, "x")])]),
+        &mut out,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(metric_names(&out), [("b".to_string(), 1)]);
 }
 
@@ -232,7 +265,8 @@ fn error_mode_ignore_keeps_the_record_propagate_fails_the_batch() {
     let cond = json!({"log_record": ["attributes[\"n\"] / 0 == 1"]});
     let (mut p, reg) = build(json!({"error_mode": "ignore", "logs": cond}));
     let mut out = Vec::new();
-    p.process(logs(vec![rec(9, "INFO", "b", &[("n", Value::Int(1))])]), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    p.process(logs(vec![rec(9, "INFO", "b", &[("n", Value::Int(1))])]), &mut out)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(left(&out).len(), 2);
     assert_eq!(reg.counter_total("dbintel_filter_errors_total", &[]), 2);
     let (mut p, _) = build(json!({"logs": cond}));
@@ -242,12 +276,28 @@ fn error_mode_ignore_keeps_the_record_propagate_fails_the_batch() {
 #[test]
 fn bad_configs_name_the_key() {
     let cases = [
-        (json!({"logs": {"log_record": ["true", "Nope(body)"]}}), "logs.log_record[1]", "unsupported function `Nope`"),
+        (
+            json!({"logs": {"log_record": ["true", "Nope(body)"]}}),
+            "logs.log_record[1]",
+            "unsupported function `Nope`",
+        ),
         (json!({"metrics": {"datapoint": ["name == \"x\""]}}), "metrics.datapoint[0]", "write metric.name"),
         (json!({"logs": {"log_record": ["true"], "exclude": {"bodies": ["x"]}}}), "logs", "not both"),
-        (json!({"metrics": {"exclude": {"match_type": "expr", "expressions": ["x"]}}}), "metrics.exclude.match_type", "not supported"),
-        (json!({"metrics": {"exclude": {"match_type": "regexp", "metric_names": ["("]}}}), "metrics.exclude.metric_names[0]", "invalid regexp"),
-        (json!({"logs": {"include": {"severity_number": {"min": "LOUD"}}}}), "logs.include.severity_number.min", "severity name"),
+        (
+            json!({"metrics": {"exclude": {"match_type": "expr", "expressions": ["x"]}}}),
+            "metrics.exclude.match_type",
+            "not supported",
+        ),
+        (
+            json!({"metrics": {"exclude": {"match_type": "regexp", "metric_names": ["("]}}}),
+            "metrics.exclude.metric_names[0]",
+            "invalid regexp",
+        ),
+        (
+            json!({"logs": {"include": {"severity_number": {"min": "LOUD"}}}}),
+            "logs.include.severity_number.min",
+            "severity name",
+        ),
         (json!({"logs": {"exclude": {"match_type": "strict"}}}), "logs.exclude", "names nothing"),
     ];
     for (cfg, key, msg) in cases {
@@ -255,7 +305,11 @@ fn bad_configs_name_the_key() {
         assert_eq!(p[0].path, key, "{cfg}: {p:?}");
         assert!(p[0].message.contains(msg), "{cfg}: {p:?}");
     }
-    assert!(FilterFactory.validate(&json!({"metrics": {"exclude": {"metric_names": ["a"], "attributes": []}}})).is_err());
+    assert!(
+        FilterFactory
+            .validate(&json!({"metrics": {"exclude": {"metric_names": ["a"], "attributes": []}}}))
+            .is_err()
+    );
     assert!(FilterFactory.validate(&json!({"traces": {"span": ["true"]}})).is_ok());
     assert!(FilterFactory.validate(&serde_json::Value::Null).is_ok());
 }

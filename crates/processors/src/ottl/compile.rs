@@ -191,7 +191,9 @@ fn invalid<T>(msg: impl Into<String>) -> Result<T, OttlError> {
 fn paths_of(ctx: Ctx) -> &'static str {
     match ctx {
         Ctx::Resource => "resource.attributes (or attributes), cache",
-        Ctx::Scope => "scope.name, scope.version, scope.attributes (also instrumentation_scope.*), resource.attributes, cache",
+        Ctx::Scope => {
+            "scope.name, scope.version, scope.attributes (also instrumentation_scope.*), resource.attributes, cache"
+        }
         Ctx::Log => {
             "attributes, body, severity_number, severity_text, time_unix_nano, observed_time_unix_nano, event_name, flags (each also log.*), instrumentation_scope.name/version/attributes, resource.attributes, cache"
         }
@@ -267,7 +269,9 @@ fn path(ctx: Ctx, parts: &[String], keys: &[Key]) -> Result<Path, OttlError> {
         let text = parts.join(".");
         let hint = match (ctx, text.as_str()) {
             (Ctx::Datapoint, "name" | "unit" | "description") => format!(" (write metric.{text})"),
-            (Ctx::Metric, "attributes" | "value") => " (data point fields: use the datapoint context)".to_string(),
+            (Ctx::Metric, "attributes" | "value") => {
+                " (data point fields: use the datapoint context)".to_string()
+            }
             _ => String::new(),
         };
         return invalid(format!(
@@ -276,7 +280,7 @@ fn path(ctx: Ctx, parts: &[String], keys: &[Key]) -> Result<Path, OttlError> {
             paths_of(ctx)
         ));
     };
-    if !keys.is_empty() && !(field.is_map() || field == Field::Body) {
+    if !(keys.is_empty() || field.is_map() || field == Field::Body) {
         return invalid(format!("`{}` is not a map and takes no [key]", parts.join(".")));
     }
     Ok(Path { field, keys: keys.to_vec() })
@@ -345,9 +349,9 @@ fn getter(ctx: Ctx, e: &Expr) -> Result<Getter, OttlError> {
             Getter::Conv(Box::new(converter(ctx, call)?), keys.clone())
         }
         Expr::List(items) => Getter::List(items.iter().map(|i| getter(ctx, i)).collect::<Result<_, _>>()?),
-        Expr::Map(items) => {
-            Getter::Map(items.iter().map(|(k, v)| Ok((k.clone(), getter(ctx, v)?))).collect::<Result<_, _>>()?)
-        }
+        Expr::Map(items) => Getter::Map(
+            items.iter().map(|(k, v)| Ok((k.clone(), getter(ctx, v)?))).collect::<Result<_, _>>()?,
+        ),
         Expr::Math(a, op, b) => Getter::Math(Box::new(getter(ctx, a)?), *op, Box::new(getter(ctx, b)?)),
         Expr::Neg(a) => Getter::Neg(Box::new(getter(ctx, a)?)),
     })
@@ -356,7 +360,10 @@ fn getter(ctx: Ctx, e: &Expr) -> Result<Getter, OttlError> {
 /// Positional arguments of `call`, exactly `min..=max` of them.
 fn args<'c>(call: &'c Call, min: usize, max: usize, sig: &str) -> Result<Vec<&'c Expr>, OttlError> {
     if let Some(Arg { name: Some(n), .. }) = call.args.iter().find(|a| a.name.is_some()) {
-        return invalid(format!("`{}`: named arguments (`{n} = ...`) are not supported; pass them by position", call.name));
+        return invalid(format!(
+            "`{}`: named arguments (`{n} = ...`) are not supported; pass them by position",
+            call.name
+        ));
     }
     let n = call.args.len();
     if n < min || n > max {
@@ -383,7 +390,9 @@ fn lit_int(call: &Call, e: &Expr, what: &str) -> Result<usize, OttlError> {
 fn lit_strs(call: &Call, e: &Expr, what: &str) -> Result<Vec<String>, OttlError> {
     match e {
         Expr::List(items) => items.iter().map(|i| lit_str(call, i, what)).collect(),
-        _ => invalid(format!("`{}`: {what} must be a list of string literals, e.g. [\"a\", \"b\"]", call.name)),
+        _ => {
+            invalid(format!("`{}`: {what} must be a list of string literals, e.g. [\"a\", \"b\"]", call.name))
+        }
     }
 }
 
@@ -417,7 +426,9 @@ pub fn glob(call: &Call, pattern: &str) -> Result<Regex, OttlError> {
                         Some('\\') => re.push_str(r"\\"),
                         Some('[') => re.push_str(r"\["),
                         Some(c) => re.push(c),
-                        None => return invalid(format!("`{}`: unclosed `[` in pattern {pattern:?}", call.name)),
+                        None => {
+                            return invalid(format!("`{}`: unclosed `[` in pattern {pattern:?}", call.name));
+                        }
                     }
                     first = false;
                 }
@@ -448,7 +459,9 @@ fn converter(ctx: Ctx, call: &Call) -> Result<Conv, OttlError> {
         "Concat" => {
             let a = args(call, 2, 2, "values, delimiter")?;
             let Expr::List(items) = a[0] else {
-                return invalid("`Concat`: the first argument is a list of values, e.g. [attributes[\"a\"], \"b\"]");
+                return invalid(
+                    "`Concat`: the first argument is a list of values, e.g. [attributes[\"a\"], \"b\"]",
+                );
             };
             Conv::Concat(items.iter().map(|i| getter(ctx, i)).collect::<Result<_, _>>()?, getter(ctx, a[1])?)
         }
@@ -498,7 +511,9 @@ fn target(ctx: Ctx, call: &Call, e: &Expr) -> Result<Path, OttlError> {
             }
             Ok(p)
         }
-        _ => invalid(format!("`{}`: the first argument must be a path such as attributes[\"key\"]", call.name)),
+        _ => {
+            invalid(format!("`{}`: the first argument must be a path such as attributes[\"key\"]", call.name))
+        }
     }
 }
 
@@ -533,7 +548,11 @@ fn editor(ctx: Ctx, call: &Call) -> Result<Editor, OttlError> {
             let a = args(call, 2, 2, "target, pattern")?;
             let t = map_target(ctx, call, a[0])?;
             let re = regex(call, &lit_str(call, a[1], "the pattern")?)?;
-            if name == "delete_matching_keys" { Editor::DeleteMatchingKeys(t, re) } else { Editor::KeepMatchingKeys(t, re) }
+            if name == "delete_matching_keys" {
+                Editor::DeleteMatchingKeys(t, re)
+            } else {
+                Editor::KeepMatchingKeys(t, re)
+            }
         }
         "keep_keys" => {
             let a = args(call, 2, 2, "target, keys")?;
@@ -552,7 +571,10 @@ fn editor(ctx: Ctx, call: &Call) -> Result<Editor, OttlError> {
                 None => Vec::new(),
             };
             if n < keys.len() {
-                return invalid(format!("`limit`: the limit {n} is less than the {} priority keys", keys.len()));
+                return invalid(format!(
+                    "`limit`: the limit {n} is less than the {} priority keys",
+                    keys.len()
+                ));
             }
             Editor::Limit(t, n, keys)
         }
@@ -570,9 +592,18 @@ fn editor(ctx: Ctx, call: &Call) -> Result<Editor, OttlError> {
             let mode = match lit_str(call, a[1], "the mode (\"key\" or \"value\")")?.as_str() {
                 "key" => Mode::Key,
                 "value" => Mode::Value,
-                other => return invalid(format!("`replace_all_patterns`: mode is \"key\" or \"value\", not {other:?}")),
+                other => {
+                    return invalid(format!(
+                        "`replace_all_patterns`: mode is \"key\" or \"value\", not {other:?}"
+                    ));
+                }
             };
-            Editor::ReplaceAllPatterns(t, mode, regex(call, &lit_str(call, a[2], "the regex")?)?, getter(ctx, a[3])?)
+            Editor::ReplaceAllPatterns(
+                t,
+                mode,
+                regex(call, &lit_str(call, a[2], "the regex")?)?,
+                getter(ctx, a[3])?,
+            )
         }
         "replace_match" => {
             let a = args(call, 3, 3, "target, pattern, replacement")?;
@@ -597,7 +628,9 @@ fn editor(ctx: Ctx, call: &Call) -> Result<Editor, OttlError> {
                 "update" => Strategy::Update,
                 "upsert" => Strategy::Upsert,
                 other => {
-                    return invalid(format!("`merge_maps`: strategy is \"insert\", \"update\" or \"upsert\", not {other:?}"));
+                    return invalid(format!(
+                        "`merge_maps`: strategy is \"insert\", \"update\" or \"upsert\", not {other:?}"
+                    ));
                 }
             };
             Editor::MergeMaps(map_target(ctx, call, a[0])?, getter(ctx, a[1])?, strategy)

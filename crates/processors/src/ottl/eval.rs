@@ -133,7 +133,9 @@ fn index<'x>(mut cur: T<'x>, keys: &[Key]) -> Result<T<'x>, EvalError> {
                 None => return fail(format!("index {i} is out of range for a list of {}", a.len())),
             },
             (t, Key::Str(_)) => return fail(format!("a string key needs a map, not a {}", type_name(t))),
-            (t, Key::Int(_)) => return fail(format!("an integer index needs a list, not a {}", type_name(t))),
+            (t, Key::Int(_)) => {
+                return fail(format!("an integer index needs a list, not a {}", type_name(t)));
+            }
         };
     }
     Ok(cur)
@@ -245,7 +247,11 @@ fn get<'r>(g: &'r Getter, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
             }
         }
         Getter::List(items) => V::Own(Value::Array(
-            items.iter().map(|i| Ok(get(i, rec)?.into_owned())).filter_map(|r| r.transpose()).collect::<Result<_, _>>()?,
+            items
+                .iter()
+                .map(|i| Ok(get(i, rec)?.into_owned()))
+                .filter_map(|r| r.transpose())
+                .collect::<Result<_, _>>()?,
         )),
         Getter::Map(items) => {
             let mut m = Attributes::with_capacity(items.len());
@@ -261,7 +267,9 @@ fn get<'r>(g: &'r Getter, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
             V::Own(math(a.t(), *op, b.t())?)
         }
         Getter::Neg(a) => match get(a, rec)?.t() {
-            T::Int(i) => V::Own(Value::Int(i.checked_neg().ok_or_else(|| EvalError("integer overflow".into()))?)),
+            T::Int(i) => {
+                V::Own(Value::Int(i.checked_neg().ok_or_else(|| EvalError("integer overflow".into()))?))
+            }
             T::Double(d) => V::Own(Value::Double(-d)),
             t => return fail(format!("cannot negate a {}", type_name(t))),
         },
@@ -474,7 +482,9 @@ fn converter<'r>(c: &'r Conv, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
                 _ => false,
             };
             let any = match data {
-                MetricData::Gauge(p) | MetricData::Sum { points: p, .. } => p.iter().any(|p| hit(&p.attributes)),
+                MetricData::Gauge(p) | MetricData::Sum { points: p, .. } => {
+                    p.iter().any(|p| hit(&p.attributes))
+                }
                 MetricData::Histogram { points, .. } => points.iter().any(|p| hit(&p.attributes)),
                 MetricData::Summary(p) => p.iter().any(|p| hit(&p.attributes)),
             };
@@ -531,10 +541,16 @@ fn entry<'r>(m: &'r mut Attributes, key: &str) -> Option<&'r mut Value> {
 /// is created as a map when `create`).
 fn root<'r>(f: Field, rec: &'r mut Record<'_>, create: bool) -> Result<Option<Slot<'r>>, EvalError> {
     Ok(Some(match f {
-        Field::LogAttributes => Slot::Map(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.attributes),
-        Field::PointAttributes => Slot::Map(rec.point.as_mut().ok_or_else(|| missing("data point"))?.attributes_mut()),
+        Field::LogAttributes => {
+            Slot::Map(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.attributes)
+        }
+        Field::PointAttributes => {
+            Slot::Map(rec.point.as_mut().ok_or_else(|| missing("data point"))?.attributes_mut())
+        }
         Field::ResourceAttributes => Slot::Map(&mut rec.resource.attributes),
-        Field::ScopeAttributes => Slot::Map(&mut rec.scope.as_deref_mut().ok_or_else(|| missing("scope"))?.attributes),
+        Field::ScopeAttributes => {
+            Slot::Map(&mut rec.scope.as_deref_mut().ok_or_else(|| missing("scope"))?.attributes)
+        }
         Field::Cache => Slot::Map(rec.cache.as_deref_mut().ok_or_else(|| EvalError("no cache here".into()))?),
         Field::Body => {
             let body = &mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.body;
@@ -617,8 +633,12 @@ fn map_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<&'r mut Attri
 fn str_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<&'r mut String>, EvalError> {
     let scalar = |s: &'r mut String| Ok(Some(s));
     match p.field {
-        Field::SeverityText => scalar(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.severity_text),
-        Field::EventName => scalar(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.event_name),
+        Field::SeverityText => {
+            scalar(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.severity_text)
+        }
+        Field::EventName => {
+            scalar(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.event_name)
+        }
         Field::ScopeName => scalar(&mut rec.scope.as_deref_mut().ok_or_else(|| missing("scope"))?.name),
         Field::ScopeVersion => scalar(&mut rec.scope.as_deref_mut().ok_or_else(|| missing("scope"))?.version),
         Field::MetricName | Field::MetricDescription | Field::MetricUnit => {
@@ -672,7 +692,8 @@ fn set(p: &Path, rec: &mut Record<'_>, v: Value) -> Result<(), EvalError> {
         Field::SeverityNumber => {
             if let Value::Int(i) = v {
                 let n = i32::try_from(i).map_err(|_| EvalError("severity_number out of range".into()))?;
-                rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.severity_number = SeverityNumber(n);
+                rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.severity_number =
+                    SeverityNumber(n);
             }
         }
         Field::Time | Field::ObservedTime => {
@@ -698,9 +719,15 @@ fn set(p: &Path, rec: &mut Record<'_>, v: Value) -> Result<(), EvalError> {
         Field::PointTime | Field::PointStartTime | Field::PointFlags => {
             if let (Some(n), Some(pt)) = (u64_of(&v), rec.point.as_mut()) {
                 let (time, start, flags) = match pt {
-                    super::Point::Number(p) => (&mut p.time_unix_nano, &mut p.start_time_unix_nano, &mut p.flags),
-                    super::Point::Histogram(p) => (&mut p.time_unix_nano, &mut p.start_time_unix_nano, &mut p.flags),
-                    super::Point::Summary(p) => (&mut p.time_unix_nano, &mut p.start_time_unix_nano, &mut p.flags),
+                    super::Point::Number(p) => {
+                        (&mut p.time_unix_nano, &mut p.start_time_unix_nano, &mut p.flags)
+                    }
+                    super::Point::Histogram(p) => {
+                        (&mut p.time_unix_nano, &mut p.start_time_unix_nano, &mut p.flags)
+                    }
+                    super::Point::Summary(p) => {
+                        (&mut p.time_unix_nano, &mut p.start_time_unix_nano, &mut p.flags)
+                    }
                 };
                 match p.field {
                     Field::PointTime => *time = n,
@@ -857,7 +884,9 @@ fn run(e: &Editor, rec: &mut Record<'_>) -> Result<(), EvalError> {
             let src = match get(src, rec)?.into_owned() {
                 Some(Value::Map(m)) => m,
                 None => return Ok(()),
-                Some(v) => return fail(format!("merge_maps' source must be a map, not a {}", type_name(t_of(&v)))),
+                Some(v) => {
+                    return fail(format!("merge_maps' source must be a map, not a {}", type_name(t_of(&v))));
+                }
             };
             let Some(slot) = root(p.field, rec, true)? else { return Ok(()) };
             let dst = if p.keys.is_empty() {

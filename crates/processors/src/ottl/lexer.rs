@@ -128,8 +128,11 @@ pub fn lex(src: &str) -> Result<Vec<Spanned>, OttlError> {
                     j += 1;
                 }
                 let hex = &src[start..j];
-                if hex.is_empty() || hex.len() % 2 != 0 {
-                    return Err(OttlError::Syntax { at, msg: "bytes literal needs an even number of hex digits".into() });
+                if hex.is_empty() || !hex.len().is_multiple_of(2) {
+                    return Err(OttlError::Syntax {
+                        at,
+                        msg: "bytes literal needs an even number of hex digits".into(),
+                    });
                 }
                 let bytes = (0..hex.len())
                     .step_by(2)
@@ -167,7 +170,10 @@ pub fn lex(src: &str) -> Result<Vec<Spanned>, OttlError> {
                 }
                 let text = &src[i..j];
                 let tok = if float {
-                    Tok::Float(text.parse().map_err(|_| OttlError::Syntax { at, msg: format!("bad number {text}") })?)
+                    Tok::Float(
+                        text.parse()
+                            .map_err(|_| OttlError::Syntax { at, msg: format!("bad number {text}") })?,
+                    )
                 } else {
                     Tok::Int(text.parse().map_err(|_| OttlError::Syntax {
                         at,

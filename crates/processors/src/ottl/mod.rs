@@ -25,7 +25,9 @@ pub use eval::EvalError;
 pub enum OttlError {
     #[error("syntax error at offset {at}: {msg}")]
     Syntax { at: usize, msg: String },
-    #[error("unsupported function `{name}` (this OTTL subset has editors: {editors}; converters: {converters})")]
+    #[error(
+        "unsupported function `{name}` (this OTTL subset has editors: {editors}; converters: {converters})"
+    )]
     UnsupportedFunction { name: String, editors: String, converters: String },
     #[error("{0}")]
     Invalid(String),
@@ -260,12 +262,17 @@ impl ErrorReport {
     }
 
     /// Handles one failure; `Err` when the batch must stop (`propagate`).
-    pub fn fail(&mut self, mode: ErrorMode, text: &str, e: &EvalError) -> Result<(), dbintel_core::ProcessorError> {
+    pub fn fail(
+        &mut self,
+        mode: ErrorMode,
+        text: &str,
+        e: &EvalError,
+    ) -> Result<(), dbintel_core::ProcessorError> {
         self.errors.inc();
         match mode {
-            ErrorMode::Propagate => {
-                Err(dbintel_core::ProcessorError(format!("OTTL `{text}` failed: {e} (error_mode: propagate)")))
-            }
+            ErrorMode::Propagate => Err(dbintel_core::ProcessorError(format!(
+                "OTTL `{text}` failed: {e} (error_mode: propagate)"
+            ))),
             ErrorMode::Silent => Ok(()),
             ErrorMode::Ignore => {
                 let now = std::time::Instant::now();

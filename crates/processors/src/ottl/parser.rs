@@ -36,11 +36,21 @@ pub enum MathOp {
 pub enum Expr {
     Lit(Lit),
     /// `a.b.c["k"][0]`: dotted names and keys.
-    Path { parts: Vec<String>, keys: Vec<Key>, at: usize },
+    Path {
+        parts: Vec<String>,
+        keys: Vec<Key>,
+        at: usize,
+    },
     /// An upper-case name without parentheses (`SEVERITY_NUMBER_INFO`).
-    Enum { name: String, at: usize },
+    Enum {
+        name: String,
+        at: usize,
+    },
     /// A converter call, optionally indexed (`Split(x, ".")[0]`).
-    Call { call: Call, keys: Vec<Key> },
+    Call {
+        call: Call,
+        keys: Vec<Key>,
+    },
     List(Vec<Expr>),
     Map(Vec<(String, Expr)>),
     Math(Box<Expr>, MathOp, Box<Expr>),
@@ -147,7 +157,8 @@ impl P {
             Some(Tok::Ident(n)) if self.peek() == Some(&Tok::LParen) => n,
             _ => {
                 self.pos = self.pos.saturating_sub(1);
-                return self.err(format!("a statement starts with an editor call such as set(...){}", self.found()));
+                return self
+                    .err(format!("a statement starts with an editor call such as set(...){}", self.found()));
             }
         };
         let args = self.args()?;
@@ -228,7 +239,8 @@ impl P {
                 && self.peek() == Some(&Tok::RParen)
             {
                 self.pos += 1;
-                if !matches!(self.peek(), Some(Tok::Cmp(_) | Tok::Plus | Tok::Minus | Tok::Star | Tok::Slash)) {
+                if !matches!(self.peek(), Some(Tok::Cmp(_) | Tok::Plus | Tok::Minus | Tok::Star | Tok::Slash))
+                {
                     return Ok(b);
                 }
             }
@@ -460,7 +472,9 @@ mod tests {
 
     #[test]
     fn parses_a_statement_with_where() {
-        let s = parse_statement(r#"set(attributes["a"], 1 + 2 * 3) where name == "x" or not severity_number < 9"#);
+        let s = parse_statement(
+            r#"set(attributes["a"], 1 + 2 * 3) where name == "x" or not severity_number < 9"#,
+        );
         let Ok(mut s) = s else { panic!("{s:?}") };
         assert_eq!(s.editor.name, "set");
         s.editor.args.iter_mut().for_each(|a| strip(&mut a.value));
@@ -477,7 +491,9 @@ mod tests {
                 ))
             )
         );
-        assert!(matches!(s.condition, Some(BoolExpr::Or(ref v)) if v.len() == 2 && matches!(v[1], BoolExpr::Not(_))));
+        assert!(
+            matches!(s.condition, Some(BoolExpr::Or(ref v)) if v.len() == 2 && matches!(v[1], BoolExpr::Not(_)))
+        );
     }
 
     #[test]
@@ -512,7 +528,11 @@ mod tests {
             "set(a, b) where x in [1]",
             "name matches \"x\"",
         ] {
-            let r = if bad.starts_with("set") { parse_statement(bad).map(|_| ()) } else { parse_condition(bad).map(|_| ()) };
+            let r = if bad.starts_with("set") {
+                parse_statement(bad).map(|_| ())
+            } else {
+                parse_condition(bad).map(|_| ())
+            };
             assert!(matches!(r, Err(OttlError::Syntax { .. })), "{bad}: {r:?}");
         }
     }

@@ -96,7 +96,8 @@ fn conditions_follow_ottl_comparison_rules() {
 
 #[test]
 fn set_and_converters() {
-    let (r, _, rec) = run_log(r#"set(attributes["x"], Concat([attributes["calls"], "-", attributes["nope"]], ""))"#);
+    let (r, _, rec) =
+        run_log(r#"set(attributes["x"], Concat([attributes["calls"], "-", attributes["nope"]], ""))"#);
     assert_eq!(r, Ok(true));
     assert_eq!(rec.attributes.get("x"), Some(&Value::from("1500-<nil>")));
     let (_, _, rec) = run_log(r#"set(attributes["h"], SHA256("abc"))"#);
@@ -141,7 +142,10 @@ fn map_editors() {
     let (_, _, rec) = run_log(r#"replace_all_matches(attributes, "hunt*", "***")"#);
     assert_eq!(rec.attributes.get("password"), Some(&Value::from("***")));
     let (_, _, rec) = run_log(r#"merge_maps(attributes, {"calls": 1, "new": "n"}, "insert")"#);
-    assert_eq!((rec.attributes.get("calls"), rec.attributes.get("new")), (Some(&Value::Int(1500)), Some(&Value::from("n"))));
+    assert_eq!(
+        (rec.attributes.get("calls"), rec.attributes.get("new")),
+        (Some(&Value::Int(1500)), Some(&Value::from("n")))
+    );
     let (_, _, rec) = run_log(r#"merge_maps(attributes, {"calls": 1, "new": "n"}, "update")"#);
     assert_eq!((rec.attributes.get("calls"), rec.attributes.get("new")), (Some(&Value::Int(1)), None));
 }
@@ -188,9 +192,13 @@ fn metric_and_datapoint_contexts() {
             flags: 0,
         }]),
     };
-    let s = Statement::compile(r#"set(name, "postgresql.blocks.hit") where name == "postgresql.blks_hit""#, Ctx::Metric);
+    let s = Statement::compile(
+        r#"set(name, "postgresql.blocks.hit") where name == "postgresql.blks_hit""#,
+        Ctx::Metric,
+    );
     let Ok(s) = s else { panic!("{s:?}") };
-    let c = Condition::compile(r#"HasAttrKeyOnDatapoint("db") and type == METRIC_DATA_TYPE_GAUGE"#, Ctx::Metric);
+    let c =
+        Condition::compile(r#"HasAttrKeyOnDatapoint("db") and type == METRIC_DATA_TYPE_GAUGE"#, Ctx::Metric);
     let Ok(c) = c else { panic!("{c:?}") };
     {
         let mut rec = Record {
@@ -229,11 +237,15 @@ fn compile_errors_name_what_is_wrong() {
     let err = |s: &str, ctx| Statement::compile(s, ctx).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err(r#"set(attributes["x"], Now())"#, Ctx::Log).contains("unsupported function `Now`"));
     assert!(err(r#"flatten(attributes)"#, Ctx::Log).contains("unsupported function `flatten`"));
-    assert!(err(r#"set(attributes["x"], 1) where name == "a""#, Ctx::Datapoint).contains("write metric.name"));
+    assert!(
+        err(r#"set(attributes["x"], 1) where name == "a""#, Ctx::Datapoint).contains("write metric.name")
+    );
     assert!(err(r#"set(severity_text, "x")"#, Ctx::Metric).contains("not a path of the `metric` context"));
     assert!(err(r#"truncate_all(attributes["q"], 500)"#, Ctx::Log).is_empty()); // a nested map target is fine
     assert!(err(r#"truncate_all(body, -1)"#, Ctx::Log).contains("non-negative"));
-    assert!(err(r#"replace_all_patterns(attributes["q"], "'x'", "y")"#, Ctx::Log).contains("takes 4 arguments"));
+    assert!(
+        err(r#"replace_all_patterns(attributes["q"], "'x'", "y")"#, Ctx::Log).contains("takes 4 arguments")
+    );
     assert!(err(r#"replace_pattern(body, "(?!x)", "y")"#, Ctx::Log).contains("invalid regex"));
     assert!(err(r#"set(type, 1)"#, Ctx::Metric).contains("read-only"));
     assert!(err(r#"IsMatch(body, "x")"#, Ctx::Log).contains("is a converter"));
@@ -243,9 +255,15 @@ fn compile_errors_name_what_is_wrong() {
 
 #[test]
 fn flat_form_contexts_come_from_prefixes() {
-    assert_eq!(prefixed_contexts(r#"set(log.attributes["a"], resource.attributes["b"])"#), Ok(vec![Ctx::Log, Ctx::Resource]));
+    assert_eq!(
+        prefixed_contexts(r#"set(log.attributes["a"], resource.attributes["b"])"#),
+        Ok(vec![Ctx::Log, Ctx::Resource])
+    );
     assert_eq!(prefixed_contexts(r#"set(attributes["log.x"], 1)"#), Ok(vec![]));
-    assert_eq!(prefixed_contexts("set(datapoint.attributes[\"a\"], 1) where metric.name == \"m\""), Ok(vec![Ctx::Datapoint, Ctx::Metric]));
+    assert_eq!(
+        prefixed_contexts("set(datapoint.attributes[\"a\"], 1) where metric.name == \"m\""),
+        Ok(vec![Ctx::Datapoint, Ctx::Metric])
+    );
 }
 
 proptest! {

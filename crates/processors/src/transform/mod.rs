@@ -110,7 +110,11 @@ pub fn infer(kind: Kind, texts: &[&String]) -> Result<Ctx, String> {
 }
 
 /// Compiles one statement list, each problem with its key path; `texts` of statements name them.
-pub fn compile(kind: Kind, entries: &[StatementsEntry], default_mode: ErrorMode) -> (Vec<Group>, Vec<ConfigProblem>) {
+pub fn compile(
+    kind: Kind,
+    entries: &[StatementsEntry],
+    default_mode: ErrorMode,
+) -> (Vec<Group>, Vec<ConfigProblem>) {
     let key = kind.key();
     let mut groups = Vec::new();
     let mut problems = Vec::new();
@@ -143,7 +147,12 @@ pub fn compile(kind: Kind, entries: &[StatementsEntry], default_mode: ErrorMode)
             }
         };
         let flat = matches!(e, StatementsEntry::Flat(_));
-        let mut group = Group { ctx, conditions: Vec::new(), statements: Vec::new(), error_mode: mode.unwrap_or(default_mode) };
+        let mut group = Group {
+            ctx,
+            conditions: Vec::new(),
+            statements: Vec::new(),
+            error_mode: mode.unwrap_or(default_mode),
+        };
         for (j, c) in conditions.iter().enumerate() {
             match Condition::compile(c, ctx) {
                 Ok(c) => group.conditions.push(c),
@@ -172,10 +181,14 @@ pub fn compile(kind: Kind, entries: &[StatementsEntry], default_mode: ErrorMode)
 
 impl TransformConfig {
     fn total(&self) -> usize {
-        self.log_statements.iter().chain(&self.metric_statements).map(|e| match e {
-            StatementsEntry::Flat(_) => 1,
-            StatementsEntry::Group(g) => g.statements.len() + g.conditions.len(),
-        }).sum()
+        self.log_statements
+            .iter()
+            .chain(&self.metric_statements)
+            .map(|e| match e {
+                StatementsEntry::Flat(_) => 1,
+                StatementsEntry::Group(g) => g.statements.len() + g.conditions.len(),
+            })
+            .sum()
     }
 
     /// Every problem of the section, each with its key path.
@@ -183,7 +196,10 @@ impl TransformConfig {
         let mut p = compile(Kind::Logs, &self.log_statements, self.error_mode).1;
         p.extend(compile(Kind::Metrics, &self.metric_statements, self.error_mode).1);
         if self.total() > MAX_STATEMENTS {
-            p.push(ConfigProblem::new("", format!("at most {MAX_STATEMENTS} statements and conditions in all")));
+            p.push(ConfigProblem::new(
+                "",
+                format!("at most {MAX_STATEMENTS} statements and conditions in all"),
+            ));
         }
         p
     }

@@ -32,7 +32,12 @@ impl Transform {
 }
 
 /// Runs a group on one record: its conditions gate it, then each statement in order.
-fn apply(g: &Group, rec: &mut Record<'_>, report: &mut ErrorReport, applied: &mut u64) -> Result<(), ProcessorError> {
+fn apply(
+    g: &Group,
+    rec: &mut Record<'_>,
+    report: &mut ErrorReport,
+    applied: &mut u64,
+) -> Result<(), ProcessorError> {
     if !g.conditions.is_empty() {
         let mut any = false;
         for c in &g.conditions {
@@ -59,13 +64,25 @@ fn apply(g: &Group, rec: &mut Record<'_>, report: &mut ErrorReport, applied: &mu
     Ok(())
 }
 
-fn run_logs(groups: &[Group], logs: &mut Logs, report: &mut ErrorReport, n: &mut u64) -> Result<(), ProcessorError> {
+fn run_logs(
+    groups: &[Group],
+    logs: &mut Logs,
+    report: &mut ErrorReport,
+    n: &mut u64,
+) -> Result<(), ProcessorError> {
     for g in groups {
         for rl in &mut logs.resource_logs {
             let resource = &mut rl.resource;
             if g.ctx == Ctx::Resource {
                 let mut cache = Attributes::new();
-                let mut rec = Record { resource, scope: None, log: None, metric: None, point: None, cache: Some(&mut cache) };
+                let mut rec = Record {
+                    resource,
+                    scope: None,
+                    log: None,
+                    metric: None,
+                    point: None,
+                    cache: Some(&mut cache),
+                };
                 apply(g, &mut rec, report, n)?;
                 continue;
             }
@@ -102,13 +119,25 @@ fn run_logs(groups: &[Group], logs: &mut Logs, report: &mut ErrorReport, n: &mut
     Ok(())
 }
 
-fn run_metrics(groups: &[Group], m: &mut Metrics, report: &mut ErrorReport, n: &mut u64) -> Result<(), ProcessorError> {
+fn run_metrics(
+    groups: &[Group],
+    m: &mut Metrics,
+    report: &mut ErrorReport,
+    n: &mut u64,
+) -> Result<(), ProcessorError> {
     for g in groups {
         for rm in &mut m.resource_metrics {
             let resource = &mut rm.resource;
             if g.ctx == Ctx::Resource {
                 let mut cache = Attributes::new();
-                let mut rec = Record { resource, scope: None, log: None, metric: None, point: None, cache: Some(&mut cache) };
+                let mut rec = Record {
+                    resource,
+                    scope: None,
+                    log: None,
+                    metric: None,
+                    point: None,
+                    cache: Some(&mut cache),
+                };
                 apply(g, &mut rec, report, n)?;
                 continue;
             }
@@ -179,7 +208,11 @@ fn run_metrics(groups: &[Group], m: &mut Metrics, report: &mut ErrorReport, n: &
 }
 
 impl Processor for Transform {
-    fn process(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        mut data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         let groups = match &*data {
             SignalData::Logs(_) => &self.logs,
             SignalData::Metrics(_) => &self.metrics,

@@ -15,7 +15,11 @@ pub fn outcome(processor: &str, signal: &str, context: &str, text: &str) -> Stri
     let cfg = match processor {
         "transform" => {
             let key = if signal == "log" { "log_statements" } else { "metric_statements" };
-            let entry = if context.is_empty() { json!(text) } else { json!({"context": context, "statements": [text]}) };
+            let entry = if context.is_empty() {
+                json!(text)
+            } else {
+                json!({"context": context, "statements": [text]})
+            };
             let v = json!({ key: [entry] });
             match TransformFactory.validate(&v) {
                 Ok(()) => return "ok".into(),
@@ -140,7 +144,11 @@ fn golden_readme_flat_form() {
         ]
     }));
     let mut out = Vec::new();
-    let data = one_log(&[("service.name", "svc".into()), ("x", 1i64.into())], &[], Some(Value::from("request failed")));
+    let data = one_log(
+        &[("service.name", "svc".into()), ("x", 1i64.into())],
+        &[],
+        Some(Value::from("request failed")),
+    );
     p.process(data, &mut out).unwrap_or_else(|e| panic!("{e}"));
     let (res, rec) = first_log(&out);
     assert_eq!(res.attributes.len(), 1);
@@ -165,12 +173,18 @@ fn golden_readme_metric_example_names_what_is_missing() {
     let Err(p) = TransformFactory.validate(&cfg) else { panic!("must fail") };
     assert_eq!(p.len(), 2, "{p:?}");
     assert_eq!(p[0].path, "metric_statements[1].statements[1]");
-    assert!(p[0].message.contains("statement 1 `convert_sum_to_gauge() where name == \"system.processes.count\"`"));
+    assert!(
+        p[0].message
+            .contains("statement 1 `convert_sum_to_gauge() where name == \"system.processes.count\"`")
+    );
     assert!(p[0].message.contains("unsupported function `convert_sum_to_gauge`"));
     assert!(p[1].message.contains("unsupported function `aggregate_on_attributes`"));
 }
 
-fn metrics(points: &[(&str, i64, &[(&str, &str)])]) -> Arc<SignalData> {
+/// (metric name, value, point attributes).
+type PointSpec<'a> = (&'a str, i64, &'a [(&'a str, &'a str)]);
+
+fn metrics(points: &[PointSpec<'_>]) -> Arc<SignalData> {
     Arc::new(SignalData::Metrics(Metrics {
         resource_metrics: vec![ResourceMetrics {
             resource: Resource { attributes: Attributes::from_iter([("host.name", "h"), ("drop.me", "x")]) },
@@ -218,8 +232,11 @@ fn metric_contexts_run_in_group_order() {
         ]
     }));
     let mut out = Vec::new();
-    p.process(metrics(&[("postgresql.blks_hit", 2000, &[("db", "a")]), ("other", 5, &[("db", "b")])]), &mut out)
-        .unwrap_or_else(|e| panic!("{e}"));
+    p.process(
+        metrics(&[("postgresql.blks_hit", 2000, &[("db", "a")]), ("other", 5, &[("db", "b")])]),
+        &mut out,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let SignalData::Metrics(m) = &*out[0] else { panic!() };
     let rm = &m.resource_metrics[0];
     assert_eq!(rm.resource.attributes.len(), 1);
@@ -236,7 +253,8 @@ fn error_mode_decides_what_a_failing_statement_does() {
     let stmts = json!([{"context": "log", "statements": [
         "set(attributes[\"x\"], attributes[\"a\"] / 0)",
         "set(attributes[\"after\"], true)"]}]);
-    for (mode, passes, after) in [("ignore", true, true), ("silent", true, true), ("propagate", false, false)] {
+    for (mode, passes, after) in [("ignore", true, true), ("silent", true, true), ("propagate", false, false)]
+    {
         let (mut p, reg) = factory_build(json!({"error_mode": mode, "log_statements": stmts}));
         let mut out = Vec::new();
         let r = p.process(one_log(&[], &[("a", 1i64.into())], None), &mut out);
@@ -255,12 +273,19 @@ fn error_mode_decides_what_a_failing_statement_does() {
 #[test]
 fn bad_configs_name_the_key() {
     let cases = [
-        (json!({"log_statements": [{"context": "metric", "statements": ["set(name, \"x\")"]}]}), "log_statements[0].context"),
+        (
+            json!({"log_statements": [{"context": "metric", "statements": ["set(name, \"x\")"]}]}),
+            "log_statements[0].context",
+        ),
         (json!({"log_statements": ["set(attributes[\"a\"], 1)"]}), "log_statements[0]"),
-        (json!({"metric_statements": [{"context": "datapoint", "statements": ["set(attributes[\"a\"], 1)", "set(x, 1"]}]}),
-         "metric_statements[0].statements[1]"),
-        (json!({"log_statements": [{"context": "log", "conditions": ["Bogus(body)"], "statements": []}]}),
-         "log_statements[0].conditions[0]"),
+        (
+            json!({"metric_statements": [{"context": "datapoint", "statements": ["set(attributes[\"a\"], 1)", "set(x, 1"]}]}),
+            "metric_statements[0].statements[1]",
+        ),
+        (
+            json!({"log_statements": [{"context": "log", "conditions": ["Bogus(body)"], "statements": []}]}),
+            "log_statements[0].conditions[0]",
+        ),
     ];
     for (cfg, key) in cases {
         let Err(p) = TransformFactory.validate(&cfg) else { panic!("{cfg} must fail") };
@@ -269,7 +294,11 @@ fn bad_configs_name_the_key() {
     assert!(TransformFactory.validate(&json!({"error_mode": "loud"})).is_err());
     assert!(TransformFactory.validate(&json!({"log_statment": []})).is_err());
     // Accepted and ignored (dbintel has no traces).
-    assert!(TransformFactory.validate(&json!({"trace_statements": [{"context": "span", "statements": []}]})).is_ok());
+    assert!(
+        TransformFactory
+            .validate(&json!({"trace_statements": [{"context": "span", "statements": []}]}))
+            .is_ok()
+    );
     assert!(TransformFactory.validate(&serde_json::Value::Null).is_ok());
 }
 
