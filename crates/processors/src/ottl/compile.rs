@@ -639,18 +639,60 @@ fn editor(ctx: Ctx, call: &Call) -> Result<Editor, OttlError> {
     })
 }
 
+/// The first function anywhere in `e` that this subset does not have (reported before arity or
+/// type problems, so `Concat(Str(x), "-")` names `Str`).
+fn unknown_in_expr(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Call { call, .. } => unknown_in_call(call),
+        Expr::List(v) => v.iter().find_map(unknown_in_expr),
+        Expr::Map(v) => v.iter().find_map(|(_, e)| unknown_in_expr(e)),
+        Expr::Math(a, _, b) => unknown_in_expr(a).or_else(|| unknown_in_expr(b)),
+        Expr::Neg(a) => unknown_in_expr(a),
+        Expr::Lit(_) | Expr::Path { .. } | Expr::Enum { .. } => None,
+    }
+}
+
+fn unknown_in_call(c: &Call) -> Option<&str> {
+    let known = EDITORS.contains(&c.name.as_str()) || CONVERTERS.contains(&c.name.as_str());
+    if !known {
+        return Some(&c.name);
+    }
+    c.args.iter().find_map(|a| unknown_in_expr(&a.value))
+}
+
+fn unknown_in_bool(b: &BoolExpr) -> Option<&str> {
+    match b {
+        BoolExpr::Const(_) => None,
+        BoolExpr::Cmp(l, _, r) => unknown_in_expr(l).or_else(|| unknown_in_expr(r)),
+        BoolExpr::Value(e) => unknown_in_expr(e),
+        BoolExpr::Not(x) => unknown_in_bool(x),
+        BoolExpr::And(v) | BoolExpr::Or(v) => v.iter().find_map(unknown_in_bool),
+    }
+}
+
 pub fn condition(b: &BoolExpr, ctx: Ctx) -> Result<Cond, OttlError> {
+    if let Some(name) = unknown_in_bool(b) {
+        return Err(OttlError::unsupported(name));
+    }
+    condition_inner(b, ctx)
+}
+
+fn condition_inner(b: &BoolExpr, ctx: Ctx) -> Result<Cond, OttlError> {
     Ok(match b {
         BoolExpr::Const(v) => Cond::Const(*v),
         BoolExpr::Cmp(l, op, r) => Cond::Cmp(getter(ctx, l)?, *op, getter(ctx, r)?),
         BoolExpr::Value(e) => Cond::Value(getter(ctx, e)?),
-        BoolExpr::Not(x) => Cond::Not(Box::new(condition(x, ctx)?)),
-        BoolExpr::And(v) => Cond::And(v.iter().map(|x| condition(x, ctx)).collect::<Result<_, _>>()?),
-        BoolExpr::Or(v) => Cond::Or(v.iter().map(|x| condition(x, ctx)).collect::<Result<_, _>>()?),
+        BoolExpr::Not(x) => Cond::Not(Box::new(condition_inner(x, ctx)?)),
+        BoolExpr::And(v) => Cond::And(v.iter().map(|x| condition_inner(x, ctx)).collect::<Result<_, _>>()?),
+        BoolExpr::Or(v) => Cond::Or(v.iter().map(|x| condition_inner(x, ctx)).collect::<Result<_, _>>()?),
     })
 }
 
 pub fn statement(s: &super::parser::Statement, ctx: Ctx) -> Result<Statement, OttlError> {
+    if let Some(name) = unknown_in_call(&s.editor).or_else(|| s.condition.as_ref().and_then(unknown_in_bool))
+    {
+        return Err(OttlError::unsupported(name));
+    }
     Ok(Statement {
         editor: editor(ctx, &s.editor)?,
         cond: s.condition.as_ref().map(|c| condition(c, ctx)).transpose()?,
