@@ -71,7 +71,10 @@ fn conditions(key: &str, list: &[String], ctx: Ctx, p: &mut Vec<ConfigProblem>) 
     let mut out = Vec::new();
     for (i, c) in list.iter().enumerate() {
         match Condition::compile(c, ctx) {
-            Ok(c) => out.push(c),
+            Ok(mut c) => {
+                c.label = format!("{key}[{i}]");
+                out.push(c)
+            }
             Err(e) => p.push(ConfigProblem::new(
                 format!("{key}[{i}]"),
                 format!("condition {i} `{c}` (context {}): {e}", ctx.name()),

@@ -48,7 +48,7 @@ fn any(
         match c.eval(rec) {
             Ok(true) => return Ok(true),
             Ok(false) => {}
-            Err(e) => report.fail(mode, &c.text, &e)?,
+            Err(e) => report.fail(mode, &c.label, &e)?,
         }
     }
     Ok(false)

@@ -163,13 +163,20 @@ pub struct Record<'a> {
 #[derive(Debug)]
 pub struct Statement {
     pub text: String,
+    /// What runtime errors call it: its key path (set by the component), so a literal in the
+    /// text (possibly a secret from `${env:...}`) stays out of logs.
+    pub label: String,
     program: compile::Statement,
 }
 
 impl Statement {
     pub fn compile(text: &str, ctx: Ctx) -> Result<Self, OttlError> {
         let ast = parser::parse_statement(text)?;
-        Ok(Self { text: text.to_string(), program: compile::statement(&ast, ctx)? })
+        Ok(Self {
+            text: text.to_string(),
+            label: "statement".into(),
+            program: compile::statement(&ast, ctx)?,
+        })
     }
 
     /// Runs the statement; `Ok(true)` when its `where` clause held (or there is none).
@@ -182,13 +189,19 @@ impl Statement {
 #[derive(Debug)]
 pub struct Condition {
     pub text: String,
+    /// Its key path, for runtime errors (as [`Statement::label`]).
+    pub label: String,
     program: compile::Cond,
 }
 
 impl Condition {
     pub fn compile(text: &str, ctx: Ctx) -> Result<Self, OttlError> {
         let ast = parser::parse_condition(text)?;
-        Ok(Self { text: text.to_string(), program: compile::condition(&ast, ctx)? })
+        Ok(Self {
+            text: text.to_string(),
+            label: "condition".into(),
+            program: compile::condition(&ast, ctx)?,
+        })
     }
 
     pub fn eval(&self, rec: &Record<'_>) -> Result<bool, EvalError> {
@@ -261,23 +274,24 @@ impl ErrorReport {
         }
     }
 
-    /// Handles one failure; `Err` when the batch must stop (`propagate`).
+    /// Handles one failure of the statement or condition at key path `label`; `Err` when the batch
+    /// must stop (`propagate`).
     pub fn fail(
         &mut self,
         mode: ErrorMode,
-        text: &str,
+        label: &str,
         e: &EvalError,
     ) -> Result<(), dbintel_core::ProcessorError> {
         self.errors.inc();
         match mode {
             ErrorMode::Propagate => Err(dbintel_core::ProcessorError(format!(
-                "OTTL `{text}` failed: {e} (error_mode: propagate)"
+                "OTTL {label} failed: {e} (error_mode: propagate)"
             ))),
             ErrorMode::Silent => Ok(()),
             ErrorMode::Ignore => {
                 let now = std::time::Instant::now();
                 if self.last_log.is_none_or(|t| now.duration_since(t) >= std::time::Duration::from_secs(10)) {
-                    tracing::warn!(processor = %self.component, statement = text, error = %e,
+                    tracing::warn!(processor = %self.component, statement = label, error = %e,
                         suppressed = self.suppressed, "OTTL statement failed on a record; continuing (error_mode: ignore)");
                     self.last_log = Some(now);
                     self.suppressed = 0;

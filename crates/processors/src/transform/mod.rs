@@ -155,7 +155,10 @@ pub fn compile(
         };
         for (j, c) in conditions.iter().enumerate() {
             match Condition::compile(c, ctx) {
-                Ok(c) => group.conditions.push(c),
+                Ok(mut c) => {
+                    c.label = format!("{at}.conditions[{j}]");
+                    group.conditions.push(c)
+                }
                 Err(err) => problems.push(ConfigProblem::new(
                     format!("{at}.conditions[{j}]"),
                     format!("condition {j} `{c}` (context {}): {err}", ctx.name()),
@@ -163,15 +166,16 @@ pub fn compile(
             }
         }
         for (j, s) in statements.iter().enumerate() {
+            let path = if flat { at.clone() } else { format!("{at}.statements[{j}]") };
             match Statement::compile(s, ctx) {
-                Ok(s) => group.statements.push(s),
-                Err(err) => {
-                    let path = if flat { at.clone() } else { format!("{at}.statements[{j}]") };
-                    problems.push(ConfigProblem::new(
-                        path,
-                        format!("statement {j} `{s}` (context {}): {err}", ctx.name()),
-                    ))
+                Ok(mut s) => {
+                    s.label = path;
+                    group.statements.push(s)
                 }
+                Err(err) => problems.push(ConfigProblem::new(
+                    path,
+                    format!("statement {j} `{s}` (context {}): {err}", ctx.name()),
+                )),
             }
         }
         groups.push(group);

@@ -47,7 +47,7 @@ fn apply(
                     break;
                 }
                 Ok(false) => {}
-                Err(e) => report.fail(g.error_mode, &c.text, &e)?,
+                Err(e) => report.fail(g.error_mode, &c.label, &e)?,
             }
         }
         if !any {
@@ -58,7 +58,7 @@ fn apply(
         match s.execute(rec) {
             Ok(true) => *applied += 1,
             Ok(false) => {}
-            Err(e) => report.fail(g.error_mode, &s.text, &e)?,
+            Err(e) => report.fail(g.error_mode, &s.label, &e)?,
         }
     }
     Ok(())

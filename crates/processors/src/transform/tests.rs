@@ -313,3 +313,14 @@ fn a_shared_batch_is_copied_not_changed() {
     let SignalData::Logs(l) = &*keep else { panic!() };
     assert!(l.resource_logs[0].scope_logs[0].log_records[0].attributes.is_empty());
 }
+
+#[test]
+fn runtime_errors_name_the_key_path_not_the_text() {
+    // A literal may come from `${env:...}`: it must not reach the error (nor the ignore-mode log).
+    let (mut p, _) = factory_build(json!({"log_statements": [
+        {"context": "log", "statements": ["set(attributes[\"ok\"], 1)", "set(attributes[\"x\"], \"s3cr3t\" + 1)"]}]}));
+    let Err(e) = p.process(one_log(&[], &[], None), &mut Vec::new()) else { panic!("must fail") };
+    let msg = e.to_string();
+    assert!(msg.contains("log_statements[0].statements[1]"), "{msg}");
+    assert!(!msg.contains("s3cr3t"), "{msg}");
+}
