@@ -259,21 +259,6 @@ impl Attributes {
     pub fn retain_mut(&mut self, keep: impl FnMut(&str, &mut Value) -> bool) {
         self.retain(keep);
     }
-    /// Renames the key at `index` when no other pair has `new` already; returns whether it did.
-    pub fn rename_at(&mut self, index: usize, new: impl Into<Key>) -> bool {
-        let new = new.into();
-        if index >= self.pairs.len() {
-            return false;
-        }
-        if let Some(i) = self.position(&new, key_bit(&new))
-            && i != index
-        {
-            return false;
-        }
-        self.pairs[index].0 = new;
-        self.resummarize();
-        true
-    }
     fn resummarize(&mut self) {
         self.present = self.pairs.iter().fold(0, |m, (k, _)| m | key_bit(k));
     }
@@ -601,6 +586,20 @@ mod tests {
         let before = a.len();
         a.insert(names[0].clone(), "again");
         assert_eq!(a.len(), before, "an insert of a present key replaces it");
+    }
+
+    #[test]
+    fn attributes_change_in_place_and_retain_in_order() {
+        let mut a: Attributes = [("a", 1i64), ("b", 2), ("c", 3)].into_iter().collect();
+        for (_, v) in a.iter_mut() {
+            if let Value::Int(i) = v {
+                *i *= 10;
+            }
+        }
+        a.retain_mut(|k, v| k != "b" && *v != Value::Int(0));
+        let kv: Vec<(&str, &Value)> = a.iter().collect();
+        assert_eq!(kv, [("a", &Value::Int(10)), ("c", &Value::Int(30))]);
+        assert!(a.get("b").is_none());
     }
 
     #[test]
