@@ -6,14 +6,11 @@ use dbintel_core::Factory;
 
 pub mod adaptivesampler;
 pub mod batch;
-<<<<<<< HEAD
 pub mod costcontrol;
+pub mod filter;
 pub mod memorylimiter;
 pub mod nrerrormonitor;
-=======
-pub mod filter;
 pub mod ottl;
->>>>>>> bf8faf5 (ottl: lexer, parser, typed compile and evaluator for an OTTL subset over pdata (core: Attributes::iter_mut/retain_mut))
 pub mod planattributeextractor;
 pub mod querycorrelator;
 #[cfg(test)]

@@ -21,7 +21,7 @@ fn build(cfg: serde_json::Value) -> (Box<dyn Processor>, Registry) {
     }
 }
 
-fn rec(sev: i32, text: &str, body: &str, attrs: &[(&str, Value)]) -> LogRecord {
+fn rec(sev: i32, text: &str, body: &str, attrs: &[(&'static str, Value)]) -> LogRecord {
     LogRecord {
         severity_number: SeverityNumber(sev),
         severity_text: text.into(),

@@ -900,7 +900,7 @@ fn run(e: &Editor, rec: &mut Record<'_>) -> Result<(), EvalError> {
                     _ => return fail("merge_maps' target is not a map"),
                 }
             };
-            for (k, v) in src.iter() {
+            for (k, v) in src.iter_keys() {
                 let present = dst.get(k).is_some();
                 let write = match strategy {
                     Strategy::Insert => !present,

@@ -284,9 +284,9 @@ impl ErrorReport {
     ) -> Result<(), dbintel_core::ProcessorError> {
         self.errors.inc();
         match mode {
-            ErrorMode::Propagate => Err(dbintel_core::ProcessorError(format!(
-                "OTTL {label} failed: {e} (error_mode: propagate)"
-            ))),
+            ErrorMode::Propagate => {
+                Err(dbintel_core::ProcessorError(format!("OTTL {label} failed: {e} (error_mode: propagate)")))
+            }
             ErrorMode::Silent => Ok(()),
             ErrorMode::Ignore => {
                 let now = std::time::Instant::now();

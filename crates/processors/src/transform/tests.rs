@@ -76,7 +76,11 @@ fn factory_build(cfg: serde_json::Value) -> (Box<dyn Processor>, Registry) {
     }
 }
 
-fn one_log(resource: &[(&str, Value)], attrs: &[(&str, Value)], body: Option<Value>) -> Arc<SignalData> {
+fn one_log(
+    resource: &[(&'static str, Value)],
+    attrs: &[(&'static str, Value)],
+    body: Option<Value>,
+) -> Arc<SignalData> {
     Arc::new(SignalData::Logs(Logs {
         resource_logs: vec![ResourceLogs {
             resource: Resource { attributes: resource.iter().cloned().collect() },
@@ -182,7 +186,7 @@ fn golden_readme_metric_example_names_what_is_missing() {
 }
 
 /// (metric name, value, point attributes).
-type PointSpec<'a> = (&'a str, i64, &'a [(&'a str, &'a str)]);
+type PointSpec<'a> = (&'a str, i64, &'a [(&'static str, &'a str)]);
 
 fn metrics(points: &[PointSpec<'_>]) -> Arc<SignalData> {
     Arc::new(SignalData::Metrics(Metrics {
