@@ -1,0 +1,211 @@
+//! `attributes` (metrics, logs): the Collector's attributes processor. Actions (`insert`, `update`,
+//! `upsert`, `delete`, `hash`, `extract`, `convert`) on log record attributes and on every metric
+//! data point's attributes, for the items `include`/`exclude` select.
+//!
+//! Keys, defaults and semantics follow contrib's `processor/attributesprocessor` (its actions come
+//! from `internal/coreinternal/attraction`, its matching from `internal/filter`). What differs is
+//! listed in the README.
+
+pub mod actions;
+pub mod matcher;
+
+use std::sync::Arc;
+
+use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, ProcessorError, Stability};
+use dbintel_core::pdata::{MetricData, SignalData};
+use dbintel_core::telemetry::{Counter, Registry};
+use dbintel_core::{ComponentKind, Processor, Signal, TypedFactory};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+pub use actions::{ActionConfig, Actions};
+pub use matcher::{LogMatcher, MatchProperties, MetricMatcher};
+use matcher::{Filter, compile_for, problems_for};
+
+/// Config of the `attributes` processor.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AttributesConfig {
+    /// The actions, applied in order to each selected item; at least one.
+    #[serde(default)]
+    pub actions: Vec<ActionConfig>,
+    /// Only items matching these properties are processed.
+    #[serde(default)]
+    pub include: Option<MatchProperties>,
+    /// Items matching these properties are not processed (checked after `include`).
+    #[serde(default)]
+    pub exclude: Option<MatchProperties>,
+}
+
+impl AttributesConfig {
+    /// Problems whatever the pipeline: the actions, and `include`/`exclude` valid for no signal.
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
+        if self.actions.is_empty() {
+            p.push(ConfigProblem::new("actions", "at least one action is required"));
+        }
+        if let Err(mut e) = Actions::compile("actions", &self.actions) {
+            p.append(&mut e);
+        }
+        let (inc, exc) = (self.include.as_ref(), self.exclude.as_ref());
+        let logs = problems_for(inc, exc, Signal::Logs);
+        let metrics = problems_for(inc, exc, Signal::Metrics);
+        if !logs.is_empty() && !metrics.is_empty() {
+            // Valid for neither signal: every problem of both, once each.
+            for q in logs.into_iter().chain(metrics) {
+                if !p.contains(&q) {
+                    p.push(q);
+                }
+            }
+        }
+        p
+    }
+}
+
+/// The processor, built for one pipeline (so for one signal's matching rules).
+pub struct AttributesProcessor {
+    actions: Actions,
+    logs: Filter<LogMatcher>,
+    metrics: Filter<MetricMatcher>,
+    processed: Counter,
+    skipped: Counter,
+}
+
+impl AttributesProcessor {
+    /// Builds the processor for a pipeline of `signal` (`None`: both signals' rules must hold).
+    pub fn new(
+        config: &AttributesConfig,
+        signal: Option<Signal>,
+        telemetry: &Registry,
+        id: &str,
+    ) -> Result<Self, Vec<ConfigProblem>> {
+        let mut p = config.problems();
+        if !p.is_empty() {
+            return Err(p);
+        }
+        let actions = Actions::compile("actions", &config.actions)?;
+        let (inc, exc) = (config.include.as_ref(), config.exclude.as_ref());
+        let logs = if signal.is_none_or(|s| s == Signal::Logs) {
+            compile_for(inc, exc, LogMatcher::compile).unwrap_or_else(|mut e| {
+                p.append(&mut e);
+                Filter::none()
+            })
+        } else {
+            Filter::none()
+        };
+        let metrics = if signal.is_none_or(|s| s == Signal::Metrics) {
+            compile_for(inc, exc, MetricMatcher::compile).unwrap_or_else(|mut e| {
+                p.append(&mut e);
+                Filter::none()
+            })
+        } else {
+            Filter::none()
+        };
+        if !p.is_empty() {
+            return Err(p);
+        }
+        let labels = [("processor", id)];
+        Ok(Self {
+            actions,
+            logs,
+            metrics,
+            processed: telemetry.counter(
+                "dbintel_attributes_items_processed_total",
+                "Log records and metric data points the attributes processor applied its actions to.",
+                &labels,
+            ),
+            skipped: telemetry.counter(
+                "dbintel_attributes_items_skipped_total",
+                "Log records and metric data points include/exclude left untouched.",
+                &labels,
+            ),
+        })
+    }
+
+    fn skip<M>(f: &Filter<M>, matches: impl Fn(&M) -> bool) -> bool {
+        f.include.as_ref().is_some_and(|m| !matches(m)) || f.exclude.as_ref().is_some_and(matches)
+    }
+
+    /// Applies the actions to `data` in place.
+    pub fn apply(&self, data: &mut SignalData) {
+        let (mut done, mut skipped) = (0u64, 0u64);
+        match data {
+            SignalData::Logs(logs) => {
+                for rl in &mut logs.resource_logs {
+                    for sl in &mut rl.scope_logs {
+                        for r in &mut sl.log_records {
+                            if Self::skip(&self.logs, |m| m.matches(r, &rl.resource, &sl.scope)) {
+                                skipped += 1;
+                                continue;
+                            }
+                            self.actions.apply(&mut r.attributes);
+                            done += 1;
+                        }
+                    }
+                }
+            }
+            SignalData::Metrics(metrics) => {
+                for rm in &mut metrics.resource_metrics {
+                    for sm in &mut rm.scope_metrics {
+                        for m in &mut sm.metrics {
+                            let n = m.data.point_count() as u64;
+                            if Self::skip(&self.metrics, |f| f.matches(&m.name, &rm.resource)) {
+                                skipped += n;
+                                continue;
+                            }
+                            done += n;
+                            match &mut m.data {
+                                MetricData::Gauge(points) | MetricData::Sum { points, .. } => {
+                                    points.iter_mut().for_each(|p| self.actions.apply(&mut p.attributes))
+                                }
+                                MetricData::Histogram { points, .. } => {
+                                    points.iter_mut().for_each(|p| self.actions.apply(&mut p.attributes))
+                                }
+                                MetricData::Summary(points) => {
+                                    points.iter_mut().for_each(|p| self.actions.apply(&mut p.attributes))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.processed.add(done);
+        self.skipped.add(skipped);
+    }
+}
+
+impl Processor for AttributesProcessor {
+    fn process(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+        self.apply(Arc::make_mut(&mut data));
+        out.push(data);
+        Ok(())
+    }
+}
+
+pub struct AttributesFactory;
+
+impl TypedFactory for AttributesFactory {
+    type Config = AttributesConfig;
+    const INFO: ComponentInfo = ComponentInfo {
+        kind: ComponentKind::Processor,
+        type_name: "attributes",
+        aliases: &[],
+        signals: &[Signal::Metrics, Signal::Logs],
+        stability: Stability::Beta,
+        description: "The Collector's attributes processor: insert, update, upsert, delete, hash, extract, convert on record and data point attributes, with include/exclude.",
+    };
+
+    fn check(&self, config: &AttributesConfig) -> Vec<ConfigProblem> {
+        config.problems()
+    }
+
+    fn build(&self, ctx: &CreateContext, config: AttributesConfig) -> Result<Built, Vec<ConfigProblem>> {
+        let signal = ctx.pipeline.as_ref().map(|p| p.signal());
+        let p = AttributesProcessor::new(&config, signal, &ctx.telemetry, &ctx.id.to_string())?;
+        Ok(Built::Processor(Box::new(p)))
+    }
+}
+
+#[cfg(test)]
+mod tests;

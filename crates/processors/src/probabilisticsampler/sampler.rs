@@ -1,0 +1,423 @@
+//! The per-record decision (contrib's `commonShouldSampleLogic` for logs) and the processor.
+
+use std::sync::Arc;
+
+use dbintel_core::Processor;
+use dbintel_core::component::{ConfigProblem, ProcessorError};
+use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value};
+use dbintel_core::telemetry::{Counter, Registry};
+
+use super::sampling::{MIN_SAMPLING_PROBABILITY, Randomness, Threshold, hash_seed_threshold};
+use super::{AttributeSource, Mode, ProbabilisticSamplerConfig};
+use crate::attributes::actions::as_string;
+
+/// The record attribute holding the threshold a record was sampled with.
+pub const THRESHOLD_ATTR: &str = "sampling.threshold";
+/// The record attribute holding explicit randomness.
+pub const RANDOMNESS_ATTR: &str = "sampling.randomness";
+
+/// Where a decision's randomness came from (the `policy` label, named as the Collector's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Policy {
+    TraceIdHash,
+    TraceIdW3c,
+    SamplingRandomness,
+    Missing,
+    Priority,
+    Attribute,
+}
+
+const POLICIES: usize = 6;
+
+impl Policy {
+    fn index(self) -> usize {
+        self as usize
+    }
+    fn name(self, attribute: &str) -> &str {
+        match self {
+            Policy::TraceIdHash => "trace_id_hash",
+            Policy::TraceIdW3c => "trace_id_w3c",
+            Policy::SamplingRandomness => "sampling_randomness",
+            Policy::Missing => "missing_randomness",
+            Policy::Priority => "sampling_priority",
+            Policy::Attribute => attribute,
+        }
+    }
+}
+
+/// Why a record had no usable sampling information (the `reason` label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    MissingRandomness,
+    RandomnessInUse,
+    ThresholdInUse,
+    InvalidAttributes,
+    InconsistentThreshold,
+}
+
+const PROBLEMS: [&str; 5] = [
+    "missing_randomness",
+    "randomness_in_use",
+    "threshold_in_use",
+    "invalid_sampling_attributes",
+    "inconsistent_threshold",
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Never,
+    Hash { threshold: Threshold },
+    Equalizing { threshold: Threshold },
+    Proportional { ratio: f64 },
+}
+
+/// What to write on a kept record.
+#[derive(Debug, Clone, Copy, Default)]
+struct Writes {
+    randomness: Option<Randomness>,
+    clear_threshold: bool,
+    threshold: Option<Threshold>,
+}
+
+/// The `sampling.*` attributes a record arrived with.
+struct Carrier {
+    threshold: Option<Threshold>,
+    randomness: Option<Randomness>,
+}
+
+fn str_attr<'a>(a: &'a Attributes, key: &str) -> Option<&'a str> {
+    match a.get(key) {
+        Some(Value::Str(s)) if !s.is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// Parses the carrier; `Err` when either value is malformed.
+fn carrier(r: &LogRecord) -> Result<Carrier, ()> {
+    let threshold = match str_attr(&r.attributes, THRESHOLD_ATTR) {
+        None => None,
+        Some(s) => Some(Threshold::from_tvalue(s).ok_or(())?),
+    };
+    let randomness = match str_attr(&r.attributes, RANDOMNESS_ATTR) {
+        None => None,
+        Some(s) => Some(Randomness::from_rvalue(s).ok_or(())?),
+    };
+    Ok(Carrier { threshold, randomness })
+}
+
+fn trace_id(r: &LogRecord) -> Option<&[u8; 16]> {
+    r.trace_id.as_ref().filter(|t| t.iter().any(|b| *b != 0))
+}
+
+/// The processor.
+pub struct ProbabilisticSampler {
+    kind: Kind,
+    hash_seed: u32,
+    trace_id_source: bool,
+    from_attribute: String,
+    sampling_priority: String,
+    precision: u8,
+    fail_closed: bool,
+    /// [policy][sampled]
+    counted: [[Counter; 2]; POLICIES],
+    problems: [Counter; 5],
+    decisions: Vec<Option<Writes>>,
+}
+
+impl ProbabilisticSampler {
+    pub fn new(cfg: &ProbabilisticSamplerConfig, telemetry: &Registry, id: &str) -> Result<Self, Vec<ConfigProblem>> {
+        let p = cfg.problems();
+        if !p.is_empty() {
+            return Err(p);
+        }
+        let pct = cfg.sampling_percentage.min(100.0);
+        let ratio = (f64::from(pct) / 100.0).max(MIN_SAMPLING_PROBABILITY);
+        let kind = if pct <= 0.0 {
+            Kind::Never
+        } else {
+            match cfg.effective_mode() {
+                Mode::HashSeed => match hash_seed_threshold(pct) {
+                    Some(threshold) => Kind::Hash { threshold },
+                    None => Kind::Never,
+                },
+                Mode::Equalizing => Kind::Equalizing {
+                    threshold: Threshold::from_probability(ratio, cfg.sampling_precision)
+                        .unwrap_or(Threshold::ALWAYS),
+                },
+                Mode::Proportional => Kind::Proportional { ratio },
+            }
+        };
+        let policy_names = [
+            Policy::TraceIdHash,
+            Policy::TraceIdW3c,
+            Policy::SamplingRandomness,
+            Policy::Missing,
+            Policy::Priority,
+            Policy::Attribute,
+        ];
+        let counted = policy_names.map(|pol| {
+            let name = pol.name(if cfg.from_attribute.is_empty() { "attribute" } else { &cfg.from_attribute });
+            [false, true].map(|s| {
+                telemetry.counter(
+                    "dbintel_probabilistic_sampler_records_total",
+                    "Log records the probabilistic sampler decided on, by randomness source (policy) and decision.",
+                    &[("processor", id), ("policy", name), ("sampled", if s { "true" } else { "false" })],
+                )
+            })
+        });
+        let problems = PROBLEMS.map(|reason| {
+            telemetry.counter(
+                "dbintel_probabilistic_sampler_problems_total",
+                "Log records without usable sampling information (decided by fail_closed), by reason.",
+                &[("processor", id), ("reason", reason)],
+            )
+        });
+        Ok(Self {
+            kind,
+            hash_seed: cfg.hash_seed,
+            trace_id_source: cfg.attribute_source == AttributeSource::TraceId,
+            from_attribute: cfg.from_attribute.clone(),
+            sampling_priority: cfg.sampling_priority.clone(),
+            precision: cfg.sampling_precision,
+            fail_closed: cfg.fail_closed,
+            counted,
+            problems,
+            decisions: Vec::new(),
+        })
+    }
+
+    /// Randomness, the carrier (when its sampling attributes may be updated) and any problem.
+    fn randomness(&self, r: &LogRecord, w: &mut Writes) -> (Randomness, Policy, Option<Carrier>, Option<Problem>) {
+        let parsed = carrier(r);
+        match self.kind {
+            // Nothing is sampled unless a priority says so; randomness is not needed.
+            Kind::Never => match parsed {
+                Ok(c) => (Randomness::ALL, Policy::Priority, Some(c), None),
+                Err(()) => (Randomness::ALL, Policy::Priority, None, Some(Problem::InvalidAttributes)),
+            },
+            Kind::Hash { .. } => {
+                let mut rnd = None;
+                if self.trace_id_source
+                    && let Some(t) = trace_id(r)
+                {
+                    rnd = Some((Randomness::from_hash(t, self.hash_seed), Policy::TraceIdHash));
+                }
+                if rnd.is_none()
+                    && !self.from_attribute.is_empty()
+                    && let Some(v) = r.attributes.get(&self.from_attribute)
+                {
+                    let h = match v {
+                        Value::Bytes(b) if !b.is_empty() => Some(Randomness::from_hash(b, self.hash_seed)),
+                        Value::Bytes(_) => None,
+                        other => {
+                            let s = as_string(other);
+                            (!s.is_empty()).then(|| Randomness::from_hash(s.as_bytes(), self.hash_seed))
+                        }
+                    };
+                    rnd = h.map(|h| (h, Policy::Attribute));
+                }
+                let (rnd, policy) = rnd.unwrap_or((Randomness::ALL, Policy::Missing));
+                match parsed {
+                    Err(()) => (rnd, policy, None, Some(Problem::InvalidAttributes)),
+                    Ok(c) if c.randomness.is_some() => (rnd, policy, None, Some(Problem::RandomnessInUse)),
+                    Ok(c) if c.threshold.is_some() => (rnd, policy, None, Some(Problem::ThresholdInUse)),
+                    Ok(c) => {
+                        if policy != Policy::Missing {
+                            w.randomness = Some(rnd);
+                        }
+                        (rnd, policy, Some(c), None)
+                    }
+                }
+            }
+            Kind::Equalizing { .. } | Kind::Proportional { .. } => match parsed {
+                Err(()) => (Randomness::ALL, Policy::Missing, None, Some(Problem::InvalidAttributes)),
+                Ok(c) => {
+                    let (rnd, policy) = if let Some(rv) = c.randomness {
+                        (rv, Policy::SamplingRandomness)
+                    } else if let Some(t) = trace_id(r) {
+                        (Randomness::from_trace_id(t), Policy::TraceIdW3c)
+                    } else {
+                        (Randomness::ALL, Policy::Missing)
+                    };
+                    (rnd, policy, Some(c), None)
+                }
+            },
+        }
+    }
+
+    fn decide_threshold(&self, c: &Carrier) -> Threshold {
+        match self.kind {
+            Kind::Never => Threshold::NEVER,
+            Kind::Hash { threshold } => threshold,
+            Kind::Equalizing { threshold } => match c.threshold {
+                Some(arriving) if arriving > threshold => arriving,
+                _ => threshold,
+            },
+            Kind::Proportional { ratio } => {
+                let incoming = c.threshold.map_or(1.0, Threshold::probability);
+                Threshold::from_probability(incoming * ratio, self.precision).unwrap_or(Threshold::NEVER)
+            }
+        }
+    }
+
+    /// The record's sampling priority as a threshold: a number, in percent; 0 never samples, 100
+    /// or more always does; other values (absent, negative, not a number) leave the decision.
+    fn priority(&self, r: &LogRecord) -> Option<Threshold> {
+        if self.sampling_priority.is_empty() {
+            return None;
+        }
+        let pct = match r.attributes.get(&self.sampling_priority)? {
+            Value::Int(i) => *i as f64,
+            Value::Double(d) => *d,
+            _ => return None,
+        };
+        if pct.is_nan() || pct < 0.0 {
+            return None;
+        }
+        if pct == 0.0 {
+            return Some(Threshold::NEVER);
+        }
+        Threshold::from_probability((pct / 100.0).min(1.0), self.precision)
+    }
+
+    /// The decision for one record: `Some(writes)` to keep it.
+    fn decide(&self, r: &LogRecord, counts: &mut [[u64; 2]; POLICIES], problems: &mut [u64; 5]) -> Option<Writes> {
+        let mut w = Writes::default();
+        let (rnd, mut policy, carrier, mut problem) = self.randomness(r, &mut w);
+        if problem.is_none() {
+            if policy == Policy::Missing {
+                problem = Some(Problem::MissingRandomness);
+            } else if let Some(c) = &carrier
+                && let Some(th) = c.threshold
+                && !th.should_sample(rnd)
+            {
+                w.clear_threshold = true;
+                problem = Some(Problem::InconsistentThreshold);
+            }
+        }
+        let mut threshold = match (problem, &carrier) {
+            (Some(p), _) => {
+                problems[p as usize] += 1;
+                if self.fail_closed { Threshold::NEVER } else { Threshold::ALWAYS }
+            }
+            (None, Some(c)) => self.decide_threshold(c),
+            (None, None) => Threshold::NEVER,
+        };
+        if let Some(th) = self.priority(r) {
+            threshold = th;
+            policy = Policy::Priority;
+        }
+        let sampled = threshold.should_sample(rnd);
+        counts[policy.index()][usize::from(sampled)] += 1;
+        if !sampled {
+            return None;
+        }
+        if let Some(c) = &carrier {
+            let existing = if w.clear_threshold { None } else { c.threshold };
+            // The threshold may only rise (probability only fall), as the Collector's updateThreshold.
+            if existing.is_none_or(|e| threshold >= e) {
+                w.threshold = Some(threshold);
+            }
+        }
+        Some(w)
+    }
+}
+
+fn write(r: &mut LogRecord, w: Writes) {
+    if let Some(rnd) = w.randomness {
+        r.attributes.insert(RANDOMNESS_ATTR, rnd.rvalue());
+    }
+    if w.clear_threshold {
+        r.attributes.remove(THRESHOLD_ATTR);
+    }
+    if let Some(th) = w.threshold {
+        r.attributes.insert(THRESHOLD_ATTR, th.tvalue());
+    }
+}
+
+impl Processor for ProbabilisticSampler {
+    fn process(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+        let SignalData::Logs(logs) = &*data else {
+            // Logs only (the factory declares it); anything else passes untouched.
+            out.push(data);
+            return Ok(());
+        };
+        let mut counts = [[0u64; 2]; POLICIES];
+        let mut problems = [0u64; 5];
+        let mut decisions = std::mem::take(&mut self.decisions);
+        decisions.clear();
+        for r in logs.resource_logs.iter().flat_map(|rl| &rl.scope_logs).flat_map(|sl| &sl.log_records) {
+            decisions.push(self.decide(r, &mut counts, &mut problems));
+        }
+        for (p, c) in counts.iter().enumerate() {
+            for (s, n) in c.iter().enumerate() {
+                if *n > 0 {
+                    self.counted[p][s].add(*n);
+                }
+            }
+        }
+        for (i, n) in problems.iter().enumerate() {
+            if *n > 0 {
+                self.problems[i].add(*n);
+            }
+        }
+        if decisions.iter().any(Option::is_some) {
+            let mut it = decisions.iter();
+            match Arc::get_mut(&mut data) {
+                Some(SignalData::Logs(logs)) => {
+                    for rl in &mut logs.resource_logs {
+                        for sl in &mut rl.scope_logs {
+                            sl.log_records.retain_mut(|r| match it.next() {
+                                Some(Some(w)) => {
+                                    write(r, *w);
+                                    true
+                                }
+                                _ => false,
+                            });
+                        }
+                        rl.scope_logs.retain(|s| !s.log_records.is_empty());
+                    }
+                    logs.resource_logs.retain(|r| !r.scope_logs.is_empty());
+                    out.push(data);
+                }
+                Some(_) => out.push(data),
+                None => {
+                    // Shared (fan-out): copy only the kept records.
+                    if let SignalData::Logs(logs) = &*data {
+                        out.push(Arc::new(SignalData::Logs(copy_kept(logs, &decisions))));
+                    }
+                }
+            }
+        }
+        self.decisions = decisions;
+        Ok(())
+    }
+}
+
+/// The kept records of a shared batch, written, the rest left out.
+fn copy_kept(logs: &Logs, decisions: &[Option<Writes>]) -> Logs {
+    let mut it = decisions.iter();
+    let mut kept = Logs::default();
+    for rl in &logs.resource_logs {
+        let mut nrl =
+            ResourceLogs { resource: rl.resource.clone(), scope_logs: Vec::new(), schema_url: rl.schema_url.clone() };
+        for sl in &rl.scope_logs {
+            let mut nsl =
+                ScopeLogs { scope: sl.scope.clone(), log_records: Vec::new(), schema_url: sl.schema_url.clone() };
+            for r in &sl.log_records {
+                if let Some(Some(w)) = it.next() {
+                    let mut r = r.clone();
+                    write(&mut r, *w);
+                    nsl.log_records.push(r);
+                }
+            }
+            if !nsl.log_records.is_empty() {
+                nrl.scope_logs.push(nsl);
+            }
+        }
+        if !nrl.scope_logs.is_empty() {
+            kept.resource_logs.push(nrl);
+        }
+    }
+    kept
+}
