@@ -211,10 +211,8 @@ fn compile_one(at: &str, c: &ActionConfig) -> Result<Action, Vec<ConfigProblem>>
                 ));
             }
             if sources > 1 {
-                problems.push(p(
-                    "value",
-                    "set only one of `value`, `from_attribute` and `from_context`".into(),
-                ));
+                problems
+                    .push(p("value", "set only one of `value`, `from_attribute` and `from_context`".into()));
             }
             if has_value && has_default {
                 problems.push(p("default_value", "has no effect with `value`; remove one".into()));
@@ -493,7 +491,9 @@ fn to_json(v: &Value) -> serde_json::Value {
             .unwrap_or_else(|| serde_json::Value::String(double_as_string(*d))),
         Value::Bytes(b) => serde_json::Value::String(base64_std(b)),
         Value::Array(a) => serde_json::Value::Array(a.iter().map(to_json).collect()),
-        Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect()),
+        Value::Map(m) => {
+            serde_json::Value::Object(m.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect())
+        }
     }
 }
 

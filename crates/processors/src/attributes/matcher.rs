@@ -181,7 +181,12 @@ struct AttrMatcher {
     test: AttrTest,
 }
 
-fn attr_matchers(mt: MatchType, list: &[AttributeMatch], at: &str, p: &mut Vec<ConfigProblem>) -> Vec<AttrMatcher> {
+fn attr_matchers(
+    mt: MatchType,
+    list: &[AttributeMatch],
+    at: &str,
+    p: &mut Vec<ConfigProblem>,
+) -> Vec<AttrMatcher> {
     if list.len() > MAX_ITEMS {
         p.push(ConfigProblem::new(at, format!("at most {MAX_ITEMS} entries")));
     }
@@ -336,9 +341,19 @@ impl LogMatcher {
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                let name = StringSet::new(mt, std::slice::from_ref(&l.name), &format!("{at}.libraries[{i}].name"), &mut p);
+                let name = StringSet::new(
+                    mt,
+                    std::slice::from_ref(&l.name),
+                    &format!("{at}.libraries[{i}].name"),
+                    &mut p,
+                );
                 let version = l.version.as_ref().map(|v| {
-                    StringSet::new(mt, std::slice::from_ref(v), &format!("{at}.libraries[{i}].version"), &mut p)
+                    StringSet::new(
+                        mt,
+                        std::slice::from_ref(v),
+                        &format!("{at}.libraries[{i}].version"),
+                        &mut p,
+                    )
                 });
                 (name, version)
             })

@@ -11,7 +11,9 @@ pub mod matcher;
 
 use std::sync::Arc;
 
-use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, ProcessorError, Stability};
+use dbintel_core::component::{
+    Built, ComponentInfo, ConfigProblem, CreateContext, ProcessorError, Stability,
+};
 use dbintel_core::pdata::{MetricData, SignalData};
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_core::{ComponentKind, Processor, Signal, TypedFactory};
@@ -19,8 +21,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use actions::{ActionConfig, Actions};
-pub use matcher::{LogMatcher, MatchProperties, MetricMatcher};
 use matcher::{Filter, compile_for, problems_for};
+pub use matcher::{LogMatcher, MatchProperties, MetricMatcher};
 
 /// Config of the `attributes` processor.
 #[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq, Default)]
@@ -176,7 +178,11 @@ impl AttributesProcessor {
 }
 
 impl Processor for AttributesProcessor {
-    fn process(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        mut data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         self.apply(Arc::make_mut(&mut data));
         out.push(data);
         Ok(())

@@ -5,8 +5,8 @@
 //! randomness. Kept records carry `sampling.threshold` (and, in hash_seed mode, the
 //! `sampling.randomness` used), as the Collector writes them.
 
-pub mod sampling;
 mod sampler;
+pub mod sampling;
 
 use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Stability};
 use dbintel_core::{ComponentKind, Signal, TypedFactory};
@@ -148,7 +148,11 @@ impl TypedFactory for ProbabilisticSamplerFactory {
         config.problems()
     }
 
-    fn build(&self, ctx: &CreateContext, config: ProbabilisticSamplerConfig) -> Result<Built, Vec<ConfigProblem>> {
+    fn build(
+        &self,
+        ctx: &CreateContext,
+        config: ProbabilisticSamplerConfig,
+    ) -> Result<Built, Vec<ConfigProblem>> {
         let s = ProbabilisticSampler::new(&config, &ctx.telemetry, &ctx.id.to_string())?;
         Ok(Built::Processor(Box::new(s)))
     }

@@ -125,7 +125,11 @@ pub struct ProbabilisticSampler {
 }
 
 impl ProbabilisticSampler {
-    pub fn new(cfg: &ProbabilisticSamplerConfig, telemetry: &Registry, id: &str) -> Result<Self, Vec<ConfigProblem>> {
+    pub fn new(
+        cfg: &ProbabilisticSamplerConfig,
+        telemetry: &Registry,
+        id: &str,
+    ) -> Result<Self, Vec<ConfigProblem>> {
         let p = cfg.problems();
         if !p.is_empty() {
             return Err(p);
@@ -187,7 +191,11 @@ impl ProbabilisticSampler {
     }
 
     /// Randomness, the carrier (when its sampling attributes may be updated) and any problem.
-    fn randomness(&self, r: &LogRecord, w: &mut Writes) -> (Randomness, Policy, Option<Carrier>, Option<Problem>) {
+    fn randomness(
+        &self,
+        r: &LogRecord,
+        w: &mut Writes,
+    ) -> (Randomness, Policy, Option<Carrier>, Option<Problem>) {
         let parsed = carrier(r);
         match self.kind {
             // Nothing is sampled unless a priority says so; randomness is not needed.
@@ -281,7 +289,12 @@ impl ProbabilisticSampler {
     }
 
     /// The decision for one record: `Some(writes)` to keep it.
-    fn decide(&self, r: &LogRecord, counts: &mut [[u64; 2]; POLICIES], problems: &mut [u64; 5]) -> Option<Writes> {
+    fn decide(
+        &self,
+        r: &LogRecord,
+        counts: &mut [[u64; 2]; POLICIES],
+        problems: &mut [u64; 5],
+    ) -> Option<Writes> {
         let mut w = Writes::default();
         let (rnd, mut policy, carrier, mut problem) = self.randomness(r, &mut w);
         if problem.is_none() {
@@ -336,7 +349,11 @@ fn write(r: &mut LogRecord, w: Writes) {
 }
 
 impl Processor for ProbabilisticSampler {
-    fn process(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        mut data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         let SignalData::Logs(logs) = &*data else {
             // Logs only (the factory declares it); anything else passes untouched.
             out.push(data);
@@ -399,11 +416,17 @@ fn copy_kept(logs: &Logs, decisions: &[Option<Writes>]) -> Logs {
     let mut it = decisions.iter();
     let mut kept = Logs::default();
     for rl in &logs.resource_logs {
-        let mut nrl =
-            ResourceLogs { resource: rl.resource.clone(), scope_logs: Vec::new(), schema_url: rl.schema_url.clone() };
+        let mut nrl = ResourceLogs {
+            resource: rl.resource.clone(),
+            scope_logs: Vec::new(),
+            schema_url: rl.schema_url.clone(),
+        };
         for sl in &rl.scope_logs {
-            let mut nsl =
-                ScopeLogs { scope: sl.scope.clone(), log_records: Vec::new(), schema_url: sl.schema_url.clone() };
+            let mut nsl = ScopeLogs {
+                scope: sl.scope.clone(),
+                log_records: Vec::new(),
+                schema_url: sl.schema_url.clone(),
+            };
             for r in &sl.log_records {
                 if let Some(Some(w)) = it.next() {
                     let mut r = r.clone();

@@ -81,7 +81,9 @@ fn fnv1a_matches_the_reference_vectors() {
 #[test]
 fn hash_seed_thresholds_match_the_collectors() {
     // contrib Test_tracesamplerprocessor_HashSeedTraceState: percentage -> t-value.
-    for (pct, tv) in [(100.0f32, "0"), (75.0, "4"), (50.0, "8"), (25.0, "c"), (10.0, "e668"), (100.0 / 3.0, "aaac")] {
+    for (pct, tv) in
+        [(100.0f32, "0"), (75.0, "4"), (50.0, "8"), (25.0, "c"), (10.0, "e668"), (100.0 / 3.0, "aaac")]
+    {
         let th = hash_seed_threshold(pct).expect("non-zero");
         assert_eq!(th.tvalue(), tv, "{pct}%");
     }
@@ -172,14 +174,22 @@ fn golden_contrib_logs_sampling_counts() {
         ..Default::default()
     };
     let cases: Vec<(&str, ProbabilisticSamplerConfig, usize)> = vec![
-        ("happy_path", ProbabilisticSamplerConfig { sampling_percentage: 100.0, fail_closed: false, ..cfg(0.0) }, 100),
+        (
+            "happy_path",
+            ProbabilisticSamplerConfig { sampling_percentage: 100.0, fail_closed: false, ..cfg(0.0) },
+            100,
+        ),
         ("nothing", ProbabilisticSamplerConfig { fail_closed: true, ..cfg(0.0) }, 0),
         (
             "roughly half",
             ProbabilisticSamplerConfig { mode: Some(Mode::HashSeed), fail_closed: true, ..cfg(50.0) },
             45,
         ),
-        ("sampling_source no sampling", ProbabilisticSamplerConfig { fail_closed: false, ..record("foo") }, 0),
+        (
+            "sampling_source no sampling",
+            ProbabilisticSamplerConfig { fail_closed: false, ..record("foo") },
+            0,
+        ),
         (
             "sampling_source all sampling",
             ProbabilisticSamplerConfig { sampling_percentage: 100.0, fail_closed: false, ..record("foo") },
@@ -197,7 +207,11 @@ fn golden_contrib_logs_sampling_counts() {
         ),
         (
             "sampling_priority_0_record",
-            ProbabilisticSamplerConfig { sampling_priority: "priority".into(), fail_closed: false, ..record("rando") },
+            ProbabilisticSamplerConfig {
+                sampling_priority: "priority".into(),
+                fail_closed: false,
+                ..record("rando")
+            },
             25,
         ),
         (
@@ -222,22 +236,38 @@ fn golden_contrib_logs_sampling_counts() {
         ),
         (
             "sampling_priority_0_traceid",
-            ProbabilisticSamplerConfig { sampling_priority: "priority".into(), fail_closed: false, ..cfg(0.0) },
+            ProbabilisticSamplerConfig {
+                sampling_priority: "priority".into(),
+                fail_closed: false,
+                ..cfg(0.0)
+            },
             25,
         ),
         (
             "sampling_priority_50_traceid",
-            ProbabilisticSamplerConfig { sampling_priority: "priority".into(), fail_closed: false, ..cfg(50.0) },
+            ProbabilisticSamplerConfig {
+                sampling_priority: "priority".into(),
+                fail_closed: false,
+                ..cfg(50.0)
+            },
             57,
         ),
         (
             "sampling_priority_100_traceid",
-            ProbabilisticSamplerConfig { sampling_priority: "priority".into(), fail_closed: false, ..cfg(100.0) },
+            ProbabilisticSamplerConfig {
+                sampling_priority: "priority".into(),
+                fail_closed: false,
+                ..cfg(100.0)
+            },
             100,
         ),
         (
             "sampling_priority with sampling field",
-            ProbabilisticSamplerConfig { sampling_priority: "priority".into(), fail_closed: false, ..record("foo") },
+            ProbabilisticSamplerConfig {
+                sampling_priority: "priority".into(),
+                fail_closed: false,
+                ..record("foo")
+            },
             25,
         ),
     ];
@@ -298,7 +328,11 @@ fn golden_contrib_logs_sampling_state() {
     let rv = Randomness::from_hash(b"1234", 49).rvalue();
     assert_eq!(
         attrs_of(&r),
-        expect(&[("veryrandom", "1234".into()), ("sampling.threshold", "0".into()), ("sampling.randomness", rv.into())])
+        expect(&[
+            ("veryrandom", "1234".into()),
+            ("sampling.threshold", "0".into()),
+            ("sampling.randomness", rv.into())
+        ])
     );
 
     // 0 percent traceID.
@@ -310,8 +344,11 @@ fn golden_contrib_logs_sampling_state() {
         sampling_precision: 6,
         ..cfg(0.0)
     });
-    let r = one(&c, rec(default_tid, &[("sampling.randomness", "e6147c00000000".into()), ("veryrandom", 10.125.into())]))
-        .expect("sampled");
+    let r = one(
+        &c,
+        rec(default_tid, &[("sampling.randomness", "e6147c00000000".into()), ("veryrandom", 10.125.into())]),
+    )
+    .expect("sampled");
     assert_eq!(
         attrs_of(&r),
         expect(&[
@@ -323,13 +360,22 @@ fn golden_contrib_logs_sampling_state() {
 
     // 25 percent incoming, proportional 50%: 12.5% out.
     let c = open(ProbabilisticSamplerConfig { mode: Some(Mode::Proportional), ..cfg(50.0) });
-    let r = one(&c, rec(Some(hex_tid("fefefefefefefefefef0000000000000")), &[("sampling.threshold", "c".into())]))
-        .expect("sampled");
+    let r = one(
+        &c,
+        rec(Some(hex_tid("fefefefefefefefefef0000000000000")), &[("sampling.threshold", "c".into())]),
+    )
+    .expect("sampled");
     assert_eq!(attrs_of(&r), expect(&[("sampling.threshold", "e".into())]));
 
     // 25 percent arriving inconsistent (T > R), equalizing, fail closed: dropped.
     let c = ProbabilisticSamplerConfig { mode: Some(Mode::Equalizing), fail_closed: true, ..cfg(50.0) };
-    assert!(one(&c, rec(Some(hex_tid("fefefefefefefefefeb0000000000000")), &[("sampling.threshold", "c".into())])).is_none());
+    assert!(
+        one(
+            &c,
+            rec(Some(hex_tid("fefefefefefefefefeb0000000000000")), &[("sampling.threshold", "c".into())])
+        )
+        .is_none()
+    );
 
     // 25 percent arriving, equalizing, priority 37: kept, the threshold is not lowered.
     let c = open(ProbabilisticSamplerConfig {
@@ -339,7 +385,10 @@ fn golden_contrib_logs_sampling_state() {
     });
     let r = one(
         &c,
-        rec(Some(hex_tid("fefefefefefefefefefefefefefefefe")), &[("sampling.threshold", "c".into()), ("prio", Value::Int(37))]),
+        rec(
+            Some(hex_tid("fefefefefefefefefefefefefefefefe")),
+            &[("sampling.threshold", "c".into()), ("prio", Value::Int(37))],
+        ),
     )
     .expect("sampled");
     assert_eq!(attrs_of(&r), expect(&[("sampling.threshold", "c".into()), ("prio", Value::Int(37))]));
@@ -358,9 +407,14 @@ fn missing_randomness_follows_fail_closed_in_every_mode() {
             if mode != Mode::HashSeed && source == AttributeSource::Record {
                 continue; // refused by config (see config_refuses_unsupported_combinations)
             }
-            for (pct, fail_closed, sampled) in
-                [(0.0, true, false), (50.0, true, false), (100.0, true, false), (0.0, false, false), (50.0, false, true), (100.0, false, true)]
-            {
+            for (pct, fail_closed, sampled) in [
+                (0.0, true, false),
+                (50.0, true, false),
+                (100.0, true, false),
+                (0.0, false, false),
+                (50.0, false, true),
+                (100.0, false, true),
+            ] {
                 let c = ProbabilisticSamplerConfig {
                     sampling_percentage: pct,
                     mode: Some(mode),
@@ -371,7 +425,10 @@ fn missing_randomness_follows_fail_closed_in_every_mode() {
                 };
                 for tid in [None, Some([0u8; 16])] {
                     let got = one(&c, rec(tid, &[("unused", "".into())])).is_some();
-                    assert_eq!(got, sampled, "{mode:?} {source:?} {pct} fail_closed={fail_closed} tid={tid:?}");
+                    assert_eq!(
+                        got, sampled,
+                        "{mode:?} {source:?} {pct} fail_closed={fail_closed} tid={tid:?}"
+                    );
                 }
             }
         }
@@ -396,7 +453,10 @@ fn trace_id_source_falls_back_to_from_attribute_without_a_trace_id() {
     assert_eq!((by("true") + by("false")) as usize, 400);
     // Same input, same decisions (deterministic hashing).
     let (mut p2, _) = sampler(&c);
-    let again = run(&mut p2, (0..400).map(|i| rec(None, &[("db.query.fingerprint", format!("fp{i}").into())])).collect());
+    let again = run(
+        &mut p2,
+        (0..400).map(|i| rec(None, &[("db.query.fingerprint", format!("fp{i}").into())])).collect(),
+    );
     assert_eq!(again, k);
 }
 
@@ -412,7 +472,10 @@ fn invalid_sampling_attributes_follow_fail_closed() {
     let (mut p, reg) = sampler(&ProbabilisticSamplerConfig { fail_closed: true, ..cfg(100.0) });
     run(&mut p, vec![rec(Some([7u8; 16]), &[("sampling.randomness", "zz".into())])]);
     assert_eq!(
-        reg.counter_total("dbintel_probabilistic_sampler_problems_total", &[("reason", "invalid_sampling_attributes")]),
+        reg.counter_total(
+            "dbintel_probabilistic_sampler_problems_total",
+            &[("reason", "invalid_sampling_attributes")]
+        ),
         1
     );
 }
@@ -438,7 +501,9 @@ fn shared_batches_are_not_changed() {
     let mut out = Vec::new();
     p.process(input, &mut out).expect("process");
     let SignalData::Logs(orig) = &*keep else { panic!("logs") };
-    assert!(orig.resource_logs[0].scope_logs[0].log_records[0].attributes.get("sampling.threshold").is_none());
+    assert!(
+        orig.resource_logs[0].scope_logs[0].log_records[0].attributes.get("sampling.threshold").is_none()
+    );
     let k = kept(&out);
     assert_eq!(k.len(), 1);
     assert!(k[0].attributes.get("sampling.threshold").is_some());
@@ -460,7 +525,9 @@ fn readme_and_prototype_configs_load() {
     let c = yaml("sampling_percentage: 15\nsampling_priority: priority\n");
     assert_eq!(c.sampling_priority, "priority");
     // contrib testdata/config.yaml (logs).
-    let c = yaml("sampling_percentage: 15.3\nhash_seed: 22\nattribute_source: record\nfrom_attribute: foo\nsampling_priority: bar\n");
+    let c = yaml(
+        "sampling_percentage: 15.3\nhash_seed: 22\nattribute_source: record\nfrom_attribute: foo\nsampling_priority: bar\n",
+    );
     assert!(c.problems().is_empty());
     let c = yaml("mode: proportional\nsampling_percentage: 0.5\nsampling_precision: 6\nfail_closed: false\n");
     assert!(c.problems().is_empty());
@@ -474,7 +541,10 @@ fn readme_and_prototype_configs_load() {
 #[test]
 fn config_refuses_unsupported_combinations() {
     let keys = |c: ProbabilisticSamplerConfig| c.problems().into_iter().map(|p| p.path).collect::<Vec<_>>();
-    assert_eq!(keys(ProbabilisticSamplerConfig { attribute_source: AttributeSource::Record, ..cfg(10.0) }), ["from_attribute"]);
+    assert_eq!(
+        keys(ProbabilisticSamplerConfig { attribute_source: AttributeSource::Record, ..cfg(10.0) }),
+        ["from_attribute"]
+    );
     assert_eq!(
         keys(ProbabilisticSamplerConfig {
             mode: Some(Mode::Proportional),
@@ -488,8 +558,14 @@ fn config_refuses_unsupported_combinations() {
     assert_eq!(keys(cfg(-1.0)), ["sampling_percentage"]);
     assert_eq!(keys(cfg(f32::NAN)), ["sampling_percentage"]);
     assert_eq!(keys(cfg(1e-30)), ["sampling_percentage"]);
-    assert_eq!(keys(ProbabilisticSamplerConfig { sampling_precision: 0, ..cfg(1.0) }), ["sampling_precision"]);
-    assert_eq!(keys(ProbabilisticSamplerConfig { sampling_precision: 15, ..cfg(1.0) }), ["sampling_precision"]);
+    assert_eq!(
+        keys(ProbabilisticSamplerConfig { sampling_precision: 0, ..cfg(1.0) }),
+        ["sampling_precision"]
+    );
+    assert_eq!(
+        keys(ProbabilisticSamplerConfig { sampling_precision: 15, ..cfg(1.0) }),
+        ["sampling_precision"]
+    );
     assert!(keys(cfg(150.0)).is_empty(), "more than 100 means all, as the README");
     let v = serde_json::json!({"mode": "random"});
     let e = parse_component_config::<ProbabilisticSamplerConfig>(&v).expect_err("bad mode");
@@ -515,7 +591,10 @@ fn any_record() -> impl Strategy<Value = LogRecord> {
     (
         proptest::option::of(any::<[u8; 16]>()),
         proptest::collection::vec(
-            (prop_oneof![Just("sampling.threshold"), Just("sampling.randomness"), Just("p"), Just("k")], any_value()),
+            (
+                prop_oneof![Just("sampling.threshold"), Just("sampling.randomness"), Just("p"), Just("k")],
+                any_value(),
+            ),
             0..5,
         ),
     )
@@ -530,7 +609,12 @@ fn any_config() -> impl Strategy<Value = ProbabilisticSamplerConfig> {
     (
         prop_oneof![Just(0.0f32), 0.0f32..=120.0],
         any::<u32>(),
-        prop_oneof![Just(None), Just(Some(Mode::HashSeed)), Just(Some(Mode::Proportional)), Just(Some(Mode::Equalizing))],
+        prop_oneof![
+            Just(None),
+            Just(Some(Mode::HashSeed)),
+            Just(Some(Mode::Proportional)),
+            Just(Some(Mode::Equalizing))
+        ],
         any::<bool>(),
         1u8..=14,
         any::<bool>(),
@@ -544,7 +628,11 @@ fn any_config() -> impl Strategy<Value = ProbabilisticSamplerConfig> {
                 mode,
                 fail_closed,
                 sampling_precision: prec,
-                attribute_source: if hash && record { AttributeSource::Record } else { AttributeSource::TraceId },
+                attribute_source: if hash && record {
+                    AttributeSource::Record
+                } else {
+                    AttributeSource::TraceId
+                },
                 from_attribute: if hash { "k".into() } else { String::new() },
                 sampling_priority: if prio { "p".into() } else { String::new() },
             }

@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, ProcessorError, Stability};
+use dbintel_core::component::{
+    Built, ComponentInfo, ConfigProblem, CreateContext, ProcessorError, Stability,
+};
 use dbintel_core::pdata::SignalData;
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_core::{ComponentKind, Processor, Signal, TypedFactory};
@@ -75,7 +77,11 @@ impl ResourceProcessor {
 }
 
 impl Processor for ResourceProcessor {
-    fn process(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+    fn process(
+        &mut self,
+        mut data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         self.apply(Arc::make_mut(&mut data));
         out.push(data);
         Ok(())
