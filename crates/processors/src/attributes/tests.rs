@@ -327,7 +327,8 @@ fn golden_convert() {
 #[test]
 fn golden_complex_four_spans_as_records() {
     // The example's comments give the attributes before and after, span by span.
-    let cases: Vec<(Vec<(&str, Value)>, Vec<(&str, Value)>)> = vec![
+    type Pairs = Vec<(&'static str, Value)>;
+    let cases: Vec<(Pairs, Pairs)> = vec![
         (
             vec![
                 ("timeout", Value::Int(10)),

@@ -300,7 +300,8 @@ fn one(c: &ProbabilisticSamplerConfig, r: LogRecord) -> Option<LogRecord> {
 
 #[test]
 fn golden_contrib_logs_sampling_state() {
-    let default_tid = Some(hex_tid("fefefefefefefefefe80000000000000"));
+    let tid = hex_tid("fefefefefefefefefe80000000000000");
+    let default_tid = Some(tid);
     let open = |c: ProbabilisticSamplerConfig| ProbabilisticSamplerConfig { fail_closed: false, ..c };
 
     // 100 percent traceID, proportional.
@@ -311,7 +312,7 @@ fn golden_contrib_logs_sampling_state() {
     // 100 percent traceID hash_seed 22: the randomness used is written.
     let c = open(ProbabilisticSamplerConfig { mode: Some(Mode::HashSeed), hash_seed: 22, ..cfg(100.0) });
     let r = one(&c, rec(default_tid, &[("K", "V".into())])).expect("sampled");
-    let rv = Randomness::from_hash(&default_tid.unwrap_or_default(), 22).rvalue();
+    let rv = Randomness::from_hash(&tid, 22).rvalue();
     assert_eq!(
         attrs_of(&r),
         expect(&[("K", "V".into()), ("sampling.threshold", "0".into()), ("sampling.randomness", rv.into())])

@@ -1,0 +1,58 @@
+//! `attributes` throughput on 1000 records shaped like our `db.server.top_query` events (about 15
+//! attributes, 10% carrying a plan), with a typical config: an include on `db.system.name`, then
+//! upsert, delete, hash, convert and extract. Reports records per CPU second of the thread (the
+//! machine is shared). The batch is cloned outside the measurement, so the processor owns it.
+
+mod common;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use dbintel_core::Processor;
+use dbintel_core::Signal;
+use dbintel_core::telemetry::Registry;
+use dbintel_processors::attributes::{AttributesConfig, AttributesProcessor};
+
+const RECORDS: usize = 1000;
+
+fn config() -> AttributesConfig {
+    let v = serde_json::json!({
+        "include": {"match_type": "strict", "attributes": [{"key": "db.system.name", "value": "postgresql"}]},
+        "actions": [
+            {"key": "deployment.environment", "value": "production", "action": "upsert"},
+            {"key": "postgresql.rolname", "action": "hash"},
+            {"key": "dbintel.toplevel", "action": "delete"},
+            {"key": "postgresql.calls", "action": "convert", "converted_type": "string"},
+            {"key": "db.query.summary", "pattern": "^(?P<db.operation.kind>[A-Z]+) ", "action": "extract"},
+        ]
+    });
+    dbintel_core::parse_component_config(&v).expect("config")
+}
+
+fn bench(c: &mut Criterion) {
+    let input = common::top_query_batch(RECORDS);
+    let mut p = AttributesProcessor::new(&config(), Some(Signal::Logs), &Registry::new(), "attributes")
+        .expect("valid");
+    if let Some(r) = common::records_per_cpu_second(&input, 500, |d| {
+        let mut out = Vec::new();
+        p.process(d, &mut out).expect("process");
+        out
+    }) {
+        println!("attributes: {:.0} records per CPU second (1000-record batches, typical actions)", r);
+    }
+    let mut g = c.benchmark_group("attributes");
+    g.throughput(Throughput::Elements(RECORDS as u64));
+    g.bench_function("top_query_1000_typical_actions", |b| {
+        let mut out = Vec::with_capacity(1);
+        b.iter_batched(
+            || std::sync::Arc::new(input.clone()),
+            |d| {
+                p.process(d, &mut out).expect("process");
+                out.clear();
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
