@@ -13,8 +13,17 @@ use dbintel_processors::attributes::{AttributesConfig, AttributesProcessor};
 
 const RECORDS: usize = 1000;
 
+fn config_of(v: serde_json::Value) -> AttributesConfig {
+    dbintel_core::parse_component_config(&v).expect("config")
+}
+
+/// One action per variant, to see what each costs.
+fn single(action: serde_json::Value) -> AttributesConfig {
+    config_of(serde_json::json!({"actions": [action]}))
+}
+
 fn config() -> AttributesConfig {
-    let v = serde_json::json!({
+    config_of(serde_json::json!({
         "include": {"match_type": "strict", "attributes": [{"key": "db.system.name", "value": "postgresql"}]},
         "actions": [
             {"key": "deployment.environment", "value": "production", "action": "upsert"},
@@ -23,34 +32,57 @@ fn config() -> AttributesConfig {
             {"key": "postgresql.calls", "action": "convert", "converted_type": "string"},
             {"key": "db.query.summary", "pattern": "^(?P<db.operation.kind>[A-Z]+) ", "action": "extract"},
         ]
-    });
-    dbintel_core::parse_component_config(&v).expect("config")
+    }))
 }
 
 fn bench(c: &mut Criterion) {
     let input = common::top_query_batch(RECORDS);
-    let mut p = AttributesProcessor::new(&config(), Some(Signal::Logs), &Registry::new(), "attributes")
-        .expect("valid");
-    if let Some(r) = common::records_per_cpu_second(&input, 500, |d| {
-        let mut out = Vec::new();
-        p.process(d, &mut out).expect("process");
-        out
-    }) {
-        println!("attributes: {:.0} records per CPU second (1000-record batches, typical actions)", r);
-    }
+    let variants = [
+        ("top_query_1000_typical_actions", config()),
+        (
+            "top_query_1000_upsert",
+            single(serde_json::json!({"key": "deployment.environment", "value": "prod", "action": "upsert"})),
+        ),
+        ("top_query_1000_delete", single(serde_json::json!({"key": "dbintel.toplevel", "action": "delete"}))),
+        ("top_query_1000_hash", single(serde_json::json!({"key": "postgresql.rolname", "action": "hash"}))),
+        (
+            "top_query_1000_convert",
+            single(
+                serde_json::json!({"key": "postgresql.calls", "action": "convert", "converted_type": "string"}),
+            ),
+        ),
+        (
+            "top_query_1000_extract",
+            single(
+                serde_json::json!({"key": "db.query.summary", "pattern": "^(?P<db.operation.kind>[A-Z]+) ", "action": "extract"}),
+            ),
+        ),
+    ];
     let mut g = c.benchmark_group("attributes");
     g.throughput(Throughput::Elements(RECORDS as u64));
-    g.bench_function("top_query_1000_typical_actions", |b| {
-        let mut out = Vec::with_capacity(1);
-        b.iter_batched(
-            || std::sync::Arc::new(input.clone()),
-            |d| {
-                p.process(d, &mut out).expect("process");
-                out.clear();
-            },
-            BatchSize::LargeInput,
-        )
-    });
+    for (name, cfg) in variants {
+        let mut p = AttributesProcessor::new(&cfg, Some(Signal::Logs), &Registry::new(), "attributes")
+            .expect("valid");
+        if let Some(r) = common::records_per_cpu_second(&input, 500, |d| {
+            let mut out = Vec::new();
+            p.process(d, &mut out).expect("process");
+            out
+        }) {
+            println!("attributes {name}: {r:.0} records per CPU second");
+        }
+        g.bench_function(name, |b| {
+            // The output is returned, so criterion drops it outside the measurement.
+            b.iter_batched(
+                || std::sync::Arc::new(input.clone()),
+                |d| {
+                    let mut out = Vec::with_capacity(1);
+                    p.process(d, &mut out).expect("process");
+                    out
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
     g.finish();
 }
 
