@@ -805,3 +805,96 @@ proptest! {
         }
     }
 }
+
+fn any_json() -> impl Strategy<Value = serde_json::Value> {
+    prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<u64>().prop_map(serde_json::Value::from),
+        (-1e30f64..1e30).prop_map(serde_json::Value::from),
+        ".{0,8}".prop_map(serde_json::Value::from),
+        proptest::collection::vec(any::<i8>(), 0..3).prop_map(|v| serde_json::json!(v)),
+        Just(serde_json::json!({"a": 1, "b": [null]})),
+    ]
+}
+
+fn any_pattern() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("(".to_string()),
+        Just("^(?P<a>[a-z]+)(?P<b>\\d*)$".to_string()),
+        Just("(x)(?P<n>y)".to_string()),
+        Just("a{1000}{1000}".to_string()),
+        Just("^pii\\.".to_string()),
+        ".{0,6}",
+    ]
+}
+
+proptest! {
+    /// Arbitrary action and match configs: compiling never panics, and what compiles runs on
+    /// arbitrary attributes without panicking.
+    #[test]
+    fn no_config_panics(
+        actions in proptest::collection::vec((
+            prop_oneof![Just("insert"), Just("UPDATE"), Just("upsert"), Just("delete"), Just("hash"),
+                        Just("extract"), Just("convert"), Just("bogus"), Just("")],
+            prop_oneof![Just(""), Just("a"), Just("b"), Just("pii.x")],
+            proptest::option::of(any_json()),
+            any_pattern(),
+            prop_oneof![Just(""), Just("b"), Just("missing")],
+            prop_oneof![Just(""), Just("int"), Just("double"), Just("string"), Just("bool")],
+            proptest::option::of(any_json()),
+        ), 0..5),
+        include in proptest::option::of((
+            prop_oneof![Just(None), Just(Some("strict")), Just(Some("regexp")), Just(Some("glob"))],
+            proptest::collection::vec(any_pattern(), 0..2),
+            proptest::collection::vec((prop_oneof![Just(""), Just("a")], proptest::option::of(any_json())), 0..2),
+            proptest::option::of(prop_oneof![any::<i64>().prop_map(serde_json::Value::from), ".{0,6}".prop_map(serde_json::Value::from)]),
+        )),
+        kv in proptest::collection::vec((prop_oneof![Just("a"), Just("b"), Just("pii.x"), Just("c")], any_value()), 0..6),
+    ) {
+        let acts: Vec<serde_json::Value> = actions.into_iter().map(|(action, key, value, pattern, from, conv, default)| {
+            let mut m = serde_json::Map::new();
+            m.insert("action".into(), action.into());
+            if !key.is_empty() { m.insert("key".into(), key.into()); }
+            if let Some(v) = value { m.insert("value".into(), v); }
+            if !pattern.is_empty() { m.insert("pattern".into(), pattern.into()); }
+            if !from.is_empty() { m.insert("from_attribute".into(), from.into()); }
+            if !conv.is_empty() { m.insert("converted_type".into(), conv.into()); }
+            if let Some(v) = default { m.insert("default_value".into(), v); }
+            serde_json::Value::Object(m)
+        }).collect();
+        let mut section = serde_json::json!({"actions": acts});
+        if let Some((mt, bodies, attributes, sev)) = include {
+            let mut inc = serde_json::Map::new();
+            if let Some(mt) = mt { inc.insert("match_type".into(), mt.into()); }
+            if !bodies.is_empty() { inc.insert("log_bodies".into(), serde_json::json!(bodies)); }
+            if !attributes.is_empty() {
+                inc.insert("attributes".into(), serde_json::Value::Array(attributes.into_iter().map(|(k, v)| {
+                    let mut a = serde_json::Map::new();
+                    a.insert("key".into(), k.into());
+                    if let Some(v) = v { a.insert("value".into(), v); }
+                    serde_json::Value::Object(a)
+                }).collect()));
+            }
+            if let Some(min) = sev { inc.insert("log_severity_number".into(), serde_json::json!({"min": min})); }
+            section["include"] = serde_json::Value::Object(inc);
+        }
+        let Ok(c) = parse_component_config::<AttributesConfig>(&section) else { return Ok(()) };
+        let _ = AttributesFactory.check(&c);
+        for signal in [Signal::Logs, Signal::Metrics] {
+            if let Ok(p) = AttributesProcessor::new(&c, Some(signal), &Registry::new(), "a") {
+                let mut d = SignalData::Logs(Logs { resource_logs: vec![ResourceLogs {
+                    scope_logs: vec![ScopeLogs { log_records: vec![LogRecord {
+                        attributes: kv.iter().map(|(k, v)| (*k, v.clone())).collect(),
+                        body: Some(Value::from("AUTH")),
+                        ..Default::default()
+                    }], ..Default::default() }], ..Default::default() }] });
+                p.apply(&mut d);
+                let mut m = metrics_batch();
+                p.apply(&mut m);
+            }
+        }
+    }
+}
