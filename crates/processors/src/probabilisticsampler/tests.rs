@@ -693,3 +693,43 @@ proptest! {
         prop_assert!((k - n as f64 * rate).abs() <= 5.0 * sd + 1.0, "kept {k} of {n} at rate {rate}");
     }
 }
+
+#[test]
+fn prototype_config_on_query_events_and_the_recommended_one() {
+    let records = || -> Vec<LogRecord> {
+        (0..2000)
+            .map(|i| {
+                rec(
+                    None,
+                    &[
+                        ("dbintel.query.fingerprint", format!("{:016x}", (i % 500) * 7919).into()),
+                        ("db.system.name", "postgresql".into()),
+                    ],
+                )
+            })
+            .collect()
+    };
+    // The prototype's logs/queries settings: no trace id, so no randomness, so fail_closed drops all.
+    let (mut p, reg) = sampler(&yaml("sampling_percentage: 25\nhash_seed: 22\n"));
+    assert!(run(&mut p, records()).is_empty());
+    assert_eq!(
+        reg.counter_total(
+            "dbintel_probabilistic_sampler_problems_total",
+            &[("reason", "missing_randomness")]
+        ),
+        2000
+    );
+    // By query: about a quarter of the 500 queries, all records of a query together.
+    let (mut p, _) = sampler(&yaml(
+        "sampling_percentage: 25\nhash_seed: 22\nattribute_source: record\nfrom_attribute: dbintel.query.fingerprint\n",
+    ));
+    let k = run(&mut p, records());
+    assert!(k.len() > 300 && k.len() < 700, "{}", k.len());
+    let mut per_query = std::collections::HashMap::new();
+    for r in &k {
+        *per_query
+            .entry(r.attributes.get("dbintel.query.fingerprint").cloned().map(|v| v.to_display_string()))
+            .or_insert(0) += 1;
+    }
+    assert!(per_query.values().all(|n| *n == 4), "each query's 4 records are kept or dropped together");
+}
