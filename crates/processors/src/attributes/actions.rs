@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use dbintel_core::component::ConfigProblem;
-use dbintel_core::pdata::{Attributes, Value};
+use dbintel_core::pdata::{Attributes, Key, Value};
 use regex::Regex;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -92,7 +92,7 @@ enum Op {
 /// One compiled action.
 #[derive(Debug, Clone)]
 pub struct Action {
-    key: String,
+    key: Key,
     op: Op,
 }
 
@@ -332,16 +332,20 @@ fn compile_one(at: &str, c: &ActionConfig) -> Result<Action, Vec<ConfigProblem>>
             Op::Convert(to)
         }
     };
-    if problems.is_empty() { Ok(Action { key: c.key.clone(), op }) } else { Err(problems) }
+    if problems.is_empty() { Ok(Action { key: Key::from(&c.key), op }) } else { Err(problems) }
 }
 
-fn matching_keys(regex: &Regex, attrs: &Attributes, skip: &str) -> Vec<String> {
-    attrs.iter().filter(|(k, _)| *k != skip && regex.is_match(k)).map(|(k, _)| k.to_string()).collect()
+fn matching_keys(regex: &Regex, attrs: &Attributes, skip: &str) -> Vec<Key> {
+    attrs
+        .iter_keys()
+        .filter(|(k, _)| k.as_str() != skip && regex.is_match(k))
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 impl Action {
     fn apply(&self, attrs: &mut Attributes) {
-        let key = self.key.as_str();
+        let key = &self.key;
         match &self.op {
             Op::Delete(regex) => {
                 if !key.is_empty() {
@@ -425,7 +429,7 @@ pub fn sha1_hex(v: &Value) -> String {
     hex::encode(h.finalize())
 }
 
-fn hash_attribute(attrs: &mut Attributes, key: &str) {
+fn hash_attribute(attrs: &mut Attributes, key: &Key) {
     if let Some(v) = attrs.get(key) {
         let hashed = sha1_hex(v);
         attrs.insert(key, hashed);

@@ -169,7 +169,7 @@ fn proc_for(c: &AttributesConfig, signal: Signal) -> AttributesProcessor {
     AttributesProcessor::new(c, Some(signal), &Registry::new(), "attributes").expect("valid config")
 }
 
-fn attrs(pairs: &[(&str, Value)]) -> Attributes {
+fn attrs(pairs: &[(&'static str, Value)]) -> Attributes {
     pairs.iter().map(|(k, v)| (*k, v.clone())).collect()
 }
 
@@ -180,7 +180,7 @@ fn sorted(a: &Attributes) -> Vec<(String, Value)> {
 }
 
 /// Runs `name` over one log record with `input` and returns its attributes.
-fn on_record(name: &str, input: &[(&str, Value)]) -> Vec<(String, Value)> {
+fn on_record(name: &str, input: &[(&'static str, Value)]) -> Vec<(String, Value)> {
     on_log(
         name,
         LogRecord { attributes: attrs(input), ..Default::default() },
@@ -203,7 +203,7 @@ fn on_log(name: &str, r: LogRecord, resource: Resource, scope: Scope) -> Vec<(St
     sorted(&l.resource_logs[0].scope_logs[0].log_records[0].attributes)
 }
 
-fn exp(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
+fn exp(pairs: &[(&'static str, Value)]) -> Vec<(String, Value)> {
     sorted(&attrs(pairs))
 }
 
@@ -517,7 +517,7 @@ fn severity_number_matching() {
 }
 
 fn metrics_batch() -> SignalData {
-    let np = |k: &str| NumberDataPoint {
+    let np = |k: &'static str| NumberDataPoint {
         attributes: attrs(&[(k, "x".into()), ("password", "pw".into())]),
         start_time_unix_nano: 0,
         time_unix_nano: 1,

@@ -46,7 +46,7 @@ fn hex_tid(s: &str) -> [u8; 16] {
     t
 }
 
-fn rec(tid: Option<[u8; 16]>, attrs: &[(&str, Value)]) -> LogRecord {
+fn rec(tid: Option<[u8; 16]>, attrs: &[(&'static str, Value)]) -> LogRecord {
     LogRecord {
         trace_id: tid,
         attributes: attrs.iter().map(|(k, v)| (*k, v.clone())).collect::<Attributes>(),
@@ -285,7 +285,7 @@ fn attrs_of(r: &LogRecord) -> Vec<(String, Value)> {
     v
 }
 
-fn expect(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
+fn expect(pairs: &[(&'static str, Value)]) -> Vec<(String, Value)> {
     let mut v: Vec<(String, Value)> = pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v

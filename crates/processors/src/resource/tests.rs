@@ -28,7 +28,7 @@ fn config(yaml: &str) -> ResourceConfig {
     parse_component_config(&v).expect("config")
 }
 
-fn attrs(pairs: &[(&str, Value)]) -> Attributes {
+fn attrs(pairs: &[(&'static str, Value)]) -> Attributes {
     pairs.iter().map(|(k, v)| (*k, v.clone())).collect()
 }
 
@@ -73,7 +73,7 @@ fn golden_readme_example_on_logs_and_metrics() {
     p.apply(&mut d);
     let SignalData::Logs(l) = &d else { unreachable!() };
     let got: Vec<_> = l.resource_logs.iter().map(|r| sorted(&r.resource.attributes)).collect();
-    let exp = |pairs: &[(&str, Value)]| sorted(&attrs(pairs));
+    let exp = |pairs: &[(&'static str, Value)]| sorted(&attrs(pairs));
     assert_eq!(
         got,
         vec![
