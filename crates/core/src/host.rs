@@ -8,9 +8,10 @@
 
 use std::any::{Any, TypeId};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::admission::AdmissionRegistry;
+use crate::breaker::BreakerRegistry;
 use crate::ids::ComponentId;
 
 /// An object an extension provides to other components, type-erased.
@@ -32,6 +33,7 @@ struct Inner {
     /// cannot see each other's value (and nothing has to fail on a type mismatch).
     shared: Mutex<HashMap<(ComponentId, TypeId), ExtensionObject>>,
     admission: AdmissionRegistry,
+    breakers: OnceLock<BreakerRegistry>,
 }
 
 /// Handles shared by every component of one service. Cheap to clone.
@@ -49,6 +51,12 @@ impl Host {
     /// (`admission().set(setter, scope, admit)`); receivers read it through their `ReceiverOutput`.
     pub fn admission(&self) -> &AdmissionRegistry {
         &self.inner.admission
+    }
+
+    /// The circuit breakers of the monitored databases: receivers report outcomes and read what to
+    /// shed, the `circuit_breaker` processor configures them; they vote through [`Host::admission`].
+    pub fn breakers(&self) -> &BreakerRegistry {
+        self.inner.breakers.get_or_init(|| BreakerRegistry::new(self.inner.admission.clone()))
     }
 
     /// Registers what extension `id` provides (done by the service builder, and by tests).

@@ -3,6 +3,7 @@
 
 pub mod admission;
 pub mod all_problems;
+pub mod breaker;
 pub mod cache;
 pub mod component;
 pub mod config_value;
