@@ -81,6 +81,9 @@ pub enum FailureKind {
     MissingFeature,
     /// The server (often a managed one) does not support the statement.
     NotSupported,
+    /// The collector itself is over its throughput, memory or CPU limits (the global breaker's
+    /// guards).
+    Overload,
     /// Anything else (counted, does not move the breaker).
     Other,
 }
@@ -95,6 +98,7 @@ impl FailureKind {
             FailureKind::PermissionDenied => "permission_denied",
             FailureKind::MissingFeature => "missing_feature",
             FailureKind::NotSupported => "not_supported",
+            FailureKind::Overload => "overload",
             FailureKind::Other => "other",
         }
     }
@@ -184,6 +188,7 @@ impl FailureKind {
                 | FailureKind::TooManyConnections
                 | FailureKind::ConnectionRefused
                 | FailureKind::LockTimeout
+                | FailureKind::Overload
         )
     }
 

@@ -12,6 +12,7 @@ pub mod filter;
 pub mod memorylimiter;
 pub mod nrerrormonitor;
 pub mod ottl;
+pub mod circuitbreaker;
 pub mod planattributeextractor;
 pub mod probabilisticsampler;
 pub mod querycorrelator;
@@ -31,6 +32,7 @@ pub fn factories() -> Vec<Arc<dyn Factory>> {
         Arc::new(costcontrol::CostControlFactory),
         Arc::new(nrerrormonitor::NrErrorMonitorFactory),
         Arc::new(filter::FilterFactory),
+        Arc::new(circuitbreaker::CircuitBreakerFactory),
         Arc::new(planattributeextractor::PlanAttributeExtractorFactory),
         Arc::new(probabilisticsampler::ProbabilisticSamplerFactory),
         Arc::new(querycorrelator::QueryCorrelatorFactory),
