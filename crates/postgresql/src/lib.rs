@@ -57,9 +57,10 @@ impl TypedFactory for PostgresqlFactory {
         config.clone().resolve().err().unwrap_or_default()
     }
 
-    fn build(&self, _ctx: &CreateContext, config: PostgresqlConfig) -> Result<Built, Vec<ConfigProblem>> {
+    fn build(&self, ctx: &CreateContext, config: PostgresqlConfig) -> Result<Built, Vec<ConfigProblem>> {
         let plan = config.resolve()?;
-        Ok(Built::Receiver(Box::new(PostgresqlReceiver::new(plan))))
+        let breaker = ctx.host.breakers().handle(&ctx.id);
+        Ok(Built::Receiver(Box::new(PostgresqlReceiver::new(plan).with_breaker(breaker))))
     }
 }
 

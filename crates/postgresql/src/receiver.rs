@@ -11,6 +11,7 @@ use dbintel_core::pdata::{
     Attributes, LogRecord, Logs, Metrics, Resource, ResourceLogs, ResourceMetrics, Scope, ScopeLogs,
     ScopeMetrics, SignalData, now_unix_nanos,
 };
+use dbintel_core::breaker::{BreakerHandle, Outcome, Stress};
 use dbintel_core::telemetry::{Counter, Gauge};
 use dbintel_core::{ComponentError, Receiver, ReceiverContext, Signal};
 use dbintel_dbclient::{ScraperTelemetry, Streak};
@@ -31,11 +32,19 @@ pub const SCOPE_NAME: &str = "dbintel/postgresql";
 /// The `postgresql` receiver, built by [`crate::PostgresqlFactory`].
 pub struct PostgresqlReceiver {
     plan: Plan,
+    breaker: Option<BreakerHandle>,
 }
 
 impl PostgresqlReceiver {
     pub fn new(plan: Plan) -> Self {
-        Self { plan }
+        Self { plan, breaker: None }
+    }
+
+    /// Reports each statement's outcome per database to the service's circuit breakers and obeys
+    /// them (a `circuit_breaker` processor configures them; unconfigured they do nothing).
+    pub fn with_breaker(mut self, breaker: BreakerHandle) -> Self {
+        self.breaker = Some(breaker);
+        self
     }
 }
 
@@ -44,7 +53,8 @@ impl Receiver for PostgresqlReceiver {
     async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
         let tls = crate::tls::connector(&self.plan.connect.tls).map_err(ComponentError::Failed)?;
         let shutdown = ctx.shutdown.clone();
-        let mut runner = Runner::new(self.plan, ctx, tls);
+        let breaker = self.breaker.unwrap_or_else(|| BreakerHandle::disabled(&ctx.id));
+        let mut runner = Runner::new(self.plan, ctx, tls, breaker);
         tokio::select! {
             _ = shutdown.cancelled() => {}
             _ = runner.run() => {}
@@ -84,10 +94,14 @@ pub(crate) struct Runner {
     qi: Option<QueryIntelligence>,
     query_errors: BTreeMap<Query, Counter>,
     telemetry: Telemetry,
+    breaker: BreakerHandle,
+    /// Client sessions and max_connections read in this scrape (stress for the breaker).
+    sessions: Option<u64>,
+    max_connections: Option<u64>,
 }
 
 impl Runner {
-    fn new(plan: Plan, ctx: ReceiverContext, tls: Option<MakeRustlsConnect>) -> Self {
+    fn new(plan: Plan, ctx: ReceiverContext, tls: Option<MakeRustlsConnect>, breaker: BreakerHandle) -> Self {
         let label = ctx.id.to_string();
         let t = &ctx.telemetry;
         let l = [("receiver", label.as_str())];
@@ -166,6 +180,9 @@ impl Runner {
             qi,
             query_errors,
             telemetry,
+            breaker,
+            sessions: None,
+            max_connections: None,
         }
     }
 
@@ -276,6 +293,7 @@ impl Runner {
             Ok(None) => None,
             Err(e) => {
                 self.telemetry.connect_errors.inc();
+                self.breaker.report_error(db, e.code(), &e.to_string());
                 self.last_connect_error = Some(e.to_string());
                 let first = !self.failing_dbs.contains_key(db);
                 if first && self.failing_dbs.len() < MAX_DATABASES {
@@ -300,6 +318,18 @@ impl Runner {
         if let Some(c) = self.query_errors.get(&q) {
             c.inc();
         }
+        let kind = self.breaker.report_error(db, e.code(), &e.to_string());
+        if let Some(backoff) = self.breaker.disable_query(db, q.name(), kind) {
+            let hint = match (q.needs_pg_stat_statements(), e.code()) {
+                (true, Some("42P01" | "55000" | "42501")) => diagnose::PG_STAT_STATEMENTS_FIX,
+                _ => e.hint(),
+            };
+            tracing::warn!(
+                receiver = %self.label, query = q.name(), database = %db, error = %e, kind = kind.as_str(),
+                backoff = ?backoff, fix = hint,
+                "postgresql: query disabled for a while by the circuit breaker's feature-aware action; it is retried after the backoff, and runs again at once after any success"
+            );
+        }
         self.telemetry
             .scraper
             .errored_points
@@ -318,7 +348,9 @@ impl Runner {
         }
     }
 
-    fn query_ok(&mut self, q: Query, db: &str) {
+    fn query_ok(&mut self, q: Query, db: &str, elapsed: Duration) {
+        self.breaker.report(db, Outcome::Success { elapsed });
+        self.breaker.query_succeeded(db, q.name());
         if self.failing.remove(&(q, db.to_string())).is_some() {
             tracing::info!(receiver = %self.label, query = q.name(), database = %db, "postgresql: catalog query works again");
         }
@@ -339,6 +371,14 @@ impl Runner {
                 continue;
             }
             let Some(sql) = q.sql(version) else { continue };
+            // The breaker: an open database gets no more statements this scrape; a query disabled
+            // by a feature-aware action waits out its backoff.
+            if !self.breaker.allows(db) {
+                return Some(conn);
+            }
+            if !self.breaker.query_enabled(db, q.name()) {
+                continue;
+            }
             if !conn.is_usable() {
                 if reconnected {
                     return None;
@@ -348,9 +388,11 @@ impl Runner {
                 self.checkin(db, dead);
                 conn = self.checkout(db).await?;
             }
+            let started = Instant::now();
             match conn.query(&sql).await {
                 Ok(rows) => {
-                    self.query_ok(q, db);
+                    self.query_ok(q, db, started.elapsed());
+                    self.note_stress(q, &rows.rows);
                     if rows.truncated {
                         tracing::debug!(receiver = %self.label, query = q.name(), "postgresql: result truncated");
                     }
@@ -390,9 +432,35 @@ impl Runner {
         self.databases = list;
     }
 
+    /// Client sessions from `Activity` and `max_connections`: the breaker's stress reading.
+    fn note_stress(&mut self, q: Query, rows: &[crate::conn::Row]) {
+        match q {
+            Query::Activity => {
+                self.sessions = Some(
+                    rows.iter()
+                        .filter(|r| r.get("backend_type") == Some("client backend"))
+                        .filter_map(|r| r.i64("n"))
+                        .map(|n| n.max(0) as u64)
+                        .sum(),
+                );
+            }
+            Query::MaxConnections => {
+                self.max_connections = rows.first().and_then(|r| r.i64("max_connections")).map(|n| n.max(0) as u64);
+            }
+            _ => {}
+        }
+    }
+
     pub(crate) async fn scrape(&mut self) {
+        // Breakers whose open timeout passed half-open first, so this scrape probes them.
+        self.breaker.poll();
         // Admission: skip this scrape while told to (logged once per streak, counted).
         if let dbintel_core::Admit::Skip { .. } = self.ctx.output.admit(None) {
+            return;
+        }
+        // The primary database's breaker guards the server-wide work: while it is open, nothing.
+        let primary_db = self.primary_db.clone();
+        if let dbintel_core::Admit::Skip { .. } = self.ctx.output.admit(Some(&primary_db)) {
             return;
         }
         let started = Instant::now();
@@ -402,7 +470,6 @@ impl Runner {
         let enabled = self.plan.metrics.clone();
         let mut b = Builder::new(&enabled, self.start_time, now);
 
-        let primary_db = self.primary_db.clone();
         let Some(mut primary) = self.checkout(&primary_db).await else {
             self.telemetry.up.set(0);
             if self.primary_failing.fail() {
@@ -441,6 +508,12 @@ impl Runner {
                 return;
             };
             primary = p;
+            if let (Some(used), Some(max)) = (self.sessions.take(), self.max_connections.take()) {
+                let shed = self.breaker.stress(&primary_db, Stress { sessions: Some((used, max)) });
+                if let Some(qi) = self.qi.as_mut() {
+                    qi.set_shed(shed);
+                }
+            }
             b.int(MetricId::DatabaseCount, self.databases.len() as i64, Attributes::new());
             let per_db = Query::PER_DATABASE.to_vec();
             let any_per_db = per_db.iter().any(|q| b.enabled_any(q.feeds()));
@@ -499,7 +572,8 @@ impl Runner {
             return Vec::new();
         }
         let mut others: Vec<(String, PgConn)> = Vec::new();
-        if qi.top_due() {
+        // Connections to the other databases serve only their plans.
+        if qi.top_due() && !qi.sheds_plans() {
             let dbs: Vec<String> = self
                 .pools
                 .by_db
@@ -536,8 +610,11 @@ impl Runner {
     /// Events only (a collector due between two scrapes).
     async fn events_only(&mut self) {
         // Admission: nothing between scrapes while skipping (the scrape logs and counts the skip).
+        let held = |a: dbintel_core::Admit| matches!(a, dbintel_core::Admit::Skip { .. });
+        let admission = self.ctx.output.admission();
         if !self.ctx.output.wants(Signal::Logs)
-            || matches!(self.ctx.output.admission().check(None), dbintel_core::Admit::Skip { .. })
+            || held(admission.check(None))
+            || held(admission.check(Some(&self.primary_db)))
         {
             return;
         }

@@ -23,6 +23,7 @@ pub mod top;
 
 use std::time::Duration;
 
+use dbintel_core::breaker::Shed;
 use dbintel_core::pdata::{LogRecord, now_unix_nanos};
 use dbintel_core::telemetry::{Counter, Registry};
 use tokio::time::Instant;
@@ -177,6 +178,8 @@ pub struct QueryIntelligence {
     hidden_reported: bool,
     plan_problem_reported: bool,
     auto_explain: Option<auto_explain::AutoExplainReader>,
+    /// What the circuit breaker says the server sheds now (plans, then samples, then top queries).
+    shed: Shed,
 }
 
 impl std::fmt::Debug for QueryIntelligence {
@@ -231,6 +234,7 @@ impl QueryIntelligence {
             user: None,
             hidden_reported: false,
             plan_problem_reported: false,
+            shed: Shed::Nothing,
             auto_explain: top.log_path.clone().map(|path| {
                 auto_explain::AutoExplainReader::new(
                     path,
@@ -283,7 +287,19 @@ impl QueryIntelligence {
     /// Whether the top-query collector is due (callers check out connections to the other
     /// databases only then).
     pub fn top_due(&self) -> bool {
-        self.top_enabled && self.top_schedule.due(Instant::now())
+        self.top_enabled && self.shed < Shed::TopQueries && self.top_schedule.due(Instant::now())
+    }
+
+    /// Sheds the expensive collection while the breaker sees stress: `Plans` stops EXPLAIN,
+    /// `Samples` also query samples, `TopQueries` also top queries. Schedules keep running, so
+    /// collection resumes on time once the stress passes.
+    pub fn set_shed(&mut self, shed: Shed) {
+        self.shed = shed;
+    }
+
+    /// Whether the last `set_shed` stops plans.
+    pub fn sheds_plans(&self) -> bool {
+        self.shed >= Shed::Plans
     }
 
     /// Like [`QueryIntelligence::collect`], with connections to other monitored databases so that
@@ -303,6 +319,14 @@ impl QueryIntelligence {
         }
         self.server = Some(server.clone());
         let now = Instant::now();
+        if self.top_enabled && self.shed >= Shed::TopQueries && self.top_schedule.due(now) {
+            let delay = self.top_schedule.interval;
+            self.top_schedule.advance(now, delay);
+        }
+        if self.samples_enabled && self.shed >= Shed::Samples && self.sample_schedule.due(now) {
+            let delay = self.sample_schedule.interval;
+            self.sample_schedule.advance(now, delay);
+        }
         if self.top_enabled && self.top_schedule.due(now) {
             self.poll_auto_explain(&mut events).await;
             match self.collect_top(client, server, others).await {
@@ -367,7 +391,9 @@ impl QueryIntelligence {
         if matches!(lineage, deltas::Lineage::FullReset | deltas::Lineage::Unknown) {
             tracing::info!(receiver = %self.receiver_id, ?lineage, "pg_stat_statements statistics were reset");
         }
-        self.top_state.attach_plans(client, server, others, &mut selected, &mut stats).await;
+        if self.shed < Shed::Plans {
+            self.top_state.attach_plans(client, server, others, &mut selected, &mut stats).await;
+        }
         if let Some(reader) = &mut self.auto_explain {
             for s in selected.iter_mut().filter(|s| !s.text.fingerprint.is_empty()) {
                 s.actual = reader.get(&s.text.fingerprint);
