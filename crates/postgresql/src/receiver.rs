@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use dbintel_core::breaker::{BreakerHandle, FailureKind, Outcome, Stress};
 use dbintel_core::pdata::{
     Attributes, LogRecord, Logs, Metrics, Resource, ResourceLogs, ResourceMetrics, Scope, ScopeLogs,
     ScopeMetrics, SignalData, now_unix_nanos,
 };
-use dbintel_core::breaker::{BreakerHandle, Outcome, Stress};
 use dbintel_core::telemetry::{Counter, Gauge};
 use dbintel_core::{ComponentError, Receiver, ReceiverContext, Signal};
 use dbintel_dbclient::{ScraperTelemetry, Streak};
@@ -95,6 +95,10 @@ pub(crate) struct Runner {
     query_errors: BTreeMap<Query, Counter>,
     telemetry: Telemetry,
     breaker: BreakerHandle,
+    /// Each database's collection outcome in this scrape, reported to the breaker at its end: the
+    /// first trouble failure (timeout, connection limit, refused, lock timeout), else the slowest
+    /// statement's time.
+    outcomes: BTreeMap<String, Outcome>,
     /// Client sessions and max_connections read in this scrape (stress for the breaker).
     sessions: Option<u64>,
     max_connections: Option<u64>,
@@ -181,6 +185,7 @@ impl Runner {
             query_errors,
             telemetry,
             breaker,
+            outcomes: BTreeMap::new(),
             sessions: None,
             max_connections: None,
         }
@@ -293,7 +298,8 @@ impl Runner {
             Ok(None) => None,
             Err(e) => {
                 self.telemetry.connect_errors.inc();
-                self.breaker.report_error(db, e.code(), &e.to_string());
+                let kind = FailureKind::classify(e.code(), &e.to_string());
+                self.note_outcome(db, Outcome::Failure(kind));
                 self.last_connect_error = Some(e.to_string());
                 let first = !self.failing_dbs.contains_key(db);
                 if first && self.failing_dbs.len() < MAX_DATABASES {
@@ -318,7 +324,8 @@ impl Runner {
         if let Some(c) = self.query_errors.get(&q) {
             c.inc();
         }
-        let kind = self.breaker.report_error(db, e.code(), &e.to_string());
+        let kind = FailureKind::classify(e.code(), &e.to_string());
+        self.note_outcome(db, Outcome::Failure(kind));
         if let Some(backoff) = self.breaker.disable_query(db, q.name(), kind) {
             let hint = match (q.needs_pg_stat_statements(), e.code()) {
                 (true, Some("42P01" | "55000" | "42501")) => diagnose::PG_STAT_STATEMENTS_FIX,
@@ -349,7 +356,7 @@ impl Runner {
     }
 
     fn query_ok(&mut self, q: Query, db: &str, elapsed: Duration) {
-        self.breaker.report(db, Outcome::Success { elapsed });
+        self.note_outcome(db, Outcome::Success { elapsed });
         self.breaker.query_succeeded(db, q.name());
         if self.failing.remove(&(q, db.to_string())).is_some() {
             tracing::info!(receiver = %self.label, query = q.name(), database = %db, "postgresql: catalog query works again");
@@ -371,8 +378,8 @@ impl Runner {
                 continue;
             }
             let Some(sql) = q.sql(version) else { continue };
-            // The breaker: an open database gets no more statements this scrape; a query disabled
-            // by a feature-aware action waits out its backoff.
+            // The breaker: an open database gets no statements; a query disabled by a
+            // feature-aware action waits out its backoff.
             if !self.breaker.allows(db) {
                 return Some(conn);
             }
@@ -432,6 +439,32 @@ impl Runner {
         self.databases = list;
     }
 
+    /// Folds one statement's outcome into its database's collection outcome.
+    fn note_outcome(&mut self, db: &str, outcome: Outcome) {
+        if !self.breaker.is_active()
+            || (self.outcomes.len() >= MAX_DATABASES && !self.outcomes.contains_key(db))
+        {
+            return;
+        }
+        let slot =
+            self.outcomes.entry(db.to_string()).or_insert(Outcome::Success { elapsed: Duration::ZERO });
+        *slot = match (*slot, outcome) {
+            (Outcome::Failure(k), _) if k.trips_breaker() => Outcome::Failure(k),
+            (_, Outcome::Failure(k)) if k.trips_breaker() => Outcome::Failure(k),
+            (Outcome::Success { elapsed: a }, Outcome::Success { elapsed: b }) => {
+                Outcome::Success { elapsed: a.max(b) }
+            }
+            (kept, _) => kept,
+        };
+    }
+
+    /// Reports each database's collection outcome of this scrape to its breaker.
+    fn flush_outcomes(&mut self) {
+        for (db, outcome) in std::mem::take(&mut self.outcomes) {
+            self.breaker.report(&db, outcome);
+        }
+    }
+
     /// Client sessions from `Activity` and `max_connections`: the breaker's stress reading.
     fn note_stress(&mut self, q: Query, rows: &[crate::conn::Row]) {
         match q {
@@ -445,7 +478,8 @@ impl Runner {
                 );
             }
             Query::MaxConnections => {
-                self.max_connections = rows.first().and_then(|r| r.i64("max_connections")).map(|n| n.max(0) as u64);
+                self.max_connections =
+                    rows.first().and_then(|r| r.i64("max_connections")).map(|n| n.max(0) as u64);
             }
             _ => {}
         }
@@ -480,6 +514,7 @@ impl Runner {
                 ));
             }
             b.int(MetricId::Up, 0, Attributes::new());
+            self.flush_outcomes();
             if want_metrics {
                 let sig = self.metrics_signal(b.finish());
                 let _ = self.ctx.output.send(sig).await;
@@ -553,6 +588,7 @@ impl Runner {
     }
 
     async fn finish_scrape(&mut self, mut b: Builder<'_>, started: Instant, want_metrics: bool) {
+        self.flush_outcomes();
         b.int(MetricId::Up, 1, Attributes::new());
         self.telemetry.up.set(1);
         self.telemetry.dropped_points.add(b.dropped());

@@ -1,0 +1,303 @@
+//! The circuit breaker against throwaway PostgreSQL servers: the collector's own trouble opens a
+//! database's breaker, the receiver then leaves that database alone (the server sees no statements
+//! and no connection attempts from it), it half-opens after `open_state_timeout` and closes once
+//! collections succeed again. Scenarios: the collector's statements time out waiting on a lock (DDL
+//! queued behind a long transaction), `max_connections` exhausted by other clients (after the
+//! sessions near the limit made it shed), the server stopped and restarted.
+
+mod receiver_harness;
+
+use std::time::{Duration, Instant};
+
+use dbintel_core::breaker::{BreakerSettings, BreakerState, OPEN_REASON, Shed};
+use dbintel_core::health::HealthRegistry;
+use dbintel_core::pdata::SignalData;
+use dbintel_core::pipeline::ReceiverOutput;
+use dbintel_core::telemetry::Registry;
+use dbintel_core::{Admit, Built, ComponentId, ComponentKind, CreateContext, Factory, Host, ReceiverContext};
+use dbintel_postgresql::PostgresqlFactory;
+use dbintel_test_support::{PgServer, postgres_available, shared_postgres};
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+fn rid() -> ComponentId {
+    "postgresql/cb".parse().unwrap()
+}
+
+struct Collector {
+    host: Host,
+    telemetry: Registry,
+    metrics: mpsc::Receiver<SignalData>,
+    shutdown: CancellationToken,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+/// The receiver built through its factory on a host whose breakers are configured (as the
+/// `circuit_breaker` processor does), its admission read from that host.
+fn start(config: serde_json::Value, settings: BreakerSettings) -> Collector {
+    let id = rid();
+    let telemetry = Registry::new();
+    let host = Host::new();
+    host.breakers().configure(settings, &telemetry);
+    let mut cctx = CreateContext::new(id.clone(), telemetry.clone());
+    cctx.host = host.clone();
+    let Ok(Built::Receiver(receiver)) = PostgresqlFactory.create(&cctx, &config) else {
+        panic!("create failed: {:?}", PostgresqlFactory.validate(&config));
+    };
+    let (mtx, metrics) = mpsc::channel(1024);
+    let shutdown = CancellationToken::new();
+    let ctx = ReceiverContext {
+        id: id.clone(),
+        output: ReceiverOutput::from_channels(Some(mtx), None).with_admission(
+            &id,
+            host.admission().handle(&id),
+            &telemetry,
+        ),
+        shutdown: shutdown.clone(),
+        health: HealthRegistry::new().register(ComponentKind::Receiver, id),
+        telemetry: telemetry.clone(),
+    };
+    let handle = tokio::spawn(async move { receiver.run(ctx).await.unwrap() });
+    Collector { host, telemetry, metrics, shutdown, handle }
+}
+
+impl Collector {
+    fn state(&self, db: &str) -> Option<BreakerState> {
+        self.host.breakers().state_of(&rid(), db)
+    }
+    /// Waits (bounded), draining metrics, until `db`'s breaker is in `want`.
+    async fn wait_state(&mut self, db: &str, want: BreakerState, limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            while self.metrics.try_recv().is_ok() {}
+            if self.state(db) == Some(want) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+    async fn wait_shed(&mut self, db: &str, want: Shed, limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            while self.metrics.try_recv().is_ok() {}
+            if self.host.breakers().shed_of(&rid(), db) == want {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+    fn transitions(&self, db: &str, from: &str, to: &str) -> u64 {
+        self.telemetry.counter_total(
+            "dbintel_circuit_breaker_transitions_total",
+            &[("database", db), ("from", from), ("to", to)],
+        )
+    }
+    fn connect_errors(&self) -> u64 {
+        self.telemetry.counter_total("dbintel_postgresql_connect_errors_total", &[])
+    }
+    async fn stop(self) {
+        self.shutdown.cancel();
+        tokio::time::timeout(Duration::from_secs(5), self.handle).await.expect("prompt shutdown").unwrap();
+    }
+}
+
+fn settings(open: u64) -> BreakerSettings {
+    BreakerSettings {
+        failure_threshold: 2,
+        success_threshold: 2,
+        open_state_timeout: Duration::from_secs(open),
+        ..BreakerSettings::default()
+    }
+}
+
+fn receiver_config(host: &str, port: u16, user: &str, databases: &[&str]) -> serde_json::Value {
+    json!({
+        "endpoint": format!("{host}:{port}"),
+        "username": user,
+        "password": "unused-by-trust",
+        "databases": databases,
+        "tls": {"insecure": true},
+        "collection_interval": "1s",
+        "initial_delay": "0s",
+        "timeout": "1s",
+    })
+}
+
+async fn connect(
+    host: &str,
+    port: u16,
+    user: &str,
+    db: &str,
+) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
+    let (client, conn) = tokio_postgres::Config::new()
+        .host(host)
+        .port(port)
+        .user(user)
+        .dbname(db)
+        .application_name("other_client")
+        .connect(tokio_postgres::NoTls)
+        .await?;
+    tokio::spawn(conn);
+    Ok(client)
+}
+
+/// Statements of `user` in `db` that completed, from pg_stat_statements (updated as each ends).
+fn collector_statements(pg: &PgServer, user: &str, db: &str) -> u64 {
+    let out = pg
+        .psql(
+            "postgres",
+            &format!(
+                "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid \
+                 JOIN pg_database d ON d.oid = s.dbid WHERE r.rolname = '{user}' AND d.datname = '{db}'"
+            ),
+        )
+        .expect("pg_stat_statements readable");
+    out.trim().parse().unwrap_or_else(|_| panic!("a count: {out:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statements_timing_out_on_a_lock_open_the_databases_breaker_and_it_closes_after() {
+    let pg = shared_postgres();
+    let db = pg.create_database("cb_lock");
+    let user = format!("cbmon_{}", std::process::id());
+    pg.psql("postgres", &format!("CREATE ROLE {user} LOGIN; GRANT pg_monitor TO {user}")).unwrap();
+    pg.psql(&db, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)").unwrap();
+    let mut c = start(receiver_config(&pg.host, pg.port, &user, &["postgres", &db]), settings(5));
+    assert!(c.wait_state(&db, BreakerState::Closed, Duration::from_secs(20)).await, "collected once");
+    let healthy_before = collector_statements(pg, &user, &db);
+    assert!(healthy_before > 0, "the collector's statements in {db} are counted");
+
+    // A long transaction holds the table; DDL queues behind it; the collector's size reads queue
+    // behind the DDL until lock_timeout ends them.
+    let holder = connect(&pg.host, pg.port, "postgres", &db).await.unwrap();
+    holder.batch_execute("BEGIN; SELECT * FROM t").await.unwrap();
+    let ddl = connect(&pg.host, pg.port, "postgres", &db).await.unwrap();
+    let ddl_cancel = ddl.cancel_token();
+    let ddl_task =
+        tokio::spawn(async move { ddl.batch_execute("BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE").await });
+
+    assert!(c.wait_state(&db, BreakerState::Open, Duration::from_secs(20)).await, "the breaker opened");
+    assert_eq!(c.state("postgres"), Some(BreakerState::Closed), "the other database is unaffected");
+    assert!(matches!(
+        c.host.admission().handle(&rid()).check(Some(&db)),
+        Admit::Skip { reason } if reason == OPEN_REASON
+    ));
+    // Open: the collector sends the database nothing.
+    let at_open = collector_statements(pg, &user, &db);
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    assert_eq!(c.state(&db), Some(BreakerState::Open));
+    assert_eq!(collector_statements(pg, &user, &db), at_open, "no statements while open");
+    assert!(
+        c.telemetry.counter_total("dbintel_receiver_throttled_scrapes_total", &[("reason", OPEN_REASON)])
+            >= 2,
+        "skipped collections are counted"
+    );
+
+    // Recovery: the DDL is cancelled and the transaction ends; half-open, then closed.
+    ddl_cancel.cancel_query(tokio_postgres::NoTls).await.unwrap();
+    let _ = ddl_task.await;
+    holder.batch_execute("COMMIT").await.unwrap();
+    assert!(c.wait_state(&db, BreakerState::Closed, Duration::from_secs(20)).await, "closed after recovery");
+    assert_eq!(c.transitions(&db, "closed", "open"), 1);
+    assert!(c.transitions(&db, "open", "half_open") >= 1);
+    assert_eq!(c.transitions(&db, "half_open", "closed"), 1);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(collector_statements(pg, &user, &db) > at_open, "collected again");
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_near_max_connections_shed_then_exhaustion_opens_the_breaker() {
+    if !postgres_available() {
+        eprintln!("skipped: no PostgreSQL binaries");
+        return;
+    }
+    let pg = PgServer::builder().setting("max_connections", "12").start();
+    pg.psql("postgres", "CREATE ROLE mon LOGIN; GRANT pg_monitor TO mon").unwrap();
+    let mut c = start(receiver_config(&pg.host, pg.port, "mon", &["postgres"]), settings(5));
+    assert!(c.wait_state("postgres", BreakerState::Closed, Duration::from_secs(20)).await, "collected once");
+
+    // Other clients take every slot (superuser slots too); the collector keeps its connection.
+    async fn fill(host: &str, port: u16, into: &mut Vec<tokio_postgres::Client>) {
+        for _ in 0..20 {
+            match connect(host, port, "postgres", "postgres").await {
+                Ok(cl) => into.push(cl),
+                Err(_) => return,
+            }
+        }
+    }
+    let mut others = Vec::new();
+    fill(&pg.host, pg.port, &mut others).await;
+    assert!(!others.is_empty());
+    // Sessions at the limit: shed everything but metrics, and metrics at half the scrapes.
+    assert!(c.wait_shed("postgres", Shed::TopQueries, Duration::from_secs(20)).await, "stress read and shed");
+    assert_eq!(c.host.admission().handle(&rid()).check(Some("postgres")), Admit::Reduced(0.5));
+
+    // The collector's connection is lost and the server has no slot for a new one.
+    others[0]
+        .batch_execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dbintel'",
+        )
+        .await
+        .unwrap();
+    fill(&pg.host, pg.port, &mut others).await;
+    assert!(
+        c.wait_state("postgres", BreakerState::Open, Duration::from_secs(30)).await,
+        "the breaker opened"
+    );
+    let at_open = c.connect_errors();
+    assert!(at_open >= 2, "refused connections were what opened it: {at_open}");
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    assert_eq!(c.connect_errors(), at_open, "no connection attempts while open");
+
+    drop(others);
+    assert!(
+        c.wait_state("postgres", BreakerState::Closed, Duration::from_secs(20)).await,
+        "closed after recovery"
+    );
+    assert_eq!(c.transitions("postgres", "half_open", "closed"), 1);
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_server_opens_the_breaker_and_a_restart_closes_it() {
+    if !postgres_available() {
+        eprintln!("skipped: no PostgreSQL binaries");
+        return;
+    }
+    let mut pg = PgServer::start();
+    let mut c = start(receiver_config(&pg.host, pg.port, "postgres", &["postgres"]), settings(4));
+    assert!(c.wait_state("postgres", BreakerState::Closed, Duration::from_secs(20)).await, "collected once");
+    pg.stop();
+    assert!(
+        c.wait_state("postgres", BreakerState::Open, Duration::from_secs(30)).await,
+        "the breaker opened"
+    );
+    let at_open = c.connect_errors();
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    assert_eq!(c.connect_errors(), at_open, "no connection attempts while open");
+    // Half-open probes fail while the server is down: open again, attempts stay rare.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let probes = c.connect_errors() - at_open;
+    assert!(probes <= 3, "about one probe per open_state_timeout, not one per interval: {probes}");
+    assert!(c.transitions("postgres", "half_open", "open") >= 1);
+    pg.restart().expect("restart");
+    assert!(
+        c.wait_state("postgres", BreakerState::Closed, Duration::from_secs(20)).await,
+        "closed after restart"
+    );
+    let mut up = false;
+    for _ in 0..20 {
+        if let Ok(Some(SignalData::Metrics(_))) =
+            tokio::time::timeout(Duration::from_secs(3), c.metrics.recv()).await
+        {
+            up = true;
+            break;
+        }
+    }
+    assert!(up, "metrics flow again");
+    c.stop().await;
+}
