@@ -53,8 +53,9 @@ impl TypedFactory for MysqlFactory {
         config.clone().resolve().err().unwrap_or_default()
     }
 
-    fn build(&self, _ctx: &CreateContext, config: MysqlConfig) -> Result<Built, Vec<ConfigProblem>> {
-        Ok(Built::Receiver(Box::new(MysqlReceiver::new(config.resolve()?))))
+    fn build(&self, ctx: &CreateContext, config: MysqlConfig) -> Result<Built, Vec<ConfigProblem>> {
+        let breaker = ctx.host.breakers().handle(&ctx.id);
+        Ok(Built::Receiver(Box::new(MysqlReceiver::new(config.resolve()?).with_breaker(breaker))))
     }
 }
 

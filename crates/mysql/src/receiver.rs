@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
+use dbintel_core::breaker::{BreakerHandle, FailureKind, Outcome, Shed};
 use dbintel_core::pdata::{
     Attributes, LogRecord, Logs, Metric, Metrics, NumberValue, Resource, ResourceLogs, ResourceMetrics,
     Scope, ScopeLogs, ScopeMetrics, SignalData, now_unix_nanos,
@@ -29,11 +30,20 @@ pub const MAX_POINTS_PER_SCRAPE: usize = 50_000;
 /// The `mysql` receiver, built by [`crate::MysqlFactory`].
 pub struct MysqlReceiver {
     plan: Plan,
+    breaker: Option<BreakerHandle>,
 }
 
 impl MysqlReceiver {
     pub fn new(plan: Plan) -> Self {
-        Self { plan }
+        Self { plan, breaker: None }
+    }
+
+    /// Reports each collection's outcome to the service's circuit breakers and obeys them. The
+    /// receiver has one connection to one server, so its breaker is per server: its database key
+    /// is the endpoint (`host:port` or the socket path), also on records as `mysql.instance.endpoint`.
+    pub fn with_breaker(mut self, breaker: BreakerHandle) -> Self {
+        self.breaker = Some(breaker);
+        self
     }
 }
 
@@ -41,7 +51,8 @@ impl MysqlReceiver {
 impl Receiver for MysqlReceiver {
     async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
         let shutdown = ctx.shutdown.clone();
-        let mut runner = Runner::new(self.plan, ctx);
+        let breaker = self.breaker.unwrap_or_else(|| BreakerHandle::disabled(&ctx.id));
+        let mut runner = Runner::new(self.plan, ctx, breaker);
         tokio::select! {
             _ = shutdown.cancelled() => {}
             _ = runner.run() => {}
@@ -96,10 +107,15 @@ struct Runner {
     top: Option<crate::query::top::TopQueryCollector>,
     /// Query events of this scrape, sent after its metrics.
     pending_logs: Option<(Vec<LogRecord>, ServerInfo)>,
+    breaker: BreakerHandle,
+    /// The breaker's key for this server (its endpoint).
+    breaker_key: String,
+    /// This scrape's first trouble failure, if any (reported at its end).
+    trouble: Option<FailureKind>,
 }
 
 impl Runner {
-    fn new(plan: Plan, ctx: ReceiverContext) -> Self {
+    fn new(plan: Plan, ctx: ReceiverContext, breaker: BreakerHandle) -> Self {
         let label = ctx.id.to_string();
         let t = &ctx.telemetry;
         let l = [("receiver", label.as_str())];
@@ -153,6 +169,23 @@ impl Runner {
             plans,
             top,
             pending_logs: None,
+            breaker,
+            breaker_key: String::new(),
+            trouble: None,
+        }
+        .keyed()
+    }
+
+    fn keyed(mut self) -> Self {
+        self.breaker_key = self.plan.connect.endpoint();
+        self
+    }
+
+    /// Notes a failure for this scrape's outcome (the first trouble failure wins).
+    fn note_failure(&mut self, code: Option<&str>, message: &str) {
+        let kind = FailureKind::classify(code, message);
+        if kind.trips_breaker() && self.trouble.is_none() {
+            self.trouble = Some(kind);
         }
     }
 
@@ -244,6 +277,7 @@ impl Runner {
                 }
                 Err(e) => {
                     self.telemetry.connect_errors.inc();
+                    self.note_failure(e.code(), &e.to_string());
                     self.retry_at = Instant::now() + self.backoff.next_delay();
                     let text = format!(
                         "cannot reach MySQL/MariaDB at {}: {e} ({})",
@@ -265,9 +299,16 @@ impl Runner {
     }
 
     async fn scrape(&mut self) {
+        self.breaker.poll();
         if let dbintel_core::Admit::Skip { .. } = self.ctx.output.admit(None) {
             return;
         }
+        // The server's breaker (an open one skips the scrape: no connection attempt, no statement).
+        let key = self.breaker_key.clone();
+        if let dbintel_core::Admit::Skip { .. } = self.ctx.output.admit(Some(&key)) {
+            return;
+        }
+        self.trouble = None;
         let started = Instant::now();
         let enabled = self.plan.metrics.clone();
         let mut b = enabled.table().builder(self.start_time, now_unix_nanos(), MAX_POINTS_PER_SCRAPE);
@@ -280,6 +321,7 @@ impl Runner {
                     break;
                 }
                 Err(e) => {
+                    self.note_failure(e.code(), &e.to_string());
                     if let Some(c) = self.conn.take() {
                         c.close().await;
                     }
@@ -302,11 +344,21 @@ impl Runner {
             self.count_dropped("points", b.dropped());
         }
         self.telemetry.scraper.duration.record(started.elapsed().as_secs_f64());
+        // One outcome per collection: its first trouble failure, else how long it took.
+        let outcome = match self.trouble.take() {
+            Some(kind) => Outcome::Failure(kind),
+            None if up => Outcome::Success { elapsed: started.elapsed() },
+            // No connection attempt was due (backoff): nothing happened to report.
+            None => Outcome::Success { elapsed: std::time::Duration::ZERO },
+        };
+        if up || matches!(outcome, Outcome::Failure(_)) {
+            self.breaker.report(&key, outcome);
+        }
         self.send(b.finish()).await;
         if let Some((records, server)) = self.pending_logs.take() {
             self.send_logs(records, &server).await;
         }
-        if up {
+        if up && self.breaker.shed(&key) < Shed::Samples {
             self.query_samples().await;
         }
     }
@@ -443,6 +495,9 @@ impl Runner {
             self.ctx.health.ok();
         } else {
             self.telemetry.query_errors.add(failures.len() as u64);
+            for (_, e) in &failures {
+                self.note_failure(e.code(), &e.to_string());
+            }
             let (sql, e) = &failures[0];
             if self.queries.fail() {
                 tracing::warn!(
@@ -459,7 +514,8 @@ impl Runner {
     /// The query collectors that are due, after the metrics pass. A connection lost here is
     /// reopened at the next scrape (the metrics of this one are already read).
     async fn collect_queries(&mut self) {
-        if !self.ctx.output.wants(Signal::Logs) {
+        let shed = self.breaker.shed(&self.breaker_key);
+        if !self.ctx.output.wants(Signal::Logs) || shed >= Shed::TopQueries {
             return;
         }
         let (Some(top), Some(conn)) = (self.top.as_mut(), self.conn.as_mut()) else { return };
@@ -467,7 +523,7 @@ impl Runner {
             Ok(mut queries) if !queries.is_empty() => {
                 // Plans of the top queries share the samples' cache and EXPLAIN budget, on the
                 // plans' own connection, time-boxed to half a scrape interval.
-                if let Some(plans) = self.plans.as_mut() {
+                if let Some(plans) = self.plans.as_mut().filter(|_| shed < Shed::Plans) {
                     plans.set_deadline(Some(Instant::now() + self.plan.collection_interval / 2));
                     for q in &mut queries {
                         let (Some(text), Some(digest)) = (q.explain_text.as_deref(), q.key.digest.as_deref())
