@@ -73,7 +73,9 @@ pub struct CircuitBreakerConfig {
     pub max_session_ratio: f64,
     /// Ours: most (receiver, database) breakers kept (idle closed ones evicted, counted).
     pub max_databases: usize,
-    /// Ours: the attributes naming a record's database, first present wins (record, then resource).
+    /// Ours: the attributes naming a record's breaker: the database name (PostgreSQL) or the
+    /// server's endpoint (mysql); each present on the record or its resource is looked up, the
+    /// worst state wins.
     pub database_attributes: Vec<String>,
 }
 
@@ -94,7 +96,12 @@ impl Default for CircuitBreakerConfig {
             add_state_attribute: true,
             max_session_ratio: 0.9,
             max_databases: 1000,
-            database_attributes: vec!["db.namespace".into(), "database_name".into(), "db.name".into()],
+            database_attributes: vec![
+                "db.namespace".into(),
+                "database_name".into(),
+                "db.name".into(),
+                "mysql.instance.endpoint".into(),
+            ],
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The `circuit_breaker` processor: `cb.state` on records, open databases' records passed or dropped,
 //! the global breaker's guards (batches per second, resident memory, CPU) and health.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -49,7 +50,7 @@ pub struct CircuitBreaker {
     next_health: tokio::time::Instant,
     last_cpu: Option<(Instant, f64)>,
     /// The troubled-database view last published to health (pointer compare).
-    last_published: Option<Arc<std::collections::BTreeMap<String, BreakerState>>>,
+    last_published: Option<Arc<BTreeMap<String, BreakerState>>>,
     last_global: BreakerState,
 }
 
@@ -106,7 +107,7 @@ impl CircuitBreaker {
     }
 
     /// The throughput guard: each 1-second window above `max_batches_per_second` is a global failure.
-    fn count_batch(&mut self, now: Instant) {
+    pub fn count_batch(&mut self, now: Instant) {
         if self.config.max_batches_per_second == 0 {
             return;
         }
@@ -187,13 +188,24 @@ impl CircuitBreaker {
         }
     }
 
-    fn database_of<'a>(&self, record: &'a Attributes, resource: &'a Attributes) -> Option<&'a str> {
+    /// The worst breaker state named by the record: every configured attribute present on the
+    /// record or its resource is looked up (PostgreSQL's breakers are keyed by database name, the
+    /// mysql receiver's by its endpoint, `mysql.instance.endpoint` on the resource).
+    fn state_of(
+        &self,
+        troubled: &BTreeMap<String, BreakerState>,
+        record: &Attributes,
+        resource: &Attributes,
+    ) -> BreakerState {
+        let mut state = BreakerState::Closed;
         for name in &self.config.database_attributes {
-            if let Some(v) = record.get(name).or_else(|| resource.get(name)) {
-                return v.as_str();
+            for attrs in [record, resource] {
+                if let Some(s) = attrs.get(name).and_then(|v| v.as_str()).and_then(|d| troubled.get(d)) {
+                    state = state.max(*s);
+                }
             }
         }
-        None
+        state
     }
 }
 
@@ -237,10 +249,7 @@ impl Processor for CircuitBreaker {
                     let before = sl.log_records.len();
                     let mut records = std::mem::take(&mut sl.log_records);
                     records.retain_mut(|r| {
-                        let db_state = self
-                            .database_of(&r.attributes, resource)
-                            .and_then(|d| troubled.get(d).copied())
-                            .unwrap_or(BreakerState::Closed);
+                        let db_state = self.state_of(&troubled, &r.attributes, resource);
                         if dropping && db_state == BreakerState::Open {
                             return false;
                         }

@@ -119,6 +119,19 @@ fn records_carry_cb_state_and_open_databases_pass_or_drop() {
         );
         let dropped = telemetry.counter_total("dbintel_circuit_breaker_records_dropped_total", &[]);
         assert_eq!(dropped, if mode == OpenRecords::Drop { 2 } else { 0 });
+        // A mysql receiver's breaker is keyed by its endpoint, found on the resource.
+        reg.record_at(&id("mysql"), "db:3306", Outcome::Failure(FailureKind::Timeout), Instant::now());
+        let mut batch = logs(vec![record("shop")]);
+        if let SignalData::Logs(l) = Arc::make_mut(&mut batch) {
+            l.resource_logs[0].resource.attributes.insert("mysql.instance.endpoint", "db:3306");
+        }
+        let mut out = Vec::new();
+        p.process(batch, &mut out).unwrap();
+        let want: Vec<(String, String)> = match mode {
+            OpenRecords::Pass => vec![("shop".into(), "open".into())],
+            OpenRecords::Drop => vec![],
+        };
+        assert_eq!(states(&out), want);
         // Only open databases drop: a batch of only them leaves nothing to forward.
         if mode == OpenRecords::Drop {
             let mut out = Vec::new();
