@@ -1,9 +1,10 @@
 //! Circuit breakers that protect the monitored databases: one per (receiver, database) and one global,
-//! shared by the receivers (which report how each statement against a database went) and the
+//! shared by the receivers (which report how each collection from a database went: its first trouble
+//! failure, else a success with its slowest statement's time) and the
 //! `circuit_breaker` processor (which configures them, stamps `cb.state` on records and feeds the
 //! global breaker from its throughput, memory and CPU guards).
 //!
-//! A breaker moves closed -> open after `failure_threshold` consecutive failures that mean the database
+//! A breaker moves closed -> open after `failure_threshold` consecutive failed collections: failures that mean the database
 //! is in trouble (timeouts, too many connections, refused or reset connections, lock timeouts), open ->
 //! half-open once `open_state_timeout` has passed since the failure that opened it, and half-open ->
 //! closed after `success_threshold` successes (one failure while half-open opens it again). While a
@@ -836,7 +837,8 @@ impl BreakerHandle {
         self.registry.poll_at(Instant::now());
     }
 
-    /// Reports how a statement (or connection attempt) against `database` went.
+    /// Reports how a collection (or a statement, or a connection attempt) from `database` went; the
+    /// receivers report one outcome per database per collection.
     pub fn report(&self, database: &str, outcome: Outcome) -> BreakerState {
         self.registry.record_at(&self.receiver, database, outcome, Instant::now())
     }
