@@ -188,21 +188,16 @@ impl CircuitBreaker {
         }
     }
 
-    /// The worst breaker state named by the record: every configured attribute present on the
-    /// record or its resource is looked up (PostgreSQL's breakers are keyed by database name, the
-    /// mysql receiver's by its endpoint, `mysql.instance.endpoint` on the resource).
-    fn state_of(
-        &self,
-        troubled: &BTreeMap<String, BreakerState>,
-        record: &Attributes,
-        resource: &Attributes,
-    ) -> BreakerState {
+    /// The worst breaker state named by `attrs`: every configured attribute present is looked up
+    /// (PostgreSQL's breakers are keyed by database name, the mysql receiver's by its endpoint,
+    /// `mysql.instance.endpoint` on the resource). One pass over the attributes.
+    fn state_of(&self, troubled: &BTreeMap<String, BreakerState>, attrs: &Attributes) -> BreakerState {
         let mut state = BreakerState::Closed;
-        for name in &self.config.database_attributes {
-            for attrs in [record, resource] {
-                if let Some(s) = attrs.get(name).and_then(|v| v.as_str()).and_then(|d| troubled.get(d)) {
-                    state = state.max(*s);
-                }
+        for (k, v) in attrs.iter() {
+            if self.config.database_attributes.iter().any(|n| n == k)
+                && let Some(s) = v.as_str().and_then(|d| troubled.get(d))
+            {
+                state = state.max(*s);
             }
         }
         state
@@ -245,11 +240,11 @@ impl Processor for CircuitBreaker {
                         }
                         continue;
                     }
-                    let resource = &rl.resource.attributes;
+                    let resource_state = self.state_of(&troubled, &rl.resource.attributes);
                     let before = sl.log_records.len();
                     let mut records = std::mem::take(&mut sl.log_records);
                     records.retain_mut(|r| {
-                        let db_state = self.state_of(&troubled, &r.attributes, resource);
+                        let db_state = self.state_of(&troubled, &r.attributes).max(resource_state);
                         if dropping && db_state == BreakerState::Open {
                             return false;
                         }
