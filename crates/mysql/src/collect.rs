@@ -49,6 +49,10 @@ pub struct MetricsOutcome {
     pub unavailable: Vec<(String, DbError)>,
     /// Rows a cap left out, by family (`table_io`, `index_io`, `table_lock`, `table`, `digest`).
     pub dropped: Vec<(&'static str, u64)>,
+    /// `Threads_connected` and the `max_connections` variable, when read (the circuit breaker's
+    /// stress reading).
+    pub sessions: Option<u64>,
+    pub max_connections: Option<u64>,
 }
 
 impl MetricsOutcome {
@@ -170,6 +174,11 @@ pub(crate) fn any_on(b: &MetricBuilder<'_>, ids: &[MetricId]) -> bool {
     ids.iter().any(|id| b.table().is_enabled_at(id.index()))
 }
 
+/// A non-negative integer status or variable value, if there is one.
+fn number(rows: &std::collections::HashMap<String, Option<String>>, name: &str) -> Option<u64> {
+    rows.get(name)?.as_deref()?.trim().parse().ok()
+}
+
 /// Reads every enabled metric's statement from `src` into `b`. `Err` only when the connection
 /// was lost (the receiver reconnects).
 pub async fn collect_metrics(
@@ -180,6 +189,7 @@ pub async fn collect_metrics(
     let mut out = MetricsOutcome::default();
     match src.name_values(STATUS_SQL).await {
         Ok(rows) => {
+            out.sessions = number(&rows, "Threads_connected");
             out.bad.extend(status::record_status(&rows, b));
             innodb::record_from_status(&rows, src.info(), b, &mut out);
         }
@@ -187,7 +197,10 @@ pub async fn collect_metrics(
     }
     if any_on(b, &[MetricId::BufferPoolLimit, MetricId::MaxConnections]) {
         match src.name_values(VARIABLES_SQL).await {
-            Ok(rows) => out.bad.extend(status::record_variables(&rows, b)),
+            Ok(rows) => {
+                out.max_connections = number(&rows, status::MAX_CONNECTIONS_VARIABLE);
+                out.bad.extend(status::record_variables(&rows, b));
+            }
             Err(e) => out.failed(VARIABLES_SQL, e)?,
         }
     }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
-use dbintel_core::breaker::{BreakerHandle, FailureKind, Outcome, Shed};
+use dbintel_core::breaker::{BreakerHandle, FailureKind, Outcome, Shed, Stress};
 use dbintel_core::pdata::{
     Attributes, LogRecord, Logs, Metric, Metrics, NumberValue, Resource, ResourceLogs, ResourceMetrics,
     Scope, ScopeLogs, ScopeMetrics, SignalData, now_unix_nanos,
@@ -467,6 +467,10 @@ impl Runner {
         }
         let Some(conn) = self.conn.as_mut() else { return Ok(false) };
         let outcome = crate::collect::collect_metrics(conn, b, &settings).await?;
+        if let (Some(used), Some(max)) = (outcome.sessions, outcome.max_connections) {
+            let key = self.breaker_key.clone();
+            self.breaker.stress(&key, Stress { sessions: Some((used, max)) });
+        }
         let (bad, failures) = (outcome.bad, outcome.failures);
         for (sql, e) in outcome.unavailable {
             if self.reported_unavailable.insert(sql.clone()) {

@@ -1,12 +1,12 @@
 //! The circuit breaker against throwaway MariaDB servers. The mysql receiver has one connection to
-//! one server, so its breaker is per server (key: the endpoint). `max_connections` exhausted by other
-//! clients opens it (the server's own `Connection_errors_max_connections` stops growing: no attempts
+//! one server, so its breaker is per server (key: the endpoint). Sessions at `max_connections` make it
+//! shed; `max_connections` exhausted by other clients opens it (the server's own `Connection_errors_max_connections` stops growing: no attempts
 //! while open), a frozen server (SIGSTOP: every statement and connection times out) opens it, and both
 //! half-open and close after recovery.
 
 use std::time::{Duration, Instant};
 
-use dbintel_core::breaker::{BreakerSettings, BreakerState, OPEN_REASON};
+use dbintel_core::breaker::{BreakerSettings, BreakerState, OPEN_REASON, Shed};
 use dbintel_core::health::HealthRegistry;
 use dbintel_core::pdata::SignalData;
 use dbintel_core::pipeline::ReceiverOutput;
@@ -138,6 +138,17 @@ async fn exhausted_max_connections_open_the_breaker_and_it_closes_after() {
         }
     }
     fill(&url, &mut others).await;
+    // Sessions at the limit (Threads_connected against max_connections): the server sheds
+    // everything but metrics, and metrics at half the scrapes.
+    let start_wait = Instant::now();
+    while c.host.breakers().shed_of(&rid(), &c.key) != Shed::TopQueries
+        && start_wait.elapsed() < Duration::from_secs(20)
+    {
+        while c.metrics.try_recv().is_ok() {}
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(c.host.breakers().shed_of(&rid(), &c.key), Shed::TopQueries, "stress read and shed");
+    assert_eq!(c.host.admission().handle(&rid()).check(Some(&c.key)), Admit::Reduced(0.5));
     let ids: Vec<u64> =
         others[0].query("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'mon'").await.unwrap();
     for id in ids {
