@@ -528,6 +528,9 @@ impl Runner {
             );
         }
         self.ctx.health.ok();
+        // Reaching the server is a successful collection for the primary database's breaker even
+        // when only events are collected (statements, when run, refine it).
+        self.note_outcome(&primary_db, Outcome::Success { elapsed: Duration::ZERO });
         self.server = Some(primary.info.clone());
         if !self.diagnosed {
             self.diagnosed = true;
