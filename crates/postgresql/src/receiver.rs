@@ -632,14 +632,20 @@ impl Runner {
                 }
             }
         }
-        let records = match self.qi.as_mut() {
+        let (records, trouble) = match self.qi.as_mut() {
             Some(qi) => {
                 let clients: Vec<(&str, &tokio_postgres::Client)> =
                     others.iter().map(|(db, c)| (db.as_str(), c.client())).collect();
-                qi.collect_with_databases(conn.client(), &conn.info, &clients).await.records
+                let events = qi.collect_with_databases(conn.client(), &conn.info, &clients).await;
+                (events.records, events.trouble)
             }
-            None => Vec::new(),
+            None => (Vec::new(), None),
         };
+        // Top queries and samples run on the primary connection: their trouble is its database's.
+        if let Some(kind) = trouble {
+            let primary = self.primary_db.clone();
+            self.note_outcome(&primary, Outcome::Failure(kind));
+        }
         for (db, c) in others {
             self.checkin(&db, c);
         }
@@ -661,6 +667,7 @@ impl Runner {
         let Some(mut conn) = self.checkout(&primary_db).await else { return };
         let records = self.collect_events(&mut conn).await;
         self.checkin(&primary_db, conn);
+        self.flush_outcomes();
         if !records.is_empty() {
             let sig = self.logs_signal(records);
             let _ = self.ctx.output.send(sig).await;

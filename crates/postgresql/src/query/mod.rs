@@ -23,7 +23,7 @@ pub mod top;
 
 use std::time::Duration;
 
-use dbintel_core::breaker::Shed;
+use dbintel_core::breaker::{FailureKind, Shed};
 use dbintel_core::pdata::{LogRecord, now_unix_nanos};
 use dbintel_core::telemetry::{Counter, Registry};
 use tokio::time::Instant;
@@ -56,6 +56,9 @@ pub struct QueryEvents {
     /// Problems reported for the first time in their streak (already logged); for health and
     /// doctor output.
     pub problems: Vec<QueryProblem>,
+    /// The first failure of this collection that means the server is in trouble (timeout, lock
+    /// timeout, connection limit, lost connection), for the circuit breaker.
+    pub trouble: Option<FailureKind>,
 }
 
 /// The longest wait between the first (baseline-only) top-query collection and the second.
@@ -464,6 +467,14 @@ impl QueryIntelligence {
         e: CollectError,
         events: &mut QueryEvents,
     ) {
+        let kind = match &e {
+            CollectError::Query { code, message } => FailureKind::classify(Some(code), message),
+            CollectError::Connection(_) => FailureKind::ConnectionRefused,
+            _ => FailureKind::Other,
+        };
+        if kind.trips_breaker() && events.trouble.is_none() {
+            events.trouble = Some(kind);
+        }
         let now = Instant::now();
         let schedule =
             if collector == "top_query" { &mut self.top_schedule } else { &mut self.sample_schedule };
