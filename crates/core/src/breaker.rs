@@ -461,6 +461,7 @@ struct Entry {
 
 struct State {
     settings: BreakerSettings,
+    admission: AdmissionRegistry,
     telemetry: Registry,
     breakers: HashMap<Key, Entry>,
     global: Breaker,
@@ -523,6 +524,7 @@ impl BreakerRegistry {
                     &[("receiver", "*"), ("database", "*")],
                 );
                 *state = Some(State {
+                    admission: self.inner.admission.clone(),
                     global: Breaker::new(&settings, now),
                     settings,
                     telemetry: telemetry.clone(),
@@ -690,15 +692,18 @@ impl BreakerRegistry {
 impl State {
     fn entry(&mut self, key: &Key, now: Instant) -> &mut Entry {
         if !self.breakers.contains_key(key) && self.breakers.len() >= self.settings.max_databases.max(1) {
-            // Evict the longest idle closed breaker (an open one holds a vote; it is kept).
+            // Evict the longest idle closed breaker (an open one is kept: it is protecting a
+            // database); one that sheds loses its vote with it.
             let victim = self
                 .breakers
                 .iter()
                 .filter(|(_, e)| e.breaker.state() == BreakerState::Closed)
-                .min_by_key(|(_, e)| e.breaker.last_seen)
+                .min_by_key(|(_, e)| (e.breaker.shed() != Shed::Nothing, e.breaker.last_seen))
                 .map(|(k, _)| k.clone());
             if let Some(v) = victim {
                 self.breakers.remove(&v);
+                let scope = Scope::Database { receiver: v.0.clone(), database: v.1.clone() };
+                self.admission.set(SETTER, scope, Admit::Full);
                 if let Some(c) = &self.evictions {
                     c.inc();
                 }
@@ -1184,6 +1189,16 @@ mod tests {
         assert_eq!(reg.state_of(&pg, "a"), None, "the longest idle one went");
         assert!(reg.state_of(&pg, "c").is_some());
         assert_eq!(telemetry.counter_total("dbintel_circuit_breaker_evictions_total", &[]), 1);
+
+        // A shedding breaker is evicted last, and its vote goes with it.
+        let admission = AdmissionRegistry::new();
+        let reg = BreakerRegistry::new(admission.clone());
+        reg.configure(BreakerSettings { max_databases: 1, ..settings() }, &telemetry);
+        reg.stress_at(&pg, "a", Stress { sessions: Some((100, 100)) }, t0);
+        assert_eq!(admission.handle(&pg).check(Some("a")), Admit::Reduced(0.5));
+        reg.record_at(&pg, "b", OK, t0 + Duration::from_secs(1));
+        assert_eq!(reg.state_of(&pg, "a"), None);
+        assert_eq!(admission.handle(&pg).check(Some("a")), Admit::Full, "no vote outlives its breaker");
     }
 
     #[test]
