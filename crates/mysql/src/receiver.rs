@@ -466,7 +466,9 @@ impl Runner {
             self.report_diagnosis().await;
         }
         let Some(conn) = self.conn.as_mut() else { return Ok(false) };
-        let outcome = crate::collect::collect_metrics(conn, b, &settings).await?;
+        let mut guarded =
+            Guarded { inner: conn, breaker: &self.breaker, key: &self.breaker_key, label: &label };
+        let outcome = crate::collect::collect_metrics(&mut guarded, b, &settings).await?;
         if let (Some(used), Some(max)) = (outcome.sessions, outcome.max_connections) {
             let key = self.breaker_key.clone();
             self.breaker.stress(&key, Stress { sessions: Some((used, max)) });
@@ -553,5 +555,86 @@ impl Runner {
                 }
             }
         }
+    }
+}
+
+/// The metrics pass's statements through the breaker's feature-aware actions: a statement refused for
+/// a missing grant or table, or "not supported", is disabled on this server for a backoff (logged
+/// once with the fix) and answers with its refusal meanwhile without reaching the server; a success
+/// re-enables it.
+struct Guarded<'a> {
+    inner: &'a mut MyConn,
+    breaker: &'a BreakerHandle,
+    key: &'a str,
+    label: &'a str,
+}
+
+impl Guarded<'_> {
+    fn before(&self, sql: &str) -> Result<(), DbError> {
+        match self.breaker.disabled_kind(self.key, sql) {
+            None => Ok(()),
+            Some(kind) => Err(DbError::Query {
+                message: format!(
+                    "disabled for a while by the circuit breaker after a {} error",
+                    kind.as_str()
+                ),
+                // The refusal's class, so the pass files it with the statements it cannot run.
+                code: Some(if kind == FailureKind::PermissionDenied { "1142" } else { "1146" }.to_string()),
+                hint: "fix the cause (grant, table, feature); the statement is retried after its backoff",
+            }),
+        }
+    }
+
+    fn after<T>(&self, sql: &str, r: &Result<T, DbError>) {
+        match r {
+            Ok(_) => {
+                self.breaker.query_succeeded(self.key, sql);
+            }
+            Err(e) => {
+                let kind = FailureKind::classify(e.code(), &e.to_string());
+                if let Some(backoff) = self.breaker.disable_query(self.key, sql, kind) {
+                    tracing::warn!(
+                        receiver = %self.label, statement = %sql, error = %e, kind = kind.as_str(),
+                        backoff = ?backoff, fix = e.hint(),
+                        "mysql: statement disabled for a while by the circuit breaker's feature-aware action; retried after the backoff"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl crate::conn::Source for Guarded<'_> {
+    fn info(&self) -> &ServerInfo {
+        &self.inner.info
+    }
+
+    async fn rows(&mut self, sql: &str) -> Result<Vec<crate::conn::TextRow>, DbError> {
+        self.before(sql)?;
+        let r = self.inner.rows(sql).await;
+        self.after(sql, &r);
+        r
+    }
+
+    async fn named_rows(&mut self, sql: &str) -> Result<(Vec<String>, Vec<crate::conn::TextRow>), DbError> {
+        self.before(sql)?;
+        let r = self.inner.named_rows(sql).await;
+        self.after(sql, &r);
+        r
+    }
+
+    async fn name_values(
+        &mut self,
+        sql: &str,
+    ) -> Result<std::collections::HashMap<String, Option<String>>, DbError> {
+        self.before(sql)?;
+        let r = self.inner.name_values(sql).await;
+        self.after(sql, &r);
+        r
+    }
+
+    fn sent_statements(&self) -> Vec<String> {
+        self.inner.sent_statements()
     }
 }

@@ -219,3 +219,41 @@ async fn a_frozen_server_times_the_collector_out_opens_the_breaker_and_it_closes
     assert!(c.transitions("half_open", "closed") >= 1);
     c.stop().await;
 }
+
+/// `COUNT_STAR` and `SUM_ERRORS` of `user`'s statements, from performance_schema.
+fn statements_of(server: &MariaDbServer, user: &str) -> (u64, u64) {
+    let out = server
+        .sql(
+            "",
+            &format!(
+                "SELECT coalesce(sum(COUNT_STAR), 0), coalesce(sum(SUM_ERRORS), 0) FROM \
+                 performance_schema.events_statements_summary_by_user_by_event_name WHERE USER = '{user}'"
+            ),
+        )
+        .expect("performance_schema readable");
+    let mut it = out.split_whitespace().filter_map(|v| v.parse().ok());
+    (it.next().unwrap_or(0), it.next().unwrap_or(0))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statements_refused_for_a_grant_are_disabled_with_backoff_not_retried_each_scrape() {
+    if !mariadb_available() {
+        eprintln!("skipped: no MariaDB binaries");
+        return;
+    }
+    let server = MariaDbServer::start();
+    // Only PROCESS: performance_schema tables are refused (1142), status and information_schema work.
+    server.sql("", "CREATE USER weak@'%'; GRANT PROCESS ON *.* TO weak@'%'").unwrap();
+    let mut c = start(&server, "weak", settings());
+    assert!(c.wait_state(BreakerState::Closed, Duration::from_secs(20)).await, "collected once");
+    // Two more scrapes, so the refusals of the first are disabled and later scrapes run.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let (count, errors) = statements_of(&server, "weak");
+    assert!(errors > 0, "the first scrape met refusals: {count} statements, {errors} errors");
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let (count_later, errors_later) = statements_of(&server, "weak");
+    assert!(count_later > count, "the receiver goes on collecting what it may");
+    assert_eq!(errors_later, errors, "refused statements are not sent again within their backoff");
+    assert_eq!(c.state(), Some(BreakerState::Closed), "a missing grant is no trouble of the server");
+    c.stop().await;
+}
