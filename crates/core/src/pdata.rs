@@ -102,6 +102,13 @@ impl Key {
             KeyRepr::Shared(s) => s,
         }
     }
+    /// Equality with a fast path for the same string in memory (the same literal or the same shared
+    /// name), which is how records of one receiver repeat their keys.
+    #[inline]
+    pub fn same(&self, other: &Key) -> bool {
+        let (a, b) = (self.as_str(), other.as_str());
+        (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+    }
 }
 
 impl std::ops::Deref for Key {

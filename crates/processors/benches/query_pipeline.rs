@@ -1,4 +1,5 @@
-//! The four query-intelligence processors together, in one pipeline task, on records shaped like our
+//! The four query-intelligence processors together (and the prototype's seven-processor logs
+//! pipeline), in one pipeline task, on records shaped like our
 //! top-query events (`common`): planattributeextractor -> verification -> querycorrelator ->
 //! adaptivesampler (the correlator before the sampler, so load contribution sees every record; the
 //! most work the four can do on a batch).
@@ -28,6 +29,10 @@ use dbintel_core::pipeline::{
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{Factory, Processor};
 use dbintel_processors::adaptivesampler::AdaptiveSamplerFactory;
+use dbintel_processors::batch::BatchFactory;
+use dbintel_processors::circuitbreaker::CircuitBreakerFactory;
+use dbintel_processors::costcontrol::CostControlFactory;
+use dbintel_processors::memorylimiter::MemoryLimiterFactory;
 use dbintel_processors::planattributeextractor::PlanAttributeExtractorFactory;
 use dbintel_processors::querycorrelator::QueryCorrelatorFactory;
 use dbintel_processors::verification::VerificationFactory;
@@ -64,6 +69,33 @@ fn four(sampler: serde_json::Value) -> Vec<(&'static str, Box<dyn Processor>)> {
     ]
 }
 
+/// The prototype's full logs pipeline in the order the port recommends (issue 12): memory_limiter ->
+/// planattributeextractor -> verification -> adaptivesampler -> circuit_breaker -> costcontrol ->
+/// batch, each with its defaults (the limiter's limit far above this process).
+fn seven() -> Vec<(&'static str, Box<dyn Processor>)> {
+    let reg = Registry::new();
+    vec![
+        (
+            "memory_limiter",
+            build(
+                &MemoryLimiterFactory,
+                "memory_limiter",
+                json!({"check_interval": "1s", "limit_mib": 16384}),
+                &reg,
+            ),
+        ),
+        (
+            "planattributeextractor",
+            build(&PlanAttributeExtractorFactory, "planattributeextractor", json!({}), &reg),
+        ),
+        ("verification", build(&VerificationFactory, "verification", json!({}), &reg)),
+        ("adaptivesampler", build(&AdaptiveSamplerFactory, "adaptivesampler", json!({}), &reg)),
+        ("circuit_breaker", build(&CircuitBreakerFactory, "circuit_breaker", json!({}), &reg)),
+        ("costcontrol", build(&CostControlFactory, "costcontrol", json!({}), &reg)),
+        ("batch", build(&BatchFactory, "batch", json!({}), &reg)),
+    ]
+}
+
 fn sampler_keeps_all() -> serde_json::Value {
     json!({"deduplication": {"enabled": false}, "max_records_per_second": 100_000_000u64, "default_sample_rate": 1.0, "rules": []})
 }
@@ -86,16 +118,22 @@ fn run_chain(
 
 fn throughput(c: &mut Criterion) {
     let input = common::top_query_batch(RECORDS);
-    let variants = [("defaults", json!({})), ("sampler_keeps_all", sampler_keeps_all())];
+    type Chain = Vec<(&'static str, Box<dyn Processor>)>;
+    let variants: [(&str, fn() -> Chain); 3] = [
+        ("defaults", || four(json!({}))),
+        ("sampler_keeps_all", || four(sampler_keeps_all())),
+        ("prototype_logs_seven", seven),
+    ];
     // QUERY_PIPELINE_CPU=0 skips the CPU-time figures (e.g. under a profiler).
     let cpu = std::env::var("QUERY_PIPELINE_CPU").map_or(true, |v| v != "0");
-    for (name, sampler) in variants.iter().filter(|_| cpu) {
-        let mut chain = four(sampler.clone());
+    for (name, make) in variants.iter().filter(|_| cpu) {
+        let mut chain = make();
+        let n = chain.len();
         if let Some(r) = common::records_per_cpu_second(&input, 1000, |d| run_chain(&mut chain, d)) {
-            println!("query_pipeline/{name}: {r:.0} records per CPU second (four processors, one thread)");
+            println!("query_pipeline/{name}: {r:.0} records per CPU second ({n} processors, one thread)");
         }
         // Each processor alone, on the records as they reach it in the chain.
-        let mut chain = four(sampler.clone());
+        let mut chain = make();
         let mut stage_input = Arc::new(input.clone());
         for (pname, p) in chain.iter_mut() {
             let data = (*stage_input).clone();
@@ -114,8 +152,8 @@ fn throughput(c: &mut Criterion) {
     }
     let mut g = c.benchmark_group("query_pipeline");
     g.throughput(Throughput::Elements(RECORDS as u64));
-    for (name, sampler) in variants {
-        let mut chain = four(sampler);
+    for (name, make) in variants {
+        let mut chain = make();
         g.bench_function(name, |b| {
             b.iter_batched(|| Arc::new(input.clone()), |d| run_chain(&mut chain, d), BatchSize::LargeInput)
         });

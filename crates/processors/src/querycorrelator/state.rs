@@ -3,11 +3,12 @@
 //! indexed. Every map is a [`BoundedCache`] (LRU, `retention_period` TTL) keyed by a 64-bit hash of
 //! its identity (database + query id, database + table), so no lookup allocates.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use dbintel_core::cache::BoundedCache;
-use dbintel_core::pdata::{Attributes, LogRecord, Logs, Metric, MetricData, Metrics, SignalData, Value};
+use dbintel_core::pdata::{Attributes, Key, LogRecord, Logs, Metric, MetricData, Metrics, SignalData, Value};
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_sql::Dialect;
 use tokio::time::Instant;
@@ -176,14 +177,15 @@ struct RecInfo {
 }
 
 /// A record's query identity.
-struct Ident {
+struct Ident<'a> {
     /// Hash of database + query id (or fingerprint when there is no id).
     key: u64,
     /// Hash of database + fingerprint, when the record has both an id and a fingerprint.
     fp_key: Option<u64>,
-    /// What `correlation.query_id` shows.
-    id: Arc<str>,
-    db: String,
+    /// What `correlation.query_id` shows (borrowed from the record: made shared only when a new
+    /// query entry needs it).
+    id: Cow<'a, str>,
+    db: Cow<'a, str>,
 }
 
 /// Pass 1's result for a logs batch.
@@ -260,7 +262,33 @@ type FnvBuild = foldhash::fast::FixedState;
 
 /// Attribute name -> (role, priority: position in its list). One pass over a record's attributes
 /// finds every role, instead of one scan of the record per configured name.
-pub(super) struct Lookup(HashMap<String, Vec<(Role, u8)>, FnvBuild>);
+pub(super) struct Lookup(HashMap<String, Arc<[(Role, u8)]>, FnvBuild>);
+
+/// The roles of the names at each position of the last records seen: records of one receiver repeat
+/// their names in the same order, so comparing a name with the one cached at its position (often the
+/// same `&'static str`: a pointer test) replaces a hash and a probe.
+#[derive(Default)]
+struct PositionCache(Vec<(Key, Option<Arc<[(Role, u8)]>>)>);
+
+/// Most positions cached (records have a few dozen attributes).
+const MAX_CACHED_POSITIONS: usize = 64;
+
+impl PositionCache {
+    fn roles(&mut self, lookup: &Lookup, i: usize, k: &Key) -> Option<Arc<[(Role, u8)]>> {
+        if let Some((cached, roles)) = self.0.get(i)
+            && cached.same(k)
+        {
+            return roles.clone();
+        }
+        let roles = lookup.0.get(k.as_str()).cloned();
+        if i < self.0.len() {
+            self.0[i] = (k.clone(), roles.clone());
+        } else if i == self.0.len() && i < MAX_CACHED_POSITIONS {
+            self.0.push((k.clone(), roles.clone()));
+        }
+        roles
+    }
+}
 
 impl Lookup {
     fn new(n: &super::AttributeNames) -> Self {
@@ -286,7 +314,7 @@ impl Lookup {
             }
         }
         map.entry("db.system.name".into()).or_default().push((Role::System, 0));
-        Self(map)
+        Self(map.into_iter().map(|(k, v)| (k, Arc::from(v))).collect())
     }
 }
 
@@ -299,11 +327,11 @@ struct Picked<'a> {
 }
 
 impl<'a> Picked<'a> {
-    fn of(lookup: &Lookup, attrs: &'a Attributes) -> Self {
+    fn of(lookup: &Lookup, cache: &mut PositionCache, attrs: &'a Attributes) -> Self {
         let mut p = Picked { text: [None; ROLES], num: [None; ROLES], raw: [None; ROLES] };
-        for (k, v) in attrs.iter() {
-            let Some(roles) = lookup.0.get(k) else { continue };
-            for &(role, prio) in roles {
+        for (i, (k, v)) in attrs.iter_keys().enumerate() {
+            let Some(roles) = cache.roles(lookup, i, k) else { continue };
+            for &(role, prio) in roles.iter() {
                 let r = role as usize;
                 let better = |cur: Option<u8>| cur.is_none_or(|c| prio < c);
                 if better(p.raw[r].map(|x| x.0)) {
@@ -394,6 +422,7 @@ pub struct Correlator {
     last_cleanup: Option<Instant>,
     counters: Counters,
     lookup: Arc<Lookup>,
+    positions: PositionCache,
 }
 
 impl Correlator {
@@ -407,6 +436,7 @@ impl Correlator {
             texts: BoundedCache::new(cfg.query_bound(), ttl),
             last_cleanup: None,
             lookup: Arc::new(Lookup::new(&cfg.attributes)),
+            positions: PositionCache::default(),
             cfg,
             counters,
         }
@@ -479,22 +509,22 @@ impl Correlator {
 
     /// The record's query identity: (key, fingerprint key, id shown, database), computing a
     /// fingerprint from the text when the record has neither id nor fingerprint.
-    fn identity(&mut self, resource: &Attributes, p: &Picked, now: Instant) -> Option<Ident> {
-        let db = p.text(Role::Database).map(|c| c.into_owned()).unwrap_or_default();
+    fn identity<'a>(&mut self, resource: &Attributes, p: &Picked<'a>, now: Instant) -> Option<Ident<'a>> {
+        let db = p.text(Role::Database).unwrap_or_default();
         let id = p.text(Role::QueryId);
-        let fp: Option<Arc<str>> = match p.text(Role::Fingerprint) {
-            Some(f) => Some(Arc::from(&*f)),
+        let fp: Option<Cow<'a, str>> = match p.text(Role::Fingerprint) {
+            Some(f) => Some(f),
             None if id.is_none() => {
                 let text = p.text(Role::QueryText)?;
                 let tk = key_of(&[&text], false);
                 match self.texts.get_at(&tk, now) {
-                    Some(f) => Some(f.clone()),
+                    Some(f) => Some(Cow::Owned(f.to_string())),
                     None => {
                         let f: Arc<str> = Arc::from(
                             dbintel_sql::fingerprint(dialect_of(resource, p), &text).ok()?.to_hex(),
                         );
                         self.texts.insert_at(tk, f.clone(), now);
-                        Some(f)
+                        Some(Cow::Owned(f.to_string()))
                     }
                 }
             }
@@ -502,7 +532,7 @@ impl Correlator {
         };
         let fp_key = fp.as_deref().map(|f| key_of(&[&db, f], false));
         match id {
-            Some(id) => Some(Ident { key: key_of(&[&db, &id], false), fp_key, id: Arc::from(&*id), db }),
+            Some(id) => Some(Ident { key: key_of(&[&db, &id], false), fp_key, id, db }),
             None => Some(Ident { key: fp_key?, fp_key: None, id: fp?, db }),
         }
     }
@@ -527,8 +557,8 @@ impl Correlator {
             }
         }
         let mut entry = QueryEntry {
-            id: id.clone(),
-            database: Arc::from(db.as_str()),
+            id: Arc::from(&**id),
+            database: Arc::from(&**db),
             statement_type: Arc::from(""),
             tables: Arc::from(Vec::new()),
             is_maintenance: false,
@@ -606,9 +636,11 @@ impl Correlator {
     ) -> Option<RecInfo> {
         let kind = if r.event_name == QUERY_SAMPLE_EVENT { Kind::Sample } else { Kind::Top };
         let lookup = self.lookup.clone();
-        let p = Picked::of(&lookup, &r.attributes);
+        let mut cache = std::mem::take(&mut self.positions);
+        let p = Picked::of(&lookup, &mut cache, &r.attributes);
+        self.positions = cache;
         let ident = self.identity(resource, &p, now)?;
-        let (key, fp_key, db) = (ident.key, ident.fp_key, ident.db.as_str());
+        let (key, fp_key, db) = (ident.key, ident.fp_key, &*ident.db);
         let calls = p.num(Role::Calls);
         let total_ms = p.num(Role::TotalS).map(|s| s * 1000.0).or_else(|| p.num(Role::TotalMs));
         let mean_ms =
@@ -1076,14 +1108,15 @@ impl Correlator {
     fn index_query_metric(&mut self, m: &Metric, res: &Attributes, now: Instant, batch: &mut MetricBatch) {
         let name = m.name.as_str();
         let lookup = self.lookup.clone();
+        let mut cache = std::mem::take(&mut self.positions);
         for_each_point(&m.data, |pt, v, _, hist_mean| {
-            let p = Picked::of(&lookup, pt);
+            let p = Picked::of(&lookup, &mut cache, pt);
             let Some(ident) = self.identity(res, &p, now) else {
                 batch.infos.push(None);
                 return;
             };
             let (key, fp_key) = (ident.key, ident.fp_key);
-            let db_key = key_of(&[&ident.db], false);
+            let db_key = key_of(&[&*ident.db], false);
             let mut mean = p.num(Role::MeanMs);
             let slot = batch.per_query.entry(key).or_default();
             match (name, v) {
@@ -1109,6 +1142,7 @@ impl Correlator {
                 blockers: Vec::new(),
             }));
         });
+        self.positions = cache;
     }
 
     fn enrich_metrics(&mut self, metrics: &mut Metrics, batch: &MetricBatch, now: Instant) {

@@ -595,3 +595,25 @@ fn times_that_overflow_in_milliseconds_give_no_load_share() {
         assert_eq!(a.get("query.load_contribution_pct"), None);
     }
 }
+
+#[test]
+fn names_read_by_position_follow_records_whose_names_move() {
+    // The position cache must not carry a role over to another name at the same position: the
+    // same query id and database in three name orders (ours, the legacy names, shuffled).
+    let (mut c, _) = correlator(QueryCorrelatorConfig::default());
+    let a = rec(
+        TOP,
+        &[("db.namespace", s("shop")), ("postgresql.queryid", s("42")), ("db.query.text", s("SELECT 1"))],
+    );
+    let b = rec(TOP, &[("database_name", s("shop")), ("query_id", s("42")), ("query_text", s("SELECT 1"))]);
+    let d = rec(
+        TOP,
+        &[("db.query.text", s("SELECT 1")), ("db.namespace", s("shop")), ("postgresql.queryid", s("42"))],
+    );
+    let mut l = logs(&[], vec![a, b, d]);
+    c.process(&mut l);
+    for r in records(&l) {
+        assert_eq!(get(r, "correlation.query_id"), Some(&s("42")), "{r:?}");
+        assert_eq!(get(r, "correlation.database"), Some(&s("shop")), "{r:?}");
+    }
+}
