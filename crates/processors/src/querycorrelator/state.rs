@@ -262,19 +262,22 @@ type FnvBuild = foldhash::fast::FixedState;
 
 /// Attribute name -> (role, priority: position in its list). One pass over a record's attributes
 /// finds every role, instead of one scan of the record per configured name.
-pub(super) struct Lookup(HashMap<String, Arc<[(Role, u8)]>, FnvBuild>);
+pub(super) struct Lookup(HashMap<String, Roles, FnvBuild>);
 
 /// The roles of the names at each position of the last records seen: records of one receiver repeat
 /// their names in the same order, so comparing a name with the one cached at its position (often the
 /// same `&'static str`: a pointer test) replaces a hash and a probe.
 #[derive(Default)]
-struct PositionCache(Vec<(Key, Option<Arc<[(Role, u8)]>>)>);
+struct PositionCache(Vec<(Key, Option<Roles>)>);
+
+/// The roles one attribute name plays, with its priority in each role's list.
+type Roles = Arc<[(Role, u8)]>;
 
 /// Most positions cached (records have a few dozen attributes).
 const MAX_CACHED_POSITIONS: usize = 64;
 
 impl PositionCache {
-    fn roles(&mut self, lookup: &Lookup, i: usize, k: &Key) -> Option<Arc<[(Role, u8)]>> {
+    fn roles(&mut self, lookup: &Lookup, i: usize, k: &Key) -> Option<Roles> {
         if let Some((cached, roles)) = self.0.get(i)
             && cached.same(k)
         {
