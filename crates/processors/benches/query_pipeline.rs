@@ -119,7 +119,8 @@ fn run_chain(
 fn throughput(c: &mut Criterion) {
     let input = common::top_query_batch(RECORDS);
     type Chain = Vec<(&'static str, Box<dyn Processor>)>;
-    let variants: [(&str, fn() -> Chain); 3] = [
+    type Variant = (&'static str, fn() -> Chain);
+    let variants: [Variant; 3] = [
         ("defaults", || four(json!({}))),
         ("sampler_keeps_all", || four(sampler_keeps_all())),
         ("prototype_logs_seven", seven),
