@@ -192,9 +192,9 @@ struct Ident<'a> {
 struct LogBatch {
     infos: Vec<Option<RecInfo>>,
     /// Execution time per database (key) in the batch: one collection of top queries.
-    totals: HashMap<u64, f64>,
+    totals: HashMap<u64, f64, FnvBuild>,
     /// (server, session) -> query id of the sampled sessions (a sample round is one batch).
-    by_session: HashMap<(u64, Box<str>), Arc<str>>,
+    by_session: HashMap<(u64, Box<str>), Arc<str>, FnvBuild>,
 }
 
 /// A fast hash for map keys (foldhash over the parts, each with its length so `a|bc` and `ab|c`
@@ -220,6 +220,11 @@ fn text_of(v: &Value) -> Option<std::borrow::Cow<'_, str>> {
         Value::Int(i) => Some(std::borrow::Cow::Owned(i.to_string())),
         _ => None,
     }
+}
+
+/// Whether [`text_of`] gives something, without building it.
+fn has_text(v: &Value) -> bool {
+    matches!(v, Value::Str(s) if !s.is_empty()) || matches!(v, Value::Int(_))
 }
 
 fn num_of(v: &Value) -> Option<f64> {
@@ -340,7 +345,7 @@ impl<'a> Picked<'a> {
                 if better(p.raw[r].map(|x| x.0)) {
                     p.raw[r] = Some((prio, v));
                 }
-                if text_of(v).is_some() && better(p.text[r].map(|x| x.0)) {
+                if has_text(v) && better(p.text[r].map(|x| x.0)) {
                     p.text[r] = Some((prio, v));
                 }
                 if let Some(n) = num_of(v)
@@ -590,8 +595,8 @@ impl Correlator {
     fn index_logs(&mut self, logs: &Logs, now: Instant) -> LogBatch {
         let mut infos = Vec::with_capacity(logs.log_record_count());
         // pid -> query id of the sampled sessions of this batch (a sample round is one batch).
-        let mut by_session: HashMap<(u64, Box<str>), Arc<str>> = HashMap::new();
-        let mut totals: HashMap<u64, f64> = HashMap::new();
+        let mut by_session: HashMap<(u64, Box<str>), Arc<str>, FnvBuild> = HashMap::default();
+        let mut totals: HashMap<u64, f64, FnvBuild> = HashMap::default();
         for rl in &logs.resource_logs {
             let server = server_key(&rl.resource.attributes);
             for sl in &rl.scope_logs {
@@ -841,7 +846,7 @@ impl Correlator {
         attrs: &mut Attributes,
         db: u64,
         total_ms: Option<f64>,
-        totals: &HashMap<u64, f64>,
+        totals: &HashMap<u64, f64, FnvBuild>,
         e: &QueryEntry,
         now: Instant,
     ) {
@@ -885,9 +890,9 @@ fn add_sessions(attrs: &mut Attributes, agg: &SessionAgg) {
 struct MetricBatch {
     infos: Vec<Option<RecInfo>>,
     /// Execution time (ms) per database in the batch.
-    totals: HashMap<u64, f64>,
+    totals: HashMap<u64, f64, FnvBuild>,
     /// (executions, execution time ms) per query key in the batch.
-    per_query: HashMap<u64, (Option<f64>, Option<f64>)>,
+    per_query: HashMap<u64, (Option<f64>, Option<f64>), FnvBuild>,
 }
 
 /// Table metrics this processor indexes (the receivers' names and the prototype's).
@@ -1065,7 +1070,7 @@ impl Correlator {
     }
 
     fn index_metrics(&mut self, metrics: &Metrics, now: Instant) -> MetricBatch {
-        let mut batch = MetricBatch { infos: Vec::new(), totals: HashMap::new(), per_query: HashMap::new() };
+        let mut batch = MetricBatch { infos: Vec::new(), totals: HashMap::default(), per_query: HashMap::default() };
         let table_on = self.cfg.enable_table_correlation;
         let db_on = self.cfg.enable_database_correlation;
         for rm in &metrics.resource_metrics {
