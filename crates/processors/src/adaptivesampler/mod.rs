@@ -247,7 +247,8 @@ pub fn default_rules() -> Vec<RuleConfig> {
             10,
             vec![cond("mysql.events_statements_summary_by_digest.count_star", Operator::Gt, json!(1000))],
         ),
-        rule("default", 0, 0.1, 0, Vec::new()),
+        // The prototype's catch-all `default` rule (rate 0.1, no conditions) is `default_sample_rate`
+        // itself: as a rule it matched every record, so changing `default_sample_rate` did nothing.
     ]
 }
 

@@ -437,3 +437,21 @@ proptest! {
         prop_assert!((k - mean).abs() <= 5.0 * sd + 1.0, "kept {k}, expected {mean} ± {sd}");
     }
 }
+
+#[test]
+fn default_sample_rate_decides_records_no_default_rule_matches() {
+    // With the default rules, an ordinary record (no critical, index or frequency condition) gets
+    // `default_sample_rate`: 1 keeps all of them, 0 none.
+    for (rate, want) in [(1.0, 50), (0.0, 0)] {
+        let cfg = AdaptiveSamplerConfig {
+            default_sample_rate: rate,
+            deduplication: DedupConfig { enabled: false, ..DedupConfig::default() },
+            max_records_per_second: 1_000_000,
+            ..AdaptiveSamplerConfig::default()
+        };
+        let (mut p, _) = sampler(cfg);
+        let records =
+            (0..50).map(|i| rec(&format!("{i:016x}"), &[("postgresql.calls", Value::Int(3))], 1)).collect();
+        assert_eq!(run(&mut p, records).len(), want, "rate {rate}");
+    }
+}

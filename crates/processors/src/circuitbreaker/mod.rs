@@ -180,7 +180,7 @@ impl TypedFactory for CircuitBreakerFactory {
         kind: ComponentKind::Processor,
         type_name: "circuit_breaker",
         aliases: &["circuitbreaker"],
-        signals: &[Signal::Logs],
+        signals: &[Signal::Logs, Signal::Metrics],
         stability: Stability::Alpha,
         description: "Protects the monitored databases: per-database breakers the receivers obey, stress shedding, cb.state on records, throughput/memory/CPU guards.",
     };

@@ -240,3 +240,20 @@ fn real_proc_readings_are_available() {
     assert!(rss.is_some_and(|b| b > 0));
     assert!(cpu.is_some());
 }
+
+#[test]
+fn metrics_pass_through_unchanged_while_a_database_is_open() {
+    // A metrics-only deployment hosts the breaker in its metrics pipeline: the receivers obey it,
+    // the data points are not touched (no copy, even with `open_records: drop`).
+    let config =
+        CircuitBreakerConfig { failure_threshold: 1, open_records: OpenRecords::Drop, ..Default::default() };
+    let (reg, _, telemetry) = configured(&config);
+    let mut p = CircuitBreaker::with_readings(config, reg.clone(), &telemetry, "circuit_breaker", quiet());
+    reg.record_at(&id("postgresql"), "b", Outcome::Failure(FailureKind::TooManyConnections), Instant::now());
+    let metrics = Arc::new(SignalData::Metrics(dbintel_core::pdata::Metrics::default()));
+    let mut out = Vec::new();
+    p.process(metrics.clone(), &mut out).unwrap();
+    assert_eq!(out.len(), 1);
+    assert!(Arc::ptr_eq(&out[0], &metrics));
+    assert!(CircuitBreakerFactory.info().signals.contains(&dbintel_core::Signal::Metrics));
+}

@@ -70,6 +70,9 @@ pub(super) struct Inner {
     series: BoundedCache<u64, HashSet<u64>>,
     level: usize,
     saved: Option<PersistedState>,
+    /// When an instance of this component last wrote the cost line: the instances of one ID (one
+    /// per pipeline) share the month, so one line per interval is enough.
+    last_report: Option<Instant>,
 }
 
 pub(super) struct Shared(Mutex<Inner>);
@@ -84,6 +87,7 @@ impl Shared {
             series: BoundedCache::new(cfg.cardinality_max_metrics, None),
             level: 0,
             saved: None,
+            last_report: None,
         }))
     }
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -661,7 +665,17 @@ impl Processor for CostControl {
         self.level(&mut inner, now);
         let p = project(&inner, &self.cfg, now);
         self.save(&mut inner);
+        let wall = Instant::now();
+        let reported_lately =
+            inner.last_report.is_some_and(|t| wall.saturating_duration_since(t) < self.interval / 2);
+        if !reported_lately {
+            inner.last_report = Some(wall);
+        }
         drop(inner);
+        self.next_report = Some(wall + self.interval);
+        if reported_lately {
+            return;
+        }
         tracing::info!(
             processor = %self.id,
             month = %p.month,
@@ -672,7 +686,6 @@ impl Processor for CostControl {
             reduction_level = p.level,
             "costcontrol"
         );
-        self.next_report = Some(Instant::now() + self.interval);
     }
 
     fn flush(&mut self, _out: &mut Vec<Arc<SignalData>>) {

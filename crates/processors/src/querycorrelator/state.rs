@@ -101,6 +101,10 @@ struct QueryEntry {
     is_maintenance: bool,
     /// Whether facts came from the text (else only the identity is known).
     has_facts: bool,
+    /// Whether they came from a top-query (or metric) text: the server's normalized statement. A
+    /// sample's text is what the session sent, possibly several statements (`SET ...; SELECT ...`),
+    /// so its facts give way to the first top-query text of the same query.
+    facts_from_top: bool,
     mean_ms: Option<f64>,
 }
 
@@ -552,6 +556,7 @@ impl Correlator {
         p: &Picked,
         ident: &Ident,
         mean_ms: Option<f64>,
+        from_top: bool,
         now: Instant,
     ) {
         let Ident { key, fp_key, id, db } = ident;
@@ -560,7 +565,7 @@ impl Correlator {
             if mean_ms.is_some() {
                 e.mean_ms = mean_ms;
             }
-            if e.has_facts || p.raw(Role::QueryText).is_none() {
+            if (e.has_facts && (e.facts_from_top || !from_top)) || p.raw(Role::QueryText).is_none() {
                 return;
             }
         }
@@ -571,6 +576,7 @@ impl Correlator {
             tables: Arc::from(Vec::new()),
             is_maintenance: false,
             has_facts: false,
+            facts_from_top: from_top,
             mean_ms,
         };
         if let Some(text) = p.text(Role::QueryText)
@@ -673,14 +679,14 @@ impl Correlator {
             Kind::Top => {
                 info.total_ms = total_ms;
                 info.mean_ms = mean_ms;
-                self.upsert_query(resource, &p, &ident, mean_ms, now);
+                self.upsert_query(resource, &p, &ident, mean_ms, true, now);
             }
             Kind::Sample => {
                 info.session = p.text(Role::SessionId).map(|c| c.into());
                 info.blockers = p.raw(Role::BlockingPids).map(parse_pids).unwrap_or_default();
                 let wait = p.text(Role::WaitEvent).map(|c| c.into_owned());
                 // A sample's duration is one execution so far, not a mean: the query's mean stays.
-                self.upsert_query(resource, &p, &ident, None, now);
+                self.upsert_query(resource, &p, &ident, None, false, now);
                 let waiting = !info.blockers.is_empty()
                     || wait.as_deref().is_some_and(|w| !w.eq_ignore_ascii_case("idle"));
                 if self.sessions.get_at(&key, now).is_none() {
@@ -1070,7 +1076,8 @@ impl Correlator {
     }
 
     fn index_metrics(&mut self, metrics: &Metrics, now: Instant) -> MetricBatch {
-        let mut batch = MetricBatch { infos: Vec::new(), totals: HashMap::default(), per_query: HashMap::default() };
+        let mut batch =
+            MetricBatch { infos: Vec::new(), totals: HashMap::default(), per_query: HashMap::default() };
         let table_on = self.cfg.enable_table_correlation;
         let db_on = self.cfg.enable_database_correlation;
         for rm in &metrics.resource_metrics {
@@ -1137,7 +1144,7 @@ impl Correlator {
                 ("db.query.duration", _) => mean = mean.or(hist_mean),
                 _ => {}
             }
-            self.upsert_query(res, &p, &ident, mean, now);
+            self.upsert_query(res, &p, &ident, mean, true, now);
             batch.infos.push(Some(RecInfo {
                 kind: Kind::Top,
                 key,

@@ -617,3 +617,33 @@ fn names_read_by_position_follow_records_whose_names_move() {
         assert_eq!(get(r, "correlation.database"), Some(&s("shop")), "{r:?}");
     }
 }
+
+#[test]
+fn a_top_query_text_corrects_facts_first_learnt_from_a_sample() {
+    // Seen in a trial: the session sent `SET ...; SELECT pg_sleep(12)`; its sample came first and
+    // the query's statement type was SET. The top query's normalized text wins.
+    let (mut c, _) = correlator(QueryCorrelatorConfig::default());
+    let sample = rec(
+        SAMPLE,
+        &[
+            ("db.namespace", s("shop")),
+            ("postgresql.query_id", Value::Int(77)),
+            ("db.query.text", s("set application_name = ?; select pg_sleep(?)")),
+            ("postgresql.pid", Value::Int(4242)),
+        ],
+    );
+    let top = rec(
+        TOP,
+        &[
+            ("db.namespace", s("shop")),
+            ("postgresql.queryid", s("77")),
+            ("db.query.text", s("select pg_sleep(?)")),
+        ],
+    );
+    let mut l = logs(&[], vec![sample]);
+    c.process(&mut l);
+    let mut l = logs(&[], vec![top]);
+    c.process(&mut l);
+    let r = records(&l);
+    assert_eq!(get(r[0], "correlation.statement_type"), Some(&s("SELECT")));
+}
