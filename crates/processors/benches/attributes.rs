@@ -5,8 +5,8 @@
 
 mod common;
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use dbintel_core::Processor;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
 use dbintel_core::Signal;
 use dbintel_core::telemetry::Registry;
 use dbintel_processors::attributes::{AttributesConfig, AttributesProcessor};
@@ -63,25 +63,7 @@ fn bench(c: &mut Criterion) {
     for (name, cfg) in variants {
         let mut p = AttributesProcessor::new(&cfg, Some(Signal::Logs), &Registry::new(), "attributes")
             .expect("valid");
-        if let Some(r) = common::records_per_cpu_second(&input, 500, |d| {
-            let mut out = Vec::new();
-            p.process(d, &mut out).expect("process");
-            out
-        }) {
-            println!("attributes {name}: {r:.0} records per CPU second");
-        }
-        g.bench_function(name, |b| {
-            // The output is returned, so criterion drops it outside the measurement.
-            b.iter_batched(
-                || std::sync::Arc::new(input.clone()),
-                |d| {
-                    let mut out = Vec::with_capacity(1);
-                    p.process(d, &mut out).expect("process");
-                    out
-                },
-                BatchSize::LargeInput,
-            )
-        });
+        common::bench_processor(&mut g, name, &mut p, &input);
     }
     g.finish();
 }

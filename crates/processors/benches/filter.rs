@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dbintel_core::component::{Built, CreateContext};
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{ComponentId, Factory, Processor};
@@ -36,26 +34,9 @@ fn processor() -> Box<dyn Processor> {
 fn bench(c: &mut Criterion) {
     let input = common::top_query_batch(RECORDS);
     let mut p = processor();
-    if let Some(rate) = common::records_per_cpu_second(&input, 200, |d| {
-        let mut out = Vec::new();
-        p.process(d, &mut out).expect("filter");
-        out
-    }) {
-        println!("filter (3 conditions, {RECORDS} records/batch): {:.0} records per CPU second", rate);
-    }
     let mut g = c.benchmark_group("filter");
     g.throughput(Throughput::Elements(RECORDS as u64));
-    g.bench_function("3_conditions_1000_top_queries", |b| {
-        b.iter_batched(
-            || Arc::new(input.clone()),
-            |d| {
-                let mut out = Vec::new();
-                p.process(d, &mut out).expect("filter");
-                out
-            },
-            BatchSize::SmallInput,
-        )
-    });
+    common::bench_processor(&mut g, "3_conditions_1000_top_queries", p.as_mut(), &input);
     g.finish();
 }
 

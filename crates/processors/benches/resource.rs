@@ -4,8 +4,8 @@
 
 mod common;
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use dbintel_core::Processor;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
 use dbintel_core::pdata::{Attributes, Logs, Resource, ResourceLogs, ScopeLogs, SignalData};
 use dbintel_core::telemetry::Registry;
 use dbintel_processors::resource::{ResourceConfig, ResourceProcessor};
@@ -57,25 +57,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("resource");
     g.throughput(Throughput::Elements(RECORDS as u64));
     for (name, input) in [("top_query_1000_one_resource", &one), ("top_query_1000_resource_each", &many)] {
-        if let Some(r) = common::records_per_cpu_second(input, 500, |d| {
-            let mut out = Vec::new();
-            p.process(d, &mut out).expect("process");
-            out
-        }) {
-            println!("resource {name}: {r:.0} records per CPU second");
-        }
-        g.bench_function(name, |b| {
-            // The output is returned, so criterion drops it outside the measurement.
-            b.iter_batched(
-                || std::sync::Arc::new(input.clone()),
-                |d| {
-                    let mut out = Vec::with_capacity(1);
-                    p.process(d, &mut out).expect("process");
-                    out
-                },
-                BatchSize::LargeInput,
-            )
-        });
+        common::bench_processor(&mut g, name, &mut p, input);
     }
     g.finish();
 }

@@ -124,3 +124,26 @@ pub fn records_per_cpu_second(
 fn input_records(d: &SignalData) -> usize {
     d.item_count()
 }
+
+/// The measurement most processor benches make: `p` on owned copies of `input` (made outside the
+/// timed part), first as records per CPU second of this thread (printed as `<group> <name>: ...`),
+/// then as criterion's per-batch wall time in `group`.
+pub fn bench_processor(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    p: &mut dyn dbintel_core::Processor,
+    input: &SignalData,
+) {
+    let step = |p: &mut dyn dbintel_core::Processor, d: Arc<SignalData>| {
+        let mut out = Vec::with_capacity(1);
+        p.process(d, &mut out).expect("process");
+        out
+    };
+    if let Some(r) = records_per_cpu_second(input, 500, |d| step(&mut *p, d)) {
+        println!("{name}: {r:.0} records per CPU second");
+    }
+    g.bench_function(name, |b| {
+        // The output is returned, so criterion drops it outside the measurement.
+        b.iter_batched(|| Arc::new(input.clone()), |d| step(&mut *p, d), criterion::BatchSize::LargeInput)
+    });
+}
