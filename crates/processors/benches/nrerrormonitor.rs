@@ -10,10 +10,7 @@ use std::sync::Arc;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dbintel_core::Processor;
 use dbintel_core::component::CreateContext;
-use dbintel_core::pdata::{
-    Attributes, Metric, MetricData, Metrics, NumberDataPoint, NumberValue, Resource, ResourceMetrics,
-    ScopeMetrics, SignalData, Value,
-};
+use dbintel_core::pdata::{SignalData, Value};
 use dbintel_core::telemetry::Registry;
 use dbintel_processors::costcontrol::ManualClock;
 use dbintel_processors::nrerrormonitor::{NrErrorMonitor, NrErrorMonitorConfig};
@@ -53,40 +50,7 @@ fn long_texts(mut d: SignalData) -> SignalData {
 }
 
 fn metrics(points: usize) -> SignalData {
-    let pts = (0..points)
-        .map(|i| {
-            let mut a = Attributes::with_capacity(4);
-            a.insert("db.namespace", format!("shop{}", i % 4));
-            a.insert("db.collection.name", format!("orders_{}", i % 50));
-            a.insert("db.operation.name", "SELECT");
-            NumberDataPoint {
-                attributes: a,
-                start_time_unix_nano: NOW - 60_000_000_000,
-                time_unix_nano: NOW,
-                value: NumberValue::Int(i as i64),
-                flags: 0,
-            }
-        })
-        .collect();
-    let mut resource = Attributes::new();
-    resource.insert("service.name", "orders-db");
-    resource.insert("server.address", "db1");
-    resource.insert("server.port", 5432i64);
-    SignalData::Metrics(Metrics {
-        resource_metrics: vec![ResourceMetrics {
-            resource: Resource { attributes: resource },
-            scope_metrics: vec![ScopeMetrics {
-                metrics: vec![Metric {
-                    name: "postgresql.tup_fetched".into(),
-                    description: String::new(),
-                    unit: "1".into(),
-                    data: MetricData::Gauge(pts),
-                }],
-                ..Default::default()
-            }],
-            ..Default::default()
-        }],
-    })
+    common::gauge_batch(points, NOW)
 }
 
 fn bench(c: &mut Criterion) {

@@ -147,3 +147,45 @@ pub fn bench_processor(
         b.iter_batched(|| Arc::new(input.clone()), |d| step(&mut *p, d), criterion::BatchSize::LargeInput)
     });
 }
+
+/// A metrics batch of one gauge (`postgresql.tup_fetched`) with `points` points over 4 databases and
+/// 50 tables, at `now` (ns), on a resource with `service.name`, `server.address` and `server.port`.
+pub fn gauge_batch(points: usize, now: u64) -> SignalData {
+    use dbintel_core::pdata::{
+        Metric, MetricData, Metrics, NumberDataPoint, NumberValue, Resource, ResourceMetrics, ScopeMetrics,
+    };
+    let pts = (0..points)
+        .map(|i| {
+            let mut a = Attributes::with_capacity(4);
+            a.insert("db.namespace", format!("shop{}", i % 4));
+            a.insert("db.collection.name", format!("orders_{}", i % 50));
+            a.insert("db.operation.name", "SELECT");
+            NumberDataPoint {
+                attributes: a,
+                start_time_unix_nano: now - 60_000_000_000,
+                time_unix_nano: now,
+                value: NumberValue::Int(i as i64),
+                flags: 0,
+            }
+        })
+        .collect();
+    let mut resource = Attributes::new();
+    resource.insert("service.name", "orders-db");
+    resource.insert("server.address", "db1");
+    resource.insert("server.port", 5432i64);
+    SignalData::Metrics(Metrics {
+        resource_metrics: vec![ResourceMetrics {
+            resource: Resource { attributes: resource },
+            scope_metrics: vec![ScopeMetrics {
+                metrics: vec![Metric {
+                    name: "postgresql.tup_fetched".into(),
+                    description: String::new(),
+                    unit: "1".into(),
+                    data: MetricData::Gauge(pts),
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    })
+}
