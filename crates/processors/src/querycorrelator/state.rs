@@ -286,19 +286,22 @@ type Roles = Arc<[(Role, u8)]>;
 const MAX_CACHED_POSITIONS: usize = 64;
 
 impl PositionCache {
-    fn roles(&mut self, lookup: &Lookup, i: usize, k: &Key) -> Option<Roles> {
-        if let Some((cached, roles)) = self.0.get(i)
-            && cached.same(k)
-        {
-            return roles.clone();
+    /// The roles of `k` at position `i`, borrowed (no reference count touched on a hit: an atomic
+    /// per attribute was most of this function's cost).
+    fn roles<'c>(&'c mut self, lookup: &'c Lookup, i: usize, k: &Key) -> Option<&'c [(Role, u8)]> {
+        let hit = self.0.get(i).is_some_and(|(cached, _)| cached.same(k));
+        if !hit {
+            let roles = lookup.0.get(k.as_str()).cloned();
+            if i < self.0.len() {
+                self.0[i] = (k.clone(), roles);
+            } else if i == self.0.len() && i < MAX_CACHED_POSITIONS {
+                self.0.push((k.clone(), roles));
+            } else {
+                // Past the cached positions: read the lookup itself.
+                return lookup.0.get(k.as_str()).map(|r| &**r);
+            }
         }
-        let roles = lookup.0.get(k.as_str()).cloned();
-        if i < self.0.len() {
-            self.0[i] = (k.clone(), roles.clone());
-        } else if i == self.0.len() && i < MAX_CACHED_POSITIONS {
-            self.0.push((k.clone(), roles.clone()));
-        }
-        roles
+        self.0.get(i).and_then(|(_, r)| r.as_deref())
     }
 }
 
@@ -343,7 +346,7 @@ impl<'a> Picked<'a> {
         let mut p = Picked { text: [None; ROLES], num: [None; ROLES], raw: [None; ROLES] };
         for (i, (k, v)) in attrs.iter_keys().enumerate() {
             let Some(roles) = cache.roles(lookup, i, k) else { continue };
-            for &(role, prio) in roles.iter() {
+            for &(role, prio) in roles {
                 let r = role as usize;
                 let better = |cur: Option<u8>| cur.is_none_or(|c| prio < c);
                 if better(p.raw[r].map(|x| x.0)) {
