@@ -39,19 +39,21 @@ pub fn plans() -> Vec<String> {
 /// Record `i` of a batch; query `i % QUERIES`, a plan on every tenth record (a query keeps its plan).
 pub fn top_query(i: usize, plans: &[String]) -> LogRecord {
     let q = i % QUERIES;
+    let text = format!(
+        "SELECT o.id, o.total FROM orders_{q} o JOIN customers c ON c.id = o.customer_id WHERE o.status = ? AND o.created_at > ? ORDER BY o.created_at DESC LIMIT ?"
+    );
+    // The receivers' fingerprint of the text, as our events carry it.
+    let fingerprint = dbintel_sql::fingerprint(dbintel_sql::Dialect::Postgresql, &text)
+        .map(|f| f.to_hex())
+        .unwrap_or_default();
     let mut a = Attributes::with_capacity(32);
     for (k, v) in [
         ("db.system.name", Value::from("postgresql")),
         ("db.namespace", Value::from(format!("shop{}", q % 4))),
-        (
-            "db.query.text",
-            Value::from(format!(
-                "SELECT o.id, o.total FROM orders_{q} o JOIN customers c ON c.id = o.customer_id WHERE o.status = ? AND o.created_at > ? ORDER BY o.created_at DESC LIMIT ?"
-            )),
-        ),
+        ("db.query.text", Value::from(text)),
         ("db.query.summary", Value::from(format!("SELECT orders_{q} customers"))),
         ("db.operation.name", Value::from("SELECT")),
-        ("dbintel.query.fingerprint", Value::from(format!("{:016x}", (q as u64 + 1) * 0x9E37_79B9))),
+        ("dbintel.query.fingerprint", Value::from(fingerprint)),
         ("postgresql.queryid", Value::from(format!("{}", 1_000_000 + q))),
         ("postgresql.rolname", Value::from("app")),
         ("postgresql.calls", Value::Int(i as i64)),

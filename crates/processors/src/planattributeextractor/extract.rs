@@ -306,18 +306,21 @@ impl PlanAttributeExtractor {
         // 1. Anonymize and fingerprint (the fingerprint from the original text).
         let qa = &self.cfg.query_anonymization;
         if qa.enabled || qa.generate_fingerprint {
-            let mut fp: Option<String> = None;
+            let mut first: Option<Arc<SqlInfo>> = None;
             for i in 0..self.anonymize_keys.len() {
                 let Some(Value::Str(text)) = rec.attributes.get(&self.anonymize_keys[i]) else { continue };
                 let info = self.sql_info(dialect, text);
-                if fp.is_none() {
-                    fp = info.fingerprint.clone();
-                }
                 if let Some(o) = &info.obfuscated {
                     rec.attributes.insert(&self.anonymize_keys[i], o.clone());
                 }
+                if first.is_none() && info.fingerprint.is_some() {
+                    first = Some(info);
+                }
             }
-            if let Some(fp) = fp {
+            // Our receivers already carry the same fingerprint: a comparison instead of a new string.
+            if let Some(fp) = first.as_ref().and_then(|i| i.fingerprint.as_deref())
+                && rec.attributes.get(&self.fingerprint_key).and_then(Value::as_str) != Some(fp)
+            {
                 rec.attributes.insert(&self.fingerprint_key, fp);
             }
         }
