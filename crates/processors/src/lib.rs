@@ -10,6 +10,7 @@ pub mod batch;
 pub mod circuitbreaker;
 pub mod costcontrol;
 pub mod filter;
+mod keep;
 pub mod memorylimiter;
 pub mod nrerrormonitor;
 pub mod ottl;

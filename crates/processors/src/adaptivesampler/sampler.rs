@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use dbintel_core::cache::BoundedCache;
 use dbintel_core::component::ConfigProblem;
-use dbintel_core::pdata::{LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value, now_unix_nanos};
+use dbintel_core::pdata::{LogRecord, SignalData, Value, now_unix_nanos};
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_core::{Processor, ProcessorError};
 use dbintel_sql::{Dialect, fingerprint, fnv1a64};
@@ -461,7 +461,7 @@ fn set_rate(r: &mut LogRecord, rate: f64) {
 impl Processor for AdaptiveSampler {
     fn process(
         &mut self,
-        mut data: Arc<SignalData>,
+        data: Arc<SignalData>,
         out: &mut Vec<Arc<SignalData>>,
     ) -> Result<(), ProcessorError> {
         let SignalData::Logs(logs) = &*data else {
@@ -480,34 +480,7 @@ impl Processor for AdaptiveSampler {
             decisions.push(self.decide(r, now, now_nanos));
         }
         self.publish();
-        let kept = decisions.iter().filter(|d| d.is_some()).count();
-        if kept > 0 {
-            let mut it = decisions.iter();
-            match Arc::get_mut(&mut data) {
-                Some(SignalData::Logs(logs)) => {
-                    for rl in &mut logs.resource_logs {
-                        for sl in &mut rl.scope_logs {
-                            sl.log_records.retain_mut(|r| match it.next() {
-                                Some(Some(rate)) => {
-                                    set_rate(r, *rate);
-                                    true
-                                }
-                                _ => false,
-                            });
-                        }
-                        rl.scope_logs.retain(|s| !s.log_records.is_empty());
-                    }
-                    logs.resource_logs.retain(|r| !r.scope_logs.is_empty());
-                    out.push(data);
-                }
-                _ => {
-                    // Shared with another pipeline: copy only what is kept.
-                    if let SignalData::Logs(logs) = &*data {
-                        out.push(Arc::new(SignalData::Logs(copy_kept(logs, &mut it))));
-                    }
-                }
-            }
-        }
+        crate::keep::keep_records(data, &decisions, |r, rate| set_rate(r, *rate), out);
         self.decisions = decisions;
         Ok(())
     }
@@ -528,36 +501,4 @@ impl Processor for AdaptiveSampler {
     fn flush(&mut self, _out: &mut Vec<Arc<SignalData>>) {
         self.publish();
     }
-}
-
-fn copy_kept<'a>(logs: &Logs, it: &mut impl Iterator<Item = &'a Option<f64>>) -> Logs {
-    let mut resource_logs = Vec::new();
-    for rl in &logs.resource_logs {
-        let mut scope_logs = Vec::new();
-        for sl in &rl.scope_logs {
-            let mut log_records = Vec::new();
-            for r in &sl.log_records {
-                if let Some(Some(rate)) = it.next() {
-                    let mut r = r.clone();
-                    set_rate(&mut r, *rate);
-                    log_records.push(r);
-                }
-            }
-            if !log_records.is_empty() {
-                scope_logs.push(ScopeLogs {
-                    scope: sl.scope.clone(),
-                    log_records,
-                    schema_url: sl.schema_url.clone(),
-                });
-            }
-        }
-        if !scope_logs.is_empty() {
-            resource_logs.push(ResourceLogs {
-                resource: rl.resource.clone(),
-                scope_logs,
-                schema_url: rl.schema_url.clone(),
-            });
-        }
-    }
-    Logs { resource_logs }
 }

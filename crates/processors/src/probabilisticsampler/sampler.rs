@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use dbintel_core::Processor;
 use dbintel_core::component::{ConfigProblem, ProcessorError};
-use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, SignalData, Value};
+use dbintel_core::pdata::{Attributes, LogRecord, SignalData, Value};
 use dbintel_core::telemetry::{Counter, Registry};
 
 use super::sampling::{MIN_SAMPLING_PROBABILITY, Randomness, Threshold, hash_seed_threshold};
@@ -351,7 +351,7 @@ fn write(r: &mut LogRecord, w: Writes) {
 impl Processor for ProbabilisticSampler {
     fn process(
         &mut self,
-        mut data: Arc<SignalData>,
+        data: Arc<SignalData>,
         out: &mut Vec<Arc<SignalData>>,
     ) -> Result<(), ProcessorError> {
         let SignalData::Logs(logs) = &*data else {
@@ -378,69 +378,8 @@ impl Processor for ProbabilisticSampler {
                 self.problems[i].add(*n);
             }
         }
-        if decisions.iter().any(Option::is_some) {
-            let mut it = decisions.iter();
-            match Arc::get_mut(&mut data) {
-                Some(SignalData::Logs(logs)) => {
-                    for rl in &mut logs.resource_logs {
-                        for sl in &mut rl.scope_logs {
-                            sl.log_records.retain_mut(|r| match it.next() {
-                                Some(Some(w)) => {
-                                    write(r, *w);
-                                    true
-                                }
-                                _ => false,
-                            });
-                        }
-                        rl.scope_logs.retain(|s| !s.log_records.is_empty());
-                    }
-                    logs.resource_logs.retain(|r| !r.scope_logs.is_empty());
-                    out.push(data);
-                }
-                Some(_) => out.push(data),
-                None => {
-                    // Shared (fan-out): copy only the kept records.
-                    if let SignalData::Logs(logs) = &*data {
-                        out.push(Arc::new(SignalData::Logs(copy_kept(logs, &decisions))));
-                    }
-                }
-            }
-        }
+        crate::keep::keep_records(data, &decisions, |r, w| write(r, *w), out);
         self.decisions = decisions;
         Ok(())
     }
-}
-
-/// The kept records of a shared batch, written, the rest left out.
-fn copy_kept(logs: &Logs, decisions: &[Option<Writes>]) -> Logs {
-    let mut it = decisions.iter();
-    let mut kept = Logs::default();
-    for rl in &logs.resource_logs {
-        let mut nrl = ResourceLogs {
-            resource: rl.resource.clone(),
-            scope_logs: Vec::new(),
-            schema_url: rl.schema_url.clone(),
-        };
-        for sl in &rl.scope_logs {
-            let mut nsl = ScopeLogs {
-                scope: sl.scope.clone(),
-                log_records: Vec::new(),
-                schema_url: sl.schema_url.clone(),
-            };
-            for r in &sl.log_records {
-                if let Some(Some(w)) = it.next() {
-                    let mut r = r.clone();
-                    write(&mut r, *w);
-                    nsl.log_records.push(r);
-                }
-            }
-            if !nsl.log_records.is_empty() {
-                nrl.scope_logs.push(nsl);
-            }
-        }
-        if !nrl.scope_logs.is_empty() {
-            kept.resource_logs.push(nrl);
-        }
-    }
-    kept
 }
