@@ -117,7 +117,8 @@ pub struct AdaptiveSampler {
     index: Index,
     names: Names,
     rule_windows: Vec<Window>,
-    dedup: Option<BoundedCache<u64, ()>>,
+    /// Dedup key -> the record time (ns, 0 = none) of the last record kept under it.
+    dedup: Option<BoundedCache<u64, u64>>,
     stats: Option<BoundedCache<u64, QueryStats>>,
     interval_nanos: u64,
     second: Window,
@@ -376,11 +377,19 @@ impl AdaptiveSampler {
                 (None, false) => None,
             };
             if let Some(key) = key {
-                if cache.get_at(&key, now).is_some() {
+                // The window is measured in record time when both records have one, so a replay
+                // or a replica decides as the live run did; the cache itself forgets a key after
+                // the window in process time (its memory bound).
+                let t = record_time(r);
+                let window = self.cfg.deduplication.window_seconds.saturating_mul(1_000_000_000);
+                let duplicate = cache
+                    .get_at(&key, now)
+                    .is_some_and(|&last| t == 0 || last == 0 || t.abs_diff(last) < window);
+                if duplicate {
                     self.tally.duplicate += 1;
                     return None;
                 }
-                cache.insert_at(key, (), now);
+                cache.insert_at(key, t, now);
             }
         }
         let matched = self.rules.iter().position(|rule| rule.matches(&view));
@@ -451,6 +460,11 @@ impl AdaptiveSampler {
     fn cleanup_every(&self) -> Duration {
         self.cfg.deduplication.cleanup_interval.get()
     }
+}
+
+/// The record's own time (event time, else observed time), 0 when it has none.
+fn record_time(r: &LogRecord) -> u64 {
+    if r.time_unix_nano > 0 { r.time_unix_nano } else { r.observed_time_unix_nano }
 }
 
 fn set_rate(r: &mut LogRecord, rate: f64) {

@@ -455,3 +455,22 @@ fn default_sample_rate_decides_records_no_default_rule_matches() {
         assert_eq!(run(&mut p, records).len(), want, "rate {rate}");
     }
 }
+
+#[test]
+fn the_dedup_window_is_measured_in_record_time() {
+    // A replay processes an hour of records in an instant: what the window says in record time
+    // decides, as it did live. 300 s window: 100 s apart is a duplicate, 400 s apart is not.
+    let mut cfg = plain(1.0);
+    cfg.deduplication.enabled = true;
+    let (mut p, reg) = sampler(cfg);
+    let s = 1_000_000_000u64;
+    let t0 = 1_796_000_000 * s;
+    let out = run(&mut p, vec![rec("00000000000000a1", &[], t0), rec("00000000000000a1", &[], t0 + 100 * s)]);
+    assert_eq!(out.len(), 1);
+    assert_eq!(dropped(&reg, "duplicate"), 1);
+    let out = run(&mut p, vec![rec("00000000000000a1", &[], t0 + 400 * s)]);
+    assert_eq!(out.len(), 1, "400 s after the kept one: outside the window");
+    // Records without a time fall back to the cache's process-time window: a repeat is a duplicate.
+    let out = run(&mut p, vec![rec("00000000000000b2", &[], 0), rec("00000000000000b2", &[], 0)]);
+    assert_eq!(out.len(), 1);
+}
