@@ -10,7 +10,7 @@ mod common;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dbintel_core::Processor;
+
 use dbintel_core::component::CreateContext;
 use dbintel_core::pdata::SignalData;
 use dbintel_core::telemetry::Registry;
@@ -51,23 +51,7 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(RECORDS as u64));
     for (name, cfg, input) in cases {
         let mut p = processor(cfg.clone());
-        let mut warm = Vec::new();
-        let _ = p.process(Arc::new(input.clone()), &mut warm);
-        if let Some(rate) = common::records_per_cpu_second(input, 1000, |d| {
-            let mut out = Vec::with_capacity(1);
-            let _ = p.process(d, &mut out);
-            out
-        }) {
-            println!("costcontrol {name}: {rate:.0} records/s of CPU time");
-        }
-        let shared = Arc::new(input.clone());
-        g.bench_function(name, |b| {
-            b.iter(|| {
-                let mut out = Vec::with_capacity(1);
-                let _ = p.process(shared.clone(), &mut out);
-                out
-            })
-        });
+        common::bench_processor(&mut g, name, &mut p, input);
     }
     let SignalData::Logs(l) = &logs else { return };
     g.bench_function("size_exact_function", |b| b.iter(|| size::logs_request_len(std::hint::black_box(l))));

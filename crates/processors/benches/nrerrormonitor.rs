@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dbintel_core::Processor;
+
 use dbintel_core::component::CreateContext;
 use dbintel_core::pdata::{SignalData, Value};
 use dbintel_core::telemetry::Registry;
@@ -61,21 +61,7 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(RECORDS as u64));
     for (name, input) in [("logs_clean", &clean), ("logs_1pct_fixed", &fixing), ("metrics", &points)] {
         let mut p = processor();
-        if let Some(rate) = common::records_per_cpu_second(input, 1000, |d| {
-            let mut out = Vec::with_capacity(1);
-            let _ = p.process(d, &mut out);
-            out
-        }) {
-            println!("nrerrormonitor {name}: {rate:.0} records/s of CPU time");
-        }
-        let shared = Arc::new(input.clone());
-        g.bench_function(name, |b| {
-            b.iter(|| {
-                let mut out = Vec::with_capacity(1);
-                let _ = p.process(shared.clone(), &mut out);
-                out
-            })
-        });
+        common::bench_processor(&mut g, name, &mut p, input);
     }
     g.finish();
 }

@@ -13,3 +13,18 @@ pub fn logs(records: Vec<LogRecord>) -> Arc<SignalData> {
         }],
     }))
 }
+
+/// Copies of the log records in `out`, in order (what a processor emitted).
+pub fn kept(out: &[Arc<SignalData>]) -> Vec<dbintel_core::pdata::LogRecord> {
+    out.iter()
+        .flat_map(|d| match &**d {
+            SignalData::Logs(l) => l
+                .resource_logs
+                .iter()
+                .flat_map(|r| &r.scope_logs)
+                .flat_map(|s| s.log_records.clone())
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+        .collect()
+}

@@ -1,13 +1,13 @@
 use std::sync::Arc;
 
-use dbintel_core::pdata::{Attributes, LogRecord, SignalData, Value};
+use dbintel_core::pdata::{Attributes, LogRecord, Value};
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{Factory, Processor, parse_component_config};
 use proptest::prelude::*;
 use serde_json::json;
 
 use super::*;
-use crate::test_util::logs;
+use crate::test_util::{kept, logs};
 
 const MINUTE_NANOS: u64 = 60_000_000_000;
 
@@ -22,20 +22,6 @@ fn rec(fp: &str, attrs: &[(&'static str, Value)], time: u64) -> LogRecord {
         attributes: a,
         ..Default::default()
     }
-}
-
-fn kept(out: &[Arc<SignalData>]) -> Vec<LogRecord> {
-    out.iter()
-        .flat_map(|d| match &**d {
-            SignalData::Logs(l) => l
-                .resource_logs
-                .iter()
-                .flat_map(|r| &r.scope_logs)
-                .flat_map(|s| s.log_records.clone())
-                .collect::<Vec<_>>(),
-            _ => Vec::new(),
-        })
-        .collect()
 }
 
 fn sampler(cfg: AdaptiveSamplerConfig) -> (AdaptiveSampler, Registry) {

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 use super::sampling::{Randomness, Threshold, fnv1a32, hash_seed_threshold};
 use super::*;
-use crate::test_util::logs;
+use crate::test_util::{kept, logs};
 
 fn yaml(text: &str) -> ProbabilisticSamplerConfig {
     let v: serde_json::Value = serde_saphyr::from_str(text).expect("yaml");
@@ -17,20 +17,6 @@ fn yaml(text: &str) -> ProbabilisticSamplerConfig {
 fn sampler(cfg: &ProbabilisticSamplerConfig) -> (ProbabilisticSampler, Registry) {
     let reg = Registry::new();
     (ProbabilisticSampler::new(cfg, &reg, "probabilistic_sampler").expect("valid"), reg)
-}
-
-fn kept(out: &[Arc<SignalData>]) -> Vec<LogRecord> {
-    out.iter()
-        .flat_map(|d| match &**d {
-            SignalData::Logs(l) => l
-                .resource_logs
-                .iter()
-                .flat_map(|r| &r.scope_logs)
-                .flat_map(|s| s.log_records.clone())
-                .collect::<Vec<_>>(),
-            _ => Vec::new(),
-        })
-        .collect()
 }
 
 fn run(p: &mut ProbabilisticSampler, records: Vec<LogRecord>) -> Vec<LogRecord> {
