@@ -195,10 +195,25 @@ impl From<Box<str>> for Key {
 /// answers most misses without a scan: a lookup of an absent name (processors read several
 /// alternative names per record) and the uniqueness check of an insert of a new key are then one
 /// mask test instead of a comparison with every key.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, PartialEq, Default)]
 pub struct Attributes {
     pairs: Vec<(Key, Value)>,
     present: u128,
+}
+
+/// Most room a copy keeps for keys the processors add.
+const CLONE_HEADROOM: usize = 16;
+
+/// A copy keeps the original's room to grow (up to [`CLONE_HEADROOM`] more keys): records are
+/// built with room for the attributes processors add, and `Vec::clone` would drop it, so the first
+/// processor to add a key to a copy (a fan-out to two pipelines) would move the whole list.
+impl Clone for Attributes {
+    fn clone(&self) -> Self {
+        let room = self.pairs.capacity().min(self.pairs.len() + CLONE_HEADROOM);
+        let mut pairs = Vec::with_capacity(room);
+        pairs.extend(self.pairs.iter().cloned());
+        Attributes { pairs, present: self.present }
+    }
 }
 
 /// The summary bit of a key: cheap (no loop), and different for most names of one record.
@@ -571,6 +586,21 @@ mod tests {
         assert_eq!(a.get("b"), Some(&Value::Int(2)));
         assert_eq!(a.remove("b"), Some(Value::Int(2)));
         assert_eq!(a.len(), 1);
+    }
+
+    #[test]
+    fn a_copy_keeps_room_to_grow_and_equals_the_original() {
+        let mut a = Attributes::with_capacity(32);
+        a.insert("x", 1i64);
+        a.insert("y", "z");
+        let c = a.clone();
+        assert_eq!(c, a);
+        assert_eq!(c.pairs.capacity(), 2 + CLONE_HEADROOM);
+        let mut tight = Attributes::new();
+        tight.insert("x", 1i64);
+        let t = tight.clone();
+        assert!(t.pairs.capacity() <= tight.pairs.capacity());
+        assert_eq!(t.get("x"), Some(&Value::Int(1)));
     }
 
     #[test]

@@ -12,6 +12,10 @@ use dbintel_core::pdata::{Attributes, LogRecord, Logs, ResourceLogs, ScopeLogs, 
 use dbintel_core::telemetry::Registry;
 use dbintel_processors::adaptivesampler::{AdaptiveSampler, AdaptiveSamplerConfig};
 
+// The binary's allocator, so the figures are the shipped collector's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RECORDS_PER_BATCH: usize = 500;
 const BATCHES: usize = 20;
 const QUERIES: usize = 5000;

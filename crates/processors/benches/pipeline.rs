@@ -17,6 +17,10 @@ use dbintel_core::telemetry::Registry;
 use dbintel_core::{GoDuration, Processor};
 use dbintel_processors::batch::{BatchConfig, BatchProcessor};
 
+// The binary's allocator, so the figures are the shipped collector's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BATCHES: usize = 200;
 const RECORDS_PER_BATCH: usize = 500;
 

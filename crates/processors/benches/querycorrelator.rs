@@ -17,6 +17,10 @@ use dbintel_core::telemetry::Registry;
 use dbintel_core::{Factory, Processor};
 use dbintel_processors::querycorrelator::QueryCorrelatorFactory;
 
+// The binary's allocator, so the figures are the shipped collector's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RECORDS: usize = 1000;
 const QUERIES: usize = 500;
 const TABLES: usize = 40;

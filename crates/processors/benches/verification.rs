@@ -11,6 +11,10 @@ use dbintel_core::telemetry::Registry;
 use dbintel_core::{Factory, Processor};
 use dbintel_processors::verification::VerificationFactory;
 
+// The binary's allocator, so the figures are the shipped collector's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RECORDS: usize = 1000;
 
 fn plan(shape: usize) -> String {

@@ -163,7 +163,7 @@ pub(crate) fn interesting(x: u64) -> bool {
 }
 
 /// `=`/`:` positions remembered by the first pass; beyond, the secret scan walks the whole value.
-const MAX_SEPS: usize = 64;
+const MAX_SEPS: usize = 16;
 
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
