@@ -68,6 +68,8 @@ pub(super) struct Inner {
     since: u64,
     /// Series seen this month, per metric (keyed by the name's hash), each set capped at the limit.
     series: BoundedCache<u64, HashSet<u64>>,
+    /// The series sets changed since they were last saved.
+    series_dirty: bool,
     level: usize,
     saved: Option<PersistedState>,
     /// When an instance of this component last wrote the cost line: the instances of one ID (one
@@ -85,6 +87,7 @@ impl Shared {
             bytes: 0,
             since: now,
             series: BoundedCache::new(cfg.cardinality_max_metrics, None),
+            series_dirty: false,
             level: 0,
             saved: None,
             last_report: None,
@@ -141,6 +144,7 @@ impl Inner {
         // Running across the boundary: the new month is counted from its first instant.
         self.since = month.start_nanos().max(self.since.min(now));
         self.series = BoundedCache::new(self.series.capacity(), None);
+        self.series_dirty = true;
         Some(ended)
     }
 }
@@ -391,19 +395,67 @@ impl CostControl {
                 tracing::warn!(processor = %self.id, "costcontrol state: {e}");
             }
         }
+        self.load_series(inner, file, now);
+    }
+
+    /// Loads the series sets of this month (the cardinality limit holds across a restart).
+    fn load_series(&self, inner: &mut Inner, file: &StateFile, now: u64) {
+        match file.load_series(self.cfg.cardinality_max_metrics, self.cfg.metric_cardinality_limit) {
+            Ok(Some(stored)) if stored.month == Month::of(now) => {
+                let metrics = stored.metrics.len();
+                let mut series = 0;
+                // Least recently used first, so the cache's recency order is the stored one.
+                for (key, set) in stored.metrics {
+                    series += set.len();
+                    inner.series.insert(key, set.into_iter().collect());
+                }
+                tracing::info!(
+                    processor = %self.id,
+                    metrics,
+                    series,
+                    "costcontrol continues the month's series (cardinality limit) from its stored state"
+                );
+            }
+            Ok(Some(stored)) => {
+                // The file is rewritten (empty for this month) at the next save.
+                inner.series_dirty = true;
+                tracing::info!(
+                    processor = %self.id,
+                    stored_month = %stored.month,
+                    "costcontrol's stored series are of an earlier month; this month's start empty"
+                );
+            }
+            Ok(None) => {}
+            Err(e) => {
+                inner.series_dirty = true;
+                self.counters.state_errors_load.inc();
+                tracing::warn!(processor = %self.id, "costcontrol series state: {e}; the month's series start empty");
+            }
+        }
     }
 
     fn save(&self, inner: &mut Inner) {
         let Some(file) = &self.file else { return };
         let state = inner.persisted();
-        if inner.saved == Some(state) {
-            return;
+        if inner.saved != Some(state) {
+            match file.save(&state) {
+                Ok(()) => inner.saved = Some(state),
+                Err(e) => {
+                    self.counters.state_errors_save.inc();
+                    tracing::warn!(processor = %self.id, "costcontrol state: {e}");
+                }
+            }
         }
-        match file.save(&state) {
-            Ok(()) => inner.saved = Some(state),
-            Err(e) => {
-                self.counters.state_errors_save.inc();
-                tracing::warn!(processor = %self.id, "costcontrol state: {e}");
+        if inner.series_dirty {
+            // Most recently used first from the cache; stored least recently used first.
+            let mut metrics: Vec<(u64, &HashSet<u64>)> = inner.series.iter().map(|(k, v)| (*k, v)).collect();
+            metrics.reverse();
+            match file.save_series(inner.month, &metrics) {
+                Ok(()) => inner.series_dirty = false,
+                Err(e) => {
+                    self.counters.state_errors_save.inc();
+                    tracing::warn!(processor = %self.id, "costcontrol series state: {e}");
+                }
             }
         }
     }
@@ -494,6 +546,7 @@ impl CostControl {
         let high = |k: &str| self.high_card.contains(k);
         let mut actions: Vec<Action> = Vec::new();
         let mut change = false;
+        let mut new_series = false;
         for rm in &m.resource_metrics {
             let rh = attributes_hash(&rm.resource.attributes, |_| false);
             for sm in &rm.scope_metrics {
@@ -515,6 +568,7 @@ impl CostControl {
                             if stripped { Action::Strip } else { Action::Keep }
                         } else if set.len() < limit {
                             set.insert(s);
+                            new_series = true;
                             if stripped { Action::Strip } else { Action::Keep }
                         } else if !stripped && has_any(a, &self.high_card)
                             && set.contains(&series(rh, attributes_hash(a, high)))
@@ -529,7 +583,9 @@ impl CostControl {
                 }
             }
         }
-        self.counters.evictions.add(inner.series.take_evictions());
+        let evicted = inner.series.take_evictions();
+        self.counters.evictions.add(evicted);
+        inner.series_dirty |= new_series || evicted > 0;
         if !change {
             return;
         }

@@ -559,6 +559,96 @@ fn the_month_survives_a_restart_through_file_storage() {
 }
 
 #[test]
+fn the_cardinality_limit_holds_across_a_restart_and_a_new_month_clears_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = CostControlConfig {
+        storage: Some("file_storage/cost".into()),
+        metric_cardinality_limit: 2,
+        ..Default::default()
+    };
+    let clock = ManualClock::new((NOV_1 + 3 * DAY) * NS);
+    let file = StateFile::new(dir.path().join(state_dir_name(&"costcontrol".parse().unwrap())), false);
+    let pt = |db: &str| point(attrs(&[("db", db.into())]), NumberValue::Int(1));
+    let life = |clock: &ManualClock| {
+        let t = Registry::new();
+        let host = storage_host(dir.path());
+        let mut p =
+            CostControl::new(cfg.clone(), &ctx(&host, &t), Some(file.clone()), Arc::new(clock.clone()));
+        start(&mut p, &host, &t);
+        (p, t)
+    };
+
+    // First life: metric m fills its two series (a, b); n has one (a).
+    let (mut p, _) = life(&clock);
+    let out = run(&mut p, metrics(vec![gauge("m", vec![pt("a"), pt("b")]), gauge("n", vec![pt("a")])]));
+    assert_eq!(out.unwrap().item_count(), 3);
+    p.shutdown();
+    assert!(file.series_path().is_file());
+
+    // Second life, same month: m is full (c is dropped, a and b pass), n still has room for one.
+    clock.advance_secs(3600);
+    let (mut p, t) = life(&clock);
+    let out = run(
+        &mut p,
+        metrics(vec![gauge("m", vec![pt("c"), pt("a"), pt("b")]), gauge("n", vec![pt("b"), pt("c")])]),
+    )
+    .unwrap();
+    assert_eq!(out.item_count(), 3, "m: a, b; n: b (its second series); m=c and n=c over the limit");
+    assert_eq!(counter(&t, "cardinality_drop"), 2);
+    // A new series saved at the interval (flush) is known to the next life too.
+    let mut sink = Vec::new();
+    p.flush(&mut sink);
+    drop(p);
+    let (mut p, t) = life(&clock);
+    let out = run(&mut p, metrics(vec![gauge("n", vec![pt("a"), pt("b"), pt("d")])])).unwrap();
+    assert_eq!(out.item_count(), 2);
+    assert_eq!(counter(&t, "cardinality_drop"), 1);
+    p.shutdown();
+
+    // December: the stored November series do not count; m takes two new series.
+    clock.set((NOV_1 + 31 * DAY) * NS);
+    let (mut p, t) = life(&clock);
+    let out = run(&mut p, metrics(vec![gauge("m", vec![pt("x"), pt("y")])])).unwrap();
+    assert_eq!(out.item_count(), 2);
+    assert_eq!(counter(&t, "cardinality_drop"), 0);
+    p.shutdown();
+
+    // A rollover while running clears them too, and the file follows.
+    clock.set((NOV_1 + 61 * DAY) * NS); // 2027-01-01 (31 + 30 days after Nov 1)
+    let out = run(&mut p, metrics(vec![gauge("m", vec![pt("p"), pt("q")])])).unwrap();
+    assert_eq!(out.item_count(), 2, "January starts with no series");
+    p.shutdown();
+    drop(p);
+    let (mut p, t) = life(&clock);
+    let out = run(&mut p, metrics(vec![gauge("m", vec![pt("p"), pt("q"), pt("x")])])).unwrap();
+    assert_eq!(out.item_count(), 2, "January's p and q were kept, x is the third");
+    assert_eq!(counter(&t, "cardinality_drop"), 1);
+    p.shutdown();
+
+    // A corrupt series file is reported, counted and ignored; the bytes state still loads.
+    let bytes_before = file.load().unwrap().unwrap().bytes;
+    let mut damaged = std::fs::read(file.series_path()).unwrap();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    std::fs::write(file.series_path(), &damaged).unwrap();
+    let (mut p, t) = life(&clock);
+    assert_eq!(t.counter_total("dbintel_costcontrol_state_errors_total", &[("op", "load")]), 1);
+    assert_eq!(p.projection().bytes, bytes_before);
+    let out = run(&mut p, metrics(vec![gauge("m", vec![pt("x"), pt("y")])])).unwrap();
+    assert_eq!(out.item_count(), 2, "the month's series start empty");
+    p.shutdown();
+    assert!(file.load_series(1000, 2).unwrap().is_some(), "the next save replaces the corrupt file");
+
+    // A file written with larger limits than the config's is reported and ignored, not half-read.
+    let t = Registry::new();
+    let host = storage_host(dir.path());
+    let small = CostControlConfig { metric_cardinality_limit: 1, ..cfg.clone() };
+    let mut p = CostControl::new(small, &ctx(&host, &t), Some(file.clone()), Arc::new(clock.clone()));
+    start(&mut p, &host, &t);
+    assert_eq!(t.counter_total("dbintel_costcontrol_state_errors_total", &[("op", "load")]), 1);
+}
+
+#[test]
 fn the_factory_resolves_storage_and_writes_under_its_directory() {
     let dir = tempfile::tempdir().unwrap();
     let t = Registry::new();
