@@ -26,6 +26,8 @@ pub const MAX_POINT_AGE: Duration = Duration::from_secs(48 * 3600);
 pub const MAX_POINT_FUTURE: Duration = Duration::from_secs(24 * 3600);
 /// The marker a truncated value ends with (it counts toward the limit).
 pub const TRUNCATION_MARKER: &str = "...[truncated]";
+/// The attribute that makes New Relic store a log record as a custom event of that type.
+pub const EVENT_TYPE_ATTRIBUTE: &str = "newrelic.event.type";
 
 const SUPPRESSION_RANGE: DurationRange =
     DurationRange::new(Duration::from_secs(1), Duration::from_secs(86_400));
@@ -45,8 +47,16 @@ pub struct NrErrorMonitorConfig {
     /// Metric API limits: 150).
     pub max_metric_attributes: usize,
     /// Ours: most attributes of one log record, resource and scope attributes included (New Relic
-    /// Log API limits: 255).
+    /// Log event data: 255).
     pub max_log_attributes: usize,
+    /// Ours: most attributes of a log record that New Relic stores as a custom event (one carrying
+    /// `newrelic.event.type`), resource and scope attributes included (New Relic custom event data
+    /// requirements: 254).
+    pub max_event_attributes: usize,
+    /// Ours: longest log body (New Relic's `message`) in bytes. New Relic keeps a value beyond 4094
+    /// characters in a blob of at most 128 KB and truncates the rest; 128 KB read as 128000 bytes
+    /// (New Relic's other sizes are decimal), so nothing is cut without a report.
+    pub max_log_message_bytes: usize,
     /// Longest metric name in characters (New Relic: 255).
     pub max_metric_name_length: usize,
     /// Ours: largest batch as an encoded OTLP request, in bytes (New Relic: 1 MB = 10^6 per request,
@@ -62,6 +72,10 @@ pub struct NrErrorMonitorConfig {
     /// Ours: resource attributes New Relic synthesizes a database entity from; a resource missing
     /// any of them is reported (`missing_entity_attributes`). Empty turns the check off.
     pub entity_attributes: Vec<String>,
+    /// Ours: attributes that say a resource describes a database (on the resource, or for logs on
+    /// one of its records); `entity_attributes` are checked only on those, so the collector's own
+    /// records (verification feedback) are not reported. Empty checks every resource.
+    pub entity_identity_attributes: Vec<String>,
     /// Occurrences of one check after which an error is logged once.
     pub alert_threshold: u64,
     /// One log line per check at most this often (the first occurrence is logged at once).
@@ -79,12 +93,19 @@ impl Default for NrErrorMonitorConfig {
             max_array_length: 64,
             max_metric_attributes: 150,
             max_log_attributes: 255,
+            max_event_attributes: 254,
+            max_log_message_bytes: 128_000,
             max_metric_name_length: 255,
             max_payload_bytes: 1_000_000,
             cardinality_warning_threshold: 10_000,
             cardinality_max_metrics: 1000,
             required_resource_attributes: vec!["service.name".into()],
             entity_attributes: vec!["server.address".into(), "server.port".into()],
+            entity_identity_attributes: vec![
+                "db.system.name".into(),
+                "db.system".into(),
+                "mysql.instance.endpoint".into(),
+            ],
             alert_threshold: 100,
             error_suppression_duration: GoDuration::from_secs(300),
             enable_proactive_validation: true,
@@ -96,6 +117,12 @@ impl NrErrorMonitorConfig {
     pub fn problems(&self) -> Vec<ConfigProblem> {
         let mut p = Vec::new();
         let marker = TRUNCATION_MARKER.chars().count();
+        if self.max_log_message_bytes <= TRUNCATION_MARKER.len() {
+            p.push(ConfigProblem::new(
+                "max_log_message_bytes",
+                format!("must be greater than {marker} (the truncation marker); default 128000"),
+            ));
+        }
         if self.max_attribute_length <= marker {
             p.push(ConfigProblem::new(
                 "max_attribute_length",
@@ -107,6 +134,7 @@ impl NrErrorMonitorConfig {
             ("max_array_length", self.max_array_length, 64),
             ("max_metric_attributes", self.max_metric_attributes, 150),
             ("max_log_attributes", self.max_log_attributes, 255),
+            ("max_event_attributes", self.max_event_attributes, 254),
             ("max_metric_name_length", self.max_metric_name_length, 255),
             ("max_payload_bytes", self.max_payload_bytes, 1_000_000),
             ("alert_threshold", self.alert_threshold as usize, 100),
@@ -130,6 +158,7 @@ impl NrErrorMonitorConfig {
         for (key, list) in [
             ("required_resource_attributes", &self.required_resource_attributes),
             ("entity_attributes", &self.entity_attributes),
+            ("entity_identity_attributes", &self.entity_identity_attributes),
         ] {
             if list.len() > 64 || list.iter().any(String::is_empty) {
                 p.push(ConfigProblem::new(key, "at most 64 non-empty attribute names"));

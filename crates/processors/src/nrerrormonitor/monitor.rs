@@ -10,7 +10,7 @@ use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_core::{Processor, ProcessorError};
 use dbintel_sql::fnv1a64;
 
-use super::{MAX_POINT_AGE, MAX_POINT_FUTURE, NrErrorMonitorConfig, TRUNCATION_MARKER};
+use super::{EVENT_TYPE_ATTRIBUTE, MAX_POINT_AGE, MAX_POINT_FUTURE, NrErrorMonitorConfig, TRUNCATION_MARKER};
 use crate::costcontrol::clock::{Clock, day_of};
 use crate::costcontrol::series::{attributes_hash, series};
 use crate::costcontrol::size;
@@ -47,10 +47,12 @@ pub enum Check {
     TimestampOutOfRange,
     /// A batch whose encoded request is larger than `max_payload_bytes`.
     PayloadTooLarge,
+    /// A log body longer than `max_log_message_bytes` (New Relic truncates it).
+    LogMessageTooLong,
 }
 
 impl Check {
-    pub const ALL: [Check; 14] = [
+    pub const ALL: [Check; 15] = [
         Check::MissingAttribute,
         Check::MissingEntityAttributes,
         Check::AttributeTooLong,
@@ -65,6 +67,7 @@ impl Check {
         Check::InvalidNumber,
         Check::TimestampOutOfRange,
         Check::PayloadTooLarge,
+        Check::LogMessageTooLong,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +86,7 @@ impl Check {
             Check::InvalidNumber => "invalid_number",
             Check::TimestampOutOfRange => "timestamp_out_of_range",
             Check::PayloadTooLarge => "payload_too_large",
+            Check::LogMessageTooLong => "log_message_too_long",
         }
     }
 
@@ -120,6 +124,9 @@ impl Check {
             }
             Check::PayloadTooLarge => {
                 "New Relic rejects requests over 1 MB compressed; lower the batch processor's send_batch_max_size"
+            }
+            Check::LogMessageTooLong => {
+                "New Relic keeps at most 128 KB of a log message (the first 4094 characters searchable) and truncates the rest"
             }
         }
     }
@@ -186,6 +193,16 @@ fn truncated(s: &str, max: usize) -> String {
     t.push_str(&s[..end]);
     t.push_str(TRUNCATION_MARKER);
     t
+}
+
+/// `s` cut to at most `max` bytes (on a character boundary), the marker included.
+fn truncate_bytes(s: &mut String, max: usize) {
+    let mut cut = max.saturating_sub(TRUNCATION_MARKER.len());
+    while cut > 0 && !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    s.truncate(cut);
+    s.push_str(TRUNCATION_MARKER);
 }
 
 struct Limits {
@@ -374,30 +391,60 @@ impl NrErrorMonitor {
         }
     }
 
-    fn resource_checks(&self, attrs: &Attributes, t: &mut Tally) {
+    /// `records_identify` says whether a record of the resource names a database (asked only when
+    /// entity attributes are missing and the resource itself names none).
+    fn resource_checks(&self, attrs: &Attributes, t: &mut Tally, records_identify: impl FnOnce() -> bool) {
         let m = missing(attrs, &self.cfg.required_resource_attributes);
         if !m.is_empty() {
             t.hit(Check::MissingAttribute, 1, || format!("resource without {}", m.join(", ")));
         }
         let m = missing(attrs, &self.cfg.entity_attributes);
-        if !m.is_empty() {
-            t.hit(Check::MissingEntityAttributes, 1, || format!("resource without {}", m.join(", ")));
+        if !m.is_empty() && (self.identifies_database(attrs) || records_identify()) {
+            t.hit(Check::MissingEntityAttributes, 1, || {
+                format!("database resource without {}", m.join(", "))
+            });
         }
+    }
+
+    fn identifies_database(&self, attrs: &Attributes) -> bool {
+        let ids = &self.cfg.entity_identity_attributes;
+        ids.is_empty() || ids.iter().any(|k| attrs.get(k).is_some())
     }
 
     /// Pass 1 over logs: counts; true if a fix would change something.
     fn scan_logs(&self, l: &Logs, t: &mut Tally) -> bool {
-        let max = self.cfg.max_log_attributes;
+        let least = self.cfg.max_log_attributes.min(self.cfg.max_event_attributes);
+        let message = self.cfg.max_log_message_bytes;
         let mut fixable = false;
         for rl in &l.resource_logs {
-            self.resource_checks(&rl.resource.attributes, t);
+            self.resource_checks(&rl.resource.attributes, t, || {
+                rl.scope_logs
+                    .iter()
+                    .flat_map(|s| &s.log_records)
+                    .any(|r| self.identifies_database(&r.attributes))
+            });
             fixable |= self.limits.scan(&rl.resource.attributes, t);
             for sl in &rl.scope_logs {
                 fixable |= self.limits.scan(&sl.scope.attributes, t);
                 let outer = rl.resource.attributes.len() + sl.scope.attributes.len();
                 for r in &sl.log_records {
                     fixable |= self.limits.scan(&r.attributes, t);
-                    if outer + r.attributes.len() > max {
+                    if let Some(Value::Str(body)) = &r.body
+                        && body.len() > message
+                    {
+                        t.hit(Check::LogMessageTooLong, 1, || {
+                            format!("{} record with a {}-byte body", short(&r.event_name), body.len())
+                        });
+                        fixable = true;
+                    }
+                    // The custom-event lookup only for records near the smaller limit.
+                    let n = outer + r.attributes.len();
+                    let max = if n > least {
+                        self.record_limit([&rl.resource.attributes, &sl.scope.attributes], &r.attributes)
+                    } else {
+                        usize::MAX
+                    };
+                    if n > max {
                         t.hit(Check::TooManyAttributes, 1, || {
                             format!(
                                 "{} record with {} attributes",
@@ -413,15 +460,32 @@ impl NrErrorMonitor {
         fixable
     }
 
+    /// The attribute limit of a log record: a custom event's when it (`record`) or its resource or
+    /// scope (`outer`) carries `newrelic.event.type`, as New Relic flattens them.
+    fn record_limit(&self, outer: [&Attributes; 2], record: &Attributes) -> usize {
+        let event = record.get(EVENT_TYPE_ATTRIBUTE).is_some()
+            || outer.iter().any(|a| a.get(EVENT_TYPE_ATTRIBUTE).is_some());
+        if event { self.cfg.max_event_attributes } else { self.cfg.max_log_attributes }
+    }
+
     fn fix_logs(&self, l: &mut Logs, fixes: &mut [u64; 3]) {
-        let max = self.cfg.max_log_attributes;
+        let message = self.cfg.max_log_message_bytes;
         for rl in &mut l.resource_logs {
             self.limits.fix(&mut rl.resource.attributes, usize::MAX, fixes);
             for sl in &mut rl.scope_logs {
                 self.limits.fix(&mut sl.scope.attributes, usize::MAX, fixes);
-                let keep = room(max, rl.resource.attributes.len() + sl.scope.attributes.len());
+                let outer = rl.resource.attributes.len() + sl.scope.attributes.len();
+                let scope = &sl.scope.attributes;
                 for r in &mut sl.log_records {
+                    let keep =
+                        room(self.record_limit([&rl.resource.attributes, scope], &r.attributes), outer);
                     self.limits.fix(&mut r.attributes, keep, fixes);
+                    if let Some(Value::Str(body)) = &mut r.body
+                        && body.len() > message
+                    {
+                        truncate_bytes(body, message);
+                        fixes[Fix::Truncate as usize] += 1;
+                    }
                 }
             }
         }
@@ -442,7 +506,7 @@ impl NrErrorMonitor {
             series_state.metrics = BoundedCache::new(cap, None);
         }
         for rm in &m.resource_metrics {
-            self.resource_checks(&rm.resource.attributes, t);
+            self.resource_checks(&rm.resource.attributes, t, || false);
             fixable |= self.limits.scan(&rm.resource.attributes, t);
             let rh = attributes_hash(&rm.resource.attributes, |_| false);
             for sm in &rm.scope_metrics {

@@ -14,6 +14,7 @@ use dbintel_core::{Factory, Host, Processor};
 
 use super::*;
 use crate::costcontrol::ManualClock;
+use crate::costcontrol::size;
 
 /// 2026-11-30T09:39:02Z.
 const NOW: u64 = 1_796_031_542_000_000_000;
@@ -152,6 +153,7 @@ fn goldens() -> Vec<(&'static str, Golden)> {
     no_service.attributes.remove("service.name");
     let mut no_port = resource();
     no_port.attributes.remove("server.port");
+    no_port.attributes.insert("db.system.name", "postgresql");
     vec![
         (
             "value over 4095 characters is truncated with the marker",
@@ -271,12 +273,7 @@ fn goldens() -> Vec<(&'static str, Golden)> {
                     Resource { attributes: many("r", 256).into_iter().collect() },
                     record(with((Key::from_static("db.query.text"), long.clone().into()))),
                 ),
-                checks: vec![
-                    ("missing_attribute", 1),
-                    ("missing_entity_attributes", 1),
-                    ("attribute_too_long", 1),
-                    ("too_many_attributes", 1),
-                ],
+                checks: vec![("missing_attribute", 1), ("attribute_too_long", 1), ("too_many_attributes", 1)],
                 output: Some(logs_with(
                     Resource { attributes: many("r", 256).into_iter().collect() },
                     record(with((Key::from_static("db.query.text"), cut.clone().into()))),
@@ -425,6 +422,137 @@ fn golden_payload_per_new_relic_limit() {
         assert!(run.fixes().is_empty() && Arc::ptr_eq(&out, &g.input), "{name}: report only");
         assert!(!run.p.mutates_data());
     }
+}
+
+/// How often `check` fires on `data` with the default config (New Relic's documented limits).
+fn fired(data: Arc<SignalData>, check: Check) -> u64 {
+    let mut run = Run::new(NrErrorMonitorConfig::default());
+    run.process(data);
+    run.t.counter_total("otelcol_nrerror_potential_total", &[("check", check.as_str())])
+}
+
+fn log_body(body: String) -> Arc<SignalData> {
+    logs_with(resource(), LogRecord { body: Some(Value::Str(body)), ..record(Attributes::new()) })
+}
+
+/// Each default limit at its exact boundary: n passes, n + 1 is reported (README cites the pages).
+#[test]
+fn each_limit_holds_at_its_exact_boundary() {
+    let value = |n: usize| logs_with(resource(), record(attrs(&[("db.query.text", "q".repeat(n).into())])));
+    let name = |n: usize| logs_with(resource(), record(attrs(&[("k".repeat(n).as_str(), "v".into())])));
+    let array = |n: usize| {
+        logs_with(
+            resource(),
+            record(attrs(&[("tags", Value::Array((0..n as i64).map(Value::Int).collect()))])),
+        )
+    };
+    // The resource has 3 attributes; New Relic counts them with the record's.
+    let log_attrs = |n: usize| logs_with(resource(), record(many("a", n - 3).into_iter().collect()));
+    let event_attrs = |n: usize| {
+        let mut a: Attributes = many("a", n - 4).into_iter().collect();
+        a.insert(Key::from_static(EVENT_TYPE_ATTRIBUTE), Value::from("DbQuery"));
+        logs_with(resource(), record(a))
+    };
+    let point_attrs = |n: usize| {
+        metrics_with(resource(), vec![gauge("db.sessions", many("p", n - 3).into_iter().collect())])
+    };
+    let metric_name = |n: usize| metrics_with(resource(), vec![gauge(&"m".repeat(n), Attributes::new())]);
+    let at_time = |t: u64| {
+        metrics_with(
+            resource(),
+            vec![metric("db.t", MetricData::Gauge(vec![point(Attributes::new(), t, NumberValue::Int(1))]))],
+        )
+    };
+    let series = |n: usize| {
+        let points = (0..n).map(|i| point(attrs(&[("i", Value::Int(i as i64))]), NOW, NumberValue::Int(1)));
+        metrics_with(resource(), vec![metric("db.wide", MetricData::Gauge(points.collect()))])
+    };
+    let cases: Vec<(&str, Check, Arc<SignalData>, Arc<SignalData>)> = vec![
+        ("attribute value 4095 characters", Check::AttributeTooLong, value(4095), value(4096)),
+        ("attribute name 255 characters", Check::AttributeNameTooLong, name(255), name(256)),
+        ("array 64 entries", Check::ArrayTooLong, array(64), array(65)),
+        ("log record 255 attributes", Check::TooManyAttributes, log_attrs(255), log_attrs(256)),
+        ("custom event 254 attributes", Check::TooManyAttributes, event_attrs(254), event_attrs(255)),
+        ("metric point 150 attributes", Check::TooManyAttributes, point_attrs(150), point_attrs(151)),
+        ("metric name 255 characters", Check::MetricNameTooLong, metric_name(255), metric_name(256)),
+        (
+            "log message 128000 bytes",
+            Check::LogMessageTooLong,
+            log_body("m".repeat(128_000)),
+            log_body("m".repeat(128_001)),
+        ),
+        (
+            "point 48 hours old",
+            Check::TimestampOutOfRange,
+            at_time(NOW - 48 * HOUR),
+            at_time(NOW - 48 * HOUR - 1),
+        ),
+        (
+            "point 24 hours ahead",
+            Check::TimestampOutOfRange,
+            at_time(NOW + 24 * HOUR),
+            at_time(NOW + 24 * HOUR + 1),
+        ),
+        ("10000 series of a metric today", Check::HighCardinality, series(10_000), series(10_001)),
+    ];
+    for (what, check, at, over) in cases {
+        assert_eq!(fired(at, check), 0, "{what}: at the limit passes");
+        assert_eq!(fired(over, check), 1, "{what}: one over is reported");
+    }
+    // A plain log record may have 255 attributes where a custom event may have 254.
+    assert_eq!(fired(log_attrs(255), Check::TooManyAttributes), 0);
+
+    // Payload: an encoded request of exactly 10^6 bytes passes, 10^6 + 1 is reported.
+    let size = |n: usize| size::request_len(&log_body("b".repeat(n)));
+    // Lengths near 10^6 all take 3-byte varints, so a byte more of body is a byte more of request.
+    let n = 990_000 + (1_000_000 - size(990_000));
+    assert_eq!((size(n), size(n + 1)), (1_000_000, 1_000_001));
+    assert_eq!(fired(log_body("b".repeat(n)), Check::PayloadTooLarge), 0);
+    assert_eq!(fired(log_body("b".repeat(n + 1)), Check::PayloadTooLarge), 1);
+}
+
+#[test]
+fn a_log_message_over_the_limit_is_truncated_with_the_marker() {
+    let mut run = Run::new(NrErrorMonitorConfig::default());
+    let body = format!("{}é", "m".repeat(127_999)); // 128001 bytes, the cut falls inside é
+    let out = run.process(log_body(body));
+    let SignalData::Logs(l) = out.as_ref() else { panic!() };
+    let Some(Value::Str(b)) = &l.resource_logs[0].scope_logs[0].log_records[0].body else { panic!() };
+    assert!(b.len() <= 128_000 && b.ends_with(TRUNCATION_MARKER), "{}", b.len());
+    assert_eq!(b.len(), 128_000);
+    assert_eq!(run.fixes(), [("truncate", 1)]);
+}
+
+/// Entity synthesis attributes are asked of resources that describe a database, not of the
+/// collector's own records (verification feedback: `service.name` only, `database_name` on records).
+#[test]
+fn entity_attributes_are_checked_on_database_resources_only() {
+    let feedback_resource = Resource {
+        attributes: attrs(&[
+            ("service.name", "database-intelligence-verification".into()),
+            ("feedback.category", "pii_detection".into()),
+        ]),
+    };
+    let feedback = record(attrs(&[("feedback.level", "warning".into()), ("database_name", "shop".into())]));
+    assert_eq!(fired(logs_with(feedback_resource.clone(), feedback), Check::MissingEntityAttributes), 0);
+    // A record naming its database system under a resource without server.*: reported.
+    let event = record(attrs(&[("db.system.name", "postgresql".into())]));
+    assert_eq!(fired(logs_with(feedback_resource.clone(), event.clone()), Check::MissingEntityAttributes), 1);
+    // The mysql receiver's resource (contrib's mysql.instance.endpoint, no server.*): reported.
+    let mysql = Resource {
+        attributes: attrs(&[("service.name", "db".into()), ("mysql.instance.endpoint", "db1:3306".into())]),
+    };
+    assert_eq!(
+        fired(
+            metrics_with(mysql, vec![gauge("mysql.uptime", Attributes::new())]),
+            Check::MissingEntityAttributes
+        ),
+        1
+    );
+    // An empty identity list checks every resource (the earlier behaviour).
+    let mut run = Run::new(NrErrorMonitorConfig { entity_identity_attributes: vec![], ..Default::default() });
+    run.process(logs_with(feedback_resource, record(Attributes::new())));
+    assert_eq!(run.checks(), [("missing_entity_attributes", 1)]);
 }
 
 #[test]
