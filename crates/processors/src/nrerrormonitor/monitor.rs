@@ -393,16 +393,24 @@ impl NrErrorMonitor {
 
     /// `records_identify` says whether a record of the resource names a database (asked only when
     /// entity attributes are missing and the resource itself names none).
+    /// A database resource with its entity attributes is a database entity for New Relic and needs
+    /// no `required_resource_attributes` (`service.name` names a service entity, which it is not).
+    /// `records_identify` is asked only when something is missing and the resource names no database.
     fn resource_checks(&self, attrs: &Attributes, t: &mut Tally, records_identify: impl FnOnce() -> bool) {
-        let m = missing(attrs, &self.cfg.required_resource_attributes);
-        if !m.is_empty() {
-            t.hit(Check::MissingAttribute, 1, || format!("resource without {}", m.join(", ")));
+        let entity = missing(attrs, &self.cfg.entity_attributes);
+        let required = missing(attrs, &self.cfg.required_resource_attributes);
+        if entity.is_empty() && required.is_empty() {
+            return;
         }
-        let m = missing(attrs, &self.cfg.entity_attributes);
-        if !m.is_empty() && (self.identifies_database(attrs) || records_identify()) {
+        let database = self.identifies_database(attrs) || records_identify();
+        if !entity.is_empty() && database {
             t.hit(Check::MissingEntityAttributes, 1, || {
-                format!("database resource without {}", m.join(", "))
+                format!("database resource without {}", entity.join(", "))
             });
+        }
+        let database_entity = database && entity.is_empty() && !self.cfg.entity_attributes.is_empty();
+        if !required.is_empty() && !database_entity {
+            t.hit(Check::MissingAttribute, 1, || format!("resource without {}", required.join(", ")));
         }
     }
 

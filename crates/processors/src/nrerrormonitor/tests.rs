@@ -524,7 +524,8 @@ fn a_log_message_over_the_limit_is_truncated_with_the_marker() {
 }
 
 /// Entity synthesis attributes are asked of resources that describe a database, not of the
-/// collector's own records (verification feedback: `service.name` only, `database_name` on records).
+/// collector's own records (verification feedback: `service.name` only, `database_name` on records);
+/// a database entity needs no `service.name`.
 #[test]
 fn entity_attributes_are_checked_on_database_resources_only() {
     let feedback_resource = Resource {
@@ -549,6 +550,26 @@ fn entity_attributes_are_checked_on_database_resources_only() {
         ),
         1
     );
+    // The postgresql receiver's resource (db.system.name, server.address, server.port, no
+    // service.name: its service.name is off by default) is a database entity: nothing to report.
+    let pg = Resource {
+        attributes: attrs(&[
+            ("db.system.name", "postgresql".into()),
+            ("server.address", "127.0.0.1".into()),
+            ("server.port", Value::Int(5432)),
+            ("service.instance.id", "127.0.0.1:5432".into()),
+        ]),
+    };
+    let mut run = Run::new(NrErrorMonitorConfig::default());
+    run.process(metrics_with(pg.clone(), vec![gauge("postgresql.backends", Attributes::new())]));
+    run.process(logs_with(pg.clone(), event.clone()));
+    assert_eq!(run.checks(), []);
+    // Without server.port it is not, and service.name is asked for too.
+    let mut no_port = pg;
+    no_port.attributes.remove("server.port");
+    let mut run = Run::new(NrErrorMonitorConfig::default());
+    run.process(logs_with(no_port, event));
+    assert_eq!(run.checks(), [("missing_attribute", 1), ("missing_entity_attributes", 1)]);
     // An empty identity list checks every resource (the earlier behaviour).
     let mut run = Run::new(NrErrorMonitorConfig { entity_identity_attributes: vec![], ..Default::default() });
     run.process(logs_with(feedback_resource, record(Attributes::new())));
