@@ -188,7 +188,13 @@ fn too_long(s: &str, max: usize) -> bool {
 /// `s` cut to at most `max` characters, the marker included.
 fn truncated(s: &str, max: usize) -> String {
     let keep = max.saturating_sub(TRUNCATION_MARKER.chars().count());
-    let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+    // Query texts are mostly ASCII: then the k-th character is the k-th byte (a vectorised check
+    // instead of decoding every character).
+    let end = match s.as_bytes().get(..keep) {
+        Some(head) if head.is_ascii() => keep,
+        Some(_) => s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i),
+        None => s.len(),
+    };
     let mut t = String::with_capacity(end + TRUNCATION_MARKER.len());
     t.push_str(&s[..end]);
     t.push_str(TRUNCATION_MARKER);
@@ -484,9 +490,14 @@ impl NrErrorMonitor {
                 self.limits.fix(&mut sl.scope.attributes, usize::MAX, fixes);
                 let outer = rl.resource.attributes.len() + sl.scope.attributes.len();
                 let scope = &sl.scope.attributes;
+                // Under the smaller limit the count needs no fix: no custom-event lookup.
+                let least = room(self.cfg.max_log_attributes.min(self.cfg.max_event_attributes), outer);
                 for r in &mut sl.log_records {
-                    let keep =
-                        room(self.record_limit([&rl.resource.attributes, scope], &r.attributes), outer);
+                    let keep = if r.attributes.len() <= least {
+                        least
+                    } else {
+                        room(self.record_limit([&rl.resource.attributes, scope], &r.attributes), outer)
+                    };
                     self.limits.fix(&mut r.attributes, keep, fixes);
                     if let Some(Value::Str(body)) = &mut r.body
                         && body.len() > message
