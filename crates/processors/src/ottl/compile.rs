@@ -4,7 +4,7 @@
 use dbintel_core::pdata::Value;
 use regex::Regex;
 
-use super::parser::{Arg, BoolExpr, Call, Expr, Key, Lit, MathOp};
+use super::parser::{BoolExpr, Call, Expr, Key, Lit, MathOp};
 use super::{Ctx, OttlError};
 use crate::ottl::lexer::CmpOp;
 
@@ -40,11 +40,90 @@ pub const CONVERTERS: &[&str] = &[
     "Len",
     "ToLowerCase",
     "ToUpperCase",
+    "SHA1",
     "SHA256",
+    "SHA512",
+    "MD5",
     "Split",
+    "Substring",
+    "ParseJSON",
     "HasAttrKeyOnDatapoint",
     "HasAttrOnDatapoint",
 ];
+
+/// Each function's parameters, in order, by the Collector's names (its `Arguments` struct's fields,
+/// snake-cased); `?` marks an optional one. Named arguments bind by these names.
+pub fn signature(name: &str) -> Option<&'static [&'static str]> {
+    const FN_FORMAT: [&str; 2] = ["function?", "replacement_format?"];
+    Some(match name {
+        "set" => &["target", "value"],
+        "delete_key" => &["target", "key"],
+        "delete_matching_keys" | "keep_matching_keys" => &["target", "pattern"],
+        "keep_keys" => &["target", "keys"],
+        "truncate_all" => &["target", "limit"],
+        "limit" => &["target", "limit", "priority_keys"],
+        "replace_pattern" => &["target", "regex_pattern", "replacement", FN_FORMAT[0], FN_FORMAT[1]],
+        "replace_all_patterns" => {
+            &["target", "mode", "regex_pattern", "replacement", FN_FORMAT[0], FN_FORMAT[1]]
+        }
+        "replace_match" | "replace_all_matches" => {
+            &["target", "pattern", "replacement", FN_FORMAT[0], FN_FORMAT[1]]
+        }
+        "merge_maps" => &["target", "source", "strategy"],
+        "Concat" => &["vals", "delimiter"],
+        "IsMatch" => &["target", "pattern"],
+        "Split" => &["target", "delimiter"],
+        "Substring" => &["target", "start", "length"],
+        "HasAttrKeyOnDatapoint" => &["key"],
+        "HasAttrOnDatapoint" => &["key", "expected_val"],
+        n if CONVERTERS.contains(&n) => &["target"],
+        _ => return None,
+    })
+}
+
+/// A converter from one string to another: what `function = ...` of the replace editors may
+/// name (the Collector takes any converter of one string parameter returning a string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrFn {
+    Sha1,
+    Sha256,
+    Sha512,
+    Md5,
+    Lower,
+    Upper,
+}
+
+impl StrFn {
+    fn by_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "SHA1" => StrFn::Sha1,
+            "SHA256" => StrFn::Sha256,
+            "SHA512" => StrFn::Sha512,
+            "MD5" => StrFn::Md5,
+            "ToLowerCase" => StrFn::Lower,
+            "ToUpperCase" => StrFn::Upper,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            StrFn::Sha1 => "SHA1",
+            StrFn::Sha256 => "SHA256",
+            StrFn::Sha512 => "SHA512",
+            StrFn::Md5 => "MD5",
+            StrFn::Lower => "ToLowerCase",
+            StrFn::Upper => "ToUpperCase",
+        }
+    }
+}
+
+/// The optional `function` and `replacement_format` of the replace editors. As in the
+/// Collector, the format applies only to what the function returns.
+#[derive(Debug, Default)]
+pub struct Transform {
+    pub function: Option<StrFn>,
+    pub format: Option<Getter>,
+}
 
 /// Largest compiled regex (bytes of program), so a config cannot ask for unbounded memory.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -131,10 +210,10 @@ pub enum Conv {
     IsMatch(Getter, Regex),
     Is(Getter, TypeKind),
     Len(Getter),
-    Lower(Getter),
-    Upper(Getter),
-    Sha256(Getter),
+    Str(StrFn, Getter),
     Split(Getter, Getter),
+    Substring(Getter, Getter, Getter),
+    ParseJson(Getter),
     HasAttrKeyOnDatapoint(String),
     HasAttrOnDatapoint(String, String),
 }
@@ -161,10 +240,10 @@ pub enum Editor {
     KeepMatchingKeys(Path, Regex),
     TruncateAll(Path, usize),
     Limit(Path, usize, Vec<String>),
-    ReplacePattern(Path, Regex, Getter),
-    ReplaceAllPatterns(Path, Mode, Regex, Getter),
-    ReplaceMatch(Path, Regex, Getter),
-    ReplaceAllMatches(Path, Regex, Getter),
+    ReplacePattern(Path, Regex, Getter, Transform),
+    ReplaceAllPatterns(Path, Mode, Regex, Getter, Transform),
+    ReplaceMatch(Path, Regex, Getter, Transform),
+    ReplaceAllMatches(Path, Regex, Getter, Transform),
     MergeMaps(Path, Getter, Strategy),
 }
 
@@ -260,6 +339,7 @@ fn path(ctx: Ctx, parts: &[String], keys: &[Key]) -> Result<Path, OttlError> {
             "resource" if rest == "attributes" => Some(Field::ResourceAttributes),
             "scope" | "instrumentation_scope" if ctx != Ctx::Resource => scope_field(rest),
             "metric" if matches!(ctx, Ctx::Metric | Ctx::Datapoint) => metric_field(rest),
+            p if p == ctx.name() && rest == "cache" => Some(Field::Cache),
             p if p == ctx.name() => local(ctx, rest),
             _ => None,
         },
@@ -357,20 +437,104 @@ fn getter(ctx: Ctx, e: &Expr) -> Result<Getter, OttlError> {
     })
 }
 
-/// Positional arguments of `call`, exactly `min..=max` of them.
-fn args<'c>(call: &'c Call, min: usize, max: usize, sig: &str) -> Result<Vec<&'c Expr>, OttlError> {
-    if let Some(Arg { name: Some(n), .. }) = call.args.iter().find(|a| a.name.is_some()) {
+/// `call`'s arguments bound to its parameters by OTTL's rules: positional ones first, in order,
+/// then named ones in any order (a name matches a parameter as the Collector's `strcase.ToCamel`
+/// does, so `priority_keys` and `priorityKeys` both work).
+struct Bound<'c> {
+    call: &'c Call,
+    vals: Vec<Option<&'c Expr>>,
+}
+
+impl<'c> Bound<'c> {
+    /// A required argument (present once [`bind`] succeeded).
+    fn req(&self, i: usize) -> Result<&'c Expr, OttlError> {
+        match self.opt(i) {
+            Some(e) => Ok(e),
+            None => invalid(format!("`{}`: argument {} is missing", self.call.name, i + 1)),
+        }
+    }
+    fn opt(&self, i: usize) -> Option<&'c Expr> {
+        self.vals.get(i).copied().flatten()
+    }
+}
+
+/// `strcase.ToCamel` for parameter names: words split at `_`, `-`, `.` or space, each capitalised.
+fn camel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut up = true;
+    for c in s.chars() {
+        if matches!(c, '_' | '-' | '.' | ' ') {
+            up = true;
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn bind(call: &Call) -> Result<Bound<'_>, OttlError> {
+    let Some(params) = signature(&call.name) else { return Err(OttlError::unsupported(&call.name)) };
+    let sig = params
+        .iter()
+        .map(|p| match p.strip_suffix('?') {
+            Some(n) => format!("[{n}]"),
+            None => (*p).to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let name = &call.name;
+    let mut vals: Vec<Option<&Expr>> = vec![None; params.len()];
+    let mut named = false;
+    for (i, a) in call.args.iter().enumerate() {
+        match &a.name {
+            None if named => {
+                return invalid(format!(
+                    "`{name}`: argument {} has no name but follows a named argument; named arguments go after all positional ones",
+                    i + 1
+                ));
+            }
+            None => match vals.get_mut(i) {
+                Some(slot) => *slot = Some(&a.value),
+                None => {
+                    return invalid(format!(
+                        "`{name}` takes at most {} arguments ({sig}); it has {}",
+                        params.len(),
+                        call.args.len()
+                    ));
+                }
+            },
+            Some(n) => {
+                named = true;
+                let want = camel(n);
+                let Some(j) = params.iter().position(|p| camel(p.trim_end_matches('?')) == want) else {
+                    return invalid(format!("`{name}` has no parameter `{n}` (its parameters: {sig})"));
+                };
+                if vals[j].is_some() {
+                    return invalid(format!("`{name}`: parameter `{n}` is given twice"));
+                }
+                vals[j] = Some(&a.value);
+            }
+        }
+    }
+    let missing: Vec<&str> =
+        params.iter().zip(&vals).filter(|(p, v)| !p.ends_with('?') && v.is_none()).map(|(p, _)| *p).collect();
+    if !missing.is_empty() {
+        let required = params.iter().filter(|p| !p.ends_with('?')).count();
+        let want = if required == params.len() {
+            required.to_string()
+        } else {
+            format!("{required} to {}", params.len())
+        };
         return invalid(format!(
-            "`{}`: named arguments (`{n} = ...`) are not supported; pass them by position",
-            call.name
+            "`{name}` takes {want} arguments ({sig}); it has {}: `{}` is missing",
+            call.args.len(),
+            missing.join("`, `")
         ));
     }
-    let n = call.args.len();
-    if n < min || n > max {
-        let want = if min == max { format!("{min}") } else { format!("{min} to {max}") };
-        return invalid(format!("`{}` takes {want} arguments ({sig}); it has {n}", call.name));
-    }
-    Ok(call.args.iter().map(|a| &a.value).collect())
+    Ok(Bound { call, vals })
 }
 
 fn lit_str(call: &Call, e: &Expr, what: &str) -> Result<String, OttlError> {
@@ -454,51 +618,91 @@ pub fn glob(call: &Call, pattern: &str) -> Result<Regex, OttlError> {
 }
 
 fn converter(ctx: Ctx, call: &Call) -> Result<Conv, OttlError> {
-    let one = |sig: &str| -> Result<Getter, OttlError> { getter(ctx, args(call, 1, 1, sig)?[0]) };
+    let a = bind(call)?;
+    let g = |i: usize| -> Result<Getter, OttlError> { getter(ctx, a.req(i)?) };
     Ok(match call.name.as_str() {
         "Concat" => {
-            let a = args(call, 2, 2, "values, delimiter")?;
-            let Expr::List(items) = a[0] else {
+            let Expr::List(items) = a.req(0)? else {
                 return invalid(
-                    "`Concat`: the first argument is a list of values, e.g. [attributes[\"a\"], \"b\"]",
+                    "`Concat`: the first argument (vals) is a list of values, e.g. [attributes[\"a\"], \"b\"]",
                 );
             };
-            Conv::Concat(items.iter().map(|i| getter(ctx, i)).collect::<Result<_, _>>()?, getter(ctx, a[1])?)
+            Conv::Concat(items.iter().map(|i| getter(ctx, i)).collect::<Result<_, _>>()?, g(1)?)
         }
-        "Int" => Conv::Int(one("value")?),
-        "Double" => Conv::Double(one("value")?),
-        "String" => Conv::String(one("value")?),
-        "IsMatch" => {
-            let a = args(call, 2, 2, "target, pattern")?;
-            Conv::IsMatch(getter(ctx, a[0])?, regex(call, &lit_str(call, a[1], "the pattern")?)?)
-        }
-        "IsString" => Conv::Is(one("value")?, TypeKind::String),
-        "IsInt" => Conv::Is(one("value")?, TypeKind::Int),
-        "IsDouble" => Conv::Is(one("value")?, TypeKind::Double),
-        "IsBool" => Conv::Is(one("value")?, TypeKind::Bool),
-        "IsMap" => Conv::Is(one("value")?, TypeKind::Map),
-        "IsList" => Conv::Is(one("value")?, TypeKind::List),
-        "Len" => Conv::Len(one("target")?),
-        "ToLowerCase" => Conv::Lower(one("target")?),
-        "ToUpperCase" => Conv::Upper(one("target")?),
-        "SHA256" => Conv::Sha256(one("value")?),
-        "Split" => {
-            let a = args(call, 2, 2, "target, delimiter")?;
-            Conv::Split(getter(ctx, a[0])?, getter(ctx, a[1])?)
-        }
+        "Int" => Conv::Int(g(0)?),
+        "Double" => Conv::Double(g(0)?),
+        "String" => Conv::String(g(0)?),
+        "IsMatch" => Conv::IsMatch(g(0)?, regex(call, &lit_str(call, a.req(1)?, "the pattern")?)?),
+        "IsString" => Conv::Is(g(0)?, TypeKind::String),
+        "IsInt" => Conv::Is(g(0)?, TypeKind::Int),
+        "IsDouble" => Conv::Is(g(0)?, TypeKind::Double),
+        "IsBool" => Conv::Is(g(0)?, TypeKind::Bool),
+        "IsMap" => Conv::Is(g(0)?, TypeKind::Map),
+        "IsList" => Conv::Is(g(0)?, TypeKind::List),
+        "Len" => Conv::Len(g(0)?),
+        "Split" => Conv::Split(g(0)?, g(1)?),
+        "Substring" => Conv::Substring(g(0)?, g(1)?, g(2)?),
+        "ParseJSON" => Conv::ParseJson(g(0)?),
         "HasAttrKeyOnDatapoint" | "HasAttrOnDatapoint" if ctx != Ctx::Metric => {
             return invalid(format!("`{}` is available in the metric context only", call.name));
         }
-        "HasAttrKeyOnDatapoint" => {
-            let a = args(call, 1, 1, "key")?;
-            Conv::HasAttrKeyOnDatapoint(lit_str(call, a[0], "the key")?)
-        }
-        "HasAttrOnDatapoint" => {
-            let a = args(call, 2, 2, "key, value")?;
-            Conv::HasAttrOnDatapoint(lit_str(call, a[0], "the key")?, lit_str(call, a[1], "the value")?)
-        }
-        other => return Err(OttlError::unsupported(other)),
+        "HasAttrKeyOnDatapoint" => Conv::HasAttrKeyOnDatapoint(lit_str(call, a.req(0)?, "the key")?),
+        "HasAttrOnDatapoint" => Conv::HasAttrOnDatapoint(
+            lit_str(call, a.req(0)?, "the key")?,
+            lit_str(call, a.req(1)?, "the value")?,
+        ),
+        other => match StrFn::by_name(other) {
+            Some(f) => Conv::Str(f, g(0)?),
+            None => return Err(OttlError::unsupported(other)),
+        },
     })
+}
+
+/// The `function` and `replacement_format` arguments (at `at` and `at + 1`) of a replace editor.
+fn transform(ctx: Ctx, a: &Bound<'_>, at: usize) -> Result<Transform, OttlError> {
+    let call = a.call;
+    let function = match a.opt(at) {
+        None => None,
+        Some(Expr::Enum { name, .. }) => match StrFn::by_name(name) {
+            Some(f) => Some(f),
+            None => {
+                let known =
+                    [StrFn::Sha1, StrFn::Sha256, StrFn::Sha512, StrFn::Md5, StrFn::Lower, StrFn::Upper]
+                        .map(StrFn::name)
+                        .join(", ");
+                return invalid(format!(
+                    "`{}`: function `{name}` is not a converter from one string to a string that this subset has ({known})",
+                    call.name
+                ));
+            }
+        },
+        Some(_) => {
+            return invalid(format!(
+                "`{}`: function is the bare name of a converter, e.g. SHA256 (no parentheses, no quotes)",
+                call.name
+            ));
+        }
+    };
+    let format = match a.opt(at + 1) {
+        None => None,
+        Some(e) => {
+            if let Expr::Lit(Lit::Str(f)) = e
+                && !valid_format(f)
+            {
+                return invalid(format!(
+                    "`{}`: replacement_format {f:?} must contain exactly one %s and no other % directive",
+                    call.name
+                ));
+            }
+            Some(getter(ctx, e)?)
+        }
+    };
+    Ok(Transform { function, format })
+}
+
+/// A `replacement_format`: exactly one `%s`, no other `%` directive (the Collector's rule).
+pub fn valid_format(f: &str) -> bool {
+    f.matches("%s").count() == 1 && f.matches('%').count() == 1
 }
 
 /// The target of an editor: a path (a converter or literal cannot be changed).
@@ -535,19 +739,13 @@ fn editor(ctx: Ctx, call: &Call) -> Result<Editor, OttlError> {
             Err(OttlError::unsupported(name))
         };
     }
+    let a = bind(call)?;
     Ok(match name {
-        "set" => {
-            let a = args(call, 2, 2, "target, value")?;
-            Editor::Set(target(ctx, call, a[0])?, getter(ctx, a[1])?)
-        }
-        "delete_key" => {
-            let a = args(call, 2, 2, "target, key")?;
-            Editor::DeleteKey(map_target(ctx, call, a[0])?, getter(ctx, a[1])?)
-        }
+        "set" => Editor::Set(target(ctx, call, a.req(0)?)?, getter(ctx, a.req(1)?)?),
+        "delete_key" => Editor::DeleteKey(map_target(ctx, call, a.req(0)?)?, getter(ctx, a.req(1)?)?),
         "delete_matching_keys" | "keep_matching_keys" => {
-            let a = args(call, 2, 2, "target, pattern")?;
-            let t = map_target(ctx, call, a[0])?;
-            let re = regex(call, &lit_str(call, a[1], "the pattern")?)?;
+            let t = map_target(ctx, call, a.req(0)?)?;
+            let re = regex(call, &lit_str(call, a.req(1)?, "the pattern")?)?;
             if name == "delete_matching_keys" {
                 Editor::DeleteMatchingKeys(t, re)
             } else {
@@ -555,21 +753,15 @@ fn editor(ctx: Ctx, call: &Call) -> Result<Editor, OttlError> {
             }
         }
         "keep_keys" => {
-            let a = args(call, 2, 2, "target, keys")?;
-            Editor::KeepKeys(map_target(ctx, call, a[0])?, lit_strs(call, a[1], "the keys")?)
+            Editor::KeepKeys(map_target(ctx, call, a.req(0)?)?, lit_strs(call, a.req(1)?, "the keys")?)
         }
         "truncate_all" => {
-            let a = args(call, 2, 2, "target, limit")?;
-            Editor::TruncateAll(map_target(ctx, call, a[0])?, lit_int(call, a[1], "the limit")?)
+            Editor::TruncateAll(map_target(ctx, call, a.req(0)?)?, lit_int(call, a.req(1)?, "the limit")?)
         }
         "limit" => {
-            let a = args(call, 2, 3, "target, limit, [priority_keys]")?;
-            let t = map_target(ctx, call, a[0])?;
-            let n = lit_int(call, a[1], "the limit")?;
-            let keys = match a.get(2) {
-                Some(e) => lit_strs(call, e, "the priority keys")?,
-                None => Vec::new(),
-            };
+            let t = map_target(ctx, call, a.req(0)?)?;
+            let n = lit_int(call, a.req(1)?, "the limit")?;
+            let keys = lit_strs(call, a.req(2)?, "the priority keys")?;
             if n < keys.len() {
                 return invalid(format!(
                     "`limit`: the limit {n} is less than the {} priority keys",
@@ -578,18 +770,15 @@ fn editor(ctx: Ctx, call: &Call) -> Result<Editor, OttlError> {
             }
             Editor::Limit(t, n, keys)
         }
-        "replace_pattern" => {
-            let a = args(call, 3, 3, "target, regex, replacement")?;
-            Editor::ReplacePattern(
-                target(ctx, call, a[0])?,
-                regex(call, &lit_str(call, a[1], "the regex")?)?,
-                getter(ctx, a[2])?,
-            )
-        }
+        "replace_pattern" => Editor::ReplacePattern(
+            target(ctx, call, a.req(0)?)?,
+            regex(call, &lit_str(call, a.req(1)?, "the regex")?)?,
+            getter(ctx, a.req(2)?)?,
+            transform(ctx, &a, 3)?,
+        ),
         "replace_all_patterns" => {
-            let a = args(call, 4, 4, "target, mode, regex, replacement")?;
-            let t = map_target(ctx, call, a[0])?;
-            let mode = match lit_str(call, a[1], "the mode (\"key\" or \"value\")")?.as_str() {
+            let t = map_target(ctx, call, a.req(0)?)?;
+            let mode = match lit_str(call, a.req(1)?, "the mode (\"key\" or \"value\")")?.as_str() {
                 "key" => Mode::Key,
                 "value" => Mode::Value,
                 other => {
@@ -601,29 +790,25 @@ fn editor(ctx: Ctx, call: &Call) -> Result<Editor, OttlError> {
             Editor::ReplaceAllPatterns(
                 t,
                 mode,
-                regex(call, &lit_str(call, a[2], "the regex")?)?,
-                getter(ctx, a[3])?,
+                regex(call, &lit_str(call, a.req(2)?, "the regex")?)?,
+                getter(ctx, a.req(3)?)?,
+                transform(ctx, &a, 4)?,
             )
         }
-        "replace_match" => {
-            let a = args(call, 3, 3, "target, pattern, replacement")?;
-            Editor::ReplaceMatch(
-                target(ctx, call, a[0])?,
-                glob(call, &lit_str(call, a[1], "the pattern")?)?,
-                getter(ctx, a[2])?,
-            )
-        }
-        "replace_all_matches" => {
-            let a = args(call, 3, 3, "target, pattern, replacement")?;
-            Editor::ReplaceAllMatches(
-                map_target(ctx, call, a[0])?,
-                glob(call, &lit_str(call, a[1], "the pattern")?)?,
-                getter(ctx, a[2])?,
-            )
-        }
+        "replace_match" => Editor::ReplaceMatch(
+            target(ctx, call, a.req(0)?)?,
+            glob(call, &lit_str(call, a.req(1)?, "the pattern")?)?,
+            getter(ctx, a.req(2)?)?,
+            transform(ctx, &a, 3)?,
+        ),
+        "replace_all_matches" => Editor::ReplaceAllMatches(
+            map_target(ctx, call, a.req(0)?)?,
+            glob(call, &lit_str(call, a.req(1)?, "the pattern")?)?,
+            getter(ctx, a.req(2)?)?,
+            transform(ctx, &a, 3)?,
+        ),
         "merge_maps" => {
-            let a = args(call, 3, 3, "target, source, strategy")?;
-            let strategy = match lit_str(call, a[2], "the strategy")?.as_str() {
+            let strategy = match lit_str(call, a.req(2)?, "the strategy")?.as_str() {
                 "insert" => Strategy::Insert,
                 "update" => Strategy::Update,
                 "upsert" => Strategy::Upsert,
@@ -633,7 +818,7 @@ fn editor(ctx: Ctx, call: &Call) -> Result<Editor, OttlError> {
                     ));
                 }
             };
-            Editor::MergeMaps(map_target(ctx, call, a[0])?, getter(ctx, a[1])?, strategy)
+            Editor::MergeMaps(map_target(ctx, call, a.req(0)?)?, getter(ctx, a.req(1)?)?, strategy)
         }
         other => return Err(OttlError::unsupported(other)),
     })

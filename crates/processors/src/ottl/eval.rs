@@ -6,12 +6,15 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use dbintel_core::pdata::{Attributes, MetricData, NumberValue, SeverityNumber, Value};
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha512};
 
-use super::Record;
-use super::compile::{Cond, Conv, Editor, Field, Getter, Mode, Path, Statement, Strategy, TypeKind};
+use super::compile::{
+    Cond, Conv, Editor, Field, Getter, Mode, Path, Statement, StrFn, Strategy, Transform, TypeKind,
+    valid_format,
+};
 use super::lexer::CmpOp;
 use super::parser::{Key, MathOp};
+use super::{PointRef, Record, Source};
 
 /// A statement or condition that failed on one record (a type the function cannot use, an
 /// arithmetic error). Messages name types, never the values (which may be secrets).
@@ -159,16 +162,16 @@ fn missing(what: &str) -> EvalError {
     EvalError(format!("this record has no {what}"))
 }
 
-fn field<'r>(f: Field, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
-    let log = || rec.log.as_deref().ok_or_else(|| missing("log record"));
-    let metric = || rec.metric.as_ref().ok_or_else(|| missing("metric"));
-    let scope = || rec.scope.as_deref().ok_or_else(|| missing("scope"));
-    let point = || rec.point.as_ref().ok_or_else(|| missing("data point"));
+fn field<'r, S: Source + ?Sized>(f: Field, rec: &'r S) -> Result<V<'r>, EvalError> {
+    let log = || rec.log().ok_or_else(|| missing("log record"));
+    let metric = || rec.metric().ok_or_else(|| missing("metric"));
+    let scope = || rec.scope().ok_or_else(|| missing("scope"));
+    let point = || rec.point().ok_or_else(|| missing("data point"));
     let int = |n: u64| V::Own(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)));
     Ok(match f {
         Field::LogAttributes => V::Attrs(&log()?.attributes),
         Field::PointAttributes => V::Attrs(point()?.attributes()),
-        Field::ResourceAttributes => V::Attrs(&rec.resource.attributes),
+        Field::ResourceAttributes => V::Attrs(&rec.resource().attributes),
         Field::ScopeAttributes => V::Attrs(&scope()?.attributes),
         Field::ScopeName => V::Str(&scope()?.name),
         Field::ScopeVersion => V::Str(&scope()?.version),
@@ -186,35 +189,35 @@ fn field<'r>(f: Field, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
         Field::MetricTemporality => V::Own(Value::Int(metric()?.temporality)),
         Field::MetricMonotonic => V::Own(Value::Bool(metric()?.monotonic)),
         Field::PointValue => match point()? {
-            super::Point::Number(p) => match p.value {
+            PointRef::Number(p) => match p.value {
                 NumberValue::Int(i) => V::Own(Value::Int(i)),
                 NumberValue::Double(d) => V::Own(Value::Double(d)),
             },
             _ => V::Nil,
         },
         Field::PointTime => int(match point()? {
-            super::Point::Number(p) => p.time_unix_nano,
-            super::Point::Histogram(p) => p.time_unix_nano,
-            super::Point::Summary(p) => p.time_unix_nano,
+            PointRef::Number(p) => p.time_unix_nano,
+            PointRef::Histogram(p) => p.time_unix_nano,
+            PointRef::Summary(p) => p.time_unix_nano,
         }),
         Field::PointStartTime => int(match point()? {
-            super::Point::Number(p) => p.start_time_unix_nano,
-            super::Point::Histogram(p) => p.start_time_unix_nano,
-            super::Point::Summary(p) => p.start_time_unix_nano,
+            PointRef::Number(p) => p.start_time_unix_nano,
+            PointRef::Histogram(p) => p.start_time_unix_nano,
+            PointRef::Summary(p) => p.start_time_unix_nano,
         }),
         Field::PointFlags => V::Own(Value::Int(i64::from(match point()? {
-            super::Point::Number(p) => p.flags,
-            super::Point::Histogram(p) => p.flags,
-            super::Point::Summary(p) => p.flags,
+            PointRef::Number(p) => p.flags,
+            PointRef::Histogram(p) => p.flags,
+            PointRef::Summary(p) => p.flags,
         }))),
-        Field::Cache => match rec.cache.as_deref() {
+        Field::Cache => match rec.cache() {
             Some(c) => V::Attrs(c),
             None => return fail("no cache in this component"),
         },
     })
 }
 
-fn get<'r>(g: &'r Getter, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
+fn get<'r, S: Source + ?Sized>(g: &'r Getter, rec: &'r S) -> Result<V<'r>, EvalError> {
     Ok(match g {
         Getter::Lit(None) => V::Nil,
         Getter::Lit(Some(v)) => V::Ref(v),
@@ -383,7 +386,7 @@ fn need_str<'x>(t: T<'x>, what: &str) -> Result<&'x str, EvalError> {
     }
 }
 
-fn converter<'r>(c: &'r Conv, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
+fn converter<'r, S: Source + ?Sized>(c: &'r Conv, rec: &'r S) -> Result<V<'r>, EvalError> {
     let own = |v: Value| Ok(V::Own(v));
     match c {
         Conv::Concat(items, delim) => {
@@ -450,15 +453,9 @@ fn converter<'r>(c: &'r Conv, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
             };
             own(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)))
         }
-        Conv::Lower(g) | Conv::Upper(g) => {
+        Conv::Str(f, g) => {
             let v = get(g, rec)?;
-            let s = need_str(v.t(), "ToLowerCase/ToUpperCase")?;
-            own(Value::Str(if matches!(c, Conv::Lower(_)) { s.to_lowercase() } else { s.to_uppercase() }))
-        }
-        Conv::Sha256(g) => {
-            let v = get(g, rec)?;
-            let s = need_str(v.t(), "SHA256")?;
-            own(Value::Str(hex::encode(Sha256::digest(s.as_bytes()))))
+            own(Value::Str(f.apply(need_str(v.t(), f.name())?)))
         }
         Conv::Split(g, d) => {
             let (v, d) = (get(g, rec)?, get(d, rec)?);
@@ -470,12 +467,47 @@ fn converter<'r>(c: &'r Conv, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
             };
             own(Value::Array(parts))
         }
+        Conv::Substring(g, start, length) => {
+            let (v, start, length) = (get(g, rec)?, get(start, rec)?, get(length, rec)?);
+            let s = need_str(v.t(), "Substring")?;
+            let (T::Int(start), T::Int(length)) = (start.t(), length.t()) else {
+                return fail("Substring's start and length must be integers");
+            };
+            if start < 0 {
+                return fail(format!("Substring's start {start} cannot be negative"));
+            }
+            if length <= 0 {
+                return fail(format!("Substring's length {length} cannot be negative or zero"));
+            }
+            let end = start.saturating_add(length);
+            let cut =
+                usize::try_from(start).ok().zip(usize::try_from(end).ok()).and_then(|(a, b)| s.get(a..b));
+            match cut {
+                Some(sub) => own(Value::Str(sub.to_string())),
+                None => fail(format!(
+                    "Substring's range {start}..{end} is beyond the target's {} bytes or splits a character",
+                    s.len()
+                )),
+            }
+        }
+        Conv::ParseJson(g) => {
+            let v = get(g, rec)?;
+            let s = need_str(v.t(), "ParseJSON")?;
+            match serde_json::from_str::<serde_json::Value>(s) {
+                Ok(j @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+                    own(from_json(j).unwrap_or(Value::Map(Attributes::new())))
+                }
+                Ok(_) => fail("ParseJSON needs a JSON object or array"),
+                // serde_json's message gives line and column, never the input.
+                Err(e) => fail(format!("ParseJSON: not JSON: {e}")),
+            }
+        }
         Conv::HasAttrKeyOnDatapoint(key) | Conv::HasAttrOnDatapoint(key, _) => {
             let want = match c {
                 Conv::HasAttrOnDatapoint(_, v) => Some(v.as_str()),
                 _ => None,
             };
-            let data = rec.metric.as_ref().and_then(|m| m.data).ok_or_else(|| missing("metric data"))?;
+            let data = rec.metric().and_then(|m| m.data).ok_or_else(|| missing("metric data"))?;
             let hit = |a: &Attributes| match (a.get(key), want) {
                 (Some(_), None) => true,
                 (Some(Value::Str(s)), Some(w)) => s == w,
@@ -493,8 +525,103 @@ fn converter<'r>(c: &'r Conv, rec: &'r Record<'_>) -> Result<V<'r>, EvalError> {
     }
 }
 
+/// JSON as OTTL's ParseJSON maps it: numbers become doubles, `null` has no value (a null map
+/// entry or list item is left out, as pdata has no typed null here).
+fn from_json(j: serde_json::Value) -> Option<Value> {
+    use serde_json::Value as J;
+    Some(match j {
+        J::Null => return None,
+        J::Bool(b) => Value::Bool(b),
+        J::Number(n) => Value::Double(n.as_f64().unwrap_or(f64::NAN)),
+        J::String(s) => Value::Str(s),
+        J::Array(a) => Value::Array(a.into_iter().filter_map(from_json).collect()),
+        J::Object(o) => {
+            let mut m = Attributes::with_capacity(o.len());
+            for (k, v) in o {
+                if let Some(v) = from_json(v) {
+                    m.insert(k, v);
+                }
+            }
+            Value::Map(m)
+        }
+    })
+}
+
+impl StrFn {
+    pub fn apply(self, s: &str) -> String {
+        match self {
+            StrFn::Sha1 => hex::encode(sha1::Sha1::digest(s.as_bytes())),
+            StrFn::Sha256 => hex::encode(Sha256::digest(s.as_bytes())),
+            StrFn::Sha512 => hex::encode(Sha512::digest(s.as_bytes())),
+            StrFn::Md5 => hex::encode(<md5::Md5 as md5::Digest>::digest(s.as_bytes())),
+            StrFn::Lower => s.to_lowercase(),
+            StrFn::Upper => s.to_uppercase(),
+        }
+    }
+}
+
+/// The `function` and format of a replace editor, evaluated for one record; `None` when there is
+/// no function (the format alone does nothing, as in the Collector).
+fn prepared(t: &Transform, rec: &Record<'_>) -> Result<Option<(StrFn, Option<String>)>, EvalError> {
+    let Some(f) = t.function else { return Ok(None) };
+    let format = match &t.format {
+        None => None,
+        Some(g) => {
+            let v = get(g, rec)?;
+            let s = need_str(v.t(), "replacement_format")?;
+            if !valid_format(s) {
+                return fail("replacement_format must contain exactly one %s and no other % directive");
+            }
+            Some(s.to_string())
+        }
+    };
+    Ok(Some((f, format)))
+}
+
+/// What replaces one match: the function's result, inside the format if there is one.
+fn through(f: StrFn, format: Option<&str>, s: &str) -> String {
+    let h = f.apply(s);
+    match format {
+        Some(fmt) => fmt.replacen("%s", &h, 1),
+        None => h,
+    }
+}
+
+/// `s` with every match of `re` replaced by the expanded replacement passed through the
+/// function, at the match's position; `None` when nothing matched.
+fn replace_through(re: &regex::Regex, s: &str, r: &str, f: StrFn, format: Option<&str>) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    let mut hit = false;
+    for caps in re.captures_iter(s) {
+        let Some(m) = caps.get(0) else { continue };
+        hit = true;
+        out.push_str(&s[last..m.start()]);
+        let mut expanded = String::new();
+        caps.expand(r, &mut expanded);
+        out.push_str(&through(f, format, &expanded));
+        last = m.end();
+    }
+    if !hit {
+        return None;
+    }
+    out.push_str(&s[last..]);
+    Some(out)
+}
+
+/// One string after a regex replacement, with or without a function; `None` when unchanged.
+fn replaced(re: &regex::Regex, s: &str, r: &str, with: Option<&(StrFn, Option<String>)>) -> Option<String> {
+    match with {
+        Some((f, format)) => replace_through(re, s, r, *f, format.as_deref()),
+        None => match re.replace_all(s, r) {
+            Cow::Owned(new) => Some(new),
+            Cow::Borrowed(_) => None,
+        },
+    }
+}
+
 /// Evaluates a condition.
-pub fn test(c: &Cond, rec: &Record<'_>) -> Result<bool, EvalError> {
+pub fn test<S: Source + ?Sized>(c: &Cond, rec: &S) -> Result<bool, EvalError> {
     Ok(match c {
         Cond::Const(b) => *b,
         Cond::Cmp(a, op, b) => {
@@ -763,6 +890,15 @@ fn replacement(g: &Getter, rec: &Record<'_>) -> Result<String, EvalError> {
     Ok(need_str(v.t(), "the replacement")?.to_string())
 }
 
+/// The replacement of `replace_match`/`replace_all_matches`: through the function when there is one.
+fn whole_replacement(g: &Getter, t: &Transform, rec: &Record<'_>) -> Result<String, EvalError> {
+    let r = replacement(g, rec)?;
+    Ok(match prepared(t, rec)? {
+        Some((f, format)) => through(f, format.as_deref(), &r),
+        None => r,
+    })
+}
+
 fn run(e: &Editor, rec: &mut Record<'_>) -> Result<(), EvalError> {
     match e {
         Editor::Set(p, g) => {
@@ -821,24 +957,25 @@ fn run(e: &Editor, rec: &mut Record<'_>) -> Result<(), EvalError> {
                 });
             }
         }
-        Editor::ReplacePattern(p, re, r) => {
+        Editor::ReplacePattern(p, re, r, t) => {
             let r = replacement(r, rec)?;
+            let with = prepared(t, rec)?;
             if let Some(s) = str_mut(p, rec)?
-                && let Cow::Owned(new) = re.replace_all(s, r.as_str())
+                && let Some(new) = replaced(re, s, &r, with.as_ref())
             {
                 *s = new;
             }
         }
-        Editor::ReplaceMatch(p, glob, r) => {
-            let r = replacement(r, rec)?;
+        Editor::ReplaceMatch(p, glob, r, t) => {
+            let r = whole_replacement(r, t, rec)?;
             if let Some(s) = str_mut(p, rec)?
                 && glob.is_match(s)
             {
                 *s = r;
             }
         }
-        Editor::ReplaceAllMatches(p, glob, r) => {
-            let r = replacement(r, rec)?;
+        Editor::ReplaceAllMatches(p, glob, r, t) => {
+            let r = whole_replacement(r, t, rec)?;
             if let Some(m) = map_mut(p, rec)? {
                 for (_, v) in m.iter_mut() {
                     if let Value::Str(s) = v
@@ -849,14 +986,15 @@ fn run(e: &Editor, rec: &mut Record<'_>) -> Result<(), EvalError> {
                 }
             }
         }
-        Editor::ReplaceAllPatterns(p, mode, re, r) => {
+        Editor::ReplaceAllPatterns(p, mode, re, r, t) => {
             let r = replacement(r, rec)?;
+            let with = prepared(t, rec)?;
             if let Some(m) = map_mut(p, rec)? {
                 match mode {
                     Mode::Value => {
                         for (_, v) in m.iter_mut() {
                             if let Value::Str(s) = v
-                                && let Cow::Owned(new) = re.replace_all(s, r.as_str())
+                                && let Some(new) = replaced(re, s, &r, with.as_ref())
                             {
                                 *s = new;
                             }
@@ -865,8 +1003,8 @@ fn run(e: &Editor, rec: &mut Record<'_>) -> Result<(), EvalError> {
                     Mode::Key => {
                         let renames: Vec<(String, String)> = m
                             .iter()
-                            .filter_map(|(k, _)| match re.replace_all(k, r.as_str()) {
-                                Cow::Owned(new) if new != k => Some((k.to_string(), new)),
+                            .filter_map(|(k, _)| match replaced(re, k, &r, with.as_ref()) {
+                                Some(new) if new != k => Some((k.to_string(), new)),
                                 _ => None,
                             })
                             .collect();

@@ -14,7 +14,8 @@ pub mod lexer;
 pub mod parser;
 
 use dbintel_core::pdata::{
-    Attributes, HistogramDataPoint, LogRecord, MetricData, NumberDataPoint, Resource, Scope, SummaryDataPoint,
+    Attributes, HistogramDataPoint, LogRecord, Metric, MetricData, NumberDataPoint, Resource, Scope,
+    SummaryDataPoint,
 };
 
 pub use compile::{CONVERTERS, EDITORS};
@@ -159,6 +160,120 @@ pub struct Record<'a> {
     pub cache: Option<&'a mut Attributes>,
 }
 
+/// A data point, read-only.
+#[derive(Clone, Copy)]
+pub enum PointRef<'a> {
+    Number(&'a NumberDataPoint),
+    Histogram(&'a HistogramDataPoint),
+    Summary(&'a SummaryDataPoint),
+}
+
+impl<'a> PointRef<'a> {
+    pub fn attributes(self) -> &'a Attributes {
+        match self {
+            PointRef::Number(p) => &p.attributes,
+            PointRef::Histogram(p) => &p.attributes,
+            PointRef::Summary(p) => &p.attributes,
+        }
+    }
+}
+
+/// A metric's fields as conditions read them.
+pub struct MetricRef<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub unit: &'a str,
+    pub data_type: i64,
+    pub temporality: i64,
+    pub monotonic: bool,
+    pub data: Option<&'a MetricData>,
+}
+
+/// What conditions and values read: a [`Record`] (which editors also change) or a [`Shared`]
+/// view of a batch that other pipelines hold too (read without copying it).
+pub trait Source {
+    fn resource(&self) -> &Resource;
+    fn scope(&self) -> Option<&Scope>;
+    fn log(&self) -> Option<&LogRecord>;
+    fn metric(&self) -> Option<MetricRef<'_>>;
+    fn point(&self) -> Option<PointRef<'_>>;
+    fn cache(&self) -> Option<&Attributes>;
+}
+
+impl Source for Record<'_> {
+    fn resource(&self) -> &Resource {
+        self.resource
+    }
+    fn scope(&self) -> Option<&Scope> {
+        self.scope.as_deref()
+    }
+    fn log(&self) -> Option<&LogRecord> {
+        self.log.as_deref()
+    }
+    fn metric(&self) -> Option<MetricRef<'_>> {
+        self.metric.as_ref().map(|m| MetricRef {
+            name: m.name,
+            description: m.description,
+            unit: m.unit,
+            data_type: m.data_type,
+            temporality: m.temporality,
+            monotonic: m.monotonic,
+            data: m.data,
+        })
+    }
+    fn point(&self) -> Option<PointRef<'_>> {
+        self.point.as_ref().map(|p| match p {
+            Point::Number(p) => PointRef::Number(p),
+            Point::Histogram(p) => PointRef::Histogram(p),
+            Point::Summary(p) => PointRef::Summary(p),
+        })
+    }
+    fn cache(&self) -> Option<&Attributes> {
+        self.cache.as_deref()
+    }
+}
+
+/// A read-only record of a shared batch, for conditions (no cache: the filter has none).
+pub struct Shared<'a> {
+    pub resource: &'a Resource,
+    pub scope: Option<&'a Scope>,
+    pub log: Option<&'a LogRecord>,
+    pub metric: Option<&'a Metric>,
+    pub point: Option<PointRef<'a>>,
+}
+
+impl Source for Shared<'_> {
+    fn resource(&self) -> &Resource {
+        self.resource
+    }
+    fn scope(&self) -> Option<&Scope> {
+        self.scope
+    }
+    fn log(&self) -> Option<&LogRecord> {
+        self.log
+    }
+    fn metric(&self) -> Option<MetricRef<'_>> {
+        self.metric.map(|m| {
+            let (data_type, temporality, monotonic) = kind(&m.data);
+            MetricRef {
+                name: &m.name,
+                description: &m.description,
+                unit: &m.unit,
+                data_type,
+                temporality,
+                monotonic,
+                data: Some(&m.data),
+            }
+        })
+    }
+    fn point(&self) -> Option<PointRef<'_>> {
+        self.point
+    }
+    fn cache(&self) -> Option<&Attributes> {
+        None
+    }
+}
+
 /// A compiled editor statement.
 #[derive(Debug)]
 pub struct Statement {
@@ -204,7 +319,7 @@ impl Condition {
         })
     }
 
-    pub fn eval(&self, rec: &Record<'_>) -> Result<bool, EvalError> {
+    pub fn eval<S: Source + ?Sized>(&self, rec: &S) -> Result<bool, EvalError> {
         eval::test(&self.program, rec)
     }
 }
