@@ -1,14 +1,17 @@
-//! Dropping records in place (copy-on-write when the batch is shared). Empty scopes and
+//! Dropping records. A batch this processor owns changes in place; a batch shared with another
+//! pipeline is read first (every decision made without copying it) and then passed on unchanged
+//! when nothing is dropped, or rebuilt from copies of the kept records only. Empty scopes and
 //! resources go with their last record; a batch left empty is not sent on.
 
 use std::sync::Arc;
 
-use dbintel_core::pdata::{Logs, MetricData, Metrics, SignalData};
+use dbintel_core::pdata::{Logs, Metric, MetricData, Metrics, ResourceMetrics, ScopeMetrics, SignalData};
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_core::{Processor, ProcessorError};
 
 use super::Compiled;
-use crate::ottl::{Condition, ErrorMode, ErrorReport, MetricView, Point, Record};
+use crate::keep::keep_records;
+use crate::ottl::{Condition, ErrorMode, ErrorReport, MetricView, Point, PointRef, Record, Shared, Source};
 
 pub struct Filter {
     c: Compiled,
@@ -38,9 +41,9 @@ impl Filter {
 }
 
 /// Whether any condition holds; a failing condition counts as not holding unless it propagates.
-fn any(
+fn any<S: Source>(
     conds: &[Condition],
-    rec: &Record<'_>,
+    rec: &S,
     mode: ErrorMode,
     report: &mut ErrorReport,
 ) -> Result<bool, ProcessorError> {
@@ -205,19 +208,224 @@ impl Processor for Filter {
             out.push(data);
             return Ok(());
         }
-        match Arc::make_mut(&mut data) {
-            SignalData::Logs(l) => {
+        match Arc::get_mut(&mut data) {
+            Some(SignalData::Logs(l)) => {
                 let n = self.logs(l)?;
                 self.dropped_logs.add(n);
             }
-            SignalData::Metrics(m) => {
+            Some(SignalData::Metrics(m)) => {
                 let n = self.metrics(m)?;
                 self.dropped_points.add(n);
             }
+            None => return self.shared(data, out),
         }
         if !data.is_empty() {
             out.push(data);
         }
         Ok(())
     }
+}
+
+/// What becomes of one metric of a shared batch.
+enum Fate {
+    Drop,
+    Keep,
+    /// Some points stay: those whose entries in [`MetricPlan::keep_point`] (this range) are true.
+    Points(std::ops::Range<usize>),
+}
+
+/// What stays of a shared metrics batch, one fate per metric in batch order.
+struct MetricPlan {
+    fates: Vec<Fate>,
+    keep_point: Vec<bool>,
+}
+
+impl Filter {
+    /// A batch another pipeline holds too: decide on it as it is, then copy only what stays.
+    fn shared(
+        &mut self,
+        data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
+        match &*data {
+            SignalData::Logs(l) => {
+                let decisions = self.log_decisions(l)?;
+                let dropped = decisions.iter().filter(|d| d.is_none()).count() as u64;
+                self.dropped_logs.add(dropped);
+                if dropped == 0 {
+                    out.push(data);
+                } else {
+                    keep_records(data, &decisions, |_, _: &()| {}, out);
+                }
+            }
+            SignalData::Metrics(m) => {
+                let (plan, dropped) = self.metric_plan(m)?;
+                self.dropped_points.add(dropped);
+                if plan.fates.iter().all(|f| matches!(f, Fate::Keep)) {
+                    out.push(data);
+                } else {
+                    let kept = copy_kept_metrics(m, &plan);
+                    if !kept.resource_metrics.is_empty() {
+                        out.push(Arc::new(SignalData::Metrics(kept)));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `Some(())` for each log record that stays.
+    fn log_decisions(&mut self, logs: &Logs) -> Result<Vec<Option<()>>, ProcessorError> {
+        let c = &self.c;
+        let mut out = Vec::new();
+        for rl in &logs.resource_logs {
+            for sl in &rl.scope_logs {
+                for lr in &sl.log_records {
+                    let legacy = c.logs_include.as_ref().is_some_and(|m| !m.matches(&rl.resource, lr))
+                        || c.logs_exclude.as_ref().is_some_and(|m| m.matches(&rl.resource, lr));
+                    let drop = legacy || {
+                        let rec = Shared {
+                            resource: &rl.resource,
+                            scope: Some(&sl.scope),
+                            log: Some(lr),
+                            metric: None,
+                            point: None,
+                        };
+                        any(&c.log_record, &rec, self.mode, &mut self.report)?
+                    };
+                    out.push((!drop).then_some(()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// What stays of a metrics batch, and how many data points go.
+    fn metric_plan(&mut self, m: &Metrics) -> Result<(MetricPlan, u64), ProcessorError> {
+        let c = &self.c;
+        let mut plan = MetricPlan { fates: Vec::new(), keep_point: Vec::new() };
+        let mut dropped = 0u64;
+        for rm in &m.resource_metrics {
+            for sm in &rm.scope_metrics {
+                for metric in &sm.metrics {
+                    let before = metric.data.point_count() as u64;
+                    let legacy = c.metrics_include.as_ref().is_some_and(|x| !x.matches(&rm.resource, metric))
+                        || c.metrics_exclude.as_ref().is_some_and(|x| x.matches(&rm.resource, metric));
+                    let whole = legacy || {
+                        let rec = Shared {
+                            resource: &rm.resource,
+                            scope: Some(&sm.scope),
+                            log: None,
+                            metric: Some(metric),
+                            point: None,
+                        };
+                        any(&c.metric, &rec, self.mode, &mut self.report)?
+                    };
+                    if whole {
+                        dropped += before;
+                        plan.fates.push(Fate::Drop);
+                        continue;
+                    }
+                    if c.datapoint.is_empty() || before == 0 {
+                        plan.fates.push(Fate::Keep);
+                        continue;
+                    }
+                    let start = plan.keep_point.len();
+                    let mut decide = |point: PointRef<'_>| -> Result<(), ProcessorError> {
+                        let rec = Shared {
+                            resource: &rm.resource,
+                            scope: Some(&sm.scope),
+                            log: None,
+                            metric: Some(metric),
+                            point: Some(point),
+                        };
+                        let keep = !any(&c.datapoint, &rec, self.mode, &mut self.report)?;
+                        plan.keep_point.push(keep);
+                        Ok(())
+                    };
+                    match &metric.data {
+                        MetricData::Gauge(p) | MetricData::Sum { points: p, .. } => {
+                            p.iter().try_for_each(|pt| decide(PointRef::Number(pt)))?
+                        }
+                        MetricData::Histogram { points, .. } => {
+                            points.iter().try_for_each(|pt| decide(PointRef::Histogram(pt)))?
+                        }
+                        MetricData::Summary(p) => {
+                            p.iter().try_for_each(|pt| decide(PointRef::Summary(pt)))?
+                        }
+                    }
+                    let range = start..plan.keep_point.len();
+                    let kept = plan.keep_point[range.clone()].iter().filter(|k| **k).count() as u64;
+                    dropped += before - kept;
+                    plan.fates.push(match kept {
+                        // A metric left without points goes too (as in place).
+                        0 => Fate::Drop,
+                        k if k == before => Fate::Keep,
+                        _ => Fate::Points(range),
+                    });
+                }
+            }
+        }
+        Ok((plan, dropped))
+    }
+}
+
+/// Copies of the metrics and data points `plan` keeps; scopes and resources left empty go.
+fn copy_kept_metrics(m: &Metrics, plan: &MetricPlan) -> Metrics {
+    let mut fates = plan.fates.iter();
+    let mut resource_metrics = Vec::new();
+    for rm in &m.resource_metrics {
+        let mut scope_metrics = Vec::new();
+        for sm in &rm.scope_metrics {
+            let mut metrics = Vec::new();
+            for metric in &sm.metrics {
+                match fates.next() {
+                    Some(Fate::Keep) | None => metrics.push(metric.clone()),
+                    Some(Fate::Drop) => {}
+                    Some(Fate::Points(range)) => {
+                        let keep = plan.keep_point.get(range.clone()).unwrap_or_default();
+                        let pick = |i: usize| keep.get(i).copied().unwrap_or(true);
+                        let data = match &metric.data {
+                            MetricData::Gauge(p) => MetricData::Gauge(kept_points(p, pick)),
+                            MetricData::Sum { points, temporality, monotonic } => MetricData::Sum {
+                                points: kept_points(points, pick),
+                                temporality: *temporality,
+                                monotonic: *monotonic,
+                            },
+                            MetricData::Histogram { points, temporality } => MetricData::Histogram {
+                                points: kept_points(points, pick),
+                                temporality: *temporality,
+                            },
+                            MetricData::Summary(p) => MetricData::Summary(kept_points(p, pick)),
+                        };
+                        metrics.push(Metric {
+                            name: metric.name.clone(),
+                            description: metric.description.clone(),
+                            unit: metric.unit.clone(),
+                            data,
+                        });
+                    }
+                }
+            }
+            if !metrics.is_empty() {
+                scope_metrics.push(ScopeMetrics {
+                    scope: sm.scope.clone(),
+                    metrics,
+                    schema_url: sm.schema_url.clone(),
+                });
+            }
+        }
+        if !scope_metrics.is_empty() {
+            resource_metrics.push(ResourceMetrics {
+                resource: rm.resource.clone(),
+                scope_metrics,
+                schema_url: rm.schema_url.clone(),
+            });
+        }
+    }
+    Metrics { resource_metrics }
+}
+
+fn kept_points<P: Clone>(points: &[P], keep: impl Fn(usize) -> bool) -> Vec<P> {
+    points.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, p)| p.clone()).collect()
 }

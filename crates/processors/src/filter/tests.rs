@@ -322,3 +322,70 @@ fn an_idle_filter_passes_the_batch_untouched() {
     p.process(Arc::clone(&data), &mut out).unwrap_or_else(|e| panic!("{e}"));
     assert!(Arc::ptr_eq(&data, &out[0]));
 }
+
+/// A batch shared with another pipeline: nothing dropped passes the same allocation on (no copy);
+/// something dropped gives a new batch of the kept records only, and the other holder's batch is
+/// unchanged. The outcome is the same as for an owned batch.
+#[test]
+fn a_shared_batch_is_copied_only_when_something_is_dropped_and_only_what_stays() {
+    let cfg = json!({"logs": {"log_record": ["IsMatch(body, \"password\")"]},
+                     "metrics": {"metric": ["name == \"gone\""], "datapoint": ["attributes[\"db\"] == \"template0\""]}});
+    let (mut p, reg) = build(cfg.clone());
+    // Logs, nothing matches: the very same batch goes on.
+    let data = logs(vec![rec(9, "INFO", "fine", &[])]);
+    let mut out = Vec::new();
+    p.process(Arc::clone(&data), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(Arc::ptr_eq(&data, &out[0]));
+    // Logs, one of four per resource dropped: a new batch, the shared one untouched.
+    let data = logs(sample());
+    let mut out = Vec::new();
+    p.process(Arc::clone(&data), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!Arc::ptr_eq(&data, &out[0]));
+    assert_eq!(left(&out).len(), 6);
+    assert!(left(&out).iter().all(|(_, body)| !body.contains("password")));
+    assert_eq!(left(&[Arc::clone(&data)]).len(), 8);
+    assert_eq!(reg.counter_total("dbintel_filter_dropped_total", &[("signal", "logs")]), 2);
+    // The same batch owned gives the same records.
+    let (mut owned, _) = build(cfg.clone());
+    let mut owned_out = Vec::new();
+    owned.process(logs(sample()), &mut owned_out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(left(&owned_out), left(&out));
+    // Everything dropped: nothing sent on.
+    let data = logs(vec![rec(9, "INFO", "password", &[])]);
+    let mut out = Vec::new();
+    p.process(Arc::clone(&data), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.is_empty());
+
+    // Metrics: nothing matches, the same batch; a whole metric and one point dropped, a copy.
+    let keep_all = metrics("s", vec![metric("a", &[(1, "x")])]);
+    let mut out = Vec::new();
+    p.process(Arc::clone(&keep_all), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(Arc::ptr_eq(&keep_all, &out[0]));
+    let mixed = || {
+        metrics(
+            "s",
+            vec![
+                metric("gone", &[(1, "x")]),
+                metric("db.size", &[(1, "postgres"), (2, "template0"), (3, "app")]),
+                metric("only.template", &[(1, "template0")]),
+                metric("empty", &[]),
+            ],
+        )
+    };
+    let data = mixed();
+    let mut out = Vec::new();
+    p.process(Arc::clone(&data), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    let want = [("db.size".to_string(), 2), ("empty".to_string(), 0)];
+    assert_eq!(metric_names(&out), want);
+    assert_eq!(metric_names(&[Arc::clone(&data)]).len(), 4, "the shared batch is unchanged");
+    let SignalData::Metrics(m) = &*out[0] else { panic!() };
+    let MetricData::Gauge(points) = &m.resource_metrics[0].scope_metrics[0].metrics[0].data else { panic!() };
+    assert_eq!(
+        points.iter().map(|p| p.value).collect::<Vec<_>>(),
+        [NumberValue::Int(1), NumberValue::Int(3)]
+    );
+    let (mut owned, _) = build(cfg);
+    let mut owned_out = Vec::new();
+    owned.process(mixed(), &mut owned_out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(metric_names(&owned_out), want);
+}
