@@ -482,6 +482,19 @@ impl Validator<'_> {
                                 info.type_name
                             );
                             self.err(ErrorKind::Pipeline, keys, item_path, msg);
+                        } else {
+                            let section = kind.section();
+                            let id_text = id.to_string();
+                            for p in f.validate_for_signal(&d.config, signal) {
+                                let first = first_segment(&p.path);
+                                let msg = format!("{} (`{id}` is in `{item_path}`)", p.message);
+                                self.err(
+                                    ErrorKind::Component,
+                                    &[section, &id_text, first],
+                                    join(&format!("{section}.{id}"), &p.path),
+                                    msg,
+                                );
+                            }
                         }
                     }
                 }

@@ -930,3 +930,56 @@ fn shutdown_timeout_has_a_sane_range() {
         assert_eq!(c.service.shutdown_timeout, Duration::from_secs(secs));
     }
 }
+
+/// A processor whose `include.log_bodies` applies to logs only: a metrics pipeline that lists it is a
+/// config error naming the key, found by validation (the factory's `validate_for_signal` hook).
+struct LogsOnlyKey;
+
+impl Factory for LogsOnlyKey {
+    fn info(&self) -> ComponentInfo {
+        ComponentInfo {
+            kind: ComponentKind::Processor,
+            type_name: "logsonlykey",
+            aliases: &[],
+            signals: BOTH,
+            stability: Stability::Development,
+            description: "test factory",
+        }
+    }
+    fn validate(&self, _config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>> {
+        Ok(())
+    }
+    fn validate_for_signal(&self, config: &serde_json::Value, signal: Signal) -> Vec<ConfigProblem> {
+        match (signal, config.pointer("/include/log_bodies")) {
+            (Signal::Metrics, Some(_)) => {
+                vec![ConfigProblem::new("include.log_bodies", "is not valid in a metrics pipeline")]
+            }
+            _ => Vec::new(),
+        }
+    }
+    fn create(&self, _ctx: &CreateContext, _config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>> {
+        Err(vec![ConfigProblem::new("", "test factories build nothing")])
+    }
+}
+
+#[test]
+fn signal_specific_problems_are_reported_per_pipeline_by_validation() {
+    let mut reg = registry();
+    reg.register(Arc::new(LogsOnlyKey));
+    let text = |pipeline: &str| {
+        format!(
+            "receivers: {{postgresql: {{}}}}\nprocessors: {{logsonlykey: {{include: {{log_bodies: [x]}}}}}}\n\
+             exporters: {{debug: {{}}}}\nservice: {{pipelines: {{{pipeline}: {{receivers: [postgresql], \
+             processors: [logsonlykey], exporters: [debug]}}}}}}\n"
+        )
+    };
+    assert!(load_and_validate(&embedded(&text("logs")), &no_env, &reg).is_ok());
+    let Err(e) = load_and_validate(&embedded(&text("metrics")), &no_env, &reg) else {
+        panic!("a logs-only key in a metrics pipeline must fail validation")
+    };
+    assert_eq!(e.len(), 1, "{e}");
+    let line = e.to_string();
+    assert!(line.contains("processors.logsonlykey.include.log_bodies"), "{line}");
+    assert!(line.contains("is not valid in a metrics pipeline"), "{line}");
+    assert!(line.contains("service.pipelines.metrics.processors[0]"), "{line}");
+}

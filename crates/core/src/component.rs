@@ -281,6 +281,12 @@ pub trait Factory: Send + Sync {
     /// Checks a config section without building anything; reports every problem it can find.
     fn validate(&self, config: &serde_json::Value) -> Result<(), Vec<ConfigProblem>>;
     fn create(&self, ctx: &CreateContext, config: &serde_json::Value) -> Result<Built, Vec<ConfigProblem>>;
+    /// Problems this config has only in a pipeline of `signal` (e.g. a matcher that only logs
+    /// have, in a metrics pipeline), each with its key path. Validation calls it for each pipeline
+    /// that lists the component and supports `signal`; `create` must refuse the same.
+    fn validate_for_signal(&self, _config: &serde_json::Value, _signal: Signal) -> Vec<ConfigProblem> {
+        Vec::new()
+    }
     /// Other components this config names, as (kind, id, key path), e.g.
     /// `(Extension, file_storage/queue, "sending_queue.storage")`. Validation checks that each is
     /// defined, has the expected type (the id's type name) and, for extensions, is enabled.

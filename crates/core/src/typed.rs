@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use crate::component::{
     Built, ComponentInfo, ConfigProblem, CreateContext, Factory, ignored_keys_present, parse_component_config,
 };
-use crate::ids::{ComponentId, ComponentKind};
+use crate::ids::{ComponentId, ComponentKind, Signal};
 
 /// A component factory with a typed config. Implement this, not [`Factory`]: the blanket impl
 /// parses the section once (after taking out [`IGNORED_KEYS`](Self::IGNORED_KEYS)), runs
@@ -36,6 +36,10 @@ pub trait TypedFactory: Send + Sync {
     fn check(&self, config: &Self::Config) -> Vec<ConfigProblem>;
     /// Builds an instance from a section that passed [`check`](Self::check).
     fn build(&self, ctx: &CreateContext, config: Self::Config) -> Result<Built, Vec<ConfigProblem>>;
+    /// Problems only in a pipeline of `signal` (see [`Factory::validate_for_signal`]).
+    fn check_for_signal(&self, _config: &Self::Config, _signal: Signal) -> Vec<ConfigProblem> {
+        Vec::new()
+    }
     /// Other components the section names (see [`Factory::references`]).
     fn config_references(&self, _config: &Self::Config) -> Vec<(ComponentKind, ComponentId, String)> {
         Vec::new()
@@ -91,6 +95,11 @@ impl<T: TypedFactory> Factory for T {
             return Err(problems);
         }
         self.build(ctx, cfg)
+    }
+
+    fn validate_for_signal(&self, config: &Value, signal: Signal) -> Vec<ConfigProblem> {
+        // An unparsable section's problems are reported by `validate`.
+        parse_typed::<T>(config).map(|cfg| self.check_for_signal(&cfg, signal)).unwrap_or_default()
     }
 
     fn references(&self, config: &Value) -> Vec<(ComponentKind, ComponentId, String)> {

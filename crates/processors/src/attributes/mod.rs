@@ -206,6 +206,12 @@ impl TypedFactory for AttributesFactory {
         config.problems()
     }
 
+    /// `include`/`exclude` properties another signal has (e.g. `log_bodies` in a metrics pipeline):
+    /// `dbintel validate` reports them per pipeline, as building would.
+    fn check_for_signal(&self, config: &AttributesConfig, signal: Signal) -> Vec<ConfigProblem> {
+        problems_for(config.include.as_ref(), config.exclude.as_ref(), signal)
+    }
+
     fn build(&self, ctx: &CreateContext, config: AttributesConfig) -> Result<Built, Vec<ConfigProblem>> {
         let signal = ctx.pipeline.as_ref().map(|p| p.signal());
         let p = AttributesProcessor::new(&config, signal, &ctx.telemetry, &ctx.id.to_string())?;

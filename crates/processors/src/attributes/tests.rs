@@ -726,6 +726,12 @@ fn factory_builds_per_pipeline_signal_and_copies_shared_batches() {
     ctx.pipeline = Some(PipelineId::new(Signal::Metrics, None));
     let v = serde_json::json!({"include": {"match_type": "strict", "log_bodies": ["x"]}, "actions": [{"key": "a", "action": "delete"}]});
     assert!(f.create(&ctx, &v).is_err(), "log_bodies in a metrics pipeline");
+    // `dbintel validate` finds the same through the per-signal hook, naming the key.
+    assert!(f.validate(&v).is_ok(), "valid for logs, so not an error whatever the pipeline");
+    let p = f.validate_for_signal(&v, Signal::Metrics);
+    assert_eq!(p.first().map(|p| p.path.as_str()), Some("include.log_bodies"), "{p:?}");
+    assert!(p[0].message.contains("metrics pipeline"), "{p:?}");
+    assert!(f.validate_for_signal(&v, Signal::Logs).is_empty());
     ctx.pipeline = Some(PipelineId::new(Signal::Logs, None));
     let built = f.create(&ctx, &v);
     let Ok(dbintel_core::component::Built::Processor(mut p)) = built else { panic!("built") };
