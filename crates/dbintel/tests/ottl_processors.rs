@@ -27,6 +27,9 @@ processors:
           - replace_pattern(attributes["db.query.text"], "'[^']*'", "'?'")
           - 'set(attributes["query.type"], "SELECT") where IsMatch(body, "(?i)^\\s*SELECT")'
           - delete_key(attributes, "password") where attributes["password"] != nil
+          - 'merge_maps(cache, ParseJSON(body), "upsert") where IsMatch(body, "^\\{")'
+          - 'replace_pattern(attributes["user"], "^(.*)$$", "$$1", function = SHA256, replacement_format = "user-%s")'
+          - limit(attributes, 64, priority_keys = ["db.query.text"])
     metric_statements:
       - context: datapoint
         statements:
@@ -72,13 +75,43 @@ fn collector_style_transform_and_filter_validate() {
 fn an_unsupported_function_is_named_with_its_statement() {
     let bad = CONFIG.replace(
         "delete_key(attributes, \"password\") where attributes[\"password\"] != nil",
-        "merge_maps(cache, ParseJSON(body), \"upsert\")",
+        "flatten(attributes, \"k8s\")",
     );
     let out = validate(&bad);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ottl.yaml"), "{err}");
     assert!(err.contains("log_statements[0].statements[2]"), "{err}");
-    assert!(err.contains("merge_maps(cache, ParseJSON(body), \"upsert\")"), "{err}");
-    assert!(err.contains("unsupported function `ParseJSON`"), "{err}");
+    assert!(err.contains("flatten(attributes, \"k8s\")"), "{err}");
+    assert!(err.contains("unsupported function `flatten`"), "{err}");
+}
+
+/// A matcher the attributes processor has for logs only, in a metrics pipeline: `dbintel validate`
+/// (not only `run`) fails, naming the key and the pipeline.
+#[test]
+fn an_attributes_matcher_of_the_other_signal_fails_validate_naming_the_key() {
+    let with_attributes = |pipeline_processors: &str| {
+        CONFIG
+            .replace(
+                "  filter:\n",
+                "  attributes:\n    include:\n      match_type: strict\n      log_bodies: [\"x\"]\n    actions:\n      - {key: password, action: delete}\n  filter:\n",
+            )
+            .replacen("processors: [transform, filter]", pipeline_processors, 1)
+    };
+    // In the logs pipeline only: valid.
+    let ok = with_attributes("processors: [transform, filter]").replacen(
+        "processors: [transform, filter]\n      exporters: [debug]\n    logs:\n      receivers: [sqlquery]\n      processors: [transform, filter]",
+        "processors: [transform, filter]\n      exporters: [debug]\n    logs:\n      receivers: [sqlquery]\n      processors: [transform, attributes, filter]",
+        1,
+    );
+    assert!(ok.contains("processors: [transform, attributes, filter]"), "{ok}");
+    let out = validate(&ok);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // In the metrics pipeline: an error naming the key.
+    let out = validate(&with_attributes("processors: [attributes, transform, filter]"));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("processors.attributes.include.log_bodies"), "{err}");
+    assert!(err.contains("metrics pipeline"), "{err}");
+    assert!(err.contains("service.pipelines.metrics.processors[0]"), "{err}");
 }
