@@ -10,8 +10,9 @@
 //! closed after `success_threshold` successes (one failure while half-open opens it again). While a
 //! database's breaker is open its receiver is told to skip it through admission
 //! (`Scope::Database`, reason `circuit breaker open`); the global breaker votes for every receiver.
-//! Stress read from the database (sessions near `max_connections`, the collector's own statements
-//! getting slow against the adaptive timeout) does not open the breaker but sheds the expensive
+//! Stress read from the database (sessions near `max_connections`, sessions waiting long on locks,
+//! replication lag, the collector's own statements getting slow against the adaptive timeout) does
+//! not open the breaker but sheds the expensive
 //! collection first ([`Shed`]): plans, then samples, then top queries; plain metrics last (a
 //! `Reduced` vote).
 //!
@@ -240,11 +241,43 @@ impl Shed {
     }
 }
 
-/// Signs of stress read from the database itself.
+/// Signs of stress read from the database itself. A reading that is `None` (not read, not
+/// permitted, not a replica) sheds nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Stress {
     /// Client sessions (active or total) and the server's `max_connections`.
     pub sessions: Option<(u64, u64)>,
+    /// The longest current wait of a session on a lock (row or table locks, not the collector's).
+    pub lock_wait: Option<Duration>,
+    /// Replication lag: a standby's (replica's) delay behind its primary, or a primary's worst
+    /// replica's replay lag.
+    pub replication_lag: Option<Duration>,
+}
+
+impl Stress {
+    /// Sessions only (the receivers' reading of `max_connections`).
+    pub fn sessions(used: u64, max: u64) -> Self {
+        Stress { sessions: Some((used, max)), ..Stress::default() }
+    }
+}
+
+/// The shed level of a duration against its threshold: half of it sheds plans, the threshold
+/// samples too, twice the threshold top queries too. A zero threshold is off.
+pub fn duration_shed(value: Option<Duration>, threshold: Duration) -> Shed {
+    match value {
+        Some(v) if !threshold.is_zero() => {
+            if v >= threshold.saturating_mul(2) {
+                Shed::TopQueries
+            } else if v >= threshold {
+                Shed::Samples
+            } else if v >= threshold / 2 {
+                Shed::Plans
+            } else {
+                Shed::Nothing
+            }
+        }
+        _ => Shed::Nothing,
+    }
 }
 
 /// The breakers' settings (from the `circuit_breaker` processor's config).
@@ -261,6 +294,10 @@ pub struct BreakerSettings {
     /// Sessions / max_connections at which a database is stressed (shed samples); 90% of it sheds
     /// plans, half-way from it to 1 sheds top queries.
     pub max_session_ratio: f64,
+    /// A session waiting on a lock this long is stress ([`duration_shed`]); zero is off.
+    pub lock_wait_threshold: Duration,
+    /// Replication lag this long is stress ([`duration_shed`]); zero is off.
+    pub replication_lag_threshold: Duration,
     /// Most (receiver, database) breakers kept; idle closed ones are evicted first (counted).
     pub max_databases: usize,
 }
@@ -275,6 +312,8 @@ impl Default for BreakerSettings {
             max_timeout: Duration::from_secs(30),
             adaptive_timeout: true,
             max_session_ratio: 0.9,
+            lock_wait_threshold: Duration::from_secs(30),
+            replication_lag_threshold: Duration::from_secs(60),
             max_databases: 1000,
         }
     }
@@ -298,9 +337,9 @@ pub struct Breaker {
     last_seen: Instant,
     timeout: Duration,
     shed: Shed,
-    /// The shed level from slow statements, kept apart from session stress.
+    /// The shed level from slow statements, kept apart from the stress read from the database.
     slow_shed: Shed,
-    session_shed: Shed,
+    stress_shed: Shed,
 }
 
 impl Breaker {
@@ -314,7 +353,7 @@ impl Breaker {
             timeout: settings.base_timeout,
             shed: Shed::Nothing,
             slow_shed: Shed::Nothing,
-            session_shed: Shed::Nothing,
+            stress_shed: Shed::Nothing,
         }
     }
 
@@ -370,7 +409,7 @@ impl Breaker {
                 } else {
                     Shed::Nothing
                 };
-                self.shed = self.slow_shed.max(self.session_shed);
+                self.shed = self.slow_shed.max(self.stress_shed);
                 match self.state {
                     BreakerState::Closed => {
                         self.failures = 0;
@@ -420,10 +459,10 @@ impl Breaker {
         }
     }
 
-    /// Applies stress read from the database; returns the new shed level.
+    /// Applies stress read from the database (the worst of its signs); returns the new shed level.
     pub fn stress(&mut self, s: &BreakerSettings, stress: Stress, now: Instant) -> Shed {
         self.last_seen = now;
-        self.session_shed = match stress.sessions {
+        let sessions = match stress.sessions {
             Some((used, max)) if max > 0 => {
                 let ratio = used as f64 / max as f64;
                 let t = s.max_session_ratio;
@@ -439,7 +478,10 @@ impl Breaker {
             }
             _ => Shed::Nothing,
         };
-        self.shed = self.slow_shed.max(self.session_shed);
+        self.stress_shed = sessions
+            .max(duration_shed(stress.lock_wait, s.lock_wait_threshold))
+            .max(duration_shed(stress.replication_lag, s.replication_lag_threshold));
+        self.shed = self.slow_shed.max(self.stress_shed);
         self.shed
     }
 }
@@ -586,7 +628,8 @@ impl BreakerRegistry {
         .unwrap_or(BreakerState::Closed)
     }
 
-    /// Stress read from the database (sessions against max_connections) for (receiver, database).
+    /// Stress read from the database (sessions against max_connections, lock waits, replication
+    /// lag) for (receiver, database).
     pub fn stress_at(&self, receiver: &ComponentId, database: &str, stress: Stress, now: Instant) -> Shed {
         self.with_state(|s, inner| {
             let key = (receiver.clone(), database.to_string());
@@ -596,7 +639,7 @@ impl BreakerRegistry {
             let shed = entry.breaker.stress(&settings, stress, now);
             if shed != before {
                 info!(receiver = %key.0, database = %key.1, shed = shed.as_str(),
-                    "circuit_breaker: the database shows stress (sessions near max_connections or slow statements); collection sheds {} and everything more expensive", shed.as_str());
+                    "circuit_breaker: the database shows stress (sessions near max_connections, long lock waits, replication lag or slow statements); collection sheds {} and everything more expensive", shed.as_str());
                 s.publish(inner, &key);
             }
             shed
@@ -867,6 +910,25 @@ impl BreakerHandle {
         self.registry.stress_at(&self.receiver, database, stress, Instant::now())
     }
 
+    /// The adaptive timeout of `database` capped at `limit` (the receiver's own statement
+    /// timeout): what its expensive statements (query intelligence) get. `None` when no breaker is
+    /// configured or adaptive timeouts are off: the receiver's timeout applies unchanged.
+    pub fn statement_timeout(&self, database: &str, limit: Duration) -> Option<Duration> {
+        if !self.is_active() {
+            return None;
+        }
+        self.registry
+            .with_state(|s, _| {
+                if !s.settings.adaptive_timeout {
+                    return None;
+                }
+                let key = (self.receiver.clone(), database.to_string());
+                let t = s.breakers.get(&key).map(|e| e.breaker.timeout()).unwrap_or(s.settings.base_timeout);
+                Some(t.min(limit))
+            })
+            .flatten()
+    }
+
     /// What `database` sheds now.
     pub fn shed(&self, database: &str) -> Shed {
         self.registry.shed_of(&self.receiver, database)
@@ -1095,13 +1157,67 @@ mod tests {
         let s = settings();
         let t0 = Instant::now();
         let mut b = Breaker::new(&s, t0);
-        let at = |n| Stress { sessions: Some((n, 100)) };
+        let at = |n| Stress::sessions(n, 100);
         assert_eq!(b.stress(&s, at(50), t0), Shed::Nothing);
         assert_eq!(b.stress(&s, at(81), t0), Shed::Plans);
         assert_eq!(b.stress(&s, at(90), t0), Shed::Samples);
         assert_eq!(b.stress(&s, at(96), t0), Shed::TopQueries);
         assert_eq!(b.stress(&s, at(10), t0), Shed::Nothing);
-        assert_eq!(b.stress(&s, Stress { sessions: Some((5, 0)) }, t0), Shed::Nothing);
+        assert_eq!(b.stress(&s, Stress::sessions(5, 0), t0), Shed::Nothing);
+    }
+
+    #[test]
+    fn lock_waits_and_replication_lag_shed_like_sessions_and_the_worst_sign_wins() {
+        let s = BreakerSettings {
+            lock_wait_threshold: Duration::from_secs(30),
+            replication_lag_threshold: Duration::from_secs(60),
+            ..settings()
+        };
+        let t0 = Instant::now();
+        let mut b = Breaker::new(&s, t0);
+        let lock = |secs| Stress { lock_wait: Some(Duration::from_secs(secs)), ..Stress::default() };
+        let lag = |secs| Stress { replication_lag: Some(Duration::from_secs(secs)), ..Stress::default() };
+        assert_eq!(b.stress(&s, lock(14), t0), Shed::Nothing);
+        assert_eq!(b.stress(&s, lock(15), t0), Shed::Plans, "half the threshold");
+        assert_eq!(b.stress(&s, lock(30), t0), Shed::Samples, "the threshold");
+        assert_eq!(b.stress(&s, lock(60), t0), Shed::TopQueries, "twice the threshold");
+        assert_eq!(b.stress(&s, lag(29), t0), Shed::Nothing, "the lock wait passed");
+        assert_eq!(b.stress(&s, lag(30), t0), Shed::Plans);
+        assert_eq!(b.stress(&s, lag(60), t0), Shed::Samples);
+        assert_eq!(b.stress(&s, lag(121), t0), Shed::TopQueries);
+        // Several signs at once: the worst decides.
+        let mixed = Stress {
+            sessions: Some((81, 100)),
+            lock_wait: Some(Duration::from_secs(31)),
+            replication_lag: Some(Duration::from_secs(1)),
+        };
+        assert_eq!(b.stress(&s, mixed, t0), Shed::Samples);
+        // Absent readings (not a replica, no privilege) shed nothing.
+        assert_eq!(b.stress(&s, Stress::default(), t0), Shed::Nothing);
+        // A zero threshold turns the sign off.
+        let off = BreakerSettings { lock_wait_threshold: Duration::ZERO, ..s.clone() };
+        assert_eq!(b.stress(&off, lock(3600), t0), Shed::Nothing);
+        assert_eq!(duration_shed(None, Duration::from_secs(1)), Shed::Nothing);
+    }
+
+    #[test]
+    fn the_statement_timeout_handed_to_receivers_is_the_adaptive_one_capped() {
+        let reg = BreakerRegistry::new(AdmissionRegistry::new());
+        let h = reg.handle(&id("postgresql"));
+        let limit = Duration::from_secs(10);
+        assert_eq!(h.statement_timeout("db", limit), None, "unconfigured: the receiver's own timeout");
+        reg.configure(BreakerSettings { failure_threshold: 100, ..settings() }, &Registry::new());
+        assert_eq!(h.statement_timeout("db", limit), Some(Duration::from_secs(5)), "base before any report");
+        h.report("db", fail(FailureKind::Timeout));
+        assert_eq!(h.statement_timeout("db", limit), Some(Duration::from_millis(5500)));
+        for _ in 0..30 {
+            h.report("db", fail(FailureKind::Timeout));
+        }
+        assert_eq!(h.statement_timeout("db", limit), Some(limit), "never past the receiver's timeout");
+        assert_eq!(h.statement_timeout("db", Duration::from_secs(60)), Some(Duration::from_secs(30)));
+        let reg = BreakerRegistry::new(AdmissionRegistry::new());
+        reg.configure(BreakerSettings { adaptive_timeout: false, ..settings() }, &Registry::new());
+        assert_eq!(reg.handle(&id("postgresql")).statement_timeout("db", limit), None);
     }
 
     fn id(s: &str) -> ComponentId {
@@ -1169,10 +1285,10 @@ mod tests {
         reg.poll_at(t0 + Duration::from_secs(31));
         assert_eq!(admission.handle(&id("mysql")).check(None), Admit::Full);
         // Heavy stress: metrics at half the scrapes, withdrawn when it passes.
-        reg.stress_at(&pg, "orders", Stress { sessions: Some((99, 100)) }, t0);
+        reg.stress_at(&pg, "orders", Stress::sessions(99, 100), t0);
         assert_eq!(read.check(Some("orders")), Admit::Reduced(0.5));
         assert_eq!(reg.shed_of(&pg, "orders"), Shed::TopQueries);
-        reg.stress_at(&pg, "orders", Stress { sessions: Some((1, 100)) }, t0);
+        reg.stress_at(&pg, "orders", Stress::sessions(1, 100), t0);
         assert_eq!(read.check(Some("orders")), Admit::Full);
     }
 
@@ -1194,7 +1310,7 @@ mod tests {
         let admission = AdmissionRegistry::new();
         let reg = BreakerRegistry::new(admission.clone());
         reg.configure(BreakerSettings { max_databases: 1, ..settings() }, &telemetry);
-        reg.stress_at(&pg, "a", Stress { sessions: Some((100, 100)) }, t0);
+        reg.stress_at(&pg, "a", Stress::sessions(100, 100), t0);
         assert_eq!(admission.handle(&pg).check(Some("a")), Admit::Reduced(0.5));
         reg.record_at(&pg, "b", OK, t0 + Duration::from_secs(1));
         assert_eq!(reg.state_of(&pg, "a"), None);

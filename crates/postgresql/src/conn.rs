@@ -362,6 +362,27 @@ impl PgConn {
             .ok_or_else(|| DbError::Query { message: "no pid".into(), code: None })
     }
 
+    /// The session's `statement_timeout` now (the plan's, unless [`PgConn::set_statement_timeout`]
+    /// changed it).
+    pub fn statement_timeout(&self) -> Duration {
+        self.statement_timeout
+    }
+
+    /// Sets the session's `statement_timeout` (whole milliseconds, at least 1) when it differs from
+    /// the current one: one `SET`, no statement when it is already in force. The client deadline
+    /// of [`PgConn::query`] follows it. The receiver lowers it to the circuit breaker's adaptive
+    /// timeout around its query-intelligence statements and puts the plan's back after them.
+    pub async fn set_statement_timeout(&mut self, timeout: Duration) -> Result<(), DbError> {
+        let ms = timeout.as_millis().clamp(1, u128::from(u32::MAX >> 1));
+        let timeout = Duration::from_millis(ms as u64);
+        if timeout == self.statement_timeout {
+            return Ok(());
+        }
+        self.query(&format!("SET statement_timeout = {ms}")).await?;
+        self.statement_timeout = timeout;
+        Ok(())
+    }
+
     /// Runs one catalog statement (prefixed with `/* dbintel */`) in the simple protocol, reading
     /// at most [`MAX_ROWS`] rows as text. Bounded by the statement timeout plus a grace period; on
     /// a client-side timeout the statement is cancelled and the connection is not reused.

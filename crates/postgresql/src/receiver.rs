@@ -29,6 +29,25 @@ use crate::server::ServerInfo;
 
 pub const SCOPE_NAME: &str = "dbintel/postgresql";
 
+/// The circuit breaker's stress reading besides sessions (PostgreSQL 10 and later), one statement
+/// per scrape and only while a breaker is configured: the longest current wait of another session
+/// on a lock (`wait_event_type = 'Lock'`, since its statement started), and the replication lag: on
+/// a standby how far replay is behind (0 once it has replayed all it received), on a primary its
+/// worst replica's `replay_lag` (NULL without replicas, or rows hidden without `pg_monitor`).
+pub const STRESS_SQL: &str = "SELECT \
+     (SELECT extract(epoch FROM max(now() - query_start))::float8 FROM pg_stat_activity \
+       WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()) AS lock_wait_s, \
+     CASE WHEN pg_is_in_recovery() THEN \
+       CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0::float8 \
+            ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END \
+     ELSE (SELECT extract(epoch FROM max(replay_lag))::float8 FROM pg_stat_replication) END \
+     AS replication_lag_s";
+
+/// Seconds read from the server as a duration (`None` when absent, negative or not a number).
+fn seconds(s: Option<f64>) -> Option<Duration> {
+    s.filter(|v| v.is_finite() && *v >= 0.0).map(|v| Duration::from_secs_f64(v.min(1e9)))
+}
+
 /// The `postgresql` receiver, built by [`crate::PostgresqlFactory`].
 pub struct PostgresqlReceiver {
     plan: Plan,
@@ -102,6 +121,9 @@ pub(crate) struct Runner {
     /// Client sessions and max_connections read in this scrape (stress for the breaker).
     sessions: Option<u64>,
     max_connections: Option<u64>,
+    /// The other stress readings of this scrape ([`STRESS_SQL`]).
+    lock_wait: Option<Duration>,
+    replication_lag: Option<Duration>,
 }
 
 impl Runner {
@@ -188,6 +210,8 @@ impl Runner {
             outcomes: BTreeMap::new(),
             sessions: None,
             max_connections: None,
+            lock_wait: None,
+            replication_lag: None,
         }
     }
 
@@ -485,6 +509,43 @@ impl Runner {
         }
     }
 
+    /// Lock waits and replication lag ([`STRESS_SQL`]) while a breaker is configured. A failure
+    /// (an old server, a lost connection) is not the database's trouble: no reading, no outcome.
+    async fn read_stress(&mut self, conn: &mut PgConn) {
+        self.lock_wait = None;
+        self.replication_lag = None;
+        if !self.breaker.is_active() || conn.info.version_num < 100_000 {
+            return;
+        }
+        match conn.query(STRESS_SQL).await {
+            Ok(rows) => {
+                let row = rows.rows.first();
+                self.lock_wait = seconds(row.and_then(|r| r.f64("lock_wait_s")));
+                self.replication_lag = seconds(row.and_then(|r| r.f64("replication_lag_s")));
+            }
+            Err(e) => {
+                tracing::debug!(receiver = %self.label, error = %e, "postgresql: circuit breaker stress reading failed");
+            }
+        }
+    }
+
+    /// Hands this scrape's stress readings to `db`'s breaker and its shed level to query
+    /// intelligence.
+    fn apply_stress(&mut self, db: &str) {
+        if !self.breaker.is_active() {
+            return;
+        }
+        let stress = Stress {
+            sessions: self.sessions.take().zip(self.max_connections.take()),
+            lock_wait: self.lock_wait.take(),
+            replication_lag: self.replication_lag.take(),
+        };
+        let shed = self.breaker.stress(db, stress);
+        if let Some(qi) = self.qi.as_mut() {
+            qi.set_shed(shed);
+        }
+    }
+
     pub(crate) async fn scrape(&mut self) {
         // Breakers whose open timeout passed half-open first, so this scrape probes them.
         self.breaker.poll();
@@ -537,6 +598,10 @@ impl Runner {
             self.report_diagnosis(&mut primary).await;
         }
         self.discover(&mut primary).await;
+        self.read_stress(&mut primary).await;
+        if !want_metrics {
+            self.apply_stress(&primary_db);
+        }
 
         if want_metrics {
             let server_queries = Query::SERVER.to_vec();
@@ -546,12 +611,7 @@ impl Runner {
                 return;
             };
             primary = p;
-            if let (Some(used), Some(max)) = (self.sessions.take(), self.max_connections.take()) {
-                let shed = self.breaker.stress(&primary_db, Stress { sessions: Some((used, max)) });
-                if let Some(qi) = self.qi.as_mut() {
-                    qi.set_shed(shed);
-                }
-            }
+            self.apply_stress(&primary_db);
             b.int(MetricId::DatabaseCount, self.databases.len() as i64, Attributes::new());
             let per_db = Query::PER_DATABASE.to_vec();
             let any_per_db = per_db.iter().any(|q| b.enabled_any(q.feeds()));
@@ -627,11 +687,14 @@ impl Runner {
                 .cloned()
                 .collect();
             for db in dbs {
-                if let Some(c) = self.checkout(&db).await {
+                if let Some(mut c) = self.checkout(&db).await {
+                    self.adaptive_timeout(&db, &mut c).await;
                     others.push((db, c));
                 }
             }
         }
+        let primary = self.primary_db.clone();
+        self.adaptive_timeout(&primary, conn).await;
         let (records, trouble) = match self.qi.as_mut() {
             Some(qi) => {
                 let clients: Vec<(&str, &tokio_postgres::Client)> =
@@ -643,13 +706,32 @@ impl Runner {
         };
         // Top queries and samples run on the primary connection: their trouble is its database's.
         if let Some(kind) = trouble {
-            let primary = self.primary_db.clone();
             self.note_outcome(&primary, Outcome::Failure(kind));
         }
-        for (db, c) in others {
+        self.restore_timeout(conn).await;
+        for (db, mut c) in others {
+            self.restore_timeout(&mut c).await;
             self.checkin(&db, c);
         }
         records
+    }
+
+    /// Query intelligence runs under `db`'s adaptive timeout from the circuit breaker, never longer
+    /// than the receiver's `timeout`: the session's `statement_timeout` is lowered for it.
+    async fn adaptive_timeout(&mut self, db: &str, conn: &mut PgConn) {
+        let Some(t) = self.breaker.statement_timeout(db, self.plan.connect.statement_timeout) else {
+            return;
+        };
+        if let Err(e) = conn.set_statement_timeout(t).await {
+            tracing::debug!(receiver = %self.label, database = %db, error = %e, "postgresql: adaptive statement timeout not applied");
+        }
+    }
+
+    /// Puts the receiver's own statement timeout back after query intelligence.
+    async fn restore_timeout(&mut self, conn: &mut PgConn) {
+        if let Err(e) = conn.set_statement_timeout(self.plan.connect.statement_timeout).await {
+            tracing::debug!(receiver = %self.label, error = %e, "postgresql: statement timeout not restored; tried again after the next query-intelligence run");
+        }
     }
 
     /// Events only (a collector due between two scrapes).

@@ -9,13 +9,14 @@ mod receiver_harness;
 
 use std::time::{Duration, Instant};
 
-use dbintel_core::breaker::{BreakerSettings, BreakerState, OPEN_REASON, Shed};
+use dbintel_core::breaker::{BreakerSettings, BreakerState, FailureKind, OPEN_REASON, Outcome, Shed};
 use dbintel_core::health::HealthRegistry;
 use dbintel_core::pdata::SignalData;
 use dbintel_core::pipeline::ReceiverOutput;
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{Admit, Built, ComponentId, ComponentKind, CreateContext, Factory, Host, ReceiverContext};
 use dbintel_postgresql::PostgresqlFactory;
+use dbintel_postgresql::conn::ConnOwner;
 use dbintel_test_support::{PgServer, postgres_available, shared_postgres};
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -36,6 +37,12 @@ struct Collector {
 /// The receiver built through its factory on a host whose breakers are configured (as the
 /// `circuit_breaker` processor does), its admission read from that host.
 fn start(config: serde_json::Value, settings: BreakerSettings) -> Collector {
+    start_with(config, settings, false)
+}
+
+/// With `logs`: a logs pipeline that takes the query events (dropped here), so query intelligence
+/// runs when the config enables it.
+fn start_with(config: serde_json::Value, settings: BreakerSettings, logs: bool) -> Collector {
     let id = rid();
     let telemetry = Registry::new();
     let host = Host::new();
@@ -46,10 +53,15 @@ fn start(config: serde_json::Value, settings: BreakerSettings) -> Collector {
         panic!("create failed: {:?}", PostgresqlFactory.validate(&config));
     };
     let (mtx, metrics) = mpsc::channel(1024);
+    let logs = logs.then(|| {
+        let (ltx, mut lrx) = mpsc::channel::<SignalData>(1024);
+        tokio::spawn(async move { while lrx.recv().await.is_some() {} });
+        ltx
+    });
     let shutdown = CancellationToken::new();
     let ctx = ReceiverContext {
         id: id.clone(),
-        output: ReceiverOutput::from_channels(Some(mtx), None).with_admission(
+        output: ReceiverOutput::from_channels(Some(mtx), logs).with_admission(
             &id,
             host.admission().handle(&id),
             &telemetry,
@@ -299,5 +311,119 @@ async fn a_stopped_server_opens_the_breaker_and_a_restart_closes_it() {
         }
     }
     assert!(up, "metrics flow again");
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_lock_wait_sheds_the_expensive_collection_until_it_ends() {
+    if !postgres_available() {
+        eprintln!("skipped: no PostgreSQL binaries");
+        return;
+    }
+    // Its own server: lock waits are server-wide, and the other tests make some.
+    let pg = &PgServer::start();
+    let db = pg.create_database("cb_wait");
+    let user = format!("cbwait_{}", std::process::id());
+    pg.psql("postgres", &format!("CREATE ROLE {user} LOGIN; GRANT pg_monitor TO {user}")).unwrap();
+    pg.psql(&db, "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0)").unwrap();
+    let s = BreakerSettings { lock_wait_threshold: Duration::from_secs(1), ..settings(5) };
+    let mut c = start(receiver_config(&pg.host, pg.port, &user, &["postgres"]), s);
+    assert!(c.wait_state("postgres", BreakerState::Closed, Duration::from_secs(20)).await, "collected once");
+    assert!(c.wait_shed("postgres", Shed::Nothing, Duration::from_secs(5)).await, "no stress yet");
+
+    // One session holds a row; another waits on it (in another database: the reading is the
+    // server's, as pg_stat_activity is).
+    let holder = connect(&pg.host, pg.port, "postgres", &db).await.unwrap();
+    holder.batch_execute("BEGIN; SELECT * FROM t WHERE id = 1 FOR UPDATE").await.unwrap();
+    let waiter = connect(&pg.host, pg.port, "postgres", &db).await.unwrap();
+    let wait = tokio::spawn(async move { waiter.batch_execute("UPDATE t SET v = 1 WHERE id = 1").await });
+    assert!(
+        c.wait_shed("postgres", Shed::TopQueries, Duration::from_secs(20)).await,
+        "a lock waited on for twice the threshold sheds everything but metrics"
+    );
+    assert_eq!(c.host.admission().handle(&rid()).check(Some("postgres")), Admit::Reduced(0.5));
+    assert_eq!(c.state("postgres"), Some(BreakerState::Closed), "stress sheds; it does not open the breaker");
+
+    holder.batch_execute("COMMIT").await.unwrap();
+    wait.await.unwrap().expect("the waiter got its row");
+    assert!(c.wait_shed("postgres", Shed::Nothing, Duration::from_secs(20)).await, "shedding lifts after");
+    assert_eq!(c.host.admission().handle(&rid()).check(Some("postgres")), Admit::Full);
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_statement_hits_the_adaptive_timeout_set_on_the_session() {
+    let pg = shared_postgres();
+    let mut config = receiver_config(&pg.host, pg.port, "postgres", &["postgres"]);
+    config["timeout"] = json!("10s");
+    let plan = PostgresqlFactory::resolve(&config).expect("plan");
+    let host = Host::new();
+    host.breakers().configure(
+        BreakerSettings { base_timeout: Duration::from_secs(1), failure_threshold: 100, ..settings(5) },
+        &Registry::new(),
+    );
+    let h = host.breakers().handle(&rid());
+    h.report("postgres", Outcome::Failure(FailureKind::Timeout));
+    let adaptive = h.statement_timeout("postgres", plan.connect.statement_timeout).expect("configured");
+    assert_eq!(adaptive, Duration::from_millis(1100), "raised 10% by the timeout");
+    let owner = ConnOwner::default();
+    let mut conn = dbintel_postgresql::conn::connect(&plan.connect, "postgres", None, &owner).await.unwrap();
+    conn.set_statement_timeout(adaptive).await.unwrap();
+    let shown = conn.query("SHOW statement_timeout").await.unwrap();
+    assert_eq!(shown.rows[0].get("statement_timeout"), Some("1100ms"));
+    let e = conn.query("SELECT pg_sleep(3)").await.expect_err("the slow statement is ended");
+    assert_eq!(e.code(), Some("57014"), "statement_timeout: {e}");
+    assert_eq!(FailureKind::classify(e.code(), &e.to_string()), FailureKind::Timeout);
+    // The plan's timeout back: a statement longer than the adaptive one completes.
+    conn.set_statement_timeout(plan.connect.statement_timeout).await.unwrap();
+    conn.query("SELECT pg_sleep(1.5)").await.expect("completes under the receiver's timeout");
+}
+
+/// Calls of `user`'s statements whose text contains `needle`, from pg_stat_statements.
+fn statements_like(pg: &PgServer, user: &str, needle: &str) -> u64 {
+    let out = pg
+        .psql(
+            "postgres",
+            &format!(
+                "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid \
+                 WHERE r.rolname = '{user}' AND s.query ILIKE '%{needle}%'"
+            ),
+        )
+        .expect("pg_stat_statements readable");
+    out.trim().parse().unwrap_or_else(|_| panic!("a count: {out:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_intelligence_runs_under_the_adaptive_timeout_and_the_receivers_comes_back_after() {
+    if !postgres_available() {
+        eprintln!("skipped: no PostgreSQL binaries");
+        return;
+    }
+    // Its own server: another test's lock waits would shed the query intelligence it watches.
+    let pg = &PgServer::start();
+    let user = format!("cbqi_{}", std::process::id());
+    pg.psql("postgres", &format!("CREATE ROLE {user} LOGIN; GRANT pg_monitor TO {user}")).unwrap();
+    let mut config = receiver_config(&pg.host, pg.port, &user, &["postgres"]);
+    config["timeout"] = json!("10s");
+    config["events"] = json!({
+        "db.server.top_query": {"enabled": true},
+        "db.server.query_sample": {"enabled": true},
+    });
+    let s = BreakerSettings { base_timeout: Duration::from_secs(2), ..settings(5) };
+    let mut c = start_with(config, s, true);
+    assert!(c.wait_state("postgres", BreakerState::Closed, Duration::from_secs(20)).await, "collected once");
+    // Each query-intelligence run: the adaptive timeout set before it, the receiver's after.
+    let start = Instant::now();
+    let mut sets = 0;
+    while start.elapsed() < Duration::from_secs(20) {
+        sets = statements_like(pg, &user, "SET statement_timeout");
+        if sets >= 4 {
+            break;
+        }
+        while c.metrics.try_recv().is_ok() {}
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(sets >= 4, "two query-intelligence runs under the adaptive timeout: {sets} SETs");
+    assert_eq!(c.state("postgres"), Some(BreakerState::Closed));
     c.stop().await;
 }

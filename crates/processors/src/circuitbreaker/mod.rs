@@ -21,6 +21,8 @@ pub use processor::{CircuitBreaker, Readings, STATE_ATTRIBUTE};
 const OPEN_RANGE: DurationRange = DurationRange::new(Duration::from_secs(1), Duration::from_secs(86_400));
 const TIMEOUT_RANGE: DurationRange =
     DurationRange::new(Duration::from_millis(100), Duration::from_secs(3600));
+const STRESS_RANGE: DurationRange =
+    DurationRange::new(Duration::from_secs(1), Duration::from_secs(86_400)).or_zero("off");
 const HEALTH_RANGE: DurationRange = DurationRange::new(Duration::from_secs(1), Duration::from_secs(3600));
 
 /// What happens to the records of a database whose breaker is open.
@@ -71,6 +73,12 @@ pub struct CircuitBreakerConfig {
     /// Ours: sessions / max_connections at which a database is stressed (shed samples and plans);
     /// 90% of it sheds plans, half-way from it to 1 sheds top queries and halves metric scrapes.
     pub max_session_ratio: f64,
+    /// Ours: a session waiting on a lock this long is stress: half of it sheds plans, the
+    /// threshold samples too, twice it top queries too and halves metric scrapes; `0s` = off.
+    pub lock_wait_threshold: GoDuration,
+    /// Ours: replication lag (a replica behind its primary, or a primary's worst replica) this
+    /// long is stress, shed as `lock_wait_threshold`; `0s` = off.
+    pub replication_lag_threshold: GoDuration,
     /// Ours: most (receiver, database) breakers kept (idle closed ones evicted, counted).
     pub max_databases: usize,
     /// Ours: the attributes naming a record's breaker: the database name (PostgreSQL) or the
@@ -95,6 +103,8 @@ impl Default for CircuitBreakerConfig {
             open_records: OpenRecords::Pass,
             add_state_attribute: true,
             max_session_ratio: 0.9,
+            lock_wait_threshold: GoDuration::from_secs(30),
+            replication_lag_threshold: GoDuration::from_secs(60),
             max_databases: 1000,
             database_attributes: vec![
                 "db.namespace".into(),
@@ -146,6 +156,8 @@ impl CircuitBreakerConfig {
         {
             p.push(ConfigProblem::new("max_session_ratio", "must be in (0, 1] (default 0.9)"));
         }
+        p.extend(STRESS_RANGE.check("lock_wait_threshold", self.lock_wait_threshold.get()));
+        p.extend(STRESS_RANGE.check("replication_lag_threshold", self.replication_lag_threshold.get()));
         if self.max_databases == 0 || self.max_databases > MAX_DATABASES {
             p.push(ConfigProblem::new(
                 "max_databases",
@@ -167,6 +179,8 @@ impl CircuitBreakerConfig {
             max_timeout: self.max_timeout.get(),
             adaptive_timeout: self.enable_adaptive_timeout,
             max_session_ratio: self.max_session_ratio,
+            lock_wait_threshold: self.lock_wait_threshold.get(),
+            replication_lag_threshold: self.replication_lag_threshold.get(),
             max_databases: self.max_databases,
         }
     }

@@ -67,6 +67,51 @@ fn defaults_aliases_and_bad_keys_named() {
         assert!(keys.contains(&k), "{k} named in {bad:?}");
     }
     assert!(f.validate(&json!({"bogus": 1})).is_err(), "unknown keys are refused");
+    // The stress thresholds: documented defaults, `0s` turns one off, nonsense is named.
+    assert_eq!(c.lock_wait_threshold.get(), Duration::from_secs(30));
+    assert_eq!(c.replication_lag_threshold.get(), Duration::from_secs(60));
+    let c: CircuitBreakerConfig =
+        serde_json::from_value(json!({"lock_wait_threshold": "5s", "replication_lag_threshold": "0s"}))
+            .unwrap();
+    assert!(c.problems().is_empty());
+    let s = c.settings();
+    assert_eq!(
+        (s.lock_wait_threshold, s.replication_lag_threshold),
+        (Duration::from_secs(5), Duration::ZERO)
+    );
+    let bad =
+        f.validate(&json!({"lock_wait_threshold": "10ms", "replication_lag_threshold": "48h"})).unwrap_err();
+    let keys: Vec<&str> = bad.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(keys, ["lock_wait_threshold", "replication_lag_threshold"]);
+}
+
+#[test]
+fn a_record_already_stamped_is_updated_in_place_and_other_values_are_replaced() {
+    let config = CircuitBreakerConfig { failure_threshold: 1, ..Default::default() };
+    let (reg, _, telemetry) = configured(&config);
+    let mut p = CircuitBreaker::with_readings(config, reg.clone(), &telemetry, "circuit_breaker", quiet());
+    let mut stale = record("a");
+    stale.attributes.insert(STATE_ATTRIBUTE, "open");
+    let mut odd = record("b");
+    odd.attributes.insert(STATE_ATTRIBUTE, 7i64);
+    let mut out = Vec::new();
+    p.process(logs(vec![stale, odd, record("c")]), &mut out).unwrap();
+    assert_eq!(
+        states(&out),
+        [("a".into(), "closed".into()), ("b".into(), "closed".into()), ("c".into(), "closed".into())]
+    );
+    // One attribute each, not a second `cb.state`.
+    if let SignalData::Logs(l) = &*out[0] {
+        for r in l.resource_logs.iter().flat_map(|r| &r.scope_logs).flat_map(|s| &s.log_records) {
+            assert_eq!(r.attributes.iter().filter(|(k, _)| *k == STATE_ATTRIBUTE).count(), 1);
+        }
+    }
+    // Runs of records of one database and records of several, with one database open.
+    reg.record_at(&id("postgresql"), "b", Outcome::Failure(FailureKind::Timeout), Instant::now());
+    let mut out = Vec::new();
+    p.process(logs(vec![record("b"), record("b"), record("a"), record("b"), record("c")]), &mut out).unwrap();
+    let got: Vec<String> = states(&out).into_iter().map(|(_, s)| s).collect();
+    assert_eq!(got, ["open", "open", "closed", "open", "closed"]);
 }
 
 #[test]
