@@ -156,6 +156,9 @@ pub struct MyConn {
     pub info: ServerInfo,
     /// Client-side deadline of one statement.
     deadline: Duration,
+    /// The session's statement time limit now (the plan's unless [`MyConn::set_statement_limit`]
+    /// changed it).
+    limit: Duration,
     secret: Option<String>,
     sent: BTreeSet<String>,
     /// Set once a statement was abandoned or the connection failed: mysql_async cannot reuse such a
@@ -243,6 +246,7 @@ impl MyConn {
             conn,
             info: ServerInfo::from_version(""),
             deadline,
+            limit: plan.statement_timeout,
             secret,
             sent: BTreeSet::new(),
             broken: None,
@@ -253,14 +257,43 @@ impl MyConn {
         Ok(c)
     }
 
+    /// The statement limit as this server's session variable takes it: MariaDB's
+    /// `max_statement_time` in seconds (every statement, microsecond precision), MySQL's
+    /// `max_execution_time` in milliseconds (SELECT). Never 0, which would mean "no limit".
+    fn limit_sql(&self, timeout: Duration) -> (Duration, String) {
+        if self.info.mariadb {
+            let t = Duration::from_micros(timeout.as_micros().clamp(1, u128::from(u64::MAX)) as u64);
+            (t, format!("SET SESSION max_statement_time = {}", t.as_secs_f64()))
+        } else {
+            let ms = timeout.as_millis().clamp(1, u128::from(u32::MAX));
+            (Duration::from_millis(ms as u64), format!("SET SESSION max_execution_time = {ms}"))
+        }
+    }
+
+    /// The session's statement time limit now.
+    pub fn statement_limit(&self) -> Duration {
+        self.limit
+    }
+
+    /// Sets the session's statement time limit when it differs from the current one (one `SET`;
+    /// nothing when it is already in force). The receiver lowers it to the circuit breaker's
+    /// adaptive timeout around its query-intelligence statements and puts the plan's back after.
+    /// The client-side deadline stays the plan's (it only guards against a server that never
+    /// answers).
+    pub async fn set_statement_limit(&mut self, timeout: Duration) -> Result<(), DbError> {
+        let (t, sql) = self.limit_sql(timeout);
+        if t == self.limit {
+            return Ok(());
+        }
+        self.exec(&sql).await?;
+        self.limit = t;
+        Ok(())
+    }
+
     async fn set_up_session(&mut self, timeout: Duration) -> Result<(), DbError> {
         let lock_secs = timeout.as_secs().clamp(1, 5);
-        // MariaDB: max_statement_time (seconds, every statement); MySQL: max_execution_time (ms, SELECT).
-        let limit = if self.info.mariadb {
-            format!("SET SESSION max_statement_time = {}", timeout.as_secs_f64())
-        } else {
-            format!("SET SESSION max_execution_time = {}", timeout.as_millis().max(1))
-        };
+        let (t, limit) = self.limit_sql(timeout);
+        self.limit = t;
         for stmt in [
             limit,
             format!("SET SESSION lock_wait_timeout = {lock_secs}"),

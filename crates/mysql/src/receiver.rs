@@ -4,6 +4,7 @@
 //! `mysql.up = 0` and a recoverable health status, never a crash.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use dbintel_core::breaker::{BreakerHandle, FailureKind, Outcome, Shed, Stress};
@@ -26,6 +27,48 @@ pub const SCOPE_NAME: &str = "dbintel/mysql";
 /// metrics have 8 per row at `max_tables` rows each (default 1000). Points past it are counted
 /// in `dbintel_mysql_series_dropped_total{family="points"}`.
 pub const MAX_POINTS_PER_SCRAPE: usize = 50_000;
+
+/// The circuit breaker's lock-wait reading (MySQL and MariaDB): the longest current InnoDB row-lock
+/// wait of another session, in seconds (NULL when nobody waits). Needs the PROCESS privilege.
+pub const LOCK_WAIT_SQL: &str = "SELECT MAX(TIMESTAMPDIFF(SECOND, trx_wait_started, NOW())) \
+     FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_mysql_thread_id <> CONNECTION_ID()";
+
+/// The circuit breaker's replication-lag reading: every channel on MariaDB (multi-source), the
+/// replica status on MySQL. A server that is not a replica answers with no row: no lag.
+pub fn replica_lag_sql(info: &ServerInfo) -> &'static str {
+    if info.mariadb { "SHOW ALL SLAVES STATUS" } else { info.replica_status_sql() }
+}
+
+/// Lock waits and replication lag for the circuit breaker, read once per scrape while a breaker is
+/// configured. A statement that fails (no privilege, an old server) gives no reading and is not the
+/// database's trouble; only a lost connection is returned.
+async fn read_stress(
+    src: &mut dyn crate::conn::Source,
+    label: &str,
+) -> Result<(Option<Duration>, Option<Duration>), DbError> {
+    let lock_wait = match src.rows(LOCK_WAIT_SQL).await {
+        Ok(rows) => rows
+            .first()
+            .and_then(|r| r.first().cloned().flatten())
+            .and_then(|t| t.trim().parse::<u64>().ok())
+            .map(Duration::from_secs),
+        Err(e @ DbError::Lost(_)) => return Err(e),
+        Err(e) => {
+            tracing::debug!(receiver = %label, error = %e, "mysql: circuit breaker lock-wait reading failed");
+            None
+        }
+    };
+    let sql = replica_lag_sql(src.info());
+    let lag = match src.named_rows(sql).await {
+        Ok((columns, rows)) => crate::replication::max_behind(&columns, &rows).map(Duration::from_secs),
+        Err(e @ DbError::Lost(_)) => return Err(e),
+        Err(e) => {
+            tracing::debug!(receiver = %label, error = %e, "mysql: circuit breaker replication-lag reading failed");
+            None
+        }
+    };
+    Ok((lock_wait, lag))
+}
 
 /// The `mysql` receiver, built by [`crate::MysqlFactory`].
 pub struct MysqlReceiver {
@@ -343,39 +386,64 @@ impl Runner {
         if b.dropped() > 0 {
             self.count_dropped("points", b.dropped());
         }
-        self.telemetry.scraper.duration.record(started.elapsed().as_secs_f64());
-        // One outcome per collection: its first trouble failure, else how long it took.
-        let outcome = match self.trouble.take() {
-            Some(kind) => Outcome::Failure(kind),
-            None if up => Outcome::Success { elapsed: started.elapsed() },
-            // No connection attempt was due (backoff): nothing happened to report.
-            None => Outcome::Success { elapsed: std::time::Duration::ZERO },
-        };
-        if up || matches!(outcome, Outcome::Failure(_)) {
-            self.breaker.report(&key, outcome);
-        }
+        let mut elapsed = started.elapsed();
+        self.telemetry.scraper.duration.record(elapsed.as_secs_f64());
         self.send(b.finish()).await;
         if let Some((records, server)) = self.pending_logs.take() {
             self.send_logs(records, &server).await;
         }
         if up && self.breaker.shed(&key) < Shed::Samples {
-            self.query_samples().await;
+            elapsed = elapsed.max(self.query_samples().await);
+        }
+        // Query intelligence ran under the adaptive timeout: the plan's limit back.
+        self.qi_statement_limit(false).await;
+        // One outcome per collection, once its query samples ran too: its first trouble failure
+        // (metrics, top queries or samples), else how long its slowest part took.
+        let outcome = match self.trouble.take() {
+            Some(kind) => Outcome::Failure(kind),
+            None if up => Outcome::Success { elapsed },
+            // No connection attempt was due (backoff): nothing happened to report.
+            None => Outcome::Success { elapsed: Duration::ZERO },
+        };
+        if up || matches!(outcome, Outcome::Failure(_)) {
+            self.breaker.report(&key, outcome);
+        }
+    }
+
+    /// Query intelligence (top queries, samples) under the circuit breaker's adaptive timeout
+    /// (`adaptive`), never longer than the receiver's `timeout`; the plan's limit otherwise. One
+    /// `SET` when the session's limit changes, none when it is already in force.
+    async fn qi_statement_limit(&mut self, adaptive: bool) {
+        let own = self.plan.connect.statement_timeout;
+        let want = if adaptive { self.breaker.statement_timeout(&self.breaker_key, own) } else { Some(own) };
+        let (Some(t), Some(conn)) = (want, self.conn.as_mut()) else { return };
+        if let Err(e) = conn.set_statement_limit(t).await {
+            tracing::debug!(receiver = %self.label, error = %e, "mysql: statement time limit not changed");
         }
     }
 
     /// `db.server.query_sample` when due; statement failures are counted and reported once per
-    /// streak, a lost connection is closed (reopened on the next scrape).
-    async fn query_samples(&mut self) {
+    /// streak and feed the circuit breaker, a lost connection is closed (reopened on the next
+    /// scrape). Returns how long it took.
+    async fn query_samples(&mut self) -> Duration {
+        if !self.samples.as_ref().is_some_and(|s| s.due(Instant::now())) || self.conn.is_none() {
+            return Duration::ZERO;
+        }
+        self.qi_statement_limit(true).await;
+        let started = Instant::now();
         let (Some(samples), Some(plans), Some(conn)) =
             (self.samples.as_mut(), self.plans.as_mut(), self.conn.as_mut())
         else {
-            return;
+            return Duration::ZERO;
         };
-        if !samples.due(Instant::now()) {
-            return;
-        }
-        match samples.collect(conn, plans, now_unix_nanos()).await {
+        let result = samples.collect(conn, plans, now_unix_nanos()).await;
+        let elapsed = started.elapsed();
+        match result {
             Ok(outcome) => {
+                for (_, e) in &outcome.failures {
+                    self.note_failure(e.code(), &e.to_string());
+                }
+                let Some(conn) = self.conn.as_ref() else { return elapsed };
                 if outcome.failures.is_empty() {
                     if self.sample_queries.succeed() {
                         tracing::info!(receiver = %self.label, "mysql: query sample statements work again");
@@ -394,12 +462,14 @@ impl Runner {
                 self.send_logs(outcome.records, &info).await;
             }
             Err(e) => {
+                self.note_failure(e.code(), &e.to_string());
                 tracing::warn!(receiver = %self.label, error = %e, "mysql: connection lost while sampling queries");
                 if let Some(c) = self.conn.take() {
                     c.close().await;
                 }
             }
         }
+        elapsed
     }
 
     /// Counts rows or points a cap left out; the first time per family, says so.
@@ -469,9 +539,15 @@ impl Runner {
         let mut guarded =
             Guarded { inner: conn, breaker: &self.breaker, key: &self.breaker_key, label: &label };
         let outcome = crate::collect::collect_metrics(&mut guarded, b, &settings).await?;
-        if let (Some(used), Some(max)) = (outcome.sessions, outcome.max_connections) {
+        if self.breaker.is_active() {
+            let (lock_wait, replication_lag) = read_stress(&mut guarded, &label).await?;
+            let stress = Stress {
+                sessions: outcome.sessions.zip(outcome.max_connections),
+                lock_wait,
+                replication_lag,
+            };
             let key = self.breaker_key.clone();
-            self.breaker.stress(&key, Stress { sessions: Some((used, max)) });
+            self.breaker.stress(&key, stress);
         }
         let (bad, failures) = (outcome.bad, outcome.failures);
         for (sql, e) in outcome.unavailable {
@@ -524,8 +600,20 @@ impl Runner {
         if !self.ctx.output.wants(Signal::Logs) || shed >= Shed::TopQueries {
             return;
         }
+        if !self.top.as_ref().is_some_and(|t| t.due(Instant::now())) {
+            return;
+        }
+        self.qi_statement_limit(true).await;
         let (Some(top), Some(conn)) = (self.top.as_mut(), self.conn.as_mut()) else { return };
-        match top.collect_if_due(conn).await {
+        let result = top.collect_if_due(conn).await;
+        let errors = top.take_errors();
+        // Its failures (timeouts under the adaptive limit, lock timeouts, lost connections) are
+        // trouble for the breaker like the metrics pass's.
+        for e in errors {
+            self.note_failure(e.code(), &e.to_string());
+        }
+        let Some(conn) = self.conn.as_mut() else { return };
+        match result {
             Ok(mut queries) if !queries.is_empty() => {
                 // Plans of the top queries share the samples' cache and EXPLAIN budget, on the
                 // plans' own connection, time-boxed to half a scrape interval.

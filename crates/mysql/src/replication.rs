@@ -85,6 +85,14 @@ pub fn record_replica(
     }
 }
 
+/// The largest `Seconds_Behind_Source`/`Master` over the channels of a replica status result, for
+/// the circuit breaker's replication-lag reading. `None` when the server is not a replica (no row)
+/// or no channel's SQL thread runs (NULL).
+pub fn max_behind(columns: &[String], rows: &[TextRow]) -> Option<u64> {
+    let i = column(columns, BEHIND)?;
+    rows.iter().filter_map(|r| text(r, i)?.trim().parse::<u64>().ok()).max()
+}
+
 pub async fn collect(
     src: &mut dyn Source,
     b: &mut MetricBuilder<'_>,
@@ -116,6 +124,17 @@ mod tests {
 
     fn names(n: &[&str]) -> Vec<String> {
         n.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_breakers_lag_reading_is_the_worst_channel_and_absent_when_not_a_replica() {
+        let cols = names(&["Connection_name", "Seconds_Behind_Master"]);
+        let rows = vec![row(&[Some("a"), Some("3")]), row(&[Some("b"), None]), row(&[Some("c"), Some("70")])];
+        assert_eq!(max_behind(&cols, &rows), Some(70));
+        assert_eq!(max_behind(&cols, &[]), None, "not a replica");
+        assert_eq!(max_behind(&cols, &[row(&[Some("a"), None])]), None, "SQL thread stopped");
+        assert_eq!(max_behind(&names(&["Seconds_Behind_Source"]), &[row(&[Some("5")])]), Some(5));
+        assert_eq!(max_behind(&names(&["Other"]), &[row(&[Some("5")])]), None);
     }
 
     #[test]

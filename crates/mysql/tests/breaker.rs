@@ -33,26 +33,42 @@ struct Collector {
 }
 
 fn start(server: &MariaDbServer, user: &str, settings: BreakerSettings) -> Collector {
+    start_with(server, user, settings, false)
+}
+
+/// With `events`: both query events on, and a logs pipeline that takes them (dropped here).
+fn start_with(server: &MariaDbServer, user: &str, settings: BreakerSettings, events: bool) -> Collector {
     let id = rid();
     let telemetry = Registry::new();
     let host = Host::new();
     host.breakers().configure(settings, &telemetry);
     let mut cctx = CreateContext::new(id.clone(), telemetry.clone());
     cctx.host = host.clone();
-    let config = json!({
+    let mut config = json!({
         "endpoint": format!("{}:{}", server.host, server.port),
         "username": user,
         "collection_interval": "1s",
         "initial_delay": "0s",
     });
+    if events {
+        config["events"] = json!({
+            "db.server.top_query": {"enabled": true},
+            "db.server.query_sample": {"enabled": true},
+        });
+    }
     let Ok(Built::Receiver(receiver)) = MysqlFactory.create(&cctx, &config) else {
         panic!("create failed: {:?}", MysqlFactory.validate(&config));
     };
     let (mtx, metrics) = mpsc::channel(1024);
+    let logs = events.then(|| {
+        let (ltx, mut lrx) = mpsc::channel::<SignalData>(1024);
+        tokio::spawn(async move { while lrx.recv().await.is_some() {} });
+        ltx
+    });
     let shutdown = CancellationToken::new();
     let ctx = ReceiverContext {
         id: id.clone(),
-        output: ReceiverOutput::from_channels(Some(mtx), None).with_admission(
+        output: ReceiverOutput::from_channels(Some(mtx), logs).with_admission(
             &id,
             host.admission().handle(&id),
             &telemetry,
@@ -256,4 +272,160 @@ async fn statements_refused_for_a_grant_are_disabled_with_backoff_not_retried_ea
     assert_eq!(errors_later, errors, "refused statements are not sent again within their backoff");
     assert_eq!(c.state(), Some(BreakerState::Closed), "a missing grant is no trouble of the server");
     c.stop().await;
+}
+
+/// Waits (bounded), draining metrics, until the server's breaker sheds `want`.
+async fn wait_shed(c: &mut Collector, want: Shed, limit: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        while c.metrics.try_recv().is_ok() {}
+        if c.host.breakers().shed_of(&rid(), &c.key) == want {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_row_lock_wait_sheds_the_expensive_collection_until_it_ends() {
+    if !mariadb_available() {
+        eprintln!("skipped: no MariaDB binaries");
+        return;
+    }
+    let server = MariaDbServer::start();
+    let db = server.create_database("cb_wait");
+    server
+        .sql(&db, "CREATE TABLE t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO t VALUES (1, 0)")
+        .unwrap();
+    let s = BreakerSettings { lock_wait_threshold: Duration::from_secs(1), ..settings() };
+    let mut c = start(&server, "root", s);
+    assert!(c.wait_state(BreakerState::Closed, Duration::from_secs(20)).await, "collected once");
+    assert_eq!(c.host.breakers().shed_of(&rid(), &c.key), Shed::Nothing, "no replica, no wait: no stress");
+
+    // One session holds the row, another waits for it (longer than the threshold, twice over).
+    let url = server.url(&db);
+    let mut holder = mysql_async::Conn::from_url(url.as_str()).await.unwrap();
+    holder.query_drop("BEGIN").await.unwrap();
+    holder.query_drop("SELECT * FROM t WHERE id = 1 FOR UPDATE").await.unwrap();
+    let mut waiter = mysql_async::Conn::from_url(url.as_str()).await.unwrap();
+    waiter.query_drop("SET SESSION innodb_lock_wait_timeout = 60").await.unwrap();
+    let wait = tokio::spawn(async move {
+        let r = waiter.query_drop("UPDATE t SET v = 1 WHERE id = 1").await;
+        (waiter, r)
+    });
+    assert!(
+        wait_shed(&mut c, Shed::TopQueries, Duration::from_secs(20)).await,
+        "a row lock waited on for twice the threshold sheds everything but metrics"
+    );
+    assert_eq!(c.host.admission().handle(&rid()).check(Some(&c.key)), Admit::Reduced(0.5));
+    assert_eq!(c.state(), Some(BreakerState::Closed), "stress sheds; it does not open the breaker");
+
+    holder.query_drop("COMMIT").await.unwrap();
+    let (waiter, r) = wait.await.unwrap();
+    r.expect("the waiter got its row");
+    assert!(
+        wait_shed(&mut c, Shed::Nothing, Duration::from_secs(20)).await,
+        "shedding lifts when the wait ends"
+    );
+    assert_eq!(c.host.admission().handle(&rid()).check(Some(&c.key)), Admit::Full);
+    let _ = waiter.disconnect().await;
+    let _ = holder.disconnect().await;
+    c.stop().await;
+}
+
+/// Calls and errors of the statements whose digest text contains `needle`, from performance_schema.
+fn digest_stats(server: &MariaDbServer, needle: &str) -> (u64, u64) {
+    let out = server
+        .sql(
+            "",
+            &format!(
+                "SELECT coalesce(sum(COUNT_STAR), 0), coalesce(sum(SUM_ERRORS), 0) \
+                 FROM performance_schema.events_statements_summary_by_digest WHERE DIGEST_TEXT LIKE '%{needle}%'"
+            ),
+        )
+        .expect("performance_schema readable");
+    let mut it = out.split_whitespace().filter_map(|v| v.parse().ok());
+    (it.next().unwrap_or(0), it.next().unwrap_or(0))
+}
+
+fn digest_calls(server: &MariaDbServer, needle: &str) -> u64 {
+    digest_stats(server, needle).0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_intelligence_runs_under_the_adaptive_timeout_and_its_timeouts_open_the_breaker() {
+    if !mariadb_available() {
+        eprintln!("skipped: no MariaDB binaries");
+        return;
+    }
+    let server = MariaDbServer::start();
+    // An adaptive timeout far below anything a statement takes (1us; the receiver's own `timeout`
+    // stays 10s): the query-intelligence statements (samples every scrape, top queries when due)
+    // are ended by the server's max_statement_time, the metrics pass is not.
+    let s = BreakerSettings {
+        base_timeout: Duration::from_micros(1),
+        max_timeout: Duration::from_micros(1),
+        failure_threshold: 3,
+        ..settings()
+    };
+    let mut c = start_with(&server, "root", s, true);
+    assert!(
+        c.wait_state(BreakerState::Open, Duration::from_secs(30)).await,
+        "timeouts of query samples and top queries, reported after the samples ran, opened the breaker"
+    );
+    assert!(c.transitions("closed", "open") >= 1);
+    // The session's limit was lowered for query intelligence and put back after it.
+    // At most two come from session setups (the connection and the plans connection).
+    let sets = digest_calls(&server, "max_statement_time");
+    assert!(sets >= 6, "SET max_statement_time sent before and after each run: {sets}");
+    // The metrics pass ran under the receiver's own limit all along: its statements succeeded.
+    let (status_calls, status_errors) = digest_stats(&server, "SHOW GLOBAL STATUS");
+    assert!(status_calls >= 2, "the metrics pass ran: {status_calls}");
+    assert_eq!(status_errors, 0, "the metrics pass was not cut short");
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_statement_hits_the_session_limit_set_from_the_adaptive_timeout() {
+    if !mariadb_available() {
+        eprintln!("skipped: no MariaDB binaries");
+        return;
+    }
+    use dbintel_mysql::conn::{MyConn, Source};
+    let server = MariaDbServer::start();
+    let config = json!({
+        "endpoint": format!("{}:{}", server.host, server.port),
+        "username": "root",
+        // The statement limit is the collection interval (at most a minute).
+        "collection_interval": "10s",
+    });
+    let plan = serde_json::from_value::<dbintel_mysql::MysqlConfig>(config)
+        .expect("config")
+        .resolve()
+        .expect("plan");
+    let telemetry = Registry::new();
+    let host = Host::new();
+    host.breakers().configure(
+        BreakerSettings { base_timeout: Duration::from_secs(1), failure_threshold: 100, ..settings() },
+        &telemetry,
+    );
+    let h = host.breakers().handle(&rid());
+    let key = plan.connect.endpoint();
+    h.report(&key, dbintel_core::breaker::Outcome::Failure(dbintel_core::breaker::FailureKind::Timeout));
+    let adaptive = h.statement_timeout(&key, plan.connect.statement_timeout).expect("configured");
+    assert_eq!(adaptive, Duration::from_millis(1100), "raised 10% by the timeout");
+    let mut conn = MyConn::connect(&plan.connect).await.expect("connect");
+    conn.set_statement_limit(adaptive).await.unwrap();
+    let e = conn.rows("SELECT SLEEP(3)").await.expect_err("the slow statement is ended");
+    assert_eq!(e.code(), Some("1969"), "max_statement_time: {e}");
+    assert_eq!(
+        dbintel_core::breaker::FailureKind::classify(e.code(), &e.to_string()),
+        dbintel_core::breaker::FailureKind::Timeout
+    );
+    // The plan's limit back: the same kind of statement, longer than the adaptive one, completes.
+    conn.set_statement_limit(plan.connect.statement_timeout).await.unwrap();
+    let rows = conn.rows("SELECT SLEEP(1.5)").await.expect("completes under the plan's limit");
+    assert_eq!(rows.len(), 1);
+    conn.close().await;
 }

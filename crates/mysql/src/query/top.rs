@@ -532,7 +532,13 @@ pub struct TopQueryCollector {
     telemetry: Telemetry,
     label: String,
     reported_optional: HashSet<String>,
+    /// The failed statements of the last run (the run's own failure, then optional statements';
+    /// at most [`MAX_RUN_ERRORS`]), for the circuit breaker: the receiver takes them after the run.
+    run_errors: Vec<DbError>,
 }
+
+/// Failures one run keeps for [`TopQueryCollector::take_errors`].
+const MAX_RUN_ERRORS: usize = 8;
 
 impl TopQueryCollector {
     /// `None` when `events.db.server.top_query.enabled` is off.
@@ -580,11 +586,18 @@ impl TopQueryCollector {
             },
             label: receiver.to_string(),
             reported_optional: HashSet::new(),
+            run_errors: Vec::new(),
         })
     }
 
     pub fn due(&self, now: Instant) -> bool {
         now >= self.next
+    }
+
+    /// The statements of the last run that failed (logged and counted already), so the receiver
+    /// can report trouble (timeouts, lock timeouts, lost connections) to the circuit breaker.
+    pub fn take_errors(&mut self) -> Vec<DbError> {
+        std::mem::take(&mut self.run_errors)
     }
 
     /// Runs when due and returns the top queries, ranked (empty when not due, on the first run,
@@ -596,8 +609,10 @@ impl TopQueryCollector {
         if !self.due(now) {
             return Ok(Vec::new());
         }
+        self.run_errors.clear();
         match self.state.collect(src).await {
             Ok(run) => {
+                self.run_errors.extend(run.failures.iter().map(|(_, e)| e.clone()).take(MAX_RUN_ERRORS));
                 if std::mem::take(&mut self.streak) > 0 {
                     tracing::info!(receiver = %self.label, collector = "top_query", "query collection recovered");
                 }
@@ -625,6 +640,7 @@ impl TopQueryCollector {
                 Ok(run.queries)
             }
             Err(e) => {
+                self.run_errors.push(e.clone());
                 self.telemetry.errors.inc();
                 self.streak = self.streak.saturating_add(1);
                 let factor = 1u32 << self.streak.saturating_sub(1).min(6);
