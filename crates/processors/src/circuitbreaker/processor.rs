@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use dbintel_core::breaker::{BreakerRegistry, BreakerState, FailureKind, Outcome};
 use dbintel_core::health::HealthHandle;
-use dbintel_core::pdata::{Attributes, SignalData};
+use dbintel_core::pdata::{Attributes, SignalData, Value};
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_core::{Processor, ProcessorContext, ProcessorError};
 
@@ -187,20 +187,57 @@ impl CircuitBreaker {
             health.ok();
         }
     }
+}
 
-    /// The worst breaker state named by `attrs`: every configured attribute present is looked up
-    /// (PostgreSQL's breakers are keyed by database name, the mysql receiver's by its endpoint,
-    /// `mysql.instance.endpoint` on the resource). One pass over the attributes.
-    fn state_of(&self, troubled: &BTreeMap<String, BreakerState>, attrs: &Attributes) -> BreakerState {
-        let mut state = BreakerState::Closed;
-        for (k, v) in attrs.iter() {
-            if self.config.database_attributes.iter().any(|n| n == k)
-                && let Some(s) = v.as_str().and_then(|d| troubled.get(d))
-            {
-                state = state.max(*s);
+/// The worst breaker state named by `attrs`: each configured attribute present is looked up
+/// (PostgreSQL's breakers are keyed by database name, the mysql receiver's by its endpoint,
+/// `mysql.instance.endpoint` on the resource). One keyed lookup per configured name (a summary-bit
+/// test when absent), and a run of records naming the same database reuses the last answer instead
+/// of searching the troubled map again.
+fn state_of(
+    names: &[String],
+    troubled: &BTreeMap<String, BreakerState>,
+    last: &mut Option<(String, BreakerState)>,
+    attrs: &Attributes,
+) -> BreakerState {
+    let mut state = BreakerState::Closed;
+    for name in names {
+        let Some(db) = attrs.get(name).and_then(|v| v.as_str()) else { continue };
+        let s = match last {
+            Some((d, s)) if d == db => *s,
+            _ => {
+                let s = troubled.get(db).copied().unwrap_or(BreakerState::Closed);
+                match last {
+                    // Reuses the cached name's buffer: no allocation per run once it is big enough.
+                    Some((d, cached)) => {
+                        d.clear();
+                        d.push_str(db);
+                        *cached = s;
+                    }
+                    None => *last = Some((db.to_string(), s)),
+                }
+                s
+            }
+        };
+        state = state.max(s);
+    }
+    state
+}
+
+/// Sets `cb.state` to `state` without allocating when the record already carries it (a replayed or
+/// re-processed record, a second breaker in the chain): equal, nothing; another state, the
+/// string's buffer is reused.
+#[inline]
+fn stamp(attrs: &mut Attributes, state: &'static str) {
+    match attrs.get_mut(STATE_ATTRIBUTE) {
+        Some(Value::Str(s)) => {
+            if s != state {
+                s.clear();
+                s.push_str(state);
             }
         }
-        state
+        Some(v) => *v = Value::from(state),
+        None => attrs.insert(STATE_ATTRIBUTE, state),
     }
 }
 
@@ -228,37 +265,45 @@ impl Processor for CircuitBreaker {
         }
         let mut data = data;
         let mut dropped = 0u64;
+        let stamping = self.config.add_state_attribute;
+        let names = &self.config.database_attributes;
+        // The last database name looked up and its state: records come in runs of one database.
+        let mut last: Option<(String, BreakerState)> = None;
         if let SignalData::Logs(logs) = Arc::make_mut(&mut data) {
             for rl in &mut logs.resource_logs {
-                for sl in &mut rl.scope_logs {
-                    if troubled.is_empty() {
-                        if self.config.add_state_attribute {
-                            let state = global.as_str();
-                            for r in &mut sl.log_records {
-                                r.attributes.insert(STATE_ATTRIBUTE, state);
-                            }
+                if troubled.is_empty() {
+                    // Every database closed: one state for the whole batch, no lookups.
+                    let state = global.as_str();
+                    for sl in &mut rl.scope_logs {
+                        for r in &mut sl.log_records {
+                            stamp(&mut r.attributes, state);
                         }
-                        continue;
                     }
-                    let resource_state = self.state_of(&troubled, &rl.resource.attributes);
+                    continue;
+                }
+                let resource_state = state_of(names, &troubled, &mut last, &rl.resource.attributes);
+                for sl in &mut rl.scope_logs {
                     let before = sl.log_records.len();
-                    let mut records = std::mem::take(&mut sl.log_records);
-                    records.retain_mut(|r| {
-                        let db_state = self.state_of(&troubled, &r.attributes).max(resource_state);
+                    sl.log_records.retain_mut(|r| {
+                        let db_state =
+                            state_of(names, &troubled, &mut last, &r.attributes).max(resource_state);
                         if dropping && db_state == BreakerState::Open {
                             return false;
                         }
-                        if self.config.add_state_attribute {
-                            r.attributes.insert(STATE_ATTRIBUTE, db_state.max(global).as_str());
+                        if stamping {
+                            stamp(&mut r.attributes, db_state.max(global).as_str());
                         }
                         true
                     });
-                    dropped += (before - records.len()) as u64;
-                    sl.log_records = records;
+                    dropped += (before - sl.log_records.len()) as u64;
                 }
-                rl.scope_logs.retain(|s| !s.log_records.is_empty());
+                if dropping {
+                    rl.scope_logs.retain(|s| !s.log_records.is_empty());
+                }
             }
-            logs.resource_logs.retain(|r| !r.scope_logs.is_empty());
+            if dropping {
+                logs.resource_logs.retain(|r| !r.scope_logs.is_empty());
+            }
         }
         if dropped > 0 {
             self.counters.dropped.add(dropped);
