@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Stability};
 use dbintel_core::pdata::{
-    Attributes, LogRecord, Logs, Resource, ResourceLogs, Scope, ScopeLogs, SeverityNumber, SignalData, Value,
-    now_unix_nanos,
+    Attributes, Key, LogRecord, Logs, Resource, ResourceLogs, Scope, ScopeLogs, SeverityNumber, SignalData,
+    Value, now_unix_nanos,
 };
 use dbintel_core::telemetry::Counter;
 use dbintel_core::{
@@ -363,7 +363,7 @@ const MAX_CACHED_NAMES: usize = 4096;
 /// order, so one string comparison replaces the exclusion, name and rule lookups.
 #[derive(Default)]
 struct NameCache {
-    slots: Vec<(String, NameClass)>,
+    slots: Vec<(Key, NameClass)>,
     by_name: HashMap<String, NameClass>,
 }
 
@@ -459,14 +459,16 @@ impl VerificationProcessor {
     /// Fills `self.classes` with the class of each of `attrs`' names.
     fn classify(&mut self, attrs: &Attributes) {
         self.classes.clear();
-        for (i, (k, _)) in attrs.iter().enumerate() {
+        for (i, (k, _)) in attrs.iter_keys().enumerate() {
+            // The same name at the same position as in the last record: usually the same literal
+            // of the receiver, so a pointer test instead of a string comparison.
             if let Some((name, class)) = self.names.slots.get(i)
-                && name == k
+                && name.same(k)
             {
                 self.classes.push(*class);
                 continue;
             }
-            let class = match self.names.by_name.get(k) {
+            let class = match self.names.by_name.get(k.as_str()) {
                 Some(c) => *c,
                 None => {
                     let c = self.class_of(k);
@@ -477,12 +479,9 @@ impl VerificationProcessor {
                 }
             };
             if let Some(slot) = self.names.slots.get_mut(i) {
-                // Reuses the slot's allocation.
-                slot.0.clear();
-                slot.0.push_str(k);
-                slot.1 = class;
+                *slot = (k.clone(), class);
             } else if i < MAX_CACHED_POSITIONS && i == self.names.slots.len() {
-                self.names.slots.push((k.to_string(), class));
+                self.names.slots.push((k.clone(), class));
             }
             self.classes.push(class);
         }
