@@ -71,6 +71,16 @@ fn four(sampler: serde_json::Value) -> Vec<(&'static str, Box<dyn Processor>)> {
     ]
 }
 
+/// The four in the port's recommended logs order (planattributeextractor -> verification ->
+/// adaptivesampler, issue 12's order), the correlator after the sampler: it then correlates the
+/// records that are kept, and load contribution is over those.
+fn four_sampler_first() -> Vec<(&'static str, Box<dyn Processor>)> {
+    let mut chain = four(json!({}));
+    let correlator = chain.remove(2);
+    chain.push(correlator);
+    chain
+}
+
 /// The prototype's full logs pipeline in the order the port recommends (issue 12): memory_limiter ->
 /// planattributeextractor -> verification -> adaptivesampler -> circuit_breaker -> costcontrol ->
 /// batch, each with its defaults (the limiter's limit far above this process).
@@ -122,8 +132,9 @@ fn throughput(c: &mut Criterion) {
     let input = common::top_query_batch(RECORDS);
     type Chain = Vec<(&'static str, Box<dyn Processor>)>;
     type Variant = (&'static str, fn() -> Chain);
-    let variants: [Variant; 3] = [
+    let variants: [Variant; 4] = [
         ("defaults", || four(json!({}))),
+        ("correlator_after_sampler", four_sampler_first),
         ("sampler_keeps_all", || four(sampler_keeps_all())),
         ("prototype_logs_seven", seven),
     ];
