@@ -1,6 +1,7 @@
 //! The telemetry data model: OTLP's structure (resource -> scope -> metric or log record) in plain Rust
 //! types. Wire formats (OTLP protobuf, OTLP-JSON, Prometheus text) are produced only by exporters.
 
+pub use compact_str::CompactString;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -12,10 +13,12 @@ pub fn now_unix_nanos() -> u64 {
         .unwrap_or(0)
 }
 
-/// An attribute or body value (OTLP `AnyValue`).
+/// An attribute or body value (OTLP `AnyValue`). Strings up to 24 bytes are kept inline (most
+/// attribute values: names, operations, ids, hashes), so setting, copying and dropping them
+/// allocates nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    Str(String),
+    Str(CompactString),
     Bool(bool),
     Int(i64),
     Double(f64),
@@ -35,7 +38,7 @@ impl Value {
     /// A human-readable rendering, used by the console exporter and for string comparisons.
     pub fn to_display_string(&self) -> String {
         match self {
-            Value::Str(s) => s.clone(),
+            Value::Str(s) => s.to_string(),
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
             Value::Double(d) => d.to_string(),
@@ -55,12 +58,12 @@ impl Value {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        Value::Str(s.to_string())
+        Value::Str(s.into())
     }
 }
 impl From<String> for Value {
     fn from(s: String) -> Self {
-        Value::Str(s)
+        Value::Str(s.into())
     }
 }
 impl From<i64> for Value {

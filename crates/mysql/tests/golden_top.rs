@@ -136,7 +136,7 @@ fn snapshot(info: &ServerInfo, counts: &[u64]) -> Vec<TextRow> {
 
 fn to_json(v: &Value) -> serde_json::Value {
     match v {
-        Value::Str(s) => s.clone().into(),
+        Value::Str(s) => s.to_string().into(),
         Value::Bool(b) => (*b).into(),
         Value::Int(i) => (*i).into(),
         Value::Double(d) => serde_json::json!((d * 1e9).round() / 1e9),

@@ -69,7 +69,7 @@ pub fn to_proto_logs(logs: &Logs) -> ExportLogsServiceRequest {
 pub fn any_value(v: &Value) -> pc::AnyValue {
     use pc::any_value::Value as V;
     let value = match v {
-        Value::Str(s) => V::StringValue(s.clone()),
+        Value::Str(s) => V::StringValue(s.to_string()),
         Value::Bool(b) => V::BoolValue(*b),
         Value::Int(i) => V::IntValue(*i),
         Value::Double(d) => V::DoubleValue(*d),

@@ -183,7 +183,7 @@ pub fn legacy_resources(
 /// `db.collection.name` and `postgresql.index.name`.
 fn entity_of(mut p: NumberDataPoint) -> ((String, String, String), NumberDataPoint) {
     let text = |v: Option<Value>| match v {
-        Some(Value::Str(s)) => s,
+        Some(Value::Str(s)) => s.into_string(),
         Some(other) => other.to_display_string(),
         None => String::new(),
     };

@@ -217,7 +217,7 @@ pub fn build(plan: &QueryPlan, rs: &ResultSet, times: Times, want_metrics: bool,
                     time_unix_nano: times.now,
                     observed_time_unix_nano: times.now,
                     severity_number: SeverityNumber::UNSPECIFIED,
-                    body: Some(Value::Str(body)),
+                    body: Some(Value::Str(body.into())),
                     attributes: attributes(rs, row, &attr_cols, &[]),
                     ..Default::default()
                 });
@@ -344,7 +344,7 @@ mod tests {
         let plan = QueryPlan { sql: String::new(), metrics: vec![m], logs: vec![], tracking: None };
         let out = build(&plan, &rs(), TIMES, true, true);
         let MetricData::Gauge(points) = &out.metrics[0].data else { panic!() };
-        assert_eq!(points[1].attributes.get("Kind"), Some(&Value::Str(String::new())));
+        assert_eq!(points[1].attributes.get("Kind"), Some(&Value::Str((String::new()).into())));
         assert!(points[0].attributes.get("nope").is_none());
         assert!(matches!(out.problems[0].kind, ProblemKind::MissingColumn { .. }));
 

@@ -41,7 +41,7 @@ fn base64(bytes: &[u8]) -> String {
 
 fn to_json(v: &Value) -> serde_json::Value {
     match v {
-        Value::Str(s) => serde_json::Value::String(s.clone()),
+        Value::Str(s) => serde_json::Value::String(s.to_string()),
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Int(i) => serde_json::Value::from(*i),
         Value::Double(d) => serde_json::Number::from_f64(*d)
@@ -59,7 +59,7 @@ fn to_json(v: &Value) -> serde_json::Value {
 /// text form, bytes in base64, arrays and maps as JSON (the rules of pdata's `Value.AsString`).
 pub fn value_string(v: &Value) -> String {
     match v {
-        Value::Str(s) => s.clone(),
+        Value::Str(s) => s.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Double(d) => float_string(*d),

@@ -395,7 +395,7 @@ proptest! {
             (prop_oneof![Just("db.query.text".to_string()), Just("avg_duration_ms".to_string()),
                 Just("dbintel.query.fingerprint".to_string()), Just("db.query.plan.hash".to_string()),
                 Just("error_count".to_string()), "[a-z.]{1,12}"],
-             prop_oneof![any::<String>().prop_map(Value::Str), any::<i64>().prop_map(Value::Int),
+             prop_oneof![any::<String>().prop_map(Value::from), any::<i64>().prop_map(Value::Int),
                 any::<f64>().prop_map(Value::Double), any::<bool>().prop_map(Value::Bool)]), 0..12),
         time in any::<u64>(),
         adaptive_on in any::<bool>(),

@@ -305,7 +305,11 @@ fn has_any(attrs: &Attributes, names: &NameSet) -> bool {
 }
 
 /// Truncates a string body longer than `limit` bytes to at most `limit` bytes, marker included.
-pub(crate) fn truncate_with_marker(s: &mut String, limit: usize, marker: &str) -> bool {
+pub(crate) fn truncate_with_marker(
+    s: &mut dbintel_core::pdata::CompactString,
+    limit: usize,
+    marker: &str,
+) -> bool {
     if s.len() <= limit {
         return false;
     }

@@ -89,7 +89,7 @@ fn size_is_the_encoded_length_of_the_otlp_request() {
             body: Some(Value::Map(every_value.clone())),
             ..Default::default()
         },
-        LogRecord { body: Some(Value::Str(String::new())), ..Default::default() },
+        LogRecord { body: Some(Value::Str((String::new()).into())), ..Default::default() },
     ];
     let l = Logs {
         resource_logs: vec![
@@ -701,7 +701,7 @@ mod size_properties {
 
     fn value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
-            ".{0,200}".prop_map(Value::Str),
+            ".{0,200}".prop_map(Value::from),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::Int),
             any::<f64>().prop_map(Value::Double),

@@ -202,7 +202,7 @@ fn truncated(s: &str, max: usize) -> String {
 }
 
 /// `s` cut to at most `max` bytes (on a character boundary), the marker included.
-fn truncate_bytes(s: &mut String, max: usize) {
+fn truncate_bytes(s: &mut dbintel_core::pdata::CompactString, max: usize) {
     let mut cut = max.saturating_sub(TRUNCATION_MARKER.len());
     while cut > 0 && !s.is_char_boundary(cut) {
         cut -= 1;
@@ -278,7 +278,7 @@ impl Limits {
             let v = match v {
                 Value::Str(s) if too_long(s, self.value) => {
                     fixes[Fix::Truncate as usize] += 1;
-                    Value::Str(truncated(s, self.value))
+                    Value::Str((truncated(s, self.value)).into())
                 }
                 Value::Array(a) => {
                     let mut a: Vec<Value> = a.clone();
@@ -290,7 +290,7 @@ impl Limits {
                         if let Value::Str(s) = e
                             && too_long(s, self.value)
                         {
-                            *s = truncated(s, self.value);
+                            *s = (truncated(s, self.value)).into();
                             fixes[Fix::Truncate as usize] += 1;
                         }
                     }

@@ -432,7 +432,7 @@ fn fired(data: Arc<SignalData>, check: Check) -> u64 {
 }
 
 fn log_body(body: String) -> Arc<SignalData> {
-    logs_with(resource(), LogRecord { body: Some(Value::Str(body)), ..record(Attributes::new()) })
+    logs_with(resource(), LogRecord { body: Some(Value::Str(body.into())), ..record(Attributes::new()) })
 }
 
 /// Each default limit at its exact boundary: n passes, n + 1 is reported (README cites the pages).

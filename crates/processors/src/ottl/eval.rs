@@ -89,7 +89,7 @@ impl<'r> V<'r> {
             V::Nil => None,
             V::Ref(v) => Some(v.clone()),
             V::Attrs(a) => Some(Value::Map(a.clone())),
-            V::Str(s) => Some(Value::Str(s.to_string())),
+            V::Str(s) => Some(Value::Str(s.to_string().into())),
             V::Own(v) => Some(v),
         }
     }
@@ -98,7 +98,7 @@ impl<'r> V<'r> {
 fn json(v: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match v {
-        Value::Str(s) => J::String(s.clone()),
+        Value::Str(s) => J::String(s.to_string()),
         Value::Bool(b) => J::Bool(*b),
         Value::Int(i) => J::from(*i),
         Value::Double(d) => serde_json::Number::from_f64(*d).map_or(J::Null, J::Number),
@@ -281,8 +281,8 @@ fn get<'r, S: Source + ?Sized>(g: &'r Getter, rec: &'r S) -> Result<V<'r>, EvalE
 
 fn owned(t: T<'_>) -> Value {
     match t {
-        T::Nil => Value::Str(String::new()),
-        T::Str(s) => Value::Str(s.to_string()),
+        T::Nil => Value::Str((String::new()).into()),
+        T::Str(s) => Value::Str(s.to_string().into()),
         T::Int(i) => Value::Int(i),
         T::Double(d) => Value::Double(d),
         T::Bool(b) => Value::Bool(b),
@@ -402,7 +402,7 @@ fn converter<'r, S: Source + ?Sized>(c: &'r Conv, rec: &'r S) -> Result<V<'r>, E
                     None => out.push_str("<nil>"),
                 }
             }
-            own(Value::Str(out))
+            own(Value::Str(out.into()))
         }
         Conv::Int(g) => Ok(match get(g, rec)?.t() {
             T::Int(i) => V::Own(Value::Int(i)),
@@ -422,7 +422,7 @@ fn converter<'r, S: Source + ?Sized>(c: &'r Conv, rec: &'r S) -> Result<V<'r>, E
             let v = get(g, rec)?;
             Ok(match string_like(v.t()) {
                 None => V::Nil,
-                Some(s) => V::Own(Value::Str(s.into_owned())),
+                Some(s) => V::Own(Value::Str(s.into_owned().into())),
             })
         }
         Conv::IsMatch(g, re) => {
@@ -455,15 +455,15 @@ fn converter<'r, S: Source + ?Sized>(c: &'r Conv, rec: &'r S) -> Result<V<'r>, E
         }
         Conv::Str(f, g) => {
             let v = get(g, rec)?;
-            own(Value::Str(f.apply(need_str(v.t(), f.name())?)))
+            own(Value::Str((f.apply(need_str(v.t(), f.name())?)).into()))
         }
         Conv::Split(g, d) => {
             let (v, d) = (get(g, rec)?, get(d, rec)?);
             let (s, d) = (need_str(v.t(), "Split")?, need_str(d.t(), "Split's delimiter")?);
             let parts: Vec<Value> = if d.is_empty() {
-                s.chars().map(|c| Value::Str(c.to_string())).collect()
+                s.chars().map(|c| Value::Str(c.to_string().into())).collect()
             } else {
-                s.split(d).map(|p| Value::Str(p.to_string())).collect()
+                s.split(d).map(|p| Value::Str(p.to_string().into())).collect()
             };
             own(Value::Array(parts))
         }
@@ -483,7 +483,7 @@ fn converter<'r, S: Source + ?Sized>(c: &'r Conv, rec: &'r S) -> Result<V<'r>, E
             let cut =
                 usize::try_from(start).ok().zip(usize::try_from(end).ok()).and_then(|(a, b)| s.get(a..b));
             match cut {
-                Some(sub) => own(Value::Str(sub.to_string())),
+                Some(sub) => own(Value::Str(sub.to_string().into())),
                 None => fail(format!(
                     "Substring's range {start}..{end} is beyond the target's {} bytes or splits a character",
                     s.len()
@@ -533,7 +533,7 @@ fn from_json(j: serde_json::Value) -> Option<Value> {
         J::Null => return None,
         J::Bool(b) => Value::Bool(b),
         J::Number(n) => Value::Double(n.as_f64().unwrap_or(f64::NAN)),
-        J::String(s) => Value::Str(s),
+        J::String(s) => Value::Str(s.into()),
         J::Array(a) => Value::Array(a.into_iter().filter_map(from_json).collect()),
         J::Object(o) => {
             let mut m = Attributes::with_capacity(o.len());
@@ -757,8 +757,30 @@ fn map_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<&'r mut Attri
 
 /// The string a string-target editor works on; `None` when the path holds no string (the editor
 /// then does nothing, as the Collector's).
-fn str_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<&'r mut String>, EvalError> {
-    let scalar = |s: &'r mut String| Ok(Some(s));
+/// A string field or string value to change in place: record fields are `String`s, values
+/// `CompactString`s.
+enum StrSlot<'r> {
+    Field(&'r mut String),
+    Value(&'r mut dbintel_core::pdata::CompactString),
+}
+
+impl StrSlot<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            StrSlot::Field(s) => s,
+            StrSlot::Value(s) => s,
+        }
+    }
+    fn set(&mut self, to: &str) {
+        match self {
+            StrSlot::Field(s) => to.clone_into(s),
+            StrSlot::Value(s) => **s = to.into(),
+        }
+    }
+}
+
+fn str_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<StrSlot<'r>>, EvalError> {
+    let scalar = |s: &'r mut String| Ok(Some(StrSlot::Field(s)));
     match p.field {
         Field::SeverityText => {
             scalar(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.severity_text)
@@ -778,7 +800,7 @@ fn str_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<&'r mut Strin
         }
         Field::Body if p.keys.is_empty() => {
             match &mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.body {
-                Some(Value::Str(s)) => Ok(Some(s)),
+                Some(Value::Str(s)) => Ok(Some(StrSlot::Value(s))),
                 _ => Ok(None),
             }
         }
@@ -786,7 +808,7 @@ fn str_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<&'r mut Strin
         f => {
             let Some(slot) = root(f, rec, false)? else { return Ok(None) };
             match descend(slot, &p.keys, false)? {
-                Some(Value::Str(s)) => Ok(Some(s)),
+                Some(Value::Str(s)) => Ok(Some(StrSlot::Value(s))),
                 _ => Ok(None),
             }
         }
@@ -865,9 +887,9 @@ fn set(p: &Path, rec: &mut Record<'_>, v: Value) -> Result<(), EvalError> {
         }
         _ => {
             if let Value::Str(s) = v
-                && let Some(dst) = str_mut(p, rec)?
+                && let Some(mut dst) = str_mut(p, rec)?
             {
-                *dst = s;
+                dst.set(&s);
             }
         }
     }
@@ -875,7 +897,7 @@ fn set(p: &Path, rec: &mut Record<'_>, v: Value) -> Result<(), EvalError> {
 }
 
 /// Cuts `s` to at most `limit` bytes, at a character boundary.
-fn truncate(s: &mut String, limit: usize) {
+fn truncate(s: &mut dbintel_core::pdata::CompactString, limit: usize) {
     if s.len() > limit {
         let mut cut = limit;
         while !s.is_char_boundary(cut) {
@@ -960,18 +982,18 @@ fn run(e: &Editor, rec: &mut Record<'_>) -> Result<(), EvalError> {
         Editor::ReplacePattern(p, re, r, t) => {
             let r = replacement(r, rec)?;
             let with = prepared(t, rec)?;
-            if let Some(s) = str_mut(p, rec)?
-                && let Some(new) = replaced(re, s, &r, with.as_ref())
+            if let Some(mut s) = str_mut(p, rec)?
+                && let Some(new) = replaced(re, s.as_str(), &r, with.as_ref())
             {
-                *s = new;
+                s.set(&new);
             }
         }
         Editor::ReplaceMatch(p, glob, r, t) => {
             let r = whole_replacement(r, t, rec)?;
-            if let Some(s) = str_mut(p, rec)?
-                && glob.is_match(s)
+            if let Some(mut s) = str_mut(p, rec)?
+                && glob.is_match(s.as_str())
             {
-                *s = r;
+                s.set(&r);
             }
         }
         Editor::ReplaceAllMatches(p, glob, r, t) => {
@@ -981,7 +1003,7 @@ fn run(e: &Editor, rec: &mut Record<'_>) -> Result<(), EvalError> {
                     if let Value::Str(s) = v
                         && glob.is_match(s)
                     {
-                        s.clone_from(&r);
+                        *s = r.as_str().into();
                     }
                 }
             }
@@ -996,7 +1018,7 @@ fn run(e: &Editor, rec: &mut Record<'_>) -> Result<(), EvalError> {
                             if let Value::Str(s) = v
                                 && let Some(new) = replaced(re, s, &r, with.as_ref())
                             {
-                                *s = new;
+                                *s = new.into();
                             }
                         }
                     }

@@ -565,8 +565,8 @@ fn config_refuses_unsupported_combinations() {
 
 fn any_value() -> impl Strategy<Value = Value> {
     prop_oneof![
-        ".{0,20}".prop_map(Value::Str),
-        "[0-9a-fA-F]{0,16}".prop_map(Value::Str),
+        ".{0,20}".prop_map(Value::from),
+        "[0-9a-fA-F]{0,16}".prop_map(Value::from),
         any::<i64>().prop_map(Value::Int),
         any::<f64>().prop_map(Value::Double),
         any::<bool>().prop_map(Value::Bool),

@@ -498,7 +498,7 @@ fn metrics_and_logs_pipeline_instances_share_one_state() {
 
 fn arb_value() -> impl Strategy<Value = Value> {
     prop_oneof![
-        ".{0,40}".prop_map(Value::Str),
+        ".{0,40}".prop_map(Value::from),
         any::<i64>().prop_map(Value::Int),
         any::<f64>().prop_map(Value::Double),
         any::<bool>().prop_map(Value::Bool),

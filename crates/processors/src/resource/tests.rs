@@ -169,7 +169,7 @@ fn shared_batches_are_copied_not_changed() {
 proptest! {
     #[test]
     fn no_input_panics(kv in proptest::collection::vec(("[a-z.-]{1,20}", prop_oneof![
-        ".{0,10}".prop_map(Value::Str), any::<i64>().prop_map(Value::Int), any::<f64>().prop_map(Value::Double)]), 0..10)) {
+        ".{0,10}".prop_map(Value::from), any::<i64>().prop_map(Value::Int), any::<f64>().prop_map(Value::Double)]), 0..10)) {
         let p = ResourceProcessor::new(&config(README_EXAMPLE), &Registry::new(), "resource").expect("valid");
         let mut d = logs_with(vec![kv.into_iter().collect()]);
         p.apply(&mut d);

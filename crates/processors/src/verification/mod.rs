@@ -571,14 +571,14 @@ impl VerificationProcessor {
                     let mut found = Vec::new();
                     self.detectors.scan(text, &mut found);
                     if found.is_empty() {
-                        return cur.map(Value::Str);
+                        return cur.map(Value::from);
                     }
                     cur = Some(pii::redact(text, &found));
                 }
                 let text = cur.as_deref().unwrap_or(s);
                 let mut found = Vec::new();
                 self.detectors.scan(text, &mut found);
-                if found.is_empty() { cur.map(Value::Str) } else { Some(Value::Str(REDACTED.into())) }
+                if found.is_empty() { cur.map(Value::from) } else { Some(Value::Str(REDACTED.into())) }
             }
             Value::Array(items) if depth < MAX_DEPTH => {
                 let mut changed = false;
@@ -746,7 +746,7 @@ impl VerificationProcessor {
                 observed_time_unix_nano: now,
                 severity_number: level.severity(),
                 severity_text: level.as_str().into(),
-                body: Some(Value::Str(body)),
+                body: Some(Value::Str(body.into())),
                 attributes: attrs,
                 event_name: FEEDBACK_EVENT.into(),
                 ..Default::default()
