@@ -427,3 +427,119 @@ async fn query_intelligence_runs_under_the_adaptive_timeout_and_the_receivers_co
     assert_eq!(c.state("postgres"), Some(BreakerState::Closed));
     c.stop().await;
 }
+
+/// The standby's own lag reading, for failure messages: `now() - pg_last_xact_replay_timestamp()`
+/// and whether it replayed all it received.
+fn standby_lag(standby: &PgServer) -> String {
+    standby
+        .psql(
+            "postgres",
+            "SELECT now() - pg_last_xact_replay_timestamp(), \
+             pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()",
+        )
+        .unwrap_or_else(|e| e.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standby_replaying_behind_sheds_on_it_and_on_its_primary_until_it_catches_up() {
+    if !postgres_available() {
+        eprintln!("skipped: no PostgreSQL binaries");
+        return;
+    }
+    // Their own servers: replication lag is server-wide.
+    let primary = PgServer::start();
+    let user = format!("cblag_{}", std::process::id());
+    primary
+        .psql(
+            "postgres",
+            &format!(
+                "CREATE ROLE {user} LOGIN; GRANT pg_monitor TO {user}; \
+                 CREATE TABLE beat (id int PRIMARY KEY, v bigint); INSERT INTO beat VALUES (1, 0)"
+            ),
+        )
+        .unwrap();
+    // The role and the table come over in the base backup.
+    let standby = primary.start_standby();
+    assert_eq!(standby.psql("postgres", "SELECT pg_is_in_recovery()").unwrap().trim(), "t");
+
+    let s = BreakerSettings { replication_lag_threshold: Duration::from_secs(2), ..settings(5) };
+    let mut on_standby = start(receiver_config(&standby.host, standby.port, &user, &["postgres"]), s.clone());
+    let mut on_primary = start(receiver_config(&primary.host, primary.port, &user, &["postgres"]), s);
+    for c in [&mut on_standby, &mut on_primary] {
+        assert!(
+            c.wait_state("postgres", BreakerState::Closed, Duration::from_secs(20)).await,
+            "collected once"
+        );
+        assert!(c.wait_shed("postgres", Shed::Nothing, Duration::from_secs(5)).await, "no lag yet");
+    }
+
+    // Replay runs 6 s behind the primary's commits (three times the threshold), which commit
+    // every 100 ms, so the last replayed commit is always about 6 s old on the standby.
+    standby
+        .psql("postgres", "ALTER SYSTEM SET recovery_min_apply_delay = '6s'; SELECT pg_reload_conf()")
+        .unwrap();
+    let writing = CancellationToken::new();
+    let writer = {
+        let client = connect(&primary.host, primary.port, "postgres", "postgres").await.unwrap();
+        let writing = writing.clone();
+        tokio::spawn(async move {
+            while !writing.is_cancelled() {
+                client.batch_execute("UPDATE beat SET v = v + 1 WHERE id = 1").await?;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Ok::<_, tokio_postgres::Error>(())
+        })
+    };
+    assert!(
+        on_standby.wait_shed("postgres", Shed::TopQueries, Duration::from_secs(30)).await,
+        "a standby replaying twice the threshold behind sheds everything but metrics (lag: {})",
+        standby_lag(&standby)
+    );
+    assert_eq!(on_standby.host.admission().handle(&rid()).check(Some("postgres")), Admit::Reduced(0.5));
+    // The primary reads the same delay as its standby's replay_lag.
+    assert!(
+        on_primary.wait_shed("postgres", Shed::TopQueries, Duration::from_secs(30)).await,
+        "the primary sheds on its standby's replay_lag ({})",
+        primary
+            .psql("postgres", "SELECT replay_lag FROM pg_stat_replication")
+            .unwrap_or_else(|e| e.to_string())
+    );
+    assert_eq!(on_primary.host.admission().handle(&rid()).check(Some("postgres")), Admit::Reduced(0.5));
+
+    // Lag is stress, not the database failing: the breakers stay closed, every statement succeeded.
+    for c in [&on_standby, &on_primary] {
+        assert_eq!(
+            c.state("postgres"),
+            Some(BreakerState::Closed),
+            "lag sheds; it does not open the breaker"
+        );
+        assert_eq!(c.transitions("postgres", "closed", "open"), 0);
+        assert_eq!(c.telemetry.counter_total("dbintel_postgresql_query_errors_total", &[]), 0);
+    }
+
+    // The delay removed, the standby replays what it holds and keeps up with the writes.
+    standby
+        .psql("postgres", "ALTER SYSTEM SET recovery_min_apply_delay = 0; SELECT pg_reload_conf()")
+        .unwrap();
+    assert!(
+        on_standby.wait_shed("postgres", Shed::Nothing, Duration::from_secs(30)).await,
+        "shedding lifts once the standby caught up (lag: {})",
+        standby_lag(&standby)
+    );
+    assert_eq!(on_standby.host.admission().handle(&rid()).check(Some("postgres")), Admit::Full);
+    assert!(
+        on_primary.wait_shed("postgres", Shed::Nothing, Duration::from_secs(30)).await,
+        "and on the primary ({})",
+        primary
+            .psql("postgres", "SELECT replay_lag FROM pg_stat_replication")
+            .unwrap_or_else(|e| e.to_string())
+    );
+    assert_eq!(on_primary.host.admission().handle(&rid()).check(Some("postgres")), Admit::Full);
+
+    writing.cancel();
+    writer.await.unwrap().expect("the primary took every write");
+    for c in [on_standby, on_primary] {
+        assert_eq!(c.state("postgres"), Some(BreakerState::Closed));
+        c.stop().await;
+    }
+}

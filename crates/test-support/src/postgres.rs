@@ -103,7 +103,6 @@ impl PgServerBuilder {
             .map_err(|source| HarnessError::io("creating a temp dir for PostgreSQL", source))?;
         hand_over(temp_dir.path(), account)?;
         let data_dir = temp_dir.path().join("data");
-        let log_path = temp_dir.path().join("server.log");
         initdb(&bin_dir, &data_dir, temp_dir.path(), account)?;
         let tls = match &self.tls_names {
             Some(names) => {
@@ -117,12 +116,31 @@ impl PgServerBuilder {
             None => None,
         };
 
+        let server = self.start_in(bin_dir, temp_dir, data_dir, tls, account)?;
+        // In template1 too, so databases from `create_database` have the view.
+        for database in ["postgres", "template1"] {
+            server.psql(database, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")?;
+        }
+        Ok(server)
+    }
+
+    /// Runs `postgres` on `data_dir` (inside `temp_dir`) on a free port, retrying when another
+    /// process took the port first.
+    fn start_in(
+        self,
+        bin_dir: PathBuf,
+        temp_dir: TempDir,
+        data_dir: PathBuf,
+        tls: Option<TestCertificates>,
+        account: Option<Account>,
+    ) -> Result<PgServer, HarnessError> {
+        let log_path = temp_dir.path().join("server.log");
         let mut attempt = 1;
         loop {
             let port = free_port()?;
             match self.spawn_and_wait(&bin_dir, temp_dir.path(), &data_dir, &log_path, port, account) {
                 Ok(process) => {
-                    let server = PgServer {
+                    return Ok(PgServer {
                         host: "127.0.0.1".to_owned(),
                         port,
                         socket_dir: temp_dir.path().to_owned(),
@@ -130,16 +148,11 @@ impl PgServerBuilder {
                         data_dir,
                         log_path,
                         bin_dir,
-                        tls: tls.clone(),
-                        options: self.clone(),
+                        tls,
+                        options: self,
                         process,
                         _temp_dir: temp_dir,
-                    };
-                    // In template1 too, so databases from `create_database` have the view.
-                    for database in ["postgres", "template1"] {
-                        server.psql(database, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")?;
-                    }
-                    return Ok(server);
+                    });
                 }
                 Err(error) if attempt < START_ATTEMPTS && lost_port_race(&error) => attempt += 1,
                 Err(error) => return Err(error),
@@ -274,6 +287,43 @@ impl PgServer {
             account,
         )?;
         Ok(())
+    }
+
+    /// Starts a streaming standby of this server, with the same options: `pg_basebackup -R` (which
+    /// writes `standby.signal` and `primary_conninfo`) into a new temp dir, then `postgres` on a free
+    /// port. A hot standby: it takes read-only connections. Dropping it stops it like any server.
+    pub fn start_standby(&self) -> PgServer {
+        self.try_start_standby().unwrap_or_else(|error| panic!("throwaway PostgreSQL standby: {error}"))
+    }
+
+    /// See [`PgServer::start_standby`].
+    pub fn try_start_standby(&self) -> Result<PgServer, HarnessError> {
+        let account = service_account("postgres")?;
+        let temp_dir = tempfile::Builder::new()
+            .prefix("dbintel-pg-standby-")
+            .tempdir()
+            .map_err(|source| HarnessError::io("creating a temp dir for a PostgreSQL standby", source))?;
+        hand_over(temp_dir.path(), account)?;
+        let data_dir = temp_dir.path().join("data");
+        let mut command = Command::new(self.bin_dir.join("pg_basebackup"));
+        command
+            .arg("-D")
+            .arg(&data_dir)
+            // -R: standby.signal and primary_conninfo; -X stream: the WAL of the backup itself;
+            // an immediate checkpoint rather than a spread one; throwaway data needs no fsync.
+            .args(["-R", "-X", "stream", "-c", "fast", "--no-sync", "-h"])
+            .arg(&self.host)
+            .arg("-p")
+            .arg(self.port.to_string())
+            .args(["-U", &self.superuser])
+            .env_remove("PGOPTIONS")
+            .env_remove("PGSERVICE")
+            .env_remove("PGSSLMODE")
+            .env("PGCONNECT_TIMEOUT", "10")
+            .current_dir(temp_dir.path());
+        run_as(&mut command, account);
+        run(&mut command, None)?;
+        self.options.clone().start_in(self.bin_dir.clone(), temp_dir, data_dir, self.tls.clone(), account)
     }
 
     /// Process id of the postmaster.
