@@ -103,6 +103,36 @@ fn postgres_builder_settings_apply_and_drop_stops_the_server() {
 }
 
 #[test]
+fn postgres_standby_streams_from_its_primary_read_only_and_drop_stops_it() {
+    if skip_without_postgres("postgres_standby_streams_from_its_primary_read_only_and_drop_stops_it") {
+        return;
+    }
+    let primary = PgServer::builder().setting("work_mem", "7MB").start();
+    let standby = primary.start_standby();
+    assert_ne!(standby.port, primary.port);
+    assert_eq!(psql(&standby, "postgres", "SELECT pg_is_in_recovery()"), "t");
+    assert_eq!(psql(&standby, "postgres", "SHOW work_mem"), "7MB", "the primary's options");
+    // Streaming: a row committed on the primary after the base backup shows up (bounded wait).
+    psql(&primary, "postgres", "CREATE TABLE streamed (v int); INSERT INTO streamed VALUES (42)");
+    let mut seen = String::new();
+    for _ in 0..300 {
+        seen = standby.psql("postgres", "SELECT v FROM streamed").unwrap_or_default().trim().to_owned();
+        if seen == "42" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(seen, "42", "the standby replayed the primary's commit");
+    assert_eq!(psql(&primary, "postgres", "SELECT count(*) FROM pg_stat_replication"), "1", "one walsender");
+    let refused = standby.psql("postgres", "INSERT INTO streamed VALUES (1)").expect_err("read-only");
+    assert!(refused.to_string().contains("read-only transaction"), "{refused}");
+    let (pid, data_dir) = (standby.pid(), standby.data_dir.clone());
+    drop(standby);
+    assert!(!process_group_alive(pid), "standby processes survived drop");
+    assert!(!data_dir.exists(), "{} survived drop", data_dir.display());
+}
+
+#[test]
 fn mariadb_runs_sql_with_performance_schema_on() {
     if skip_without_mariadb("mariadb_runs_sql_with_performance_schema_on") {
         return;
