@@ -100,16 +100,38 @@ pub fn thread_cpu_ns() -> Option<u64> {
 
 /// Runs `step` on `batches` owned copies of `input` (copies made outside the timed part) and
 /// returns records per CPU second of this thread. `step` hands back what it emitted, dropped
-/// outside the timed part.
+/// outside the timed part. 50 copies are queued before they run, so each batch comes from RAM (as
+/// after a backlog).
 pub fn records_per_cpu_second(
     input: &SignalData,
     batches: usize,
+    step: impl FnMut(Arc<SignalData>) -> Vec<Arc<SignalData>>,
+) -> Option<f64> {
+    cpu_rate(input, batches, 50, step)
+}
+
+/// As [`records_per_cpu_second`], but each copy is made just before `step` runs on it, so the batch
+/// is in the CPU's caches as one a receiver has just built and handed over is.
+pub fn warm_records_per_cpu_second(
+    input: &SignalData,
+    batches: usize,
+    step: impl FnMut(Arc<SignalData>) -> Vec<Arc<SignalData>>,
+) -> Option<f64> {
+    cpu_rate(input, batches, 1, step)
+}
+
+/// `batches` rounded up to whole rounds of `queued` copies, made before each round runs.
+fn cpu_rate(
+    input: &SignalData,
+    batches: usize,
+    queued: usize,
     mut step: impl FnMut(Arc<SignalData>) -> Vec<Arc<SignalData>>,
 ) -> Option<f64> {
     let per = input_records(input);
+    let rounds = batches.div_ceil(queued);
     let mut cpu = 0u64;
-    for _ in 0..batches.div_ceil(50) {
-        let copies: Vec<Arc<SignalData>> = (0..50).map(|_| Arc::new(input.clone())).collect();
+    for _ in 0..rounds {
+        let copies: Vec<Arc<SignalData>> = (0..queued).map(|_| Arc::new(input.clone())).collect();
         let mut outputs = Vec::with_capacity(copies.len());
         let t0 = thread_cpu_ns()?;
         for d in copies {
@@ -119,28 +141,8 @@ pub fn records_per_cpu_second(
         // Dropping the output is the exporter's cost, not the processors'.
         drop(outputs);
     }
-    let records = (batches.div_ceil(50) * 50 * per) as f64;
+    let records = (rounds * queued * per) as f64;
     (cpu > 0).then(|| records / (cpu as f64 / 1e9))
-}
-
-/// As [`records_per_cpu_second`], but each copy is made just before `step` runs on it (outside the
-/// timed part), so the batch is in the CPU's caches as one a receiver has just built and handed over
-/// is; [`records_per_cpu_second`] queues 50 copies first, so every batch comes from RAM (a backlog).
-pub fn warm_records_per_cpu_second(
-    input: &SignalData,
-    batches: usize,
-    mut step: impl FnMut(Arc<SignalData>) -> Vec<Arc<SignalData>>,
-) -> Option<f64> {
-    let per = input_records(input);
-    let mut cpu = 0u64;
-    for _ in 0..batches {
-        let copy = Arc::new(input.clone());
-        let t0 = thread_cpu_ns()?;
-        let out = step(copy);
-        cpu += thread_cpu_ns()?.saturating_sub(t0);
-        drop(out);
-    }
-    (cpu > 0).then(|| (batches * per) as f64 / (cpu as f64 / 1e9))
 }
 
 fn input_records(d: &SignalData) -> usize {
