@@ -188,22 +188,8 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
 pub fn today() -> u32 {
     let secs =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    let (y, m, d) = dbintel_core::time_fmt::civil_from_days((secs / 86_400) as i64);
     (y as u32) * 10_000 + m * 100 + d
-}
-
-/// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// The end of (community) support of a release series, `yyyymmdd`, from the vendors' published
@@ -675,9 +661,6 @@ mod tests {
         assert_eq!(quote_account("mon@%"), "'mon'@'%'");
         assert_eq!(quote_account("a@b@localhost"), "'a@b'@'localhost'");
         assert_eq!(quote_account("o'k@h"), "'o\\'k'@'h'");
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_422), (2025, 11, 30));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
         assert_eq!(fmt_date(ymd(2023, 10, 31)), "2023-10-31");
         assert_eq!(
             consumer_option("events_statements_current"),

@@ -1,5 +1,5 @@
 //! Wall-clock time behind a trait, so tests can move through months, and UTC calendar months
-//! computed from Unix time (Howard Hinnant's `civil_from_days`, proleptic Gregorian).
+//! computed from Unix time (`dbintel_core::time_fmt`, proleptic Gregorian).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -52,29 +52,15 @@ pub struct Month {
     pub month: u32,
 }
 
-/// (year, month, day) of a count of days since 1970-01-01.
+/// (year, month, day) of a count of days since 1970-01-01 (years of a `Month` fit an i32).
 fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+    let (y, m, d) = dbintel_core::time_fmt::civil_from_days(z);
+    (i32::try_from(y).unwrap_or(if y < 0 { i32::MIN } else { i32::MAX }), m, d)
 }
 
 /// Days since 1970-01-01 of (year, month, day).
 fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = i64::from(if m <= 2 { y - 1 } else { y });
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    dbintel_core::time_fmt::days_from_civil(i64::from(y), m, d)
 }
 
 impl Month {
