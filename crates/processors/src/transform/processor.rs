@@ -64,6 +64,14 @@ fn apply(
     Ok(())
 }
 
+/// Runs `g` on one record of its context with a fresh `cache` map (OTTL's per-record scratch).
+fn apply_to(g: &Group, report: &mut ErrorReport, n: &mut u64, rec: Record<'_>) -> Result<(), ProcessorError> {
+    let mut cache = Attributes::new();
+    let Record { resource, scope, log, metric, point, .. } = rec;
+    let mut rec = Record { resource, scope, log, metric, point, cache: Some(&mut cache) };
+    apply(g, &mut rec, report, n)
+}
+
 fn run_logs(
     groups: &[Group],
     logs: &mut Logs,
@@ -74,44 +82,42 @@ fn run_logs(
         for rl in &mut logs.resource_logs {
             let resource = &mut rl.resource;
             if g.ctx == Ctx::Resource {
-                let mut cache = Attributes::new();
-                let mut rec = Record {
-                    resource,
-                    scope: None,
-                    log: None,
-                    metric: None,
-                    point: None,
-                    cache: Some(&mut cache),
-                };
-                apply(g, &mut rec, report, n)?;
+                let rec = Record { resource, scope: None, log: None, metric: None, point: None, cache: None };
+                apply_to(g, report, n, rec)?;
                 continue;
             }
             for sl in &mut rl.scope_logs {
                 let scope = &mut sl.scope;
                 if g.ctx == Ctx::Scope {
-                    let mut cache = Attributes::new();
-                    let mut rec = Record {
-                        resource: &mut *resource,
-                        scope: Some(scope),
-                        log: None,
-                        metric: None,
-                        point: None,
-                        cache: Some(&mut cache),
-                    };
-                    apply(g, &mut rec, report, n)?;
+                    apply_to(
+                        g,
+                        report,
+                        n,
+                        Record {
+                            resource: &mut *resource,
+                            scope: Some(scope),
+                            log: None,
+                            metric: None,
+                            point: None,
+                            cache: None,
+                        },
+                    )?;
                     continue;
                 }
                 for lr in &mut sl.log_records {
-                    let mut cache = Attributes::new();
-                    let mut rec = Record {
-                        resource: &mut *resource,
-                        scope: Some(&mut *scope),
-                        log: Some(lr),
-                        metric: None,
-                        point: None,
-                        cache: Some(&mut cache),
-                    };
-                    apply(g, &mut rec, report, n)?;
+                    apply_to(
+                        g,
+                        report,
+                        n,
+                        Record {
+                            resource: &mut *resource,
+                            scope: Some(&mut *scope),
+                            log: Some(lr),
+                            metric: None,
+                            point: None,
+                            cache: None,
+                        },
+                    )?;
                 }
             }
         }
@@ -129,59 +135,60 @@ fn run_metrics(
         for rm in &mut m.resource_metrics {
             let resource = &mut rm.resource;
             if g.ctx == Ctx::Resource {
-                let mut cache = Attributes::new();
-                let mut rec = Record {
-                    resource,
-                    scope: None,
-                    log: None,
-                    metric: None,
-                    point: None,
-                    cache: Some(&mut cache),
-                };
-                apply(g, &mut rec, report, n)?;
+                let rec = Record { resource, scope: None, log: None, metric: None, point: None, cache: None };
+                apply_to(g, report, n, rec)?;
                 continue;
             }
             for sm in &mut rm.scope_metrics {
                 let scope = &mut sm.scope;
                 if g.ctx == Ctx::Scope {
-                    let mut cache = Attributes::new();
-                    let mut rec = Record {
-                        resource: &mut *resource,
-                        scope: Some(scope),
-                        log: None,
-                        metric: None,
-                        point: None,
-                        cache: Some(&mut cache),
-                    };
-                    apply(g, &mut rec, report, n)?;
+                    apply_to(
+                        g,
+                        report,
+                        n,
+                        Record {
+                            resource: &mut *resource,
+                            scope: Some(scope),
+                            log: None,
+                            metric: None,
+                            point: None,
+                            cache: None,
+                        },
+                    )?;
                     continue;
                 }
                 for metric in &mut sm.metrics {
                     if g.ctx == Ctx::Metric {
-                        let mut cache = Attributes::new();
-                        let mut rec = Record {
-                            resource: &mut *resource,
-                            scope: Some(&mut *scope),
-                            log: None,
-                            metric: Some(MetricView::whole(metric)),
-                            point: None,
-                            cache: Some(&mut cache),
-                        };
-                        apply(g, &mut rec, report, n)?;
+                        apply_to(
+                            g,
+                            report,
+                            n,
+                            Record {
+                                resource: &mut *resource,
+                                scope: Some(&mut *scope),
+                                log: None,
+                                metric: Some(MetricView::whole(metric)),
+                                point: None,
+                                cache: None,
+                            },
+                        )?;
                         continue;
                     }
                     let (mut view, data) = MetricView::split(metric);
                     let mut each = |point: Point<'_>, view: &mut MetricView<'_>| {
-                        let mut cache = Attributes::new();
-                        let mut rec = Record {
-                            resource: &mut *resource,
-                            scope: Some(&mut *scope),
-                            log: None,
-                            metric: Some(view.reborrow()),
-                            point: Some(point),
-                            cache: Some(&mut cache),
-                        };
-                        apply(g, &mut rec, report, n)
+                        apply_to(
+                            g,
+                            report,
+                            n,
+                            Record {
+                                resource: &mut *resource,
+                                scope: Some(&mut *scope),
+                                log: None,
+                                metric: Some(view.reborrow()),
+                                point: Some(point),
+                                cache: None,
+                            },
+                        )
                     };
                     match data {
                         MetricData::Gauge(p) | MetricData::Sum { points: p, .. } => {
