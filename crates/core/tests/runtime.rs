@@ -30,7 +30,7 @@ fn pid(s: &str) -> PipelineId {
 fn logs(n: usize, tag: &str) -> SignalData {
     let records = (0..n)
         .map(|i| LogRecord {
-            body: Some(Value::Str((format!("{tag}-{i}")).into())),
+            body: Some(Value::from(format!("{tag}-{i}"))),
             attributes: Attributes::from_iter([("i", i as i64)]),
             ..Default::default()
         })

@@ -82,7 +82,7 @@ async fn the_documented_grants_are_enough_for_every_feature() {
                 for rec in l.resource_logs.iter().flat_map(|x| &x.scope_logs).flat_map(|s| &s.log_records) {
                     events.insert(rec.event_name.clone());
                     if rec.event_name == "db.server.top_query"
-                        && rec.attributes.get("db.namespace") == Some(&Value::Str(db.clone().into()))
+                        && rec.attributes.get("db.namespace") == Some(&Value::Str(db.as_str().into()))
                         && rec.attributes.get("mysql.query_plan.hash").is_some()
                     {
                         top_plan = true;

@@ -171,7 +171,7 @@ async fn the_receiver_sends_top_query_events_without_its_own_statements() {
                         assert!(!lower.contains(own), "own statement reported: {text}");
                     }
                     assert_eq!(rec.attributes.get("db.system.name"), Some(&Value::Str("mariadb".into())));
-                    if rec.attributes.get("db.namespace") == Some(&Value::Str(db.clone().into()))
+                    if rec.attributes.get("db.namespace") == Some(&Value::Str(db.as_str().into()))
                         && text.starts_with("SELECT `v` FROM `t`")
                     {
                         let Some(Value::Int(n)) = rec.attributes.get(&format!("{ATTR_PREFIX}count_star"))
@@ -228,7 +228,7 @@ async fn top_queries_carry_the_plan_of_their_statement_text() {
             for rec in logs.resource_logs.iter().flat_map(|rl| &rl.scope_logs).flat_map(|s| &s.log_records) {
                 let text =
                     rec.attributes.get("db.query.text").map(Value::to_display_string).unwrap_or_default();
-                if rec.attributes.get("db.namespace") != Some(&Value::Str(db.clone().into())) {
+                if rec.attributes.get("db.namespace") != Some(&Value::Str(db.as_str().into())) {
                     continue;
                 }
                 if let Some(Value::Str(h)) = rec.attributes.get("mysql.query_plan.hash") {

@@ -41,10 +41,8 @@ fn long_texts(mut d: SignalData) -> SignalData {
     if let SignalData::Logs(l) = &mut d {
         for (i, r) in l.resource_logs[0].scope_logs[0].log_records.iter_mut().enumerate() {
             if i % 100 == 0 {
-                r.attributes.insert(
-                    "db.query.text",
-                    Value::Str((format!("SELECT {} FROM t", "c, ".repeat(1500))).into()),
-                );
+                r.attributes
+                    .insert("db.query.text", Value::from(format!("SELECT {} FROM t", "c, ".repeat(1500))));
             }
         }
     }

@@ -33,7 +33,7 @@ fn batch(seq: u64) -> SignalData {
         .map(|i| LogRecord {
             event_name: "db.server.query_sample".into(),
             // Distinct text per record: real allocations, not one shared string.
-            body: Some(Value::Str((format!("{seq}:{i}:{}", "x".repeat(BODY))).into())),
+            body: Some(Value::from(format!("{seq}:{i}:{}", "x".repeat(BODY)))),
             ..Default::default()
         })
         .collect();

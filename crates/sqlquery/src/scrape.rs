@@ -344,7 +344,7 @@ mod tests {
         let plan = QueryPlan { sql: String::new(), metrics: vec![m], logs: vec![], tracking: None };
         let out = build(&plan, &rs(), TIMES, true, true);
         let MetricData::Gauge(points) = &out.metrics[0].data else { panic!() };
-        assert_eq!(points[1].attributes.get("Kind"), Some(&Value::Str((String::new()).into())));
+        assert_eq!(points[1].attributes.get("Kind"), Some(&Value::Str(Default::default())));
         assert!(points[0].attributes.get("nope").is_none());
         assert!(matches!(out.problems[0].kind, ProblemKind::MissingColumn { .. }));
 

@@ -74,7 +74,7 @@ impl PlanAttrs {
         }
         a.insert(
             "dbintel.plan.full_scan_tables",
-            Value::Array(self.full_scan_tables.iter().map(|t| Value::Str(t.clone().into())).collect()),
+            Value::Array(self.full_scan_tables.iter().map(|t| Value::Str(t.as_str().into())).collect()),
         );
         a.insert("dbintel.plan.filesort", self.uses_filesort);
         a.insert("dbintel.plan.temp_table", self.uses_temp_table);

@@ -115,7 +115,7 @@ pub fn value_from_config(v: &serde_json::Value) -> Result<Value, String> {
                 Value::Double(n.as_f64().unwrap_or(f64::NAN))
             }
         }
-        serde_json::Value::String(s) => Value::Str(s.clone().into()),
+        serde_json::Value::String(s) => Value::Str(s.as_str().into()),
         serde_json::Value::Array(a) => {
             Value::Array(a.iter().map(value_from_config).collect::<Result<Vec<_>, _>>()?)
         }
@@ -441,7 +441,7 @@ fn hash_attribute(attrs: &mut Attributes, key: &Key) {
 pub fn convert(v: &Value, to: ConvertTo) -> Option<Value> {
     match (to, v) {
         (ConvertTo::Str, Value::Str(_)) => None,
-        (ConvertTo::Str, other) => Some(Value::Str((as_string(other).into_owned()).into())),
+        (ConvertTo::Str, other) => Some(Value::from(as_string(other).into_owned())),
         (ConvertTo::Int, Value::Double(d)) => Some(Value::Int(*d as i64)),
         (ConvertTo::Int, Value::Bool(b)) => Some(Value::Int(i64::from(*b))),
         (ConvertTo::Int, Value::Str(s)) => s.parse::<i64>().ok().map(Value::Int),

@@ -294,7 +294,7 @@ fn golden_hash_is_sha1_of_the_value_bytes() {
     assert_eq!(sha1_hex(&Value::Int(2245)), "bde71600456e1dc1b1eb9bdd87de20b7550e8392");
     assert_eq!(sha1_hex(&Value::Bool(true)), "bf8b4530d8d246dd74ac53a13471bba17941dff7");
     assert_eq!(sha1_hex(&Value::Double(1.5)), "dd58a0f3fcf1993ddf7bacbaaa2507c430793478");
-    assert_eq!(sha1_hex(&Value::Str((String::new()).into())), "");
+    assert_eq!(sha1_hex(&Value::Str(Default::default())), "");
     assert_eq!(sha1_hex(&Value::Array(vec![Value::Int(1)])), "");
 }
 

@@ -89,7 +89,7 @@ fn size_is_the_encoded_length_of_the_otlp_request() {
             body: Some(Value::Map(every_value.clone())),
             ..Default::default()
         },
-        LogRecord { body: Some(Value::Str((String::new()).into())), ..Default::default() },
+        LogRecord { body: Some(Value::Str(Default::default())), ..Default::default() },
     ];
     let l = Logs {
         resource_logs: vec![

@@ -122,7 +122,7 @@ struct AttrMatcher {
 
 fn json_value(v: &serde_json::Value) -> Option<Value> {
     Some(match v {
-        serde_json::Value::String(s) => Value::Str(s.clone().into()),
+        serde_json::Value::String(s) => Value::Str(s.as_str().into()),
         serde_json::Value::Bool(b) => Value::Bool(*b),
         serde_json::Value::Number(n) => match n.as_i64() {
             Some(i) => Value::Int(i),

@@ -278,7 +278,7 @@ impl Limits {
             let v = match v {
                 Value::Str(s) if too_long(s, self.value) => {
                     fixes[Fix::Truncate as usize] += 1;
-                    Value::Str((truncated(s, self.value)).into())
+                    Value::from(truncated(s, self.value))
                 }
                 Value::Array(a) => {
                     let mut a: Vec<Value> = a.clone();
@@ -290,7 +290,7 @@ impl Limits {
                         if let Value::Str(s) = e
                             && too_long(s, self.value)
                         {
-                            *s = (truncated(s, self.value)).into();
+                            *s = truncated(s, self.value).into();
                             fixes[Fix::Truncate as usize] += 1;
                         }
                     }

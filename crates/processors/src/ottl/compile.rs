@@ -403,7 +403,7 @@ fn enum_value(name: &str) -> Option<i64> {
 fn getter(ctx: Ctx, e: &Expr) -> Result<Getter, OttlError> {
     Ok(match e {
         Expr::Lit(l) => Getter::Lit(match l {
-            Lit::Str(s) => Some(Value::Str(s.clone().into())),
+            Lit::Str(s) => Some(Value::Str(s.as_str().into())),
             Lit::Int(i) => Some(Value::Int(*i)),
             Lit::Float(f) => Some(Value::Double(*f)),
             Lit::Bool(b) => Some(Value::Bool(*b)),

@@ -89,7 +89,7 @@ impl<'r> V<'r> {
             V::Nil => None,
             V::Ref(v) => Some(v.clone()),
             V::Attrs(a) => Some(Value::Map(a.clone())),
-            V::Str(s) => Some(Value::Str(s.to_string().into())),
+            V::Str(s) => Some(Value::Str(s.into())),
             V::Own(v) => Some(v),
         }
     }
@@ -281,8 +281,8 @@ fn get<'r, S: Source + ?Sized>(g: &'r Getter, rec: &'r S) -> Result<V<'r>, EvalE
 
 fn owned(t: T<'_>) -> Value {
     match t {
-        T::Nil => Value::Str((String::new()).into()),
-        T::Str(s) => Value::Str(s.to_string().into()),
+        T::Nil => Value::Str(Default::default()),
+        T::Str(s) => Value::Str(s.into()),
         T::Int(i) => Value::Int(i),
         T::Double(d) => Value::Double(d),
         T::Bool(b) => Value::Bool(b),
@@ -455,15 +455,15 @@ fn converter<'r, S: Source + ?Sized>(c: &'r Conv, rec: &'r S) -> Result<V<'r>, E
         }
         Conv::Str(f, g) => {
             let v = get(g, rec)?;
-            own(Value::Str((f.apply(need_str(v.t(), f.name())?)).into()))
+            own(Value::from(f.apply(need_str(v.t(), f.name())?)))
         }
         Conv::Split(g, d) => {
             let (v, d) = (get(g, rec)?, get(d, rec)?);
             let (s, d) = (need_str(v.t(), "Split")?, need_str(d.t(), "Split's delimiter")?);
             let parts: Vec<Value> = if d.is_empty() {
-                s.chars().map(|c| Value::Str(c.to_string().into())).collect()
+                s.chars().map(|c| Value::from(&*c.encode_utf8(&mut [0; 4]))).collect()
             } else {
-                s.split(d).map(|p| Value::Str(p.to_string().into())).collect()
+                s.split(d).map(|p| Value::Str(p.into())).collect()
             };
             own(Value::Array(parts))
         }
@@ -483,7 +483,7 @@ fn converter<'r, S: Source + ?Sized>(c: &'r Conv, rec: &'r S) -> Result<V<'r>, E
             let cut =
                 usize::try_from(start).ok().zip(usize::try_from(end).ok()).and_then(|(a, b)| s.get(a..b));
             match cut {
-                Some(sub) => own(Value::Str(sub.to_string().into())),
+                Some(sub) => own(Value::Str(sub.into())),
                 None => fail(format!(
                     "Substring's range {start}..{end} is beyond the target's {} bytes or splits a character",
                     s.len()

@@ -291,7 +291,7 @@ impl PlanAttributeExtractor {
         };
         if let Some(s) = &summary {
             attrs.extend(derived.iter().filter_map(|(attr, f)| formula(s, *f).map(|x| (attr.clone(), x))));
-            attrs.push((self.hash_key.clone(), Value::Str(s.plan_hash.clone().into())));
+            attrs.push((self.hash_key.clone(), Value::Str(s.plan_hash.as_str().into())));
         }
         Ok(Arc::new(Parsed { summary, attrs }))
     }
@@ -572,8 +572,8 @@ fn to_value(v: &Json) -> Option<Value> {
             Some(i) => Value::Int(i),
             None => Value::Double(n.as_f64()?),
         },
-        Json::String(s) => Value::Str(s.clone().into()),
-        other => Value::Str(other.to_string().into()),
+        Json::String(s) => Value::Str(s.as_str().into()),
+        other => Value::from(other.to_string()),
     })
 }
 
