@@ -506,11 +506,12 @@ pub struct LogRecord {
     pub time_unix_nano: u64,
     pub observed_time_unix_nano: u64,
     pub severity_number: SeverityNumber,
-    pub severity_text: String,
+    pub severity_text: CompactString,
     pub body: Option<Value>,
     pub attributes: Attributes,
-    /// OTLP `event_name`, e.g. `db.server.top_query`; empty for plain logs.
-    pub event_name: String,
+    /// OTLP `event_name`, e.g. `db.server.top_query`; empty for plain logs. Inline up to 24 bytes
+    /// (every event name we emit), so a record's name costs no allocation.
+    pub event_name: CompactString,
     pub trace_id: Option<[u8; 16]>,
     pub span_id: Option<[u8; 8]>,
     pub flags: u32,

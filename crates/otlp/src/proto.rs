@@ -181,14 +181,14 @@ fn log_record(r: &LogRecord) -> pl::LogRecord {
         time_unix_nano: r.time_unix_nano,
         observed_time_unix_nano: r.observed_time_unix_nano,
         severity_number: r.severity_number.0,
-        severity_text: r.severity_text.clone(),
+        severity_text: r.severity_text.to_string(),
         body: r.body.as_ref().map(any_value),
         attributes: key_values(&r.attributes),
         dropped_attributes_count: 0,
         flags: r.flags,
         trace_id: r.trace_id.map(|t| t.to_vec()).unwrap_or_default(),
         span_id: r.span_id.map(|s| s.to_vec()).unwrap_or_default(),
-        event_name: r.event_name.clone(),
+        event_name: r.event_name.to_string(),
     }
 }
 

@@ -382,7 +382,7 @@ pub fn record(
     LogRecord {
         time_unix_nano: now_nanos,
         observed_time_unix_nano: now_nanos,
-        event_name: EVENT_NAME.to_string(),
+        event_name: EVENT_NAME.into(),
         attributes: a,
         trace_id: trace.map(|t| t.trace_id),
         span_id: trace.map(|t| t.span_id),

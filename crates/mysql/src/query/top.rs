@@ -497,7 +497,7 @@ pub fn record(q: &TopQuery, server: &ServerInfo, now_nanos: u64) -> LogRecord {
     LogRecord {
         time_unix_nano: now_nanos,
         observed_time_unix_nano: now_nanos,
-        event_name: EVENT_NAME.to_string(),
+        event_name: EVENT_NAME.into(),
         attributes: a,
         ..Default::default()
     }

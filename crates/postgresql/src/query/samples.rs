@@ -256,7 +256,7 @@ fn record(r: ActivityRow, chain: &BlockingInfo, now_nanos: u64) -> LogRecord {
     LogRecord {
         time_unix_nano: now_nanos,
         observed_time_unix_nano: now_nanos,
-        event_name: EVENT_NAME.to_string(),
+        event_name: EVENT_NAME.into(),
         attributes: a,
         trace_id: trace.map(|t| t.trace_id),
         span_id: trace.map(|t| t.span_id),

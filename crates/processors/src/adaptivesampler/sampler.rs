@@ -10,7 +10,7 @@ use dbintel_core::component::ConfigProblem;
 use dbintel_core::pdata::{LogRecord, SignalData, Value, now_unix_nanos};
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_core::{Processor, ProcessorError};
-use dbintel_sql::{Dialect, fingerprint, fnv1a64};
+use dbintel_sql::{Dialect, Fingerprint, fingerprint, fnv1a64};
 use tokio::time::Instant;
 
 use super::AdaptiveSamplerConfig;
@@ -153,10 +153,9 @@ pub fn keep(identity: u64, bucket: u64, rate: f64) -> bool {
 /// fingerprint itself, so a fingerprint attribute and one computed from the text agree.
 fn hash_value(v: &Value) -> Option<u64> {
     match v {
-        Value::Str(s) if s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            u64::from_str_radix(s, 16).ok()
+        Value::Str(s) if !s.is_empty() => {
+            Some(Fingerprint::from_hex(s).map_or_else(|| fnv1a64(s.as_bytes()), |f| f.0))
         }
-        Value::Str(s) if !s.is_empty() => Some(fnv1a64(s.as_bytes())),
         Value::Int(i) => Some(fnv1a64(&i.to_le_bytes())),
         Value::Bytes(b) if !b.is_empty() => Some(fnv1a64(b)),
         _ => None,

@@ -796,7 +796,7 @@ proptest! {
             let r = LogRecord {
                 body: body.clone(),
                 severity_number: SeverityNumber(sev),
-                severity_text: text.clone(),
+                severity_text: text.as_str().into(),
                 attributes: kv.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
                 ..Default::default()
             };

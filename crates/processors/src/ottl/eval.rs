@@ -782,12 +782,12 @@ impl StrSlot<'_> {
 fn str_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<StrSlot<'r>>, EvalError> {
     let scalar = |s: &'r mut String| Ok(Some(StrSlot::Field(s)));
     match p.field {
-        Field::SeverityText => {
-            scalar(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.severity_text)
-        }
-        Field::EventName => {
-            scalar(&mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.event_name)
-        }
+        Field::SeverityText => Ok(Some(StrSlot::Value(
+            &mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.severity_text,
+        ))),
+        Field::EventName => Ok(Some(StrSlot::Value(
+            &mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.event_name,
+        ))),
         Field::ScopeName => scalar(&mut rec.scope.as_deref_mut().ok_or_else(|| missing("scope"))?.name),
         Field::ScopeVersion => scalar(&mut rec.scope.as_deref_mut().ok_or_else(|| missing("scope"))?.version),
         Field::MetricName | Field::MetricDescription | Field::MetricUnit => {

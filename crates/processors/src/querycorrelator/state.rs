@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use dbintel_core::cache::BoundedCache;
-use dbintel_core::pdata::{Attributes, Key, LogRecord, Logs, Metric, MetricData, Metrics, SignalData, Value};
+use dbintel_core::pdata::{
+    Attributes, CompactString, Key, LogRecord, Logs, Metric, MetricData, Metrics, SignalData, Value,
+};
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_sql::Dialect;
 use tokio::time::Instant;
@@ -424,15 +426,16 @@ fn push_capped<T: PartialEq>(v: &mut Vec<T>, item: T, cap: usize) {
     }
 }
 
-fn join<S: AsRef<str>>(items: &[S]) -> String {
-    let mut s = String::new();
+/// Built as a `CompactString`: most lists fit inline, so no allocation per record.
+fn join<S: AsRef<str>>(items: &[S]) -> Value {
+    let mut s = CompactString::default();
     for (i, it) in items.iter().enumerate() {
         if i > 0 {
             s.push(',');
         }
         s.push_str(it.as_ref());
     }
-    s
+    Value::Str(s)
 }
 
 /// The state one component ID shares across its pipelines.
@@ -784,11 +787,12 @@ impl Correlator {
         if !e.statement_type.is_empty() {
             attrs.insert("correlation.statement_type", &*e.statement_type);
         }
-        let mut cid = String::with_capacity(e.database.len() + e.id.len() + 1);
+        // Inline when it fits (most do): no allocation per record.
+        let mut cid = CompactString::with_capacity(e.database.len() + e.id.len() + 1);
         cid.push_str(&e.database);
         cid.push('/');
         cid.push_str(&e.id);
-        attrs.insert("correlation.id", cid);
+        attrs.insert("correlation.id", Value::Str(cid));
         let ca = &self.cfg.correlation_attributes;
         if ca.add_query_category
             && let Some(m) = mean_ms
