@@ -35,15 +35,37 @@ fn default_max_open_conn() -> u32 {
 }
 
 /// The receiver's config section.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SqlQueryConfig {
     /// `postgres` | `postgresql` | `mysql` | `mariadb`.
     #[serde(default)]
     pub driver: String,
     /// URL, libpq key=value string (postgres) or Go DSN `user:pass@tcp(host:port)/db` (mysql).
+    /// Or leave it out and give `host`, `port`, `database`, `username`, `password`,
+    /// `additional_params` (not both).
     #[serde(default)]
     pub datasource: String,
+    /// Without `datasource`: the server's host name or address (a PostgreSQL socket directory
+    /// starts with `/`).
+    #[serde(default)]
+    pub host: Option<String>,
+    /// Without `datasource`: the server's port (required, as in contrib).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Without `datasource`: the database to connect to (required, as in contrib).
+    #[serde(default)]
+    pub database: Option<String>,
+    /// Without `datasource`: the user name (any characters; escaped for the driver).
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Without `datasource`: the password (any characters; escaped for the driver, never logged).
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Without `datasource`: further driver options, as the datasource's query parameters
+    /// (`sslmode: disable`, `connect_timeout: 5`; MySQL `tls: skip-verify`, `ssl-ca: /ca.pem`).
+    #[serde(default)]
+    pub additional_params: BTreeMap<String, serde_json::Value>,
     #[serde(default = "default_interval")]
     pub collection_interval: GoDuration,
     #[serde(default = "default_initial_delay")]
@@ -55,7 +77,8 @@ pub struct SqlQueryConfig {
     /// Cap on connections; queries run one after another on one long-lived connection, so one is used.
     #[serde(default = "default_max_open_conn")]
     pub max_open_conn: u32,
-    /// Accepted for compatibility with contrib configs; tracking values are kept in memory only.
+    /// A `file_storage` extension (`file_storage` or `file_storage/<name>`) where each tracking
+    /// query's last value is kept, so a restart neither re-reads nor skips rows.
     #[serde(default)]
     pub storage: Option<String>,
     /// dbintel's one TLS section (Collector `configtls` keys), combined with the datasource's own
@@ -66,6 +89,31 @@ pub struct SqlQueryConfig {
     pub telemetry: TelemetryConfig,
     #[serde(default)]
     pub queries: Vec<QueryConfig>,
+}
+
+impl std::fmt::Debug for SqlQueryConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let params: BTreeMap<&str, String> = self
+            .additional_params
+            .iter()
+            .map(|(k, v)| {
+                let shown = if crate::dsn::is_password_key(k) { "***".to_string() } else { v.to_string() };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("SqlQueryConfig")
+            .field("driver", &self.driver)
+            .field("datasource", &crate::dsn::redact(&self.datasource))
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("additional_params", &params)
+            .field("storage", &self.storage)
+            .field("queries", &self.queries)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -101,6 +149,10 @@ pub struct QueryConfig {
     /// A string or a number; bound as text and converted by the server.
     #[serde(default)]
     pub tracking_start_value: Option<serde_json::Value>,
+    /// NULLs in this query's result are expected: points, records and timestamps they make
+    /// impossible are skipped without a warning and are not counted as invalid values.
+    #[serde(default)]
+    pub ignore_null_values: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -139,6 +191,14 @@ pub struct MetricConfig {
     /// Attributes added to every point, as given.
     #[serde(default)]
     pub static_attributes: BTreeMap<String, serde_json::Value>,
+    /// A column holding each point's timestamp, in nanoseconds since the Unix epoch (contrib);
+    /// default: the scrape time.
+    #[serde(default)]
+    pub ts_column: Option<String>,
+    /// A column holding each point's start timestamp, in nanoseconds since the Unix epoch
+    /// (contrib); default: the receiver's start (cumulative sums) or the previous scrape (delta).
+    #[serde(default)]
+    pub start_ts_column: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -168,6 +228,8 @@ pub struct Plan {
     pub log_queries: bool,
     pub storage: Option<String>,
     pub queries: Vec<QueryPlan>,
+    /// Accepted settings that are likely mistakes (logged when the receiver starts), with key paths.
+    pub warnings: Vec<ConfigProblem>,
 }
 
 #[derive(Debug, Clone)]
@@ -176,12 +238,23 @@ pub struct QueryPlan {
     pub metrics: Vec<MetricPlan>,
     pub logs: Vec<LogPlan>,
     pub tracking: Option<Tracking>,
+    /// `ignore_null_values`: NULLs are skipped silently.
+    pub ignore_nulls: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct Tracking {
     pub column: String,
     pub start_value: String,
+}
+
+impl QueryPlan {
+    /// What identifies a tracking query's stored value across restarts: its SQL and tracking
+    /// column (a changed query starts from `tracking_start_value` again; reordering queries does not
+    /// matter).
+    pub fn tracking_key(&self) -> Option<String> {
+        self.tracking.as_ref().map(|t| format!("{}\u{0}{}", t.column, self.sql))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +273,10 @@ pub struct MetricPlan {
     pub unit: String,
     pub description: String,
     pub static_attributes: Vec<(String, String)>,
+    /// `ts_column`: the point's timestamp (ns since the epoch) from this column.
+    pub ts_column: Option<String>,
+    /// `start_ts_column`: the point's start timestamp (ns since the epoch) from this column.
+    pub start_ts_column: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -247,16 +324,13 @@ impl SqlQueryConfig {
             }
             d
         };
+        let (dsn_text, dsn_path) = match self.connection_text(driver, p) {
+            Some((text, path)) => (text, path),
+            None => (String::new(), "datasource"),
+        };
         let datasource = match driver {
-            _ if self.datasource.trim().is_empty() => {
-                p.push(ConfigProblem::new(
-                    "datasource",
-                    "required: e.g. `postgres://user:pass@host:5432/db?sslmode=disable` or \
-                     `user:pass@tcp(host:3306)/db`",
-                ));
-                None
-            }
-            Some(d) => match DataSource::parse_with_tls(d, &self.datasource, self.tls.as_ref()) {
+            _ if dsn_text.trim().is_empty() => None,
+            Some(d) => match DataSource::parse_with_tls(d, &dsn_text, self.tls.as_ref()) {
                 Ok(ds) => {
                     let before = p.len();
                     if let Some(t) = &self.tls {
@@ -310,7 +384,7 @@ impl SqlQueryConfig {
                     Some(ds)
                 }
                 Err(e) => {
-                    p.push(ConfigProblem::new("datasource", e.to_string()));
+                    p.push(ConfigProblem::new(dsn_path, e.to_string()));
                     None
                 }
             },
@@ -331,11 +405,17 @@ impl SqlQueryConfig {
             p.push(ConfigProblem::new("queries", format!("at most {MAX_QUERIES} queries per receiver")));
         }
 
+        let mut warnings = Vec::new();
         let mut queries = Vec::with_capacity(self.queries.len());
         for (qi, q) in self.queries.iter().enumerate() {
-            if let Some(plan) = resolve_query(&format!("queries[{qi}]"), q, driver, p) {
+            if let Some(plan) = resolve_query(&format!("queries[{qi}]"), q, driver, p, &mut warnings) {
                 queries.push(plan);
             }
+        }
+        if let Some(s) = &self.storage
+            && let Err(e) = storage_id(s)
+        {
+            p.push(e);
         }
 
         match (driver, datasource) {
@@ -350,10 +430,111 @@ impl SqlQueryConfig {
                 log_queries: self.telemetry.logs.query,
                 storage: self.storage.clone(),
                 queries,
+                warnings,
             }),
             _ => Err(problems),
         }
     }
+
+    /// The datasource to parse, and the key its problems are reported under: `datasource` as
+    /// written, or one built from the structured keys (`host`, `port`, `database`, `username`,
+    /// `password`, `additional_params`), each value escaped for the driver. The two ways are
+    /// exclusive, as in contrib. `None` (with the problems pushed) when neither is usable.
+    fn connection_text(
+        &self,
+        driver: Option<Driver>,
+        p: &mut Vec<ConfigProblem>,
+    ) -> Option<(String, &'static str)> {
+        let structured: [(&str, bool); 6] = [
+            ("host", self.host.is_some()),
+            ("port", self.port.is_some()),
+            ("database", self.database.is_some()),
+            ("username", self.username.is_some()),
+            ("password", self.password.is_some()),
+            ("additional_params", !self.additional_params.is_empty()),
+        ];
+        if !self.datasource.trim().is_empty() {
+            for (key, set) in structured {
+                if set {
+                    p.push(ConfigProblem::new(
+                        key,
+                        "cannot be set together with `datasource`: use either `datasource` or the \
+                         connection keys (host, port, database, username, password, additional_params)",
+                    ));
+                }
+            }
+            return Some((self.datasource.clone(), "datasource"));
+        }
+        let Some(host) = self.host.as_deref().map(str::trim).filter(|h| !h.is_empty()) else {
+            p.push(ConfigProblem::new(
+                "datasource",
+                "required: e.g. `postgres://user:pass@host:5432/db?sslmode=disable` or \
+                 `user:pass@tcp(host:3306)/db`; or give `host`, `port` and `database`",
+            ));
+            return None;
+        };
+        let before = p.len();
+        let port = match self.port {
+            Some(0) | None => {
+                p.push(ConfigProblem::new("port", "required with `host` (1-65535), as in contrib"));
+                0
+            }
+            Some(port) => port,
+        };
+        let database = self.database.as_deref().unwrap_or_default();
+        if database.trim().is_empty() {
+            p.push(ConfigProblem::new("database", "required with `host`: the database to connect to"));
+        }
+        let socket = host.starts_with('/');
+        if socket && driver == Some(Driver::Mysql) {
+            p.push(ConfigProblem::new(
+                "host",
+                "a socket path works with PostgreSQL only; for MySQL use `datasource: user@unix(/path)/db`",
+            ));
+        } else if !socket && host.contains(['@', '/', '?', '#', ' ', '[', ']']) {
+            p.push(ConfigProblem::new("host", "must be a host name or an IP address"));
+        }
+        let mut params = Vec::with_capacity(self.additional_params.len());
+        for (k, v) in &self.additional_params {
+            match scalar_text(v) {
+                Some(text) if !k.trim().is_empty() => params.push((k.as_str(), text)),
+                Some(_) => {
+                    p.push(ConfigProblem::new("additional_params", "a parameter name must not be empty"))
+                }
+                None => p.push(ConfigProblem::new(
+                    format!("additional_params.{k}"),
+                    "must be a string, number or boolean",
+                )),
+            }
+        }
+        let driver = driver?;
+        if p.len() > before {
+            return None;
+        }
+        let text = crate::dsn::build_url(
+            driver,
+            host,
+            port,
+            database,
+            self.username.as_deref(),
+            self.password.as_deref(),
+            &params,
+        );
+        let path = if params.is_empty() { "host" } else { "additional_params" };
+        Some((text, path))
+    }
+}
+
+/// A `storage` value: the ID of a `file_storage` extension.
+pub fn storage_id(s: &str) -> Result<dbintel_core::ComponentId, ConfigProblem> {
+    let problem = |m: String| ConfigProblem::new("storage", m);
+    let id: dbintel_core::ComponentId = s.trim().parse().map_err(|e| problem(format!("`{s}`: {e}")))?;
+    if id.type_name() != "file_storage" {
+        return Err(problem(format!(
+            "`{s}` is not a file_storage extension (tracking values are kept in a `file_storage` directory)"
+        )));
+    }
+    Ok(id)
 }
 
 fn resolve_query(
@@ -361,6 +542,7 @@ fn resolve_query(
     q: &QueryConfig,
     driver: Option<Driver>,
     p: &mut Vec<ConfigProblem>,
+    warnings: &mut Vec<ConfigProblem>,
 ) -> Option<QueryPlan> {
     let before = p.len();
     if q.sql.trim().is_empty() {
@@ -374,7 +556,7 @@ fn resolve_query(
     }
     let mut metrics = Vec::with_capacity(q.metrics.len());
     for (mi, m) in q.metrics.iter().enumerate() {
-        if let Some(plan) = resolve_metric(&format!("{path}.metrics[{mi}]"), m, p) {
+        if let Some(plan) = resolve_metric(&format!("{path}.metrics[{mi}]"), m, p, warnings) {
             metrics.push(plan);
         }
     }
@@ -419,11 +601,13 @@ fn resolve_query(
                 Some(Driver::Mysql) => Some(("?", "`?`")),
                 None => None,
             };
+            // A warning, not an error: contrib's own configs pair `driver: postgres` with `?`; the
+            // server then refuses the statement, which is reported with a hint at every streak.
             if let Some((ph, hint)) = placeholder
                 && !q.sql.trim().is_empty()
                 && !q.sql.contains(ph)
             {
-                p.push(ConfigProblem::new(
+                warnings.push(ConfigProblem::new(
                     format!("{path}.sql"),
                     format!(
                         "a query with `tracking_column` must use the placeholder {hint} for the last tracked \
@@ -447,10 +631,21 @@ fn resolve_query(
             Some(Tracking { column: col.clone(), start_value })
         }
     };
-    (p.len() == before).then(|| QueryPlan { sql: q.sql.clone(), metrics, logs, tracking })
+    (p.len() == before).then(|| QueryPlan {
+        sql: q.sql.clone(),
+        metrics,
+        logs,
+        tracking,
+        ignore_nulls: q.ignore_null_values,
+    })
 }
 
-fn resolve_metric(path: &str, m: &MetricConfig, p: &mut Vec<ConfigProblem>) -> Option<MetricPlan> {
+fn resolve_metric(
+    path: &str,
+    m: &MetricConfig,
+    p: &mut Vec<ConfigProblem>,
+    warnings: &mut Vec<ConfigProblem>,
+) -> Option<MetricPlan> {
     let before = p.len();
     if m.metric_name.trim().is_empty() {
         p.push(ConfigProblem::new(format!("{path}.metric_name"), "required"));
@@ -459,6 +654,7 @@ fn resolve_metric(path: &str, m: &MetricConfig, p: &mut Vec<ConfigProblem>) -> O
         p.push(ConfigProblem::new(format!("{path}.value_column"), "required: the column holding the value"));
     }
     check_columns(&format!("{path}.attribute_columns"), &m.attribute_columns, p);
+    let explicit_gauge = m.data_type.as_deref().is_some_and(|s| s.trim().eq_ignore_ascii_case("gauge"));
     let is_sum = match m.data_type.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
         // Older contrib releases had no data_type: `is_monotonic: true` made a monotonic sum.
         None => m.is_monotonic == Some(true),
@@ -486,11 +682,29 @@ fn resolve_metric(path: &str, m: &MetricConfig, p: &mut Vec<ConfigProblem>) -> O
     };
     let temporality = match m.aggregation.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
         None => Temporality::Cumulative,
-        Some(a) if !is_sum => {
+        Some(a) if !is_sum && !matches!(a.as_str(), "cumulative" | "delta") => {
+            p.push(ConfigProblem::new(
+                format!("{path}.aggregation"),
+                format!("unknown aggregation `{a}`: use `cumulative` or `delta`"),
+            ));
+            Temporality::Cumulative
+        }
+        Some(a) if explicit_gauge => {
             p.push(ConfigProblem::new(
                 format!("{path}.aggregation"),
                 format!(
                     "`aggregation: {a}` applies to `data_type: sum` only; remove it or set data_type: sum"
+                ),
+            ));
+            Temporality::Cumulative
+        }
+        // contrib: without `data_type` the metric is a gauge and `aggregation` has no effect.
+        Some(a) if !is_sum => {
+            warnings.push(ConfigProblem::new(
+                format!("{path}.aggregation"),
+                format!(
+                    "`aggregation: {a}` has no effect without `data_type: sum`: the metric is a gauge \
+                     (contrib's default); set `data_type: sum` for a {a} sum"
                 ),
             ));
             Temporality::Cumulative
@@ -520,6 +734,11 @@ fn resolve_metric(path: &str, m: &MetricConfig, p: &mut Vec<ConfigProblem>) -> O
     } else {
         MetricKind::Gauge
     };
+    for (key, col) in [("ts_column", &m.ts_column), ("start_ts_column", &m.start_ts_column)] {
+        if col.as_deref().is_some_and(|c| c.trim().is_empty()) {
+            p.push(ConfigProblem::new(format!("{path}.{key}"), "column name must not be empty"));
+        }
+    }
     (p.len() == before).then(|| MetricPlan {
         name: m.metric_name.clone(),
         value_column: m.value_column.clone(),
@@ -529,6 +748,8 @@ fn resolve_metric(path: &str, m: &MetricConfig, p: &mut Vec<ConfigProblem>) -> O
         unit: m.unit.clone(),
         description: m.description.clone(),
         static_attributes,
+        ts_column: m.ts_column.clone(),
+        start_ts_column: m.start_ts_column.clone(),
     })
 }
 
@@ -585,7 +806,7 @@ mod tests {
             "queries": [
                 {"sql": "", "metrics": [{"metric_name": "", "value_column": "v"}]},
                 {"sql": "select 1", "metrics": [
-                    {"metric_name": "a", "value_column": "v", "aggregation": "delta"},
+                    {"metric_name": "a", "value_column": "v", "data_type": "gauge", "aggregation": "delta"},
                     {"metric_name": "b", "value_column": "", "data_type": "histogram", "value_type": "float"}
                 ]},
                 {"sql": "select 1"},
@@ -606,7 +827,6 @@ mod tests {
             "queries[1].metrics[1].value_type: unknown value_type `float`",
             "queries[2]: each query needs at least one entry in `metrics` or `logs`",
             "queries[3].tracking_column: is supported for logs only",
-            "queries[3].sql: a query with `tracking_column` must use the placeholder `$1`",
         ];
         for w in want {
             assert!(text.iter().any(|t| t.starts_with(w)), "missing `{w}` in {text:#?}");
@@ -686,5 +906,145 @@ mod tests {
         assert!(problems("mysql", "u@tcp(db)/d", json!({"server_name_override": "db.example"})).is_empty());
         // A mode the datasource does not know is reported under `datasource`.
         assert_eq!(problems("postgres", "host=db sslmode=verify_full", json!(null)), vec!["datasource"]);
+    }
+
+    fn resolve(v: serde_json::Value) -> Result<Plan, Vec<String>> {
+        parse(v).resolve().map_err(|p| p.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn aggregation_without_data_type_is_a_gauge_with_a_warning() {
+        let plan = resolve(json!({
+            "driver": "postgres", "datasource": "host=db",
+            "queries": [{"sql": "select 1 as v", "metrics": [
+                {"metric_name": "m", "value_column": "v", "aggregation": "delta"}
+            ]}]
+        }))
+        .unwrap();
+        assert_eq!(plan.queries[0].metrics[0].kind, MetricKind::Gauge);
+        assert_eq!(plan.warnings.len(), 1);
+        assert_eq!(plan.warnings[0].path, "queries[0].metrics[0].aggregation");
+        let e = resolve(json!({
+            "driver": "postgres", "datasource": "host=db",
+            "queries": [{"sql": "select 1 as v", "metrics": [
+                {"metric_name": "m", "value_column": "v", "aggregation": "xyzcumulative"}
+            ]}]
+        }))
+        .unwrap_err();
+        assert!(e[0].contains("unknown aggregation `xyzcumulative`"), "{e:?}");
+    }
+
+    #[test]
+    fn a_tracking_query_without_the_placeholder_is_a_warning() {
+        // contrib's own testdata (config-logs-datasource-config.yaml) pairs postgres with `?`.
+        let plan = resolve(json!({
+            "driver": "postgres", "host": "localhost", "port": 5432, "database": "mydb",
+            "username": "me", "password": "s3cr3t",
+            "queries": [{"sql": "select * from test_logs where log_id > ?", "tracking_start_value": "10",
+                         "tracking_column": "log_id",
+                         "logs": [{"body_column": "log_body", "attribute_columns": ["a", "b"]}]}]
+        }))
+        .unwrap();
+        assert_eq!(plan.warnings.len(), 1);
+        assert!(plan.warnings[0].message.contains("`$1`"), "{:?}", plan.warnings);
+    }
+
+    #[test]
+    fn structured_keys_build_an_escaped_datasource() {
+        let password = "p@ss:w/rd?#&%' \\\"é";
+        let user = "odd user@x";
+        for driver in ["postgres", "mysql"] {
+            let plan = resolve(json!({
+                "driver": driver, "host": "db.example", "port": 6543, "database": "my db/x",
+                "username": user, "password": password,
+                "additional_params": {"connect_timeout": 5},
+                "queries": [{"sql": "select 1 as v", "metrics": [{"metric_name": "m", "value_column": "v"}]}]
+            }));
+            let plan = match (driver, plan) {
+                // tokio-postgres knows `connect_timeout`; MySQL's parser takes any parameter.
+                (_, Ok(plan)) => plan,
+                (d, Err(e)) => panic!("{d}: {e:?}"),
+            };
+            let t = plan.datasource.target();
+            assert_eq!((t.host.as_str(), t.port), ("db.example", 6543), "{driver}");
+            assert_eq!(t.user.as_deref(), Some(user), "{driver}");
+            assert_eq!(t.password.as_deref(), Some(password), "{driver}");
+            assert_eq!(t.database.as_deref(), Some("my db/x"), "{driver}");
+        }
+        // A PostgreSQL socket directory and an IPv6 address.
+        let plan = resolve(json!({
+            "driver": "postgres", "host": "/var/run/postgresql", "port": 5433, "database": "d",
+            "queries": [{"sql": "select 1 as v", "metrics": [{"metric_name": "m", "value_column": "v"}]}]
+        }))
+        .unwrap();
+        assert!(plan.datasource.target().socket);
+        let plan = resolve(json!({
+            "driver": "mysql", "host": "::1", "port": 3307, "database": "d",
+            "queries": [{"sql": "select 1 as v", "metrics": [{"metric_name": "m", "value_column": "v"}]}]
+        }))
+        .unwrap();
+        assert_eq!(plan.datasource.target().host, "::1");
+        // TLS parameters work as in the datasource.
+        let plan = resolve(json!({
+            "driver": "postgres", "host": "db", "port": 5432, "database": "d",
+            "additional_params": {"sslmode": "disable"},
+            "queries": [{"sql": "select 1 as v", "metrics": [{"metric_name": "m", "value_column": "v"}]}]
+        }))
+        .unwrap();
+        assert_eq!(plan.datasource.tls().mode, dbintel_dbclient::SslMode::Disable);
+    }
+
+    #[test]
+    fn structured_keys_follow_contrib_rules() {
+        let q = json!([{"sql": "select 1 as v", "metrics": [{"metric_name": "m", "value_column": "v"}]}]);
+        let e = resolve(json!({
+            "driver": "postgres", "datasource": "host=db", "host": "db", "password": "hunter2",
+            "additional_params": {"sslmode": "disable"}, "queries": q.clone()
+        }))
+        .unwrap_err();
+        for key in ["host:", "password:", "additional_params:"] {
+            assert!(
+                e.iter().any(|x| x.starts_with(key) && x.contains("together with `datasource`")),
+                "{e:?}"
+            );
+        }
+        assert!(e.iter().all(|x| !x.contains("hunter2")));
+        let e = resolve(json!({"driver": "mysql", "host": "db", "queries": q.clone()})).unwrap_err();
+        assert!(e.iter().any(|x| x.starts_with("port: required")), "{e:?}");
+        assert!(e.iter().any(|x| x.starts_with("database: required")), "{e:?}");
+        let e = resolve(json!({"driver": "mysql", "queries": q.clone()})).unwrap_err();
+        assert!(e[0].starts_with("datasource: required") && e[0].contains("host"), "{e:?}");
+        let e = resolve(json!({
+            "driver": "postgres", "host": "db", "port": 5432, "database": "d",
+            "additional_params": {"nested": {"x": 1}}, "queries": q
+        }))
+        .unwrap_err();
+        assert!(e[0].starts_with("additional_params.nested: must be a string"), "{e:?}");
+    }
+
+    #[test]
+    fn debug_hides_every_password() {
+        let c = parse(json!({
+            "driver": "postgres", "host": "db", "password": "hunter2secret",
+            "additional_params": {"password": "hunter2secret"},
+            "datasource": "postgres://u:hunter2secret@db/x",
+            "queries": []
+        }));
+        let text = format!("{c:?}");
+        assert!(!text.contains("hunter2secret"), "{text}");
+    }
+
+    #[test]
+    fn storage_must_name_a_file_storage_extension() {
+        let q = json!([{"sql": "select 1 as v", "metrics": [{"metric_name": "m", "value_column": "v"}]}]);
+        let ok = resolve(
+            json!({"driver": "postgres", "datasource": "host=db", "storage": "file_storage/x", "queries": q.clone()}),
+        );
+        assert_eq!(ok.unwrap().storage.as_deref(), Some("file_storage/x"));
+        let e = resolve(
+            json!({"driver": "postgres", "datasource": "host=db", "storage": "memory", "queries": q}),
+        )
+        .unwrap_err();
+        assert!(e[0].starts_with("storage: `memory` is not a file_storage extension"), "{e:?}");
     }
 }

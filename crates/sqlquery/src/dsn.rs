@@ -529,6 +529,56 @@ fn percent_decode(s: &str) -> Result<String, DsnError> {
     String::from_utf8(out).map_err(|_| DsnError::Invalid("percent-encoding does not decode to UTF-8".into()))
 }
 
+/// What is escaped in a URL part: everything but ASCII letters, digits and `-._~`.
+const URL_PART: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+fn enc(s: &str) -> percent_encoding::PercentEncode<'_> {
+    percent_encoding::utf8_percent_encode(s, URL_PART)
+}
+
+/// A datasource URL built from the structured keys (contrib's `host`, `port`, `database`,
+/// `username`, `password`, `additional_params`): `postgresql://` or `mysql://`, every part
+/// percent-escaped, so any character of a password or name reaches the server as written. A
+/// PostgreSQL host starting with `/` is a socket directory; an IPv6 address is bracketed.
+pub fn build_url(
+    driver: Driver,
+    host: &str,
+    port: u16,
+    database: &str,
+    username: Option<&str>,
+    password: Option<&str>,
+    params: &[(&str, String)],
+) -> String {
+    let scheme = match driver {
+        Driver::Postgres => "postgresql",
+        Driver::Mysql => "mysql",
+    };
+    let mut url = format!("{scheme}://");
+    if username.is_some() || password.is_some() {
+        url.push_str(&enc(username.unwrap_or_default()).to_string());
+        if let Some(pw) = password {
+            url.push(':');
+            url.push_str(&enc(pw).to_string());
+        }
+        url.push('@');
+    }
+    if host.starts_with('/') {
+        url.push_str(&enc(host).to_string());
+    } else if host.contains(':') {
+        url.push_str(&format!("[{host}]"));
+    } else {
+        url.push_str(host);
+    }
+    url.push_str(&format!(":{port}/{}", enc(database)));
+    let query: Vec<String> = params.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query.join("&"));
+    }
+    url
+}
+
 const MASK: &str = "***";
 
 /// Replaces the password of any DSN form with `***`: URL user info (`postgres://user:***@host/db`),
@@ -590,7 +640,8 @@ fn redact_userinfo(s: &str) -> String {
     }
 }
 
-fn is_password_key(k: &str) -> bool {
+/// Whether a datasource option names a password (`password`, `pass`, `passwd`, `pwd`).
+pub fn is_password_key(k: &str) -> bool {
     let k = k.trim().to_ascii_lowercase();
     k == "password" || k == "pass" || k == "passwd" || k == "pwd"
 }

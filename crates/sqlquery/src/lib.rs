@@ -13,9 +13,14 @@ pub mod db;
 pub mod dsn;
 mod receiver;
 pub mod scrape;
+pub mod store;
 
 use dbintel_core::component::ComponentInfo;
-use dbintel_core::{Built, ComponentKind, ConfigProblem, CreateContext, Signal, Stability, TypedFactory};
+use dbintel_core::host::HostError;
+use dbintel_core::{
+    Built, ComponentId, ComponentKind, ConfigProblem, CreateContext, Signal, Stability, TypedFactory,
+};
+use dbintel_extensions::file_storage::Storage;
 
 pub use config::SqlQueryConfig;
 pub use receiver::{SCOPE_NAME, SqlQueryReceiver};
@@ -37,15 +42,36 @@ impl TypedFactory for SqlQueryFactory {
         stability: Stability::Alpha,
         description: "Custom SQL queries against PostgreSQL or MySQL/MariaDB, turned into metrics and logs",
     };
-    const IGNORED_KEYS: &'static [(&'static str, &'static str)] =
-        &[("storage", "tracking values are kept in memory only and start over after a restart")];
 
     fn check(&self, config: &SqlQueryConfig) -> Vec<ConfigProblem> {
         config.resolve().err().unwrap_or_default()
     }
 
-    fn build(&self, _ctx: &CreateContext, config: SqlQueryConfig) -> Result<Built, Vec<ConfigProblem>> {
+    fn config_references(&self, cfg: &SqlQueryConfig) -> Vec<(ComponentKind, ComponentId, String)> {
+        match cfg.storage.as_deref().map(config::storage_id) {
+            Some(Ok(id)) => vec![(ComponentKind::Extension, id, "storage".to_string())],
+            _ => Vec::new(),
+        }
+    }
+
+    fn build(&self, ctx: &CreateContext, config: SqlQueryConfig) -> Result<Built, Vec<ConfigProblem>> {
         let plan = config.resolve()?;
-        Ok(Built::Receiver(Box::new(SqlQueryReceiver::new(plan))))
+        let store = match plan.storage.as_deref() {
+            None => None,
+            Some(s) => {
+                let id = config::storage_id(s).map_err(|e| vec![e])?;
+                let fs = ctx.host.extension::<Storage>(&id).map_err(|e| {
+                    vec![ConfigProblem::new(
+                        "storage",
+                        match e {
+                            HostError::NotFound(_) => format!("`{s}` is not defined under `extensions`"),
+                            other => other.to_string(),
+                        },
+                    )]
+                })?;
+                Some(store::TrackingStore::for_component(&fs.directory, &ctx.id, fs.fsync))
+            }
+        };
+        Ok(Built::Receiver(Box::new(SqlQueryReceiver::new(plan).with_store(store))))
     }
 }

@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Plan;
 use crate::db::{Connection, DbError};
 use crate::scrape::{self, ProblemKind, Times};
+use crate::store::TrackingStore;
 
 pub const SCOPE_NAME: &str = "dbintel/sqlquery";
 /// Extra time the client waits beyond `query_timeout`, so the server-side timeout normally fires first.
@@ -29,20 +30,38 @@ const BACKOFF_MAX: Duration = Duration::from_secs(30);
 /// The `sqlquery` receiver, built by [`crate::SqlQueryFactory`].
 pub struct SqlQueryReceiver {
     plan: Plan,
+    store: Option<TrackingStore>,
 }
 
 impl SqlQueryReceiver {
     pub fn new(plan: Plan) -> Self {
-        Self { plan }
+        Self { plan, store: None }
+    }
+
+    /// Keeps the tracking values in `store` (the `storage` key), loaded at start.
+    pub fn with_store(mut self, store: Option<TrackingStore>) -> Self {
+        self.store = store;
+        self
     }
 }
 
 #[async_trait]
 impl Receiver for SqlQueryReceiver {
     async fn run(self: Box<Self>, ctx: ReceiverContext) -> Result<(), ComponentError> {
-        Runner::new(self.plan, ctx).run().await;
+        let mut runner = Runner::new(self.plan, ctx);
+        runner.store = self.store;
+        runner.run().await;
         Ok(())
     }
+}
+
+/// What became of a batch handed to the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    Accepted,
+    /// Refused downstream (the rows are read again next time).
+    Refused,
+    Shutdown,
 }
 
 /// Backoff between connection attempts ([`dbintel_dbclient::Backoff`]: 1s, 2s, 4s, ... with jitter
@@ -89,6 +108,9 @@ struct Runner {
     ever_connected: bool,
     invalid_values: Counter,
     scraper: ScraperTelemetry,
+    store: Option<TrackingStore>,
+    /// Writing the tracking file fails (reported once per streak).
+    store_failing: Streak,
 }
 
 impl Runner {
@@ -139,6 +161,70 @@ impl Runner {
             ever_connected: false,
             invalid_values,
             scraper,
+            store: None,
+            store_failing: Streak::default(),
+        }
+    }
+
+    /// Loads the stored tracking values (off the runtime threads) into the queries they belong to.
+    async fn load_tracking(&mut self) {
+        let Some(store) = self.store.clone() else { return };
+        let loaded = tokio::task::spawn_blocking(move || store.load()).await;
+        let stored = match loaded {
+            Ok(Ok(values)) => values,
+            Ok(Err(e)) => {
+                tracing::warn!(receiver = %self.label, error = %e, "sqlquery: stored tracking values not usable");
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(receiver = %self.label, error = %e, "sqlquery: reading the tracking values failed");
+                return;
+            }
+        };
+        let mut resumed = 0;
+        for (i, q) in self.plan.queries.iter().enumerate() {
+            if let Some(key) = q.tracking_key()
+                && let Some(v) = stored.get(&key)
+            {
+                self.states[i].tracking = Some(v.clone());
+                resumed += 1;
+            }
+        }
+        tracing::info!(
+            receiver = %self.label, resumed, stored = stored.len(),
+            "sqlquery: tracking values loaded from storage; queries resume after the last delivered row"
+        );
+    }
+
+    /// Writes every tracking query's current value to the store (atomically, off the runtime
+    /// threads). A failure is reported once per streak; the values stay in memory.
+    async fn save_tracking(&mut self) {
+        let Some(store) = self.store.clone() else { return };
+        let values: std::collections::BTreeMap<String, String> = self
+            .plan
+            .queries
+            .iter()
+            .zip(&self.states)
+            .filter_map(|(q, st)| Some((q.tracking_key()?, st.tracking.clone()?)))
+            .collect();
+        let result = tokio::task::spawn_blocking(move || store.save(&values).map_err(|e| e.to_string()))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+        match result {
+            Ok(()) => {
+                if self.store_failing.succeed() {
+                    tracing::info!(receiver = %self.label, "sqlquery: tracking values are stored again");
+                }
+            }
+            Err(e) => {
+                if self.store_failing.fail() {
+                    tracing::warn!(
+                        receiver = %self.label, error = %e,
+                        "sqlquery: cannot store the tracking values; they are kept in memory (a restart \
+                         now would read rows again). Reported once until a write succeeds"
+                    );
+                }
+            }
         }
     }
 
@@ -155,13 +241,10 @@ impl Runner {
     }
 
     async fn run(mut self) {
-        if self.plan.storage.is_some() {
-            tracing::warn!(
-                receiver = %self.label,
-                "sqlquery: `storage` is not supported yet; tracking values are kept in memory and restart \
-                 from tracking_start_value after a restart"
-            );
+        for w in &self.plan.warnings {
+            tracing::warn!(receiver = %self.label, key = %w.path, "sqlquery: {}", w.message);
         }
+        self.load_tracking().await;
         if !self.sleep(self.plan.initial_delay).await {
             return;
         }
@@ -294,6 +377,8 @@ impl Runner {
         let mut logs: Vec<LogRecord> = Vec::new();
         let client_timeout = self.plan.query_timeout + CLIENT_GRACE;
         let secret = self.plan.datasource.target().password.clone();
+        // Tracking values advance once the rows they cover were accepted downstream.
+        let mut pending: Vec<(usize, String)> = Vec::new();
 
         for index in 0..self.plan.queries.len() {
             let q = &self.plan.queries[index];
@@ -348,7 +433,7 @@ impl Runner {
                     let out = scrape::build(q, &rs, times, wm, wl);
                     state.last_scrape = Some(now);
                     if wl && let Some(t) = out.tracking {
-                        state.tracking = Some(t);
+                        pending.push((index, t));
                     }
                     let mut keys = Vec::with_capacity(out.problems.len());
                     for p in &out.problems {
@@ -409,10 +494,11 @@ impl Runner {
                     schema_url: String::new(),
                 }],
             });
-            if !self.send(data).await {
+            if self.send(data).await == Sent::Shutdown {
                 return false;
             }
         }
+        let mut delivered = true;
         if !logs.is_empty() {
             let data = SignalData::Logs(Logs {
                 resource_logs: vec![ResourceLogs {
@@ -425,21 +511,37 @@ impl Runner {
                     schema_url: String::new(),
                 }],
             });
-            if !self.send(data).await {
-                return false;
+            match self.send(data).await {
+                Sent::Shutdown => return false,
+                Sent::Refused => delivered = false,
+                Sent::Accepted => {}
+            }
+        }
+        if delivered && !pending.is_empty() {
+            let mut changed = false;
+            for (index, value) in pending {
+                let slot = &mut self.states[index].tracking;
+                if slot.as_deref() != Some(value.as_str()) {
+                    *slot = Some(value);
+                    changed = true;
+                }
+            }
+            if changed {
+                self.save_tracking().await;
             }
         }
         true
     }
 
-    async fn send(&self, data: SignalData) -> bool {
+    async fn send(&self, data: SignalData) -> Sent {
         tokio::select! {
-            _ = self.shutdown.cancelled() => false,
-            r = self.ctx.output.send(data) => {
-                if let Err(e) = r {
+            _ = self.shutdown.cancelled() => Sent::Shutdown,
+            r = self.ctx.output.send(data) => match r {
+                Ok(_) => Sent::Accepted,
+                Err(e) => {
                     tracing::debug!(receiver = %self.label, error = %e, "sqlquery: data refused downstream");
+                    Sent::Refused
                 }
-                true
             }
         }
     }

@@ -21,6 +21,9 @@ pub enum ProblemKind {
     },
     NullBody,
     NullTracking,
+    /// A `ts_column`/`start_ts_column` value that is not a whole number of nanoseconds since the
+    /// epoch (or is NULL).
+    InvalidTimestamp,
 }
 
 /// A problem with the data of one metric/log column; `count` rows were affected.
@@ -44,6 +47,9 @@ impl Problem {
             ProblemKind::NullTracking => {
                 "the tracking column of the last row is NULL; the tracking value is not advanced".to_string()
             }
+            ProblemKind::InvalidTimestamp => "the timestamp column is NULL or not a whole number of \
+                nanoseconds since the Unix epoch (e.g. `(extract(epoch from t) * 1e9)::bigint`)"
+                .to_string(),
         }
     }
 }
@@ -144,6 +150,15 @@ pub fn build(plan: &QueryPlan, rs: &ResultSet, times: Times, want_metrics: bool,
                 continue;
             };
             let attr_cols = resolve_columns(rs, &m.attribute_columns, &m.name, &mut out);
+            // A timestamp column missing from the result is reported; the scrape's times apply.
+            let ts_idx = m
+                .ts_column
+                .as_deref()
+                .and_then(|c| resolve_columns(rs, &[c.to_string()], &m.name, &mut out)[0].1);
+            let start_idx = m
+                .start_ts_column
+                .as_deref()
+                .and_then(|c| resolve_columns(rs, &[c.to_string()], &m.name, &mut out)[0].1);
             let start = match m.kind {
                 MetricKind::Gauge => 0,
                 MetricKind::Sum { temporality: Temporality::Cumulative, .. } => times.cumulative_start,
@@ -152,19 +167,44 @@ pub fn build(plan: &QueryPlan, rs: &ResultSet, times: Times, want_metrics: bool,
             let mut points = Vec::with_capacity(rs.rows.len());
             for row in &rs.rows {
                 let cell = row.get(value_idx).unwrap_or(&crate::cell::Cell::Null);
-                match cell.to_number(m.value_type) {
-                    Ok(value) => points.push(NumberDataPoint {
-                        attributes: attributes(rs, row, &attr_cols, &m.static_attributes),
-                        start_time_unix_nano: start,
-                        time_unix_nano: times.now,
-                        value,
-                        flags: 0,
-                    }),
+                let value = match cell.to_number(m.value_type) {
+                    Ok(value) => value,
+                    Err(InvalidValue::Null) if plan.ignore_nulls => continue,
                     Err(e) => {
                         out.invalid += 1;
                         out.problem(&m.name, &m.value_column, ProblemKind::Invalid(e), 1);
+                        continue;
+                    }
+                };
+                let mut stamps = [times.now, start];
+                let mut bad = None;
+                for (slot, idx, column) in
+                    [(0, ts_idx, m.ts_column.as_deref()), (1, start_idx, m.start_ts_column.as_deref())]
+                {
+                    let (Some(i), Some(column)) = (idx, column) else { continue };
+                    let cell = row.get(i).unwrap_or(&crate::cell::Cell::Null);
+                    match timestamp(cell) {
+                        Some(ns) => stamps[slot] = ns,
+                        None => {
+                            bad = Some((column, matches!(cell, crate::cell::Cell::Null)));
+                            break;
+                        }
                     }
                 }
+                if let Some((column, null)) = bad {
+                    if !(null && plan.ignore_nulls) {
+                        out.invalid += 1;
+                        out.problem(&m.name, column, ProblemKind::InvalidTimestamp, 1);
+                    }
+                    continue;
+                }
+                points.push(NumberDataPoint {
+                    attributes: attributes(rs, row, &attr_cols, &m.static_attributes),
+                    start_time_unix_nano: stamps[1],
+                    time_unix_nano: stamps[0],
+                    value,
+                    flags: 0,
+                });
             }
             if points.is_empty() {
                 continue;
@@ -209,8 +249,10 @@ pub fn build(plan: &QueryPlan, rs: &ResultSet, times: Times, want_metrics: bool,
             let attr_cols = resolve_columns(rs, &l.attribute_columns, "logs", &mut out);
             for row in &rs.rows {
                 let Some(body) = row.get(body_idx).and_then(|c| c.to_text()) else {
-                    out.invalid_records += 1;
-                    out.problem("logs", &l.body_column, ProblemKind::NullBody, 1);
+                    if !plan.ignore_nulls {
+                        out.invalid_records += 1;
+                        out.problem("logs", &l.body_column, ProblemKind::NullBody, 1);
+                    }
                     continue;
                 };
                 out.logs.push(LogRecord {
@@ -236,11 +278,21 @@ pub fn build(plan: &QueryPlan, rs: &ResultSet, times: Times, want_metrics: bool,
             ),
             Some(i) => match last.get(i).and_then(|c| c.to_text()) {
                 Some(v) => out.tracking = Some(v),
+                None if plan.ignore_nulls => {}
                 None => out.problem("logs", &t.column, ProblemKind::NullTracking, 1),
             },
         }
     }
     out
+}
+
+/// A timestamp column's value: a whole, non-negative number of nanoseconds since the Unix epoch
+/// (contrib's rule), given as an integer, a numeric or a float without a fraction.
+fn timestamp(cell: &crate::cell::Cell) -> Option<u64> {
+    cell.to_number(crate::cell::ValueType::Int).ok().and_then(|v| match v {
+        dbintel_core::pdata::NumberValue::Int(i) => u64::try_from(i).ok(),
+        dbintel_core::pdata::NumberValue::Double(_) => None,
+    })
 }
 
 fn same_kind(data: &MetricData, kind: MetricKind) -> bool {
@@ -271,6 +323,8 @@ mod tests {
             unit: "1".into(),
             description: String::new(),
             static_attributes: vec![("env".into(), "test".into())],
+            ts_column: None,
+            start_ts_column: None,
         }
     }
 
@@ -310,6 +364,7 @@ mod tests {
             ],
             logs: vec![],
             tracking: None,
+            ignore_nulls: false,
         };
         let out = build(&plan, &rs(), TIMES, true, true);
         assert_eq!(out.metrics.len(), 3);
@@ -341,7 +396,13 @@ mod tests {
     fn null_attribute_is_empty_string_and_missing_column_is_reported() {
         let mut m = metric("n", "id", MetricKind::Gauge, ValueType::Int);
         m.attribute_columns.push("nope".into());
-        let plan = QueryPlan { sql: String::new(), metrics: vec![m], logs: vec![], tracking: None };
+        let plan = QueryPlan {
+            sql: String::new(),
+            metrics: vec![m],
+            logs: vec![],
+            tracking: None,
+            ignore_nulls: false,
+        };
         let out = build(&plan, &rs(), TIMES, true, true);
         let MetricData::Gauge(points) = &out.metrics[0].data else { panic!() };
         assert_eq!(points[1].attributes.get("Kind"), Some(&Value::Str(Default::default())));
@@ -353,6 +414,7 @@ mod tests {
             metrics: vec![metric("gone", "missing", MetricKind::Gauge, ValueType::Int)],
             logs: vec![],
             tracking: None,
+            ignore_nulls: false,
         };
         let out = build(&plan, &rs(), TIMES, true, true);
         assert!(out.metrics.is_empty());
@@ -366,6 +428,7 @@ mod tests {
             metrics: vec![],
             logs: vec![LogPlan { body_column: "kind".into(), attribute_columns: vec!["id".into()] }],
             tracking: Some(Tracking { column: "ID".into(), start_value: "0".into() }),
+            ignore_nulls: false,
         };
         let out = build(&plan, &rs(), TIMES, false, true);
         assert_eq!(out.logs.len(), 2, "the NULL body is skipped");
@@ -377,5 +440,86 @@ mod tests {
 
         let empty = ResultSet { columns: rs().columns, rows: vec![], truncated: false, dropped_rows: 0 };
         assert_eq!(build(&plan, &empty, TIMES, false, true).tracking, None);
+    }
+
+    #[test]
+    fn timestamps_come_from_their_columns_and_bad_ones_skip_the_point() {
+        let mut m = metric(
+            "n",
+            "n",
+            MetricKind::Sum { temporality: Temporality::Cumulative, monotonic: true },
+            ValueType::Int,
+        );
+        m.attribute_columns = vec![];
+        m.ts_column = Some("ts".into());
+        m.start_ts_column = Some("start".into());
+        let rs = ResultSet {
+            columns: vec!["n".into(), "ts".into(), "start".into()],
+            rows: vec![
+                vec![
+                    Cell::Int(1),
+                    Cell::Int(1_700_000_000_000_000_000),
+                    Cell::Text("1600000000000000000".into()),
+                ],
+                vec![Cell::Int(2), Cell::Text("not a time".into()), Cell::Int(5)],
+                vec![Cell::Int(3), Cell::Null, Cell::Int(5)],
+                vec![Cell::Int(4), Cell::Float(1.5e18), Cell::Int(-1)],
+            ],
+            truncated: false,
+            dropped_rows: 0,
+        };
+        let mut plan = QueryPlan {
+            sql: String::new(),
+            metrics: vec![m],
+            logs: vec![],
+            tracking: None,
+            ignore_nulls: false,
+        };
+        let out = build(&plan, &rs, TIMES, true, false);
+        let MetricData::Sum { points, .. } = &out.metrics[0].data else { panic!() };
+        assert_eq!(points.len(), 1, "{points:?}");
+        assert_eq!(points[0].time_unix_nano, 1_700_000_000_000_000_000);
+        assert_eq!(points[0].start_time_unix_nano, 1_600_000_000_000_000_000);
+        assert_eq!(out.invalid, 3);
+        assert!(out.problems.iter().all(|p| p.kind == ProblemKind::InvalidTimestamp), "{:?}", out.problems);
+
+        // ignore_null_values: the NULL timestamp is skipped silently; the bad ones are still reported.
+        plan.ignore_nulls = true;
+        let out = build(&plan, &rs, TIMES, true, false);
+        assert_eq!(out.invalid, 2);
+
+        // A timestamp column missing from the result: reported, the scrape's times apply.
+        plan.metrics[0].ts_column = Some("nope".into());
+        plan.metrics[0].start_ts_column = None;
+        let out = build(&plan, &rs, TIMES, true, false);
+        let MetricData::Sum { points, .. } = &out.metrics[0].data else { panic!() };
+        assert_eq!(points.len(), 4);
+        assert!(points.iter().all(|p| p.time_unix_nano == TIMES.now && p.start_time_unix_nano == 100));
+        assert!(matches!(out.problems[0].kind, ProblemKind::MissingColumn { .. }));
+    }
+
+    #[test]
+    fn ignore_null_values_skips_nulls_silently() {
+        let logs = vec![LogPlan { body_column: "kind".into(), attribute_columns: vec![] }];
+        let metrics = vec![metric("n", "n", MetricKind::Gauge, ValueType::Int)];
+        let plan = |ignore_nulls| QueryPlan {
+            sql: String::new(),
+            metrics: metrics.clone(),
+            logs: logs.clone(),
+            tracking: None,
+            ignore_nulls,
+        };
+        let noisy = build(&plan(false), &rs(), TIMES, true, true);
+        assert_eq!((noisy.invalid, noisy.invalid_records), (1, 1));
+        assert_eq!(noisy.problems.len(), 2, "{:?}", noisy.problems);
+        let quiet = build(&plan(true), &rs(), TIMES, true, true);
+        assert_eq!((quiet.invalid, quiet.invalid_records), (0, 0));
+        assert!(quiet.problems.is_empty(), "{:?}", quiet.problems);
+        assert_eq!((quiet.points, quiet.logs.len()), (2, 2), "the other rows are kept");
+        // Values that are not NULL but wrong are still reported.
+        let mut bad = plan(true);
+        bad.metrics[0].value_column = "ratio".into();
+        let out = build(&bad, &rs(), TIMES, true, false);
+        assert_eq!(out.invalid, 3, "0.5, x and 1.25 are not integers");
     }
 }
