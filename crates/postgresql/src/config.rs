@@ -63,6 +63,11 @@ pub struct PostgresqlConfig {
     /// Databases never monitored, even when listed or discovered.
     #[serde(default)]
     pub exclude_databases: Vec<String>,
+    /// The database for the first connection: discovery of the databases and the server-wide
+    /// queries (bgwriter, WAL, replication, pg_stat_statements, query samples). Default: the first
+    /// of `databases`, else `postgres` (contrib's `connect_database`, default `postgres`).
+    #[serde(default)]
+    pub connect_database: Option<String>,
     /// Absent: try TLS without verification and fall back to plaintext (libpq's `prefer`).
     #[serde(default)]
     pub tls: Option<TlsConfig>,
@@ -76,9 +81,10 @@ pub struct PostgresqlConfig {
     pub timeout: GoDuration,
     #[serde(default)]
     pub connection_pool: PoolConfig,
-    /// Metrics switched on or off by name (`postgresql.deadlocks: {enabled: true}`).
+    /// Metrics switched on or off by name (`postgresql.deadlocks: {enabled: true}`), with the
+    /// attributes kept (`attributes: [source]`) and how points are merged (`aggregation_strategy`).
     #[serde(default)]
-    pub metrics: BTreeMap<String, Toggle>,
+    pub metrics: BTreeMap<String, MetricSwitch>,
     /// Resource attributes switched on or off by name (`service.name: {enabled: true}`).
     #[serde(default)]
     pub resource_attributes: BTreeMap<String, Toggle>,
@@ -117,6 +123,23 @@ pub struct Toggle {
     /// On or off (`true` when the key is given without it).
     #[serde(default = "default_true")]
     pub enabled: bool,
+}
+
+/// One metric's settings under `metrics:` (contrib's generated metric config).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MetricSwitch {
+    /// On or off (`true` when the key is given without it).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// The point attributes kept; the others are removed and points left with the same attributes
+    /// merged by `aggregation_strategy`. Default: every attribute. In `resource_model: legacy` the
+    /// database, table and index stay (they are resource attributes there).
+    #[serde(default)]
+    pub attributes: Option<Vec<String>>,
+    /// How merged points combine: `sum` (default for sums), `avg` (default for gauges), `min`, `max`.
+    #[serde(default)]
+    pub aggregation_strategy: Option<String>,
 }
 
 /// The `tls` section: dbintel's one TLS config type. Here `insecure` means no TLS at all
@@ -282,6 +305,10 @@ pub struct Plan {
     pub connect: ConnectPlan,
     pub databases: Vec<String>,
     pub exclude_databases: Vec<String>,
+    /// `connect_database`, if set.
+    pub connect_database: Option<String>,
+    /// `metrics: <name>: attributes / aggregation_strategy`.
+    pub reaggregation: Vec<crate::reaggregate::Reaggregation>,
     pub collection_interval: Duration,
     pub initial_delay: Duration,
     pub pool_max_open: u32,
@@ -389,6 +416,13 @@ impl PostgresqlConfig {
             ));
         }
         let tls = if unix { TlsMode::Disable } else { tls };
+        // Inline PEM (`ca_pem`, `cert_pem`, `key_pem`) and files that exist are parsed now, so a bad
+        // certificate is a config problem, not a connect failure.
+        if problems.is_empty()
+            && let Err(e) = crate::tls::connector(&tls)
+        {
+            problems.push(ConfigProblem::new("tls", e));
+        }
         let interval = self.collection_interval.get();
         let timeout = self.timeout.get();
         let pool = &self.connection_pool;
@@ -419,7 +453,56 @@ impl PostgresqlConfig {
 
         let mut metrics = EnabledMetrics::defaults();
         let unknown = metrics.configure(self.metrics.iter().map(|(name, t)| (name.as_str(), t.enabled)));
+        let unknown_paths: Vec<String> = unknown.iter().map(|u| u.path.clone()).collect();
         problems.extend(unknown.into_iter().map(|u| ConfigProblem::new(u.path, u.message)));
+        let mut reaggregation = Vec::new();
+        for (name, m) in &self.metrics {
+            if unknown_paths.contains(&format!("metrics.{name}")) {
+                continue;
+            }
+            let strategy = match m.aggregation_strategy.as_deref() {
+                None => None,
+                Some(s) => match crate::reaggregate::Strategy::parse(s) {
+                    Some(st) => Some(st),
+                    None => {
+                        problems.push(ConfigProblem::new(
+                            format!("metrics.{name}.aggregation_strategy"),
+                            format!("unknown strategy `{s}` (use sum, avg, min or max)"),
+                        ));
+                        None
+                    }
+                },
+            };
+            for a in m.attributes.iter().flatten() {
+                if !crate::reaggregate::KNOWN_KEYS.contains(&a.as_str()) {
+                    problems.push(ConfigProblem::new(
+                        format!("metrics.{name}.attributes"),
+                        format!(
+                            "unknown attribute `{a}` (the receiver's point attributes are: {})",
+                            crate::reaggregate::KNOWN_KEYS.join(", ")
+                        ),
+                    ));
+                }
+            }
+            if m.attributes.is_some() || strategy.is_some() {
+                reaggregation.push(crate::reaggregate::Reaggregation {
+                    metric: name.clone(),
+                    // Only a strategy: every attribute kept, points with equal attributes merged.
+                    keep: m.attributes.clone().unwrap_or_else(|| {
+                        crate::reaggregate::KNOWN_KEYS.iter().map(|k| k.to_string()).collect()
+                    }),
+                    strategy,
+                });
+            }
+        }
+        if let Some(d) = &self.connect_database
+            && (d.trim().is_empty() || d.len() > 63 || d.contains('\0'))
+        {
+            problems.push(ConfigProblem::new(
+                "connect_database",
+                "a database name must be 1-63 bytes without NUL",
+            ));
+        }
         let mut ra = ResourceAttrs::default();
         for (name, t) in &self.resource_attributes {
             let slot = match name.as_str() {
@@ -486,6 +569,8 @@ impl PostgresqlConfig {
             },
             databases: dedup(self.databases),
             exclude_databases: dedup(self.exclude_databases),
+            connect_database: self.connect_database,
+            reaggregation,
             collection_interval: interval,
             initial_delay: self.initial_delay.get(),
             pool_max_open: max_open,
@@ -691,6 +776,57 @@ mod tests {
         assert!(!format!("{c:?}").contains("hunter22"));
         let p = c.resolve().unwrap();
         assert!(!format!("{p:?}").contains("hunter22"));
+    }
+
+    #[test]
+    fn connect_database_and_metric_attributes() {
+        let p = plan(json!({
+            "username": "mon", "connect_database": "mon", "databases": ["app"],
+            "metrics": {
+                "postgresql.blocks_read": {"enabled": true, "attributes": ["source"]},
+                "postgresql.wal.lag": {"aggregation_strategy": "max"},
+                "postgresql.commits": {"enabled": false}
+            }
+        }))
+        .unwrap();
+        assert_eq!(p.connect_database.as_deref(), Some("mon"));
+        assert_eq!(p.reaggregation.len(), 2);
+        let blocks = p.reaggregation.iter().find(|r| r.metric == "postgresql.blocks_read").unwrap();
+        assert_eq!((blocks.keep.as_slice(), blocks.strategy), (&["source".to_string()][..], None));
+        let lag = p.reaggregation.iter().find(|r| r.metric == "postgresql.wal.lag").unwrap();
+        assert_eq!(lag.strategy, Some(crate::reaggregate::Strategy::Max));
+        assert!(!p.metrics.is_on(MetricId::Commits));
+        let e = plan(json!({
+            "username": "mon", "connect_database": "",
+            "metrics": {"postgresql.rows": {"attributes": ["stat"], "aggregation_strategy": "median"}}
+        }))
+        .unwrap_err();
+        let paths: Vec<&str> = e.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "metrics.postgresql.rows.aggregation_strategy",
+                "metrics.postgresql.rows.attributes",
+                "connect_database"
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_pem_is_checked_when_the_config_is() {
+        let e = plan(json!({
+            "username": "mon",
+            "tls": {"insecure_skip_verify": false, "ca_pem": "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n"}
+        }))
+        .unwrap_err();
+        assert_eq!(e[0].path, "tls", "{e:?}");
+        assert!(e[0].message.contains("ca_pem"), "{e:?}");
+        let e = plan(json!({
+            "username": "mon",
+            "tls": {"cert_pem": "x", "key_pem": "secret-key-material"}
+        }))
+        .unwrap_err();
+        assert!(e.iter().all(|p| !p.message.contains("secret-key-material")), "{e:?}");
     }
 
     proptest::proptest! {

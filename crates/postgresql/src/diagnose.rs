@@ -109,6 +109,10 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
     };
     let mut dbs: Vec<String> =
         plan.databases.iter().filter(|d| !plan.exclude_databases.contains(d)).cloned().collect();
+    if let Some(d) = &plan.connect_database {
+        dbs.retain(|x| x != d);
+        dbs.insert(0, d.clone());
+    }
     if dbs.is_empty() {
         dbs.push("postgres".to_string());
     }

@@ -15,6 +15,7 @@ pub mod diagnose;
 pub mod emit;
 pub mod metadata;
 pub mod query;
+pub mod reaggregate;
 mod receiver;
 pub mod redact;
 pub mod server;

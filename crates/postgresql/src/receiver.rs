@@ -178,12 +178,13 @@ impl Runner {
             )
             .with_receiver_interval(plan.collection_interval)
         });
-        let primary_db = plan
-            .databases
-            .iter()
-            .find(|d| !plan.exclude_databases.contains(d))
-            .cloned()
-            .unwrap_or_else(|| "postgres".to_string());
+        let primary_db = plan.connect_database.clone().unwrap_or_else(|| {
+            plan.databases
+                .iter()
+                .find(|d| !plan.exclude_databases.contains(d))
+                .cloned()
+                .unwrap_or_else(|| "postgres".to_string())
+        });
         // Live connections are counted by the connections themselves (up when one opens, down when
         // its task ends, errors or is dropped), so the gauge is true while the server is down too.
         let owner = ConnOwner { component: label.clone(), live: Some(telemetry.connections_open.clone()) };
@@ -267,7 +268,9 @@ impl Runner {
     }
 
     fn metrics_signal(&self, metrics: Vec<dbintel_core::pdata::Metric>) -> SignalData {
-        if self.plan.resource_model == crate::config::ResourceModel::Legacy {
+        let legacy = self.plan.resource_model == crate::config::ResourceModel::Legacy;
+        let metrics = crate::reaggregate::apply(&self.plan.reaggregation, metrics, legacy);
+        if legacy {
             let resource_metrics = crate::emit::legacy_resources(
                 &self.resource(),
                 &Self::scope(),
