@@ -24,9 +24,23 @@ pub struct Running {
 }
 
 pub fn start(config: serde_json::Value) -> Running {
+    start_with_storage(config, None)
+}
+
+/// Like [`start`], with a `file_storage/test` extension on `directory` in the host (for `storage`).
+pub fn start_with_storage(config: serde_json::Value, directory: Option<&std::path::Path>) -> Running {
     let id: ComponentId = "sqlquery/test".parse().unwrap();
     let telemetry = Registry::new();
     let cctx = CreateContext::new(id.clone(), telemetry.clone());
+    if let Some(dir) = directory {
+        let fs: dbintel_extensions::file_storage::FileStorageConfig =
+            dbintel_core::parse_component_config(&serde_json::json!({"directory": dir, "fsync": true}))
+                .unwrap();
+        cctx.host.add_extension(
+            "file_storage/test".parse().unwrap(),
+            std::sync::Arc::new(dbintel_extensions::file_storage::Storage::from(&fs)),
+        );
+    }
     let Ok(Built::Receiver(receiver)) = SqlQueryFactory.create(&cctx, &config) else {
         panic!("create failed: {:?}", SqlQueryFactory.validate(&config));
     };
