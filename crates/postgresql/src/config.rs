@@ -396,10 +396,9 @@ impl PostgresqlConfig {
                         problems.push(ConfigProblem::new(p.path, p.message));
                     }
                 }
-                if !t.insecure {
-                    problems
-                        .extend(t.file_problems().into_iter().map(|p| ConfigProblem::new(p.path, p.message)));
-                }
+                // Whether the files exist is checked when the receiver is built (`run`) and by
+                // `doctor`, not by `validate`: configs are written and validated away from the host
+                // that has the certificates (contrib's own testdata names placeholder paths).
                 if t.insecure {
                     TlsMode::Disable
                 } else if t.verification(true) == dbintel_tls::Verification::None {
@@ -418,7 +417,12 @@ impl PostgresqlConfig {
         let tls = if unix { TlsMode::Disable } else { tls };
         // Inline PEM (`ca_pem`, `cert_pem`, `key_pem`) and files that exist are parsed now, so a bad
         // certificate is a config problem, not a connect failure.
+        let files_present = match &tls {
+            TlsMode::Require { tls } | TlsMode::VerifyFull { tls } => tls.file_problems().is_empty(),
+            TlsMode::Disable | TlsMode::Prefer => true,
+        };
         if problems.is_empty()
+            && files_present
             && let Err(e) = crate::tls::connector(&tls)
         {
             problems.push(ConfigProblem::new("tls", e));

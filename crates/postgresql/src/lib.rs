@@ -59,6 +59,14 @@ impl TypedFactory for PostgresqlFactory {
     }
 
     fn build(&self, ctx: &CreateContext, config: PostgresqlConfig) -> Result<Built, Vec<ConfigProblem>> {
+        // The certificate files must exist where the receiver runs (`validate` does not ask).
+        if let Some(t) = config.tls.as_ref().filter(|t| !t.insecure) {
+            let missing: Vec<ConfigProblem> =
+                t.file_problems().into_iter().map(|p| ConfigProblem::new(p.path, p.message)).collect();
+            if !missing.is_empty() {
+                return Err(missing);
+            }
+        }
         let plan = config.resolve()?;
         let breaker = ctx.host.breakers().handle(&ctx.id);
         Ok(Built::Receiver(Box::new(PostgresqlReceiver::new(plan).with_breaker(breaker))))
@@ -99,5 +107,35 @@ mod tests {
             .validate(&serde_json::json!({"username": "mon", "metrics": {"nope": {"enabled": true}}}))
             .unwrap_err();
         assert_eq!(e[0].path, "metrics.nope");
+    }
+
+    /// contrib's receiver/postgresqlreceiver/testdata/config.yaml (`postgresql/all`), the password
+    /// substituted: it validates; the certificate files it names are required only to run.
+    #[test]
+    fn contrib_testdata_validates_and_missing_files_stop_the_build() {
+        let all = serde_json::json!({
+            "endpoint": "localhost:5432", "transport": "tcp", "username": "otel", "password": "dummy",
+            "databases": ["otel"], "collection_interval": "10s",
+            "tls": {
+                "insecure": false, "insecure_skip_verify": false,
+                "ca_file": "/home/otel/authorities.crt",
+                "cert_file": "/home/otel/mypostgrescert.crt",
+                "key_file": "/home/otel/mypostgreskey.key"
+            }
+        });
+        let f = PostgresqlFactory;
+        assert!(
+            f.validate(
+                &serde_json::json!({"endpoint": "localhost:5432", "username": "otel", "password": "x"})
+            )
+            .is_ok()
+        );
+        assert!(f.validate(&all).is_ok(), "{:?}", f.validate(&all));
+        let ctx =
+            CreateContext::new("postgresql/all".parse().unwrap(), dbintel_core::telemetry::Registry::new());
+        let Err(e) = f.create(&ctx, &all) else { panic!("built without its certificate files") };
+        let paths: Vec<&str> = e.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["tls.ca_file", "tls.cert_file", "tls.key_file"]);
+        assert!(e[0].message.contains("/home/otel/authorities.crt"), "{e:?}");
     }
 }
