@@ -16,17 +16,23 @@ mod model;
 mod path;
 mod redact;
 mod suggest;
+mod telemetry;
 mod validate;
 
 pub use error::{ConfigError, ConfigErrors, ErrorKind};
 pub use expand::MAX_FILE_PLACEHOLDER_BYTES;
-pub use load::{ConfigSource, MAX_CONFIG_BYTES, MAX_DEPTH, MAX_NODES, RawConfig, load, load_keep_going};
+pub use load::{
+    CONFIG_URI_SCHEMES, ConfigSource, MAX_CONFIG_BYTES, MAX_DEPTH, MAX_DOCUMENTS, MAX_NODES, RawConfig, load,
+    load_keep_going,
+};
 pub use model::{
-    DEFAULT_METRICS_ADDRESS, DEFAULT_SHUTDOWN_TIMEOUT, LogEncoding, LogLevel, LogsTelemetry, MetricsLevel,
-    MetricsTelemetry, Pipeline, SHUTDOWN_TIMEOUT_RANGE, Service, ServiceConfig, Telemetry, UsedComponents,
+    DEFAULT_METRICS_ADDRESS, DEFAULT_SHUTDOWN_TIMEOUT, LogEncoding, LogLevel, LogSampling, LogsTelemetry,
+    MetricReader, MetricsLevel, MetricsTelemetry, OtlpProtocol, PeriodicReader, Pipeline,
+    SHUTDOWN_TIMEOUT_RANGE, Service, ServiceConfig, Telemetry, UsedComponents,
 };
 pub use path::{KeyPath, Provenance, Segment};
 pub use redact::{HIDDEN, Redactor};
+pub use telemetry::{MAX_INITIAL_FIELDS, MAX_OUTPUT_PATHS, MAX_READERS, output_path};
 pub use validate::validate;
 
 /// Loads and validates in one step.

@@ -17,6 +17,8 @@ pub const MAX_CONFIG_BYTES: u64 = 8 << 20;
 pub const MAX_DEPTH: usize = 64;
 /// The most YAML nodes (scalars, maps, lists) accepted per source.
 pub const MAX_NODES: usize = 200_000;
+/// The most YAML documents (`---`) accepted per source; only the first is used, as in the Collector.
+pub const MAX_DOCUMENTS: usize = 64;
 
 /// Where a config comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +27,14 @@ pub enum ConfigSource {
     File(PathBuf),
     /// YAML text compiled into the binary or built in memory, with a name for messages.
     Embedded { name: String, text: String },
+    /// `env:NAME`: the YAML text held by an environment variable (looked up with the loader's `env`).
+    Env(String),
+    /// `yaml:TEXT` and `--set`: YAML text whose keys may nest with `::` (`processors::batch::timeout: 2s`).
+    Yaml { name: String, text: String },
 }
+
+/// The URI schemes `--config` takes besides a plain path.
+pub const CONFIG_URI_SCHEMES: [&str; 3] = ["file", "env", "yaml"];
 
 impl ConfigSource {
     pub fn file(path: impl Into<PathBuf>) -> Self {
@@ -34,11 +43,108 @@ impl ConfigSource {
     pub fn embedded(name: impl Into<String>, text: impl Into<String>) -> Self {
         ConfigSource::Embedded { name: name.into(), text: text.into() }
     }
+    /// A `--config` value as the Collector reads it: `file:PATH`, `env:NAME`, `yaml:TEXT` (keys may
+    /// nest with `::`, e.g. `yaml:exporters::debug::verbosity: detailed`) or a plain path. Other
+    /// schemes (`http:`, `https:`, `s3:`) are refused with a reason.
+    pub fn from_uri(uri: &str) -> Result<Self, String> {
+        let scheme_end = uri.find(':').filter(|&i| {
+            i > 1 && uri[..i].chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+        let Some(i) = scheme_end else {
+            return Ok(ConfigSource::File(uri.into()));
+        };
+        let (scheme, rest) = (&uri[..i], &uri[i + 1..]);
+        match scheme {
+            "file" => {
+                let path = rest.strip_prefix("//").unwrap_or(rest);
+                if path.is_empty() {
+                    return Err(format!("`{uri}`: give a path after `file:`"));
+                }
+                Ok(ConfigSource::File(path.into()))
+            }
+            "env" => {
+                let valid = !rest.is_empty()
+                    && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !rest.starts_with(|c: char| c.is_ascii_digit());
+                if !valid {
+                    return Err(format!("`{uri}`: give an environment variable name after `env:`"));
+                }
+                Ok(ConfigSource::Env(rest.to_string()))
+            }
+            "yaml" => Ok(ConfigSource::Yaml {
+                name: format!("--config yaml:{}", short(rest)),
+                text: rest.to_string(),
+            }),
+            "http" | "https" | "s3" => Err(format!(
+                "`{scheme}:` config URIs are not supported: download the file and pass its path (supported: file:, env:, yaml:)"
+            )),
+            _ => Err(format!(
+                "unknown config URI scheme `{scheme}:` (supported: file:, env:, yaml:, or a plain path)"
+            )),
+        }
+    }
+    /// A `--set KEY=VALUE` (`processors::batch::timeout=2s`): the Collector's form, applied after every
+    /// `--config` source, VALUE read as YAML (`[a, b]` is a list).
+    pub fn set(arg: &str) -> Result<Self, String> {
+        let Some((key, value)) = arg.split_once('=') else {
+            return Err(format!(
+                "`--set {arg}`: expected KEY=VALUE, keys nested with `::` (processors::batch::timeout=2s)"
+            ));
+        };
+        let key = key.trim();
+        if key.is_empty() || key.split("::").any(|k| k.trim().is_empty()) {
+            return Err(format!("`--set {arg}`: the key is empty or has an empty part"));
+        }
+        // The key as a YAML key (quoted, so `:` and `#` in it stay text), the value as YAML.
+        let quoted = serde_json::Value::String(key.to_string()).to_string();
+        let value = if value.trim().is_empty() { "null" } else { value };
+        Ok(ConfigSource::Yaml { name: format!("--set {key}"), text: format!("{quoted}: {value}") })
+    }
     /// The name used in messages.
     pub fn name(&self) -> String {
         match self {
             ConfigSource::File(p) => p.display().to_string(),
-            ConfigSource::Embedded { name, .. } => name.clone(),
+            ConfigSource::Embedded { name, .. } | ConfigSource::Yaml { name, .. } => name.clone(),
+            ConfigSource::Env(var) => format!("env:{var}"),
+        }
+    }
+}
+
+/// At most 40 characters of `s`, on one line, for a source's name.
+fn short(s: &str) -> String {
+    let line: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if line.chars().count() > 40 { format!("{}…", line.chars().take(40).collect::<String>()) } else { line }
+}
+
+/// Nests keys written with `::` (`a::b: 1` is `a: {b: 1}`) at every level, merging with siblings.
+fn nest_delimited_keys(map: Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (k, v) in map {
+        let v = match v {
+            Value::Object(m) => Value::Object(nest_delimited_keys(m)),
+            other => other,
+        };
+        let parts: Vec<&str> = k.split("::").collect();
+        let mut value = v;
+        for part in parts[1..].iter().rev() {
+            let mut m = Map::new();
+            m.insert((*part).to_string(), value);
+            value = Value::Object(m);
+        }
+        merge_values(&mut out, parts[0].to_string(), value);
+    }
+    out
+}
+
+fn merge_values(dst: &mut Map<String, Value>, key: String, value: Value) {
+    match (dst.get_mut(&key), value) {
+        (Some(Value::Object(d)), Value::Object(s)) => {
+            for (k, v) in s {
+                merge_values(d, k, v);
+            }
+        }
+        (_, v) => {
+            dst.insert(key, v);
         }
     }
 }
@@ -50,6 +156,8 @@ pub struct RawConfig {
     provenance: Provenance,
     /// Keeps the values of placeholders (they may be secrets) out of every message.
     redactor: Redactor,
+    /// Findings of loading that are not errors (a file with several YAML documents), one line each.
+    warnings: Vec<String>,
 }
 
 impl RawConfig {
@@ -69,6 +177,10 @@ impl RawConfig {
     /// Whether the scalar at a rendered key path (`receivers.x.password`) came from a placeholder.
     pub fn is_substituted(&self, path: &str) -> bool {
         self.redactor.is_substituted(path)
+    }
+    /// Findings of loading that are not errors, one line each (validation passes them on).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
     /// What keeps placeholder values out of messages about this config.
     pub fn redactor(&self) -> &Redactor {
@@ -116,15 +228,38 @@ pub fn load_keep_going(
                 errors.push(ConfigError::new(ErrorKind::Io, &name, "", msg));
                 continue;
             }
-            ConfigSource::Embedded { text, .. } => text.clone(),
+            ConfigSource::Embedded { text, .. } | ConfigSource::Yaml { text, .. } => text.clone(),
+            ConfigSource::Env(var) => match env(var) {
+                Some(t) if t.len() as u64 > MAX_CONFIG_BYTES => {
+                    let msg = format!("config is larger than {} MiB", MAX_CONFIG_BYTES >> 20);
+                    errors.push(ConfigError::new(ErrorKind::Io, &name, "", msg));
+                    continue;
+                }
+                Some(t) => t,
+                None => {
+                    let msg =
+                        format!("environment variable `{var}` (named by `--config env:{var}`) is not set");
+                    errors.push(ConfigError::new(ErrorKind::Io, &name, "", msg));
+                    continue;
+                }
+            },
         };
-        let mut tree = match parse_yaml(&text, &name) {
+        let (mut tree, documents) = match parse_yaml(&text, &name) {
             Ok(t) => t,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
+        if documents > 1 {
+            raw.warnings.push(format!(
+                "{name}: has {documents} YAML documents; only the first is used, as the Collector does (merge \
+                 several files with repeated --config instead)"
+            ));
+        }
+        if matches!(source, ConfigSource::Yaml { .. }) {
+            tree = nest_delimited_keys(tree);
+        }
         let expander = Expander { env, source: &name };
         for (k, v) in tree.iter_mut() {
             expander.expand_tree(v, &KeyPath::root().key(k), &mut errors, &mut substituted);
@@ -155,14 +290,15 @@ fn read_file(path: &Path, name: &str) -> Result<String, ConfigError> {
     })
 }
 
-/// Parses one YAML document into a map. Empty text (or only comments) is an empty map.
-pub(crate) fn parse_yaml(text: &str, name: &str) -> Result<Map<String, Value>, ConfigError> {
+/// Parses YAML text into a map: its first document, and how many non-empty documents it has (the
+/// Collector reads only the first). Empty text (or only comments) is an empty map.
+pub(crate) fn parse_yaml(text: &str, name: &str) -> Result<(Map<String, Value>, usize), ConfigError> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
             max_nodes: MAX_NODES,
             max_total_scalar_bytes: MAX_CONFIG_BYTES as usize,
-            max_documents: 1,
+            max_documents: MAX_DOCUMENTS,
             max_anchors: 10_000,
             max_aliases: 10_000,
         },
@@ -177,10 +313,13 @@ pub(crate) fn parse_yaml(text: &str, name: &str) -> Result<Map<String, Value>, C
     };
     // The parser is not ours: contain any panic it might have on hostile input.
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        serde_saphyr::from_str_with_options::<Value>(text, options)
+        serde_saphyr::from_multiple_with_options::<Value>(text, options)
     }));
-    let value = match parsed {
-        Ok(Ok(v)) => v,
+    let (value, documents) = match parsed {
+        Ok(Ok(docs)) => {
+            let n = docs.len();
+            (docs.into_iter().next().unwrap_or(Value::Null), n)
+        }
         Ok(Err(e)) => {
             let e = e.without_snippet();
             let location = e.location().map(|l| (l.line(), l.column())).filter(|(l, _)| *l > 0);
@@ -204,8 +343,8 @@ pub(crate) fn parse_yaml(text: &str, name: &str) -> Result<Map<String, Value>, C
         }
     };
     match value {
-        Value::Null => Ok(Map::new()),
-        Value::Object(m) => Ok(m),
+        Value::Null => Ok((Map::new(), documents)),
+        Value::Object(m) => Ok((m, documents)),
         other => Err(ConfigError::new(
             ErrorKind::InvalidValue,
             name,

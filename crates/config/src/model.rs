@@ -55,29 +55,136 @@ pub struct Pipeline {
 }
 
 /// `service.telemetry`: the collector's own logs and metrics.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Telemetry {
     pub logs: LogsTelemetry,
     pub metrics: MetricsTelemetry,
+    /// `service.telemetry.resource`: attributes of the resource the OTLP readers send (`None` removes
+    /// a default attribute: `service.name`, `service.version`, `service.instance.id`).
+    pub resource: Vec<(String, Option<String>)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// `service.telemetry.logs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogsTelemetry {
     pub level: LogLevel,
     pub encoding: LogEncoding,
+    /// zap's development mode; accepted, no effect (`validate` warns when true).
+    pub development: bool,
+    /// Leave out the source location (file and line) of each line.
+    pub disable_caller: bool,
+    /// Accepted; dbintel writes no stack traces.
+    pub disable_stacktrace: bool,
+    /// Where log lines go: `stderr`, `stdout`, file paths (appended to) or `file://` URLs.
+    pub output_paths: Vec<String>,
+    /// Where the logger's own failures (a log file that cannot be written) go.
+    pub error_output_paths: Vec<String>,
+    /// Fields written on every line, in order.
+    pub initial_fields: Vec<(String, String)>,
+    /// Per-message sampling (zap's); `None` logs every line.
+    pub sampling: Option<LogSampling>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl Default for LogsTelemetry {
+    fn default() -> Self {
+        Self {
+            level: LogLevel::default(),
+            encoding: LogEncoding::default(),
+            development: false,
+            disable_caller: false,
+            disable_stacktrace: false,
+            output_paths: vec!["stderr".to_string()],
+            error_output_paths: vec!["stderr".to_string()],
+            initial_fields: Vec::new(),
+            sampling: Some(LogSampling::default()),
+        }
+    }
+}
+
+/// zap's sampler: per `tick`, the first `initial` lines with the same level and message, then every
+/// `thereafter`-th (0: none after the first `initial`). The Collector's defaults: 10s, 10, 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogSampling {
+    pub tick: Duration,
+    pub initial: u32,
+    pub thereafter: u32,
+}
+
+impl Default for LogSampling {
+    fn default() -> Self {
+        Self { tick: Duration::from_secs(10), initial: 10, thereafter: 100 }
+    }
+}
+
+/// `service.telemetry.metrics`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetricsTelemetry {
     pub level: MetricsLevel,
-    /// `host:port` for the self-metrics Prometheus endpoint.
+    /// `host:port` of the first pull reader (the self-metrics Prometheus endpoint); the default
+    /// reader's when no readers are configured. Only served when `readers` has a `Pull`.
     pub address: String,
+    /// The readers: the default is one pull reader at `127.0.0.1:8888`.
+    pub readers: Vec<MetricReader>,
 }
 
 impl Default for MetricsTelemetry {
     fn default() -> Self {
-        Self { level: MetricsLevel::default(), address: DEFAULT_METRICS_ADDRESS.to_string() }
+        Self {
+            level: MetricsLevel::default(),
+            address: DEFAULT_METRICS_ADDRESS.to_string(),
+            readers: vec![MetricReader::Pull { address: DEFAULT_METRICS_ADDRESS.to_string() }],
+        }
     }
+}
+
+impl MetricsTelemetry {
+    /// The addresses of the pull readers (Prometheus endpoints), in order.
+    pub fn pull_addresses(&self) -> impl Iterator<Item = &str> {
+        self.readers.iter().filter_map(|r| match r {
+            MetricReader::Pull { address } => Some(address.as_str()),
+            MetricReader::Periodic(_) => None,
+        })
+    }
+    /// The periodic (OTLP push) readers, in order.
+    pub fn periodic(&self) -> impl Iterator<Item = &PeriodicReader> {
+        self.readers.iter().filter_map(|r| match r {
+            MetricReader::Periodic(p) => Some(p),
+            MetricReader::Pull { .. } => None,
+        })
+    }
+}
+
+/// One of `service.telemetry.metrics.readers`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricReader {
+    /// `pull.exporter.prometheus`: served as Prometheus text at `host:port`/metrics.
+    Pull { address: String },
+    /// `periodic.exporter.otlp`: pushed over OTLP.
+    Periodic(PeriodicReader),
+}
+
+/// The OTLP protocol of a periodic reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtlpProtocol {
+    HttpProtobuf,
+    HttpJson,
+    Grpc,
+}
+
+/// `periodic`: every `interval`, a snapshot of the self-metrics is pushed by an exporter built from
+/// `exporter_config` (the reader's OTLP keys as the section of dbintel's `otlp` or `otlphttp`
+/// exporter, already validated by that exporter's factory).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodicReader {
+    pub interval: Duration,
+    /// How long one push may take (its retries included).
+    pub timeout: Duration,
+    pub protocol: OtlpProtocol,
+    /// `otlp` (gRPC) or `otlphttp`.
+    pub exporter_type: &'static str,
+    pub exporter_config: serde_json::Value,
+    /// The config key path of the reader's exporter, for messages.
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]

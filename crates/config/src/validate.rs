@@ -10,8 +10,7 @@ use serde_json::{Map, Value};
 use crate::error::{ConfigError, ConfigErrors, ErrorKind};
 use crate::load::{RawConfig, kind_of};
 use crate::model::{
-    DEFAULT_SHUTDOWN_TIMEOUT, LogEncoding, LogLevel, LogsTelemetry, MetricsLevel, MetricsTelemetry, Pipeline,
-    SHUTDOWN_TIMEOUT_RANGE, Service, ServiceConfig, Telemetry,
+    DEFAULT_SHUTDOWN_TIMEOUT, Pipeline, SHUTDOWN_TIMEOUT_RANGE, Service, ServiceConfig, Telemetry,
 };
 use crate::path::join;
 use crate::suggest::did_you_mean;
@@ -22,7 +21,7 @@ const PIPELINE_KEYS: [&str; 3] = ["receivers", "processors", "exporters"];
 
 /// Checks `raw` against `registry` and returns the typed config, or every problem found.
 pub fn validate(raw: &RawConfig, registry: &ComponentRegistry) -> Result<ServiceConfig, ConfigErrors> {
-    let mut v = Validator { raw, registry, errors: Vec::new() };
+    let mut v = Validator { raw, registry, errors: Vec::new(), warnings: raw.warnings().to_vec() };
     let config = v.run();
     if v.errors.is_empty() {
         return Ok(config);
@@ -49,6 +48,8 @@ struct Validator<'a> {
     raw: &'a RawConfig,
     registry: &'a ComponentRegistry,
     errors: Vec<ConfigError>,
+    /// Warnings found while reading `service` (the rest are collected in `run`).
+    warnings: Vec<String>,
 }
 
 impl Validator<'_> {
@@ -80,7 +81,7 @@ impl Validator<'_> {
 
         let service = self.service(root.get("service"), &defined);
 
-        let mut warnings = Vec::new();
+        let mut warnings = std::mem::take(&mut self.warnings);
         let mut used: BTreeSet<(ComponentKind, &ComponentId)> = BTreeSet::new();
         for p in service.pipelines.values() {
             used.extend(p.receivers.iter().map(|id| (ComponentKind::Receiver, id)));
@@ -224,6 +225,10 @@ impl Validator<'_> {
                     self.err(ErrorKind::UnknownType, &keys, path, msg);
                 }
                 Some(f) => {
+                    if let Some(advice) = deprecated(kind, id.type_name()) {
+                        let source = self.raw.source_or_last(&keys);
+                        self.warnings.push(format!("{source}: {path}: {advice}"));
+                    }
                     let schema = f.config_schema();
                     let stand_in =
                         |path: &str| schema.as_ref().and_then(|s| dbintel_core::typed::placeholder(s, path));
@@ -505,220 +510,72 @@ impl Validator<'_> {
     }
 
     fn telemetry(&mut self, value: &Value) -> Telemetry {
-        let mut t = Telemetry::default();
-        let Some(map) = self.map_at(value, &["service", "telemetry"], &["logs", "metrics"]) else {
-            return t;
-        };
-        if let Some(logs) = map.get("logs") {
-            t.logs = self.logs(logs);
+        let mut findings = crate::telemetry::Findings::default();
+        let mut t = crate::telemetry::parse(value, &mut findings);
+        // A periodic reader pushes through dbintel's own `otlp`/`otlphttp` exporter: its factory
+        // checks the section built from the reader's keys.
+        for r in &mut t.metrics.readers {
+            let crate::model::MetricReader::Periodic(p) = r else { continue };
+            match self.registry.get(ComponentKind::Exporter, p.exporter_type) {
+                Some(f) => {
+                    if let Err(problems) = f.validate(&p.exporter_config) {
+                        for pr in problems {
+                            let key = reader_key(&pr.path);
+                            findings.errors.push((join(&p.path, key), pr.message));
+                        }
+                    }
+                }
+                None => findings.errors.push((
+                    p.path.clone(),
+                    format!("this build has no `{}` exporter to push the self-metrics with", p.exporter_type),
+                )),
+            }
         }
-        if let Some(metrics) = map.get("metrics") {
-            t.metrics = self.metrics(metrics);
+        for (path, message) in findings.errors {
+            let keys = path_keys(&path);
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            self.err(ErrorKind::InvalidValue, &keys, path, message);
+        }
+        for (path, message) in findings.warnings {
+            let keys = path_keys(&path);
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let source = self.raw.source_or_last(&keys);
+            self.warnings.push(format!("{source}: {path}: {message}"));
         }
         t
     }
+}
 
-    fn logs(&mut self, value: &Value) -> LogsTelemetry {
-        let mut l = LogsTelemetry::default();
-        let keys = ["service", "telemetry", "logs"];
-        let Some(map) = self.map_at(value, &keys, &["level", "encoding"]) else {
-            return l;
-        };
-        if let Some(s) = self.word_at(map, &keys, "level") {
-            match s.to_ascii_lowercase().as_str() {
-                "debug" => l.level = LogLevel::Debug,
-                "info" => l.level = LogLevel::Info,
-                "warn" | "warning" => l.level = LogLevel::Warn,
-                "error" => l.level = LogLevel::Error,
-                _ => self.bad_word(&keys, "level", &s, "`debug`, `info`, `warn` or `error`"),
-            }
-        }
-        if let Some(s) = self.word_at(map, &keys, "encoding") {
-            match s.to_ascii_lowercase().as_str() {
-                "console" | "text" => l.encoding = LogEncoding::Console,
-                "json" => l.encoding = LogEncoding::Json,
-                _ => self.bad_word(&keys, "encoding", &s, "`console` (or `text`) or `json`"),
-            }
-        }
-        l
-    }
-
-    fn metrics(&mut self, value: &Value) -> MetricsTelemetry {
-        let mut m = MetricsTelemetry::default();
-        let keys = ["service", "telemetry", "metrics"];
-        let Some(map) = self.map_at(value, &keys, &["level", "address", "readers"]) else {
-            return m;
-        };
-        if let Some(s) = self.word_at(map, &keys, "level") {
-            match s.to_ascii_lowercase().as_str() {
-                "none" => m.level = MetricsLevel::None,
-                "basic" => m.level = MetricsLevel::Basic,
-                "normal" => m.level = MetricsLevel::Normal,
-                "detailed" => m.level = MetricsLevel::Detailed,
-                _ => self.bad_word(&keys, "level", &s, "`none`, `basic`, `normal` or `detailed`"),
-            }
-        }
-        let address = map.get("address").filter(|v| !v.is_null());
-        let readers = map.get("readers").filter(|v| !v.is_null());
-        if address.is_some() && readers.is_some() {
-            self.err(
-                ErrorKind::InvalidValue,
-                &keys,
-                "service.telemetry.metrics",
-                "set either `address` or `readers`, not both",
-            );
-        }
-        if let Some(a) = address {
-            let path = "service.telemetry.metrics.address";
-            match a.as_str().map(normalize_address) {
-                Some(Ok(addr)) => m.address = addr,
-                Some(Err(msg)) => self.err(ErrorKind::InvalidValue, &keys, path, msg),
-                None => {
-                    let msg = format!("expected `host:port`, found {}", kind_of(a));
-                    self.err(ErrorKind::InvalidValue, &keys, path, msg);
-                }
-            }
-        } else if let Some(r) = readers {
-            match prometheus_reader(r) {
-                Ok(addr) => m.address = addr,
-                Err((rel, msg)) => self.err(
-                    ErrorKind::InvalidValue,
-                    &keys,
-                    join("service.telemetry.metrics.readers", &rel),
-                    msg,
-                ),
-            }
-        }
-        m
-    }
-
-    /// `value` as a map whose keys are all in `allowed`; `null` is an empty map.
-    fn map_at<'v>(
-        &mut self,
-        value: &'v Value,
-        keys: &[&str],
-        allowed: &[&str],
-    ) -> Option<&'v Map<String, Value>> {
-        let path = keys.join(".");
-        match value {
-            Value::Null => None,
-            Value::Object(m) => {
-                for k in m.keys() {
-                    if !allowed.contains(&k.as_str()) {
-                        let msg = format!("unknown key `{k}`{}", expected(k, allowed));
-                        let mut ks = keys.to_vec();
-                        ks.push(k);
-                        self.err(ErrorKind::UnknownKey, &ks, format!("{path}.{k}"), msg);
-                    }
-                }
-                Some(m)
-            }
-            other => {
-                let msg = format!("expected a map, found {}", kind_of(other));
-                self.err(ErrorKind::InvalidValue, keys, path, msg);
-                None
-            }
-        }
-    }
-
-    /// A string setting, if present (trimmed; callers match it case-insensitively).
-    fn word_at(&mut self, map: &Map<String, Value>, keys: &[&str], key: &str) -> Option<String> {
-        match map.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.trim().to_string()),
-            Some(other) => {
-                let msg = format!("expected a string, found {}", kind_of(other));
-                self.err(ErrorKind::InvalidValue, keys, format!("{}.{key}", keys.join(".")), msg);
-                None
-            }
-        }
-    }
-
-    fn bad_word(&mut self, keys: &[&str], key: &str, got: &str, allowed: &str) {
-        let msg = format!("unknown value `{got}`, expected {allowed}");
-        self.err(ErrorKind::InvalidValue, keys, format!("{}.{key}", keys.join(".")), msg);
+/// Component types the Collector deprecated or removed that still load, with the migration advice.
+fn deprecated(kind: ComponentKind, type_name: &str) -> Option<&'static str> {
+    match (kind, type_name) {
+        (ComponentKind::Exporter, "logging") => Some(
+            "the `logging` exporter is deprecated (removed from the Collector in v0.111.0): it runs as the `debug` \
+             exporter; rename it to `debug` (`loglevel` becomes `verbosity`)",
+        ),
+        (ComponentKind::Extension, "memory_ballast") => Some(
+            "the `memory_ballast` extension is deprecated (removed from the Collector in v0.98.0) and does nothing \
+             here: use the `memory_limiter` processor, and GOMEMLIMIT-like limits come from `memory_limiter` too",
+        ),
+        _ => None,
     }
 }
 
-/// Accepts `host:port`, `[v6]:port` and the collector's older `:port` (all interfaces).
-fn normalize_address(s: &str) -> Result<String, String> {
-    let s = s.trim();
-    // `@` is never part of host:port: hide everything before the last one, whatever a password holds.
-    let from = s.find("://").map_or(0, |i| i + 3);
-    let shown = match s[from..].rfind('@') {
-        Some(at) => format!("{}{}{}", &s[..from], dbintel_core::redact::MASK, &s[from + at..]),
-        None => s.to_string(),
-    };
-    let Some((host, port)) = s.rsplit_once(':') else {
-        return Err(format!("`{shown}` is not `host:port`"));
-    };
-    if host.contains(['/', '@']) {
-        return Err(format!("`{shown}` is not `host:port` (no scheme, path or user info)"));
+/// The reader's own key for a problem of the exporter section built from it.
+fn reader_key(exporter_path: &str) -> &str {
+    match exporter_path {
+        "metrics_endpoint" => "endpoint",
+        "tls.ca_file" => "certificate",
+        "tls.cert_file" => "client_certificate",
+        "tls.key_file" => "client_key",
+        "tls.insecure" => "insecure",
+        other => other,
     }
-    if port.parse::<u16>().is_err() {
-        return Err(format!("`{shown}` has an invalid port: use 0-65535"));
-    }
-    if !host
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':' | '%'))
-    {
-        return Err(format!(
-            "`{s}` is not `host:port`: the host has characters a host name or IP cannot have"
-        ));
-    }
-    let host = if host.is_empty() { "0.0.0.0" } else { host };
-    Ok(format!("{host}:{port}"))
 }
 
-/// The one reader shape supported: `[{pull: {exporter: {prometheus: {host, port}}}}]`.
-/// Errors carry a path relative to `readers`.
-fn prometheus_reader(v: &Value) -> Result<String, (String, String)> {
-    const SHAPE: &str =
-        "only one reader of the form `{pull: {exporter: {prometheus: {host: ..., port: ...}}}}` is supported";
-    let bad = |rel: &str| Err((rel.to_string(), SHAPE.to_string()));
-    let Some([reader]) = v.as_array().map(Vec::as_slice) else {
-        return bad("");
-    };
-    let only = |v: &Value, key: &str| -> Option<Value> {
-        let m = v.as_object()?;
-        if m.len() == 1 { m.get(key).cloned() } else { None }
-    };
-    let Some(prom) =
-        only(reader, "pull").and_then(|p| only(&p, "exporter")).and_then(|e| only(&e, "prometheus"))
-    else {
-        return bad("[0]");
-    };
-    let prom = match prom {
-        Value::Null => Map::new(),
-        Value::Object(m) => m,
-        _ => return bad("[0].pull.exporter.prometheus"),
-    };
-    for k in prom.keys() {
-        if k != "host" && k != "port" {
-            return Err((
-                format!("[0].pull.exporter.prometheus.{k}"),
-                format!("unknown key `{k}`; only `host` and `port` are supported"),
-            ));
-        }
-    }
-    let host = match prom.get("host") {
-        None | Some(Value::Null) => "127.0.0.1".to_string(),
-        Some(Value::String(h)) if !h.trim().is_empty() => h.trim().to_string(),
-        Some(_) => {
-            return Err(("[0].pull.exporter.prometheus.host".into(), "expected a host name or IP".into()));
-        }
-    };
-    let port = match prom.get("port") {
-        None | Some(Value::Null) => 8888,
-        Some(p) => match dbintel_core::config_value::from_value::<u16>(p) {
-            Ok(p) => p,
-            Err(_) => {
-                return Err(("[0].pull.exporter.prometheus.port".into(), "expected a port, 0-65535".into()));
-            }
-        },
-    };
-    let host = if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host };
-    Ok(format!("{host}:{port}"))
+/// The map keys of a rendered path (`a.b[0].c` gives a, b, c), for provenance.
+fn path_keys(path: &str) -> Vec<String> {
+    path.split('.').map(|k| k.split('[').next().unwrap_or(k).to_string()).collect()
 }
 
 /// The closest defined ID: by edit distance, else the only one of the same type.
