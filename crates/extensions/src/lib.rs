@@ -6,10 +6,15 @@ use dbintel_core::Factory;
 
 pub mod file_storage;
 pub mod health_check;
+pub mod memory_ballast;
 pub mod process_metrics;
 pub mod telemetry_server;
 
 /// Factories of every extension in this crate.
 pub fn factories() -> Vec<Arc<dyn Factory>> {
-    vec![Arc::new(health_check::HealthCheckFactory), Arc::new(file_storage::FileStorageFactory)]
+    vec![
+        Arc::new(health_check::HealthCheckFactory),
+        Arc::new(file_storage::FileStorageFactory),
+        Arc::new(memory_ballast::MemoryBallastFactory),
+    ]
 }

@@ -192,11 +192,16 @@ impl TypedFactory for DebugExporterFactory {
     const INFO: ComponentInfo = ComponentInfo {
         kind: ComponentKind::Exporter,
         type_name: "debug",
-        aliases: &[],
+        // The Collector's deprecated `logging` exporter (removed in v0.111.0); `validate` warns.
+        aliases: &["logging"],
         signals: &[Signal::Metrics, Signal::Logs],
         stability: Stability::Alpha,
         description: "Prints batches to the console: a line per batch, per point, or a full dump",
     };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[(
+        "loglevel",
+        "the deprecated `logging` exporter's level; set `verbosity` instead (debug -> detailed, info -> normal)",
+    )];
 
     fn check(&self, config: &DebugConfig) -> Vec<ConfigProblem> {
         if config.sampling_thereafter == 0 {

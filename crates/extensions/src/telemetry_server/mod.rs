@@ -110,5 +110,6 @@ pub fn render(snapshot: &[Family]) -> String {
     text
 }
 
+pub mod push;
 #[cfg(test)]
 mod tests;
