@@ -1,14 +1,13 @@
 //! `dbintel doctor`: checks every configured PostgreSQL and MySQL/MariaDB target and prints what
 //! is missing, with the fix.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use dbintel_core::ComponentKind;
 
 /// Exit 0 when no required check failed (advice and undecided checks may remain), 1 when any
 /// failed, 2 when the config is invalid.
-pub fn run(configs: &[PathBuf], json: bool) -> ExitCode {
+pub fn run(configs: &crate::ConfigArgs, json: bool) -> ExitCode {
     let cfg = match crate::load(configs) {
         Ok(cfg) => cfg,
         Err(problems) => {

@@ -8,10 +8,10 @@ mod default_config;
 mod doctor_cmd;
 mod graph;
 mod logging;
+mod self_telemetry;
 mod sql_cmd;
 mod worker_threads;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -50,14 +50,34 @@ struct Cli {
     command: Option<Command>,
 }
 
+/// Where the config comes from: `--config` sources merged in order, then `--set` keys.
+#[derive(clap::Args, Clone, Default)]
+struct ConfigArgs {
+    /// Config source: a file path, `file:PATH`, `env:VAR` (YAML text in a variable) or `yaml:TEXT`
+    /// (keys nested with `::`, e.g. `yaml:exporters::debug::verbosity: detailed`). Repeat to merge
+    /// several in order (later ones win).
+    #[arg(long = "config", short = 'c', value_name = "URI")]
+    configs: Vec<String>,
+    /// Set one key after every --config source, as the Collector's --set does:
+    /// `--set processors::batch::timeout=2s` (the value is read as YAML: `[a, b]` is a list).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+}
+
+impl ConfigArgs {
+    /// How the sources are named in messages (`a.yaml + env:CFG`).
+    fn names(&self) -> String {
+        self.configs.join(" + ")
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the collector. Without --config, the embedded default config watches the local PostgreSQL
     /// (and a local MySQL/MariaDB when one answers).
     Run {
-        /// Config file; repeat to merge several in order (later files win).
-        #[arg(long = "config", short = 'c', value_name = "FILE")]
-        configs: Vec<PathBuf>,
+        #[command(flatten)]
+        configs: ConfigArgs,
         /// Worker threads of the async runtime (1-1024). Default: $DBINTEL_WORKER_THREADS, else the
         /// cgroup CPU limit rounded up (at most the CPUs the process may use), else those CPUs.
         #[arg(long = "worker-threads", value_name = "N", value_parser = worker_threads::parse_count)]
@@ -65,8 +85,8 @@ enum Command {
     },
     /// Check config files without starting anything; prints every problem found.
     Validate {
-        #[arg(long = "config", short = 'c', value_name = "FILE", required = true)]
-        configs: Vec<PathBuf>,
+        #[command(flatten)]
+        configs: ConfigArgs,
     },
     /// List every built-in component type by kind, with the signals it supports.
     Components {
@@ -80,8 +100,8 @@ enum Command {
     /// MySQL/MariaDB targets: performance_schema, consumers, instruments, text lengths, grants.
     /// Without --config, checks the local servers of the embedded default config.
     Doctor {
-        #[arg(long = "config", short = 'c', value_name = "FILE")]
-        configs: Vec<PathBuf>,
+        #[command(flatten)]
+        configs: ConfigArgs,
         /// Print the findings as JSON lines.
         #[arg(long)]
         json: bool,
@@ -120,8 +140,9 @@ fn env_lookup(name: &str) -> Option<String> {
 
 /// The environment as seen by the config: the process environment, plus the embedded default's
 /// password variable when no --config is given (the rest of the local server is written into its text).
-fn sources_and_env(configs: &[PathBuf]) -> (Vec<ConfigSource>, EnvLookup) {
-    if configs.is_empty() {
+fn sources_and_env(args: &ConfigArgs) -> Result<(Vec<ConfigSource>, EnvLookup), String> {
+    let sets = args.sets.iter().map(|s| ConfigSource::set(s)).collect::<Result<Vec<_>, _>>()?;
+    let (mut sources, env) = if args.configs.is_empty() {
         let mut vars = default_config::default_variables(&env_lookup);
         let mut sources = vec![ConfigSource::Embedded {
             name: default_config::DEFAULT_CONFIG_NAME.to_string(),
@@ -137,14 +158,21 @@ fn sources_and_env(configs: &[PathBuf]) -> (Vec<ConfigSource>, EnvLookup) {
         let env = move |name: &str| {
             vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).or_else(|| env_lookup(name))
         };
-        (sources, Box::new(env))
+        (sources, Box::new(env) as EnvLookup)
     } else {
-        (configs.iter().cloned().map(ConfigSource::File).collect(), Box::new(env_lookup))
-    }
+        let sources = args
+            .configs
+            .iter()
+            .map(|c| ConfigSource::from_uri(c).map_err(|e| format!("--config {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        (sources, Box::new(env_lookup) as EnvLookup)
+    };
+    sources.extend(sets);
+    Ok((sources, env))
 }
 
-pub(crate) fn load(configs: &[PathBuf]) -> Result<dbintel_config::ServiceConfig, String> {
-    let (sources, env) = sources_and_env(configs);
+pub(crate) fn load(args: &ConfigArgs) -> Result<dbintel_config::ServiceConfig, String> {
+    let (sources, env) = sources_and_env(args)?;
     let registry = components::registry();
     dbintel_config::load_and_validate(&sources, &*env, &registry).map_err(|e| e.to_string())
 }
@@ -167,7 +195,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
-    match cli.command.unwrap_or(Command::Run { configs: Vec::new(), worker_threads: None }) {
+    match cli.command.unwrap_or(Command::Run { configs: ConfigArgs::default(), worker_threads: None }) {
         Command::Components { schema: None } => {
             print_components();
             ExitCode::SUCCESS
@@ -185,15 +213,18 @@ fn main() -> ExitCode {
         Command::Doctor { configs, json } => doctor_cmd::run(&configs, json),
         Command::Sql { command: SqlCommand::Analyze { dialect } } => sql_cmd::analyze(dialect),
         Command::Sql { command: SqlCommand::Plan { dialect } } => sql_cmd::plan(dialect),
+        Command::Validate { configs } if configs.configs.is_empty() => {
+            eprintln!("error: `dbintel validate` needs at least one --config <URI>");
+            ExitCode::from(2)
+        }
         Command::Validate { configs } => match load(&configs) {
             Ok(cfg) => {
                 for w in &cfg.warnings {
                     eprintln!("warning: {w}");
                 }
-                let names: Vec<String> = configs.iter().map(|p| p.display().to_string()).collect();
                 println!(
                     "{} is valid: {} pipelines, {} receivers, {} processors, {} exporters, {} extensions.",
-                    names.join(" + "),
+                    configs.names(),
                     cfg.service.pipelines.len(),
                     cfg.receivers.len(),
                     cfg.processors.len(),
@@ -228,13 +259,15 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let logs = &cfg.service.telemetry.logs;
             let redactor = cfg.redactor.clone();
-            logging::init(logs.level.as_str(), logs.encoding == dbintel_config::LogEncoding::Json, &redactor);
+            if let Err(e) = logging::init(&cfg.service.telemetry.logs, &redactor) {
+                eprintln!("dbintel: service.telemetry.logs: {e}");
+                return ExitCode::from(1);
+            }
             for w in &cfg.warnings {
                 tracing::warn!("{w}");
             }
-            if configs.is_empty() {
+            if configs.configs.is_empty() {
                 tracing::info!("{}", default_config::local_mysql().describe());
             }
             match run(cfg, &threads) {
@@ -296,16 +329,7 @@ fn run(cfg: dbintel_config::ServiceConfig, threads: &worker_threads::WorkerThrea
             HealthRegistry::with_scrubber(std::sync::Arc::new(move |m: &str| redactor.redact_values(m)))
         };
         let stop_telemetry = CancellationToken::new();
-        let metrics_cfg = &cfg.service.telemetry.metrics;
-        let telemetry_server = if metrics_cfg.level != dbintel_config::MetricsLevel::None {
-            dbintel_extensions::process_metrics::register(&telemetry);
-            let (_, handle) =
-                dbintel_extensions::telemetry_server::serve(&metrics_cfg.address, telemetry.clone(), stop_telemetry.clone())
-                    .await?;
-            Some(handle)
-        } else {
-            None
-        };
+        let telemetry_tasks = self_telemetry::start(&cfg, &telemetry, &stop_telemetry).await?;
         let host = dbintel_core::Host::new();
         let graph = graph::build(&cfg, &components::registry(), &telemetry, &host)
             .map_err(|problems| anyhow::anyhow!("cannot build the pipelines:\n{}", problems.join("\n")))?;
@@ -321,7 +345,7 @@ fn run(cfg: dbintel_config::ServiceConfig, threads: &worker_threads::WorkerThrea
             tracing::warn!(aborted = ?report.aborted, "Shutdown deadline reached; some components were aborted.");
         }
         stop_telemetry.cancel();
-        if let Some(h) = telemetry_server {
+        for h in telemetry_tasks {
             let _ = h.await;
         }
         Ok(())
