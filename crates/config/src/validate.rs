@@ -555,7 +555,7 @@ fn deprecated(kind: ComponentKind, type_name: &str) -> Option<&'static str> {
         ),
         (ComponentKind::Extension, "memory_ballast") => Some(
             "the `memory_ballast` extension is deprecated (removed from the Collector in v0.98.0) and does nothing \
-             here: use the `memory_limiter` processor, and GOMEMLIMIT-like limits come from `memory_limiter` too",
+             here: remove it, and bound memory with the `memory_limiter` processor",
         ),
         _ => None,
     }
