@@ -658,6 +658,8 @@ fn periodic_reader(v: &Value, path: &str, f: &mut Findings) -> Option<MetricRead
             "otlp"
         }
         OtlpProtocol::HttpProtobuf | OtlpProtocol::HttpJson => {
+            // `endpoint` only satisfies the exporter's check; `metrics_endpoint` is the URL used.
+            section.insert("endpoint".into(), Value::String(endpoint.clone()));
             section.insert("metrics_endpoint".into(), Value::String(metrics_url(&endpoint)));
             let encoding = if protocol == OtlpProtocol::HttpJson { "json" } else { "proto" };
             section.insert("encoding".into(), Value::String(encoding.into()));

@@ -223,7 +223,7 @@ fn pull_and_periodic_readers() {
     assert_eq!(p[0].exporter_type, "otlphttp");
     assert_eq!(
         p[0].exporter_config,
-        json!({"metrics_endpoint": "https://otlp.nr-data.net/v1/metrics", "encoding": "proto",
+        json!({"endpoint": "https://otlp.nr-data.net", "metrics_endpoint": "https://otlp.nr-data.net/v1/metrics", "encoding": "proto",
                "headers": {"api-key": "secret"}, "compression": "gzip", "timeout": "10000ms",
                "temporality_preference": "delta"})
     );
