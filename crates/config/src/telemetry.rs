@@ -376,25 +376,7 @@ fn metrics(value: &Value, f: &mut Findings) -> MetricsTelemetry {
     }
     let address = map.get("address").filter(|v| !v.is_null());
     let readers = map.get("readers").filter(|v| !v.is_null());
-    if address.is_some() && readers.is_some() {
-        f.err(path, "set either `address` or `readers`, not both");
-    }
-    if let Some(a) = address {
-        let p = format!("{path}.address");
-        match a.as_str().map(normalize_address) {
-            Some(Ok(addr)) => {
-                m.address = addr.clone();
-                m.readers = vec![MetricReader::Pull { address: addr }];
-                f.warn(
-                    &p,
-                    "deprecated in the Collector: write `readers: [{pull: {exporter: {prometheus: {host: ..., port: ...}}}}]`; \
-                     still served",
-                );
-            }
-            Some(Err(msg)) => f.err(p, msg),
-            None => f.err(p, format!("expected `host:port`, found {}", kind_of(a))),
-        }
-    } else if let Some(r) = readers {
+    if let Some(r) = readers {
         let rp = format!("{path}.readers");
         match r {
             Value::Array(items) if items.len() > MAX_READERS => {
@@ -407,14 +389,38 @@ fn metrics(value: &Value, f: &mut Findings) -> MetricsTelemetry {
                         m.readers.push(reader);
                     }
                 }
-                if let Some(MetricReader::Pull { address }) =
-                    m.readers.iter().find(|r| matches!(r, MetricReader::Pull { .. }))
-                {
-                    m.address = address.clone();
-                }
             }
             other => f.err(rp, format!("expected a list of readers, found {}", kind_of(other))),
         }
+    }
+    if let Some(a) = address {
+        let p = format!("{path}.address");
+        let advice = "deprecated in the Collector: write `readers: [{pull: {exporter: {prometheus: {host: ..., port: ...}}}}]`";
+        match a.as_str().map(str::trim) {
+            // The Collector's "no address": only the readers, if any.
+            Some("") => {
+                f.warn(&p, format!("{advice}; empty, so it adds no endpoint"));
+                if readers.is_none() {
+                    m.readers.clear();
+                }
+            }
+            Some(s) => match normalize_address(s) {
+                Ok(addr) => {
+                    // As the Collector does: the address becomes one more pull reader.
+                    if readers.is_none() {
+                        m.readers.clear();
+                    }
+                    m.readers.push(MetricReader::Pull { address: addr });
+                    f.warn(&p, format!("{advice}; still served"));
+                }
+                Err(msg) => f.err(p, msg),
+            },
+            None => f.err(p, format!("expected `host:port`, found {}", kind_of(a))),
+        }
+    }
+    let first = m.pull_addresses().next().map(str::to_string);
+    if let Some(first) = first {
+        m.address = first;
     }
     m
 }

@@ -269,7 +269,16 @@ fn bad_readers_are_all_reported_and_checked_by_the_exporter() {
     ] {
         assert!(e.contains(needle), "{needle}\n{e}");
     }
-    assert!(errors(&with_telemetry("    metrics: {address: ':1', readers: []}\n")).contains("not both"));
+    // Both, as the Collector does: the address is one more pull reader; an empty one adds none.
+    let c = ok(&with_telemetry(
+        "    metrics: {address: ':1', readers: [{pull: {exporter: {prometheus: {port: 2}}}}]}\n",
+    ));
+    assert_eq!(
+        c.service.telemetry.metrics.pull_addresses().collect::<Vec<_>>(),
+        vec!["127.0.0.1:2", "0.0.0.0:1"]
+    );
+    let c = ok(&with_telemetry("    metrics: {address: '', level: none}\n"));
+    assert!(c.service.telemetry.metrics.readers.is_empty());
 }
 
 #[test]

@@ -64,7 +64,12 @@ fn config_uris_set_and_several_documents() {
     let out = dbintel(&["validate", "--config", &file_uri, "--set", "service::telemetry::logs::level=loud"]);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("--set service::telemetry::logs::level: service.telemetry.logs.level: unknown value `loud`"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "--set service::telemetry::logs::level: service.telemetry.logs.level: unknown value `loud`"
+        ),
+        "{stderr}"
+    );
     let out = dbintel(&["validate", "--config", "env:DBINTEL_TEST_SURELY_UNSET"]);
     assert!(text(&out).1.contains("environment variable `DBINTEL_TEST_SURELY_UNSET`"), "{:?}", text(&out));
     let out = dbintel(&["validate", "--config", "https://example.com/c.yaml"]);
@@ -83,7 +88,9 @@ fn logs_go_to_an_output_file_as_json_with_initial_fields() {
     let cfg = write(dir.path(), "c.yaml", &config);
     let mut run = Running::start(&["run", "--config", cfg.to_str().unwrap()], &[], dir.path());
     let read = || std::fs::read_to_string(&log).unwrap_or_default();
-    run.wait_for("the ready line in the log file", Duration::from_secs(30), || read().contains("Everything is ready"));
+    run.wait_for("the ready line in the log file", Duration::from_secs(30), || {
+        read().contains("Everything is ready")
+    });
     run.signal("TERM");
     assert!(run.wait_exit(Duration::from_secs(30)).success(), "{}", run.stderr());
     let lines: Vec<Value> = read().lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
@@ -115,7 +122,10 @@ fn pull_readers_serve_the_self_metrics_and_address_still_works() {
         run.wait_for("the pull reader", Duration::from_secs(30), || http_get(&addr, "/metrics").0 == 200);
         let (_, body) = http_get(&addr, "/metrics");
         assert!(body.contains("otelcol_process_uptime_seconds"), "{body}");
-        assert!(body.contains("otelcol_receiver_accepted_metric_points_total") || body.contains("# TYPE"), "{body}");
+        assert!(
+            body.contains("otelcol_receiver_accepted_metric_points_total") || body.contains("# TYPE"),
+            "{body}"
+        );
     }
     run.signal("TERM");
     assert!(run.wait_exit(Duration::from_secs(30)).success());
@@ -127,7 +137,11 @@ fn pull_readers_serve_the_self_metrics_and_address_still_works() {
     let mut run = Running::start(&["run", "--config", cfg.to_str().unwrap()], &[], dir.path());
     let addr = format!("127.0.0.1:{c}");
     run.wait_for("the address endpoint", Duration::from_secs(30), || http_get(&addr, "/metrics").0 == 200);
-    assert!(run.stderr().contains("service.telemetry.metrics.address: deprecated in the Collector"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("service.telemetry.metrics.address: deprecated in the Collector"),
+        "{}",
+        run.stderr()
+    );
     run.signal("TERM");
     assert!(run.wait_exit(Duration::from_secs(30)).success());
 }
@@ -221,8 +235,11 @@ fn periodic_readers_push_self_metrics_over_otlp_http_and_grpc() {
         grpc = sink.grpc_port
     );
     let cfg = write(dir.path(), "c.yaml", &config);
-    let mut run =
-        Running::start(&["run", "--config", cfg.to_str().unwrap()], &[("TEST_LICENSE_KEY", "nr-license-e2e-1234")], dir.path());
+    let mut run = Running::start(
+        &["run", "--config", cfg.to_str().unwrap()],
+        &[("TEST_LICENSE_KEY", "nr-license-e2e-1234")],
+        dir.path(),
+    );
     let has = |transport: &str| {
         sink.received().iter().any(|r| {
             r["transport"] == transport
