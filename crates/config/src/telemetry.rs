@@ -699,7 +699,7 @@ fn metrics_url(endpoint: &str) -> String {
     let e = endpoint.trim();
     let after_scheme = e.find("://").map_or(0, |i| i + 3);
     match e[after_scheme..].find('/') {
-        Some(i) if e[after_scheme + i..].trim_end_matches('/').len() > 0 => e.to_string(),
+        Some(i) if !e[after_scheme + i..].trim_end_matches('/').is_empty() => e.to_string(),
         _ => format!("{}/v1/metrics", e.trim_end_matches('/')),
     }
 }

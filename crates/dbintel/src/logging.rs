@@ -317,6 +317,29 @@ mod tests {
     }
 
     #[test]
+    fn a_failing_log_file_is_reported_once_per_streak_to_the_error_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let errors = dir.path().join("errors.log");
+        let logs = LogsTelemetry {
+            // /dev/full refuses every write (ENOSPC).
+            output_paths: vec!["/dev/full".into()],
+            error_output_paths: vec![errors.display().to_string()],
+            ..LogsTelemetry::default()
+        };
+        let outputs = Outputs::open(&logs).unwrap();
+        outputs.write(b"line one with a secret-ish payload\n");
+        outputs.write(b"line two\n");
+        let text = std::fs::read_to_string(&errors).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains("cannot write to the log file `/dev/full`"), "{text}");
+        assert!(!text.contains("payload"), "{text}");
+        // A file that cannot be opened stops the start, naming it.
+        let bad =
+            LogsTelemetry { output_paths: vec!["/no/such/dir/x.log".into()], ..LogsTelemetry::default() };
+        assert!(Outputs::open(&bad).err().unwrap_or_default().contains("/no/such/dir/x.log"));
+    }
+
+    #[test]
     fn initial_fields_are_spliced_into_json_and_appended_to_console_lines() {
         let logs = LogsTelemetry {
             initial_fields: vec![("service".into(), "db \"one\"".into()), ("n".into(), "1".into())],
