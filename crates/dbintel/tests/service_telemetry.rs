@@ -77,6 +77,31 @@ fn config_uris_set_and_several_documents() {
 }
 
 #[test]
+fn run_takes_its_config_from_env_and_yaml_uris_and_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let reader = format!("[{{pull: {{exporter: {{prometheus: {{host: 127.0.0.1, port: {port}}}}}}}}}]");
+    let set = format!("service::telemetry::metrics::readers={reader}");
+    let mut run = Running::start(
+        &[
+            "run",
+            "--config",
+            "env:DBINTEL_TEST_CONFIG",
+            "--config",
+            "yaml:exporters::debug::verbosity: normal",
+            "--set",
+            &set,
+        ],
+        &[("DBINTEL_TEST_CONFIG", PIPELINE)],
+        dir.path(),
+    );
+    let addr = format!("127.0.0.1:{port}");
+    run.wait_for("the reader set by --set", Duration::from_secs(30), || http_get(&addr, "/metrics").0 == 200);
+    run.signal("INT");
+    assert!(run.wait_exit(Duration::from_secs(30)).success(), "{}", run.stderr());
+}
+
+#[test]
 fn logs_go_to_an_output_file_as_json_with_initial_fields() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("dbintel.log");
