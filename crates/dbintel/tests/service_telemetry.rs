@@ -102,6 +102,32 @@ fn run_takes_its_config_from_env_and_yaml_uris_and_set() {
 }
 
 #[test]
+fn deprecated_logging_exporter_and_memory_ballast_load_and_run_with_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = PIPELINE
+        .replace("  debug:\n", "  logging: {loglevel: debug}\n")
+        .replace("exporters: [debug]", "exporters: [logging]")
+        + "  extensions: [memory_ballast]\n  telemetry: {metrics: {level: none}}\nextensions:\n  memory_ballast: {size_mib: 683}\n";
+    let cfg = write(dir.path(), "c.yaml", &config);
+    let out = dbintel(&["validate", "--config", cfg.to_str().unwrap()]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stderr.contains("exporters.logging: the `logging` exporter is deprecated"), "{stderr}");
+    assert!(
+        stderr.contains("extensions.memory_ballast: the `memory_ballast` extension is deprecated"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("exporters.logging.loglevel: accepted and ignored"), "{stderr}");
+    assert!(stderr.contains("extensions.memory_ballast.size_mib: accepted and ignored"), "{stderr}");
+    let mut run = Running::start(&["run", "--config", cfg.to_str().unwrap()], &[], dir.path());
+    run.wait_for("the service to start", Duration::from_secs(30), || {
+        run.stderr().contains("Everything is ready")
+    });
+    run.signal("TERM");
+    assert!(run.wait_exit(Duration::from_secs(30)).success(), "{}", run.stderr());
+}
+
+#[test]
 fn logs_go_to_an_output_file_as_json_with_initial_fields() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("dbintel.log");
