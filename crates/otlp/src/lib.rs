@@ -10,6 +10,7 @@
 //! - [`prometheus`]: the Prometheus text format and OpenMetrics, rendered from a neutral family/sample
 //!   model; the one Prometheus renderer (the `prometheus` exporter and self-telemetry).
 
+pub mod decode;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod json;
