@@ -326,6 +326,56 @@ impl Downstream {
     }
 }
 
+/// Why [`ReceiverOutput::try_send_within`] sent nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TrySendError {
+    /// A queue had no room within the bound; nothing was sent anywhere.
+    #[error("the pipeline queue had no room in time")]
+    Full,
+    #[error("the pipeline is shutting down")]
+    ShuttingDown,
+}
+
+/// Room reserved in one downstream queue.
+enum Reserved<'a> {
+    Shared(mpsc::Permit<'a, Arc<SignalData>>),
+    Owned(mpsc::Permit<'a, SignalData>),
+}
+
+impl Downstream {
+    /// All or nothing within `bound`: reserves room in every queue first (waiting at most `bound` in
+    /// all) and sends only when every queue has room, so a refusal leaves no copy anywhere (a push
+    /// receiver answers "retry later" and the sender resends the whole request).
+    async fn try_send_within(&self, data: Arc<SignalData>, bound: Duration) -> Result<(), TrySendError> {
+        let reserve = async {
+            let mut permits = Vec::with_capacity(self.targets.len());
+            for t in &self.targets {
+                if let Some(o) = &t.overload {
+                    o.observe();
+                }
+                let permit = match &t.sink {
+                    Sink::Shared(tx) => tx.reserve().await.map(Reserved::Shared),
+                    Sink::Owned(tx) => tx.reserve().await.map(Reserved::Owned),
+                };
+                permits.push(permit.map_err(|_| TrySendError::ShuttingDown)?);
+            }
+            Ok(permits)
+        };
+        let permits = tokio::time::timeout(bound, reserve).await.map_err(|_| TrySendError::Full)??;
+        for (t, permit) in self.targets.iter().zip(permits) {
+            t.queue_size.add(1);
+            match permit {
+                Reserved::Shared(p) => p.send(data.clone()),
+                Reserved::Owned(p) => p.send(SignalData::clone(&data)),
+            }
+            if let Some(o) = &t.overload {
+                o.observe();
+            }
+        }
+        Ok(())
+    }
+}
+
 /// What a receiver sends into: the pipelines of each signal it feeds. Counts accepted and refused
 /// items in self-telemetry (`otelcol_receiver_accepted_metric_points`, ...).
 pub struct ReceiverOutput {
@@ -362,6 +412,25 @@ impl ReceiverOutput {
         self
     }
 
+    /// Counts accepted and refused items in `telemetry` under `receiver`, as the runtime's outputs
+    /// do (`otelcol_receiver_{accepted,refused}_*`), for outputs built with
+    /// [`ReceiverOutput::from_channels`].
+    pub fn with_counters(mut self, receiver: &ComponentId, telemetry: &Registry) -> Self {
+        let label = receiver.to_string();
+        let counter = |verdict: &str, help: &str| {
+            PerSignal::from_fn(|signal| {
+                telemetry.counter(
+                    &format!("otelcol_receiver_{verdict}_{}", signal.item_name()),
+                    help,
+                    &[("receiver", &label)],
+                )
+            })
+        };
+        self.accepted = counter("accepted", "Items the receiver pushed into its pipelines.");
+        self.refused = counter("refused", "Items the pipelines refused.");
+        self
+    }
+
     /// Whether any pipeline consumes this signal from the receiver (skip work for unwired signals).
     pub fn wants(&self, signal: Signal) -> bool {
         !self.downstream[signal].is_empty()
@@ -390,6 +459,33 @@ impl ReceiverOutput {
                 Err(e)
             }
         }
+    }
+
+    /// Like [`ReceiverOutput::send`], but waits at most `bound` for room and sends all or nothing
+    /// (see `Downstream::try_send_within`): for push receivers, which answer "retry later" instead
+    /// of holding a request. A refusal is counted in `otelcol_receiver_refused_*`.
+    pub async fn try_send_within(&self, data: SignalData, bound: Duration) -> Result<(), TrySendError> {
+        let n = data.item_count() as u64;
+        if n == 0 {
+            return Ok(());
+        }
+        let signal = data.signal();
+        match self.downstream[signal].try_send_within(Arc::new(data), bound).await {
+            Ok(()) => {
+                self.accepted[signal].add(n);
+                Ok(())
+            }
+            Err(e) => {
+                self.refused[signal].add(n);
+                Err(e)
+            }
+        }
+    }
+
+    /// Counts `n` items of `signal` the receiver refused itself (e.g. an OTLP point of a kind the
+    /// data model lacks, answered as partial success) in `otelcol_receiver_refused_*`.
+    pub fn count_refused(&self, signal: Signal, n: u64) {
+        self.refused[signal].add(n);
     }
 
     /// An output for tests and tools: sends into the given channels.
