@@ -36,6 +36,13 @@ fn generate_ca(name: &str) -> Result<(CertificateParams, KeyPair, String), rcgen
 }
 
 impl TestCertificates {
+    /// Generates the PKI into `dir` for a server of this process (no account hand-over), e.g. an
+    /// OTLP receiver under test; `names` are the server certificate's DNS names or IP addresses.
+    pub fn for_server(dir: &Path, names: &[&str]) -> Result<Self, HarnessError> {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        Self::generate(dir, &names, None)
+    }
+
     /// Generates the PKI into `dir` (created if missing); the server key goes to `account`.
     pub(crate) fn generate(
         dir: &Path,
