@@ -7,6 +7,7 @@ pub fn registry() -> ComponentRegistry {
     r.register(std::sync::Arc::new(dbintel_sqlquery::SqlQueryFactory));
     r.register(std::sync::Arc::new(dbintel_postgresql::PostgresqlFactory));
     r.register(std::sync::Arc::new(dbintel_mysql::MysqlFactory));
+    r.register(std::sync::Arc::new(dbintel_otlpreceiver::OtlpReceiverFactory));
     for f in dbintel_processors::factories() {
         r.register(f);
     }
