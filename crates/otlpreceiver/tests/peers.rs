@@ -13,9 +13,7 @@ use dbintel_core::health::HealthRegistry;
 use dbintel_core::pdata::{Logs, Metrics, SignalData};
 use dbintel_core::pipeline::ReceiverOutput;
 use dbintel_core::telemetry::Registry;
-use dbintel_core::{
-    Built, ComponentId, ComponentKind, CreateContext, Exporter, Factory, ReceiverContext, TypedFactory,
-};
+use dbintel_core::{Built, ComponentId, ComponentKind, CreateContext, Exporter, Factory, ReceiverContext};
 use dbintel_otlp::fixtures;
 use dbintel_otlpreceiver::OtlpReceiverFactory;
 use dbintel_test_support::{TestCertificates, free_port};
