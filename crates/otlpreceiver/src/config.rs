@@ -51,7 +51,7 @@ pub struct GrpcConfig {
     #[serde(default)]
     pub tls: Option<TlsServerConfig>,
     /// Largest request accepted, in MiB, after decompression (`0`: 4 MiB, grpc-go's default). Larger
-    /// requests are refused (tonic answers `OUT_OF_RANGE`).
+    /// requests get `RESOURCE_EXHAUSTED` (not retryable), as from grpc-go.
     #[serde(default)]
     pub max_recv_msg_size_mib: u64,
     /// Concurrent HTTP/2 streams per connection (`0`: no limit).

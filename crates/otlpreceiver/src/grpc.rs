@@ -75,3 +75,50 @@ impl LogsService for Service {
         Service::export::<Logs>(self, request.into_inner()).await
     }
 }
+
+/// tonic refuses a request over `max_decoding_message_size` with `OUT_OF_RANGE`, which OTLP senders
+/// retry; grpc-go (the Collector) answers `RESOURCE_EXHAUSTED`, which without `RetryInfo` they drop
+/// as permanent. This body rewrites that one status in the trailers (and `fix_status` in the
+/// headers, for a trailers-only answer), so senders do not resend a request that can never fit.
+pub struct OversizeAsResourceExhausted<B>(pub B);
+
+/// Rewrites tonic's "message too large" `OUT_OF_RANGE` to `RESOURCE_EXHAUSTED` in a header map.
+pub fn fix_status(h: &mut http::HeaderMap) {
+    let too_large = h.get("grpc-status").is_some_and(|v| v == "11")
+        && h.get("grpc-message")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|m| m.contains("too%20large") || m.contains("too large"));
+    if too_large {
+        h.insert("grpc-status", http::HeaderValue::from_static("8"));
+    }
+}
+
+impl<B: http_body::Body + Unpin> http_body::Body for OversizeAsResourceExhausted<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.0).poll_frame(cx).map(|frame| {
+            frame.map(|r| {
+                r.map(|frame| match frame.into_trailers() {
+                    Ok(mut trailers) => {
+                        fix_status(&mut trailers);
+                        http_body::Frame::trailers(trailers)
+                    }
+                    Err(frame) => frame,
+                })
+            })
+        })
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.0.size_hint()
+    }
+}

@@ -138,8 +138,17 @@ impl Receiver for OtlpReceiver {
                     (a.get(), sp.max_connection_age_grace.map(|g| g.get()).unwrap_or(Duration::from_secs(5)))
                 }),
             };
-            let service =
-                hyper_util::service::TowerToHyperService::new(grpc::routes(ingest.clone(), max_msg));
+            let routes = hyper_util::service::TowerToHyperService::new(grpc::routes(ingest.clone(), max_msg));
+            let service = hyper::service::service_fn(move |req| {
+                let answer = hyper::service::Service::call(&routes, req);
+                async move {
+                    answer.await.map(|resp| {
+                        let (mut parts, body) = resp.into_parts();
+                        grpc::fix_status(&mut parts.headers);
+                        ::http::Response::from_parts(parts, grpc::OversizeAsResourceExhausted(body))
+                    })
+                }
+            });
             tasks.spawn(server::serve(listener, tls, options, service, ctx.shutdown.clone()));
         }
         if let Some((h, tls)) = self.http {
