@@ -13,6 +13,7 @@ use dbintel_core::health::HealthRegistry;
 use dbintel_core::pdata::{Logs, Metrics, SignalData};
 use dbintel_core::pipeline::ReceiverOutput;
 use dbintel_core::telemetry::Registry;
+use dbintel_core::{AdmissionRegistry, Admit, Scope};
 use dbintel_core::{Built, ComponentId, ComponentKind, CreateContext, Exporter, Factory, ReceiverContext};
 use dbintel_otlp::fixtures;
 use dbintel_otlpreceiver::OtlpReceiverFactory;
@@ -32,7 +33,11 @@ struct Running {
     http: u16,
 }
 
-async fn start(mut config: Value, capacity: usize) -> Running {
+async fn start(config: Value, capacity: usize) -> Running {
+    start_with(config, capacity, None).await
+}
+
+async fn start_with(mut config: Value, capacity: usize, admission: Option<&AdmissionRegistry>) -> Running {
     let (grpc, http) = (free_port().unwrap(), free_port().unwrap());
     if let Some(g) = config["protocols"].get_mut("grpc") {
         g["endpoint"] = json!(format!("127.0.0.1:{grpc}"));
@@ -49,9 +54,13 @@ async fn start(mut config: Value, capacity: usize) -> Running {
     let (mtx, metrics_rx) = mpsc::channel(capacity);
     let (ltx, logs_rx) = mpsc::channel(capacity);
     let shutdown = CancellationToken::new();
+    let mut output = ReceiverOutput::from_channels(Some(mtx), Some(ltx)).with_counters(&id, &telemetry);
+    if let Some(a) = admission {
+        output = output.with_admission(&id, a.handle(&id), &telemetry);
+    }
     let rctx = ReceiverContext {
         id: id.clone(),
-        output: ReceiverOutput::from_channels(Some(mtx), Some(ltx)).with_counters(&id, &telemetry),
+        output,
         shutdown: shutdown.clone(),
         health: HealthRegistry::new().register(ComponentKind::Receiver, id.clone()),
         telemetry: telemetry.clone(),
@@ -398,5 +407,60 @@ async fn rotel_forwards_to_the_receiver_over_grpc_and_http() {
         };
         assert_eq!(names(&m), names(std::slice::from_ref(&sample)), "rotel over {protocol}");
     }
+    r.stop().await;
+}
+
+/// A raw OTLP/HTTP protobuf POST of `body`: (status, Retry-After).
+async fn post_protobuf(port: u16, path: &str, body: Vec<u8>) -> (u16, Option<String>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(&body).await.unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.unwrap();
+    let text = String::from_utf8_lossy(&buf);
+    let code = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let retry_after = text
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("retry-after:").map(|v| v.trim().to_string()));
+    (code, retry_after)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admission_skip_is_resource_exhausted_and_429_with_a_retry_hint() {
+    use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
+    let admission = AdmissionRegistry::new();
+    let mut r = start_with(both(), 64, Some(&admission)).await;
+    let sample = fixtures::sample_metrics();
+    let request = dbintel_otlp::to_proto_metrics(&sample);
+    let body = proto_metrics(&sample);
+    admission.set(
+        "memory_limiter",
+        Scope::AllReceivers,
+        Admit::Skip { reason: "memory above the soft limit".into() },
+    );
+
+    let mut client = MetricsServiceClient::connect(format!("http://127.0.0.1:{}", r.grpc)).await.unwrap();
+    let status = client.export(request.clone()).await.expect_err("refused while admission says skip");
+    assert_eq!(status.code(), tonic::Code::ResourceExhausted);
+    assert!(status.message().contains("memory above the soft limit"), "{}", status.message());
+    let details = status.details();
+    assert!(
+        details.windows(b"google.rpc.RetryInfo".len()).any(|w| w == b"google.rpc.RetryInfo"),
+        "RetryInfo in the status details"
+    );
+    let (code, retry_after) = post_protobuf(r.http, "/v1/metrics", body.clone()).await;
+    assert_eq!((code, retry_after.as_deref()), (429, Some("1")));
+    assert_eq!(r.counter("otelcol_receiver_refused_metric_points"), 2 * sample.data_point_count() as u64);
+
+    // Withdrawn: both are taken.
+    admission.set("memory_limiter", Scope::AllReceivers, Admit::Full);
+    client.export(request).await.expect("taken once admission is full");
+    assert_eq!(post_protobuf(r.http, "/v1/metrics", body).await.0, 200);
+    r.collect(2 * sample.data_point_count(), 0).await;
     r.stop().await;
 }
