@@ -76,8 +76,36 @@ async fn wait_until(what: &str, limit: Duration, mut cond: impl FnMut() -> bool)
     }
 }
 
+/// The rotel-agent binary shipped in the `rotel` PyPI package.
+fn rotel_agent() -> Option<std::path::PathBuf> {
+    let out = Command::new("python3")
+        .args(["-c", "import rotel, os; print(os.path.join(os.path.dirname(rotel.__file__), 'rotel-agent'))"])
+        .output()
+        .ok()?;
+    let path = std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    path.is_file().then_some(path)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stalled_exporter_makes_senders_back_off_and_nothing_is_lost() {
+async fn a_stalled_exporter_makes_a_dbintel_sender_back_off_and_nothing_is_lost() {
+    stalled_exporter(None).await;
+}
+
+/// rotel (an independent collector) between the test's exporter and the receiver, over gRPC and
+/// over HTTP: its exporter is the sender that must back off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_exporter_makes_rotel_back_off_and_nothing_is_lost() {
+    let Some(agent) = rotel_agent() else {
+        assert!(std::env::var("CI").is_err(), "rotel is missing: pip install rotel (.ci/test installs it)");
+        eprintln!("skipping: rotel is not installed");
+        return;
+    };
+    for protocol in ["grpc", "http"] {
+        stalled_exporter(Some((&agent, protocol))).await;
+    }
+}
+
+async fn stalled_exporter(rotel: Option<(&std::path::Path, &str)>) {
     if Command::new("python3")
         .args(["-c", "import opentelemetry.proto"])
         .status()
@@ -89,7 +117,7 @@ async fn a_stalled_exporter_makes_senders_back_off_and_nothing_is_lost() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (backend_port, grpc_port) = (free_port(), free_port());
+    let (backend_port, grpc_port, http_port) = (free_port(), free_port(), free_port());
     let release = dir.path().join("release");
     let counts = dir.path().join("counts");
     let _backend = Backend(
@@ -108,6 +136,8 @@ receivers:
     protocols:
       grpc:
         endpoint: 127.0.0.1:{grpc_port}
+      http:
+        endpoint: 127.0.0.1:{http_port}
 exporters:
   otlphttp:
     endpoint: http://127.0.0.1:{backend_port}
@@ -139,6 +169,36 @@ service:
     })
     .await;
 
+    // With rotel, the test's exporter sends to rotel, which forwards to the receiver.
+    let mut _rotel = None;
+    let mut target = grpc_port;
+    if let Some((agent, protocol)) = rotel {
+        let (rotel_grpc, rotel_http) = (free_port(), free_port());
+        let endpoint = match protocol {
+            "grpc" => format!("http://127.0.0.1:{grpc_port}"),
+            _ => format!("http://127.0.0.1:{http_port}"),
+        };
+        _rotel = Some(Backend(
+            Command::new(agent)
+                .args(["start", "--otlp-grpc-endpoint", &format!("127.0.0.1:{rotel_grpc}")])
+                .args(["--otlp-http-endpoint", &format!("127.0.0.1:{rotel_http}")])
+                .args(["--exporter", "otlp", "--otlp-exporter-endpoint", &endpoint])
+                .args(["--otlp-exporter-protocol", protocol])
+                // One metric per request, so rotel sends many requests, as our own sender does.
+                .args(["--batch-max-size", "1"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start rotel-agent"),
+        ));
+        wait_until("rotel to listen", Duration::from_secs(30), || {
+            std::net::TcpStream::connect(("127.0.0.1", rotel_grpc)).is_ok()
+        })
+        .await;
+        target = rotel_grpc;
+    }
+
     // The sender: dbintel's otlp exporter, with a queue that holds everything and patient retries.
     let telemetry = Registry::new();
     let ctx = CreateContext::new(ComponentId::new("otlp", Some("sender".into())), telemetry.clone());
@@ -147,7 +207,7 @@ service:
         .find(|f| f.info().type_name == "otlp")
         .expect("otlp exporter");
     let sender_config = json!({
-        "endpoint": format!("http://127.0.0.1:{grpc_port}"),
+        "endpoint": format!("http://127.0.0.1:{target}"),
         "retry_on_failure": {"initial_interval": "100ms", "max_interval": "1s", "max_elapsed_time": "300s"},
         "sending_queue": {"num_consumers": 4, "queue_size": 1000},
     });
@@ -163,9 +223,20 @@ service:
     }
     let total = batches * per_batch as u64;
 
-    // While the backend stalls, the receiver refuses and the sender backs off and retries.
+    // While the backend stalls, the pipeline fills, the receiver refuses and the sender (ours, or
+    // rotel) backs off and retries.
     let retries = || telemetry.counter_total("dbintel_exporter_retries_total", &[]);
-    wait_until("the sender to be refused and retry", Duration::from_secs(60), || retries() > 0).await;
+    if rotel.is_none() {
+        wait_until("the sender to be refused and retry", Duration::from_secs(60), || retries() > 0).await;
+    } else {
+        // rotel takes everything at once; the refusals reach its exporter (the collector's log
+        // shows the pipeline throttling its receiver).
+        wait_until("the pipeline to fill", Duration::from_secs(60), || {
+            collector.stderr().contains("Pipeline queue nearly full")
+                || collector.stdout().contains("Pipeline queue nearly full")
+        })
+        .await;
+    }
     assert_eq!(received(&counts), 0, "the backend answered nothing yet");
 
     // Released, everything drains: every point arrives exactly once.
