@@ -67,7 +67,7 @@ pub struct GrpcConfig {
     #[serde(default)]
     pub keepalive: KeepaliveConfig,
     /// The Collector copies request headers into the client context for processors that read it;
-    /// dbintel's pipelines carry no client context, so this has no effect (warns when true).
+    /// dbintel's pipelines carry no client context, so this has no effect (warns when set).
     #[serde(default)]
     pub include_metadata: bool,
     /// Not supported: authenticator extensions do not exist in dbintel (refused with a reason).
@@ -151,7 +151,7 @@ pub struct HttpConfig {
     /// Largest request body, in bytes, before and after decompression (larger: 413).
     #[serde(default = "default_max_request_body_size")]
     pub max_request_body_size: u64,
-    /// See `protocols.grpc.include_metadata` (no effect here, warns when true).
+    /// See `protocols.grpc.include_metadata` (no effect here, warns when set).
     #[serde(default)]
     pub include_metadata: bool,
     /// Path of trace requests (reserved: traces are not served yet; a request there gets 404).

@@ -54,6 +54,8 @@ impl TypedFactory for OtlpReceiverFactory {
     };
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
         ("protocols.grpc.transport", "only `tcp` is served"),
+        ("protocols.grpc.include_metadata", "dbintel's pipelines carry no client metadata"),
+        ("protocols.http.include_metadata", "dbintel's pipelines carry no client metadata"),
         ("protocols.grpc.read_buffer_size", "HTTP/2 here has no read buffer of that kind"),
         ("protocols.grpc.keepalive.enforcement_policy", "HTTP/2 here does not police client pings"),
         ("protocols.grpc.keepalive.server_parameters.max_connection_idle", "idle connections are not closed"),
@@ -118,9 +120,6 @@ impl Receiver for OtlpReceiver {
         let mut tasks = tokio::task::JoinSet::new();
         if let Some((g, tls)) = self.grpc {
             let listener = bind("grpc", &g.endpoint).await?;
-            if g.include_metadata {
-                tracing::warn!(receiver = %ctx.id, "protocols.grpc.include_metadata has no effect: dbintel's pipelines carry no client metadata");
-            }
             let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
             info!(receiver = %ctx.id, endpoint = %addr, tls = tls.is_some(), "OTLP/gRPC receiver listening");
             let max_msg = match g.max_recv_msg_size_mib {
@@ -153,9 +152,6 @@ impl Receiver for OtlpReceiver {
         }
         if let Some((h, tls)) = self.http {
             let listener = bind("http", &h.endpoint).await?;
-            if h.include_metadata {
-                tracing::warn!(receiver = %ctx.id, "protocols.http.include_metadata has no effect: dbintel's pipelines carry no client metadata");
-            }
             let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
             info!(receiver = %ctx.id, endpoint = %addr, tls = tls.is_some(), "OTLP/HTTP receiver listening");
             let routes = Arc::new(http::Routes::new(ingest.clone(), &h));
@@ -179,6 +175,30 @@ impl Receiver for OtlpReceiver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collector_keys_without_an_effect_load_with_a_warning_and_auth_is_refused() {
+        use dbintel_core::Factory;
+        let config = serde_json::json!({"protocols": {
+            "grpc": {"include_metadata": true, "transport": "tcp", "read_buffer_size": 1024},
+            "http": {"include_metadata": true, "response_headers": {"x": "y"}}
+        }});
+        Factory::validate(&OtlpReceiverFactory, &config).expect("loads");
+        let warned: Vec<String> =
+            Factory::ignored_keys(&OtlpReceiverFactory, &config).into_iter().map(|p| p.path).collect();
+        for key in [
+            "protocols.grpc.include_metadata",
+            "protocols.grpc.transport",
+            "protocols.grpc.read_buffer_size",
+            "protocols.http.include_metadata",
+            "protocols.http.response_headers",
+        ] {
+            assert!(warned.iter().any(|w| w == key), "{key} not in {warned:?}");
+        }
+        let auth = serde_json::json!({"protocols": {"http": {"auth": {"authenticator": "bearertokenauth"}}}});
+        let problems = Factory::validate(&OtlpReceiverFactory, &auth).expect_err("auth is refused");
+        assert!(problems.iter().any(|p| p.path == "protocols.http.auth" && p.message.contains("mutual TLS")));
+    }
 
     #[test]
     fn tls_files_that_cannot_be_read_are_build_problems_naming_the_key() {
