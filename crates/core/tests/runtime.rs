@@ -1054,3 +1054,23 @@ async fn processors_are_started_and_shut_down_and_a_failed_start_is_reported() {
         start(graph, RuntimeSettings::default(), Registry::new(), HealthRegistry::new()).await.err().unwrap();
     assert!(err.to_string().contains("processor `lifecycle` failed to start: no budget configured"), "{err}");
 }
+
+#[tokio::test]
+async fn try_send_within_refuses_a_full_queue_in_time_and_sends_nothing() {
+    use dbintel_core::pipeline::{ReceiverOutput, TrySendError};
+    let reg = Registry::new();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+    let out = ReceiverOutput::from_channels(None, Some(tx)).with_counters(&id("otlp"), &reg);
+    let bound = Duration::from_millis(50);
+    out.try_send_within(logs(2, "a"), bound).await.expect("room for one batch");
+    assert_eq!(out.try_send_within(logs(3, "b"), bound).await, Err(TrySendError::Full));
+    let refused = counter(&reg, "otelcol_receiver_refused_log_records", ("receiver", "otlp"));
+    let accepted = counter(&reg, "otelcol_receiver_accepted_log_records", ("receiver", "otlp"));
+    assert_eq!((accepted, refused), (2, 3));
+    // Only the first batch is queued; once it is taken there is room again.
+    assert_eq!(bodies(&rx.recv().await.unwrap()).len(), 2);
+    out.try_send_within(logs(1, "c"), bound).await.expect("room after the drain");
+    assert_eq!(bodies(&rx.recv().await.unwrap()), vec!["c-0".to_string()]);
+    drop(rx);
+    assert_eq!(out.try_send_within(logs(1, "d"), bound).await, Err(TrySendError::ShuttingDown));
+}
