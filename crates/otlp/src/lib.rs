@@ -7,6 +7,8 @@
 //!   mapping with OTLP's hex trace and span ids) of those prost messages, one object per batch, as the
 //!   collector's file exporter writes it and OTLP/HTTP `http/json` sends it. The one OTLP-JSON encoder
 //!   of dbintel; [`metrics_to_json`] / [`logs_to_json`] convert a batch and use it.
+//! - [`decode`]: the way back, OTLP requests (protobuf or OTLP-JSON) to the data model, for the
+//!   `otlp` receiver; what the data model cannot hold is refused per item, for partial success.
 //! - [`prometheus`]: the Prometheus text format and OpenMetrics, rendered from a neutral family/sample
 //!   model; the one Prometheus renderer (the `prometheus` exporter and self-telemetry).
 
