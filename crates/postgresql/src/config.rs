@@ -101,6 +101,10 @@ pub struct PostgresqlConfig {
     pub top_query_collection: TopQueryCollectionConfig,
     #[serde(default)]
     pub query_sample_collection: QuerySampleCollectionConfig,
+    /// Ours: active session history (sessions sampled every second into a bounded ring; `db.ash.*`
+    /// metrics and `db.ash.sample` events per collection interval). Off by default.
+    #[serde(default)]
+    pub active_session_history: dbintel_dbclient::ash::AshConfig,
 }
 
 impl fmt::Debug for PostgresqlConfig {
@@ -321,6 +325,7 @@ pub struct Plan {
     pub query_sample_events: bool,
     pub top_query_collection: TopQueryCollectionConfig,
     pub query_sample_collection: QuerySampleCollectionConfig,
+    pub ash: dbintel_dbclient::ash::AshConfig,
 }
 
 impl PostgresqlConfig {
@@ -549,6 +554,9 @@ impl PostgresqlConfig {
         for p in self.query_sample_collection.problems() {
             problems.push(ConfigProblem::new(format!("query_sample_collection.{}", p.path), p.message));
         }
+        for p in self.active_session_history.problems() {
+            problems.push(ConfigProblem::new(format!("active_session_history.{}", p.path), p.message));
+        }
         if !problems.is_empty() {
             // A password never appears in a message, wherever the user pasted it.
             if let Some(secret) = self.password.as_deref() {
@@ -587,6 +595,7 @@ impl PostgresqlConfig {
             query_sample_events: samples,
             top_query_collection: self.top_query_collection,
             query_sample_collection: self.query_sample_collection,
+            ash: self.active_session_history,
         })
     }
 }

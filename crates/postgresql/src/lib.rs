@@ -8,6 +8,7 @@
 //! `server.rs` (facts about the monitored server shared with `query/`), and `query/` (the
 //! query-intelligence collectors that turn pg_stat_statements and pg_stat_activity into events).
 
+pub mod ash;
 pub mod catalog;
 pub mod config;
 pub mod conn;

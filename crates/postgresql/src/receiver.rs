@@ -124,6 +124,8 @@ pub(crate) struct Runner {
     /// The other stress readings of this scrape ([`STRESS_SQL`]).
     lock_wait: Option<Duration>,
     replication_lag: Option<Duration>,
+    /// Active session history (its sampling task starts with the run loop).
+    ash: Option<crate::ash::AshCollector>,
 }
 
 impl Runner {
@@ -187,6 +189,7 @@ impl Runner {
         });
         // Live connections are counted by the connections themselves (up when one opens, down when
         // its task ends, errors or is dropped), so the gauge is true while the server is down too.
+        let ash = plan.ash.enabled.then(|| crate::ash::AshCollector::new(&plan.ash, t, &label));
         let owner = ConnOwner { component: label.clone(), live: Some(telemetry.connections_open.clone()) };
         let pools = Pools::new(owner, plan.collection_interval);
         Self {
@@ -213,11 +216,23 @@ impl Runner {
             max_connections: None,
             lock_wait: None,
             replication_lag: None,
+            ash,
         }
     }
 
     async fn run(&mut self) {
         tokio::time::sleep(self.plan.initial_delay).await;
+        if let Some(ash) = self.ash.as_mut() {
+            let admission = self.ctx.output.admission().clone();
+            let shutdown = self.ctx.shutdown.clone();
+            ash.start(
+                self.plan.connect.clone(),
+                self.primary_db.clone(),
+                self.tls.clone(),
+                admission,
+                shutdown,
+            );
+        }
         let mut next_tick = Instant::now();
         loop {
             if Instant::now() >= next_tick {
@@ -649,6 +664,7 @@ impl Runner {
                 let _ = self.ctx.output.send(sig).await;
             }
         }
+        self.send_ash(&mut primary, want_metrics, want_logs).await;
         self.checkin(&primary_db, primary);
         self.finish_scrape(b, started, want_metrics).await;
     }
@@ -734,6 +750,31 @@ impl Runner {
     async fn restore_timeout(&mut self, conn: &mut PgConn) {
         if let Err(e) = conn.set_statement_timeout(self.plan.connect.statement_timeout).await {
             tracing::debug!(receiver = %self.label, error = %e, "postgresql: statement timeout not restored; tried again after the next query-intelligence run");
+        }
+    }
+
+    /// Active session history of the interval since the last scrape: its metrics (one resource per
+    /// server, whatever `resource_model`) and its session events.
+    async fn send_ash(&mut self, conn: &mut PgConn, want_metrics: bool, want_logs: bool) {
+        let Some(ash) = self.ash.as_mut() else { return };
+        let out = ash.collect(conn).await;
+        if want_metrics && !out.metrics.is_empty() {
+            let sig = SignalData::Metrics(Metrics {
+                resource_metrics: vec![ResourceMetrics {
+                    resource: self.resource(),
+                    scope_metrics: vec![ScopeMetrics {
+                        scope: Self::scope(),
+                        metrics: out.metrics,
+                        schema_url: String::new(),
+                    }],
+                    schema_url: String::new(),
+                }],
+            });
+            let _ = self.ctx.output.send(sig).await;
+        }
+        if want_logs && !out.records.is_empty() {
+            let sig = self.logs_signal(out.records);
+            let _ = self.ctx.output.send(sig).await;
         }
     }
 
