@@ -6,6 +6,8 @@ pub fn registry() -> ComponentRegistry {
     let mut r = ComponentRegistry::new();
     r.register(std::sync::Arc::new(dbintel_sqlquery::SqlQueryFactory));
     r.register(std::sync::Arc::new(dbintel_postgresql::PostgresqlFactory));
+    r.register(std::sync::Arc::new(dbintel_postgresql::AshFactory));
+    r.register(std::sync::Arc::new(dbintel_postgresql::AutoExplainFactory));
     r.register(std::sync::Arc::new(dbintel_mysql::MysqlFactory));
     r.register(std::sync::Arc::new(dbintel_otlpreceiver::OtlpReceiverFactory));
     for f in dbintel_processors::factories() {

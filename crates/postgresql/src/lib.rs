@@ -14,6 +14,7 @@ pub mod config;
 pub mod conn;
 pub mod diagnose;
 pub mod emit;
+pub mod frontends;
 pub mod metadata;
 pub mod query;
 pub mod reaggregate;
@@ -27,6 +28,7 @@ use dbintel_core::{Built, ComponentKind, ConfigProblem, CreateContext, Signal, S
 
 pub use config::{Plan, PostgresqlConfig};
 pub use diagnose::{Finding, doctor};
+pub use frontends::{AshFactory, AutoExplainFactory};
 pub use receiver::{PostgresqlReceiver, SCOPE_NAME};
 
 /// The component type name.
