@@ -96,6 +96,10 @@ pub struct MysqlConfig {
     /// first; the rest are counted in `dbintel_mysql_series_dropped_total` (1 to 10000).
     #[serde(default = "default_max_tables")]
     pub max_tables: u64,
+    /// Ours: active session history (the process list sampled every second into a bounded ring;
+    /// `db.ash.*` metrics and `db.ash.sample` events per collection interval). Off by default.
+    #[serde(default)]
+    pub active_session_history: dbintel_dbclient::ash::AshConfig,
     /// PostgreSQL keys, parsed only to say that they belong to the postgresql receiver.
     #[serde(default)]
     #[schemars(skip)]
@@ -205,6 +209,8 @@ pub struct Plan {
     pub query_sample: QuerySampleCollectionConfig,
     /// `max_tables`.
     pub max_tables: u64,
+    /// `active_session_history`.
+    pub ash: dbintel_dbclient::ash::AshConfig,
 }
 
 /// Statement timeout: the collection interval, at most this.
@@ -346,6 +352,7 @@ impl MysqlConfig {
             ("events", self.events.problems()),
             ("top_query_collection", self.top_query_collection.problems()),
             ("query_sample_collection", self.query_sample_collection.problems()),
+            ("active_session_history", self.active_session_history.problems()),
         ] {
             problems.extend(
                 section_problems
@@ -367,6 +374,12 @@ impl MysqlConfig {
                     format!("unknown resource attribute (the mysql receiver has `{RESOURCE_ENDPOINT}`)"),
                 ));
             }
+        }
+        if self.active_session_history.use_pg_wait_sampling.is_some() {
+            problems.push(ConfigProblem::new(
+                "active_session_history.use_pg_wait_sampling",
+                "a PostgreSQL key: the mysql receiver reads the process list",
+            ));
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -393,6 +406,7 @@ impl MysqlConfig {
             top_query: self.top_query_collection,
             query_sample: self.query_sample_collection,
             max_tables: self.max_tables,
+            ash: self.active_session_history,
         })
     }
 }

@@ -9,6 +9,7 @@
 //! ([`status`]), InnoDB ([`innodb`]), sessions ([`sessions`]), per-table and per-index metrics
 //! ([`tables`]), statement digests ([`statement_events`]) and replication ([`replication`]).
 
+pub mod ash;
 pub mod collect;
 pub mod config;
 pub mod conn;

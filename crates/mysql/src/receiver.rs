@@ -155,6 +155,8 @@ struct Runner {
     breaker_key: String,
     /// This scrape's first trouble failure, if any (reported at its end).
     trouble: Option<FailureKind>,
+    /// Active session history (its sampling task starts with the run loop).
+    ash: Option<crate::ash::AshCollector>,
 }
 
 impl Runner {
@@ -191,6 +193,7 @@ impl Runner {
                 .with_telemetry(&ctx.telemetry, &label),
         );
         let top = crate::query::top::TopQueryCollector::from_plan(&plan, t, &label);
+        let ash = plan.ash.enabled.then(|| crate::ash::AshCollector::new(&plan.ash, t, &label));
         Self {
             plan,
             ctx,
@@ -215,6 +218,7 @@ impl Runner {
             breaker,
             breaker_key: String::new(),
             trouble: None,
+            ash,
         }
         .keyed()
     }
@@ -236,8 +240,12 @@ impl Runner {
         tokio::time::sleep(self.plan.initial_delay).await;
         let mut ticker = Ticker::new(self.plan.collection_interval);
         let shutdown = self.ctx.shutdown.clone();
+        if let Some(ash) = self.ash.as_mut() {
+            ash.start(self.plan.connect.clone(), self.ctx.output.admission().clone(), shutdown.clone());
+        }
         while ticker.tick(&shutdown).await {
             self.scrape().await;
+            self.send_ash().await;
         }
     }
 
@@ -254,6 +262,27 @@ impl Runner {
             name: SCOPE_NAME.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             ..Default::default()
+        }
+    }
+
+    /// Active session history of the interval since the last scrape (metrics and session events).
+    async fn send_ash(&mut self) {
+        let Some(ash) = self.ash.as_mut() else { return };
+        let out = ash.collect();
+        self.send(out.metrics).await;
+        if !out.records.is_empty() && self.ctx.output.wants(Signal::Logs) {
+            let sig = SignalData::Logs(Logs {
+                resource_logs: vec![ResourceLogs {
+                    resource: self.resource(),
+                    scope_logs: vec![ScopeLogs {
+                        scope: Self::scope(),
+                        log_records: out.records,
+                        schema_url: String::new(),
+                    }],
+                    schema_url: String::new(),
+                }],
+            });
+            let _ = self.ctx.output.send(sig).await;
         }
     }
 

@@ -13,7 +13,7 @@ use dbintel_core::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::config::{Plan, PostgresqlConfig, TlsConfig};
+use crate::config::{Plan, PostgresqlConfig};
 use crate::metadata::MetricId;
 use crate::receiver::PostgresqlReceiver;
 
@@ -68,7 +68,7 @@ fn from_datasource(driver: Option<&str>, ds: &str, problems: &mut Vec<ConfigProb
     }
 }
 
-fn receiver_section(t: Target, tls: Option<&TlsConfig>) -> serde_json::Map<String, Value> {
+fn receiver_section(t: Target) -> serde_json::Map<String, Value> {
     let mut m = serde_json::Map::new();
     if let Some(e) = t.endpoint {
         m.insert("endpoint".into(), json!(e));
@@ -84,41 +84,16 @@ fn receiver_section(t: Target, tls: Option<&TlsConfig>) -> serde_json::Map<Strin
     if let Some(d) = t.database {
         m.insert("databases".into(), json!([d]));
     }
-    match (tls, t.insecure) {
-        (Some(tls), _) => {
-            if let Ok(v) = serde_json::to_value(TlsShadow::from(tls)) {
-                m.insert("tls".into(), v);
-            }
-        }
-        (None, Some(true)) => {
+    match t.insecure {
+        Some(true) => {
             m.insert("tls".into(), json!({"insecure": true}));
         }
-        (None, Some(false)) => {
+        Some(false) => {
             m.insert("tls".into(), json!({}));
         }
-        (None, None) => {}
+        None => {}
     }
     m
-}
-
-/// The `tls` section passed through as given (the TLS type is not `Serialize`; the prototype's
-/// configs only use `insecure`).
-#[derive(serde::Serialize)]
-struct TlsShadow {
-    insecure: bool,
-    insecure_skip_verify: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ca_file: Option<String>,
-}
-
-impl From<&TlsConfig> for TlsShadow {
-    fn from(t: &TlsConfig) -> Self {
-        Self {
-            insecure: t.insecure,
-            insecure_skip_verify: t.insecure_skip_verify.unwrap_or(true),
-            ca_file: t.ca_file.as_ref().map(|p| p.display().to_string()),
-        }
-    }
 }
 
 /// Resolves a built section into a plan with every `postgresql` metric off.
@@ -179,9 +154,6 @@ pub struct AshReceiverConfig {
     /// The database to connect to (pg_stat_activity covers the whole server).
     #[serde(default)]
     pub database: Option<String>,
-    /// As the `postgresql` receiver's `tls`.
-    #[serde(default)]
-    pub tls: Option<TlsConfig>,
     /// The prototype's meaning: how often sessions are sampled (default 1s) =
     /// `active_session_history.sampling_interval`.
     #[serde(default = "default_sampling_interval")]
@@ -234,7 +206,7 @@ impl AshReceiverConfig {
                 ..Default::default()
             },
         };
-        let mut m = receiver_section(target, self.tls.as_ref());
+        let mut m = receiver_section(target);
         m.insert("collection_interval".into(), json!(self.report_interval.to_string()));
         m.insert("initial_delay".into(), json!(self.initial_delay.to_string()));
         let mut ash = serde_json::to_value(AshJson {
@@ -438,7 +410,7 @@ impl AutoExplainReceiverConfig {
             insecure,
             ..Default::default()
         };
-        let mut m = receiver_section(target, None);
+        let mut m = receiver_section(target);
         m.insert("events".into(), json!({"db.server.top_query": {"enabled": true}}));
         let mut top = serde_json::Map::new();
         if let Some(p) = &self.log_path {

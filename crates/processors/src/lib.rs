@@ -22,6 +22,7 @@ pub mod resource;
 mod test_util;
 pub mod transform;
 pub mod verification;
+pub mod waitanalysis;
 
 /// Factories of every processor in this crate.
 pub fn factories() -> Vec<Arc<dyn Factory>> {
@@ -40,5 +41,6 @@ pub fn factories() -> Vec<Arc<dyn Factory>> {
         Arc::new(transform::TransformFactory),
         Arc::new(resource::ResourceFactory),
         Arc::new(verification::VerificationFactory),
+        Arc::new(waitanalysis::WaitAnalysisFactory),
     ]
 }

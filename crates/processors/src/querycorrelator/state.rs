@@ -18,6 +18,8 @@ use tokio::time::Instant;
 use super::QueryCorrelatorConfig;
 
 pub const QUERY_SAMPLE_EVENT: &str = "db.server.query_sample";
+/// The receivers' active-session-history samples: joined like query samples.
+pub const ASH_SAMPLE_EVENT: &str = "db.ash.sample";
 
 /// The prototype's query metrics that are enriched (pass 2) when they carry a query identity.
 pub const QUERY_METRICS: &[&str] = &[
@@ -668,7 +670,11 @@ impl Correlator {
         server: u64,
         now: Instant,
     ) -> Option<RecInfo> {
-        let kind = if r.event_name == QUERY_SAMPLE_EVENT { Kind::Sample } else { Kind::Top };
+        let kind = if r.event_name == QUERY_SAMPLE_EVENT || r.event_name == ASH_SAMPLE_EVENT {
+            Kind::Sample
+        } else {
+            Kind::Top
+        };
         let lookup = self.lookup.clone();
         let mut cache = std::mem::take(&mut self.positions);
         let p = Picked::of(&lookup, &mut cache, &r.attributes);
