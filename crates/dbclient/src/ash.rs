@@ -438,7 +438,7 @@ impl Ash {
         let cap = cfg.capacity();
         Self {
             rate: AdaptiveRate::new(cfg.sampling.clone()),
-            ring: VecDeque::with_capacity(cap.min(4096)),
+            ring: VecDeque::with_capacity(cap.min(64)),
             cap,
             queries: BoundedCache::new(QUERY_CACHE_SIZE, None),
             interval: Interval { start_nanos: now_nanos, ..Default::default() },
@@ -618,6 +618,10 @@ impl Ash {
         if self.ring.len() >= self.cap {
             self.ring.pop_front();
             self.stats.ring_evictions += 1;
+        } else if self.ring.len() == self.ring.capacity() {
+            // Doubling, but never past the cap: the ring's memory at the cap is the cap's.
+            let extra = self.ring.len().max(64).min(self.cap - self.ring.len());
+            self.ring.reserve_exact(extra);
         }
         self.ring.push_back(s);
     }

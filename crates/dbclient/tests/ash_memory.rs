@@ -1,6 +1,7 @@
 //! The active-session-history ring's memory at its cap, measured with a counting allocator: 10000
 //! samples (the default `buffer_size`) of 200 sessions running 50 distinct statements, blocked
 //! sessions among them. The number is printed (`--nocapture`) and bounded.
+#![allow(unsafe_code)] // a counting global allocator, as in crates/sql/tests/memory.rs
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
