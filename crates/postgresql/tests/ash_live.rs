@@ -110,7 +110,7 @@ async fn start_load(url: &str, sleepers: usize) -> Load {
             .await
             .unwrap()
             .get(0);
-        if n as usize >= sleepers + 1 {
+        if n as usize > sleepers {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

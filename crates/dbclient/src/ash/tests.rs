@@ -47,7 +47,7 @@ fn points(m: &Metric) -> &[NumberDataPoint] {
 fn find<'a>(m: &'a Metric, attrs: &[(&str, &str)]) -> Option<&'a NumberDataPoint> {
     points(m)
         .iter()
-        .find(|p| attrs.iter().all(|(k, v)| p.attributes.get(*k).and_then(Value::as_str) == Some(*v)))
+        .find(|p| attrs.iter().all(|(k, v)| p.attributes.get(k).and_then(Value::as_str) == Some(*v)))
 }
 
 #[test]

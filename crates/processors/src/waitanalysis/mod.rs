@@ -156,8 +156,8 @@ impl WaitAnalysis {
     /// Labels one attribute set; true when a pattern matched.
     pub fn label(&self, a: &mut Attributes) -> bool {
         let Some((t, e)) = WAIT_KEYS.iter().find_map(|(tk, ek)| {
-            let t = a.get(*tk).and_then(Value::as_str)?;
-            Some((t.to_string(), a.get(*ek).and_then(Value::as_str).unwrap_or("").to_string()))
+            let t = a.get(tk).and_then(Value::as_str)?;
+            Some((t.to_string(), a.get(ek).and_then(Value::as_str).unwrap_or("").to_string()))
         }) else {
             return false;
         };
@@ -165,8 +165,7 @@ impl WaitAnalysis {
             return false;
         }
         let Some(rule) = self.rules.iter().find(|r| {
-            (r.types.is_empty() || r.types.iter().any(|x| *x == t))
-                && (r.events.is_empty() || r.events.iter().any(|x| *x == e))
+            (r.types.is_empty() || r.types.contains(&t)) && (r.events.is_empty() || r.events.contains(&e))
         }) else {
             return false;
         };
