@@ -647,3 +647,46 @@ fn a_top_query_text_corrects_facts_first_learnt_from_a_sample() {
     let r = records(&l);
     assert_eq!(get(r[0], "correlation.statement_type"), Some(&s("SELECT")));
 }
+
+/// Active-session-history events (`db.ash.sample`) are joined like query samples: their waits and
+/// blockers reach the top query with the same id, and they are not counted as top queries.
+#[test]
+fn ash_samples_join_like_query_samples() {
+    let (mut c, _) = correlator(QueryCorrelatorConfig::default());
+    let mut round = logs(
+        &[("service.instance.id", "db1:5432")],
+        vec![
+            rec(
+                "db.ash.sample",
+                &[
+                    ("db.namespace", s("shop")),
+                    ("db.query.text", s("UPDATE orders SET x = ? WHERE id = ?")),
+                    ("postgresql.pid", Value::Int(10)),
+                    ("postgresql.query_id", s("11")),
+                    ("postgresql.wait_event", s("transactionid")),
+                    ("postgresql.blocking.pids", s("{20}")),
+                ],
+            ),
+            rec(
+                "db.ash.sample",
+                &[
+                    ("db.namespace", s("shop")),
+                    ("db.query.text", s("DELETE FROM orders WHERE id = ?")),
+                    ("postgresql.pid", Value::Int(20)),
+                    ("postgresql.query_id", s("22")),
+                    ("postgresql.wait_event", s("ClientRead")),
+                    ("postgresql.blocking.pids", s("{}")),
+                ],
+            ),
+        ],
+    );
+    c.process(&mut round);
+    assert_eq!(get(records(&round)[0], "correlation.blocked_by.queries"), Some(&s("22")));
+    let mut top =
+        logs(&[("service.instance.id", "db1:5432")], vec![pg_top("11", "UPDATE orders SET x = $1", 2.0, 4)]);
+    c.process(&mut top);
+    let r = records(&top);
+    assert_eq!(get(r[0], "correlation.sessions.sampled"), Some(&Value::Int(1)));
+    assert_eq!(get(r[0], "correlation.wait_event"), Some(&s("transactionid")));
+    assert_eq!(get(r[0], "correlation.blocked_by.pids"), Some(&s("20")));
+}
