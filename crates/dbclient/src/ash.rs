@@ -805,7 +805,7 @@ impl Ash {
         LogRecord {
             time_unix_nano: s.at_nanos,
             observed_time_unix_nano: now_nanos,
-            event_name: EVENT_NAME.to_string(),
+            event_name: EVENT_NAME.into(),
             attributes: a,
             ..Default::default()
         }
