@@ -12,6 +12,7 @@ pub mod blocking;
 pub mod credentials;
 pub mod error;
 pub mod events;
+pub mod features;
 pub mod metrics;
 pub mod scrape;
 pub mod session;

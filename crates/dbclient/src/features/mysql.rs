@@ -1,0 +1,224 @@
+//! MySQL/MariaDB feature probes: version and flavour, variables, grants (`SHOW GRANTS`, parsed and
+//! never printed: a line may carry a password hash), performance_schema consumers and instrument
+//! classes, and which tables the user can actually read.
+
+use super::postgres::probe;
+use super::{Cloud, Features, ProbeSource, System, truthy, version_numbers};
+use crate::DbError;
+
+/// Consumers and instrument classes kept at most (setup_consumers has about 15 rows).
+pub const MAX_CONSUMERS: usize = 64;
+
+/// Every capability a MySQL/MariaDB detection can report.
+pub const CAPABILITIES: &[&str] = &[
+    "performance_schema",
+    "privilege.process",
+    "privilege.select_performance_schema",
+    "privilege.select_mysql",
+    "performance_schema.consumer.statements_digest",
+    "performance_schema.consumer.events_statements_current",
+    "performance_schema.consumer.events_statements_history",
+    "performance_schema.consumer.events_waits_current",
+    "performance_schema.instrument.statement",
+    "performance_schema.instrument.wait",
+    "performance_schema.digest.readable",
+    "performance_schema.waits_summary.readable",
+    "performance_schema.waits_current.readable",
+    "performance_schema.threads.readable",
+    "processlist.readable",
+    "slow_log.table",
+    "innodb_buffer_pool_stats.readable",
+    "innodb_metrics.readable",
+];
+
+pub const SQL_VERSION: &str = "SELECT VERSION(), @@version_comment, @@basedir";
+pub const SQL_VARIABLES: &str = "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('performance_schema', \
+     'slow_query_log', 'general_log', 'log_output', 'query_cache_type', 'long_query_time', 'max_connections', \
+     'aurora_version', 'innodb_version') OR Variable_name LIKE 'azure%' OR Variable_name LIKE 'aurora%' \
+     OR Variable_name LIKE 'cloudsql%'";
+pub const SQL_GRANTS: &str = "SHOW GRANTS";
+pub const SQL_CONSUMERS: &str = "SELECT NAME, ENABLED FROM performance_schema.setup_consumers";
+pub const SQL_INSTRUMENTS: &str = "SELECT SUBSTRING_INDEX(NAME, '/', 1), SUM(ENABLED = 'YES' AND TIMED = 'YES'), \
+     COUNT(*) FROM performance_schema.setup_instruments GROUP BY SUBSTRING_INDEX(NAME, '/', 1)";
+pub const SQL_READ_DIGEST: &str =
+    "SELECT 1 FROM performance_schema.events_statements_summary_by_digest LIMIT 1";
+pub const SQL_READ_WAITS_SUMMARY: &str =
+    "SELECT 1 FROM performance_schema.events_waits_summary_global_by_event_name LIMIT 1";
+pub const SQL_READ_WAITS_CURRENT: &str = "SELECT 1 FROM performance_schema.events_waits_current LIMIT 1";
+pub const SQL_READ_THREADS: &str = "SELECT 1 FROM performance_schema.threads LIMIT 1";
+/// Counts other users' sessions: without PROCESS only one's own are visible, so this proves nothing
+/// alone; the grant decides `processlist.readable` together with it being readable at all.
+pub const SQL_READ_PROCESSLIST: &str = "SELECT 1 FROM information_schema.PROCESSLIST LIMIT 1";
+pub const SQL_READ_SLOW_LOG: &str = "SELECT 1 FROM mysql.slow_log LIMIT 1";
+pub const SQL_READ_BUFFER_POOL: &str = "SELECT 1 FROM information_schema.INNODB_BUFFER_POOL_STATS LIMIT 1";
+pub const SQL_READ_INNODB_METRICS: &str = "SELECT 1 FROM information_schema.INNODB_METRICS LIMIT 1";
+
+/// What `SHOW GRANTS` says the account may do (the lines are parsed, never kept).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Grants {
+    pub process: bool,
+    /// SELECT on `*.*` or on `performance_schema`.`*`.
+    pub select_performance_schema: bool,
+    /// SELECT on `*.*` or on `mysql`.`*`.
+    pub select_mysql: bool,
+}
+
+/// Parses `SHOW GRANTS` lines (`GRANT PROCESS, SELECT ON *.* TO ...`,
+/// ``GRANT SELECT ON `performance_schema`.* TO ...``, `GRANT ALL PRIVILEGES ON *.* ...`).
+pub fn parse_grants<'a>(lines: impl IntoIterator<Item = &'a str>) -> Grants {
+    let mut g = Grants::default();
+    for line in lines {
+        let upper = line.to_ascii_uppercase();
+        let Some(rest) = upper.strip_prefix("GRANT ") else { continue };
+        let Some((privs, target)) = rest.split_once(" ON ") else { continue };
+        let target = target.split(" TO ").next().unwrap_or("").trim().replace(['`', '"'], "");
+        let privs: Vec<&str> = privs.split(',').map(str::trim).collect();
+        let all = privs.iter().any(|p| p.starts_with("ALL"));
+        let has = |name: &str| all || privs.iter().any(|p| *p == name);
+        let global = target == "*.*";
+        if global && has("PROCESS") {
+            g.process = true;
+        }
+        if has("SELECT") && (global || target == "PERFORMANCE_SCHEMA.*") {
+            g.select_performance_schema = true;
+        }
+        if has("SELECT") && (global || target == "MYSQL.*") {
+            g.select_mysql = true;
+        }
+    }
+    g
+}
+
+/// Detects a MySQL/MariaDB server's features (see [`super::postgres::detect`] for the failure rule).
+pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Features, DbError> {
+    let rows = src.probe_rows(SQL_VERSION).await?;
+    let row = rows.first().cloned().unwrap_or_default();
+    let cell = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+    let raw = cell(0);
+    let comment = cell(1);
+    let basedir = cell(2);
+    let mariadb = raw.to_ascii_lowercase().contains("mariadb") || comment.to_ascii_lowercase().contains("mariadb");
+    let mut f = Features::new(if mariadb { System::Mariadb } else { System::Mysql });
+    f.version = raw.strip_prefix("5.5.5-").unwrap_or(&raw).to_string();
+    f.version_numbers = version_numbers(&f.version);
+    if !comment.is_empty() {
+        f.settings.insert("version_comment".into(), comment.clone());
+    }
+
+    if let Some(rows) = probe(src, &mut f, SQL_VARIABLES, "variables").await? {
+        for r in rows.into_iter().take(200) {
+            if let (Some(Some(name)), Some(value)) = (r.first(), r.get(1)) {
+                f.settings.insert(name.to_ascii_lowercase(), value.clone().unwrap_or_default());
+            }
+        }
+    }
+    let ps = truthy(f.settings.get("performance_schema").map(String::as_str));
+    f.grant("performance_schema", ps);
+
+    let grants = match probe(src, &mut f, SQL_GRANTS, "grants").await? {
+        Some(rows) => parse_grants(rows.iter().filter_map(|r| r.first().and_then(|c| c.as_deref()))),
+        None => Grants::default(),
+    };
+    f.grant("privilege.process", grants.process);
+    f.grant("privilege.select_performance_schema", grants.select_performance_schema);
+    f.grant("privilege.select_mysql", grants.select_mysql);
+
+    if ps {
+        if let Some(rows) = probe(src, &mut f, SQL_CONSUMERS, "setup_consumers").await? {
+            for r in rows.into_iter().take(MAX_CONSUMERS) {
+                if let Some(Some(name)) = r.first() {
+                    f.consumers.insert(name.clone(), truthy(r.get(1).cloned().flatten().as_deref()));
+                }
+            }
+        }
+        if let Some(rows) = probe(src, &mut f, SQL_INSTRUMENTS, "setup_instruments").await? {
+            for r in rows.into_iter().take(MAX_CONSUMERS) {
+                let n = |i: usize| r.get(i).cloned().flatten().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(0);
+                if let Some(Some(class)) = r.first() {
+                    f.instruments.insert(class.clone(), (n(1), n(2)));
+                }
+            }
+        }
+    }
+    let consumer = |f: &Features, name: &str| f.consumers.get(name).copied().unwrap_or(false);
+    // The digest table fills only while both global_instrumentation and statements_digest are on.
+    let global = consumer(&f, "global_instrumentation");
+    let thread = global && consumer(&f, "thread_instrumentation");
+    f.grant("performance_schema.consumer.statements_digest", global && consumer(&f, "statements_digest"));
+    f.grant(
+        "performance_schema.consumer.events_statements_current",
+        thread && consumer(&f, "events_statements_current"),
+    );
+    f.grant(
+        "performance_schema.consumer.events_statements_history",
+        thread && consumer(&f, "events_statements_history"),
+    );
+    f.grant("performance_schema.consumer.events_waits_current", thread && consumer(&f, "events_waits_current"));
+    let class_on = |f: &Features, c: &str| f.instruments.get(c).is_some_and(|(on, _)| *on > 0);
+    f.grant("performance_schema.instrument.statement", class_on(&f, "statement"));
+    f.grant("performance_schema.instrument.wait", class_on(&f, "wait"));
+
+    let reads: [(&str, &'static str, bool); 8] = [
+        (SQL_READ_DIGEST, "performance_schema.digest.readable", ps),
+        (SQL_READ_WAITS_SUMMARY, "performance_schema.waits_summary.readable", ps),
+        (SQL_READ_WAITS_CURRENT, "performance_schema.waits_current.readable", ps),
+        (SQL_READ_THREADS, "performance_schema.threads.readable", ps),
+        (SQL_READ_PROCESSLIST, "processlist.readable", true),
+        (SQL_READ_SLOW_LOG, "slow_log.table", true),
+        (SQL_READ_BUFFER_POOL, "innodb_buffer_pool_stats.readable", true),
+        (SQL_READ_INNODB_METRICS, "innodb_metrics.readable", true),
+    ];
+    for (sql, cap, wanted) in reads {
+        if !wanted {
+            continue;
+        }
+        let ok = probe(src, &mut f, sql, cap).await?.is_some();
+        let ok = match cap {
+            // Without PROCESS only the user's own sessions show: not a view of the server.
+            "processlist.readable" => ok && grants.process,
+            // The table exists everywhere; it fills only with the slow log on and written to TABLE.
+            "slow_log.table" => {
+                ok && truthy(f.settings.get("slow_query_log").map(String::as_str))
+                    && f.settings.get("log_output").is_some_and(|v| v.to_ascii_uppercase().contains("TABLE"))
+            }
+            _ => ok,
+        };
+        f.grant(cap, ok);
+    }
+
+    if !skip_cloud {
+        let has = |prefix: &str| f.settings.keys().any(|k| k.starts_with(prefix));
+        f.cloud = if has("aurora") {
+            Some(Cloud::AwsAurora)
+        } else if basedir.contains("/rdsdbbin/") {
+            Some(Cloud::AwsRds)
+        } else if has("cloudsql") {
+            Some(Cloud::GcpCloudSql)
+        } else if has("azure") {
+            Some(Cloud::Azure)
+        } else {
+            None
+        };
+    }
+    Ok(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grant_lines_give_process_and_performance_schema_access() {
+        let g = parse_grants([
+            "GRANT PROCESS, REPLICATION CLIENT ON *.* TO `mon`@`%` IDENTIFIED BY PASSWORD '*ABC'",
+            "GRANT SELECT ON `performance_schema`.* TO `mon`@`%`",
+        ]);
+        assert_eq!(g, Grants { process: true, select_performance_schema: true, select_mysql: false });
+        let all = parse_grants(["GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"]);
+        assert_eq!(all, Grants { process: true, select_performance_schema: true, select_mysql: true });
+        let usage = parse_grants(["GRANT USAGE ON *.* TO `x`@`%`", "garbage", ""]);
+        assert_eq!(usage, Grants::default());
+        // PROCESS is global only; on a schema it is not PROCESS.
+        assert!(!parse_grants(["GRANT SELECT ON `app`.* TO `x`@`%`"]).select_performance_schema);
+    }
+}
