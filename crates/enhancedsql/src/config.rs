@@ -22,6 +22,10 @@ pub const MAX_ITEMS: usize = 32;
 /// Rows one query may turn into telemetry, at most (`max_rows` is capped here).
 pub const MAX_ROWS_CAP: u32 = 10_000;
 
+/// Accepted `collection_interval`: 100ms to 24h.
+pub const COLLECTION_INTERVAL_RANGE: dbintel_core::DurationRange =
+    dbintel_core::DurationRange::new(Duration::from_millis(100), Duration::from_secs(86_400));
+
 fn default_interval() -> GoDuration {
     GoDuration::from_secs(60)
 }
@@ -53,7 +57,7 @@ pub struct EnhancedSqlConfig {
     /// (mysql). Never emitted, not even masked.
     #[serde(default)]
     pub datasource: String,
-    /// How often every category is collected (1s to 24h).
+    /// How often every category is collected (100ms to 24h).
     #[serde(default = "default_interval")]
     pub collection_interval: GoDuration,
     /// Wait before the first collection (0 to 1h).
@@ -316,7 +320,7 @@ impl EnhancedSqlConfig {
             None => None,
         };
         p.extend(check_durations(&[
-            ("collection_interval", self.collection_interval.get(), ranges::COLLECTION_INTERVAL),
+            ("collection_interval", self.collection_interval.get(), COLLECTION_INTERVAL_RANGE),
             ("initial_delay", self.initial_delay.get(), ranges::INITIAL_DELAY),
         ]));
         if self.max_open_connections == 0 {

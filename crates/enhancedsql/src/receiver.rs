@@ -348,6 +348,14 @@ impl Runner {
             return true;
         }
         let started = Instant::now();
+        let current = self.cache.as_ref().and_then(|c| c.get().cloned());
+        let mut redetect = false;
+        for sel in &mut self.selectors {
+            redetect |= sel.retry_needs_detection(current.as_deref(), started);
+        }
+        if redetect && let Some(c) = self.cache.as_mut() {
+            c.feature_error(started);
+        }
         if !self.detect_if_due(started).await {
             return true;
         }

@@ -188,6 +188,26 @@ impl Selector {
         h.last_error = Some(error.to_string());
     }
 
+    /// Whether a candidate that failed at run time is due for its retry but the detection says it
+    /// cannot run (the detection after its failure saw the grant or extension gone). The caller then
+    /// asks for a new detection, so a fix on the server (a grant, `CREATE EXTENSION`) is seen; the
+    /// candidate's backoff grows meanwhile, so a server that stays without it is not re-detected
+    /// every collection.
+    pub fn retry_needs_detection(&mut self, features: Option<&Features>, now: Instant) -> bool {
+        let Some(f) = features else { return false };
+        let mut any = false;
+        for i in 0..self.candidates.len() {
+            let h = &self.health[i];
+            let due = h.last_error.is_some() && h.retry_at.is_some_and(|t| now >= t);
+            if due && self.candidates[i].requirements.check(f).is_err() {
+                let e = h.last_error.clone().unwrap_or_default();
+                self.failed(i, &e, now);
+                any = true;
+            }
+        }
+        any
+    }
+
     /// Nothing could serve this collection (every eligible candidate failed, or none is eligible).
     pub fn nothing_served(&mut self) -> bool {
         self.serving.take().is_some()
@@ -242,8 +262,14 @@ mod tests {
         assert_eq!(sel.plan(Some(&f), t0 + s * 3), [1, 2]);
         let sw = sel.succeeded(1, Some(&f), t0 + s * 3).unwrap_or_else(|| panic!("a switch"));
         assert!(sw.upgrade);
+        // Failed, then ruled out by the detection that followed: its retry asks for a new detection.
+        f.extensions.remove("pg_stat_statements");
+        sel.failed(1, "permission denied", t0 + s * 3);
+        assert!(!sel.retry_needs_detection(Some(&f), t0 + s * 3));
+        assert!(sel.retry_needs_detection(Some(&f), t0 + s * 4));
+        assert!(!sel.retry_needs_detection(Some(&f), t0 + s * 4), "re-armed with a longer backoff");
         // Without a detection every candidate is tried, best first.
-        assert_eq!(sel.plan(None, t0 + s * 3), [0, 1, 2]);
+        assert_eq!(sel.plan(None, t0 + MAX_BACKOFF * 2), [0, 1, 2]);
     }
 
     #[test]
