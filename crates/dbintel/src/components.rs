@@ -5,6 +5,7 @@ use dbintel_core::{ComponentKind, ComponentRegistry};
 pub fn registry() -> ComponentRegistry {
     let mut r = ComponentRegistry::new();
     r.register(std::sync::Arc::new(dbintel_sqlquery::SqlQueryFactory));
+    r.register(std::sync::Arc::new(dbintel_enhancedsql::EnhancedSqlFactory));
     r.register(std::sync::Arc::new(dbintel_postgresql::PostgresqlFactory));
     r.register(std::sync::Arc::new(dbintel_postgresql::AshFactory));
     r.register(std::sync::Arc::new(dbintel_postgresql::AutoExplainFactory));

@@ -285,7 +285,9 @@ impl EnhancedSqlConfig {
             None if matches!(name.as_str(), "sqlserver" | "mssql" | "oracle" | "godror") => {
                 p.push(ConfigProblem::new(
                     "driver",
-                    format!("`{name}` is not supported by this build: use `postgres` or `mysql` (also `mariadb`)"),
+                    format!(
+                        "`{name}` is not supported by this build: use `postgres` or `mysql` (also `mariadb`)"
+                    ),
                 ));
                 None
             }
@@ -330,7 +332,7 @@ impl EnhancedSqlConfig {
             p.push(ConfigProblem::new("max_idle_connections", "must not exceed max_open_connections"));
         }
         p.extend(self.feature_detection.problems("feature_detection"));
-        for (k, _) in &self.resource_attributes {
+        for k in self.resource_attributes.keys() {
             if k.trim().is_empty() {
                 p.push(ConfigProblem::new("resource_attributes", "attribute names must not be empty"));
             }
@@ -348,7 +350,7 @@ impl EnhancedSqlConfig {
             p.push(ConfigProblem::new("custom_queries", format!("at most {MAX_QUERIES} custom queries")));
         }
         let mariadb = name == "mariadb";
-        let library = driver.map(|d| Library::for_driver(d));
+        let library = driver.map(Library::for_driver);
         let default_query = [QueryConfig {
             name: "slow_queries".into(),
             category: None,
@@ -403,7 +405,7 @@ impl EnhancedSqlConfig {
                     }),
                     Err(e) => p.push(ConfigProblem::new(format!("{path}.sql"), e)),
                 }
-                t.candidates.sort_by(|a, b| b.priority.cmp(&a.priority));
+                t.candidates.sort_by_key(|c| std::cmp::Reverse(c.priority));
             }
         }
         let session_timeout = categories.iter().map(|c| c.timeout).max().unwrap_or(Duration::from_secs(30));
@@ -423,7 +425,11 @@ impl EnhancedSqlConfig {
             initial_delay: self.initial_delay.get(),
             session_timeout,
             feature_detection,
-            resource_attributes: self.resource_attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            resource_attributes: self
+                .resource_attributes
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             categories,
         })
     }
@@ -543,7 +549,7 @@ impl EnhancedSqlConfig {
                 ),
             ));
         }
-        candidates.sort_by(|a, b| b.priority.cmp(&a.priority));
+        candidates.sort_by_key(|c| std::cmp::Reverse(c.priority));
         Some(CategoryPlan {
             name: q.name.clone(),
             category,

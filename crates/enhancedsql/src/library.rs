@@ -55,7 +55,7 @@ impl Library {
     /// The category's queries, highest priority first.
     pub fn category(&self, category: &str) -> Vec<LibQuery> {
         let mut v: Vec<LibQuery> = self.queries.iter().filter(|q| q.category == category).copied().collect();
-        v.sort_by(|a, b| b.priority.cmp(&a.priority));
+        v.sort_by_key(|q| std::cmp::Reverse(q.priority));
         v
     }
 }
@@ -108,7 +108,6 @@ pub const POSTGRES: &[LibQuery] = &[
               FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid \
               WHERE s.calls > 0 AND s.mean_exec_time > $1 AND s.query NOT LIKE '/* dbintel */%' \
               ORDER BY s.mean_exec_time DESC LIMIT $2",
-        ..Q
     },
     LibQuery {
         name: "pg_stat_statements_io_timing_17",
@@ -276,7 +275,10 @@ pub const MYSQL: &[LibQuery] = &[
         category: "slow_queries",
         priority: 100,
         description: "statement digests with rows examined, no-index and tmp-disk-table counts",
-        capabilities: &["performance_schema.digest.readable", "performance_schema.consumer.statements_digest"],
+        capabilities: &[
+            "performance_schema.digest.readable",
+            "performance_schema.consumer.statements_digest",
+        ],
         sql: "SELECT SCHEMA_NAME AS db, DIGEST AS digest, DIGEST_TEXT AS query, COUNT_STAR AS calls, \
               SUM_TIMER_WAIT / 1e9 AS total_exec_time_ms, AVG_TIMER_WAIT / 1e9 AS mean_exec_time_ms, \
               MAX_TIMER_WAIT / 1e9 AS max_exec_time_ms, SUM_LOCK_TIME / 1e9 AS lock_time_ms, \
@@ -294,7 +296,10 @@ pub const MYSQL: &[LibQuery] = &[
         category: "slow_queries",
         priority: 50,
         description: "statement digests: calls, times, rows",
-        capabilities: &["performance_schema.digest.readable", "performance_schema.consumer.statements_digest"],
+        capabilities: &[
+            "performance_schema.digest.readable",
+            "performance_schema.consumer.statements_digest",
+        ],
         sql: "SELECT SCHEMA_NAME AS db, DIGEST AS digest, DIGEST_TEXT AS query, COUNT_STAR AS calls, \
               SUM_TIMER_WAIT / 1e9 AS total_exec_time_ms, AVG_TIMER_WAIT / 1e9 AS mean_exec_time_ms, \
               SUM_ROWS_SENT AS rows_sent FROM performance_schema.events_statements_summary_by_digest \
@@ -375,7 +380,10 @@ pub const MYSQL: &[LibQuery] = &[
         category: "wait_events",
         priority: 10,
         description: "threads waiting now, per wait event (events_waits_current)",
-        capabilities: &["performance_schema.waits_current.readable", "performance_schema.consumer.events_waits_current"],
+        capabilities: &[
+            "performance_schema.waits_current.readable",
+            "performance_schema.consumer.events_waits_current",
+        ],
         sql: "SELECT EVENT_NAME AS wait_event, COUNT(*) AS sessions, SUM(TIMER_WAIT) / 1e9 AS wait_time_ms \
               FROM performance_schema.events_waits_current WHERE EVENT_NAME <> 'idle' GROUP BY EVENT_NAME \
               ORDER BY 2 DESC LIMIT $2",
@@ -424,7 +432,11 @@ mod tests {
             for q in lib {
                 assert!(names.insert((q.category, q.name)), "{driver}: {} twice", q.name);
                 assert!(CATEGORIES.contains(&q.category), "{driver}: {}", q.category);
-                assert!(q.sql.contains("$2") || q.sql.starts_with("SHOW"), "{driver}: {} has no LIMIT $2", q.name);
+                assert!(
+                    q.sql.contains("$2") || q.sql.starts_with("SHOW"),
+                    "{driver}: {} has no LIMIT $2",
+                    q.name
+                );
             }
             let cats: std::collections::BTreeSet<&str> = lib.iter().map(|q| q.category).collect();
             for c in cats {
@@ -434,7 +446,11 @@ mod tests {
                 }
                 let last = lib.iter().filter(|q| q.category == c).min_by_key(|q| q.priority);
                 let last = last.unwrap_or_else(|| panic!("{c}"));
-                assert!(last.extensions.is_empty() && last.capabilities.is_empty(), "{driver} {c}: {}", last.name);
+                assert!(
+                    last.extensions.is_empty() && last.capabilities.is_empty(),
+                    "{driver} {c}: {}",
+                    last.name
+                );
             }
         }
     }

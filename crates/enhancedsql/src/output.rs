@@ -162,6 +162,7 @@ fn identity(plan: &CategoryPlan, cand: &Candidate, attrs: &mut Attributes) {
 }
 
 /// Builds the telemetry of one query result. `start` is the receiver's start (sums' start time).
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     plan: &CategoryPlan,
     cand: &Candidate,
@@ -201,7 +202,11 @@ pub fn build(
                         && let Some(t) = row.get(ci).and_then(text_of)
                     {
                         let name = attribute_name(driver, col);
-                        let t = if name == "db.query.text" { safe_query_text(driver, &t).unwrap_or_default() } else { t };
+                        let t = if name == "db.query.text" {
+                            safe_query_text(driver, &t).unwrap_or_default()
+                        } else {
+                            t
+                        };
                         attrs.insert(name, t);
                     }
                 }
@@ -276,7 +281,9 @@ pub fn build(
                 Some(col) => {
                     let t = rs.column_index(col).and_then(|ci| row.get(ci)).and_then(text_of);
                     match t {
-                        Some(t) if attribute_name(driver, col) == "db.query.text" => safe_query_text(driver, &t),
+                        Some(t) if attribute_name(driver, col) == "db.query.text" => {
+                            safe_query_text(driver, &t)
+                        }
                         other => other,
                     }
                 }
@@ -323,7 +330,10 @@ mod tests {
         assert_eq!(typed(&Cell::Text("active".into())), Some(Value::from("active")));
         assert_eq!(typed(&Cell::Null), None);
         assert_eq!(attribute_name(Driver::Postgres, "datname"), "db.namespace");
-        assert_eq!(attribute_name(Driver::Mysql, "digest"), "mysql.events_statements_summary_by_digest.digest");
+        assert_eq!(
+            attribute_name(Driver::Mysql, "digest"),
+            "mysql.events_statements_summary_by_digest.digest"
+        );
         assert_eq!(attribute_name(Driver::Mysql, "calls"), "calls");
     }
 }

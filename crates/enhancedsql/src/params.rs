@@ -63,7 +63,9 @@ impl Parameter {
                 };
                 match f {
                     Some(f) if f.is_finite() => format!("{f:?}"),
-                    _ => return Err(format!("`default` must be a finite number for type float, got {value}")),
+                    _ => {
+                        return Err(format!("`default` must be a finite number for type float, got {value}"));
+                    }
                 }
             }
             ParamType::String => {
@@ -201,7 +203,12 @@ pub fn render(sql: &str, params: &[Parameter]) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    fn param(name: &str, kind: &str, value: serde_json::Value, unit: Option<&str>) -> Result<Parameter, String> {
+    fn param(
+        name: &str,
+        kind: &str,
+        value: serde_json::Value,
+        unit: Option<&str>,
+    ) -> Result<Parameter, String> {
         Parameter::from_config(&ParameterConfig {
             name: name.into(),
             kind: kind.into(),

@@ -59,7 +59,12 @@ struct ConnProbe<'a> {
 impl ProbeSource for ConnProbe<'_> {
     async fn probe_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
         let rs = self.conn.query(sql, None, self.secret).await?;
-        Ok(rs.rows.into_iter().take(MAX_PROBE_ROWS).map(|r| r.iter().map(|c| c.to_text()).collect()).collect())
+        Ok(rs
+            .rows
+            .into_iter()
+            .take(MAX_PROBE_ROWS)
+            .map(|r| r.iter().map(|c| c.to_text()).collect())
+            .collect())
     }
 }
 
@@ -188,8 +193,9 @@ impl Runner {
         if !self.sleep(self.plan.initial_delay).await {
             return;
         }
-        let mut backoff =
-            dbintel_dbclient::Backoff::new(self.plan.collection_interval.clamp(Duration::from_secs(1), BACKOFF_MAX));
+        let mut backoff = dbintel_dbclient::Backoff::new(
+            self.plan.collection_interval.clamp(Duration::from_secs(1), BACKOFF_MAX),
+        );
         let mut ticker = Ticker::new(self.plan.collection_interval);
         loop {
             if self.shutdown.is_cancelled() {
@@ -221,8 +227,10 @@ impl Runner {
     /// Connects; `None` on shutdown, `Some(connected)` otherwise.
     async fn connect(&mut self) -> Option<bool> {
         let limit = self.plan.session_timeout.max(Duration::from_secs(2)) + CLIENT_GRACE;
-        let attempt =
-            tokio::time::timeout(limit, Connection::connect(&self.plan.datasource, self.plan.session_timeout));
+        let attempt = tokio::time::timeout(
+            limit,
+            Connection::connect(&self.plan.datasource, self.plan.session_timeout),
+        );
         let result = tokio::select! {
             _ = self.shutdown.cancelled() => return None,
             r = attempt => r,
@@ -399,7 +407,9 @@ impl Runner {
                         self.rows_dropped.add(built.dropped_rows);
                         self.invalid_values.add(built.invalid);
                         self.scraper.errored_points.add(built.invalid);
-                        self.scraper.scraped_points.add(built.metrics.iter().map(|m| m.data.point_count() as u64).sum());
+                        self.scraper
+                            .scraped_points
+                            .add(built.metrics.iter().map(|m| m.data.point_count() as u64).sum());
                         metrics.extend(built.metrics);
                         logs.extend(built.logs);
                         if let Some(sw) = self.selectors[ci].succeeded(idx, features.as_deref(), started) {
@@ -484,7 +494,11 @@ impl Runner {
             let data = SignalData::Logs(Logs {
                 resource_logs: vec![ResourceLogs {
                     resource,
-                    scope_logs: vec![ScopeLogs { scope: scope(), log_records: logs, schema_url: String::new() }],
+                    scope_logs: vec![ScopeLogs {
+                        scope: scope(),
+                        log_records: logs,
+                        schema_url: String::new(),
+                    }],
                     schema_url: String::new(),
                 }],
             });
@@ -531,5 +545,9 @@ impl Runner {
 }
 
 fn scope() -> Scope {
-    Scope { name: SCOPE_NAME.to_string(), version: env!("CARGO_PKG_VERSION").to_string(), ..Default::default() }
+    Scope {
+        name: SCOPE_NAME.to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        ..Default::default()
+    }
 }

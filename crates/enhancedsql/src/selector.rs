@@ -37,11 +37,16 @@ pub struct Requirements {
 impl Requirements {
     pub fn problems(&self, path: &str) -> Vec<ConfigProblem> {
         let mut p = Vec::new();
-        for (key, v) in [("minimum_version", &self.minimum_version), ("maximum_version", &self.maximum_version)] {
+        for (key, v) in
+            [("minimum_version", &self.minimum_version), ("maximum_version", &self.maximum_version)]
+        {
             if let Some(v) = v
                 && version_numbers(v) == (0, 0, 0)
             {
-                p.push(ConfigProblem::new(format!("{path}.{key}"), format!("`{v}` is not a version like 13 or 8.0")));
+                p.push(ConfigProblem::new(
+                    format!("{path}.{key}"),
+                    format!("`{v}` is not a version like 13 or 8.0"),
+                ));
             }
         }
         p
@@ -237,10 +242,16 @@ mod tests {
         let t0 = Instant::now();
         let s = Duration::from_secs(10);
         let mut f = Features::new(System::Postgresql);
-        f.extensions
-            .insert("pg_stat_statements".into(), Extension { installed: Some("1.10".into()), available: None });
+        f.extensions.insert(
+            "pg_stat_statements".into(),
+            Extension { installed: Some("1.10".into()), available: None },
+        );
         let mut sel = Selector::new(
-            vec![cand("monitor", 100, &["pg_stat_monitor"]), cand("pgss", 50, &["pg_stat_statements"]), cand("activity", 10, &[])],
+            vec![
+                cand("monitor", 100, &["pg_stat_monitor"]),
+                cand("pgss", 50, &["pg_stat_statements"]),
+                cand("activity", 10, &[]),
+            ],
             s,
         );
         assert_eq!(sel.plan(Some(&f), t0), [1, 2]);
@@ -290,6 +301,9 @@ mod tests {
         assert!(r.check(&f).is_err());
         let r = Requirements { minimum_version: Some("13".into()), ..Requirements::default() };
         assert!(r.check(&f).is_ok());
-        assert_eq!(Requirements { minimum_version: Some("x".into()), ..Requirements::default() }.problems("r").len(), 1);
+        assert_eq!(
+            Requirements { minimum_version: Some("x".into()), ..Requirements::default() }.problems("r").len(),
+            1
+        );
     }
 }

@@ -19,7 +19,10 @@ fn extension_server() -> &'static PgServer {
     static SERVER: OnceLock<PgServer> = OnceLock::new();
     SERVER.get_or_init(|| {
         PgServer::builder()
-            .setting("shared_preload_libraries", "pg_stat_statements,auto_explain,pg_wait_sampling,pg_qualstats")
+            .setting(
+                "shared_preload_libraries",
+                "pg_stat_statements,auto_explain,pg_wait_sampling,pg_qualstats",
+            )
             .start()
     })
 }
@@ -166,11 +169,15 @@ async fn with_the_extensions_installed_the_best_queries_serve() {
         assert!(ext.contains(&(e.to_string(), 1)), "{e}: {ext:?}");
     }
     let caps = gauge_points(&metrics, "db.feature.capability.available", "capability");
-    for c in ["pg_wait_sampling.readable", "pg_qualstats.readable", "hypopg.usable", "pg_stat_statements.readable"] {
+    for c in
+        ["pg_wait_sampling.readable", "pg_qualstats.readable", "hypopg.usable", "pg_stat_statements.readable"]
+    {
         assert!(caps.contains(&(c.to_string(), 1)), "{c}: {caps:?}");
     }
     // wait_events from pg_wait_sampling's profile (the sleeper's PgSleep wait is sampled there).
-    let records = r.logs_until(WAIT, |recs| !served_by(recs, "wait_events", "pg_wait_sampling_profile").is_empty()).await;
+    let records = r
+        .logs_until(WAIT, |recs| !served_by(recs, "wait_events", "pg_wait_sampling_profile").is_empty())
+        .await;
     assert!(!served_by(&records, "wait_events", "pg_wait_sampling_profile").is_empty());
     r.stop().await;
     let _ = sleep.join();
@@ -194,19 +201,13 @@ async fn a_dropped_extension_and_a_revoked_privilege_fall_back_report_once_and_r
     .unwrap();
     let dsn = format!("host={} port={} user={role} dbname={db}", pg.host, pg.port);
     let mut r = start("fallback", config(dsn, json!({})));
-    r.logs_until(WAIT, |recs| {
-        !served_by(recs, "slow_queries", "pg_stat_statements_io_timing").is_empty()
-    })
-    .await;
+    r.logs_until(WAIT, |recs| !served_by(recs, "slow_queries", "pg_stat_statements_io_timing").is_empty())
+        .await;
     let text = logs.text();
     assert!(text.contains("`slow_queries` is served by `pg_stat_statements_io_timing`"), "{text}");
 
     // Mid-run: the monitoring role loses pg_stat_statements, and pg_wait_sampling is dropped.
-    pg.psql(
-        &db,
-        "REVOKE SELECT ON pg_stat_statements FROM PUBLIC; DROP EXTENSION pg_wait_sampling",
-    )
-    .unwrap();
+    pg.psql(&db, "REVOKE SELECT ON pg_stat_statements FROM PUBLIC; DROP EXTENSION pg_wait_sampling").unwrap();
     let sleep = sleeper(pg, &db, 3);
     let records = r
         .logs_until(WAIT, |recs| {
@@ -219,17 +220,22 @@ async fn a_dropped_extension_and_a_revoked_privilege_fall_back_report_once_and_r
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let text = logs.text();
     assert_eq!(
-        text.matches("`slow_queries` fell back from `pg_stat_statements_io_timing` to `pg_stat_activity_running`").count(),
+        text.matches(
+            "`slow_queries` fell back from `pg_stat_statements_io_timing` to `pg_stat_activity_running`"
+        )
+        .count(),
         1,
         "{text}"
     );
     assert!(text.contains("permission denied"), "the report says why: {text}");
     assert_eq!(
-        text.matches("`active_sessions` fell back from `pg_wait_sampling_current` to `blocking_chains`").count(),
+        text.matches("`active_sessions` fell back from `pg_wait_sampling_current` to `blocking_chains`")
+            .count(),
         1,
         "{text}"
     );
-    let fallbacks = r.telemetry.counter_total("dbintel_enhancedsql_fallbacks_total", &[("name", "slow_queries")]);
+    let fallbacks =
+        r.telemetry.counter_total("dbintel_enhancedsql_fallbacks_total", &[("name", "slow_queries")]);
     assert_eq!(fallbacks, 1);
     // The failure triggered a new detection that saw the change.
     wait_for(WAIT, "re-detection", || logs.text().contains("extension pg_wait_sampling dropped")).await;

@@ -179,7 +179,8 @@ mod tests {
         );
         a.capabilities.insert("privilege.pg_read_all_stats".into());
         let mut b = a.clone();
-        b.extensions.insert("pg_wait_sampling".into(), Extension { installed: None, available: Some("1.1".into()) });
+        b.extensions
+            .insert("pg_wait_sampling".into(), Extension { installed: None, available: Some("1.1".into()) });
         b.capabilities.clear();
         assert_eq!(
             changes(&a, &b),

@@ -42,8 +42,11 @@ pub const MAX_PROBLEMS: usize = 32;
 /// [`MAX_PROBE_ROWS`] rows.
 #[async_trait]
 pub trait ProbeSource: Send {
-    async fn probe_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError>;
+    async fn probe_rows(&mut self, sql: &str) -> Result<Rows, DbError>;
 }
+
+/// A probe's answer: rows of cells as text, `None` for NULL.
+pub type Rows = Vec<Vec<Option<String>>>;
 
 /// The server family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -211,11 +214,8 @@ impl Features {
 pub fn version_numbers(version: &str) -> (u32, u32, u32) {
     let v = version.trim();
     let end = v.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(v.len());
-    let mut parts = v[..end]
-        .split('.')
-        .filter(|p| !p.is_empty())
-        .take(3)
-        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let mut parts =
+        v[..end].split('.').filter(|p| !p.is_empty()).take(3).map(|p| p.parse::<u32>().unwrap_or(0));
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 

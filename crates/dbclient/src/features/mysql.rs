@@ -74,7 +74,7 @@ pub fn parse_grants<'a>(lines: impl IntoIterator<Item = &'a str>) -> Grants {
         let target = target.split(" TO ").next().unwrap_or("").trim().replace(['`', '"'], "");
         let privs: Vec<&str> = privs.split(',').map(str::trim).collect();
         let all = privs.iter().any(|p| p.starts_with("ALL"));
-        let has = |name: &str| all || privs.iter().any(|p| *p == name);
+        let has = |name: &str| all || privs.contains(&name);
         let global = target == "*.*";
         if global && has("PROCESS") {
             g.process = true;
@@ -97,7 +97,8 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
     let raw = cell(0);
     let comment = cell(1);
     let basedir = cell(2);
-    let mariadb = raw.to_ascii_lowercase().contains("mariadb") || comment.to_ascii_lowercase().contains("mariadb");
+    let mariadb =
+        raw.to_ascii_lowercase().contains("mariadb") || comment.to_ascii_lowercase().contains("mariadb");
     let mut f = Features::new(if mariadb { System::Mariadb } else { System::Mysql });
     f.version = raw.strip_prefix("5.5.5-").unwrap_or(&raw).to_string();
     f.version_numbers = version_numbers(&f.version);
@@ -133,7 +134,9 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
         }
         if let Some(rows) = probe(src, &mut f, SQL_INSTRUMENTS, "setup_instruments").await? {
             for r in rows.into_iter().take(MAX_CONSUMERS) {
-                let n = |i: usize| r.get(i).cloned().flatten().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(0);
+                let n = |i: usize| {
+                    r.get(i).cloned().flatten().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(0)
+                };
                 if let Some(Some(class)) = r.first() {
                     f.instruments.insert(class.clone(), (n(1), n(2)));
                 }
@@ -153,7 +156,10 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
         "performance_schema.consumer.events_statements_history",
         thread && consumer(&f, "events_statements_history"),
     );
-    f.grant("performance_schema.consumer.events_waits_current", thread && consumer(&f, "events_waits_current"));
+    f.grant(
+        "performance_schema.consumer.events_waits_current",
+        thread && consumer(&f, "events_waits_current"),
+    );
     let class_on = |f: &Features, c: &str| f.instruments.get(c).is_some_and(|(on, _)| *on > 0);
     f.grant("performance_schema.instrument.statement", class_on(&f, "statement"));
     f.grant("performance_schema.instrument.wait", class_on(&f, "wait"));

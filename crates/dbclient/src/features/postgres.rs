@@ -37,7 +37,8 @@ pub const CAPABILITIES: &[&str] = &[
     "hypopg.usable",
 ];
 
-pub const SQL_VERSION: &str = "SELECT current_setting('server_version_num'), current_setting('server_version')";
+pub const SQL_VERSION: &str =
+    "SELECT current_setting('server_version_num'), current_setting('server_version')";
 pub const SQL_EXTENSIONS: &str = "SELECT name, default_version, installed_version FROM pg_available_extensions \
      WHERE name IN ('pg_stat_statements', 'pg_stat_monitor', 'pg_wait_sampling', 'pg_stat_kcache', \
      'pg_qualstats', 'hypopg', 'pg_querylens') ORDER BY name";
@@ -119,8 +120,8 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
         .collect();
     f.grant("preload.pg_stat_statements", preload.iter().any(|l| l == "pg_stat_statements"));
     // auto_explain's settings exist once it is loaded (preloaded, or LOADed in this session).
-    let auto_explain =
-        preload.iter().any(|l| l == "auto_explain") || f.settings.keys().any(|k| k.starts_with("auto_explain."));
+    let auto_explain = preload.iter().any(|l| l == "auto_explain")
+        || f.settings.keys().any(|k| k.starts_with("auto_explain."));
     f.grant("preload.auto_explain", auto_explain);
 
     if let Some(rows) = probe(src, &mut f, SQL_PRIVILEGES, "privileges").await? {
@@ -152,7 +153,8 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
     // auto_explain is a library, not an extension: listed as installed when loaded.
     if auto_explain {
         let v = format!("{}", f.version_numbers.0);
-        f.extensions.insert("auto_explain".into(), Extension { installed: Some(v.clone()), available: Some(v) });
+        f.extensions
+            .insert("auto_explain".into(), Extension { installed: Some(v.clone()), available: Some(v) });
     }
 
     if !skip_cloud {
@@ -200,9 +202,11 @@ mod tests {
     use super::*;
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().map(|rt| rt.block_on(f)).unwrap_or_else(
-            |e| panic!("runtime: {e}"),
-        )
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map(|rt| rt.block_on(f))
+            .unwrap_or_else(|e| panic!("runtime: {e}"))
     }
 
     /// An RDS PostgreSQL 16 with pg_stat_statements installed, pg_stat_monitor only available, a

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-use super::ProbeSource;
+use super::{ProbeSource, Rows};
 use crate::DbError;
 
 /// A [`ProbeSource`] answering from recorded rows by exact statement text. An unrecorded statement
@@ -13,7 +13,7 @@ use crate::DbError;
 /// object would give; [`Recorded::error`] records any other failure.
 #[derive(Debug, Clone, Default)]
 pub struct Recorded {
-    answers: BTreeMap<String, Result<Vec<Vec<Option<String>>>, DbError>>,
+    answers: BTreeMap<String, Result<Rows, DbError>>,
     mysql: bool,
     /// Statements asked, in order (the test checks what the probes read).
     pub asked: Vec<String>,

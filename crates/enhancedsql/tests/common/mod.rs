@@ -70,7 +70,11 @@ pub fn start(name: &str, config: serde_json::Value) -> Running {
 
 impl Running {
     /// Log records received until `done` holds for the latest batch (or the time is up).
-    pub async fn logs_until(&mut self, limit: Duration, done: impl Fn(&[LogRecord]) -> bool) -> Vec<LogRecord> {
+    pub async fn logs_until(
+        &mut self,
+        limit: Duration,
+        done: impl Fn(&[LogRecord]) -> bool,
+    ) -> Vec<LogRecord> {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
