@@ -105,6 +105,10 @@ pub struct PostgresqlConfig {
     /// metrics and `db.ash.sample` events per collection interval). Off by default.
     #[serde(default)]
     pub active_session_history: dbintel_dbclient::ash::AshConfig,
+    /// Feature detection (off by default here): extensions, settings, privileges and cloud flavour,
+    /// emitted as `db.feature.extension.available` and `db.feature.capability.available`.
+    #[serde(default)]
+    pub feature_detection: dbintel_dbclient::features::FeatureDetectionConfig,
 }
 
 impl fmt::Debug for PostgresqlConfig {
@@ -326,6 +330,8 @@ pub struct Plan {
     pub top_query_collection: TopQueryCollectionConfig,
     pub query_sample_collection: QuerySampleCollectionConfig,
     pub ash: dbintel_dbclient::ash::AshConfig,
+    /// Set when `feature_detection.enabled` is true.
+    pub feature_detection: Option<dbintel_dbclient::features::FeatureDetectionConfig>,
 }
 
 impl PostgresqlConfig {
@@ -557,6 +563,7 @@ impl PostgresqlConfig {
         for p in self.active_session_history.problems() {
             problems.push(ConfigProblem::new(format!("active_session_history.{}", p.path), p.message));
         }
+        problems.extend(self.feature_detection.problems("feature_detection"));
         if !problems.is_empty() {
             // A password never appears in a message, wherever the user pasted it.
             if let Some(secret) = self.password.as_deref() {
@@ -596,6 +603,7 @@ impl PostgresqlConfig {
             top_query_collection: self.top_query_collection,
             query_sample_collection: self.query_sample_collection,
             ash: self.active_session_history,
+            feature_detection: self.feature_detection.enabled_or(false).then_some(self.feature_detection),
         })
     }
 }

@@ -287,6 +287,10 @@ impl Row {
             .collect();
         Self { columns, values }
     }
+    /// The cells in column order.
+    pub fn into_values(self) -> Vec<Option<String>> {
+        self.values
+    }
     pub fn get(&self, name: &str) -> Option<&str> {
         let i = self.columns.iter().position(|c| c == name)?;
         self.values.get(i).and_then(|v| v.as_deref())
@@ -381,6 +385,11 @@ impl PgConn {
         self.query(&format!("SET statement_timeout = {ms}")).await?;
         self.statement_timeout = timeout;
         Ok(())
+    }
+
+    /// When this connection was opened (a different value means a reconnect).
+    pub fn opened_at(&self) -> Instant {
+        self.opened
     }
 
     /// Runs one catalog statement (prefixed with `/* dbintel */`) in the simple protocol, reading

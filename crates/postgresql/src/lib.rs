@@ -15,6 +15,7 @@ pub mod conn;
 pub mod diagnose;
 pub mod emit;
 pub mod frontends;
+pub mod features;
 pub mod metadata;
 pub mod query;
 pub mod reaggregate;

@@ -110,6 +110,9 @@ pub(crate) struct Runner {
     /// The last connection error, for the health status text.
     last_connect_error: Option<String>,
     diagnosed: bool,
+    /// `feature_detection` (off by default) and the metrics of this scrape's detection.
+    features: Option<crate::features::FeatureState>,
+    feature_metrics: Vec<dbintel_core::pdata::Metric>,
     qi: Option<QueryIntelligence>,
     query_errors: BTreeMap<Query, Counter>,
     telemetry: Telemetry,
@@ -130,6 +133,7 @@ pub(crate) struct Runner {
 
 impl Runner {
     fn new(plan: Plan, ctx: ReceiverContext, tls: Option<MakeRustlsConnect>, breaker: BreakerHandle) -> Self {
+        let features = plan.feature_detection.clone().map(crate::features::FeatureState::new);
         let label = ctx.id.to_string();
         let t = &ctx.telemetry;
         let l = [("receiver", label.as_str())];
@@ -207,6 +211,8 @@ impl Runner {
             failing_dbs: BTreeMap::new(),
             primary_failing: Streak::default(),
             diagnosed: false,
+            features,
+            feature_metrics: Vec::new(),
             qi,
             query_errors,
             telemetry,
@@ -616,6 +622,9 @@ impl Runner {
             self.report_diagnosis(&mut primary).await;
         }
         self.discover(&mut primary).await;
+        if want_metrics && let Some(fs) = self.features.as_mut() {
+            self.feature_metrics = fs.metrics(&self.label, &mut primary, now).await;
+        }
         self.read_stress(&mut primary).await;
         if !want_metrics {
             self.apply_stress(&primary_db);
@@ -677,7 +686,9 @@ impl Runner {
         self.telemetry.scraper.scraped_points.add(b.point_count() as u64);
         self.telemetry.scraper.duration.record(started.elapsed().as_secs_f64());
         if want_metrics {
-            let sig = self.metrics_signal(b.finish());
+            let mut metrics = b.finish();
+            metrics.append(&mut self.feature_metrics);
+            let sig = self.metrics_signal(metrics);
             let _ = self.ctx.output.send(sig).await;
         }
     }
