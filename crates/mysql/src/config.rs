@@ -113,6 +113,11 @@ pub struct MysqlConfig {
     #[serde(default)]
     #[schemars(skip)]
     resource_model: Option<serde_json::Value>,
+    /// Feature detection (off by default here): version flavour, variables, grants,
+    /// performance_schema consumers and instruments, readable tables and the cloud flavour, emitted
+    /// as `db.feature.capability.available`.
+    #[serde(default)]
+    pub feature_detection: dbintel_dbclient::features::FeatureDetectionConfig,
 }
 
 impl fmt::Debug for MysqlConfig {
@@ -211,6 +216,8 @@ pub struct Plan {
     pub max_tables: u64,
     /// `active_session_history`.
     pub ash: dbintel_dbclient::ash::AshConfig,
+    /// Set when `feature_detection.enabled` is true.
+    pub feature_detection: Option<dbintel_dbclient::features::FeatureDetectionConfig>,
 }
 
 /// Statement timeout: the collection interval, at most this.
@@ -381,6 +388,7 @@ impl MysqlConfig {
                 "a PostgreSQL key: the mysql receiver reads the process list",
             ));
         }
+        problems.extend(self.feature_detection.problems("feature_detection"));
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -407,6 +415,7 @@ impl MysqlConfig {
             query_sample: self.query_sample_collection,
             max_tables: self.max_tables,
             ash: self.active_session_history,
+            feature_detection: self.feature_detection.enabled_or(false).then_some(self.feature_detection),
         })
     }
 }

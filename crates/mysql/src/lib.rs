@@ -14,6 +14,7 @@ pub mod collect;
 pub mod config;
 pub mod conn;
 pub mod diagnose;
+pub mod features;
 pub mod innodb;
 pub mod metadata;
 pub mod query;

@@ -124,6 +124,9 @@ struct Runner {
     ctx: ReceiverContext,
     label: String,
     conn: Option<MyConn>,
+    /// `feature_detection` (off by default) and the metrics of this scrape's detection.
+    features: Option<crate::features::FeatureState>,
+    feature_metrics: Vec<Metric>,
     backoff: Backoff,
     /// No connection attempt before this (backoff after a failed one).
     retry_at: Instant,
@@ -161,6 +164,7 @@ struct Runner {
 
 impl Runner {
     fn new(plan: Plan, ctx: ReceiverContext, breaker: BreakerHandle) -> Self {
+        let features = plan.feature_detection.clone().map(crate::features::FeatureState::new);
         let label = ctx.id.to_string();
         let t = &ctx.telemetry;
         let l = [("receiver", label.as_str())];
@@ -199,6 +203,8 @@ impl Runner {
             ctx,
             label,
             conn: None,
+            features,
+            feature_metrics: Vec::new(),
             backoff,
             retry_at: Instant::now(),
             start_time: now_unix_nanos(),
@@ -346,6 +352,9 @@ impl Runner {
                     }
                     self.ctx.health.ok();
                     self.conn = Some(c);
+                    if let Some(f) = self.features.as_mut() {
+                        f.reconnected();
+                    }
                 }
                 Err(e) => {
                     self.telemetry.connect_errors.inc();
@@ -417,7 +426,9 @@ impl Runner {
         }
         let mut elapsed = started.elapsed();
         self.telemetry.scraper.duration.record(elapsed.as_secs_f64());
-        self.send(b.finish()).await;
+        let mut metrics = b.finish();
+        metrics.append(&mut self.feature_metrics);
+        self.send(metrics).await;
         if let Some((records, server)) = self.pending_logs.take() {
             self.send_logs(records, &server).await;
         }
@@ -563,6 +574,9 @@ impl Runner {
         if !self.diagnosed {
             self.diagnosed = true;
             self.report_diagnosis().await;
+        }
+        if let (Some(fs), Some(conn)) = (self.features.as_mut(), self.conn.as_mut()) {
+            self.feature_metrics = fs.metrics(&label, conn, now_unix_nanos()).await?;
         }
         let Some(conn) = self.conn.as_mut() else { return Ok(false) };
         let mut guarded =
