@@ -211,7 +211,139 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Recorded, feature_metrics};
     use super::*;
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map(|rt| rt.block_on(f))
+            .unwrap_or_else(|e| panic!("runtime: {e}"))
+    }
+
+    /// MySQL 8.0.36 on Amazon RDS, recorded: a monitoring user with PROCESS and SELECT on
+    /// performance_schema, the 8.0 default consumers (waits and stages off, statements_cpu present
+    /// since 8.0.28), the slow log to FILE, and `mysql.slow_log` not readable.
+    fn rds_mysql_80() -> Recorded {
+        let yes = Some("YES");
+        let no = Some("NO");
+        Recorded::new(true)
+            .rows(
+                SQL_VERSION,
+                &[&[Some("8.0.36"), Some("Source distribution"), Some("/rdsdbbin/mysql-8.0.36.R2/")]],
+            )
+            .rows(
+                SQL_VARIABLES,
+                &[
+                    &[Some("general_log"), Some("OFF")],
+                    &[Some("innodb_version"), Some("8.0.36")],
+                    &[Some("log_output"), Some("FILE")],
+                    &[Some("long_query_time"), Some("10.000000")],
+                    &[Some("max_connections"), Some("624")],
+                    &[Some("performance_schema"), Some("ON")],
+                    &[Some("slow_query_log"), Some("ON")],
+                ],
+            )
+            .rows(
+                SQL_GRANTS,
+                &[
+                    &[Some("GRANT PROCESS, REPLICATION CLIENT ON *.* TO `mon`@`%`")],
+                    &[Some("GRANT SELECT ON `performance_schema`.* TO `mon`@`%`")],
+                ],
+            )
+            .rows(
+                SQL_CONSUMERS,
+                &[
+                    &[Some("events_stages_current"), no],
+                    &[Some("events_stages_history"), no],
+                    &[Some("events_stages_history_long"), no],
+                    &[Some("events_statements_cpu"), no],
+                    &[Some("events_statements_current"), yes],
+                    &[Some("events_statements_history"), yes],
+                    &[Some("events_statements_history_long"), no],
+                    &[Some("events_transactions_current"), yes],
+                    &[Some("events_transactions_history"), yes],
+                    &[Some("events_transactions_history_long"), no],
+                    &[Some("events_waits_current"), no],
+                    &[Some("events_waits_history"), no],
+                    &[Some("events_waits_history_long"), no],
+                    &[Some("global_instrumentation"), yes],
+                    &[Some("thread_instrumentation"), yes],
+                    &[Some("statements_digest"), yes],
+                ],
+            )
+            .rows(
+                SQL_INSTRUMENTS,
+                &[
+                    &[Some("idle"), Some("1"), Some("1")],
+                    &[Some("memory"), Some("0"), Some("493")],
+                    &[Some("stage"), Some("8"), Some("134")],
+                    &[Some("statement"), Some("216"), Some("218")],
+                    &[Some("transaction"), Some("1"), Some("1")],
+                    &[Some("wait"), Some("14"), Some("406")],
+                ],
+            )
+            .rows(SQL_READ_DIGEST, &[&[Some("1")]])
+            .rows(SQL_READ_WAITS_SUMMARY, &[&[Some("1")]])
+            .rows(SQL_READ_WAITS_CURRENT, &[])
+            .rows(SQL_READ_THREADS, &[&[Some("1")]])
+            .rows(SQL_READ_PROCESSLIST, &[&[Some("1")]])
+            .error(
+                SQL_READ_SLOW_LOG,
+                DbError::Query {
+                    message: "SELECT command denied to user 'mon'@'%' for table 'slow_log'".into(),
+                    code: Some("1142".into()),
+                    hint: "",
+                },
+            )
+            .rows(SQL_READ_BUFFER_POOL, &[&[Some("1")]])
+            .rows(SQL_READ_INNODB_METRICS, &[&[Some("1")]])
+    }
+
+    #[test]
+    fn a_recorded_mysql_80_on_rds_is_detected() {
+        let mut src = rds_mysql_80();
+        let f = block_on(detect(&mut src, false)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(f.system, System::Mysql);
+        assert_eq!(f.version_numbers, (8, 0, 36));
+        assert_eq!(f.cloud, Some(Cloud::AwsRds));
+        let caps: Vec<&str> = f.capabilities.iter().map(String::as_str).collect();
+        assert_eq!(
+            caps,
+            [
+                "innodb_buffer_pool_stats.readable",
+                "innodb_metrics.readable",
+                "performance_schema",
+                "performance_schema.consumer.events_statements_current",
+                "performance_schema.consumer.events_statements_history",
+                "performance_schema.consumer.statements_digest",
+                "performance_schema.digest.readable",
+                "performance_schema.instrument.statement",
+                "performance_schema.instrument.wait",
+                "performance_schema.threads.readable",
+                "performance_schema.waits_current.readable",
+                "performance_schema.waits_summary.readable",
+                "privilege.process",
+                "privilege.select_performance_schema",
+                "processlist.readable",
+            ]
+        );
+        assert_eq!(f.instruments["statement"], (216, 218));
+        assert_eq!(f.problems.len(), 1, "the denied slow_log read: {:?}", f.problems);
+        // Capabilities that do not hold are emitted as 0; the grant lines are never kept.
+        let m = feature_metrics(&f, 1);
+        assert!(!format!("{m:?}{f:?}").contains("GRANT"));
+    }
+
+    #[test]
+    fn performance_schema_off_skips_its_probes() {
+        let mut src = rds_mysql_80().rows(SQL_VARIABLES, &[&[Some("performance_schema"), Some("OFF")]]);
+        let f = block_on(detect(&mut src, true)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!f.has("performance_schema") && !f.has("performance_schema.digest.readable"));
+        assert!(!src.asked.iter().any(|s| s == SQL_CONSUMERS || s == SQL_READ_DIGEST));
+        assert_eq!(f.cloud, None, "cloud detection skipped");
+    }
 
     #[test]
     fn grant_lines_give_process_and_performance_schema_access() {
