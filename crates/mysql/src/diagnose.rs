@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::config::{MysqlConfig, Plan};
 use crate::conn::{MyConn, ServerInfo, Source, TextRow};
 use dbintel_dbclient::DbError;
+use dbintel_dbclient::features::mysql::parse_grants;
 
 /// Digest and SQL-text length below which statements are cut short (bytes).
 pub const MIN_TEXT_LENGTH: u64 = 4096;
@@ -452,54 +453,6 @@ fn check_version(c: &mut Checker, info: &ServerInfo, today: u32) {
     }
 }
 
-/// Privileges the account holds globally (`*.*`) and on `performance_schema.*`, from SHOW GRANTS.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Held {
-    global: Vec<String>,
-    performance_schema: Vec<String>,
-    /// Roles are granted to the account: SHOW GRANTS does not list what they grant.
-    roles: bool,
-}
-
-/// Parses `GRANT <privileges> ON <object> TO ...` lines; role grants (`GRANT role TO ...`, no ON)
-/// are only noted.
-fn parse_grants(lines: &[String]) -> Held {
-    let mut held = Held::default();
-    for line in lines {
-        let upper = line.to_ascii_uppercase();
-        let Some(rest) = upper.strip_prefix("GRANT ") else { continue };
-        let Some((privs, tail)) = rest.split_once(" ON ") else {
-            held.roles |= rest.contains(" TO ");
-            continue;
-        };
-        let object = tail.split(" TO ").next().unwrap_or("").trim().replace(['`', '"'], "");
-        let privs: Vec<String> = privs
-            .split(',')
-            .map(|p| p.split('(').next().unwrap_or("").trim().to_string())
-            .filter(|p| !p.is_empty())
-            .collect();
-        if object == "*.*" {
-            held.global.extend(privs);
-        } else if object == "PERFORMANCE_SCHEMA.*" {
-            held.performance_schema.extend(privs);
-        }
-    }
-    held
-}
-
-impl Held {
-    fn global(&self, any_of: &[&str]) -> bool {
-        self.global.iter().any(|p| p == "ALL PRIVILEGES" || p == "ALL" || any_of.contains(&p.as_str()))
-    }
-    fn select_performance_schema(&self) -> bool {
-        self.global(&["SELECT"])
-            || self
-                .performance_schema
-                .iter()
-                .any(|p| matches!(p.as_str(), "SELECT" | "ALL" | "ALL PRIVILEGES"))
-    }
-}
-
 /// One grant check: (name, held, required, message when held, message when not, the GRANT).
 type GrantCheck = (&'static str, bool, bool, String, String, String);
 
@@ -637,24 +590,6 @@ fn sql_literal(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn grants_are_parsed_by_object() {
-        let held = parse_grants(&[
-            "GRANT PROCESS, BINLOG MONITOR, SLAVE MONITOR ON *.* TO `mon`@`%` IDENTIFIED BY PASSWORD '*B6'"
-                .into(),
-            "GRANT SELECT ON `performance_schema`.* TO `mon`@`%`".into(),
-            "GRANT `monitoring` TO `mon`@`%`".into(),
-            "GRANT SELECT (a, b) ON `shop`.`t` TO `mon`@`%`".into(),
-        ]);
-        assert!(held.global(&["PROCESS"]) && held.global(&["SLAVE MONITOR"]));
-        assert!(!held.global(&["SELECT"]) && held.select_performance_schema());
-        let all =
-            parse_grants(&["GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION".into()]);
-        assert!(all.global(&["PROCESS"]) && all.select_performance_schema() && !all.roles);
-        assert!(held.roles, "a role grant is noted");
-        assert!(!parse_grants(&["GRANT USAGE ON *.* TO `x`@`%`".into()]).global(&["PROCESS"]));
-    }
 
     #[test]
     fn accounts_dates_and_options() {

@@ -53,40 +53,62 @@ pub const SQL_READ_SLOW_LOG: &str = "SELECT 1 FROM mysql.slow_log LIMIT 1";
 pub const SQL_READ_BUFFER_POOL: &str = "SELECT 1 FROM information_schema.INNODB_BUFFER_POOL_STATS LIMIT 1";
 pub const SQL_READ_INNODB_METRICS: &str = "SELECT 1 FROM information_schema.INNODB_METRICS LIMIT 1";
 
-/// What `SHOW GRANTS` says the account may do (the lines are parsed, never kept).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Grants {
-    pub process: bool,
-    /// SELECT on `*.*` or on `performance_schema`.`*`.
-    pub select_performance_schema: bool,
-    /// SELECT on `*.*` or on `mysql`.`*`.
-    pub select_mysql: bool,
+/// Privileges the account holds globally (`*.*`) and on `performance_schema.*` / `mysql.*`, from
+/// `SHOW GRANTS` (the parser `dbintel doctor` and the feature probe share; lines are parsed, never
+/// kept).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    pub global: Vec<String>,
+    pub performance_schema: Vec<String>,
+    pub mysql: Vec<String>,
+    /// Roles are granted to the account: SHOW GRANTS does not list what they grant.
+    pub roles: bool,
 }
 
-/// Parses `SHOW GRANTS` lines (`GRANT PROCESS, SELECT ON *.* TO ...`,
-/// ``GRANT SELECT ON `performance_schema`.* TO ...``, `GRANT ALL PRIVILEGES ON *.* ...`).
-pub fn parse_grants<'a>(lines: impl IntoIterator<Item = &'a str>) -> Grants {
-    let mut g = Grants::default();
+/// Parses `GRANT <privileges> ON <object> TO ...` lines; role grants (`GRANT role TO ...`, no ON)
+/// are only noted; column privileges (`SELECT (a, b)`) count as the privilege on the object.
+pub fn parse_grants<S: AsRef<str>>(lines: &[S]) -> Held {
+    let mut held = Held::default();
     for line in lines {
-        let upper = line.to_ascii_uppercase();
+        let upper = line.as_ref().to_ascii_uppercase();
         let Some(rest) = upper.strip_prefix("GRANT ") else { continue };
-        let Some((privs, target)) = rest.split_once(" ON ") else { continue };
-        let target = target.split(" TO ").next().unwrap_or("").trim().replace(['`', '"'], "");
-        let privs: Vec<&str> = privs.split(',').map(str::trim).collect();
-        let all = privs.iter().any(|p| p.starts_with("ALL"));
-        let has = |name: &str| all || privs.contains(&name);
-        let global = target == "*.*";
-        if global && has("PROCESS") {
-            g.process = true;
-        }
-        if has("SELECT") && (global || target == "PERFORMANCE_SCHEMA.*") {
-            g.select_performance_schema = true;
-        }
-        if has("SELECT") && (global || target == "MYSQL.*") {
-            g.select_mysql = true;
+        let Some((privs, tail)) = rest.split_once(" ON ") else {
+            held.roles |= rest.contains(" TO ");
+            continue;
+        };
+        let object = tail.split(" TO ").next().unwrap_or("").trim().replace(['`', '"'], "");
+        let privs: Vec<String> = privs
+            .split(',')
+            .map(|p| p.split('(').next().unwrap_or("").trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        match object.as_str() {
+            "*.*" => held.global.extend(privs),
+            "PERFORMANCE_SCHEMA.*" => held.performance_schema.extend(privs),
+            "MYSQL.*" => held.mysql.extend(privs),
+            _ => {}
         }
     }
-    g
+    held
+}
+
+fn any_of(privs: &[String], names: &[&str]) -> bool {
+    privs.iter().any(|p| p == "ALL PRIVILEGES" || p == "ALL" || names.contains(&p.as_str()))
+}
+
+impl Held {
+    /// One of `any_of` (or ALL) is held on `*.*`.
+    pub fn global(&self, names: &[&str]) -> bool {
+        any_of(&self.global, names)
+    }
+    /// SELECT on `*.*` or on `performance_schema.*`.
+    pub fn select_performance_schema(&self) -> bool {
+        self.global(&["SELECT"]) || any_of(&self.performance_schema, &["SELECT"])
+    }
+    /// SELECT on `*.*` or on `mysql.*`.
+    pub fn select_mysql(&self) -> bool {
+        self.global(&["SELECT"]) || any_of(&self.mysql, &["SELECT"])
+    }
 }
 
 /// Detects a MySQL/MariaDB server's features (see [`super::postgres::detect`] for the failure rule).
@@ -117,12 +139,16 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
     f.grant("performance_schema", ps);
 
     let grants = match probe(src, &mut f, SQL_GRANTS, "grants").await? {
-        Some(rows) => parse_grants(rows.iter().filter_map(|r| r.first().and_then(|c| c.as_deref()))),
-        None => Grants::default(),
+        Some(rows) => {
+            let lines: Vec<&str> = rows.iter().filter_map(|r| r.first().and_then(|c| c.as_deref())).collect();
+            parse_grants(&lines)
+        }
+        None => Held::default(),
     };
-    f.grant("privilege.process", grants.process);
-    f.grant("privilege.select_performance_schema", grants.select_performance_schema);
-    f.grant("privilege.select_mysql", grants.select_mysql);
+    let process = grants.global(&["PROCESS"]);
+    f.grant("privilege.process", process);
+    f.grant("privilege.select_performance_schema", grants.select_performance_schema());
+    f.grant("privilege.select_mysql", grants.select_mysql());
 
     if ps {
         if let Some(rows) = probe(src, &mut f, SQL_CONSUMERS, "setup_consumers").await? {
@@ -181,7 +207,7 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
         let ok = probe(src, &mut f, sql, cap).await?.is_some();
         let ok = match cap {
             // Without PROCESS only the user's own sessions show: not a view of the server.
-            "processlist.readable" => ok && grants.process,
+            "processlist.readable" => ok && process,
             // The table exists everywhere; it fills only with the slow log on and written to TABLE.
             "slow_log.table" => {
                 ok && truthy(f.settings.get("slow_query_log").map(String::as_str))
@@ -346,17 +372,21 @@ mod tests {
     }
 
     #[test]
-    fn grant_lines_give_process_and_performance_schema_access() {
-        let g = parse_grants([
-            "GRANT PROCESS, REPLICATION CLIENT ON *.* TO `mon`@`%` IDENTIFIED BY PASSWORD '*ABC'",
+    fn grants_are_parsed_by_object() {
+        let held = parse_grants(&[
+            "GRANT PROCESS, BINLOG MONITOR, SLAVE MONITOR ON *.* TO `mon`@`%` IDENTIFIED BY PASSWORD '*B6'",
             "GRANT SELECT ON `performance_schema`.* TO `mon`@`%`",
+            "GRANT `monitoring` TO `mon`@`%`",
+            "GRANT SELECT (a, b) ON `shop`.`t` TO `mon`@`%`",
         ]);
-        assert_eq!(g, Grants { process: true, select_performance_schema: true, select_mysql: false });
-        let all = parse_grants(["GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"]);
-        assert_eq!(all, Grants { process: true, select_performance_schema: true, select_mysql: true });
-        let usage = parse_grants(["GRANT USAGE ON *.* TO `x`@`%`", "garbage", ""]);
-        assert_eq!(usage, Grants::default());
-        // PROCESS is global only; on a schema it is not PROCESS.
-        assert!(!parse_grants(["GRANT SELECT ON `app`.* TO `x`@`%`"]).select_performance_schema);
+        assert!(held.global(&["PROCESS"]) && held.global(&["SLAVE MONITOR"]));
+        assert!(!held.global(&["SELECT"]) && held.select_performance_schema() && !held.select_mysql());
+        let all = parse_grants(&["GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"]);
+        assert!(
+            all.global(&["PROCESS"]) && all.select_performance_schema() && all.select_mysql() && !all.roles
+        );
+        assert!(held.roles, "a role grant is noted");
+        assert!(!parse_grants(&["GRANT USAGE ON *.* TO `x`@`%`", "garbage", ""]).global(&["PROCESS"]));
+        assert!(parse_grants(&["GRANT SELECT ON `mysql`.* TO `x`@`%`"]).select_mysql());
     }
 }
