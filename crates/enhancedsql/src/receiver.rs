@@ -277,6 +277,7 @@ impl Runner {
         };
         let secret = self.plan.datasource.target().password.clone();
         let mut src = ConnProbe { conn, secret: secret.as_deref() };
+        let began = Instant::now();
         let result = tokio::select! {
             _ = self.shutdown.cancelled() => return true,
             r = features::detect(&mut src, system, cfg) => r,
@@ -287,14 +288,15 @@ impl Runner {
                 let problems = f.problems.clone();
                 let changes = cache.store(f, now);
                 self.detect_failing.succeed();
+                let elapsed_ms = began.elapsed().as_secs_f64() * 1000.0;
                 if changes.is_empty() {
                     tracing::info!(
-                        receiver = %self.label, reason = reason.as_str(), problems = ?problems,
+                        receiver = %self.label, reason = reason.as_str(), problems = ?problems, elapsed_ms,
                         "enhancedsql: features detected: {summary}"
                     );
                 } else {
                     tracing::warn!(
-                        receiver = %self.label, reason = reason.as_str(), changes = ?changes,
+                        receiver = %self.label, reason = reason.as_str(), changes = ?changes, elapsed_ms,
                         "enhancedsql: the server's features changed: {summary}"
                     );
                 }
