@@ -250,7 +250,7 @@ pub fn build(
                 severity_text: "INFO".into(),
                 body: Some(Value::from(default_body(driver, &cand.name, rs, row))),
                 attributes: attrs,
-                event_name: event.clone(),
+                event_name: event.as_str().into(),
                 ..LogRecord::default()
             });
         }
@@ -299,10 +299,10 @@ pub fn build(
                 time_unix_nano: now,
                 observed_time_unix_nano: now,
                 severity_number: sev.as_deref().map(severity).unwrap_or(SeverityNumber::INFO),
-                severity_text: sev.unwrap_or_else(|| "INFO".into()),
+                severity_text: sev.map_or_else(|| "INFO".into(), Into::into),
                 body: body.map(Value::from),
                 attributes: attrs,
-                event_name: event.clone(),
+                event_name: event.as_str().into(),
                 ..LogRecord::default()
             });
         }
