@@ -61,6 +61,18 @@ pub type Scrubber = Arc<dyn Fn(&str) -> String + Send + Sync>;
 pub struct HealthRegistry {
     inner: Arc<Mutex<BTreeMap<Key, ComponentStatus>>>,
     scrub: Option<Scrubber>,
+    topology: Arc<Mutex<Vec<PipelineTopology>>>,
+}
+
+/// One pipeline as configured: what feeds it, its processors in order and where it sends. The
+/// runtime records the wiring here before it starts the extensions, for pages that show it (zpages).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PipelineTopology {
+    pub id: crate::ids::PipelineId,
+    pub receivers: Vec<ComponentId>,
+    /// In configured order, each with whether it mutates data.
+    pub processors: Vec<(ComponentId, bool)>,
+    pub exporters: Vec<ComponentId>,
 }
 
 impl HealthRegistry {
@@ -70,7 +82,7 @@ impl HealthRegistry {
 
     /// A registry whose error messages go through `scrub` before anyone (health endpoints) sees them.
     pub fn with_scrubber(scrub: Scrubber) -> Self {
-        Self { inner: Arc::default(), scrub: Some(scrub) }
+        Self { inner: Arc::default(), scrub: Some(scrub), topology: Arc::default() }
     }
 
     /// Registers a component as starting and returns the handle it reports through.
@@ -84,6 +96,22 @@ impl HealthRegistry {
         match self.inner.lock() {
             Ok(map) => map.values().cloned().collect(),
             Err(poisoned) => poisoned.into_inner().values().cloned().collect(),
+        }
+    }
+
+    /// Records the service's pipelines (the runtime does, before extensions start).
+    pub fn set_topology(&self, pipelines: Vec<PipelineTopology>) {
+        match self.topology.lock() {
+            Ok(mut t) => *t = pipelines,
+            Err(poisoned) => *poisoned.into_inner() = pipelines,
+        }
+    }
+
+    /// The pipelines recorded by [`HealthRegistry::set_topology`] (empty before the service starts).
+    pub fn topology(&self) -> Vec<PipelineTopology> {
+        match self.topology.lock() {
+            Ok(t) => t.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 

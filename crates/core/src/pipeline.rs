@@ -841,6 +841,34 @@ pub async fn start_with_host(
     let receivers_of: Vec<(ComponentId, Vec<PipelineId>)> =
         graph.receivers.iter().map(|r| (r.id.clone(), r.pipelines.clone())).collect();
 
+    // The wiring, for extensions that show it (zpages).
+    health.set_topology(
+        graph
+            .pipelines
+            .iter()
+            .map(|p| crate::health::PipelineTopology {
+                id: p.id.clone(),
+                receivers: receivers_of
+                    .iter()
+                    .filter(|(_, ps)| ps.contains(&p.id))
+                    .map(|(r, _)| r.clone())
+                    .collect(),
+                processors: p
+                    .processors
+                    .iter()
+                    .map(|(id, proc)| {
+                        let mutates = match proc {
+                            PipelineProcessor::Sync(p) => p.mutates_data(),
+                            PipelineProcessor::Task(p) => p.mutates_data(),
+                        };
+                        (id.clone(), mutates)
+                    })
+                    .collect(),
+                exporters: p.exporters.clone(),
+            })
+            .collect(),
+    );
+
     // 1. Extensions, each confirming it is ready (e.g. bound its port).
     for node in graph.extensions {
         let handle = health.register(ComponentKind::Extension, node.id.clone());
