@@ -7,8 +7,11 @@ use dbintel_core::Factory;
 pub mod file_storage;
 pub mod health_check;
 pub mod memory_ballast;
+pub mod http_server;
+pub mod pprof;
 pub mod process_metrics;
 pub mod telemetry_server;
+pub mod zpages;
 
 /// Factories of every extension in this crate.
 pub fn factories() -> Vec<Arc<dyn Factory>> {
@@ -16,5 +19,7 @@ pub fn factories() -> Vec<Arc<dyn Factory>> {
         Arc::new(health_check::HealthCheckFactory),
         Arc::new(file_storage::FileStorageFactory),
         Arc::new(memory_ballast::MemoryBallastFactory),
+        Arc::new(zpages::ZPagesFactory),
+        Arc::new(pprof::PprofFactory),
     ]
 }

@@ -1,6 +1,7 @@
 //! `health_check` (alias `healthcheck`): an HTTP endpoint that answers 200 with a JSON status of every
 //! component while all of them run, and 503 otherwise.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use async_trait::async_trait;
@@ -20,6 +21,8 @@ use dbintel_core::{ComponentKind, TypedFactory};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use crate::http_server::{self, CorsConfig, ServerOptions, ServerTlsConfig, response_header_problems};
+
 /// Config of `health_check` (contrib keys).
 #[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -33,6 +36,18 @@ pub struct HealthCheckConfig {
     /// Contrib's deprecated pipeline check; accepted for compatibility. dbintel's status already
     /// reflects exporter failures (`recoverable_error`).
     pub check_collector_pipeline: Option<serde_json::Value>,
+    /// Serve HTTPS with this certificate (and require client certificates with `client_ca_file`).
+    pub tls: Option<ServerTlsConfig>,
+    /// Let browsers on these origins read the status (CORS headers, preflight answered).
+    pub cors: Option<CorsConfig>,
+    /// Headers added to every response.
+    pub response_headers: BTreeMap<String, String>,
+    /// Collector HTTP-server key: pass request headers on as client metadata. Accepted and ignored:
+    /// the status endpoint passes no data on.
+    pub include_metadata: Option<bool>,
+    /// Collector HTTP-server key: cap of a request body. Accepted and ignored: the status endpoint
+    /// reads no request body.
+    pub max_request_body_size: Option<i64>,
 }
 
 /// Fixed response bodies (contrib `response_body`).
@@ -52,6 +67,11 @@ impl Default for HealthCheckConfig {
             path: "/".to_string(),
             response_body: None,
             check_collector_pipeline: None,
+            tls: None,
+            cors: None,
+            response_headers: BTreeMap::new(),
+            include_metadata: None,
+            max_request_body_size: None,
         }
     }
 }
@@ -65,6 +85,10 @@ impl HealthCheckConfig {
         if !self.path.starts_with('/') {
             p.push(ConfigProblem::new("path", format!("`{}` must start with `/`", self.path)));
         }
+        if let Some(tls) = &self.tls {
+            p.extend(tls.problems());
+        }
+        p.extend(response_header_problems(&self.response_headers));
         p
     }
 }
@@ -163,33 +187,24 @@ async fn status(State(state): State<AppState>) -> Response {
 #[async_trait]
 impl Extension for HealthCheck {
     async fn run(self: Box<Self>, mut ctx: ExtensionContext) -> Result<(), ComponentError> {
-        let addr = resolve_endpoint(&self.config.endpoint).map_err(ComponentError::Failed)?;
-        let listener = match tokio::net::TcpListener::bind(addr).await {
-            Ok(l) => l,
-            Err(e) => {
-                let msg = format!(
-                    "cannot listen on {} (`extensions.{}.endpoint`): {e}; choose a free port",
-                    self.config.endpoint, ctx.id
-                );
-                if let Some(ready) = ctx.ready.take() {
-                    let _ = ready.send(Err(msg.clone()));
-                }
-                return Err(ComponentError::Failed(msg));
-            }
-        };
+        let listener = http_server::bind(&self.config.endpoint, &mut ctx).await?;
+        let addr = listener.local_addr().map_err(|e| ComponentError::Failed(format!("health_check: {e}")))?;
         let state = AppState {
             registry: ctx.health_registry.clone(),
             started: now_unix_nanos(),
             bodies: self.config.response_body.clone(),
         };
         let app = Router::new().route(&self.config.path, get(status)).with_state(state);
-        if let Some(ready) = ctx.ready.take() {
-            let _ = ready.send(Ok(()));
-        }
-        tracing::info!(endpoint = %addr, path = %self.config.path, "Health check endpoint is listening.");
-        let shutdown = ctx.shutdown.clone();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        let options = ServerOptions {
+            tls: self.config.tls.clone(),
+            cors: self.config.cors.clone(),
+            response_headers: self.config.response_headers.clone(),
+        };
+        http_server::check_tls(&options, &mut ctx)?;
+        http_server::ready(&mut ctx);
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
+        tracing::info!(endpoint = %addr, path = %self.config.path, scheme, "Health check endpoint is listening.");
+        http_server::serve(listener, app, options, ctx.shutdown.clone())
             .await
             .map_err(|e| ComponentError::Failed(format!("health_check server failed: {e}")))
     }
@@ -207,10 +222,15 @@ impl TypedFactory for HealthCheckFactory {
         stability: Stability::Beta,
         description: "HTTP status of every component: 200 while all run, 503 otherwise.",
     };
-    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[(
-        "check_collector_pipeline",
-        "the status already turns 503 on exporter failures (recoverable_error)",
-    )];
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
+        ("check_collector_pipeline", "the status already turns 503 on exporter failures (recoverable_error)"),
+        ("include_metadata", "the status endpoint passes no data on"),
+        ("max_request_body_size", "the status endpoint reads no request body"),
+        ("tls.ca_file", "a server verifies clients with `client_ca_file`"),
+        ("tls.reload_interval", "certificates are read once, at start"),
+        ("tls.cipher_suites", "rustls chooses among its secure suites"),
+        ("tls.include_system_ca_certs_pool", "a client-side key"),
+    ];
 
     fn check(&self, config: &HealthCheckConfig) -> Vec<ConfigProblem> {
         config.problems()

@@ -139,3 +139,205 @@ async fn contrib_response_bodies_replace_the_document() {
     shutdown.cancel();
     task.await.unwrap().unwrap();
 }
+
+/// A CA, a server certificate for 127.0.0.1 and a client certificate, written into `dir`:
+/// (ca, server cert, server key, client cert, client key).
+fn pki(dir: &std::path::Path) -> [std::path::PathBuf; 5] {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, "test CA");
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
+    let issuer = Issuer::from_params(&ca, &ca_key);
+    let leaf = |names: Vec<String>| {
+        let params = CertificateParams::new(names).unwrap();
+        let key = KeyPair::generate().unwrap();
+        (params.signed_by(&key, &issuer).unwrap().pem(), key.serialize_pem())
+    };
+    let (server, server_key) = leaf(vec!["127.0.0.1".into()]);
+    let (client, client_key) = leaf(Vec::new());
+    let files = [
+        ("ca.pem", ca_pem),
+        ("s.pem", server),
+        ("s.key", server_key),
+        ("c.pem", client),
+        ("c.key", client_key),
+    ];
+    files.map(|(name, text)| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    })
+}
+
+/// GET over TLS (trusting `ca`, presenting `client` if given): status and body, or the error.
+async fn https_get(
+    addr: &str,
+    path: &str,
+    ca: &std::path::Path,
+    client: Option<(&std::path::Path, &std::path::Path)>,
+) -> Result<(u16, String), String> {
+    let mut roots = rustls::RootCertStore::empty();
+    for c in dbintel_tls::read_certs("ca_file", ca).unwrap() {
+        roots.add(c).unwrap();
+    }
+    let builder = rustls::ClientConfig::builder_with_provider(dbintel_tls::provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots);
+    let config = match client {
+        None => builder.with_no_client_auth(),
+        Some((cert, key)) => builder
+            .with_client_auth_cert(
+                dbintel_tls::read_certs("cert_file", cert).unwrap(),
+                dbintel_tls::read_private_key("key_file", key).unwrap(),
+            )
+            .unwrap(),
+    };
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    let mut tls = connector.connect(name, tcp).await.map_err(|e| e.to_string())?;
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    tls.write_all(req.as_bytes()).await.map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    tls.read_to_end(&mut buf).await.map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let code = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    Ok((code, body))
+}
+
+async fn start_with(
+    config: serde_json::Value,
+) -> (CancellationToken, tokio::task::JoinHandle<Result<(), ComponentError>>, Result<(), String>) {
+    let config: HealthCheckConfig = parse_component_config(&config).unwrap();
+    let registry = HealthRegistry::new();
+    registry.register(ComponentKind::Receiver, "sqlquery".parse().unwrap()).ok();
+    let shutdown = CancellationToken::new();
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let ctx = ExtensionContext {
+        id: "health_check".parse().unwrap(),
+        shutdown: shutdown.clone(),
+        health: registry.register(ComponentKind::Extension, "health_check".parse().unwrap()),
+        health_registry: registry.clone(),
+        telemetry: Default::default(),
+        ready: Some(ready_tx),
+    };
+    registry.register(ComponentKind::Extension, "health_check".parse().unwrap()).ok();
+    let task = tokio::spawn(Box::new(HealthCheck { config }).run(ctx));
+    let ready = ready_rx.await.unwrap();
+    (shutdown, task, ready)
+}
+
+#[tokio::test]
+async fn serves_https_and_requires_client_certificates_with_client_ca_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let [ca, cert, key, ccert, ckey] = pki(dir.path());
+    let endpoint = format!("127.0.0.1:{}", free_port());
+    let (shutdown, task, ready) = start_with(serde_json::json!({
+        "endpoint": endpoint, "tls": {"cert_file": cert, "key_file": key, "reload_interval": "1m"},
+    }))
+    .await;
+    ready.unwrap();
+    let (code, body) = https_get(&endpoint, "/", &ca, None).await.unwrap();
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("Server available"), "{body}");
+    // Plain HTTP on the TLS port gets no status.
+    let plain = tokio::time::timeout(std::time::Duration::from_secs(5), http_get(&endpoint, "/")).await;
+    assert!(!matches!(plain, Ok((200, _))), "plain HTTP must not be answered");
+    shutdown.cancel();
+    task.await.unwrap().unwrap();
+
+    // Mutual TLS: without a client certificate the handshake (or the first read) fails.
+    let endpoint = format!("127.0.0.1:{}", free_port());
+    let (shutdown, task, ready) = start_with(serde_json::json!({
+        "endpoint": endpoint, "tls": {"cert_file": cert, "key_file": key, "client_ca_file": ca},
+    }))
+    .await;
+    ready.unwrap();
+    assert!(https_get(&endpoint, "/", &ca, None).await.is_err());
+    let (code, _) = https_get(&endpoint, "/", &ca, Some((&ccert, &ckey))).await.unwrap();
+    assert_eq!(code, 200);
+    shutdown.cancel();
+    task.await.unwrap().unwrap();
+
+    // A missing key file stops the start with the key named.
+    let endpoint = format!("127.0.0.1:{}", free_port());
+    let (_shutdown, task, ready) = start_with(serde_json::json!({
+        "endpoint": endpoint, "tls": {"cert_file": cert, "key_file": dir.path().join("nope.key")},
+    }))
+    .await;
+    let msg = ready.unwrap_err();
+    assert!(msg.contains("extensions.health_check.tls.key_file"), "{msg}");
+    assert!(task.await.unwrap().is_err());
+}
+
+#[tokio::test]
+async fn cors_and_response_headers() {
+    let endpoint = format!("127.0.0.1:{}", free_port());
+    let (shutdown, task, ready) = start_with(serde_json::json!({
+        "endpoint": endpoint,
+        "cors": {"allowed_origins": ["https://*.example.com"], "allowed_headers": ["X-Custom"], "max_age": 600},
+        "response_headers": {"X-Served-By": "dbintel"},
+        "include_metadata": true, "max_request_body_size": 1024,
+    }))
+    .await;
+    ready.unwrap();
+    let raw = |req: String| {
+        let endpoint = endpoint.clone();
+        async move {
+            let mut s = tokio::net::TcpStream::connect(&endpoint).await.unwrap();
+            s.write_all(req.as_bytes()).await.unwrap();
+            let mut buf = Vec::new();
+            s.read_to_end(&mut buf).await.unwrap();
+            String::from_utf8_lossy(&buf).to_ascii_lowercase()
+        }
+    };
+    let allowed = raw(format!(
+        "GET / HTTP/1.1\r\nHost: {endpoint}\r\nOrigin: https://grafana.example.com\r\nConnection: close\r\n\r\n"
+    ))
+    .await;
+    assert!(allowed.starts_with("http/1.1 200"), "{allowed}");
+    assert!(allowed.contains("access-control-allow-origin: https://grafana.example.com"), "{allowed}");
+    assert!(allowed.contains("x-served-by: dbintel"), "{allowed}");
+    let other = raw(format!(
+        "GET / HTTP/1.1\r\nHost: {endpoint}\r\nOrigin: https://evil.org\r\nConnection: close\r\n\r\n"
+    ))
+    .await;
+    assert!(!other.contains("access-control-allow-origin"), "{other}");
+    let preflight = raw(format!(
+        "OPTIONS / HTTP/1.1\r\nHost: {endpoint}\r\nOrigin: https://a.example.com\r\n\
+         Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n"
+    ))
+    .await;
+    assert!(preflight.starts_with("http/1.1 204"), "{preflight}");
+    assert!(preflight.contains("access-control-allow-headers: x-custom"), "{preflight}");
+    assert!(preflight.contains("access-control-max-age: 600"), "{preflight}");
+    shutdown.cancel();
+    task.await.unwrap().unwrap();
+}
+
+#[test]
+fn collector_http_server_keys_validate_and_ignored_ones_are_named() {
+    let f = HealthCheckFactory;
+    let section = serde_json::json!({
+        "endpoint": "0.0.0.0:13133", "path": "/health/status",
+        "tls": {"cert_file": "/c.pem", "key_file": "/k.pem", "ca_file": "/ca.pem", "min_version": "1.3"},
+        "cors": {"allowed_origins": ["*"]}, "include_metadata": true, "max_request_body_size": 20971520,
+        "check_collector_pipeline": {"enabled": true, "interval": "5m", "exporter_failure_threshold": 5},
+        "response_body": {"healthy": "ok"},
+    });
+    f.validate(&section).unwrap();
+    let ignored = f.ignored_keys(&section);
+    for key in ["check_collector_pipeline", "include_metadata", "max_request_body_size", "tls.ca_file"] {
+        assert!(ignored.iter().any(|p| p.path == key), "{key} not warned: {ignored:?}");
+    }
+    let errs = f
+        .validate(&serde_json::json!({"tls": {"min_version": "1.1"}, "response_headers": {"bad name": "x"}}))
+        .unwrap_err();
+    let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
+    assert!(paths.contains(&"tls.cert_file") && paths.contains(&"tls.key_file"), "{paths:?}");
+    assert!(paths.contains(&"tls.min_version") && paths.contains(&"response_headers.bad name"), "{paths:?}");
+}
