@@ -40,6 +40,12 @@ pub trait TypedFactory: Send + Sync {
     fn check_for_signal(&self, _config: &Self::Config, _signal: Signal) -> Vec<ConfigProblem> {
         Vec::new()
     }
+    /// Settings that load but deserve a word (a key whose value has no effect in this combination,
+    /// e.g. `tls.insecure` with an `https://` endpoint): `validate` and `run` show them with the
+    /// ignored keys, as `accepted and ignored: <message>`.
+    fn config_warnings(&self, _config: &Self::Config) -> Vec<ConfigProblem> {
+        Vec::new()
+    }
     /// Other components the section names (see [`Factory::references`]).
     fn config_references(&self, _config: &Self::Config) -> Vec<(ComponentKind, ComponentId, String)> {
         Vec::new()
@@ -108,7 +114,11 @@ impl<T: TypedFactory> Factory for T {
     }
 
     fn ignored_keys(&self, config: &Value) -> Vec<ConfigProblem> {
-        ignored_keys_present(config, T::IGNORED_KEYS)
+        let mut out = ignored_keys_present(config, T::IGNORED_KEYS);
+        if let Ok(cfg) = parse_typed::<T>(config) {
+            out.extend(self.config_warnings(&cfg));
+        }
+        out
     }
 
     fn config_schema(&self) -> Option<Value> {
