@@ -39,6 +39,8 @@ struct PeerOpts<'a> {
     tls: Option<&'a Certs>,
     mtls: bool,
     partial: u32,
+    /// Also serve gRPC on this Unix domain socket.
+    grpc_unix: Option<&'a Path>,
 }
 
 fn skip_or_fail(reason: &str) -> Option<Peer> {
@@ -58,6 +60,9 @@ fn start_peer(opts: &PeerOpts<'_>) -> Option<Peer> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/otlp_receiver.py");
     let mut cmd = Command::new("python3");
     cmd.arg(&script).arg("--out").arg(&out).arg("--partial").arg(opts.partial.to_string());
+    if let Some(path) = opts.grpc_unix {
+        cmd.arg("--grpc-unix").arg(path);
+    }
     if let Some(c) = &opts.tls {
         cmd.arg("--cert").arg(&c.server_cert).arg("--key").arg(&c.server_key);
         if opts.mtls {
@@ -187,6 +192,19 @@ async fn otlp_grpc_roundtrip_each_compression() {
 async fn otlp_grpc_insecure_flag_with_bare_host_port() {
     let Some(peer) = start_peer(&PeerOpts::default()) else { return };
     let cfg = json!({"endpoint": format!("127.0.0.1:{}", peer.grpc_port), "tls": {"insecure": true}});
+    roundtrip(&OtlpGrpcExporterFactory, cfg, &peer, None).await;
+}
+
+/// gRPC name syntax: `dns:///host:port` (system resolver) and `unix:///path` (Unix domain socket).
+#[tokio::test]
+async fn otlp_grpc_dns_and_unix_endpoints() {
+    let Some(peer) = start_peer(&PeerOpts::default()) else { return };
+    let cfg = json!({"endpoint": format!("dns:///127.0.0.1:{}", peer.grpc_port), "tls": {"insecure": true}});
+    roundtrip(&OtlpGrpcExporterFactory, cfg, &peer, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("otlp.sock");
+    let Some(peer) = start_peer(&PeerOpts { grpc_unix: Some(&socket), ..Default::default() }) else { return };
+    let cfg = json!({"endpoint": format!("unix://{}", socket.display()), "tls": {"insecure": true}});
     roundtrip(&OtlpGrpcExporterFactory, cfg, &peer, None).await;
 }
 

@@ -149,6 +149,7 @@ def main():
     p.add_argument("--key")
     p.add_argument("--client-ca", help="require client certificates signed by this CA (mTLS)")
     p.add_argument("--partial", type=int, default=0)
+    p.add_argument("--grpc-unix", help="also serve gRPC (plaintext) on this Unix domain socket")
     ARGS = p.parse_args()
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
@@ -171,6 +172,8 @@ def main():
         httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     else:
         grpc_port = server.add_insecure_port("127.0.0.1:0")
+    if args.grpc_unix:
+        server.add_insecure_port("unix:" + args.grpc_unix)
     server.start()
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     print(f"READY {grpc_port} {httpd.server_address[1]}", flush=True)

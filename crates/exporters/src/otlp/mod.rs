@@ -83,6 +83,8 @@ pub struct Target {
     pub tls: bool,
     /// `user:password@` of the endpoint, sent as `authorization: Basic ...` metadata.
     pub userinfo: Option<UserInfo>,
+    /// A `unix://` endpoint: the socket to connect to (`authority` is then `localhost`).
+    pub unix: Option<std::path::PathBuf>,
 }
 
 impl OtlpGrpcConfig {
@@ -95,12 +97,37 @@ impl OtlpGrpcConfig {
         }
         // Echoed in problems without its user info.
         let shown = redact_endpoint(e);
+        // gRPC name syntax: `unix:///path`, `unix:path` (relative), `dns:///host:port`,
+        // `dns://resolver/host:port` (the system resolver is used either way).
+        if let Some(path) = e.strip_prefix("unix://").or_else(|| e.strip_prefix("unix:")) {
+            if path.is_empty() {
+                return Err(format!("`{shown}`: give the socket path, e.g. unix:///run/otel/otlp.sock"));
+            }
+            return Ok(Target {
+                authority: "localhost".to_string(),
+                tls: !self.tls.insecure,
+                userinfo: None,
+                unix: Some(std::path::PathBuf::from(path)),
+            });
+        }
+        let e = match e.strip_prefix("dns:") {
+            Some(rest) => match rest.strip_prefix("//") {
+                Some(with_resolver) => match with_resolver.split_once('/') {
+                    Some((_resolver, name)) => name,
+                    None => return Err(format!("`{shown}`: use dns:///host:port")),
+                },
+                None => rest,
+            },
+            None => e,
+        };
         let (rest, tls) = if let Some(r) = e.strip_prefix("https://") {
             (r, true)
         } else if let Some(r) = e.strip_prefix("http://") {
             (r, false)
         } else if e.contains("://") {
-            return Err(format!("`{shown}`: use host:port, http://host:port or https://host:port"));
+            return Err(format!(
+                "`{shown}`: use host:port, http://host:port, https://host:port, dns:///host:port or unix:///path"
+            ));
         } else {
             (e, !self.tls.insecure)
         };
@@ -116,7 +143,7 @@ impl OtlpGrpcConfig {
         }
         let authority =
             if uri.port().is_some() { authority.to_string() } else { format!("{authority}:4317") };
-        Ok(Target { authority, tls, userinfo })
+        Ok(Target { authority, tls, userinfo, unix: None })
     }
 
     pub fn problems(&self) -> Vec<ConfigProblem> {
@@ -188,8 +215,11 @@ impl GrpcTransport {
             .keep_alive_timeout(Duration::from_secs(10));
         let tls = tls_setup(&config.tls, target.tls, &[b"h2"])
             .map_err(|e| vec![ConfigProblem::new("tls", e.to_string())])?;
-        let connector =
+        let mut connector =
             WireConnector::new(tls, telemetry.bytes_on_wire.clone(), timeout.min(Duration::from_secs(10)));
+        if let Some(path) = &target.unix {
+            connector = connector.with_unix_socket(path.clone());
+        }
         let mut headers = config.headers.to_header_map();
         if let Some(auth) = target.userinfo.as_ref().and_then(UserInfo::basic_auth)
             && !headers.contains_key(http::header::AUTHORIZATION)
@@ -362,6 +392,14 @@ impl TypedFactory for OtlpGrpcExporterFactory {
 
     fn check(&self, config: &OtlpGrpcConfig) -> Vec<ConfigProblem> {
         config.problems()
+    }
+
+    fn config_warnings(&self, config: &OtlpGrpcConfig) -> Vec<ConfigProblem> {
+        let mut w = Vec::new();
+        if config.tls.insecure && config.endpoint.trim().starts_with("https://") {
+            w.push(ConfigProblem::new("tls.insecure", "an https:// endpoint always uses TLS"));
+        }
+        w
     }
 
     fn build(&self, ctx: &CreateContext, cfg: OtlpGrpcConfig) -> Result<Built, Vec<ConfigProblem>> {

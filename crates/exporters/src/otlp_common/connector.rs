@@ -37,6 +37,9 @@ pub struct WireConnector {
     http: HttpConnector,
     tls: Option<TlsSetup>,
     bytes: Counter,
+    /// Connect to this Unix domain socket instead of the URI's host (`unix://` endpoints).
+    unix: Option<std::path::PathBuf>,
+    connect_timeout: Duration,
 }
 
 impl WireConnector {
@@ -46,7 +49,13 @@ impl WireConnector {
         http.set_nodelay(true);
         http.set_connect_timeout(Some(connect_timeout));
         http.set_keepalive(Some(Duration::from_secs(60)));
-        Self { http, tls, bytes }
+        Self { http, tls, bytes, unix: None, connect_timeout }
+    }
+
+    /// Connects to the Unix domain socket at `path` whatever the URI says.
+    pub fn with_unix_socket(mut self, path: std::path::PathBuf) -> Self {
+        self.unix = Some(path);
+        self
     }
 
     pub fn tls_enabled(&self) -> bool {
@@ -65,12 +74,26 @@ impl Service<Uri> for WireConnector {
 
     fn call(&mut self, uri: Uri) -> Self::Future {
         let host = uri.host().map(|h| h.trim_start_matches('[').trim_end_matches(']').to_string());
-        let connect = self.http.call(uri);
         let tls = self.tls.clone();
         let bytes = self.bytes.clone();
+        let socket: Pin<Box<dyn Future<Output = Result<Socket, BoxError>> + Send>> = match self.unix.clone() {
+            Some(path) => {
+                let limit = self.connect_timeout;
+                Box::pin(async move {
+                    let stream = tokio::time::timeout(limit, tokio::net::UnixStream::connect(&path))
+                        .await
+                        .map_err(|_| format!("connecting to unix socket {} timed out", path.display()))?
+                        .map_err(|e| format!("unix socket {}: {e}", path.display()))?;
+                    Ok(Socket::Unix(stream))
+                })
+            }
+            None => {
+                let connect = self.http.call(uri);
+                Box::pin(async move { Ok(Socket::Tcp(connect.await?.into_inner())) })
+            }
+        };
         Box::pin(async move {
-            let tcp = connect.await?.into_inner();
-            let tcp = CountingTcp { inner: tcp, bytes };
+            let tcp = CountingTcp { inner: socket.await?, bytes };
             let Some(tls) = tls else {
                 return Ok(WireStream::Plain(TokioIo::new(tcp)));
             };
@@ -87,9 +110,61 @@ impl Service<Uri> for WireConnector {
     }
 }
 
-/// A TCP stream that counts the bytes written to it.
+/// A TCP or Unix domain socket stream.
+pub enum Socket {
+    Tcp(TcpStream),
+    Unix(tokio::net::UnixStream),
+}
+
+impl AsyncRead for Socket {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Socket::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            Socket::Unix(s) => Pin::new(s).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Socket {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Socket::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+            Socket::Unix(s) => Pin::new(s).poll_write(cx, buf),
+        }
+    }
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Socket::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Socket::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+        }
+    }
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Socket::Tcp(s) => s.is_write_vectored(),
+            Socket::Unix(s) => s.is_write_vectored(),
+        }
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Socket::Tcp(s) => Pin::new(s).poll_flush(cx),
+            Socket::Unix(s) => Pin::new(s).poll_flush(cx),
+        }
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Socket::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+            Socket::Unix(s) => Pin::new(s).poll_shutdown(cx),
+        }
+    }
+}
+
+/// A socket stream (TCP or Unix) that counts the bytes written to it.
 pub struct CountingTcp {
-    inner: TcpStream,
+    inner: Socket,
     bytes: Counter,
 }
 

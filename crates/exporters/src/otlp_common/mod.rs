@@ -150,6 +150,7 @@ pub const IGNORED_KEYS: &[(&str, &str)] = &[
     ("wait_for_ready", TRANSPORT_IGNORED),
     ("authority", TRANSPORT_IGNORED),
     ("traces_endpoint", TRANSPORT_IGNORED),
+    ("profiles_endpoint", "dbintel sends no profiles"),
 ];
 
 const TRANSPORT_IGNORED: &str = "a Collector transport setting with no effect in dbintel";

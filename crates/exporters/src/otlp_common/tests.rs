@@ -271,3 +271,42 @@ fn tls_to_a_plaintext_peer_says_so() {
     let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
     assert!(!super::error_text(&refused).contains("TLS"));
 }
+
+#[test]
+fn collector_endpoint_forms_and_tls_insecure_warnings() {
+    use crate::{OtlpGrpcExporterFactory, OtlpHttpExporterFactory};
+    use dbintel_core::Factory;
+    let grpc = OtlpGrpcExporterFactory;
+    let http = OtlpHttpExporterFactory;
+    let target = |endpoint: &str, insecure: bool| {
+        let cfg: crate::otlp::OtlpGrpcConfig = dbintel_core::parse_component_config(
+            &serde_json::json!({"endpoint": endpoint, "tls": {"insecure": insecure}}),
+        )
+        .unwrap();
+        cfg.target()
+    };
+    let t = target("dns:///collector.example:4317", false).unwrap();
+    assert_eq!((t.authority.as_str(), t.tls, t.unix.is_none()), ("collector.example:4317", true, true));
+    let t = target("dns://8.8.8.8/collector.example:4317", true).unwrap();
+    assert_eq!((t.authority.as_str(), t.tls), ("collector.example:4317", false));
+    let t = target("unix:///run/otel/otlp.sock", true).unwrap();
+    assert_eq!(t.unix.as_deref(), Some(std::path::Path::new("/run/otel/otlp.sock")));
+    assert!(!t.tls);
+    assert!(target("unix://", true).is_err());
+    assert!(target("ftp://x:1", true).unwrap_err().contains("unix:///path"));
+
+    // tls.insecure with an https:// endpoint loads, with a warning.
+    let section = serde_json::json!({"endpoint": "https://otlp.nr-data.net:4317", "tls": {"insecure": true}});
+    grpc.validate(&section).unwrap();
+    assert!(grpc.ignored_keys(&section).iter().any(|p| p.path == "tls.insecure"));
+    let plain = serde_json::json!({"endpoint": "collector:4317", "tls": {"insecure": true}});
+    assert!(grpc.ignored_keys(&plain).is_empty(), "meaningful there: plaintext h2c");
+    let section = serde_json::json!({"endpoint": "https://otlp.nr-data.net", "tls": {"insecure": true},
+                                     "profiles_endpoint": "https://otlp.nr-data.net/v1development/profiles"});
+    http.validate(&section).unwrap();
+    let warned: Vec<String> = http.ignored_keys(&section).into_iter().map(|p| p.path).collect();
+    assert!(
+        warned.contains(&"tls.insecure".to_string()) && warned.contains(&"profiles_endpoint".to_string()),
+        "{warned:?}"
+    );
+}

@@ -115,12 +115,6 @@ impl OtlpHttpConfig {
         }
         p.extend(self.headers.problems());
         p.extend(crate::otlp_common::tls::problems(&self.tls));
-        if self.tls.insecure {
-            p.push(ConfigProblem::new(
-                "tls.insecure",
-                "has no effect for otlphttp: use an http:// endpoint for plaintext",
-            ));
-        }
         p.extend(dbintel_core::duration::ranges::EXPORT_TIMEOUT.check("timeout", self.timeout.get()));
         if self.max_request_size != 0 && self.max_request_size < 1024 {
             p.push(ConfigProblem::new("max_request_size", "must be 0 (no limit) or at least 1024 bytes"));
@@ -508,6 +502,17 @@ impl TypedFactory for OtlpHttpExporterFactory {
         description: "OTLP/HTTP (protobuf or JSON) with compression, TLS, queue and retries; New Relic ready",
     };
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = crate::otlp_common::IGNORED_KEYS;
+
+    fn config_warnings(&self, config: &OtlpHttpConfig) -> Vec<ConfigProblem> {
+        let mut w = Vec::new();
+        if config.tls.insecure {
+            w.push(ConfigProblem::new(
+                "tls.insecure",
+                "the URL scheme decides: https:// endpoints always use TLS, http:// ones never do",
+            ));
+        }
+        w
+    }
 
     fn check(&self, config: &OtlpHttpConfig) -> Vec<ConfigProblem> {
         config.problems()
