@@ -69,11 +69,17 @@ pub struct QueueConfig {
     pub enabled: bool,
     /// Concurrent senders (10).
     pub num_consumers: usize,
-    /// Capacity in requests (1000). With `storage`, it bounds the files on disk (plus one file per
-    /// consumer in flight).
+    /// Capacity in `sizer` units (1000). With `storage`, it bounds the files on disk (plus one file
+    /// per consumer in flight).
     pub queue_size: usize,
-    /// Only `requests` is supported (the Collector's default).
+    /// What `queue_size` counts: `requests` (default), `items` (metric points, log records) or
+    /// `bytes` (encoded protobuf bytes).
     pub sizer: QueueSizer,
+    /// `true`: `export` waits until its data is delivered (or dropped) and returns the outcome,
+    /// so the caller sees failures; the queue still orders and batches the requests.
+    pub wait_for_result: bool,
+    /// Combine queued requests into larger ones before sending.
+    pub batch: Option<QueueBatchConfig>,
     /// A `file_storage` extension id (`file_storage` or `file_storage/<name>`): the queue lives on
     /// disk, survives restarts and kill -9, and is replayed at start.
     pub storage: Option<String>,
@@ -83,6 +89,32 @@ pub struct QueueConfig {
     /// dbintel extension: cap of the queued requests' encoded bytes, in MiB (256). The in-memory queue
     /// holds requests encoded, so this is what it holds; for the persistent one it bounds disk.
     pub max_size_mib: u64,
+}
+
+/// `sending_queue.batch`: consumers combine queued requests of the same signal until `min_size` is
+/// reached or `flush_timeout` has passed since the first, never past `max_size`.
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueBatchConfig {
+    /// Longest a batch waits for more data after its first request (200ms).
+    pub flush_timeout: GoDuration,
+    /// Send once the batch holds this much, in `sizer` units (8192).
+    pub min_size: u64,
+    /// Never combine past this size (0: no limit). A single request above it is sent as it is.
+    pub max_size: u64,
+    /// What the sizes count: `items` (default), `bytes` or `requests`.
+    pub sizer: QueueSizer,
+}
+
+impl Default for QueueBatchConfig {
+    fn default() -> Self {
+        Self {
+            flush_timeout: GoDuration::from_millis(200),
+            min_size: 8192,
+            max_size: 0,
+            sizer: QueueSizer::Items,
+        }
+    }
 }
 
 /// How the queue is measured.
@@ -102,6 +134,8 @@ impl Default for QueueConfig {
             num_consumers: 10,
             queue_size: 1000,
             sizer: QueueSizer::Requests,
+            wait_for_result: false,
+            batch: None,
             storage: None,
             block_on_overflow: false,
             max_size_mib: 256,
@@ -111,6 +145,8 @@ impl Default for QueueConfig {
 
 /// Upper bound of `queue_size`, so a typo cannot ask for an unbounded queue.
 pub const MAX_QUEUE_SIZE: usize = 1_000_000;
+/// Upper bound of `queue_size` with `sizer: bytes` (1 TiB).
+pub const MAX_QUEUE_BYTES: usize = 1 << 40;
 /// Upper bound of `num_consumers`.
 pub const MAX_CONSUMERS: usize = 1_000;
 
@@ -124,11 +160,32 @@ impl QueueConfig {
         if self.num_consumers == 0 || self.num_consumers > MAX_CONSUMERS {
             p.push(ConfigProblem::new("num_consumers", format!("must be between 1 and {MAX_CONSUMERS}")));
         }
-        if self.queue_size == 0 || self.queue_size > MAX_QUEUE_SIZE {
-            p.push(ConfigProblem::new("queue_size", format!("must be between 1 and {MAX_QUEUE_SIZE}")));
+        let max = if self.sizer == QueueSizer::Bytes { MAX_QUEUE_BYTES } else { MAX_QUEUE_SIZE };
+        if self.queue_size == 0 || self.queue_size > max {
+            p.push(ConfigProblem::new("queue_size", format!("must be between 1 and {max}")));
         }
-        if self.sizer != QueueSizer::Requests {
-            p.push(ConfigProblem::new("sizer", "only `requests` is supported"));
+        if self.sizer == QueueSizer::Items && self.storage.is_some() {
+            p.push(ConfigProblem::new(
+                "sizer",
+                "`items` cannot bound a persistent queue (requests found on disk at start are not counted \
+                 by item): use `requests` or `bytes` with `storage`",
+            ));
+        }
+        if let Some(b) = &self.batch {
+            if self.storage.is_some() {
+                p.push(ConfigProblem::new(
+                    "batch",
+                    "is not supported with `storage` (each request is one file on disk): batch before the \
+                     queue with the `batch` processor",
+                ));
+            }
+            p.extend(
+                dbintel_core::duration::ranges::RETRY_INTERVAL
+                    .check("batch.flush_timeout", b.flush_timeout.get()),
+            );
+            if b.max_size != 0 && b.max_size < b.min_size {
+                p.push(ConfigProblem::new("batch.max_size", "must be 0 (no limit) or at least min_size"));
+            }
         }
         if self.max_size_mib == 0 {
             p.push(ConfigProblem::new("max_size_mib", "must be at least 1"));

@@ -362,7 +362,7 @@ impl Drop for Running {
             self.metrics.dropped(Some(signal), n, "shutdown");
         };
         for e in &left {
-            if let Entry::Memory(e) = e {
+            if let Entry::Memory(e, _) = e {
                 count(e.signal, e.items);
             }
         }
@@ -572,18 +572,34 @@ impl<T: Transport> QueuedExporter<T> {
         // Size for the room check (the encoding's length; the file adds a 20-byte header).
         let estimate = payload.encoded_len() as u64;
         let (signal, items) = (payload.signal(), payload.items());
-        if !queue.has_room(estimate) {
-            let room = self.queue_cfg.block_on_overflow && queue.wait_for_room(estimate).await;
+        let size = super::queue::size_of(queue.sizer(), items, estimate);
+        if !queue.can_ever_fit(size) {
+            return Err(self.reject(
+                signal,
+                items,
+                "queue_full",
+                "The request is larger than the sending queue's capacity (queue_size in sizer units)",
+            ));
+        }
+        if !queue.has_room(size, estimate) {
+            let room = self.queue_cfg.block_on_overflow && queue.wait_for_room(size, estimate).await;
             if !room {
                 return Err(self.reject(signal, items, "queue_full", "The sending queue is full"));
             }
         }
+        // With `wait_for_result`, `export` waits for the consumer's verdict.
+        let (waiters, outcome) = if self.queue_cfg.wait_for_result {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            (vec![tx], Some(rx))
+        } else {
+            (Vec::new(), None)
+        };
         match store {
             None => {
                 // The queue holds the encoding, not the decoded request (several times larger).
                 let encoded = Encoded::new(&payload);
                 drop(payload);
-                if queue.try_push(Entry::Memory(encoded)).is_err() {
+                if queue.try_push(Entry::Memory(encoded, waiters)).is_err() {
                     return Err(self.reject(signal, items, "queue_full", "The sending queue is full"));
                 }
             }
@@ -595,7 +611,7 @@ impl<T: Transport> QueuedExporter<T> {
                 running.next_seq = seq.saturating_add(1);
                 let written = tokio::task::spawn_blocking(move || store.write(seq, &payload)).await;
                 match written {
-                    Ok(Ok(bytes)) => queue.push(Entry::Disk { seq, bytes }),
+                    Ok(Ok(bytes)) => queue.push(Entry::Disk { seq, bytes, items, waiters }),
                     Ok(Err(e)) => {
                         let why = format!("Cannot write to the persistent queue: {e}");
                         return Err(self.reject(signal, items, "storage_error", &why));
@@ -605,6 +621,15 @@ impl<T: Transport> QueuedExporter<T> {
             }
         }
         self.refusals.success();
+        if let Some(outcome) = outcome {
+            return match outcome.await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(ExportError::Failed(format!("{items} items were not delivered"))),
+                Err(_) => Err(ExportError::Failed(format!(
+                    "{items} items were not delivered before the exporter stopped"
+                ))),
+            };
+        }
         Ok(())
     }
 }
@@ -616,6 +641,7 @@ async fn consume<T: Transport>(
     store: Option<Arc<FileQueueStore>>,
     sender: Arc<Sender<T>>,
     in_flight: Arc<InFlight>,
+    batch: Option<super::config::QueueBatchConfig>,
 ) {
     let metrics = sender.metrics.clone();
     loop {
@@ -624,15 +650,22 @@ async fn consume<T: Transport>(
             _ = sender.cancel.cancelled() => return,
             e = queue.pop() => match e { Some(e) => e, None => return },
         };
-        let (request, seq) = match entry {
-            Entry::Memory(request) => (request, None),
-            Entry::Disk { seq, .. } => {
+        let (request, seq, waiters) = match entry {
+            Entry::Memory(request, waiters) => match &batch {
+                Some(b) => {
+                    let (request, waiters) = fill_batch(&queue, request, waiters, b, &sender.cancel).await;
+                    (request, None, waiters)
+                }
+                None => (request, None, waiters),
+            },
+            Entry::Disk { seq, waiters, .. } => {
                 let Some(store) = store.clone() else { continue };
                 let reader = store.clone();
                 let read = tokio::task::spawn_blocking(move || reader.read(seq)).await;
                 match read {
-                    Ok(Ok(p)) => (Encoded::new(&p), Some(seq)),
+                    Ok(Ok(p)) => (Encoded::new(&p), Some(seq), waiters),
                     Ok(Err(e)) => {
+                        Entry::notify(waiters, false);
                         metrics.dropped(None, 0, "corrupt");
                         warn!(exporter = %metrics.label, error = %e, "Skipping an unreadable request in the persistent queue; it was deleted.");
                         remove(&store, seq, &metrics.label).await;
@@ -649,6 +682,12 @@ async fn consume<T: Transport>(
         in_flight.hold(index, Held { signal: request.signal, items: request.items, on_disk: seq.is_some() });
         let outcome = sender.send(&request).await;
         drop(request);
+        match outcome {
+            Outcome::Delivered => Entry::notify(waiters, true),
+            Outcome::Dropped => Entry::notify(waiters, false),
+            // Dropping the waiters tells them it ended unsent.
+            Outcome::Abandoned => drop(waiters),
+        }
         match (outcome, seq) {
             (Outcome::Delivered | Outcome::Dropped, Some(seq)) => {
                 in_flight.settle(index);
@@ -663,6 +702,59 @@ async fn consume<T: Transport>(
             (Outcome::Abandoned, _) => return,
         }
     }
+}
+
+/// Combines `first` with the requests queued behind it (same signal, within `max_size`) until the
+/// batch reaches `min_size` or `flush_timeout` has passed since `first` was taken. Encoded requests
+/// concatenate: an Export*ServiceRequest is one repeated field, and protobuf merges concatenated
+/// messages by appending repeated fields.
+async fn fill_batch(
+    queue: &Queue,
+    first: Encoded,
+    mut waiters: Vec<super::queue::Waiter>,
+    batch: &super::config::QueueBatchConfig,
+    cancel: &CancellationToken,
+) -> (Encoded, Vec<super::queue::Waiter>) {
+    let sizer = batch.sizer;
+    let size = |e: &Encoded| super::queue::size_of(sizer, e.items, e.body.len() as u64);
+    let mut total = size(&first);
+    let mut merged = first;
+    let deadline = dbintel_core::duration::deadline_after(Instant::now(), batch.flush_timeout.get());
+    while total < batch.min_size && !cancel.is_cancelled() {
+        let signal = merged.signal;
+        let max = batch.max_size;
+        let taken = queue.pop_front_if(|e| match e {
+            Entry::Memory(next, _) => {
+                next.signal == signal && (max == 0 || total.saturating_add(size(next)) <= max)
+            }
+            Entry::Disk { .. } => false,
+        });
+        match taken {
+            super::queue::PopIf::Taken(Entry::Memory(next, more)) => {
+                total = total.saturating_add(size(&next));
+                merged.items = merged.items.saturating_add(next.items);
+                merged.body.extend_from_slice(&next.body);
+                waiters.extend(more);
+            }
+            // Not in this batch (another signal, too big, on disk): send what we have.
+            super::queue::PopIf::Taken(other) => {
+                queue.push(other);
+                break;
+            }
+            super::queue::PopIf::Refused => break,
+            super::queue::PopIf::Empty => {
+                if Instant::now() >= deadline {
+                    break;
+                }
+                queue.wait_for_entry(deadline).await;
+                if Instant::now() >= deadline && queue.len() == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    merged.body.shrink_to_fit();
+    (merged, waiters)
 }
 
 async fn remove(store: &Arc<FileQueueStore>, seq: u64, label: &str) {
@@ -682,8 +774,9 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
         if !self.queue_cfg.enabled || self.running.is_some() {
             return Ok(());
         }
-        let queue = Arc::new(Queue::new(
-            self.queue_cfg.queue_size,
+        let queue = Arc::new(Queue::with_sizer(
+            self.queue_cfg.queue_size as u64,
+            self.queue_cfg.sizer,
             self.queue_cfg.max_bytes(),
             self.queue_size.clone(),
             self.queue_bytes.clone(),
@@ -718,7 +811,7 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
                     }
                 }
                 for r in found {
-                    queue.push(Entry::Disk { seq: r.seq, bytes: r.bytes });
+                    queue.push(Entry::Disk { seq: r.seq, bytes: r.bytes, items: 0, waiters: Vec::new() });
                 }
                 Some(Arc::new(store))
             }
@@ -733,6 +826,7 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
                 store.clone(),
                 self.sender.clone(),
                 in_flight.clone(),
+                self.queue_cfg.batch.clone(),
             ));
         }
         self.running = Some(Running {

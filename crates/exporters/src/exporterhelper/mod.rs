@@ -25,7 +25,7 @@ use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsSer
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use dbintel_otlp::opentelemetry_proto::tonic::metrics::v1::metric::Data;
 
-pub use config::{QueueConfig, RetryConfig};
+pub use config::{QueueBatchConfig, QueueConfig, QueueSizer, RetryConfig};
 pub use exporter::{PrepareFn, QueuedExporter, helper_problems, resolve_storage};
 pub use persistent::StorageSettings;
 pub use retry::Backoff;

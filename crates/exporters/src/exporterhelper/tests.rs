@@ -891,7 +891,7 @@ async fn the_queue_counts_exactly_the_bytes_it_holds_and_refuses_beyond_the_cap(
         assert_eq!(e.decode().unwrap(), p, "the encoding round-trips");
         let size = e.held_bytes();
         let before = q.counted_bytes();
-        match q.try_push(Entry::Memory(e)) {
+        match q.try_push(Entry::Memory(e, Vec::new())) {
             Ok(()) => {
                 accepted += 1;
                 assert!(before + size <= cap || before == 0, "accepted past the cap");
@@ -1001,4 +1001,156 @@ async fn shutdown_counts_and_reports_in_flight_and_queued_requests_once() {
         "{}",
         reports[0]
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// sizer, wait_for_result, batch.
+
+/// One metrics batch with `n` gauge points valued `first..first+n`.
+fn batch_of(first: i64, n: i64) -> SignalData {
+    let SignalData::Metrics(mut m) = batch(first) else { unreachable!() };
+    if let MetricData::Gauge(points) = &mut m.resource_metrics[0].scope_metrics[0].metrics[0].data {
+        let template = points[0].clone();
+        points.clear();
+        for v in first..first + n {
+            points.push(NumberDataPoint { value: NumberValue::Int(v), ..template.clone() });
+        }
+    }
+    SignalData::Metrics(m)
+}
+
+#[tokio::test(start_paused = true)]
+async fn sizer_items_bounds_the_queue_by_points() {
+    let t = Scripted::new(Vec::new());
+    t.hold(true);
+    let tel = Registry::new();
+    let q = QueueConfig { sizer: QueueSizer::Items, ..queue(10, 1) };
+    let mut e = exporter(&t, retry(1, 30, 300), q, None, &tel);
+    e.start().await.unwrap();
+    e.export(batch_of(0, 4).into()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(10)).await; // the consumer takes it and holds it
+    e.export(batch_of(10, 6).into()).await.unwrap();
+    e.export(batch_of(20, 4).into()).await.unwrap();
+    assert_eq!(gauge(&tel, "otelcol_exporter_queue_size"), 10.0, "the size counts points");
+    // 10 points queued: one more point does not fit; a request larger than the queue never fits.
+    let err = e.export(batch_of(30, 1).into()).await.unwrap_err();
+    assert!(err.to_string().contains("full"), "{err}");
+    t.hold(false);
+    until(|| t.delivered().len() == 14).await;
+    let err = e.export(batch_of(40, 11).into()).await.unwrap_err();
+    assert!(err.to_string().contains("larger than"), "{err}");
+    assert_eq!(counter(&tel, "dbintel_exporter_dropped_metric_points_total", Some("queue_full")), 12);
+}
+
+#[tokio::test(start_paused = true)]
+async fn sizer_bytes_bounds_the_queue_by_encoded_bytes() {
+    let t = Scripted::new(Vec::new());
+    t.hold(true);
+    let tel = Registry::new();
+    let one = Encoded::new(&Payload::Metrics(dbintel_otlp::to_proto_metrics(match &batch_of(0, 5) {
+        SignalData::Metrics(m) => m,
+        _ => unreachable!(),
+    })))
+    .body
+    .len();
+    // Room for two requests of 5 points and a bit, not three.
+    let q = QueueConfig { sizer: QueueSizer::Bytes, ..queue(one * 2 + one / 2, 1) };
+    let mut e = exporter(&t, retry(1, 30, 300), q, None, &tel);
+    e.start().await.unwrap();
+    e.export(batch_of(0, 5).into()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    e.export(batch_of(0, 5).into()).await.unwrap();
+    e.export(batch_of(0, 5).into()).await.unwrap();
+    assert_eq!(gauge(&tel, "otelcol_exporter_queue_size"), (one * 2) as f64);
+    assert!(e.export(batch_of(0, 5).into()).await.is_err());
+    t.hold(false);
+    until(|| t.delivered().len() == 15).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_for_result_returns_the_delivery_outcome() {
+    let t = Scripted::new(vec![Ok(SendReport::default())]);
+    let tel = Registry::new();
+    let q = QueueConfig { wait_for_result: true, ..queue(10, 2) };
+    let mut e = exporter(&t, RetryConfig { enabled: false, ..retry(1, 1, 0) }, q, None, &tel);
+    e.start().await.unwrap();
+    // Delivered: export returns once the transport has accepted it.
+    e.export(batch(1).into()).await.unwrap();
+    assert_eq!(t.delivered(), [1], "export returned before delivery");
+    // A permanent failure reaches the caller.
+    t.set_fallback(Err(SendError::permanent("400 Bad Request")));
+    let err = e.export(batch(2).into()).await.unwrap_err();
+    assert!(err.to_string().contains("not delivered"), "{err}");
+    e.shutdown().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn batch_combines_queued_requests_up_to_min_size_or_the_flush_timeout() {
+    let t = Scripted::new(Vec::new());
+    t.hold(true);
+    let tel = Registry::new();
+    let b = QueueBatchConfig {
+        flush_timeout: GoDuration::from_secs(1),
+        min_size: 6,
+        max_size: 8,
+        sizer: QueueSizer::Items,
+    };
+    let q = QueueConfig { batch: Some(b), ..queue(100, 1) };
+    let mut e = exporter(&t, retry(1, 30, 300), q, None, &tel);
+    e.start().await.unwrap();
+    for i in 0..5 {
+        e.export(batch_of(i * 10, 2).into()).await.unwrap();
+    }
+    t.hold(false);
+    // The consumer combines 2+2+2 (min_size 6) into one request; then 2+2 wait for the timeout.
+    until(|| t.delivered().len() == 10).await;
+    let sizes: Vec<usize> = t.attempts().iter().map(|(_, v)| v.len()).collect();
+    assert_eq!(sizes, [6, 4], "{:?}", t.attempts());
+    let (first, second) = (t.attempts()[0].0, t.attempts()[1].0);
+    assert!(
+        second.duration_since(first) >= Duration::from_secs(1),
+        "the partial batch waited for flush_timeout"
+    );
+    assert_eq!(t.delivered(), [0, 1, 10, 11, 20, 21, 30, 31, 40, 41]);
+    assert_eq!(counter(&tel, "otelcol_exporter_sent_metric_points", None), 10);
+
+    // max_size: 5 points then 5 more cannot combine past 8.
+    let t = Scripted::new(Vec::new());
+    t.hold(true);
+    let b = QueueBatchConfig {
+        flush_timeout: GoDuration::from_millis(100),
+        min_size: 8,
+        max_size: 8,
+        sizer: QueueSizer::Items,
+    };
+    let mut e = exporter(
+        &t,
+        retry(1, 30, 300),
+        QueueConfig { batch: Some(b), ..queue(100, 1) },
+        None,
+        &Registry::new(),
+    );
+    e.start().await.unwrap();
+    e.export(batch_of(0, 5).into()).await.unwrap();
+    e.export(batch_of(100, 5).into()).await.unwrap();
+    t.hold(false);
+    until(|| t.delivered().len() == 10).await;
+    let sizes: Vec<usize> = t.attempts().iter().map(|(_, v)| v.len()).collect();
+    assert_eq!(sizes, [5, 5]);
+}
+
+#[test]
+fn queue_keys_that_cannot_work_together_are_refused_with_a_reason() {
+    let q: QueueConfig = dbintel_core::parse_component_config(&serde_json::json!({
+        "sizer": "items", "storage": "file_storage", "batch": {"min_size": 10, "max_size": 5}
+    }))
+    .unwrap();
+    let paths: Vec<String> = q.problems().into_iter().map(|p| p.path).collect();
+    assert_eq!(paths, ["sizer", "batch", "batch.max_size"]);
+    let q: QueueConfig = dbintel_core::parse_component_config(&serde_json::json!({
+        "sizer": "bytes", "queue_size": 100_000_000, "wait_for_result": true,
+        "batch": {"flush_timeout": "200ms", "min_size": 1000, "max_size": 5000, "sizer": "items"}
+    }))
+    .unwrap();
+    assert!(q.problems().is_empty(), "{:?}", q.problems());
 }
