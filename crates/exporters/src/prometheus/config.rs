@@ -11,6 +11,14 @@ use super::naming::{TranslationStrategy, is_valid_label_name};
 
 /// Default `metric_expiration`.
 pub const DEFAULT_METRIC_EXPIRATION: Duration = Duration::from_secs(300);
+/// Default `endpoint`: the Collector leaves it empty (which listens on a random port); dbintel
+/// serves on the conventional port, on loopback as the Collector's other servers default to.
+pub const DEFAULT_ENDPOINT: &str = "localhost:8889";
+
+fn default_endpoint() -> String {
+    DEFAULT_ENDPOINT.to_string()
+}
+
 /// Default `max_series`.
 pub const DEFAULT_MAX_SERIES: usize = 100_000;
 
@@ -40,8 +48,9 @@ pub enum TranslationStrategyConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrometheusConfig {
-    /// `host:port` to serve `/metrics` on (required). `localhost:` and `:port` are accepted.
-    #[serde(default)]
+    /// `host:port` to serve `/metrics` on (default `localhost:8889`: loopback, the port every
+    /// Collector example uses). `localhost:` and `:port` (every interface) are accepted.
+    #[serde(default = "default_endpoint")]
     pub endpoint: String,
     /// Prefix of every metric name (`<namespace>_<name>`).
     #[serde(default)]
@@ -87,7 +96,7 @@ fn default_max_series() -> usize {
 impl Default for PrometheusConfig {
     fn default() -> Self {
         Self {
-            endpoint: String::new(),
+            endpoint: default_endpoint(),
             namespace: String::new(),
             const_labels: BTreeMap::new(),
             send_timestamps: false,
@@ -133,7 +142,10 @@ impl PrometheusConfig {
     pub fn problems(&self) -> Vec<ConfigProblem> {
         let mut p = Vec::new();
         if self.endpoint.trim().is_empty() {
-            p.push(ConfigProblem::new("endpoint", "is required: the `host:port` to serve /metrics on"));
+            p.push(ConfigProblem::new(
+                "endpoint",
+                "must not be empty: the `host:port` to serve /metrics on (default `localhost:8889`)",
+            ));
         } else if let Err(e) = bind_address(&self.endpoint) {
             p.push(ConfigProblem::new("endpoint", e));
         }

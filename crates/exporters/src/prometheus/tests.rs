@@ -322,7 +322,11 @@ fn config_defaults_and_problems() {
     assert!(!cfg.enable_open_metrics);
     assert_eq!(cfg.strategy(), naming::TranslationStrategy::UnderscoreEscapingWithSuffixes);
 
-    let problems = f.validate(&serde_json::Value::Null).unwrap_err();
+    // No endpoint: the conventional port on loopback.
+    f.validate(&serde_json::Value::Null).unwrap();
+    let cfg: PrometheusConfig = dbintel_core::parse_component_config(&serde_json::Value::Null).unwrap();
+    assert_eq!(config::bind_address(&cfg.endpoint).unwrap(), "127.0.0.1:8889");
+    let problems = f.validate(&serde_json::json!({"endpoint": " "})).unwrap_err();
     assert_eq!(problems[0].path, "endpoint");
     let problems = f
         .validate(&serde_json::json!({
