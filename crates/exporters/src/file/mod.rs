@@ -1,5 +1,8 @@
 //! `file` exporter: OTLP-JSON lines (one `MetricsData`/`LogsData` object per line, as the collector's
-//! contrib file exporter writes them), with optional size-based rotation like lumberjack.
+//! contrib file exporter writes them), with optional size-based rotation like lumberjack. With
+//! `format: proto` or `compression: zstd` every object is written as the contrib exporter does: a
+//! 4-byte big-endian length, then the object (protobuf `MetricsData`/`LogsData` or OTLP-JSON),
+//! zstd-compressed (one frame per object) with `compression: zstd`.
 
 mod rotation;
 #[cfg(test)]
@@ -21,7 +24,7 @@ use serde::Deserialize;
 
 pub use rotation::RotationPolicy;
 
-/// Output encoding. Only `json` is implemented.
+/// Output encoding: `json` (OTLP-JSON) or `proto` (protobuf `MetricsData`/`LogsData`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FileFormat {
@@ -79,7 +82,7 @@ pub struct FileConfig {
     /// The file to write; parent directories are created.
     #[serde(default)]
     pub path: String,
-    /// `json` (default). `proto` is not implemented yet.
+    /// `json` (default: OTLP-JSON lines) or `proto` (length-prefixed protobuf objects).
     #[serde(default)]
     pub format: FileFormat,
     /// Append to an existing file. The default, `false`, truncates it at start, as the contrib
@@ -93,10 +96,32 @@ pub struct FileConfig {
     /// meets any interval, so the value only has to be a valid duration.
     #[serde(default)]
     pub flush_interval: Option<dbintel_core::GoDuration>,
-    /// Contrib key: only the default (no compression) is supported; `zstd` is refused.
+    /// `zstd`: each object is zstd-compressed and length-prefixed (contrib framing). Absent or
+    /// `none`: no compression.
     #[serde(default)]
     pub compression: Option<String>,
+    /// Contrib: one file per resource-attribute value; only `enabled: false` is accepted.
+    #[serde(default)]
+    pub group_by: Option<GroupByConfig>,
 }
+
+/// Contrib `group_by`: one file per value of a resource attribute. Only `enabled: false` is accepted
+/// for now (configs that carry the block switched off load); `enabled: true` is refused.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct GroupByConfig {
+    /// Write one file per value of `resource_attribute` (the `*` in `path` replaced by it). Not
+    /// supported yet: `true` is refused.
+    pub enabled: bool,
+    /// The resource attribute whose value names the file (contrib default
+    /// `fileexporter.path_segment`).
+    pub resource_attribute: Option<String>,
+    /// Cap of files open at once (contrib default 100).
+    pub max_open_files: Option<u64>,
+}
+
+/// The 4-byte big-endian length prefix of the contrib file exporter's binary framing.
+pub const LENGTH_PREFIX: usize = 4;
 
 impl FileConfig {
     /// Every problem in the config.
@@ -105,23 +130,26 @@ impl FileConfig {
         if let Some(d) = self.flush_interval {
             problems.extend(dbintel_core::duration::ranges::IGNORED.check("flush_interval", d.get()));
         }
-        if let Some(c) = self.compression.as_deref().filter(|c| !c.is_empty() && *c != "none") {
+        if let Some(c) = self.compression.as_deref().filter(|c| !c.is_empty() && *c != "none" && *c != "zstd")
+        {
             problems.push(ConfigProblem::new(
                 "compression",
-                format!("`{c}` is not supported by dbintel's file exporter; remove the key (lines are plain OTLP-JSON)"),
+                format!(
+                    "`{c}` is not supported: use `zstd` (as the Collector's file exporter) or leave it out"
+                ),
             ));
         }
         if self.path.trim().is_empty() {
-            problems.push(ConfigProblem::new("path", "is required: the file to write OTLP-JSON lines to"));
+            problems.push(ConfigProblem::new("path", "is required: the file to write to"));
         } else if self.path.ends_with('/') || self.path.ends_with(std::path::MAIN_SEPARATOR) {
             problems
                 .push(ConfigProblem::new("path", format!("`{}` names a directory, not a file", self.path)));
         }
-        if self.format == FileFormat::Proto {
+        if self.group_by.as_ref().is_some_and(|g| g.enabled) {
             problems.push(ConfigProblem::new(
-                "format",
-                "`proto` is not supported yet; use `json` (OTLP-JSON lines), or the otlp/otlphttp exporters \
-                 for protobuf",
+                "group_by.enabled",
+                "one file per resource attribute is not supported yet: use one `file` exporter per \
+                 destination with a `filter` processor in front of each",
             ));
         }
         if let Some(r) = &self.rotation
@@ -130,6 +158,15 @@ impl FileConfig {
             problems.push(ConfigProblem::new("rotation.max_megabytes", "must be at least 1"));
         }
         problems
+    }
+
+    /// Whether objects are written length-prefixed (anything but plain JSON lines).
+    pub fn framed(&self) -> bool {
+        self.format == FileFormat::Proto || self.zstd()
+    }
+
+    pub fn zstd(&self) -> bool {
+        self.compression.as_deref() == Some("zstd")
     }
 }
 
@@ -152,17 +189,33 @@ struct Writer {
     size: u64,
     /// The encoded batch, reused between exports: one write (one syscall) per batch.
     buf: Vec<u8>,
+    format: FileFormat,
+    zstd: bool,
 }
 
 impl FileExporter {
     pub fn new(path: impl Into<PathBuf>, append: bool, rotation: Option<RotationPolicy>) -> Self {
         let path = path.into();
-        let writer = Writer { path: path.clone(), append, rotation, file: None, size: 0, buf: Vec::new() };
+        let writer = Writer {
+            path: path.clone(),
+            append,
+            rotation,
+            file: None,
+            size: 0,
+            buf: Vec::new(),
+            format: FileFormat::Json,
+            zstd: false,
+        };
         Self { path, writer: Arc::new(Mutex::new(writer)) }
     }
 
     pub fn from_config(config: &FileConfig) -> Self {
-        Self::new(&config.path, config.append, config.rotation.as_ref().map(RotationConfig::policy))
+        let e = Self::new(&config.path, config.append, config.rotation.as_ref().map(RotationConfig::policy));
+        if let Ok(mut w) = e.writer.lock() {
+            w.format = config.format;
+            w.zstd = config.zstd();
+        }
+        e
     }
 
     /// Runs `f` on the writer on the blocking pool and waits for it. If the calling future is
@@ -206,7 +259,8 @@ impl Writer {
         let mut file = opts.open(&self.path).map_err(|e| self.err("cannot open", e))?;
         let mut size = file.metadata().map_err(|e| self.err("cannot stat", e))?.len();
         // A previous run (or a failed write) may have left a partial line: start on a fresh line.
-        if size > 0 && !ends_with_newline(&mut file) {
+        // (Length-prefixed objects have no line to finish.)
+        if !self.framed() && size > 0 && !ends_with_newline(&mut file) {
             file.write_all(b"\n").map_err(|e| self.err("cannot write to", e))?;
             size += 1;
         }
@@ -229,14 +283,46 @@ impl Writer {
         self.open(false)
     }
 
-    /// Encodes one batch as one OTLP-JSON line and writes it.
+    fn framed(&self) -> bool {
+        self.format == FileFormat::Proto || self.zstd
+    }
+
+    /// Encodes one batch as one OTLP-JSON line, or one length-prefixed object, and writes it.
     fn export(&mut self, data: &SignalData) -> Result<(), ExportError> {
         self.buf.clear();
-        match data {
-            SignalData::Metrics(m) => dbintel_otlp::write_metrics_json(m, &mut self.buf),
-            SignalData::Logs(l) => dbintel_otlp::write_logs_json(l, &mut self.buf),
+        if !self.framed() {
+            match data {
+                SignalData::Metrics(m) => dbintel_otlp::write_metrics_json(m, &mut self.buf),
+                SignalData::Logs(l) => dbintel_otlp::write_logs_json(l, &mut self.buf),
+            }
+            self.buf.push(b'\n');
+            return self.write_line();
         }
-        self.buf.push(b'\n');
+        // Contrib framing: [u32 big-endian length][object], the object compressed if asked.
+        let mut object = Vec::new();
+        match (self.format, data) {
+            (FileFormat::Json, SignalData::Metrics(m)) => dbintel_otlp::write_metrics_json(m, &mut object),
+            (FileFormat::Json, SignalData::Logs(l)) => dbintel_otlp::write_logs_json(l, &mut object),
+            // `MetricsData`/`LogsData` have the wire form of the export requests (field 1, repeated).
+            (FileFormat::Proto, SignalData::Metrics(m)) => {
+                object = prost::Message::encode_to_vec(&dbintel_otlp::to_proto_metrics(m))
+            }
+            (FileFormat::Proto, SignalData::Logs(l)) => {
+                object = prost::Message::encode_to_vec(&dbintel_otlp::to_proto_logs(l))
+            }
+        }
+        if self.zstd {
+            object = zstd::bulk::compress(&object, zstd::DEFAULT_COMPRESSION_LEVEL)
+                .map_err(|e| ExportError::Failed(format!("file exporter: zstd: {e}")))?;
+        }
+        let len = u32::try_from(object.len()).map_err(|_| {
+            ExportError::Failed(format!(
+                "file exporter: an object of {} bytes does not fit the 4-byte length prefix",
+                object.len()
+            ))
+        })?;
+        self.buf.extend_from_slice(&len.to_be_bytes());
+        self.buf.extend_from_slice(&object);
         self.write_line()
     }
 
@@ -311,7 +397,7 @@ impl TypedFactory for FileExporterFactory {
         aliases: &[],
         signals: &[Signal::Metrics, Signal::Logs],
         stability: Stability::Alpha,
-        description: "Writes OTLP-JSON lines to a file, with optional size-based rotation",
+        description: "Writes OTLP-JSON lines or length-prefixed protobuf (optionally zstd) to a file, with rotation",
     };
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] =
         &[("flush_interval", "every batch is flushed when written")];

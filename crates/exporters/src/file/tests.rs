@@ -147,11 +147,17 @@ fn factory_reports_every_problem() {
     assert!(f.validate(&json!({"path": "/tmp/x.json"})).is_ok());
     assert!(f.validate(&json!({"path": "/tmp/x.json", "rotation": {}})).is_ok());
     let problems = f
-        .validate(&json!({"path": "", "format": "proto", "rotation": {"max_megabytes": 0}}))
+        .validate(&json!({"path": "", "compression": "gzip", "rotation": {"max_megabytes": 0}}))
         .expect_err("three problems");
     let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-    assert_eq!(paths, ["path", "format", "rotation.max_megabytes"], "{problems:?}");
-    assert!(problems[1].message.contains("not supported yet"));
+    assert_eq!(paths, ["compression", "path", "rotation.max_megabytes"], "{problems:?}");
+    assert!(f.validate(&json!({"path": "/tmp/x", "format": "proto", "compression": "zstd"})).is_ok());
+    assert!(
+        f.validate(&json!({"path": "/tmp/x-*", "group_by": {"enabled": false, "max_open_files": 10}}))
+            .is_ok()
+    );
+    let problems = f.validate(&json!({"path": "/tmp/x-*", "group_by": {"enabled": true}})).unwrap_err();
+    assert_eq!(problems[0].path, "group_by.enabled");
     assert!(f.validate(&serde_json::Value::Null).is_err(), "path is required");
     let unknown = f.validate(&json!({"path": "x", "rotation": {"max_size": 1}})).expect_err("unknown key");
     assert!(unknown[0].to_string().contains("max_size"), "{unknown:?}");
@@ -195,7 +201,7 @@ fn contrib_flush_interval_is_accepted_and_compression_refused_clearly() {
     let f = FileExporterFactory;
     f.validate(&json!({"path": "/tmp/x.json", "flush_interval": "1s"})).expect("flush_interval accepted");
     let problems =
-        f.validate(&json!({"path": "/tmp/x.json", "compression": "zstd"})).expect_err("zstd refused");
+        f.validate(&json!({"path": "/tmp/x.json", "compression": "lz4"})).expect_err("lz4 refused");
     assert_eq!(problems[0].path, "compression");
     let problems =
         f.validate(&json!({"path": "/tmp/x.json", "flush_interval": "soon"})).expect_err("bad duration");
@@ -273,4 +279,80 @@ async fn a_slow_fifo_blocks_the_blocking_pool_not_the_runtime() {
         .expect("the reader saw every line");
     assert_eq!(seen.len(), batches);
     assert!(seen.iter().all(|&n| n == line.len() + 1), "every line arrives whole");
+}
+
+/// `format: proto` and `compression: zstd` as the Collector writes them, read back by the official
+/// Python opentelemetry-proto package: [u32 big-endian length][object], zstd-compressed per object.
+#[tokio::test]
+async fn proto_and_zstd_framing_is_read_by_the_official_proto_package() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = r#"
+import json, struct, sys, zstandard
+from opentelemetry.proto.metrics.v1 import metrics_pb2
+from opentelemetry.proto.logs.v1 import logs_pb2
+data = open(sys.argv[1], "rb").read()
+compressed = sys.argv[2] == "zstd"
+fmt = sys.argv[3]
+out, i = [], 0
+while i < len(data):
+    (n,) = struct.unpack(">I", data[i:i + 4])
+    obj = data[i + 4:i + 4 + n]
+    assert len(obj) == n, "truncated object"
+    i += 4 + n
+    if compressed:
+        obj = zstandard.ZstdDecompressor().decompress(obj)
+    if fmt == "json":
+        d = json.loads(obj)
+        kind = "metrics" if "resourceMetrics" in d else "logs"
+        out.append([kind, len(d.get("resourceMetrics", d.get("resourceLogs", [])))])
+        continue
+    if len(out) % 2 == 0:
+        m = metrics_pb2.MetricsData()
+        m.ParseFromString(obj)
+        points = sum(len(getattr(x, x.WhichOneof("data")).data_points) for r in m.resource_metrics
+                     for s in r.scope_metrics for x in s.metrics)
+        out.append(["metrics", points])
+    else:
+        l = logs_pb2.LogsData()
+        l.ParseFromString(obj)
+        out.append(["logs", sum(len(s.log_records) for r in l.resource_logs for s in r.scope_logs)])
+print(json.dumps(out))
+"#;
+    let metrics = fixtures::sample_metrics();
+    let logs = fixtures::sample_logs();
+    for (format, compression) in [("proto", "none"), ("proto", "zstd"), ("json", "zstd")] {
+        let path = dir.path().join(format!("out-{format}-{compression}"));
+        let cfg: FileConfig = dbintel_core::parse_component_config(
+            &json!({"path": path, "format": format, "compression": compression}),
+        )
+        .expect("config");
+        let mut e = FileExporter::from_config(&cfg);
+        e.start().await.expect("start");
+        for _ in 0..2 {
+            e.export(SignalData::Metrics(metrics.clone()).into()).await.expect("metrics");
+            e.export(SignalData::Logs(logs.clone()).into()).await.expect("logs");
+        }
+        e.shutdown().await.expect("shutdown");
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .arg(&path)
+            .arg(compression)
+            .arg(format)
+            .output()
+            .expect("python3");
+        assert!(out.status.success(), "{format}/{compression}: {}", String::from_utf8_lossy(&out.stderr));
+        let got: serde_json::Value = serde_json::from_slice(&out.stdout).expect("summary");
+        let got = got.as_array().expect("list");
+        assert_eq!(got.len(), 4, "{format}/{compression}: {got:?}");
+        if format == "proto" {
+            for pair in got.chunks(2) {
+                assert_eq!(pair[0], json!(["metrics", metrics.data_point_count()]), "{format}/{compression}");
+                assert_eq!(pair[1], json!(["logs", logs.log_record_count()]), "{format}/{compression}");
+            }
+        } else {
+            assert_eq!(got[0][0], "metrics");
+            assert_eq!(got[1][0], "logs");
+        }
+    }
 }
