@@ -53,6 +53,50 @@ pub struct DebugConfig {
     /// dbintel's is false so the console output stays apart from the logs.
     #[serde(default)]
     pub use_internal_logger: bool,
+    /// Where the output goes when `use_internal_logger` is false: `stdout`, `stderr` or file paths
+    /// (appended to, created if missing). Default `[stdout]`.
+    #[serde(default)]
+    pub output_paths: Option<Vec<String>>,
+}
+
+/// Every destination of `output_paths`, each write going to all of them.
+struct Tee(Vec<Box<dyn Write + Send>>);
+
+impl Write for Tee {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf).map(|()| buf.len())
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        for w in &mut self.0 {
+            w.write_all(buf)?;
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        for w in &mut self.0 {
+            w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens the destinations of `output_paths` (files are appended to and created, as zap does).
+fn open_outputs(paths: &[String]) -> Result<Box<dyn Write + Send>, Vec<ConfigProblem>> {
+    let mut outs: Vec<Box<dyn Write + Send>> = Vec::new();
+    let mut problems = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        match p.as_str() {
+            "stdout" => outs.push(Box::new(std::io::stdout())),
+            "stderr" => outs.push(Box::new(std::io::stderr())),
+            path => match std::fs::OpenOptions::new().create(true).append(true).open(path) {
+                Ok(f) => outs.push(Box::new(std::io::LineWriter::new(f))),
+                Err(e) => {
+                    problems.push(ConfigProblem::new(format!("output_paths[{i}]"), format!("`{path}`: {e}")))
+                }
+            },
+        }
+    }
+    if problems.is_empty() { Ok(Box::new(Tee(outs))) } else { Err(problems) }
 }
 
 fn default_sampling_initial() -> u32 {
@@ -70,6 +114,7 @@ impl Default for DebugConfig {
             sampling_initial: default_sampling_initial(),
             sampling_thereafter: default_sampling_thereafter(),
             use_internal_logger: false,
+            output_paths: None,
         }
     }
 }
@@ -204,18 +249,45 @@ impl TypedFactory for DebugExporterFactory {
     )];
 
     fn check(&self, config: &DebugConfig) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
         if config.sampling_thereafter == 0 {
-            return vec![ConfigProblem::new(
+            p.push(ConfigProblem::new(
                 "sampling_thereafter",
                 "must be at least 1 (1 prints every batch after sampling_initial)",
+            ));
+        }
+        if let Some(paths) = &config.output_paths {
+            if paths.is_empty() {
+                p.push(ConfigProblem::new(
+                    "output_paths",
+                    "must list at least one destination (e.g. `stdout`)",
+                ));
+            }
+            for (i, path) in paths.iter().enumerate() {
+                if path.trim().is_empty() {
+                    p.push(ConfigProblem::new(format!("output_paths[{i}]"), "must not be empty"));
+                }
+            }
+        }
+        p
+    }
+
+    fn config_warnings(&self, config: &DebugConfig) -> Vec<ConfigProblem> {
+        if config.use_internal_logger && config.output_paths.is_some() {
+            return vec![ConfigProblem::new(
+                "output_paths",
+                "only used with `use_internal_logger: false`; the output goes to the log stream",
             )];
         }
         Vec::new()
     }
 
     fn build(&self, _ctx: &CreateContext, cfg: DebugConfig) -> Result<Built, Vec<ConfigProblem>> {
-        let out: Box<dyn Write + Send> =
-            if cfg.use_internal_logger { Box::new(std::io::stderr()) } else { Box::new(std::io::stdout()) };
+        let out: Box<dyn Write + Send> = match (&cfg.output_paths, cfg.use_internal_logger) {
+            (_, true) => Box::new(std::io::stderr()),
+            (Some(paths), false) => open_outputs(paths)?,
+            (None, false) => Box::new(std::io::stdout()),
+        };
         let exporter = DebugExporter::with_writer(cfg.verbosity, out)
             .with_sampling(cfg.sampling_initial, cfg.sampling_thereafter);
         Ok(Built::Exporter(Box::new(exporter)))

@@ -158,3 +158,32 @@ fn sampling_prints_the_first_batches_of_a_second_then_every_nth() {
     assert!(s.admit(t + 1_000_000_001));
     assert!(!s.admit(t + 1_000_000_002));
 }
+
+/// `output_paths`: every batch goes to each file listed (appended, created if missing).
+#[tokio::test]
+async fn output_paths_write_every_batch_to_each_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    std::fs::write(&a, "kept\n").unwrap();
+    let f = DebugExporterFactory;
+    let section = json!({"verbosity": "basic", "output_paths": [a, b]});
+    let ctx = dbintel_core::CreateContext::new("debug".parse().unwrap(), Default::default());
+    let dbintel_core::Built::Exporter(mut e) = f.create(&ctx, &section).unwrap() else {
+        panic!("not an exporter")
+    };
+    e.export(SignalData::Metrics(fixtures::sample_metrics()).into()).await.unwrap();
+    e.export(SignalData::Logs(fixtures::sample_logs()).into()).await.unwrap();
+    e.shutdown().await.unwrap();
+    for path in [&a, &b] {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains(" metrics ") && text.contains(" logs "), "{}: {text}", path.display());
+    }
+    assert!(std::fs::read_to_string(&a).unwrap().starts_with("kept\n"), "appended, not truncated");
+
+    let bad = json!({"output_paths": [dir.path().join("missing-dir/x.log")]});
+    let Err(problems) = f.create(&ctx, &bad) else { panic!("an unopenable path must fail") };
+    assert_eq!(problems[0].path, "output_paths[0]");
+    assert!(f.validate(&json!({"output_paths": []})).is_err());
+    let warned = f.ignored_keys(&json!({"use_internal_logger": true, "output_paths": ["stdout"]}));
+    assert_eq!(warned[0].path, "output_paths");
+}
