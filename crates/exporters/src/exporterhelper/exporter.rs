@@ -653,6 +653,9 @@ async fn consume<T: Transport>(
         let (request, seq, waiters) = match entry {
             Entry::Memory(request, waiters) => match &batch {
                 Some(b) => {
+                    // Counted as in flight while the batch fills (updated with the merged request below).
+                    in_flight
+                        .hold(index, Held { signal: request.signal, items: request.items, on_disk: false });
                     let (request, waiters) = fill_batch(&queue, request, waiters, b, &sender.cancel).await;
                     (request, None, waiters)
                 }
@@ -746,8 +749,8 @@ async fn fill_batch(
                 if Instant::now() >= deadline {
                     break;
                 }
-                queue.wait_for_entry(deadline).await;
-                if Instant::now() >= deadline && queue.len() == 0 {
+                // Closed and empty (shutdown): send what the batch holds now.
+                if !queue.wait_for_entry(deadline).await {
                     break;
                 }
             }

@@ -237,18 +237,23 @@ impl Queue {
         PopIf::Taken(e)
     }
 
-    /// Waits until an entry is queued or the queue closes, at most until `deadline`.
-    pub(crate) async fn wait_for_entry(&self, deadline: tokio::time::Instant) {
+    /// Waits until an entry is queued or the queue closes, at most until `deadline`. `false` once
+    /// the queue is closed and empty (nothing more will come).
+    pub(crate) async fn wait_for_entry(&self, deadline: tokio::time::Instant) -> bool {
         let notified = self.items_ready.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
         {
             let s = self.lock();
-            if !s.entries.is_empty() || s.closed {
-                return;
+            if !s.entries.is_empty() {
+                return true;
+            }
+            if s.closed {
+                return false;
             }
         }
         let _ = tokio::time::timeout_at(deadline, notified).await;
+        true
     }
 
     /// No more pushes; consumers drain what is left and then get `None`.

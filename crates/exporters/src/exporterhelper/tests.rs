@@ -1154,3 +1154,27 @@ fn queue_keys_that_cannot_work_together_are_refused_with_a_reason() {
     .unwrap();
     assert!(q.problems().is_empty(), "{:?}", q.problems());
 }
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_sends_a_partial_batch_at_once() {
+    let t = Scripted::new(Vec::new());
+    let tel = Registry::new();
+    let b = QueueBatchConfig {
+        flush_timeout: GoDuration::from_secs(3600),
+        min_size: 1000,
+        max_size: 0,
+        sizer: QueueSizer::Items,
+    };
+    let mut e = exporter(&t, retry(1, 30, 300), QueueConfig { batch: Some(b), ..queue(100, 1) }, None, &tel);
+    e.start().await.unwrap();
+    e.export(batch_of(0, 3).into()).await.unwrap();
+    e.export(batch_of(10, 3).into()).await.unwrap();
+    let started = Instant::now();
+    e.shutdown().await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "shutdown did not wait out the hour-long flush_timeout"
+    );
+    assert_eq!(t.delivered(), [0, 1, 2, 10, 11, 12]);
+    assert_eq!(counter(&tel, "dbintel_exporter_dropped_metric_points_total", None), 0);
+}
