@@ -310,6 +310,8 @@ async fn apply_options(State(options): State<Arc<ServerOptions>>, request: Reque
 
 /// Longest a client may take for its TLS handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Handshakes in progress at once; further connections wait to be accepted.
+const MAX_HANDSHAKES: usize = 128;
 
 /// A listener whose connections completed a TLS handshake. Handshakes run in their own tasks, so a
 /// slow or broken client never holds up the others; failures are logged at debug level.
@@ -332,8 +334,10 @@ impl TlsListener {
         let local = listener.local_addr()?;
         let acceptor = tokio_rustls::TlsAcceptor::from(config);
         let (tx, rx) = tokio::sync::mpsc::channel(64);
+        let handshakes = Arc::new(tokio::sync::Semaphore::new(MAX_HANDSHAKES));
         let task = tokio::spawn(async move {
             loop {
+                let Ok(permit) = handshakes.clone().acquire_owned().await else { return };
                 let (tcp, peer) = match listener.accept().await {
                     Ok(c) => c,
                     Err(e) => {
@@ -344,7 +348,9 @@ impl TlsListener {
                 };
                 let (acceptor, tx) = (acceptor.clone(), tx.clone());
                 tokio::spawn(async move {
-                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                    let result = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await;
+                    drop(permit);
+                    match result {
                         Ok(Ok(tls)) => {
                             let _ = tx.send((tls, peer)).await;
                         }
