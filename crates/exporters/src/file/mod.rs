@@ -105,19 +105,23 @@ pub struct FileConfig {
     pub group_by: Option<GroupByConfig>,
 }
 
-/// Contrib `group_by`: one file per value of a resource attribute. Only `enabled: false` is accepted
-/// for now (configs that carry the block switched off load); `enabled: true` is refused.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema, Default)]
+/// Contrib `group_by`: one file per value of a resource attribute, the `*` in `path` replaced by it.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct GroupByConfig {
-    /// Write one file per value of `resource_attribute` (the `*` in `path` replaced by it). Not
-    /// supported yet: `true` is refused.
+    /// Write one file per value of `resource_attribute`; `path` must hold one `*`. Resources
+    /// without the attribute (or with a value that is not a plain file name) are dropped.
     pub enabled: bool,
-    /// The resource attribute whose value names the file (contrib default
-    /// `fileexporter.path_segment`).
-    pub resource_attribute: Option<String>,
-    /// Cap of files open at once (contrib default 100).
-    pub max_open_files: Option<u64>,
+    /// The resource attribute whose value names the file (`fileexporter.path_segment`).
+    pub resource_attribute: String,
+    /// Files kept open at once (100); the least recently written one is closed beyond it.
+    pub max_open_files: usize,
+}
+
+impl Default for GroupByConfig {
+    fn default() -> Self {
+        Self { enabled: false, resource_attribute: "fileexporter.path_segment".into(), max_open_files: 100 }
+    }
 }
 
 /// The 4-byte big-endian length prefix of the contrib file exporter's binary framing.
@@ -145,12 +149,19 @@ impl FileConfig {
             problems
                 .push(ConfigProblem::new("path", format!("`{}` names a directory, not a file", self.path)));
         }
-        if self.group_by.as_ref().is_some_and(|g| g.enabled) {
-            problems.push(ConfigProblem::new(
-                "group_by.enabled",
-                "one file per resource attribute is not supported yet: use one `file` exporter per \
-                 destination with a `filter` processor in front of each",
-            ));
+        if let Some(g) = self.group_by.as_ref().filter(|g| g.enabled) {
+            if self.path.matches('*').count() != 1 {
+                problems.push(ConfigProblem::new(
+                    "path",
+                    "with `group_by.enabled`, must hold exactly one `*` (replaced by the attribute's value)",
+                ));
+            }
+            if g.resource_attribute.trim().is_empty() {
+                problems.push(ConfigProblem::new("group_by.resource_attribute", "must not be empty"));
+            }
+            if g.max_open_files == 0 {
+                problems.push(ConfigProblem::new("group_by.max_open_files", "must be at least 1"));
+            }
         }
         if let Some(r) = &self.rotation
             && r.max_megabytes == 0
@@ -177,6 +188,106 @@ impl FileConfig {
 pub struct FileExporter {
     path: PathBuf,
     writer: Arc<Mutex<Writer>>,
+    /// With `group_by`: one writer per attribute value.
+    groups: Option<Arc<Mutex<Groups>>>,
+}
+
+/// The writers of `group_by`, most recently written last, at most `max_open` of them.
+struct Groups {
+    config: GroupByConfig,
+    /// The writer settings every group copies (its path is the template with the `*`).
+    template: Writer,
+    open: Vec<(String, Writer)>,
+}
+
+impl Groups {
+    /// The writer for `value`, opened (and the least recently used closed) as needed.
+    fn writer(&mut self, value: &str) -> Result<&mut Writer, ExportError> {
+        if let Some(i) = self.open.iter().position(|(v, _)| v == value) {
+            let entry = self.open.remove(i);
+            self.open.push(entry);
+        } else {
+            if self.open.len() >= self.config.max_open_files.max(1) {
+                let (_, mut oldest) = self.open.remove(0);
+                oldest.shutdown()?;
+            }
+            let template = self.template.path.to_string_lossy().into_owned();
+            let mut w = self.template.sibling(PathBuf::from(template.replacen('*', value, 1)));
+            // Always appended to: a file closed at `max_open_files` and reopened keeps what it had.
+            w.open(false)?;
+            self.open.push((value.to_string(), w));
+        }
+        match self.open.last_mut() {
+            Some((_, w)) => Ok(w),
+            None => Err(ExportError::Failed("file exporter: no writer".into())),
+        }
+    }
+
+    /// Splits `data` by the attribute's value and writes each part to its file. Resources without
+    /// the attribute, or whose value is not a plain file name, are dropped (debug log).
+    fn export(&mut self, data: &SignalData) -> Result<(), ExportError> {
+        let key = self.config.resource_attribute.clone();
+        let value_of = |r: &dbintel_core::pdata::Resource| -> Option<String> {
+            let v = r.attributes.get(&key)?.as_str()?;
+            let plain = !v.is_empty() && v != "." && v != ".." && !v.contains(['/', '\\', '\0']);
+            plain.then(|| v.to_string())
+        };
+        let mut parts: Vec<(String, SignalData)> = Vec::new();
+        let mut dropped = 0usize;
+        match data {
+            SignalData::Metrics(m) => {
+                for rm in &m.resource_metrics {
+                    let Some(v) = value_of(&rm.resource) else {
+                        dropped += 1;
+                        continue;
+                    };
+                    match parts.iter_mut().find(|(k, _)| *k == v) {
+                        Some((_, SignalData::Metrics(acc))) => acc.resource_metrics.push(rm.clone()),
+                        _ => parts.push((
+                            v,
+                            SignalData::Metrics(dbintel_core::pdata::Metrics {
+                                resource_metrics: vec![rm.clone()],
+                            }),
+                        )),
+                    }
+                }
+            }
+            SignalData::Logs(l) => {
+                for rl in &l.resource_logs {
+                    let Some(v) = value_of(&rl.resource) else {
+                        dropped += 1;
+                        continue;
+                    };
+                    match parts.iter_mut().find(|(k, _)| *k == v) {
+                        Some((_, SignalData::Logs(acc))) => acc.resource_logs.push(rl.clone()),
+                        _ => parts.push((
+                            v,
+                            SignalData::Logs(dbintel_core::pdata::Logs { resource_logs: vec![rl.clone()] }),
+                        )),
+                    }
+                }
+            }
+        }
+        if dropped > 0 {
+            tracing::debug!(resources = dropped, attribute = %key, "file exporter: resources without a usable group_by attribute were dropped");
+        }
+        for (value, part) in parts {
+            self.writer(&value)?.export(&part)?;
+        }
+        Ok(())
+    }
+
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        let mut first = Ok(());
+        for (_, w) in &mut self.open {
+            if let Err(e) = w.shutdown()
+                && first.is_ok()
+            {
+                first = Err(e);
+            }
+        }
+        first
+    }
 }
 
 /// The file and its state, used only from blocking threads.
@@ -206,14 +317,20 @@ impl FileExporter {
             format: FileFormat::Json,
             zstd: false,
         };
-        Self { path, writer: Arc::new(Mutex::new(writer)) }
+        Self { path, writer: Arc::new(Mutex::new(writer)), groups: None }
     }
 
     pub fn from_config(config: &FileConfig) -> Self {
-        let e = Self::new(&config.path, config.append, config.rotation.as_ref().map(RotationConfig::policy));
+        let mut e =
+            Self::new(&config.path, config.append, config.rotation.as_ref().map(RotationConfig::policy));
         if let Ok(mut w) = e.writer.lock() {
             w.format = config.format;
             w.zstd = config.zstd();
+            if let Some(g) = config.group_by.as_ref().filter(|g| g.enabled) {
+                let template = w.sibling(w.path.clone());
+                e.groups =
+                    Some(Arc::new(Mutex::new(Groups { config: g.clone(), template, open: Vec::new() })));
+            }
         }
         e
     }
@@ -241,6 +358,20 @@ impl FileExporter {
 }
 
 impl Writer {
+    /// A closed writer with the same settings for another path.
+    fn sibling(&self, path: PathBuf) -> Writer {
+        Writer {
+            path,
+            append: self.append,
+            rotation: self.rotation.clone(),
+            file: None,
+            size: 0,
+            buf: Vec::new(),
+            format: self.format,
+            zstd: self.zstd,
+        }
+    }
+
     fn err(&self, what: &str, e: std::io::Error) -> ExportError {
         ExportError::Failed(format!("file exporter: {what} `{}`: {e}", self.path.display()))
     }
@@ -371,6 +502,10 @@ fn ends_with_newline(file: &mut File) -> bool {
 #[async_trait]
 impl Exporter for FileExporter {
     async fn start(&mut self) -> Result<(), ExportError> {
+        if self.groups.is_some() {
+            // Files are opened per attribute value, on first use.
+            return Ok(());
+        }
         self.blocking(|w| w.open(!w.append)).await
     }
 
@@ -378,10 +513,24 @@ impl Exporter for FileExporter {
         if data.is_empty() {
             return Ok(());
         }
+        if let Some(groups) = self.groups.clone() {
+            return tokio::task::spawn_blocking(move || {
+                groups.lock().unwrap_or_else(std::sync::PoisonError::into_inner).export(&data)
+            })
+            .await
+            .map_err(|e| ExportError::Failed(format!("file exporter: the write task failed: {e}")))?;
+        }
         self.blocking(move |w| w.export(&data)).await
     }
 
     async fn shutdown(&mut self) -> Result<(), ExportError> {
+        if let Some(groups) = self.groups.clone() {
+            return tokio::task::spawn_blocking(move || {
+                groups.lock().unwrap_or_else(std::sync::PoisonError::into_inner).shutdown()
+            })
+            .await
+            .map_err(|e| ExportError::Failed(format!("file exporter: the write task failed: {e}")))?;
+        }
         self.blocking(Writer::shutdown).await
     }
 }

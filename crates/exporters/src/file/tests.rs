@@ -156,8 +156,11 @@ fn factory_reports_every_problem() {
         f.validate(&json!({"path": "/tmp/x-*", "group_by": {"enabled": false, "max_open_files": 10}}))
             .is_ok()
     );
-    let problems = f.validate(&json!({"path": "/tmp/x-*", "group_by": {"enabled": true}})).unwrap_err();
-    assert_eq!(problems[0].path, "group_by.enabled");
+    let problems = f
+        .validate(&json!({"path": "/tmp/x", "group_by": {"enabled": true, "max_open_files": 0}}))
+        .unwrap_err();
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["path", "group_by.max_open_files"]);
     assert!(f.validate(&serde_json::Value::Null).is_err(), "path is required");
     let unknown = f.validate(&json!({"path": "x", "rotation": {"max_size": 1}})).expect_err("unknown key");
     assert!(unknown[0].to_string().contains("max_size"), "{unknown:?}");
@@ -355,4 +358,51 @@ print(json.dumps(out))
             assert_eq!(got[1][0], "logs");
         }
     }
+}
+
+/// `group_by`: one file per value of the resource attribute, at most `max_open_files` open, resources
+/// without the attribute (or with a value that would leave the directory) dropped.
+#[tokio::test]
+async fn group_by_writes_one_file_per_attribute_value() {
+    use dbintel_core::pdata::{Attributes, Resource, ResourceMetrics};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cfg: FileConfig = dbintel_core::parse_component_config(&json!({
+        "path": dir.path().join("db-*.jsonl"),
+        "group_by": {"enabled": true, "resource_attribute": "db.namespace", "max_open_files": 2},
+    }))
+    .expect("config");
+    let template = fixtures::sample_metrics().resource_metrics[0].clone();
+    let with = |value: Option<&str>| ResourceMetrics {
+        resource: Resource {
+            attributes: match value {
+                Some(v) => Attributes::from_iter([("db.namespace", v)]),
+                None => Attributes::default(),
+            },
+        },
+        ..template.clone()
+    };
+    let mut e = FileExporter::from_config(&cfg);
+    e.start().await.expect("start");
+    for values in [
+        vec![Some("orders"), Some("users"), None],
+        vec![Some("billing"), Some("../etc")],
+        vec![Some("orders")],
+    ] {
+        let m = dbintel_core::pdata::Metrics { resource_metrics: values.iter().map(|v| with(*v)).collect() };
+        e.export(SignalData::Metrics(m).into()).await.expect("export");
+    }
+    e.shutdown().await.expect("shutdown");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["db-billing.jsonl", "db-orders.jsonl", "db-users.jsonl"]);
+    // `orders` was closed (3 values, 2 open) and reopened: both of its batches are there.
+    let orders = lines(&dir.path().join("db-orders.jsonl"));
+    assert_eq!(orders.len(), 2, "{orders:?}");
+    for line in &orders {
+        assert_eq!(line["resourceMetrics"].as_array().unwrap().len(), 1);
+    }
+    assert_eq!(lines(&dir.path().join("db-users.jsonl")).len(), 1);
 }
