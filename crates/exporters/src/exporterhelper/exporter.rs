@@ -391,6 +391,9 @@ pub struct QueuedExporter<T: Transport> {
     queue_cfg: QueueConfig,
     storage: Option<StorageSettings>,
     prepare: Option<PrepareFn>,
+    /// A batch (`sending_queue.batch`) never grows past this many encoded bytes (0: no cap); the
+    /// exporters set it to their `max_request_size`, so combining never undoes splitting.
+    max_batch_bytes: u64,
     sender: Arc<Sender<T>>,
     metrics: Arc<Metrics>,
     queue_size: Gauge,
@@ -511,6 +514,7 @@ impl<T: Transport> QueuedExporter<T> {
             queue_cfg: queue,
             storage,
             prepare: None,
+            max_batch_bytes: 0,
             sender,
             metrics,
             queue_size,
@@ -520,6 +524,12 @@ impl<T: Transport> QueuedExporter<T> {
             _guard: cancel.drop_guard(),
             refusals,
         }
+    }
+
+    /// Caps a combined batch at `bytes` encoded bytes (0: no cap).
+    pub fn with_max_batch_bytes(mut self, bytes: u64) -> Self {
+        self.max_batch_bytes = bytes;
+        self
     }
 
     /// Installs the hook every converted request passes through before it is queued.
@@ -642,6 +652,7 @@ async fn consume<T: Transport>(
     sender: Arc<Sender<T>>,
     in_flight: Arc<InFlight>,
     batch: Option<super::config::QueueBatchConfig>,
+    max_batch_bytes: u64,
 ) {
     let metrics = sender.metrics.clone();
     loop {
@@ -656,7 +667,8 @@ async fn consume<T: Transport>(
                     // Counted as in flight while the batch fills (updated with the merged request below).
                     in_flight
                         .hold(index, Held { signal: request.signal, items: request.items, on_disk: false });
-                    let (request, waiters) = fill_batch(&queue, request, waiters, b, &sender.cancel).await;
+                    let (request, waiters) =
+                        fill_batch(&queue, request, waiters, b, max_batch_bytes, &sender.cancel).await;
                     (request, None, waiters)
                 }
                 None => (request, None, waiters),
@@ -716,6 +728,7 @@ async fn fill_batch(
     first: Encoded,
     mut waiters: Vec<super::queue::Waiter>,
     batch: &super::config::QueueBatchConfig,
+    max_bytes: u64,
     cancel: &CancellationToken,
 ) -> (Encoded, Vec<super::queue::Waiter>) {
     let sizer = batch.sizer;
@@ -726,9 +739,12 @@ async fn fill_batch(
     while total < batch.min_size && !cancel.is_cancelled() {
         let signal = merged.signal;
         let max = batch.max_size;
+        let held = merged.body.len() as u64;
         let taken = queue.pop_front_if(|e| match e {
             Entry::Memory(next, _) => {
-                next.signal == signal && (max == 0 || total.saturating_add(size(next)) <= max)
+                next.signal == signal
+                    && (max == 0 || total.saturating_add(size(next)) <= max)
+                    && (max_bytes == 0 || held.saturating_add(next.body.len() as u64) <= max_bytes)
             }
             Entry::Disk { .. } => false,
         });
@@ -830,6 +846,7 @@ impl<T: Transport> Exporter for QueuedExporter<T> {
                 self.sender.clone(),
                 in_flight.clone(),
                 self.queue_cfg.batch.clone(),
+                self.max_batch_bytes,
             ));
         }
         self.running = Some(Running {

@@ -1178,3 +1178,37 @@ async fn shutdown_sends_a_partial_batch_at_once() {
     assert_eq!(t.delivered(), [0, 1, 2, 10, 11, 12]);
     assert_eq!(counter(&tel, "dbintel_exporter_dropped_metric_points_total", None), 0);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_batch_never_grows_past_max_batch_bytes() {
+    let t = Scripted::new(Vec::new());
+    t.hold(true);
+    let one = Encoded::new(&Payload::Metrics(dbintel_otlp::to_proto_metrics(match &batch_of(0, 5) {
+        SignalData::Metrics(m) => m,
+        _ => unreachable!(),
+    })))
+    .body
+    .len() as u64;
+    let b = QueueBatchConfig {
+        flush_timeout: GoDuration::from_millis(100),
+        min_size: 1000,
+        max_size: 0,
+        sizer: QueueSizer::Items,
+    };
+    let mut e = exporter(
+        &t,
+        retry(1, 30, 300),
+        QueueConfig { batch: Some(b), ..queue(100, 1) },
+        None,
+        &Registry::new(),
+    )
+    .with_max_batch_bytes(one * 2 + one / 2);
+    e.start().await.unwrap();
+    for i in 0..3 {
+        e.export(batch_of(i * 10, 5).into()).await.unwrap();
+    }
+    t.hold(false);
+    until(|| t.delivered().len() == 15).await;
+    let sizes: Vec<usize> = t.attempts().iter().map(|(_, v)| v.len()).collect();
+    assert_eq!(sizes, [10, 5], "two requests fit the byte cap, the third goes alone");
+}

@@ -89,7 +89,8 @@ pub fn build_exporter<T: Transport>(
 ) -> Result<OtlpExporter<T>, Vec<ConfigProblem>> {
     let max = usize::try_from(s.max_request_size).unwrap_or(usize::MAX);
     let inner = QueuedExporter::new(ctx, transport, retry.clone(), queue.clone())?
-        .with_prepare(Box::new(move |p| split_to_size(p, max)));
+        .with_prepare(Box::new(move |p| split_to_size(p, max)))
+        .with_max_batch_bytes(s.max_request_size);
     let label = ctx.id.to_string();
     let delta = (s.temporality == TemporalityPreference::Delta).then(|| {
         let evicted = ctx.telemetry.counter(
