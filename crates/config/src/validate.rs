@@ -359,8 +359,9 @@ impl Validator<'_> {
             Ok(id) => Some(id),
             Err(e) => {
                 let msg = match &e {
-                    IdError::UnknownSignal { signal, .. } if signal == "traces" => format!(
-                        "dbintel has no traces: pipeline IDs are `metrics[/name]` or `logs[/name]` (got `{key}`)"
+                    IdError::UnknownSignal { signal, .. } if signal == "profiles" => format!(
+                        "dbintel has no profiles: pipeline IDs are `metrics[/name]`, `logs[/name]` or \
+                         `traces[/name]` (got `{key}`)"
                     ),
                     _ => format!("invalid pipeline ID: {e}"),
                 };

@@ -125,6 +125,7 @@ fn accept(_: &serde_json::Value) -> Result<(), ConfigProblem> {
 }
 
 const BOTH: &[Signal] = &[Signal::Metrics, Signal::Logs];
+const ALL: &[Signal] = &Signal::ALL;
 
 fn registry() -> ComponentRegistry {
     let mut r = ComponentRegistry::new();
@@ -133,11 +134,12 @@ fn registry() -> ComponentRegistry {
     };
     add(ComponentKind::Receiver, "sqlquery", &[], BOTH, check::<SqlQueryConfig>);
     add(ComponentKind::Receiver, "postgresql", &[], BOTH, check::<PostgresConfig>);
-    add(ComponentKind::Processor, "batch", &[], BOTH, check::<BatchConfig>);
+    add(ComponentKind::Receiver, "spansource", &[], ALL, accept);
+    add(ComponentKind::Processor, "batch", &[], ALL, check::<BatchConfig>);
     add(ComponentKind::Processor, "circuit_breaker", &["circuitbreaker"], &[Signal::Logs], accept);
-    add(ComponentKind::Processor, "memory_limiter", &[], BOTH, accept);
-    add(ComponentKind::Exporter, "debug", &[], BOTH, accept);
-    add(ComponentKind::Exporter, "otlp", &[], BOTH, check::<OtlpConfig>);
+    add(ComponentKind::Processor, "memory_limiter", &[], ALL, accept);
+    add(ComponentKind::Exporter, "debug", &[], ALL, accept);
+    add(ComponentKind::Exporter, "otlp", &[], ALL, check::<OtlpConfig>);
     add(ComponentKind::Exporter, "prometheus", &[], &[Signal::Metrics], accept);
     add(ComponentKind::Extension, "health_check", &["healthcheck"], &[], accept);
     r
@@ -662,13 +664,34 @@ fn service_and_pipeline_unknown_keys() {
 }
 
 #[test]
-fn traces_pipelines_are_rejected_clearly() {
-    let text = format!("{GOOD}    traces:\n      receivers: [sqlquery]\n      exporters: [debug]\n");
-    let line = one_error(&text);
-    assert!(line.starts_with("config.yaml: service.pipelines.traces: dbintel has no traces"), "{line}");
+fn traces_pipelines_are_accepted_and_components_without_traces_named() {
+    let good = GOOD.replace("receivers:\n", "receivers:\n  spansource:\n");
+    let traces = "    traces/gateway:\n      receivers: [spansource]\n      processors: [batch]\n      \
+                  exporters: [otlp/newrelic, debug]\n";
+    let c = check_config(&format!("{good}{traces}")).unwrap_or_else(|e| panic!("{e}"));
+    let t = &c.service.pipelines[&pid("traces/gateway")];
+    assert_eq!(pid("traces/gateway").signal(), Signal::Traces);
+    assert_eq!(t.exporters, vec![id("otlp/newrelic"), id("debug")]);
+    // A receiver, processor and exporter without traces: each named, all at once.
+    let text = format!(
+        "{good}    traces:\n      receivers: [sqlquery]\n      processors: [circuitbreaker]\n      \
+         exporters: [prometheus]\n"
+    );
+    let s = errors_of(&text).to_string();
+    for want in [
+        "service.pipelines.traces.receivers[0]: receiver `sqlquery` does not support traces (type `sqlquery` supports: metrics, logs)",
+        "service.pipelines.traces.processors[0]: processor `circuitbreaker` does not support traces",
+        "service.pipelines.traces.exporters[0]: exporter `prometheus` does not support traces (type `prometheus` supports: metrics)",
+    ] {
+        assert!(s.contains(want), "{want}\n in:\n{s}");
+    }
     let line =
         one_error(&format!("{GOOD}    spans/x:\n      receivers: [sqlquery]\n      exporters: [debug]\n"));
     assert!(line.contains("service.pipelines.spans/x: invalid pipeline ID"), "{line}");
+    assert!(line.contains("`traces`"), "{line}");
+    let line =
+        one_error(&format!("{GOOD}    profiles:\n      receivers: [sqlquery]\n      exporters: [debug]\n"));
+    assert!(line.contains("dbintel has no profiles"), "{line}");
 }
 
 #[test]

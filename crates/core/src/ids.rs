@@ -47,7 +47,8 @@ impl fmt::Display for ComponentKind {
     }
 }
 
-/// Telemetry signals. There are no traces in dbintel yet.
+/// Telemetry signals. Metrics and logs come from the database receivers; traces pass through
+/// (dbintel as the gateway of the applications whose queries it watches).
 ///
 /// The runtime treats signals as data: it keeps per-signal tables ([`PerSignal`]) indexed by
 /// [`Signal::index`] and names from [`Signal::as_str`]/[`Signal::item_name`], so adding a signal
@@ -56,37 +57,40 @@ impl fmt::Display for ComponentKind {
 pub enum Signal {
     Metrics,
     Logs,
+    Traces,
 }
 
 impl Signal {
     /// How many signals there are: the size of every per-signal table.
-    pub const COUNT: usize = 2;
+    pub const COUNT: usize = 3;
     /// Every signal, in index order.
-    pub const ALL: [Signal; Signal::COUNT] = [Signal::Metrics, Signal::Logs];
+    pub const ALL: [Signal; Signal::COUNT] = [Signal::Metrics, Signal::Logs, Signal::Traces];
 
     /// The position of this signal in [`Signal::ALL`] and in every [`PerSignal`] table.
     pub const fn index(self) -> usize {
         self as usize
     }
 
-    /// The name used in pipeline IDs and messages (`metrics`, `logs`).
+    /// The name used in pipeline IDs and messages (`metrics`, `logs`, `traces`).
     pub fn as_str(self) -> &'static str {
         match self {
             Signal::Metrics => "metrics",
             Signal::Logs => "logs",
+            Signal::Traces => "traces",
         }
     }
 
     /// The item unit in self-telemetry names, as the Collector spells it (`metric_points`,
-    /// `log_records`): `otelcol_exporter_sent_<item_name>`.
+    /// `log_records`, `spans`): `otelcol_exporter_sent_<item_name>`.
     pub fn item_name(self) -> &'static str {
         match self {
             Signal::Metrics => "metric_points",
             Signal::Logs => "log_records",
+            Signal::Traces => "spans",
         }
     }
 
-    /// Parses a signal name (`metrics`, `logs`).
+    /// Parses a signal name (`metrics`, `logs`, `traces`).
     pub fn from_name(name: &str) -> Option<Signal> {
         Signal::ALL.into_iter().find(|s| s.as_str() == name)
     }
@@ -137,7 +141,7 @@ pub enum IdError {
         "`{0}` is not a valid ID: use `type` or `type/name`, where type has only letters, digits and `_`"
     )]
     InvalidType(String),
-    #[error("unknown signal `{signal}` in pipeline `{id}`: use `metrics` or `logs` (dbintel has no traces)")]
+    #[error("unknown signal `{signal}` in pipeline `{id}`: use `metrics`, `logs` or `traces`")]
     UnknownSignal { id: String, signal: String },
 }
 
@@ -263,12 +267,17 @@ mod tests {
     }
 
     #[test]
-    fn pipeline_ids_parse_and_reject_traces() {
+    fn pipeline_ids_parse_traces_and_reject_unknown_signals() {
         let id: PipelineId = "metrics/queries".parse().unwrap();
         assert_eq!(id.signal(), Signal::Metrics);
         assert_eq!(id.to_string(), "metrics/queries");
-        let err = "traces".parse::<PipelineId>().unwrap_err();
-        assert!(err.to_string().contains("no traces"), "{err}");
+        let id: PipelineId = "traces".parse().unwrap();
+        assert_eq!(id.signal(), Signal::Traces);
+        let id: PipelineId = "traces/gateway".parse().unwrap();
+        assert_eq!((id.signal(), id.name()), (Signal::Traces, Some("gateway")));
+        assert_eq!(Signal::Traces.item_name(), "spans");
+        let err = "profiles".parse::<PipelineId>().unwrap_err();
+        assert!(err.to_string().contains("`traces`"), "{err}");
     }
 
     /// Every signal has its entries: a position in `ALL` equal to its index, unique names, a pipeline

@@ -526,22 +526,144 @@ impl Logs {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Traces
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Traces {
+    pub resource_spans: Vec<ResourceSpans>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceSpans {
+    pub resource: Resource,
+    pub scope_spans: Vec<ScopeSpans>,
+    pub schema_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScopeSpans {
+    pub scope: Scope,
+    pub spans: Vec<Span>,
+    pub schema_url: String,
+}
+
+/// OTLP `Span.SpanKind` (0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer).
+/// A number outside that range from a peer is kept as it came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct SpanKind(pub i32);
+
+impl SpanKind {
+    pub const UNSPECIFIED: Self = Self(0);
+    pub const INTERNAL: Self = Self(1);
+    pub const SERVER: Self = Self(2);
+    pub const CLIENT: Self = Self(3);
+    pub const PRODUCER: Self = Self(4);
+    pub const CONSUMER: Self = Self(5);
+
+    /// The proto enum name (`SPAN_KIND_SERVER`), as the Collector's span matchers compare it.
+    pub fn proto_name(self) -> &'static str {
+        match self.0 {
+            1 => "SPAN_KIND_INTERNAL",
+            2 => "SPAN_KIND_SERVER",
+            3 => "SPAN_KIND_CLIENT",
+            4 => "SPAN_KIND_PRODUCER",
+            5 => "SPAN_KIND_CONSUMER",
+            _ => "SPAN_KIND_UNSPECIFIED",
+        }
+    }
+}
+
+/// OTLP `Status.StatusCode` (0 unset, 1 ok, 2 error); other numbers from a peer are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct StatusCode(pub i32);
+
+impl StatusCode {
+    pub const UNSET: Self = Self(0);
+    pub const OK: Self = Self(1);
+    pub const ERROR: Self = Self(2);
+}
+
+/// A span's status. `None` on the span when the peer sent none.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpanStatus {
+    pub message: String,
+    pub code: StatusCode,
+}
+
+/// A time-stamped event on a span.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpanEvent {
+    pub time_unix_nano: u64,
+    pub name: String,
+    pub attributes: Attributes,
+    pub dropped_attributes_count: u32,
+}
+
+/// A link from a span to a span of the same or another trace. Ids are kept as bytes exactly as
+/// they came (OTLP requires 16 and 8 bytes; a peer that sends other lengths gets them back).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpanLink {
+    pub trace_id: Vec<u8>,
+    pub span_id: Vec<u8>,
+    pub trace_state: String,
+    pub attributes: Attributes,
+    pub dropped_attributes_count: u32,
+    pub flags: u32,
+}
+
+/// One span (OTLP `Span`). dbintel passes spans through (it is the gateway for the applications
+/// whose queries it watches): ids are bytes kept exactly as received, so a `traceparent` that a
+/// query sample carries keeps pointing at the span it names.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Span {
+    pub trace_id: Vec<u8>,
+    pub span_id: Vec<u8>,
+    pub trace_state: String,
+    /// Empty for a root span.
+    pub parent_span_id: Vec<u8>,
+    pub flags: u32,
+    pub name: String,
+    pub kind: SpanKind,
+    pub start_time_unix_nano: u64,
+    pub end_time_unix_nano: u64,
+    pub attributes: Attributes,
+    pub dropped_attributes_count: u32,
+    pub events: Vec<SpanEvent>,
+    pub dropped_events_count: u32,
+    pub links: Vec<SpanLink>,
+    pub dropped_links_count: u32,
+    pub status: Option<SpanStatus>,
+}
+
+impl Traces {
+    /// Number of spans, the unit in which traces are counted in self-telemetry (as in OTel).
+    pub fn span_count(&self) -> usize {
+        self.resource_spans.iter().flat_map(|rs| &rs.scope_spans).map(|ss| ss.spans.len()).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.span_count() == 0
+    }
+}
+
 /// One unit of data moving through a pipeline.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SignalData {
     Metrics(Metrics),
     Logs(Logs),
+    Traces(Traces),
 }
 
 impl SignalData {
     /// How many variants there are; must equal `Signal::COUNT` (checked by a test in `ids`).
-    pub const VARIANTS: usize = 2;
+    pub const VARIANTS: usize = 3;
 
     /// An empty batch of `signal`.
     pub fn empty(signal: crate::Signal) -> Self {
         match signal {
             crate::Signal::Metrics => SignalData::Metrics(Metrics::default()),
             crate::Signal::Logs => SignalData::Logs(Logs::default()),
+            crate::Signal::Traces => SignalData::Traces(Traces::default()),
         }
     }
 
@@ -549,13 +671,15 @@ impl SignalData {
         match self {
             SignalData::Metrics(_) => crate::Signal::Metrics,
             SignalData::Logs(_) => crate::Signal::Logs,
+            SignalData::Traces(_) => crate::Signal::Traces,
         }
     }
-    /// Items in OTel's units: metric data points or log records.
+    /// Items in OTel's units: metric data points, log records or spans.
     pub fn item_count(&self) -> usize {
         match self {
             SignalData::Metrics(m) => m.data_point_count(),
             SignalData::Logs(l) => l.log_record_count(),
+            SignalData::Traces(t) => t.span_count(),
         }
     }
     pub fn is_empty(&self) -> bool {
@@ -569,6 +693,7 @@ impl SignalData {
                 acc.resource_metrics.extend(m.resource_metrics)
             }
             (SignalData::Logs(acc), SignalData::Logs(l)) => acc.resource_logs.extend(l.resource_logs),
+            (SignalData::Traces(acc), SignalData::Traces(t)) => acc.resource_spans.extend(t.resource_spans),
             (_, other) => return Err(other),
         }
         Ok(())
@@ -667,5 +792,21 @@ mod tests {
             }],
         };
         assert_eq!(SignalData::Metrics(m).item_count(), 2);
+        let t = Traces {
+            resource_spans: vec![ResourceSpans {
+                scope_spans: vec![
+                    ScopeSpans { spans: vec![Span::default(), Span::default()], ..Default::default() },
+                    ScopeSpans { spans: vec![Span::default()], ..Default::default() },
+                ],
+                ..Default::default()
+            }],
+        };
+        let mut data = SignalData::Traces(t.clone());
+        assert_eq!(data.item_count(), 3);
+        assert!(data.append(SignalData::Traces(t)).is_ok());
+        assert_eq!(data.item_count(), 6);
+        assert!(data.append(SignalData::Logs(Logs::default())).is_err(), "signals do not mix");
+        assert_eq!(SpanKind::SERVER.proto_name(), "SPAN_KIND_SERVER");
+        assert_eq!(SpanKind(42).proto_name(), "SPAN_KIND_UNSPECIFIED");
     }
 }
