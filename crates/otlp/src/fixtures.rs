@@ -4,7 +4,8 @@
 use dbintel_core::pdata::{
     Attributes, HistogramDataPoint, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint,
     NumberValue, QuantileValue, Resource, ResourceLogs, ResourceMetrics, Scope, ScopeLogs, ScopeMetrics,
-    SeverityNumber, SummaryDataPoint, Temporality, Value,
+    SeverityNumber, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, StatusCode, SummaryDataPoint,
+    Temporality, Traces, ResourceSpans, ScopeSpans, Value,
 };
 
 /// 2026-11-26T20:00:00Z in nanoseconds.
@@ -265,5 +266,95 @@ pub fn large_metrics(n: usize) -> Metrics {
             }],
             schema_url: String::new(),
         }],
+    }
+}
+
+/// The trace of [`sample_traces`] (the W3C trace-context example id).
+pub const TRACE_ID: [u8; 16] = [
+    0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36,
+];
+/// The span id of the root span of [`sample_traces`].
+pub const ROOT_SPAN_ID: [u8; 8] = [0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7];
+/// The span id of the child (database client) span of [`sample_traces`].
+pub const CHILD_SPAN_ID: [u8; 8] = [0xff, 0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60];
+/// The trace a link of [`sample_traces`] points at (bytes that are not valid UTF-8, zeros inside).
+pub const OTHER_TRACE_ID: [u8; 16] = [0xff, 0xfe, 0, 1, 0x80, 0x7f, 0, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+
+/// A traces batch: a server span and its database client child (events, a link, an error status,
+/// dropped counts, flags with the W3C and "remote" bits), every value kind, and a second resource
+/// with a span holding defaults only.
+pub fn sample_traces() -> Traces {
+    let root = Span {
+        trace_id: TRACE_ID.to_vec(),
+        span_id: ROOT_SPAN_ID.to_vec(),
+        trace_state: "congo=t61rcWkgMzE".into(),
+        parent_span_id: Vec::new(),
+        flags: 0x101,
+        name: "GET /orders".into(),
+        kind: SpanKind::SERVER,
+        start_time_unix_nano: T0,
+        end_time_unix_nano: T1,
+        attributes: attrs(&[("http.request.method", Value::from("GET")), ("http.response.status_code", Value::Int(200))]),
+        ..Default::default()
+    };
+    let child = Span {
+        trace_id: TRACE_ID.to_vec(),
+        span_id: CHILD_SPAN_ID.to_vec(),
+        trace_state: String::new(),
+        parent_span_id: ROOT_SPAN_ID.to_vec(),
+        flags: 0x301,
+        name: "SELECT orders".into(),
+        kind: SpanKind::CLIENT,
+        start_time_unix_nano: T0 + 1_000,
+        end_time_unix_nano: T0 + 2_000_000,
+        attributes: attrs(&[
+            ("db.system.name", Value::from("postgresql")),
+            ("db.namespace", Value::from("orders")),
+            ("db.query.text", Value::from("SELECT * FROM orders WHERE id = $1")),
+            ("server.port", Value::Int(5432)),
+            ("retry", Value::Bool(false)),
+            ("ratio", Value::Double(0.25)),
+            ("raw", Value::Bytes(vec![0, 255, 16])),
+            ("list", Value::Array(vec![Value::Int(1), Value::from("two")])),
+            ("map", Value::Map(attrs(&[("inner", Value::from("x"))]))),
+        ]),
+        dropped_attributes_count: 2,
+        events: vec![SpanEvent {
+            time_unix_nano: T0 + 1_500_000,
+            name: "exception".into(),
+            attributes: attrs(&[("exception.type", Value::from("QueryCanceled"))]),
+            dropped_attributes_count: 1,
+        }],
+        dropped_events_count: 3,
+        links: vec![SpanLink {
+            trace_id: OTHER_TRACE_ID.to_vec(),
+            span_id: vec![1, 2, 3, 4, 5, 6, 7, 8],
+            trace_state: "vendor=1".into(),
+            attributes: attrs(&[("link.kind", Value::from("follows"))]),
+            dropped_attributes_count: 5,
+            flags: 0x301,
+        }],
+        dropped_links_count: 4,
+        status: Some(SpanStatus { message: "canceling statement due to user request".into(), code: StatusCode::ERROR }),
+    };
+    Traces {
+        resource_spans: vec![
+            ResourceSpans {
+                resource: Resource {
+                    attributes: attrs(&[("service.name", Value::from("checkout")), ("deployment.environment.name", Value::from("prod"))]),
+                },
+                scope_spans: vec![ScopeSpans {
+                    scope: Scope { name: "io.opentelemetry.jdbc".into(), version: "2.9.0".into(), attributes: Attributes::new() },
+                    spans: vec![root, child],
+                    schema_url: "https://opentelemetry.io/schemas/1.26.0".into(),
+                }],
+                schema_url: "https://opentelemetry.io/schemas/1.26.0".into(),
+            },
+            ResourceSpans {
+                resource: Resource::default(),
+                scope_spans: vec![ScopeSpans { spans: vec![Span::default()], ..Default::default() }],
+                schema_url: String::new(),
+            },
+        ],
     }
 }

@@ -19,7 +19,7 @@
 
 use std::io::Write as _;
 
-use dbintel_core::pdata::{Logs, Metrics};
+use dbintel_core::pdata::{Logs, Metrics, Traces};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::common::v1 as pc;
@@ -28,6 +28,8 @@ use opentelemetry_proto::tonic::metrics::v1 as pm;
 use opentelemetry_proto::tonic::resource::v1 as pr;
 
 use crate::proto::{to_proto_logs, to_proto_metrics};
+use crate::trace_proto::{self as pt, ExportTraceServiceRequest};
+use crate::traces::to_proto_traces;
 
 /// Encodes a metrics batch as one OTLP-JSON object `{"resourceMetrics":[...]}` (no trailing newline).
 pub fn metrics_to_json(metrics: &Metrics) -> String {
@@ -40,6 +42,13 @@ pub fn metrics_to_json(metrics: &Metrics) -> String {
 pub fn logs_to_json(logs: &Logs) -> String {
     let mut buf = Vec::with_capacity(256 + logs.log_record_count() * 320);
     write_logs_json(logs, &mut buf);
+    into_string(buf)
+}
+
+/// Encodes a traces batch as one OTLP-JSON object `{"resourceSpans":[...]}` (no trailing newline).
+pub fn traces_to_json(traces: &Traces) -> String {
+    let mut buf = Vec::with_capacity(256 + traces.span_count() * 400);
+    write_traces_json(traces, &mut buf);
     into_string(buf)
 }
 
@@ -58,6 +67,22 @@ pub fn write_metrics_json(metrics: &Metrics, out: &mut Vec<u8>) {
 /// [`write_metrics_json`].
 pub fn write_logs_json(logs: &Logs, out: &mut Vec<u8>) {
     write_logs_request_json(&to_proto_logs(logs), out);
+}
+
+/// Appends the OTLP-JSON object of a traces batch to `out` (no trailing newline); see
+/// [`write_metrics_json`].
+pub fn write_traces_json(traces: &Traces, out: &mut Vec<u8>) {
+    write_traces_request_json(&to_proto_traces(traces), out);
+}
+
+/// Appends the OTLP-JSON object of a traces export request (the same JSON as `TracesData`) to
+/// `out`, without a trailing newline.
+pub fn write_traces_request_json(request: &ExportTraceServiceRequest, out: &mut Vec<u8>) {
+    let mut e = Enc { out };
+    e.raw("{");
+    let mut first = true;
+    e.array_field(&mut first, "resourceSpans", &request.resource_spans, Enc::resource_spans);
+    e.raw("}");
 }
 
 /// Appends the OTLP-JSON object of a metrics export request (the same JSON as `MetricsData`) to
@@ -352,6 +377,70 @@ impl Enc<'_> {
         self.raw("}");
     }
 
+    fn resource_spans(&mut self, rs: &pt::ResourceSpans) {
+        self.raw("{");
+        let mut first = true;
+        self.message_field(&mut first, "resource", rs.resource.as_ref(), Enc::resource);
+        self.array_field(&mut first, "scopeSpans", &rs.scope_spans, |e, ss| {
+            e.raw("{");
+            let mut first = true;
+            e.message_field(&mut first, "scope", ss.scope.as_ref(), Enc::scope);
+            e.array_field(&mut first, "spans", &ss.spans, Enc::span);
+            e.str_field(&mut first, "schemaUrl", &ss.schema_url);
+            e.raw("}");
+        });
+        self.str_field(&mut first, "schemaUrl", &rs.schema_url);
+        self.raw("}");
+    }
+
+    /// A span, its fields in the proto's declaration order (`flags`, field 16, follows
+    /// `parentSpanId` there).
+    fn span(&mut self, s: &pt::Span) {
+        self.raw("{");
+        let mut first = true;
+        self.id_field(&mut first, "traceId", &s.trace_id);
+        self.id_field(&mut first, "spanId", &s.span_id);
+        self.str_field(&mut first, "traceState", &s.trace_state);
+        self.id_field(&mut first, "parentSpanId", &s.parent_span_id);
+        self.u32_field(&mut first, "flags", s.flags);
+        self.str_field(&mut first, "name", &s.name);
+        self.i32_field(&mut first, "kind", s.kind);
+        self.u64_field(&mut first, "startTimeUnixNano", s.start_time_unix_nano);
+        self.u64_field(&mut first, "endTimeUnixNano", s.end_time_unix_nano);
+        self.array_field(&mut first, "attributes", &s.attributes, Enc::key_value);
+        self.u32_field(&mut first, "droppedAttributesCount", s.dropped_attributes_count);
+        self.array_field(&mut first, "events", &s.events, |e, ev| {
+            e.raw("{");
+            let mut f = true;
+            e.u64_field(&mut f, "timeUnixNano", ev.time_unix_nano);
+            e.str_field(&mut f, "name", &ev.name);
+            e.array_field(&mut f, "attributes", &ev.attributes, Enc::key_value);
+            e.u32_field(&mut f, "droppedAttributesCount", ev.dropped_attributes_count);
+            e.raw("}");
+        });
+        self.u32_field(&mut first, "droppedEventsCount", s.dropped_events_count);
+        self.array_field(&mut first, "links", &s.links, |e, l| {
+            e.raw("{");
+            let mut f = true;
+            e.id_field(&mut f, "traceId", &l.trace_id);
+            e.id_field(&mut f, "spanId", &l.span_id);
+            e.str_field(&mut f, "traceState", &l.trace_state);
+            e.array_field(&mut f, "attributes", &l.attributes, Enc::key_value);
+            e.u32_field(&mut f, "droppedAttributesCount", l.dropped_attributes_count);
+            e.u32_field(&mut f, "flags", l.flags);
+            e.raw("}");
+        });
+        self.u32_field(&mut first, "droppedLinksCount", s.dropped_links_count);
+        self.message_field(&mut first, "status", s.status.as_ref(), |e, st| {
+            e.raw("{");
+            let mut f = true;
+            e.str_field(&mut f, "message", &st.message);
+            e.i32_field(&mut f, "code", st.code);
+            e.raw("}");
+        });
+        self.raw("}");
+    }
+
     fn metric(&mut self, m: &pm::Metric) {
         use pm::metric::Data;
         self.raw("{");
@@ -586,6 +675,33 @@ mod tests {
     fn empty_batches_are_empty_objects() {
         assert_eq!(metrics_to_json(&Metrics::default()), "{}");
         assert_eq!(logs_to_json(&Logs::default()), "{}");
+        assert_eq!(traces_to_json(&Traces::default()), "{}");
+    }
+
+    #[test]
+    fn spans_use_hex_ids_string_times_and_integer_enums() {
+        let json: serde_json::Value =
+            serde_json::from_str(&traces_to_json(&crate::fixtures::sample_traces())).unwrap();
+        let rs = &json["resourceSpans"][0];
+        assert_eq!(rs["schemaUrl"], "https://opentelemetry.io/schemas/1.26.0");
+        let spans = &rs["scopeSpans"][0]["spans"];
+        let (root, child) = (&spans[0], &spans[1]);
+        assert_eq!(root["traceId"], "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(root["spanId"], "00f067aa0ba902b7");
+        assert!(root.get("parentSpanId").is_none(), "a root span has no parent");
+        assert!(root.get("status").is_none());
+        assert_eq!(root["traceState"], "congo=t61rcWkgMzE");
+        assert_eq!(root["kind"], 2);
+        assert_eq!(child["parentSpanId"], "00f067aa0ba902b7");
+        assert_eq!(child["flags"], 0x301);
+        assert_eq!(child["startTimeUnixNano"], (crate::fixtures::T0 + 1_000).to_string());
+        assert_eq!(child["status"], serde_json::json!({"message": "canceling statement due to user request", "code": 2}));
+        assert_eq!(child["events"][0]["name"], "exception");
+        assert_eq!(child["links"][0]["traceId"], "fffe0001807f00000908070605040302");
+        assert_eq!(child["links"][0]["flags"], 0x301);
+        assert_eq!(child["droppedLinksCount"], 4);
+        // The span with only defaults is an empty object.
+        assert_eq!(json["resourceSpans"][1]["scopeSpans"][0]["spans"][0], serde_json::json!({}));
     }
 
     proptest::proptest! {

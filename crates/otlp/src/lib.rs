@@ -1,6 +1,8 @@
 //! dbintel-otlp: the wire formats of dbintel, used at the edge of the process (exporters and the
 //! self-telemetry endpoint; the core knows none of them).
 //!
+//! - [`to_proto_traces`] / [`from_proto_traces`] (`traces.rs`): spans to and from the prost messages,
+//!   every field kept (dbintel passes traces through).
 //! - [`to_proto_metrics`] / [`to_proto_logs`]: prost messages from `opentelemetry-proto`, ready for
 //!   OTLP/gRPC or OTLP/HTTP protobuf.
 //! - [`write_metrics_request_json`] / [`write_logs_request_json`]: OTLP-JSON (the protobuf JSON
@@ -18,10 +20,13 @@ pub mod fixtures;
 pub mod json;
 pub mod prometheus;
 pub mod proto;
+pub mod trace_proto;
+pub mod traces;
 
 pub use json::{
-    logs_to_json, metrics_to_json, write_logs_json, write_logs_request_json, write_metrics_json,
-    write_metrics_request_json,
+    logs_to_json, metrics_to_json, traces_to_json, write_logs_json, write_logs_request_json,
+    write_metrics_json, write_metrics_request_json, write_traces_json, write_traces_request_json,
 };
 pub use opentelemetry_proto;
 pub use proto::{any_value, key_values, to_proto_logs, to_proto_metrics};
+pub use traces::{from_proto_traces, to_proto_traces};
