@@ -7,7 +7,7 @@ use chrono::DateTime;
 use dbintel_core::SignalData;
 use dbintel_core::pdata::{
     Attributes, HistogramDataPoint, LogRecord, Logs, MetricData, Metrics, NumberDataPoint, NumberValue,
-    SeverityNumber, SummaryDataPoint, Temporality, Value,
+    SeverityNumber, Span, StatusCode, SummaryDataPoint, Temporality, Traces, Value,
 };
 
 /// Width budget of a `basic` line (the summary is cut with `…` beyond it).
@@ -176,6 +176,7 @@ pub fn format_basic(out: &mut String, data: &SignalData, now_nanos: u64) {
     match data {
         SignalData::Metrics(m) => basic_metrics(out, m, now_nanos),
         SignalData::Logs(l) => basic_logs(out, l, now_nanos),
+        SignalData::Traces(t) => basic_traces(out, t, now_nanos),
     }
     out.push('\n');
 }
@@ -287,6 +288,51 @@ fn basic_logs(out: &mut String, l: &Logs, now: u64) {
     }
 }
 
+fn basic_traces(out: &mut String, t: &Traces, now: u64) {
+    let scopes =
+        scope_names(t.resource_spans.iter().flat_map(|r| &r.scope_spans).map(|s| s.scope.name.as_str()));
+    let spans = t.resource_spans.iter().flat_map(|r| &r.scope_spans).flat_map(|s| &s.spans);
+    let mut names: Vec<(&str, usize)> = Vec::new();
+    let mut other = 0usize;
+    let mut errors = 0usize;
+    for sp in spans {
+        if let Some((_, c)) = names.iter_mut().find(|(n, _)| *n == sp.name) {
+            *c += 1;
+        } else if names.len() < BASIC_MAX_EVENTS {
+            names.push((sp.name.as_str(), 1));
+        } else {
+            other += 1;
+        }
+        errors += usize::from(sp.status.as_ref().is_some_and(|st| st.code == StatusCode::ERROR));
+    }
+    let start = out.len();
+    let _ = write!(out, "{} traces  {scopes} {} spans", rfc3339(now), t.span_count());
+    let mut item = String::new();
+    for (i, (name, count)) in names.iter().enumerate() {
+        item.clear();
+        item.push_str(if i == 0 { ": " } else { ", " });
+        push_escaped(&mut item, name, 64);
+        let _ = write!(item, " ×{count}");
+        if out[start..].chars().count() + item.chars().count() > BASIC_MAX_WIDTH - 40 && i > 0 {
+            let _ = write!(out, ", … +{} more names", names.len() - i);
+            break;
+        }
+        out.push_str(&item);
+    }
+    if other > 0 {
+        let _ = write!(out, ", other ×{other}");
+    }
+    if errors > 0 {
+        let _ = write!(out, " | ERROR ×{errors}");
+    }
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // normal
 
@@ -295,6 +341,7 @@ pub fn format_normal(out: &mut String, data: &SignalData, _now_nanos: u64) {
     match data {
         SignalData::Metrics(m) => normal_metrics(out, m),
         SignalData::Logs(l) => normal_logs(out, l),
+        SignalData::Traces(t) => normal_traces(out, t),
     }
 }
 
@@ -378,6 +425,28 @@ fn normal_logs(out: &mut String, l: &Logs) {
     }
 }
 
+fn normal_traces(out: &mut String, t: &Traces) {
+    for (ri, rs) in t.resource_spans.iter().enumerate() {
+        resource_scope_line(out, "Traces", ri, &rs.resource.attributes);
+        for (si, ss) in rs.scope_spans.iter().enumerate() {
+            scope_line(out, "Traces", si, &ss.scope.name, &ss.scope.version);
+            for sp in &ss.spans {
+                // The Collector's normal line: name, trace id, span id, attributes.
+                push_escaped(out, &sp.name, 256);
+                out.push(' ');
+                push_hex(out, &sp.trace_id);
+                out.push(' ');
+                push_hex(out, &sp.span_id);
+                if !sp.attributes.is_empty() {
+                    out.push(' ');
+                    push_attrs(out, &sp.attributes, usize::MAX, usize::MAX);
+                }
+                out.push('\n');
+            }
+        }
+    }
+}
+
 fn normal_record(out: &mut String, r: &LogRecord) {
     if !r.event_name.is_empty() {
         push_escaped(out, &r.event_name, 256);
@@ -410,6 +479,7 @@ pub fn format_detailed(out: &mut String, data: &SignalData, _now_nanos: u64) {
     match data {
         SignalData::Metrics(m) => detailed_metrics(out, m),
         SignalData::Logs(l) => detailed_logs(out, l),
+        SignalData::Traces(t) => detailed_traces(out, t),
     }
 }
 
@@ -615,6 +685,88 @@ fn detailed_logs(out: &mut String, l: &Logs) {
                     let _ = write!(out, "{b:02x}");
                 }
                 let _ = writeln!(out, "\nFlags: {}", r.flags);
+            }
+        }
+    }
+}
+
+/// The Collector's `SPAN_KIND_*` display names.
+fn span_kind_name(sp: &Span) -> &'static str {
+    match sp.kind.0 {
+        1 => "Internal",
+        2 => "Server",
+        3 => "Client",
+        4 => "Producer",
+        5 => "Consumer",
+        _ => "Unspecified",
+    }
+}
+
+fn detailed_traces(out: &mut String, t: &Traces) {
+    for (ri, rs) in t.resource_spans.iter().enumerate() {
+        detailed_head(out, "Spans", ri, &rs.schema_url, &rs.resource.attributes);
+        for (si, ss) in rs.scope_spans.iter().enumerate() {
+            detailed_scope(out, "Spans", si, &ss.schema_url, &ss.scope);
+            for (i, sp) in ss.spans.iter().enumerate() {
+                let _ = writeln!(out, "Span #{i}");
+                out.push_str("    Trace ID       : ");
+                push_hex(out, &sp.trace_id);
+                out.push_str("\n    Parent ID      : ");
+                push_hex(out, &sp.parent_span_id);
+                out.push_str("\n    ID             : ");
+                push_hex(out, &sp.span_id);
+                out.push_str("\n    Name           : ");
+                push_escaped(out, &sp.name, usize::MAX);
+                let _ = writeln!(out, "\n    Kind           : {}", span_kind_name(sp));
+                if !sp.trace_state.is_empty() {
+                    out.push_str("    TraceState     : ");
+                    push_escaped(out, &sp.trace_state, usize::MAX);
+                    out.push('\n');
+                }
+                let _ = writeln!(out, "    Start time     : {}", go_time(sp.start_time_unix_nano));
+                let _ = writeln!(out, "    End time       : {}", go_time(sp.end_time_unix_nano));
+                let (code, message) = match &sp.status {
+                    Some(st) => (st.code, st.message.as_str()),
+                    None => (StatusCode::UNSET, ""),
+                };
+                let code = match code.0 {
+                    1 => "Ok",
+                    2 => "Error",
+                    _ => "Unset",
+                };
+                let _ = writeln!(out, "    Status code    : {code}");
+                out.push_str("    Status message : ");
+                push_escaped(out, message, usize::MAX);
+                out.push('\n');
+                if sp.flags != 0 {
+                    let _ = writeln!(out, "    Flags          : {}", sp.flags);
+                }
+                detailed_attrs(out, "Attributes", &sp.attributes);
+                if !sp.events.is_empty() {
+                    out.push_str("Events:\n");
+                    for (ei, e) in sp.events.iter().enumerate() {
+                        let _ = writeln!(out, "SpanEvent #{ei}");
+                        out.push_str("     -> Name: ");
+                        push_escaped(out, &e.name, usize::MAX);
+                        let _ = writeln!(out, "\n     -> Timestamp: {}", go_time(e.time_unix_nano));
+                        let _ = writeln!(out, "     -> DroppedAttributesCount: {}", e.dropped_attributes_count);
+                        detailed_attrs(out, "     -> Attributes:", &e.attributes);
+                    }
+                }
+                if !sp.links.is_empty() {
+                    out.push_str("Links:\n");
+                    for (li, l) in sp.links.iter().enumerate() {
+                        let _ = writeln!(out, "SpanLink #{li}");
+                        out.push_str("     -> Trace ID: ");
+                        push_hex(out, &l.trace_id);
+                        out.push_str("\n     -> ID: ");
+                        push_hex(out, &l.span_id);
+                        out.push_str("\n     -> TraceState: ");
+                        push_escaped(out, &l.trace_state, usize::MAX);
+                        let _ = writeln!(out, "\n     -> DroppedAttributesCount: {}", l.dropped_attributes_count);
+                        detailed_attrs(out, "     -> Attributes:", &l.attributes);
+                    }
+                }
             }
         }
     }

@@ -239,7 +239,7 @@ impl TypedFactory for DebugExporterFactory {
         type_name: "debug",
         // The Collector's deprecated `logging` exporter (removed in v0.111.0); `validate` warns.
         aliases: &["logging"],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "Prints batches to the console: a line per batch, per point, or a full dump",
     };

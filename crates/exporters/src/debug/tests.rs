@@ -124,6 +124,43 @@ async fn detailed_dumps_everything() {
     }
 }
 
+#[tokio::test]
+async fn spans_at_every_verbosity() {
+    let traces = || SignalData::Traces(fixtures::sample_traces());
+    let basic = render(Verbosity::Basic, traces()).await;
+    assert_eq!(basic.lines().count(), 1, "{basic}");
+    for want in ["traces", "3 spans", "GET /orders ×1", "SELECT orders ×1", "ERROR ×1"] {
+        assert!(basic.contains(want), "missing `{want}` in:\n{basic}");
+    }
+    let normal = render(Verbosity::Normal, traces()).await;
+    for want in [
+        "ResourceTraces #0 {service.name=checkout,deployment.environment.name=prod}",
+        "ScopeTraces #0 io.opentelemetry.jdbc@2.9.0",
+        "SELECT orders 4bf92f3577b34da6a3ce929d0e0e4736 ff00102030405060 {db.system.name=postgresql,",
+    ] {
+        assert!(normal.contains(want), "missing `{want}` in:\n{normal}");
+    }
+    let detailed = render(Verbosity::Detailed, traces()).await;
+    for want in [
+        "ResourceSpans #0",
+        "Span #1",
+        "    Trace ID       : 4bf92f3577b34da6a3ce929d0e0e4736",
+        "    Parent ID      : 00f067aa0ba902b7",
+        "    ID             : ff00102030405060",
+        "    Kind           : Client",
+        "    Status code    : Error",
+        "    Status message : canceling statement due to user request",
+        "     -> db.namespace: Str(orders)",
+        "SpanEvent #0",
+        "     -> Name: exception",
+        "SpanLink #0",
+        "     -> Trace ID: fffe0001807f00000908070605040302",
+        "     -> TraceState: vendor=1",
+    ] {
+        assert!(detailed.contains(want), "missing `{want}` in:\n{detailed}");
+    }
+}
+
 #[test]
 fn factory_validates_verbosity() {
     let f = DebugExporterFactory;

@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use dbintel_core::health::HealthHandle;
 use dbintel_core::telemetry::{Counter, Gauge, Registry};
 use dbintel_core::{
-    ComponentId, ConfigProblem, CreateContext, ExportError, Exporter, Host, HostError, Signal, SignalData,
+    ComponentId, ConfigProblem, CreateContext, ExportError, Exporter, Host, HostError, PerSignal, Signal,
+    SignalData,
 };
 use dbintel_extensions::file_storage::Storage;
 use tokio::task::JoinSet;
@@ -27,16 +28,14 @@ pub type PrepareFn = Box<dyn FnMut(Payload) -> Vec<Payload> + Send>;
 /// runtime (receivers and pipelines stop first).
 const DRAIN_SHARE: f64 = 0.75;
 
-/// Self-telemetry of one exporter.
+/// Self-telemetry of one exporter. Per-signal counters come from one table, named with
+/// [`Signal::item_name`] (`otelcol_exporter_sent_spans`, ...).
 struct Metrics {
     registry: Registry,
     label: String,
-    sent_points: Counter,
-    sent_records: Counter,
-    failed_points: Counter,
-    failed_records: Counter,
-    enqueue_failed_points: Counter,
-    enqueue_failed_records: Counter,
+    sent: PerSignal<Counter>,
+    failed: PerSignal<Counter>,
+    enqueue_failed: PerSignal<Counter>,
     retries: Counter,
     sent_bytes: Counter,
 }
@@ -44,27 +43,15 @@ struct Metrics {
 impl Metrics {
     fn new(registry: &Registry, label: &str) -> Self {
         let c = |name: &str, help: &str| registry.counter(name, help, &[("exporter", label)]);
+        let per = |prefix: &str, help: &str| {
+            PerSignal::from_fn(|s| c(&format!("otelcol_exporter_{prefix}_{}", s.item_name()), help))
+        };
         Self {
             registry: registry.clone(),
             label: label.to_string(),
-            sent_points: c("otelcol_exporter_sent_metric_points", "Items the exporter delivered."),
-            sent_records: c("otelcol_exporter_sent_log_records", "Items the exporter delivered."),
-            failed_points: c(
-                "otelcol_exporter_send_failed_metric_points",
-                "Items the exporter failed to deliver.",
-            ),
-            failed_records: c(
-                "otelcol_exporter_send_failed_log_records",
-                "Items the exporter failed to deliver.",
-            ),
-            enqueue_failed_points: c(
-                "otelcol_exporter_enqueue_failed_metric_points",
-                "Metric points refused by a full (or failing) sending queue.",
-            ),
-            enqueue_failed_records: c(
-                "otelcol_exporter_enqueue_failed_log_records",
-                "Log records refused by a full (or failing) sending queue.",
-            ),
+            sent: per("sent", "Items the exporter delivered."),
+            failed: per("send_failed", "Items the exporter failed to deliver."),
+            enqueue_failed: per("enqueue_failed", "Items refused by a full (or failing) sending queue."),
             retries: c("dbintel_exporter_retries_total", "Retries of requests after retryable failures."),
             sent_bytes: c(
                 "dbintel_exporter_sent_request_bytes_total",
@@ -74,24 +61,15 @@ impl Metrics {
     }
 
     fn sent(&self, signal: Signal) -> &Counter {
-        match signal {
-            Signal::Metrics => &self.sent_points,
-            Signal::Logs => &self.sent_records,
-        }
+        &self.sent[signal]
     }
 
     fn failed(&self, signal: Signal) -> &Counter {
-        match signal {
-            Signal::Metrics => &self.failed_points,
-            Signal::Logs => &self.failed_records,
-        }
+        &self.failed[signal]
     }
 
     fn enqueue_failed(&self, signal: Signal) -> &Counter {
-        match signal {
-            Signal::Metrics => &self.enqueue_failed_points,
-            Signal::Logs => &self.enqueue_failed_records,
-        }
+        &self.enqueue_failed[signal]
     }
 
     /// Counts a dropped request: `dbintel_exporter_dropped_requests_total{reason}` and, when the
@@ -106,11 +84,8 @@ impl Metrics {
             )
             .inc();
         if let Some(signal) = signal {
-            let name = match signal {
-                Signal::Metrics => "dbintel_exporter_dropped_metric_points_total",
-                Signal::Logs => "dbintel_exporter_dropped_log_records_total",
-            };
-            self.registry.counter(name, "Items the exporter gave up on, by reason.", &labels).add(items);
+            let name = format!("dbintel_exporter_dropped_{}_total", signal.item_name());
+            self.registry.counter(&name, "Items the exporter gave up on, by reason.", &labels).add(items);
         }
     }
 }
@@ -557,6 +532,7 @@ impl<T: Transport> QueuedExporter<T> {
         let payload = match data {
             SignalData::Metrics(m) => Payload::Metrics(dbintel_otlp::to_proto_metrics(m)),
             SignalData::Logs(l) => Payload::Logs(dbintel_otlp::to_proto_logs(l)),
+            SignalData::Traces(t) => Payload::Traces(dbintel_otlp::to_proto_traces(t)),
         };
         let out = match self.prepare.as_mut() {
             Some(prepare) => prepare(payload),

@@ -24,6 +24,7 @@ use dbintel_core::{ComponentId, ComponentKind, Signal};
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use dbintel_otlp::opentelemetry_proto::tonic::metrics::v1::metric::Data;
+use dbintel_otlp::trace_proto::ExportTraceServiceRequest;
 
 pub use config::{QueueBatchConfig, QueueConfig, QueueSizer, RetryConfig};
 pub use exporter::{PrepareFn, QueuedExporter, helper_problems, resolve_storage};
@@ -35,6 +36,7 @@ pub use retry::Backoff;
 pub enum Payload {
     Metrics(ExportMetricsServiceRequest),
     Logs(ExportLogsServiceRequest),
+    Traces(ExportTraceServiceRequest),
 }
 
 impl Payload {
@@ -42,10 +44,11 @@ impl Payload {
         match self {
             Payload::Metrics(_) => Signal::Metrics,
             Payload::Logs(_) => Signal::Logs,
+            Payload::Traces(_) => Signal::Traces,
         }
     }
 
-    /// Data points (metrics) or log records (logs) in the request.
+    /// Data points (metrics), log records (logs) or spans (traces) in the request.
     pub fn items(&self) -> u64 {
         match self {
             Payload::Metrics(req) => req
@@ -68,6 +71,12 @@ impl Payload {
                 .flat_map(|rl| &rl.scope_logs)
                 .map(|sl| sl.log_records.len() as u64)
                 .sum(),
+            Payload::Traces(req) => req
+                .resource_spans
+                .iter()
+                .flat_map(|rs| &rs.scope_spans)
+                .map(|ss| ss.spans.len() as u64)
+                .sum(),
         }
     }
 
@@ -77,6 +86,7 @@ impl Payload {
         match self {
             Payload::Metrics(req) => req.encoded_len(),
             Payload::Logs(req) => req.encoded_len(),
+            Payload::Traces(req) => req.encoded_len(),
         }
     }
 
@@ -86,6 +96,7 @@ impl Payload {
         match self {
             Payload::Metrics(req) => req.encode_to_vec(),
             Payload::Logs(req) => req.encode_to_vec(),
+            Payload::Traces(req) => req.encode_to_vec(),
         }
     }
 
@@ -123,6 +134,9 @@ impl Encoded {
                 ExportMetricsServiceRequest::decode(self.body.as_slice()).map(Payload::Metrics)
             }
             Signal::Logs => ExportLogsServiceRequest::decode(self.body.as_slice()).map(Payload::Logs),
+            Signal::Traces => {
+                ExportTraceServiceRequest::decode(self.body.as_slice()).map(Payload::Traces)
+            }
         }
     }
 }
@@ -131,7 +145,7 @@ impl Encoded {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SendReport {
     /// Items the backend refused in an OTLP partial success (`rejected_data_points` /
-    /// `rejected_log_records`). They are not retried; they are counted as dropped (`rejected`).
+    /// `rejected_log_records` / `rejected_spans`). They are not retried; they are counted as dropped (`rejected`).
     pub rejected_items: u64,
     /// The partial-success message, if any (logged once per streak).
     pub message: Option<String>,

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use dbintel_core::ComponentId;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use dbintel_otlp::trace_proto::ExportTraceServiceRequest;
 use prost::Message;
 
 use super::Payload;
@@ -33,6 +34,7 @@ const VERSION: u8 = 1;
 const HEADER_LEN: usize = 20;
 const TAG_METRICS: u8 = 1;
 const TAG_LOGS: u8 = 2;
+const TAG_TRACES: u8 = 3;
 const SUFFIX: &str = ".req";
 const TMP_SUFFIX: &str = ".tmp";
 
@@ -179,6 +181,7 @@ pub fn encode(payload: &Payload) -> Vec<u8> {
     let tag = match payload {
         Payload::Metrics(_) => TAG_METRICS,
         Payload::Logs(_) => TAG_LOGS,
+        Payload::Traces(_) => TAG_TRACES,
     };
     let mut out = Vec::with_capacity(HEADER_LEN + body.len());
     out.extend_from_slice(MAGIC);
@@ -219,6 +222,9 @@ pub fn decode(data: &[u8]) -> Result<Payload, String> {
             .map_err(|e| format!("bad protobuf: {e}")),
         TAG_LOGS => ExportLogsServiceRequest::decode(body)
             .map(Payload::Logs)
+            .map_err(|e| format!("bad protobuf: {e}")),
+        TAG_TRACES => ExportTraceServiceRequest::decode(body)
+            .map(Payload::Traces)
             .map_err(|e| format!("bad protobuf: {e}")),
         t => Err(format!("unknown signal tag {t}")),
     }

@@ -527,7 +527,7 @@ async fn corrupt_and_partial_files_are_skipped_counted_and_removed() {
     std::fs::create_dir_all(&sub).unwrap();
     let good = persistent::encode(&Payload::Metrics(dbintel_otlp::to_proto_metrics(match &batch(1) {
         SignalData::Metrics(m) => m,
-        SignalData::Logs(_) => unreachable!(),
+        _ => unreachable!(),
     })));
     std::fs::write(sub.join("00000000000000000001.req"), &good).unwrap();
     std::fs::write(sub.join("00000000000000000002.req"), &good[..good.len() - 3]).unwrap(); // truncated
@@ -557,7 +557,7 @@ async fn corrupt_and_partial_files_are_skipped_counted_and_removed() {
 fn queue_files_round_trip_and_reject_damage() {
     let Payload::Metrics(req) = (match batch(42) {
         SignalData::Metrics(m) => Payload::Metrics(dbintel_otlp::to_proto_metrics(&m)),
-        SignalData::Logs(_) => unreachable!(),
+        _ => unreachable!(),
     }) else {
         unreachable!()
     };
@@ -573,6 +573,11 @@ fn queue_files_round_trip_and_reject_damage() {
     let logs = Payload::Logs(dbintel_otlp::to_proto_logs(&dbintel_otlp::fixtures::sample_logs()));
     assert_eq!(persistent::decode(&persistent::encode(&logs)).unwrap(), logs);
     assert!(logs.items() > 0);
+    // Spans too: a persistent queue survives a restart with a traces request intact.
+    let traces = Payload::Traces(dbintel_otlp::to_proto_traces(&dbintel_otlp::fixtures::sample_traces()));
+    assert_eq!(persistent::decode(&persistent::encode(&traces)).unwrap(), traces);
+    assert_eq!(traces.items(), 3);
+    assert_eq!(traces.signal(), dbintel_core::Signal::Traces);
 }
 
 #[test]

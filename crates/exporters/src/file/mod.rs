@@ -425,6 +425,7 @@ impl Writer {
             match data {
                 SignalData::Metrics(m) => dbintel_otlp::write_metrics_json(m, &mut self.buf),
                 SignalData::Logs(l) => dbintel_otlp::write_logs_json(l, &mut self.buf),
+                SignalData::Traces(t) => dbintel_otlp::write_traces_json(t, &mut self.buf),
             }
             self.buf.push(b'\n');
             return self.write_line();
@@ -434,12 +435,16 @@ impl Writer {
         match (self.format, data) {
             (FileFormat::Json, SignalData::Metrics(m)) => dbintel_otlp::write_metrics_json(m, &mut object),
             (FileFormat::Json, SignalData::Logs(l)) => dbintel_otlp::write_logs_json(l, &mut object),
+            (FileFormat::Json, SignalData::Traces(t)) => dbintel_otlp::write_traces_json(t, &mut object),
             // `MetricsData`/`LogsData` have the wire form of the export requests (field 1, repeated).
             (FileFormat::Proto, SignalData::Metrics(m)) => {
                 object = prost::Message::encode_to_vec(&dbintel_otlp::to_proto_metrics(m))
             }
             (FileFormat::Proto, SignalData::Logs(l)) => {
                 object = prost::Message::encode_to_vec(&dbintel_otlp::to_proto_logs(l))
+            }
+            (FileFormat::Proto, SignalData::Traces(t)) => {
+                object = prost::Message::encode_to_vec(&dbintel_otlp::to_proto_traces(t))
             }
         }
         if self.zstd {
@@ -544,7 +549,7 @@ impl TypedFactory for FileExporterFactory {
         kind: ComponentKind::Exporter,
         type_name: "file",
         aliases: &[],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "Writes OTLP-JSON lines or length-prefixed protobuf (optionally zstd) to a file, with rotation",
     };

@@ -13,6 +13,7 @@ use dbintel_core::{
 };
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
+use dbintel_otlp::trace_proto::{ExportTraceServiceRequest, ExportTraceServiceResponse};
 use serde::Deserialize;
 use tonic::codec::CompressionEncoding;
 use tonic::metadata::MetadataMap;
@@ -169,6 +170,39 @@ impl OtlpGrpcConfig {
 struct Clients {
     metrics: MetricsServiceClient<VerdictChannel>,
     logs: LogsServiceClient<VerdictChannel>,
+    traces: TraceClient,
+}
+
+/// The `opentelemetry.proto.collector.trace.v1.TraceService` client: the one call of the client
+/// tonic generates (`dbintel_otlp::trace_proto` carries the messages without
+/// `opentelemetry-proto`'s `trace` feature), over the same channel as the other two.
+#[derive(Clone)]
+struct TraceClient {
+    inner: tonic::client::Grpc<VerdictChannel>,
+}
+
+impl TraceClient {
+    const SERVICE: &'static str = "opentelemetry.proto.collector.trace.v1.TraceService";
+
+    async fn export(
+        &mut self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, Status> {
+        self.inner
+            .ready()
+            .await
+            .map_err(|e| {
+                let e: tonic::codegen::StdError = e.into();
+                Status::unknown(format!("Service was not ready: {}", error_text(&*e)))
+            })?;
+        let codec = tonic_prost::ProstCodec::default();
+        let path = http::uri::PathAndQuery::from_static(
+            "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+        );
+        let mut req = request;
+        req.extensions_mut().insert(tonic::GrpcMethod::new(Self::SERVICE, "Export"));
+        self.inner.unary(req, path, codec).await
+    }
 }
 
 /// One attempt of an OTLP/gRPC export.
@@ -248,15 +282,20 @@ impl GrpcTransport {
             .accept_compressed(CompressionEncoding::Gzip)
             .accept_compressed(CompressionEncoding::Zstd)
             .max_decoding_message_size(MAX_DECODE);
-        let mut logs = LogsServiceClient::new(channel)
+        let mut logs = LogsServiceClient::new(channel.clone())
+            .accept_compressed(CompressionEncoding::Gzip)
+            .accept_compressed(CompressionEncoding::Zstd)
+            .max_decoding_message_size(MAX_DECODE);
+        let mut traces = tonic::client::Grpc::new(channel)
             .accept_compressed(CompressionEncoding::Gzip)
             .accept_compressed(CompressionEncoding::Zstd)
             .max_decoding_message_size(MAX_DECODE);
         if let Some(enc) = enc {
             metrics = metrics.send_compressed(enc);
             logs = logs.send_compressed(enc);
+            traces = traces.send_compressed(enc);
         }
-        Clients { metrics, logs }
+        Clients { metrics, logs, traces: TraceClient { inner: traces } }
     }
 
     fn request<T>(&self, message: T, slot: &VerdictSlot) -> tonic::Request<T> {
@@ -285,6 +324,13 @@ impl GrpcTransport {
                 let resp = c.export(self.request(r.clone(), slot)).await?.into_inner();
                 Ok(resp.partial_success.map_or((0, None), |ps| {
                     (ps.rejected_log_records.max(0) as u64, non_empty(ps.error_message))
+                }))
+            }
+            Payload::Traces(r) => {
+                let mut c = clients.traces;
+                let resp = c.export(self.request(r.clone(), slot)).await?.into_inner();
+                Ok(resp.partial_success.map_or((0, None), |ps| {
+                    (ps.rejected_spans.max(0) as u64, non_empty(ps.error_message))
                 }))
             }
         }
@@ -384,7 +430,7 @@ impl TypedFactory for OtlpGrpcExporterFactory {
         kind: ComponentKind::Exporter,
         type_name: "otlp",
         aliases: &["otlp_grpc"],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Beta,
         description: "OTLP/gRPC with compression, TLS/mTLS, queue and retries; New Relic ready",
     };

@@ -149,7 +149,6 @@ pub const IGNORED_KEYS: &[(&str, &str)] = &[
     ("http2_ping_timeout", TRANSPORT_IGNORED),
     ("wait_for_ready", TRANSPORT_IGNORED),
     ("authority", TRANSPORT_IGNORED),
-    ("traces_endpoint", TRANSPORT_IGNORED),
     ("profiles_endpoint", "dbintel sends no profiles"),
 ];
 
@@ -163,6 +162,7 @@ pub struct TransportTelemetry {
     /// Items refused in partial-success responses: `dbintel_exporter_partial_success_rejected_total`.
     pub partial_metrics: Counter,
     pub partial_logs: Counter,
+    pub partial_spans: Counter,
 }
 
 impl TransportTelemetry {
@@ -182,13 +182,15 @@ impl TransportTelemetry {
                 &[("exporter", exporter), ("data_type", "metrics")],
             ),
             partial_logs: registry.counter(name, help, &[("exporter", exporter), ("data_type", "logs")]),
+            partial_spans: registry.counter(name, help, &[("exporter", exporter), ("data_type", "traces")]),
         }
     }
 
     pub fn partial(&self, signal: Signal) -> &Counter {
         match signal {
+            Signal::Metrics => &self.partial_metrics,
             Signal::Logs => &self.partial_logs,
-            _ => &self.partial_metrics,
+            Signal::Traces => &self.partial_spans,
         }
     }
 }
@@ -325,6 +327,8 @@ pub fn missing_entity_attributes(data: &dbintel_core::SignalData) -> Vec<&'stati
     let resources: Vec<&dbintel_core::pdata::Resource> = match data {
         SignalData::Metrics(m) => m.resource_metrics.iter().map(|r| &r.resource).collect(),
         SignalData::Logs(l) => l.resource_logs.iter().map(|r| &r.resource).collect(),
+        // Spans belong to the applications' own entities (service.name), not to a database.
+        SignalData::Traces(_) => Vec::new(),
     };
     let mut missing = Vec::new();
     for r in resources {

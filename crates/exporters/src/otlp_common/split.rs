@@ -11,6 +11,7 @@ use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsSer
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use dbintel_otlp::opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use dbintel_otlp::opentelemetry_proto::tonic::metrics::v1::{Metric, ResourceMetrics, ScopeMetrics};
+use dbintel_otlp::trace_proto::{ExportTraceServiceRequest, ResourceSpans};
 use prost::Message;
 
 use crate::exporterhelper::Payload;
@@ -20,6 +21,7 @@ pub fn split_to_size(payload: Payload, max_bytes: usize) -> Vec<Payload> {
     match payload {
         Payload::Metrics(req) => split_metrics(req, max_bytes).into_iter().map(Payload::Metrics).collect(),
         Payload::Logs(req) => split_logs(req, max_bytes).into_iter().map(Payload::Logs).collect(),
+        Payload::Traces(req) => split_traces(req, max_bytes).into_iter().map(Payload::Traces).collect(),
     }
 }
 
@@ -52,6 +54,25 @@ pub fn split_logs(req: ExportLogsServiceRequest, max_bytes: usize) -> Vec<Export
             continue;
         }
         match halve_logs(req) {
+            Ok((a, b)) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            Err(single) => out.push(single),
+        }
+    }
+    out
+}
+
+pub fn split_traces(req: ExportTraceServiceRequest, max_bytes: usize) -> Vec<ExportTraceServiceRequest> {
+    let mut out = Vec::new();
+    let mut stack = vec![req];
+    while let Some(req) = stack.pop() {
+        if max_bytes == 0 || req.encoded_len() <= max_bytes {
+            out.push(req);
+            continue;
+        }
+        match halve_traces(req) {
             Ok((a, b)) => {
                 stack.push(b);
                 stack.push(a);
@@ -189,4 +210,37 @@ fn halve_logs(mut req: ExportLogsServiceRequest) -> Halves<ExportLogsServiceRequ
     }
     rl.scope_logs.push(sl);
     Err(wrap(rl))
+}
+
+/// Halves a traces request at the coarsest level with more than one element: resources, scopes,
+/// then spans (a span is never cut: its events and links stay with it).
+fn halve_traces(mut req: ExportTraceServiceRequest) -> Halves<ExportTraceServiceRequest> {
+    if req.resource_spans.len() > 1 {
+        let (a, b) = split_vec(req.resource_spans);
+        return Ok((
+            ExportTraceServiceRequest { resource_spans: a },
+            ExportTraceServiceRequest { resource_spans: b },
+        ));
+    }
+    let Some(mut rs) = req.resource_spans.pop() else { return Err(req) };
+    let shell = |rs: &ResourceSpans, scope_spans| ResourceSpans {
+        resource: rs.resource.clone(),
+        scope_spans,
+        schema_url: rs.schema_url.clone(),
+    };
+    let wrap = |rs| ExportTraceServiceRequest { resource_spans: vec![rs] };
+    if rs.scope_spans.len() > 1 {
+        let (a, b) = split_vec(std::mem::take(&mut rs.scope_spans));
+        return Ok((wrap(shell(&rs, a)), wrap(shell(&rs, b))));
+    }
+    let Some(mut ss) = rs.scope_spans.pop() else { return Err(wrap(rs)) };
+    if ss.spans.len() > 1 {
+        let (a, b) = split_vec(std::mem::take(&mut ss.spans));
+        let mut ss2 = ss.clone();
+        ss.spans = a;
+        ss2.spans = b;
+        return Ok((wrap(shell(&rs, vec![ss])), wrap(shell(&rs, vec![ss2]))));
+    }
+    rs.scope_spans.push(ss);
+    Err(wrap(rs))
 }

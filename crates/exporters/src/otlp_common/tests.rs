@@ -192,6 +192,40 @@ fn split_keeps_every_point_under_the_limit() {
     assert_eq!(parts.iter().map(|p| p.items()).sum::<u64>(), total);
 }
 
+#[test]
+fn split_keeps_every_span_whole_and_in_order() {
+    use dbintel_core::pdata::{Span, Traces};
+    let mut t: Traces = dbintel_otlp::fixtures::sample_traces();
+    let template = t.resource_spans[0].scope_spans[0].spans[1].clone();
+    t.resource_spans[0].scope_spans[0].spans = (0..500u32)
+        .map(|i| Span { span_id: i.to_be_bytes().repeat(2), ..template.clone() })
+        .collect();
+    let req = dbintel_otlp::to_proto_traces(&t);
+    let payload = crate::exporterhelper::Payload::Traces(req);
+    let total = payload.items();
+    assert_eq!(total, 501);
+    let parts = split_to_size(payload, 16 * 1024);
+    assert!(parts.len() > 1);
+    assert!(parts.iter().all(|p| p.encoded_len() <= 16 * 1024));
+    assert_eq!(parts.iter().map(|p| p.items()).sum::<u64>(), total);
+    // Every span arrives once, whole, in order, under its own resource.
+    let mut ids = Vec::new();
+    for p in &parts {
+        let crate::exporterhelper::Payload::Traces(r) = p else { panic!("not traces") };
+        for rs in &r.resource_spans {
+            for ss in &rs.scope_spans {
+                for s in ss.spans.iter().filter(|s| !s.span_id.is_empty()) {
+                    assert_eq!(s.events.len(), template.events.len());
+                    assert_eq!(s.links.len(), template.links.len());
+                    ids.push(s.span_id.clone());
+                }
+            }
+        }
+    }
+    let want: Vec<Vec<u8>> = (0..500u32).map(|i| i.to_be_bytes().repeat(2)).collect();
+    assert_eq!(ids, want);
+}
+
 /// Not a CI test: prints request bytes per compression and encode+compress throughput.
 /// `cargo test -p dbintel-exporters --release --lib bench_compression -- --ignored --nocapture`
 #[test]

@@ -1,18 +1,19 @@
 //! `otlphttp` exporter: OTLP/HTTP with `http/protobuf` (default) or `http/json` bodies, gzip/zstd
 //! compression, headers, TLS/mTLS, partial-success handling, behind the exporterhelper queue and
-//! retries. `endpoint` is a base URL; `/v1/metrics` and `/v1/logs` are appended unless
-//! `metrics_endpoint` / `logs_endpoint` give full URLs.
+//! retries. `endpoint` is a base URL; `/v1/metrics`, `/v1/logs` and `/v1/traces` are appended
+//! unless `metrics_endpoint` / `logs_endpoint` / `traces_endpoint` give full URLs.
 
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use dbintel_core::{
-    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, GoDuration, Signal,
+    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, GoDuration, PerSignal, Signal,
     Stability, TypedFactory,
 };
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceResponse;
+use dbintel_otlp::trace_proto::ExportTraceServiceResponse;
 use http::{HeaderMap, HeaderValue, Request, StatusCode, Uri, header};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::client::legacy::Client;
@@ -52,7 +53,7 @@ fn default_delta_max_series() -> usize {
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtlpHttpConfig {
-    /// Base URL (`https://otlp.nr-data.net`); `/v1/metrics` and `/v1/logs` are appended.
+    /// Base URL (`https://otlp.nr-data.net`); `/v1/metrics`, `/v1/logs` and `/v1/traces` are appended.
     #[serde(default)]
     pub endpoint: String,
     /// Full URL for metrics, overriding `endpoint`.
@@ -61,6 +62,9 @@ pub struct OtlpHttpConfig {
     /// Full URL for logs, overriding `endpoint`.
     #[serde(default)]
     pub logs_endpoint: Option<String>,
+    /// Full URL for traces, overriding `endpoint`.
+    #[serde(default)]
+    pub traces_endpoint: Option<String>,
     #[serde(default)]
     pub encoding: Encoding,
     /// Sent with every request (`api-key` for New Relic); values are never logged.
@@ -94,18 +98,22 @@ impl OtlpHttpConfig {
     pub fn problems(&self) -> Vec<ConfigProblem> {
         let mut p = Vec::new();
         if self.endpoint.trim().is_empty()
-            && (self.metrics_endpoint.is_none() || self.logs_endpoint.is_none())
+            && self.metrics_endpoint.is_none()
+            && self.logs_endpoint.is_none()
+            && self.traces_endpoint.is_none()
         {
             p.push(ConfigProblem::new(
                 "endpoint",
-                "is required (a base URL such as https://otlp.nr-data.net), unless both metrics_endpoint \
-                 and logs_endpoint are set",
+                "is required (a base URL such as https://otlp.nr-data.net), unless the signal endpoints \
+                 (metrics_endpoint, logs_endpoint, traces_endpoint) of every pipeline that lists this \
+                 exporter are set",
             ));
         }
         for (key, url) in [
             ("endpoint", Some(self.endpoint.as_str()).filter(|e| !e.trim().is_empty())),
             ("metrics_endpoint", self.metrics_endpoint.as_deref()),
             ("logs_endpoint", self.logs_endpoint.as_deref()),
+            ("traces_endpoint", self.traces_endpoint.as_deref()),
         ] {
             if let Some(url) = url
                 && let Err(m) = parse_url(url)
@@ -126,20 +134,43 @@ impl OtlpHttpConfig {
         p
     }
 
-    /// The URL for a signal.
-    pub fn url(&self, signal: Signal) -> String {
+    /// The key of a signal's own URL (`traces_endpoint`).
+    pub fn endpoint_key(signal: Signal) -> &'static str {
+        match signal {
+            Signal::Metrics => "metrics_endpoint",
+            Signal::Logs => "logs_endpoint",
+            Signal::Traces => "traces_endpoint",
+        }
+    }
+
+    /// The URL for a signal: its own endpoint, else `endpoint` with `/v1/<signal>` appended (as the
+    /// Collector composes it); `None` when neither is set.
+    pub fn url(&self, signal: Signal) -> Option<String> {
         let explicit = match signal {
+            Signal::Metrics => self.metrics_endpoint.as_deref(),
             Signal::Logs => self.logs_endpoint.as_deref(),
-            _ => self.metrics_endpoint.as_deref(),
+            Signal::Traces => self.traces_endpoint.as_deref(),
         };
         if let Some(u) = explicit {
-            return u.to_string();
+            return Some(u.to_string());
         }
-        let path = match signal {
-            Signal::Logs => "v1/logs",
-            _ => "v1/metrics",
-        };
-        format!("{}/{path}", self.endpoint.trim().trim_end_matches('/'))
+        let base = self.endpoint.trim().trim_end_matches('/');
+        if base.is_empty() {
+            return None;
+        }
+        Some(format!("{base}/v1/{}", signal.as_str()))
+    }
+
+    /// A pipeline of `signal` lists this exporter: that signal needs a URL.
+    pub fn problems_for_signal(&self, signal: Signal) -> Vec<ConfigProblem> {
+        if self.url(signal).is_some() || self.problems().iter().any(|p| p.path == "endpoint") {
+            return Vec::new();
+        }
+        let key = Self::endpoint_key(signal);
+        vec![ConfigProblem::new(
+            key,
+            format!("is required for a {signal} pipeline when `endpoint` is not set (the Collector's rule)"),
+        )]
     }
 }
 
@@ -224,8 +255,9 @@ pub struct HttpTransport {
     /// answering would otherwise carry every later attempt too.
     client: std::sync::Mutex<Client<WireConnector, Full<Bytes>>>,
     connector: WireConnector,
-    metrics: Target,
-    logs: Target,
+    /// One target per signal; `None` for a signal without a URL (validation refuses a pipeline of
+    /// that signal, so none is sent).
+    targets: PerSignal<Option<Target>>,
     headers: HeaderMap,
     compression: Compression,
     encoding: Encoding,
@@ -236,8 +268,10 @@ pub struct HttpTransport {
 impl std::fmt::Debug for HttpTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpTransport")
-            .field("metrics_url", &self.metrics.url)
-            .field("logs_url", &self.logs.url)
+            .field(
+                "urls",
+                &self.targets.iter().filter_map(|(_, t)| t.as_ref().map(|t| &t.url)).collect::<Vec<_>>(),
+            )
             .field("compression", &self.compression)
             .field("encoding", &self.encoding)
             .finish_non_exhaustive()
@@ -252,17 +286,21 @@ impl HttpTransport {
             return Err(problems);
         }
         let headers = config.headers.to_header_map();
-        let metrics = Target::new(&config.url(Signal::Metrics), &headers, "metrics_endpoint")?;
-        let logs = Target::new(&config.url(Signal::Logs), &headers, "logs_endpoint")?;
-        let (metrics_url, logs_url) = (&metrics.url, &logs.url);
-        let any_tls = [metrics_url, logs_url].iter().any(|u| u.scheme_str() == Some("https"));
+        let mut targets = PerSignal::default();
+        for signal in Signal::ALL {
+            if let Some(url) = config.url(signal) {
+                targets[signal] = Some(Target::new(&url, &headers, OtlpHttpConfig::endpoint_key(signal))?);
+            }
+        }
+        let urls: Vec<&Uri> = targets.iter().filter_map(|(_, t)| t.as_ref().map(|t| &t.url)).collect();
+        let any_tls = urls.iter().any(|u| u.scheme_str() == Some("https"));
         let tls = tls_setup(&config.tls, any_tls, &[b"h2", b"http/1.1"])
             .map_err(|e| vec![ConfigProblem::new("tls", e.to_string())])?;
-        let plain_and_tls = any_tls && [metrics_url, logs_url].iter().any(|u| u.scheme_str() == Some("http"));
+        let plain_and_tls = any_tls && urls.iter().any(|u| u.scheme_str() == Some("http"));
         if plain_and_tls {
             return Err(vec![ConfigProblem::new(
                 "metrics_endpoint",
-                "metrics and logs URLs must both use http:// or both https://",
+                "the metrics, logs and traces URLs must all use http:// or all https://",
             )]);
         }
         let connector = WireConnector::new(tls, telemetry.bytes_on_wire.clone(), Duration::from_secs(10));
@@ -270,8 +308,7 @@ impl HttpTransport {
         Ok(Self {
             client,
             connector,
-            metrics,
-            logs,
+            targets,
             headers,
             compression: config.compression,
             encoding: config.encoding,
@@ -295,9 +332,12 @@ impl HttpTransport {
         payload: &Payload,
         body: Bytes,
     ) -> Result<(StatusCode, HeaderMap, Bytes), SendError> {
-        let target = match payload {
-            Payload::Metrics(_) => &self.metrics,
-            Payload::Logs(_) => &self.logs,
+        let signal = payload.signal();
+        let Some(target) = self.targets[signal].as_ref() else {
+            return Err(SendError::permanent(format!(
+                "no URL for {signal}: set `endpoint` or `{}`",
+                OtlpHttpConfig::endpoint_key(signal)
+            )));
         };
         let url = &target.url;
         let content_type = match self.encoding {
@@ -371,12 +411,17 @@ impl Transport for HttpTransport {
 /// The `http/json` body of a request: OTLP-JSON from the same encoder as the file exporter's lines.
 fn json_body(payload: &Payload) -> Vec<u8> {
     // About what a point or a record takes in OTLP-JSON, so that most bodies never reallocate.
-    let per_item = if matches!(payload, Payload::Logs(_)) { 320 } else { 160 };
+    let per_item = match payload {
+        Payload::Metrics(_) => 160,
+        Payload::Logs(_) => 320,
+        Payload::Traces(_) => 400,
+    };
     let items = usize::try_from(payload.items()).unwrap_or(usize::MAX);
     let mut body = Vec::with_capacity(items.saturating_mul(per_item).saturating_add(256));
     match payload {
         Payload::Metrics(r) => dbintel_otlp::write_metrics_request_json(r, &mut body),
         Payload::Logs(r) => dbintel_otlp::write_logs_request_json(r, &mut body),
+        Payload::Traces(r) => dbintel_otlp::write_traces_request_json(r, &mut body),
     }
     body
 }
@@ -434,8 +479,9 @@ fn partial_success(signal: Signal, body: &[u8], is_json: bool) -> Result<(u64, O
             return Ok((0, None));
         };
         let field = match signal {
+            Signal::Metrics => ["rejectedDataPoints", "rejected_data_points"],
             Signal::Logs => ["rejectedLogRecords", "rejected_log_records"],
-            _ => ["rejectedDataPoints", "rejected_data_points"],
+            Signal::Traces => ["rejectedSpans", "rejected_spans"],
         };
         let rejected = field
             .iter()
@@ -458,9 +504,15 @@ fn partial_success(signal: Signal, body: &[u8], is_json: bool) -> Result<(u64, O
             }
             _ => (0, None),
         },
-        _ => match ExportMetricsServiceResponse::decode(body).map_err(|e| e.to_string())? {
+        Signal::Metrics => match ExportMetricsServiceResponse::decode(body).map_err(|e| e.to_string())? {
             ExportMetricsServiceResponse { partial_success: Some(ps) } => {
                 (ps.rejected_data_points.max(0) as u64, text(ps.error_message))
+            }
+            _ => (0, None),
+        },
+        Signal::Traces => match ExportTraceServiceResponse::decode(body).map_err(|e| e.to_string())? {
+            ExportTraceServiceResponse { partial_success: Some(ps) } => {
+                (ps.rejected_spans.max(0) as u64, text(ps.error_message))
             }
             _ => (0, None),
         },
@@ -497,7 +549,7 @@ impl TypedFactory for OtlpHttpExporterFactory {
         kind: ComponentKind::Exporter,
         type_name: "otlphttp",
         aliases: &["otlp_http"],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Beta,
         description: "OTLP/HTTP (protobuf or JSON) with compression, TLS, queue and retries; New Relic ready",
     };
@@ -518,6 +570,10 @@ impl TypedFactory for OtlpHttpExporterFactory {
         config.problems()
     }
 
+    fn check_for_signal(&self, config: &OtlpHttpConfig, signal: Signal) -> Vec<ConfigProblem> {
+        config.problems_for_signal(signal)
+    }
+
     fn build(&self, ctx: &CreateContext, cfg: OtlpHttpConfig) -> Result<Built, Vec<ConfigProblem>> {
         let label = ctx.id.to_string();
         let telemetry = TransportTelemetry::register(&ctx.telemetry, &label, cfg.compression);
@@ -533,7 +589,8 @@ impl TypedFactory for OtlpHttpExporterFactory {
                 delta_max_series: cfg.delta_max_series,
                 new_relic: is_new_relic(&cfg.endpoint)
                     || cfg.metrics_endpoint.as_deref().is_some_and(is_new_relic)
-                    || cfg.logs_endpoint.as_deref().is_some_and(is_new_relic),
+                    || cfg.logs_endpoint.as_deref().is_some_and(is_new_relic)
+                    || cfg.traces_endpoint.as_deref().is_some_and(is_new_relic),
             },
         )?;
         Ok(Built::Exporter(Box::new(exporter)))
