@@ -28,3 +28,51 @@ pub fn kept(out: &[Arc<SignalData>]) -> Vec<dbintel_core::pdata::LogRecord> {
         })
         .collect()
 }
+
+/// One traces batch holding `spans` (resource `service.name=checkout`, scope `io.opentelemetry.jdbc`).
+pub fn traces(spans: Vec<dbintel_core::pdata::Span>) -> Arc<SignalData> {
+    use dbintel_core::pdata::{Resource, ResourceSpans, Scope, ScopeSpans, Traces, Value};
+    let mut resource = Resource::default();
+    resource.attributes.insert("service.name", Value::from("checkout"));
+    Arc::new(SignalData::Traces(Traces {
+        resource_spans: vec![ResourceSpans {
+            resource,
+            scope_spans: vec![ScopeSpans {
+                scope: Scope { name: "io.opentelemetry.jdbc".into(), ..Default::default() },
+                spans,
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    }))
+}
+
+/// A span named `name` of trace `trace` (16 bytes from the byte), with `attrs`.
+pub fn span(
+    name: &str,
+    trace: u8,
+    attrs: &[(&'static str, dbintel_core::pdata::Value)],
+) -> dbintel_core::pdata::Span {
+    dbintel_core::pdata::Span {
+        trace_id: (0..16).map(|i| trace.wrapping_mul(31).wrapping_add(i * 17)).collect(),
+        span_id: vec![trace, 1, 2, 3, 4, 5, 6, 7],
+        name: name.into(),
+        attributes: attrs.iter().map(|(k, v)| (*k, v.clone())).collect(),
+        ..Default::default()
+    }
+}
+
+/// Copies of the spans in `out`, in order.
+pub fn kept_spans(out: &[Arc<SignalData>]) -> Vec<dbintel_core::pdata::Span> {
+    out.iter()
+        .flat_map(|d| match &**d {
+            SignalData::Traces(t) => t
+                .resource_spans
+                .iter()
+                .flat_map(|r| &r.scope_spans)
+                .flat_map(|s| s.spans.clone())
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+        .collect()
+}

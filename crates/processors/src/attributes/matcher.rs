@@ -1,12 +1,12 @@
 //! `include`/`exclude` of the `attributes` processor: contrib's `filterconfig.MatchProperties` with
 //! the Collector's rules about which properties apply to which signal (logs: `attributes`,
 //! `resources`, `libraries`, `log_bodies`, `log_severity_texts`, `log_severity_number`; metrics:
-//! `metric_names`, `resources`; `services`, `span_names` and `span_kinds` are for spans, which
-//! dbintel does not carry).
+//! `metric_names`, `resources`; spans: `services`, `span_names`, `span_kinds`, `attributes`,
+//! `resources`, `libraries`, as contrib's `filterspan`).
 
 use dbintel_core::Signal;
 use dbintel_core::component::ConfigProblem;
-use dbintel_core::pdata::{Attributes, LogRecord, Resource, Scope, SeverityNumber, Value};
+use dbintel_core::pdata::{Attributes, LogRecord, Resource, Scope, SeverityNumber, Span, Value};
 use regex::Regex;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -37,13 +37,13 @@ pub struct MatchProperties {
     /// so no memory grows with the data).
     #[serde(default)]
     pub regexp: Option<RegexpOptions>,
-    /// Spans only in the Collector; refused here.
+    /// Spans: the resource's `service.name` (`<nil-service-name>` when absent) matches one of these.
     #[serde(default)]
     pub services: Vec<String>,
-    /// Spans only in the Collector; refused here.
+    /// Spans: the span name matches one of these.
     #[serde(default)]
     pub span_names: Vec<String>,
-    /// Spans only in the Collector; refused here.
+    /// Spans: the span kind, as `SPAN_KIND_SERVER`, `SPAN_KIND_CLIENT`, ..., matches one of these.
     #[serde(default)]
     pub span_kinds: Vec<String>,
     /// Logs: the body (as a string) matches one of these.
@@ -58,13 +58,13 @@ pub struct MatchProperties {
     /// Metrics: the metric name matches one of these.
     #[serde(default)]
     pub metric_names: Vec<String>,
-    /// Logs: every listed record attribute is present (and, with `value`, matches).
+    /// Logs and spans: every listed record (span) attribute is present (and, with `value`, matches).
     #[serde(default)]
     pub attributes: Vec<AttributeMatch>,
     /// Every listed resource attribute is present (and, with `value`, matches).
     #[serde(default)]
     pub resources: Vec<AttributeMatch>,
-    /// Logs: the instrumentation scope (name, optional version) matches each entry.
+    /// Logs and spans: the instrumentation scope (name, optional version) matches each entry.
     #[serde(default)]
     pub libraries: Vec<LibraryMatch>,
 }
@@ -272,11 +272,11 @@ fn refuse(p: &mut Vec<ConfigProblem>, at: &str, key: &str, set: bool, why: &str)
     }
 }
 
-/// Problems that hold whatever the signal: span-only keys.
+/// Problems of a logs or metrics matcher: span-only keys, and `match_type`.
 pub fn common_problems(mp: &MatchProperties, at: &str) -> Vec<ConfigProblem> {
     let mut p = Vec::new();
-    let why = "applies to spans only in the Collector; dbintel carries metrics and logs (for \
-               logs and metrics match the resource's `service.name` with `resources`)";
+    let why = "applies to spans only (a traces pipeline), as in the Collector (for logs and metrics \
+               match the resource's `service.name` with `resources`)";
     refuse(&mut p, at, "services", !mp.services.is_empty(), why);
     refuse(&mut p, at, "span_names", !mp.span_names.is_empty(), why);
     refuse(&mut p, at, "span_kinds", !mp.span_kinds.is_empty(), why);
@@ -433,6 +433,106 @@ impl MetricMatcher {
     }
 }
 
+/// One compiled `include` or `exclude` for spans (contrib's `filterspan`).
+#[derive(Debug, Clone)]
+pub struct SpanMatcher {
+    services: Option<StringSet>,
+    names: Option<StringSet>,
+    kinds: Option<StringSet>,
+    libraries: Vec<(StringSet, Option<StringSet>)>,
+    resources: Vec<AttrMatcher>,
+    attributes: Vec<AttrMatcher>,
+}
+
+/// What `services` compares when a resource has no `service.name` (contrib's value).
+pub const NIL_SERVICE_NAME: &str = "<nil-service-name>";
+
+fn libraries(mt: MatchType, mp: &MatchProperties, at: &str, p: &mut Vec<ConfigProblem>) -> Vec<(StringSet, Option<StringSet>)> {
+    mp.libraries
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let name =
+                StringSet::new(mt, std::slice::from_ref(&l.name), &format!("{at}.libraries[{i}].name"), p);
+            let version = l.version.as_ref().map(|v| {
+                StringSet::new(mt, std::slice::from_ref(v), &format!("{at}.libraries[{i}].version"), p)
+            });
+            (name, version)
+        })
+        .collect()
+}
+
+fn libraries_match(libs: &[(StringSet, Option<StringSet>)], scope: &Scope) -> bool {
+    libs.iter().all(|(name, version)| {
+        name.matches(&scope.name) && version.as_ref().is_none_or(|v| v.matches(&scope.version))
+    })
+}
+
+impl SpanMatcher {
+    pub fn compile(mp: &MatchProperties, at: &str) -> Result<SpanMatcher, Vec<ConfigProblem>> {
+        let mut p = Vec::new();
+        if mp.match_type.is_none() {
+            p.push(ConfigProblem::new(format!("{at}.match_type"), "is required: strict or regexp"));
+        }
+        let mt = mp.match_type.unwrap_or(MatchType::Strict);
+        let why = "is not valid in a traces pipeline (the Collector matches spans by services, \
+                   span_names, span_kinds, attributes, resources and libraries)";
+        refuse(&mut p, at, "metric_names", !mp.metric_names.is_empty(), why);
+        refuse(&mut p, at, "log_bodies", !mp.log_bodies.is_empty(), why);
+        refuse(&mut p, at, "log_severity_texts", !mp.log_severity_texts.is_empty(), why);
+        refuse(&mut p, at, "log_severity_number", mp.log_severity_number.is_some(), why);
+        if mp.services.is_empty()
+            && mp.span_names.is_empty()
+            && mp.span_kinds.is_empty()
+            && mp.attributes.is_empty()
+            && mp.resources.is_empty()
+            && mp.libraries.is_empty()
+        {
+            p.push(ConfigProblem::new(
+                at,
+                "for spans set at least one of services, span_names, span_kinds, attributes, libraries \
+                 or resources",
+            ));
+        }
+        let set = |items: &[String], key: &str, p: &mut Vec<ConfigProblem>| {
+            (!items.is_empty()).then(|| StringSet::new(mt, items, &format!("{at}.{key}"), p))
+        };
+        let services = set(&mp.services, "services", &mut p);
+        let names = set(&mp.span_names, "span_names", &mut p);
+        let kinds = set(&mp.span_kinds, "span_kinds", &mut p);
+        let libraries = libraries(mt, mp, at, &mut p);
+        let resources = attr_matchers(mt, &mp.resources, &format!("{at}.resources"), &mut p);
+        let attributes = attr_matchers(mt, &mp.attributes, &format!("{at}.attributes"), &mut p);
+        if p.is_empty() {
+            Ok(SpanMatcher { services, names, kinds, libraries, resources, attributes })
+        } else {
+            Err(p)
+        }
+    }
+
+    pub fn matches(&self, span: &Span, resource: &Resource, scope: &Scope) -> bool {
+        if let Some(services) = &self.services {
+            let name = resource.attributes.get("service.name").and_then(scalar_string);
+            if !services.matches(name.as_deref().unwrap_or(NIL_SERVICE_NAME)) {
+                return false;
+            }
+        }
+        if let Some(n) = &self.names
+            && !n.matches(&span.name)
+        {
+            return false;
+        }
+        if let Some(k) = &self.kinds
+            && !k.matches(span.kind.proto_name())
+        {
+            return false;
+        }
+        libraries_match(&self.libraries, scope)
+            && attrs_match(&self.resources, &resource.attributes)
+            && attrs_match(&self.attributes, &span.attributes)
+    }
+}
+
 /// Include then exclude, compiled for one signal.
 #[derive(Debug, Clone)]
 pub struct Filter<M> {
@@ -476,6 +576,7 @@ pub fn problems_for(
     match signal {
         Signal::Metrics => compile_for(include, exclude, MetricMatcher::compile).err(),
         Signal::Logs => compile_for(include, exclude, LogMatcher::compile).err(),
+        Signal::Traces => compile_for(include, exclude, SpanMatcher::compile).err(),
     }
     .unwrap_or_default()
 }

@@ -1,6 +1,6 @@
-//! `attributes` (metrics, logs): the Collector's attributes processor. Actions (`insert`, `update`,
-//! `upsert`, `delete`, `hash`, `extract`, `convert`) on log record attributes and on every metric
-//! data point's attributes, for the items `include`/`exclude` select.
+//! `attributes` (metrics, logs, traces): the Collector's attributes processor. Actions (`insert`,
+//! `update`, `upsert`, `delete`, `hash`, `extract`, `convert`) on log record attributes, on every
+//! metric data point's attributes and on span attributes, for the items `include`/`exclude` select.
 //!
 //! Keys, defaults and semantics follow contrib's `processor/attributesprocessor` (its actions come
 //! from `internal/coreinternal/attraction`, its matching from `internal/filter`). What differs is
@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 pub use actions::{ActionConfig, Actions};
 use matcher::{Filter, compile_for, problems_for};
-pub use matcher::{LogMatcher, MatchProperties, MetricMatcher};
+pub use matcher::{LogMatcher, MatchProperties, MetricMatcher, SpanMatcher};
 
 /// Config of the `attributes` processor.
 #[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq, Default)]
@@ -50,11 +50,11 @@ impl AttributesConfig {
             p.append(&mut e);
         }
         let (inc, exc) = (self.include.as_ref(), self.exclude.as_ref());
-        let logs = problems_for(inc, exc, Signal::Logs);
-        let metrics = problems_for(inc, exc, Signal::Metrics);
-        if !logs.is_empty() && !metrics.is_empty() {
-            // Valid for neither signal: every problem of both, once each.
-            for q in logs.into_iter().chain(metrics) {
+        let per_signal: Vec<Vec<ConfigProblem>> =
+            Signal::ALL.into_iter().map(|s| problems_for(inc, exc, s)).collect();
+        if per_signal.iter().all(|q| !q.is_empty()) {
+            // Valid for no signal: every problem of each, once each.
+            for q in per_signal.into_iter().flatten() {
                 if !p.contains(&q) {
                     p.push(q);
                 }
@@ -69,6 +69,7 @@ pub struct AttributesProcessor {
     actions: Actions,
     logs: Filter<LogMatcher>,
     metrics: Filter<MetricMatcher>,
+    spans: Filter<SpanMatcher>,
     processed: Counter,
     skipped: Counter,
 }
@@ -103,6 +104,14 @@ impl AttributesProcessor {
         } else {
             Filter::none()
         };
+        let spans = if signal.is_none_or(|s| s == Signal::Traces) {
+            compile_for(inc, exc, SpanMatcher::compile).unwrap_or_else(|mut e| {
+                p.append(&mut e);
+                Filter::none()
+            })
+        } else {
+            Filter::none()
+        };
         if !p.is_empty() {
             return Err(p);
         }
@@ -111,14 +120,15 @@ impl AttributesProcessor {
             actions,
             logs,
             metrics,
+            spans,
             processed: telemetry.counter(
                 "dbintel_attributes_items_processed_total",
-                "Log records and metric data points the attributes processor applied its actions to.",
+                "Log records, metric data points and spans the attributes processor applied its actions to.",
                 &labels,
             ),
             skipped: telemetry.counter(
                 "dbintel_attributes_items_skipped_total",
-                "Log records and metric data points include/exclude left untouched.",
+                "Log records, metric data points and spans include/exclude left untouched.",
                 &labels,
             ),
         })
@@ -171,6 +181,20 @@ impl AttributesProcessor {
                     }
                 }
             }
+            SignalData::Traces(traces) => {
+                for rs in &mut traces.resource_spans {
+                    for ss in &mut rs.scope_spans {
+                        for span in &mut ss.spans {
+                            if Self::skip(&self.spans, |m| m.matches(span, &rs.resource, &ss.scope)) {
+                                skipped += 1;
+                                continue;
+                            }
+                            self.actions.apply(&mut span.attributes);
+                            done += 1;
+                        }
+                    }
+                }
+            }
         }
         self.processed.add(done);
         self.skipped.add(skipped);
@@ -197,9 +221,9 @@ impl TypedFactory for AttributesFactory {
         kind: ComponentKind::Processor,
         type_name: "attributes",
         aliases: &[],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Beta,
-        description: "The Collector's attributes processor: insert, update, upsert, delete, hash, extract, convert on record and data point attributes, with include/exclude.",
+        description: "The Collector's attributes processor: insert, update, upsert, delete, hash, extract, convert on record, data point and span attributes, with include/exclude.",
     };
 
     fn check(&self, config: &AttributesConfig) -> Vec<ConfigProblem> {

@@ -623,16 +623,23 @@ fn matchers_follow_the_collectors_signal_rules() {
     let v = serde_json::json!({"exclude": {"match_type": "strict", "metric_names": ["m"]}, "actions": act});
     assert!(problems(v.clone(), Signal::Metrics).is_empty());
     assert!(problems(v, Signal::Logs).iter().any(|p| p.path == "exclude.metric_names"));
-    // services (spans only) are refused whatever the pipeline, and by check.
+    // services (spans only): a traces pipeline takes them, logs and metrics pipelines refuse them.
     let v = serde_json::json!({"exclude": {"match_type": "strict", "services": ["svcA"],
         "attributes": [{"key": "env", "value": "dev"}]}, "actions": act});
     let c: AttributesConfig = parse_component_config(&v).expect("parses");
+    assert!(AttributesFactory.check(&c).is_empty(), "valid for traces");
+    assert!(problems(v.clone(), Signal::Traces).is_empty());
     assert!(
-        AttributesFactory
-            .check(&c)
+        problems(v.clone(), Signal::Logs)
             .iter()
-            .any(|p| p.path == "exclude.services" && p.message.contains("spans"))
+            .any(|p| p.path == "exclude.services" && p.message.contains("spans only"))
     );
+    // log and metric keys are refused for spans.
+    let v = serde_json::json!({"include": {"match_type": "strict", "log_bodies": ["x"], "metric_names": ["m"]}, "actions": act});
+    let p = problems(v, Signal::Traces);
+    let keys: Vec<&str> = p.iter().map(|p| p.path.as_str()).collect();
+    assert!(keys.contains(&"include.log_bodies") && keys.contains(&"include.metric_names"), "{p:?}");
+    assert!(p.iter().any(|p| p.message.contains("traces pipeline")), "{p:?}");
     // match_type is required; regexp values must be strings.
     let v = serde_json::json!({"include": {"attributes": [{"key": "env"}]}, "actions": act});
     assert!(problems(v, Signal::Logs).iter().any(|p| p.path == "include.match_type"));
@@ -903,4 +910,56 @@ proptest! {
             }
         }
     }
+}
+
+/// Contrib's span matching: services (the resource's service.name, `<nil-service-name>` when
+/// absent), span names, kinds as `SPAN_KIND_*`, span attributes, libraries; exclude after include.
+#[test]
+fn spans_are_selected_by_services_names_kinds_and_attributes() {
+    use dbintel_core::pdata::SpanKind;
+    let c: AttributesConfig = parse_component_config(&serde_json::json!({
+        "include": {"match_type": "regexp", "services": ["^check"], "span_names": ["^SELECT"],
+                    "span_kinds": ["SPAN_KIND_CLIENT"], "libraries": [{"name": "jdbc"}]},
+        "exclude": {"match_type": "strict", "attributes": [{"key": "db.namespace", "value": "audit"}]},
+        "actions": [{"key": "db.query.text", "action": "delete"}, {"key": "gateway", "value": "dbintel", "action": "insert"}],
+    }))
+    .expect("parses");
+    let reg = Registry::new();
+    let p = AttributesProcessor::new(&c, Some(Signal::Traces), &reg, "attributes").expect("valid");
+    let client = |name: &str, ns: &str| {
+        let mut s = crate::test_util::span(
+            name,
+            1,
+            &[("db.query.text", Value::from("SELECT 1")), ("db.namespace", Value::from(ns))],
+        );
+        s.kind = SpanKind::CLIENT;
+        s
+    };
+    let mut server = client("SELECT orders", "orders");
+    server.kind = SpanKind::SERVER;
+    let spans = vec![client("SELECT orders", "orders"), client("UPDATE orders", "orders"), server, client("SELECT log", "audit")];
+    let mut data = crate::test_util::traces(spans);
+    p.apply(Arc::make_mut(&mut data));
+    let out = crate::test_util::kept_spans(&[data]);
+    let touched: Vec<bool> = out.iter().map(|s| s.attributes.get("gateway").is_some()).collect();
+    assert_eq!(touched, [true, false, false, false]);
+    assert!(out[0].attributes.get("db.query.text").is_none());
+    assert!(out[1].attributes.get("db.query.text").is_some());
+    assert_eq!(reg.counter_total("dbintel_attributes_items_processed_total", &[]), 1);
+    assert_eq!(reg.counter_total("dbintel_attributes_items_skipped_total", &[]), 3);
+    // No service.name: compared as `<nil-service-name>`.
+    let c: AttributesConfig = parse_component_config(&serde_json::json!({
+        "include": {"match_type": "strict", "services": ["<nil-service-name>"]},
+        "actions": [{"key": "x", "value": 1, "action": "insert"}],
+    }))
+    .expect("parses");
+    let p = AttributesProcessor::new(&c, Some(Signal::Traces), &Registry::new(), "a").expect("valid");
+    let mut data = crate::test_util::traces(vec![crate::test_util::span("a", 1, &[])]);
+    p.apply(Arc::make_mut(&mut data));
+    assert!(crate::test_util::kept_spans(&[data.clone()])[0].attributes.get("x").is_none(), "service.name is set");
+    if let SignalData::Traces(t) = Arc::make_mut(&mut data) {
+        t.resource_spans[0].resource.attributes.remove("service.name");
+    }
+    p.apply(Arc::make_mut(&mut data));
+    assert!(crate::test_util::kept_spans(&[data])[0].attributes.get("x").is_some());
 }

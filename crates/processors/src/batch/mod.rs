@@ -1,6 +1,6 @@
 //! `batch`: groups data into larger batches by size and time, as the Collector's batch processor.
 //!
-//! Items are counted in OTel units (metric data points, log records). A batch is sent when it reaches
+//! Items are counted in OTel units (metric data points, log records, spans). A batch is sent when it reaches
 //! `send_batch_size` or when `timeout` has passed since its first item; `send_batch_max_size` caps
 //! the size of what is sent, splitting larger inputs.
 
@@ -18,7 +18,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use tokio::time::Instant;
 
-pub use split::{split_logs, split_metrics};
+pub use split::{split_logs, split_metrics, split_traces};
 
 /// Accepted `timeout`: 0 (send immediately) or 1ms to 1h.
 pub const TIMEOUT_RANGE: DurationRange =
@@ -101,6 +101,9 @@ impl BatchProcessor {
             }
             SignalData::Logs(l) => {
                 out.extend(split_logs(l, max).into_iter().map(|l| Arc::new(SignalData::Logs(l))));
+            }
+            SignalData::Traces(t) => {
+                out.extend(split_traces(t, max).into_iter().map(|t| Arc::new(SignalData::Traces(t))));
             }
         }
     }

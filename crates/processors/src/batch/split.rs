@@ -1,7 +1,8 @@
 //! Splitting batches into chunks of at most N items, keeping resource and scope of every item.
 
 use dbintel_core::pdata::{
-    Logs, Metric, MetricData, Metrics, ResourceLogs, ResourceMetrics, ScopeLogs, ScopeMetrics,
+    Logs, Metric, MetricData, Metrics, ResourceLogs, ResourceMetrics, ResourceSpans, ScopeLogs, ScopeMetrics,
+    ScopeSpans, Traces,
 };
 
 /// Splits `metrics` into batches of at most `max` data points; `max == 0` means no split.
@@ -144,6 +145,53 @@ pub fn split_logs(logs: Logs, max: usize) -> Vec<Logs> {
         }
     }
     if !current.resource_logs.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Splits `traces` into batches of at most `max` spans; `max == 0` means no split. A span is
+/// never cut: its events and links stay with it.
+pub fn split_traces(traces: Traces, max: usize) -> Vec<Traces> {
+    if max == 0 || traces.span_count() <= max {
+        return vec![traces];
+    }
+    let mut out = Vec::new();
+    let mut current = Traces::default();
+    let mut room = max;
+    for mut rs in traces.resource_spans {
+        let scopes = std::mem::take(&mut rs.scope_spans);
+        for mut ss in scopes {
+            let mut spans = std::mem::take(&mut ss.spans).into_iter().peekable();
+            while spans.peek().is_some() {
+                if room == 0 {
+                    out.push(std::mem::take(&mut current));
+                    room = max;
+                }
+                let chunk: Vec<_> = spans.by_ref().take(room).collect();
+                room -= chunk.len();
+                let same_resource = current
+                    .resource_spans
+                    .last()
+                    .is_some_and(|l| l.resource == rs.resource && l.schema_url == rs.schema_url);
+                if !same_resource {
+                    current.resource_spans.push(ResourceSpans {
+                        resource: rs.resource.clone(),
+                        scope_spans: Vec::new(),
+                        schema_url: rs.schema_url.clone(),
+                    });
+                }
+                if let Some(last) = current.resource_spans.last_mut() {
+                    last.scope_spans.push(ScopeSpans {
+                        scope: ss.scope.clone(),
+                        spans: chunk,
+                        schema_url: ss.schema_url.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if !current.resource_spans.is_empty() {
         out.push(current);
     }
     out

@@ -206,3 +206,19 @@ async fn a_timeout_past_validation_never_panics() {
     p.flush(&mut out);
     assert_eq!(out.len(), 1);
 }
+
+#[test]
+fn splits_traces_to_max_size_keeping_every_span_whole() {
+    let spans: Vec<_> = (0..7u8).map(|i| crate::test_util::span(&format!("s{i}"), i, &[])).collect();
+    let mut b = BatchProcessor::new(cfg(5, 3, 0));
+    let mut out = Vec::new();
+    b.process(crate::test_util::traces(spans), &mut out).unwrap();
+    let sizes: Vec<usize> = out.iter().map(|d| d.item_count()).collect();
+    assert_eq!(sizes, [3, 3, 1]);
+    let names: Vec<String> = crate::test_util::kept_spans(&out).into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["s0", "s1", "s2", "s3", "s4", "s5", "s6"]);
+    for d in &out {
+        let SignalData::Traces(t) = &**d else { panic!("not traces") };
+        assert_eq!(t.resource_spans[0].resource.attributes.get("service.name"), Some(&dbintel_core::pdata::Value::from("checkout")));
+    }
+}

@@ -691,6 +691,11 @@ impl Processor for CostControl {
                 self.counters.bytes_logs.add(b);
                 b
             }
+            // Not a traces processor (its factory lists metrics and logs; validation refuses the rest).
+            SignalData::Traces(_) => {
+                drop(inner);
+                0
+            }
         };
         for (i, n) in tally.0.iter().enumerate() {
             if *n > 0 {

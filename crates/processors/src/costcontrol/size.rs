@@ -219,5 +219,7 @@ pub fn request_len(data: &dbintel_core::pdata::SignalData) -> usize {
     match data {
         dbintel_core::pdata::SignalData::Metrics(m) => metrics_request_len(m),
         dbintel_core::pdata::SignalData::Logs(l) => logs_request_len(l),
+        // Neither costcontrol nor nrerrormonitor takes traces (validation refuses the pipeline).
+        dbintel_core::pdata::SignalData::Traces(_) => 0,
     }
 }

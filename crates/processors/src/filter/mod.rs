@@ -1,6 +1,6 @@
-//! `filter` (metrics, logs): drops what matches, as the Collector's filter processor. OTTL
-//! conditions (`logs.log_record`, `metrics.metric`, `metrics.datapoint`): a record for which any
-//! holds is dropped. The legacy form (`include`/`exclude` with `match_type` strict or regexp) keeps
+//! `filter` (metrics, logs, traces): drops what matches, as the Collector's filter processor. OTTL
+//! conditions (`logs.log_record`, `metrics.metric`, `metrics.datapoint`, `traces.span`,
+//! `traces.spanevent`): a record for which any holds is dropped. The legacy form (`include`/`exclude` with `match_type` strict or regexp) keeps
 //! only what `include` matches and drops what `exclude` matches.
 
 mod legacy;
@@ -27,6 +27,23 @@ pub struct FilterConfig {
     pub error_mode: ErrorMode,
     pub logs: LogsFilter,
     pub metrics: MetricsFilter,
+    pub traces: TracesFilter,
+    /// The Collector's deprecated legacy span matching (`spans.include`/`exclude`): refused, write
+    /// `traces.span` conditions instead.
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
+    pub spans: Option<serde_json::Value>,
+}
+
+/// `traces`: OTTL conditions.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TracesFilter {
+    /// OTTL conditions in the span context; a span for which any holds is dropped (with its events
+    /// and links).
+    pub span: Vec<String>,
+    /// OTTL conditions in the span event context; an event for which any holds is dropped from its
+    /// span (the span stays).
+    pub spanevent: Vec<String>,
 }
 
 /// `logs`: OTTL conditions or the legacy include/exclude.
@@ -61,6 +78,8 @@ pub struct Compiled {
     pub log_record: Vec<Condition>,
     pub metric: Vec<Condition>,
     pub datapoint: Vec<Condition>,
+    pub span: Vec<Condition>,
+    pub spanevent: Vec<Condition>,
     pub logs_include: Option<legacy::LogMatcher>,
     pub logs_exclude: Option<legacy::LogMatcher>,
     pub metrics_include: Option<legacy::MetricMatcher>,
@@ -115,7 +134,15 @@ impl FilterConfig {
                 "use either metric/datapoint (OTTL) or include/exclude, not both (as the Collector)",
             ));
         }
-        let total = l.log_record.len() + m.metric.len() + m.datapoint.len();
+        if self.spans.as_ref().is_some_and(|v| !v.is_null()) {
+            p.push(ConfigProblem::new(
+                "spans",
+                "the legacy span include/exclude is not supported: write OTTL conditions under \
+                 traces.span (e.g. `name == \"healthcheck\"`), as the Collector recommends",
+            ));
+        }
+        let t = &self.traces;
+        let total = l.log_record.len() + m.metric.len() + m.datapoint.len() + t.span.len() + t.spanevent.len();
         if total > MAX_CONDITIONS {
             p.push(ConfigProblem::new("", format!("at most {MAX_CONDITIONS} conditions in all")));
         }
@@ -129,6 +156,8 @@ impl FilterConfig {
             log_record: conditions("logs.log_record", &l.log_record, Ctx::Log, &mut p),
             metric: conditions("metrics.metric", &m.metric, Ctx::Metric, &mut p),
             datapoint: conditions("metrics.datapoint", &m.datapoint, Ctx::Datapoint, &mut p),
+            span: conditions("traces.span", &t.span, Ctx::Span, &mut p),
+            spanevent: conditions("traces.spanevent", &t.spanevent, Ctx::SpanEvent, &mut p),
             logs_include,
             logs_exclude,
             metrics_include,
@@ -146,15 +175,12 @@ impl TypedFactory for FilterFactory {
         kind: ComponentKind::Processor,
         type_name: "filter",
         aliases: &[],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
-        description: "Drops log records, metrics or data points matching OTTL conditions or legacy include/exclude rules.",
+        description: "Drops log records, metrics, data points, spans or span events matching OTTL conditions (or legacy include/exclude rules for logs and metrics).",
     };
-    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
-        ("traces", "dbintel has no trace pipelines"),
-        ("spans", "dbintel has no trace pipelines"),
-        ("profiles", "dbintel has no profile pipelines"),
-    ];
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] =
+        &[("profiles", "dbintel has no profile pipelines")];
 
     fn check(&self, config: &FilterConfig) -> Vec<ConfigProblem> {
         config.compile().1

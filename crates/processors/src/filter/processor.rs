@@ -5,13 +5,15 @@
 
 use std::sync::Arc;
 
-use dbintel_core::pdata::{Logs, Metric, MetricData, Metrics, ResourceMetrics, ScopeMetrics, SignalData};
+use dbintel_core::pdata::{Logs, Metric, MetricData, Metrics, ResourceMetrics, ScopeMetrics, SignalData, Traces};
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_core::{Processor, ProcessorError};
 
 use super::Compiled;
 use crate::keep::keep_records;
-use crate::ottl::{Condition, ErrorMode, ErrorReport, MetricView, Point, PointRef, Record, Shared, Source};
+use crate::ottl::{
+    Condition, ErrorMode, ErrorReport, MetricView, Point, PointRef, Record, Shared, Source, SpanRecord,
+};
 
 pub struct Filter {
     c: Compiled,
@@ -19,6 +21,7 @@ pub struct Filter {
     report: ErrorReport,
     dropped_logs: Counter,
     dropped_points: Counter,
+    dropped_spans: Counter,
 }
 
 impl Filter {
@@ -26,7 +29,7 @@ impl Filter {
         let dropped = |signal: &str| {
             t.counter(
                 "dbintel_filter_dropped_total",
-                "Items the filter dropped: log records, or metric data points.",
+                "Items the filter dropped: log records, metric data points or spans.",
                 &[("processor", id), ("signal", signal)],
             )
         };
@@ -36,6 +39,7 @@ impl Filter {
             report: ErrorReport::new(t, id, "filter"),
             dropped_logs: dropped("logs"),
             dropped_points: dropped("metrics"),
+            dropped_spans: dropped("traces"),
         }
     }
 }
@@ -186,6 +190,85 @@ impl Filter {
     }
 }
 
+/// What stays of a traces batch: per span in batch order, `None` when it goes, else the events
+/// that go (their indexes).
+type SpanPlan = Vec<Option<Vec<usize>>>;
+
+impl Filter {
+    /// Decides on every span and span event without changing the batch (it may be shared): spans
+    /// first, then the events of the spans that stay (the Collector's order).
+    fn span_plan(&mut self, t: &Traces) -> Result<(SpanPlan, u64, bool), ProcessorError> {
+        let c = &self.c;
+        let mut plan = Vec::new();
+        let (mut dropped, mut changes) = (0u64, false);
+        for rs in &t.resource_spans {
+            for ss in &rs.scope_spans {
+                for span in &ss.spans {
+                    let rec = SpanRecord { resource: &rs.resource, scope: &ss.scope, span, event: None };
+                    if any(&c.span, &rec, self.mode, &mut self.report)? {
+                        dropped += 1;
+                        changes = true;
+                        plan.push(None);
+                        continue;
+                    }
+                    let mut gone = Vec::new();
+                    if !c.spanevent.is_empty() {
+                        for (i, event) in span.events.iter().enumerate() {
+                            let rec =
+                                SpanRecord { resource: &rs.resource, scope: &ss.scope, span, event: Some(event) };
+                            if any(&c.spanevent, &rec, self.mode, &mut self.report)? {
+                                gone.push(i);
+                            }
+                        }
+                    }
+                    changes |= !gone.is_empty();
+                    plan.push(Some(gone));
+                }
+            }
+        }
+        Ok((plan, dropped, changes))
+    }
+
+    /// Drops what `span_plan` decided (copying the batch first only when it is shared).
+    fn traces(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+        let SignalData::Traces(t) = &*data else { return Ok(()) };
+        let (plan, dropped, changes) = self.span_plan(t)?;
+        self.dropped_spans.add(dropped);
+        if !changes {
+            out.push(data);
+            return Ok(());
+        }
+        if let SignalData::Traces(t) = Arc::make_mut(&mut data) {
+            let mut fates = plan.into_iter();
+            for rs in &mut t.resource_spans {
+                for ss in &mut rs.scope_spans {
+                    ss.spans.retain_mut(|span| match fates.next() {
+                        Some(None) => false,
+                        Some(Some(gone)) => {
+                            if !gone.is_empty() {
+                                let mut i = 0;
+                                span.events.retain(|_| {
+                                    let keep = !gone.contains(&i);
+                                    i += 1;
+                                    keep
+                                });
+                            }
+                            true
+                        }
+                        None => true,
+                    });
+                }
+                rs.scope_spans.retain(|s| !s.spans.is_empty());
+            }
+            t.resource_spans.retain(|r| !r.scope_spans.is_empty());
+        }
+        if !data.is_empty() {
+            out.push(data);
+        }
+        Ok(())
+    }
+}
+
 impl Processor for Filter {
     fn process(
         &mut self,
@@ -193,6 +276,13 @@ impl Processor for Filter {
         out: &mut Vec<Arc<SignalData>>,
     ) -> Result<(), ProcessorError> {
         let c = &self.c;
+        if let SignalData::Traces(_) = &*data {
+            if c.span.is_empty() && c.spanevent.is_empty() {
+                out.push(data);
+                return Ok(());
+            }
+            return self.traces(data, out);
+        }
         let idle = match &*data {
             SignalData::Logs(_) => {
                 c.log_record.is_empty() && c.logs_include.is_none() && c.logs_exclude.is_none()
@@ -203,6 +293,7 @@ impl Processor for Filter {
                     && c.metrics_include.is_none()
                     && c.metrics_exclude.is_none()
             }
+            SignalData::Traces(_) => true,
         };
         if idle {
             out.push(data);
@@ -217,6 +308,7 @@ impl Processor for Filter {
                 let n = self.metrics(m)?;
                 self.dropped_points.add(n);
             }
+            Some(SignalData::Traces(_)) => {}
             None => return self.shared(data, out),
         }
         if !data.is_empty() {
@@ -270,6 +362,7 @@ impl Filter {
                     }
                 }
             }
+            SignalData::Traces(_) => out.push(data),
         }
         Ok(())
     }

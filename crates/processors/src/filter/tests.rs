@@ -389,3 +389,71 @@ fn a_shared_batch_is_copied_only_when_something_is_dropped_and_only_what_stays()
     owned.process(mixed(), &mut owned_out).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(metric_names(&owned_out), want);
 }
+
+/// `traces.span` drops spans, `traces.spanevent` drops events (spans stay); ids read as hex
+/// strings, status and kind by their enums, `span.*` from an event; a shared batch is not changed.
+#[test]
+fn spans_and_span_events_are_dropped_by_ottl_conditions() {
+    use dbintel_core::pdata::{SpanEvent, SpanKind, SpanStatus, StatusCode};
+    let (mut p, reg) = build(json!({"traces": {
+        "span": [
+            "name == \"healthcheck\"",
+            "status.code == STATUS_CODE_ERROR and kind == SPAN_KIND_INTERNAL",
+            "trace_id.string == \"ffffffffffffffffffffffffffffffff\"",
+            "resource.attributes[\"service.name\"] == \"noise\"",
+        ],
+        "spanevent": ["name == \"debug\" and span.attributes[\"db.system.name\"] == \"postgresql\""],
+    }}));
+    let mut internal_error = crate::test_util::span("work", 2, &[]);
+    internal_error.kind = SpanKind::INTERNAL;
+    internal_error.status = Some(SpanStatus { code: StatusCode::ERROR, message: String::new() });
+    let mut client_error = internal_error.clone();
+    client_error.kind = SpanKind::CLIENT;
+    let mut with_events = crate::test_util::span("SELECT", 3, &[("db.system.name", Value::from("postgresql"))]);
+    with_events.events = ["debug", "exception", "debug"]
+        .iter()
+        .map(|n| SpanEvent { name: (*n).into(), ..Default::default() })
+        .collect();
+    let mut all_f = crate::test_util::span("x", 4, &[]);
+    all_f.trace_id = vec![0xff; 16];
+    let batch = crate::test_util::traces(vec![
+        crate::test_util::span("healthcheck", 1, &[]),
+        internal_error,
+        client_error,
+        with_events,
+        all_f,
+    ]);
+    let other_pipeline = batch.clone();
+    let mut out = Vec::new();
+    p.process(batch, &mut out).expect("process");
+    let kept = crate::test_util::kept_spans(&out);
+    let names: Vec<&str> = kept.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["work", "SELECT"]);
+    assert_eq!(kept[0].kind, SpanKind::CLIENT);
+    let events: Vec<&str> = kept[1].events.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(events, ["exception"]);
+    assert_eq!(crate::test_util::kept_spans(&[other_pipeline]).len(), 5, "the shared batch is unchanged");
+    assert_eq!(reg.counter_total("dbintel_filter_dropped_total", &[("signal", "traces")]), 3);
+    // A batch left empty is not sent on.
+    let mut out = Vec::new();
+    p.process(crate::test_util::traces(vec![crate::test_util::span("healthcheck", 1, &[])]), &mut out).unwrap();
+    assert!(out.is_empty());
+}
+
+#[test]
+fn span_paths_outside_the_subset_and_legacy_spans_are_config_errors() {
+    let problems = |v: serde_json::Value| {
+        let c: FilterConfig = dbintel_core::parse_component_config(&v).expect("parses");
+        FilterFactory.check(&c)
+    };
+    let p = problems(json!({"traces": {"span": ["links == nil"]}}));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].path, "traces.span[0]");
+    assert!(p[0].message.contains("not a path of the `span` context"), "{}", p[0].message);
+    let p = problems(json!({"traces": {"spanevent": ["severity_text == \"x\""]}}));
+    assert!(p[0].message.contains("`spanevent` context"), "{}", p[0].message);
+    let p = problems(json!({"spans": {"include": {"match_type": "strict", "span_names": ["a"]}}}));
+    assert_eq!(p[0].path, "spans");
+    assert!(p[0].message.contains("traces.span"), "{}", p[0].message);
+    assert!(problems(json!({"traces": {"span": ["attributes[\"http.route\"] == \"/health\"", "IsMatch(name, \"^GET\")"]}})).is_empty());
+}

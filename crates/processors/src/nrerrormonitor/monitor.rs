@@ -701,6 +701,8 @@ impl Processor for NrErrorMonitor {
         let fixable = match data.as_ref() {
             SignalData::Logs(l) => self.scan_logs(l, &mut tally),
             SignalData::Metrics(m) => self.scan_metrics(m, now, &mut tally),
+            // Not a traces processor: validation refuses the pipeline.
+            SignalData::Traces(_) => false,
         };
         let bytes = size::request_len(&data);
         if bytes > self.cfg.max_payload_bytes {
@@ -711,6 +713,7 @@ impl Processor for NrErrorMonitor {
             match Arc::make_mut(&mut data) {
                 SignalData::Logs(l) => self.fix_logs(l, &mut fixes),
                 SignalData::Metrics(m) => self.fix_metrics(m, &mut fixes),
+                SignalData::Traces(_) => {}
             }
             for (c, n) in self.counters.fixes.iter().zip(fixes) {
                 c.add(n);

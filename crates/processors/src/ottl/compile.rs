@@ -154,6 +154,28 @@ pub enum Field {
     PointStartTime,
     PointFlags,
     Cache,
+    SpanAttributes,
+    SpanName,
+    SpanKind,
+    SpanTraceId,
+    SpanTraceIdString,
+    SpanId,
+    SpanIdString,
+    SpanParentId,
+    SpanParentIdString,
+    SpanTraceState,
+    SpanStart,
+    SpanEnd,
+    SpanFlags,
+    SpanStatusCode,
+    SpanStatusMessage,
+    SpanDroppedAttributes,
+    SpanDroppedEvents,
+    SpanDroppedLinks,
+    SpanEventName,
+    EventTime,
+    EventAttributes,
+    EventDroppedAttributes,
 }
 
 impl Field {
@@ -169,7 +191,39 @@ impl Field {
         )
     }
     fn read_only(self) -> bool {
-        matches!(self, Field::MetricType | Field::MetricTemporality | Field::MetricMonotonic)
+        matches!(self, Field::MetricType | Field::MetricTemporality | Field::MetricMonotonic) || self.is_span()
+    }
+    /// Span and span event fields: read by conditions only (no editor changes spans here).
+    fn is_span(self) -> bool {
+        matches!(
+            self,
+            Field::SpanAttributes
+                | Field::SpanName
+                | Field::SpanKind
+                | Field::SpanTraceId
+                | Field::SpanTraceIdString
+                | Field::SpanId
+                | Field::SpanIdString
+                | Field::SpanParentId
+                | Field::SpanParentIdString
+                | Field::SpanTraceState
+                | Field::SpanStart
+                | Field::SpanEnd
+                | Field::SpanFlags
+                | Field::SpanStatusCode
+                | Field::SpanStatusMessage
+                | Field::SpanDroppedAttributes
+                | Field::SpanDroppedEvents
+                | Field::SpanDroppedLinks
+                | Field::SpanEventName
+                | Field::EventTime
+                | Field::EventAttributes
+                | Field::EventDroppedAttributes
+        )
+    }
+    /// Fields that take `[key]`s.
+    fn keyed(self) -> bool {
+        self.is_map() || matches!(self, Field::Body | Field::SpanAttributes | Field::EventAttributes)
     }
 }
 
@@ -282,11 +336,64 @@ fn paths_of(ctx: Ctx) -> &'static str {
         Ctx::Datapoint => {
             "attributes, value, time_unix_nano, start_time_unix_nano, flags (each also datapoint.*), metric.name, metric.description, metric.unit, metric.type, metric.aggregation_temporality, metric.is_monotonic, instrumentation_scope.*, resource.attributes, cache"
         }
+        Ctx::Span => SPAN_PATHS,
+        Ctx::SpanEvent => {
+            "name, time_unix_nano, attributes, dropped_attributes_count (each also spanevent.*), span.<any span path>, instrumentation_scope.*, resource.attributes"
+        }
+    }
+}
+
+const SPAN_PATHS: &str = "trace_id, trace_id.string, span_id, span_id.string, parent_span_id, parent_span_id.string, trace_state, name, kind, start_time_unix_nano, end_time_unix_nano, flags, attributes, status.code, status.message, dropped_attributes_count, dropped_events_count, dropped_links_count (each also span.*), instrumentation_scope.*, resource.attributes";
+
+/// A span path (`name`, `trace_id.string`, `status.code`, ...), without its `span.` prefix.
+fn span_field(parts: &[String]) -> Option<Field> {
+    let (first, sub) = match parts {
+        [f] => (f.as_str(), None),
+        [f, s] => (f.as_str(), Some(s.as_str())),
+        _ => return None,
+    };
+    Some(match (first, sub) {
+        ("attributes", None) => Field::SpanAttributes,
+        ("name", None) => Field::SpanName,
+        ("kind", None) => Field::SpanKind,
+        ("trace_id", None) => Field::SpanTraceId,
+        ("trace_id", Some("string")) => Field::SpanTraceIdString,
+        ("span_id", None) => Field::SpanId,
+        ("span_id", Some("string")) => Field::SpanIdString,
+        ("parent_span_id", None) => Field::SpanParentId,
+        ("parent_span_id", Some("string")) => Field::SpanParentIdString,
+        ("trace_state", None) => Field::SpanTraceState,
+        ("start_time_unix_nano", None) => Field::SpanStart,
+        ("end_time_unix_nano", None) => Field::SpanEnd,
+        ("flags", None) => Field::SpanFlags,
+        ("status", Some("code")) => Field::SpanStatusCode,
+        ("status", Some("message")) => Field::SpanStatusMessage,
+        ("dropped_attributes_count", None) => Field::SpanDroppedAttributes,
+        ("dropped_events_count", None) => Field::SpanDroppedEvents,
+        ("dropped_links_count", None) => Field::SpanDroppedLinks,
+        _ => return None,
+    })
+}
+
+/// The paths of the span contexts the generic resolution does not know: `trace_id.string`,
+/// `span.status.code`, `span.name` in the `spanevent` context, ...
+fn span_path(ctx: Ctx, parts: &[String]) -> Option<Field> {
+    let prefixed = parts.first().is_some_and(|p| p == "span");
+    match ctx {
+        Ctx::Span if prefixed => span_field(&parts[1..]),
+        Ctx::Span => span_field(parts),
+        Ctx::SpanEvent if prefixed => span_field(&parts[1..]),
+        _ => None,
     }
 }
 
 fn local(ctx: Ctx, name: &str) -> Option<Field> {
     Some(match (ctx, name) {
+        (Ctx::Span, _) => return span_field(&[name.to_string()]),
+        (Ctx::SpanEvent, "name") => Field::SpanEventName,
+        (Ctx::SpanEvent, "time_unix_nano") => Field::EventTime,
+        (Ctx::SpanEvent, "attributes") => Field::EventAttributes,
+        (Ctx::SpanEvent, "dropped_attributes_count") => Field::EventDroppedAttributes,
         (Ctx::Resource, "attributes") => Field::ResourceAttributes,
         (Ctx::Scope, "name") => Field::ScopeName,
         (Ctx::Scope, "version") => Field::ScopeVersion,
@@ -344,7 +451,8 @@ fn path(ctx: Ctx, parts: &[String], keys: &[Key]) -> Result<Path, OttlError> {
             _ => None,
         },
         _ => None,
-    };
+    }
+    .or_else(|| span_path(ctx, parts));
     let Some(field) = field else {
         let text = parts.join(".");
         let hint = match (ctx, text.as_str()) {
@@ -360,7 +468,7 @@ fn path(ctx: Ctx, parts: &[String], keys: &[Key]) -> Result<Path, OttlError> {
             paths_of(ctx)
         ));
     };
-    if !(keys.is_empty() || field.is_map() || field == Field::Body) {
+    if !(keys.is_empty() || field.keyed()) {
         return invalid(format!("`{}` is not a map and takes no [key]", parts.join(".")));
     }
     Ok(Path { field, keys: keys.to_vec() })
@@ -396,6 +504,15 @@ fn enum_value(name: &str) -> Option<i64> {
         "AGGREGATION_TEMPORALITY_UNSPECIFIED" => 0,
         "AGGREGATION_TEMPORALITY_DELTA" => 1,
         "AGGREGATION_TEMPORALITY_CUMULATIVE" => 2,
+        "SPAN_KIND_UNSPECIFIED" => 0,
+        "SPAN_KIND_INTERNAL" => 1,
+        "SPAN_KIND_SERVER" => 2,
+        "SPAN_KIND_CLIENT" => 3,
+        "SPAN_KIND_PRODUCER" => 4,
+        "SPAN_KIND_CONSUMER" => 5,
+        "STATUS_CODE_UNSET" => 0,
+        "STATUS_CODE_OK" => 1,
+        "STATUS_CODE_ERROR" => 2,
         _ => return None,
     })
 }
@@ -415,7 +532,7 @@ fn getter(ctx: Ctx, e: &Expr) -> Result<Getter, OttlError> {
             Some(v) => Getter::Lit(Some(Value::Int(v))),
             None => {
                 return invalid(format!(
-                    "unknown enum `{name}` (known: SEVERITY_NUMBER_*, METRIC_DATA_TYPE_*, AGGREGATION_TEMPORALITY_*)"
+                    "unknown enum `{name}` (known: SEVERITY_NUMBER_*, METRIC_DATA_TYPE_*, AGGREGATION_TEMPORALITY_*, SPAN_KIND_*, STATUS_CODE_*)"
                 ));
             }
         },

@@ -167,6 +167,10 @@ fn field<'r, S: Source + ?Sized>(f: Field, rec: &'r S) -> Result<V<'r>, EvalErro
     let metric = || rec.metric().ok_or_else(|| missing("metric"));
     let scope = || rec.scope().ok_or_else(|| missing("scope"));
     let point = || rec.point().ok_or_else(|| missing("data point"));
+    let span = || rec.span().ok_or_else(|| missing("span"));
+    let event = || rec.span_event().ok_or_else(|| missing("span event"));
+    let bytes = |b: &[u8]| V::Own(Value::Bytes(b.to_vec()));
+    let hex_of = |b: &[u8]| V::Own(Value::Str(hex::encode(b).into()));
     let int = |n: u64| V::Own(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)));
     Ok(match f {
         Field::LogAttributes => V::Attrs(&log()?.attributes),
@@ -214,6 +218,28 @@ fn field<'r, S: Source + ?Sized>(f: Field, rec: &'r S) -> Result<V<'r>, EvalErro
             Some(c) => V::Attrs(c),
             None => return fail("no cache in this component"),
         },
+        Field::SpanAttributes => V::Attrs(&span()?.attributes),
+        Field::SpanName => V::Str(&span()?.name),
+        Field::SpanKind => V::Own(Value::Int(i64::from(span()?.kind.0))),
+        Field::SpanTraceId => bytes(&span()?.trace_id),
+        Field::SpanTraceIdString => hex_of(&span()?.trace_id),
+        Field::SpanId => bytes(&span()?.span_id),
+        Field::SpanIdString => hex_of(&span()?.span_id),
+        Field::SpanParentId => bytes(&span()?.parent_span_id),
+        Field::SpanParentIdString => hex_of(&span()?.parent_span_id),
+        Field::SpanTraceState => V::Str(&span()?.trace_state),
+        Field::SpanStart => int(span()?.start_time_unix_nano),
+        Field::SpanEnd => int(span()?.end_time_unix_nano),
+        Field::SpanFlags => V::Own(Value::Int(i64::from(span()?.flags))),
+        Field::SpanStatusCode => V::Own(Value::Int(span()?.status.as_ref().map_or(0, |s| i64::from(s.code.0)))),
+        Field::SpanStatusMessage => V::Str(span()?.status.as_ref().map_or("", |s| s.message.as_str())),
+        Field::SpanDroppedAttributes => V::Own(Value::Int(i64::from(span()?.dropped_attributes_count))),
+        Field::SpanDroppedEvents => V::Own(Value::Int(i64::from(span()?.dropped_events_count))),
+        Field::SpanDroppedLinks => V::Own(Value::Int(i64::from(span()?.dropped_links_count))),
+        Field::SpanEventName => V::Str(&event()?.name),
+        Field::EventTime => int(event()?.time_unix_nano),
+        Field::EventAttributes => V::Attrs(&event()?.attributes),
+        Field::EventDroppedAttributes => V::Own(Value::Int(i64::from(event()?.dropped_attributes_count))),
     })
 }
 

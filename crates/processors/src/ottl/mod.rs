@@ -3,7 +3,7 @@
 //!
 //! Text goes through a lexer ([`lexer`]) and a recursive-descent parser ([`parser`]) to an untyped
 //! AST, which [`compile`] turns, for one context (`resource`, `scope`, `log`, `metric`,
-//! `datapoint`), into a typed program: paths resolved to record fields, functions resolved and
+//! `datapoint`, and for conditions `span`, `spanevent`), into a typed program: paths resolved to record fields, functions resolved and
 //! their arguments checked, regexes compiled. Anything this subset lacks (a function, a path, a
 //! syntax) is an error at config time that names it; nothing is skipped silently. [`eval`] runs
 //! the program on a [`Record`].
@@ -14,8 +14,8 @@ pub mod lexer;
 pub mod parser;
 
 use dbintel_core::pdata::{
-    Attributes, HistogramDataPoint, LogRecord, Metric, MetricData, NumberDataPoint, Resource, Scope,
-    SummaryDataPoint,
+    Attributes, HistogramDataPoint, LogRecord, Metric, MetricData, NumberDataPoint, Resource, Scope, Span,
+    SpanEvent, SummaryDataPoint,
 };
 
 pub use compile::{CONVERTERS, EDITORS};
@@ -54,6 +54,11 @@ pub enum Ctx {
     Metric,
     #[serde(alias = "data_point")]
     Datapoint,
+    /// Spans (read-only here: the `filter` processor's `traces.span` conditions).
+    Span,
+    /// Span events (`filter`'s `traces.spanevent`); `span.*` reads the span that holds the event.
+    #[serde(rename = "spanevent")]
+    SpanEvent,
 }
 
 impl Ctx {
@@ -64,6 +69,8 @@ impl Ctx {
             Ctx::Log => "log",
             Ctx::Metric => "metric",
             Ctx::Datapoint => "datapoint",
+            Ctx::Span => "span",
+            Ctx::SpanEvent => "spanevent",
         }
     }
 }
@@ -198,6 +205,49 @@ pub trait Source {
     fn metric(&self) -> Option<MetricRef<'_>>;
     fn point(&self) -> Option<PointRef<'_>>;
     fn cache(&self) -> Option<&Attributes>;
+    /// The span of a `span` or `spanevent` execution.
+    fn span(&self) -> Option<&Span> {
+        None
+    }
+    /// The event of a `spanevent` execution.
+    fn span_event(&self) -> Option<&SpanEvent> {
+        None
+    }
+}
+
+/// A span (and, in the `spanevent` context, one of its events) as conditions read it.
+pub struct SpanRecord<'a> {
+    pub resource: &'a Resource,
+    pub scope: &'a Scope,
+    pub span: &'a Span,
+    pub event: Option<&'a SpanEvent>,
+}
+
+impl Source for SpanRecord<'_> {
+    fn resource(&self) -> &Resource {
+        self.resource
+    }
+    fn scope(&self) -> Option<&Scope> {
+        Some(self.scope)
+    }
+    fn log(&self) -> Option<&LogRecord> {
+        None
+    }
+    fn metric(&self) -> Option<MetricRef<'_>> {
+        None
+    }
+    fn point(&self) -> Option<PointRef<'_>> {
+        None
+    }
+    fn cache(&self) -> Option<&Attributes> {
+        None
+    }
+    fn span(&self) -> Option<&Span> {
+        Some(self.span)
+    }
+    fn span_event(&self) -> Option<&SpanEvent> {
+        self.event
+    }
 }
 
 impl Source for Record<'_> {
@@ -342,6 +392,8 @@ pub fn prefixed_contexts(text: &str) -> Result<Vec<Ctx>, OttlError> {
             "log" => Ctx::Log,
             "metric" => Ctx::Metric,
             "datapoint" => Ctx::Datapoint,
+            "span" => Ctx::Span,
+            "spanevent" => Ctx::SpanEvent,
             _ => continue,
         };
         if !out.contains(&ctx) {

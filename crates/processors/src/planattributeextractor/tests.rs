@@ -39,6 +39,7 @@ fn run(p: &mut PlanAttributeExtractor, records: Vec<LogRecord>) -> Result<Vec<Lo
             Ok(l.resource_logs.into_iter().flat_map(|r| r.scope_logs).flat_map(|s| s.log_records).collect())
         }
         SignalData::Metrics(_) => Err("metrics".into()),
+        SignalData::Traces(_) => Err("traces".into()),
     }
 }
 

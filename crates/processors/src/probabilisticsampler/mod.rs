@@ -1,4 +1,6 @@
-//! `probabilistic_sampler` (logs): the Collector's probabilistic sampler for log records. Modes
+//! `probabilistic_sampler` (logs, traces): the Collector's probabilistic sampler for log records
+//! and spans (spans: randomness from the trace id or the tracestate's `rv`, the threshold kept in
+//! the tracestate's `ot=th:...`, the OpenTracing `sampling.priority` attribute honoured). Modes
 //! `hash_seed` (FNV hash of the trace id or of a record attribute, 14 bits, as the Collector
 //! computes it), `proportional` and `equalizing` (OTel consistent sampling from
 //! `sampling.randomness` or the trace id); `sampling_priority`; `fail_closed` for records without
@@ -139,13 +141,34 @@ impl TypedFactory for ProbabilisticSamplerFactory {
         kind: ComponentKind::Processor,
         type_name: "probabilistic_sampler",
         aliases: &[],
-        signals: &[Signal::Logs],
+        signals: &[Signal::Logs, Signal::Traces],
         stability: Stability::Alpha,
-        description: "The Collector's probabilistic sampler for logs: hash_seed (FNV), proportional and equalizing modes, sampling priority, fail_closed.",
+        description: "The Collector's probabilistic sampler for logs and traces: hash_seed (FNV), proportional and equalizing modes, sampling priority, fail_closed.",
     };
 
     fn check(&self, config: &ProbabilisticSamplerConfig) -> Vec<ConfigProblem> {
         config.problems()
+    }
+
+    /// The logs-only keys in a traces pipeline (the Collector's traces sampler hashes the trace id
+    /// and reads `sampling.priority`).
+    fn check_for_signal(&self, config: &ProbabilisticSamplerConfig, signal: Signal) -> Vec<ConfigProblem> {
+        let mut p = Vec::new();
+        if signal != Signal::Traces {
+            return p;
+        }
+        let why = "is for logs only: a traces pipeline samples on the trace id (hash_seed) or the \
+                   tracestate, and spans' own priority is their `sampling.priority` attribute";
+        if config.attribute_source == AttributeSource::Record {
+            p.push(ConfigProblem::new("attribute_source", format!("`record` {why}")));
+        }
+        if !config.from_attribute.is_empty() {
+            p.push(ConfigProblem::new("from_attribute", why));
+        }
+        if !config.sampling_priority.is_empty() {
+            p.push(ConfigProblem::new("sampling_priority", why));
+        }
+        p
     }
 
     fn build(
@@ -153,6 +176,12 @@ impl TypedFactory for ProbabilisticSamplerFactory {
         ctx: &CreateContext,
         config: ProbabilisticSamplerConfig,
     ) -> Result<Built, Vec<ConfigProblem>> {
+        if let Some(signal) = ctx.pipeline.as_ref().map(|p| p.signal()) {
+            let p = self.check_for_signal(&config, signal);
+            if !p.is_empty() {
+                return Err(p);
+            }
+        }
         let s = ProbabilisticSampler::new(&config, &ctx.telemetry, &ctx.id.to_string())?;
         Ok(Built::Processor(Box::new(s)))
     }

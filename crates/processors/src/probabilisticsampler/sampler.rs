@@ -1,10 +1,13 @@
-//! The per-record decision (contrib's `commonShouldSampleLogic` for logs) and the processor.
+//! The per-record decision (contrib's `commonShouldSampleLogic`, for log records and for spans) and
+//! the processor. Log records carry their sampling state in `sampling.*` attributes; spans in the
+//! `ot` entry of their W3C `tracestate` (`ot=th:...;rv:...`, OTEP 235), as the Collector's traces
+//! sampler reads and writes it.
 
 use std::sync::Arc;
 
 use dbintel_core::Processor;
 use dbintel_core::component::{ConfigProblem, ProcessorError};
-use dbintel_core::pdata::{Attributes, LogRecord, SignalData, Value};
+use dbintel_core::pdata::{Attributes, LogRecord, SignalData, Span, Value};
 use dbintel_core::telemetry::{Counter, Registry};
 
 use super::sampling::{MIN_SAMPLING_PROBABILITY, Randomness, Threshold, hash_seed_threshold};
@@ -89,6 +92,136 @@ fn str_attr<'a>(a: &'a Attributes, key: &str) -> Option<&'a str> {
     match a.get(key) {
         Some(Value::Str(s)) if !s.is_empty() => Some(s),
         _ => None,
+    }
+}
+
+/// What a decision reads from a log record or a span.
+trait Item {
+    fn attributes(&self) -> &Attributes;
+    /// A non-zero trace id.
+    fn trace_id(&self) -> Option<&[u8; 16]>;
+    /// The sampling state it arrived with; `Err` when malformed.
+    fn carrier(&self) -> Result<Carrier, ()>;
+}
+
+impl Item for LogRecord {
+    fn attributes(&self) -> &Attributes {
+        &self.attributes
+    }
+    fn trace_id(&self) -> Option<&[u8; 16]> {
+        trace_id(self)
+    }
+    fn carrier(&self) -> Result<Carrier, ()> {
+        carrier(self)
+    }
+}
+
+impl Item for Span {
+    fn attributes(&self) -> &Attributes {
+        &self.attributes
+    }
+    fn trace_id(&self) -> Option<&[u8; 16]> {
+        <&[u8; 16]>::try_from(self.trace_id.as_slice()).ok().filter(|t| t.iter().any(|b| *b != 0))
+    }
+    fn carrier(&self) -> Result<Carrier, ()> {
+        let ts = TraceState::parse(&self.trace_state)?;
+        let threshold = match ts.get("th") {
+            None => None,
+            Some(v) => Some(Threshold::from_tvalue(v).ok_or(())?),
+        };
+        let randomness = match ts.get("rv") {
+            None => None,
+            Some(v) => Some(Randomness::from_rvalue(v).ok_or(())?),
+        };
+        Ok(Carrier { threshold, randomness })
+    }
+}
+
+/// A W3C `tracestate` split into its list members, with the `ot` member's `key:value` pairs
+/// apart so `th`/`rv` can change while every other member and pair is kept as it came.
+struct TraceState<'a> {
+    ot: Vec<(&'a str, &'a str)>,
+    others: Vec<&'a str>,
+}
+
+impl<'a> TraceState<'a> {
+    /// Most list members W3C allows.
+    const MAX_MEMBERS: usize = 32;
+
+    fn parse(s: &'a str) -> Result<Self, ()> {
+        let mut ts = TraceState { ot: Vec::new(), others: Vec::new() };
+        let mut seen_ot = false;
+        for member in s.split(',').map(str::trim).filter(|m| !m.is_empty()) {
+            let (key, value) = member.split_once('=').ok_or(())?;
+            if key.trim() == "ot" {
+                if seen_ot {
+                    return Err(());
+                }
+                seen_ot = true;
+                for pair in value.split(';').filter(|p| !p.is_empty()) {
+                    let (k, v) = pair.split_once(':').ok_or(())?;
+                    ts.ot.push((k, v));
+                }
+            } else {
+                ts.others.push(member);
+            }
+        }
+        if ts.others.len() + usize::from(seen_ot) > Self::MAX_MEMBERS {
+            return Err(());
+        }
+        Ok(ts)
+    }
+
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.ot.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    /// The tracestate after the writes: `th` and `rv` first in the `ot` member (as the Collector
+    /// serialises them), the `ot` member first in the list (W3C: a changed member moves to the front).
+    fn rewrite(&self, w: &Writes) -> String {
+        let mut th = self.get("th").map(str::to_string);
+        let mut rv = self.get("rv").map(str::to_string);
+        if let Some(r) = w.randomness {
+            rv = Some(r.rvalue());
+        }
+        if w.clear_threshold {
+            th = None;
+        }
+        if let Some(t) = w.threshold {
+            th = Some(t.tvalue()).filter(|v| !v.is_empty());
+        }
+        let mut pairs: Vec<String> = Vec::new();
+        if let Some(t) = th {
+            pairs.push(format!("th:{t}"));
+        }
+        if let Some(r) = rv {
+            pairs.push(format!("rv:{r}"));
+        }
+        pairs.extend(self.ot.iter().filter(|(k, _)| *k != "th" && *k != "rv").map(|(k, v)| format!("{k}:{v}")));
+        let mut members: Vec<String> = Vec::with_capacity(self.others.len() + 1);
+        if !pairs.is_empty() {
+            members.push(format!("ot={}", pairs.join(";")));
+        }
+        members.extend(self.others.iter().map(|m| m.to_string()));
+        members.join(",")
+    }
+}
+
+/// The OpenTracing `sampling.priority` span attribute, as the Collector's traces sampler reads it:
+/// 0 never samples, a positive number always does, anything else defers.
+fn span_priority(span: &Span) -> Option<Threshold> {
+    let n = match span.attributes.get("sampling.priority")? {
+        Value::Int(i) => *i as f64,
+        Value::Double(d) => *d,
+        Value::Str(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    if n == 0.0 {
+        Some(Threshold::NEVER)
+    } else if n > 0.0 {
+        Some(Threshold::ALWAYS)
+    } else {
+        None
     }
 }
 
@@ -191,12 +324,12 @@ impl ProbabilisticSampler {
     }
 
     /// Randomness, the carrier (when its sampling attributes may be updated) and any problem.
-    fn randomness(
+    fn randomness<R: Item>(
         &self,
-        r: &LogRecord,
+        r: &R,
         w: &mut Writes,
     ) -> (Randomness, Policy, Option<Carrier>, Option<Problem>) {
-        let parsed = carrier(r);
+        let parsed = r.carrier();
         match self.kind {
             // Nothing is sampled unless a priority says so; randomness is not needed.
             Kind::Never => match parsed {
@@ -206,13 +339,13 @@ impl ProbabilisticSampler {
             Kind::Hash { .. } => {
                 let mut rnd = None;
                 if self.trace_id_source
-                    && let Some(t) = trace_id(r)
+                    && let Some(t) = r.trace_id()
                 {
                     rnd = Some((Randomness::from_hash(t, self.hash_seed), Policy::TraceIdHash));
                 }
                 if rnd.is_none()
                     && !self.from_attribute.is_empty()
-                    && let Some(v) = r.attributes.get(&self.from_attribute)
+                    && let Some(v) = r.attributes().get(&self.from_attribute)
                 {
                     let h = match v {
                         Value::Bytes(b) if !b.is_empty() => Some(Randomness::from_hash(b, self.hash_seed)),
@@ -242,7 +375,7 @@ impl ProbabilisticSampler {
                 Ok(c) => {
                     let (rnd, policy) = if let Some(rv) = c.randomness {
                         (rv, Policy::SamplingRandomness)
-                    } else if let Some(t) = trace_id(r) {
+                    } else if let Some(t) = r.trace_id() {
                         (Randomness::from_trace_id(t), Policy::TraceIdW3c)
                     } else {
                         (Randomness::ALL, Policy::Missing)
@@ -288,10 +421,12 @@ impl ProbabilisticSampler {
         Threshold::from_probability((pct / 100.0).min(1.0), self.precision)
     }
 
-    /// The decision for one record: `Some(writes)` to keep it.
-    fn decide(
+    /// The decision for one record or span: `Some(writes)` to keep it. `priority` is the record's
+    /// own say (logs: `sampling_priority`; spans: `sampling.priority`).
+    fn decide<R: Item>(
         &self,
-        r: &LogRecord,
+        r: &R,
+        priority: Option<Threshold>,
         counts: &mut [[u64; 2]; POLICIES],
         problems: &mut [u64; 5],
     ) -> Option<Writes> {
@@ -316,7 +451,7 @@ impl ProbabilisticSampler {
             (None, Some(c)) => self.decide_threshold(c),
             (None, None) => Threshold::NEVER,
         };
-        if let Some(th) = self.priority(r) {
+        if let Some(th) = priority {
             threshold = th;
             policy = Policy::Priority;
         }
@@ -354,17 +489,27 @@ impl Processor for ProbabilisticSampler {
         data: Arc<SignalData>,
         out: &mut Vec<Arc<SignalData>>,
     ) -> Result<(), ProcessorError> {
-        let SignalData::Logs(logs) = &*data else {
-            // Logs only (the factory declares it); anything else passes untouched.
-            out.push(data);
-            return Ok(());
-        };
         let mut counts = [[0u64; 2]; POLICIES];
         let mut problems = [0u64; 5];
         let mut decisions = std::mem::take(&mut self.decisions);
         decisions.clear();
-        for r in logs.resource_logs.iter().flat_map(|rl| &rl.scope_logs).flat_map(|sl| &sl.log_records) {
-            decisions.push(self.decide(r, &mut counts, &mut problems));
+        match &*data {
+            SignalData::Logs(logs) => {
+                for r in logs.resource_logs.iter().flat_map(|rl| &rl.scope_logs).flat_map(|sl| &sl.log_records) {
+                    decisions.push(self.decide(r, self.priority(r), &mut counts, &mut problems));
+                }
+            }
+            SignalData::Traces(traces) => {
+                for s in traces.resource_spans.iter().flat_map(|rs| &rs.scope_spans).flat_map(|ss| &ss.spans) {
+                    decisions.push(self.decide(s, span_priority(s), &mut counts, &mut problems));
+                }
+            }
+            // Not a metrics processor (the factory declares logs and traces).
+            SignalData::Metrics(_) => {
+                out.push(data);
+                self.decisions = decisions;
+                return Ok(());
+            }
         }
         for (p, c) in counts.iter().enumerate() {
             for (s, n) in c.iter().enumerate() {
@@ -378,8 +523,39 @@ impl Processor for ProbabilisticSampler {
                 self.problems[i].add(*n);
             }
         }
-        crate::keep::keep_records(data, &decisions, |r, w| write(r, *w), out);
+        if matches!(&*data, SignalData::Traces(_)) {
+            keep_spans(data, &decisions, out);
+        } else {
+            crate::keep::keep_records(data, &decisions, |r, w| write(r, *w), out);
+        }
         self.decisions = decisions;
         Ok(())
+    }
+}
+
+/// Keeps the spans whose decision is `Some`, writing their new sampling state into their
+/// `tracestate` (copying the batch first only when it is shared); empty scopes and resources go.
+fn keep_spans(mut data: Arc<SignalData>, decisions: &[Option<Writes>], out: &mut Vec<Arc<SignalData>>) {
+    if let SignalData::Traces(t) = Arc::make_mut(&mut data) {
+        let mut fates = decisions.iter();
+        for rs in &mut t.resource_spans {
+            for ss in &mut rs.scope_spans {
+                ss.spans.retain_mut(|span| match fates.next() {
+                    Some(Some(w)) => {
+                        if let Ok(ts) = TraceState::parse(&span.trace_state) {
+                            span.trace_state = ts.rewrite(w);
+                        }
+                        true
+                    }
+                    Some(None) => false,
+                    None => true,
+                });
+            }
+            rs.scope_spans.retain(|s| !s.spans.is_empty());
+        }
+        t.resource_spans.retain(|r| !r.scope_spans.is_empty());
+    }
+    if !data.is_empty() {
+        out.push(data);
     }
 }

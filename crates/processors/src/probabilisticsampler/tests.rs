@@ -5,6 +5,7 @@ use dbintel_core::telemetry::Registry;
 use dbintel_core::{Processor, parse_component_config};
 use proptest::prelude::*;
 
+use super::sampler::{RANDOMNESS_ATTR, THRESHOLD_ATTR};
 use super::sampling::{Randomness, Threshold, fnv1a32, hash_seed_threshold};
 use super::*;
 use crate::test_util::{kept, logs};
@@ -718,4 +719,97 @@ fn prototype_config_on_query_events_and_the_recommended_one() {
             .or_insert(0) += 1;
     }
     assert!(per_query.values().all(|n| *n == 4), "each query's 4 records are kept or dropped together");
+}
+
+// --- traces ------------------------------------------------------------------------------------
+
+fn run_spans(p: &mut ProbabilisticSampler, spans: Vec<dbintel_core::pdata::Span>) -> Vec<dbintel_core::pdata::Span> {
+    let mut out = Vec::new();
+    p.process(crate::test_util::traces(spans), &mut out).expect("process");
+    crate::test_util::kept_spans(&out)
+}
+
+/// Spans and log records of the same traces get the same hash_seed decisions (one seed, one
+/// tier), and a kept span carries its threshold and randomness in the tracestate's `ot` member,
+/// other members kept.
+#[test]
+fn spans_sample_on_the_trace_id_like_the_records_of_their_trace() {
+    let c = ProbabilisticSamplerConfig { hash_seed: 22, ..cfg(50.0) };
+    let spans: Vec<_> = (0..200u8)
+        .map(|i| {
+            let mut s = crate::test_util::span("q", i, &[]);
+            s.trace_state = "congo=t61rcWkgMzE".into();
+            s
+        })
+        .collect();
+    let records: Vec<LogRecord> = spans
+        .iter()
+        .map(|s| rec(Some(<[u8; 16]>::try_from(s.trace_id.as_slice()).unwrap()), &[]))
+        .collect();
+    let (mut ps, reg) = sampler(&c);
+    let kept_spans = run_spans(&mut ps, spans);
+    let (mut pl, _) = sampler(&c);
+    let kept_logs = run(&mut pl, records);
+    assert!(kept_spans.len() > 60 && kept_spans.len() < 140, "{}", kept_spans.len());
+    let span_ids: Vec<Vec<u8>> = kept_spans.iter().map(|s| s.trace_id.clone()).collect();
+    let log_ids: Vec<Vec<u8>> = kept_logs.iter().map(|r| r.trace_id.unwrap().to_vec()).collect();
+    assert_eq!(span_ids, log_ids, "one decision per trace, whatever the signal");
+    for (s, r) in kept_spans.iter().zip(&kept_logs) {
+        let rv = r.attributes.get(RANDOMNESS_ATTR).and_then(Value::as_str).unwrap();
+        let th = r.attributes.get(THRESHOLD_ATTR).and_then(Value::as_str).unwrap();
+        assert_eq!(s.trace_state, format!("ot=th:{th};rv:{rv},congo=t61rcWkgMzE"));
+    }
+    let by = |sampled: &str| {
+        reg.counter_total(
+            "dbintel_probabilistic_sampler_records_total",
+            &[("policy", "trace_id_hash"), ("sampled", sampled)],
+        )
+    };
+    assert_eq!(by("true") as usize, kept_spans.len());
+    assert_eq!((by("true") + by("false")) as usize, 200);
+}
+
+#[test]
+fn span_tracestate_thresholds_equalize_and_priority_decides() {
+    // An arriving th of 50% and equalizing at 25%: the threshold rises to 25% (c), rv is used.
+    let c = ProbabilisticSamplerConfig { mode: Some(Mode::Equalizing), ..cfg(25.0) };
+    let (mut p, _) = sampler(&c);
+    let mut keep = crate::test_util::span("a", 1, &[]);
+    keep.trace_state = "ot=th:8;rv:f0000000000000;x:y,vendor=1".into();
+    let mut drop = crate::test_util::span("b", 2, &[]);
+    drop.trace_state = "ot=th:8;rv:a0000000000000".into();
+    let kept = run_spans(&mut p, vec![keep, drop]);
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].trace_state, "ot=th:c;rv:f0000000000000;x:y,vendor=1");
+    // sampling.priority 0 drops, positive keeps, at any percentage.
+    let (mut p, _) = sampler(&cfg(100.0));
+    let kept = run_spans(
+        &mut p,
+        vec![
+            crate::test_util::span("never", 3, &[("sampling.priority", Value::Int(0))]),
+            crate::test_util::span("kept", 4, &[]),
+        ],
+    );
+    assert_eq!(kept.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["kept"]);
+    let (mut p, _) = sampler(&cfg(0.0));
+    let kept = run_spans(&mut p, vec![crate::test_util::span("must", 5, &[("sampling.priority", Value::from("1"))])]);
+    assert_eq!(kept.len(), 1);
+    // A malformed tracestate is invalid sampling information: fail_closed drops.
+    let (mut p, _) = sampler(&cfg(100.0));
+    let mut bad = crate::test_util::span("bad", 6, &[]);
+    bad.trace_state = "ot=th:zz".into();
+    assert!(run_spans(&mut p, vec![bad]).is_empty());
+}
+
+#[test]
+fn logs_only_keys_are_refused_in_a_traces_pipeline() {
+    let c = ProbabilisticSamplerConfig {
+        from_attribute: "db.query.fingerprint".into(),
+        sampling_priority: "prio".into(),
+        ..cfg(10.0)
+    };
+    let p = ProbabilisticSamplerFactory.check_for_signal(&c, dbintel_core::Signal::Traces);
+    let keys: Vec<&str> = p.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(keys, ["from_attribute", "sampling_priority"]);
+    assert!(ProbabilisticSamplerFactory.check_for_signal(&c, dbintel_core::Signal::Logs).is_empty());
 }

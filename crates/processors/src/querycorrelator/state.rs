@@ -493,6 +493,8 @@ impl Correlator {
                     self.enrich_metrics(metrics, &batch, now);
                 }
             }
+            // Not a traces processor: validation refuses the pipeline.
+            SignalData::Traces(_) => {}
         }
         self.count_evictions();
     }

@@ -87,6 +87,7 @@ fn records(data: &SignalData) -> Vec<&Attributes> {
             }
             v
         }
+        SignalData::Traces(_) => Vec::new(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `resource` (metrics, logs): the Collector's resource processor. The attribute actions of the
+//! `resource` (metrics, logs, traces): the Collector's resource processor. The attribute actions of the
 //! `attributes` processor (`insert`, `update`, `upsert`, `delete`, `hash`, `extract`, `convert`)
 //! applied to each resource's attributes; `from_attribute` reads another resource attribute.
 //! Keys follow contrib's `processor/resourceprocessor` (the actions list is under `attributes`).
@@ -71,6 +71,10 @@ impl ResourceProcessor {
                 m.resource_metrics.iter_mut().for_each(|r| self.actions.apply(&mut r.resource.attributes));
                 m.resource_metrics.len()
             }
+            SignalData::Traces(t) => {
+                t.resource_spans.iter_mut().for_each(|r| self.actions.apply(&mut r.resource.attributes));
+                t.resource_spans.len()
+            }
         };
         self.resources.add(n as u64);
     }
@@ -96,7 +100,7 @@ impl TypedFactory for ResourceFactory {
         kind: ComponentKind::Processor,
         type_name: "resource",
         aliases: &[],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Beta,
         description: "The Collector's resource processor: insert, update, upsert, delete, hash, extract, convert on resource attributes.",
     };

@@ -178,3 +178,18 @@ proptest! {
         prop_assert_eq!(l.resource_logs[0].resource.attributes.get("cloud.availability_zone"), Some(&Value::from("zone-1")));
     }
 }
+
+#[test]
+fn traces_resources_get_the_actions() {
+    let c: ResourceConfig = dbintel_core::parse_component_config(&serde_json::json!({
+        "attributes": [{"key": "deployment.environment.name", "value": "prod", "action": "upsert"}],
+    }))
+    .expect("parses");
+    let p = ResourceProcessor::new(&c, &dbintel_core::telemetry::Registry::new(), "resource").expect("valid");
+    let mut data = crate::test_util::traces(vec![crate::test_util::span("a", 1, &[])]);
+    p.apply(std::sync::Arc::make_mut(&mut data));
+    let dbintel_core::pdata::SignalData::Traces(t) = &*data else { panic!("not traces") };
+    let attrs = &t.resource_spans[0].resource.attributes;
+    assert_eq!(attrs.get("deployment.environment.name").and_then(|v| v.as_str()), Some("prod"));
+    assert_eq!(attrs.get("service.name").and_then(|v| v.as_str()), Some("checkout"));
+}

@@ -223,6 +223,11 @@ impl Processor for Transform {
         let groups = match &*data {
             SignalData::Logs(_) => &self.logs,
             SignalData::Metrics(_) => &self.metrics,
+            // `trace_statements` are not run: validation refuses a traces pipeline.
+            SignalData::Traces(_) => {
+                out.push(data);
+                return Ok(());
+            }
         };
         if groups.is_empty() {
             out.push(data);
@@ -232,6 +237,7 @@ impl Processor for Transform {
         let r = match Arc::make_mut(&mut data) {
             SignalData::Logs(l) => run_logs(&self.logs, l, &mut self.report, &mut n),
             SignalData::Metrics(m) => run_metrics(&self.metrics, m, &mut self.report, &mut n),
+            SignalData::Traces(_) => Ok(()),
         };
         self.applied.add(n);
         r?;
