@@ -2,13 +2,13 @@
 """A small OTLP receiver built on the official `opentelemetry-proto` Python package, `grpcio` and
 `http.server`, used as an independent peer by crates/exporters/tests/otlp_*.rs.
 
-It serves OTLP/gRPC (metrics and logs services; gzip through grpcio) and OTLP/HTTP (/v1/metrics,
-/v1/logs; protobuf or JSON bodies; gzip or zstd Content-Encoding), optionally over TLS or mTLS, and
+It serves OTLP/gRPC (metrics, logs and trace services; gzip through grpcio) and OTLP/HTTP (/v1/metrics,
+/v1/logs, /v1/traces; protobuf or JSON bodies; gzip or zstd Content-Encoding), optionally over TLS or mTLS, and
 appends one JSON line per request to --out: {"transport", "signal", "encoding", "compression",
 "headers", "request", "raw"[, "body"]} where `request` is google.protobuf.json_format.MessageToDict
 of the decoded export request, `raw` its protobuf encoding in hex and `body` (JSON requests only) the
 decompressed body as received, in hex. As the OTLP spec asks of a receiver, traceId/spanId in a JSON
-body are read as hex (protobuf's own JSON mapping would read them as base64). It prints "READY <grpc_port> <http_port>" on stdout when both servers listen.
+body are read as hex (protobuf's own JSON mapping would read them as base64), parentSpanId too. It prints "READY <grpc_port> <http_port>" on stdout when both servers listen.
 With --partial N each response carries a partial success rejecting N items.
 Packages: opentelemetry-proto, grpcio, zstandard (protobuf comes with opentelemetry-proto).
 """
@@ -27,6 +27,7 @@ import zstandard
 from google.protobuf import json_format
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2, logs_service_pb2_grpc
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
 LOCK = threading.Lock()
 ARGS = None
@@ -54,7 +55,7 @@ def hex_ids_to_base64(obj):
     """OTLP/JSON carries traceId/spanId as hex; protobuf's JSON parser expects base64 for bytes."""
     if isinstance(obj, dict):
         for k, v in obj.items():
-            if k in ("traceId", "spanId") and isinstance(v, str):
+            if k in ("traceId", "spanId", "parentSpanId") and isinstance(v, str):
                 obj[k] = base64.b64encode(bytes.fromhex(v)).decode("ascii")
             else:
                 hex_ids_to_base64(v)
@@ -77,6 +78,21 @@ def logs_response():
         r.partial_success.rejected_log_records = ARGS.partial
         r.partial_success.error_message = "test receiver rejects some records"
     return r
+
+
+def traces_response():
+    r = trace_service_pb2.ExportTraceServiceResponse()
+    if ARGS.partial:
+        r.partial_success.rejected_spans = ARGS.partial
+        r.partial_success.error_message = "test receiver rejects some spans"
+    return r
+
+
+class TraceService(trace_service_pb2_grpc.TraceServiceServicer):
+    def Export(self, request, context):
+        md = {k: v for k, v in context.invocation_metadata()}
+        record("grpc", "traces", "proto", md.get("grpc-encoding", "identity"), md, request)
+        return traces_response()
 
 
 class MetricsService(metrics_service_pb2_grpc.MetricsServiceServicer):
@@ -116,6 +132,8 @@ class Handler(BaseHTTPRequestHandler):
                 req, resp, signal = metrics_service_pb2.ExportMetricsServiceRequest(), metrics_response(), "metrics"
             elif self.path == "/v1/logs":
                 req, resp, signal = logs_service_pb2.ExportLogsServiceRequest(), logs_response(), "logs"
+            elif self.path == "/v1/traces":
+                req, resp, signal = trace_service_pb2.ExportTraceServiceRequest(), traces_response(), "traces"
             else:
                 return self.reply(404, b"not found", "text/plain")
             if is_json:
@@ -156,6 +174,7 @@ def main():
                          options=[("grpc.max_receive_message_length", 64 << 20)])
     metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(MetricsService(), server)
     logs_service_pb2_grpc.add_LogsServiceServicer_to_server(LogsService(), server)
+    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(TraceService(), server)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     if ARGS.cert:
         cert = open(ARGS.cert, "rb").read()
