@@ -575,7 +575,11 @@ async fn traces_reach_the_official_receiver_byte_exact() {
         let got = received(&peer);
         assert_eq!(got.len(), i + 1, "{cfg}");
         let r = &got[i];
-        assert_eq!((r["signal"].as_str(), r["transport"].as_str()), (Some("traces"), Some(transport)), "{cfg}");
+        assert_eq!(
+            (r["signal"].as_str(), r["transport"].as_str()),
+            (Some("traces"), Some(transport)),
+            "{cfg}"
+        );
         let raw = raw(r);
         assert_eq!(raw, want, "{cfg}: the receiver's re-encoding differs from what was sent");
         let back = from_proto_traces(ExportTraceServiceRequest::decode(raw.as_slice()).expect("decode"));
@@ -592,10 +596,8 @@ async fn traces_reach_the_official_receiver_byte_exact() {
         assert_eq!(spans[1]["links"][0]["traceId"], b64(&OTHER_TRACE_ID), "{cfg}");
         assert_eq!(spans[1]["kind"], "SPAN_KIND_CLIENT", "{cfg}");
         assert_eq!(spans[1]["status"]["code"], "STATUS_CODE_ERROR", "{cfg}");
-        let rejected = registry.counter_total(
-            "dbintel_exporter_partial_success_rejected_total",
-            &[("data_type", "traces")],
-        );
+        let rejected = registry
+            .counter_total("dbintel_exporter_partial_success_rejected_total", &[("data_type", "traces")]);
         assert_eq!(rejected, 1, "partial success of spans not counted for {cfg}");
         // Three spans sent, one of them refused by the peer's partial success.
         assert_eq!(registry.counter_total("otelcol_exporter_sent_spans", &[]), 2, "{cfg}");

@@ -3,9 +3,9 @@
 
 use dbintel_core::pdata::{
     Attributes, HistogramDataPoint, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint,
-    NumberValue, QuantileValue, Resource, ResourceLogs, ResourceMetrics, Scope, ScopeLogs, ScopeMetrics,
-    SeverityNumber, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, StatusCode, SummaryDataPoint,
-    Temporality, Traces, ResourceSpans, ScopeSpans, Value,
+    NumberValue, QuantileValue, Resource, ResourceLogs, ResourceMetrics, ResourceSpans, Scope, ScopeLogs,
+    ScopeMetrics, ScopeSpans, SeverityNumber, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, StatusCode,
+    SummaryDataPoint, Temporality, Traces, Value,
 };
 
 /// 2026-11-26T20:00:00Z in nanoseconds.
@@ -270,9 +270,8 @@ pub fn large_metrics(n: usize) -> Metrics {
 }
 
 /// The trace of [`sample_traces`] (the W3C trace-context example id).
-pub const TRACE_ID: [u8; 16] = [
-    0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36,
-];
+pub const TRACE_ID: [u8; 16] =
+    [0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36];
 /// The span id of the root span of [`sample_traces`].
 pub const ROOT_SPAN_ID: [u8; 8] = [0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7];
 /// The span id of the child (database client) span of [`sample_traces`].
@@ -294,7 +293,10 @@ pub fn sample_traces() -> Traces {
         kind: SpanKind::SERVER,
         start_time_unix_nano: T0,
         end_time_unix_nano: T1,
-        attributes: attrs(&[("http.request.method", Value::from("GET")), ("http.response.status_code", Value::Int(200))]),
+        attributes: attrs(&[
+            ("http.request.method", Value::from("GET")),
+            ("http.response.status_code", Value::Int(200)),
+        ]),
         ..Default::default()
     };
     let child = Span {
@@ -335,16 +337,26 @@ pub fn sample_traces() -> Traces {
             flags: 0x301,
         }],
         dropped_links_count: 4,
-        status: Some(SpanStatus { message: "canceling statement due to user request".into(), code: StatusCode::ERROR }),
+        status: Some(SpanStatus {
+            message: "canceling statement due to user request".into(),
+            code: StatusCode::ERROR,
+        }),
     };
     Traces {
         resource_spans: vec![
             ResourceSpans {
                 resource: Resource {
-                    attributes: attrs(&[("service.name", Value::from("checkout")), ("deployment.environment.name", Value::from("prod"))]),
+                    attributes: attrs(&[
+                        ("service.name", Value::from("checkout")),
+                        ("deployment.environment.name", Value::from("prod")),
+                    ]),
                 },
                 scope_spans: vec![ScopeSpans {
-                    scope: Scope { name: "io.opentelemetry.jdbc".into(), version: "2.9.0".into(), attributes: Attributes::new() },
+                    scope: Scope {
+                        name: "io.opentelemetry.jdbc".into(),
+                        version: "2.9.0".into(),
+                        attributes: Attributes::new(),
+                    },
                     spans: vec![root, child],
                     schema_url: "https://opentelemetry.io/schemas/1.26.0".into(),
                 }],

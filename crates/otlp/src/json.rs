@@ -695,7 +695,10 @@ mod tests {
         assert_eq!(child["parentSpanId"], "00f067aa0ba902b7");
         assert_eq!(child["flags"], 0x301);
         assert_eq!(child["startTimeUnixNano"], (crate::fixtures::T0 + 1_000).to_string());
-        assert_eq!(child["status"], serde_json::json!({"message": "canceling statement due to user request", "code": 2}));
+        assert_eq!(
+            child["status"],
+            serde_json::json!({"message": "canceling statement due to user request", "code": 2})
+        );
         assert_eq!(child["events"][0]["name"], "exception");
         assert_eq!(child["links"][0]["traceId"], "fffe0001807f00000908070605040302");
         assert_eq!(child["links"][0]["flags"], 0x301);

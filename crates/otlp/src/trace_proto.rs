@@ -212,9 +212,7 @@ pub mod span {
         /// attribute with the same key).
         /// The behavior of software that receives duplicated keys can be unpredictable.
         #[prost(message, repeated, tag = "3")]
-        pub attributes: ::prost::alloc::vec::Vec<
-            opentelemetry_proto::tonic::common::v1::KeyValue,
-        >,
+        pub attributes: ::prost::alloc::vec::Vec<opentelemetry_proto::tonic::common::v1::KeyValue>,
         /// The number of dropped attributes. If the value is 0,
         /// then no attributes were dropped.
         #[prost(uint32, tag = "4")]
@@ -241,9 +239,7 @@ pub mod span {
         /// attribute with the same key).
         /// The behavior of software that receives duplicated keys can be unpredictable.
         #[prost(message, repeated, tag = "4")]
-        pub attributes: ::prost::alloc::vec::Vec<
-            opentelemetry_proto::tonic::common::v1::KeyValue,
-        >,
+        pub attributes: ::prost::alloc::vec::Vec<opentelemetry_proto::tonic::common::v1::KeyValue>,
         /// The number of dropped attributes. If the value is 0,
         /// then no attributes were dropped.
         #[prost(uint32, tag = "5")]
@@ -270,17 +266,7 @@ pub mod span {
     }
     /// SpanKind is the type of span. Can be used to specify additional relationships between spans
     /// in addition to a parent/child relationship.
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum SpanKind {
         /// Unspecified. Do NOT use as default.
@@ -348,17 +334,7 @@ pub struct Status {
 pub mod status {
     /// For the semantics of status codes see
     /// <https://github.com/open-telemetry/opentelemetry-specification/blob/main/specification/trace/api.md#set-status>
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum StatusCode {
         /// The default status.
@@ -453,9 +429,7 @@ pub struct ExportTraceServiceRequest {
     /// data from multiple origins typically batch the data before forwarding further and
     /// in that case this array will contain multiple elements.
     #[prost(message, repeated, tag = "1")]
-    pub resource_spans: ::prost::alloc::vec::Vec<
-        ResourceSpans,
-    >,
+    pub resource_spans: ::prost::alloc::vec::Vec<ResourceSpans>,
 }
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ExportTraceServiceResponse {

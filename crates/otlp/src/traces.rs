@@ -9,8 +9,8 @@
 //! `string_value_strindex` references (which OTLP traces never set).
 
 use dbintel_core::pdata::{
-    Attributes, Resource, ResourceSpans, Scope, ScopeSpans, Span, SpanEvent, SpanKind, SpanLink,
-    SpanStatus, StatusCode, Traces, Value,
+    Attributes, Resource, ResourceSpans, Scope, ScopeSpans, Span, SpanEvent, SpanKind, SpanLink, SpanStatus,
+    StatusCode, Traces, Value,
 };
 use opentelemetry_proto::tonic::common::v1 as pc;
 use opentelemetry_proto::tonic::resource::v1 as pr;

@@ -749,7 +749,8 @@ fn detailed_traces(out: &mut String, t: &Traces) {
                         out.push_str("     -> Name: ");
                         push_escaped(out, &e.name, usize::MAX);
                         let _ = writeln!(out, "\n     -> Timestamp: {}", go_time(e.time_unix_nano));
-                        let _ = writeln!(out, "     -> DroppedAttributesCount: {}", e.dropped_attributes_count);
+                        let _ =
+                            writeln!(out, "     -> DroppedAttributesCount: {}", e.dropped_attributes_count);
                         detailed_attrs(out, "     -> Attributes:", &e.attributes);
                     }
                 }
@@ -763,7 +764,8 @@ fn detailed_traces(out: &mut String, t: &Traces) {
                         push_hex(out, &l.span_id);
                         out.push_str("\n     -> TraceState: ");
                         push_escaped(out, &l.trace_state, usize::MAX);
-                        let _ = writeln!(out, "\n     -> DroppedAttributesCount: {}", l.dropped_attributes_count);
+                        let _ =
+                            writeln!(out, "\n     -> DroppedAttributesCount: {}", l.dropped_attributes_count);
                         detailed_attrs(out, "     -> Attributes:", &l.attributes);
                     }
                 }

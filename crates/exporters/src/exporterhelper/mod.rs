@@ -71,12 +71,9 @@ impl Payload {
                 .flat_map(|rl| &rl.scope_logs)
                 .map(|sl| sl.log_records.len() as u64)
                 .sum(),
-            Payload::Traces(req) => req
-                .resource_spans
-                .iter()
-                .flat_map(|rs| &rs.scope_spans)
-                .map(|ss| ss.spans.len() as u64)
-                .sum(),
+            Payload::Traces(req) => {
+                req.resource_spans.iter().flat_map(|rs| &rs.scope_spans).map(|ss| ss.spans.len() as u64).sum()
+            }
         }
     }
 
@@ -134,9 +131,7 @@ impl Encoded {
                 ExportMetricsServiceRequest::decode(self.body.as_slice()).map(Payload::Metrics)
             }
             Signal::Logs => ExportLogsServiceRequest::decode(self.body.as_slice()).map(Payload::Logs),
-            Signal::Traces => {
-                ExportTraceServiceRequest::decode(self.body.as_slice()).map(Payload::Traces)
-            }
+            Signal::Traces => ExportTraceServiceRequest::decode(self.body.as_slice()).map(Payload::Traces),
         }
     }
 }

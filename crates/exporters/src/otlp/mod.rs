@@ -188,13 +188,10 @@ impl TraceClient {
         &mut self,
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, Status> {
-        self.inner
-            .ready()
-            .await
-            .map_err(|e| {
-                let e: tonic::codegen::StdError = e.into();
-                Status::unknown(format!("Service was not ready: {}", error_text(&*e)))
-            })?;
+        self.inner.ready().await.map_err(|e| {
+            let e: tonic::codegen::StdError = e.into();
+            Status::unknown(format!("Service was not ready: {}", error_text(&*e)))
+        })?;
         let codec = tonic_prost::ProstCodec::default();
         let path = http::uri::PathAndQuery::from_static(
             "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
@@ -329,9 +326,9 @@ impl GrpcTransport {
             Payload::Traces(r) => {
                 let mut c = clients.traces;
                 let resp = c.export(self.request(r.clone(), slot)).await?.into_inner();
-                Ok(resp.partial_success.map_or((0, None), |ps| {
-                    (ps.rejected_spans.max(0) as u64, non_empty(ps.error_message))
-                }))
+                Ok(resp
+                    .partial_success
+                    .map_or((0, None), |ps| (ps.rejected_spans.max(0) as u64, non_empty(ps.error_message))))
             }
         }
     }

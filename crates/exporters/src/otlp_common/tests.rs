@@ -197,9 +197,8 @@ fn split_keeps_every_span_whole_and_in_order() {
     use dbintel_core::pdata::{Span, Traces};
     let mut t: Traces = dbintel_otlp::fixtures::sample_traces();
     let template = t.resource_spans[0].scope_spans[0].spans[1].clone();
-    t.resource_spans[0].scope_spans[0].spans = (0..500u32)
-        .map(|i| Span { span_id: i.to_be_bytes().repeat(2), ..template.clone() })
-        .collect();
+    t.resource_spans[0].scope_spans[0].spans =
+        (0..500u32).map(|i| Span { span_id: i.to_be_bytes().repeat(2), ..template.clone() }).collect();
     let req = dbintel_otlp::to_proto_traces(&t);
     let payload = crate::exporterhelper::Payload::Traces(req);
     let total = payload.items();

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use bytes::Bytes;
 use dbintel_core::{
-    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, GoDuration, PerSignal, Signal,
-    Stability, TypedFactory,
+    Built, ComponentId, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, GoDuration, PerSignal,
+    Signal, Stability, TypedFactory,
 };
 use dbintel_otlp::opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse;
 use dbintel_otlp::opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceResponse;

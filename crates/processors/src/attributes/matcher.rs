@@ -447,7 +447,12 @@ pub struct SpanMatcher {
 /// What `services` compares when a resource has no `service.name` (contrib's value).
 pub const NIL_SERVICE_NAME: &str = "<nil-service-name>";
 
-fn libraries(mt: MatchType, mp: &MatchProperties, at: &str, p: &mut Vec<ConfigProblem>) -> Vec<(StringSet, Option<StringSet>)> {
+fn libraries(
+    mt: MatchType,
+    mp: &MatchProperties,
+    at: &str,
+    p: &mut Vec<ConfigProblem>,
+) -> Vec<(StringSet, Option<StringSet>)> {
     mp.libraries
         .iter()
         .enumerate()

@@ -937,7 +937,12 @@ fn spans_are_selected_by_services_names_kinds_and_attributes() {
     };
     let mut server = client("SELECT orders", "orders");
     server.kind = SpanKind::SERVER;
-    let spans = vec![client("SELECT orders", "orders"), client("UPDATE orders", "orders"), server, client("SELECT log", "audit")];
+    let spans = vec![
+        client("SELECT orders", "orders"),
+        client("UPDATE orders", "orders"),
+        server,
+        client("SELECT log", "audit"),
+    ];
     let mut data = crate::test_util::traces(spans);
     p.apply(Arc::make_mut(&mut data));
     let out = crate::test_util::kept_spans(&[data]);
@@ -956,7 +961,10 @@ fn spans_are_selected_by_services_names_kinds_and_attributes() {
     let p = AttributesProcessor::new(&c, Some(Signal::Traces), &Registry::new(), "a").expect("valid");
     let mut data = crate::test_util::traces(vec![crate::test_util::span("a", 1, &[])]);
     p.apply(Arc::make_mut(&mut data));
-    assert!(crate::test_util::kept_spans(&[data.clone()])[0].attributes.get("x").is_none(), "service.name is set");
+    assert!(
+        crate::test_util::kept_spans(&[data.clone()])[0].attributes.get("x").is_none(),
+        "service.name is set"
+    );
     if let SignalData::Traces(t) = Arc::make_mut(&mut data) {
         t.resource_spans[0].resource.attributes.remove("service.name");
     }

@@ -219,6 +219,9 @@ fn splits_traces_to_max_size_keeping_every_span_whole() {
     assert_eq!(names, ["s0", "s1", "s2", "s3", "s4", "s5", "s6"]);
     for d in &out {
         let SignalData::Traces(t) = &**d else { panic!("not traces") };
-        assert_eq!(t.resource_spans[0].resource.attributes.get("service.name"), Some(&dbintel_core::pdata::Value::from("checkout")));
+        assert_eq!(
+            t.resource_spans[0].resource.attributes.get("service.name"),
+            Some(&dbintel_core::pdata::Value::from("checkout"))
+        );
     }
 }

@@ -231,7 +231,7 @@ impl TypedFactory for CostControlFactory {
         description: "Prices the encoded OTLP bytes that pass, projects the month and reduces data over budget; per-metric cardinality limit.",
     };
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
-        ("slow_span_threshold_ms", "dbintel carries no traces"),
+        ("slow_span_threshold_ms", "costcontrol does not take traces (a traces pipeline refuses it)"),
         ("aggressive_mode", PROTOTYPE_UNUSED),
         ("data_plus_enabled", "set price_per_gb to your contract's Data Plus price (e.g. 0.55)"),
         (

@@ -142,7 +142,8 @@ impl FilterConfig {
             ));
         }
         let t = &self.traces;
-        let total = l.log_record.len() + m.metric.len() + m.datapoint.len() + t.span.len() + t.spanevent.len();
+        let total =
+            l.log_record.len() + m.metric.len() + m.datapoint.len() + t.span.len() + t.spanevent.len();
         if total > MAX_CONDITIONS {
             p.push(ConfigProblem::new("", format!("at most {MAX_CONDITIONS} conditions in all")));
         }

@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use dbintel_core::pdata::{Logs, Metric, MetricData, Metrics, ResourceMetrics, ScopeMetrics, SignalData, Traces};
+use dbintel_core::pdata::{
+    Logs, Metric, MetricData, Metrics, ResourceMetrics, ScopeMetrics, SignalData, Traces,
+};
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_core::{Processor, ProcessorError};
 
@@ -214,8 +216,12 @@ impl Filter {
                     let mut gone = Vec::new();
                     if !c.spanevent.is_empty() {
                         for (i, event) in span.events.iter().enumerate() {
-                            let rec =
-                                SpanRecord { resource: &rs.resource, scope: &ss.scope, span, event: Some(event) };
+                            let rec = SpanRecord {
+                                resource: &rs.resource,
+                                scope: &ss.scope,
+                                span,
+                                event: Some(event),
+                            };
                             if any(&c.spanevent, &rec, self.mode, &mut self.report)? {
                                 gone.push(i);
                             }
@@ -230,7 +236,11 @@ impl Filter {
     }
 
     /// Drops what `span_plan` decided (copying the batch first only when it is shared).
-    fn traces(&mut self, mut data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) -> Result<(), ProcessorError> {
+    fn traces(
+        &mut self,
+        mut data: Arc<SignalData>,
+        out: &mut Vec<Arc<SignalData>>,
+    ) -> Result<(), ProcessorError> {
         let SignalData::Traces(t) = &*data else { return Ok(()) };
         let (plan, dropped, changes) = self.span_plan(t)?;
         self.dropped_spans.add(dropped);

@@ -409,7 +409,8 @@ fn spans_and_span_events_are_dropped_by_ottl_conditions() {
     internal_error.status = Some(SpanStatus { code: StatusCode::ERROR, message: String::new() });
     let mut client_error = internal_error.clone();
     client_error.kind = SpanKind::CLIENT;
-    let mut with_events = crate::test_util::span("SELECT", 3, &[("db.system.name", Value::from("postgresql"))]);
+    let mut with_events =
+        crate::test_util::span("SELECT", 3, &[("db.system.name", Value::from("postgresql"))]);
     with_events.events = ["debug", "exception", "debug"]
         .iter()
         .map(|n| SpanEvent { name: (*n).into(), ..Default::default() })
@@ -436,7 +437,8 @@ fn spans_and_span_events_are_dropped_by_ottl_conditions() {
     assert_eq!(reg.counter_total("dbintel_filter_dropped_total", &[("signal", "traces")]), 3);
     // A batch left empty is not sent on.
     let mut out = Vec::new();
-    p.process(crate::test_util::traces(vec![crate::test_util::span("healthcheck", 1, &[])]), &mut out).unwrap();
+    p.process(crate::test_util::traces(vec![crate::test_util::span("healthcheck", 1, &[])]), &mut out)
+        .unwrap();
     assert!(out.is_empty());
 }
 

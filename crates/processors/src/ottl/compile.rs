@@ -191,7 +191,8 @@ impl Field {
         )
     }
     fn read_only(self) -> bool {
-        matches!(self, Field::MetricType | Field::MetricTemporality | Field::MetricMonotonic) || self.is_span()
+        matches!(self, Field::MetricType | Field::MetricTemporality | Field::MetricMonotonic)
+            || self.is_span()
     }
     /// Span and span event fields: read by conditions only (no editor changes spans here).
     fn is_span(self) -> bool {

@@ -231,7 +231,9 @@ fn field<'r, S: Source + ?Sized>(f: Field, rec: &'r S) -> Result<V<'r>, EvalErro
         Field::SpanStart => int(span()?.start_time_unix_nano),
         Field::SpanEnd => int(span()?.end_time_unix_nano),
         Field::SpanFlags => V::Own(Value::Int(i64::from(span()?.flags))),
-        Field::SpanStatusCode => V::Own(Value::Int(span()?.status.as_ref().map_or(0, |s| i64::from(s.code.0)))),
+        Field::SpanStatusCode => {
+            V::Own(Value::Int(span()?.status.as_ref().map_or(0, |s| i64::from(s.code.0))))
+        }
         Field::SpanStatusMessage => V::Str(span()?.status.as_ref().map_or("", |s| s.message.as_str())),
         Field::SpanDroppedAttributes => V::Own(Value::Int(i64::from(span()?.dropped_attributes_count))),
         Field::SpanDroppedEvents => V::Own(Value::Int(i64::from(span()?.dropped_events_count))),

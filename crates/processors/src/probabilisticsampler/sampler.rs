@@ -197,7 +197,9 @@ impl<'a> TraceState<'a> {
         if let Some(r) = rv {
             pairs.push(format!("rv:{r}"));
         }
-        pairs.extend(self.ot.iter().filter(|(k, _)| *k != "th" && *k != "rv").map(|(k, v)| format!("{k}:{v}")));
+        pairs.extend(
+            self.ot.iter().filter(|(k, _)| *k != "th" && *k != "rv").map(|(k, v)| format!("{k}:{v}")),
+        );
         let mut members: Vec<String> = Vec::with_capacity(self.others.len() + 1);
         if !pairs.is_empty() {
             members.push(format!("ot={}", pairs.join(";")));
@@ -495,12 +497,15 @@ impl Processor for ProbabilisticSampler {
         decisions.clear();
         match &*data {
             SignalData::Logs(logs) => {
-                for r in logs.resource_logs.iter().flat_map(|rl| &rl.scope_logs).flat_map(|sl| &sl.log_records) {
+                for r in
+                    logs.resource_logs.iter().flat_map(|rl| &rl.scope_logs).flat_map(|sl| &sl.log_records)
+                {
                     decisions.push(self.decide(r, self.priority(r), &mut counts, &mut problems));
                 }
             }
             SignalData::Traces(traces) => {
-                for s in traces.resource_spans.iter().flat_map(|rs| &rs.scope_spans).flat_map(|ss| &ss.spans) {
+                for s in traces.resource_spans.iter().flat_map(|rs| &rs.scope_spans).flat_map(|ss| &ss.spans)
+                {
                     decisions.push(self.decide(s, span_priority(s), &mut counts, &mut problems));
                 }
             }

@@ -723,7 +723,10 @@ fn prototype_config_on_query_events_and_the_recommended_one() {
 
 // --- traces ------------------------------------------------------------------------------------
 
-fn run_spans(p: &mut ProbabilisticSampler, spans: Vec<dbintel_core::pdata::Span>) -> Vec<dbintel_core::pdata::Span> {
+fn run_spans(
+    p: &mut ProbabilisticSampler,
+    spans: Vec<dbintel_core::pdata::Span>,
+) -> Vec<dbintel_core::pdata::Span> {
     let mut out = Vec::new();
     p.process(crate::test_util::traces(spans), &mut out).expect("process");
     crate::test_util::kept_spans(&out)
@@ -742,10 +745,8 @@ fn spans_sample_on_the_trace_id_like_the_records_of_their_trace() {
             s
         })
         .collect();
-    let records: Vec<LogRecord> = spans
-        .iter()
-        .map(|s| rec(Some(<[u8; 16]>::try_from(s.trace_id.as_slice()).unwrap()), &[]))
-        .collect();
+    let records: Vec<LogRecord> =
+        spans.iter().map(|s| rec(Some(<[u8; 16]>::try_from(s.trace_id.as_slice()).unwrap()), &[])).collect();
     let (mut ps, reg) = sampler(&c);
     let kept_spans = run_spans(&mut ps, spans);
     let (mut pl, _) = sampler(&c);
@@ -792,7 +793,10 @@ fn span_tracestate_thresholds_equalize_and_priority_decides() {
     );
     assert_eq!(kept.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["kept"]);
     let (mut p, _) = sampler(&cfg(0.0));
-    let kept = run_spans(&mut p, vec![crate::test_util::span("must", 5, &[("sampling.priority", Value::from("1"))])]);
+    let kept = run_spans(
+        &mut p,
+        vec![crate::test_util::span("must", 5, &[("sampling.priority", Value::from("1"))])],
+    );
     assert_eq!(kept.len(), 1);
     // A malformed tracestate is invalid sampling information: fail_closed drops.
     let (mut p, _) = sampler(&cfg(100.0));

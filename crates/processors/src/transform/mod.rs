@@ -222,7 +222,10 @@ impl TypedFactory for TransformFactory {
         description: "Changes logs and metrics with OTTL statements (the Collector's transform processor, an OTTL subset).",
     };
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
-        ("trace_statements", "dbintel has no trace pipelines"),
+        (
+            "trace_statements",
+            "transform does not run on spans in dbintel (a traces pipeline refuses it; filter drops spans)",
+        ),
         ("flatten_data", "dbintel's log records are transformed in place; there is nothing to flatten"),
     ];
 

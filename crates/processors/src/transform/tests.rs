@@ -335,7 +335,7 @@ fn bad_configs_name_the_key() {
     }
     assert!(TransformFactory.validate(&json!({"error_mode": "loud"})).is_err());
     assert!(TransformFactory.validate(&json!({"log_statment": []})).is_err());
-    // Accepted and ignored (dbintel has no traces).
+    // Accepted and ignored (transform does not run on spans).
     assert!(
         TransformFactory
             .validate(&json!({"trace_statements": [{"context": "span", "statements": []}]}))
