@@ -297,7 +297,7 @@ fn print_components() {
                 format!(" (alias: {})", info.aliases.join(", "))
             };
             println!(
-                "  {:<24} signals: {:<13} stability: {:<11} {}{}",
+                "  {:<24} signals: {:<19} stability: {:<11} {}{}",
                 info.type_name,
                 signals,
                 info.stability.as_str(),

@@ -66,7 +66,7 @@ fn components_lists_every_type_with_signals() {
             .to_string()
     };
     assert!(line("sqlquery").contains("metrics,logs"));
-    assert!(line("batch").contains("metrics,logs"));
+    assert!(line("batch").contains("metrics,logs,traces"));
     assert!(line("file").contains("metrics,logs"));
     assert!(line("debug").contains("metrics,logs"));
     assert!(line("health_check").contains("healthcheck"));
@@ -120,12 +120,19 @@ fn validate_rejects_unknown_types_and_signal_mismatches() {
 receivers:
   sqlqeury:
     driver: postgres
+  postgresql:
+    endpoint: localhost:5432
+    username: dbintel
+    password: x
 exporters:
   debug:
 service:
   pipelines:
-    traces:
+    metrics:
       receivers: [sqlqeury]
+      exporters: [debug]
+    traces:
+      receivers: [postgresql]
       exporters: [debug]
 "#;
     let path = write(dir.path(), "types.yaml", cfg);
@@ -133,7 +140,7 @@ service:
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("sqlqeury"), "{err}");
-    assert!(err.contains("traces"), "{err}");
+    assert!(err.contains("receiver `postgresql` does not support traces"), "{err}");
 }
 
 #[test]
