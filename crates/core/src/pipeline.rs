@@ -515,6 +515,21 @@ impl ReceiverOutput {
             gate: ScrapeGate::new(&ComponentId::new("test", None), Admission::default(), &Registry::new()),
         }
     }
+
+    /// As [`ReceiverOutput::from_channels`], with a channel for spans too.
+    pub fn from_channels_with_traces(
+        metrics: Option<mpsc::Sender<SignalData>>,
+        logs: Option<mpsc::Sender<SignalData>>,
+        traces: mpsc::Sender<SignalData>,
+    ) -> Self {
+        let mut out = Self::from_channels(metrics, logs);
+        let drops = out.downstream[Signal::Traces].drops.clone();
+        out.downstream[Signal::Traces] = Downstream {
+            targets: vec![Target { sink: Sink::Owned(traces), queue_size: Gauge::default(), overload: None }],
+            drops,
+        };
+        out
+    }
 }
 
 pub struct ReceiverNode {

@@ -6,8 +6,8 @@ use dbintel_core::Factory;
 
 pub mod file_storage;
 pub mod health_check;
-pub mod memory_ballast;
 pub mod http_server;
+pub mod memory_ballast;
 pub mod pprof;
 pub mod process_metrics;
 pub mod telemetry_server;

@@ -20,7 +20,7 @@ pub struct OtlpReceiverConfig {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Protocols {
-    /// OTLP/gRPC (`opentelemetry.proto.collector.{metrics,logs}.v1` services).
+    /// OTLP/gRPC (`opentelemetry.proto.collector.{metrics,logs,trace}.v1` services).
     #[serde(default, deserialize_with = "present_means_enabled")]
     #[schemars(with = "Option<GrpcConfig>")]
     pub grpc: Option<GrpcConfig>,
@@ -154,7 +154,7 @@ pub struct HttpConfig {
     /// See `protocols.grpc.include_metadata` (no effect here, warns when set).
     #[serde(default)]
     pub include_metadata: bool,
-    /// Path of trace requests (reserved: traces are not served yet; a request there gets 404).
+    /// Path of trace requests.
     #[serde(default = "default_traces_path")]
     pub traces_url_path: String,
     /// Path of metrics requests.

@@ -11,13 +11,19 @@ use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::
 use opentelemetry_proto::tonic::collector::metrics::v1::{
     ExportMetricsServiceRequest, ExportMetricsServiceResponse,
 };
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+    TraceService, TraceServiceServer,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
 use prost::Message;
 use tonic::codec::CompressionEncoding;
 use tonic::service::Routes;
 use tonic::{Code, Request, Response, Status};
 
 use crate::rpc;
-use crate::signal::{Ingest, Logs, Metrics, OtlpSignal, Refusal};
+use crate::signal::{Ingest, Logs, Metrics, OtlpSignal, Refusal, Traces};
 
 /// The gRPC service of every signal, sharing one [`Ingest`]. A request larger than
 /// `max_recv_msg_size` bytes (after decompression) gets `RESOURCE_EXHAUSTED` from tonic.
@@ -27,12 +33,15 @@ pub fn routes(ingest: Arc<Ingest>, max_recv_msg_size: usize) -> Routes {
         .accept_compressed(CompressionEncoding::Gzip)
         .accept_compressed(CompressionEncoding::Zstd)
         .max_decoding_message_size(max_recv_msg_size);
-    let logs = LogsServiceServer::new(svc)
+    let logs = LogsServiceServer::new(svc.clone())
         .accept_compressed(CompressionEncoding::Gzip)
         .accept_compressed(CompressionEncoding::Zstd)
         .max_decoding_message_size(max_recv_msg_size);
-    // Traces: add the TraceService here once the data model carries spans (see `signal.rs`).
-    Routes::new(metrics).add_service(logs).prepare()
+    let traces = TraceServiceServer::new(svc)
+        .accept_compressed(CompressionEncoding::Gzip)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .max_decoding_message_size(max_recv_msg_size);
+    Routes::new(metrics).add_service(logs).add_service(traces).prepare()
 }
 
 #[derive(Clone)]
@@ -73,6 +82,16 @@ impl LogsService for Service {
         request: Request<ExportLogsServiceRequest>,
     ) -> Result<Response<ExportLogsServiceResponse>, Status> {
         Service::export::<Logs>(self, request.into_inner()).await
+    }
+}
+
+#[tonic::async_trait]
+impl TraceService for Service {
+    async fn export(
+        &self,
+        request: Request<ExportTraceServiceRequest>,
+    ) -> Result<Response<ExportTraceServiceResponse>, Status> {
+        Service::export::<Traces>(self, request.into_inner()).await
     }
 }
 

@@ -16,16 +16,17 @@ use prost::Message;
 
 use crate::config::{CorsConfig, HttpConfig, url_path};
 use crate::rpc;
-use crate::signal::{Ingest, Logs, Metrics, OtlpSignal, Refusal};
+use crate::signal::{Ingest, Logs, Metrics, OtlpSignal, Refusal, Traces};
 
 const PROTOBUF: &str = "application/x-protobuf";
 const JSON: &str = "application/json";
 
-/// The HTTP side: one route per signal (traces: add a path and its `OtlpSignal` here).
+/// The HTTP side: one route per signal.
 pub struct Routes {
     ingest: Arc<Ingest>,
     metrics_path: String,
     logs_path: String,
+    traces_path: String,
     max_body: u64,
     cors: Option<CorsConfig>,
 }
@@ -34,6 +35,7 @@ pub struct Routes {
 enum Route {
     Metrics,
     Logs,
+    Traces,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -59,6 +61,7 @@ impl Routes {
             ingest,
             metrics_path: url_path(&cfg.metrics_url_path),
             logs_path: url_path(&cfg.logs_url_path),
+            traces_path: url_path(&cfg.traces_url_path),
             max_body: cfg.max_request_body_size,
             cors: cfg.cors.clone(),
         }
@@ -82,6 +85,7 @@ impl Routes {
         let route = match req.uri().path() {
             p if p == self.metrics_path => Route::Metrics,
             p if p == self.logs_path => Route::Logs,
+            p if p == self.traces_path => Route::Traces,
             _ => return plain(StatusCode::NOT_FOUND, "404 page not found"),
         };
         if req.method() == Method::OPTIONS {
@@ -109,6 +113,7 @@ impl Routes {
         match route {
             Route::Metrics => self.export::<Metrics>(encoding, &body).await,
             Route::Logs => self.export::<Logs>(encoding, &body).await,
+            Route::Traces => self.export::<Traces>(encoding, &body).await,
         }
     }
 

@@ -48,7 +48,7 @@ impl TypedFactory for OtlpReceiverFactory {
         kind: ComponentKind::Receiver,
         type_name: TYPE_NAME,
         aliases: &[],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "OTLP over gRPC and HTTP (protobuf and JSON) from other collectors and SDKs",
     };

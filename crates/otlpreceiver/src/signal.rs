@@ -2,9 +2,8 @@
 //!
 //! Each OTLP signal the receiver serves is one [`OtlpSignal`] implementation: its request and
 //! response messages, its conversion to the data model and its partial-success answer. The gRPC
-//! services (`grpc.rs`) and the HTTP routes (`http.rs`) are generic over it, so serving traces is an
-//! `impl OtlpSignal for Traces` (once the data model has traces), one `add_service` in
-//! `grpc::routes` and one path in `http::Routes`.
+//! services (`grpc.rs`) and the HTTP routes (`http.rs`) are generic over it: a signal is one impl,
+//! one `add_service` in `grpc::routes` and one path in `http::Routes`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +17,9 @@ use opentelemetry_proto::tonic::collector::logs::v1::{
 };
 use opentelemetry_proto::tonic::collector::metrics::v1::{
     ExportMetricsPartialSuccess, ExportMetricsServiceRequest, ExportMetricsServiceResponse,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 
 /// One OTLP signal: what a request and its answer are, and how a request becomes pipeline data.
@@ -33,6 +35,7 @@ pub trait OtlpSignal: Send + Sync + 'static {
 
 pub struct Metrics;
 pub struct Logs;
+pub struct Traces;
 
 impl OtlpSignal for Metrics {
     type Request = ExportMetricsServiceRequest;
@@ -64,6 +67,28 @@ impl OtlpSignal for Logs {
         ExportLogsServiceResponse {
             partial_success: (rejected > 0 || !message.is_empty()).then(|| ExportLogsPartialSuccess {
                 rejected_log_records: i64::try_from(rejected).unwrap_or(i64::MAX),
+                error_message: message,
+            }),
+        }
+    }
+}
+
+impl OtlpSignal for Traces {
+    type Request = ExportTraceServiceRequest;
+    type Response = ExportTraceServiceResponse;
+    const SIGNAL: Signal = Signal::Traces;
+    /// Spans pass through as received (ids byte for byte), so nothing is refused per item.
+    fn convert(req: Self::Request) -> decode::Decoded<SignalData> {
+        decode::Decoded {
+            data: SignalData::Traces(dbintel_otlp::from_proto_traces(req)),
+            rejected: 0,
+            message: String::new(),
+        }
+    }
+    fn response(rejected: u64, message: String) -> Self::Response {
+        ExportTraceServiceResponse {
+            partial_success: (rejected > 0 || !message.is_empty()).then(|| ExportTracePartialSuccess {
+                rejected_spans: i64::try_from(rejected).unwrap_or(i64::MAX),
                 error_message: message,
             }),
         }

@@ -28,6 +28,7 @@ struct Running {
     task: tokio::task::JoinHandle<()>,
     metrics_rx: mpsc::Receiver<SignalData>,
     logs_rx: mpsc::Receiver<SignalData>,
+    traces_rx: mpsc::Receiver<SignalData>,
     telemetry: Registry,
     grpc: u16,
     http: u16,
@@ -53,8 +54,10 @@ async fn start_with(mut config: Value, capacity: usize, admission: Option<&Admis
     };
     let (mtx, metrics_rx) = mpsc::channel(capacity);
     let (ltx, logs_rx) = mpsc::channel(capacity);
+    let (ttx, traces_rx) = mpsc::channel(capacity);
     let shutdown = CancellationToken::new();
-    let mut output = ReceiverOutput::from_channels(Some(mtx), Some(ltx)).with_counters(&id, &telemetry);
+    let mut output =
+        ReceiverOutput::from_channels_with_traces(Some(mtx), Some(ltx), ttx).with_counters(&id, &telemetry);
     if let Some(a) = admission {
         output = output.with_admission(&id, a.handle(&id), &telemetry);
     }
@@ -73,7 +76,7 @@ async fn start_with(mut config: Value, capacity: usize, admission: Option<&Admis
             wait_listening(port).await;
         }
     }
-    Running { shutdown, task, metrics_rx, logs_rx, telemetry, grpc, http }
+    Running { shutdown, task, metrics_rx, logs_rx, traces_rx, telemetry, grpc, http }
 }
 
 async fn wait_listening(port: u16) {
@@ -173,6 +176,37 @@ async fn dbintel_exporters_deliver_over_grpc_zstd_and_http_protobuf_and_json() {
     let accepted = r.counter("otelcol_receiver_accepted_metric_points");
     assert_eq!(accepted, 3 * sample.data_point_count() as u64 - 3);
     assert_eq!(r.counter("otelcol_receiver_refused_metric_points"), 3, "the JSON special doubles");
+    r.stop().await;
+}
+
+/// Spans from dbintel's own exporters (gRPC with gzip, HTTP protobuf, HTTP JSON) arrive as sent:
+/// ids, parents, links, events and status byte for byte (the gateway tier's traces path).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spans_from_dbintel_exporters_arrive_byte_exact_over_grpc_and_http() {
+    let mut r = start(both(), 64).await;
+    let sample = fixtures::sample_traces();
+    let spans = sample.span_count();
+    let senders = [
+        ("otlp", json!({"endpoint": format!("http://127.0.0.1:{}", r.grpc), "compression": "gzip"})),
+        ("otlphttp", json!({"endpoint": format!("http://127.0.0.1:{}", r.http), "compression": "zstd"})),
+        (
+            "otlphttp",
+            json!({"endpoint": format!("http://127.0.0.1:{}", r.http), "encoding": "json", "compression": "none"}),
+        ),
+    ];
+    for (type_name, mut config) in senders {
+        config["sending_queue"] = json!({"enabled": false});
+        let mut e = exporter(type_name, config);
+        e.start().await.unwrap();
+        e.export(Arc::new(SignalData::Traces(sample.clone()))).await.expect("spans delivered");
+        e.shutdown().await.unwrap();
+        let got = tokio::time::timeout(Duration::from_secs(30), r.traces_rx.recv())
+            .await
+            .expect("spans arrive in time")
+            .expect("the channel is open");
+        assert_eq!(got, SignalData::Traces(sample.clone()), "{type_name}: spans unchanged");
+    }
+    assert_eq!(r.counter("otelcol_receiver_accepted_spans"), 3 * spans as u64);
     r.stop().await;
 }
 

@@ -267,6 +267,23 @@ impl Groups {
                     }
                 }
             }
+            SignalData::Traces(t) => {
+                for rs in &t.resource_spans {
+                    let Some(v) = value_of(&rs.resource) else {
+                        dropped += 1;
+                        continue;
+                    };
+                    match parts.iter_mut().find(|(k, _)| *k == v) {
+                        Some((_, SignalData::Traces(acc))) => acc.resource_spans.push(rs.clone()),
+                        _ => parts.push((
+                            v,
+                            SignalData::Traces(dbintel_core::pdata::Traces {
+                                resource_spans: vec![rs.clone()],
+                            }),
+                        )),
+                    }
+                }
+            }
         }
         if dropped > 0 {
             tracing::debug!(resources = dropped, attribute = %key, "file exporter: resources without a usable group_by attribute were dropped");

@@ -206,6 +206,8 @@ impl WaitAnalysis {
                     }
                 }
             }
+            // Logs and metrics only (the factory declares it).
+            SignalData::Traces(_) => {}
         }
         self.matched.add(n);
     }
