@@ -46,6 +46,11 @@ impl TypedFactory for SqlQueryFactory {
     fn check(&self, config: &SqlQueryConfig) -> Vec<ConfigProblem> {
         config.resolve().err().unwrap_or_default()
     }
+    /// A tracking query without a placeholder, `aggregation` without `data_type`: shown by
+    /// `validate` too, not only when the receiver starts.
+    fn config_warnings(&self, config: &SqlQueryConfig) -> Vec<ConfigProblem> {
+        config.resolve().map(|plan| plan.warnings).unwrap_or_default()
+    }
 
     fn config_references(&self, cfg: &SqlQueryConfig) -> Vec<(ComponentKind, ComponentId, String)> {
         match cfg.storage.as_deref().map(config::storage_id) {
