@@ -156,6 +156,12 @@ impl Validator<'_> {
                     let path = join(&format!("{}.{id}", kind.section()), &p.path);
                     warnings.push(format!("{source}: {path}: accepted and ignored: {}", p.message));
                 }
+                for p in factory.warnings(&d.config) {
+                    let id_text = id.to_string();
+                    let source = self.raw.source_or_last(&[kind.section(), &id_text, first_segment(&p.path)]);
+                    let path = join(&format!("{}.{id}", kind.section()), &p.path);
+                    warnings.push(format!("{source}: {path}: {}", p.message));
+                }
             }
         }
 

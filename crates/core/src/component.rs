@@ -299,6 +299,11 @@ pub trait Factory: Send + Sync {
     fn ignored_keys(&self, _config: &serde_json::Value) -> Vec<ConfigProblem> {
         Vec::new()
     }
+    /// Settings that load and act, but probably not as the user meant (a tracking query without its
+    /// placeholder): `validate` and `run` print each as a warning with its key path.
+    fn warnings(&self, _config: &serde_json::Value) -> Vec<ConfigProblem> {
+        Vec::new()
+    }
     /// The JSON schema of the section (every [`crate::TypedFactory`] has one): printed by
     /// `dbintel components --schema`, checked against the README key tables, and used by
     /// [`crate::all_problems::all_problems_with`] for stand-in values.

@@ -46,6 +46,10 @@ pub trait TypedFactory: Send + Sync {
     fn config_warnings(&self, _config: &Self::Config) -> Vec<ConfigProblem> {
         Vec::new()
     }
+    /// Settings that take effect but probably not as meant: see [`Factory::warnings`].
+    fn config_notes(&self, _config: &Self::Config) -> Vec<ConfigProblem> {
+        Vec::new()
+    }
     /// Other components the section names (see [`Factory::references`]).
     fn config_references(&self, _config: &Self::Config) -> Vec<(ComponentKind, ComponentId, String)> {
         Vec::new()
@@ -119,6 +123,10 @@ impl<T: TypedFactory> Factory for T {
             out.extend(self.config_warnings(&cfg));
         }
         out
+    }
+
+    fn warnings(&self, config: &Value) -> Vec<ConfigProblem> {
+        parse_typed::<T>(config).map(|cfg| self.config_notes(&cfg)).unwrap_or_default()
     }
 
     fn config_schema(&self) -> Option<Value> {

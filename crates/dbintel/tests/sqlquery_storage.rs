@@ -301,7 +301,10 @@ fn contrib_receiver_testdata_validates() {
         // The `?` placeholder with the postgres driver is named by validate, not only at start.
         if section.contains("log_id > ?") {
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(stderr.contains("receivers.sqlquery.queries[0]") && stderr.contains("placeholder"), "{stderr}");
+            assert!(
+                stderr.contains("receivers.sqlquery.queries[0]") && stderr.contains("placeholder"),
+                "{stderr}"
+            );
         }
     }
     // contrib's invalid testdata stays invalid: aggregation with an explicit gauge.

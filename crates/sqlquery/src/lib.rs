@@ -48,7 +48,7 @@ impl TypedFactory for SqlQueryFactory {
     }
     /// A tracking query without a placeholder, `aggregation` without `data_type`: shown by
     /// `validate` too, not only when the receiver starts.
-    fn config_warnings(&self, config: &SqlQueryConfig) -> Vec<ConfigProblem> {
+    fn config_notes(&self, config: &SqlQueryConfig) -> Vec<ConfigProblem> {
         config.resolve().map(|plan| plan.warnings).unwrap_or_default()
     }
 
