@@ -144,7 +144,8 @@ impl TypedFactory for FileStorageFactory {
     const INFO: ComponentInfo = ComponentInfo {
         kind: ComponentKind::Extension,
         type_name: "file_storage",
-        aliases: &[],
+        // `filestorage`: the name the prototype's configs use.
+        aliases: &["filestorage"],
         signals: &[],
         stability: Stability::Alpha,
         description: "A directory for persistent sending queues (sending_queue.storage).",
