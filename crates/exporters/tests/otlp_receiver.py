@@ -191,8 +191,8 @@ def main():
         httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     else:
         grpc_port = server.add_insecure_port("127.0.0.1:0")
-    if args.grpc_unix:
-        server.add_insecure_port("unix:" + args.grpc_unix)
+    if ARGS.grpc_unix:
+        server.add_insecure_port("unix:" + ARGS.grpc_unix)
     server.start()
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     print(f"READY {grpc_port} {httpd.server_address[1]}", flush=True)
