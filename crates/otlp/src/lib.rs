@@ -20,6 +20,7 @@ pub mod fixtures;
 pub mod json;
 pub mod prometheus;
 pub mod proto;
+pub mod rpc;
 pub mod trace_proto;
 pub mod traces;
 
