@@ -35,6 +35,8 @@ const INTERVAL_RANGE: DurationRange = DurationRange::new(Duration::from_secs(1),
 #[serde(deny_unknown_fields, default)]
 pub struct AdaptiveSamplerConfig {
     /// Rate of a record no rule matches, in [0, 1].
+    #[serde(alias = "default_sampling_rate")]
+    #[schemars(extend("x-aliases" = ["default_sampling_rate"]))]
     pub default_sample_rate: f64,
     /// Records kept per second at most (a fixed 1s window). Records of critical rules (rate 1) are
     /// always kept but count against it, so the others give way.
@@ -46,6 +48,8 @@ pub struct AdaptiveSamplerConfig {
     /// Adaptive mode: in the importance score, the mean duration (ms) that counts as fully costly.
     pub high_cost_threshold: f64,
     /// Adaptive mode: the lowest rate a query gets.
+    #[serde(alias = "min_sampling_rate")]
+    #[schemars(extend("x-aliases" = ["min_sampling_rate"]))]
     pub min_sample_rate: f64,
     /// Ours: adaptive mode.
     pub adaptive: AdaptiveConfig,
@@ -353,6 +357,43 @@ impl TypedFactory for AdaptiveSamplerFactory {
             "enable_debug_logging",
             "decisions are counted in self-telemetry; use the service log level for more",
         ),
+        (
+            "enabled",
+            "a component runs when a pipeline lists it; leave it out of the pipelines to turn it off",
+        ),
+        (
+            "max_sampling_rate",
+            "a rule's rate (at most 1) is the ceiling; the adaptive mode only lowers rates",
+        ),
+        ("max_samples_per_second", "the records/s budget is max_records_per_second"),
+        (
+            "max_traces_per_second",
+            "adaptivesampler samples query records, not traces; its budget is max_records_per_second",
+        ),
+        (
+            "sampling_percentage",
+            "a trace-sampling key; the rate of unmatched records is default_sample_rate (0 to 1)",
+        ),
+        (
+            "sampling_rules",
+            "span-name/service patterns of a trace sampler; record rules are `rules` with attribute conditions",
+        ),
+        (
+            "adjust_sampling_on_overload",
+            "the adaptive mode (adaptive.enabled) lowers rates by query cost, not by collector load",
+        ),
+        ("adjustment_period", "rates are decided per decision_interval"),
+        ("evaluation_interval", "rates are decided per decision_interval"),
+        (
+            "memory_threshold_mb",
+            "memory is memory_limiter's; the sampler's state is bounded by its cache sizes",
+        ),
+        (
+            "target_metrics_per_minute",
+            "the budget is max_records_per_second; metrics pass the sampler untouched",
+        ),
+        ("cost_control", "cost budgets are the costcontrol processor's"),
+        ("max_cardinality", "state is bounded by deduplication.cache_size and adaptive.max_queries"),
     ];
 
     fn check(&self, config: &AdaptiveSamplerConfig) -> Vec<ConfigProblem> {

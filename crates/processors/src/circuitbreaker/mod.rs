@@ -42,10 +42,20 @@ pub enum OpenRecords {
 pub struct CircuitBreakerConfig {
     /// Consecutive trouble failures (timeouts, too many connections, refused/reset connections,
     /// lock timeouts) against a database that open its breaker.
+    #[serde(alias = "max_failures")]
+    #[schemars(extend("x-aliases" = ["max_failures"]))]
     pub failure_threshold: u32,
     /// Successes while half-open that close the breaker.
     pub success_threshold: u32,
-    /// How long a breaker stays open after the failure that opened it before it half-opens.
+    /// How long a breaker stays open after the failure that opened it before it half-opens (the
+    /// prototype's `recovery_timeout`, `cooldown_period`, `break_duration`, `recovery_duration`).
+    #[serde(
+        alias = "recovery_timeout",
+        alias = "cooldown_period",
+        alias = "break_duration",
+        alias = "recovery_duration"
+    )]
+    #[schemars(extend("x-aliases" = ["recovery_timeout", "cooldown_period", "break_duration", "recovery_duration"]))]
     pub open_state_timeout: GoDuration,
     /// The adaptive timeout's floor and start (the prototype's `timeout`).
     #[serde(alias = "timeout")]
@@ -188,6 +198,11 @@ impl CircuitBreakerConfig {
 
 pub struct CircuitBreakerFactory;
 
+const HALF_OPEN: &str =
+    "a half-open breaker lets each collection through as a probe; success_threshold successes close it";
+const PROTO_ENABLED: &str =
+    "a component runs when a pipeline lists it; leave it out of the pipelines to turn it off";
+
 impl TypedFactory for CircuitBreakerFactory {
     type Config = CircuitBreakerConfig;
     const INFO: ComponentInfo = ComponentInfo {
@@ -215,6 +230,41 @@ impl TypedFactory for CircuitBreakerFactory {
             "error_patterns",
             "the feature-aware error actions are built into the receivers' error classification (SQLSTATE and error numbers first, then text)",
         ),
+        ("enabled", PROTO_ENABLED),
+        ("half_open_requests", HALF_OPEN),
+        ("half_open_max_requests", HALF_OPEN),
+        (
+            "enable_debug_logging",
+            "state changes are logged and counted in self-telemetry; use the service log level for more",
+        ),
+        (
+            "databases",
+            "breakers are per (receiver, database) as records name them (database_attributes), not listed",
+        ),
+        ("per_database_circuit", "breakers are always per database"),
+        ("per_database_limits", "one threshold set for every database's breaker"),
+        (
+            "error_threshold_percent",
+            "breakers open on consecutive trouble failures (failure_threshold), not an error percentage",
+        ),
+        (
+            "failure_threshold_percentage",
+            "breakers open on consecutive trouble failures (failure_threshold), not an error percentage",
+        ),
+        ("volume_threshold_qps", "no request-volume gate: breakers count the receivers' collection failures"),
+        (
+            "evaluation_interval",
+            "breakers change state on each failure or success; the guards run every health_check_interval",
+        ),
+        ("timeout_duration", "the per-collection timeout is the adaptive one (base_timeout, max_timeout)"),
+        ("monitoring", "breaker states and transitions are always in self-telemetry"),
+        (
+            "conditions",
+            "breakers open on the receivers' classified failures and stress, not on configured conditions",
+        ),
+        ("metrics", "breaker states and transitions are always in self-telemetry"),
+        ("circuit_id_attribute", "breakers are named by database_attributes"),
+        ("persistence", "breaker state is kept in memory only"),
         ("query_fallbacks", "parsed and never used by the prototype"),
     ];
 

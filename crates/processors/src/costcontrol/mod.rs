@@ -48,12 +48,14 @@ pub struct CostControlConfig {
     pub monthly_budget_usd: f64,
     /// Price of one GB (10^9 bytes) of ingest, in USD; greater than 0. New Relic's original data
     /// option is 0.35 (0.55 with Data Plus); prices change by contract and year, so set yours.
+    #[serde(alias = "cost_per_gb_usd")]
+    #[schemars(extend("x-aliases" = ["cost_per_gb_usd"]))]
     pub price_per_gb: f64,
     /// Series (distinct resource + point attribute sets) one metric may have in the billing month.
     /// A point of a new series beyond it loses `high_cardinality_attributes`; if it is still a new
     /// series it is dropped. 1 to 1000000.
-    #[serde(alias = "cardinality_limit")]
-    #[schemars(extend("x-aliases" = ["cardinality_limit"]))]
+    #[serde(alias = "cardinality_limit", alias = "max_metric_cardinality")]
+    #[schemars(extend("x-aliases" = ["cardinality_limit", "max_metric_cardinality"]))]
     pub metric_cardinality_limit: usize,
     /// Ours: metric names whose series are tracked at most (least recently used forgotten, counted).
     /// Memory is bounded by this times `metric_cardinality_limit` times 8 bytes. 1 to 100000.
@@ -240,6 +242,31 @@ impl TypedFactory for CostControlFactory {
         ),
         ("enable_intelligent_aggregation", PROTOTYPE_UNUSED),
         ("enable_log_reduction", "log reductions follow reduction_thresholds"),
+        (
+            "enabled",
+            "a component runs when a pipeline lists it; leave it out of the pipelines to turn it off",
+        ),
+        (
+            "daily_budget_usd",
+            "the budget is monthly (monthly_budget_usd); a day's spend is projected onto the month",
+        ),
+        ("alert_threshold_percentage", "spend and projection are in self-telemetry; alert on them there"),
+        (
+            "enforcement_enabled",
+            "reductions over budget follow reduction_thresholds and drop_metrics_over_budget",
+        ),
+        (
+            "enforcement_mode",
+            "reductions over budget follow reduction_thresholds and drop_metrics_over_budget",
+        ),
+        (
+            "max_metrics_per_minute",
+            "no rate limit; series per metric are limited by metric_cardinality_limit",
+        ),
+        (
+            "cardinality_reduction",
+            "over the limit a new series loses high_cardinality_attributes, else is dropped",
+        ),
     ];
 
     fn check(&self, config: &CostControlConfig) -> Vec<ConfigProblem> {

@@ -77,11 +77,15 @@ pub struct NrErrorMonitorConfig {
     /// records (verification feedback) are not reported. Empty checks every resource.
     pub entity_identity_attributes: Vec<String>,
     /// Occurrences of one check after which an error is logged once.
+    #[serde(alias = "error_threshold")]
+    #[schemars(extend("x-aliases" = ["error_threshold"]))]
     pub alert_threshold: u64,
     /// One log line per check at most this often (the first occurrence is logged at once).
     pub error_suppression_duration: GoDuration,
     /// Fix what can be fixed safely (truncate values, cut arrays, drop attributes) and count it;
     /// `false` only reports.
+    #[serde(alias = "enable_validation")]
+    #[schemars(extend("x-aliases" = ["enable_validation"]))]
     pub enable_proactive_validation: bool,
 }
 
@@ -183,10 +187,21 @@ impl TypedFactory for NrErrorMonitorFactory {
         stability: Stability::Alpha,
         description: "Reports (and safely fixes) data New Relic would drop or flag as NrIntegrationError.",
     };
-    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[(
-        "reporting_interval",
-        "checks are counted as they happen (otelcol_nrerror_potential_total); log lines are rate-limited by error_suppression_duration",
-    )];
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
+        (
+            "reporting_interval",
+            "checks are counted as they happen (otelcol_nrerror_potential_total); log lines are rate-limited by error_suppression_duration",
+        ),
+        (
+            "enabled",
+            "a component runs when a pipeline lists it; leave it out of the pipelines to turn it off",
+        ),
+        ("alert_on_error", "an error is always logged once a check reaches alert_threshold"),
+        ("batch_size", "batching is the batch processor's"),
+        ("batch_timeout", "batching is the batch processor's"),
+        ("validation_interval", "every batch is checked as it passes"),
+        ("error_patterns", "the checks are New Relic's documented limits, not configured patterns"),
+    ];
 
     fn check(&self, config: &NrErrorMonitorConfig) -> Vec<ConfigProblem> {
         config.problems()

@@ -194,7 +194,7 @@ impl PlanAttributeExtractor {
             )
         });
         Self {
-            timeout: Duration::from_millis(cfg.timeout_ms),
+            timeout: cfg.timeout.map_or(Duration::from_millis(cfg.timeout_ms), |t| t.get()),
             spent: Duration::ZERO,
             derived_pg: formulas(&cfg.postgresql_rules.derived),
             derived_my: formulas(&cfg.mysql_rules.derived),

@@ -11,7 +11,7 @@ mod jsonpath;
 use std::collections::BTreeMap;
 
 use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Stability};
-use dbintel_core::{ComponentKind, Signal, TypedFactory};
+use dbintel_core::{ComponentKind, GoDuration, Signal, TypedFactory};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -44,6 +44,8 @@ pub enum DialectName {
 #[serde(deny_unknown_fields, default)]
 pub struct PostgresqlRules {
     /// gjson-style path of the plan root (`0.Plan`: element 0 of EXPLAIN (FORMAT JSON), then `Plan`).
+    #[serde(alias = "detection_json_path")]
+    #[schemars(extend("x-aliases" = ["detection_json_path"]))]
     pub detection_jsonpath: String,
     /// Output attribute -> path under the plan root.
     pub extractions: BTreeMap<String, String>,
@@ -198,6 +200,9 @@ impl Default for QueryLens {
 pub struct PlanAttrConfig {
     /// Per-record time budget in milliseconds (1 to 10000), checked between steps.
     pub timeout_ms: u64,
+    /// The prototype's `timeout`: the per-record time budget as a duration (1ms to 10s); when set
+    /// it is used instead of `timeout_ms`.
+    pub timeout: Option<GoDuration>,
     pub error_mode: ErrorMode,
     pub postgresql_rules: PostgresqlRules,
     pub mysql_rules: MysqlRules,
@@ -226,6 +231,7 @@ impl Default for PlanAttrConfig {
     fn default() -> Self {
         Self {
             timeout_ms: 100,
+            timeout: None,
             error_mode: ErrorMode::Ignore,
             postgresql_rules: PostgresqlRules::default(),
             mysql_rules: MysqlRules::default(),
@@ -271,6 +277,12 @@ impl PlanAttrConfig {
                 "timeout_ms",
                 "must be greater than 0 and at most 10000 (default 100)",
             ));
+        }
+        if let Some(t) = self.timeout {
+            if !(std::time::Duration::from_millis(1)..=std::time::Duration::from_secs(10)).contains(&t.get())
+            {
+                p.push(ConfigProblem::new("timeout", "must be at least 1ms and at most 10s"));
+            }
         }
         if self.hash_config.output.is_empty() {
             p.push(ConfigProblem::new("hash_config.output", "must name an attribute"));
@@ -338,6 +350,43 @@ impl TypedFactory for PlanAttributeExtractorFactory {
         ("hash_config.algorithm", "the plan hash is the structural hash of the plan (dbintel_sql)"),
         ("querylens.regression_threshold", "querylens.regression_detection.time_increase is used"),
         ("querylens.alert_on_regression", "regressions are marked on the record (db.plan.regression)"),
+        (
+            "enabled",
+            "a component runs when a pipeline lists it; leave it out of the pipelines to turn it off",
+        ),
+        ("debug_mode", "use the service's log level"),
+        ("enable_anonymization", "anonymization is query_anonymization.enabled"),
+        ("anonymization", "anonymization is query_anonymization"),
+        (
+            "query_anonymization.preserve_structure",
+            "the anonymized text always keeps the statement's structure (literals become `?`)",
+        ),
+        (
+            "query_anonymization.preserve_literals",
+            "anonymization always replaces literals; turn it off with query_anonymization.enabled",
+        ),
+        ("query_anonymization.normalize_parameters", "parameters ($1, ?) are always normalized"),
+        ("query_fingerprinting", "fingerprints are query_anonymization.generate_fingerprint"),
+        (
+            "enable_plan_analysis",
+            "plan attributes are always extracted from the plan attributes present (plan_attributes)",
+        ),
+        ("plan_analysis", "what is extracted is postgresql_rules / mysql_rules"),
+        ("plan_extraction", "what is extracted is postgresql_rules / mysql_rules"),
+        ("plan_intelligence", "plan change and regression tracking is querylens"),
+        ("plan_sources", "plans come from the receivers' records (plan_attributes)"),
+        ("plan_cache", "the parsed-plan cache is plan_cache_size"),
+        ("regression_tracking", "regression tracking is querylens.regression_detection"),
+        ("max_query_length", "query texts are never cut here; New Relic's limits are nrerrormonitor's"),
+        (
+            "postgresql_rules.derived_attributes",
+            "derived values are postgresql_rules.derived (named formulas)",
+        ),
+        ("querylens.plan_tracking", "plan changes are tracked whenever querylens.enabled"),
+        (
+            "querylens.regression_detection.memory_increase",
+            "plans carry no memory estimate to compare; time, I/O and cost are compared",
+        ),
     ];
 
     fn check(&self, config: &PlanAttrConfig) -> Vec<ConfigProblem> {

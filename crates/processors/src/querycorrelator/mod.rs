@@ -282,6 +282,21 @@ impl TypedFactory for QueryCorrelatorFactory {
         stability: Stability::Alpha,
         description: "Joins top queries, samples, blocking and table metrics into one picture per query.",
     };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
+        (
+            "enable_trace_correlation",
+            "querycorrelator joins query, table and database metrics; spans are not correlated",
+        ),
+        ("correlation_window", "entries are joined while kept (retention_period), not within a window"),
+        (
+            "max_correlations",
+            "state is bounded by max_query_count, max_table_count, max_database_count and max_session_count",
+        ),
+        (
+            "correlation_attributes.add_performance_category",
+            "the performance category is query_categorization (always added with add_query_category)",
+        ),
+    ];
 
     fn check(&self, config: &QueryCorrelatorConfig) -> Vec<ConfigProblem> {
         config.problems()

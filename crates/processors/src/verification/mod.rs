@@ -87,6 +87,8 @@ pub struct PiiConfig {
     /// Replace each match with `[REDACTED]` (the whole value for attributes named like PII).
     pub auto_sanitize: bool,
     /// low: secrets, cards, SSNs, IBANs; medium: also e-mail and phone; high: also IP addresses.
+    #[serde(alias = "sensitivity")]
+    #[schemars(extend("x-aliases" = ["sensitivity"]))]
     pub sensitivity_level: Sensitivity,
     /// Attributes never scanned (identifiers and hashes).
     pub exclude_fields: Vec<String>,
@@ -916,6 +918,36 @@ impl TypedFactory for VerificationFactory {
         ("self_healing_interval", NOT_PORTED_HEALING),
         ("self_healing_config", NOT_PORTED_HEALING),
         ("verification_queries", NOT_PORTED_QUERIES),
+        (
+            "enabled",
+            "a component runs when a pipeline lists it; leave it out of the pipelines to turn it off",
+        ),
+        ("enable_debug_logging", "use the service's log level"),
+        ("enable_pii_detection", "PII scanning is pii_detection.enabled"),
+        ("enable_data_validation", "the quality checks are quality_rules"),
+        ("quality_checks", "the quality checks are quality_rules"),
+        ("quality_validation", "the quality checks are quality_rules"),
+        ("checks", "the quality checks are quality_rules"),
+        ("data_completeness", "required attributes are quality_rules.required_fields"),
+        ("semantic_correctness", "attribute types are quality_rules.data_type_validation"),
+        ("cardinality_management", "cardinality limits are quality_rules.cardinality_limits"),
+        ("performance_tracking", "the processor's own counters are always in self-telemetry"),
+        ("max_field_length", "value lengths are nrerrormonitor's max_attribute_length"),
+        ("sample_rate", "every record is checked"),
+        ("error_mode", "a record never fails here: findings are counted and reported as feedback"),
+        ("reporting_interval", "feedback is reported every verification_interval"),
+        (
+            "pii_detection.action",
+            "set pii_detection.auto_sanitize: true to redact matches; otherwise they are only counted",
+        ),
+        (
+            "pii_detection.action_on_detection",
+            "set pii_detection.auto_sanitize: true to redact matches; otherwise they are only counted",
+        ),
+        (
+            "pii_detection.patterns",
+            "the built-in patterns follow sensitivity_level; add yours as pii_detection.custom_patterns (a list)",
+        ),
     ];
 
     fn check(&self, config: &VerificationConfig) -> Vec<ConfigProblem> {
