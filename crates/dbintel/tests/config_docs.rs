@@ -60,7 +60,12 @@ fn names(cell: &str) -> Vec<(String, Option<String>)> {
         let after = &rest[open + 1..];
         let Some(close) = after.find('`') else { break };
         let name = after[..close].to_string();
-        let alias_of = if before.contains("alias") { out.last().map(|(n, _)| n.clone()) } else { None };
+        // An alias names the last key before it, so `k` (alias `a`, alias `b`) gives both to `k`.
+        let alias_of = if before.contains("alias") {
+            out.iter().rev().find(|(_, of)| of.is_none()).map(|(n, _)| n.clone())
+        } else {
+            None
+        };
         out.push((name, alias_of));
         before.clear();
         rest = &after[close + 1..];
