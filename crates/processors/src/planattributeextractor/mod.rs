@@ -278,11 +278,9 @@ impl PlanAttrConfig {
                 "must be greater than 0 and at most 10000 (default 100)",
             ));
         }
-        if let Some(t) = self.timeout {
-            if !(std::time::Duration::from_millis(1)..=std::time::Duration::from_secs(10)).contains(&t.get())
-            {
-                p.push(ConfigProblem::new("timeout", "must be at least 1ms and at most 10s"));
-            }
+        let budget = std::time::Duration::from_millis(1)..=std::time::Duration::from_secs(10);
+        if self.timeout.is_some_and(|t| !budget.contains(&t.get())) {
+            p.push(ConfigProblem::new("timeout", "must be at least 1ms and at most 10s"));
         }
         if self.hash_config.output.is_empty() {
             p.push(ConfigProblem::new("hash_config.output", "must name an attribute"));
