@@ -342,7 +342,8 @@ impl TypedFactory for AdaptiveSamplerFactory {
     const INFO: ComponentInfo = ComponentInfo {
         kind: ComponentKind::Processor,
         type_name: "adaptivesampler",
-        aliases: &[],
+        // `adaptive_sampler`: the name the prototype's Kubernetes configs use.
+        aliases: &["adaptive_sampler"],
         signals: &[Signal::Logs],
         stability: Stability::Alpha,
         description: "Keeps query records by priority rules, dedup and a records/s budget; deterministic, optionally adaptive.",
