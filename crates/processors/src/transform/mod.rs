@@ -30,13 +30,41 @@ pub struct TransformConfig {
     pub metric_statements: Vec<StatementsEntry>,
 }
 
-/// One entry of `log_statements`/`metric_statements`.
-#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+/// One entry of `log_statements`/`metric_statements`: a statement (string) or a group (map). Parsed
+/// by hand so that a group's error names its key (`statements: invalid type ...`) instead of
+/// serde's "did not match any variant".
+#[derive(Debug, Clone, JsonSchema, PartialEq)]
 #[serde(untagged)]
 pub enum StatementsEntry {
     /// A statement whose context comes from its path prefixes.
     Flat(String),
     Group(StatementGroup),
+}
+
+impl<'de> Deserialize<'de> for StatementsEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        use serde_json::Value;
+        let value = Value::deserialize(d)?;
+        match value {
+            Value::String(s) => Ok(StatementsEntry::Flat(s)),
+            Value::Object(_) => dbintel_core::config_value::from_value::<StatementGroup>(&value)
+                .map(StatementsEntry::Group)
+                .map_err(|p| D::Error::custom(p.to_string())),
+            other => {
+                let found = match other {
+                    Value::Null => "nothing",
+                    Value::Bool(_) => "a boolean",
+                    Value::Number(_) => "a number",
+                    _ => "a list",
+                };
+                Err(D::Error::custom(format!(
+                    "expected a statement (a string) or a group (a map with `statements` and optional \
+                     `context`, `conditions`, `error_mode`), found {found}"
+                )))
+            }
+        }
+    }
 }
 
 /// A group: statements run on every record of `context` for which any of `conditions` holds.

@@ -366,3 +366,64 @@ fn runtime_errors_name_the_key_path_not_the_text() {
     assert!(msg.contains("log_statements[0].statements[1]"), "{msg}");
     assert!(!msg.contains("s3cr3t"), "{msg}");
 }
+
+/// The prototype's shapes (collector-e2e-test.yaml, collector-feature-aware.yaml,
+/// collector-gateway-enterprise.yaml): groups with `context` and `statements`, the processor's
+/// `error_mode`, comments and blank lines between statements; and the flat list.
+#[test]
+fn the_prototypes_statement_groups_load() {
+    let yaml = r#"
+error_mode: ignore
+metric_statements:
+  - context: datapoint
+    statements:
+      # Ensure db.system attribute exists
+      - set(attributes["db.system"], "postgresql") where metric.name == "postgresql.backends" or metric.name == "postgresql.commits"
+
+      # Add instrumentation library
+      - set(attributes["instrumentation.provider"], "database-intelligence-collector")
+  - context: datapoint
+    conditions: ['metric.name == "x"']
+    error_mode: silent
+    statements:
+      - delete_key(attributes, "user.id")
+  - set(metric.unit, "1") where metric.name == "pg_stat_statements.available"
+log_statements:
+  - context: log
+    statements:
+      - replace_pattern(attributes["query_text"], "'[^']*'", "'?'")
+      - delete_key(attributes, "password") where attributes["password"] != nil
+"#;
+    let v: serde_json::Value = serde_saphyr::from_str(yaml).expect("yaml");
+    let problems = TransformFactory.validate(&v).err().unwrap_or_default();
+    assert!(problems.is_empty(), "{problems:?}");
+    let cfg: TransformConfig = dbintel_core::config_value::from_value(&v).expect("parses");
+    assert_eq!(cfg.metric_statements.len(), 3);
+    assert!(matches!(&cfg.metric_statements[2], StatementsEntry::Flat(_)));
+    match &cfg.metric_statements[1] {
+        StatementsEntry::Group(g) => {
+            assert_eq!(g.context, Some(Ctx::Datapoint));
+            assert_eq!(g.conditions.len(), 1);
+            assert_eq!(g.error_mode, Some(ErrorMode::Silent));
+        }
+        other => panic!("not a group: {other:?}"),
+    }
+}
+
+/// A malformed entry names what is wrong, not serde's "did not match any variant".
+#[test]
+fn a_bad_statement_entry_names_its_fault() {
+    let cases = [
+        (json!({"log_statements": [{"context": "log", "statement": ["x"]}]}), "unknown field `statement`"),
+        (json!({"log_statements": [{"context": "log", "statements": "set(x, 1)"}]}), "statements"),
+        (json!({"log_statements": [{"context": "logs", "statements": []}]}), "context"),
+        (json!({"metric_statements": [42]}), "found a number"),
+        (json!({"metric_statements": [null]}), "found nothing"),
+    ];
+    for (cfg, want) in cases {
+        let problems = TransformFactory.validate(&cfg).expect_err("must fail");
+        let text = problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ");
+        assert!(text.contains(want), "{cfg}: {text}");
+        assert!(!text.contains("did not match any variant"), "{text}");
+    }
+}
