@@ -135,7 +135,8 @@ pub struct TelemetryLogsConfig {
 #[serde(deny_unknown_fields)]
 pub struct QueryConfig {
     /// The statement; required. Runs every `collection_interval` on the receiver's one connection.
-    #[serde(default)]
+    #[serde(default, alias = "query")]
+    #[schemars(extend("x-aliases" = ["query"]))]
     pub sql: String,
     /// One point per row for each metric.
     #[serde(default)]
@@ -153,6 +154,17 @@ pub struct QueryConfig {
     /// impossible are skipped without a warning and are not counted as invalid values.
     #[serde(default)]
     pub ignore_null_values: bool,
+    /// Accepted and ignored (the prototype's key; the Collector's sqlquery has none): every query
+    /// runs at the receiver's `collection_interval`. `validate` warns when set.
+    #[serde(default)]
+    #[schemars(extend("x-ignored" = true))]
+    pub collection_interval: Option<serde_json::Value>,
+    /// Accepted and ignored (the prototype's key; the Collector's sqlquery has none): resource
+    /// attributes come from the `resource` processor; put per-row values in `attribute_columns`.
+    /// `validate` warns when set.
+    #[serde(default)]
+    #[schemars(extend("x-ignored" = true))]
+    pub resource_attributes: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -165,10 +177,12 @@ pub struct MetricConfig {
     #[serde(default)]
     pub value_column: String,
     /// Columns turned into point attributes (as text; NULL becomes `""`).
-    #[serde(default)]
+    #[serde(default, alias = "attributes")]
+    #[schemars(extend("x-aliases" = ["attributes"]))]
     pub attribute_columns: Vec<String>,
     /// `gauge` (default) | `sum`.
-    #[serde(default)]
+    #[serde(default, alias = "data_point_type")]
+    #[schemars(extend("x-aliases" = ["data_point_type"]))]
     pub data_type: Option<String>,
     /// `int` (default) | `double`.
     #[serde(default)]
@@ -182,6 +196,10 @@ pub struct MetricConfig {
     /// `cumulative` (default for sums) | `delta`; sums only.
     #[serde(default)]
     pub aggregation: Option<String>,
+    /// The prototype's key; not supported (the Collector's sqlquery has none): compute the value
+    /// in the SQL (`SELECT 1 AS one`) and name its column in `value_column`. A config error.
+    #[serde(default)]
+    pub value_expression: Option<String>,
     /// The metric's unit (UCUM, e.g. `By`, `{connection}`).
     #[serde(default)]
     pub unit: String,
@@ -210,6 +228,10 @@ pub struct LogConfig {
     /// Columns turned into log attributes.
     #[serde(default)]
     pub attribute_columns: Vec<String>,
+    /// The prototype's form: attribute name to column (`duration_ms: mean_time`); each column's
+    /// value (as text) becomes the named attribute.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +305,8 @@ pub struct MetricPlan {
 pub struct LogPlan {
     pub body_column: String,
     pub attribute_columns: Vec<String>,
+    /// `(attribute name, column)` from `attributes`.
+    pub renamed_attributes: Vec<(String, String)>,
 }
 
 fn scalar_text(v: &serde_json::Value) -> Option<String> {
@@ -303,6 +327,27 @@ fn check_columns(path: &str, cols: &[String], problems: &mut Vec<ConfigProblem>)
 }
 
 impl SqlQueryConfig {
+    /// The prototype's per-query keys that are accepted without effect, each with its path.
+    pub fn ignored_query_keys(&self) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        for (i, q) in self.queries.iter().enumerate() {
+            if q.collection_interval.is_some() {
+                out.push(ConfigProblem::new(
+                    format!("queries[{i}].collection_interval"),
+                    "the prototype's per-query interval; every query runs at the receiver's `collection_interval`",
+                ));
+            }
+            if q.resource_attributes.is_some() {
+                out.push(ConfigProblem::new(
+                    format!("queries[{i}].resource_attributes"),
+                    "the prototype's per-query resource attributes; use `attribute_columns` for per-row values \
+                     and the `resource` processor for fixed ones",
+                ));
+            }
+        }
+        out
+    }
+
     /// Checks everything and resolves the config; returns every problem found, with its key path.
     pub fn resolve(&self) -> Result<Plan, Vec<ConfigProblem>> {
         let mut problems = Vec::new();
@@ -570,9 +615,18 @@ fn resolve_query(
             ));
         }
         check_columns(&format!("{lp}.attribute_columns"), &l.attribute_columns, p);
+        for (name, column) in &l.attributes {
+            if name.trim().is_empty() || column.trim().is_empty() {
+                p.push(ConfigProblem::new(
+                    format!("{lp}.attributes"),
+                    "attribute names and column names must not be empty",
+                ));
+            }
+        }
         logs.push(LogPlan {
             body_column: l.body_column.clone(),
             attribute_columns: l.attribute_columns.clone(),
+            renamed_attributes: l.attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         });
     }
 
@@ -650,7 +704,13 @@ fn resolve_metric(
     if m.metric_name.trim().is_empty() {
         p.push(ConfigProblem::new(format!("{path}.metric_name"), "required"));
     }
-    if m.value_column.trim().is_empty() {
+    if m.value_expression.is_some() {
+        p.push(ConfigProblem::new(
+            format!("{path}.value_expression"),
+            "not supported (the Collector's sqlquery has no such key): compute the value in the SQL \
+             (`SELECT ... AS v`) and name that column in `value_column`",
+        ));
+    } else if m.value_column.trim().is_empty() {
         p.push(ConfigProblem::new(format!("{path}.value_column"), "required: the column holding the value"));
     }
     check_columns(&format!("{path}.attribute_columns"), &m.attribute_columns, p);
@@ -760,6 +820,50 @@ mod tests {
 
     fn parse(v: serde_json::Value) -> SqlQueryConfig {
         dbintel_core::parse_component_config(&v).unwrap()
+    }
+
+    /// The prototype's keys (collector-ohi-migration.yaml, collector-querylens.yaml): aliases
+    /// where the meaning is contrib's, ignored-with-a-warning where it has none, a named error
+    /// where the config cannot work as written.
+    #[test]
+    fn the_prototypes_keys_load() {
+        let c = parse(json!({
+            "driver": "postgres",
+            "datasource": "postgres://u:p@localhost/db",
+            "queries": [
+                {"query": "select 1 as v, 'q' as queryid",
+                 "collection_interval": "30s",
+                 "resource_attributes": [{"key": "db.querylens.queryid", "value_column": "queryid"}],
+                 "metrics": [{"metric_name": "db.query.count", "value_column": "v", "value_type": "int",
+                              "attributes": ["queryid"], "data_point_type": "sum", "monotonic": true}],
+                 "logs": [{"body_column": "queryid", "attributes": {"query_id": "queryid"}}]}
+            ]
+        }));
+        let plan = c.resolve().expect("valid");
+        let q = &plan.queries[0];
+        assert_eq!(q.sql, "select 1 as v, 'q' as queryid");
+        assert_eq!(q.metrics[0].attribute_columns, vec!["queryid".to_string()]);
+        assert_eq!(
+            q.metrics[0].kind,
+            MetricKind::Sum { temporality: Temporality::Cumulative, monotonic: true }
+        );
+        assert_eq!(q.logs[0].renamed_attributes, vec![("query_id".to_string(), "queryid".to_string())]);
+        let ignored: Vec<String> = c.ignored_query_keys().iter().map(|p| p.path.clone()).collect();
+        assert_eq!(ignored, ["queries[0].collection_interval", "queries[0].resource_attributes"]);
+
+        let bad = parse(json!({
+            "driver": "postgres",
+            "datasource": "postgres://u:p@localhost/db",
+            "queries": [{"sql": "select 1", "metrics": [
+                {"metric_name": "db.querylens.plan.change_detected", "value_type": "int",
+                 "value_expression": "1", "data_point_type": "sum"}
+            ]}]
+        }));
+        let problems = bad.resolve().expect_err("value_expression is not supported");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "queries[0].metrics[0].value_expression");
+        assert!(problems[0].message.contains("value_column"), "{}", problems[0].message);
+        assert!(bad.ignored_query_keys().is_empty());
     }
 
     #[test]

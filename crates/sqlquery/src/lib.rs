@@ -48,6 +48,11 @@ impl TypedFactory for SqlQueryFactory {
     }
     /// A tracking query without a placeholder, `aggregation` without `data_type`: shown by
     /// `validate` too, not only when the receiver starts.
+    /// The prototype's per-query `collection_interval` and `resource_attributes`, accepted and
+    /// ignored.
+    fn config_warnings(&self, config: &SqlQueryConfig) -> Vec<ConfigProblem> {
+        config.ignored_query_keys()
+    }
     fn config_notes(&self, config: &SqlQueryConfig) -> Vec<ConfigProblem> {
         config.resolve().map(|plan| plan.warnings).unwrap_or_default()
     }

@@ -246,7 +246,11 @@ pub fn build(plan: &QueryPlan, rs: &ResultSet, times: Times, want_metrics: bool,
                 out.invalid_records += rs.rows.len() as u64;
                 continue;
             };
-            let attr_cols = resolve_columns(rs, &l.attribute_columns, "logs", &mut out);
+            let mut attr_cols = resolve_columns(rs, &l.attribute_columns, "logs", &mut out);
+            for (name, column) in &l.renamed_attributes {
+                let resolved = resolve_columns(rs, std::slice::from_ref(column), "logs", &mut out);
+                attr_cols.extend(resolved.into_iter().map(|(_, idx)| (name.clone(), idx)));
+            }
             for row in &rs.rows {
                 let Some(body) = row.get(body_idx).and_then(|c| c.to_text()) else {
                     if !plan.ignore_nulls {
@@ -426,7 +430,11 @@ mod tests {
         let plan = QueryPlan {
             sql: String::new(),
             metrics: vec![],
-            logs: vec![LogPlan { body_column: "kind".into(), attribute_columns: vec!["id".into()] }],
+            logs: vec![LogPlan {
+                body_column: "kind".into(),
+                attribute_columns: vec!["id".into()],
+                renamed_attributes: vec![],
+            }],
             tracking: Some(Tracking { column: "ID".into(), start_value: "0".into() }),
             ignore_nulls: false,
         };
@@ -440,6 +448,33 @@ mod tests {
 
         let empty = ResultSet { columns: rs().columns, rows: vec![], truncated: false, dropped_rows: 0 };
         assert_eq!(build(&plan, &empty, TIMES, false, true).tracking, None);
+    }
+
+    #[test]
+    fn the_prototypes_log_attributes_rename_columns() {
+        let plan = QueryPlan {
+            sql: String::new(),
+            metrics: vec![],
+            logs: vec![LogPlan {
+                body_column: "kind".into(),
+                attribute_columns: vec![],
+                renamed_attributes: vec![("query_id".into(), "id".into()), ("gone".into(), "nope".into())],
+            }],
+            tracking: None,
+            ignore_nulls: false,
+        };
+        let out = build(&plan, &rs(), TIMES, false, true);
+        assert_eq!(out.logs.len(), 2);
+        assert_eq!(out.logs[0].attributes.get("query_id"), Some(&Value::Str("1".into())));
+        assert_eq!(out.logs[0].attributes.get("id"), None);
+        assert_eq!(out.logs[0].attributes.get("gone"), None, "a missing column is reported, not invented");
+        assert!(
+            out.problems
+                .iter()
+                .any(|p| p.column == "nope" && matches!(p.kind, ProblemKind::MissingColumn { .. })),
+            "{:?}",
+            out.problems
+        );
     }
 
     #[test]
@@ -500,7 +535,11 @@ mod tests {
 
     #[test]
     fn ignore_null_values_skips_nulls_silently() {
-        let logs = vec![LogPlan { body_column: "kind".into(), attribute_columns: vec![] }];
+        let logs = vec![LogPlan {
+            body_column: "kind".into(),
+            attribute_columns: vec![],
+            renamed_attributes: vec![],
+        }];
         let metrics = vec![metric("n", "n", MetricKind::Gauge, ValueType::Int)];
         let plan = |ignore_nulls| QueryPlan {
             sql: String::new(),
