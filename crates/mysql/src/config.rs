@@ -74,6 +74,10 @@ pub struct MysqlConfig {
     pub collection_interval: GoDuration,
     #[serde(default = "default_initial_delay")]
     pub initial_delay: GoDuration,
+    /// The scraper's deadline (the Collector's scraper `timeout`): the time limit of every
+    /// statement, server-side and on the client. Default: `collection_interval`, at most 10s.
+    #[serde(default)]
+    pub timeout: Option<GoDuration>,
     /// Metrics switched on or off by name (`mysql.commands: {enabled: true}`).
     #[serde(default)]
     pub metrics: BTreeMap<String, Toggle>,
@@ -350,6 +354,13 @@ impl MysqlConfig {
             ("collection_interval", interval, ranges::COLLECTION_INTERVAL),
             ("initial_delay", self.initial_delay.get(), ranges::INITIAL_DELAY),
         ]));
+        let statement_timeout = match self.timeout {
+            Some(t) => {
+                problems.extend(check_durations(&[("timeout", t.get(), ranges::STATEMENT_TIMEOUT)]));
+                t.get()
+            }
+            None => interval.min(MAX_STATEMENT_TIMEOUT),
+        };
         let mut metrics = EnabledMetrics::defaults();
         for unknown in metrics.0.configure(self.metrics.iter().map(|(name, t)| (name.as_str(), t.enabled))) {
             problems.push(ConfigProblem::new(unknown.path, unknown.message));
@@ -402,7 +413,7 @@ impl MysqlConfig {
                 password_file: self.password_file,
                 database: self.database,
                 tls,
-                statement_timeout: interval.min(MAX_STATEMENT_TIMEOUT),
+                statement_timeout,
             },
             endpoint: self.endpoint,
             collection_interval: interval,
@@ -428,6 +439,20 @@ mod tests {
 
     fn resolve(v: serde_json::Value) -> Result<Plan, Vec<ConfigProblem>> {
         MysqlConfig::parse(&v)?.resolve()
+    }
+
+    /// The prototype's production-secure.yaml: `timeout` (the Collector's scraper deadline) and
+    /// `tls.server_name` (Go's name for the checked server name).
+    #[test]
+    fn the_prototypes_timeout_and_tls_server_name() {
+        let p = resolve(json!({"endpoint": "db:3306", "collection_interval": "60s", "timeout": "30s",
+                               "tls": {"insecure": false, "server_name": "db.example.com"}}))
+        .expect("valid");
+        assert_eq!(p.connect.statement_timeout, Duration::from_secs(30));
+        let p = resolve(json!({"collection_interval": "60s"})).expect("valid");
+        assert_eq!(p.connect.statement_timeout, MAX_STATEMENT_TIMEOUT);
+        let problems = resolve(json!({"timeout": "1ms"})).err().expect("below the range");
+        assert_eq!(problems[0].path, "timeout");
     }
 
     #[test]

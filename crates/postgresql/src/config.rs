@@ -394,8 +394,10 @@ impl PostgresqlConfig {
         let tls = match &self.tls {
             None => TlsMode::Prefer,
             Some(t) => {
-                // libpq has no way to check another name than the host it connects to.
-                if t.server_name_override.is_some() {
+                // libpq has no way to check another name than the host it connects to; the
+                // endpoint's own host (the prototype's `server_name: ${env:POSTGRES_HOST}`) is what
+                // is checked anyway.
+                if t.server_name_override.as_deref().is_some_and(|n| !n.trim().eq_ignore_ascii_case(&host)) {
                     problems.push(ConfigProblem::new(
                         "tls.server_name_override",
                         "not supported by the postgresql receiver (as in the contrib receiver): the \
@@ -684,6 +686,19 @@ mod tests {
 
     fn plan(v: serde_json::Value) -> Result<Plan, Vec<ConfigProblem>> {
         PostgresqlConfig::parse(&v)?.resolve()
+    }
+
+    /// The prototype's production-secure.yaml: `tls.server_name` naming the endpoint's host loads
+    /// (libpq checks that name anyway); another name is refused as before.
+    #[test]
+    fn the_prototypes_tls_server_name_of_the_endpoint_host() {
+        let ok = plan(json!({"endpoint": "db.example.com:5432", "username": "u",
+                             "tls": {"insecure": false, "server_name": "db.example.com"}}));
+        assert!(ok.is_ok(), "{:?}", ok.err());
+        let e = plan(json!({"endpoint": "db.example.com:5432", "username": "u",
+                            "tls": {"insecure": false, "server_name": "other.example.com"}}))
+        .unwrap_err();
+        assert!(e.iter().any(|p| p.path == "tls.server_name_override"), "{e:?}");
     }
 
     #[tokio::test]

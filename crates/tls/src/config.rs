@@ -49,7 +49,9 @@ pub struct TlsClientConfig {
     #[serde(default)]
     pub key_pem: Option<String>,
     /// The name to check the server certificate against (and send as SNI) instead of the host.
-    #[serde(default)]
+    /// `server_name` (Go's `tls.Config.ServerName`) is the prototype's spelling.
+    #[serde(default, alias = "server_name")]
+    #[schemars(extend("x-aliases" = ["server_name"]))]
     pub server_name_override: Option<String>,
     /// Lowest TLS version: `"1.2"` (default) or `"1.3"`.
     #[serde(default)]
