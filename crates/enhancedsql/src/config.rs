@@ -194,8 +194,17 @@ pub struct ParameterConfig {
     /// `int` | `float` | `string` | `duration` (a Go duration string such as `50ms`).
     #[serde(rename = "type", default)]
     pub kind: String,
-    /// The value bound (the prototype's key: it has no other source of values).
-    #[serde(default)]
+    /// The value bound (the prototype's key: it has no other source of values). The prototype's
+    /// typed spellings (`default_int`, `default_float`, `default_string`, `default_duration`) are
+    /// aliases; the value is checked against `type` all the same.
+    #[serde(
+        default,
+        alias = "default_int",
+        alias = "default_float",
+        alias = "default_string",
+        alias = "default_duration"
+    )]
+    #[schemars(extend("x-aliases" = ["default_int", "default_float", "default_string", "default_duration"]))]
     pub default: Option<serde_json::Value>,
     /// For `duration`: the unit the number is bound in, `ms` (default) | `s` | `m`.
     #[serde(default)]

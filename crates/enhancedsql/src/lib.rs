@@ -40,6 +40,22 @@ impl TypedFactory for EnhancedSqlFactory {
         stability: Stability::Alpha,
         description: "Feature-detecting SQL collection: the best query per category with run-time fallback",
     };
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
+        (
+            "enable_plan_collection",
+            "the prototype's plan collection is not part of this receiver: plans come from the `autoexplain` receiver \
+             (auto_explain logs) and are analysed by `planattributeextractor`",
+        ),
+        (
+            "plan_cache_size",
+            "the prototype's plan cache: this receiver collects no plans (see `enable_plan_collection`)",
+        ),
+        (
+            "auto_explain",
+            "the prototype's auto_explain settings: configure auto_explain on the server and read its log with the \
+             `autoexplain` receiver",
+        ),
+    ];
 
     fn check(&self, config: &EnhancedSqlConfig) -> Vec<ConfigProblem> {
         config.resolve().err().unwrap_or_default()

@@ -258,3 +258,38 @@ mod tests {
         assert_eq!(p[1].literal, "5");
     }
 }
+
+#[cfg(test)]
+mod prototype_tests {
+    use dbintel_core::Factory;
+    use serde_json::json;
+
+    use crate::EnhancedSqlFactory;
+
+    /// The prototype's collector-enhanced.yaml / collector-plan-intelligence.yaml: typed defaults
+    /// load as `default` (and are still checked against `type`); the plan-collection keys are
+    /// accepted and each one named by `validate`'s warnings.
+    #[test]
+    fn the_prototypes_parameter_defaults_and_plan_keys_load() {
+        let section = json!({
+            "driver": "postgres",
+            "datasource": "postgres://u:p@localhost:5432/db",
+            "enable_plan_collection": true,
+            "plan_cache_size": 1000,
+            "auto_explain": {"enabled": true, "log_min_duration": "100ms"},
+            "queries": [{"name": "slow_queries", "category": "slow_queries",
+                         "parameters": [
+                             {"name": "min_duration", "type": "duration", "default_duration": "50ms", "unit": "ms"},
+                             {"name": "limit", "type": "int", "default_int": 20}]}]
+        });
+        assert_eq!(EnhancedSqlFactory.validate(&section), Ok(()));
+        let warned: Vec<String> =
+            EnhancedSqlFactory.ignored_keys(&section).into_iter().map(|p| p.path).collect();
+        assert_eq!(warned, ["enable_plan_collection", "plan_cache_size", "auto_explain"]);
+
+        let mut bad = section.clone();
+        bad["queries"][0]["parameters"][1] = json!({"name": "limit", "type": "int", "default_int": "lots"});
+        let problems = EnhancedSqlFactory.validate(&bad).expect_err("not an int");
+        assert!(problems.iter().any(|p| p.path.contains("parameters[1]")), "{problems:?}");
+    }
+}
