@@ -65,6 +65,36 @@ impl TypedFactory for OtlpReceiverFactory {
         ("protocols.http.tls.client_ca_file_reload", "certificates are read once at start"),
         ("protocols.http.response_headers", "answers carry only the OTLP headers"),
         ("protocols.http.compression_algorithms", "gzip, zstd and deflate are always accepted"),
+        (
+            "protocols.grpc.tls.ca_file",
+            "a server's `ca_file` verifies nothing (as in the Collector); `client_ca_file` verifies clients",
+        ),
+        (
+            "protocols.grpc.tls.client_auth_type",
+            "Go's setting, not a Collector key: with `client_ca_file` a client must present a certificate it verifies \
+             (RequireAndVerifyClientCert)",
+        ),
+        (
+            "protocols.grpc.tls.cipher_suites",
+            "rustls's suites are used (TLS 1.3, and TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305)",
+        ),
+        (
+            "protocols.http.tls.ca_file",
+            "a server's `ca_file` verifies nothing (as in the Collector); `client_ca_file` verifies clients",
+        ),
+        (
+            "protocols.http.tls.client_auth_type",
+            "Go's setting, not a Collector key: with `client_ca_file` a client must present a certificate it verifies \
+             (RequireAndVerifyClientCert)",
+        ),
+        (
+            "protocols.http.tls.cipher_suites",
+            "rustls's suites are used (TLS 1.3, and TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305)",
+        ),
+        (
+            "protocols.grpc.max_recv_msg_size",
+            "the prototype's byte count, not a Collector key: set `max_recv_msg_size_mib`",
+        ),
     ];
 
     fn check(&self, config: &OtlpReceiverConfig) -> Vec<ConfigProblem> {
@@ -198,6 +228,33 @@ mod tests {
         let auth = serde_json::json!({"protocols": {"http": {"auth": {"authenticator": "bearertokenauth"}}}});
         let problems = Factory::validate(&OtlpReceiverFactory, &auth).expect_err("auth is refused");
         assert!(problems.iter().any(|p| p.path == "protocols.http.auth" && p.message.contains("mutual TLS")));
+    }
+
+    /// The prototype's collector-gateway-mtls.yaml and collector-gateway-enterprise.yaml: Go's
+    /// TLS keys and the byte-count message limit load, each named by a warning.
+    #[test]
+    fn the_prototypes_server_tls_keys_load_with_a_warning() {
+        use dbintel_core::Factory;
+        let tls = serde_json::json!({
+            "cert_file": "/etc/otel/certs/gateway-cert.pem", "key_file": "/etc/otel/certs/gateway-key.pem",
+            "ca_file": "/etc/otel/certs/ca-cert.pem", "client_ca_file": "/etc/otel/certs/ca-cert.pem",
+            "client_auth_type": "RequireAndVerifyClientCert", "min_version": "1.2",
+            "cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
+        });
+        let config = serde_json::json!({"protocols": {
+            "grpc": {"endpoint": "0.0.0.0:4317", "max_recv_msg_size": 4194304, "tls": tls.clone()},
+            "http": {"endpoint": "0.0.0.0:4318", "tls": tls}
+        }});
+        Factory::validate(&OtlpReceiverFactory, &config).expect("loads");
+        let warned: Vec<String> =
+            Factory::ignored_keys(&OtlpReceiverFactory, &config).into_iter().map(|p| p.path).collect();
+        for proto in ["grpc", "http"] {
+            for key in ["ca_file", "client_auth_type", "cipher_suites"] {
+                let key = format!("protocols.{proto}.tls.{key}");
+                assert!(warned.contains(&key), "{key} not in {warned:?}");
+            }
+        }
+        assert!(warned.iter().any(|w| w == "protocols.grpc.max_recv_msg_size"), "{warned:?}");
     }
 
     #[test]

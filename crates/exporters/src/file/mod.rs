@@ -37,6 +37,10 @@ pub enum FileFormat {
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RotationConfig {
+    /// The prototype's switch (not a Collector key): `false` turns rotation off although the
+    /// block is present. Default `true`.
+    #[serde(default = "default_rotation_enabled")]
+    pub enabled: bool,
     /// Maximum size of the file in megabytes (MiB) before it is rotated. Default 100.
     #[serde(default = "default_max_megabytes")]
     pub max_megabytes: u64,
@@ -51,6 +55,9 @@ pub struct RotationConfig {
     pub localtime: bool,
 }
 
+fn default_rotation_enabled() -> bool {
+    true
+}
 fn default_max_megabytes() -> u64 {
     100
 }
@@ -60,7 +67,7 @@ fn default_max_backups() -> usize {
 
 impl Default for RotationConfig {
     fn default() -> Self {
-        Self { max_megabytes: 100, max_days: None, max_backups: 100, localtime: false }
+        Self { enabled: true, max_megabytes: 100, max_days: None, max_backups: 100, localtime: false }
     }
 }
 
@@ -338,8 +345,11 @@ impl FileExporter {
     }
 
     pub fn from_config(config: &FileConfig) -> Self {
-        let mut e =
-            Self::new(&config.path, config.append, config.rotation.as_ref().map(RotationConfig::policy));
+        let mut e = Self::new(
+            &config.path,
+            config.append,
+            config.rotation.as_ref().filter(|r| r.enabled).map(RotationConfig::policy),
+        );
         if let Ok(mut w) = e.writer.lock() {
             w.format = config.format;
             w.zstd = config.zstd();

@@ -406,3 +406,23 @@ async fn group_by_writes_one_file_per_attribute_value() {
     }
     assert_eq!(lines(&dir.path().join("db-users.jsonl")).len(), 1);
 }
+
+/// The prototype's collector-e2e-test.yaml writes `rotation: {enabled: false}`: the block is there
+/// but rotation stays off; `enabled: true` (or absent) with the block turns it on.
+#[test]
+fn the_prototypes_rotation_enabled_switch_is_honoured() {
+    let parse =
+        |v: serde_json::Value| -> FileConfig { dbintel_core::parse_component_config(&v).expect("parses") };
+    let off = parse(json!({"path": "/tmp/e2e-metrics.json", "rotation": {"enabled": false}}));
+    assert!(
+        FileExporterFactory.validate(&json!({"path": "/tmp/x.json", "rotation": {"enabled": false}})).is_ok()
+    );
+    assert!(FileExporter::from_config(&off).writer.lock().expect("lock").rotation.is_none());
+    let on = parse(
+        json!({"path": "/tmp/x.json", "rotation": {"enabled": true, "max_megabytes": 100, "max_days": 1}}),
+    );
+    let policy = FileExporter::from_config(&on).writer.lock().expect("lock").rotation.clone();
+    assert_eq!(policy.map(|p| p.max_bytes), Some(100 * 1024 * 1024));
+    let default_on = parse(json!({"path": "/tmp/x.json", "rotation": {}}));
+    assert!(FileExporter::from_config(&default_on).writer.lock().expect("lock").rotation.is_some());
+}
