@@ -43,27 +43,29 @@ pub enum StatementsEntry {
 
 impl<'de> Deserialize<'de> for StatementsEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        use serde_json::Value;
-        let value = Value::deserialize(d)?;
-        match value {
-            Value::String(s) => Ok(StatementsEntry::Flat(s)),
-            Value::Object(_) => dbintel_core::config_value::from_value::<StatementGroup>(&value)
-                .map(StatementsEntry::Group)
-                .map_err(|p| D::Error::custom(p.to_string())),
-            other => {
-                let found = match other {
-                    Value::Null => "nothing",
-                    Value::Bool(_) => "a boolean",
-                    Value::Number(_) => "a number",
-                    _ => "a list",
-                };
-                Err(D::Error::custom(format!(
-                    "expected a statement (a string) or a group (a map with `statements` and optional \
-                     `context`, `conditions`, `error_mode`), found {found}"
-                )))
+        struct EntryVisitor;
+        impl<'de> serde::de::Visitor<'de> for EntryVisitor {
+            type Value = StatementsEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a statement (a string) or a group (a map with `statements` and optional `context`, \
+                     `conditions`, `error_mode`)",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<StatementsEntry, E> {
+                Ok(StatementsEntry::Flat(s.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<StatementsEntry, E> {
+                Ok(StatementsEntry::Flat(s))
+            }
+            // The group is read from the same map access, so an error keeps its key path
+            // (`log_statements[0].statements[1]`).
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<StatementsEntry, A::Error> {
+                StatementGroup::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(StatementsEntry::Group)
             }
         }
+        d.deserialize_any(EntryVisitor)
     }
 }
 

@@ -417,8 +417,8 @@ fn a_bad_statement_entry_names_its_fault() {
         (json!({"log_statements": [{"context": "log", "statement": ["x"]}]}), "unknown field `statement`"),
         (json!({"log_statements": [{"context": "log", "statements": "set(x, 1)"}]}), "statements"),
         (json!({"log_statements": [{"context": "logs", "statements": []}]}), "context"),
-        (json!({"metric_statements": [42]}), "found a number"),
-        (json!({"metric_statements": [null]}), "found nothing"),
+        (json!({"metric_statements": [42]}), "a statement (a string) or a group"),
+        (json!({"metric_statements": [null]}), "a statement (a string) or a group"),
     ];
     for (cfg, want) in cases {
         let problems = TransformFactory.validate(&cfg).expect_err("must fail");
