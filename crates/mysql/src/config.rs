@@ -451,7 +451,7 @@ mod tests {
         assert_eq!(p.connect.statement_timeout, Duration::from_secs(30));
         let p = resolve(json!({"collection_interval": "60s"})).expect("valid");
         assert_eq!(p.connect.statement_timeout, MAX_STATEMENT_TIMEOUT);
-        let problems = resolve(json!({"timeout": "1ms"})).err().expect("below the range");
+        let problems = resolve(json!({"timeout": "1ms"})).expect_err("below the range");
         assert_eq!(problems[0].path, "timeout");
     }
 
