@@ -138,7 +138,8 @@ async fn with_the_extensions_installed_the_best_queries_serve() {
         &db,
         "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; CREATE EXTENSION pg_wait_sampling; CREATE EXTENSION pg_qualstats; \
          CREATE EXTENSION hypopg; CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 1000); \
-         SELECT count(*) FROM t a, t b WHERE a.id < b.id AND pg_sleep(0) IS NOT NULL",
+         WITH pause AS MATERIALIZED (SELECT pg_sleep(0.3)) \
+         SELECT count(*) FROM t a, t b, pause WHERE a.id < b.id",
     )
     .unwrap();
     let sleep = sleeper(pg, &db, 3);
