@@ -35,6 +35,7 @@ use dbintel_core::duration::DurationRange;
 use dbintel_core::pdata::{
     Attributes, LogRecord, Metric, MetricData, NumberDataPoint, NumberValue, Temporality, Value,
 };
+use dbintel_core::telemetry::{Counter, Gauge, Registry};
 use dbintel_core::{ConfigProblem, GoDuration, check_durations};
 use dbintel_sql::Dialect;
 use serde::Deserialize;
@@ -921,6 +922,69 @@ impl ProfileDeltas {
 /// Attribute value helper for tests and receivers.
 pub fn str_attr<'a>(r: &'a LogRecord, key: &str) -> &'a str {
     r.attributes.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The self-telemetry of one receiver's active session history (both receivers report the same
+/// instruments).
+#[derive(Clone)]
+pub struct AshTelemetry {
+    pub ticks: Counter,
+    pub sampled: Counter,
+    pub evictions: Counter,
+    pub dropped_series: Counter,
+    pub errors: Counter,
+    pub ring: Gauge,
+    pub ring_bytes: Gauge,
+}
+
+impl AshTelemetry {
+    pub fn new(t: &Registry, receiver: &str) -> Self {
+        let l = [("receiver", receiver)];
+        Self {
+            ticks: t.counter(
+                "dbintel_ash_ticks_total",
+                "Session readings taken for active session history",
+                &l,
+            ),
+            sampled: t.counter(
+                "dbintel_ash_samples_total",
+                "Sessions kept in the active-session-history ring",
+                &l,
+            ),
+            evictions: t.counter(
+                "dbintel_ash_ring_evictions_total",
+                "Samples dropped from the full active-session-history ring (oldest first)",
+                &l,
+            ),
+            dropped_series: t.counter(
+                "dbintel_ash_dropped_series_total",
+                "Readings not aggregated because an interval reached its series cap",
+                &l,
+            ),
+            errors: t.counter("dbintel_ash_errors_total", "Failed active-session-history readings", &l),
+            ring: t.gauge("dbintel_ash_ring_samples", "Samples held in the active-session-history ring", &l),
+            ring_bytes: t.gauge(
+                "dbintel_ash_ring_bytes",
+                "Bytes held by the active-session-history ring and its statement cache",
+                &l,
+            ),
+        }
+    }
+
+    /// Adds what the ring counted since the last call and sets the ring gauge.
+    pub fn record(&self, ash: &mut Ash) {
+        let s = ash.take_stats();
+        self.ticks.add(s.ticks);
+        self.sampled.add(s.sampled);
+        self.evictions.add(s.ring_evictions);
+        self.dropped_series.add(s.dropped_series);
+        self.ring.set(i64::try_from(ash.ring().len()).unwrap_or(i64::MAX));
+    }
+}
+
+/// The shared ring, usable after a panic elsewhere (its state stays consistent per call).
+pub fn lock(m: &std::sync::Mutex<Ash>) -> std::sync::MutexGuard<'_, Ash> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

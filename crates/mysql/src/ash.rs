@@ -11,15 +11,15 @@
 //! list does not tell apart). The process list has no statement digest either: events carry the
 //! fingerprint (`dbintel.query.fingerprint`), which querycorrelator joins on when there is no id.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dbintel_core::Admit;
 use dbintel_core::admission::Admission;
 use dbintel_core::pdata::now_unix_nanos;
-use dbintel_core::telemetry::{Counter, Gauge, Registry};
+use dbintel_core::telemetry::Registry;
 use dbintel_dbclient::Streak;
-use dbintel_dbclient::ash::{Ash, AshConfig, AshOutput, SessionRow};
+use dbintel_dbclient::ash::{Ash, AshConfig, AshOutput, AshTelemetry, SessionRow, lock};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -89,64 +89,12 @@ pub fn session_rows(rows: &[TextRow], waits: &[blocking::LockWait]) -> Vec<Sessi
         .collect()
 }
 
-#[derive(Clone)]
-struct Telemetry {
-    ticks: Counter,
-    sampled: Counter,
-    evictions: Counter,
-    errors: Counter,
-    ring: Gauge,
-    ring_bytes: Gauge,
-}
-
-impl Telemetry {
-    fn new(t: &Registry, receiver: &str) -> Self {
-        let l = [("receiver", receiver)];
-        Self {
-            ticks: t.counter(
-                "dbintel_ash_ticks_total",
-                "Session readings taken for active session history",
-                &l,
-            ),
-            sampled: t.counter(
-                "dbintel_ash_samples_total",
-                "Sessions kept in the active-session-history ring",
-                &l,
-            ),
-            evictions: t.counter(
-                "dbintel_ash_ring_evictions_total",
-                "Samples dropped from the full active-session-history ring (oldest first)",
-                &l,
-            ),
-            errors: t.counter("dbintel_ash_errors_total", "Failed active-session-history readings", &l),
-            ring: t.gauge("dbintel_ash_ring_samples", "Samples held in the active-session-history ring", &l),
-            ring_bytes: t.gauge(
-                "dbintel_ash_ring_bytes",
-                "Bytes held by the active-session-history ring and its statement cache",
-                &l,
-            ),
-        }
-    }
-
-    fn record(&self, ash: &mut Ash) {
-        let s = ash.take_stats();
-        self.ticks.add(s.ticks);
-        self.sampled.add(s.sampled);
-        self.evictions.add(s.ring_evictions);
-        self.ring.set(i64::try_from(ash.ring().len()).unwrap_or(i64::MAX));
-    }
-}
-
-fn lock(m: &Mutex<Ash>) -> MutexGuard<'_, Ash> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// The ASH state of one `mysql` receiver.
 pub struct AshCollector {
     label: String,
     shared: Arc<Mutex<Ash>>,
     interval: Duration,
-    telemetry: Telemetry,
+    telemetry: AshTelemetry,
     task: Option<JoinHandle<()>>,
 }
 
@@ -168,7 +116,7 @@ impl AshCollector {
                 now_unix_nanos(),
             ))),
             interval: cfg.sampling_interval.get(),
-            telemetry: Telemetry::new(telemetry, receiver),
+            telemetry: AshTelemetry::new(telemetry, receiver),
             task: None,
         }
     }
@@ -208,7 +156,7 @@ async fn sample_loop(
     shared: Arc<Mutex<Ash>>,
     interval: Duration,
     admission: Admission,
-    telemetry: Telemetry,
+    telemetry: AshTelemetry,
 ) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

@@ -7,15 +7,15 @@
 //! `pg_wait_sampling.profile_period`, 10ms by default, inside the server) instead of the 1s
 //! readings; the readings still give sessions, blocking and the events.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dbintel_core::Admit;
 use dbintel_core::admission::Admission;
 use dbintel_core::pdata::now_unix_nanos;
-use dbintel_core::telemetry::{Counter, Gauge, Registry};
+use dbintel_core::telemetry::Registry;
 use dbintel_dbclient::Streak;
-use dbintel_dbclient::ash::{Ash, AshConfig, AshOutput, ProfileDeltas, SessionRow};
+use dbintel_dbclient::ash::{Ash, AshConfig, AshOutput, AshTelemetry, ProfileDeltas, SessionRow, lock};
 use tokio::task::JoinHandle;
 use tokio_postgres_rustls::MakeRustlsConnect;
 use tokio_util::sync::CancellationToken;
@@ -95,61 +95,6 @@ pub fn session_row(r: &Row) -> Option<SessionRow> {
     })
 }
 
-#[derive(Clone)]
-struct Telemetry {
-    ticks: Counter,
-    sampled: Counter,
-    evictions: Counter,
-    dropped_series: Counter,
-    errors: Counter,
-    ring: Gauge,
-    ring_bytes: Gauge,
-}
-
-impl Telemetry {
-    fn new(t: &Registry, receiver: &str) -> Self {
-        let l = [("receiver", receiver)];
-        Self {
-            ticks: t.counter(
-                "dbintel_ash_ticks_total",
-                "Session readings taken for active session history",
-                &l,
-            ),
-            sampled: t.counter(
-                "dbintel_ash_samples_total",
-                "Sessions kept in the active-session-history ring",
-                &l,
-            ),
-            evictions: t.counter(
-                "dbintel_ash_ring_evictions_total",
-                "Samples dropped from the full active-session-history ring (oldest first)",
-                &l,
-            ),
-            dropped_series: t.counter(
-                "dbintel_ash_dropped_series_total",
-                "Readings not aggregated because an interval reached its series cap",
-                &l,
-            ),
-            errors: t.counter("dbintel_ash_errors_total", "Failed active-session-history readings", &l),
-            ring: t.gauge("dbintel_ash_ring_samples", "Samples held in the active-session-history ring", &l),
-            ring_bytes: t.gauge(
-                "dbintel_ash_ring_bytes",
-                "Bytes held by the active-session-history ring and its statement cache",
-                &l,
-            ),
-        }
-    }
-
-    fn record(&self, ash: &mut Ash) {
-        let s = ash.take_stats();
-        self.ticks.add(s.ticks);
-        self.sampled.add(s.sampled);
-        self.evictions.add(s.ring_evictions);
-        self.dropped_series.add(s.dropped_series);
-        self.ring.set(i64::try_from(ash.ring().len()).unwrap_or(i64::MAX));
-    }
-}
-
 /// The ASH state of one receiver: the sampling task and the profile source.
 pub struct AshCollector {
     label: String,
@@ -161,7 +106,7 @@ pub struct AshCollector {
     detected: bool,
     deltas: ProfileDeltas,
     profile_streak: Streak,
-    telemetry: Telemetry,
+    telemetry: AshTelemetry,
     task: Option<JoinHandle<()>>,
 }
 
@@ -171,10 +116,6 @@ impl Drop for AshCollector {
             t.abort();
         }
     }
-}
-
-fn lock(m: &Mutex<Ash>) -> MutexGuard<'_, Ash> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl AshCollector {
@@ -192,7 +133,7 @@ impl AshCollector {
             detected: false,
             deltas: ProfileDeltas::default(),
             profile_streak: Streak::default(),
-            telemetry: Telemetry::new(telemetry, receiver),
+            telemetry: AshTelemetry::new(telemetry, receiver),
             task: None,
         }
     }
@@ -320,7 +261,7 @@ struct Sampler {
     shared: Arc<Mutex<Ash>>,
     interval: Duration,
     admission: Admission,
-    telemetry: Telemetry,
+    telemetry: AshTelemetry,
 }
 
 impl Sampler {
