@@ -176,7 +176,7 @@ fn throughput(c: &mut Criterion) {
     for (name, make) in variants {
         let mut chain = make();
         g.bench_function(name, |b| {
-            b.iter_batched(|| Arc::new(input.clone()), |d| run_chain(&mut chain, d), BatchSize::LargeInput)
+            b.iter_batched(|| Arc::new(input.clone()), |d| run_chain(&mut chain, d), BatchSize::PerIteration)
         });
     }
     g.finish();
