@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# pgbench TPS on one private cluster with: nothing preloaded ("none"), pg_stat_statements alone ("pgss"),
+# pg_querylens alone ("querylens"); several alternating rounds (restart between configurations), median
+# per configuration and workload (select-only -S and tpcb-like). The extension must be installed
+# (.ci/querylens). Usage: bench/tps.sh [rounds=3] [seconds=15] [clients=4]
+# Never touches the shared service on 5432: own data dir, Unix socket only.
+set -euo pipefail
+ROUNDS=${1:-3}; SECS=${2:-15}; CLIENTS=${3:-4}
+BIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+ROOT=$(mktemp -d /tmp/querylens-bench.XXXXXX)
+RUN=(); [ "$(id -u)" = 0 ] && { chown postgres: "$ROOT"; RUN=(runuser -u postgres --); }
+cleanup() { "${RUN[@]}" "$BIN/pg_ctl" -D "$ROOT/data" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$ROOT"; }
+trap cleanup EXIT
+"${RUN[@]}" "$BIN/initdb" -D "$ROOT/data" -U postgres --auth=trust --no-sync >/dev/null
+cat >> "$ROOT/data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$ROOT'
+shared_buffers = 128MB
+compute_query_id = on
+max_connections = 30
+include_if_exists = 'preload.conf'
+CONF
+pg() { "${RUN[@]}" "$@"; }
+start() {
+    case $1 in
+        none) echo "" ;;
+        pgss) echo "shared_preload_libraries = 'pg_stat_statements'" ;;
+        querylens) echo "shared_preload_libraries = 'pg_querylens'" ;;
+        both) echo "shared_preload_libraries = 'pg_stat_statements,pg_querylens'" ;;
+    esac > "$ROOT/data/preload.conf"
+    pg "$BIN/pg_ctl" -D "$ROOT/data" -l "$ROOT/log" -w start >/dev/null
+}
+stop() { pg "$BIN/pg_ctl" -D "$ROOT/data" -m fast -w stop >/dev/null; }
+start none
+pg "$BIN/pgbench" -h "$ROOT" -U postgres -i -s 5 -q postgres >/dev/null 2>&1
+stop
+CONFIGS=(none pgss querylens)
+declare -A R
+for r in $(seq 1 "$ROUNDS"); do
+    # rotate the order every round so that drift on a busy machine does not favour one configuration
+    for i in 0 1 2; do
+        c=${CONFIGS[$(( (i + r) % 3 ))]}
+        start "$c"
+        if [ "$c" = querylens ]; then pg "$BIN/psql" -X -q -h "$ROOT" -U postgres -c 'CREATE EXTENSION IF NOT EXISTS pg_querylens' postgres; fi
+        for w in select tpcb; do
+            flag=""; [ $w = select ] && flag="-S"
+            tps=$(pg "$BIN/pgbench" -h "$ROOT" -U postgres -n $flag -c "$CLIENTS" -j 2 -T "$SECS" postgres 2>/dev/null \
+                  | awk '/^tps/ {print $3; exit}')
+            R[$c,$w]="${R[$c,$w]:-} $tps"
+            echo "round $r $c $w tps=$tps"
+        done
+        if [ "$c" = querylens ]; then
+            pg "$BIN/psql" -X -q -At -h "$ROOT" -U postgres -c "SELECT 'querylens entries=' || entries || ' dropped=' || dropped_samples FROM querylens.info()" postgres
+        fi
+        stop
+    done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+echo "== median TPS over $ROUNDS rounds, ${SECS}s each, $CLIENTS clients"
+for w in select tpcb; do
+    base=$(echo "${R[none,$w]}" | median)
+    for c in "${CONFIGS[@]}"; do
+        m=$(echo "${R[$c,$w]}" | median)
+        echo "$w $c median=$m runs=[${R[$c,$w]# }] vs_none=$(awk -v m="$m" -v b="$base" 'BEGIN {printf "%+.1f%%", (m/b-1)*100}')"
+    done
+done

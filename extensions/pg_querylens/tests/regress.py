@@ -1,0 +1,472 @@
+#!/usr/bin/env python3
+"""SQL-level regression tests for pg_querylens against a real, throwaway PostgreSQL cluster.
+
+The extension must already be installed into the PostgreSQL lib dir of the server binaries used here
+(`cargo pgrx install`, done by .ci/querylens). The cluster is private (own data dir, Unix socket in a temp
+dir, no TCP), preloads pg_stat_statements and pg_querylens, and is removed at the end.
+
+Run: python3 tests/regress.py [--bindir /usr/lib/postgresql/15/bin] [-k name-substring]
+As root the cluster runs as the `postgres` OS user (initdb refuses root).
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+# ---------------------------------------------------------------------------------------------------
+# The plan id rule, written independently of dbintel-sql (see README "Plan id rule").
+
+HASH_KEYS = [
+    "Relation Name", "Schema", "Index Name", "Join Type", "Strategy", "Parent Relationship", "CTE Name",
+    "Scan Direction", "Operation", "Partial Mode", "Command", "Function Name",
+]
+FNV_OFFSET = 0xCBF29CE484222325
+FNV_PRIME = 0x100000001B3
+
+
+def plan_id(explain_doc):
+    """Signed 64-bit plan id of an EXPLAIN (FORMAT JSON) document (list or object)."""
+    h = FNV_OFFSET
+
+    def item(s):
+        nonlocal h
+        for b in s.encode() + b"\x1f":
+            h ^= b
+            h = (h * FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
+
+    def walk(node):
+        item("(")
+        nt = node.get("Node Type")
+        item(nt if isinstance(nt, str) else "?")
+        for k in HASH_KEYS:
+            v = node.get(k)
+            if isinstance(v, str):
+                item(k)
+                item(v)
+        if node.get("Parallel Aware") is True:
+            item("parallel")
+        for c in node.get("Plans", []) or []:
+            if isinstance(c, dict):
+                walk(c)
+        item(")")
+
+    doc = explain_doc[0] if isinstance(explain_doc, list) else explain_doc
+    walk(doc["Plan"])
+    return h - (1 << 64) if h >= (1 << 63) else h
+
+
+def node_types(plan):
+    out = set()
+
+    def walk(n):
+        out.add(n.get("Node Type"))
+        for c in n.get("Plans", []) or []:
+            walk(c)
+
+    doc = plan[0] if isinstance(plan, list) else plan
+    walk(doc["Plan"])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cluster
+
+
+class Cluster:
+    def __init__(self, bindir, conf):
+        self.bindir = bindir
+        self.root = tempfile.mkdtemp(prefix="querylens-test-")
+        self.data = os.path.join(self.root, "data")
+        self.sock = self.root
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.root, "postgres", "postgres")
+        self.run([self.bin("initdb"), "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                  "--no-sync"], quiet=True)
+        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
+            f.write("\nlisten_addresses = ''\nunix_socket_directories = '%s'\nport = 5432\n" % self.sock)
+            f.write("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
+            f.write("max_connections = 40\nshared_buffers = 64MB\n")
+            for k, v in conf.items():
+                f.write("%s = %s\n" % (k, v))
+        self.start()
+
+    def bin(self, name):
+        return os.path.join(self.bindir, name)
+
+    def run(self, argv, quiet=False, check=True, env=None, user=None):
+        if self.as_postgres:
+            argv = ["runuser", "-u", "postgres", "--"] + argv
+        e = dict(os.environ)
+        e.update(env or {})
+        r = subprocess.run(argv, capture_output=True, text=True, env=e)
+        if check and r.returncode != 0:
+            raise RuntimeError("%s failed (%d): %s %s" % (argv, r.returncode, r.stdout[-2000:], r.stderr[-2000:]))
+        return r
+
+    def start(self):
+        self.run([self.bin("pg_ctl"), "-D", self.data, "-l", os.path.join(self.root, "log"), "-w", "start"])
+
+    def stop(self):
+        self.run([self.bin("pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop"], check=False)
+
+    def restart_with(self, conf):
+        self.stop()
+        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
+            for k, v in conf.items():
+                f.write("%s = %s\n" % (k, v))
+        self.start()
+
+    def destroy(self):
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def psql(self, sql, user="postgres", check=True, env=None):
+        r = self.run([self.bin("psql"), "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", self.sock,
+                      "-U", user, "-d", "postgres", "-c", sql], check=check, env=env)
+        return r if not check else r.stdout.strip()
+
+    def script(self, sql, user="postgres"):
+        """Several statements in one session (session settings carry over); returns stdout lines."""
+        r = self.run([self.bin("psql"), "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", self.sock,
+                      "-U", user, "-d", "postgres", "-c", sql])
+        return r.stdout.strip().splitlines()
+
+    def pgbench(self, args, env=None):
+        return self.run([self.bin("pgbench"), "-h", self.sock, "-U", "postgres"] + args + ["postgres"], env=env)
+
+
+def one(c, sql):
+    return c.psql(sql)
+
+
+def queryid_of(c, sql, settings=""):
+    out = c.psql("%s EXPLAIN (VERBOSE, FORMAT JSON, COSTS OFF) %s" % (settings, sql))
+    return json.loads(out)[0]["Query Identifier"]
+
+
+def explain(c, sql, settings=""):
+    return json.loads(c.psql("%s EXPLAIN (FORMAT JSON, COSTS OFF) %s" % (settings, sql)))
+
+
+def stats_for(c, qid):
+    rows = c.psql("SELECT planid, calls, rows, coalesce(plan, '') FROM querylens.query_stats "
+                  "WHERE queryid = %d ORDER BY last_seen" % qid)
+    out = []
+    for line in rows.splitlines():
+        p, calls, nrows, plan = line.split("|", 3)
+        out.append((int(p), int(calls), int(nrows), plan))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tests
+
+SETUP = """
+CREATE EXTENSION pg_stat_statements;
+CREATE EXTENSION pg_querylens;
+CREATE TABLE t1 (id int PRIMARY KEY, a int, b text);
+CREATE TABLE t2 (id int PRIMARY KEY, t1_id int, c int, d text);
+INSERT INTO t1 SELECT g, g % 100, 'b' || g FROM generate_series(1, 20000) g;
+INSERT INTO t2 SELECT g, (g * 7) % 20000 + 1, g % 1000, 'd' || g FROM generate_series(1, 50000) g;
+CREATE INDEX t2_c ON t2 (c);
+CREATE INDEX t2_t1 ON t2 (t1_id);
+ANALYZE t1; ANALYZE t2;
+"""
+
+# (name, settings, query, node type that must appear)
+PLANS = [
+    ("seq scan", "", "SELECT count(*) FROM t1 WHERE a = 3", "Seq Scan"),
+    ("index scan", "", "SELECT * FROM t1 WHERE id = 42", "Index Scan"),
+    ("bitmap scan", "", "SELECT * FROM t2 WHERE c = 7", "Bitmap Heap Scan"),
+    ("hash join", "SET enable_mergejoin = off; SET enable_nestloop = off;",
+     "SELECT count(*) FROM t1 JOIN t2 ON t2.t1_id = t1.id WHERE t1.a < 50", "Hash Join"),
+    ("nested loop", "SET enable_hashjoin = off; SET enable_mergejoin = off;",
+     "SELECT t1.b, t2.d FROM t1 JOIN t2 ON t2.t1_id = t1.id WHERE t1.id < 20", "Nested Loop"),
+    ("merge join", "SET enable_hashjoin = off; SET enable_nestloop = off;",
+     "SELECT count(*) FROM t1 JOIN t2 ON t2.t1_id = t1.id", "Merge Join"),
+    ("sort", "", "SELECT * FROM t1 WHERE a = 5 ORDER BY b DESC LIMIT 10", "Sort"),
+    ("aggregate", "", "SELECT a, count(*), max(b) FROM t1 GROUP BY a", "Aggregate"),
+    ("subplan", "", "SELECT id, (SELECT max(c) FROM t2 WHERE t2.t1_id = t1.id) FROM t1 WHERE id < 30",
+     "Index Scan"),
+    ("cte", "",
+     "WITH m AS MATERIALIZED (SELECT a, count(*) n FROM t1 GROUP BY a) "
+     "SELECT * FROM m x JOIN m y ON x.a = y.a + 1", "CTE Scan"),
+    ("backward index scan", "", "SELECT * FROM t1 ORDER BY id DESC LIMIT 5", "Index Scan"),
+]
+
+
+def test_plan_ids_agree_with_dbintel_rule(c):
+    seen = set()
+    for name, settings, q, must in PLANS:
+        qid = queryid_of(c, q, settings)
+        doc = explain(c, q, settings)
+        assert must in node_types(doc), "%s: %s not in %s" % (name, must, node_types(doc))
+        expected = plan_id(doc)
+        via_sql = int(c.psql("SELECT querylens.plan_id_of($j$%s$j$)" % json.dumps(doc)))
+        assert via_sql == expected, "%s: dbintel-sql %d != rule %d" % (name, via_sql, expected)
+        c.script("SELECT querylens.reset(); %s %s" % (settings, q))
+        rows = stats_for(c, qid)
+        assert len(rows) == 1, "%s: %r" % (name, rows)
+        planid, calls, _, text = rows[0]
+        assert calls == 1, (name, calls)
+        assert planid == expected, "%s: extension %d != dbintel %d" % (name, planid, expected)
+        stored = json.loads(text)
+        assert plan_id(stored) == expected, "%s: stored plan text hashes differently" % name
+        seen.add(expected)
+    assert len(seen) == len(PLANS), "plans expected to be distinct: %d of %d" % (len(seen), len(PLANS))
+
+
+def test_stable_across_constants(c):
+    q = "SELECT * FROM t1 WHERE id = %d"
+    qid = queryid_of(c, q % 1)
+    c.script("SELECT querylens.reset(); " + " ".join((q % i) + ";" for i in (5, 77, 1234, 9999)))
+    rows = stats_for(c, qid)
+    assert len(rows) == 1 and rows[0][1] == 4, rows
+    # identical plans from two different sessions share the plan id
+    c.psql(q % 3)
+    rows = stats_for(c, qid)
+    assert len(rows) == 1 and rows[0][1] == 5, rows
+
+
+def test_index_drop_changes_plan(c):
+    c.psql("CREATE TABLE t3 AS SELECT g AS id, g % 5000 AS k FROM generate_series(1, 50000) g; "
+           "CREATE INDEX t3_k ON t3 (k); ANALYZE t3;")
+    q = "SELECT count(*) FROM t3 WHERE k = 17"
+    qid = queryid_of(c, q)
+    c.script("SELECT querylens.reset(); %s; %s;" % (q, q))
+    before = stats_for(c, qid)
+    assert len(before) == 1 and before[0][1] == 2, before
+    c.psql("DROP INDEX t3_k")
+    c.script("%s; %s; %s;" % (q, q, q))
+    after = stats_for(c, qid)
+    assert len(after) == 2, after
+    old, new = after[0], after[1]
+    assert old[0] != new[0] and new[1] == 3, after
+    assert "t3_k" in old[3] and "t3_k" not in new[3], "plan texts must show the index only before"
+    ch = c.psql("SELECT old_planid, new_planid, old_mean_exec_time > 0, new_mean_exec_time > 0, "
+                "old_plan IS NOT NULL, new_plan IS NOT NULL, changed_at <= now() "
+                "FROM querylens.plan_changes WHERE queryid = %d" % qid).splitlines()
+    assert ch == ["%d|%d|t|t|t|t|t" % (old[0], new[0])], ch
+    assert int(c.psql("SELECT plan_changes FROM querylens.info()")) >= 1
+
+
+def test_join_strategy_flip_changes_plan(c):
+    q = "SELECT count(*) FROM t1 JOIN t2 ON t2.t1_id = t1.id WHERE t1.a < 50"
+    qid = queryid_of(c, q)
+    c.script("SELECT querylens.reset(); SET enable_mergejoin = off; SET enable_nestloop = off; %s; "
+             "SET enable_hashjoin = off; SET enable_mergejoin = on; %s;" % (q, q))
+    rows = stats_for(c, qid)
+    assert len(rows) == 2 and rows[0][0] != rows[1][0], rows
+    assert "Hash Join" in rows[0][3] and "Merge Join" in rows[1][3], rows
+    n = c.psql("SELECT count(*) FROM querylens.plan_changes WHERE queryid = %d" % qid)
+    assert n == "1", n
+
+
+def test_no_literal_in_plan_text(c):
+    q = ("SELECT * FROM t2 WHERE d = 'secret_literal_xyz' OR c = 987654 OR d LIKE 'hush%%' "
+         "OR t1_id IN (424242, 535353)")
+    qid = queryid_of(c, q)
+    c.script("SELECT querylens.reset(); " + q)
+    rows = stats_for(c, qid)
+    assert len(rows) == 1, rows
+    text = rows[0][3]
+    for lit in ("secret_literal_xyz", "987654", "hush", "424242", "535353"):
+        assert lit not in text, "literal %s leaked: %s" % (lit, text)
+    assert "?" in text and "Filter" in text, text
+    explained = json.dumps(explain(c, q))
+    assert "secret_literal_xyz" in explained  # the raw EXPLAIN does carry it
+
+
+def test_counters_match_pg_stat_statements(c):
+    c.psql("SELECT pg_stat_statements_reset()")
+    c.psql("SELECT querylens.reset()")
+    qs = ["SELECT * FROM t1 WHERE id = %d", "SELECT count(*) FROM t2 WHERE c = %d",
+          "UPDATE t1 SET b = b WHERE id = %d", "SELECT t1.id FROM t1 JOIN t2 ON t2.t1_id = t1.id WHERE t1.id = %d"]
+    body = " ".join((q % (i * 13 % 900 + 1)) + ";" for i in range(40) for q in qs)
+    c.script(body)
+    for q in qs:
+        qid = queryid_of(c, q % 1)
+        ql = c.psql("SELECT sum(calls), sum(rows), sum(shared_blks_hit + shared_blks_read) "
+                    "FROM querylens.query_stats WHERE queryid = %d" % qid)
+        ps = c.psql("SELECT sum(calls), sum(rows), sum(shared_blks_hit + shared_blks_read) "
+                    "FROM pg_stat_statements WHERE queryid = %d AND toplevel" % qid)
+        assert ql == ps, "%s: querylens %s != pg_stat_statements %s" % (q, ql, ps)
+        assert ql.split("|")[0] == "40", ql
+
+
+def test_track_all_counts_nested(c):
+    c.psql("CREATE OR REPLACE FUNCTION f_nested(n int) RETURNS bigint LANGUAGE plpgsql AS "
+           "$$ BEGIN RETURN (SELECT count(*) FROM t1 WHERE id < n); END $$")
+    c.script("SELECT querylens.reset(); SET pg_stat_statements.track = 'all'; SET pg_querylens.track = 'all'; "
+             "SELECT f_nested(5); SELECT f_nested(6);")
+    n = c.psql("SELECT sum(calls) FROM querylens.query_stats s JOIN pg_stat_statements p USING (queryid) "
+               "WHERE p.query LIKE '%%count(*) FROM t1 WHERE id < n%%'")
+    assert n == "2", n
+    c.script("SELECT querylens.reset(); SET pg_stat_statements.track = 'all'; SELECT f_nested(5);")
+    n = c.psql("SELECT coalesce(sum(calls), 0) FROM querylens.query_stats s JOIN pg_stat_statements p "
+               "USING (queryid) WHERE p.query LIKE '%%count(*) FROM t1 WHERE id < n%%'")
+    assert n == "0", n
+    # statements run by DO are nested too
+    qid = queryid_of(c, "SELECT count(*) FROM t1 WHERE id < 10")
+    do = "DO $$ BEGIN PERFORM count(*) FROM t1 WHERE id < 10; END $$;"
+    c.script("SELECT querylens.reset(); " + do)
+    assert stats_for(c, qid) == []
+    c.script("SELECT querylens.reset(); SET pg_querylens.track = 'all'; " + do)
+    assert [r[1] for r in stats_for(c, qid)] == [1], stats_for(c, qid)
+
+
+def test_parallel_workers_not_counted(c):
+    q = "SELECT count(*) FROM t2 WHERE d LIKE 'd1%'"
+    s = ("SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0; "
+         "SET max_parallel_workers_per_gather = 2;")
+    doc = explain(c, q, s)
+    assert "Gather" in node_types(doc), node_types(doc)
+    qid = queryid_of(c, q, s)
+    c.script("SELECT querylens.reset(); %s %s; %s; %s;" % (s, q, q, q))
+    rows = stats_for(c, qid)
+    assert len(rows) == 1 and rows[0][1] == 3, rows
+    assert rows[0][0] == plan_id(doc)
+
+
+def test_bounded_table_evicts_least_used(c):
+    # max_queries is 100 in this cluster; 1000 distinct statements (different target-list lengths).
+    c.psql("SELECT querylens.reset()")
+    hot = "SELECT * FROM t1 WHERE id = 1"
+    hot_id = queryid_of(c, hot)
+    c.script(" ".join([hot + ";"] * 50))
+    stmts = ["SELECT %s FROM t1 WHERE id = 2;" % ", ".join(["id"] * k) for k in range(1, 1001)]
+    for i in range(0, len(stmts), 200):
+        c.script(" ".join(stmts[i:i + 200]))
+    info = c.psql("SELECT entries, max_entries, evictions FROM querylens.info()").split("|")
+    entries, max_entries, evictions = map(int, info)
+    assert max_entries == 100 and entries <= 100, info
+    assert evictions >= 900, info
+    n = int(c.psql("SELECT count(*) FROM querylens.query_stats"))
+    assert n <= 100, n
+    rows = stats_for(c, hot_id)
+    assert len(rows) == 1 and rows[0][1] == 50, "the most used entry must survive: %r" % rows
+
+
+def test_reset(c):
+    c.psql("SELECT * FROM t1 WHERE id = 3")
+    before = c.psql("SELECT stats_since FROM querylens.info()")
+    time.sleep(0.01)
+    c.psql("SELECT querylens.reset()")
+    info = c.psql("SELECT entries, evictions, plan_changes, stats_since > '%s' FROM querylens.info()" % before)
+    # the reset statement itself is recorded once it ends
+    assert info == "1|0|0|t", info
+    assert c.psql("SELECT count(*) FROM querylens.plan_changes") == "0"
+
+
+def test_privileges(c):
+    c.psql("DROP ROLE IF EXISTS ql_mon; DROP ROLE IF EXISTS ql_plain; "
+           "CREATE ROLE ql_mon LOGIN IN ROLE pg_monitor; CREATE ROLE ql_plain LOGIN;")
+    c.psql("SELECT * FROM t1 WHERE id = 3")
+    reads = ["SELECT count(*) FROM querylens.query_stats", "SELECT count(*) FROM querylens.plan_changes",
+             "SELECT count(*) FROM querylens.top_queries_by_time(5)", "SELECT version FROM querylens.info()"]
+    for q in reads:
+        assert c.psql(q, user="ql_mon") != "", q
+        r = c.psql(q, user="ql_plain", check=False)
+        assert r.returncode != 0 and "permission denied" in r.stderr, (q, r.stderr)
+    for user in ("ql_mon", "ql_plain"):
+        r = c.psql("SELECT querylens.reset()", user=user, check=False)
+        assert r.returncode != 0 and "permission denied" in r.stderr, (user, r.stderr)
+        r = c.psql("SELECT * FROM querylens.query_stats_raw(true)", user="ql_plain", check=False)
+        assert r.returncode != 0, r.stdout
+    top = c.psql("SELECT count(*), bool_and(total_exec_time >= 0) FROM querylens.top_queries_by_time(3)",
+                 user="ql_mon")
+    assert top == "3|t", top
+
+
+def test_pgbench_concurrent_counts(c):
+    c.pgbench(["-i", "-s", "2", "-q"])
+    c.psql("SELECT pg_stat_statements_reset()")
+    c.psql("SELECT querylens.reset()")
+    c.pgbench(["-c", "8", "-j", "2", "-t", "250", "-n"])  # tpcb-like
+    c.pgbench(["-c", "8", "-j", "2", "-t", "250", "-n", "-S"])  # select-only
+    cmp = c.psql("""
+        SELECT p.query, p.calls, coalesce(q.calls, 0), p.rows, coalesce(q.rows, 0)
+          FROM pg_stat_statements p
+          LEFT JOIN (SELECT queryid, sum(calls) calls, sum(rows) rows FROM querylens.query_stats
+                     GROUP BY queryid) q USING (queryid)
+         WHERE p.query LIKE 'UPDATE pgbench%' OR p.query LIKE 'SELECT abalance%' OR p.query LIKE 'INSERT INTO pgbench%'
+         ORDER BY 1""").splitlines()
+    assert len(cmp) == 5, cmp
+    total = 0
+    for line in cmp:
+        q, pc, qc, pr, qr = line.split("|")
+        assert pc == qc and pr == qr, line
+        total += int(qc)
+    assert total == 2000 * 5 + 2000, (total, cmp)  # 5 tpcb statements + select-only
+    assert c.psql("SELECT dropped_samples FROM querylens.info()") == "0"
+
+
+def test_sample_rate_samples_per_statement(c):
+    c.psql("SELECT querylens.reset()")
+    c.pgbench(["-c", "2", "-j", "1", "-t", "1000", "-n", "-S"], env={"PGOPTIONS": "-c pg_querylens.sample_rate=0.5"})
+    calls = int(c.psql("SELECT coalesce(sum(calls), 0) FROM querylens.query_stats s JOIN pg_stat_statements p "
+                       "USING (queryid) WHERE p.query LIKE 'SELECT abalance%'"))
+    dropped = int(c.psql("SELECT dropped_samples FROM querylens.info()"))
+    assert 800 <= calls <= 1200, calls  # binomial(2000, 0.5): sd 22
+    assert 2000 <= calls + dropped <= 2010, (calls, dropped)
+    assert c.psql("SELECT sample_rate, track, enabled FROM querylens.info()") == "1|top|t"
+
+
+def test_disabled_records_nothing(c):
+    c.psql("SELECT querylens.reset()")
+    r = c.run([c.bin("psql"), "-X", "-q", "-At", "-h", c.sock, "-U", "postgres", "-d", "postgres", "-c",
+               "SELECT * FROM t1 WHERE id = 8"], env={"PGOPTIONS": "-c pg_querylens.enabled=off"})
+    assert r.returncode == 0
+    qid = queryid_of(c, "SELECT * FROM t1 WHERE id = 8")
+    assert stats_for(c, qid) == []
+
+
+TESTS = [v for k, v in list(globals().items()) if k.startswith("test_")]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bindir", default="/usr/lib/postgresql/15/bin")
+    ap.add_argument("-k", default="")
+    a = ap.parse_args()
+    c = Cluster(a.bindir, {
+        "shared_preload_libraries": "'pg_stat_statements,pg_querylens'",
+        "compute_query_id": "on",
+        "pg_stat_statements.track_utility": "on",
+        "pg_querylens.max_queries": "100",
+        "max_worker_processes": "8",
+        "max_parallel_workers": "4",
+    })
+    failed = []
+    try:
+        c.psql(SETUP)
+        for t in TESTS:
+            if a.k not in t.__name__:
+                continue
+            t0 = time.monotonic()
+            try:
+                t(c)
+                print("ok   %s (%.1fs)" % (t.__name__, time.monotonic() - t0), flush=True)
+            except Exception:
+                failed.append(t.__name__)
+                print("FAIL %s\n%s" % (t.__name__, traceback.format_exc()), flush=True)
+    finally:
+        if failed:
+            log = os.path.join(c.root, "log")
+            if os.path.exists(log):
+                print("---- server log tail ----\n" + open(log).read()[-4000:])
+        c.destroy()
+    if failed:
+        print("%d failed: %s" % (len(failed), ", ".join(failed)))
+        sys.exit(1)
+    print("all pg_querylens regression tests passed")
+
+
+if __name__ == "__main__":
+    main()
