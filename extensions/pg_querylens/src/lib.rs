@@ -6,6 +6,9 @@
 //! yields the plan id and the obfuscated plan text), and the counters of the (dbid, userid, queryid,
 //! planid) entry in shared memory are updated. See README.md.
 
+// pgrx needs the row types of set-returning functions spelled out in the signature.
+#![allow(clippy::type_complexity)]
+
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::c_int;

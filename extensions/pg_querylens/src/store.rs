@@ -197,6 +197,7 @@ pub(crate) unsafe fn attach(max: usize, text_cap: usize, ring_cap: usize) {
 
 pub(crate) fn store() -> Option<&'static Store> {
     // SAFETY: STORE is written once per process at shmem startup, before any query runs.
+    #[allow(clippy::deref_addrof)] // a reference to a static mut must go through a raw pointer
     let s = unsafe { &*(&raw const STORE) };
     if s.shared.is_null() { None } else { Some(s) }
 }
@@ -208,7 +209,7 @@ impl<'a> SpinGuard<'a> {
         let mut spins = 0u32;
         while m.compare_exchange_weak(0, 1, Ordering::Acquire, Ordering::Relaxed).is_err() {
             spins = spins.wrapping_add(1);
-            if spins % 100 == 0 {
+            if spins.is_multiple_of(100) {
                 std::thread::yield_now();
             } else {
                 std::hint::spin_loop();
