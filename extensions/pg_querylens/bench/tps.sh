@@ -2,10 +2,13 @@
 # pgbench TPS on one private cluster with: nothing preloaded ("none"), pg_stat_statements alone ("pgss"),
 # pg_querylens alone ("querylens"); several alternating rounds (restart between configurations), median
 # per configuration and workload (select-only -S and tpcb-like). The extension must be installed
-# (.ci/querylens). Usage: bench/tps.sh [rounds=3] [seconds=15] [clients=4]
+# (.ci/querylens). Usage: bench/tps.sh [rounds=3] [seconds=15] [clients=4] [cpu_tx=25000]
+# Besides TPS (wall clock: noisy on a shared machine) it measures the server's CPU time per transaction:
+# a fixed number of select-only transactions (2 clients x cpu_tx), CPU = user+sys of the backends that ran
+# them (the postmaster's reaped-children counters, autovacuum off), which contention barely moves.
 # Never touches the shared service on 5432: own data dir, Unix socket only.
 set -euo pipefail
-ROUNDS=${1:-3}; SECS=${2:-15}; CLIENTS=${3:-4}
+ROUNDS=${1:-3}; SECS=${2:-15}; CLIENTS=${3:-4}; CPU_TX=${4:-25000}
 BIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 ROOT=$(mktemp -d /tmp/querylens-bench.XXXXXX)
 RUN=(); [ "$(id -u)" = 0 ] && { chown postgres: "$ROOT"; RUN=(runuser -u postgres --); }
@@ -18,6 +21,7 @@ unix_socket_directories = '$ROOT'
 shared_buffers = 128MB
 compute_query_id = on
 max_connections = 30
+autovacuum = off
 include_if_exists = 'preload.conf'
 CONF
 pg() { "${RUN[@]}" "$@"; }
@@ -31,6 +35,8 @@ start() {
     pg "$BIN/pg_ctl" -D "$ROOT/data" -l "$ROOT/log" -w start >/dev/null
 }
 stop() { pg "$BIN/pg_ctl" -D "$ROOT/data" -m fast -w stop >/dev/null; }
+# CPU ticks (user+sys) of the postmaster's exited children.
+child_cpu() { awk '{print $16 + $17}' "/proc/$(head -1 "$ROOT/data/postmaster.pid")/stat"; }
 start none
 pg "$BIN/pgbench" -h "$ROOT" -U postgres -i -s 5 -q postgres >/dev/null 2>&1
 stop
@@ -49,6 +55,13 @@ for r in $(seq 1 "$ROUNDS"); do
             R[$c,$w]="${R[$c,$w]:-} $tps"
             echo "round $r $c $w tps=$tps"
         done
+        before=$(child_cpu)
+        pg "$BIN/pgbench" -h "$ROOT" -U postgres -n -S -c 2 -j 2 -t "$CPU_TX" postgres >/dev/null 2>&1
+        sleep 0.5
+        us=$(awk -v a="$before" -v b="$(child_cpu)" -v n="$CPU_TX" -v hz="$(getconf CLK_TCK)" \
+             'BEGIN {printf "%.2f", (b - a) / hz * 1e6 / (2 * n)}')
+        R[$c,cpu]="${R[$c,cpu]:-} $us"
+        echo "round $r $c server_cpu_us_per_select_tx=$us"
         if [ "$c" = querylens ]; then
             pg "$BIN/psql" -X -q -At -h "$ROOT" -U postgres -c "SELECT 'querylens entries=' || entries || ' dropped=' || dropped_samples FROM querylens.info()" postgres
         fi
@@ -56,8 +69,8 @@ for r in $(seq 1 "$ROUNDS"); do
     done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-echo "== median TPS over $ROUNDS rounds, ${SECS}s each, $CLIENTS clients"
-for w in select tpcb; do
+echo "== medians over $ROUNDS rounds: TPS (${SECS}s, $CLIENTS clients) for select/tpcb; server CPU us per select-only tx for cpu"
+for w in select tpcb cpu; do
     base=$(echo "${R[none,$w]}" | median)
     for c in "${CONFIGS[@]}"; do
         m=$(echo "${R[$c,$w]}" | median)

@@ -154,6 +154,9 @@ pub extern "C-unwind" fn _PG_init() {
             PREV_SHMEM_REQUEST = pg_sys::shmem_request_hook;
             pg_sys::shmem_request_hook = Some(ql_shmem_request);
         }
+        // Registered once in the postmaster; backends inherit it (not in shmem_startup, which runs again
+        // after every crash restart and would exhaust the callback slots).
+        pg_sys::CacheRegisterRelcacheCallback(Some(ql_relcache_inval), pg_sys::Datum::from(0usize));
         PREV_SHMEM_STARTUP = pg_sys::shmem_startup_hook;
         pg_sys::shmem_startup_hook = Some(ql_shmem_startup);
         PREV_START = pg_sys::ExecutorStart_hook;
@@ -212,7 +215,6 @@ unsafe extern "C-unwind" fn ql_shmem_startup() {
         }
         let (max, text, ring) = limits();
         store::attach(max, text, ring);
-        pg_sys::CacheRegisterRelcacheCallback(Some(ql_relcache_inval), pg_sys::Datum::from(0usize));
     }
 }
 
@@ -549,7 +551,7 @@ unsafe fn record(qd: *mut pg_sys::QueryDesc, plan_ms: Option<f64>) {
                     Some(t) => t,
                     None => analyse(&explain_json(qd)).map(|(_, t)| t).unwrap_or_default(),
                 };
-                store::record_slow(s, &key, Some(&x), Some(text.as_bytes()));
+                store::record_slow(s, &key, Some(&x), Some(&text));
             }
         }
     }
@@ -768,26 +770,3 @@ GRANT SELECT ON query_stats, plan_changes TO pg_monitor;
     requires = [query_stats_raw, plan_changes_raw, reset, info],
     finalize
 );
-
-#[cfg(any(test, feature = "pg_test"))]
-#[pg_schema]
-mod tests {
-    use pgrx::prelude::*;
-
-    #[pg_test]
-    fn info_reports_version() {
-        let v = Spi::get_one::<String>("SELECT version FROM querylens.info()");
-        assert_eq!(v, Ok(Some("1.0".to_string())));
-    }
-}
-
-/// Required by `cargo pgrx test`.
-#[cfg(test)]
-pub mod pg_test {
-    pub fn setup(_options: Vec<&str>) {}
-
-    #[must_use]
-    pub fn postgresql_conf_options() -> Vec<&'static str> {
-        vec!["shared_preload_libraries = 'pg_querylens'", "compute_query_id = on"]
-    }
-}

@@ -338,7 +338,7 @@ pub(crate) fn record_fast(s: &Store, key: &Key, x: &Sample) -> Fast {
 }
 
 /// Insert (if still missing) and count under the exclusive lock; note a plan change.
-pub(crate) fn record_slow(s: &Store, key: &Key, x: Option<&Sample>, plan_text: Option<&[u8]>) {
+pub(crate) fn record_slow(s: &Store, key: &Key, x: Option<&Sample>, plan_text: Option<&str>) {
     let _l = LockGuard::exclusive(s);
     // SAFETY: exclusive lock held: no other backend touches entries or the ring.
     unsafe {
@@ -363,14 +363,18 @@ pub(crate) fn record_slow(s: &Store, key: &Key, x: Option<&Sample>, plan_text: O
                 std::ptr::addr_of_mut!((*e).mutex).write(AtomicU32::new(0));
                 (*e).c = Counters::default();
                 let text = plan_text.unwrap_or_default();
-                let n = text.len().min(s.text_cap);
+                let mut n = text.len().min(s.text_cap);
+                while !text.is_char_boundary(n) {
+                    n -= 1;
+                }
                 let dst = e.cast::<u8>().add(size_of::<Entry>());
                 std::ptr::copy_nonoverlapping(text.as_ptr(), dst, n);
                 (*e).plan_len = n as u32;
             }
-            if let Some(x) = x {
-                apply(&mut (*e).c, x);
-            }
+        }
+        // Counted here when the fast path found no entry (another backend may have inserted it since).
+        if let Some(x) = x {
+            apply(&mut (*e).c, x);
         }
         let new_mean = (*e).c.mean;
         let qk = QKey { dbid: key.dbid, userid: key.userid, queryid: key.queryid };
