@@ -427,6 +427,22 @@ def test_disabled_records_nothing(c):
     assert stats_for(c, qid) == []
 
 
+def test_plan_text_capped(c):
+    # runs last: restarts the cluster with a 300-byte cap (restored afterwards)
+    c.restart_with({"pg_querylens.max_plan_text": "300"})
+    try:
+        q = "SELECT count(*) FROM t1 JOIN t2 ON t2.t1_id = t1.id WHERE t1.a < 50 AND t2.d <> 'x'"
+        c.psql(q)
+        qid = queryid_of(c, q)
+        rows = stats_for(c, qid)
+        assert len(rows) == 1, rows
+        text = rows[0][3]
+        assert 250 <= len(text.encode()) <= 300 and text.startswith('{"Plan"'), text
+        assert c.psql("SHOW pg_querylens.max_plan_text") == "300B"
+    finally:
+        c.restart_with({"pg_querylens.max_plan_text": "16384"})
+
+
 TESTS = [v for k, v in list(globals().items()) if k.startswith("test_")]
 
 
