@@ -55,6 +55,10 @@ static MAX_QUERIES: GucSetting<i32> = GucSetting::<i32>::new(1000);
 static MAX_PLAN_TEXT: GucSetting<i32> = GucSetting::<i32>::new(16384);
 static MAX_PLAN_CHANGES: GucSetting<i32> = GucSetting::<i32>::new(1000);
 
+/// Whole-statement instrumentation: time and buffers (WAL usage is not reported, so not measured).
+const INSTRUMENT_OPTIONS: c_int =
+    (pg_sys::InstrumentOption::INSTRUMENT_TIMER | pg_sys::InstrumentOption::INSTRUMENT_BUFFERS) as c_int;
+
 /// Backend-local fingerprint -> plan id cache bound.
 const PLAN_CACHE_MAX: usize = 4096;
 /// Statements started but not yet ended in this backend that are tracked (cursors can interleave).
@@ -380,7 +384,7 @@ unsafe extern "C-unwind" fn ql_executor_start(qd: *mut pg_sys::QueryDesc, eflags
         if (*qd).totaltime.is_null() {
             let old = pg_sys::CurrentMemoryContext;
             pg_sys::CurrentMemoryContext = (*(*qd).estate).es_query_cxt;
-            (*qd).totaltime = pg_sys::InstrAlloc(1, pg_sys::InstrumentOption::INSTRUMENT_ALL as c_int, false);
+            (*qd).totaltime = pg_sys::InstrAlloc(1, INSTRUMENT_OPTIONS, false);
             pg_sys::CurrentMemoryContext = old;
         }
     }
