@@ -69,8 +69,9 @@ thread_local! {
     /// Whether the current top-level statement is sampled (nested statements follow it).
     static SAMPLED: Cell<bool> = const { Cell::new(true) };
     static RNG: Cell<u64> = const { Cell::new(0) };
-    /// Last planned statement in this backend and its planning time (ms).
-    static LAST_PLAN: Cell<(usize, f64)> = const { Cell::new((0, 0.0)) };
+    /// Query id of the last statement planned in this backend and its planning time (ms). Matched by
+    /// query id, not by PlannedStmt address: the plan cache copies the planner's result.
+    static LAST_PLAN: Cell<(u64, f64)> = const { Cell::new((0, 0.0)) };
     /// queryDesc address -> planning time of its plan, when planned just before.
     static TRACKED: RefCell<Vec<(usize, Option<f64>)>> = const { RefCell::new(Vec::new()) };
     static PLAN_CACHE: RefCell<Option<HashMap<u64, i64>>> = const { RefCell::new(None) };
@@ -303,7 +304,9 @@ unsafe extern "C-unwind" fn ql_planner(
         }
     };
     if let Some(t0) = t0 {
-        LAST_PLAN.with(|l| l.set((r as usize, t0.elapsed().as_secs_f64() * 1000.0)));
+        // SAFETY: as above.
+        let qid = unsafe { (*parse).queryId };
+        LAST_PLAN.with(|l| l.set((qid, t0.elapsed().as_secs_f64() * 1000.0)));
     }
     r
 }
@@ -388,11 +391,9 @@ unsafe extern "C-unwind" fn ql_executor_start(qd: *mut pg_sys::QueryDesc, eflags
             pg_sys::CurrentMemoryContext = old;
         }
     }
-    // SAFETY: as above.
-    let stmt = unsafe { (*qd).plannedstmt } as usize;
     let plan_ms = LAST_PLAN.with(|l| {
         let (p, ms) = l.get();
-        (p == stmt).then(|| {
+        (p == queryid).then(|| {
             l.set((0, 0.0));
             ms
         })

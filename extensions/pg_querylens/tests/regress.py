@@ -287,6 +287,10 @@ def test_more_statement_kinds(c):
     rows = stats_for(c, qid)
     assert sum(r[1] for r in rows) == 7, rows  # custom plans then the generic plan: same structure
     assert len(rows) == 1, rows
+    # planning counted when the planner ran right before the execution: not for cached generic plans
+    plans = c.psql("SELECT plans, total_plan_time > 0 FROM querylens.query_stats WHERE queryid = %d" % qid)
+    n_plans, timed = plans.split("|")
+    assert 1 <= int(n_plans) < 7 and timed == "t", plans
 
 
 def test_stable_across_constants(c):
@@ -299,6 +303,9 @@ def test_stable_across_constants(c):
     c.psql(q % 3)
     rows = stats_for(c, qid)
     assert len(rows) == 1 and rows[0][1] == 5, rows
+    # simple-protocol statements are planned each time
+    plans = c.psql("SELECT plans, total_plan_time > 0 FROM querylens.query_stats WHERE queryid = %d" % qid)
+    assert plans == "5|t", plans
 
 
 def test_index_drop_changes_plan(c):
