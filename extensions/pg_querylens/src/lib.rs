@@ -152,6 +152,9 @@ pub extern "C-unwind" fn _PG_init() {
         if !pg_sys::process_shared_preload_libraries_in_progress {
             return;
         }
+        // Like pg_stat_statements: compute_query_id = auto (the default) then computes query ids.
+        #[cfg(not(feature = "pg13"))]
+        pg_sys::EnableQueryId();
         #[cfg(any(feature = "pg13", feature = "pg14"))]
         request_shmem();
         #[cfg(not(any(feature = "pg13", feature = "pg14")))]

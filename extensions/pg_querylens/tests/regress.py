@@ -501,6 +501,19 @@ def test_disabled_records_nothing(c):
     assert stats_for(c, qid) == []
 
 
+def test_alone_with_default_compute_query_id(c):
+    # a second private cluster preloading only pg_querylens, compute_query_id left at its default (auto)
+    c2 = Cluster(c.bindir, {"shared_preload_libraries": "'pg_querylens'"})
+    try:
+        assert c2.psql("SHOW compute_query_id") == "auto"
+        c2.psql("CREATE EXTENSION pg_querylens")
+        c2.psql("SELECT count(*) FROM pg_class WHERE relname = 'x'")
+        n = c2.psql("SELECT count(*) FROM querylens.query_stats WHERE plan LIKE '%pg_class%'")
+        assert n == "1", n
+    finally:
+        c2.destroy()
+
+
 def test_plan_text_capped(c):
     # runs last: restarts the cluster with a 300-byte cap (restored afterwards)
     c.restart_with({"pg_querylens.max_plan_text": "300"})
@@ -527,7 +540,6 @@ def main():
     a = ap.parse_args()
     c = Cluster(a.bindir, {
         "shared_preload_libraries": "'pg_stat_statements,pg_querylens'",
-        "compute_query_id": "on",
         "pg_stat_statements.track_utility": "on",
         "pg_querylens.max_queries": "100",
         "max_worker_processes": "8",
