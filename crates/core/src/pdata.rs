@@ -219,7 +219,9 @@ impl Clone for Attributes {
     }
 }
 
-/// The summary bit of a key: cheap (no loop), and different for most names of one record.
+/// The summary bits of a key (two of 128, a Bloom filter): cheap (no loop). Two bits rather than one
+/// halve the lookups of absent names that end in a scan of every key (a processor adding ten keys
+/// to a record of twenty-five scanned it on about one insert in five with one bit).
 #[inline]
 fn key_bit(k: &str) -> u128 {
     let b = k.as_bytes();
@@ -228,7 +230,8 @@ fn key_bit(k: &str) -> u128 {
     let mid = u32::from(b.get(n / 2).copied().unwrap_or(0));
     let x =
         (n as u32).wrapping_mul(0x9E37_79B9) ^ last.wrapping_mul(0x85EB_CA6B) ^ mid.wrapping_mul(0xC2B2_AE35);
-    1u128 << (x.wrapping_mul(0x2545_F491) >> 25)
+    let h = x.wrapping_mul(0x2545_F491);
+    (1u128 << (h >> 25)) | (1u128 << ((h >> 18) & 127))
 }
 
 impl Attributes {
@@ -239,7 +242,7 @@ impl Attributes {
         Self { pairs: Vec::with_capacity(n), present: 0 }
     }
     fn position(&self, key: &str, bit: u128) -> Option<usize> {
-        if self.present & bit == 0 {
+        if self.present & bit != bit {
             return None;
         }
         self.pairs.iter().position(|(k, _)| k.as_str() == key)

@@ -97,9 +97,13 @@ impl Counters {
 /// What is known of one query (keyed by database + query id, and by database + fingerprint).
 #[derive(Debug, Clone)]
 struct QueryEntry {
-    id: Arc<str>,
-    database: Arc<str>,
-    statement_type: Arc<str>,
+    // Compact strings: the short ids and names most queries have are inline, so a record's copy of
+    // them (every enriched record gets these) is a 24-byte copy, not an allocation and a memcpy.
+    id: CompactString,
+    database: CompactString,
+    statement_type: CompactString,
+    /// `correlation.id` (database/id), built once per entry rather than once per record.
+    correlation_id: CompactString,
     /// Tables the statement touches, lower case, as written (schema kept).
     tables: Arc<[Box<str>]>,
     is_maintenance: bool,
@@ -594,9 +598,16 @@ impl Correlator {
             }
         }
         let mut entry = QueryEntry {
-            id: Arc::from(&**id),
-            database: Arc::from(&**db),
-            statement_type: Arc::from(""),
+            id: CompactString::from(&**id),
+            database: CompactString::from(&**db),
+            statement_type: CompactString::default(),
+            correlation_id: {
+                let mut cid = CompactString::with_capacity(db.len() + id.len() + 1);
+                cid.push_str(db);
+                cid.push('/');
+                cid.push_str(id);
+                cid
+            },
             tables: Arc::from(Vec::new()),
             is_maintenance: false,
             has_facts: false,
@@ -606,13 +617,13 @@ impl Correlator {
         if let Some(text) = p.text(Role::QueryText)
             && let Ok(f) = dbintel_sql::statement_facts(dialect_of(resource, p), &text)
         {
-            entry.statement_type = Arc::from(f.operation.as_str());
+            entry.statement_type = CompactString::from(f.operation.as_str());
             entry.is_maintenance = MAINTENANCE_OPERATIONS.contains(&f.operation.as_str());
             entry.tables = f.tables.iter().map(|t| t.to_ascii_lowercase().into_boxed_str()).collect();
             entry.has_facts = true;
         }
         if let Some(st) = p.text(Role::StatementType) {
-            entry.statement_type = Arc::from(st.to_ascii_uppercase());
+            entry.statement_type = CompactString::from(st.to_ascii_uppercase());
         }
         if let Some(fk) = fp_key.filter(|fk| *fk != key) {
             self.queries.insert_at(fk, entry.clone(), now);
@@ -640,9 +651,10 @@ impl Correlator {
                                 }
                             }
                             Kind::Sample => {
-                                if let (Some(s), Some(q)) =
-                                    (&i.session, self.queries.peek(&i.key, now).map(|e| e.id.clone()))
-                                {
+                                if let (Some(s), Some(q)) = (
+                                    &i.session,
+                                    self.queries.peek(&i.key, now).map(|e| Arc::<str>::from(e.id.as_str())),
+                                ) {
                                     by_session.insert((server, s.clone()), q);
                                 }
                             }
@@ -788,19 +800,14 @@ impl Correlator {
         mean_ms: Option<f64>,
         now: Instant,
     ) {
-        attrs.insert("correlation.query_id", &*e.id);
+        attrs.insert("correlation.query_id", Value::Str(e.id.clone()));
         if !e.database.is_empty() {
-            attrs.insert("correlation.database", &*e.database);
+            attrs.insert("correlation.database", Value::Str(e.database.clone()));
         }
         if !e.statement_type.is_empty() {
-            attrs.insert("correlation.statement_type", &*e.statement_type);
+            attrs.insert("correlation.statement_type", Value::Str(e.statement_type.clone()));
         }
-        // Inline when it fits (most do): no allocation per record.
-        let mut cid = CompactString::with_capacity(e.database.len() + e.id.len() + 1);
-        cid.push_str(&e.database);
-        cid.push('/');
-        cid.push_str(&e.id);
-        attrs.insert("correlation.id", Value::Str(cid));
+        attrs.insert("correlation.id", Value::Str(e.correlation_id.clone()));
         let ca = &self.cfg.correlation_attributes;
         if ca.add_query_category
             && let Some(m) = mean_ms
