@@ -109,6 +109,10 @@ pub struct PostgresqlConfig {
     /// emitted as `db.feature.extension.available` and `db.feature.capability.available`.
     #[serde(default)]
     pub feature_detection: dbintel_dbclient::features::FeatureDetectionConfig,
+    /// Ours: per-plan metrics and `db.server.plan_change` events from the pg_querylens extension,
+    /// read when it is installed and preloaded (see `src/querylens/`).
+    #[serde(default)]
+    pub querylens: crate::querylens::QuerylensConfig,
 }
 
 impl fmt::Debug for PostgresqlConfig {
@@ -332,6 +336,8 @@ pub struct Plan {
     pub ash: dbintel_dbclient::ash::AshConfig,
     /// Set when `feature_detection.enabled` is true.
     pub feature_detection: Option<dbintel_dbclient::features::FeatureDetectionConfig>,
+    /// `querylens`: pg_querylens per-plan metrics and plan-change events.
+    pub querylens: crate::querylens::QuerylensConfig,
 }
 
 impl PostgresqlConfig {
@@ -566,6 +572,9 @@ impl PostgresqlConfig {
             problems.push(ConfigProblem::new(format!("active_session_history.{}", p.path), p.message));
         }
         problems.extend(self.feature_detection.problems("feature_detection"));
+        for p in self.querylens.problems() {
+            problems.push(ConfigProblem::new(format!("querylens.{}", p.path), p.message));
+        }
         if !problems.is_empty() {
             // A password never appears in a message, wherever the user pasted it.
             if let Some(secret) = self.password.as_deref() {
@@ -606,6 +615,7 @@ impl PostgresqlConfig {
             query_sample_collection: self.query_sample_collection,
             ash: self.active_session_history,
             feature_detection: self.feature_detection.enabled_or(false).then_some(self.feature_detection),
+            querylens: self.querylens,
         })
     }
 }

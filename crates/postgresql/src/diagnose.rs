@@ -139,12 +139,9 @@ pub async fn doctor(config: &serde_json::Value) -> Vec<Finding> {
                 if i == 0 {
                     f.extend(run_checks(&mut c, &plan.connect.user).await);
                 } else {
-                    f.extend(
-                        run_checks(&mut c, &plan.connect.user)
-                            .await
-                            .into_iter()
-                            .filter(|x| x.check.ends_with(".extension")),
-                    );
+                    f.extend(run_checks(&mut c, &plan.connect.user).await.into_iter().filter(|x| {
+                        x.check.ends_with(".extension") && !x.check.starts_with("pg_querylens.")
+                    }));
                 }
                 out.extend(f);
             }
@@ -342,6 +339,7 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
             Some(format!("GRANT pg_read_all_stats TO {role}; (or pg_monitor)")),
         );
     }
+    querylens_checks(conn, &mut c, &preload, user).await;
     if major >= 14 {
         match read_setting(conn, "compute_query_id", read_all_settings).await {
             Setting::Value(v) => {
@@ -401,6 +399,108 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
         Setting::Absent => {}
     }
     c.out
+}
+
+/// pg_querylens (optional, so every finding is advice): available on the server, preloaded,
+/// installed in this database, readable; each with the exact statements that enable it.
+async fn querylens_checks(conn: &mut PgConn, c: &mut Checker, preload: &Setting, user: &str) {
+    let role = quote_ident(user);
+    let libs = match preload {
+        Setting::Value(list) => parse_list(list),
+        _ => Vec::new(),
+    };
+    let enable = crate::querylens::enable_lines(&role, &libs);
+    let available = scalar(
+        conn,
+        "SELECT COALESCE(installed_version, default_version) AS v FROM pg_available_extensions \
+         WHERE name = 'pg_querylens'",
+    )
+    .await
+    .ok()
+    .flatten();
+    if available.is_none() {
+        c.advise(
+            "pg_querylens.available",
+            false,
+            "pg_querylens (optional: per-plan statistics and db.server.plan_change events) is not available on \
+             this server"
+                .into(),
+            Some(format!(
+                "build and install the pg_querylens extension into this PostgreSQL (see extensions/pg_querylens), \
+                 then: {enable}"
+            )),
+        );
+        return;
+    }
+    let preloaded = match preload {
+        Setting::Value(list) => Some(parse_list(list).iter().any(|l| library_name(l) == "pg_querylens")),
+        _ => None,
+    };
+    match preloaded {
+        Some(has) => c.advise(
+            "pg_querylens.preload",
+            has,
+            if has {
+                "pg_querylens is in shared_preload_libraries".into()
+            } else {
+                "pg_querylens is available but not in shared_preload_libraries".into()
+            },
+            Some(enable.clone()),
+        ),
+        None => c.unknown(
+            "pg_querylens.preload",
+            "unknown whether pg_querylens is preloaded: the role cannot read shared_preload_libraries".into(),
+            format!("GRANT pg_read_all_settings TO {role}; (or GRANT pg_monitor TO {role};) and run `dbintel doctor` again"),
+        ),
+    }
+    let installed = scalar(conn, "SELECT extversion AS v FROM pg_extension WHERE extname = 'pg_querylens'")
+        .await
+        .ok()
+        .flatten();
+    c.advise(
+        "pg_querylens.extension",
+        installed.is_some(),
+        match &installed {
+            Some(v) => format!("pg_querylens {v} is installed in {}", conn.info.database),
+            None => format!(
+                "pg_querylens {} is available but not installed in database {}",
+                available.as_deref().unwrap_or("?"),
+                conn.info.database
+            ),
+        },
+        Some(format!(
+            "CREATE EXTENSION pg_querylens; (as a superuser, in database {}){}",
+            quote_ident(&conn.info.database),
+            if preloaded == Some(false) { format!("; and {enable}") } else { String::new() }
+        )),
+    );
+    if installed.is_none() || preloaded == Some(false) {
+        return;
+    }
+    match scalar(
+        conn,
+        "SELECT version::text || ', ' || entries::text || '/' || max_entries::text || ' entries, track ' || track::text \
+         || CASE WHEN enabled THEN '' ELSE ' (pg_querylens.enabled is off)' END AS v FROM querylens.info()",
+    )
+    .await
+    {
+        Ok(v) => c.advise(
+            "pg_querylens.readable",
+            true,
+            format!("querylens.info() answers: {}", v.unwrap_or_default()),
+            None,
+        ),
+        Err(e) => c.advise(
+            "pg_querylens.readable",
+            false,
+            format!("pg_querylens cannot be read: {e}"),
+            Some(if e.code() == Some("42501") {
+                format!("GRANT pg_monitor TO {role};")
+            } else {
+                enable.clone()
+            }),
+        ),
+    }
 }
 
 /// A server setting as this role sees it.

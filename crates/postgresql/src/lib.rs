@@ -18,6 +18,7 @@ pub mod features;
 pub mod frontends;
 pub mod metadata;
 pub mod query;
+pub mod querylens;
 pub mod reaggregate;
 mod receiver;
 pub mod redact;

@@ -129,6 +129,8 @@ pub(crate) struct Runner {
     replication_lag: Option<Duration>,
     /// Active session history (its sampling task starts with the run loop).
     ash: Option<crate::ash::AshCollector>,
+    /// pg_querylens (read each scrape when installed and preloaded, unless `querylens.enabled: false`).
+    querylens: Option<crate::querylens::Querylens>,
 }
 
 impl Runner {
@@ -194,6 +196,10 @@ impl Runner {
         // Live connections are counted by the connections themselves (up when one opens, down when
         // its task ends, errors or is dropped), so the gauge is true while the server is down too.
         let ash = plan.ash.enabled.then(|| crate::ash::AshCollector::new(&plan.ash, t, &label));
+        let querylens = plan
+            .querylens
+            .wanted()
+            .then(|| crate::querylens::Querylens::new(&plan.querylens, t, &label, &plan.connect.user));
         let owner = ConnOwner { component: label.clone(), live: Some(telemetry.connections_open.clone()) };
         let pools = Pools::new(owner, plan.collection_interval);
         Self {
@@ -223,6 +229,7 @@ impl Runner {
             lock_wait: None,
             replication_lag: None,
             ash,
+            querylens,
         }
     }
 
@@ -674,6 +681,7 @@ impl Runner {
             }
         }
         self.send_ash(&mut primary, want_metrics, want_logs).await;
+        self.send_querylens(&mut primary, want_metrics, want_logs).await;
         self.checkin(&primary_db, primary);
         self.finish_scrape(b, started, want_metrics).await;
     }
@@ -789,6 +797,35 @@ impl Runner {
         }
     }
 
+    /// pg_querylens of the interval since the last scrape: per-plan metrics (one resource per
+    /// server, whatever `resource_model`: the database is `db.namespace` on each point) and
+    /// `db.server.plan_change` events.
+    async fn send_querylens(&mut self, conn: &mut PgConn, want_metrics: bool, want_logs: bool) {
+        if !want_metrics && !want_logs {
+            return;
+        }
+        let Some(ql) = self.querylens.as_mut() else { return };
+        let out = ql.collect(conn.client(), &conn.info).await;
+        if want_metrics && !out.metrics.is_empty() {
+            let sig = SignalData::Metrics(Metrics {
+                resource_metrics: vec![ResourceMetrics {
+                    resource: self.resource(),
+                    scope_metrics: vec![ScopeMetrics {
+                        scope: Self::scope(),
+                        metrics: out.metrics,
+                        schema_url: String::new(),
+                    }],
+                    schema_url: String::new(),
+                }],
+            });
+            let _ = self.ctx.output.send(sig).await;
+        }
+        if want_logs && !out.records.is_empty() {
+            let sig = self.logs_signal(out.records);
+            let _ = self.ctx.output.send(sig).await;
+        }
+    }
+
     /// Events only (a collector due between two scrapes).
     async fn events_only(&mut self) {
         // Admission: nothing between scrapes while skipping (the scrape logs and counts the skip).
@@ -831,6 +868,8 @@ impl Runner {
                 | "pg_stat_statements.readable" => needs_pgss,
                 "compute_query_id" | "track_io_timing" => needs_pgss,
                 "track_activity_query_size" => self.plan.query_sample_events,
+                // Optional: said at start only when `querylens.enabled: true` asked for it.
+                c if c.starts_with("pg_querylens.") => self.plan.querylens.enabled == Some(true),
                 _ => true,
             };
             if relevant && f.unknown {

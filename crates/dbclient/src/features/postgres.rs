@@ -35,6 +35,8 @@ pub const CAPABILITIES: &[&str] = &[
     "pg_stat_kcache.readable",
     "pg_qualstats.readable",
     "hypopg.usable",
+    "preload.pg_querylens",
+    "pg_querylens.readable",
 ];
 
 pub const SQL_VERSION: &str =
@@ -60,6 +62,8 @@ pub const SQL_READ_WAIT_SAMPLING: &str = "SELECT 1 FROM pg_wait_sampling_profile
 pub const SQL_READ_KCACHE: &str = "SELECT 1 FROM pg_stat_kcache LIMIT 1";
 pub const SQL_READ_QUALSTATS: &str = "SELECT 1 FROM pg_qualstats LIMIT 1";
 pub const SQL_READ_HYPOPG: &str = "SELECT 1 FROM hypopg_list_indexes LIMIT 1";
+/// Answers only when the library is loaded (its shared memory exists).
+pub const SQL_READ_QUERYLENS: &str = "SELECT entries FROM querylens.info()";
 
 /// Detects a PostgreSQL server's features. Fails only when the connection is lost or the version
 /// cannot be read (then nothing else could be); every other probe's failure is kept in `problems`.
@@ -123,6 +127,7 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
     let auto_explain = preload.iter().any(|l| l == "auto_explain")
         || f.settings.keys().any(|k| k.starts_with("auto_explain."));
     f.grant("preload.auto_explain", auto_explain);
+    f.grant("preload.pg_querylens", preload.iter().any(|l| l == "pg_querylens"));
 
     if let Some(rows) = probe(src, &mut f, SQL_PRIVILEGES, "privileges").await? {
         let r = rows.first().cloned().unwrap_or_default();
@@ -134,13 +139,14 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
         f.grant("privilege.pg_read_all_settings", superuser || cell(3));
     }
 
-    let readable: [(&str, &str, &'static str); 6] = [
+    let readable: [(&str, &str, &'static str); 7] = [
         ("pg_stat_statements", SQL_READ_STATEMENTS, "pg_stat_statements.readable"),
         ("pg_stat_monitor", SQL_READ_MONITOR, "pg_stat_monitor.readable"),
         ("pg_wait_sampling", SQL_READ_WAIT_SAMPLING, "pg_wait_sampling.readable"),
         ("pg_stat_kcache", SQL_READ_KCACHE, "pg_stat_kcache.readable"),
         ("pg_qualstats", SQL_READ_QUALSTATS, "pg_qualstats.readable"),
         ("hypopg", SQL_READ_HYPOPG, "hypopg.usable"),
+        ("pg_querylens", SQL_READ_QUERYLENS, "pg_querylens.readable"),
     ];
     let activity = probe(src, &mut f, SQL_ACTIVITY, "pg_stat_activity").await?.is_some();
     f.grant("pg_stat_activity.readable", activity);
@@ -263,6 +269,34 @@ mod tests {
         assert!(f.problems.is_empty(), "{:?}", f.problems);
         // Only installed extensions' views are probed.
         assert!(!src.asked.iter().any(|s| s == SQL_READ_MONITOR));
+    }
+
+    #[test]
+    fn pg_querylens_is_preloaded_and_readable_or_not() {
+        let with = |preload: &'static str| {
+            rds_16()
+                .rows(
+                    SQL_EXTENSIONS,
+                    &[
+                        &[Some("pg_querylens"), Some("0.1.0"), Some("0.1.0")],
+                        &[Some("pg_stat_statements"), Some("1.10"), Some("1.10")],
+                    ],
+                )
+                .rows(SQL_SETTINGS, &[&[Some("shared_preload_libraries"), Some(preload)]])
+        };
+        let mut src = with("pg_stat_statements, pg_querylens").rows(SQL_READ_QUERYLENS, &[&[Some("3")]]);
+        let f = block_on(detect(&mut src, true)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(f.has_extension("pg_querylens"));
+        assert!(f.has("preload.pg_querylens") && f.has("pg_querylens.readable"));
+        let failed = DbError::Query {
+            message: "pg_querylens must be loaded via shared_preload_libraries".into(),
+            code: Some("55000".into()),
+            hint: "",
+        };
+        let mut src = with("pg_stat_statements").error(SQL_READ_QUERYLENS, failed);
+        let f = block_on(detect(&mut src, true)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!f.has("preload.pg_querylens") && !f.has("pg_querylens.readable"));
+        assert!(CAPABILITIES.contains(&"pg_querylens.readable"));
     }
 
     #[test]

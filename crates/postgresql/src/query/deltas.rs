@@ -2,7 +2,9 @@
 //!
 //! Rules (each one is covered by a golden case in `testdata/query/`):
 //!
-//! 1. Identity is pg_stat_statements' own key `(userid, dbid, queryid, toplevel)`.
+//! 1. Identity is pg_stat_statements' own key `(userid, dbid, queryid, toplevel)` ([`StatKey`], the
+//!    default key type; the engine is generic over the key so that pg_querylens' per-plan entries,
+//!    `(dbid, userid, queryid, planid)`, follow the same rules).
 //! 2. First run (no previous snapshot): every row becomes a baseline, nothing is emitted. The
 //!    contrib receiver emits the lifetime totals here; we do not, because they are not deltas.
 //! 3. A key with a baseline: `delta = current - baseline`, when no counter went backwards.
@@ -97,10 +99,14 @@ impl Counters {
     }
 }
 
+/// What the delta engine needs of an entry's identity.
+pub trait EntryKey: Copy + Eq + std::hash::Hash + std::fmt::Debug {}
+impl<T: Copy + Eq + std::hash::Hash + std::fmt::Debug> EntryKey for T {}
+
 /// One row of a snapshot as the delta engine sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StatSample {
-    pub key: StatKey,
+pub struct StatSample<K = StatKey> {
+    pub key: K,
     pub counters: Counters,
     /// PG17+ `stats_since`, microseconds since the Unix epoch.
     pub stats_since_us: Option<i64>,
@@ -119,10 +125,10 @@ pub struct SnapshotMeta {
 
 /// The interval delta of one key.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Delta {
+pub struct Delta<K = StatKey> {
     /// Index of the row in the snapshot passed to [`DeltaEngine::observe`].
     pub index: usize,
-    pub key: StatKey,
+    pub key: K,
     /// Counter deltas; `mean_exec_time` / `stddev_exec_time` hold the interval's values.
     pub counters: Counters,
     /// True when the delta counts from zero (new, re-created or reset entry).
@@ -160,13 +166,13 @@ struct Baseline {
 
 /// Keeps the previous snapshot and turns each new one into deltas.
 #[derive(Debug)]
-pub struct DeltaEngine {
-    prev: HashMap<StatKey, Baseline>,
+pub struct DeltaEngine<K = StatKey> {
+    prev: HashMap<K, Baseline>,
     meta: Option<SnapshotMeta>,
     cap: usize,
 }
 
-impl DeltaEngine {
+impl<K: EntryKey> DeltaEngine<K> {
     /// `cap` bounds the number of baselines kept (use `max_rows_per_query`).
     pub fn new(cap: usize) -> Self {
         Self { prev: HashMap::new(), meta: None, cap: cap.max(1) }
@@ -203,12 +209,12 @@ impl DeltaEngine {
     pub fn observe(
         &mut self,
         mut meta: SnapshotMeta,
-        rows: &[StatSample],
-    ) -> (Vec<Delta>, DeltaStats, Lineage) {
+        rows: &[StatSample<K>],
+    ) -> (Vec<Delta<K>>, DeltaStats, Lineage) {
         let lineage = self.lineage(&meta);
         let prev_meta = self.meta;
         let mut stats = DeltaStats::default();
-        let mut next: HashMap<StatKey, Baseline> = HashMap::with_capacity(rows.len().min(self.cap));
+        let mut next: HashMap<K, Baseline> = HashMap::with_capacity(rows.len().min(self.cap));
         let mut out = Vec::new();
         for (index, row) in rows.iter().enumerate() {
             if next.contains_key(&row.key) {
