@@ -45,7 +45,8 @@ const MAX_TEXT_LOOKUPS: usize = 1024;
 
 /// Whether pg_querylens is installed (in the connected database) and its library loaded.
 pub const DETECT_SQL: &str = "/* dbintel */ SELECT (SELECT extversion FROM pg_extension WHERE extname = 'pg_querylens') AS version, \
-     (SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries') AS preload";
+     (SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries') AS preload, \
+     to_regprocedure('querylens.query_stats_raw(boolean)') IS NOT NULL AS raw";
 
 /// What one collection produced.
 #[derive(Debug, Default)]
@@ -57,8 +58,14 @@ pub struct QuerylensOutput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Detection {
     Unknown,
-    Absent { since: Instant },
-    Present { version: String },
+    Absent {
+        since: Instant,
+    },
+    /// `raw`: `querylens.query_stats_raw(bool)` exists (statistics read without plan texts).
+    Present {
+        version: String,
+        raw: bool,
+    },
 }
 
 /// Why pg_querylens cannot be read.
@@ -181,6 +188,9 @@ pub struct Querylens {
     /// pg_stat_statements answers text lookups (false after a failure until the next detection).
     pgss: bool,
     mark: Option<Mark>,
+    /// `info().plan_changes` at the last read of the view: while it stays the same there is no new
+    /// row, and the view (which joins `query_stats` twice) is not read.
+    changes_seen: Option<i64>,
     server: Option<(String, u16, u32)>,
     last_read: u64,
     streak: Streak,
@@ -206,6 +216,7 @@ impl Querylens {
             texts: BoundedCache::new(TEXT_CACHE, Some(Duration::from_secs(3600))),
             pgss: true,
             mark: None,
+            changes_seen: None,
             server: None,
             last_read: now_unix_nanos(),
             streak: Streak::default(),
@@ -270,6 +281,7 @@ impl Querylens {
     fn forget(&mut self) {
         self.stats.reset();
         self.mark = None;
+        self.changes_seen = None;
     }
 
     async fn detect(&mut self, client: &Client, server: &ServerInfo) {
@@ -277,6 +289,7 @@ impl Querylens {
             Ok(row) => {
                 let version: Option<String> = row.try_get(0).ok().flatten();
                 let preload: Option<String> = row.try_get(1).ok().flatten();
+                let raw: bool = row.try_get::<_, Option<bool>>(2).ok().flatten().unwrap_or(false);
                 let preloaded = preload.as_deref().map(|p| {
                     p.split(',').any(|l| {
                         let l = l.trim().trim_matches('"');
@@ -288,18 +301,18 @@ impl Querylens {
                     (None, _) => Err(QuerylensError::NotInstalled { database: server.database.clone() }),
                     // Readable and without it: not loaded. Unreadable: the first read tells.
                     (Some(_), Some(false)) => Err(QuerylensError::NotPreloaded),
-                    (Some(v), _) => Ok(v),
+                    (Some(v), _) => Ok((v, raw)),
                 }
             }
             Err(e) => Err(QuerylensError::from_pg(&e)),
         };
         match found {
-            Ok(version) => {
+            Ok((version, raw)) => {
                 tracing::info!(receiver = %self.label, version = %version, "postgresql: reading pg_querylens (per-plan metrics, plan changes)");
                 if !self.present() {
                     self.forget();
                 }
-                self.detection = Detection::Present { version };
+                self.detection = Detection::Present { version, raw };
                 self.pgss = true;
             }
             Err(e) => {
@@ -325,7 +338,8 @@ impl Querylens {
             .map_err(decode)?;
         let limit = self.cfg.max_plans();
         let limit_param = i64::try_from(limit).unwrap_or(1000);
-        let rows = client.query(&stats::stats_sql(), &[&limit_param]).await.map_err(err)?;
+        let raw = matches!(self.detection, Detection::Present { raw: true, .. });
+        let rows = client.query(&stats::stats_sql(raw), &[&limit_param]).await.map_err(err)?;
         let complete = rows.len() < limit;
         let mut checked = Vec::with_capacity(rows.len());
         let mut bad_rows = 0usize;
@@ -350,7 +364,16 @@ impl Querylens {
         self.telemetry.backwards.add(dstats.backwards as u64);
         self.telemetry.baseline_evictions.add(dstats.evicted as u64);
         plans.truncate(self.cfg.top_n().saturating_add(OWN_SLACK));
-        let changes = self.read_changes(client).await?;
+        let changes =
+            if self.mark.is_some() && info.plan_changes.is_some() && info.plan_changes == self.changes_seen {
+                Vec::new()
+            } else {
+                let c = self.read_changes(client).await?;
+                // A full page may leave rows for the next scrape: read the view again then.
+                self.changes_seen =
+                    if c.len() < self.cfg.max_plan_changes() { info.plan_changes } else { None };
+                c
+            };
         let ids: Vec<i64> =
             plans.iter().map(|p| p.delta.key.queryid).chain(changes.iter().map(|c| c.mark.queryid)).collect();
         let texts = self.texts(client, &ids).await;

@@ -28,8 +28,12 @@ pub const INFO_SQL: &str = "/* dbintel */ SELECT (extract(epoch FROM now()) * 1e
      i.evictions::int8, i.plan_changes::int8, i.dropped_samples::int8, i.enabled::bool \
      FROM querylens.info() i";
 
-/// The entries with the most calls; `$1` is the LIMIT (`max_plans`).
-pub fn stats_sql() -> String {
+/// The entries with the most calls; `$1` is the LIMIT (`max_plans`). With `raw`, from
+/// `querylens.query_stats_raw(false)`, the function behind the view that leaves the plan texts
+/// out (the view copies every entry's plan text out of shared memory, and the per-plan metrics do
+/// not need them); otherwise from the view (the SQL contract).
+pub fn stats_sql(raw: bool) -> String {
+    let from = if raw { "querylens.query_stats_raw(false)" } else { "querylens.query_stats" };
     format!(
         "{PREFIX}SELECT q.dbid::int8, q.userid::int8, q.queryid::int8, q.planid::int8, q.calls::int8, \
          q.total_exec_time::float8, q.total_plan_time::float8, q.rows::int8, q.shared_blks_hit::int8, \
@@ -37,7 +41,7 @@ pub fn stats_sql() -> String {
          q.local_blks_hit::int8, q.local_blks_read::int8, q.temp_blks_read::int8, q.temp_blks_written::int8, \
          q.mean_exec_time::float8, q.stddev_exec_time::float8, (extract(epoch FROM q.first_seen) * 1e6)::int8, \
          d.datname::text, r.rolname::text \
-         FROM querylens.query_stats q LEFT JOIN pg_database d ON d.oid = q.dbid \
+         FROM {from} q LEFT JOIN pg_database d ON d.oid = q.dbid \
          LEFT JOIN pg_roles r ON r.oid = q.userid \
          ORDER BY q.calls DESC NULLS LAST LIMIT $1"
     )
