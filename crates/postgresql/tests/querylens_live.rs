@@ -234,6 +234,20 @@ async fn a_plan_change_mid_run_gives_one_plan_change_event_with_its_cause_and_ha
     assert_eq!(counter(&run.telemetry, "dbintel_postgresql_querylens_errors_total", &[]), 0);
     assert!(counter(&run.telemetry, "dbintel_postgresql_querylens_plan_changes_total", &[]) >= 1);
     run.stop().await;
+    // For the record (`--nocapture`): the event, and the server time of the receiver's pg_querylens
+    // statements as pg_stat_statements saw them.
+    let mut attrs: Vec<String> =
+        e.attributes.iter().map(|(k, v)| format!("{k}={}", v.to_display_string())).collect();
+    attrs.retain(|a| !a.starts_with("postgresql.query_plan") && !a.starts_with("dbintel.plan.previous"));
+    eprintln!("plan change event: {}", attrs.join(" | "));
+    let cost = pg
+        .psql(
+            "postgres",
+            "SELECT calls, round(total_exec_time::numeric, 3), round(mean_exec_time::numeric, 3), left(query, 90) \
+             FROM pg_stat_statements WHERE query LIKE '/* dbintel */%querylens%' ORDER BY total_exec_time DESC",
+        )
+        .unwrap_or_default();
+    eprintln!("receiver's pg_querylens statements (calls, total ms, mean ms, statement):\n{cost}");
 }
 
 /// Without the extension (the shared server does not preload it) the receiver emits exactly what it
