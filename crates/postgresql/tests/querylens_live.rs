@@ -126,6 +126,25 @@ fn plan_calls(s: &SignalData, db: &str, out: &mut std::collections::BTreeMap<(St
     }
 }
 
+/// `extension=<name>` / `capability=<name>` -> value of the `db.feature.*` gauges in a batch.
+fn feature_points(s: &SignalData, out: &mut std::collections::BTreeMap<String, i64>) {
+    let SignalData::Metrics(m) = s else { return };
+    for metric in m.resource_metrics.iter().flat_map(|r| &r.scope_metrics).flat_map(|s| &s.metrics) {
+        let key = match metric.name.as_str() {
+            "db.feature.extension.available" => "extension",
+            "db.feature.capability.available" => "capability",
+            _ => continue,
+        };
+        let MetricData::Gauge(points) = &metric.data else { continue };
+        for p in points {
+            let name = p.attributes.get(key).and_then(Value::as_str).unwrap_or("");
+            if let NumberValue::Int(v) = p.value {
+                out.insert(format!("{key}={name}"), v);
+            }
+        }
+    }
+}
+
 fn s<'a>(r: &'a LogRecord, k: &str) -> &'a str {
     r.attributes.get(k).and_then(Value::as_str).unwrap_or("")
 }
@@ -161,13 +180,20 @@ async fn a_plan_change_mid_run_gives_one_plan_change_event_with_its_cause_and_ha
     .expect("fixture");
     let index_hash = explain_hash(&pg, &db);
 
-    let mut run = start(config(&pg, &db, json!({"querylens": {"enabled": true}})));
+    let mut run = start(config(
+        &pg,
+        &db,
+        json!({"querylens": {"enabled": true}, "feature_detection": {"enabled": true}}),
+    ));
     // The first read of pg_querylens (its own health metrics come with every read) takes the
     // baselines and the plan-change mark.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut features = std::collections::BTreeMap::new();
     loop {
         assert!(tokio::time::Instant::now() < deadline, "no pg_querylens read within 60 s");
-        if metric_names(&run.next().await).iter().any(|n| n == "postgresql.querylens.entries") {
+        let sig = run.next().await;
+        feature_points(&sig, &mut features);
+        if metric_names(&sig).iter().any(|n| n == "postgresql.querylens.entries") {
             break;
         }
     }
@@ -203,6 +229,7 @@ async fn a_plan_change_mid_run_gives_one_plan_change_event_with_its_cause_and_ha
         assert!(tokio::time::Instant::now() < deadline, "no plan change within 90 s: {changes:?}");
         let sig = run.next().await;
         plan_calls(&sig, &db, &mut calls);
+        feature_points(&sig, &mut features);
         changes.extend(
             records(&sig)
                 .into_iter()
@@ -233,6 +260,12 @@ async fn a_plan_change_mid_run_gives_one_plan_change_event_with_its_cause_and_ha
     assert_eq!(calls.get(&(queryid.clone(), seq_hash.clone())), Some(&RUNS), "{calls:?}");
     assert_eq!(counter(&run.telemetry, "dbintel_postgresql_querylens_errors_total", &[]), 0);
     assert!(counter(&run.telemetry, "dbintel_postgresql_querylens_plan_changes_total", &[]) >= 1);
+    // The shared feature detection sees it too.
+    for key in
+        ["extension=pg_querylens", "capability=preload.pg_querylens", "capability=pg_querylens.readable"]
+    {
+        assert_eq!(features.get(key), Some(&1), "{key}: {features:?}");
+    }
     run.stop().await;
     // For the record (`--nocapture`): the event, and the server time of the receiver's pg_querylens
     // statements as pg_stat_statements saw them.
