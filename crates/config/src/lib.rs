@@ -30,6 +30,7 @@ pub use model::{
     MetricReader, MetricsLevel, MetricsTelemetry, OtlpProtocol, PeriodicReader, Pipeline,
     SHUTDOWN_TIMEOUT_RANGE, Service, ServiceConfig, Telemetry, UsedComponents,
 };
+pub use model::{OrdinalSource, POD_NAME_ENV, SHARD_ORDINAL_ENV, ShardingConfig, trailing_ordinal};
 pub use path::{KeyPath, Provenance, Segment};
 pub use redact::{HIDDEN, Redactor};
 pub use telemetry::{MAX_INITIAL_FIELDS, MAX_OUTPUT_PATHS, MAX_READERS, output_path};

@@ -44,6 +44,99 @@ pub struct Service {
     /// How long shutdown may take before remaining work is abandoned (`service.shutdown_timeout`, a
     /// dbintel extension of the collector schema; default 4s).
     pub shutdown_timeout: Duration,
+    /// `service.sharding` (a dbintel extension): the database targets are shared among replicas.
+    pub sharding: Option<ShardingConfig>,
+}
+
+/// `service.sharding`: how many replicas share the database targets and, when given, which one
+/// this process is. See the `sharding` section of the crate README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardingConfig {
+    /// 1 to [`dbintel_core::sharding::MAX_REPLICAS`].
+    pub replicas: u32,
+    /// Below `replicas`; `None`: found at run time ([`ShardingConfig::resolve_ordinal`]).
+    pub ordinal: Option<u32>,
+}
+
+/// Variable that gives this replica's ordinal when `service.sharding.ordinal` is not set.
+pub const SHARD_ORDINAL_ENV: &str = "DBINTEL_SHARD_ORDINAL";
+/// Variable with the pod's name (set from the downward API); its trailing `-N` is the ordinal.
+pub const POD_NAME_ENV: &str = "POD_NAME";
+
+/// Where a replica's ordinal came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrdinalSource {
+    Config,
+    Env,
+    PodName(String),
+    Hostname(String),
+}
+
+impl fmt::Display for OrdinalSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OrdinalSource::Config => f.write_str("service.sharding.ordinal"),
+            OrdinalSource::Env => write!(f, "${SHARD_ORDINAL_ENV}"),
+            OrdinalSource::PodName(n) => write!(f, "${POD_NAME_ENV} `{n}`"),
+            OrdinalSource::Hostname(n) => write!(f, "the host name `{n}`"),
+        }
+    }
+}
+
+/// The number after the last `-` of a StatefulSet pod name (`dbintel-2` is 2).
+pub fn trailing_ordinal(name: &str) -> Option<u32> {
+    let (_, n) = name.trim().rsplit_once('-')?;
+    if n.is_empty() || n.len() > 9 || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+impl ShardingConfig {
+    /// This replica's ordinal: `ordinal` when set, else `$DBINTEL_SHARD_ORDINAL`, else the trailing
+    /// `-N` of `$POD_NAME`, else of the host name. An error (one line, naming the fix) when none
+    /// gives one, or when the one found is not below `replicas`.
+    pub fn resolve_ordinal(
+        &self,
+        env: &dyn Fn(&str) -> Option<String>,
+        hostname: Option<&str>,
+    ) -> Result<(u32, OrdinalSource), String> {
+        let (ordinal, source) = if let Some(o) = self.ordinal {
+            (o, OrdinalSource::Config)
+        } else if let Some(v) = env(SHARD_ORDINAL_ENV).filter(|v| !v.trim().is_empty()) {
+            match v.trim().parse::<u32>() {
+                Ok(o) => (o, OrdinalSource::Env),
+                Err(_) => {
+                    return Err(format!(
+                        "service.sharding.ordinal: ${SHARD_ORDINAL_ENV} is `{}`, not a replica number (0 to {})",
+                        v.trim().chars().take(32).collect::<String>(),
+                        self.replicas.saturating_sub(1)
+                    ));
+                }
+            }
+        } else if let Some((o, pod)) =
+            env(POD_NAME_ENV).and_then(|p| trailing_ordinal(&p).map(|o| (o, p.trim().to_string())))
+        {
+            (o, OrdinalSource::PodName(pod))
+        } else if let Some((o, host)) =
+            hostname.and_then(|h| trailing_ordinal(h).map(|o| (o, h.trim().to_string())))
+        {
+            (o, OrdinalSource::Hostname(host))
+        } else {
+            return Err(format!(
+                "service.sharding.ordinal: which of the {} replicas this is is not known: set `service.sharding.ordinal`, or ${SHARD_ORDINAL_ENV}, or run as a StatefulSet pod whose name ends in -N (${POD_NAME_ENV} or the host name, e.g. `dbintel-2` is replica 2)",
+                self.replicas
+            ));
+        };
+        if ordinal >= self.replicas {
+            return Err(format!(
+                "service.sharding.ordinal: {ordinal} (from {source}) is not below replicas ({}): ordinals run from 0 to {}",
+                self.replicas,
+                self.replicas.saturating_sub(1)
+            ));
+        }
+        Ok((ordinal, source))
+    }
 }
 
 /// One pipeline: receivers fan in, processors run in order, exporters fan out.

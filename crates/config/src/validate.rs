@@ -10,13 +10,14 @@ use serde_json::{Map, Value};
 use crate::error::{ConfigError, ConfigErrors, ErrorKind};
 use crate::load::{RawConfig, kind_of};
 use crate::model::{
-    DEFAULT_SHUTDOWN_TIMEOUT, Pipeline, SHUTDOWN_TIMEOUT_RANGE, Service, ServiceConfig, Telemetry,
+    DEFAULT_SHUTDOWN_TIMEOUT, Pipeline, SHUTDOWN_TIMEOUT_RANGE, Service, ServiceConfig, ShardingConfig,
+    Telemetry,
 };
 use crate::path::join;
 use crate::suggest::did_you_mean;
 
 const TOP_LEVEL_KEYS: [&str; 5] = ["receivers", "processors", "exporters", "extensions", "service"];
-const SERVICE_KEYS: [&str; 4] = ["extensions", "pipelines", "telemetry", "shutdown_timeout"];
+const SERVICE_KEYS: [&str; 5] = ["extensions", "pipelines", "telemetry", "shutdown_timeout", "sharding"];
 const PIPELINE_KEYS: [&str; 3] = ["receivers", "processors", "exporters"];
 
 /// Checks `raw` against `registry` and returns the typed config, or every problem found.
@@ -265,6 +266,7 @@ impl Validator<'_> {
             pipelines: BTreeMap::new(),
             telemetry: Telemetry::default(),
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            sharding: None,
         };
         let empty = Map::new();
         let map = match section {
@@ -350,7 +352,86 @@ impl Validator<'_> {
                 ),
             }
         }
+        if let Some(s) = map.get("sharding")
+            && !s.is_null()
+        {
+            service.sharding = self.sharding(s);
+        }
         service
+    }
+
+    /// `service.sharding`: `replicas` (required, 1 to 1024) and `ordinal` (optional, below it).
+    fn sharding(&mut self, value: &Value) -> Option<ShardingConfig> {
+        const KEYS: [&str; 2] = ["replicas", "ordinal"];
+        let Some(map) = value.as_object() else {
+            let msg = format!("expected a map with `replicas` (and `ordinal`), found {}", kind_of(value));
+            self.err(ErrorKind::InvalidValue, &["service", "sharding"], "service.sharding", msg);
+            return None;
+        };
+        for key in map.keys() {
+            if !KEYS.contains(&key.as_str()) {
+                let msg = format!("unknown key `{key}` in `service.sharding`{}", expected(key, &KEYS));
+                self.err(
+                    ErrorKind::UnknownKey,
+                    &["service", "sharding", key.as_str()],
+                    format!("service.sharding.{key}"),
+                    msg,
+                );
+            }
+        }
+        let max = dbintel_core::sharding::MAX_REPLICAS;
+        let replicas = match map.get("replicas").filter(|v| !v.is_null()) {
+            None => {
+                self.err(
+                    ErrorKind::InvalidValue,
+                    &["service", "sharding"],
+                    "service.sharding.replicas",
+                    format!("required: how many replicas share the database targets (1 to {max}), e.g. `${{env:DBINTEL_SHARD_REPLICAS}}`"),
+                );
+                None
+            }
+            Some(v) => match whole_number(v).filter(|n| (1..=u64::from(max)).contains(n)) {
+                Some(n) => u32::try_from(n).ok(),
+                None => {
+                    let msg = format!("expected a whole number from 1 to {max}, found {}", shown(v));
+                    self.err(
+                        ErrorKind::InvalidValue,
+                        &["service", "sharding", "replicas"],
+                        "service.sharding.replicas",
+                        msg,
+                    );
+                    None
+                }
+            },
+        };
+        let ordinal = match map.get("ordinal").filter(|v| !v.is_null()) {
+            None => None,
+            Some(v) => match whole_number(v).and_then(|n| u32::try_from(n).ok()) {
+                Some(n) if replicas.is_none_or(|r| n < r) => Some(n),
+                Some(n) => {
+                    let r = replicas.unwrap_or(1);
+                    let msg = format!("{n} is not below replicas ({r}): ordinals run from 0 to {}", r - 1);
+                    self.err(
+                        ErrorKind::InvalidValue,
+                        &["service", "sharding", "ordinal"],
+                        "service.sharding.ordinal",
+                        msg,
+                    );
+                    return None;
+                }
+                None => {
+                    let msg = format!("expected a whole number (this replica, from 0), found {}", shown(v));
+                    self.err(
+                        ErrorKind::InvalidValue,
+                        &["service", "sharding", "ordinal"],
+                        "service.sharding.ordinal",
+                        msg,
+                    );
+                    return None;
+                }
+            },
+        };
+        replicas.map(|replicas| ShardingConfig { replicas, ordinal })
     }
 
     fn pipeline(
@@ -550,6 +631,30 @@ impl Validator<'_> {
             self.warnings.push(format!("{source}: {path}: {message}"));
         }
         t
+    }
+}
+
+/// A non-negative whole number given as a number or as digits (a placeholder that expanded to text).
+fn whole_number(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s)
+            if !s.trim().is_empty()
+                && s.trim().len() <= 19
+                && s.trim().bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            s.trim().parse().ok()
+        }
+        _ => None,
+    }
+}
+
+/// A scalar as a message shows it (short), else its kind.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => format!("`{}`", s.chars().take(32).collect::<String>()),
+        other => kind_of(other).to_string(),
     }
 }
 

@@ -1008,3 +1008,78 @@ fn signal_specific_problems_are_reported_per_pipeline_by_validation() {
     assert!(line.contains("is not valid in a metrics pipeline"), "{line}");
     assert!(line.contains("service.pipelines.metrics.processors[0]"), "{line}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// service.sharding.
+
+#[test]
+fn sharding_is_read_from_numbers_and_placeholders() {
+    let c = check_config(&format!("{GOOD}  sharding: {{replicas: 3, ordinal: 2}}\n"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.service.sharding, Some(dbintel_config::ShardingConfig { replicas: 3, ordinal: Some(2) }));
+    let c = check_config(GOOD).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.service.sharding, None);
+    let env = |k: &str| (k == "DBINTEL_SHARD_REPLICAS").then(|| "4".to_string());
+    let text = format!("{GOOD}  sharding:\n    replicas: ${{env:DBINTEL_SHARD_REPLICAS}}\n");
+    let c = load_and_validate(&embedded(&text), &env, &registry()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.service.sharding, Some(dbintel_config::ShardingConfig { replicas: 4, ordinal: None }));
+}
+
+#[test]
+fn bad_sharding_values_are_all_reported() {
+    let e = errors_of(&format!("{GOOD}  sharding: {{replicas: 0, ordinal: x, shards: 2}}\n"));
+    let s = e.to_string();
+    assert_eq!(e.len(), 3, "{s}");
+    assert!(s.contains("service.sharding.replicas: expected a whole number from 1 to 1024, found 0"), "{s}");
+    assert!(s.contains("service.sharding.ordinal: expected a whole number"), "{s}");
+    assert!(s.contains("service.sharding.shards: unknown key `shards`"), "{s}");
+    let line = one_error(&format!("{GOOD}  sharding: {{replicas: 3, ordinal: 3}}\n"));
+    assert!(
+        line.contains("service.sharding.ordinal: 3 is not below replicas (3): ordinals run from 0 to 2"),
+        "{line}"
+    );
+    let line = one_error(&format!("{GOOD}  sharding: {{ordinal: 1}}\n"));
+    assert!(line.contains("service.sharding.replicas: required"), "{line}");
+}
+
+#[test]
+fn the_ordinal_comes_from_config_env_pod_name_or_host_name() {
+    use dbintel_config::{OrdinalSource, ShardingConfig, trailing_ordinal};
+    let s = ShardingConfig { replicas: 3, ordinal: None };
+    let vars = |pairs: &'static [(&'static str, &'static str)]| {
+        move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    };
+    assert_eq!(
+        ShardingConfig { replicas: 3, ordinal: Some(1) }
+            .resolve_ordinal(&vars(&[("DBINTEL_SHARD_ORDINAL", "2")]), None),
+        Ok((1, OrdinalSource::Config))
+    );
+    assert_eq!(
+        s.resolve_ordinal(&vars(&[("DBINTEL_SHARD_ORDINAL", " 2 "), ("POD_NAME", "dbintel-0")]), None),
+        Ok((2, OrdinalSource::Env))
+    );
+    assert_eq!(
+        s.resolve_ordinal(
+            &vars(&[("DBINTEL_SHARD_ORDINAL", ""), ("POD_NAME", "dbintel-1")]),
+            Some("dbintel-2")
+        ),
+        Ok((1, OrdinalSource::PodName("dbintel-1".into())))
+    );
+    assert_eq!(
+        s.resolve_ordinal(&vars(&[("POD_NAME", "web")]), Some("dbintel-shard-2")),
+        Ok((2, OrdinalSource::Hostname("dbintel-shard-2".into())))
+    );
+    let e = s.resolve_ordinal(&vars(&[]), Some("laptop")).unwrap_err();
+    assert!(e.contains("set `service.sharding.ordinal`, or $DBINTEL_SHARD_ORDINAL"), "{e}");
+    let e = s.resolve_ordinal(&vars(&[("POD_NAME", "dbintel-7")]), None).unwrap_err();
+    assert_eq!(
+        e,
+        "service.sharding.ordinal: 7 (from $POD_NAME `dbintel-7`) is not below replicas (3): ordinals run from 0 to 2"
+    );
+    let e = s.resolve_ordinal(&vars(&[("DBINTEL_SHARD_ORDINAL", "two")]), None).unwrap_err();
+    assert!(e.contains("$DBINTEL_SHARD_ORDINAL is `two`, not a replica number (0 to 2)"), "{e}");
+    assert_eq!(trailing_ordinal("dbintel-12"), Some(12));
+    for name in ["dbintel", "dbintel-", "dbintel-x1", "-", "a-99999999999"] {
+        assert_eq!(trailing_ordinal(name), None, "{name}");
+    }
+}

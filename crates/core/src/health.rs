@@ -62,6 +62,16 @@ pub struct HealthRegistry {
     inner: Arc<Mutex<BTreeMap<Key, ComponentStatus>>>,
     scrub: Option<Scrubber>,
     topology: Arc<Mutex<Vec<PipelineTopology>>>,
+    sharding: Arc<Mutex<Option<ShardingStatus>>>,
+}
+
+/// This replica's share of the targets when `service.sharding` is configured, for health pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardingStatus {
+    pub replicas: u32,
+    pub ordinal: u32,
+    /// The targets this replica owns (`sqlquery/orders`, `postgresql/fleet[app]`), sorted.
+    pub owned: Vec<String>,
 }
 
 /// One pipeline as configured: what feeds it, its processors in order and where it sends. The
@@ -82,7 +92,7 @@ impl HealthRegistry {
 
     /// A registry whose error messages go through `scrub` before anyone (health endpoints) sees them.
     pub fn with_scrubber(scrub: Scrubber) -> Self {
-        Self { inner: Arc::default(), scrub: Some(scrub), topology: Arc::default() }
+        Self { inner: Arc::default(), scrub: Some(scrub), topology: Arc::default(), sharding: Arc::default() }
     }
 
     /// Registers a component as starting and returns the handle it reports through.
@@ -111,6 +121,22 @@ impl HealthRegistry {
     pub fn topology(&self) -> Vec<PipelineTopology> {
         match self.topology.lock() {
             Ok(t) => t.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Records this replica's share of the targets (the binary does, when sharding is configured).
+    pub fn set_sharding(&self, status: ShardingStatus) {
+        match self.sharding.lock() {
+            Ok(mut s) => *s = Some(status),
+            Err(poisoned) => *poisoned.into_inner() = Some(status),
+        }
+    }
+
+    /// What [`HealthRegistry::set_sharding`] recorded; `None` when the service is not sharded.
+    pub fn sharding(&self) -> Option<ShardingStatus> {
+        match self.sharding.lock() {
+            Ok(s) => s.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
     }

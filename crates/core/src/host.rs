@@ -34,6 +34,7 @@ struct Inner {
     shared: Mutex<HashMap<(ComponentId, TypeId), ExtensionObject>>,
     admission: AdmissionRegistry,
     breakers: OnceLock<BreakerRegistry>,
+    sharding: OnceLock<crate::sharding::Sharding>,
 }
 
 /// Handles shared by every component of one service. Cheap to clone.
@@ -77,6 +78,18 @@ impl Host {
         object
             .downcast::<T>()
             .map_err(|_| HostError::WrongType { id: id.clone(), expected: std::any::type_name::<T>() })
+    }
+
+    /// Sets this replica's place when `service.sharding` is configured (the service builder does,
+    /// before it builds receivers); the first call wins.
+    pub fn set_sharding(&self, sharding: crate::sharding::Sharding) {
+        let _ = self.inner.sharding.set(sharding);
+    }
+
+    /// This replica's place among the replicas sharing the targets; `None`: not sharded (this
+    /// process owns every target). A receiver that lists databases asks it which of them it owns.
+    pub fn sharding(&self) -> Option<crate::sharding::Sharding> {
+        self.inner.sharding.get().copied()
     }
 
     /// The one value of type `T` for component `id` in this service, created by `init` on first use.

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod pdata;
 pub mod pipeline;
 pub mod redact;
+pub mod sharding;
 pub mod telemetry;
 pub mod time_fmt;
 pub mod typed;

@@ -68,7 +68,21 @@ pub fn build(
     }
     let mut exporters: Vec<ComponentId> = Vec::new();
     let mut receivers: Vec<(ComponentId, Vec<PipelineId>)> = Vec::new();
+    // `service.sharding`: only the receivers this replica owns (or that are no database target)
+    // are built; a pipeline left with none is not started here, and neither are exporters only it
+    // feeds (the runtime needs a receiver per pipeline; that pipeline runs on the owners' replicas).
+    let sharding = host.sharding();
+    let here = |r: &ComponentId| {
+        cfg.receivers.get(r).is_none_or(|section| crate::sharding::runs_here(r, section, sharding))
+    };
     for (pid, pipeline) in &cfg.service.pipelines {
+        if !pipeline.receivers.iter().any(|r| here(r)) {
+            tracing::info!(
+                pipeline = %pid,
+                "Pipeline not started on this replica: every receiver it lists is owned by another replica (service.sharding)."
+            );
+            continue;
+        }
         let mut processors = Vec::new();
         for proc_id in &pipeline.processors {
             match create(ComponentKind::Processor, proc_id, Some(pid)) {
@@ -89,7 +103,7 @@ pub fn build(
                 exporters.push(e.clone());
             }
         }
-        for r in &pipeline.receivers {
+        for r in pipeline.receivers.iter().filter(|r| here(r)) {
             match receivers.iter_mut().find(|(id, _)| id == r) {
                 Some((_, pipes)) => pipes.push(pid.clone()),
                 None => receivers.push((r.clone(), vec![pid.clone()])),

@@ -9,6 +9,7 @@ mod doctor_cmd;
 mod graph;
 mod logging;
 mod self_telemetry;
+mod sharding;
 mod sql_cmd;
 mod worker_threads;
 
@@ -87,6 +88,15 @@ enum Command {
     Validate {
         #[command(flatten)]
         configs: ConfigArgs,
+        /// Print each target (database receiver, or database of a `postgresql` receiver with a
+        /// `databases` list) with the replica that owns it under `service.sharding` (this replica's
+        /// marked with `*`).
+        #[arg(long)]
+        show_sharding: bool,
+        /// Preview a resize: the owners at N replicas and how many targets move (implies
+        /// --show-sharding).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(dbintel_core::sharding::MAX_REPLICAS)))]
+        replicas: Option<u32>,
     },
     /// List every built-in component type by kind, with the signals it supports.
     Components {
@@ -213,14 +223,17 @@ fn main() -> ExitCode {
         Command::Doctor { configs, json } => doctor_cmd::run(&configs, json),
         Command::Sql { command: SqlCommand::Analyze { dialect } } => sql_cmd::analyze(dialect),
         Command::Sql { command: SqlCommand::Plan { dialect } } => sql_cmd::plan(dialect),
-        Command::Validate { configs } if configs.configs.is_empty() => {
+        Command::Validate { configs, .. } if configs.configs.is_empty() => {
             eprintln!("error: `dbintel validate` needs at least one --config <URI>");
             ExitCode::from(2)
         }
-        Command::Validate { configs } => match load(&configs) {
+        Command::Validate { configs, show_sharding, replicas } => match load(&configs) {
             Ok(cfg) => {
                 for w in &cfg.warnings {
                     eprintln!("warning: {w}");
+                }
+                if show_sharding || replicas.is_some() {
+                    println!("{}", sharding::report(&cfg, &env_lookup, replicas).trim_end());
                 }
                 println!(
                     "{} is valid: {} pipelines, {} receivers, {} processors, {} exporters, {} extensions.",
@@ -259,6 +272,14 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
+            // `service.sharding`: which replica this is (config, environment, pod or host name).
+            let shard = match sharding::resolve(&cfg, &env_lookup) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("dbintel: the configuration is invalid:\n{e}");
+                    return ExitCode::from(1);
+                }
+            };
             let redactor = cfg.redactor.clone();
             if let Err(e) = logging::init(&cfg.service.telemetry.logs, &redactor) {
                 eprintln!("dbintel: service.telemetry.logs: {e}");
@@ -270,7 +291,7 @@ fn main() -> ExitCode {
             if configs.configs.is_empty() {
                 tracing::info!("{}", default_config::local_mysql().describe());
             }
-            match run(cfg, &threads) {
+            match run(cfg, &threads, shard) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     // The log writer hides placeholder values; stderr gets the same treatment.
@@ -308,7 +329,11 @@ fn print_components() {
     }
 }
 
-fn run(cfg: dbintel_config::ServiceConfig, threads: &worker_threads::WorkerThreads) -> anyhow::Result<()> {
+fn run(
+    cfg: dbintel_config::ServiceConfig,
+    threads: &worker_threads::WorkerThreads,
+    shard: Option<(dbintel_core::sharding::Sharding, dbintel_config::OrdinalSource)>,
+) -> anyhow::Result<()> {
     tracing::info!(worker_threads = threads.count, source = %threads.source, "Starting the async runtime.");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads.count)
@@ -331,6 +356,25 @@ fn run(cfg: dbintel_config::ServiceConfig, threads: &worker_threads::WorkerThrea
         let stop_telemetry = CancellationToken::new();
         let telemetry_tasks = self_telemetry::start(&cfg, &telemetry, &stop_telemetry).await?;
         let host = dbintel_core::Host::new();
+        if let Some((s, source)) = &shard {
+            let owned = sharding::owned(&cfg, *s);
+            let total = sharding::targets(&cfg).len();
+            tracing::info!(
+                replicas = s.replicas(), ordinal = s.ordinal(), from = %source, owned = owned.len(), targets = total,
+                "Sharding: this replica collects only the targets it owns."
+            );
+            let gauge = |name: &str, help: &str, v: i64| telemetry.gauge(name, help, &[]).set(v);
+            gauge("dbintel_sharding_owned_targets", "Database targets this replica owns (service.sharding)", owned.len() as i64);
+            gauge("dbintel_sharding_targets", "Database targets of the config, across every replica", total as i64);
+            gauge("dbintel_sharding_replicas", "Replicas sharing the database targets", i64::from(s.replicas()));
+            gauge("dbintel_sharding_ordinal", "This replica's ordinal", i64::from(s.ordinal()));
+            health.set_sharding(dbintel_core::health::ShardingStatus {
+                replicas: s.replicas(),
+                ordinal: s.ordinal(),
+                owned,
+            });
+            host.set_sharding(*s);
+        }
         let graph = graph::build(&cfg, &components::registry(), &telemetry, &host)
             .map_err(|problems| anyhow::anyhow!("cannot build the pipelines:\n{}", problems.join("\n")))?;
         let settings = RuntimeSettings { shutdown_timeout: cfg.service.shutdown_timeout, ..RuntimeSettings::default() };

@@ -338,6 +338,47 @@ pub struct Plan {
     pub feature_detection: Option<dbintel_dbclient::features::FeatureDetectionConfig>,
     /// `querylens`: pg_querylens per-plan metrics and plan-change events.
     pub querylens: crate::querylens::QuerylensConfig,
+    /// This replica's share when `service.sharding` is on and `databases` is listed
+    /// ([`Plan::apply_sharding`]); `None`: the whole receiver.
+    pub shard: Option<ShardShare>,
+}
+
+/// What one replica collects of a receiver that lists its databases: the server-wide work (server
+/// queries, query events, active session history, feature detection) when it owns the receiver
+/// target, and the per-database queries of the databases it owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardShare {
+    pub server_wide: bool,
+    pub databases: Vec<String>,
+}
+
+impl Plan {
+    /// Applies `service.sharding` to a receiver with an explicit `databases` list (one target per
+    /// database, plus the receiver itself for the server-wide work). Without a list the receiver is
+    /// one target, owned or not as a whole (the service builder decides), and nothing changes here.
+    pub fn apply_sharding(
+        &mut self,
+        id: &dbintel_core::ComponentId,
+        sharding: dbintel_core::sharding::Sharding,
+    ) {
+        use dbintel_core::sharding::Target;
+        if self.databases.is_empty() {
+            return;
+        }
+        let databases = self
+            .databases
+            .iter()
+            .filter(|d| !self.exclude_databases.contains(d))
+            .filter(|d| sharding.owns(&Target::database(id, d)))
+            .cloned()
+            .collect();
+        self.shard = Some(ShardShare { server_wide: sharding.owns(&Target::receiver(id)), databases });
+    }
+
+    /// Whether this replica runs the server-wide work (always, unless sharded away).
+    pub fn server_wide(&self) -> bool {
+        self.shard.as_ref().is_none_or(|s| s.server_wide)
+    }
 }
 
 impl PostgresqlConfig {
@@ -616,6 +657,7 @@ impl PostgresqlConfig {
             ash: self.active_session_history,
             feature_detection: self.feature_detection.enabled_or(false).then_some(self.feature_detection),
             querylens: self.querylens,
+            shard: None,
         })
     }
 }

@@ -72,7 +72,11 @@ impl TypedFactory for PostgresqlFactory {
                 return Err(missing);
             }
         }
-        let plan = config.resolve()?;
+        let mut plan = config.resolve()?;
+        // `service.sharding`: with a `databases` list, this replica collects only its share.
+        if let Some(sharding) = ctx.host.sharding() {
+            plan.apply_sharding(&ctx.id, sharding);
+        }
         let breaker = ctx.host.breakers().handle(&ctx.id);
         Ok(Built::Receiver(Box::new(PostgresqlReceiver::new(plan).with_breaker(breaker))))
     }

@@ -101,6 +101,9 @@ pub(crate) struct Runner {
     /// The database of the primary connection (server-wide queries, query intelligence).
     primary_db: String,
     databases: Vec<String>,
+    /// Every monitored database, this replica's or not (`service.sharding`): what the server-wide
+    /// queries report (pg_stat_database rows), which only the receiver target's owner runs.
+    all_databases: Vec<String>,
     server: Option<ServerInfo>,
     /// Failing streaks per (query, database), so each failure is reported once.
     failing: BTreeMap<(Query, String), bool>,
@@ -186,19 +189,27 @@ impl Runner {
             )
             .with_receiver_interval(plan.collection_interval)
         });
+        // A replica with only some databases of a sharded receiver (`service.sharding`) connects
+        // first to one of them, not to the owner's primary database.
+        let candidates = match &plan.shard {
+            Some(share) if !share.server_wide => &share.databases,
+            _ => &plan.databases,
+        };
         let primary_db = plan.connect_database.clone().unwrap_or_else(|| {
-            plan.databases
+            candidates
                 .iter()
                 .find(|d| !plan.exclude_databases.contains(d))
                 .cloned()
                 .unwrap_or_else(|| "postgres".to_string())
         });
+        // The server-wide work belongs to the replica that owns the receiver target.
+        let (features, qi) = if plan.server_wide() { (features, qi) } else { (None, None) };
         // Live connections are counted by the connections themselves (up when one opens, down when
         // its task ends, errors or is dropped), so the gauge is true while the server is down too.
-        let ash = plan.ash.enabled.then(|| crate::ash::AshCollector::new(&plan.ash, t, &label));
-        let querylens = plan
-            .querylens
-            .wanted()
+        let ash = (plan.ash.enabled && plan.server_wide())
+            .then(|| crate::ash::AshCollector::new(&plan.ash, t, &label));
+        // pg_querylens is server-wide too (its statistics cover every database).
+        let querylens = (plan.querylens.wanted() && plan.server_wide())
             .then(|| crate::querylens::Querylens::new(&plan.querylens, t, &label, &plan.connect.user));
         let owner = ConnOwner { component: label.clone(), live: Some(telemetry.connections_open.clone()) };
         let pools = Pools::new(owner, plan.collection_interval);
@@ -212,6 +223,7 @@ impl Runner {
             start_time: now_unix_nanos(),
             primary_db,
             databases: Vec::new(),
+            all_databases: Vec::new(),
             server: None,
             failing: BTreeMap::new(),
             failing_dbs: BTreeMap::new(),
@@ -458,7 +470,11 @@ impl Runner {
                     if rows.truncated {
                         tracing::debug!(receiver = %self.label, query = q.name(), "postgresql: result truncated");
                     }
-                    let monitored = self.databases.clone();
+                    let monitored = if Query::SERVER.contains(&q) {
+                        self.all_databases.clone()
+                    } else {
+                        self.databases.clone()
+                    };
                     q.emit(&rows.rows, &EmitCtx { database: db, monitored: &monitored }, b);
                 }
                 Err(e) => self.query_failed(q, db, &e),
@@ -489,6 +505,10 @@ impl Runner {
                 "postgresql: more than {MAX_DATABASES} databases; the rest are not monitored (set `databases`)"
             );
             list.truncate(MAX_DATABASES);
+        }
+        self.all_databases = list.clone();
+        if let Some(share) = &self.plan.shard {
+            list.retain(|d| share.databases.contains(d));
         }
         self.pools.retain(&[list.clone(), vec![self.primary_db.clone()]].concat());
         self.databases = list;
@@ -638,7 +658,8 @@ impl Runner {
         }
 
         if want_metrics {
-            let server_queries = Query::SERVER.to_vec();
+            // Server-wide queries: only on the replica that owns the receiver (`service.sharding`).
+            let server_queries = if self.plan.server_wide() { Query::SERVER.to_vec() } else { Vec::new() };
             let primary_opt = self.run_queries(&server_queries, &primary_db, primary, &mut b).await;
             let Some(p) = primary_opt else {
                 self.finish_scrape(b, started, want_metrics).await;
@@ -646,7 +667,9 @@ impl Runner {
             };
             primary = p;
             self.apply_stress(&primary_db);
-            b.int(MetricId::DatabaseCount, self.databases.len() as i64, Attributes::new());
+            if self.plan.server_wide() {
+                b.int(MetricId::DatabaseCount, self.all_databases.len() as i64, Attributes::new());
+            }
             let per_db = Query::PER_DATABASE.to_vec();
             let any_per_db = per_db.iter().any(|q| b.enabled_any(q.feeds()));
             if any_per_db {

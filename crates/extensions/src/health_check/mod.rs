@@ -161,13 +161,20 @@ pub fn status_document(registry: &HealthRegistry, started_unix_nano: u64) -> (St
     let uptime = dbintel_core::duration::format_duration(std::time::Duration::from_millis(
         now.saturating_sub(started_unix_nano) / 1_000_000,
     ));
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "status": if healthy { "Server available" } else { "Server not available" },
         "healthy": healthy,
         "upSince": rfc3339_millis(started_unix_nano),
         "uptime": uptime,
         "components": components,
     });
+    // `service.sharding`: which replica this is and the targets it owns.
+    if let (Some(s), Some(map)) = (registry.sharding(), body.as_object_mut()) {
+        map.insert(
+            "sharding".to_string(),
+            serde_json::json!({"replicas": s.replicas, "ordinal": s.ordinal, "owned": s.owned}),
+        );
+    }
     let code = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (code, body)
 }

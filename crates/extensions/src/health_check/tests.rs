@@ -341,3 +341,22 @@ fn collector_http_server_keys_validate_and_ignored_ones_are_named() {
     assert!(paths.contains(&"tls.cert_file") && paths.contains(&"tls.key_file"), "{paths:?}");
     assert!(paths.contains(&"tls.min_version") && paths.contains(&"response_headers.bad name"), "{paths:?}");
 }
+
+#[test]
+fn the_document_shows_this_replicas_share_when_sharded() {
+    let registry = HealthRegistry::new();
+    registry.register(ComponentKind::Extension, "health_check".parse().unwrap()).ok();
+    let (_, doc) = status_document(&registry, now_unix_nanos());
+    assert!(doc.get("sharding").is_none(), "{doc}");
+    registry.set_sharding(dbintel_core::health::ShardingStatus {
+        replicas: 3,
+        ordinal: 1,
+        owned: vec!["postgresql/fleet[app]".into(), "sqlquery/orders".into()],
+    });
+    let (code, doc) = status_document(&registry, now_unix_nanos());
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(
+        doc["sharding"],
+        serde_json::json!({"replicas": 3, "ordinal": 1, "owned": ["postgresql/fleet[app]", "sqlquery/orders"]})
+    );
+}

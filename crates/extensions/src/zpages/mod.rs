@@ -183,6 +183,18 @@ fn servicez(state: &PageState) -> Html<String> {
         );
     }
     body.push_str("</table>");
+    if let Some(s) = state.health.sharding() {
+        let owned: Vec<String> = s.owned.iter().map(|t| html_escape(t)).collect();
+        let _ = write!(
+            body,
+            "<h2>Sharding</h2><table><tr><th>Replicas</th><td>{}</td></tr>\
+             <tr><th>Ordinal</th><td>{}</td></tr><tr><th>Owned targets ({})</th><td>{}</td></tr></table>",
+            s.replicas,
+            s.ordinal,
+            owned.len(),
+            owned.join("<br>"),
+        );
+    }
     page("Service", &body)
 }
 
