@@ -304,7 +304,7 @@ fn a_postgresql_receiver_splits_its_databases_across_replicas() {
     endpoint: 127.0.0.1:{port}
     username: postgres
     tls: {{insecure: true}}
-    collection_interval: 300ms
+    collection_interval: 1s
     initial_delay: 0s
     databases: [{list}]
 exporters:
