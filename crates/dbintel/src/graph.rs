@@ -76,7 +76,7 @@ pub fn build(
         cfg.receivers.get(r).is_none_or(|section| crate::sharding::runs_here(r, section, sharding))
     };
     for (pid, pipeline) in &cfg.service.pipelines {
-        if !pipeline.receivers.iter().any(|r| here(r)) {
+        if !pipeline.receivers.iter().any(&here) {
             tracing::info!(
                 pipeline = %pid,
                 "Pipeline not started on this replica: every receiver it lists is owned by another replica (service.sharding)."
