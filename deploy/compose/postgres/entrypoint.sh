@@ -20,6 +20,7 @@ shared_preload_libraries = 'pg_stat_statements'
 compute_query_id = on
 track_io_timing = on
 pg_stat_statements.track = all
+track_activity_query_size = 4096
 CONF
     pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
     # The password goes in on stdin as a psql variable, never on a command line.
