@@ -7,6 +7,7 @@ mod components;
 mod default_config;
 mod doctor_cmd;
 mod graph;
+mod healthcheck_cmd;
 mod logging;
 mod self_telemetry;
 mod sharding;
@@ -116,6 +117,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Probe the health_check extension once (a container HEALTHCHECK): exit 0 on a 2xx answer,
+    /// 1 otherwise.
+    Healthcheck {
+        /// The health_check URL (plain http). Default: $DBINTEL_HEALTHCHECK_URL, else
+        /// http://127.0.0.1:13133/.
+        #[arg(long, value_name = "URL", env = healthcheck_cmd::URL_ENV, default_value = healthcheck_cmd::DEFAULT_URL)]
+        url: String,
+        /// How long the probe may take, in milliseconds (100-60000).
+        #[arg(long = "timeout-ms", value_name = "MS", default_value_t = 3000,
+              value_parser = clap::value_parser!(u64).range(100..=60_000))]
+        timeout_ms: u64,
+    },
     /// Query intelligence on stdin: obfuscation, fingerprints, statement facts, plan summaries.
     Sql {
         #[command(subcommand)]
@@ -221,6 +234,9 @@ fn main() -> ExitCode {
             }
         },
         Command::Doctor { configs, json } => doctor_cmd::run(&configs, json),
+        Command::Healthcheck { url, timeout_ms } => {
+            healthcheck_cmd::run(&url, std::time::Duration::from_millis(timeout_ms))
+        }
         Command::Sql { command: SqlCommand::Analyze { dialect } } => sql_cmd::analyze(dialect),
         Command::Sql { command: SqlCommand::Plan { dialect } } => sql_cmd::plan(dialect),
         Command::Validate { configs, .. } if configs.configs.is_empty() => {
