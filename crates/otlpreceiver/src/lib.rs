@@ -36,8 +36,11 @@ pub const TYPE_NAME: &str = "otlp";
 
 /// How long a request waits for room in the pipeline queue before it is refused (`UNAVAILABLE` /
 /// 503, retry later): short, so a full pipeline answers quickly instead of holding connections.
+/// Not a config key: the Collector's receiver has no equivalent (its pipelines have no queue to
+/// wait on); see "Why the admission bound and the retry hint are not config keys" in the README.
 const SEND_BOUND: Duration = Duration::from_millis(500);
-/// The retry hint sent with refusals.
+/// The retry hint sent with refusals; senders wait the longer of it and their own backoff. Not a
+/// config key either: the Collector sends no hint at all.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
 pub struct OtlpReceiverFactory;
