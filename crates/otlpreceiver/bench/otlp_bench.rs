@@ -157,7 +157,7 @@ impl Decoder for Raw {
 }
 
 fn kv(k: &str, v: any_value::Value) -> KeyValue {
-    KeyValue { key: k.into(), value: Some(AnyValue { value: Some(v) }) }
+    KeyValue { key: k.into(), value: Some(AnyValue { value: Some(v) }), ..Default::default() }
 }
 
 fn s(v: &str) -> any_value::Value {

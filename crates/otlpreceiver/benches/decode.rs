@@ -22,7 +22,7 @@ fn decode(c: &mut Criterion) {
         b.iter(|| ExportMetricsServiceRequest::decode(proto.as_slice()).expect("decode"))
     });
     g.bench_function("message_to_data_model", |b| {
-        b.iter_batched(|| request.clone(), |r| Metrics::convert(r), BatchSize::SmallInput)
+        b.iter_batched(|| request.clone(), Metrics::convert, BatchSize::SmallInput)
     });
     g.bench_function("protobuf_to_data_model", |b| {
         b.iter(|| Metrics::convert(ExportMetricsServiceRequest::decode(proto.as_slice()).expect("decode")))
