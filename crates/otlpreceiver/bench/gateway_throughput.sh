@@ -9,8 +9,9 @@
 # - sink: `otlp_bench sink`, a tonic OTLP/gRPC server that decodes every request and counts points.
 # - Both run on the other core ($HARNESS_CPU). First the harness alone (load -> sink directly): its
 #   ceiling must be well above the gateways' rates, or the figures measure the harness.
-# - points/s: points arriving at the sink per second between WARMUP s after the load started and
-#   the end of the load. RSS: the gateway's peak (VmHWM) and its RSS at the end of the load.
+# - points/s: points that arrived at the sink from the load's start until the gateway drained (the
+#   sink's count stops growing), over that time. RSS: the gateway's peak (VmHWM) and its RSS at the
+#   end of the load.
 # Both gateways export uncompressed (the same work; gzip would measure the compressors' levels).
 #
 # Run by hand (not in CI), after a release build:
@@ -22,7 +23,6 @@ SECS=${1:-20}
 POINTS=${2:-1000}
 CONNS=${CONNS:-4}
 INFLIGHT=${INFLIGHT:-8}
-WARMUP=${WARMUP:-3}
 GW_CPU=${GW_CPU:-1}
 HARNESS_CPU=${HARNESS_CPU:-0}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -54,10 +54,23 @@ wait_port() {
   echo "nothing listens on $1" >&2
   exit 1
 }
-# points/s at the sink between $1 and $2 (unix ms), from the sink's once-a-second lines.
+# points/s at the sink: the points that arrived from the load's start ($1, unix ms) until the sink's
+# count last grew (a gateway may accept faster than it delivers and drain after the load ends),
+# divided by that time. From the sink's once-a-second lines.
 rate() {
-  awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b { if (!n++) { t0 = $1; p0 = $2 } t1 = $1; p1 = $2 }
-    END { if (t1 > t0) printf "%.0f", (p1 - p0) * 1000 / (t1 - t0); else print 0 }' "$3"
+  awk -v a="$1" '$1 >= a { if (!n++) { t0 = a; p0 = base } if ($2 > last) { t1 = $1; p1 = $2 } last = $2 }
+    $1 < a { base = $2 }
+    END { if (t1 > t0) printf "%.0f", (p1 - p0) * 1000 / (t1 - t0); else print 0 }' "$2"
+}
+# Waits (at most 60 s) until the sink's count has not grown for 3 s: the gateway has drained.
+drained() {
+  local last=-1 same=0
+  for _ in $(seq 1 60); do
+    sleep 1
+    local now; now=$(tail -1 "$1" | awk '{print $2}')
+    if [[ $now == "$last" ]]; then same=$((same + 1)); [[ $same -ge 3 ]] && return 0; else same=0; fi
+    last=$now
+  done
 }
 kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
@@ -79,8 +92,8 @@ run() {
   local end; end=$(now_ms)
   local rss=0 hwm=0
   if [[ -n $gw ]]; then rss=$(kb "$gw" VmRSS); hwm=$(kb "$gw" VmHWM); fi
-  sleep 1.2 # the sink's last line of the window
-  local r; r=$(rate $((start + WARMUP * 1000)) "$end" "$out")
+  drained "$out"
+  local r; r=$(rate "$start" "$out")
   printf '%-26s %12s points/s at the sink   RSS peak %4d MB, at end %4d MB   | load: %s\n' \
     "$label" "$r" $((hwm / 1024)) $((rss / 1024)) "$load"
   [[ -n $gw ]] && kill "$gw" 2>/dev/null && wait "$gw" 2>/dev/null || true
