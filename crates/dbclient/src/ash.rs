@@ -526,6 +526,12 @@ impl Ash {
         Some(info)
     }
 
+    /// Sampling paused (breaker, admission): the next reading stands for one interval, not for the
+    /// time since the last one.
+    pub fn pause(&mut self) {
+        self.last_tick_nanos = None;
+    }
+
     /// Folds one reading of the sessions in (taken at `at_nanos`).
     pub fn record_tick(&mut self, at_nanos: u64, rows: Vec<SessionRow>) {
         let interval_s = self.cfg.sampling_interval.get().as_secs_f64();
@@ -933,6 +939,8 @@ pub struct AshTelemetry {
     pub evictions: Counter,
     pub dropped_series: Counter,
     pub errors: Counter,
+    /// Sampling ticks left out because the database's circuit breaker is open or shedding.
+    pub shed_ticks: Counter,
     pub ring: Gauge,
     pub ring_bytes: Gauge,
 }
@@ -962,6 +970,11 @@ impl AshTelemetry {
                 &l,
             ),
             errors: t.counter("dbintel_ash_errors_total", "Failed active-session-history readings", &l),
+            shed_ticks: t.counter(
+                "dbintel_ash_shed_ticks_total",
+                "Sampling ticks without a reading because the database's circuit breaker is open or shedding",
+                &l,
+            ),
             ring: t.gauge("dbintel_ash_ring_samples", "Samples held in the active-session-history ring", &l),
             ring_bytes: t.gauge(
                 "dbintel_ash_ring_bytes",
@@ -979,6 +992,79 @@ impl AshTelemetry {
         self.evictions.add(s.ring_evictions);
         self.dropped_series.add(s.dropped_series);
         self.ring.set(i64::try_from(ash.ring().len()).unwrap_or(i64::MAX));
+    }
+}
+
+/// How active session history obeys the circuit breaker of the database it samples: one reading
+/// every `n` sampling ticks (`Some(n)`), or none at all (`None`). An open breaker (the database in
+/// trouble) pauses it, as it pauses every other collector; a database under stress slows it like
+/// the other expensive collection: shedding plans halves the readings, shedding samples reads
+/// every fourth tick, shedding top queries (only metrics left) pauses it.
+pub fn breaker_stride(allows: bool, shed: dbintel_core::breaker::Shed) -> Option<u32> {
+    use dbintel_core::breaker::Shed;
+    if !allows {
+        return None;
+    }
+    match shed {
+        Shed::Nothing => Some(1),
+        Shed::Plans => Some(2),
+        Shed::Samples => Some(4),
+        Shed::TopQueries => None,
+    }
+}
+
+/// The breaker gate of one sampling task: says per tick whether to read, counts the ticks left
+/// out, and logs each change of pace once.
+#[derive(Debug)]
+pub struct BreakerGate {
+    stride: Option<u32>,
+    tick: u64,
+}
+
+impl Default for BreakerGate {
+    fn default() -> Self {
+        Self { stride: Some(1), tick: 0 }
+    }
+}
+
+impl BreakerGate {
+    /// Whether this tick reads, given the breaker's word now (`allows`, `shed`). `ash` is told of a
+    /// pause (its next reading then weighs one interval, not the paused time).
+    pub fn admit(
+        &mut self,
+        allows: bool,
+        shed: dbintel_core::breaker::Shed,
+        ash: &std::sync::Mutex<Ash>,
+        telemetry: &AshTelemetry,
+        receiver: &str,
+    ) -> bool {
+        let stride = breaker_stride(allows, shed);
+        if stride != self.stride {
+            match stride {
+                None => tracing::warn!(
+                    receiver = %receiver, breaker_open = !allows, shed = shed.as_str(),
+                    "active session history paused by the circuit breaker (the database is in trouble or sheds all but metrics)"
+                ),
+                Some(1) => tracing::info!(receiver = %receiver, "active session history samples at its full pace again"),
+                Some(n) => tracing::warn!(
+                    receiver = %receiver, shed = shed.as_str(), every = n,
+                    "active session history slowed by the circuit breaker: one reading every {n} sampling ticks"
+                ),
+            }
+            self.stride = stride;
+            self.tick = 0;
+        }
+        let Some(n) = stride else {
+            lock(ash).pause();
+            telemetry.shed_ticks.inc();
+            return false;
+        };
+        self.tick = self.tick.wrapping_add(1);
+        if n > 1 && (self.tick - 1) % u64::from(n) != 0 {
+            telemetry.shed_ticks.inc();
+            return false;
+        }
+        true
     }
 }
 

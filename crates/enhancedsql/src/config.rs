@@ -63,11 +63,12 @@ pub struct EnhancedSqlConfig {
     /// Wait before the first collection (0 to 1h).
     #[serde(default = "default_initial_delay")]
     pub initial_delay: GoDuration,
-    /// Cap on connections. The receiver runs its statements one after another on one long-lived
-    /// connection, so one is used whatever the value; must be at least 1.
+    /// Connections open at once at most (the bound on the receiver's server-side sessions):
+    /// categories run concurrently, each on a connection of its own, up to this many; at least 1.
     #[serde(default = "default_max_open")]
     pub max_open_connections: u32,
-    /// Idle connections kept; must not exceed `max_open_connections` (one connection is kept).
+    /// Connections kept open between collections at most (0 closes them after each collection);
+    /// must not exceed `max_open_connections`.
     #[serde(default = "default_max_idle")]
     pub max_idle_connections: u32,
     /// dbintel's one TLS section (Collector `configtls` keys), combined with the datasource's own
@@ -264,6 +265,10 @@ pub struct Plan {
     pub initial_delay: Duration,
     /// The session's statement timeout: the longest query timeout.
     pub session_timeout: Duration,
+    /// Connections open at most (categories run concurrently up to it).
+    pub max_open_connections: usize,
+    /// Connections kept open between collections at most.
+    pub max_idle_connections: usize,
     pub feature_detection: Option<FeatureDetectionConfig>,
     pub resource_attributes: Vec<(String, String)>,
     pub categories: Vec<CategoryPlan>,
@@ -411,6 +416,7 @@ impl EnhancedSqlConfig {
                         sql,
                         requirements: c.requirements.clone(),
                         description: c.description.clone(),
+                        builtin: false,
                     }),
                     Err(e) => p.push(ConfigProblem::new(format!("{path}.sql"), e)),
                 }
@@ -433,6 +439,8 @@ impl EnhancedSqlConfig {
             collection_interval: self.collection_interval.get(),
             initial_delay: self.initial_delay.get(),
             session_timeout,
+            max_open_connections: usize::try_from(self.max_open_connections).unwrap_or(1).max(1),
+            max_idle_connections: usize::try_from(self.max_idle_connections).unwrap_or(0),
             feature_detection,
             resource_attributes: self
                 .resource_attributes
@@ -511,6 +519,7 @@ impl EnhancedSqlConfig {
                     sql,
                     requirements: q.requirements.clone(),
                     description: String::new(),
+                    builtin: false,
                 }),
                 Err(e) => p.push(ConfigProblem::new(format!("{path}.sql"), e)),
             }
@@ -530,6 +539,7 @@ impl EnhancedSqlConfig {
                     sql,
                     requirements: f.requirements.clone(),
                     description: String::new(),
+                    builtin: false,
                 }),
                 Ok(_) => p.push(ConfigProblem::new(format!("{fp}.sql"), "required")),
                 Err(e) => p.push(ConfigProblem::new(format!("{fp}.sql"), e)),
@@ -544,6 +554,7 @@ impl EnhancedSqlConfig {
                         sql,
                         requirements: b.requirements(),
                         description: b.description.to_string(),
+                        builtin: true,
                     }),
                     Err(e) => p.push(ConfigProblem::new(format!("{path}.parameters"), e)),
                 }

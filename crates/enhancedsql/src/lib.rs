@@ -14,7 +14,7 @@ pub mod config;
 pub mod library;
 pub mod output;
 pub mod params;
-mod receiver;
+pub mod receiver;
 pub mod selector;
 
 use dbintel_core::component::ComponentInfo;

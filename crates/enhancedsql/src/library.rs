@@ -10,7 +10,15 @@ use dbintel_sqlquery::dsn::Driver;
 use crate::selector::Requirements;
 
 /// The built-in categories.
-pub const CATEGORIES: &[&str] = &["slow_queries", "active_sessions", "wait_events", "table_stats", "innodb"];
+pub const CATEGORIES: &[&str] = &[
+    "slow_queries",
+    "active_sessions",
+    "wait_events",
+    "table_stats",
+    "innodb",
+    "index_advisor",
+    "unused_indexes",
+];
 
 /// One built-in query.
 #[derive(Debug, Clone, Copy)]
@@ -136,7 +144,8 @@ pub const POSTGRES: &[LibQuery] = &[
         description: "pg_stat_statements joined with pg_stat_kcache: physical reads/writes and CPU from the kernel",
         extensions: &["pg_stat_statements", "pg_stat_kcache"],
         capabilities: &["pg_stat_statements.readable", "pg_stat_kcache.readable"],
-        min_version: Some((13, 0)),
+        // `toplevel` (pg_stat_statements) and `top` (pg_stat_kcache) exist from PostgreSQL 14.
+        min_version: Some((14, 0)),
         sql: "SELECT s.queryid::text AS queryid, d.datname, s.query, s.calls, s.total_exec_time AS total_exec_time_ms, \
               s.mean_exec_time AS mean_exec_time_ms, s.rows, k.exec_user_time * 1000 AS cpu_user_time_ms, \
               k.exec_system_time * 1000 AS cpu_sys_time_ms, k.exec_reads AS physical_read_bytes, \
@@ -162,6 +171,40 @@ pub const POSTGRES: &[LibQuery] = &[
               FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid \
               WHERE s.calls > 0 AND s.mean_exec_time > $1 AND s.query NOT LIKE '/* dbintel */%' \
               ORDER BY s.mean_exec_time DESC LIMIT $2",
+        ..Q
+    },
+    LibQuery {
+        name: "pg_stat_statements_io_timing_12",
+        category: "slow_queries",
+        priority: 90,
+        description: "pg_stat_statements before PostgreSQL 13 (total_time, mean_time, ...) with track_io_timing",
+        extensions: &["pg_stat_statements"],
+        capabilities: &["pg_stat_statements.readable", "setting.track_io_timing"],
+        max_version: Some((12, 99)),
+        sql: "SELECT s.queryid::text AS queryid, d.datname, s.query, s.calls, s.total_time AS total_exec_time_ms, \
+              s.mean_time AS mean_exec_time_ms, s.stddev_time AS stddev_exec_time_ms, s.max_time AS max_exec_time_ms, \
+              s.rows, s.blk_read_time AS io_read_time_ms, s.blk_write_time AS io_write_time_ms, \
+              greatest(s.total_time - s.blk_read_time - s.blk_write_time, 0) AS cpu_time_ms, \
+              s.shared_blks_hit, s.shared_blks_read \
+              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid \
+              WHERE s.calls > 0 AND s.mean_time > $1 AND s.query NOT LIKE '/* dbintel */%' \
+              ORDER BY s.mean_time DESC LIMIT $2",
+        ..Q
+    },
+    LibQuery {
+        name: "pg_stat_statements_12",
+        category: "slow_queries",
+        priority: 50,
+        description: "pg_stat_statements before PostgreSQL 13 (total_time, mean_time): calls, times, rows, cache hit ratio",
+        extensions: &["pg_stat_statements"],
+        capabilities: &["pg_stat_statements.readable"],
+        max_version: Some((12, 99)),
+        sql: "SELECT s.queryid::text AS queryid, d.datname, s.query, s.calls, s.total_time AS total_exec_time_ms, \
+              s.mean_time AS mean_exec_time_ms, s.rows, \
+              (100.0 * s.shared_blks_hit / nullif(s.shared_blks_hit + s.shared_blks_read, 0))::float8 AS cache_hit_ratio \
+              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid \
+              WHERE s.calls > 0 AND s.mean_time > $1 AND s.query NOT LIKE '/* dbintel */%' \
+              ORDER BY s.mean_time DESC LIMIT $2",
         ..Q
     },
     LibQuery {
@@ -265,6 +308,55 @@ pub const POSTGRES: &[LibQuery] = &[
         description: "row counts and scans per table (pg_stat_user_tables)",
         sql: "SELECT schemaname AS schema_name, relname AS table_name, n_live_tup, n_dead_tup, seq_scan, idx_scan, \
               n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables ORDER BY n_live_tup DESC LIMIT $2",
+        ..Q
+    },
+    LibQuery {
+        name: "pg_qualstats_hypopg",
+        category: "index_advisor",
+        priority: 90,
+        description: "pg_qualstats' index suggestions, each created as a hypopg hypothetical index for its estimated size (nothing is built)",
+        extensions: &["pg_qualstats", "hypopg"],
+        capabilities: &["pg_qualstats.readable", "hypopg.usable"],
+        // hypopg's hypothetical indexes live in the session: they are dropped right after.
+        sql: "SELECT a.ddl AS index_ddl, h.indexname AS hypothetical_index, \
+              hypopg_relation_size(h.indexrelid) AS estimated_index_bytes \
+              FROM (SELECT x.ddl FROM json_array_elements_text(pg_qualstats_index_advisor(min_filter => 1000, \
+              min_selectivity => 30) -> 'indexes') AS x(ddl) LIMIT $2) a \
+              CROSS JOIN LATERAL hypopg_create_index(a.ddl) h; SELECT hypopg_reset()",
+        ..Q
+    },
+    LibQuery {
+        name: "pg_qualstats_index_advisor",
+        category: "index_advisor",
+        priority: 50,
+        description: "pg_qualstats' index suggestions (CREATE INDEX statements for filters that discard many rows)",
+        extensions: &["pg_qualstats"],
+        capabilities: &["pg_qualstats.readable"],
+        sql: "SELECT x.ddl AS index_ddl FROM json_array_elements_text(pg_qualstats_index_advisor(min_filter => 1000, \
+              min_selectivity => 30) -> 'indexes') AS x(ddl) LIMIT $2",
+        ..Q
+    },
+    LibQuery {
+        name: "seq_scan_tables",
+        category: "index_advisor",
+        priority: 10,
+        description: "tables read mostly by sequential scans of many rows (pg_stat_user_tables): candidates for an index",
+        sql: "SELECT schemaname AS schema_name, relname AS table_name, seq_scan, seq_tup_read, \
+              coalesce(idx_scan, 0) AS idx_scan, n_live_tup, (seq_tup_read / greatest(seq_scan, 1))::bigint AS avg_rows_per_seq_scan \
+              FROM pg_stat_user_tables WHERE seq_scan > 0 AND n_live_tup >= 1000 \
+              AND seq_tup_read / greatest(seq_scan, 1) >= 1000 AND coalesce(idx_scan, 0) < seq_scan \
+              ORDER BY seq_tup_read DESC LIMIT $2",
+        ..Q
+    },
+    LibQuery {
+        name: "pg_stat_user_indexes_unused",
+        category: "unused_indexes",
+        priority: 10,
+        description: "indexes never scanned since the statistics were reset, not unique, largest first",
+        sql: "SELECT s.schemaname AS schema_name, s.relname AS table_name, s.indexrelname AS index_name, s.idx_scan, \
+              pg_relation_size(s.indexrelid) AS index_bytes FROM pg_stat_user_indexes s \
+              JOIN pg_index i ON i.indexrelid = s.indexrelid WHERE s.idx_scan = 0 AND NOT i.indisunique \
+              AND NOT i.indisprimary ORDER BY 5 DESC LIMIT $2",
         ..Q
     },
 ];
@@ -419,6 +511,75 @@ pub const MYSQL: &[LibQuery] = &[
         sql: "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool%'",
         ..Q
     },
+    LibQuery {
+        name: "sys_full_table_scans",
+        category: "index_advisor",
+        priority: 50,
+        description: "statements that scan whole tables (sys.x$statements_with_full_table_scans)",
+        capabilities: &[
+            "sys_schema.readable",
+            "performance_schema.digest.readable",
+            "performance_schema.consumer.statements_digest",
+        ],
+        sql: "SELECT db, query, exec_count AS calls, no_index_used_count, no_good_index_used_count, \
+              no_index_used_pct, rows_sent, rows_examined, digest FROM sys.x$statements_with_full_table_scans \
+              WHERE db IS NOT NULL AND query NOT LIKE '%performance_schema%' AND query NOT LIKE '%information_schema%' \
+              ORDER BY no_index_used_count DESC LIMIT $2",
+        ..Q
+    },
+    LibQuery {
+        name: "digest_full_scans",
+        category: "index_advisor",
+        priority: 30,
+        description: "statement digests that used no (good) index (events_statements_summary_by_digest)",
+        capabilities: &[
+            "performance_schema.digest.readable",
+            "performance_schema.consumer.statements_digest",
+        ],
+        sql: "SELECT SCHEMA_NAME AS db, DIGEST AS digest, DIGEST_TEXT AS query, COUNT_STAR AS calls, \
+              SUM_NO_INDEX_USED AS no_index_used_count, SUM_NO_GOOD_INDEX_USED AS no_good_index_used_count, \
+              SUM_ROWS_EXAMINED AS rows_examined, SUM_ROWS_SENT AS rows_sent \
+              FROM performance_schema.events_statements_summary_by_digest \
+              WHERE SCHEMA_NAME IS NOT NULL AND (SUM_NO_INDEX_USED > 0 OR SUM_NO_GOOD_INDEX_USED > 0) \
+              AND DIGEST_TEXT NOT LIKE '%performance_schema%' AND DIGEST_TEXT NOT LIKE '%information_schema%' \
+              ORDER BY SUM_NO_INDEX_USED DESC LIMIT $2",
+        ..Q
+    },
+    LibQuery {
+        name: "tables_without_indexes",
+        category: "index_advisor",
+        priority: 10,
+        description: "base tables with no index at all (information_schema.TABLES and STATISTICS)",
+        sql: "SELECT t.TABLE_SCHEMA AS db, t.TABLE_NAME AS table_name, t.TABLE_ROWS AS row_estimate \
+              FROM information_schema.TABLES t WHERE t.TABLE_TYPE = 'BASE TABLE' \
+              AND t.TABLE_SCHEMA NOT IN ('mysql', 'performance_schema', 'information_schema', 'sys') \
+              AND NOT EXISTS (SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = t.TABLE_SCHEMA \
+              AND s.TABLE_NAME = t.TABLE_NAME) ORDER BY t.TABLE_ROWS DESC LIMIT $2",
+        ..Q
+    },
+    LibQuery {
+        name: "sys_unused_indexes",
+        category: "unused_indexes",
+        priority: 50,
+        description: "indexes with no reads since the server started (sys.schema_unused_indexes)",
+        capabilities: &["sys_schema.readable", "performance_schema.instrument.wait"],
+        sql: "SELECT object_schema AS db, object_name AS table_name, index_name FROM sys.schema_unused_indexes \
+              ORDER BY object_schema, object_name, index_name LIMIT $2",
+        ..Q
+    },
+    LibQuery {
+        name: "index_io_unused",
+        category: "unused_indexes",
+        priority: 30,
+        description: "indexes with no I/O since the server started (table_io_waits_summary_by_index_usage)",
+        capabilities: &["performance_schema", "performance_schema.instrument.wait"],
+        sql: "SELECT OBJECT_SCHEMA AS db, OBJECT_NAME AS table_name, INDEX_NAME AS index_name \
+              FROM performance_schema.table_io_waits_summary_by_index_usage \
+              WHERE INDEX_NAME IS NOT NULL AND INDEX_NAME <> 'PRIMARY' AND COUNT_STAR = 0 \
+              AND OBJECT_SCHEMA NOT IN ('mysql', 'performance_schema', 'sys') \
+              ORDER BY OBJECT_SCHEMA, OBJECT_NAME, INDEX_NAME LIMIT $2",
+        ..Q
+    },
 ];
 
 #[cfg(test)]
@@ -440,8 +601,9 @@ mod tests {
             }
             let cats: std::collections::BTreeSet<&str> = lib.iter().map(|q| q.category).collect();
             for c in cats {
-                // Waits exist only in performance_schema: MySQL without it has no wait data at all.
-                if (driver, c) == ("mysql", "wait_events") {
+                // Waits and index usage exist only in performance_schema: MySQL without it has no
+                // wait or index-usage data at all.
+                if matches!((driver, c), ("mysql", "wait_events" | "unused_indexes")) {
                     continue;
                 }
                 let last = lib.iter().filter(|q| q.category == c).min_by_key(|q| q.priority);

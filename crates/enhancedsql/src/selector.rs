@@ -91,6 +91,9 @@ pub struct Candidate {
     pub sql: String,
     pub requirements: Requirements,
     pub description: String,
+    /// From the built-in library (on PostgreSQL it runs under a safe `search_path`); custom `sql`
+    /// runs as written.
+    pub builtin: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -234,6 +237,7 @@ mod tests {
                 ..Requirements::default()
             },
             description: String::new(),
+            builtin: true,
         }
     }
 

@@ -128,3 +128,103 @@ async fn pg_stat_kcache_adds_kernel_io_and_cpu_to_pg_stat_statements() {
     assert!(matches!(get(probe, "calls"), Value::Int(n) if n >= 2));
     assert_eq!(get(probe, "db.namespace"), Value::from(db.as_str()));
 }
+
+/// pg_stat_statements 1.7 (PostgreSQL 12), as documented: `total_time`, `mean_time`, ... (renamed
+/// `*_exec_time` in 13), no `toplevel`, `wal_*` or plan columns.
+const PGSS_12_VIEW: &str = "CREATE SCHEMA pgss12; CREATE TABLE pgss12.pg_stat_statements (userid oid, dbid oid, \
+     queryid bigint, query text, calls bigint, total_time double precision, min_time double precision, \
+     max_time double precision, mean_time double precision, stddev_time double precision, rows bigint, \
+     shared_blks_hit bigint, shared_blks_read bigint, shared_blks_dirtied bigint, shared_blks_written bigint, \
+     local_blks_hit bigint, local_blks_read bigint, local_blks_dirtied bigint, local_blks_written bigint, \
+     temp_blks_read bigint, temp_blks_written bigint, blk_read_time double precision, \
+     blk_write_time double precision)";
+
+/// A slow statement, a fast one and the collector's own, in the current database.
+const PGSS_12_ROWS: &str = "INSERT INTO pgss12.pg_stat_statements (userid, dbid, queryid, query, calls, total_time, \
+     min_time, max_time, mean_time, stddev_time, rows, shared_blks_hit, shared_blks_read, blk_read_time, blk_write_time) \
+     SELECT 10, d.oid, v.* FROM pg_database d, (VALUES \
+     (42::bigint, 'SELECT * FROM orders WHERE id = 7', 40::bigint, 4000::float8, 10::float8, 500::float8, 100::float8, \
+      5::float8, 40::bigint, 300::bigint, 100::bigint, 1000::float8, 500::float8), \
+     (43, 'SELECT 1', 1000, 10, 0.001, 0.1, 0.01, 0, 1000, 10, 0, 0, 0), \
+     (44, '/* dbintel */ SELECT pg_sleep(1)', 1, 1000, 1000, 1000, 1000, 0, 1, 0, 0, 0, 0)) v \
+     WHERE d.datname = current_database()";
+
+/// A detection of PostgreSQL `major.minor` with pg_stat_statements installed in `schema`, readable,
+/// and `track_io_timing` on (and pg_stat_kcache, for the versions it needs).
+fn detected(major: u32, minor: u32, schema: &str) -> dbintel_dbclient::features::Features {
+    use dbintel_dbclient::features::{Extension, Features, System};
+    let mut f = Features::new(System::Postgresql);
+    f.version_numbers = (major, minor, 0);
+    for e in ["pg_stat_statements", "pg_stat_kcache"] {
+        f.extensions.insert(e.into(), Extension { installed: Some("1".into()), available: Some("1".into()) });
+        f.schemas.insert(e.into(), schema.into());
+    }
+    for c in ["pg_stat_statements.readable", "pg_stat_kcache.readable", "setting.track_io_timing"] {
+        f.capabilities.insert(c.into());
+    }
+    f
+}
+
+/// What serves `slow_queries` on each release, from the library's requirements alone.
+#[test]
+fn each_release_gets_the_pg_stat_statements_query_its_columns_fit() {
+    let cat = plan("host=127.0.0.1 user=x dbname=x");
+    let serving = |f: &dbintel_dbclient::features::Features| {
+        let sel = dbintel_enhancedsql::selector::Selector::new(cat.candidates.clone(), Duration::from_secs(60));
+        let order = sel.plan(Some(f), tokio::time::Instant::now());
+        order.iter().map(|&i| cat.candidates[i].name.clone()).collect::<Vec<_>>()
+    };
+    // 12: the 1.7 names (total_time, ...); pg_stat_kcache's join needs `toplevel` (14+).
+    assert_eq!(
+        serving(&detected(12, 22, "public")),
+        ["pg_stat_statements_io_timing_12", "pg_stat_statements_12", "pg_stat_activity_running"]
+    );
+    assert_eq!(
+        serving(&detected(13, 16, "public")),
+        ["pg_stat_statements_io_timing", "pg_stat_statements", "pg_stat_activity_running"]
+    );
+    assert_eq!(
+        serving(&detected(14, 13, "public")),
+        [
+            "pg_stat_statements_io_timing",
+            "pg_stat_statements_kcache",
+            "pg_stat_statements",
+            "pg_stat_activity_running"
+        ]
+    );
+    assert_eq!(serving(&detected(17, 2, "public"))[0], "pg_stat_statements_io_timing_17");
+}
+
+#[tokio::test]
+async fn the_postgresql_12_queries_read_the_documented_12_columns() {
+    let pg = shared_postgres();
+    let db = pg.create_database("esql_pg12");
+    pg.psql(&db, &format!("{PGSS_12_VIEW}; {PGSS_12_ROWS}")).unwrap();
+    let dsn = pg.keyvalue_dsn(&db);
+    let ds = DataSource::parse(Driver::Postgres, &dsn).unwrap();
+    let (mut conn, _) = Connection::connect(&ds, Duration::from_secs(10)).await.unwrap();
+    let cat = plan(&dsn);
+    // As the receiver sends them: under the safe search_path with the extension's (here the
+    // recreated view's) schema, so the 12 shape is read and not the server's own 1.10 view.
+    let f = detected(12, 22, "pgss12");
+    for name in ["pg_stat_statements_io_timing_12", "pg_stat_statements_12"] {
+        let cand = cat.candidates.iter().find(|c| c.name == name).unwrap();
+        let sql = dbintel_enhancedsql::receiver::guarded_sql(Driver::Postgres, cand, Some(&f));
+        assert!(sql.starts_with("SET LOCAL search_path = pg_catalog, \"pgss12\", pg_temp; "), "{sql}");
+        let rs = conn.query(&sql, None, None).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let built = output::build(&cat, cand, Driver::Postgres, &rs, 1, 0, true, true);
+        assert_eq!(built.logs.len(), 2, "{name}: both user statements, never the collector's: {:?}", built.logs);
+        let slow = &built.logs[0];
+        assert_eq!(get(slow, "postgresql.queryid"), Value::Int(42), "{name}");
+        assert_eq!(get(slow, "total_exec_time_ms"), Value::Int(4000), "{name}");
+        assert_eq!(get(slow, "mean_exec_time_ms"), Value::Int(100), "{name}");
+        assert_eq!(get(slow, "calls"), Value::Int(40), "{name}");
+        if name == "pg_stat_statements_io_timing_12" {
+            assert_eq!(get(slow, "io_read_time_ms"), Value::Int(1000));
+            assert_eq!(get(slow, "cpu_time_ms"), Value::Int(2500));
+            assert_eq!(get(slow, "stddev_exec_time_ms"), Value::Int(5));
+        } else {
+            assert_eq!(get(slow, "cache_hit_ratio"), Value::Int(75));
+        }
+    }
+}

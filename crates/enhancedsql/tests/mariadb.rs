@@ -118,3 +118,50 @@ async fn with_the_digest_consumer_off_running_statements_come_from_the_processli
     r.stop().await;
     let _ = sleeper.join();
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_sys_schema_names_full_table_scans_and_unused_indexes() {
+    let (logs, _guard) = subscriber();
+    let m = shared_mariadb();
+    let db = m.create_database("esql_sys");
+    // A table scanned whole by a filter on an unindexed column, and an index nothing reads.
+    m.sql(
+        &db,
+        "CREATE TABLE big (id INT PRIMARY KEY, v INT, w INT, KEY big_w (w)); \
+         INSERT INTO big SELECT seq, seq % 100, seq FROM seq_1_to_2000; \
+         SELECT COUNT(*) FROM big WHERE v = 7; SELECT COUNT(*) FROM big WHERE v = 8",
+    )
+    .unwrap();
+    let cfg = json!({
+        "driver": "mysql", "datasource": m.url(&db), "collection_interval": "300ms", "initial_delay": "0s",
+        "queries": [{"name": "index_advisor"}, {"name": "unused_indexes"}],
+    });
+    let mut r = start("mariadb_sys", cfg);
+    let records = r
+        .logs_until(WAIT, |recs| {
+            served_by(recs, "index_advisor", "sys_full_table_scans")
+                .iter()
+                .any(|x| attr_str(x, "db.namespace").as_deref() == Some(db.as_str()))
+                && !served_by(recs, "unused_indexes", "sys_unused_indexes").is_empty()
+        })
+        .await;
+    assert!(!records.is_empty(), "{}", logs.text());
+    let scans = served_by(&records, "index_advisor", "sys_full_table_scans");
+    let scan = scans
+        .iter()
+        .find(|x| attr_str(x, "db.query.text").is_some_and(|t| t.contains("big") && t.contains("v")))
+        .unwrap_or_else(|| panic!("the full scan of big: {scans:?}"));
+    let n: i64 = attr_str(scan, "no_index_used_count").and_then(|v| v.parse().ok()).unwrap_or(0);
+    assert!(n >= 2, "both scans counted: {scan:?}");
+    assert!(attr_str(scan, "mysql.events_statements_summary_by_digest.digest").is_some(), "{scan:?}");
+    let unused = served_by(&records, "unused_indexes", "sys_unused_indexes");
+    assert!(
+        unused.iter().any(|x| attr_str(x, "index_name").as_deref() == Some("big_w")
+            && attr_str(x, "db.namespace").as_deref() == Some(db.as_str())),
+        "{unused:?}"
+    );
+    let metrics = r.metrics_with(WAIT, "db.feature.capability.available").await;
+    let caps = gauge_points(&metrics, "db.feature.capability.available", "capability");
+    assert!(caps.contains(&("sys_schema.readable".to_string(), 1)), "{caps:?}");
+    r.stop().await;
+}

@@ -251,3 +251,134 @@ async fn a_dropped_extension_and_a_revoked_privilege_fall_back_report_once_and_r
     r.stop().await;
     let _ = sleep.join();
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn pg_qualstats_suggests_an_index_and_hypopg_sizes_it_without_building_it() {
+    let (_logs, _guard) = subscriber();
+    let pg = extension_server();
+    let db = pg.create_database("esql_advisor");
+    // Filters that discard almost every row of a 50k-row table, sampled by pg_qualstats every time.
+    pg.psql(
+        &db,
+        "CREATE EXTENSION pg_qualstats; CREATE EXTENSION hypopg; \
+         CREATE TABLE big (id int, v int); INSERT INTO big SELECT g, g % 1000 FROM generate_series(1, 50000) g; \
+         ANALYZE big; SET pg_qualstats.sample_rate = 1; \
+         SELECT count(*) FROM big WHERE v = 7; SELECT count(*) FROM big WHERE v = 8; SELECT count(*) FROM big WHERE v = 9",
+    )
+    .unwrap();
+    let mut r = start(
+        "advisor",
+        config(pg.keyvalue_dsn(&db), json!({"queries": [{"name": "index_advisor"}, {"name": "unused_indexes"}]})),
+    );
+    let records =
+        r.logs_until(WAIT, |recs| !served_by(recs, "index_advisor", "pg_qualstats_hypopg").is_empty()).await;
+    let advice = served_by(&records, "index_advisor", "pg_qualstats_hypopg");
+    let on_v = advice
+        .iter()
+        .find(|x| attr_str(x, "index_ddl").is_some_and(|d| d.contains("big") && d.contains("(v)")))
+        .unwrap_or_else(|| panic!("an index on big(v) is suggested: {records:?}"));
+    let bytes = on_v.attributes.get("estimated_index_bytes").map(|v| v.to_display_string()).unwrap_or_default();
+    assert!(bytes.parse::<i64>().unwrap_or(0) > 8192, "hypopg's estimated size: {bytes}");
+    assert!(attr_str(on_v, "hypothetical_index").is_some_and(|n| n.contains("big")), "{on_v:?}");
+    r.stop().await;
+    // Hypothetical only: no index was built.
+    let built = pg.psql(&db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'big'").unwrap();
+    assert_eq!(built.trim(), "0");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_function_shadowing_a_catalog_name_is_never_called() {
+    let (_logs, _guard) = subscriber();
+    let pg = shared_postgres();
+    let db = pg.create_database("esql_shadow");
+    let role = format!("mon_{db}");
+    // An object a less trusted role could create on the monitoring role's search_path: an
+    // array_to_string for int[] beats pg_catalog's (anyarray, text) in overload resolution.
+    pg.psql(
+        &db,
+        &format!(
+            "CREATE ROLE {role} LOGIN; GRANT pg_monitor TO {role}; \
+             CREATE FUNCTION public.array_to_string(integer[], text) RETURNS text LANGUAGE sql \
+             AS $$ SELECT 'SHADOWED'::text $$; \
+             CREATE TABLE big (id int, v int); INSERT INTO big SELECT g, g % 10 FROM generate_series(1, 5000) g; \
+             CREATE INDEX big_v ON big (v); SELECT count(*) FROM big WHERE id > 0; SELECT count(*) FROM big WHERE id > 0"
+        ),
+    )
+    .unwrap();
+    let shadowed = pg.psql(&db, &format!("SET ROLE {role}; SELECT array_to_string(ARRAY[1, 2], ',')")).unwrap();
+    assert_eq!(shadowed.trim(), "SHADOWED", "the fixture: the role's own search_path calls the shadow");
+    let sleep = sleeper(pg, &db, 4);
+    let dsn = format!("host={} port={} user={role} dbname={db}", pg.host, pg.port);
+    let queries = json!({"queries": [{"name": "active_sessions"}, {"name": "index_advisor"}, {"name": "unused_indexes"}]});
+    let mut r = start("shadow", config(dsn, queries));
+    let records = r
+        .logs_until(WAIT, |recs| {
+            served_by(recs, "active_sessions", "blocking_chains")
+                .iter()
+                .any(|x| attr_str(x, "db.query.text").is_some_and(|t| t.contains("pg_sleep")))
+        })
+        .await;
+    assert!(!records.is_empty(), "blocking_chains (which calls array_to_string) serves");
+    let text = format!("{records:?}");
+    assert!(!text.contains("SHADOWED"), "the shadowing function was called: {text}");
+    // Without pg_qualstats: tables read by big sequential scans; the index never used.
+    let seq = served_by(&records, "index_advisor", "seq_scan_tables");
+    assert!(seq.iter().any(|x| attr_str(x, "table_name").as_deref() == Some("big")), "{records:?}");
+    let unused = served_by(&records, "unused_indexes", "pg_stat_user_indexes_unused");
+    assert!(unused.iter().any(|x| attr_str(x, "index_name").as_deref() == Some("big_v")), "{records:?}");
+    r.stop().await;
+    let _ = sleep.join();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_open_connections_bounds_the_server_sessions_and_max_idle_what_stays_open() {
+    let pg = shared_postgres();
+    let db = pg.create_database("esql_pool");
+    let role = format!("pool_{db}");
+    pg.psql(&db, &format!("CREATE ROLE {role} LOGIN; GRANT pg_monitor TO {role}")).unwrap();
+    // Five categories of 0.4 s each: with room for two connections they run two at a time.
+    let queries: Vec<serde_json::Value> = (0..5)
+        .map(|n| json!({"name": format!("slow_{n}"), "sql": "SELECT pg_sleep(0.4)::text AS slept, 1 AS n"}))
+        .collect();
+    let dsn = format!("host={} port={} user={role} dbname={db}", pg.host, pg.port);
+    let cfg = json!({
+        "driver": "postgres", "datasource": dsn, "collection_interval": "4s", "initial_delay": "0s",
+        "max_open_connections": 2, "max_idle_connections": 1, "queries": queries,
+    });
+    // The server's own count of the role's sessions, polled from a thread of its own.
+    let sessions = {
+        let role = role.clone();
+        move || -> usize {
+            pg.psql("postgres", &format!("SELECT count(*) FROM pg_stat_activity WHERE usename = '{role}'"))
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(0)
+        }
+    };
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<usize>::new()));
+    let poller = {
+        let (stop, seen, sessions) = (stop.clone(), seen.clone(), sessions.clone());
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let n = sessions();
+                seen.lock().unwrap().push(n);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let mut r = start("pool", cfg);
+    let batch = r.logs_until(WAIT, |recs| recs.len() >= 5).await;
+    assert_eq!(batch.len(), 5, "every category answered in the collection");
+    // Between collections: one connection stays open (max_idle_connections), the other is closed.
+    common::wait_for(WAIT, "idle connections down to max_idle_connections", || sessions() == 1).await;
+    let second = r.logs_until(WAIT, |recs| recs.len() >= 5).await;
+    assert_eq!(second.len(), 5);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    poller.join().unwrap();
+    let seen = seen.lock().unwrap().clone();
+    let max = seen.iter().copied().max().unwrap_or(0);
+    assert!(max <= 2, "never more than max_open_connections sessions: {seen:?}");
+    assert_eq!(max, 2, "the categories ran two at a time: {seen:?}");
+    r.stop().await;
+}

@@ -10,16 +10,20 @@
 //! other `Waiting for ...` states, and `CPU`/`CPU` otherwise (running: CPU or I/O, which the process
 //! list does not tell apart). The process list has no statement digest either: events carry the
 //! fingerprint (`dbintel.query.fingerprint`), which querycorrelator joins on when there is no id.
+//!
+//! The sampling task obeys admission and the server's circuit breaker like the other collectors:
+//! paused while it is open, slowed while it sheds ([`dbintel_dbclient::ash::breaker_stride`]).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dbintel_core::Admit;
 use dbintel_core::admission::Admission;
+use dbintel_core::breaker::BreakerHandle;
 use dbintel_core::pdata::now_unix_nanos;
 use dbintel_core::telemetry::Registry;
 use dbintel_dbclient::Streak;
-use dbintel_dbclient::ash::{Ash, AshConfig, AshOutput, AshTelemetry, SessionRow, lock};
+use dbintel_dbclient::ash::{Ash, AshConfig, AshOutput, AshTelemetry, BreakerGate, SessionRow, lock};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -89,6 +93,14 @@ pub fn session_rows(rows: &[TextRow], waits: &[blocking::LockWait]) -> Vec<Sessi
         .collect()
 }
 
+/// What the sampling task obeys.
+pub struct Guards {
+    pub admission: Admission,
+    /// The receiver's breakers, and the key of this server's breaker (its endpoint).
+    pub breaker: BreakerHandle,
+    pub key: String,
+}
+
 /// The ASH state of one `mysql` receiver.
 pub struct AshCollector {
     label: String,
@@ -126,7 +138,7 @@ impl AshCollector {
     }
 
     /// Starts the sampling task (once).
-    pub fn start(&mut self, connect: ConnectPlan, admission: Admission, shutdown: CancellationToken) {
+    pub fn start(&mut self, connect: ConnectPlan, guards: Guards, shutdown: CancellationToken) {
         if self.task.is_some() {
             return;
         }
@@ -135,7 +147,7 @@ impl AshCollector {
         self.task = Some(tokio::spawn(async move {
             tokio::select! {
                 _ = shutdown.cancelled() => {}
-                _ = sample_loop(label, connect, shared, interval, admission, telemetry) => {}
+                _ = sample_loop(label, connect, shared, interval, guards, telemetry) => {}
             }
         }));
     }
@@ -155,7 +167,7 @@ async fn sample_loop(
     connect: ConnectPlan,
     shared: Arc<Mutex<Ash>>,
     interval: Duration,
-    admission: Admission,
+    guards: Guards,
     telemetry: AshTelemetry,
 ) {
     let mut ticker = tokio::time::interval(interval);
@@ -164,9 +176,16 @@ async fn sample_loop(
     let mut streak = Streak::default();
     let mut backoff = dbintel_dbclient::Backoff::new(Duration::from_secs(30).max(interval));
     let mut retry_at = tokio::time::Instant::now();
+    let mut gate = BreakerGate::default();
     loop {
         ticker.tick().await;
-        if matches!(admission.check(None), Admit::Skip { .. }) {
+        let held = |a: Admit| matches!(a, Admit::Skip { .. });
+        if held(guards.admission.check(None)) || held(guards.admission.check(Some(&guards.key))) {
+            lock(&shared).pause();
+            continue;
+        }
+        let key = guards.key.as_str();
+        if !gate.admit(guards.breaker.allows(key), guards.breaker.shed(key), &shared, &telemetry, &label) {
             continue;
         }
         if conn.is_none() {

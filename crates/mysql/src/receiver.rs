@@ -247,7 +247,12 @@ impl Runner {
         let mut ticker = Ticker::new(self.plan.collection_interval);
         let shutdown = self.ctx.shutdown.clone();
         if let Some(ash) = self.ash.as_mut() {
-            ash.start(self.plan.connect.clone(), self.ctx.output.admission().clone(), shutdown.clone());
+            let guards = crate::ash::Guards {
+                admission: self.ctx.output.admission().clone(),
+                breaker: self.breaker.clone(),
+                key: self.breaker_key.clone(),
+            };
+            ash.start(self.plan.connect.clone(), guards, shutdown.clone());
         }
         while ticker.tick(&shutdown).await {
             self.scrape().await;

@@ -2,20 +2,29 @@
 //! own reads pg_stat_activity every `sampling_interval` (1s) on a connection of its own and folds
 //! each reading into the shared [`dbintel_dbclient::ash::Ash`] (adaptive rate, bounded ring); the
 //! receiver's scrape drains it once per `collection_interval` into the `db.ash.*` metrics and
-//! `db.ash.sample` events. When pg_wait_sampling is installed and preloaded, the wait profile comes
-//! from `pg_wait_sampling_profile` (the extension samples every backend every
-//! `pg_wait_sampling.profile_period`, 10ms by default, inside the server) instead of the 1s
-//! readings; the readings still give sessions, blocking and the events.
+//! `db.ash.sample` events. When the receiver's feature detection (the shared
+//! `dbintel_dbclient::features`, one path for every receiver) finds pg_wait_sampling installed,
+//! loaded and readable, the wait profile comes from `pg_wait_sampling_profile` (the extension
+//! samples every backend every `pg_wait_sampling.profile_period`, 10ms by default, inside the
+//! server) instead of the 1s readings; the readings still give sessions, blocking and the events.
+//!
+//! The sampling task obeys admission and the circuit breaker of its database like the other
+//! collectors (paused while it is open, slowed while it sheds: [`dbintel_dbclient::ash::breaker_stride`])
+//! and its connection counts in `dbintel_postgresql_connections_open`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dbintel_core::Admit;
 use dbintel_core::admission::Admission;
+use dbintel_core::breaker::BreakerHandle;
 use dbintel_core::pdata::now_unix_nanos;
-use dbintel_core::telemetry::Registry;
+use dbintel_core::telemetry::{Gauge, Registry};
 use dbintel_dbclient::Streak;
-use dbintel_dbclient::ash::{Ash, AshConfig, AshOutput, AshTelemetry, ProfileDeltas, SessionRow, lock};
+use dbintel_dbclient::ash::{
+    Ash, AshConfig, AshOutput, AshTelemetry, BreakerGate, ProfileDeltas, SessionRow, lock,
+};
+use dbintel_dbclient::features::Features;
 use tokio::task::JoinHandle;
 use tokio_postgres_rustls::MakeRustlsConnect;
 use tokio_util::sync::CancellationToken;
@@ -51,10 +60,21 @@ pub fn sample_sql(major: u32) -> String {
     )
 }
 
-/// Whether pg_wait_sampling can serve the profile: installed in the connected database and loaded
-/// (its `profile_period` setting exists only then). Returns the period.
-pub const DETECT_SQL: &str = "SELECT (SELECT extversion FROM pg_extension WHERE extname = 'pg_wait_sampling') AS version, \
-     current_setting('pg_wait_sampling.profile_period', true) AS period_ms";
+/// What the sampling task obeys and where its connection is counted.
+pub struct Guards {
+    pub admission: Admission,
+    /// The receiver's breakers: the task reads only while its database's breaker allows it, at
+    /// the pace its shed level leaves.
+    pub breaker: BreakerHandle,
+    /// `dbintel_postgresql_connections_open`: the task's connection counts while it is open.
+    pub live: Option<Gauge>,
+}
+
+/// The profile period pg_wait_sampling serves with, from a detection: installed, loaded (its
+/// settings exist) and readable by the role.
+pub fn profile_period(f: &Features) -> Option<Duration> {
+    f.pg_wait_sampling_period().filter(|_| f.has("pg_wait_sampling.readable"))
+}
 
 /// The cumulative profile by wait, without the background processes' idle loops (`Activity`) and
 /// idle sessions waiting for their client (`Client`/`ClientRead`), as the 1s readings count only
@@ -101,9 +121,10 @@ pub struct AshCollector {
     shared: Arc<Mutex<Ash>>,
     sampling_interval: Duration,
     use_pg_wait_sampling: bool,
-    /// `Some(period)` while the profile comes from pg_wait_sampling.
+    /// `Some(period)` while the detection says pg_wait_sampling serves the profile.
     profile: Option<Duration>,
-    detected: bool,
+    /// The profile read failed this interval: the receiver asks for a new detection.
+    profile_failed: bool,
     deltas: ProfileDeltas,
     profile_streak: Streak,
     telemetry: AshTelemetry,
@@ -130,7 +151,7 @@ impl AshCollector {
                 now_unix_nanos(),
             ))),
             profile: None,
-            detected: false,
+            profile_failed: false,
             deltas: ProfileDeltas::default(),
             profile_streak: Streak::default(),
             telemetry: AshTelemetry::new(telemetry, receiver),
@@ -148,14 +169,20 @@ impl AshCollector {
         self.profile.is_some()
     }
 
-    /// Starts the sampling task (once): its own connection to `database`, its own ticker, admission
-    /// checked before each reading.
+    /// Whether the last profile read failed (then the receiver detects again, at most once per
+    /// `cache_duration`); cleared by the call.
+    pub fn take_profile_failed(&mut self) -> bool {
+        std::mem::take(&mut self.profile_failed)
+    }
+
+    /// Starts the sampling task (once): its own connection to `database` (counted in the live
+    /// connections gauge), its own ticker, admission and the breaker checked before each reading.
     pub fn start(
         &mut self,
         connect: ConnectPlan,
         database: String,
         tls: Option<MakeRustlsConnect>,
-        admission: Admission,
+        guards: Guards,
         shutdown: CancellationToken,
     ) {
         if self.task.is_some() {
@@ -166,10 +193,11 @@ impl AshCollector {
             connect,
             database,
             tls,
-            owner: ConnOwner { component: self.label.clone(), live: None },
+            owner: ConnOwner { component: self.label.clone(), live: guards.live },
             shared: self.shared.clone(),
             interval: self.sampling_interval,
-            admission,
+            admission: guards.admission,
+            breaker: guards.breaker,
             telemetry: self.telemetry.clone(),
         };
         self.task = Some(tokio::spawn(async move {
@@ -180,43 +208,36 @@ impl AshCollector {
         }));
     }
 
-    /// Detects pg_wait_sampling (once per server connection) on `conn`.
-    async fn detect(&mut self, conn: &mut PgConn) {
-        self.detected = true;
-        if !self.use_pg_wait_sampling {
+    /// Takes what the receiver's feature detection says about pg_wait_sampling.
+    fn follow(&mut self, features: Option<&Features>) {
+        let period = if self.use_pg_wait_sampling { features.and_then(profile_period) } else { None };
+        if period == self.profile {
             return;
         }
-        let found = match conn.query(DETECT_SQL).await {
-            Ok(rows) => rows.rows.first().and_then(|r| {
-                let version = r.get("version")?.to_string();
-                let period = r.f64("period_ms").filter(|p| *p > 0.0)?;
-                Some((version, Duration::from_secs_f64(period / 1e3)))
-            }),
-            Err(e) => {
-                tracing::debug!(receiver = %self.label, error = %e, "postgresql: pg_wait_sampling detection failed");
-                None
-            }
-        };
-        if let Some((version, period)) = found {
-            tracing::info!(
-                receiver = %self.label, version = %version, period = ?period,
+        match period {
+            Some(p) => tracing::info!(
+                receiver = %self.label, period = ?p,
                 "postgresql: active session history takes its wait profile from pg_wait_sampling"
-            );
-            self.profile = Some(period);
-            self.deltas.reset();
-            lock(&self.shared).set_external_profile(true);
+            ),
+            None => tracing::info!(
+                receiver = %self.label,
+                "postgresql: active session history takes its wait profile from its own readings (pg_wait_sampling not detected)"
+            ),
         }
+        self.profile = period;
+        self.deltas.reset();
+        lock(&self.shared).set_external_profile(period.is_some());
     }
 
-    /// Called by the scrape on the primary connection once per collection interval: the profile
-    /// from pg_wait_sampling when it serves, then the interval's metrics and events.
-    pub async fn collect(&mut self, conn: &mut PgConn) -> AshOutput {
-        if !self.detected {
-            self.detect(conn).await;
-        }
+    /// Called by the scrape on the primary connection once per collection interval with the
+    /// receiver's current feature detection: the profile from pg_wait_sampling when it serves,
+    /// then the interval's metrics and events.
+    pub async fn collect(&mut self, conn: &mut PgConn, features: Option<&Features>) -> AshOutput {
+        self.follow(features);
         if let Some(period) = self.profile {
             match conn.query(PROFILE_SQL).await {
                 Ok(rows) => {
+                    lock(&self.shared).set_external_profile(true);
                     let rows: Vec<(String, String, i64)> = rows
                         .rows
                         .iter()
@@ -237,9 +258,10 @@ impl AshCollector {
                             "postgresql: pg_wait_sampling profile unreadable; the wait profile comes from the 1s readings until it works"
                         );
                     }
-                    // The readings serve meanwhile; detection runs again next time.
-                    self.profile = None;
-                    self.detected = false;
+                    // The readings serve meanwhile (from the next tick); the receiver detects again,
+                    // and the profile is read again next interval while the detection says so.
+                    self.profile_failed = true;
+                    self.deltas.reset();
                     lock(&self.shared).set_external_profile(false);
                 }
             }
@@ -261,6 +283,7 @@ struct Sampler {
     shared: Arc<Mutex<Ash>>,
     interval: Duration,
     admission: Admission,
+    breaker: BreakerHandle,
     telemetry: AshTelemetry,
 }
 
@@ -274,10 +297,22 @@ impl Sampler {
         let mut retry_at = tokio::time::Instant::now();
         // A reading takes a few milliseconds; one that takes longer than a few ticks is cut.
         let timeout = (self.interval * 5).clamp(Duration::from_secs(1), self.connect.statement_timeout);
+        let mut gate = BreakerGate::default();
         loop {
             ticker.tick().await;
             let held = |a: Admit| matches!(a, Admit::Skip { .. });
             if held(self.admission.check(None)) || held(self.admission.check(Some(&self.database))) {
+                lock(&self.shared).pause();
+                continue;
+            }
+            let db = self.database.as_str();
+            if !gate.admit(
+                self.breaker.allows(db),
+                self.breaker.shed(db),
+                &self.shared,
+                &self.telemetry,
+                &self.label,
+            ) {
                 continue;
             }
             if conn.as_ref().is_none_or(|c| !c.is_usable()) {

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use dbintel_dbclient::features::FeatureDetectionConfig;
+
 use crate::config::{Plan, PostgresqlConfig};
 use crate::conn::{self, PgConn};
 
@@ -180,54 +182,72 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
         Some("dbintel supports PostgreSQL 12 to 17; other versions may miss metrics".into()),
     );
     let role = quote_ident(user);
-    match scalar(
-        conn,
-        "SELECT (pg_has_role(current_user, 'pg_monitor', 'MEMBER') OR (SELECT rolsuper FROM pg_roles \
-         WHERE rolname = current_user))::text AS v",
-    )
-    .await
-    {
-        Ok(v) => c.push(
-            "grants.pg_monitor",
-            v.as_deref() == Some("true"),
-            if v.as_deref() == Some("true") {
-                "the role can read every statistics view (pg_monitor)".into()
-            } else {
-                "the role is not a member of pg_monitor: other sessions' queries, sizes and replication stats are hidden".into()
-            },
-            Some(format!("GRANT pg_monitor TO {role};")),
-        ),
-        Err(e) => c.push("grants.pg_monitor", false, e.to_string(), Some(format!("GRANT pg_monitor TO {role};"))),
+    // What the server offers this role, from the shared feature detection (the same probes every
+    // receiver uses): settings from pg_settings, grants, extensions and which views answer.
+    let f = match crate::features::detect(conn, &FeatureDetectionConfig::default()).await {
+        Ok(f) => f,
+        Err(e) => {
+            c.push(
+                "features",
+                false,
+                format!("the server's settings and grants could not be read: {e}"),
+                Some("check the connection and run `dbintel doctor` again".into()),
+            );
+            return c.out;
+        }
+    };
+    let problem = |what: &str| {
+        f.problems.iter().find_map(|p| p.strip_prefix(what).and_then(|r| r.strip_prefix(": ")).map(str::to_string))
+    };
+    match problem("privileges") {
+        None => {
+            let ok = f.has("privilege.pg_monitor");
+            c.push(
+                "grants.pg_monitor",
+                ok,
+                if ok {
+                    "the role can read every statistics view (pg_monitor)".into()
+                } else {
+                    "the role is not a member of pg_monitor: other sessions' queries, sizes and replication stats are hidden".into()
+                },
+                Some(format!("GRANT pg_monitor TO {role};")),
+            )
+        }
+        Some(e) => c.push("grants.pg_monitor", false, e, Some(format!("GRANT pg_monitor TO {role};"))),
     }
-    let read_all_settings = scalar(
-        conn,
-        "SELECT (pg_has_role(current_user, 'pg_read_all_settings', 'USAGE') OR (SELECT rolsuper FROM pg_roles \
-         WHERE rolname = current_user))::text AS v",
-    )
-    .await
-    .ok()
-    .flatten()
-    .as_deref()
-        == Some("true");
+    let read_all_settings = f.has("privilege.pg_read_all_settings");
     let reveal = format!(
         "GRANT pg_read_all_settings TO {role}; (or GRANT pg_monitor TO {role};) and run `dbintel doctor` again"
     );
-    let ext = scalar(conn, "SELECT extversion AS v FROM pg_extension WHERE extname = 'pg_stat_statements'")
-        .await
-        .ok()
-        .flatten();
+    let settings_problem = problem("settings");
+    let setting = |name: &str| -> Setting {
+        if let Some(e) = &settings_problem {
+            return Setting::Unreadable(e.clone());
+        }
+        match f.setting(name) {
+            Some(v) if v.trim().is_empty() && !read_all_settings && SUPERUSER_ONLY.contains(&name) => {
+                Setting::Unreadable("it reads as empty to a role without pg_read_all_settings".into())
+            }
+            Some(v) => Setting::Value(v.to_string()),
+            None if !read_all_settings && SUPERUSER_ONLY.contains(&name) => Setting::Unreadable(
+                "pg_settings hides it from a role without pg_read_all_settings".into(),
+            ),
+            None => Setting::Absent,
+        }
+    };
+    let ext = f.extensions.get("pg_stat_statements").and_then(|e| e.installed.clone());
     // Whether pg_stat_statements answers, when installed: proof that it is preloaded even when the
     // setting itself is hidden (`55000` says it is not).
-    let probe = match &ext {
-        Some(_) => Some(
-            scalar(conn, "SELECT count(*)::text AS v FROM (SELECT 1 FROM pg_stat_statements LIMIT 1) s")
-                .await,
-        ),
-        None => None,
-    };
-    let answers = matches!(probe, Some(Ok(_)));
-    let not_loaded = matches!(&probe, Some(Err(e)) if e.code() == Some("55000"));
-    let preload = read_setting(conn, "shared_preload_libraries", read_all_settings).await;
+    let probe: Option<Result<(), String>> = ext.as_ref().map(|_| {
+        if f.has("pg_stat_statements.readable") {
+            Ok(())
+        } else {
+            Err(problem("pg_stat_statements").unwrap_or_else(|| "not readable".into()))
+        }
+    });
+    let answers = matches!(probe, Some(Ok(())));
+    let not_loaded = f.failed.get("pg_stat_statements").is_some_and(|c| c == "55000");
+    let preload = setting("shared_preload_libraries");
     let preloaded: Option<bool> = match &preload {
         Setting::Value(list) => {
             let libs = parse_list(list);
@@ -298,27 +318,26 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
         )),
     );
     if ext.is_some() && preloaded != Some(false) {
-        let stats = scalar(
-            conn,
-            "SELECT (pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') OR (SELECT rolsuper FROM pg_roles \
-             WHERE rolname = current_user))::text AS v",
-        )
-        .await
-        .ok()
-        .flatten();
+        let stats = f.has("privilege.pg_read_all_stats");
+        let view = match f.schemas.get("pg_stat_statements") {
+            Some(schema) => format!("{}.pg_stat_statements", quote_ident(schema)),
+            None => "pg_stat_statements".to_string(),
+        };
         let hidden = match &probe {
             Some(Ok(_)) => scalar(
                 conn,
-                "SELECT count(*) FILTER (WHERE queryid IS NULL)::text || '/' || count(*)::text AS v \
-                 FROM pg_stat_statements",
+                &format!(
+                    "SELECT count(*) FILTER (WHERE queryid IS NULL)::text || '/' || count(*)::text AS v \
+                     FROM {view}"
+                ),
             )
             .await
             .ok()
             .flatten(),
             _ => None,
         };
-        let (ok, message) = match (&probe, stats.as_deref()) {
-            (Some(Ok(_)), Some("true")) => {
+        let (ok, message) = match (&probe, stats) {
+            (Some(Ok(_)), true) => {
                 (true, "pg_stat_statements is readable with every query's text".to_string())
             }
             (Some(Ok(_)), _) => (
@@ -341,7 +360,7 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
     }
     querylens_checks(conn, &mut c, &preload, user).await;
     if major >= 14 {
-        match read_setting(conn, "compute_query_id", read_all_settings).await {
+        match setting("compute_query_id") {
             Setting::Value(v) => {
                 let ok = matches!(v.as_str(), "on" | "auto" | "regress")
                     && (preloaded != Some(false) || v == "on");
@@ -360,7 +379,7 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
             Setting::Absent => {}
         }
     }
-    match read_setting(conn, "track_io_timing", read_all_settings).await {
+    match setting("track_io_timing") {
         Setting::Value(v) => c.push(
             "track_io_timing",
             v == "on",
@@ -374,20 +393,14 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
         ),
         Setting::Absent => {}
     }
-    match read_setting(conn, "track_activity_query_size", read_all_settings).await {
+    match setting("track_activity_query_size") {
         Setting::Value(v) => {
-            let size: i64 = v.trim_end_matches("kB").trim_end_matches("MB").parse().unwrap_or(0);
-            let size_bytes = if v.ends_with("kB") {
-                size.saturating_mul(1024)
-            } else if v.ends_with("MB") {
-                size.saturating_mul(1024 * 1024)
-            } else {
-                size
-            };
+            // pg_settings shows it in bytes.
+            let size_bytes: i64 = v.trim().parse().unwrap_or(0);
             c.advise(
                 "track_activity_query_size",
                 size_bytes >= 4096,
-                format!("track_activity_query_size = {v} (longer query samples are cut)"),
+                format!("track_activity_query_size = {v} bytes (longer query samples are cut)"),
                 Some("ALTER SYSTEM SET track_activity_query_size = 4096; then restart PostgreSQL".into()),
             );
         }
@@ -516,18 +529,6 @@ enum Setting {
 /// Settings only superusers and pg_read_all_settings members may read.
 const SUPERUSER_ONLY: &[&str] =
     &["shared_preload_libraries", "session_preload_libraries", "local_preload_libraries"];
-
-async fn read_setting(conn: &mut PgConn, name: &str, read_all_settings: bool) -> Setting {
-    match scalar(conn, &format!("SELECT current_setting('{name}') AS v")).await {
-        Ok(Some(v)) if v.trim().is_empty() && !read_all_settings && SUPERUSER_ONLY.contains(&name) => {
-            Setting::Unreadable("it reads as empty to a role without pg_read_all_settings".into())
-        }
-        Ok(Some(v)) => Setting::Value(v),
-        Ok(None) => Setting::Unreadable("no value returned".into()),
-        Err(e) if e.code() == Some("42704") => Setting::Absent,
-        Err(e) => Setting::Unreadable(e.to_string()),
-    }
-}
 
 /// Splits a list setting as PostgreSQL shows it (`a, "b c", d`) into its elements, unquoted.
 fn parse_list(value: &str) -> Vec<String> {

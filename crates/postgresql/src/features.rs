@@ -1,16 +1,23 @@
-//! Feature detection for this receiver (`feature_detection`, off by default): the shared probes of
-//! `dbintel_dbclient::features` over the primary connection, cached, detected again after a
-//! reconnect and every `refresh_interval`, emitted as `db.feature.extension.available` and
-//! `db.feature.capability.available` with the scrape's metrics.
+//! Feature detection for this receiver: the shared probes of `dbintel_dbclient::features` over the
+//! primary connection, cached, detected again after a reconnect and every `refresh_interval`.
+//! With `feature_detection` on (off by default) the detection is emitted as
+//! `db.feature.extension.available` and `db.feature.capability.available` with the scrape's
+//! metrics; with active session history on, the same detection (default settings when
+//! `feature_detection` is off, and then not emitted) says whether pg_wait_sampling serves the wait
+//! profile and with which `profile_period`: one detection path for both.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use dbintel_core::pdata::Metric;
-use dbintel_dbclient::features::{self, FeatureCache, FeatureDetectionConfig, ProbeSource, Rows, System};
+use dbintel_dbclient::features::{
+    self, FeatureCache, FeatureDetectionConfig, Features, ProbeSource, Rows, System,
+};
 use tokio::time::Instant;
 
 use crate::conn::{DbError, PgConn};
 
-struct Probe<'a>(&'a mut PgConn);
+pub(crate) struct Probe<'a>(pub(crate) &'a mut PgConn);
 
 #[async_trait]
 impl ProbeSource for Probe<'_> {
@@ -35,16 +42,38 @@ pub struct FeatureState {
     config: FeatureDetectionConfig,
     cache: FeatureCache,
     connection: Option<Instant>,
+    /// `feature_detection` is on: the detection is emitted.
+    emit: bool,
 }
 
 impl FeatureState {
-    pub fn new(config: FeatureDetectionConfig) -> Self {
+    /// `emit`: `feature_detection` is on (else the detection only serves active session history).
+    pub fn new(config: FeatureDetectionConfig, emit: bool) -> Self {
         let cache = FeatureCache::new(config.cache_duration.get(), config.refresh_interval.get());
-        Self { config, cache, connection: None }
+        Self { config, cache, connection: None, emit }
     }
 
-    /// Detects when due (first, after a reconnect, on refresh) and returns the metrics.
+    /// The last successful detection.
+    pub fn current(&self) -> Option<Arc<Features>> {
+        self.cache.get().cloned()
+    }
+
+    /// A query failed as if a feature went away: detect again (at most once per `cache_duration`).
+    pub fn feature_error(&mut self) {
+        self.cache.feature_error(Instant::now());
+    }
+
+    /// Detects when due and returns the metrics to emit (none unless `feature_detection` is on).
     pub async fn metrics(&mut self, label: &str, conn: &mut PgConn, now: u64) -> Vec<Metric> {
+        self.refresh(label, conn).await;
+        if !self.emit {
+            return Vec::new();
+        }
+        self.cache.get().map(|f| features::feature_metrics(f, now)).unwrap_or_default()
+    }
+
+    /// Detects when due (first, after a reconnect, on refresh, after a feature error).
+    pub async fn refresh(&mut self, label: &str, conn: &mut PgConn) {
         let opened = conn.opened_at();
         if self.connection != Some(opened) {
             self.connection = Some(opened);
@@ -67,6 +96,13 @@ impl FeatureState {
                 }
             }
         }
-        self.cache.get().map(|f| features::feature_metrics(f, now)).unwrap_or_default()
     }
+}
+
+/// One detection on `conn`, outside a receiver (`dbintel doctor`, tests).
+pub async fn detect(
+    conn: &mut PgConn,
+    config: &FeatureDetectionConfig,
+) -> Result<Features, dbintel_dbclient::DbError> {
+    features::detect(&mut Probe(conn), System::Postgresql, config).await
 }

@@ -138,7 +138,16 @@ pub(crate) struct Runner {
 
 impl Runner {
     fn new(plan: Plan, ctx: ReceiverContext, tls: Option<MakeRustlsConnect>, breaker: BreakerHandle) -> Self {
-        let features = plan.feature_detection.clone().map(crate::features::FeatureState::new);
+        // One detection serves both the feature metrics (`feature_detection` on) and active session
+        // history (pg_wait_sampling and its profile_period).
+        let features = match (&plan.feature_detection, plan.ash.enabled) {
+            (Some(c), _) => Some(crate::features::FeatureState::new(c.clone(), true)),
+            (None, true) => Some(crate::features::FeatureState::new(
+                dbintel_dbclient::features::FeatureDetectionConfig::default(),
+                false,
+            )),
+            (None, false) => None,
+        };
         let label = ctx.id.to_string();
         let t = &ctx.telemetry;
         let l = [("receiver", label.as_str())];
@@ -254,7 +263,11 @@ impl Runner {
                 self.plan.connect.clone(),
                 self.primary_db.clone(),
                 self.tls.clone(),
-                admission,
+                crate::ash::Guards {
+                    admission,
+                    breaker: self.breaker.clone(),
+                    live: Some(self.telemetry.connections_open.clone()),
+                },
                 shutdown,
             );
         }
@@ -649,8 +662,9 @@ impl Runner {
             self.report_diagnosis(&mut primary).await;
         }
         self.discover(&mut primary).await;
-        if want_metrics && let Some(fs) = self.features.as_mut() {
-            self.feature_metrics = fs.metrics(&self.label, &mut primary, now).await;
+        if let Some(fs) = self.features.as_mut() {
+            let metrics = fs.metrics(&self.label, &mut primary, now).await;
+            self.feature_metrics = if want_metrics { metrics } else { Vec::new() };
         }
         self.read_stress(&mut primary).await;
         if !want_metrics {
@@ -799,7 +813,13 @@ impl Runner {
     /// server, whatever `resource_model`) and its session events.
     async fn send_ash(&mut self, conn: &mut PgConn, want_metrics: bool, want_logs: bool) {
         let Some(ash) = self.ash.as_mut() else { return };
-        let out = ash.collect(conn).await;
+        let features = self.features.as_ref().and_then(crate::features::FeatureState::current);
+        let out = ash.collect(conn, features.as_deref()).await;
+        if ash.take_profile_failed()
+            && let Some(fs) = self.features.as_mut()
+        {
+            fs.feature_error();
+        }
         if want_metrics && !out.metrics.is_empty() {
             let sig = SignalData::Metrics(Metrics {
                 resource_metrics: vec![ResourceMetrics {

@@ -4,6 +4,7 @@
 //! pg_wait_sampling preloaded the profile comes from the extension.
 
 mod query_common;
+mod receiver_harness;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -12,7 +13,9 @@ use dbintel_core::admission::Admission;
 use dbintel_core::pdata::{LogRecord, Metric, MetricData, NumberDataPoint, NumberValue, Value};
 use dbintel_core::telemetry::Registry;
 use dbintel_dbclient::ash::{AshConfig, AshOutput, AshSamplingConfig, EVENT_NAME, Reason};
-use dbintel_postgresql::ash::AshCollector;
+use dbintel_core::breaker::BreakerHandle;
+use dbintel_dbclient::features::{FeatureDetectionConfig, Features};
+use dbintel_postgresql::ash::{AshCollector, Guards};
 use dbintel_postgresql::conn::{ConnOwner, PgConn};
 use dbintel_postgresql::{Plan, PostgresqlConfig};
 use dbintel_test_support::{PgServer, postgres_available};
@@ -28,6 +31,20 @@ fn plan(pg: &PgServer, db: &str) -> Plan {
     }))
     .and_then(PostgresqlConfig::resolve)
     .expect("plan")
+}
+
+/// What the sampling task obeys in these tests: nothing holds it back, its connection is not counted.
+fn guards() -> Guards {
+    Guards {
+        admission: Admission::default(),
+        breaker: BreakerHandle::disabled(&"postgresql/ash".parse().unwrap()),
+        live: None,
+    }
+}
+
+/// The receiver's feature detection on `conn` (what the receiver hands ASH each interval).
+async fn detect(conn: &mut PgConn) -> Features {
+    dbintel_postgresql::features::detect(conn, &FeatureDetectionConfig::default()).await.expect("detection")
 }
 
 async fn conn(plan: &Plan, db: &str) -> PgConn {
@@ -167,14 +184,15 @@ async fn ash_wait_profile_matches_pg_stat_activity_and_blocked_sessions_are_samp
     let registry = Registry::new();
     let mut ash = AshCollector::new(&ash_config(AshSamplingConfig::default()), &registry, "postgresql/ash");
     let stop = CancellationToken::new();
-    ash.start(plan.connect.clone(), db.clone(), None, Admission::default(), stop.clone());
+    ash.start(plan.connect.clone(), db.clone(), None, guards(), stop.clone());
     let mut primary = conn(&plan, &db).await;
+    let features = detect(&mut primary).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let _warm_up = ash.collect(&mut primary).await;
+    let _warm_up = ash.collect(&mut primary, Some(&features)).await;
     assert!(!ash.profile_from_extension(), "pg_wait_sampling is not preloaded here");
     let started = tokio::time::Instant::now();
     let seen = observe(&url, Duration::from_secs(3)).await;
-    let out = ash.collect(&mut primary).await;
+    let out = ash.collect(&mut primary, Some(&features)).await;
     let elapsed = started.elapsed().as_secs_f64();
 
     // The profile: seconds of wait per second of the interval = mean sessions in that wait, as the
@@ -240,10 +258,10 @@ async fn ash_keeps_blocked_sessions_when_the_rate_samples_nothing() {
     let sampling = AshSamplingConfig { base_rate: 0.0, min_rate: 0.0, max_rate: 0.0, ..Default::default() };
     let mut ash = AshCollector::new(&ash_config(sampling), &Registry::new(), "postgresql/ash");
     let stop = CancellationToken::new();
-    ash.start(plan.connect.clone(), db.clone(), None, Admission::default(), stop.clone());
+    ash.start(plan.connect.clone(), db.clone(), None, guards(), stop.clone());
     let mut primary = conn(&plan, &db).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let out = ash.collect(&mut primary).await;
+    let out = ash.collect(&mut primary, None).await;
     let shared = ash.shared();
     let ring = shared.lock().unwrap();
     assert!(!ring.ring().is_empty());
@@ -297,13 +315,18 @@ async fn ash_takes_the_wait_profile_from_pg_wait_sampling() {
     let mut ash =
         AshCollector::new(&ash_config(AshSamplingConfig::default()), &Registry::new(), "postgresql/ash");
     let stop = CancellationToken::new();
-    ash.start(plan.connect.clone(), db.clone(), None, Admission::default(), stop.clone());
+    ash.start(plan.connect.clone(), db.clone(), None, guards(), stop.clone());
     let mut primary = conn(&plan, &db).await;
-    let _baseline = ash.collect(&mut primary).await;
+    // The shared detection (one path for every receiver) finds the extension, its library loaded
+    // and its profile_period.
+    let features = detect(&mut primary).await;
+    assert!(features.has("preload.pg_wait_sampling") && features.has("pg_wait_sampling.readable"));
+    assert_eq!(dbintel_postgresql::ash::profile_period(&features), Some(Duration::from_millis(10)));
+    let _baseline = ash.collect(&mut primary, Some(&features)).await;
     assert!(ash.profile_from_extension(), "pg_wait_sampling detected");
     let started = tokio::time::Instant::now();
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let out = ash.collect(&mut primary).await;
+    let out = ash.collect(&mut primary, Some(&features)).await;
     let elapsed = started.elapsed().as_secs_f64();
     let (waits, source) = profile(&out);
     assert_eq!(source, "pg_wait_sampling");
@@ -318,4 +341,136 @@ async fn ash_takes_the_wait_profile_from_pg_wait_sampling() {
     assert_eq!(int(&out, "db.ash.blocked_sessions"), 1);
     assert!(out.records.iter().any(|r| s(&r.attributes, "dbintel.ash.reason") == "blocked"));
     stop.cancel();
+}
+
+/// Waits (bounded) until `cond` holds; panics with `what` when it does not within 60 s.
+async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = tokio::time::Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < Duration::from_secs(60), "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ash_pauses_while_its_databases_breaker_is_open_and_slows_while_it_sheds() {
+    use dbintel_core::breaker::{BreakerSettings, FailureKind, Outcome, Shed, Stress};
+    let pg = dbintel_test_support::shared_postgres();
+    let db = pg.create_database("ash_breaker");
+    let plan = plan(pg, &db);
+    let telemetry = Registry::new();
+    let host = dbintel_core::Host::new();
+    let settings = BreakerSettings {
+        failure_threshold: 2,
+        success_threshold: 1,
+        open_state_timeout: Duration::from_secs(3600),
+        lock_wait_threshold: Duration::from_secs(10),
+        ..BreakerSettings::default()
+    };
+    host.breakers().configure(settings, &telemetry);
+    let id: dbintel_core::ComponentId = "postgresql/ash".parse().unwrap();
+    let breaker = host.breakers().handle(&id);
+    let live = dbintel_core::telemetry::Gauge::default();
+    let mut ash = AshCollector::new(&ash_config(AshSamplingConfig::default()), &telemetry, "postgresql/ash");
+    let stop = CancellationToken::new();
+    let guards = Guards { admission: Admission::default(), breaker: breaker.clone(), live: Some(live.clone()) };
+    ash.start(plan.connect.clone(), db.clone(), None, guards, stop.clone());
+    let l = [("receiver", "postgresql/ash")];
+    let ticks = || telemetry.counter_total("dbintel_ash_ticks_total", &l);
+    let shed = || telemetry.counter_total("dbintel_ash_shed_ticks_total", &l);
+
+    wait_until("readings at full pace", || ticks() >= 3).await;
+    assert_eq!(shed(), 0);
+    // The sampling connection is counted while it is open, and the server sees exactly it.
+    assert_eq!(live.get(), 1);
+    let own = pg
+        .psql(
+            "postgres",
+            &format!("SELECT count(*) FROM pg_stat_activity WHERE datname = '{db}' AND application_name = 'dbintel'"),
+        )
+        .unwrap();
+    assert_eq!(own.trim(), "1", "one server-side session of the sampler");
+
+    // A lock wait as long as the threshold: the database sheds samples; ASH reads every 4th tick.
+    assert_eq!(breaker.stress(&db, Stress { lock_wait: Some(Duration::from_secs(10)), ..Stress::default() }), Shed::Samples);
+    let (t0, s0) = (ticks(), shed());
+    wait_until("twelve slowed ticks", || shed() >= s0 + 12).await;
+    let (reads, skipped) = (ticks() - t0, shed() - s0);
+    assert!(reads >= 3 && skipped.abs_diff(3 * reads) <= 4, "one reading per four ticks: {reads} read, {skipped} left out");
+
+    // Twice the threshold: only metrics are left; ASH pauses.
+    assert_eq!(
+        breaker.stress(&db, Stress { lock_wait: Some(Duration::from_secs(25)), ..Stress::default() }),
+        Shed::TopQueries
+    );
+    let t1 = ticks();
+    let s1 = shed();
+    wait_until("paused ticks", || shed() >= s1 + 6).await;
+    assert!(ticks() <= t1 + 1, "no readings while shedding top queries ({} after {t1})", ticks());
+
+    // The stress ends, the statements fail: the breaker opens and ASH stays paused.
+    assert_eq!(breaker.stress(&db, Stress::default()), Shed::Nothing);
+    breaker.report(&db, Outcome::Failure(FailureKind::Timeout));
+    breaker.report(&db, Outcome::Failure(FailureKind::Timeout));
+    assert!(!breaker.allows(&db), "open");
+    let t2 = ticks();
+    let s2 = shed();
+    wait_until("ticks while open", || shed() >= s2 + 6).await;
+    assert!(ticks() <= t2 + 1, "no readings while the breaker is open ({} after {t2})", ticks());
+
+    // Half-open, then a success closes it: full pace again.
+    host.breakers().poll_at(std::time::Instant::now() + Duration::from_secs(7200));
+    breaker.report(&db, Outcome::Success { elapsed: Duration::from_millis(1) });
+    assert!(breaker.allows(&db));
+    let t3 = ticks();
+    let s3 = shed();
+    wait_until("readings again", || ticks() >= t3 + 5).await;
+    assert!(shed() <= s3 + 1, "full pace: nothing left out");
+
+    stop.cancel();
+    wait_until("the sampling connection closed", || live.get() == 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_receivers_connections_open_counts_the_ash_connection() {
+    let pg = dbintel_test_support::shared_postgres();
+    let db = pg.create_database("ash_conns");
+    let r = receiver_harness::start(serde_json::json!({
+        "endpoint": format!("127.0.0.1:{}", pg.port),
+        "username": "postgres",
+        "databases": [db],
+        "tls": {"insecure": true},
+        "collection_interval": "1s",
+        "initial_delay": "0s",
+        "active_session_history": {"enabled": true, "sampling_interval": "200ms"},
+    }));
+    let gauge = || {
+        r.telemetry
+            .snapshot()
+            .iter()
+            .filter(|f| f.name == "dbintel_postgresql_connections_open")
+            .flat_map(|f| &f.samples)
+            .map(|s| match s.value {
+                dbintel_core::telemetry::SampleValue::Gauge(g) => g,
+                _ => 0.0,
+            })
+            .sum::<f64>()
+    };
+    let server = || {
+        pg.psql(
+            "postgres",
+            &format!("SELECT count(*) FROM pg_stat_activity WHERE datname = '{db}' AND application_name = 'dbintel'"),
+        )
+        .unwrap_or_default()
+        .trim()
+        .parse::<f64>()
+        .unwrap_or(-1.0)
+    };
+    let ticks = || r.telemetry.counter_total("dbintel_ash_ticks_total", &[]);
+    wait_until("ASH sampling", || ticks() >= 3).await;
+    // The pooled primary connection and the sampler's: both open, both counted, as the server sees.
+    wait_until("two live connections", || gauge() == 2.0).await;
+    assert_eq!(server(), 2.0, "the server sees the two sessions the gauge counts");
+    r.shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(5), r.handle).await.expect("prompt shutdown").unwrap();
 }

@@ -252,3 +252,44 @@ fn config_problems_name_their_keys() {
     }
     assert!(AshConfig::default().problems().is_empty());
 }
+
+#[test]
+fn the_breaker_pauses_an_open_database_and_slows_a_shedding_one() {
+    use dbintel_core::breaker::Shed;
+    assert_eq!(breaker_stride(true, Shed::Nothing), Some(1));
+    assert_eq!(breaker_stride(true, Shed::Plans), Some(2));
+    assert_eq!(breaker_stride(true, Shed::Samples), Some(4));
+    assert_eq!(breaker_stride(true, Shed::TopQueries), None);
+    assert_eq!(breaker_stride(false, Shed::Nothing), None);
+
+    let ash = std::sync::Mutex::new(Ash::new(AshConfig::default(), POSTGRESQL, 0));
+    let telemetry = AshTelemetry::new(&dbintel_core::telemetry::Registry::new(), "r");
+    let mut gate = BreakerGate::default();
+    let mut pattern = |allows: bool, shed: Shed, n: usize| -> Vec<bool> {
+        (0..n).map(|_| gate.admit(allows, shed, &ash, &telemetry, "r")).collect()
+    };
+    assert_eq!(pattern(true, Shed::Nothing, 3), [true, true, true]);
+    // Samples shed: the first tick of the new pace reads, then one in four.
+    assert_eq!(pattern(true, Shed::Samples, 8), [true, false, false, false, true, false, false, false]);
+    assert_eq!(pattern(true, Shed::Plans, 4), [true, false, true, false]);
+    assert_eq!(pattern(false, Shed::Nothing, 3), [false, false, false]);
+    assert_eq!(telemetry.shed_ticks.get(), 6 + 2 + 3);
+    // A pause: the next reading weighs one interval, not the time since the last one.
+    lock(&ash).record_tick(1_000_000_000, Vec::new());
+    lock(&ash).pause();
+    let row = SessionRow { session_id: 1, active: true, state: "active".into(), ..Default::default() };
+    lock(&ash).record_tick(100_000_000_000, vec![row]);
+    let out = lock(&ash).drain(100_000_000_001);
+    let waits: f64 = out
+        .metrics
+        .iter()
+        .filter(|m| m.name == "db.ash.wait_events")
+        .flat_map(|m| match &m.data {
+            MetricData::Sum { points, .. } => points.clone(),
+            _ => Vec::new(),
+        })
+        .map(|p| p.value.as_f64())
+        .sum();
+    assert!((waits - 1.0).abs() < 1e-9, "one interval (1 s) of CPU, not the paused time (capped at 5 s): {waits}");
+    assert_eq!(pattern(true, Shed::Nothing, 2), [true, true]);
+}

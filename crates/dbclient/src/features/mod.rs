@@ -133,6 +133,12 @@ pub struct Features {
     pub cloud: Option<Cloud>,
     /// Probe statements that failed (what was asked and why), at most [`MAX_PROBLEMS`].
     pub problems: Vec<String>,
+    /// The schema of each installed extension (PostgreSQL): where its views and functions are
+    /// named or searched, never the role's own `search_path`.
+    pub schemas: BTreeMap<String, String>,
+    /// The SQLSTATE / error number of each probe that failed with one, by probe name
+    /// (`pg_stat_statements` -> `55000`: installed but not preloaded), at most [`MAX_PROBLEMS`].
+    pub failed: BTreeMap<String, String>,
 }
 
 impl Features {
@@ -149,7 +155,26 @@ impl Features {
             instruments: BTreeMap::new(),
             cloud: None,
             problems: Vec::new(),
+            schemas: BTreeMap::new(),
+            failed: BTreeMap::new(),
         }
+    }
+
+    /// A setting as the server showed it to the role (absent: hidden from it, or not on this
+    /// release).
+    pub fn setting(&self, name: &str) -> Option<&str> {
+        self.settings.get(name).map(String::as_str)
+    }
+
+    /// pg_wait_sampling can serve a wait profile: installed in the database and loaded (its
+    /// settings exist only then). Returns what each of its profile counts is worth
+    /// (`pg_wait_sampling.profile_period`, in ms in pg_settings; 10ms by default).
+    pub fn pg_wait_sampling_period(&self) -> Option<std::time::Duration> {
+        if !self.has_extension("pg_wait_sampling") {
+            return None;
+        }
+        let ms: f64 = self.setting("pg_wait_sampling.profile_period")?.trim().parse().ok()?;
+        (ms.is_finite() && ms > 0.0).then(|| std::time::Duration::from_secs_f64(ms.min(3_600_000.0) / 1e3))
     }
 
     /// The extension is installed in the connected database.
@@ -183,6 +208,9 @@ impl Features {
     pub(crate) fn problem(&mut self, what: &str, e: &DbError) {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(format!("{what}: {e}"));
+            if let Some(code) = e.code() {
+                self.failed.insert(what.to_string(), code.to_string());
+            }
         }
     }
 

@@ -29,6 +29,7 @@ pub const CAPABILITIES: &[&str] = &[
     "slow_log.table",
     "innodb_buffer_pool_stats.readable",
     "innodb_metrics.readable",
+    "sys_schema.readable",
 ];
 
 pub const SQL_VERSION: &str = "SELECT VERSION(), @@version_comment, @@basedir";
@@ -52,6 +53,9 @@ pub const SQL_READ_PROCESSLIST: &str = "SELECT 1 FROM information_schema.PROCESS
 pub const SQL_READ_SLOW_LOG: &str = "SELECT 1 FROM mysql.slow_log LIMIT 1";
 pub const SQL_READ_BUFFER_POOL: &str = "SELECT 1 FROM information_schema.INNODB_BUFFER_POOL_STATS LIMIT 1";
 pub const SQL_READ_INNODB_METRICS: &str = "SELECT 1 FROM information_schema.INNODB_METRICS LIMIT 1";
+/// The `sys` schema (MySQL 5.7+, MariaDB 10.6+): its views read performance_schema as the caller
+/// (SQL SECURITY INVOKER), so the queries using them also require the performance_schema reads.
+pub const SQL_READ_SYS: &str = "SELECT 1 FROM sys.version LIMIT 1";
 
 /// Privileges the account holds globally (`*.*`) and on `performance_schema.*` / `mysql.*`, from
 /// `SHOW GRANTS` (the parser `dbintel doctor` and the feature probe share; lines are parsed, never
@@ -190,7 +194,7 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
     f.grant("performance_schema.instrument.statement", class_on(&f, "statement"));
     f.grant("performance_schema.instrument.wait", class_on(&f, "wait"));
 
-    let reads: [(&str, &'static str, bool); 8] = [
+    let reads: [(&str, &'static str, bool); 9] = [
         (SQL_READ_DIGEST, "performance_schema.digest.readable", ps),
         (SQL_READ_WAITS_SUMMARY, "performance_schema.waits_summary.readable", ps),
         (SQL_READ_WAITS_CURRENT, "performance_schema.waits_current.readable", ps),
@@ -199,6 +203,7 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
         (SQL_READ_SLOW_LOG, "slow_log.table", true),
         (SQL_READ_BUFFER_POOL, "innodb_buffer_pool_stats.readable", true),
         (SQL_READ_INNODB_METRICS, "innodb_metrics.readable", true),
+        (SQL_READ_SYS, "sys_schema.readable", ps),
     ];
     for (sql, cap, wanted) in reads {
         if !wanted {
@@ -325,6 +330,7 @@ mod tests {
             )
             .rows(SQL_READ_BUFFER_POOL, &[&[Some("1")]])
             .rows(SQL_READ_INNODB_METRICS, &[&[Some("1")]])
+            .rows(SQL_READ_SYS, &[&[Some("1")]])
     }
 
     #[test]
@@ -353,6 +359,7 @@ mod tests {
                 "privilege.process",
                 "privilege.select_performance_schema",
                 "processlist.readable",
+                "sys_schema.readable",
             ]
         );
         assert_eq!(f.instruments["statement"], (216, 218));
@@ -367,7 +374,7 @@ mod tests {
         let mut src = rds_mysql_80().rows(SQL_VARIABLES, &[&[Some("performance_schema"), Some("OFF")]]);
         let f = block_on(detect(&mut src, true)).unwrap_or_else(|e| panic!("{e}"));
         assert!(!f.has("performance_schema") && !f.has("performance_schema.digest.readable"));
-        assert!(!src.asked.iter().any(|s| s == SQL_CONSUMERS || s == SQL_READ_DIGEST));
+        assert!(!src.asked.iter().any(|s| s == SQL_CONSUMERS || s == SQL_READ_DIGEST || s == SQL_READ_SYS));
         assert_eq!(f.cloud, None, "cloud detection skipped");
     }
 

@@ -37,20 +37,26 @@ pub const CAPABILITIES: &[&str] = &[
     "hypopg.usable",
     "preload.pg_querylens",
     "pg_querylens.readable",
+    "preload.pg_wait_sampling",
 ];
 
 pub const SQL_VERSION: &str =
     "SELECT current_setting('server_version_num'), current_setting('server_version')";
-pub const SQL_EXTENSIONS: &str = "SELECT name, default_version, installed_version FROM pg_available_extensions \
-     WHERE name IN ('pg_stat_statements', 'pg_stat_monitor', 'pg_wait_sampling', 'pg_stat_kcache', \
-     'pg_qualstats', 'hypopg', 'pg_querylens') ORDER BY name";
+/// The fourth column is the schema an installed extension's objects live in (NULL when only
+/// available): queries name or search them there, never on the role's own `search_path`.
+pub const SQL_EXTENSIONS: &str = "SELECT a.name, a.default_version, a.installed_version, n.nspname \
+     FROM pg_catalog.pg_available_extensions a LEFT JOIN pg_catalog.pg_extension e ON e.extname = a.name \
+     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace \
+     WHERE a.name IN ('pg_stat_statements', 'pg_stat_monitor', 'pg_wait_sampling', 'pg_stat_kcache', \
+     'pg_qualstats', 'hypopg', 'pg_querylens') ORDER BY a.name";
 /// Settings hidden from the role (`shared_preload_libraries` without pg_read_all_settings) are
 /// simply absent from pg_settings.
 pub const SQL_SETTINGS: &str = "SELECT name, setting FROM pg_settings WHERE name IN ('track_io_timing', \
      'compute_query_id', 'track_activity_query_size', 'track_functions', 'statement_timeout', \
      'shared_preload_libraries', 'session_preload_libraries', 'rds.superuser_reserved_connections', \
      'cloudsql.iam_authentication', 'cloudsql.enable_pgaudit') OR name LIKE 'azure.%' OR name LIKE 'rds.%' \
-     OR name LIKE 'aurora.%' OR name LIKE 'auto_explain.%' ORDER BY name LIMIT 200";
+     OR name LIKE 'aurora.%' OR name LIKE 'auto_explain.%' OR name LIKE 'pg_wait_sampling.%' \
+     ORDER BY name LIMIT 200";
 pub const SQL_PRIVILEGES: &str = "SELECT r.rolsuper, pg_has_role(current_user, 'pg_monitor', 'MEMBER'), \
      pg_has_role(current_user, 'pg_read_all_stats', 'USAGE'), pg_has_role(current_user, 'pg_read_all_settings', \
      'USAGE') FROM pg_roles r WHERE r.rolname = current_user";
@@ -90,6 +96,9 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
             }
             let ext =
                 Extension { available: r.get(1).cloned().flatten(), installed: r.get(2).cloned().flatten() };
+            if let Some(schema) = r.get(3).cloned().flatten().filter(|_| ext.installed.is_some()) {
+                f.schemas.insert(name.clone(), schema);
+            }
             f.extensions.insert(name, ext);
         }
     }
@@ -152,10 +161,15 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
     f.grant("pg_stat_activity.readable", activity);
     for (ext, sql, cap) in readable {
         if f.has_extension(ext) {
-            let ok = probe(src, &mut f, sql, ext).await?.is_some();
+            let sql = qualified(sql, ext, f.schemas.get(ext).map(String::as_str));
+            let ok = probe(src, &mut f, &sql, ext).await?.is_some();
             f.grant(cap, ok);
         }
     }
+    // pg_wait_sampling's settings exist only while its library is loaded (it must be preloaded to
+    // sample); `profile_period` is what its counts are worth.
+    let loaded = f.settings.contains_key("pg_wait_sampling.profile_period");
+    f.grant("preload.pg_wait_sampling", loaded);
     // auto_explain is a library, not an extension: listed as installed when loaded.
     if auto_explain {
         let v = format!("{}", f.version_numbers.0);
@@ -182,6 +196,26 @@ pub async fn detect(src: &mut dyn ProbeSource, skip_cloud: bool) -> Result<Featu
         };
     }
     Ok(f)
+}
+
+/// A readability probe of an extension's object, schema-qualified when the detection knows the
+/// extension's schema (`SELECT 1 FROM "public".pg_stat_statements ...`), else as written (recorded
+/// golden answers carry no schema).
+fn qualified(sql: &str, ext: &str, schema: Option<&str>) -> String {
+    let object = match ext {
+        "hypopg" => "hypopg_list_indexes",
+        "pg_wait_sampling" => "pg_wait_sampling_profile",
+        other => other,
+    };
+    match schema {
+        Some(s) => sql.replacen(&format!("FROM {object} "), &format!("FROM {}.{object} ", quote_ident(s)), 1),
+        None => sql.to_string(),
+    }
+}
+
+/// A PostgreSQL identifier, quoted.
+pub fn quote_ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
 }
 
 /// One probe statement: `Ok(None)` when it failed (kept as a problem), `Err` only when the
@@ -323,5 +357,40 @@ mod tests {
         assert_eq!(f.problems.len(), 1);
         let mut src = rds_16().error(SQL_SETTINGS, DbError::Lost("reset by peer".into()));
         assert!(block_on(detect(&mut src, false)).is_err());
+    }
+
+    #[test]
+    fn probes_name_the_extension_schema_and_pg_wait_sampling_needs_its_settings() {
+        let denied =
+            DbError::Query { message: "permission denied".into(), code: Some("42501".into()), hint: "" };
+        let mut src = rds_16()
+            .rows(
+                SQL_EXTENSIONS,
+                &[
+                    &[Some("pg_stat_statements"), Some("1.10"), Some("1.10"), Some("mon itoring")],
+                    &[Some("pg_wait_sampling"), Some("1.1"), Some("1.1"), Some("public")],
+                ],
+            )
+            .rows(
+                SQL_SETTINGS,
+                &[&[Some("pg_wait_sampling.profile_period"), Some("10")], &[Some("track_io_timing"), Some("on")]],
+            )
+            .rows("SELECT 1 FROM \"mon itoring\".pg_stat_statements LIMIT 1", &[&[Some("1")]])
+            .error("SELECT 1 FROM \"public\".pg_wait_sampling_profile LIMIT 1", denied);
+        let f = block_on(detect(&mut src, true)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(f.schemas.get("pg_stat_statements").map(String::as_str), Some("mon itoring"));
+        assert!(f.has("pg_stat_statements.readable"), "{:?}", f.problems);
+        assert!(!f.has("pg_wait_sampling.readable"));
+        assert_eq!(f.failed.get("pg_wait_sampling").map(String::as_str), Some("42501"));
+        assert!(f.has("preload.pg_wait_sampling"));
+        assert_eq!(f.pg_wait_sampling_period(), Some(std::time::Duration::from_millis(10)));
+        // Installed but not loaded: no settings, no profile.
+        let mut src = rds_16().rows(
+            SQL_EXTENSIONS,
+            &[&[Some("pg_wait_sampling"), Some("1.1"), Some("1.1"), Some("public")]],
+        );
+        let f = block_on(detect(&mut src, true)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(f.has_extension("pg_wait_sampling") && !f.has("preload.pg_wait_sampling"));
+        assert_eq!(f.pg_wait_sampling_period(), None);
     }
 }
