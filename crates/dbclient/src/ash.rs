@@ -1045,7 +1045,9 @@ impl BreakerGate {
                     receiver = %receiver, breaker_open = !allows, shed = shed.as_str(),
                     "active session history paused by the circuit breaker (the database is in trouble or sheds all but metrics)"
                 ),
-                Some(1) => tracing::info!(receiver = %receiver, "active session history samples at its full pace again"),
+                Some(1) => {
+                    tracing::info!(receiver = %receiver, "active session history samples at its full pace again")
+                }
                 Some(n) => tracing::warn!(
                     receiver = %receiver, shed = shed.as_str(), every = n,
                     "active session history slowed by the circuit breaker: one reading every {n} sampling ticks"

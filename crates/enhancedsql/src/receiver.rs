@@ -497,7 +497,15 @@ impl Runner {
                 self.ctx.health.recoverable(format!("connection lost: {why}"));
                 self.connect_failing.fail();
             }
-            self.apply_turn(turn.ci, turn.tried, features.as_deref(), started, now, (want_metrics, want_logs), (&mut metrics, &mut logs));
+            self.apply_turn(
+                turn.ci,
+                turn.tried,
+                features.as_deref(),
+                started,
+                now,
+                (want_metrics, want_logs),
+                (&mut metrics, &mut logs),
+            );
         }
         // Idle connections kept between collections.
         let max_idle = self.plan.max_idle_connections;
@@ -572,7 +580,9 @@ impl Runner {
                     self.rows_dropped.add(built.dropped_rows);
                     self.invalid_values.add(built.invalid);
                     self.scraper.errored_points.add(built.invalid);
-                    self.scraper.scraped_points.add(built.metrics.iter().map(|m| m.data.point_count() as u64).sum());
+                    self.scraper
+                        .scraped_points
+                        .add(built.metrics.iter().map(|m| m.data.point_count() as u64).sum());
                     metrics.extend(built.metrics);
                     logs.extend(built.logs);
                     if let Some(sw) = self.selectors[ci].succeeded(idx, features, started) {
@@ -691,7 +701,9 @@ impl TurnJob {
             Some(c) => c,
             None => {
                 let limit = self.session_timeout.max(Duration::from_secs(2)) + CLIENT_GRACE;
-                match tokio::time::timeout(limit, Connection::connect(&self.datasource, self.session_timeout)).await {
+                match tokio::time::timeout(limit, Connection::connect(&self.datasource, self.session_timeout))
+                    .await
+                {
                     Ok(Ok((c, _))) => c,
                     Ok(Err(e)) => {
                         turn.lost = Some(dbintel_sqlquery::dsn::scrub(&e.to_string(), secret));
@@ -776,11 +788,17 @@ mod tests {
     #[test]
     fn built_in_postgresql_queries_run_under_the_catalog_and_their_extensions_schemas_only() {
         let mut f = Features::new(System::Postgresql);
-        for (e, schema) in [("pg_qualstats", "ext\"s"), ("hypopg", "public"), ("pg_stat_statements", "pg_catalog")] {
+        for (e, schema) in
+            [("pg_qualstats", "ext\"s"), ("hypopg", "public"), ("pg_stat_statements", "pg_catalog")]
+        {
             f.extensions.insert(e.into(), Extension { installed: Some("1".into()), available: None });
             f.schemas.insert(e.into(), schema.into());
         }
-        let sql = guarded_sql(Driver::Postgres, &cand(true, &["pg_qualstats", "hypopg", "pg_stat_statements"]), Some(&f));
+        let sql = guarded_sql(
+            Driver::Postgres,
+            &cand(true, &["pg_qualstats", "hypopg", "pg_stat_statements"]),
+            Some(&f),
+        );
         assert_eq!(sql, "SET LOCAL search_path = pg_catalog, \"ext\"\"s\", \"public\", pg_temp; SELECT 1");
         // Unknown schema (no detection yet): only the catalog.
         assert_eq!(

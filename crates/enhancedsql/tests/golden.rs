@@ -170,7 +170,8 @@ fn detected(major: u32, minor: u32, schema: &str) -> dbintel_dbclient::features:
 fn each_release_gets_the_pg_stat_statements_query_its_columns_fit() {
     let cat = plan("host=127.0.0.1 user=x dbname=x");
     let serving = |f: &dbintel_dbclient::features::Features| {
-        let sel = dbintel_enhancedsql::selector::Selector::new(cat.candidates.clone(), Duration::from_secs(60));
+        let sel =
+            dbintel_enhancedsql::selector::Selector::new(cat.candidates.clone(), Duration::from_secs(60));
         let order = sel.plan(Some(f), tokio::time::Instant::now());
         order.iter().map(|&i| cat.candidates[i].name.clone()).collect::<Vec<_>>()
     };
@@ -213,7 +214,12 @@ async fn the_postgresql_12_queries_read_the_documented_12_columns() {
         assert!(sql.starts_with("SET LOCAL search_path = pg_catalog, \"pgss12\", pg_temp; "), "{sql}");
         let rs = conn.query(&sql, None, None).await.unwrap_or_else(|e| panic!("{name}: {e}"));
         let built = output::build(&cat, cand, Driver::Postgres, &rs, 1, 0, true, true);
-        assert_eq!(built.logs.len(), 2, "{name}: both user statements, never the collector's: {:?}", built.logs);
+        assert_eq!(
+            built.logs.len(),
+            2,
+            "{name}: both user statements, never the collector's: {:?}",
+            built.logs
+        );
         let slow = &built.logs[0];
         assert_eq!(get(slow, "postgresql.queryid"), Value::Int(42), "{name}");
         assert_eq!(get(slow, "total_exec_time_ms"), Value::Int(4000), "{name}");

@@ -268,7 +268,10 @@ async fn pg_qualstats_suggests_an_index_and_hypopg_sizes_it_without_building_it(
     .unwrap();
     let mut r = start(
         "advisor",
-        config(pg.keyvalue_dsn(&db), json!({"queries": [{"name": "index_advisor"}, {"name": "unused_indexes"}]})),
+        config(
+            pg.keyvalue_dsn(&db),
+            json!({"queries": [{"name": "index_advisor"}, {"name": "unused_indexes"}]}),
+        ),
     );
     let records =
         r.logs_until(WAIT, |recs| !served_by(recs, "index_advisor", "pg_qualstats_hypopg").is_empty()).await;
@@ -277,7 +280,8 @@ async fn pg_qualstats_suggests_an_index_and_hypopg_sizes_it_without_building_it(
         .iter()
         .find(|x| attr_str(x, "index_ddl").is_some_and(|d| d.contains("big") && d.contains("(v)")))
         .unwrap_or_else(|| panic!("an index on big(v) is suggested: {records:?}"));
-    let bytes = on_v.attributes.get("estimated_index_bytes").map(|v| v.to_display_string()).unwrap_or_default();
+    let bytes =
+        on_v.attributes.get("estimated_index_bytes").map(|v| v.to_display_string()).unwrap_or_default();
     assert!(bytes.parse::<i64>().unwrap_or(0) > 8192, "hypopg's estimated size: {bytes}");
     assert!(attr_str(on_v, "hypothetical_index").is_some_and(|n| n.contains("big")), "{on_v:?}");
     r.stop().await;
@@ -305,7 +309,8 @@ async fn a_function_shadowing_a_catalog_name_is_never_called() {
         ),
     )
     .unwrap();
-    let shadowed = pg.psql(&db, &format!("SET ROLE {role}; SELECT array_to_string(ARRAY[1, 2], ',')")).unwrap();
+    let shadowed =
+        pg.psql(&db, &format!("SET ROLE {role}; SELECT array_to_string(ARRAY[1, 2], ',')")).unwrap();
     assert_eq!(shadowed.trim(), "SHADOWED", "the fixture: the role's own search_path calls the shadow");
     let sleep = sleeper(pg, &db, 4);
     let dsn = format!("host={} port={} user={role} dbname={db}", pg.host, pg.port);

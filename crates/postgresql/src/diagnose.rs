@@ -197,7 +197,9 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
         }
     };
     let problem = |what: &str| {
-        f.problems.iter().find_map(|p| p.strip_prefix(what).and_then(|r| r.strip_prefix(": ")).map(str::to_string))
+        f.problems
+            .iter()
+            .find_map(|p| p.strip_prefix(what).and_then(|r| r.strip_prefix(": ")).map(str::to_string))
     };
     match problem("privileges") {
         None => {
@@ -229,9 +231,9 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
                 Setting::Unreadable("it reads as empty to a role without pg_read_all_settings".into())
             }
             Some(v) => Setting::Value(v.to_string()),
-            None if !read_all_settings && SUPERUSER_ONLY.contains(&name) => Setting::Unreadable(
-                "pg_settings hides it from a role without pg_read_all_settings".into(),
-            ),
+            None if !read_all_settings && SUPERUSER_ONLY.contains(&name) => {
+                Setting::Unreadable("pg_settings hides it from a role without pg_read_all_settings".into())
+            }
             None => Setting::Absent,
         }
     };

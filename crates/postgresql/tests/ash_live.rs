@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use dbintel_core::admission::Admission;
+use dbintel_core::breaker::BreakerHandle;
 use dbintel_core::pdata::{LogRecord, Metric, MetricData, NumberDataPoint, NumberValue, Value};
 use dbintel_core::telemetry::Registry;
 use dbintel_dbclient::ash::{AshConfig, AshOutput, AshSamplingConfig, EVENT_NAME, Reason};
-use dbintel_core::breaker::BreakerHandle;
 use dbintel_dbclient::features::{FeatureDetectionConfig, Features};
 use dbintel_postgresql::ash::{AshCollector, Guards};
 use dbintel_postgresql::conn::{ConnOwner, PgConn};
@@ -373,7 +373,8 @@ async fn ash_pauses_while_its_databases_breaker_is_open_and_slows_while_it_sheds
     let live = dbintel_core::telemetry::Gauge::default();
     let mut ash = AshCollector::new(&ash_config(AshSamplingConfig::default()), &telemetry, "postgresql/ash");
     let stop = CancellationToken::new();
-    let guards = Guards { admission: Admission::default(), breaker: breaker.clone(), live: Some(live.clone()) };
+    let guards =
+        Guards { admission: Admission::default(), breaker: breaker.clone(), live: Some(live.clone()) };
     ash.start(plan.connect.clone(), db.clone(), None, guards, stop.clone());
     let l = [("receiver", "postgresql/ash")];
     let ticks = || telemetry.counter_total("dbintel_ash_ticks_total", &l);
@@ -392,11 +393,17 @@ async fn ash_pauses_while_its_databases_breaker_is_open_and_slows_while_it_sheds
     assert_eq!(own.trim(), "1", "one server-side session of the sampler");
 
     // A lock wait as long as the threshold: the database sheds samples; ASH reads every 4th tick.
-    assert_eq!(breaker.stress(&db, Stress { lock_wait: Some(Duration::from_secs(10)), ..Stress::default() }), Shed::Samples);
+    assert_eq!(
+        breaker.stress(&db, Stress { lock_wait: Some(Duration::from_secs(10)), ..Stress::default() }),
+        Shed::Samples
+    );
     let (t0, s0) = (ticks(), shed());
     wait_until("twelve slowed ticks", || shed() >= s0 + 12).await;
     let (reads, skipped) = (ticks() - t0, shed() - s0);
-    assert!(reads >= 3 && skipped.abs_diff(3 * reads) <= 4, "one reading per four ticks: {reads} read, {skipped} left out");
+    assert!(
+        reads >= 3 && skipped.abs_diff(3 * reads) <= 4,
+        "one reading per four ticks: {reads} read, {skipped} left out"
+    );
 
     // Twice the threshold: only metrics are left; ASH pauses.
     assert_eq!(

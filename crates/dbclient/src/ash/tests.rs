@@ -290,6 +290,9 @@ fn the_breaker_pauses_an_open_database_and_slows_a_shedding_one() {
         })
         .map(|p| p.value.as_f64())
         .sum();
-    assert!((waits - 1.0).abs() < 1e-9, "one interval (1 s) of CPU, not the paused time (capped at 5 s): {waits}");
+    assert!(
+        (waits - 1.0).abs() < 1e-9,
+        "one interval (1 s) of CPU, not the paused time (capped at 5 s): {waits}"
+    );
     assert_eq!(pattern(true, Shed::Nothing, 2), [true, true]);
 }

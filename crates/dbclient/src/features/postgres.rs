@@ -373,7 +373,10 @@ mod tests {
             )
             .rows(
                 SQL_SETTINGS,
-                &[&[Some("pg_wait_sampling.profile_period"), Some("10")], &[Some("track_io_timing"), Some("on")]],
+                &[
+                    &[Some("pg_wait_sampling.profile_period"), Some("10")],
+                    &[Some("track_io_timing"), Some("on")],
+                ],
             )
             .rows("SELECT 1 FROM \"mon itoring\".pg_stat_statements LIMIT 1", &[&[Some("1")]])
             .error("SELECT 1 FROM \"public\".pg_wait_sampling_profile LIMIT 1", denied);
@@ -385,10 +388,8 @@ mod tests {
         assert!(f.has("preload.pg_wait_sampling"));
         assert_eq!(f.pg_wait_sampling_period(), Some(std::time::Duration::from_millis(10)));
         // Installed but not loaded: no settings, no profile.
-        let mut src = rds_16().rows(
-            SQL_EXTENSIONS,
-            &[&[Some("pg_wait_sampling"), Some("1.1"), Some("1.1"), Some("public")]],
-        );
+        let mut src = rds_16()
+            .rows(SQL_EXTENSIONS, &[&[Some("pg_wait_sampling"), Some("1.1"), Some("1.1"), Some("public")]]);
         let f = block_on(detect(&mut src, true)).unwrap_or_else(|e| panic!("{e}"));
         assert!(f.has_extension("pg_wait_sampling") && !f.has("preload.pg_wait_sampling"));
         assert_eq!(f.pg_wait_sampling_period(), None);
