@@ -1062,7 +1062,7 @@ impl BreakerGate {
             return false;
         };
         self.tick = self.tick.wrapping_add(1);
-        if n > 1 && (self.tick - 1) % u64::from(n) != 0 {
+        if n > 1 && !(self.tick - 1).is_multiple_of(u64::from(n)) {
             telemetry.shed_ticks.inc();
             return false;
         }
