@@ -26,8 +26,8 @@ pub use load::{
     load_keep_going,
 };
 pub use model::{
-    DEFAULT_METRICS_ADDRESS, DEFAULT_SHUTDOWN_TIMEOUT, LogEncoding, LogLevel, LogSampling, LogsTelemetry,
-    MetricReader, MetricsLevel, MetricsTelemetry, OtlpProtocol, PeriodicReader, Pipeline,
+    AttributeFilter, DEFAULT_METRICS_ADDRESS, DEFAULT_SHUTDOWN_TIMEOUT, LogEncoding, LogLevel, LogSampling,
+    LogsTelemetry, MetricReader, MetricsLevel, MetricsTelemetry, OtlpProtocol, PeriodicReader, Pipeline,
     SHUTDOWN_TIMEOUT_RANGE, Service, ServiceConfig, Telemetry, UsedComponents,
 };
 pub use model::{OrdinalSource, POD_NAME_ENV, SHARD_ORDINAL_ENV, ShardingConfig, trailing_ordinal};

@@ -225,7 +225,10 @@ impl Default for MetricsTelemetry {
         Self {
             level: MetricsLevel::default(),
             address: DEFAULT_METRICS_ADDRESS.to_string(),
-            readers: vec![MetricReader::Pull { address: DEFAULT_METRICS_ADDRESS.to_string() }],
+            readers: vec![MetricReader::Pull {
+                address: DEFAULT_METRICS_ADDRESS.to_string(),
+                resource_constant_labels: None,
+            }],
         }
     }
 }
@@ -234,7 +237,7 @@ impl MetricsTelemetry {
     /// The addresses of the pull readers (Prometheus endpoints), in order.
     pub fn pull_addresses(&self) -> impl Iterator<Item = &str> {
         self.readers.iter().filter_map(|r| match r {
-            MetricReader::Pull { address } => Some(address.as_str()),
+            MetricReader::Pull { address, .. } => Some(address.as_str()),
             MetricReader::Periodic(_) => None,
         })
     }
@@ -251,9 +254,52 @@ impl MetricsTelemetry {
 #[derive(Debug, Clone, PartialEq)]
 pub enum MetricReader {
     /// `pull.exporter.prometheus`: served as Prometheus text at `host:port`/metrics.
-    Pull { address: String },
+    Pull {
+        address: String,
+        /// `with_resource_constant_labels`: the resource attributes added to every series (none
+        /// when unset, as the Collector's default).
+        resource_constant_labels: Option<AttributeFilter>,
+    },
     /// `periodic.exporter.otlp`: pushed over OTLP.
     Periodic(PeriodicReader),
+}
+
+/// otelconf's `IncludeExclude` over attribute names: a name is chosen when `included` names it
+/// (or is empty) and `excluded` does not; `*` in a pattern matches any text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AttributeFilter {
+    pub included: Vec<String>,
+    pub excluded: Vec<String>,
+}
+
+impl AttributeFilter {
+    /// Whether attribute `name` is chosen.
+    pub fn matches(&self, name: &str) -> bool {
+        let any = |patterns: &[String]| patterns.iter().any(|p| glob(p, name));
+        (self.included.is_empty() || any(&self.included)) && !any(&self.excluded)
+    }
+}
+
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            let Some(mut tail) = text.strip_prefix(head) else { return false };
+            if rest.is_empty() {
+                return true;
+            }
+            loop {
+                if glob(rest, tail) {
+                    return true;
+                }
+                let mut chars = tail.chars();
+                if chars.next().is_none() {
+                    return false;
+                }
+                tail = chars.as_str();
+            }
+        }
+    }
 }
 
 /// The OTLP protocol of a periodic reader.

@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 
 use crate::load::kind_of;
 use crate::model::{
-    LogEncoding, LogLevel, LogSampling, LogsTelemetry, MetricReader, MetricsLevel, MetricsTelemetry,
-    OtlpProtocol, PeriodicReader, Telemetry,
+    AttributeFilter, LogEncoding, LogLevel, LogSampling, LogsTelemetry, MetricReader, MetricsLevel,
+    MetricsTelemetry, OtlpProtocol, PeriodicReader, Telemetry,
 };
 use crate::suggest::did_you_mean;
 
@@ -410,7 +410,7 @@ fn metrics(value: &Value, f: &mut Findings) -> MetricsTelemetry {
                     if readers.is_none() {
                         m.readers.clear();
                     }
-                    m.readers.push(MetricReader::Pull { address: addr });
+                    m.readers.push(MetricReader::Pull { address: addr, resource_constant_labels: None });
                     f.warn(&p, format!("{advice}; still served"));
                 }
                 Err(msg) => f.err(p, msg),
@@ -481,16 +481,35 @@ fn pull_reader(v: &Value, path: &str, f: &mut Findings) -> Option<MetricReader> 
             );
         }
     }
-    if f.bool(prom, &pp, "with_resource_constant_labels").is_some()
-        || prom.get("with_resource_constant_labels").is_some_and(Value::is_object)
-    {
-        f.warn(
-            format!("{pp}.with_resource_constant_labels"),
-            "accepted and ignored: `service.telemetry.resource` goes to the OTLP readers only",
-        );
-    }
+    let labels_path = format!("{pp}.with_resource_constant_labels");
+    let resource_constant_labels = match prom.get("with_resource_constant_labels") {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let lists = f.map(v, &labels_path, &["included", "excluded"]);
+            lists.map(|lists| {
+                let mut list = |key: &str| -> Vec<String> {
+                    match lists.get(key) {
+                        None | Some(Value::Null) => Vec::new(),
+                        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+                            items.iter().filter_map(Value::as_str).map(str::to_string).collect()
+                        }
+                        Some(_) => {
+                            f.err(
+                                format!("{labels_path}.{key}"),
+                                "expected a list of resource attribute names",
+                            );
+                            Vec::new()
+                        }
+                    }
+                };
+                let included = list("included");
+                let excluded = list("excluded");
+                AttributeFilter { included, excluded }
+            })
+        }
+    };
     let host = if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host };
-    Some(MetricReader::Pull { address: format!("{host}:{port}") })
+    Some(MetricReader::Pull { address: format!("{host}:{port}"), resource_constant_labels })
 }
 
 fn periodic_reader(v: &Value, path: &str, f: &mut Findings) -> Option<MetricReader> {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dbintel_config::{
-    ConfigErrors, ConfigSource, LogEncoding, LogLevel, LogSampling, MetricReader, MetricsLevel, OtlpProtocol,
-    ServiceConfig, load_and_validate,
+    AttributeFilter, ConfigErrors, ConfigSource, LogEncoding, LogLevel, LogSampling, MetricReader,
+    MetricsLevel, OtlpProtocol, ServiceConfig, load_and_validate,
 };
 use dbintel_core::{
     Built, ComponentInfo, ComponentKind, ComponentRegistry, ConfigProblem, CreateContext, Factory, Signal,
@@ -109,7 +109,10 @@ fn defaults_are_the_collectors() {
     );
     assert!(!t.logs.disable_caller);
     assert_eq!(t.metrics.level, MetricsLevel::Normal);
-    assert_eq!(t.metrics.readers, vec![MetricReader::Pull { address: "127.0.0.1:8888".into() }]);
+    assert_eq!(
+        t.metrics.readers,
+        vec![MetricReader::Pull { address: "127.0.0.1:8888".into(), resource_constant_labels: None }]
+    );
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);
 }
 
@@ -178,7 +181,7 @@ fn deprecated_address_works_with_a_warning() {
     let c = ok(&with_telemetry("    metrics: {address: ':9999', level: detailed}\n"));
     assert_eq!(
         c.service.telemetry.metrics.readers,
-        vec![MetricReader::Pull { address: "0.0.0.0:9999".into() }]
+        vec![MetricReader::Pull { address: "0.0.0.0:9999".into(), resource_constant_labels: None }]
     );
     assert_eq!(c.service.telemetry.metrics.address, "0.0.0.0:9999");
     assert!(
@@ -392,4 +395,38 @@ fn deprecated_components_load_with_migration_advice() {
         "{:?}",
         c.warnings
     );
+}
+
+#[test]
+fn resource_constant_labels_choose_resource_attributes() {
+    let c = ok(&with_telemetry(
+        r#"    metrics:
+      level: basic
+      readers:
+        - pull:
+            exporter:
+              prometheus:
+                host: localhost
+                port: 8888
+                with_resource_constant_labels: {included: ["service.*", k8s.pod.name], excluded: [service.instance.id]}
+        - pull: {exporter: {prometheus: {port: 8889}}}
+"#,
+    ));
+    let m = &c.service.telemetry.metrics;
+    assert_eq!(m.level, MetricsLevel::Basic);
+    let MetricReader::Pull { resource_constant_labels: Some(filter), .. } = &m.readers[0] else {
+        panic!("{:?}", m.readers)
+    };
+    assert!(
+        filter.matches("service.name") && filter.matches("service.version") && filter.matches("k8s.pod.name")
+    );
+    assert!(!filter.matches("service.instance.id") && !filter.matches("host.name"));
+    assert!(matches!(&m.readers[1], MetricReader::Pull { resource_constant_labels: None, .. }));
+    assert!(!warned(&c, "with_resource_constant_labels"), "{:?}", c.warnings);
+    // `{}` chooses every attribute; a list of non-strings is refused.
+    assert!(AttributeFilter::default().matches("anything"));
+    let e = errors(&with_telemetry(
+        "    metrics:\n      readers:\n        - pull: {exporter: {prometheus: {with_resource_constant_labels: {included: [1]}}}}\n",
+    ));
+    assert!(e.contains("with_resource_constant_labels.included"), "{e}");
 }

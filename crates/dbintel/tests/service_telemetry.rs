@@ -318,3 +318,83 @@ fn periodic_readers_push_self_metrics_over_otlp_http_and_grpc() {
     // The license key never reaches the logs.
     assert!(!run.stderr().contains("nr-license-e2e-1234"), "{}", run.stderr());
 }
+
+/// The value of the first sample line of `name` whose labels contain every `want` pair.
+fn sample(body: &str, name: &str, want: &[&str]) -> Option<f64> {
+    body.lines()
+        .filter(|l| l.starts_with(&format!("{name}{{")) || l.starts_with(&format!("{name} ")))
+        .find(|l| want.iter().all(|w| l.contains(w)))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
+#[test]
+fn level_resource_and_the_pushing_exporters_own_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = Sink::start(dir.path());
+    let port = free_port();
+    let config = |level: &str| {
+        format!(
+            r#"{PIPELINE}  telemetry:
+    resource: {{service.name: db-collector-e2e, deployment.environment: staging}}
+    metrics:
+      level: {level}
+      readers:
+        - pull:
+            exporter:
+              prometheus: {{host: 127.0.0.1, port: {port}, with_resource_constant_labels: {{included: [service.name]}}}}
+        - periodic:
+            interval: 1000
+            exporter:
+              otlp: {{protocol: http/protobuf, endpoint: "http://127.0.0.1:{http}"}}
+"#,
+            http = sink.http_port
+        )
+    };
+    let addr = format!("127.0.0.1:{port}");
+    let sent = "otelcol_exporter_sent_metric_points_total";
+    let pusher = "exporter=\"otlphttp/self_telemetry_0\"";
+
+    // basic: the Collector's instruments, the resource as target_info and as the chosen label.
+    let cfg = write(dir.path(), "basic.yaml", &config("basic"));
+    let mut run = Running::start(&["run", "--config", cfg.to_str().unwrap()], &[], dir.path());
+    run.wait_for("two pushes counted", Duration::from_secs(60), || {
+        let (code, body) = http_get(&addr, "/metrics");
+        code == 200 && sample(&body, sent, &[pusher]).is_some_and(|n| n > 0.0)
+    });
+    let (_, body) = http_get(&addr, "/metrics");
+    assert!(
+        body.lines().any(|l| l.starts_with("target_info{")
+            && l.contains("service_name=\"db-collector-e2e\"")
+            && l.contains("deployment_environment=\"staging\"")
+            && l.contains("service_instance_id=")),
+        "{body}"
+    );
+    assert!(
+        sample(&body, "otelcol_process_uptime_seconds", &["service_name=\"db-collector-e2e\""]).is_some(),
+        "{body}"
+    );
+    for line in body.lines().filter(|l| l.starts_with("otelcol_")) {
+        assert!(line.contains("service_name=\"db-collector-e2e\""), "{line}");
+        assert!(!line.contains("deployment_environment"), "only the chosen attribute labels series: {line}");
+    }
+    assert!(!body.contains("\ndbintel_"), "basic shows no dbintel_ instruments:\n{body}");
+    run.signal("TERM");
+    assert!(run.wait_exit(Duration::from_secs(30)).success(), "{}", run.stderr());
+    // The pushes themselves carry the resource, filtered by level as well.
+    let pushed = sink.received();
+    let last = pushed.iter().rev().find(|r| r["signal"] == "metrics").expect("a push");
+    assert_eq!(resource_attr(&last["request"], "deployment.environment").as_deref(), Some("staging"));
+    assert!(metric_names(&last["request"]).iter().all(|n| n.starts_with("otelcol_")), "{last}");
+
+    // detailed: the per-component sizes show too, the pushing exporter's among them.
+    let cfg = write(dir.path(), "detailed.yaml", &config("detailed"));
+    let mut run = Running::start(&["run", "--config", cfg.to_str().unwrap()], &[], dir.path());
+    run.wait_for("a push counted", Duration::from_secs(60), || {
+        let (code, body) = http_get(&addr, "/metrics");
+        code == 200
+            && sample(&body, "dbintel_exporter_sent_request_bytes_total", &[pusher]).is_some_and(|n| n > 0.0)
+    });
+    run.signal("TERM");
+    assert!(run.wait_exit(Duration::from_secs(30)).success(), "{}", run.stderr());
+}

@@ -18,6 +18,7 @@ pub mod decode;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod json;
+pub mod json_doubles;
 pub mod prometheus;
 pub mod proto;
 pub mod rpc;

@@ -120,7 +120,9 @@ impl Routes {
     async fn export<S: OtlpSignal>(&self, encoding: Encoding, body: &[u8]) -> Response<Body> {
         let request = match encoding {
             Encoding::Protobuf => S::Request::decode(body).map_err(|e| e.to_string()),
-            Encoding::Json => serde_json::from_slice::<S::Request>(body).map_err(|e| e.to_string()),
+            Encoding::Json => {
+                dbintel_otlp::json_doubles::request_from_json::<S::Request>(body).map_err(|e| e.to_string())
+            }
         };
         let request = match request {
             Ok(r) => r,

@@ -24,7 +24,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
 
 /// One OTLP signal: what a request and its answer are, and how a request becomes pipeline data.
 pub trait OtlpSignal: Send + Sync + 'static {
-    type Request: prost::Message + Default + serde::de::DeserializeOwned + Send + 'static;
+    type Request: prost::Message + Default + dbintel_otlp::json_doubles::JsonRequest + Send + 'static;
     type Response: prost::Message + serde::Serialize + Default + Send + 'static;
     const SIGNAL: Signal;
     /// The request's data in the data model, with what it refused.

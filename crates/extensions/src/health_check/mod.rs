@@ -21,7 +21,12 @@ use dbintel_core::{ComponentKind, TypedFactory};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::http_server::{self, CorsConfig, ServerOptions, ServerTlsConfig, response_header_problems};
+use dbintel_core::GoDuration;
+
+use crate::http_server::{
+    self, CorsConfig, ServerAuthConfig, ServerKeys, ServerLimits, ServerOptions, ServerTlsConfig,
+    response_header_problems,
+};
 
 /// Config of `health_check` (contrib keys).
 #[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
@@ -42,12 +47,36 @@ pub struct HealthCheckConfig {
     pub cors: Option<CorsConfig>,
     /// Headers added to every response.
     pub response_headers: BTreeMap<String, String>,
-    /// Collector HTTP-server key: pass request headers on as client metadata. Accepted and ignored:
-    /// the status endpoint passes no data on.
-    pub include_metadata: Option<bool>,
-    /// Collector HTTP-server key: cap of a request body. Accepted and ignored: the status endpoint
-    /// reads no request body.
+    /// Collector HTTP-server key: an authenticator extension. Refused with a reason: dbintel has no
+    /// authenticator extensions (use `tls.client_ca_file`).
+    pub auth: Option<ServerAuthConfig>,
+    /// Collector HTTP-server key: `tcp` (default), `tcp4`, `tcp6`; `unix` is refused.
+    pub transport: Option<String>,
+    /// Longest time for a whole request (none by default); also the header and idle timeout when
+    /// those are `0s`.
+    pub read_timeout: Option<GoDuration>,
+    /// Longest time to receive a request's headers, also while a connection waits for its next
+    /// request (default `1m`; `0s`: `read_timeout`).
+    pub read_header_timeout: Option<GoDuration>,
+    /// Longest time from a request's headers to the end of its response; past it the connection is
+    /// closed (default `30s`; `0s`: none).
+    pub write_timeout: Option<GoDuration>,
+    /// Longest a kept-alive connection waits for its next request (default `1m`; `0s`:
+    /// `read_timeout`).
+    pub idle_timeout: Option<GoDuration>,
+    /// Keep connections open between requests (default `true`; `false` answers `Connection: close`).
+    pub keep_alives_enabled: Option<bool>,
+    /// `Content-Encoding`s a request may carry (default `""`, `gzip`, `zstd`, `zlib`, `snappy`,
+    /// `deflate`, `lz4`, `x-snappy-framed`); others are answered 400. `[]`: any.
+    pub compression_algorithms: Option<Vec<String>>,
+    /// Largest request body in bytes (default 20 MiB); a longer declared `Content-Length` is
+    /// answered 413.
     pub max_request_body_size: Option<i64>,
+    /// Collector HTTP-server key: pass request headers on as client metadata. Accepted and ignored:
+    /// the status endpoint pass no data on.
+    pub include_metadata: Option<bool>,
+    /// Collector HTTP-server key: middleware extensions. Refused with a reason: dbintel has none.
+    pub middlewares: Option<serde_json::Value>,
 }
 
 /// Fixed response bodies (contrib `response_body`).
@@ -70,15 +99,40 @@ impl Default for HealthCheckConfig {
             tls: None,
             cors: None,
             response_headers: BTreeMap::new(),
-            include_metadata: None,
+            auth: None,
+            transport: None,
+            read_timeout: None,
+            read_header_timeout: None,
+            write_timeout: None,
+            idle_timeout: None,
+            keep_alives_enabled: None,
+            compression_algorithms: None,
             max_request_body_size: None,
+            include_metadata: None,
+            middlewares: None,
         }
     }
 }
 
 impl HealthCheckConfig {
+    /// confighttp's connection keys of this config.
+    pub fn server_keys(&self) -> ServerKeys<'_> {
+        ServerKeys {
+            auth: self.auth.as_ref(),
+            transport: self.transport.as_deref(),
+            read_timeout: self.read_timeout,
+            read_header_timeout: self.read_header_timeout,
+            write_timeout: self.write_timeout,
+            idle_timeout: self.idle_timeout,
+            keep_alives_enabled: self.keep_alives_enabled,
+            max_request_body_size: self.max_request_body_size,
+            compression_algorithms: self.compression_algorithms.as_deref(),
+            middlewares: self.middlewares.as_ref(),
+        }
+    }
+
     fn problems(&self) -> Vec<ConfigProblem> {
-        let mut p = Vec::new();
+        let mut p = self.server_keys().problems();
         if let Err(e) = resolve_endpoint(&self.endpoint) {
             p.push(ConfigProblem::new("endpoint", e));
         }
@@ -206,6 +260,7 @@ impl Extension for HealthCheck {
             tls: self.config.tls.clone(),
             cors: self.config.cors.clone(),
             response_headers: self.config.response_headers.clone(),
+            limits: self.config.server_keys().limits(ServerLimits::confighttp()),
         };
         http_server::check_tls(&options, &mut ctx)?;
         http_server::ready(&mut ctx);
@@ -232,7 +287,6 @@ impl TypedFactory for HealthCheckFactory {
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
         ("check_collector_pipeline", "the status already turns 503 on exporter failures (recoverable_error)"),
         ("include_metadata", "the status endpoint passes no data on"),
-        ("max_request_body_size", "the status endpoint reads no request body"),
         ("tls.ca_file", "a server verifies clients with `client_ca_file`"),
         ("tls.reload_interval", "certificates are read once, at start"),
         ("tls.cipher_suites", "rustls chooses among its secure suites"),

@@ -331,7 +331,7 @@ fn collector_http_server_keys_validate_and_ignored_ones_are_named() {
     });
     f.validate(&section).unwrap();
     let ignored = f.ignored_keys(&section);
-    for key in ["check_collector_pipeline", "include_metadata", "max_request_body_size", "tls.ca_file"] {
+    for key in ["check_collector_pipeline", "include_metadata", "tls.ca_file"] {
         assert!(ignored.iter().any(|p| p.path == key), "{key} not warned: {ignored:?}");
     }
     let errs = f
@@ -359,4 +359,61 @@ fn the_document_shows_this_replicas_share_when_sharded() {
         doc["sharding"],
         serde_json::json!({"replicas": 3, "ordinal": 1, "owned": ["postgresql/fleet[app]", "sqlquery/orders"]})
     );
+}
+
+#[test]
+fn every_confighttp_server_key_loads_and_auth_is_refused_with_the_way_out() {
+    let f = HealthCheckFactory;
+    let section = serde_json::json!({
+        "endpoint": "localhost:13133", "transport": "tcp",
+        "read_timeout": "10s", "read_header_timeout": "5s", "write_timeout": "30s", "idle_timeout": "2m",
+        "keep_alives_enabled": true, "compression_algorithms": ["", "gzip", "zstd"],
+        "max_request_body_size": 1048576, "include_metadata": false,
+    });
+    f.validate(&section).unwrap();
+    let errs = f.validate(&serde_json::json!({"auth": {"authenticator": "basicauth/server"}})).unwrap_err();
+    assert_eq!(errs[0].path, "auth");
+    assert!(errs[0].message.contains("client_ca_file"), "{}", errs[0].message);
+    let errs = f.validate(&serde_json::json!({"compression_algorithms": ["brotli"]})).unwrap_err();
+    assert_eq!(errs[0].path, "compression_algorithms");
+    let errs = f.validate(&serde_json::json!({"transport": "unix"})).unwrap_err();
+    assert_eq!(errs[0].path, "transport");
+}
+
+#[tokio::test]
+async fn keep_alives_and_idle_timeout_keys_reach_the_server() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let endpoint = format!("127.0.0.1:{}", free_port());
+    let (shutdown, task, ready) =
+        start_with(serde_json::json!({"endpoint": endpoint, "keep_alives_enabled": false})).await;
+    ready.unwrap();
+    let mut s = tokio::net::TcpStream::connect(&endpoint).await.unwrap();
+    // HTTP/1.1 keeps the connection by default; the key makes the server close it.
+    s.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").await.unwrap();
+    let mut buf = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), s.read_to_end(&mut buf))
+        .await
+        .expect("the server closes the connection")
+        .unwrap();
+    let text = String::from_utf8_lossy(&buf).to_ascii_lowercase();
+    assert!(text.starts_with("http/1.1 200") && text.contains("connection: close"), "{text}");
+    shutdown.cancel();
+    task.await.unwrap().unwrap();
+
+    let endpoint = format!("127.0.0.1:{}", free_port());
+    let (shutdown, task, ready) =
+        start_with(serde_json::json!({"endpoint": endpoint, "idle_timeout": "200ms"})).await;
+    ready.unwrap();
+    let mut s = tokio::net::TcpStream::connect(&endpoint).await.unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").await.unwrap();
+    let mut buf = Vec::new();
+    // Kept alive, then closed once idle for 200 ms: read_to_end ends.
+    tokio::time::timeout(std::time::Duration::from_secs(10), s.read_to_end(&mut buf))
+        .await
+        .expect("the idle connection is closed")
+        .unwrap();
+    let text = String::from_utf8_lossy(&buf).to_ascii_lowercase();
+    assert!(text.starts_with("http/1.1 200") && !text.contains("connection: close"), "{text}");
+    shutdown.cancel();
+    task.await.unwrap().unwrap();
 }

@@ -7,6 +7,7 @@
 //! it. The heap page is what can honestly be told with mimalloc, which keeps no per-site allocation
 //! samples: the kernel's account of the process memory (`/proc/self/status`, `/proc/self/smaps_rollup`).
 
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -22,13 +23,16 @@ use dbintel_core::component::{
     Built, ComponentError, ComponentInfo, ConfigProblem, CreateContext, Extension, ExtensionContext,
     Stability,
 };
-use dbintel_core::{ComponentKind, TypedFactory};
+use dbintel_core::{ComponentKind, GoDuration, TypedFactory};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::health_check::resolve_endpoint;
-use crate::http_server;
+use crate::http_server::{
+    self, CorsConfig, ServerAuthConfig, ServerKeys, ServerLimits, ServerOptions, ServerTlsConfig,
+    response_header_problems,
+};
 
 /// The Collector's default: loopback only.
 pub const DEFAULT_ENDPOINT: &str = "localhost:1777";
@@ -51,6 +55,61 @@ pub struct PprofConfig {
     /// written at shutdown. While it records, `/debug/pprof/profile` answers 409 (one profiler per
     /// process).
     pub save_to_file: Option<String>,
+    /// Serve HTTPS with this certificate (and require client certificates with `client_ca_file`).
+    pub tls: Option<ServerTlsConfig>,
+    /// Let browsers on these origins read the pages (CORS headers, preflight answered).
+    pub cors: Option<CorsConfig>,
+    /// Headers added to every response.
+    pub response_headers: BTreeMap<String, String>,
+    /// The Collector's HTTP-server keys, shared with `health_check` and `zpages` (the Collector's
+    /// pprof has only `endpoint`). An authenticator extension. Refused with a reason: dbintel has no
+    /// authenticator extensions (use `tls.client_ca_file`).
+    pub auth: Option<ServerAuthConfig>,
+    /// Collector HTTP-server key: `tcp` (default), `tcp4`, `tcp6`; `unix` is refused.
+    pub transport: Option<String>,
+    /// Longest time for a whole request (none by default); also the header and idle timeout when
+    /// those are `0s`.
+    pub read_timeout: Option<GoDuration>,
+    /// Longest time to receive a request's headers, also while a connection waits for its next
+    /// request (none by default, as the Collector's pprof server has none; `0s`: `read_timeout`).
+    pub read_header_timeout: Option<GoDuration>,
+    /// Longest time from a request's headers to the end of its response; past it the connection is
+    /// closed (none by default: a profile takes `seconds`).
+    pub write_timeout: Option<GoDuration>,
+    /// Longest a kept-alive connection waits for its next request (none by default; `0s`:
+    /// `read_timeout`).
+    pub idle_timeout: Option<GoDuration>,
+    /// Keep connections open between requests (default `true`; `false` answers `Connection: close`).
+    pub keep_alives_enabled: Option<bool>,
+    /// `Content-Encoding`s a request may carry (default `""`, `gzip`, `zstd`, `zlib`, `snappy`,
+    /// `deflate`, `lz4`, `x-snappy-framed`); others are answered 400. `[]`: any.
+    pub compression_algorithms: Option<Vec<String>>,
+    /// Largest request body in bytes (default 20 MiB); a longer declared `Content-Length` is
+    /// answered 413.
+    pub max_request_body_size: Option<i64>,
+    /// Collector HTTP-server key: pass request headers on as client metadata. Accepted and ignored:
+    /// the profile pages pass no data on.
+    pub include_metadata: Option<bool>,
+    /// Collector HTTP-server key: middleware extensions. Refused with a reason: dbintel has none.
+    pub middlewares: Option<serde_json::Value>,
+}
+
+impl PprofConfig {
+    /// confighttp's connection keys of this config.
+    pub fn server_keys(&self) -> ServerKeys<'_> {
+        ServerKeys {
+            auth: self.auth.as_ref(),
+            transport: self.transport.as_deref(),
+            read_timeout: self.read_timeout,
+            read_header_timeout: self.read_header_timeout,
+            write_timeout: self.write_timeout,
+            idle_timeout: self.idle_timeout,
+            keep_alives_enabled: self.keep_alives_enabled,
+            max_request_body_size: self.max_request_body_size,
+            compression_algorithms: self.compression_algorithms.as_deref(),
+            middlewares: self.middlewares.as_ref(),
+        }
+    }
 }
 
 impl Default for PprofConfig {
@@ -60,6 +119,20 @@ impl Default for PprofConfig {
             block_profile_fraction: None,
             mutex_profile_fraction: None,
             save_to_file: None,
+            tls: None,
+            cors: None,
+            response_headers: BTreeMap::new(),
+            auth: None,
+            transport: None,
+            read_timeout: None,
+            read_header_timeout: None,
+            write_timeout: None,
+            idle_timeout: None,
+            keep_alives_enabled: None,
+            compression_algorithms: None,
+            max_request_body_size: None,
+            include_metadata: None,
+            middlewares: None,
         }
     }
 }
@@ -275,11 +348,17 @@ impl Extension for Pprof {
             .route("/debug/pprof/heap", get(heap))
             .route("/debug/pprof/{name}", get(not_available))
             .with_state(PprofState { shutdown: ctx.shutdown.clone() });
+        let options = ServerOptions {
+            tls: self.config.tls.clone(),
+            cors: self.config.cors.clone(),
+            response_headers: self.config.response_headers.clone(),
+            limits: self.config.server_keys().limits(ServerLimits::unbounded()),
+        };
+        http_server::check_tls(&options, &mut ctx)?;
         http_server::ready(&mut ctx);
-        tracing::info!(endpoint = %addr, "pprof is serving at /debug/pprof/.");
-        let shutdown = ctx.shutdown.clone();
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
+        tracing::info!(endpoint = %addr, scheme, "pprof is serving at /debug/pprof/.");
+        let served = http_server::serve(listener, app, options, ctx.shutdown.clone())
             .await
             .map_err(|e| ComponentError::Failed(format!("pprof server failed: {e}")));
         if let Some((path, starting)) = whole_run {
@@ -319,10 +398,19 @@ impl TypedFactory for PprofFactory {
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
         ("block_profile_fraction", "Go's blocking profile has no equivalent in a Rust process"),
         ("mutex_profile_fraction", "Go's mutex profile has no equivalent in a Rust process"),
+        ("include_metadata", "the profile pages pass no data on"),
+        ("tls.ca_file", "a server verifies clients with `client_ca_file`"),
+        ("tls.reload_interval", "certificates are read once, at start"),
+        ("tls.cipher_suites", "rustls chooses among its secure suites"),
+        ("tls.include_system_ca_certs_pool", "a client-side key"),
     ];
 
     fn check(&self, config: &PprofConfig) -> Vec<ConfigProblem> {
-        let mut p = Vec::new();
+        let mut p = config.server_keys().problems();
+        if let Some(tls) = &config.tls {
+            p.extend(tls.problems());
+        }
+        p.extend(response_header_problems(&config.response_headers));
         if let Err(e) = resolve_endpoint(&config.endpoint) {
             p.push(ConfigProblem::new("endpoint", e));
         }

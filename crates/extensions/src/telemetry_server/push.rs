@@ -175,6 +175,8 @@ pub struct PushSettings {
     pub resource: Vec<(String, String)>,
     /// For messages: the reader's key path.
     pub name: String,
+    /// Which instruments are pushed (`service.telemetry.metrics.level`).
+    pub level: super::Level,
 }
 
 /// Runs a periodic reader until `shutdown`: starts `exporter`, pushes a snapshot every interval, and a
@@ -200,7 +202,7 @@ pub async fn run(
             () = shutdown.cancelled() => true,
         };
         let data = to_metrics(
-            &registry.snapshot(),
+            &settings.level.filter(registry.snapshot()),
             &settings.resource,
             start,
             dbintel_core::pdata::now_unix_nanos(),

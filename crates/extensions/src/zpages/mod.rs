@@ -26,8 +26,11 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::health_check::resolve_endpoint;
+use dbintel_core::GoDuration;
+
 use crate::http_server::{
-    self, CorsConfig, ServerOptions, ServerTlsConfig, html_escape, response_header_problems,
+    self, CorsConfig, ServerAuthConfig, ServerKeys, ServerLimits, ServerOptions, ServerTlsConfig,
+    html_escape, response_header_problems,
 };
 
 /// The Collector's default: loopback only.
@@ -48,6 +51,54 @@ pub struct ZPagesConfig {
     pub cors: Option<CorsConfig>,
     /// Headers added to every response.
     pub response_headers: BTreeMap<String, String>,
+    /// Collector HTTP-server key: an authenticator extension. Refused with a reason: dbintel has no
+    /// authenticator extensions (use `tls.client_ca_file`).
+    pub auth: Option<ServerAuthConfig>,
+    /// Collector HTTP-server key: `tcp` (default), `tcp4`, `tcp6`; `unix` is refused.
+    pub transport: Option<String>,
+    /// Longest time for a whole request (none by default); also the header and idle timeout when
+    /// those are `0s`.
+    pub read_timeout: Option<GoDuration>,
+    /// Longest time to receive a request's headers, also while a connection waits for its next
+    /// request (default `1m`; `0s`: `read_timeout`).
+    pub read_header_timeout: Option<GoDuration>,
+    /// Longest time from a request's headers to the end of its response; past it the connection is
+    /// closed (default `30s`; `0s`: none).
+    pub write_timeout: Option<GoDuration>,
+    /// Longest a kept-alive connection waits for its next request (default `1m`; `0s`:
+    /// `read_timeout`).
+    pub idle_timeout: Option<GoDuration>,
+    /// Keep connections open between requests (default `true`; `false` answers `Connection: close`).
+    pub keep_alives_enabled: Option<bool>,
+    /// `Content-Encoding`s a request may carry (default `""`, `gzip`, `zstd`, `zlib`, `snappy`,
+    /// `deflate`, `lz4`, `x-snappy-framed`); others are answered 400. `[]`: any.
+    pub compression_algorithms: Option<Vec<String>>,
+    /// Largest request body in bytes (default 20 MiB); a longer declared `Content-Length` is
+    /// answered 413.
+    pub max_request_body_size: Option<i64>,
+    /// Collector HTTP-server key: pass request headers on as client metadata. Accepted and ignored:
+    /// the pages pass no data on.
+    pub include_metadata: Option<bool>,
+    /// Collector HTTP-server key: middleware extensions. Refused with a reason: dbintel has none.
+    pub middlewares: Option<serde_json::Value>,
+}
+
+impl ZPagesConfig {
+    /// confighttp's connection keys of this config.
+    pub fn server_keys(&self) -> ServerKeys<'_> {
+        ServerKeys {
+            auth: self.auth.as_ref(),
+            transport: self.transport.as_deref(),
+            read_timeout: self.read_timeout,
+            read_header_timeout: self.read_header_timeout,
+            write_timeout: self.write_timeout,
+            idle_timeout: self.idle_timeout,
+            keep_alives_enabled: self.keep_alives_enabled,
+            max_request_body_size: self.max_request_body_size,
+            compression_algorithms: self.compression_algorithms.as_deref(),
+            middlewares: self.middlewares.as_ref(),
+        }
+    }
 }
 
 impl Default for ZPagesConfig {
@@ -58,6 +109,17 @@ impl Default for ZPagesConfig {
             tls: None,
             cors: None,
             response_headers: BTreeMap::new(),
+            auth: None,
+            transport: None,
+            read_timeout: None,
+            read_header_timeout: None,
+            write_timeout: None,
+            idle_timeout: None,
+            keep_alives_enabled: None,
+            compression_algorithms: None,
+            max_request_body_size: None,
+            include_metadata: None,
+            middlewares: None,
         }
     }
 }
@@ -351,6 +413,7 @@ impl Extension for ZPages {
             tls: self.config.tls.clone(),
             cors: self.config.cors.clone(),
             response_headers: self.config.response_headers.clone(),
+            limits: self.config.server_keys().limits(ServerLimits::confighttp()),
         };
         http_server::check_tls(&options, &mut ctx)?;
         http_server::ready(&mut ctx);
@@ -375,6 +438,7 @@ impl TypedFactory for ZPagesFactory {
     };
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
         ("expvar", "there is no Go runtime whose variables it would show"),
+        ("include_metadata", "the pages pass no data on"),
         ("tls.ca_file", "a server verifies clients with `client_ca_file`"),
         ("tls.reload_interval", "certificates are read once, at start"),
         ("tls.cipher_suites", "rustls chooses among its secure suites"),
@@ -382,7 +446,7 @@ impl TypedFactory for ZPagesFactory {
     ];
 
     fn check(&self, config: &ZPagesConfig) -> Vec<ConfigProblem> {
-        let mut p = Vec::new();
+        let mut p = config.server_keys().problems();
         if let Err(e) = resolve_endpoint(&config.endpoint) {
             p.push(ConfigProblem::new("endpoint", e));
         }

@@ -86,6 +86,7 @@ impl Filter {
                             metric: None,
                             point: None,
                             cache: None,
+                            span: None,
                         };
                         match any(&c.log_record, &rec, self.mode, &mut self.report) {
                             Ok(d) => d,
@@ -131,6 +132,7 @@ impl Filter {
                             metric: Some(MetricView::whole(metric)),
                             point: None,
                             cache: None,
+                            span: None,
                         };
                         match any(&c.metric, &rec, self.mode, &mut self.report) {
                             Ok(d) => d,
@@ -159,6 +161,7 @@ impl Filter {
                             metric: Some(view.reborrow()),
                             point: Some(point),
                             cache: None,
+                            span: None,
                         };
                         match any(&c.datapoint, &rec, self.mode, &mut self.report) {
                             Ok(d) => !d,

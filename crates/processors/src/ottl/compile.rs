@@ -157,6 +157,12 @@ pub enum Field {
     SpanAttributes,
     SpanName,
     SpanKind,
+    /// `kind.string`: `Server`, `Client`, ... (OTTL's names).
+    SpanKindString,
+    /// `events`: the span's events as a list of maps (read-only).
+    SpanEvents,
+    /// `links`: the span's links as a list of maps (read-only).
+    SpanLinks,
     SpanTraceId,
     SpanTraceIdString,
     SpanId,
@@ -188,43 +194,36 @@ impl Field {
                 | Field::ResourceAttributes
                 | Field::ScopeAttributes
                 | Field::Cache
+                | Field::SpanAttributes
+                | Field::EventAttributes
         )
     }
+    /// Fields no editor changes: the metric's kind, and a span's identity (ids, flags), counts and
+    /// its events and links as lists (the `spanevent` context changes events one by one).
     fn read_only(self) -> bool {
-        matches!(self, Field::MetricType | Field::MetricTemporality | Field::MetricMonotonic)
-            || self.is_span()
-    }
-    /// Span and span event fields: read by conditions only (no editor changes spans here).
-    fn is_span(self) -> bool {
         matches!(
             self,
-            Field::SpanAttributes
-                | Field::SpanName
-                | Field::SpanKind
+            Field::MetricType
+                | Field::MetricTemporality
+                | Field::MetricMonotonic
                 | Field::SpanTraceId
                 | Field::SpanTraceIdString
                 | Field::SpanId
                 | Field::SpanIdString
                 | Field::SpanParentId
                 | Field::SpanParentIdString
-                | Field::SpanTraceState
-                | Field::SpanStart
-                | Field::SpanEnd
                 | Field::SpanFlags
-                | Field::SpanStatusCode
-                | Field::SpanStatusMessage
                 | Field::SpanDroppedAttributes
                 | Field::SpanDroppedEvents
                 | Field::SpanDroppedLinks
-                | Field::SpanEventName
-                | Field::EventTime
-                | Field::EventAttributes
+                | Field::SpanEvents
+                | Field::SpanLinks
                 | Field::EventDroppedAttributes
         )
     }
     /// Fields that take `[key]`s.
     fn keyed(self) -> bool {
-        self.is_map() || matches!(self, Field::Body | Field::SpanAttributes | Field::EventAttributes)
+        self.is_map() || matches!(self, Field::Body | Field::SpanEvents | Field::SpanLinks)
     }
 }
 
@@ -344,7 +343,7 @@ fn paths_of(ctx: Ctx) -> &'static str {
     }
 }
 
-const SPAN_PATHS: &str = "trace_id, trace_id.string, span_id, span_id.string, parent_span_id, parent_span_id.string, trace_state, name, kind, start_time_unix_nano, end_time_unix_nano, flags, attributes, status.code, status.message, dropped_attributes_count, dropped_events_count, dropped_links_count (each also span.*), instrumentation_scope.*, resource.attributes";
+const SPAN_PATHS: &str = "trace_id, trace_id.string, span_id, span_id.string, parent_span_id, parent_span_id.string, trace_state, name, kind, kind.string, events, links, start_time_unix_nano, end_time_unix_nano, flags, attributes, status.code, status.message, dropped_attributes_count, dropped_events_count, dropped_links_count (each also span.*), instrumentation_scope.*, resource.attributes";
 
 /// A span path (`name`, `trace_id.string`, `status.code`, ...), without its `span.` prefix.
 fn span_field(parts: &[String]) -> Option<Field> {
@@ -357,6 +356,9 @@ fn span_field(parts: &[String]) -> Option<Field> {
         ("attributes", None) => Field::SpanAttributes,
         ("name", None) => Field::SpanName,
         ("kind", None) => Field::SpanKind,
+        ("kind", Some("string")) => Field::SpanKindString,
+        ("events", None) => Field::SpanEvents,
+        ("links", None) => Field::SpanLinks,
         ("trace_id", None) => Field::SpanTraceId,
         ("trace_id", Some("string")) => Field::SpanTraceIdString,
         ("span_id", None) => Field::SpanId,
@@ -383,7 +385,9 @@ fn span_path(ctx: Ctx, parts: &[String]) -> Option<Field> {
     match ctx {
         Ctx::Span if prefixed => span_field(&parts[1..]),
         Ctx::Span => span_field(parts),
-        Ctx::SpanEvent if prefixed => span_field(&parts[1..]),
+        // The span's event list is not readable beside one of its events (the transform
+        // processor holds that event apart while it runs).
+        Ctx::SpanEvent if prefixed => span_field(&parts[1..]).filter(|f| *f != Field::SpanEvents),
         _ => None,
     }
 }

@@ -221,6 +221,9 @@ fn field<'r, S: Source + ?Sized>(f: Field, rec: &'r S) -> Result<V<'r>, EvalErro
         Field::SpanAttributes => V::Attrs(&span()?.attributes),
         Field::SpanName => V::Str(&span()?.name),
         Field::SpanKind => V::Own(Value::Int(i64::from(span()?.kind.0))),
+        Field::SpanKindString => V::Str(kind_name(span()?.kind)),
+        Field::SpanEvents => V::Own(Value::Array(span()?.events.iter().map(event_map).collect())),
+        Field::SpanLinks => V::Own(Value::Array(span()?.links.iter().map(link_map).collect())),
         Field::SpanTraceId => bytes(&span()?.trace_id),
         Field::SpanTraceIdString => hex_of(&span()?.trace_id),
         Field::SpanId => bytes(&span()?.span_id),
@@ -243,6 +246,34 @@ fn field<'r, S: Source + ?Sized>(f: Field, rec: &'r S) -> Result<V<'r>, EvalErro
         Field::EventAttributes => V::Attrs(&event()?.attributes),
         Field::EventDroppedAttributes => V::Own(Value::Int(i64::from(event()?.dropped_attributes_count))),
     })
+}
+
+/// OTTL's `kind.string` names.
+const KIND_NAMES: [&str; 6] = ["Unspecified", "Internal", "Server", "Client", "Producer", "Consumer"];
+
+fn kind_name(kind: dbintel_core::pdata::SpanKind) -> &'static str {
+    usize::try_from(kind.0).ok().and_then(|i| KIND_NAMES.get(i)).copied().unwrap_or("")
+}
+
+/// A span event as `span.events` lists it.
+fn event_map(e: &dbintel_core::pdata::SpanEvent) -> Value {
+    let mut m = Attributes::with_capacity(4);
+    m.insert("name", e.name.as_str());
+    m.insert("time_unix_nano", Value::Int(i64::try_from(e.time_unix_nano).unwrap_or(i64::MAX)));
+    m.insert("attributes", Value::Map(e.attributes.clone()));
+    m.insert("dropped_attributes_count", Value::Int(i64::from(e.dropped_attributes_count)));
+    Value::Map(m)
+}
+
+/// A span link as `span.links` lists it.
+fn link_map(l: &dbintel_core::pdata::SpanLink) -> Value {
+    let mut m = Attributes::with_capacity(5);
+    m.insert("trace_id", hex::encode(&l.trace_id).as_str());
+    m.insert("span_id", hex::encode(&l.span_id).as_str());
+    m.insert("trace_state", l.trace_state.as_str());
+    m.insert("attributes", Value::Map(l.attributes.clone()));
+    m.insert("dropped_attributes_count", Value::Int(i64::from(l.dropped_attributes_count)));
+    Value::Map(m)
 }
 
 fn get<'r, S: Source + ?Sized>(g: &'r Getter, rec: &'r S) -> Result<V<'r>, EvalError> {
@@ -707,6 +738,17 @@ fn root<'r>(f: Field, rec: &'r mut Record<'_>, create: bool) -> Result<Option<Sl
             Slot::Map(&mut rec.scope.as_deref_mut().ok_or_else(|| missing("scope"))?.attributes)
         }
         Field::Cache => Slot::Map(rec.cache.as_deref_mut().ok_or_else(|| EvalError("no cache here".into()))?),
+        Field::SpanAttributes => {
+            Slot::Map(&mut rec.span.as_mut().ok_or_else(|| missing("span"))?.span.attributes)
+        }
+        Field::EventAttributes => Slot::Map(
+            &mut rec
+                .span
+                .as_mut()
+                .and_then(|s| s.event.as_deref_mut())
+                .ok_or_else(|| missing("span event"))?
+                .attributes,
+        ),
         Field::Body => {
             let body = &mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.body;
             if body.is_none() && create {
@@ -826,6 +868,28 @@ fn str_mut<'r>(p: &Path, rec: &'r mut Record<'_>) -> Result<Option<StrSlot<'r>>,
                 _ => m.unit,
             })
         }
+        Field::SpanName => scalar(&mut rec.span.as_mut().ok_or_else(|| missing("span"))?.span.name),
+        Field::SpanTraceState => {
+            scalar(&mut rec.span.as_mut().ok_or_else(|| missing("span"))?.span.trace_state)
+        }
+        Field::SpanStatusMessage => scalar(
+            &mut rec
+                .span
+                .as_mut()
+                .ok_or_else(|| missing("span"))?
+                .span
+                .status
+                .get_or_insert_with(Default::default)
+                .message,
+        ),
+        Field::SpanEventName => scalar(
+            &mut rec
+                .span
+                .as_mut()
+                .and_then(|s| s.event.as_deref_mut())
+                .ok_or_else(|| missing("span event"))?
+                .name,
+        ),
         Field::Body if p.keys.is_empty() => {
             match &mut rec.log.as_deref_mut().ok_or_else(|| missing("log record"))?.body {
                 Some(Value::Str(s)) => Ok(Some(StrSlot::Value(s))),
@@ -890,6 +954,50 @@ fn set(p: &Path, rec: &mut Record<'_>, v: Value) -> Result<(), EvalError> {
                     Value::Int(i) => pt.value = NumberValue::Int(i),
                     Value::Double(d) => pt.value = NumberValue::Double(d),
                     _ => {}
+                }
+            }
+        }
+        Field::SpanKind | Field::SpanKindString => {
+            let kind = match &v {
+                Value::Int(i) if (0..=5).contains(i) => Some(*i as i32),
+                Value::Str(s) => KIND_NAMES.iter().position(|n| *n == s.as_str()).map(|i| i as i32),
+                _ => None,
+            };
+            match kind {
+                Some(k) => {
+                    rec.span.as_mut().ok_or_else(|| missing("span"))?.span.kind =
+                        dbintel_core::pdata::SpanKind(k)
+                }
+                None if matches!(v, Value::Int(_) | Value::Str(_)) => {
+                    return fail(format!(
+                        "not a span kind (use 0-5, SPAN_KIND_*, or for kind.string {})",
+                        KIND_NAMES.join(", ")
+                    ));
+                }
+                None => {}
+            }
+        }
+        Field::SpanStatusCode => {
+            if let Value::Int(i) = v {
+                if !(0..=2).contains(&i) {
+                    return fail(format!("not a status code: {i} (use STATUS_CODE_UNSET, _OK or _ERROR)"));
+                }
+                rec.span
+                    .as_mut()
+                    .ok_or_else(|| missing("span"))?
+                    .span
+                    .status
+                    .get_or_insert_with(Default::default)
+                    .code = dbintel_core::pdata::StatusCode(i as i32);
+            }
+        }
+        Field::SpanStart | Field::SpanEnd | Field::EventTime => {
+            if let Some(n) = u64_of(&v) {
+                let s = rec.span.as_mut().ok_or_else(|| missing("span"))?;
+                match p.field {
+                    Field::SpanStart => s.span.start_time_unix_nano = n,
+                    Field::SpanEnd => s.span.end_time_unix_nano = n,
+                    _ => s.event.as_deref_mut().ok_or_else(|| missing("span event"))?.time_unix_nano = n,
                 }
             }
         }

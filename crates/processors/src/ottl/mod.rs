@@ -3,7 +3,7 @@
 //!
 //! Text goes through a lexer ([`lexer`]) and a recursive-descent parser ([`parser`]) to an untyped
 //! AST, which [`compile`] turns, for one context (`resource`, `scope`, `log`, `metric`,
-//! `datapoint`, and for conditions `span`, `spanevent`), into a typed program: paths resolved to record fields, functions resolved and
+//! `datapoint`, `span`, `spanevent`), into a typed program: paths resolved to record fields, functions resolved and
 //! their arguments checked, regexes compiled. Anything this subset lacks (a function, a path, a
 //! syntax) is an error at config time that names it; nothing is skipped silently. [`eval`] runs
 //! the program on a [`Record`].
@@ -54,9 +54,10 @@ pub enum Ctx {
     Metric,
     #[serde(alias = "data_point")]
     Datapoint,
-    /// Spans (read-only here: the `filter` processor's `traces.span` conditions).
+    /// Spans (`transform`'s `trace_statements`, `filter`'s `traces.span` conditions).
     Span,
-    /// Span events (`filter`'s `traces.spanevent`); `span.*` reads the span that holds the event.
+    /// Span events (`trace_statements`, `filter`'s `traces.spanevent`); `span.*` reads the span
+    /// that holds the event.
     #[serde(rename = "spanevent")]
     SpanEvent,
 }
@@ -165,6 +166,16 @@ pub struct Record<'a> {
     pub point: Option<Point<'a>>,
     /// The transform processor's `cache` map, cleared for each resource.
     pub cache: Option<&'a mut Attributes>,
+    /// The span of a `span` or `spanevent` execution (and the event, in `spanevent`).
+    pub span: Option<SpanMut<'a>>,
+}
+
+/// A span to change (the `span` context), or a span to read with one of its events to change (the
+/// `spanevent` context: the caller takes the events out of the span while they run, so `span.*`
+/// reads the span beside a changeable event).
+pub struct SpanMut<'a> {
+    pub span: &'a mut Span,
+    pub event: Option<&'a mut SpanEvent>,
 }
 
 /// A data point, read-only.
@@ -280,6 +291,12 @@ impl Source for Record<'_> {
     }
     fn cache(&self) -> Option<&Attributes> {
         self.cache.as_deref()
+    }
+    fn span(&self) -> Option<&Span> {
+        self.span.as_ref().map(|s| &*s.span)
+    }
+    fn span_event(&self) -> Option<&SpanEvent> {
+        self.span.as_ref().and_then(|s| s.event.as_deref())
     }
 }
 

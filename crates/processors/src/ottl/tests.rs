@@ -40,6 +40,7 @@ fn run_log(stmt: &str) -> (Result<bool, EvalError>, Resource, LogRecord) {
             metric: None,
             point: None,
             cache: Some(&mut cache),
+            span: None,
         };
         s.execute(&mut rec)
     };
@@ -56,6 +57,7 @@ fn cond_log(c: &str) -> bool {
         metric: None,
         point: None,
         cache: None,
+        span: None,
     };
     c.eval(&rec).unwrap_or_else(|e| panic!("{}: {e}", c.text))
 }
@@ -208,6 +210,7 @@ fn metric_and_datapoint_contexts() {
             metric: Some(MetricView::whole(&mut metric)),
             point: None,
             cache: None,
+            span: None,
         };
         assert_eq!(c.eval(&rec), Ok(true));
         assert_eq!(s.execute(&mut rec), Ok(true));
@@ -227,6 +230,7 @@ fn metric_and_datapoint_contexts() {
         metric: Some(view),
         point: Some(Point::Number(&mut points[0])),
         cache: None,
+        span: None,
     };
     assert_eq!(s.execute(&mut rec), Ok(true));
     assert_eq!(points[0].attributes.get("bucket"), Some(&Value::from("high")));
@@ -264,6 +268,7 @@ fn body_after(body: &str, stmt: &str) -> Value {
         metric: None,
         point: None,
         cache: None,
+        span: None,
     };
     assert_eq!(s.execute(&mut rec), Ok(true), "{stmt}");
     record.body.unwrap_or(Value::Str("<none>".into()))
@@ -367,6 +372,7 @@ fn replace_editors_with_function_and_format_golden() {
         metric: Some(MetricView::whole(&mut metric)),
         point: None,
         cache: None,
+        span: None,
     };
     assert_eq!(s.execute(&mut rec), Ok(true));
     assert_eq!(metric.name, format!("k8s.{SHA256_POD}status"));
@@ -410,6 +416,7 @@ fn replace_editors_with_function_and_format_golden() {
             metric: None,
             point: None,
             cache: None,
+            span: None,
         };
         assert_eq!(s.execute(&mut rec), Ok(true));
     }
@@ -432,6 +439,7 @@ fn replace_editors_with_function_and_format_golden() {
         metric: None,
         point: None,
         cache: None,
+        span: None,
     };
     assert_eq!(s.execute(&mut rec), Ok(true));
     assert_eq!(resource.attributes.get(&format!("k8s.{SHA256_POD}name")), Some(&Value::from("web-1")));
@@ -531,11 +539,11 @@ proptest! {
         let s: String = parts.concat();
         let (mut resource, mut scope, mut record) = log();
         if let Ok(st) = Statement::compile(&s, Ctx::Log) {
-            let mut rec = Record { resource: &mut resource, scope: Some(&mut scope), log: Some(&mut record), metric: None, point: None, cache: None };
+            let mut rec = Record { resource: &mut resource, scope: Some(&mut scope), log: Some(&mut record), metric: None, point: None, cache: None, span: None };
             let _ = st.execute(&mut rec);
         }
         if let Ok(c) = Condition::compile(&s, Ctx::Log) {
-            let rec = Record { resource: &mut resource, scope: Some(&mut scope), log: Some(&mut record), metric: None, point: None, cache: None };
+            let rec = Record { resource: &mut resource, scope: Some(&mut scope), log: Some(&mut record), metric: None, point: None, cache: None, span: None };
             let _ = c.eval(&rec);
         }
     }

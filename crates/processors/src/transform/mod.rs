@@ -1,4 +1,4 @@
-//! `transform` (metrics, logs): the Collector's transform processor on the OTTL subset of
+//! `transform` (metrics, logs, traces): the Collector's transform processor on the OTTL subset of
 //! [`crate::ottl`]. Statement groups run in config order; each group's statements run in order on
 //! every record of its context, gated by the group's `conditions` (any may hold).
 
@@ -28,6 +28,10 @@ pub struct TransformConfig {
     /// Statements on metrics: groups with a `context`, or plain statements whose context is read
     /// from their path prefixes (`datapoint.`, `metric.`, `resource.`, `scope.`).
     pub metric_statements: Vec<StatementsEntry>,
+    /// Statements on spans: groups with a `context` (`span`, `spanevent`, `scope`, `resource`), or
+    /// plain statements whose context is read from their path prefixes (`span.`, `spanevent.`,
+    /// `resource.`, `scope.`).
+    pub trace_statements: Vec<StatementsEntry>,
 }
 
 /// One entry of `log_statements`/`metric_statements`: a statement (string) or a group (map). Parsed
@@ -73,8 +77,8 @@ impl<'de> Deserialize<'de> for StatementsEntry {
 #[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct StatementGroup {
-    /// `resource`, `scope`, `log` (logs) or `metric`, `datapoint` (metrics); read from the path
-    /// prefixes when absent.
+    /// `resource`, `scope`, `log` (logs), `metric`, `datapoint` (metrics) or `span`, `spanevent`
+    /// (traces); read from the path prefixes when absent.
     #[serde(default)]
     pub context: Option<Ctx>,
     /// The group runs on a record when any holds (none: always).
@@ -84,6 +88,10 @@ pub struct StatementGroup {
     /// This group's own `error_mode` (default: the processor's).
     #[serde(default)]
     pub error_mode: Option<ErrorMode>,
+    /// contrib's cache shared by the groups that set it. Accepted; `true` is ignored with a
+    /// warning: each group's statements have a cache of their own per record.
+    #[serde(default)]
+    pub shared_cache: Option<bool>,
 }
 
 /// A group compiled.
@@ -100,6 +108,7 @@ pub struct Group {
 pub enum Kind {
     Logs,
     Metrics,
+    Traces,
 }
 
 impl Kind {
@@ -108,12 +117,14 @@ impl Kind {
         match self {
             Kind::Logs => &[Ctx::Log, Ctx::Scope, Ctx::Resource],
             Kind::Metrics => &[Ctx::Datapoint, Ctx::Metric, Ctx::Scope, Ctx::Resource],
+            Kind::Traces => &[Ctx::SpanEvent, Ctx::Span, Ctx::Scope, Ctx::Resource],
         }
     }
     fn key(self) -> &'static str {
         match self {
             Kind::Logs => "log_statements",
             Kind::Metrics => "metric_statements",
+            Kind::Traces => "trace_statements",
         }
     }
 }
@@ -132,6 +143,7 @@ pub fn infer(kind: Kind, texts: &[&String]) -> Result<Ctx, String> {
         let eg = match kind {
             Kind::Logs => "log.attributes[\"k\"]",
             Kind::Metrics => "datapoint.attributes[\"k\"] or metric.name",
+            Kind::Traces => "span.attributes[\"k\"] or spanevent.name",
         };
         format!(
             "no context: prefix the paths (e.g. {eg}) or write the group form with `context` and `statements`"
@@ -218,6 +230,7 @@ impl TransformConfig {
         self.log_statements
             .iter()
             .chain(&self.metric_statements)
+            .chain(&self.trace_statements)
             .map(|e| match e {
                 StatementsEntry::Flat(_) => 1,
                 StatementsEntry::Group(g) => g.statements.len() + g.conditions.len(),
@@ -229,6 +242,7 @@ impl TransformConfig {
     pub fn problems(&self) -> Vec<ConfigProblem> {
         let mut p = compile(Kind::Logs, &self.log_statements, self.error_mode).1;
         p.extend(compile(Kind::Metrics, &self.metric_statements, self.error_mode).1);
+        p.extend(compile(Kind::Traces, &self.trace_statements, self.error_mode).1);
         if self.total() > MAX_STATEMENTS {
             p.push(ConfigProblem::new(
                 "",
@@ -247,30 +261,55 @@ impl TypedFactory for TransformFactory {
         kind: ComponentKind::Processor,
         type_name: "transform",
         aliases: &[],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &[Signal::Metrics, Signal::Logs, Signal::Traces],
         stability: Stability::Alpha,
-        description: "Changes logs and metrics with OTTL statements (the Collector's transform processor, an OTTL subset).",
+        description: "Changes logs, metrics and spans with OTTL statements (the Collector's transform processor, an OTTL subset).",
     };
-    const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
-        (
-            "trace_statements",
-            "transform does not run on spans in dbintel (a traces pipeline refuses it; filter drops spans)",
-        ),
-        ("flatten_data", "dbintel's log records are transformed in place; there is nothing to flatten"),
-    ];
+    const IGNORED_KEYS: &'static [(&'static str, &'static str)] =
+        &[("flatten_data", "dbintel's log records are transformed in place; there is nothing to flatten")];
 
     fn check(&self, config: &TransformConfig) -> Vec<ConfigProblem> {
         config.problems()
+    }
+
+    fn config_warnings(&self, config: &TransformConfig) -> Vec<ConfigProblem> {
+        let lists = [
+            ("log_statements", &config.log_statements),
+            ("metric_statements", &config.metric_statements),
+            ("trace_statements", &config.trace_statements),
+        ];
+        let mut w = Vec::new();
+        for (key, entries) in lists {
+            for (i, e) in entries.iter().enumerate() {
+                if let StatementsEntry::Group(g) = e
+                    && g.shared_cache == Some(true)
+                {
+                    w.push(ConfigProblem::new(
+                        format!("{key}[{i}].shared_cache"),
+                        "each group's statements keep a cache of their own per record; share values through attributes instead",
+                    ));
+                }
+            }
+        }
+        w
     }
 
     fn build(&self, ctx: &CreateContext, config: TransformConfig) -> Result<Built, Vec<ConfigProblem>> {
         let (logs, mut p) = compile(Kind::Logs, &config.log_statements, config.error_mode);
         let (metrics, p2) = compile(Kind::Metrics, &config.metric_statements, config.error_mode);
         p.extend(p2);
+        let (traces, p3) = compile(Kind::Traces, &config.trace_statements, config.error_mode);
+        p.extend(p3);
         if !p.is_empty() {
             return Err(p);
         }
-        Ok(Built::Processor(Box::new(Transform::new(logs, metrics, &ctx.telemetry, &ctx.id.to_string()))))
+        Ok(Built::Processor(Box::new(Transform::new(
+            logs,
+            metrics,
+            traces,
+            &ctx.telemetry,
+            &ctx.id.to_string(),
+        ))))
     }
 }
 

@@ -2,25 +2,27 @@
 
 use std::sync::Arc;
 
-use dbintel_core::pdata::{Attributes, Logs, MetricData, Metrics, SignalData};
+use dbintel_core::pdata::{Attributes, Logs, MetricData, Metrics, SignalData, Traces};
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_core::{Processor, ProcessorError};
 
 use super::Group;
-use crate::ottl::{Ctx, ErrorReport, MetricView, Point, Record};
+use crate::ottl::{Ctx, ErrorReport, MetricView, Point, Record, SpanMut};
 
 pub struct Transform {
     logs: Vec<Group>,
     metrics: Vec<Group>,
+    traces: Vec<Group>,
     report: ErrorReport,
     applied: Counter,
 }
 
 impl Transform {
-    pub fn new(logs: Vec<Group>, metrics: Vec<Group>, t: &Registry, id: &str) -> Self {
+    pub fn new(logs: Vec<Group>, metrics: Vec<Group>, traces: Vec<Group>, t: &Registry, id: &str) -> Self {
         Self {
             logs,
             metrics,
+            traces,
             report: ErrorReport::new(t, id, "transform"),
             applied: t.counter(
                 "dbintel_transform_statements_applied_total",
@@ -67,8 +69,8 @@ fn apply(
 /// Runs `g` on one record of its context with a fresh `cache` map (OTTL's per-record scratch).
 fn apply_to(g: &Group, report: &mut ErrorReport, n: &mut u64, rec: Record<'_>) -> Result<(), ProcessorError> {
     let mut cache = Attributes::new();
-    let Record { resource, scope, log, metric, point, .. } = rec;
-    let mut rec = Record { resource, scope, log, metric, point, cache: Some(&mut cache) };
+    let Record { resource, scope, log, metric, point, span, .. } = rec;
+    let mut rec = Record { resource, scope, log, metric, point, cache: Some(&mut cache), span };
     apply(g, &mut rec, report, n)
 }
 
@@ -82,7 +84,15 @@ fn run_logs(
         for rl in &mut logs.resource_logs {
             let resource = &mut rl.resource;
             if g.ctx == Ctx::Resource {
-                let rec = Record { resource, scope: None, log: None, metric: None, point: None, cache: None };
+                let rec = Record {
+                    resource,
+                    scope: None,
+                    log: None,
+                    metric: None,
+                    point: None,
+                    cache: None,
+                    span: None,
+                };
                 apply_to(g, report, n, rec)?;
                 continue;
             }
@@ -100,6 +110,7 @@ fn run_logs(
                             metric: None,
                             point: None,
                             cache: None,
+                            span: None,
                         },
                     )?;
                     continue;
@@ -116,6 +127,7 @@ fn run_logs(
                             metric: None,
                             point: None,
                             cache: None,
+                            span: None,
                         },
                     )?;
                 }
@@ -135,7 +147,15 @@ fn run_metrics(
         for rm in &mut m.resource_metrics {
             let resource = &mut rm.resource;
             if g.ctx == Ctx::Resource {
-                let rec = Record { resource, scope: None, log: None, metric: None, point: None, cache: None };
+                let rec = Record {
+                    resource,
+                    scope: None,
+                    log: None,
+                    metric: None,
+                    point: None,
+                    cache: None,
+                    span: None,
+                };
                 apply_to(g, report, n, rec)?;
                 continue;
             }
@@ -153,6 +173,7 @@ fn run_metrics(
                             metric: None,
                             point: None,
                             cache: None,
+                            span: None,
                         },
                     )?;
                     continue;
@@ -170,6 +191,7 @@ fn run_metrics(
                                 metric: Some(MetricView::whole(metric)),
                                 point: None,
                                 cache: None,
+                                span: None,
                             },
                         )?;
                         continue;
@@ -187,6 +209,7 @@ fn run_metrics(
                                 metric: Some(view.reborrow()),
                                 point: Some(point),
                                 cache: None,
+                                span: None,
                             },
                         )
                     };
@@ -214,6 +237,60 @@ fn run_metrics(
     Ok(())
 }
 
+fn run_traces(
+    groups: &[Group],
+    traces: &mut Traces,
+    report: &mut ErrorReport,
+    n: &mut u64,
+) -> Result<(), ProcessorError> {
+    for g in groups {
+        for rs in &mut traces.resource_spans {
+            let resource = &mut rs.resource;
+            if g.ctx == Ctx::Resource {
+                apply_to(g, report, n, span_record(resource, None, None))?;
+                continue;
+            }
+            for ss in &mut rs.scope_spans {
+                let scope = &mut ss.scope;
+                if g.ctx == Ctx::Scope {
+                    apply_to(g, report, n, span_record(&mut *resource, Some(scope), None))?;
+                    continue;
+                }
+                for span in &mut ss.spans {
+                    if g.ctx == Ctx::Span {
+                        let s = SpanMut { span, event: None };
+                        apply_to(g, report, n, span_record(&mut *resource, Some(&mut *scope), Some(s)))?;
+                        continue;
+                    }
+                    // `spanevent`: each event changes while its span is read beside it; the events
+                    // go back into the span whatever happens.
+                    let mut events = std::mem::take(&mut span.events);
+                    let mut result = Ok(());
+                    for event in &mut events {
+                        let s = SpanMut { span: &mut *span, event: Some(event) };
+                        result =
+                            apply_to(g, report, n, span_record(&mut *resource, Some(&mut *scope), Some(s)));
+                        if result.is_err() {
+                            break;
+                        }
+                    }
+                    span.events = events;
+                    result?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn span_record<'a>(
+    resource: &'a mut dbintel_core::pdata::Resource,
+    scope: Option<&'a mut dbintel_core::pdata::Scope>,
+    span: Option<SpanMut<'a>>,
+) -> Record<'a> {
+    Record { resource, scope, log: None, metric: None, point: None, cache: None, span }
+}
+
 impl Processor for Transform {
     fn process(
         &mut self,
@@ -223,11 +300,7 @@ impl Processor for Transform {
         let groups = match &*data {
             SignalData::Logs(_) => &self.logs,
             SignalData::Metrics(_) => &self.metrics,
-            // `trace_statements` are not run: validation refuses a traces pipeline.
-            SignalData::Traces(_) => {
-                out.push(data);
-                return Ok(());
-            }
+            SignalData::Traces(_) => &self.traces,
         };
         if groups.is_empty() {
             out.push(data);
@@ -237,7 +310,7 @@ impl Processor for Transform {
         let r = match Arc::make_mut(&mut data) {
             SignalData::Logs(l) => run_logs(&self.logs, l, &mut self.report, &mut n),
             SignalData::Metrics(m) => run_metrics(&self.metrics, m, &mut self.report, &mut n),
-            SignalData::Traces(_) => Ok(()),
+            SignalData::Traces(t) => run_traces(&self.traces, t, &mut self.report, &mut n),
         };
         self.applied.add(n);
         r?;

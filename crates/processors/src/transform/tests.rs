@@ -335,12 +335,24 @@ fn bad_configs_name_the_key() {
     }
     assert!(TransformFactory.validate(&json!({"error_mode": "loud"})).is_err());
     assert!(TransformFactory.validate(&json!({"log_statment": []})).is_err());
-    // Accepted and ignored (transform does not run on spans).
+    // Span statements compile in the span contexts and nowhere else.
     assert!(
         TransformFactory
-            .validate(&json!({"trace_statements": [{"context": "span", "statements": []}]}))
+            .validate(&json!({"trace_statements": [{"context": "span", "statements": ["set(name, \"x\")"]}]}))
             .is_ok()
     );
+    let Err(p) =
+        TransformFactory.validate(&json!({"trace_statements": [{"context": "log", "statements": []}]}))
+    else {
+        panic!("log is not a trace context")
+    };
+    assert_eq!(p[0].path, "trace_statements[0].context");
+    let Err(p) = TransformFactory.validate(
+        &json!({"trace_statements": [{"context": "span", "statements": ["set(trace_id.string, \"x\")"]}]}),
+    ) else {
+        panic!("ids are read-only")
+    };
+    assert!(p[0].message.contains("read-only"), "{p:?}");
     assert!(TransformFactory.validate(&serde_json::Value::Null).is_ok());
 }
 
@@ -426,4 +438,104 @@ fn a_bad_statement_entry_names_its_fault() {
         assert!(text.contains(want), "{cfg}: {text}");
         assert!(!text.contains("did not match any variant"), "{text}");
     }
+}
+
+fn spans() -> Arc<SignalData> {
+    use dbintel_core::pdata::{ResourceSpans, Scope, ScopeSpans, Span, SpanEvent, SpanKind, Traces};
+    let mut a = Attributes::new();
+    a.insert("http.path", "/animal");
+    a.insert("http.method", "GET");
+    a.insert("http.secret", "s3cr3t");
+    let event = |name: &str| SpanEvent { name: name.into(), time_unix_nano: 5, ..Default::default() };
+    let span = Span {
+        trace_id: vec![1; 16],
+        span_id: vec![2; 8],
+        name: "GET /animal".into(),
+        kind: SpanKind::SERVER,
+        attributes: a,
+        events: vec![event("exception"), event("retry")],
+        ..Default::default()
+    };
+    let other =
+        Span { trace_id: vec![3; 16], span_id: vec![4; 8], name: "other".into(), ..Default::default() };
+    Arc::new(SignalData::Traces(Traces {
+        resource_spans: vec![ResourceSpans {
+            resource: Resource::default(),
+            scope_spans: vec![ScopeSpans {
+                scope: Scope::default(),
+                spans: vec![span, other],
+                schema_url: String::new(),
+            }],
+            schema_url: String::new(),
+        }],
+    }))
+}
+
+fn traces_of(out: &[Arc<SignalData>]) -> &dbintel_core::pdata::Traces {
+    match &*out[0] {
+        SignalData::Traces(t) => t,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// contrib's own `transform` example for spans (its testdata config), on real spans.
+#[test]
+fn trace_statements_change_spans_events_and_resources() {
+    let (mut p, reg) = factory_build(json!({
+        "trace_statements": [
+            {"context": "span", "statements": [
+                "set(name, \"bear\") where attributes[\"http.path\"] == \"/animal\"",
+                "keep_keys(attributes, [\"http.method\", \"http.path\"])",
+                "set(status.code, STATUS_CODE_ERROR) where Len(events) == 2",
+                "set(status.message, \"two events\") where Len(events) == 2",
+                "set(attributes[\"kind\"], kind.string)",
+                "set(kind.string, \"Client\") where name == \"other\"",
+            ]},
+            {"context": "spanevent", "statements": [
+                "set(attributes[\"span\"], span.name)",
+                "set(name, \"error\") where name == \"exception\"",
+            ]},
+            {"context": "resource", "statements": ["set(attributes[\"name\"], \"bear\")"]},
+            "set(span.attributes[\"flat\"], true) where span.kind == SPAN_KIND_CLIENT",
+        ]
+    }));
+    let mut out = Vec::new();
+    p.process(spans(), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    let t = traces_of(&out);
+    let rs = &t.resource_spans[0];
+    assert_eq!(rs.resource.attributes.get("name"), Some(&Value::Str("bear".into())));
+    let s = &rs.scope_spans[0].spans[0];
+    assert_eq!(s.name, "bear");
+    assert_eq!(s.attributes.get("http.secret"), None, "keep_keys");
+    assert_eq!(s.attributes.get("kind"), Some(&Value::Str("Server".into())));
+    let status = s.status.as_ref().expect("status set");
+    assert_eq!((status.code.0, status.message.as_str()), (2, "two events"));
+    // The events stay in place, changed, and read their span.
+    assert_eq!(s.events.len(), 2);
+    assert_eq!(s.events[0].name, "error");
+    assert_eq!(s.events[1].name, "retry");
+    assert_eq!(s.events[1].attributes.get("span"), Some(&Value::Str("bear".into())));
+    assert_eq!(s.trace_id, vec![1; 16], "ids untouched");
+    let other = &rs.scope_spans[0].spans[1];
+    assert_eq!(other.kind.0, 3, "kind.string set");
+    assert_eq!(other.attributes.get("flat"), Some(&Value::Bool(true)), "flat form inferred the span context");
+    assert!(other.status.is_none());
+    assert!(reg.snapshot().iter().any(|f| f.name == "dbintel_transform_statements_applied_total"), "counted");
+}
+
+#[test]
+fn span_statement_errors_follow_error_mode() {
+    let cfg = |mode: &str| {
+        json!({"error_mode": mode, "trace_statements": [
+            {"context": "span", "statements": ["set(kind, 9)", "set(attributes[\"after\"], 1)"]}]})
+    };
+    let (mut p, _) = factory_build(cfg("propagate"));
+    let mut out = Vec::new();
+    assert!(p.process(spans(), &mut out).is_err(), "an out-of-range kind stops the batch");
+    let (mut p, _) = factory_build(cfg("ignore"));
+    let mut out = Vec::new();
+    p.process(spans(), &mut out).unwrap_or_else(|e| panic!("{e}"));
+    let s = &traces_of(&out).resource_spans[0].scope_spans[0].spans[0];
+    assert_eq!(s.kind.0, 2, "kind left alone");
+    assert_eq!(s.attributes.get("after"), Some(&Value::Int(1)));
 }
