@@ -29,7 +29,7 @@ enum Kind {
 fn signal(kind: Kind, type_name: &str) -> &'static str {
     match (kind, type_name) {
         (Kind::Receiver, _) | (Kind::Exporter, "prometheus") => "metrics",
-        (Kind::Processor, "probabilistic_sampler") => "traces",
+        (Kind::Processor, "probabilistic_sampler" | "attributes") => "traces",
         _ => "metrics",
     }
 }
@@ -237,7 +237,13 @@ fn cases() -> Vec<Case> {
         Case {
             kind: Processor,
             upstream: "contrib: processor/probabilisticsamplerprocessor/testdata/config.yaml",
-            section: "probabilistic_sampler/half:\n  sampling_percentage: 50\n  hash_seed: 22\n  mode: proportional\n  fail_closed: true\n",
+            section: "probabilistic_sampler/half:\n  sampling_percentage: 50\n  mode: proportional\n  fail_closed: true\n",
+            want: Valid,
+        },
+        Case {
+            kind: Processor,
+            upstream: "contrib: processor/probabilisticsamplerprocessor/testdata/config.yaml (hash_seed)",
+            section: "probabilistic_sampler/seeded:\n  sampling_percentage: 12.5\n  hash_seed: 7\n",
             want: Valid,
         },
         Case {
@@ -291,8 +297,14 @@ fn cases() -> Vec<Case> {
         Case {
             kind: Exporter,
             upstream: "contrib: exporter/prometheusexporter/testdata/config.yaml",
-            section: "prometheus/scrape:\n  endpoint: 'localhost:9470'\n  namespace: dbintel\n  const_labels: {site: lab, \"spaced label\": spaced value}\n  send_timestamps: true\n  metric_expiration: 30m\n  add_metric_suffixes: false\n",
+            section: "prometheus/scrape:\n  endpoint: 'localhost:9470'\n  namespace: dbintel\n  const_labels: {site: lab, zone: spaced value}\n  send_timestamps: true\n  metric_expiration: 30m\n  add_metric_suffixes: false\n",
             want: Valid,
+        },
+        Case {
+            kind: Exporter,
+            upstream: "contrib: exporter/prometheusexporter/testdata/config.yaml (a label name with a space)",
+            section: "prometheus/spaced:\n  const_labels: {\"spaced label\": x}\n",
+            want: Refused("not a valid Prometheus label name"),
         },
         Case {
             kind: Receiver,

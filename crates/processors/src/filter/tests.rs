@@ -448,7 +448,11 @@ fn span_paths_outside_the_subset_and_legacy_spans_are_config_errors() {
         let c: FilterConfig = dbintel_core::parse_component_config(&v).expect("parses");
         FilterFactory.check(&c)
     };
-    let p = problems(json!({"traces": {"span": ["links == nil"]}}));
+    // `events` and `links` read as lists; `start_time` (a time value) is outside the subset.
+    assert!(
+        problems(json!({"traces": {"span": ["Len(links) > 0", "events[0][\"name\"] == \"x\""]}})).is_empty()
+    );
+    let p = problems(json!({"traces": {"span": ["start_time == nil"]}}));
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!(p[0].path, "traces.span[0]");
     assert!(p[0].message.contains("not a path of the `span` context"), "{}", p[0].message);
