@@ -98,7 +98,6 @@ service:
     for warned in [
         "extensions.health_check.check_collector_pipeline",
         "extensions.health_check.include_metadata",
-        "extensions.health_check.max_request_body_size",
         "extensions.pprof.block_profile_fraction",
         "extensions.pprof.mutex_profile_fraction",
         "exporters.otlp/https.tls.insecure",
