@@ -159,23 +159,17 @@ async fn dbintel_exporters_deliver_over_grpc_zstd_and_http_protobuf_and_json() {
         let mut e = exporter(type_name, config);
         e.start().await.unwrap();
         e.export(Arc::new(SignalData::Metrics(sample.clone()))).await.expect("metrics delivered");
-        // The JSON sender: its logs without the nested infinity the JSON decoder refuses.
-        let mut sent_logs = logs.clone();
-        if i == 2 {
-            sent_logs.resource_logs[0].scope_logs[0].log_records[0].attributes.remove("nested");
-        }
+        // The JSON sender too: "NaN"/"Infinity" doubles (the nested one in a log attribute) arrive.
+        let sent_logs = logs.clone();
         e.export(Arc::new(SignalData::Logs(sent_logs.clone()))).await.expect("logs delivered");
         e.shutdown().await.unwrap();
-        let specials = if i == 2 { 3 } else { 0 };
-        let (m, l) = r.collect(sample.data_point_count() - specials, logs.log_record_count()).await;
-        if i < 2 {
-            assert_eq!(proto_metrics(&m[0]), proto_metrics(&sample), "{type_name}: metrics unchanged");
-        }
+        let (m, l) = r.collect(sample.data_point_count(), logs.log_record_count()).await;
+        assert_eq!(proto_metrics(&m[0]), proto_metrics(&sample), "{type_name} {i}: metrics unchanged");
         assert_eq!(l, vec![sent_logs], "{type_name}: logs unchanged");
     }
     let accepted = r.counter("otelcol_receiver_accepted_metric_points");
-    assert_eq!(accepted, 3 * sample.data_point_count() as u64 - 3);
-    assert_eq!(r.counter("otelcol_receiver_refused_metric_points"), 3, "the JSON special doubles");
+    assert_eq!(accepted, 3 * sample.data_point_count() as u64);
+    assert_eq!(r.counter("otelcol_receiver_refused_metric_points"), 0, "JSON special doubles are read");
     r.stop().await;
 }
 
