@@ -492,7 +492,10 @@ mod tests {
     #[test]
     fn values_of_public_keys_stay_readable_elsewhere() {
         let r = redactor("receivers.postgresql.username", "${env:PGUSER}", "dbintel");
-        assert_eq!(r.redact_values("starting dbintel at /var/lib/dbintel"), "starting dbintel at /var/lib/dbintel");
+        assert_eq!(
+            r.redact_values("starting dbintel at /var/lib/dbintel"),
+            "starting dbintel at /var/lib/dbintel"
+        );
         assert!(!r.message_at("receivers.postgresql.username", "bad value `dbintel`").contains("`dbintel`"));
         let r = redactor("service.telemetry.logs.level", "${env:LEVEL}", "INFO");
         assert_eq!(r.redact_values("INFO started"), "INFO started");
