@@ -182,6 +182,9 @@ impl Exporter for PrometheusExporter {
             let mut task = server.task;
             if tokio::time::timeout(std::time::Duration::from_secs(2), &mut task).await.is_err() {
                 task.abort();
+                // Wait for the abort to land: the listener is dropped with the task, so the port is
+                // free when shutdown returns (a restart on the same port must not find it taken).
+                let _ = task.await;
             }
         }
         Ok(())
