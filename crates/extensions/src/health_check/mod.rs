@@ -285,7 +285,10 @@ impl TypedFactory for HealthCheckFactory {
         description: "HTTP status of every component: 200 while all run, 503 otherwise.",
     };
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
-        ("check_collector_pipeline", "the status already turns 503 on exporter failures (recoverable_error)"),
+        (
+            "check_collector_pipeline",
+            "the document already shows each exporter's recoverable_error (and answers 503 on a permanent failure)",
+        ),
         ("include_metadata", "the status endpoint passes no data on"),
         ("tls.ca_file", "a server verifies clients with `client_ca_file`"),
         ("tls.reload_interval", "certificates are read once, at start"),
