@@ -334,6 +334,28 @@ impl ServerLimits {
     }
 }
 
+/// The [`ServerKeys`] of an extension config that has the confighttp server fields (`health_check`,
+/// `zpages`, `pprof`). The fields are declared in each config rather than in one flattened struct
+/// because serde cannot combine `#[serde(flatten)]` with `deny_unknown_fields`, and a misspelt key
+/// must stay an error.
+#[macro_export]
+macro_rules! server_keys_of {
+    ($config:expr) => {
+        $crate::http_server::ServerKeys {
+            auth: $config.auth.as_ref(),
+            transport: $config.transport.as_deref(),
+            read_timeout: $config.read_timeout,
+            read_header_timeout: $config.read_header_timeout,
+            write_timeout: $config.write_timeout,
+            idle_timeout: $config.idle_timeout,
+            keep_alives_enabled: $config.keep_alives_enabled,
+            max_request_body_size: $config.max_request_body_size,
+            compression_algorithms: $config.compression_algorithms.as_deref(),
+            middlewares: $config.middlewares.as_ref(),
+        }
+    };
+}
+
 /// confighttp's connection keys as a config holds them (each HTTP extension's config has these
 /// fields at its top level, as the Collector squashes `confighttp.ServerConfig` into it).
 #[derive(Debug, Clone, Copy, Default)]

@@ -117,18 +117,7 @@ impl Default for HealthCheckConfig {
 impl HealthCheckConfig {
     /// confighttp's connection keys of this config.
     pub fn server_keys(&self) -> ServerKeys<'_> {
-        ServerKeys {
-            auth: self.auth.as_ref(),
-            transport: self.transport.as_deref(),
-            read_timeout: self.read_timeout,
-            read_header_timeout: self.read_header_timeout,
-            write_timeout: self.write_timeout,
-            idle_timeout: self.idle_timeout,
-            keep_alives_enabled: self.keep_alives_enabled,
-            max_request_body_size: self.max_request_body_size,
-            compression_algorithms: self.compression_algorithms.as_deref(),
-            middlewares: self.middlewares.as_ref(),
-        }
+        crate::server_keys_of!(self)
     }
 
     fn problems(&self) -> Vec<ConfigProblem> {
