@@ -641,6 +641,8 @@ fn to_row(r: store::Row) -> StatsRow {
     )
 }
 
+// The column list repeats `StatsRow`: `#[pg_extern]` reads the SQL column names from the `name!`
+// tokens written in the signature and cannot see through a type alias.
 #[pg_extern(volatile, parallel_restricted)]
 fn query_stats_raw(
     with_plan: bool,
