@@ -154,6 +154,13 @@ impl Expander<'_> {
             Some(("file", path)) => {
                 read_file(path).map(|text| Resolved { text, from: Origin::File(path.trim().to_string()) })
             }
+            // `${NAME:default}` (shell style without `-`): the Collector refuses it too, since an
+            // upper-case name with `_` is no provider scheme. Say how to write the default.
+            // The default is not echoed: it may be a secret.
+            Some((provider, _)) if valid_env_name(provider) && provider.contains('_') => Err(format!(
+                "unknown config provider `{provider}` in a `${{{provider}:...}}` placeholder: dbintel supports `env` and `file`; \
+                 for the environment variable with a default write `${{env:{provider}:-...}}`"
+            )),
             Some((provider, _)) if valid_provider(provider) => Err(format!(
                 "unknown config provider `{provider}` in a `${{{provider}:...}}` placeholder: dbintel supports `env` and `file`"
             )),

@@ -549,6 +549,24 @@ impl Validator<'_> {
                     continue;
                 }
             };
+            // A type's alias names the same type, so `circuitbreaker/x` is the component defined as
+            // `circuit_breaker/x` (the prototype's configs define one spelling and list the other).
+            // Not when the list names that component itself too: then this entry is another one.
+            let alias_of = self
+                .same_component_by_alias(&id, kind, defined)
+                .filter(|d| !items.iter().any(|v| v.as_str() == Some(d.to_string().as_str())));
+            let id = match alias_of {
+                Some(defined_id) => {
+                    let source = self.raw.source_or_last(keys);
+                    self.warnings.push(format!(
+                        "{source}: {item_path}: `{id}` is read as `{defined_id}` (`{}` and `{}` are the same {kind} type); write `{defined_id}`",
+                        id.type_name(),
+                        defined_id.type_name()
+                    ));
+                    defined_id
+                }
+                None => id,
+            };
             if out.contains(&id) {
                 let msg = format!("{kind} `{id}` is listed more than once");
                 self.err(ErrorKind::Pipeline, keys, item_path, msg);
@@ -576,6 +594,12 @@ impl Validator<'_> {
                             );
                             self.err(ErrorKind::Pipeline, keys, item_path, msg);
                         } else {
+                            if let Some(why) = f.signal_note(signal) {
+                                let source = self.raw.source_or_last(keys);
+                                self.warnings.push(format!(
+                                    "{source}: {item_path}: {kind} `{id}` is accepted in a {signal} pipeline but does nothing on {signal}: {why}"
+                                ));
+                            }
                             let section = kind.section();
                             let id_text = id.to_string();
                             for p in f.validate_for_signal(&d.config, signal) {
@@ -595,6 +619,29 @@ impl Validator<'_> {
             out.push(id);
         }
         out
+    }
+
+    /// The defined ID that `id` names through a type alias, when `id` itself is not defined: same
+    /// name, and a type with the same factory. `None` when `id` is defined or nothing matches.
+    fn same_component_by_alias(
+        &self,
+        id: &ComponentId,
+        kind: ComponentKind,
+        defined: Option<&BTreeMap<ComponentId, Defined>>,
+    ) -> Option<ComponentId> {
+        let defined = defined?;
+        if defined.contains_key(id) {
+            return None;
+        }
+        let canonical = self.registry.get(kind, id.type_name())?.info().type_name;
+        defined
+            .iter()
+            .find(|(other, d)| {
+                other.name() == id.name()
+                    && other.type_name() != id.type_name()
+                    && d.factory.as_ref().is_some_and(|f| f.info().type_name == canonical)
+            })
+            .map(|(other, _)| other.clone())
     }
 
     fn telemetry(&mut self, value: &Value) -> Telemetry {

@@ -287,6 +287,12 @@ pub trait Factory: Send + Sync {
     fn validate_for_signal(&self, _config: &serde_json::Value, _signal: Signal) -> Vec<ConfigProblem> {
         Vec::new()
     }
+    /// Why this component does nothing on `signal`, if it accepts that signal only so that configs
+    /// written for the prototype load (it passes the data on untouched). Validation warns about each
+    /// pipeline of that signal that lists it.
+    fn signal_note(&self, _signal: Signal) -> Option<&'static str> {
+        None
+    }
     /// Other components this config names, as (kind, id, key path), e.g.
     /// `(Extension, file_storage/queue, "sending_queue.storage")`. Validation checks that each is
     /// defined, has the expected type (the id's type name) and, for extensions, is enabled.

@@ -32,6 +32,10 @@ pub trait TypedFactory: Send + Sync {
     /// warns about each one set, and the schema lists them.
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[];
 
+    /// Signals among `INFO.signals` on which the component passes data on untouched, each with why
+    /// (see [`Factory::signal_note`]); `validate` warns about each pipeline of such a signal.
+    const SIGNAL_NOTES: &'static [(Signal, &'static str)] = &[];
+
     /// Semantic checks of a parsed section; every problem, each with its key path.
     fn check(&self, config: &Self::Config) -> Vec<ConfigProblem>;
     /// Builds an instance from a section that passed [`check`](Self::check).
@@ -110,6 +114,10 @@ impl<T: TypedFactory> Factory for T {
     fn validate_for_signal(&self, config: &Value, signal: Signal) -> Vec<ConfigProblem> {
         // An unparsable section's problems are reported by `validate`.
         parse_typed::<T>(config).map(|cfg| self.check_for_signal(&cfg, signal)).unwrap_or_default()
+    }
+
+    fn signal_note(&self, signal: Signal) -> Option<&'static str> {
+        T::SIGNAL_NOTES.iter().find(|(s, _)| *s == signal).map(|(_, why)| *why)
     }
 
     fn references(&self, config: &Value) -> Vec<(ComponentKind, ComponentId, String)> {
