@@ -228,12 +228,15 @@ impl TypedFactory for CostControlFactory {
         kind: ComponentKind::Processor,
         type_name: "costcontrol",
         aliases: &[],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "Prices the encoded OTLP bytes that pass, projects the month and reduces data over budget; per-metric cardinality limit.",
     };
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
-        ("slow_span_threshold_ms", "costcontrol does not take traces (a traces pipeline refuses it)"),
+        (
+            "slow_span_threshold_ms",
+            "spans are counted against the budget and pass whole; no span is dropped by duration",
+        ),
         ("aggressive_mode", PROTOTYPE_UNUSED),
         ("data_plus_enabled", "set price_per_gb to your contract's Data Plus price (e.g. 0.55)"),
         (

@@ -152,6 +152,7 @@ impl Inner {
 struct Counters {
     bytes_logs: Counter,
     bytes_metrics: Counter,
+    bytes_traces: Counter,
     reductions: [Counter; 6],
     evictions: Counter,
     state_errors_load: Counter,
@@ -178,6 +179,7 @@ impl Counters {
         Self {
             bytes_logs: bytes("logs"),
             bytes_metrics: bytes("metrics"),
+            bytes_traces: bytes("traces"),
             reductions: Reduction::ALL.map(|r| {
                 t.counter(
                     "dbintel_costcontrol_reductions_total",
@@ -691,10 +693,13 @@ impl Processor for CostControl {
                 self.counters.bytes_logs.add(b);
                 b
             }
-            // Not a traces processor (its factory lists metrics and logs; validation refuses the rest).
-            SignalData::Traces(_) => {
+            // Spans count against the month's budget as billed (the prototype's traces path did
+            // too); the reductions are for metric series and query records, so spans pass whole.
+            SignalData::Traces(t) => {
                 drop(inner);
-                0
+                let b = size::traces_request_len(t) as u64;
+                self.counters.bytes_traces.add(b);
+                b
             }
         };
         for (i, n) in tally.0.iter().enumerate() {

@@ -1,5 +1,5 @@
 //! The exact size in bytes of the OTLP protobuf export request (`ExportLogsServiceRequest`,
-//! `ExportMetricsServiceRequest`) that `dbintel-otlp`'s conversion builds from our data, computed
+//! `ExportMetricsServiceRequest`, `ExportTraceServiceRequest`) that `dbintel-otlp`'s conversion builds from our data, computed
 //! from the data model without building the messages (no copies, no allocation). It follows
 //! protobuf's proto3 rules as prost applies them: a scalar field at its default value is not
 //! written, a `oneof` member and a present message are always written, repeated numbers are packed.
@@ -8,7 +8,7 @@
 
 use dbintel_core::pdata::{
     Attributes, HistogramDataPoint, LogRecord, Logs, Metric, MetricData, Metrics, NumberDataPoint,
-    NumberValue, Resource, Scope, SummaryDataPoint, Value,
+    NumberValue, Resource, Scope, Span, SummaryDataPoint, Traces, Value,
 };
 
 /// Bytes of a varint holding `v` (1 to 10).
@@ -214,12 +214,84 @@ pub fn metrics_request_len(metrics: &Metrics) -> usize {
         .sum()
 }
 
-/// Encoded size of the OTLP export request of either signal.
+/// A `fixed32` field skipped at 0; `wide_tag` for a field number of 16 or more (two-byte tag).
+#[inline]
+fn opt_fixed32(v: u32, wide_tag: bool) -> usize {
+    if v == 0 { 0 } else { 4 + if wide_tag { 2 } else { 1 } }
+}
+
+/// Body of one `Span` message (`flags` is field 16: a two-byte tag).
+pub fn span_body(s: &Span) -> usize {
+    let events: usize = s
+        .events
+        .iter()
+        .map(|e| {
+            delimited(
+                opt_fixed64(e.time_unix_nano)
+                    + opt_bytes(e.name.len())
+                    + attributes_len(&e.attributes)
+                    + opt_varint_u32(e.dropped_attributes_count),
+            )
+        })
+        .sum();
+    let links: usize = s
+        .links
+        .iter()
+        .map(|l| {
+            delimited(
+                opt_bytes(l.trace_id.len())
+                    + opt_bytes(l.span_id.len())
+                    + opt_bytes(l.trace_state.len())
+                    + attributes_len(&l.attributes)
+                    + opt_varint_u32(l.dropped_attributes_count)
+                    + opt_fixed32(l.flags, false),
+            )
+        })
+        .sum();
+    let status =
+        s.status.as_ref().map_or(0, |st| delimited(opt_bytes(st.message.len()) + opt_varint_i32(st.code.0)));
+    opt_bytes(s.trace_id.len())
+        + opt_bytes(s.span_id.len())
+        + opt_bytes(s.trace_state.len())
+        + opt_bytes(s.parent_span_id.len())
+        + opt_bytes(s.name.len())
+        + opt_varint_i32(s.kind.0)
+        + opt_fixed64(s.start_time_unix_nano)
+        + opt_fixed64(s.end_time_unix_nano)
+        + attributes_len(&s.attributes)
+        + opt_varint_u32(s.dropped_attributes_count)
+        + events
+        + opt_varint_u32(s.dropped_events_count)
+        + links
+        + opt_varint_u32(s.dropped_links_count)
+        + status
+        + opt_fixed32(s.flags, true)
+}
+
+/// Encoded size of the OTLP traces export request for `traces`.
+pub fn traces_request_len(traces: &Traces) -> usize {
+    traces
+        .resource_spans
+        .iter()
+        .map(|rs| {
+            let scopes: usize = rs
+                .scope_spans
+                .iter()
+                .map(|ss| {
+                    let spans: usize = ss.spans.iter().map(|s| delimited(span_body(s))).sum();
+                    delimited(delimited(scope_body(&ss.scope)) + spans + opt_bytes(ss.schema_url.len()))
+                })
+                .sum();
+            delimited(delimited(resource_body(&rs.resource)) + scopes + opt_bytes(rs.schema_url.len()))
+        })
+        .sum()
+}
+
+/// Encoded size of the OTLP export request of any signal.
 pub fn request_len(data: &dbintel_core::pdata::SignalData) -> usize {
     match data {
         dbintel_core::pdata::SignalData::Metrics(m) => metrics_request_len(m),
         dbintel_core::pdata::SignalData::Logs(l) => logs_request_len(l),
-        // Neither costcontrol nor nrerrormonitor takes traces (validation refuses the pipeline).
-        dbintel_core::pdata::SignalData::Traces(_) => 0,
+        dbintel_core::pdata::SignalData::Traces(t) => traces_request_len(t),
     }
 }

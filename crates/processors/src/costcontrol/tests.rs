@@ -848,3 +848,46 @@ mod size_properties {
         }
     }
 }
+
+/// Spans (the prototype's costcontrol took traces too) are billed bytes: the size function holds
+/// equal to the encoded `ExportTraceServiceRequest`, with every span field set and with none.
+#[test]
+fn traces_size_is_the_encoded_length_of_the_otlp_request() {
+    use dbintel_core::pdata::{Span, SpanStatus, StatusCode, Traces};
+    let mut t = dbintel_otlp::fixtures::sample_traces();
+    assert_eq!(size::traces_request_len(&t), dbintel_otlp::to_proto_traces(&t).encoded_len());
+    // Defaults everywhere (no status message, no flags), large values, a status with only a code.
+    if let Some(ss) = t.resource_spans.first_mut().and_then(|rs| rs.scope_spans.first_mut()) {
+        ss.spans.push(Span::default());
+        ss.spans.push(Span {
+            name: "x".repeat(300),
+            flags: u32::MAX,
+            kind: dbintel_core::pdata::SpanKind(-1),
+            dropped_attributes_count: u32::MAX,
+            status: Some(SpanStatus { message: String::new(), code: StatusCode::OK }),
+            ..Span::default()
+        });
+        ss.schema_url = "https://opentelemetry.io/schemas/1.26.0".into();
+    }
+    t.resource_spans.push(Default::default());
+    assert_eq!(size::traces_request_len(&t), dbintel_otlp::to_proto_traces(&t).encoded_len());
+    let empty = Traces::default();
+    assert_eq!(size::traces_request_len(&empty), dbintel_otlp::to_proto_traces(&empty).encoded_len());
+}
+
+#[test]
+fn spans_are_counted_against_the_budget_and_pass_whole() {
+    let t = Registry::new();
+    let host = Host::new();
+    let clock = ManualClock::new((NOV_1 + 10 * DAY) * NS);
+    let mut p = CostControl::new(CostControlConfig::default(), &ctx(&host, &t), None, Arc::new(clock));
+    start(&mut p, &host, &t);
+    let input = Arc::new(SignalData::Traces(dbintel_otlp::fixtures::sample_traces()));
+    let out = run(&mut p, input.clone()).unwrap();
+    assert!(Arc::ptr_eq(&out, &input), "spans pass untouched");
+    let SignalData::Traces(tr) = out.as_ref() else { panic!("not traces") };
+    let want = dbintel_otlp::to_proto_traces(tr).encoded_len() as u64;
+    assert!(want > 0);
+    assert_eq!(t.counter_total("dbintel_costcontrol_bytes_total", &[("signal", "traces")]), want);
+    assert_eq!(p.projection().bytes, want, "spans spend the month's budget");
+}
