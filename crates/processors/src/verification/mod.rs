@@ -1,6 +1,7 @@
 //! `verification`: PII detection (and redaction) plus quality rules on logs, with the findings fed
 //! back as log records aggregated per interval (counts per category and database), never one per
-//! finding. The prototype's fake health checks, auto-tuning and self-healing are not ported; their
+//! finding. On metrics and traces (which the prototype's configs put it in) it redacts PII in data
+//! point, span and span event attributes and counts what it found; no feedback records there. The prototype's fake health checks, auto-tuning and self-healing are not ported; their
 //! keys load with a warning.
 
 pub mod pii;
@@ -12,8 +13,8 @@ use std::time::Duration;
 
 use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Stability};
 use dbintel_core::pdata::{
-    Attributes, Key, LogRecord, Logs, Resource, ResourceLogs, Scope, ScopeLogs, SeverityNumber, SignalData,
-    Value, now_unix_nanos,
+    Attributes, Key, LogRecord, Logs, Metric, MetricData, Resource, ResourceLogs, Scope, ScopeLogs,
+    SeverityNumber, SignalData, Value, now_unix_nanos,
 };
 use dbintel_core::telemetry::Counter;
 use dbintel_core::{
@@ -642,6 +643,112 @@ impl VerificationProcessor {
         lr.attributes.insert(ATTR_TYPES, types.join(","));
     }
 
+    /// PII in a data point's or span's attributes (no name cache: the logs path's is per record
+    /// position; metric and span attributes are few).
+    fn scan_attributes(&mut self, attrs: &Attributes) -> Option<RecordPii> {
+        let mut found = RecordPii::default();
+        for (k, v) in attrs.iter() {
+            if self.excluded(k) {
+                continue;
+            }
+            if pii::sensitive_name(k) && !is_empty_value(v) {
+                found.kinds |= 1 << PiiKind::SensitiveName.index();
+                found.names += 1;
+                if let Some(c) = &self.counters {
+                    c.pii[PiiKind::SensitiveName.index()].inc();
+                }
+                continue;
+            }
+            self.scan_value(v, 0, &mut found);
+        }
+        (found.kinds != 0).then_some(found)
+    }
+
+    /// Redacts every match in `attrs` (the whole value for an attribute named like PII).
+    fn redact_attributes(&self, attrs: &mut Attributes) {
+        let mut changes: Vec<(String, Value)> = Vec::new();
+        for (k, v) in attrs.iter() {
+            if self.excluded(k) {
+                continue;
+            }
+            if pii::sensitive_name(k) && !is_empty_value(v) {
+                changes.push((k.to_string(), Value::Str(REDACTED.into())));
+            } else if let Some(n) = self.redact_value(v, 0) {
+                changes.push((k.to_string(), n));
+            }
+        }
+        for (k, v) in changes {
+            attrs.insert(k, v);
+        }
+    }
+
+    /// Metrics and traces: data point, span and span event attributes are scanned; with
+    /// `auto_sanitize` the matches are redacted. Nothing is added to the data (a mark on a metric
+    /// point would be a new series) and no feedback record is sent into a pipeline of another
+    /// signal: findings are counted in self-telemetry (`records` are points, spans and events).
+    fn process_metrics_or_traces(&mut self, data: Arc<SignalData>, out: &mut Vec<Arc<SignalData>>) {
+        if !self.config.pii_detection.enabled {
+            out.push(data);
+            return;
+        }
+        let mut hits = 0u64;
+        match &*data {
+            SignalData::Metrics(m) => {
+                for metric in
+                    m.resource_metrics.iter().flat_map(|r| &r.scope_metrics).flat_map(|s| &s.metrics)
+                {
+                    for_each_point_attributes(metric, &mut |a| {
+                        hits += u64::from(self.scan_attributes(a).is_some())
+                    });
+                }
+            }
+            SignalData::Traces(t) => {
+                for span in t.resource_spans.iter().flat_map(|r| &r.scope_spans).flat_map(|s| &s.spans) {
+                    hits += u64::from(self.scan_attributes(&span.attributes).is_some());
+                    for e in &span.events {
+                        hits += u64::from(self.scan_attributes(&e.attributes).is_some());
+                    }
+                }
+            }
+            SignalData::Logs(_) => {}
+        }
+        if let Some(c) = &self.counters {
+            c.records_with_pii.add(hits);
+        }
+        if hits == 0 || !self.config.pii_detection.auto_sanitize {
+            out.push(data);
+            return;
+        }
+        if let Some(c) = &self.counters {
+            c.redacted.add(hits);
+        }
+        let mut data = data;
+        match Arc::make_mut(&mut data) {
+            SignalData::Metrics(m) => {
+                for metric in m
+                    .resource_metrics
+                    .iter_mut()
+                    .flat_map(|r| &mut r.scope_metrics)
+                    .flat_map(|s| &mut s.metrics)
+                {
+                    for_each_point_attributes_mut(metric, &mut |a| self.redact_attributes(a));
+                }
+            }
+            SignalData::Traces(t) => {
+                for span in
+                    t.resource_spans.iter_mut().flat_map(|r| &mut r.scope_spans).flat_map(|s| &mut s.spans)
+                {
+                    self.redact_attributes(&mut span.attributes);
+                    for e in &mut span.events {
+                        self.redact_attributes(&mut e.attributes);
+                    }
+                }
+            }
+            SignalData::Logs(_) => {}
+        }
+        out.push(data);
+    }
+
     fn database(&self, lr: &LogRecord, resource: &Resource) -> String {
         let attr = self
             .config
@@ -783,6 +890,27 @@ impl VerificationProcessor {
     }
 }
 
+/// Calls `f` with the attributes of each data point of `m`.
+fn for_each_point_attributes(m: &Metric, f: &mut dyn FnMut(&Attributes)) {
+    match &m.data {
+        MetricData::Gauge(points) | MetricData::Sum { points, .. } => {
+            points.iter().for_each(|p| f(&p.attributes))
+        }
+        MetricData::Histogram { points, .. } => points.iter().for_each(|p| f(&p.attributes)),
+        MetricData::Summary(points) => points.iter().for_each(|p| f(&p.attributes)),
+    }
+}
+
+fn for_each_point_attributes_mut(m: &mut Metric, f: &mut dyn FnMut(&mut Attributes)) {
+    match &mut m.data {
+        MetricData::Gauge(points) | MetricData::Sum { points, .. } => {
+            points.iter_mut().for_each(|p| f(&mut p.attributes))
+        }
+        MetricData::Histogram { points, .. } => points.iter_mut().for_each(|p| f(&mut p.attributes)),
+        MetricData::Summary(points) => points.iter_mut().for_each(|p| f(&mut p.attributes)),
+    }
+}
+
 fn is_empty_value(v: &Value) -> bool {
     match v {
         Value::Str(s) => s.is_empty() || s == REDACTED,
@@ -797,7 +925,7 @@ impl Processor for VerificationProcessor {
         out: &mut Vec<Arc<SignalData>>,
     ) -> Result<(), ProcessorError> {
         let SignalData::Logs(logs) = &*data else {
-            out.push(data);
+            self.process_metrics_or_traces(data, out);
             return Ok(());
         };
         // Read-only pass: the batch is copied only when a record must be marked or redacted.
@@ -897,7 +1025,7 @@ impl TypedFactory for VerificationFactory {
         kind: ComponentKind::Processor,
         type_name: "verification",
         aliases: &[],
-        signals: &[Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "Detects (and redacts) PII, checks quality rules, and sends aggregated feedback logs.",
     };

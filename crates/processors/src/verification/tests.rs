@@ -678,3 +678,130 @@ fn the_clean_text_cache_is_bounded_and_counts_what_it_drops() {
         reg.counter_total("dbintel_verification_cache_evictions_total", &[("processor", "verification")]);
     assert_eq!(evicted, CLEAN_CACHE_SIZE as u64);
 }
+
+/// A metrics batch: one gauge and one histogram, each with one point of `attrs`.
+fn metric_batch(attrs: &[(&'static str, Value)]) -> Arc<SignalData> {
+    use dbintel_core::pdata::{
+        HistogramDataPoint, Metric, MetricData, Metrics, NumberDataPoint, NumberValue, ResourceMetrics,
+        ScopeMetrics, Temporality,
+    };
+    let a: Attributes = attrs.iter().map(|(k, v)| (*k, v.clone())).collect();
+    let gauge = Metric {
+        name: "db.query.duration".into(),
+        description: String::new(),
+        unit: "ms".into(),
+        data: MetricData::Gauge(vec![NumberDataPoint {
+            attributes: a.clone(),
+            start_time_unix_nano: 0,
+            time_unix_nano: 5,
+            value: NumberValue::Double(2.5),
+            flags: 0,
+        }]),
+    };
+    let hist = Metric {
+        name: "db.query.latency".into(),
+        description: String::new(),
+        unit: "ms".into(),
+        data: MetricData::Histogram {
+            points: vec![HistogramDataPoint { attributes: a, count: 1, ..Default::default() }],
+            temporality: Temporality::Cumulative,
+        },
+    };
+    Arc::new(SignalData::Metrics(Metrics {
+        resource_metrics: vec![ResourceMetrics {
+            scope_metrics: vec![ScopeMetrics { metrics: vec![gauge, hist], ..Default::default() }],
+            ..Default::default()
+        }],
+    }))
+}
+
+fn point_attributes(data: &SignalData) -> Vec<Attributes> {
+    use dbintel_core::pdata::MetricData;
+    let SignalData::Metrics(m) = data else { panic!("metrics") };
+    let mut out = Vec::new();
+    for metric in m.resource_metrics.iter().flat_map(|r| &r.scope_metrics).flat_map(|s| &s.metrics) {
+        match &metric.data {
+            MetricData::Gauge(p) | MetricData::Sum { points: p, .. } => {
+                out.extend(p.iter().map(|p| p.attributes.clone()))
+            }
+            MetricData::Histogram { points, .. } => out.extend(points.iter().map(|p| p.attributes.clone())),
+            MetricData::Summary(p) => out.extend(p.iter().map(|p| p.attributes.clone())),
+        }
+    }
+    out
+}
+
+/// The prototype's configs list `verification` in metrics pipelines: PII in a data point's
+/// attributes (a query text label, a user label) is redacted; nothing is added to the point (a mark
+/// would be a new series) and no feedback log is sent into the metrics pipeline.
+#[test]
+fn in_a_metrics_pipeline_pii_in_point_attributes_is_redacted() {
+    let (mut p, telemetry) = build(serde_json::json!({"pii_detection": {"auto_sanitize": true}}));
+    let input = metric_batch(&[
+        ("db.query.text", "SELECT * FROM users WHERE email = 'jane@shop.io'".into()),
+        ("user.email", "bob@shop.io".into()),
+        ("db.namespace", "shop".into()),
+    ]);
+    let mut out = Vec::new();
+    p.process(input, &mut out).expect("ok");
+    assert_eq!(out.len(), 1);
+    let points = point_attributes(&out[0]);
+    assert_eq!(points.len(), 2);
+    for a in &points {
+        assert_eq!(
+            a.get("db.query.text"),
+            Some(&Value::from("SELECT * FROM users WHERE email = '[REDACTED]'"))
+        );
+        assert_eq!(a.get("user.email"), Some(&Value::from("[REDACTED]")));
+        assert_eq!(a.get("db.namespace"), Some(&Value::from("shop")));
+        assert_eq!(a.len(), 3, "no marks on metric points: {a:?}");
+    }
+    assert_eq!(telemetry.counter_total("dbintel_verification_records_redacted_total", &[]), 2);
+    assert_eq!(telemetry.counter_total("dbintel_verification_pii_findings_total", &[("type", "email")]), 2);
+    // No feedback: the pipeline carries metrics.
+    assert!(p.next_deadline().is_none());
+    let mut fb = Vec::new();
+    p.flush(&mut fb);
+    assert!(fb.is_empty(), "{fb:?}");
+    // A clean batch passes without a copy; without auto_sanitize a dirty one is counted, unchanged.
+    let clean = metric_batch(&[("db.namespace", "shop".into())]);
+    let mut out = Vec::new();
+    p.process(clean.clone(), &mut out).expect("ok");
+    assert!(Arc::ptr_eq(&out[0], &clean));
+    let (mut q, telemetry) = build(serde_json::json!({}));
+    let dirty = metric_batch(&[("user.email", "bob@shop.io".into())]);
+    let mut out = Vec::new();
+    q.process(dirty.clone(), &mut out).expect("ok");
+    assert!(Arc::ptr_eq(&out[0], &dirty));
+    assert_eq!(telemetry.counter_total("dbintel_verification_records_with_pii_total", &[]), 2);
+    assert_eq!(telemetry.counter_total("dbintel_verification_records_redacted_total", &[]), 0);
+}
+
+#[test]
+fn in_a_traces_pipeline_pii_in_span_and_event_attributes_is_redacted() {
+    use crate::test_util::{kept_spans, span, traces};
+    use dbintel_core::pdata::SpanEvent;
+    let (mut p, telemetry) = build(serde_json::json!({"pii_detection": {"auto_sanitize": true}}));
+    let mut s = span("SELECT users", 1, &[("db.query.text", "SELECT 1 WHERE ssn = '123-45-6789'".into())]);
+    s.events.push(SpanEvent {
+        name: "exception".into(),
+        attributes: [("exception.message", Value::from("no user jane@shop.io"))].into_iter().collect(),
+        ..Default::default()
+    });
+    let clean = span("GET /", 2, &[("http.route", "/".into())]);
+    let mut out = Vec::new();
+    p.process(traces(vec![s, clean.clone()]), &mut out).expect("ok");
+    let spans = kept_spans(&out);
+    assert_eq!(spans.len(), 2);
+    assert_eq!(
+        spans[0].attributes.get("db.query.text"),
+        Some(&Value::from("SELECT 1 WHERE ssn = '[REDACTED]'"))
+    );
+    assert_eq!(
+        spans[0].events[0].attributes.get("exception.message"),
+        Some(&Value::from("no user [REDACTED]"))
+    );
+    assert_eq!(spans[0].name, "SELECT users", "names and ids are kept");
+    assert_eq!(spans[1], clean);
+    assert_eq!(telemetry.counter_total("dbintel_verification_records_redacted_total", &[]), 2);
+}
