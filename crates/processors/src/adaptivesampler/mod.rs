@@ -113,6 +113,8 @@ pub struct RuleConfig {
     #[serde(default)]
     pub priority: i64,
     /// Rate in [0, 1]; 1 makes the rule critical (never loses to the budget).
+    #[serde(alias = "sampling_rate")]
+    #[schemars(extend("x-aliases" = ["sampling_rate"]))]
     pub sample_rate: f64,
     /// Records this rule keeps per minute at most; 0 = no cap.
     #[serde(default)]
@@ -120,6 +122,23 @@ pub struct RuleConfig {
     /// All must hold; none matches every record.
     #[serde(default)]
     pub conditions: Vec<ConditionConfig>,
+    /// The prototype's free-text condition, compiled into more `conditions` (all must hold): the
+    /// comparisons `attributes["name"] OP literal` (or a bare name, or inside `double()`/`int()`)
+    /// joined by `and`; anything else is refused (see `rules::parse_expression`).
+    #[serde(default, alias = "condition")]
+    #[schemars(extend("x-aliases" = ["condition"]))]
+    pub expression: Option<String>,
+}
+
+impl RuleConfig {
+    /// `conditions` and what `expression` compiles to.
+    pub fn all_conditions(&self) -> Result<Vec<ConditionConfig>, String> {
+        let mut out = self.conditions.clone();
+        if let Some(e) = &self.expression {
+            out.extend(rules::parse_expression(e)?);
+        }
+        Ok(out)
+    }
 }
 
 /// One condition of a rule.
@@ -210,7 +229,7 @@ fn rule(
     max_per_minute: u64,
     conditions: Vec<ConditionConfig>,
 ) -> RuleConfig {
-    RuleConfig { name: name.into(), priority, sample_rate, max_per_minute, conditions }
+    RuleConfig { name: name.into(), priority, sample_rate, max_per_minute, conditions, expression: None }
 }
 
 /// The prototype's default rules, each also on our receivers' attribute names.
@@ -315,6 +334,29 @@ impl AdaptiveSamplerConfig {
                     p.push(ConfigProblem::new(format!("{at}.conditions[{j}]"), e));
                 }
             }
+            if let Some(e) = &r.expression {
+                match rules::parse_expression(e) {
+                    Err(why) => {
+                        p.push(ConfigProblem::new(format!("{at}.expression"), format!("`{e}`: {why}")))
+                    }
+                    Ok(extra) => {
+                        if r.conditions.len() + extra.len() > MAX_CONDITIONS {
+                            p.push(ConfigProblem::new(
+                                format!("{at}.expression"),
+                                format!("at most {MAX_CONDITIONS} conditions with `conditions`"),
+                            ));
+                        }
+                        for c in &extra {
+                            if let Err(why) = rules::Condition::compile(c) {
+                                p.push(ConfigProblem::new(
+                                    format!("{at}.expression"),
+                                    format!("`{e}`: {why}"),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
         }
         for (name, list) in [
             ("attributes.fingerprint", &self.attributes.fingerprint),
@@ -344,10 +386,20 @@ impl TypedFactory for AdaptiveSamplerFactory {
         type_name: "adaptivesampler",
         // `adaptive_sampler`: the name the prototype's Kubernetes configs use.
         aliases: &["adaptive_sampler"],
-        signals: &[Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "Keeps query records by priority rules, dedup and a records/s budget; deterministic, optionally adaptive.",
     };
+    const SIGNAL_NOTES: &'static [(Signal, &'static str)] = &[
+        (
+            Signal::Metrics,
+            "it keeps or drops query records (logs); dropping metric points at random would break sums and rates, and the prototype's metrics variant was never built, so metrics pass untouched",
+        ),
+        (
+            Signal::Traces,
+            "it keeps or drops query records (logs); spans pass untouched (sample traces with probabilistic_sampler)",
+        ),
+    ];
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
         ("in_memory_only", IN_MEMORY),
         (
@@ -399,6 +451,27 @@ impl TypedFactory for AdaptiveSamplerFactory {
 
     fn check(&self, config: &AdaptiveSamplerConfig) -> Vec<ConfigProblem> {
         config.problems()
+    }
+
+    /// What each free-text `expression` was compiled to, so the user sees what the rule matches.
+    fn config_notes(&self, config: &AdaptiveSamplerConfig) -> Vec<ConfigProblem> {
+        config
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let e = r.expression.as_ref()?;
+                let conds = rules::parse_expression(e).ok()?;
+                let text: Vec<String> = conds.iter().map(rules::describe).collect();
+                Some(ConfigProblem::new(
+                    format!("rules[{i}].expression"),
+                    format!(
+                        "`{e}` is read as the conditions {} (all must hold on the record's attributes); a record without the attribute does not match",
+                        text.join(" and ")
+                    ),
+                ))
+            })
+            .collect()
     }
 
     fn build(&self, ctx: &CreateContext, config: AdaptiveSamplerConfig) -> Result<Built, Vec<ConfigProblem>> {

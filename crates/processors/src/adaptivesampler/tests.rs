@@ -146,6 +146,7 @@ fn the_highest_priority_matching_rule_decides_and_kept_records_carry_the_rate() 
             sample_rate: 0.0,
             max_per_minute: 0,
             conditions: vec![],
+            expression: None,
         },
         RuleConfig {
             name: "slow".into(),
@@ -157,6 +158,7 @@ fn the_highest_priority_matching_rule_decides_and_kept_records_carry_the_rate() 
                 operator: Operator::Gt,
                 value: Some(json!(1000)),
             }],
+            expression: None,
         },
     ];
     let (mut p, reg) = sampler(cfg);
@@ -250,6 +252,7 @@ fn per_rule_cap_counts_only_kept_records() {
         sample_rate: 0.5,
         max_per_minute: 10,
         conditions: vec![],
+        expression: None,
     }];
     let (mut p, reg) = sampler(cfg);
     let records: Vec<_> = (0..1000).map(|i| rec(&format!("q{i}"), &[], 1)).collect();
@@ -274,6 +277,7 @@ fn the_budget_drops_ordinary_records_but_never_critical_ones() {
             operator: Operator::Exists,
             value: None,
         }],
+        expression: None,
     }];
     let (mut p, reg) = sampler(cfg);
     let mut records: Vec<_> = (0..20).map(|i| rec(&format!("o{i}"), &[], 1)).collect();
@@ -373,6 +377,7 @@ fn adaptive_volume_guard_lowers_rates_near_the_budget_but_not_critical_ones() {
             operator: Operator::Exists,
             value: None,
         }],
+        expression: None,
     }];
     let (mut p, reg) = sampler(cfg);
     let mid: Vec<_> =
@@ -459,4 +464,92 @@ fn the_dedup_window_is_measured_in_record_time() {
     // Records without a time fall back to the cache's process-time window: a repeat is a duplicate.
     let out = run(&mut p, vec![rec("00000000000000b2", &[], 0), rec("00000000000000b2", &[], 0)]);
     assert_eq!(out.len(), 1);
+}
+
+/// The prototype's configs write rules as free text (`expression`, or `condition`); its Go had no
+/// such field. The comparison subset compiles to conditions, and `validate` says what each reads as.
+#[test]
+fn rule_expressions_compile_to_conditions() {
+    use rules::parse_expression;
+    let c = |a: &str, op: Operator, v: serde_json::Value| ConditionConfig {
+        attribute: a.into(),
+        operator: op,
+        value: Some(v),
+    };
+    // From database-intelligence-mvp/config/collector-feature-aware.yaml and collector-querylens.yaml.
+    assert_eq!(
+        parse_expression(r#"attributes["duration_ms"] > 1000"#).unwrap(),
+        vec![c("duration_ms", Operator::Gt, json!(1000.0))]
+    );
+    assert_eq!(
+        parse_expression(r#"attributes["db.plan.changed"] == true"#).unwrap(),
+        vec![c("db.plan.changed", Operator::Eq, json!(true))]
+    );
+    // From collector-simplified.yaml and tests/e2e/.../custom-processors-e2e.yaml.
+    assert_eq!(
+        parse_expression("mean_exec_time <= 1000").unwrap(),
+        vec![c("mean_exec_time", Operator::Lte, json!(1000.0))]
+    );
+    assert_eq!(
+        parse_expression(r#"double(attributes["mean_exec_time"]) > 100 and int(attributes['calls']) >= 5"#)
+            .unwrap(),
+        vec![c("mean_exec_time", Operator::Gt, json!(100.0)), c("calls", Operator::Gte, json!(5.0))]
+    );
+    assert_eq!(
+        parse_expression(r#"attributes["query_text"] != "" && attributes["x"] != nil"#).unwrap(),
+        vec![c("query_text", Operator::Ne, json!("")), c("x", Operator::Exists, json!(true))]
+    );
+    // What the subset does not have is refused, saying what.
+    for (text, why) in [
+        ("severity == 'ERROR' or severity == 'FATAL'", "`or` is not supported"),
+        (r#"IsMatch(attributes["query"], "pg_.*")"#, "the function `IsMatch` is not supported"),
+        (r#"attributes["query"] matches "pg_*""#, "`matches` is not an operator"),
+        (r#"metrics["db.querylens.query.blocks_read"] > 10000"#, "`metrics[...]` is not supported"),
+        (r#"attributes["x"] > "a""#, "needs a number"),
+        ("", "the expression is empty"),
+        ("> 3", "expected an attribute"),
+        ("x > 1 and", "empty comparison"),
+        (r#"attributes["x] > 1"#, "unterminated string"),
+    ] {
+        let e = parse_expression(text).unwrap_err();
+        assert!(e.contains(why), "{text}: {e}");
+    }
+}
+
+#[test]
+fn a_rule_with_an_expression_matches_what_it_says() {
+    let f = AdaptiveSamplerFactory;
+    // An excerpt of database-intelligence-mvp/config/collector-feature-aware.yaml (processors.adaptivesampler).
+    let section = json!({
+        "rules": [
+            {"name": "slow_queries", "expression": "attributes[\"duration_ms\"] > 1000", "sampling_rate": 1.0},
+            {"name": "normal_queries", "expression": "attributes[\"duration_ms\"] <= 1000", "sampling_rate": 0.0}
+        ],
+        "default_sampling_rate": 0.05
+    });
+    assert!(f.validate(&section).is_ok(), "{:?}", f.validate(&section));
+    let notes = f.warnings(&section);
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].path, "rules[0].expression");
+    assert!(notes[0].message.contains("`duration_ms` > 1000.0"), "{}", notes[0].message);
+    let mut cfg: AdaptiveSamplerConfig = parse_component_config(&section).unwrap();
+    cfg.deduplication.enabled = false;
+    let (mut p, _) = sampler(cfg);
+    let kept = run(
+        &mut p,
+        vec![
+            rec("a", &[("duration_ms", Value::Double(1500.0))], 0),
+            rec("b", &[("duration_ms", Value::Int(20))], 0),
+            rec("c", &[], 0),
+        ],
+    );
+    // slow kept (rate 1), normal dropped (rate 0), no attribute: neither rule, default 0.05.
+    let fps: Vec<_> = kept.iter().map(|r| r.attributes.get("dbintel.query.fingerprint").cloned()).collect();
+    assert!(fps.contains(&Some(Value::from("a"))), "{fps:?}");
+    assert!(!fps.contains(&Some(Value::from("b"))), "{fps:?}");
+    // A refused expression is a problem at its key; `sampling_rate: 100` (a percentage) is out of range.
+    let bad = json!({"rules": [{"name": "r", "condition": "severity == 'ERROR' or severity == 'FATAL'", "sampling_rate": 100}]});
+    let problems = f.validate(&bad).unwrap_err();
+    let paths: Vec<_> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["rules[0].sample_rate", "rules[0].expression"], "{problems:?}");
 }
