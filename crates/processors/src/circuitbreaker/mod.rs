@@ -209,10 +209,14 @@ impl TypedFactory for CircuitBreakerFactory {
         kind: ComponentKind::Processor,
         type_name: "circuit_breaker",
         aliases: &["circuitbreaker"],
-        signals: &[Signal::Logs, Signal::Metrics],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "Protects the monitored databases: per-database breakers the receivers obey, stress shedding, cb.state on records, throughput/memory/CPU guards.",
     };
+    const SIGNAL_NOTES: &'static [(Signal, &'static str)] = &[(
+        Signal::Traces,
+        "the breakers guard the database receivers' scrapes (their metrics and logs pipelines); spans pass untouched",
+    )];
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
         (
             "max_concurrent_requests",

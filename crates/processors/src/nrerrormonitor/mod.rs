@@ -183,10 +183,14 @@ impl TypedFactory for NrErrorMonitorFactory {
         kind: ComponentKind::Processor,
         type_name: "nrerrormonitor",
         aliases: &[],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "Reports (and safely fixes) data New Relic would drop or flag as NrIntegrationError.",
     };
+    const SIGNAL_NOTES: &'static [(Signal, &'static str)] = &[(
+        Signal::Traces,
+        "its checks are New Relic's limits on metrics and logs (the prototype's monitor was metrics-only); spans pass untouched",
+    )];
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
         (
             "reporting_interval",

@@ -331,11 +331,21 @@ impl TypedFactory for PlanAttributeExtractorFactory {
         kind: ComponentKind::Processor,
         type_name: "planattributeextractor",
         aliases: &[],
-        signals: &[Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "Adds db.query.plan.* attributes from collected EXPLAIN plans, anonymizes and \
                       fingerprints query text, and flags plan changes per query with cause and severity.",
     };
+    const SIGNAL_NOTES: &'static [(Signal, &'static str)] = &[
+        (
+            Signal::Metrics,
+            "plans arrive as log records (the receivers' plan and query events); metric points carry no plan and pass untouched",
+        ),
+        (
+            Signal::Traces,
+            "plans arrive as log records (the receivers' plan and query events); spans pass untouched",
+        ),
+    ];
 
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
         ("safe_mode", "dbintel never runs EXPLAIN from a processor: plans come from the receivers"),

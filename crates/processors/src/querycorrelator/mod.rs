@@ -278,10 +278,12 @@ impl TypedFactory for QueryCorrelatorFactory {
         kind: ComponentKind::Processor,
         type_name: "querycorrelator",
         aliases: &[],
-        signals: &[Signal::Logs, Signal::Metrics],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "Joins top queries, samples, blocking and table metrics into one picture per query.",
     };
+    const SIGNAL_NOTES: &'static [(Signal, &'static str)] =
+        &[(Signal::Traces, "it joins the receivers' query metrics and events; spans pass untouched")];
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
         (
             "enable_trace_correlation",
