@@ -437,6 +437,7 @@ impl TypedFactory for AdaptiveSamplerFactory {
         ),
         ("adjustment_period", "rates are decided per decision_interval"),
         ("evaluation_interval", "rates are decided per decision_interval"),
+        ("time_window", "rates are decided per decision_interval"),
         (
             "memory_threshold_mb",
             "memory is memory_limiter's; the sampler's state is bounded by its cache sizes",

@@ -650,8 +650,15 @@ fn bind(call: &Call) -> Result<Bound<'_>, OttlError> {
         } else {
             format!("{required} to {}", params.len())
         };
+        // The prototype's configs call `replace_all_patterns(attributes["x"], regex, replacement)`:
+        // one value, no mode. That is `replace_pattern`'s form; say so.
+        let hint = if name == "replace_all_patterns" && call.args.len() == 3 {
+            "; for one value write replace_pattern(target, regex_pattern, replacement), for a map add the mode (\"key\" or \"value\") second"
+        } else {
+            ""
+        };
         return invalid(format!(
-            "`{name}` takes {want} arguments ({sig}); it has {}: `{}` is missing",
+            "`{name}` takes {want} arguments ({sig}); it has {}: `{}` is missing{hint}",
             call.args.len(),
             missing.join("`, `")
         ));

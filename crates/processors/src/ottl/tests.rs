@@ -249,6 +249,7 @@ fn compile_errors_name_what_is_wrong() {
     assert!(err(r#"truncate_all(body, -1)"#, Ctx::Log).contains("non-negative"));
     let e = err(r#"replace_all_patterns(attributes["q"], "'x'", "y")"#, Ctx::Log);
     assert!(e.contains("takes 4 to 6 arguments") && e.contains("`replacement` is missing"), "{e}");
+    assert!(e.contains("for one value write replace_pattern(target, regex_pattern, replacement)"), "{e}");
     assert!(err(r#"replace_pattern(body, "(?!x)", "y")"#, Ctx::Log).contains("invalid regex"));
     assert!(err(r#"set(type, 1)"#, Ctx::Metric).contains("read-only"));
     assert!(err(r#"IsMatch(body, "x")"#, Ctx::Log).contains("is a converter"));

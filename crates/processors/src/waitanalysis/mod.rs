@@ -240,10 +240,14 @@ impl TypedFactory for WaitAnalysisFactory {
         kind: ComponentKind::Processor,
         type_name: "waitanalysis",
         aliases: &[],
-        signals: &[Signal::Metrics, Signal::Logs],
+        signals: &Signal::ALL,
         stability: Stability::Alpha,
         description: "The prototype's wait analysis: labels waits (db.ash.wait_events, db.ash.sample) with category, severity and pattern",
     };
+    const SIGNAL_NOTES: &'static [(Signal, &'static str)] = &[(
+        Signal::Traces,
+        "it classifies the wait events of the database receivers' metrics and records; spans pass untouched",
+    )];
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
         ("alert_rules", "alerting is the backend's: alert on db.ash.wait_events by category"),
         ("thresholds", "alerting is the backend's: alert on db.ash.wait_events by category"),
