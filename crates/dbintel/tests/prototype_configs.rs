@@ -206,3 +206,81 @@ service:
     let problems = raw.lines().filter(|l| l.starts_with('/') && l.contains("collector.yaml: ")).count();
     assert_eq!(problems, 8, "{raw}");
 }
+
+/// POSTs `body` as OTLP/JSON to `http://addr{path}`; the status code.
+fn post_json(addr: &str, path: &str, body: &str) -> u16 {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else { return 0 };
+    let req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    if s.write_all(req.as_bytes()).is_err() {
+        return 0;
+    }
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    resp.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+/// The running collector builds the prototype's processors in traces and metrics pipelines (the
+/// breaker listed by its alias): `verification` redacts a span's and a data point's PII, the rest
+/// pass the data on.
+#[test]
+fn a_running_collector_redacts_pii_in_spans_and_points() {
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let port = support::free_port();
+    let out = dir.path().join("out.jsonl");
+    let config = dir.path().join("collector.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+receivers:
+  otlp:
+    protocols:
+      http: {{endpoint: "127.0.0.1:{port}"}}
+processors:
+  circuit_breaker: {{}}
+  verification: {{pii_detection: {{auto_sanitize: true}}}}
+  costcontrol: {{}}
+  adaptivesampler: {{}}
+  planattributeextractor: {{}}
+exporters:
+  file: {{path: "{}"}}
+service:
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [circuitbreaker, verification, costcontrol, adaptivesampler, planattributeextractor]
+      exporters: [file]
+    metrics:
+      receivers: [otlp]
+      processors: [verification, adaptivesampler, planattributeextractor, costcontrol]
+      exporters: [file]
+"#,
+            out.display()
+        ),
+    )
+    .unwrap();
+    let mut run =
+        support::Running::start(&["run", "--config", &config.display().to_string()], &[], dir.path());
+    let addr = format!("127.0.0.1:{port}");
+    let span = r#"{"resourceSpans":[{"resource":{},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"SELECT users","kind":3,"startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"db.query.text","value":{"stringValue":"SELECT 1 WHERE email = 'jane@shop.io'"}}]}]}]}]}"#;
+    let point = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"db.query.count","gauge":{"dataPoints":[{"asDouble":1,"timeUnixNano":"5","attributes":[{"key":"user.email","value":{"stringValue":"bob@shop.io"}},{"key":"db.namespace","value":{"stringValue":"shop"}}]}]}}]}]}]}"#;
+    run.wait_for("the OTLP/HTTP receiver", Duration::from_secs(30), || {
+        post_json(&addr, "/v1/traces", span) == 200
+    });
+    assert_eq!(post_json(&addr, "/v1/metrics", point), 200);
+    let read = || std::fs::read_to_string(&out).unwrap_or_default();
+    run.wait_for("both batches in the file", Duration::from_secs(30), || read().lines().count() >= 2);
+    run.signal("TERM");
+    assert!(run.wait_exit(Duration::from_secs(30)).success(), "{}", run.stderr());
+    let text = read();
+    assert!(text.contains(r#""stringValue":"SELECT 1 WHERE email = '[REDACTED]'""#), "{text}");
+    assert!(text.contains(r#""key":"user.email","value":{"stringValue":"[REDACTED]"}"#), "{text}");
+    assert!(text.contains(r#""key":"db.namespace","value":{"stringValue":"shop"}"#), "{text}");
+    assert!(!text.contains("shop.io"), "{text}");
+    assert!(!text.contains("dbintel.pii"), "no marks on points or spans: {text}");
+}
