@@ -196,7 +196,7 @@ service:
         "receivers.sqlquery/postgresql.datasource: required",
         "receivers.sqlquery/postgresql.queries: at least one query is required",
         "service.pipelines.logs.processors[0]: processor `memory_limiter` is not defined in `processors`",
-        "processors.adaptive_sampler/intelligent.rules[0].sample_rate: must be within [0, 1]; it is 100",
+        "processors.adaptive_sampler/intelligent.rules[0].sample_rate: must be within [0, 1]; it is 100; a rate is a fraction: 100% is 1",
         "processors.adaptive_sampler/intelligent.rules[0].expression: `severity == 'ERROR' or severity == 'FATAL'`: `or` is not supported",
         "for the environment variable with a default write `${env:POSTGRES_HOST:-...}`",
     ] {

@@ -277,7 +277,13 @@ pub fn default_rules() -> Vec<RuleConfig> {
 
 fn rate_problem(p: &mut Vec<ConfigProblem>, key: &str, v: f64) {
     if !(0.0..=1.0).contains(&v) {
-        p.push(ConfigProblem::new(key, format!("must be within [0, 1]; it is {v}")));
+        // The prototype's configs often give percentages (`sampling_rate: 100`).
+        let hint = if v > 1.0 && v <= 100.0 {
+            format!("; a rate is a fraction: {v}% is {}", v / 100.0)
+        } else {
+            String::new()
+        };
+        p.push(ConfigProblem::new(key, format!("must be within [0, 1]; it is {v}{hint}")));
     }
 }
 
