@@ -26,7 +26,11 @@ pub mod server;
 pub mod tls;
 
 use dbintel_core::component::ComponentInfo;
-use dbintel_core::{Built, ComponentKind, ConfigProblem, CreateContext, Signal, Stability, TypedFactory};
+use dbintel_core::host::HostError;
+use dbintel_core::{
+    Built, ComponentId, ComponentKind, ConfigProblem, CreateContext, Signal, Stability, TypedFactory,
+};
+use dbintel_extensions::file_storage::Storage;
 
 pub use config::{Plan, PostgresqlConfig};
 pub use diagnose::{Finding, doctor};
@@ -63,6 +67,13 @@ impl TypedFactory for PostgresqlFactory {
         config.clone().resolve().err().unwrap_or_default()
     }
 
+    fn config_references(&self, cfg: &PostgresqlConfig) -> Vec<(ComponentKind, ComponentId, String)> {
+        match cfg.querylens.storage.as_deref().map(querylens::config::storage_id) {
+            Some(Ok(id)) => vec![(ComponentKind::Extension, id, "querylens.storage".to_string())],
+            _ => Vec::new(),
+        }
+    }
+
     fn build(&self, ctx: &CreateContext, config: PostgresqlConfig) -> Result<Built, Vec<ConfigProblem>> {
         // The certificate files must exist where the receiver runs (`validate` does not ask).
         if let Some(t) = config.tls.as_ref().filter(|t| !t.insecure) {
@@ -77,8 +88,28 @@ impl TypedFactory for PostgresqlFactory {
         if let Some(sharding) = ctx.host.sharding() {
             plan.apply_sharding(&ctx.id, sharding);
         }
+        // `querylens.storage`: the file_storage directory that keeps the plan-change mark.
+        let store = match plan.querylens.storage.as_deref() {
+            None => None,
+            Some(s) => {
+                let id = querylens::config::storage_id(s)
+                    .map_err(|e| vec![ConfigProblem::new(format!("querylens.{}", e.path), e.message)])?;
+                let fs = ctx.host.extension::<Storage>(&id).map_err(|e| {
+                    vec![ConfigProblem::new(
+                        "querylens.storage",
+                        match e {
+                            HostError::NotFound(_) => format!("`{s}` is not defined under `extensions`"),
+                            other => other.to_string(),
+                        },
+                    )]
+                })?;
+                Some(querylens::MarkStore::for_component(&fs.directory, &ctx.id, fs.fsync))
+            }
+        };
         let breaker = ctx.host.breakers().handle(&ctx.id);
-        Ok(Built::Receiver(Box::new(PostgresqlReceiver::new(plan).with_breaker(breaker))))
+        Ok(Built::Receiver(Box::new(
+            PostgresqlReceiver::new(plan).with_breaker(breaker).with_querylens_store(store),
+        )))
     }
 }
 

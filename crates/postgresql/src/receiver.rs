@@ -52,11 +52,19 @@ fn seconds(s: Option<f64>) -> Option<Duration> {
 pub struct PostgresqlReceiver {
     plan: Plan,
     breaker: Option<BreakerHandle>,
+    querylens_store: Option<crate::querylens::MarkStore>,
 }
 
 impl PostgresqlReceiver {
     pub fn new(plan: Plan) -> Self {
-        Self { plan, breaker: None }
+        Self { plan, breaker: None, querylens_store: None }
+    }
+
+    /// Keeps pg_querylens's plan-change mark in `store` (`querylens.storage`), loaded at the first
+    /// read, so a restart reports the changes made while the collector was down.
+    pub fn with_querylens_store(mut self, store: Option<crate::querylens::MarkStore>) -> Self {
+        self.querylens_store = store;
+        self
     }
 
     /// Reports each statement's outcome per database to the service's circuit breakers and obeys
@@ -74,6 +82,9 @@ impl Receiver for PostgresqlReceiver {
         let shutdown = ctx.shutdown.clone();
         let breaker = self.breaker.unwrap_or_else(|| BreakerHandle::disabled(&ctx.id));
         let mut runner = Runner::new(self.plan, ctx, tls, breaker);
+        if let Some(ql) = runner.querylens.as_mut() {
+            ql.set_store(self.querylens_store);
+        }
         tokio::select! {
             _ = shutdown.cancelled() => {}
             _ = runner.run() => {}
@@ -847,8 +858,29 @@ impl Runner {
         if !want_metrics && !want_logs {
             return;
         }
+        if self.querylens.is_none() {
+            return;
+        }
+        // The breaker, as for query intelligence: nothing while the primary database's breaker is
+        // open, its shed level decides how much is read, under its adaptive statement timeout.
+        let primary = self.primary_db.clone();
+        if !self.breaker.allows(&primary) {
+            return;
+        }
+        let shed = self.breaker.shed(&primary);
+        let adaptive =
+            self.breaker.statement_timeout(&primary, self.plan.connect.statement_timeout).is_some();
+        if adaptive {
+            self.adaptive_timeout(&primary, conn).await;
+        }
         let Some(ql) = self.querylens.as_mut() else { return };
-        let out = ql.collect(conn.client(), &conn.info).await;
+        let out = ql.collect(conn.client(), &conn.info, shed).await;
+        if adaptive {
+            self.restore_timeout(conn).await;
+        }
+        if let Some(kind) = out.trouble {
+            self.note_outcome(&primary, Outcome::Failure(kind));
+        }
         if want_metrics && !out.metrics.is_empty() {
             let sig = SignalData::Metrics(Metrics {
                 resource_metrics: vec![ResourceMetrics {
@@ -863,9 +895,15 @@ impl Runner {
             });
             let _ = self.ctx.output.send(sig).await;
         }
-        if want_logs && !out.records.is_empty() {
+        // The plan-change mark moves (and is stored) only once the events were accepted.
+        let accepted = if want_logs && !out.records.is_empty() {
             let sig = self.logs_signal(out.records);
-            let _ = self.ctx.output.send(sig).await;
+            self.ctx.output.send(sig).await.is_ok()
+        } else {
+            true
+        };
+        if let Some(ql) = self.querylens.as_mut() {
+            ql.delivered(accepted).await;
         }
     }
 

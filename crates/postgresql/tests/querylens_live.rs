@@ -1,7 +1,11 @@
 //! pg_querylens read by the postgresql receiver (built through its factory, scraping every second)
 //! against throwaway PostgreSQL servers.
 //!
-//! The plan-change test needs the real extension installed into the server's directories (`.ci/querylens`
+//! Also: plan changes made while the collector was down are reported after a restart, once, with
+//! `querylens.storage`; and the reads obey the circuit breaker (nothing while it sheds top queries,
+//! the plan change follows once the stress ends).
+//!
+//! The plan-change tests need the real extension installed into the server's directories (`.ci/querylens`
 //! builds and installs it before `cargo test`); without it the test FAILS (a server that cannot
 //! preload the library does not start), it is never skipped.
 
@@ -30,9 +34,27 @@ struct Run {
 
 /// The receiver with metrics and logs on one channel, in the order it sends them.
 fn start(config: serde_json::Value) -> Run {
-    let id: dbintel_core::ComponentId = "postgresql/querylens".parse().unwrap();
+    start_on(config, None, dbintel_core::Host::new())
+}
+
+fn rid() -> dbintel_core::ComponentId {
+    "postgresql/querylens".parse().unwrap()
+}
+
+/// Like [`start`], on `host` (breakers, admission), with a `file_storage/ql` extension on `storage`.
+fn start_on(config: serde_json::Value, storage: Option<&std::path::Path>, host: dbintel_core::Host) -> Run {
+    let id = rid();
     let telemetry = Registry::new();
-    let cctx = CreateContext::new(id.clone(), telemetry.clone());
+    let mut cctx = CreateContext::new(id.clone(), telemetry.clone());
+    cctx.host = host.clone();
+    if let Some(dir) = storage {
+        let fs: dbintel_extensions::file_storage::FileStorageConfig =
+            dbintel_core::parse_component_config(&json!({"directory": dir, "fsync": true})).unwrap();
+        cctx.host.add_extension(
+            "file_storage/ql".parse().unwrap(),
+            std::sync::Arc::new(dbintel_extensions::file_storage::Storage::from(&fs)),
+        );
+    }
     let Ok(Built::Receiver(receiver)) = PostgresqlFactory.create(&cctx, &config) else {
         panic!("create failed: {:?}", PostgresqlFactory.validate(&config));
     };
@@ -41,7 +63,11 @@ fn start(config: serde_json::Value) -> Run {
     let shutdown = CancellationToken::new();
     let ctx = ReceiverContext {
         id: id.clone(),
-        output: ReceiverOutput::from_channels(Some(tx.clone()), Some(tx)),
+        output: ReceiverOutput::from_channels(Some(tx.clone()), Some(tx)).with_admission(
+            &id,
+            host.admission().handle(&id),
+            &telemetry,
+        ),
         shutdown: shutdown.clone(),
         health: health.register(dbintel_core::ComponentKind::Receiver, id),
         telemetry: telemetry.clone(),
@@ -316,4 +342,210 @@ async fn without_pg_querylens_nothing_changes() {
         assert_eq!(counter(&run.telemetry, "dbintel_postgresql_querylens_errors_total", &[]), 0, "{extra}");
         run.stop().await;
     }
+}
+
+/// A server preloading pg_querylens with `orders` and its index in a new database.
+fn preloaded_with_orders(name: &str) -> (PgServer, String) {
+    let pg = PgServer::builder()
+        .setting("shared_preload_libraries", "pg_stat_statements,pg_querylens")
+        .try_start()
+        .unwrap_or_else(|e| {
+            panic!("a PostgreSQL that preloads pg_querylens did not start (`.ci/querylens` installs it): {e}")
+        });
+    let db = pg.create_database(name);
+    pg.psql(
+        &db,
+        "CREATE EXTENSION pg_querylens; \
+         CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL, pad text NOT NULL); \
+         INSERT INTO orders SELECT g, g % 5000, repeat('x', 50) FROM generate_series(1, 50000) g; \
+         CREATE INDEX orders_customer_idx ON orders (customer_id); ANALYZE orders;",
+    )
+    .expect("fixture");
+    (pg, db)
+}
+
+fn queryid_of(pg: &PgServer, db: &str) -> String {
+    let q = pg
+        .psql(
+            db,
+            &format!(
+                "SELECT queryid FROM pg_stat_statements WHERE query = 'SELECT pad FROM orders WHERE customer_id = $1' \
+                 AND dbid = (SELECT oid FROM pg_database WHERE datname = '{db}')"
+            ),
+        )
+        .expect("queryid")
+        .trim()
+        .to_string();
+    assert!(!q.is_empty(), "pg_stat_statements has the query");
+    q
+}
+
+async fn run_query(pg: &PgServer, db: &str, times: i64) {
+    let app = app_client(&pg.url(db), "shop").await;
+    for _ in 0..times {
+        app.query(QUERY, &[]).await.expect("query");
+    }
+}
+
+/// The `db.server.plan_change` events of `db` until `reads` reads of pg_querylens went by (each
+/// read sends the extension's health metrics), within 60 s.
+async fn plan_changes_over(run: &mut Run, db: &str, reads: usize) -> Vec<LogRecord> {
+    let mut out = Vec::new();
+    let mut seen = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while seen < reads {
+        assert!(tokio::time::Instant::now() < deadline, "only {seen} pg_querylens reads within 60 s");
+        let sig = run.next().await;
+        out.extend(
+            records(&sig)
+                .into_iter()
+                .filter(|r| r.event_name == "db.server.plan_change" && s(r, "db.namespace") == db),
+        );
+        if metric_names(&sig).iter().any(|n| n == "postgresql.querylens.entries") {
+            seen += 1;
+        }
+    }
+    out
+}
+
+/// Waits (bounded) until `path` exists.
+async fn wait_for_file(path: &std::path::Path) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !path.exists() {
+        assert!(tokio::time::Instant::now() < deadline, "{} was not written", path.display());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_changes_made_while_the_collector_was_down_are_reported_once_after_a_restart_with_storage() {
+    let (pg, db) = preloaded_with_orders("ql_restart");
+    let dir = tempfile::tempdir().unwrap();
+    let with_storage =
+        || config(&pg, &db, json!({"querylens": {"enabled": true, "storage": "file_storage/ql"}}));
+    let mark_file = dir.path().join("receiver_postgresql_querylens").join("querylens.json");
+    run_query(&pg, &db, 3).await;
+    let queryid = queryid_of(&pg, &db);
+    let index_hash = explain_hash(&pg, &db);
+
+    // First run: no stored mark, so the first read takes the newest change as the mark and stores it.
+    let mut run = start_on(with_storage(), Some(dir.path()), dbintel_core::Host::new());
+    assert!(plan_changes_over(&mut run, &db, 2).await.is_empty(), "nothing changed yet");
+    wait_for_file(&mark_file).await;
+    run.stop().await;
+
+    // While it is down the index goes: the query's plan changes.
+    pg.psql(&db, "DROP INDEX orders_customer_idx").expect("drop index");
+    run_query(&pg, &db, 5).await;
+    let seq_hash = explain_hash(&pg, &db);
+    assert_ne!(index_hash, seq_hash);
+
+    // Restarted on the same storage: the change is reported, once.
+    let mut run = start_on(with_storage(), Some(dir.path()), dbintel_core::Host::new());
+    let got = plan_changes_over(&mut run, &db, 4).await;
+    let ours: Vec<&LogRecord> = got.iter().filter(|r| s(r, "postgresql.queryid") == queryid).collect();
+    assert_eq!(ours.len(), 1, "the change made while down, exactly once: {got:#?}");
+    assert_eq!(s(ours[0], "db.plan.previous_hash"), index_hash);
+    assert_eq!(s(ours[0], "db.query.plan.hash"), seq_hash);
+    assert!(s(ours[0], "db.plan.change_cause").split(',').any(|c| c == "new_seq_scan"), "{:#?}", ours[0]);
+    assert_eq!(counter(&run.telemetry, "dbintel_postgresql_querylens_store_errors_total", &[]), 0);
+    run.stop().await;
+
+    // Restarted again: it was delivered and stored, so it is not reported a second time.
+    let mut run = start_on(with_storage(), Some(dir.path()), dbintel_core::Host::new());
+    let again = plan_changes_over(&mut run, &db, 3).await;
+    assert!(again.is_empty(), "a delivered change is not reported again: {again:#?}");
+    run.stop().await;
+
+    // The control: without storage, a change made while down is not news to a new start.
+    pg.psql(&db, "CREATE INDEX orders_customer_idx ON orders (customer_id)").expect("index again");
+    run_query(&pg, &db, 5).await;
+    let mut run = start(config(&pg, &db, json!({"querylens": {"enabled": true}})));
+    let lost = plan_changes_over(&mut run, &db, 3).await;
+    assert!(lost.is_empty(), "without storage a start reports only later changes: {lost:#?}");
+    run.stop().await;
+    // ... while the stored mark still has it.
+    let mut run = start_on(with_storage(), Some(dir.path()), dbintel_core::Host::new());
+    let back = plan_changes_over(&mut run, &db, 3).await;
+    let ours: Vec<&LogRecord> = back.iter().filter(|r| s(r, "postgresql.queryid") == queryid).collect();
+    assert_eq!(ours.len(), 1, "{back:#?}");
+    assert_eq!(s(ours[0], "db.plan.previous_hash"), seq_hash);
+    assert_eq!(s(ours[0], "db.query.plan.hash"), index_hash);
+    run.stop().await;
+    let stored = std::fs::read_to_string(&mark_file).unwrap();
+    assert!(stored.contains(&format!("{}:{}/{db}", pg.host, pg.port)), "the mark names its server: {stored}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn querylens_reads_stop_while_the_breaker_sheds_top_queries_and_the_change_follows_after() {
+    use dbintel_core::breaker::{BreakerSettings, Shed};
+    // Its own server: lock waits are server-wide.
+    let (pg, db) = preloaded_with_orders("ql_breaker");
+    let host = dbintel_core::Host::new();
+    let telemetry = Registry::new();
+    host.breakers().configure(
+        BreakerSettings {
+            failure_threshold: 5,
+            success_threshold: 1,
+            open_state_timeout: Duration::from_secs(3600),
+            lock_wait_threshold: Duration::from_secs(1),
+            ..BreakerSettings::default()
+        },
+        &telemetry,
+    );
+    // The lock is taken on a table of its own: DROP INDEX on `orders` must not queue behind it.
+    pg.psql(&db, "CREATE TABLE lockme (id int PRIMARY KEY, v int); INSERT INTO lockme VALUES (1, 0)")
+        .unwrap();
+    run_query(&pg, &db, 3).await;
+    let queryid = queryid_of(&pg, &db);
+    let mut run = start_on(config(&pg, &db, json!({"querylens": {"enabled": true}})), None, host.clone());
+    assert!(plan_changes_over(&mut run, &db, 2).await.is_empty());
+    let shed_all =
+        |r: &Run| counter(&r.telemetry, "dbintel_postgresql_querylens_shed_reads_total", &[("part", "all")]);
+    assert_eq!(shed_all(&run), 0);
+
+    // A session waits on a row lock another holds: twice the threshold sheds everything but metrics.
+    let holder = app_client(&pg.url(&db), "holder").await;
+    holder.batch_execute("BEGIN; SELECT * FROM lockme WHERE id = 1 FOR UPDATE").await.unwrap();
+    let waiter = app_client(&pg.url(&db), "waiter").await;
+    let wait =
+        tokio::spawn(async move { waiter.batch_execute("UPDATE lockme SET v = 1 WHERE id = 1").await });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while host.breakers().shed_of(&rid(), &db) != Shed::TopQueries {
+        assert!(tokio::time::Instant::now() < deadline, "no shedding within 30 s");
+        let _ = tokio::time::timeout(Duration::from_millis(200), run.rx.recv()).await;
+    }
+    // While it sheds: the plan changes, and nothing of pg_querylens is read or reported.
+    let shed_before = shed_all(&run);
+    pg.psql(&db, "DROP INDEX orders_customer_idx").expect("drop index");
+    run_query(&pg, &db, 5).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while shed_all(&run) < shed_before + 3 {
+        assert!(tokio::time::Instant::now() < deadline, "no shed reads counted within 30 s");
+        let sig = match tokio::time::timeout(Duration::from_millis(200), run.rx.recv()).await {
+            Ok(Some(sig)) => sig,
+            _ => continue,
+        };
+        assert_eq!(host.breakers().shed_of(&rid(), &db), Shed::TopQueries, "still shedding");
+        let names = metric_names(&sig);
+        assert!(
+            !names.iter().any(|n| n.starts_with("postgresql.querylens.") || n.starts_with("db.server.plan.")),
+            "pg_querylens read while shedding top queries: {names:?}"
+        );
+        assert!(
+            !records(&sig).iter().any(|r| r.event_name == "db.server.plan_change"),
+            "an event while shedding"
+        );
+    }
+
+    // The stress ends: reads resume and the change made meanwhile is reported once.
+    holder.batch_execute("COMMIT").await.unwrap();
+    wait.await.unwrap().expect("the waiter got its row");
+    let got = plan_changes_over(&mut run, &db, 4).await;
+    let ours: Vec<&LogRecord> = got.iter().filter(|r| s(r, "postgresql.queryid") == queryid).collect();
+    assert_eq!(ours.len(), 1, "the change made while shedding, once: {got:#?}");
+    assert_eq!(host.breakers().shed_of(&rid(), &db), Shed::Nothing);
+    assert_eq!(counter(&run.telemetry, "dbintel_postgresql_querylens_errors_total", &[]), 0);
+    eprintln!("pg_querylens reads left out while shedding: {}", shed_all(&run));
+    run.stop().await;
 }

@@ -24,11 +24,15 @@ pub struct QuerylensConfig {
     /// `db.server.plan_change` events per collection at most (the oldest new changes first; the
     /// rest follow at the next collection).
     pub max_plan_changes: u64,
+    /// A `file_storage` extension (`file_storage` or `file_storage/<name>`) where the last delivered
+    /// plan change is kept, so that the changes made while the collector was down are reported
+    /// after a restart (once). Unset: a start reports only the changes made after it.
+    pub storage: Option<String>,
 }
 
 impl Default for QuerylensConfig {
     fn default() -> Self {
-        Self { enabled: None, max_plans: 1000, top_n: 200, max_plan_changes: 100 }
+        Self { enabled: None, max_plans: 1000, top_n: 200, max_plan_changes: 100, storage: None }
     }
 }
 
@@ -47,6 +51,11 @@ impl QuerylensConfig {
                 "max_plan_changes",
                 format!("must be between 1 and {MAX_PLAN_CHANGES_LIMIT}"),
             ));
+        }
+        if let Some(s) = &self.storage
+            && let Err(e) = storage_id(s)
+        {
+            p.push(e);
         }
         p
     }
@@ -69,6 +78,19 @@ impl QuerylensConfig {
     }
 }
 
+/// A `storage` value: the ID of a `file_storage` extension.
+pub fn storage_id(s: &str) -> Result<dbintel_core::ComponentId, ConfigProblem> {
+    let problem = |m: String| ConfigProblem::new("storage", m);
+    let id: dbintel_core::ComponentId =
+        s.parse().map_err(|e| problem(format!("`{s}` is not a component ID: {e}")))?;
+    if id.type_name() != "file_storage" {
+        return Err(problem(format!(
+            "`{s}` is not a file_storage extension (the plan-change mark is kept in a `file_storage` directory)"
+        )));
+    }
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,9 +102,19 @@ mod tests {
         assert!(c.wanted() && c.problems().is_empty());
         let off: QuerylensConfig = serde_json::from_value(serde_json::json!({"enabled": false})).unwrap();
         assert!(!off.wanted());
-        let bad = QuerylensConfig { max_plans: 0, top_n: 1_000_000, max_plan_changes: 0, enabled: None };
+        let bad = QuerylensConfig {
+            max_plans: 0,
+            top_n: 1_000_000,
+            max_plan_changes: 0,
+            enabled: None,
+            storage: Some("memory".into()),
+        };
         let paths: Vec<String> = bad.problems().into_iter().map(|p| p.path).collect();
-        assert_eq!(paths, ["max_plans", "top_n", "max_plan_changes"]);
+        assert_eq!(paths, ["max_plans", "top_n", "max_plan_changes", "storage"]);
+        let ok: QuerylensConfig =
+            serde_json::from_value(serde_json::json!({"storage": "file_storage/state"})).unwrap();
+        assert!(ok.problems().is_empty());
+        assert_eq!(storage_id("file_storage").unwrap().type_name(), "file_storage");
         assert!(serde_json::from_value::<QuerylensConfig>(serde_json::json!({"nope": 1})).is_err());
     }
 }

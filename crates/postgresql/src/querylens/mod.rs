@@ -7,18 +7,31 @@
 //!   (`postgresql.querylens.{entries,max_entries,evictions,dropped_samples}`);
 //! - one `db.server.plan_change` event per new row of `querylens.plan_changes` (see [`changes`]).
 //!
+//! The reads obey the circuit breaker as the other query-intelligence reads do: the receiver skips
+//! them while the primary database's breaker is open (and admission skips the scrape), runs them
+//! under the breaker's adaptive statement timeout, reports their failures to it, and sheds them
+//! under stress ([`ShedPolicy`]): at `plans` and `samples` the plan-change rows (with their plan
+//! documents) wait, at `top_queries` nothing is read. Nothing is lost by waiting: the per-plan
+//! deltas of the next read cover the whole interval and the plan changes stay in the extension's
+//! ring until read.
+//!
+//! With `storage` the plan-change mark is kept in a `file_storage` directory ([`store`]), written
+//! after the events it covers were accepted, so a restart reports the changes made meanwhile.
+//!
 //! Without the extension nothing changes: one detection statement at the first scrape and every
 //! [`DETECT_EVERY`] after, nothing emitted, nothing logged unless `enabled: true` asked for it.
 //! A failing read is logged once per streak with its fix and detection runs again at the next scrape.
 
 pub mod changes;
-mod config;
+pub mod config;
 pub mod stats;
+pub mod store;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use dbintel_core::breaker::{FailureKind, Shed};
 use dbintel_core::cache::BoundedCache;
 use dbintel_core::pdata::{LogRecord, Metric, now_unix_nanos};
 use dbintel_core::telemetry::{Counter, Registry};
@@ -29,6 +42,7 @@ use tokio_postgres::Client;
 pub use changes::{ChangeRow, EVENT_NAME, Mark, QueryText};
 pub use config::QuerylensConfig;
 pub use stats::{PlanKey, PlanStats, plan_hash};
+pub use store::{MarkStore, server_key};
 
 use crate::query::PREFIX;
 use crate::server::ServerInfo;
@@ -53,6 +67,30 @@ pub const DETECT_SQL: &str = "/* dbintel */ SELECT (SELECT extversion FROM pg_ex
 pub struct QuerylensOutput {
     pub metrics: Vec<Metric>,
     pub records: Vec<LogRecord>,
+    /// A failure the circuit breaker counts (timeouts, lost connections, ...), for the primary
+    /// database's breaker.
+    pub trouble: Option<FailureKind>,
+}
+
+/// What is read at a shed level of the circuit breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShedPolicy {
+    /// `query_stats` and `info()`: per-plan metrics.
+    pub stats: bool,
+    /// `plan_changes` (plan documents, compared here): the events.
+    pub changes: bool,
+}
+
+impl ShedPolicy {
+    /// `plans` and `samples` stop the plan documents (as they stop EXPLAIN), `top_queries` stops
+    /// everything (the per-plan statistics are top queries by plan).
+    pub fn of(shed: Shed) -> Self {
+        match shed {
+            Shed::Nothing => Self { stats: true, changes: true },
+            Shed::Plans | Shed::Samples => Self { stats: true, changes: false },
+            Shed::TopQueries => Self { stats: false, changes: false },
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +122,15 @@ pub enum QuerylensError {
 }
 
 impl QuerylensError {
+    /// The circuit breaker's reading of the failure (`None` for problems of setup or shape).
+    pub fn failure_kind(&self) -> Option<FailureKind> {
+        match self {
+            QuerylensError::Query { code, message } => Some(FailureKind::classify(Some(code), message)),
+            QuerylensError::Connection(_) => Some(FailureKind::ConnectionRefused),
+            _ => None,
+        }
+    }
+
     fn from_pg(e: &tokio_postgres::Error) -> Self {
         match e.as_db_error() {
             Some(db) => {
@@ -142,6 +189,9 @@ struct Telemetry {
     backwards: Counter,
     baseline_evictions: Counter,
     plan_changes: Counter,
+    shed_all: Counter,
+    shed_changes: Counter,
+    store_errors: Counter,
 }
 
 impl Telemetry {
@@ -173,6 +223,21 @@ impl Telemetry {
                 "db.server.plan_change events emitted",
                 &l,
             ),
+            shed_all: t.counter(
+                "dbintel_postgresql_querylens_shed_reads_total",
+                "pg_querylens reads left out or cut short because the circuit breaker sheds (part: all, plan_changes)",
+                &[("receiver", receiver), ("part", "all")],
+            ),
+            shed_changes: t.counter(
+                "dbintel_postgresql_querylens_shed_reads_total",
+                "pg_querylens reads left out or cut short because the circuit breaker sheds (part: all, plan_changes)",
+                &[("receiver", receiver), ("part", "plan_changes")],
+            ),
+            store_errors: t.counter(
+                "dbintel_postgresql_querylens_store_errors_total",
+                "Failed reads or writes of the stored plan-change mark (querylens.storage)",
+                &l,
+            ),
         }
     }
 }
@@ -187,11 +252,23 @@ pub struct Querylens {
     texts: BoundedCache<i64, Arc<QueryText>>,
     /// pg_stat_statements answers text lookups (false after a failure until the next detection).
     pgss: bool,
+    /// The key of the last plan change delivered (or, at the first read without a stored one, the
+    /// newest at that time): the next read starts after it.
     mark: Option<Mark>,
+    /// The key of the last change of the latest read, taken as the mark once its events were
+    /// accepted ([`Querylens::delivered`]).
+    pending: Option<Mark>,
+    /// `querylens.storage`, the mark stored there last, and whether it was looked for.
+    store: Option<MarkStore>,
+    stored: Option<Mark>,
+    store_loaded: bool,
+    store_failing: Streak,
     /// `info().plan_changes` at the last read of the view: while it stays the same there is no new
     /// row, and the view (which joins `query_stats` twice) is not read.
     changes_seen: Option<i64>,
     server: Option<(String, u16, u32)>,
+    /// [`server_key`] of the server read: what a stored mark must belong to.
+    server_key: String,
     last_read: u64,
     streak: Streak,
     absent_reported: bool,
@@ -216,8 +293,14 @@ impl Querylens {
             texts: BoundedCache::new(TEXT_CACHE, Some(Duration::from_secs(3600))),
             pgss: true,
             mark: None,
+            pending: None,
+            store: None,
+            stored: None,
+            store_loaded: false,
+            store_failing: Streak::default(),
             changes_seen: None,
             server: None,
+            server_key: String::new(),
             last_read: now_unix_nanos(),
             streak: Streak::default(),
             absent_reported: false,
@@ -225,20 +308,39 @@ impl Querylens {
         }
     }
 
+    /// Keeps the plan-change mark in `store` (`querylens.storage`).
+    pub fn set_store(&mut self, store: Option<MarkStore>) {
+        self.store = store;
+        self.store_loaded = false;
+    }
+
     /// Whether the extension was found at the last detection.
     pub fn present(&self) -> bool {
         matches!(self.detection, Detection::Present { .. })
     }
 
-    /// Reads pg_querylens (detecting it first when due) on the primary connection. Metrics and
-    /// events are built only when asked for; the baselines and the mark advance either way.
-    pub async fn collect(&mut self, client: &Client, server: &ServerInfo) -> QuerylensOutput {
+    /// Reads pg_querylens (detecting it first when due) on the primary connection, as much of it
+    /// as `shed` (the primary database's breaker) leaves ([`ShedPolicy`]). The baselines advance at
+    /// each read; the plan-change mark advances when [`Querylens::delivered`] says the events were
+    /// accepted (call it after every collection).
+    pub async fn collect(&mut self, client: &Client, server: &ServerInfo, shed: Shed) -> QuerylensOutput {
         let id = (server.host.clone(), server.port, server.version_num);
         if self.server.as_ref().is_some_and(|s| *s != id) {
             self.forget();
+            // Another server (or version): the mark is looked for in the store again, for it.
+            self.mark = None;
+            self.store_loaded = false;
+            self.stored = None;
             self.detection = Detection::Unknown;
         }
         self.server = Some(id);
+        self.server_key = server_key(&server.host, server.port, &server.database);
+        let policy = ShedPolicy::of(shed);
+        if !policy.stats {
+            // Not even detection: the breaker asks for metrics only.
+            self.telemetry.shed_all.inc();
+            return QuerylensOutput::default();
+        }
         let due = match &self.detection {
             Detection::Unknown => true,
             Detection::Absent { since } => since.elapsed() >= DETECT_EVERY,
@@ -250,7 +352,7 @@ impl Querylens {
         if !self.present() {
             return QuerylensOutput::default();
         }
-        match self.read(client).await {
+        match self.read(client, policy.changes).await {
             Ok(out) => {
                 if self.streak.succeed() {
                     tracing::info!(receiver = %self.label, "postgresql: pg_querylens readable again");
@@ -265,22 +367,94 @@ impl Querylens {
                         "postgresql: pg_querylens cannot be read; per-plan metrics and plan changes pause (reported once until it works)"
                     );
                 }
-                // A lost connection: detected again at the next scrape. Anything else (dropped
-                // extension, library not loaded, permissions): looked for again after DETECT_EVERY.
-                self.detection = if matches!(e, QuerylensError::Connection(_)) {
+                let trouble = e.failure_kind().filter(|k| k.trips_breaker());
+                // A lost connection or a timeout: detected again at the next scrape. Anything else
+                // (dropped extension, library not loaded, permissions): looked for again after
+                // DETECT_EVERY.
+                self.detection = if matches!(e, QuerylensError::Connection(_)) || trouble.is_some() {
                     Detection::Unknown
                 } else {
                     Detection::Absent { since: Instant::now() }
                 };
-                QuerylensOutput::default()
+                QuerylensOutput { trouble, ..QuerylensOutput::default() }
             }
         }
     }
 
-    /// Forgets baselines and the plan-change mark (another server, or the extension came back).
+    /// Says whether the events of the last [`Querylens::collect`] were accepted downstream (true
+    /// also when there were none or logs are not wanted). Accepted: the mark moves past them and
+    /// is stored (`storage`); refused: they are read again at the next collection.
+    pub async fn delivered(&mut self, accepted: bool) {
+        if let Some(p) = self.pending.take() {
+            if accepted {
+                self.mark = Some(p);
+            } else {
+                self.changes_seen = None;
+            }
+        }
+        self.persist().await;
+    }
+
+    /// Writes the mark to the store when it moved (off the runtime threads). A failure is counted
+    /// and reported once per streak; the mark stays in memory.
+    async fn persist(&mut self) {
+        let (Some(store), Some(mark)) = (self.store.clone(), self.mark) else { return };
+        if self.stored == Some(mark) {
+            return;
+        }
+        let key = self.server_key.clone();
+        let result = tokio::task::spawn_blocking(move || store.save(&key, &mark).map_err(|e| e.to_string()))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+        match result {
+            Ok(()) => {
+                self.stored = Some(mark);
+                if self.store_failing.succeed() {
+                    tracing::info!(receiver = %self.label, "postgresql: the pg_querylens plan-change mark is stored again");
+                }
+            }
+            Err(e) => {
+                self.telemetry.store_errors.inc();
+                if self.store_failing.fail() {
+                    tracing::warn!(
+                        receiver = %self.label, error = %e,
+                        "postgresql: cannot store the pg_querylens plan-change mark; it is kept in memory (a restart now \
+                         would report the changes since the last stored mark again). Reported once until a write succeeds"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The stored mark of this server, once per server (`storage`).
+    async fn load_stored(&mut self) {
+        if std::mem::replace(&mut self.store_loaded, true) {
+            return;
+        }
+        let Some(store) = self.store.clone() else { return };
+        let key = self.server_key.clone();
+        let loaded = tokio::task::spawn_blocking(move || store.load(&key).map_err(|e| e.to_string()))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+        match loaded {
+            Ok(Some(m)) => {
+                tracing::info!(receiver = %self.label, "postgresql: pg_querylens plan changes resume after the stored mark (changes made while the collector was down are reported)");
+                self.mark = Some(m);
+                self.stored = Some(m);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                self.telemetry.store_errors.inc();
+                tracing::warn!(receiver = %self.label, error = %e, "postgresql: the stored pg_querylens plan-change mark is not usable; plan changes start from the newest");
+            }
+        }
+    }
+
+    /// Forgets the per-plan baselines (another server, or the extension came back). The
+    /// plan-change mark stays for the same server: changes made meanwhile are still reported.
     fn forget(&mut self) {
         self.stats.reset();
-        self.mark = None;
+        self.pending = None;
         self.changes_seen = None;
     }
 
@@ -330,7 +504,8 @@ impl Querylens {
         }
     }
 
-    async fn read(&mut self, client: &Client) -> Result<QuerylensOutput, QuerylensError> {
+    async fn read(&mut self, client: &Client, read_changes: bool) -> Result<QuerylensOutput, QuerylensError> {
+        self.pending = None;
         let err = |e: tokio_postgres::Error| QuerylensError::from_pg(&e);
         let decode = |e: tokio_postgres::Error| QuerylensError::Decode(e.to_string());
         let now = now_unix_nanos();
@@ -364,16 +539,18 @@ impl Querylens {
         self.telemetry.backwards.add(dstats.backwards as u64);
         self.telemetry.baseline_evictions.add(dstats.evicted as u64);
         plans.truncate(self.cfg.top_n().saturating_add(OWN_SLACK));
-        let changes =
-            if self.mark.is_some() && info.plan_changes.is_some() && info.plan_changes == self.changes_seen {
-                Vec::new()
-            } else {
-                let c = self.read_changes(client).await?;
-                // A full page may leave rows for the next scrape: read the view again then.
-                self.changes_seen =
-                    if c.len() < self.cfg.max_plan_changes() { info.plan_changes } else { None };
-                c
-            };
+        let changes = if !read_changes {
+            self.telemetry.shed_changes.inc();
+            Vec::new()
+        } else if self.mark.is_some() && info.plan_changes.is_some() && info.plan_changes == self.changes_seen
+        {
+            Vec::new()
+        } else {
+            let c = self.read_changes(client).await?;
+            // A full page may leave rows for the next scrape: read the view again then.
+            self.changes_seen = if c.len() < self.cfg.max_plan_changes() { info.plan_changes } else { None };
+            c
+        };
         let ids: Vec<i64> =
             plans.iter().map(|p| p.delta.key.queryid).chain(changes.iter().map(|c| c.mark.queryid)).collect();
         let texts = self.texts(client, &ids).await;
@@ -391,10 +568,14 @@ impl Querylens {
         Ok(out)
     }
 
-    /// The new rows of `querylens.plan_changes` (none at the first read, which only takes the mark).
+    /// The new rows of `querylens.plan_changes` after the mark. Without a mark (the first read,
+    /// with no stored mark for this server) none: that read only takes the newest as the mark.
     async fn read_changes(&mut self, client: &Client) -> Result<Vec<ChangeRow>, QuerylensError> {
         let err = |e: tokio_postgres::Error| QuerylensError::from_pg(&e);
         let decode = |e: tokio_postgres::Error| QuerylensError::Decode(e.to_string());
+        if self.mark.is_none() {
+            self.load_stored().await;
+        }
         let Some(mark) = self.mark else {
             let rows = client.query(&changes::newest_sql(), &[]).await.map_err(err)?;
             let newest = match rows.first() {
@@ -426,9 +607,7 @@ impl Querylens {
                 out.push(c);
             }
         }
-        if let Some(last) = out.last() {
-            self.mark = Some(last.mark);
-        }
+        self.pending = out.last().map(|c| c.mark);
         if out.len() as i64 >= limit {
             tracing::debug!(receiver = %self.label, limit, "postgresql: more plan changes than querylens.max_plan_changes; the rest follow at the next scrape");
         }
