@@ -123,7 +123,6 @@ unsafe fn walk(f: &mut Fnv, rtable: *mut pg_sys::List, p: *mut pg_sys::Plan, dep
             | T::T_SampleScan
             | T::T_BitmapHeapScan
             | T::T_TidScan
-            | T::T_TidRangeScan
             | T::T_FunctionScan
             | T::T_ValuesScan
             | T::T_TableFuncScan
@@ -133,6 +132,9 @@ unsafe fn walk(f: &mut Fnv, rtable: *mut pg_sys::List, p: *mut pg_sys::Plan, dep
             | T::T_SubqueryScan
             | T::T_ForeignScan
             | T::T_CustomScan => hash_rte(f, rtable, (*p.cast::<pg_sys::Scan>()).scanrelid),
+            // TID range scans are PostgreSQL 14 and later.
+            #[cfg(not(feature = "pg13"))]
+            T::T_TidRangeScan => hash_rte(f, rtable, (*p.cast::<pg_sys::Scan>()).scanrelid),
             T::T_IndexScan => {
                 let s = p.cast::<pg_sys::IndexScan>();
                 hash_rte(f, rtable, (*s).scan.scanrelid);

@@ -148,7 +148,11 @@ pub extern "C-unwind" fn _PG_init() {
     );
     // SAFETY: _PG_init runs once, single-threaded; hooks are chained as PostgreSQL expects.
     unsafe {
+        // MarkGUCPrefixReserved is PostgreSQL 15's name for EmitWarningsOnPlaceholders.
+        #[cfg(not(any(feature = "pg13", feature = "pg14")))]
         pg_sys::MarkGUCPrefixReserved(c"pg_querylens".as_ptr());
+        #[cfg(any(feature = "pg13", feature = "pg14"))]
+        pg_sys::EmitWarningsOnPlaceholders(c"pg_querylens".as_ptr());
         if !pg_sys::process_shared_preload_libraries_in_progress {
             return;
         }
@@ -390,7 +394,15 @@ unsafe extern "C-unwind" fn ql_executor_start(qd: *mut pg_sys::QueryDesc, eflags
         if (*qd).totaltime.is_null() {
             let old = pg_sys::CurrentMemoryContext;
             pg_sys::CurrentMemoryContext = (*(*qd).estate).es_query_cxt;
-            (*qd).totaltime = pg_sys::InstrAlloc(1, INSTRUMENT_OPTIONS, false);
+            // PostgreSQL 14 added the async_mode argument.
+            #[cfg(not(feature = "pg13"))]
+            {
+                (*qd).totaltime = pg_sys::InstrAlloc(1, INSTRUMENT_OPTIONS, false);
+            }
+            #[cfg(feature = "pg13")]
+            {
+                (*qd).totaltime = pg_sys::InstrAlloc(1, INSTRUMENT_OPTIONS);
+            }
             pg_sys::CurrentMemoryContext = old;
         }
     }
