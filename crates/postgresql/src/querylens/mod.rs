@@ -666,6 +666,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn shed_levels_stop_plan_changes_then_everything() {
+        assert_eq!(ShedPolicy::of(Shed::Nothing), ShedPolicy { stats: true, changes: true });
+        assert_eq!(ShedPolicy::of(Shed::Plans), ShedPolicy { stats: true, changes: false });
+        assert_eq!(ShedPolicy::of(Shed::Samples), ShedPolicy { stats: true, changes: false });
+        assert_eq!(ShedPolicy::of(Shed::TopQueries), ShedPolicy { stats: false, changes: false });
+        // Timeouts and lost connections count for the breaker; setup problems do not.
+        let timeout = QuerylensError::Query { code: "57014".into(), message: "canceling statement".into() };
+        assert!(timeout.failure_kind().is_some_and(|k| k.trips_breaker()));
+        assert!(
+            QuerylensError::Connection("closed".into()).failure_kind().is_some_and(|k| k.trips_breaker())
+        );
+        assert_eq!(QuerylensError::NotPreloaded.failure_kind(), None);
+        let denied = QuerylensError::Query { code: "42501".into(), message: "permission denied".into() };
+        assert!(!denied.failure_kind().is_some_and(|k| k.trips_breaker()));
+    }
+
+    #[test]
     fn enable_lines_keep_the_libraries_already_loaded() {
         let l = enable_lines("mon", &["pg_stat_statements".into(), "auto_explain".into()]);
         assert!(
