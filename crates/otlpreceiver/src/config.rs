@@ -40,13 +40,53 @@ where
     Ok(Some(Option::<T>::deserialize(d)?.unwrap_or_default()))
 }
 
+/// `transport` (`confignet.TransportType`): the network a server listens on. The Collector takes
+/// every network Go's `net.Listen` knows; gRPC and HTTP need a stream, so the datagram and packet
+/// ones are refused with that reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum Transport {
+    /// IPv4 or IPv6, whichever `endpoint` resolves to (default).
+    #[default]
+    Tcp,
+    /// IPv4 addresses of `endpoint` only.
+    Tcp4,
+    /// IPv6 addresses of `endpoint` only.
+    Tcp6,
+    /// A Unix domain socket: `endpoint` is its path (`/run/otel/otlp.sock`).
+    Unix,
+}
+
+impl<'de> Deserialize<'de> for Transport {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "tcp" | "" => Ok(Transport::Tcp),
+            "tcp4" => Ok(Transport::Tcp4),
+            "tcp6" => Ok(Transport::Tcp6),
+            "unix" => Ok(Transport::Unix),
+            "udp" | "udp4" | "udp6" | "unixgram" | "unixpacket" | "ip" | "ip4" | "ip6" => {
+                Err(serde::de::Error::custom(format!(
+                    "`{s}` is not a stream transport: gRPC and HTTP are served over `tcp`, `tcp4`, `tcp6` or `unix`"
+                )))
+            }
+            other => Err(serde::de::Error::custom(format!(
+                "unknown transport `{other}`: use `tcp` (default), `tcp4`, `tcp6` or `unix`"
+            ))),
+        }
+    }
+}
+
 /// The gRPC server (`configgrpc.ServerConfig`).
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrpcConfig {
-    /// `host:port` to listen on.
+    /// `host:port` to listen on; with `transport: unix`, the socket's path.
     #[serde(default = "default_grpc_endpoint")]
     pub endpoint: String,
+    /// `tcp` (default), `tcp4`, `tcp6` or `unix` (a Unix domain socket at `endpoint`).
+    #[serde(default)]
+    pub transport: Transport,
     /// Server TLS; with `client_ca_file`, mutual TLS.
     #[serde(default)]
     pub tls: Option<TlsServerConfig>,
@@ -80,6 +120,7 @@ impl Default for GrpcConfig {
     fn default() -> Self {
         GrpcConfig {
             endpoint: default_grpc_endpoint(),
+            transport: Transport::Tcp,
             tls: None,
             max_recv_msg_size_mib: 0,
             max_concurrent_streams: 0,
@@ -139,9 +180,12 @@ pub struct KeepaliveServerParameters {
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HttpConfig {
-    /// `host:port` to listen on.
+    /// `host:port` to listen on; with `transport: unix`, the socket's path.
     #[serde(default = "default_http_endpoint")]
     pub endpoint: String,
+    /// `tcp` (default), `tcp4`, `tcp6` or `unix` (a Unix domain socket at `endpoint`).
+    #[serde(default)]
+    pub transport: Transport,
     /// Server TLS; with `client_ca_file`, mutual TLS.
     #[serde(default)]
     pub tls: Option<TlsServerConfig>,
@@ -163,6 +207,10 @@ pub struct HttpConfig {
     /// Path of logs requests.
     #[serde(default = "default_logs_path")]
     pub logs_url_path: String,
+    /// Path of profiles requests: dbintel has no profiles pipelines, so nothing is served there
+    /// (warns); the value is still checked as the Collector checks it.
+    #[serde(default)]
+    pub profiles_url_path: Option<String>,
     /// Not supported: authenticator extensions do not exist in dbintel (refused with a reason).
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
@@ -173,6 +221,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             endpoint: default_http_endpoint(),
+            transport: Transport::Tcp,
             tls: None,
             cors: None,
             max_request_body_size: default_max_request_body_size(),
@@ -180,6 +229,7 @@ impl Default for HttpConfig {
             traces_url_path: default_traces_path(),
             metrics_url_path: default_metrics_path(),
             logs_url_path: default_logs_path(),
+            profiles_url_path: None,
             auth: None,
         }
     }
@@ -253,7 +303,7 @@ impl OtlpReceiverConfig {
             ));
         }
         if let Some(g) = &p.grpc {
-            endpoint_problems("protocols.grpc.endpoint", &g.endpoint, &mut out);
+            endpoint_problems("protocols.grpc.endpoint", g.transport, &g.endpoint, &mut out);
             auth_problem("protocols.grpc.auth", &g.auth, &mut out);
             if let Some(t) = &g.tls {
                 t.problems("protocols.grpc.tls", &mut out);
@@ -263,7 +313,7 @@ impl OtlpReceiverConfig {
             }
         }
         if let Some(h) = &p.http {
-            endpoint_problems("protocols.http.endpoint", &h.endpoint, &mut out);
+            endpoint_problems("protocols.http.endpoint", h.transport, &h.endpoint, &mut out);
             auth_problem("protocols.http.auth", &h.auth, &mut out);
             if let Some(t) = &h.tls {
                 t.problems("protocols.http.tls", &mut out);
@@ -279,8 +329,16 @@ impl OtlpReceiverConfig {
                 ("protocols.http.metrics_url_path", &h.metrics_url_path),
                 ("protocols.http.logs_url_path", &h.logs_url_path),
             ];
-            for (key, path) in paths {
-                if path.is_empty() || path.contains(['?', '#', ' ']) {
+            let profiles = h.profiles_url_path.as_ref().map(|p| ("protocols.http.profiles_url_path", p));
+            for (key, path) in paths.into_iter().chain(profiles) {
+                // Go's url.Parse, which the Collector runs on these, refuses a leading `:` ("missing
+                // protocol scheme"), bad `%` escapes and control characters.
+                if path.is_empty()
+                    || path.contains(['?', '#', ' '])
+                    || path.starts_with(':')
+                    || path.chars().any(char::is_control)
+                    || !valid_escapes(path)
+                {
                     out.push(ConfigProblem::new(key, format!("`{path}` is not a URL path")));
                 }
             }
@@ -293,12 +351,34 @@ impl OtlpReceiverConfig {
     }
 }
 
+/// Every `%` starts a two-digit hex escape.
+fn valid_escapes(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.iter().enumerate().all(|(i, c)| {
+        *c != b'%'
+            || (b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
+}
+
 /// A URL path as the Collector reads the `*_url_path` keys: a missing leading `/` is added.
 pub fn url_path(path: &str) -> String {
     if path.starts_with('/') { path.to_string() } else { format!("/{path}") }
 }
 
-fn endpoint_problems(key: &str, endpoint: &str, out: &mut Vec<ConfigProblem>) {
+fn endpoint_problems(key: &str, transport: Transport, endpoint: &str, out: &mut Vec<ConfigProblem>) {
+    if transport == Transport::Unix {
+        // Linux takes at most 107 bytes of path in `sockaddr_un`.
+        if endpoint.trim().is_empty() {
+            out.push(ConfigProblem::new(key, "with `transport: unix`, give the socket's path"));
+        } else if endpoint.len() > 107 || endpoint.contains('\0') {
+            out.push(ConfigProblem::new(
+                key,
+                format!("`{endpoint}` is not a Unix socket path (at most 107 bytes, no NUL)"),
+            ));
+        }
+        return;
+    }
     match endpoint.rsplit_once(':') {
         Some((_, port)) if port.parse::<u16>().is_ok() => {}
         _ => out.push(ConfigProblem::new(key, format!("`{endpoint}` is not host:port"))),
@@ -366,6 +446,23 @@ mod tests {
         let h = c.protocols.http.expect("http enabled");
         assert_eq!((h.endpoint.as_str(), h.max_request_body_size), ("localhost:4318", 20 * 1024 * 1024));
         assert_eq!((h.metrics_url_path.as_str(), h.logs_url_path.as_str()), ("/v1/metrics", "/v1/logs"));
+    }
+
+    /// The Collector's otlpreceiver testdata `invalid_*_path.yaml` (`":invalid"`) are refused,
+    /// as its `url.Parse` refuses them; `profiles_url_path` loads (and warns, see lib.rs).
+    #[test]
+    fn url_paths_are_checked_as_go_parses_them() {
+        for key in ["traces_url_path", "metrics_url_path", "logs_url_path", "profiles_url_path"] {
+            let c = parse(serde_json::json!({"protocols": {"http": {key: ":invalid"}}}));
+            let p = c.problems();
+            assert_eq!(p.len(), 1, "{key}: {p:?}");
+            assert_eq!(p[0].path, format!("protocols.http.{key}"));
+        }
+        let c = parse(serde_json::json!({"protocols": {"http": {"logs_url_path": "/a%zz"}}}));
+        assert_eq!(c.problems().len(), 1);
+        let c = parse(serde_json::json!({"protocols": {"http": {
+            "logs_url_path": "v2/logs%20x", "profiles_url_path": "/v1development/profiles"}}}));
+        assert!(c.problems().is_empty(), "{:?}", c.problems());
     }
 
     #[test]

@@ -24,7 +24,6 @@ use dbintel_core::{
     Built, ComponentError, ComponentInfo, ComponentKind, ConfigProblem, CreateContext, Receiver,
     ReceiverContext, Signal, Stability, TypedFactory,
 };
-use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tracing::info;
 
@@ -56,7 +55,6 @@ impl TypedFactory for OtlpReceiverFactory {
         description: "OTLP over gRPC and HTTP (protobuf and JSON) from other collectors and SDKs",
     };
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = &[
-        ("protocols.grpc.transport", "only `tcp` is served"),
         ("protocols.grpc.include_metadata", "dbintel's pipelines carry no client metadata"),
         ("protocols.http.include_metadata", "dbintel's pipelines carry no client metadata"),
         ("protocols.grpc.read_buffer_size", "HTTP/2 here has no read buffer of that kind"),
@@ -67,6 +65,7 @@ impl TypedFactory for OtlpReceiverFactory {
         ("protocols.http.tls.reload_interval", "certificates are read once at start"),
         ("protocols.http.tls.client_ca_file_reload", "certificates are read once at start"),
         ("protocols.http.response_headers", "answers carry only the OTLP headers"),
+        ("protocols.http.profiles_url_path", "dbintel has no profiles pipelines; nothing is served there"),
         ("protocols.http.compression_algorithms", "gzip, zstd and deflate are always accepted"),
         (
             "protocols.grpc.tls.ca_file",
@@ -136,8 +135,12 @@ struct OtlpReceiver {
     http: Option<(HttpConfig, Option<TlsAcceptor>)>,
 }
 
-async fn bind(what: &str, endpoint: &str) -> Result<TcpListener, ComponentError> {
-    TcpListener::bind(endpoint)
+async fn bind(
+    what: &str,
+    transport: config::Transport,
+    endpoint: &str,
+) -> Result<server::Listener, ComponentError> {
+    server::Listener::bind(transport, endpoint)
         .await
         .map_err(|e| ComponentError::Failed(format!("{what} endpoint {endpoint}: cannot listen: {e}")))
 }
@@ -152,8 +155,8 @@ impl Receiver for OtlpReceiver {
         });
         let mut tasks = tokio::task::JoinSet::new();
         if let Some((g, tls)) = self.grpc {
-            let listener = bind("grpc", &g.endpoint).await?;
-            let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+            let listener = bind("grpc", g.transport, &g.endpoint).await?;
+            let addr = listener.local_addr();
             info!(receiver = %ctx.id, endpoint = %addr, tls = tls.is_some(), "OTLP/gRPC receiver listening");
             let max_msg = match g.max_recv_msg_size_mib {
                 0 => 4 << 20,
@@ -184,8 +187,8 @@ impl Receiver for OtlpReceiver {
             tasks.spawn(server::serve(listener, tls, options, service, ctx.shutdown.clone()));
         }
         if let Some((h, tls)) = self.http {
-            let listener = bind("http", &h.endpoint).await?;
-            let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+            let listener = bind("http", h.transport, &h.endpoint).await?;
+            let addr = listener.local_addr();
             info!(receiver = %ctx.id, endpoint = %addr, tls = tls.is_some(), "OTLP/HTTP receiver listening");
             let routes = Arc::new(http::Routes::new(ingest.clone(), &h));
             let service = hyper::service::service_fn(move |req| routes.clone().handle(req));
@@ -213,7 +216,7 @@ mod tests {
     fn collector_keys_without_an_effect_load_with_a_warning_and_auth_is_refused() {
         use dbintel_core::Factory;
         let config = serde_json::json!({"protocols": {
-            "grpc": {"include_metadata": true, "transport": "tcp", "read_buffer_size": 1024},
+            "grpc": {"include_metadata": true, "read_buffer_size": 1024},
             "http": {"include_metadata": true, "response_headers": {"x": "y"}}
         }});
         Factory::validate(&OtlpReceiverFactory, &config).expect("loads");
@@ -221,7 +224,6 @@ mod tests {
             Factory::ignored_keys(&OtlpReceiverFactory, &config).into_iter().map(|p| p.path).collect();
         for key in [
             "protocols.grpc.include_metadata",
-            "protocols.grpc.transport",
             "protocols.grpc.read_buffer_size",
             "protocols.http.include_metadata",
             "protocols.http.response_headers",
