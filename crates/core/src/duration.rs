@@ -181,9 +181,10 @@ pub mod ranges {
     pub const EXPORT_TIMEOUT: DurationRange = DurationRange::new(millis(100), secs(600));
     /// One wait between retries (`initial_interval`, `max_interval`): 10ms to 1h.
     pub const RETRY_INTERVAL: DurationRange = DurationRange::new(millis(10), secs(3600));
-    /// How long a request is retried: 0 (forever) or 1s to 24h.
+    /// How long a request is retried: 0 (forever) or 10ms to 24h (the Collector's own e2e configs
+    /// retry for 200ms; below the shortest retry wait nothing is retried).
     pub const RETRY_MAX_ELAPSED: DurationRange =
-        DurationRange::new(secs(1), secs(86_400)).or_zero("retry forever");
+        DurationRange::new(millis(10), secs(86_400)).or_zero("retry forever");
     /// How long an idle series is kept: 1s to 24h.
     pub const METRIC_EXPIRATION: DurationRange = DurationRange::new(secs(1), secs(86_400));
     /// A key accepted for compatibility whose value dbintel does not use: 0 to 1h.

@@ -78,7 +78,9 @@ pub struct QueueConfig {
     /// `true`: `export` waits until its data is delivered (or dropped) and returns the outcome,
     /// so the caller sees failures; the queue still orders and batches the requests.
     pub wait_for_result: bool,
-    /// Combine queued requests into larger ones before sending.
+    /// Combine queued requests into larger ones before sending. `batch: {enabled: false}` (the
+    /// Collector's `configoptional` form) is the same as no `batch`.
+    #[serde(deserialize_with = "enabled_batch")]
     pub batch: Option<QueueBatchConfig>,
     /// A `file_storage` extension id (`file_storage` or `file_storage/<name>`): the queue lives on
     /// disk, survives restarts and kill -9, and is replayed at start.
@@ -91,11 +93,19 @@ pub struct QueueConfig {
     pub max_size_mib: u64,
 }
 
+/// `batch` present (even empty) means batching, unless it says `enabled: false`.
+fn enabled_batch<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<QueueBatchConfig>, D::Error> {
+    let b = Option::<QueueBatchConfig>::deserialize(d)?.unwrap_or_default();
+    Ok(b.enabled.then_some(b))
+}
+
 /// `sending_queue.batch`: consumers combine queued requests of the same signal until `min_size` is
 /// reached or `flush_timeout` has passed since the first, never past `max_size`.
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct QueueBatchConfig {
+    /// `false` turns batching off (the Collector's `configoptional` key); default `true`.
+    pub enabled: bool,
     /// Longest a batch waits for more data after its first request (200ms).
     pub flush_timeout: GoDuration,
     /// Send once the batch holds this much, in `sizer` units (8192).
@@ -109,6 +119,7 @@ pub struct QueueBatchConfig {
 impl Default for QueueBatchConfig {
     fn default() -> Self {
         Self {
+            enabled: true,
             flush_timeout: GoDuration::from_millis(200),
             min_size: 8192,
             max_size: 0,

@@ -1095,6 +1095,7 @@ async fn batch_combines_queued_requests_up_to_min_size_or_the_flush_timeout() {
     t.hold(true);
     let tel = Registry::new();
     let b = QueueBatchConfig {
+        enabled: true,
         flush_timeout: GoDuration::from_secs(1),
         min_size: 6,
         max_size: 8,
@@ -1123,6 +1124,7 @@ async fn batch_combines_queued_requests_up_to_min_size_or_the_flush_timeout() {
     let t = Scripted::new(Vec::new());
     t.hold(true);
     let b = QueueBatchConfig {
+        enabled: true,
         flush_timeout: GoDuration::from_millis(100),
         min_size: 8,
         max_size: 8,
@@ -1165,6 +1167,7 @@ async fn shutdown_sends_a_partial_batch_at_once() {
     let t = Scripted::new(Vec::new());
     let tel = Registry::new();
     let b = QueueBatchConfig {
+        enabled: true,
         flush_timeout: GoDuration::from_secs(3600),
         min_size: 1000,
         max_size: 0,
@@ -1195,6 +1198,7 @@ async fn a_batch_never_grows_past_max_batch_bytes() {
     .body
     .len() as u64;
     let b = QueueBatchConfig {
+        enabled: true,
         flush_timeout: GoDuration::from_millis(100),
         min_size: 1000,
         max_size: 0,
@@ -1216,4 +1220,22 @@ async fn a_batch_never_grows_past_max_batch_bytes() {
     until(|| t.delivered().len() == 15).await;
     let sizes: Vec<usize> = t.attempts().iter().map(|(_, v)| v.len()).collect();
     assert_eq!(sizes, [10, 5], "two requests fit the byte cap, the third goes alone");
+}
+
+/// The Collector's `exporterhelper/internal/queuebatch/testdata`: `batch:` empty or set batches,
+/// `batch: {enabled: false}` (its `configoptional` form) does not.
+#[test]
+fn batch_enabled_false_means_no_batching() {
+    let q: QueueConfig = dbintel_core::parse_component_config(&serde_json::json!(
+        {"enabled": true, "sizer": "requests", "batch": {"enabled": false}}
+    ))
+    .unwrap();
+    assert!(q.batch.is_none());
+    assert!(q.problems().is_empty());
+    let q: QueueConfig = dbintel_core::parse_component_config(&serde_json::json!({"batch": null})).unwrap();
+    assert_eq!(q.batch, Some(QueueBatchConfig::default()));
+    let q: QueueConfig =
+        dbintel_core::parse_component_config(&serde_json::json!({"batch": {"enabled": true, "min_size": 5}}))
+            .unwrap();
+    assert_eq!(q.batch.map(|b| b.min_size), Some(5));
 }

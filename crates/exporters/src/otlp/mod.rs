@@ -74,6 +74,10 @@ pub struct OtlpGrpcConfig {
     pub retry_on_failure: RetryConfig,
     #[serde(default)]
     pub sending_queue: QueueConfig,
+    /// Not supported: dbintel has no authenticator extensions (refused with the alternatives).
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub auth: Option<serde_json::Value>,
 }
 
 /// Where and how to connect, from `endpoint` and `tls.insecure`.
@@ -154,6 +158,7 @@ impl OtlpGrpcConfig {
         }
         p.extend(self.headers.problems());
         p.extend(crate::otlp_common::tls::problems(&self.tls));
+        p.extend(crate::otlp_common::client_auth_problem(&self.auth));
         p.extend(dbintel_core::duration::ranges::EXPORT_TIMEOUT.check("timeout", self.timeout.get()));
         if self.max_request_size != 0 && self.max_request_size < 1024 {
             p.push(ConfigProblem::new("max_request_size", "must be 0 (no limit) or at least 1024 bytes"));
@@ -438,7 +443,7 @@ impl TypedFactory for OtlpGrpcExporterFactory {
     }
 
     fn config_warnings(&self, config: &OtlpGrpcConfig) -> Vec<ConfigProblem> {
-        let mut w = Vec::new();
+        let mut w = config.headers.warnings();
         if config.tls.insecure && config.endpoint.trim().starts_with("https://") {
             w.push(ConfigProblem::new("tls.insecure", "an https:// endpoint always uses TLS"));
         }

@@ -106,9 +106,8 @@ impl Headers {
     pub fn problems(&self) -> Vec<ConfigProblem> {
         let mut p = Vec::new();
         for (k, v) in &self.0 {
-            if http::HeaderName::from_bytes(k.as_bytes()).is_err() {
-                p.push(ConfigProblem::new(format!("headers.{k}"), "is not a valid HTTP header name"));
-            } else if http::HeaderValue::from_str(v).is_err() {
+            // An invalid name is a warning (see `warnings`); a value is checked whatever its name.
+            if http::HeaderValue::from_str(v).is_err() {
                 // The value is a secret: never echo it.
                 p.push(ConfigProblem::new(
                     format!("headers.{k}"),
@@ -117,6 +116,23 @@ impl Headers {
             }
         }
         p
+    }
+
+    /// Names that are not HTTP header names (the Collector's own otlphttp testdata has
+    /// `"can you have a . here?"`). The Collector loads them, and then every request fails in Go's
+    /// HTTP or gRPC client; dbintel loads them too and leaves that header out of its requests.
+    pub fn warnings(&self) -> Vec<ConfigProblem> {
+        self.0
+            .keys()
+            .filter(|k| http::HeaderName::from_bytes(k.as_bytes()).is_err())
+            .map(|k| {
+                ConfigProblem::new(
+                    format!("headers.{k}"),
+                    "is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only): it is not sent \
+                     (the Collector loads it too, and then fails every request)",
+                )
+            })
+            .collect()
     }
 
     /// The headers as HTTP header pairs (names lower-cased), skipping invalid ones (validated before).
@@ -133,6 +149,22 @@ impl Headers {
         }
         map
     }
+}
+
+/// `auth` (`configauth.Config` of the Collector's gRPC and HTTP clients): it names an authenticator
+/// extension (`oauth2client`, `bearertokenauth`, `sigv4auth`, ...), and dbintel has none, so a
+/// config with it is refused with the ways to send credentials that work here.
+pub fn client_auth_problem(auth: &Option<serde_json::Value>) -> Option<ConfigProblem> {
+    let auth = auth.as_ref().filter(|v| !v.is_null())?;
+    let name = auth.get("authenticator").and_then(|a| a.as_str()).unwrap_or("?");
+    Some(ConfigProblem::new(
+        "auth",
+        format!(
+            "not supported: it names the authenticator extension `{name}`, and dbintel has no authenticator \
+             extensions; send the credentials in `headers` (e.g. `authorization: Bearer ${{env:TOKEN}}` or \
+             New Relic's `api-key`) or use a client certificate (`tls.cert_file`/`tls.key_file`)"
+        ),
+    ))
 }
 
 /// Accepted for compatibility with collector configs and ignored (`validate` and `run` warn).

@@ -92,6 +92,10 @@ pub struct OtlpHttpConfig {
     pub retry_on_failure: RetryConfig,
     #[serde(default)]
     pub sending_queue: QueueConfig,
+    /// Not supported: dbintel has no authenticator extensions (refused with the alternatives).
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub auth: Option<serde_json::Value>,
 }
 
 impl OtlpHttpConfig {
@@ -123,6 +127,7 @@ impl OtlpHttpConfig {
         }
         p.extend(self.headers.problems());
         p.extend(crate::otlp_common::tls::problems(&self.tls));
+        p.extend(crate::otlp_common::client_auth_problem(&self.auth));
         p.extend(dbintel_core::duration::ranges::EXPORT_TIMEOUT.check("timeout", self.timeout.get()));
         if self.max_request_size != 0 && self.max_request_size < 1024 {
             p.push(ConfigProblem::new("max_request_size", "must be 0 (no limit) or at least 1024 bytes"));
@@ -556,7 +561,7 @@ impl TypedFactory for OtlpHttpExporterFactory {
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] = crate::otlp_common::IGNORED_KEYS;
 
     fn config_warnings(&self, config: &OtlpHttpConfig) -> Vec<ConfigProblem> {
-        let mut w = Vec::new();
+        let mut w = config.headers.warnings();
         if config.tls.insecure {
             w.push(ConfigProblem::new(
                 "tls.insecure",
