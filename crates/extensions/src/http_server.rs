@@ -543,8 +543,9 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_HANDSHAKES: usize = 128;
 
 /// A listener whose connections completed a TLS handshake. Handshakes run in their own tasks, so a
-/// slow or broken client never holds up the others; failures are logged at debug level.
-struct TlsListener {
+/// slow or broken client never holds up the others; failures are logged at debug level. Also
+/// serves the `prometheus` exporter's `tls`.
+pub struct TlsListener {
     rx: tokio::sync::mpsc::Receiver<(tokio_rustls::server::TlsStream<TcpStream>, SocketAddr)>,
     local: SocketAddr,
     _acceptor_task: AbortOnDrop,
@@ -559,7 +560,8 @@ impl Drop for AbortOnDrop {
 }
 
 impl TlsListener {
-    fn new(listener: TcpListener, config: Arc<rustls::ServerConfig>) -> std::io::Result<Self> {
+    /// Accepts on `listener`, handing on the connections whose handshake with `config` completed.
+    pub fn new(listener: TcpListener, config: Arc<rustls::ServerConfig>) -> std::io::Result<Self> {
         let local = listener.local_addr()?;
         let acceptor = tokio_rustls::TlsAcceptor::from(config);
         let (tx, rx) = tokio::sync::mpsc::channel(64);

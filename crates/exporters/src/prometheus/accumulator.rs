@@ -159,6 +159,45 @@ pub struct TranslateOptions {
     pub without_scope_info: bool,
     /// `const_labels`, valid names, added to every series (they win over data labels).
     pub const_labels: Vec<(String, String)>,
+    /// `resource_constant_labels`: the resource attributes copied onto every series, chosen by
+    /// name; when set it replaces `resource_to_telemetry_conversion` (contrib's precedence).
+    pub resource_constant_labels: Option<ResourceLabelFilter>,
+}
+
+/// `resource_constant_labels` (`included`/`excluded` name patterns, `*` any text): a name is
+/// chosen when `included` names it, or when `included` is empty and `excluded` is not; a name
+/// `excluded` names never is. Both empty choose nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResourceLabelFilter {
+    /// Patterns of the attribute names to copy (`service*`, `k8s.pod.*`).
+    pub included: Vec<String>,
+    /// Patterns of the names never copied; wins over `included`.
+    pub excluded: Vec<String>,
+}
+
+impl ResourceLabelFilter {
+    pub fn chooses(&self, name: &str) -> bool {
+        let any = |patterns: &[String]| patterns.iter().any(|p| wildcard(p, name));
+        let included = if self.included.is_empty() { !self.excluded.is_empty() } else { any(&self.included) };
+        included && !any(&self.excluded)
+    }
+}
+
+/// `*` matches any text (none included); everything else matches itself.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// Key of a series: its Prometheus metric name (family name; counters include `_total`) and labels.
@@ -366,7 +405,9 @@ impl Accumulator {
 
     fn resource_ctx<'a>(&self, resource: &'a Resource) -> ResourceCtx<'a> {
         let (job, instance) = job_instance(&resource.attributes);
-        let copied = if self.opts.resource_to_telemetry {
+        let copied = if let Some(filter) = &self.opts.resource_constant_labels {
+            resource.attributes.iter().filter(|(k, _)| filter.chooses(k)).collect()
+        } else if self.opts.resource_to_telemetry {
             resource
                 .attributes
                 .iter()

@@ -391,3 +391,21 @@ fn otel_series_that_render_alike_share_one_entry() {
     a.accumulate(&mk("a_b", 2, 2), now);
     assert_eq!(number_of(&a), NumberValue::Int(2));
 }
+
+/// contrib's `resource_constant_labels`: `included`/`excluded` wildcard patterns pick the resource
+/// attributes that label every series, and take precedence over `resource_to_telemetry_conversion`.
+#[test]
+fn resource_constant_labels_pick_attributes_by_pattern() {
+    let f = |inc: &[&str], exc: &[&str]| ResourceLabelFilter {
+        included: inc.iter().map(|s| s.to_string()).collect(),
+        excluded: exc.iter().map(|s| s.to_string()).collect(),
+    };
+    let pick = f(&["service*", "k8s.pod.*"], &["service.instance.id"]);
+    assert!(pick.chooses("service.name") && pick.chooses("service") && pick.chooses("k8s.pod.name"));
+    assert!(!pick.chooses("service.instance.id") && !pick.chooses("k8s.node.name") && !pick.chooses("host"));
+    let all_but = f(&[], &["host.*"]);
+    assert!(all_but.chooses("region") && !all_but.chooses("host.name"));
+    assert!(!f(&[], &[]).chooses("region"));
+    assert!(f(&["*.name"], &[]).chooses("k8s.pod.name") && !f(&["*.name"], &[]).chooses("name"));
+    assert!(f(&["a*b*c"], &[]).chooses("axxbyyc") && !f(&["a*b*c"], &[]).chooses("axxcyyb"));
+}

@@ -7,7 +7,7 @@ use dbintel_core::{ConfigProblem, GoDuration};
 use serde::Deserialize;
 
 use super::accumulator::TranslateOptions;
-use super::naming::{TranslationStrategy, is_valid_label_name};
+use super::naming::{TranslationStrategy, is_valid_label_name, label_name};
 
 /// Default `metric_expiration`.
 pub const DEFAULT_METRIC_EXPIRATION: Duration = Duration::from_secs(300);
@@ -52,6 +52,10 @@ pub struct PrometheusConfig {
     /// Collector example uses). `localhost:` and `:port` (every interface) are accepted.
     #[serde(default = "default_endpoint")]
     pub endpoint: String,
+    /// Serve `/metrics` over HTTPS (the Collector's `confighttp` server `tls` block); with
+    /// `client_ca_file`, scrapers must present a certificate signed by it.
+    #[serde(default)]
+    pub tls: Option<dbintel_extensions::http_server::ServerTlsConfig>,
     /// Prefix of every metric name (`<namespace>_<name>`).
     #[serde(default)]
     pub namespace: String,
@@ -70,6 +74,10 @@ pub struct PrometheusConfig {
     /// Copy resource attributes onto every series.
     #[serde(default)]
     pub resource_to_telemetry_conversion: ResourceToTelemetryConfig,
+    /// The resource attributes copied onto every series, chosen by name patterns; when set it
+    /// replaces `resource_to_telemetry_conversion`.
+    #[serde(default)]
+    pub resource_constant_labels: Option<super::accumulator::ResourceLabelFilter>,
     /// Drop the `otel_scope_name`/`otel_scope_version` labels.
     #[serde(default)]
     pub without_scope_info: bool,
@@ -97,12 +105,14 @@ impl Default for PrometheusConfig {
     fn default() -> Self {
         Self {
             endpoint: default_endpoint(),
+            tls: None,
             namespace: String::new(),
             const_labels: BTreeMap::new(),
             send_timestamps: false,
             metric_expiration: default_expiration(),
             enable_open_metrics: false,
             resource_to_telemetry_conversion: ResourceToTelemetryConfig::default(),
+            resource_constant_labels: None,
             without_scope_info: false,
             translation_strategy: None,
             add_metric_suffixes: None,
@@ -149,11 +159,17 @@ impl PrometheusConfig {
         } else if let Err(e) = bind_address(&self.endpoint) {
             p.push(ConfigProblem::new("endpoint", e));
         }
+        if let Some(tls) = &self.tls {
+            p.extend(tls.problems());
+        }
+        // A name with other characters is written escaped (see `const_label_warnings`); the
+        // reserved `__` prefix and a name with nothing valid in it cannot be written at all.
         for k in self.const_labels.keys() {
-            if !is_valid_label_name(k) || k.starts_with("__") {
+            if k.starts_with("__") || label_name(k).is_none() {
                 p.push(ConfigProblem::new(
                     format!("const_labels.{k}"),
-                    "is not a valid Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`)",
+                    "is not a usable Prometheus label name (names starting with `__` are reserved; \
+                     a name needs a letter, digit or `_` besides underscores)",
                 ));
             }
         }
@@ -181,6 +197,23 @@ impl PrometheusConfig {
         p
     }
 
+    /// `const_labels` names outside `[a-zA-Z_][a-zA-Z0-9_]*` (the contrib exporter's own testdata
+    /// has `"another label"`, which it loads): written escaped as data-point attribute keys are
+    /// (`another_label`), each named by a warning.
+    pub fn const_label_warnings(&self) -> Vec<ConfigProblem> {
+        self.const_labels
+            .keys()
+            .filter(|k| !k.starts_with("__") && !is_valid_label_name(k))
+            .filter_map(|k| {
+                let written = label_name(k)?;
+                Some(ConfigProblem::new(
+                    format!("const_labels.{k}"),
+                    format!("is not a valid Prometheus label name; the label is written as `{written}`"),
+                ))
+            })
+            .collect()
+    }
+
     pub fn strategy(&self) -> TranslationStrategy {
         match (self.translation_strategy, self.add_metric_suffixes) {
             (Some(TranslationStrategyConfig::UnderscoreEscapingWithoutSuffixes), _) => {
@@ -199,11 +232,12 @@ impl PrometheusConfig {
             resource_to_telemetry: self.resource_to_telemetry_conversion.enabled,
             exclude_service_attributes: self.resource_to_telemetry_conversion.exclude_service_attributes,
             without_scope_info: self.without_scope_info,
+            resource_constant_labels: self.resource_constant_labels.clone(),
             const_labels: self
                 .const_labels
                 .iter()
-                .filter(|(k, _)| is_valid_label_name(k) && !k.starts_with("__"))
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .filter(|(k, _)| !k.starts_with("__"))
+                .filter_map(|(k, v)| Some((label_name(k)?, v.clone())))
                 .collect(),
         }
     }

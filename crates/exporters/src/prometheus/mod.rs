@@ -150,20 +150,34 @@ impl Exporter for PrometheusExporter {
             ))
         })?;
         let local = listener.local_addr().map_err(ExportError::Io)?;
+        // The certificate files are read here, so a missing or bad one is a startup error.
+        let tls = match &self.config.tls {
+            None => None,
+            Some(t) => Some(
+                t.server_config()
+                    .map_err(|e| ExportError::Failed(format!("exporters.{}.tls: {e}", self.id)))?,
+            ),
+        };
         let app = Router::new().route("/metrics", get(metrics_handler)).with_state(self.shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let id = self.id.clone();
+        let https = tls.is_some();
         let task = tokio::spawn(async move {
-            let result = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await;
+            let stopped = async move {
+                let _ = stopped.await;
+            };
+            let result = match tls {
+                None => axum::serve(listener, app).with_graceful_shutdown(stopped).await,
+                Some(config) => match dbintel_extensions::http_server::TlsListener::new(listener, config) {
+                    Ok(l) => axum::serve(l, app).with_graceful_shutdown(stopped).await,
+                    Err(e) => Err(e),
+                },
+            };
             if let Err(e) = result {
                 tracing::error!(exporter = %id, error = %e, "prometheus exporter: the HTTP server failed");
             }
         });
-        tracing::info!(exporter = %self.id, address = %local, "prometheus exporter serves /metrics");
+        tracing::info!(exporter = %self.id, address = %local, https, "prometheus exporter serves /metrics");
         self.server = Some(Server { stop, task, local });
         Ok(())
     }
@@ -207,6 +221,10 @@ impl TypedFactory for PrometheusExporterFactory {
 
     fn check(&self, config: &PrometheusConfig) -> Vec<ConfigProblem> {
         config.problems()
+    }
+
+    fn config_notes(&self, config: &PrometheusConfig) -> Vec<ConfigProblem> {
+        config.const_label_warnings()
     }
 
     fn build(&self, ctx: &CreateContext, cfg: PrometheusConfig) -> Result<Built, Vec<ConfigProblem>> {

@@ -337,12 +337,28 @@ fn config_defaults_and_problems() {
         }))
         .unwrap_err();
     let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-    assert_eq!(
-        paths,
-        ["endpoint", "const_labels.__x", "const_labels.bad.key", "metric_expiration", "translation_strategy"]
+    assert_eq!(paths, ["endpoint", "const_labels.__x", "metric_expiration", "translation_strategy"]);
+    // The contrib exporter's testdata has `"another label"`: it loads, written escaped, with a warning.
+    let spaced =
+        serde_json::json!({"const_labels": {"another label": "spaced value", "bad.key": "x", "ok": "z"}});
+    f.validate(&spaced).unwrap();
+    let warned: Vec<String> =
+        f.warnings(&spaced).into_iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+    assert_eq!(warned.len(), 2, "{warned:?}");
+    assert!(
+        warned[0].starts_with("const_labels.another label") && warned[0].contains("`another_label`"),
+        "{warned:?}"
     );
-    let unknown = f.validate(&serde_json::json!({"endpoint": ":1", "tls": {}})).unwrap_err();
-    assert!(unknown[0].to_string().contains("tls"), "{}", unknown[0]);
+    assert!(warned[1].contains("`bad_key`"), "{warned:?}");
+    let cfg: PrometheusConfig = dbintel_core::parse_component_config(&spaced).unwrap();
+    let names: Vec<String> = cfg.translate_options().const_labels.into_iter().map(|(k, _)| k).collect();
+    assert_eq!(names, ["another_label", "bad_key", "ok"]);
+    let unknown = f.validate(&serde_json::json!({"endpoint": ":1", "tls_settings": {}})).unwrap_err();
+    assert!(unknown[0].to_string().contains("tls_settings"), "{}", unknown[0]);
+    // `tls` without a certificate or key names both.
+    let tls = f.validate(&serde_json::json!({"endpoint": ":1", "tls": {"ca_file": "/x"}})).unwrap_err();
+    let paths: Vec<&str> = tls.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["tls.cert_file", "tls.key_file"]);
     let expiration =
         f.validate(&serde_json::json!({"endpoint": ":1", "metric_expiration": "soon"})).unwrap_err();
     assert!(expiration[0].path.contains("metric_expiration"), "{}", expiration[0]);
@@ -420,4 +436,70 @@ async fn busy_port_is_a_startup_error_naming_the_key() {
     assert!(err.contains(&format!("localhost:{port}")), "{err}");
     // Shutdown without a server is fine.
     exp.shutdown().await.unwrap();
+}
+
+/// `tls` (the contrib exporter's testdata `prometheus/2` has one): `/metrics` over HTTPS, scraped
+/// by curl trusting the test CA; with `client_ca_file`, a scraper without a certificate is turned
+/// away and one with a certificate of that CA is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_https_and_mutual_tls_to_curl() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = dbintel_test_support::TestCertificates::for_server(dir.path(), &["127.0.0.1"]).unwrap();
+    let tls = |client_ca: bool| dbintel_extensions::http_server::ServerTlsConfig {
+        cert_file: Some(certs.server_cert.clone()),
+        key_file: Some(certs.server_key.clone()),
+        client_ca_file: client_ca.then(|| certs.ca_file.clone()),
+        ..Default::default()
+    };
+    let curl = |addr: std::net::SocketAddr, client: bool| {
+        let mut cmd = std::process::Command::new("curl");
+        cmd.args(["-sS", "--max-time", "10", "--cacert"]).arg(&certs.ca_file);
+        if client {
+            cmd.arg("--cert").arg(&certs.client_cert).arg("--key").arg(&certs.client_key);
+        }
+        cmd.arg(format!("https://127.0.0.1:{}/metrics", addr.port()));
+        async move { tokio::task::spawn_blocking(move || cmd.output().expect("curl runs")).await.unwrap() }
+    };
+    for client_ca in [false, true] {
+        let cfg = PrometheusConfig { tls: Some(tls(client_ca)), ..config() };
+        let mut exp = PrometheusExporter::new("prometheus/tls", cfg, &Registry::new());
+        exp.start().await.unwrap();
+        let addr = exp.local_addr().unwrap();
+        exp.export(SignalData::Metrics(sample(0)).into()).await.unwrap();
+        let out = curl(addr, client_ca).await;
+        let body = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "curl: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(body.contains("# TYPE postgresql_commits_total counter\n"), "{body}");
+        // Plain HTTP on the TLS port gets no exposition.
+        let plain = tokio::time::timeout(Duration::from_secs(5), async {
+            let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+            s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+            let mut buf = Vec::new();
+            let _ = s.read_to_end(&mut buf).await;
+            buf
+        })
+        .await
+        .expect("the server ends a plain-text connection");
+        assert!(
+            !String::from_utf8_lossy(&plain).contains("postgresql_commits"),
+            "no exposition over plain HTTP"
+        );
+        if client_ca {
+            let out = curl(addr, false).await;
+            assert!(!out.status.success(), "a scraper without a client certificate is refused");
+        }
+        exp.shutdown().await.unwrap();
+    }
+    // A certificate file that cannot be read is a startup error naming the key.
+    let cfg = PrometheusConfig {
+        tls: Some(dbintel_extensions::http_server::ServerTlsConfig {
+            cert_file: Some(dir.path().join("missing.pem")),
+            key_file: Some(certs.server_key.clone()),
+            ..Default::default()
+        }),
+        ..config()
+    };
+    let mut exp = PrometheusExporter::new("prometheus/badtls", cfg, &Registry::new());
+    let err = exp.start().await.unwrap_err().to_string();
+    assert!(err.contains("exporters.prometheus/badtls.tls") && err.contains("missing.pem"), "{err}");
 }
