@@ -35,12 +35,14 @@ pub struct ActionConfig {
     /// absent (unless `default_value` is set).
     #[serde(default)]
     pub from_attribute: String,
-    /// Contrib: copy from the request's client metadata or auth. Refused: dbintel's receivers pull
-    /// from databases and carry no client metadata.
+    /// Contrib: copy from the request's client metadata or auth (`metadata.<key>`, `auth.<attr>`,
+    /// `client.address`). dbintel's pipelines carry no client metadata, so this never finds a
+    /// value, as in the Collector when the receiver does not include metadata: the action then
+    /// does nothing, or sets `default_value` (`validate` warns).
     #[serde(default)]
     pub from_context: String,
-    /// `insert`/`update`/`upsert`: the value used when `from_attribute` is absent (or the only
-    /// source).
+    /// `insert`/`update`/`upsert`: the value used when the source gives none: `from_attribute`
+    /// absent, `from_context` (always), `value` empty (an unset environment variable), or alone.
     #[serde(default)]
     pub default_value: Option<serde_json::Value>,
     /// `convert`: `int`, `double` or `string`.
@@ -67,7 +69,9 @@ struct Source {
 impl Source {
     fn get(&self, attrs: &Attributes) -> Option<Value> {
         if let Some(v) = &self.value {
-            return Some(v.clone());
+            // `value: ${env:X}` with X unset or empty: the default, as contrib's DefaultValue.
+            let empty = matches!(v, Value::Str(s) if s.is_empty());
+            return if empty && self.default.is_some() { self.default.clone() } else { Some(v.clone()) };
         }
         if let Some(from) = &self.from_attribute
             && let Some(v) = attrs.get(from)
@@ -129,6 +133,27 @@ pub fn value_from_config(v: &serde_json::Value) -> Result<Value, String> {
     })
 }
 
+/// Settings that load but cannot act here, each with its key path under `at`: `from_context`
+/// (dbintel's pipelines carry no client metadata or auth).
+pub fn action_warnings(at: &str, configs: &[ActionConfig]) -> Vec<ConfigProblem> {
+    configs
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.from_context.is_empty())
+        .map(|(i, c)| {
+            let then = if c.default_value.is_some() { "sets `default_value`" } else { "does nothing" };
+            ConfigProblem::new(
+                format!("{at}[{i}].from_context"),
+                format!(
+                    "`{}` never finds a value here: dbintel's pipelines carry no client metadata or auth (as \
+                     the Collector's when its receiver does not include metadata), so this action {then}",
+                    c.from_context
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Compiles a regular expression from config with a size limit.
 pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
     regex::RegexBuilder::new(pattern)
@@ -185,14 +210,6 @@ fn compile_one(at: &str, c: &ActionConfig) -> Result<Action, Vec<ConfigProblem>>
             format!("`{}` is not an action; use one of {}", c.action, known.join(", ")),
         )]);
     }
-    if has_context {
-        problems.push(p(
-            "from_context",
-            "is not supported: it reads the client metadata or auth of an incoming request, and \
-             dbintel's receivers pull from databases, so there is none; use `value` or `from_attribute`"
-                .into(),
-        ));
-    }
     let unused = |problems: &mut Vec<ConfigProblem>, key: &str, set: bool| {
         if set {
             problems.push(p(key, format!("is not used by action `{action}`; remove it")));
@@ -213,9 +230,6 @@ fn compile_one(at: &str, c: &ActionConfig) -> Result<Action, Vec<ConfigProblem>>
             if sources > 1 {
                 problems
                     .push(p("value", "set only one of `value`, `from_attribute` and `from_context`".into()));
-            }
-            if has_value && has_default {
-                problems.push(p("default_value", "has no effect with `value`; remove one".into()));
             }
             unused(&mut problems, "pattern", has_pattern);
             unused(&mut problems, "converted_type", has_converted);

@@ -230,6 +230,10 @@ impl TypedFactory for AttributesFactory {
         config.problems()
     }
 
+    fn config_warnings(&self, config: &AttributesConfig) -> Vec<ConfigProblem> {
+        actions::action_warnings("actions", &config.actions)
+    }
+
     /// `include`/`exclude` properties another signal has (e.g. `log_bodies` in a metrics pipeline):
     /// `dbintel validate` reports them per pipeline, as building would.
     fn check_for_signal(&self, config: &AttributesConfig, signal: Signal) -> Vec<ConfigProblem> {

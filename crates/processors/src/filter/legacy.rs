@@ -229,6 +229,17 @@ pub struct LogMatcher {
     bodies: Vec<Str>,
 }
 
+impl LogMatch {
+    /// No property set: the block matches every record.
+    pub fn names_nothing(&self) -> bool {
+        self.resource_attributes.is_empty()
+            && self.record_attributes.is_empty()
+            && self.severity_texts.is_empty()
+            && self.severity_number.is_none()
+            && self.bodies.is_empty()
+    }
+}
+
 impl LogMatcher {
     pub fn new(m: &LogMatch) -> Result<Self, Vec<ConfigProblem>> {
         let mut p = Vec::new();
@@ -260,17 +271,8 @@ impl LogMatcher {
             severity,
             bodies: strs(m.match_type, &m.bodies, "bodies", &mut p),
         };
-        if m.resource_attributes.is_empty()
-            && m.record_attributes.is_empty()
-            && m.severity_texts.is_empty()
-            && m.severity_number.is_none()
-            && m.bodies.is_empty()
-        {
-            p.push(ConfigProblem::new(
-                "",
-                "names nothing to match: set resource_attributes, record_attributes, severity_texts, severity_number or bodies",
-            ));
-        }
+        // A block that names nothing matches every record, as contrib's filterlog (so an empty
+        // `include` keeps all and an empty `exclude` drops all; `validate` warns about the latter).
         if p.is_empty() { Ok(out) } else { Err(p) }
     }
 
@@ -301,20 +303,31 @@ pub struct MetricMatcher {
 }
 
 impl MetricMatcher {
-    pub fn new(m: &MetricMatch) -> Result<Self, Vec<ConfigProblem>> {
+    /// `None` for a block that names nothing (no names, resource attributes or expressions): it
+    /// filters nothing, as contrib's filtermetric (which skips an empty name or expr matcher).
+    pub fn new(m: &MetricMatch) -> Result<Option<Self>, Vec<ConfigProblem>> {
         let mut p = Vec::new();
-        match_type(m.match_type, &mut p);
+        if m.match_type == MatchType::Expr && !m.expressions.is_empty() {
+            p.push(ConfigProblem::new(
+                "expressions",
+                "the `expr` language (Label(), HasLabel(), MetricName, ...) is not supported; write OTTL \
+                 conditions instead (metrics.metric: `name == \"x\"`, metrics.datapoint: \
+                 `attributes[\"foo\"] == \"bar\"`)",
+            ));
+        }
         if !m.expressions.is_empty() && m.match_type != MatchType::Expr {
             p.push(ConfigProblem::new("expressions", "belongs to match_type expr, which is not supported"));
+        }
+        if m.match_type == MatchType::Expr && !(m.metric_names.is_empty() && m.resource_attributes.is_empty())
+        {
+            p.push(ConfigProblem::new("match_type", "`expr` takes only `expressions`"));
         }
         let out = MetricMatcher {
             names: strs(m.match_type, &m.metric_names, "metric_names", &mut p),
             resource: attrs(m.match_type, &m.resource_attributes, "resource_attributes", &mut p),
         };
-        if m.metric_names.is_empty() && m.resource_attributes.is_empty() && m.match_type != MatchType::Expr {
-            p.push(ConfigProblem::new("", "names nothing to match: set metric_names or resource_attributes"));
-        }
-        if p.is_empty() { Ok(out) } else { Err(p) }
+        let noop = m.metric_names.is_empty() && m.resource_attributes.is_empty() && m.expressions.is_empty();
+        if p.is_empty() { Ok((!noop).then_some(out)) } else { Err(p) }
     }
 
     pub fn matches(&self, resource: &Resource, m: &Metric) -> bool {

@@ -11,6 +11,7 @@ use dbintel_core::{ComponentKind, Signal, TypedFactory};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use crate::attributes::matcher::{self, MatchProperties, SpanMatcher};
 use crate::ottl::{Condition, Ctx, ErrorMode};
 pub use legacy::{Attribute, LogMatch, MatchType, MetricMatch, SeverityMatch};
 pub use processor::Filter;
@@ -28,10 +29,20 @@ pub struct FilterConfig {
     pub logs: LogsFilter,
     pub metrics: MetricsFilter,
     pub traces: TracesFilter,
-    /// The Collector's deprecated legacy span matching (`spans.include`/`exclude`): refused, write
-    /// `traces.span` conditions instead.
-    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
-    pub spans: Option<serde_json::Value>,
+    /// The Collector's deprecated legacy span matching (`filterconfig.MatchConfig`): spans that
+    /// `include` does not match, and spans that `exclude` matches, are dropped.
+    pub spans: Option<SpansFilter>,
+}
+
+/// `spans`: legacy include/exclude for spans, with the attributes processor's span matching
+/// (services, span_names, span_kinds, attributes, resources, libraries; `strict` or `regexp`).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpansFilter {
+    /// Legacy: only spans matching this are kept.
+    pub include: Option<MatchProperties>,
+    /// Legacy: spans matching this are dropped.
+    pub exclude: Option<MatchProperties>,
 }
 
 /// `traces`: OTTL conditions.
@@ -84,6 +95,8 @@ pub struct Compiled {
     pub logs_exclude: Option<legacy::LogMatcher>,
     pub metrics_include: Option<legacy::MetricMatcher>,
     pub metrics_exclude: Option<legacy::MetricMatcher>,
+    /// Legacy `spans` include/exclude.
+    pub spans: Option<matcher::Filter<SpanMatcher>>,
 }
 
 fn conditions(key: &str, list: &[String], ctx: Ctx, p: &mut Vec<ConfigProblem>) -> Vec<Condition> {
@@ -134,14 +147,25 @@ impl FilterConfig {
                 "use either metric/datapoint (OTTL) or include/exclude, not both (as the Collector)",
             ));
         }
-        if self.spans.as_ref().is_some_and(|v| !v.is_null()) {
+        let t = &self.traces;
+        let legacy_spans = self.spans.as_ref().filter(|s| s.include.is_some() || s.exclude.is_some());
+        if legacy_spans.is_some() && !(t.span.is_empty() && t.spanevent.is_empty()) {
             p.push(ConfigProblem::new(
                 "spans",
-                "the legacy span include/exclude is not supported: write OTTL conditions under \
-                 traces.span (e.g. `name == \"healthcheck\"`), as the Collector recommends",
+                "use either traces.span/spanevent (OTTL) or spans include/exclude, not both (as the Collector)",
             ));
         }
-        let t = &self.traces;
+        let spans = legacy_spans.and_then(|s| {
+            match matcher::compile_for(s.include.as_ref(), s.exclude.as_ref(), SpanMatcher::compile) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    p.extend(
+                        e.into_iter().map(|e| ConfigProblem::new(format!("spans.{}", e.path), e.message)),
+                    );
+                    None
+                }
+            }
+        });
         let total =
             l.log_record.len() + m.metric.len() + m.datapoint.len() + t.span.len() + t.spanevent.len();
         if total > MAX_CONDITIONS {
@@ -150,9 +174,9 @@ impl FilterConfig {
         let logs_include = legacy(&mut p, "logs.include", l.include.as_ref().map(legacy::LogMatcher::new));
         let logs_exclude = legacy(&mut p, "logs.exclude", l.exclude.as_ref().map(legacy::LogMatcher::new));
         let metrics_include =
-            legacy(&mut p, "metrics.include", m.include.as_ref().map(legacy::MetricMatcher::new));
+            legacy(&mut p, "metrics.include", m.include.as_ref().map(legacy::MetricMatcher::new)).flatten();
         let metrics_exclude =
-            legacy(&mut p, "metrics.exclude", m.exclude.as_ref().map(legacy::MetricMatcher::new));
+            legacy(&mut p, "metrics.exclude", m.exclude.as_ref().map(legacy::MetricMatcher::new)).flatten();
         let c = Compiled {
             log_record: conditions("logs.log_record", &l.log_record, Ctx::Log, &mut p),
             metric: conditions("metrics.metric", &m.metric, Ctx::Metric, &mut p),
@@ -163,6 +187,7 @@ impl FilterConfig {
             logs_exclude,
             metrics_include,
             metrics_exclude,
+            spans,
         };
         (c, p)
     }
@@ -178,13 +203,35 @@ impl TypedFactory for FilterFactory {
         aliases: &[],
         signals: &Signal::ALL,
         stability: Stability::Alpha,
-        description: "Drops log records, metrics, data points, spans or span events matching OTTL conditions (or legacy include/exclude rules for logs and metrics).",
+        description: "Drops log records, metrics, data points, spans or span events matching OTTL conditions (or legacy include/exclude rules for logs, metrics and spans).",
     };
     const IGNORED_KEYS: &'static [(&'static str, &'static str)] =
         &[("profiles", "dbintel has no profile pipelines")];
 
     fn check(&self, config: &FilterConfig) -> Vec<ConfigProblem> {
         config.compile().1
+    }
+
+    /// Legacy blocks that name nothing: an empty `logs.exclude` drops every record and an empty
+    /// `metrics` block filters nothing, as in the Collector; either is likely not what was meant.
+    fn config_notes(&self, config: &FilterConfig) -> Vec<ConfigProblem> {
+        let mut w = Vec::new();
+        if config.logs.exclude.as_ref().is_some_and(legacy::LogMatch::names_nothing) {
+            w.push(ConfigProblem::new(
+                "logs.exclude",
+                "names nothing, so it matches every record: all logs are dropped (as in the Collector)",
+            ));
+        }
+        for (key, m) in
+            [("metrics.include", &config.metrics.include), ("metrics.exclude", &config.metrics.exclude)]
+        {
+            if m.as_ref().is_some_and(|m| {
+                m.metric_names.is_empty() && m.resource_attributes.is_empty() && m.expressions.is_empty()
+            }) {
+                w.push(ConfigProblem::new(key, "names nothing, so it filters nothing (as in the Collector)"));
+            }
+        }
+        w
     }
 
     fn build(&self, ctx: &CreateContext, config: FilterConfig) -> Result<Built, Vec<ConfigProblem>> {

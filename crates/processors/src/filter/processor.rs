@@ -210,7 +210,12 @@ impl Filter {
             for ss in &rs.scope_spans {
                 for span in &ss.spans {
                     let rec = SpanRecord { resource: &rs.resource, scope: &ss.scope, span, event: None };
-                    if any(&c.span, &rec, self.mode, &mut self.report)? {
+                    // Legacy `spans`: include is applied first, then exclude (the Collector's order).
+                    let legacy_drop = c.spans.as_ref().is_some_and(|f| {
+                        f.include.as_ref().is_some_and(|m| !m.matches(span, &rs.resource, &ss.scope))
+                            || f.exclude.as_ref().is_some_and(|m| m.matches(span, &rs.resource, &ss.scope))
+                    });
+                    if legacy_drop || any(&c.span, &rec, self.mode, &mut self.report)? {
                         dropped += 1;
                         changes = true;
                         plan.push(None);
@@ -290,7 +295,7 @@ impl Processor for Filter {
     ) -> Result<(), ProcessorError> {
         let c = &self.c;
         if let SignalData::Traces(_) = &*data {
-            if c.span.is_empty() && c.spanevent.is_empty() {
+            if c.span.is_empty() && c.spanevent.is_empty() && c.spans.is_none() {
                 out.push(data);
                 return Ok(());
             }

@@ -285,7 +285,7 @@ fn bad_configs_name_the_key() {
         (json!({"logs": {"log_record": ["true"], "exclude": {"bodies": ["x"]}}}), "logs", "not both"),
         (
             json!({"metrics": {"exclude": {"match_type": "expr", "expressions": ["x"]}}}),
-            "metrics.exclude.match_type",
+            "metrics.exclude.expressions",
             "not supported",
         ),
         (
@@ -298,7 +298,6 @@ fn bad_configs_name_the_key() {
             "logs.include.severity_number.min",
             "severity name",
         ),
-        (json!({"logs": {"exclude": {"match_type": "strict"}}}), "logs.exclude", "names nothing"),
     ];
     for (cfg, key, msg) in cases {
         let Err(p) = FilterFactory.validate(&cfg) else { panic!("{cfg} must fail") };
@@ -443,7 +442,7 @@ fn spans_and_span_events_are_dropped_by_ottl_conditions() {
 }
 
 #[test]
-fn span_paths_outside_the_subset_and_legacy_spans_are_config_errors() {
+fn span_paths_outside_the_subset_and_legacy_spans_mixed_with_ottl_are_config_errors() {
     let problems = |v: serde_json::Value| {
         let c: FilterConfig = dbintel_core::parse_component_config(&v).expect("parses");
         FilterFactory.check(&c)
@@ -458,8 +457,75 @@ fn span_paths_outside_the_subset_and_legacy_spans_are_config_errors() {
     assert!(p[0].message.contains("not a path of the `span` context"), "{}", p[0].message);
     let p = problems(json!({"traces": {"spanevent": ["severity_text == \"x\""]}}));
     assert!(p[0].message.contains("`spanevent` context"), "{}", p[0].message);
-    let p = problems(json!({"spans": {"include": {"match_type": "strict", "span_names": ["a"]}}}));
+    // Legacy spans load; mixed with OTTL for spans they are refused, as in the Collector
+    // (contrib's config_ottl.yaml `filter/spans_mix_config`).
+    assert!(
+        problems(json!({"spans": {"include": {"match_type": "strict", "span_names": ["a"]}}})).is_empty()
+    );
+    let p = problems(json!({"spans": {"include": {"match_type": "strict", "services": ["test"]}},
+                            "traces": {"span": ["attributes[\"test\"] == \"pass\""]}}));
+    assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!(p[0].path, "spans");
-    assert!(p[0].message.contains("traces.span"), "{}", p[0].message);
+    assert!(p[0].message.contains("not both"), "{}", p[0].message);
+    let p = problems(json!({"spans": {"exclude": {"span_names": ["a"]}}}));
+    assert_eq!(p[0].path, "spans.exclude.match_type", "{p:?}");
     assert!(problems(json!({"traces": {"span": ["attributes[\"http.route\"] == \"/health\"", "IsMatch(name, \"^GET\")"]}})).is_empty());
+}
+
+/// The legacy `spans` block (contrib's filterprocessor testdata `config_traces.yaml` and README):
+/// include keeps only matching spans, then exclude drops matching ones; services read the
+/// resource's `service.name`, attributes match by regexp.
+#[test]
+fn legacy_spans_include_then_exclude() {
+    let (mut p, reg) = build(json!({"spans": {
+        "include": {"match_type": "regexp", "services": ["check.*"],
+                    "attributes": [{"key": "should_include", "value": "(true|probably_true)"}]},
+        "exclude": {"match_type": "strict", "span_names": ["drop me"]},
+    }}));
+    let yes = || Value::from("probably_true");
+    let batch = crate::test_util::traces(vec![
+        crate::test_util::span("kept", 1, &[("should_include", yes())]),
+        crate::test_util::span("no attribute", 2, &[]),
+        crate::test_util::span("drop me", 3, &[("should_include", yes())]),
+        crate::test_util::span("wrong value", 4, &[("should_include", Value::from("false"))]),
+    ]);
+    let mut out = Vec::new();
+    p.process(batch, &mut out).expect("process");
+    let names: Vec<String> = crate::test_util::kept_spans(&out).into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["kept"]);
+    assert_eq!(reg.counter_total("dbintel_filter_dropped_total", &[("signal", "traces")]), 3);
+    // A service that include does not name: everything goes (the test batch is `checkout`).
+    let (mut p, _) = build(json!({"spans": {"include": {"match_type": "strict", "services": ["test"]}}}));
+    let mut out = Vec::new();
+    p.process(crate::test_util::traces(vec![crate::test_util::span("a", 1, &[])]), &mut out).unwrap();
+    assert!(out.is_empty());
+}
+
+/// contrib's filterprocessor testdata `filter/empty` blocks (config_strict, config_expr,
+/// config_logs_*): they load. An empty metrics block filters nothing; an empty logs `include`
+/// keeps every record and an empty `exclude` drops every record, as contrib's filterlog; the
+/// empty exclude and the empty metrics blocks are named by warnings.
+#[test]
+fn empty_legacy_blocks_behave_as_the_collectors() {
+    for cfg in [
+        json!({"metrics": {"include": {"match_type": "strict"}}}),
+        json!({"metrics": {"include": {"match_type": "expr"}}}),
+        json!({"logs": {"include": {"match_type": "regexp"}}}),
+    ] {
+        let (mut p, _) = build(cfg.clone());
+        let mut out = Vec::new();
+        let data = logs(sample());
+        p.process(Arc::clone(&data), &mut out).unwrap();
+        assert!(Arc::ptr_eq(&data, &out[0]), "{cfg}: nothing dropped");
+    }
+    let metrics_noop = json!({"metrics": {"include": {"match_type": "strict"}}});
+    let w: Vec<String> = FilterFactory.warnings(&metrics_noop).into_iter().map(|w| w.path).collect();
+    assert_eq!(w, ["metrics.include"]);
+    let exclude_all = json!({"logs": {"exclude": {"match_type": "strict"}}});
+    let (mut p, _) = build(exclude_all.clone());
+    let mut out = Vec::new();
+    p.process(logs(sample()), &mut out).unwrap();
+    assert!(out.is_empty(), "an empty exclude drops every record");
+    let w: Vec<String> = FilterFactory.warnings(&exclude_all).into_iter().map(|w| w.message).collect();
+    assert!(w[0].contains("all logs are dropped"), "{w:?}");
 }

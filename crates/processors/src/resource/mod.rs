@@ -109,6 +109,10 @@ impl TypedFactory for ResourceFactory {
         config.problems()
     }
 
+    fn config_warnings(&self, config: &ResourceConfig) -> Vec<ConfigProblem> {
+        crate::attributes::actions::action_warnings("attributes", &config.attributes)
+    }
+
     fn build(&self, ctx: &CreateContext, config: ResourceConfig) -> Result<Built, Vec<ConfigProblem>> {
         Ok(Built::Processor(Box::new(ResourceProcessor::new(&config, &ctx.telemetry, &ctx.id.to_string())?)))
     }

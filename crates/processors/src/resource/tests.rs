@@ -193,3 +193,53 @@ fn traces_resources_get_the_actions() {
     assert_eq!(attrs.get("deployment.environment.name").and_then(|v| v.as_str()), Some("prod"));
     assert_eq!(attrs.get("service.name").and_then(|v| v.as_str()), Some("checkout"));
 }
+
+/// contrib `processor/resourceprocessor/testdata/config.yaml` `resource/with_defaults`: a `value`
+/// from an unset environment variable (empty), a missing `from_attribute` and a `from_context`
+/// (never found here) each fall back to `default_value`; `from_context` is named by a warning.
+#[test]
+fn default_values_fill_in_for_an_empty_value_a_missing_attribute_and_from_context() {
+    let yaml = r#"
+attributes:
+- key: deployment.environment
+  value: ""
+  default_value: "development"
+  action: upsert
+- key: service.namespace
+  from_attribute: namespace
+  default_value: "default"
+  action: insert
+- key: cloud.region
+  from_context: "metadata.region"
+  default_value: "us-east-1"
+  action: upsert
+- key: origin
+  from_context: "metadata.origin"
+  action: insert
+"#;
+    let c = config(yaml);
+    assert!(c.problems().is_empty(), "{:?}", c.problems());
+    let p = ResourceProcessor::new(&c, &Registry::new(), "resource/with_defaults").expect("builds");
+    let mut data = logs_with(vec![attrs(&[("host.name", "db1".into())])]);
+    p.apply(&mut data);
+    let SignalData::Logs(l) = &data else { unreachable!() };
+    assert_eq!(
+        sorted(&l.resource_logs[0].resource.attributes),
+        vec![
+            ("cloud.region".to_string(), Value::from("us-east-1")),
+            ("deployment.environment".to_string(), Value::from("development")),
+            ("host.name".to_string(), Value::from("db1")),
+            ("service.namespace".to_string(), Value::from("default")),
+        ]
+    );
+    // A set value wins over the default.
+    let c = config("attributes:\n- {key: env, value: prod, default_value: dev, action: upsert}\n");
+    let p = ResourceProcessor::new(&c, &Registry::new(), "resource").unwrap();
+    let mut data = logs_with(vec![Attributes::default()]);
+    p.apply(&mut data);
+    let SignalData::Logs(l) = &data else { unreachable!() };
+    assert_eq!(l.resource_logs[0].resource.attributes.get("env"), Some(&Value::from("prod")));
+    let warned: Vec<String> =
+        ResourceFactory.config_warnings(&config(yaml)).into_iter().map(|w| w.path).collect();
+    assert_eq!(warned, ["attributes[2].from_context", "attributes[3].from_context"]);
+}
