@@ -591,8 +591,8 @@ impl PostgresqlConfig {
             };
             *slot = t.enabled;
         }
-        let mut top = false;
-        let mut samples = false;
+        let mut top = self.top_query_collection.enabled.unwrap_or(false);
+        let mut samples = self.query_sample_collection.enabled.unwrap_or(false);
         for (name, t) in &self.events {
             match name.as_str() {
                 EVENT_TOP_QUERY => top = t.enabled,
@@ -775,6 +775,22 @@ mod tests {
         assert!(p.metrics.is_on(MetricId::Commits));
         assert!(!p.metrics.is_on(MetricId::Deadlocks));
         assert_eq!(p.pool_max_open, 2);
+    }
+
+    /// The contrib README's example: `top_query_collection.enabled` and
+    /// `query_sample_collection.enabled` switch the events; `events` wins when both are set.
+    #[test]
+    fn the_readme_enabled_switches_turn_the_events_on() {
+        let p = plan(json!({"username": "otel", "password": "x",
+            "query_sample_collection": {"enabled": false},
+            "top_query_collection": {"enabled": true, "top_n_query": 1234}}))
+        .unwrap();
+        assert!(p.top_query_events && !p.query_sample_events);
+        assert_eq!(p.top_query_collection.top_n_query, 1234);
+        let p = plan(json!({"username": "otel", "query_sample_collection": {"enabled": true},
+            "events": {"db.server.query_sample": {"enabled": false}}}))
+        .unwrap();
+        assert!(!p.query_sample_events && !p.top_query_events);
     }
 
     #[test]

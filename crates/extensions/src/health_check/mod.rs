@@ -132,6 +132,18 @@ impl HealthCheckConfig {
             p.extend(tls.problems());
         }
         p.extend(response_header_problems(&self.response_headers));
+        // Not acted on (warns), but a value the Collector refuses is refused here too (contrib's
+        // testdata `health_check/invalidthreshold`).
+        let threshold =
+            self.check_collector_pipeline.as_ref().and_then(|c| c.get("exporter_failure_threshold"));
+        if let Some(t) = threshold
+            && !t.as_i64().is_some_and(|n| n > 0)
+        {
+            p.push(ConfigProblem::new(
+                "check_collector_pipeline.exporter_failure_threshold",
+                "must be a whole number greater than 0",
+            ));
+        }
         p
     }
 }

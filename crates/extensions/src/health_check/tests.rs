@@ -417,3 +417,16 @@ async fn keep_alives_and_idle_timeout_keys_reach_the_server() {
     shutdown.cancel();
     task.await.unwrap().unwrap();
 }
+
+/// contrib's healthcheckextension testdata `health_check/invalidthreshold`: refused, as the
+/// Collector refuses it, although `check_collector_pipeline` is otherwise only warned about.
+#[test]
+fn a_non_positive_exporter_failure_threshold_is_refused() {
+    let f = HealthCheckFactory;
+    let section = serde_json::json!({"endpoint": "localhost:13",
+        "check_collector_pipeline": {"enabled": false, "interval": "5m", "exporter_failure_threshold": -1}});
+    let p = f.validate(&section).unwrap_err();
+    assert_eq!(p[0].path, "check_collector_pipeline.exporter_failure_threshold");
+    let ok = serde_json::json!({"check_collector_pipeline": {"exporter_failure_threshold": 5}});
+    f.validate(&ok).unwrap();
+}

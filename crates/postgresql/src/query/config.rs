@@ -20,6 +20,10 @@ pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct TopQueryCollectionConfig {
+    /// Contrib's earlier switch of the `db.server.top_query` events (its README still shows it):
+    /// `true` turns them on, as `events: {db.server.top_query: {enabled: true}}` does, which wins
+    /// when both are set. Default off.
+    pub enabled: Option<bool>,
     /// How often top queries are collected (contrib default 60s).
     pub collection_interval: GoDuration,
     /// LIMIT applied to pg_stat_statements, ordered by calls (contrib default 1000). It also bounds
@@ -42,6 +46,7 @@ pub struct TopQueryCollectionConfig {
 impl Default for TopQueryCollectionConfig {
     fn default() -> Self {
         Self {
+            enabled: None,
             collection_interval: GoDuration::from_secs(60),
             max_rows_per_query: 1000,
             top_n_query: 1000,
@@ -119,6 +124,9 @@ impl TopQueryCollectionConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct QuerySampleCollectionConfig {
+    /// Contrib's earlier switch of the `db.server.query_sample` events: `true` turns them on, as
+    /// `events: {db.server.query_sample: {enabled: true}}` does, which wins when both are set.
+    pub enabled: Option<bool>,
     /// LIMIT applied to pg_stat_activity (contrib default 1000).
     pub max_rows_per_query: u64,
     /// Ours. Contrib samples on the receiver's `collection_interval`; unset here means the same
@@ -129,7 +137,7 @@ pub struct QuerySampleCollectionConfig {
 
 impl Default for QuerySampleCollectionConfig {
     fn default() -> Self {
-        Self { max_rows_per_query: 1000, collection_interval: None }
+        Self { enabled: None, max_rows_per_query: 1000, collection_interval: None }
     }
 }
 
