@@ -198,9 +198,12 @@ mod tests {
         .unwrap();
         assert_eq!(t.top_n_query, 50);
         assert_eq!(t.query_plan_cache_ttl.get(), Duration::from_secs(600));
-        // Since contrib ~v0.148 `enabled` lives under `events:` only.
-        let err = parse::<TopQueryCollectionConfig>(serde_json::json!({"enabled": true})).unwrap_err();
-        assert!(err.contains("enabled"), "{err}");
+        // Since contrib ~v0.148 the switch lives under `events:`; the earlier `enabled` (still in
+        // contrib's README example) is accepted so configs written from it load.
+        let t = parse::<TopQueryCollectionConfig>(serde_json::json!({"enabled": true})).unwrap();
+        assert_eq!(t.enabled, Some(true));
+        let err = parse::<TopQueryCollectionConfig>(serde_json::json!({"enable": true})).unwrap_err();
+        assert!(err.contains("enable"), "{err}");
         let e: EventsConfig = parse(serde_json::json!({
             "db.server.top_query": {"enabled": true}, "db.server.query_sample": {"enabled": true}
         }))
