@@ -137,7 +137,7 @@ impl HealthCheckConfig {
         let threshold =
             self.check_collector_pipeline.as_ref().and_then(|c| c.get("exporter_failure_threshold"));
         if let Some(t) = threshold
-            && !t.as_i64().is_some_and(|n| n > 0)
+            && t.as_i64().is_none_or(|n| n <= 0)
         {
             p.push(ConfigProblem::new(
                 "check_collector_pipeline.exporter_failure_threshold",
