@@ -117,6 +117,22 @@ pub trait Processor: Send {
     fn next_deadline(&self) -> Option<tokio::time::Instant> {
         None
     }
+    /// Whether the processor holds data it was given and has not passed on yet (the `batch`
+    /// buffer). While it does, the runtime keeps the delivery tokens of its inputs (see
+    /// [`crate::delivery`]) and settles them with its later outputs. The default says so whenever a
+    /// deadline is set; a processor whose timer is periodic work, not held data (a health check,
+    /// a cleanup), returns `false`, or the push receivers before it would answer only at their
+    /// bound.
+    fn holds_data(&self) -> bool {
+        self.next_deadline().is_some()
+    }
+    /// Whether the last `process` call refused its input for load instead of dropping it on
+    /// purpose (`memory_limiter` above its soft limit): the runtime then answers the requests
+    /// behind it as refused, so their senders keep the data and retry. Dropping on purpose
+    /// (filter, sampler) is `false`, a success.
+    fn refused_last(&self) -> bool {
+        false
+    }
     /// Called once the deadline from `next_deadline` has passed.
     fn on_timer(&mut self, _out: &mut Vec<Arc<SignalData>>) {}
     /// Called at shutdown after the input is drained: hand over everything buffered.

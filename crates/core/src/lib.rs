@@ -7,6 +7,7 @@ pub mod breaker;
 pub mod cache;
 pub mod component;
 pub mod config_value;
+pub mod delivery;
 pub mod duration;
 pub mod health;
 pub mod host;
@@ -26,6 +27,7 @@ pub use component::{
     Exporter, Extension, ExtensionContext, Factory, Processor, ProcessorContext, ProcessorError, Receiver,
     ReceiverContext, RefusedError, Stability, TaskProcessor, ignored_keys_present, parse_component_config,
 };
+pub use delivery::{Delivery, DeliveryWait, Outcome};
 pub use duration::{DurationRange, GoDuration, MAX_DURATION, check_durations, parse_duration};
 pub use host::{Host, HostError};
 pub use ids::{ComponentId, ComponentKind, PerSignal, PipelineId, Signal};

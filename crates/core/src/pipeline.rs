@@ -31,11 +31,26 @@ use crate::component::{
     ComponentError, Exporter, Extension, ExtensionContext, Processor, ProcessorContext, Receiver,
     ReceiverContext, RefusedError, TaskProcessor,
 };
+use crate::delivery::{Delivery, DeliveryWait};
 use crate::health::{HealthRegistry, Status};
 use crate::host::Host;
 use crate::ids::{ComponentId, ComponentKind, PerSignal, PipelineId, Signal};
 use crate::pdata::SignalData;
 use crate::telemetry::{Counter, Gauge, Registry};
+
+/// A batch on its way through the runtime's queues with the delivery token of the requests whose
+/// data it carries ([`Delivery::none`] for scraped data). Dropped without being handed on, its
+/// token fails: the requests are answered as refused and their senders retry.
+struct Item {
+    data: Arc<SignalData>,
+    delivery: Delivery,
+}
+
+impl Item {
+    fn untracked(data: Arc<SignalData>) -> Self {
+        Item { data, delivery: Delivery::none() }
+    }
+}
 
 /// Where the runtime held items that it had to drop; one slot per place in the shutdown report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,15 +142,16 @@ impl Drops {
     }
 }
 
-/// Counts `items` as dropped when it is dropped still holding them (its task was aborted).
+/// Counts `items` as dropped when it is dropped still holding them (its task was aborted); their
+/// tokens fail as they go.
 struct Held {
-    items: VecDeque<Arc<SignalData>>,
+    items: VecDeque<Item>,
     drops: Drops,
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        self.drops.count_all(self.items.iter());
+        self.drops.count_all(self.items.iter().map(|i| &i.data));
     }
 }
 
@@ -154,7 +170,7 @@ impl Drop for Pending<'_> {
 
 /// A runtime queue's receiving side: what is still in it when it is dropped is counted.
 struct Inbox {
-    rx: mpsc::Receiver<Arc<SignalData>>,
+    rx: mpsc::Receiver<Item>,
     queue_size: Gauge,
     drops: Drops,
     /// A pipeline's input: lifts the overload throttle once the queue has drained.
@@ -162,7 +178,7 @@ struct Inbox {
 }
 
 impl Inbox {
-    async fn recv(&mut self) -> Option<Arc<SignalData>> {
+    async fn recv(&mut self) -> Option<Item> {
         let d = self.rx.recv().await;
         if d.is_some() {
             self.queue_size.add(-1);
@@ -240,9 +256,9 @@ impl Inbox {
 impl Drop for Inbox {
     fn drop(&mut self) {
         self.rx.close();
-        while let Ok(d) = self.rx.try_recv() {
+        while let Ok(item) = self.rx.try_recv() {
             self.queue_size.add(-1);
-            self.drops.count(d.signal(), d.item_count() as u64);
+            self.drops.count(item.data.signal(), item.data.item_count() as u64);
         }
     }
 }
@@ -251,7 +267,7 @@ impl Drop for Inbox {
 /// built by [`ReceiverOutput::from_channels`] (tests, tools) hands each consumer an owned copy.
 #[derive(Clone)]
 enum Sink {
-    Shared(mpsc::Sender<Arc<SignalData>>),
+    Shared(mpsc::Sender<Item>),
     Owned(mpsc::Sender<SignalData>),
 }
 
@@ -265,20 +281,29 @@ struct Target {
 }
 
 impl Target {
-    fn shared(sender: mpsc::Sender<Arc<SignalData>>, queue_size: Gauge) -> Self {
+    fn shared(sender: mpsc::Sender<Item>, queue_size: Gauge) -> Self {
         Target { sink: Sink::Shared(sender), queue_size, overload: None }
     }
 
     /// Awaits room in the queue; `false` when the queue is closed. `queue_size` counts the batch
     /// from before the wait.
-    async fn send(&self, data: Arc<SignalData>) -> bool {
+    async fn send(&self, item: Item) -> bool {
         self.queue_size.add(1);
         if let Some(o) = &self.overload {
             o.observe();
         }
+        // A refused item comes back inside the error and is dropped there: its token fails.
         let sent = match &self.sink {
-            Sink::Shared(tx) => tx.send(data).await.is_ok(),
-            Sink::Owned(tx) => tx.send(Arc::unwrap_or_clone(data)).await.is_ok(),
+            Sink::Shared(tx) => tx.send(item).await.is_ok(),
+            Sink::Owned(tx) => {
+                let Item { data, delivery } = item;
+                let sent = tx.send(Arc::unwrap_or_clone(data)).await.is_ok();
+                // A test or tool channel: taken is as far as the runtime can follow it.
+                if sent {
+                    delivery.release();
+                }
+                sent
+            }
         };
         if !sent {
             self.queue_size.add(-1);
@@ -307,7 +332,15 @@ impl Downstream {
     }
 
     pub async fn send(&self, data: Arc<SignalData>) -> Result<(), RefusedError> {
+        self.send_item(Item::untracked(data)).await
+    }
+
+    /// Sends `item` to every queue, each copy with a clone of its token (fan-out); the original
+    /// token is released once every clone is out, so the requests resolve with the copies.
+    async fn send_item(&self, item: Item) -> Result<(), RefusedError> {
+        let Item { data, delivery } = item;
         if self.targets.is_empty() {
+            delivery.release();
             return Ok(());
         }
         let n = data.item_count() as u64;
@@ -316,12 +349,13 @@ impl Downstream {
             Pending { signal: data.signal(), items: n * self.targets.len() as u64, drops: &self.drops };
         let mut result = Ok(());
         for t in &self.targets {
-            if t.send(data.clone()).await {
+            if t.send(Item { data: data.clone(), delivery: delivery.clone() }).await {
                 pending.items -= n;
             } else {
                 result = Err(RefusedError::ShuttingDown);
             }
         }
+        delivery.release();
         result
     }
 }
@@ -338,7 +372,7 @@ pub enum TrySendError {
 
 /// Room reserved in one downstream queue.
 enum Reserved<'a> {
-    Shared(mpsc::Permit<'a, Arc<SignalData>>),
+    Shared(mpsc::Permit<'a, Item>),
     Owned(mpsc::Permit<'a, SignalData>),
 }
 
@@ -346,7 +380,12 @@ impl Downstream {
     /// All or nothing within `bound`: reserves room in every queue first (waiting at most `bound` in
     /// all) and sends only when every queue has room, so a refusal leaves no copy anywhere (a push
     /// receiver answers "retry later" and the sender resends the whole request).
-    async fn try_send_within(&self, data: Arc<SignalData>, bound: Duration) -> Result<(), TrySendError> {
+    async fn try_send_within(
+        &self,
+        data: Arc<SignalData>,
+        delivery: Delivery,
+        bound: Duration,
+    ) -> Result<(), TrySendError> {
         let reserve = async {
             let mut permits = Vec::with_capacity(self.targets.len());
             for t in &self.targets {
@@ -365,13 +404,14 @@ impl Downstream {
         for (t, permit) in self.targets.iter().zip(permits) {
             t.queue_size.add(1);
             match permit {
-                Reserved::Shared(p) => p.send(data.clone()),
+                Reserved::Shared(p) => p.send(Item { data: data.clone(), delivery: delivery.clone() }),
                 Reserved::Owned(p) => p.send(SignalData::clone(&data)),
             }
             if let Some(o) = &t.overload {
                 o.observe();
             }
         }
+        delivery.release();
         Ok(())
     }
 }
@@ -470,10 +510,39 @@ impl ReceiverOutput {
             return Ok(());
         }
         let signal = data.signal();
-        match self.downstream[signal].try_send_within(Arc::new(data), bound).await {
+        match self.downstream[signal].try_send_within(Arc::new(data), Delivery::none(), bound).await {
             Ok(()) => {
                 self.accepted[signal].add(n);
                 Ok(())
+            }
+            Err(e) => {
+                self.refused[signal].add(n);
+                Err(e)
+            }
+        }
+    }
+
+    /// Like [`ReceiverOutput::try_send_within`], with a delivery token: the returned wait resolves
+    /// once every exporter of every pipeline the data reaches has accepted its copy into its sending
+    /// queue (or a processor dropped it on purpose), or as refused when any copy was refused or lost
+    /// (see [`crate::delivery`]). For push receivers that answer their sender only when the data is
+    /// safe. With no data (`0` items) the wait resolves at once as delivered.
+    pub async fn try_send_acked(
+        &self,
+        data: SignalData,
+        bound: Duration,
+    ) -> Result<DeliveryWait, TrySendError> {
+        let (delivery, wait) = Delivery::tracked();
+        let n = data.item_count() as u64;
+        if n == 0 {
+            delivery.release();
+            return Ok(wait);
+        }
+        let signal = data.signal();
+        match self.downstream[signal].try_send_within(Arc::new(data), delivery, bound).await {
+            Ok(()) => {
+                self.accepted[signal].add(n);
+                Ok(wait)
             }
             Err(e) => {
                 self.refused[signal].add(n);
@@ -595,12 +664,15 @@ pub struct TaskContext {
 impl TaskContext {
     /// The next batch; `None` once everything upstream has drained (shutdown, or the upstream part
     /// of the pipeline stopped): hand over what you hold, then return.
+    ///
+    /// A task processor does not carry delivery tokens: a batch's token is released here, so a
+    /// push receiver before it answers its sender once the batch reached this processor (the
+    /// behaviour before tokens existed), never later.
     pub async fn recv(&mut self) -> Option<Arc<SignalData>> {
-        let data = self.input.recv().await;
-        if let Some(d) = &data {
-            self.incoming.add(d.item_count() as u64);
-        }
-        data
+        let item = self.input.recv().await?;
+        self.incoming.add(item.data.item_count() as u64);
+        item.delivery.release();
+        Some(item.data)
     }
 
     /// Hands a batch to the rest of the chain; awaiting it is backpressure. A batch that cannot be
@@ -628,13 +700,13 @@ pub struct TaskBuffer {
 
 impl TaskBuffer {
     pub fn push_back(&mut self, data: Arc<SignalData>) {
-        self.held.items.push_back(data);
+        self.held.items.push_back(Item::untracked(data));
     }
     pub fn pop_front(&mut self) -> Option<Arc<SignalData>> {
-        self.held.items.pop_front()
+        self.held.items.pop_front().map(|i| i.data)
     }
     pub fn front(&self) -> Option<&Arc<SignalData>> {
-        self.held.items.front()
+        self.held.items.front().map(|i| &i.data)
     }
     pub fn len(&self) -> usize {
         self.held.items.len()
@@ -919,7 +991,7 @@ pub async fn start_with_host(
     let mut exporter_targets: BTreeMap<ComponentId, Target> = BTreeMap::new();
     let mut exporter_starts = Vec::new();
     for node in graph.exporters {
-        let (tx, rx) = mpsc::channel::<Arc<SignalData>>(settings.exporter_queue_capacity.max(1));
+        let (tx, rx) = mpsc::channel::<Item>(settings.exporter_queue_capacity.max(1));
         let label = node.id.to_string();
         let queue_size = telemetry.gauge(
             "dbintel_exporter_input_queue_size",
@@ -975,7 +1047,7 @@ pub async fn start_with_host(
     let mut pipeline_targets: BTreeMap<PipelineId, Target> = BTreeMap::new();
     let mut failed = None;
     for node in graph.pipelines {
-        let (tx, rx) = mpsc::channel::<Arc<SignalData>>(settings.pipeline_queue_capacity.max(1));
+        let (tx, rx) = mpsc::channel::<Item>(settings.pipeline_queue_capacity.max(1));
         let label = node.id.to_string();
         let queue_size = telemetry.gauge(
             "dbintel_pipeline_queue_size",
@@ -1043,6 +1115,7 @@ pub async fn start_with_host(
                         outgoing,
                         dropped: counter("dropped", "Items dropped because the processor failed on them."),
                         failing: false,
+                        parked: Delivery::none(),
                     };
                     match segments.last_mut() {
                         Some(Segment::Sync(stages, handles)) => {
@@ -1071,7 +1144,7 @@ pub async fn start_with_host(
                     None,
                 )
             } else {
-                let (tx, rx) = mpsc::channel::<Arc<SignalData>>(settings.pipeline_queue_capacity.max(1));
+                let (tx, rx) = mpsc::channel::<Item>(settings.pipeline_queue_capacity.max(1));
                 let out = Downstream {
                     targets: vec![Target::shared(tx, Gauge::default())],
                     drops: drops.at(Place::Processors),
@@ -1206,6 +1279,34 @@ struct Stage {
     dropped: Counter,
     /// The last batch failed (its failure was logged; the next ones are only counted).
     failing: bool,
+    /// The tokens of the inputs whose data the processor still holds (`holds_data`): they ride on
+    /// its next outputs, and are settled only once it holds nothing more.
+    parked: Delivery,
+}
+
+impl Stage {
+    /// Settles the token of what the processor just took in (`delivery`) against what it passed
+    /// on (`produced`), pushing the outputs, each with its token, into `next`. While the processor
+    /// still holds data, the tokens of everything it took since it last held nothing stay parked
+    /// and a clone rides on each output (conservative: a request resolves only once no part of it
+    /// can still be in the buffer); once it holds nothing, they go with the outputs. Nothing passed
+    /// on and nothing held: the data was dropped on purpose (a filter, a sampler), a success.
+    fn carry(&mut self, delivery: Delivery, produced: &mut Vec<Arc<SignalData>>, next: &mut VecDeque<Item>) {
+        self.parked.merge(delivery);
+        let carried =
+            if self.processor.holds_data() { self.parked.clone() } else { std::mem::take(&mut self.parked) };
+        let n = produced.len();
+        if n == 0 {
+            carried.release();
+            return;
+        }
+        let mut carried = carried;
+        for (i, data) in produced.drain(..).enumerate() {
+            // A split: every part carries the token; the last takes the original.
+            let delivery = if i + 1 == n { std::mem::take(&mut carried) } else { carried.clone() };
+            next.push_back(Item { data, delivery });
+        }
+    }
 }
 
 /// A pipeline's processors. If the pipeline task is aborted, what they still buffer is flushed out
@@ -1229,34 +1330,30 @@ impl Drop for Stages {
             stage.processor.flush(&mut produced);
         }
         self.drops.count_all(produced.iter());
+        // The stages' parked tokens fail as the stages are dropped.
     }
 }
 
 /// Runs `data` through stages `from..` and sends the results downstream. Processor failures are
 /// counted per stage and logged once per streak.
-async fn run_chain(
-    stages: &mut [Stage],
-    from: usize,
-    data: Vec<Arc<SignalData>>,
-    out: &Downstream,
-    pipeline: &str,
-) {
+async fn run_chain(stages: &mut [Stage], from: usize, items: Vec<Item>, out: &Downstream, pipeline: &str) {
     // Counts what is still held if the task is aborted mid-way (processing is synchronous, so only
     // while waiting for room downstream).
-    let mut held = Held { items: data.into(), drops: out.drops.clone() };
+    let mut held = Held { items: items.into(), drops: out.drops.clone() };
     for stage in stages.iter_mut().skip(from) {
         let mut next = VecDeque::with_capacity(held.items.len());
         let mut produced = Vec::new();
-        while let Some(item) = held.items.pop_front() {
-            let n = item.item_count() as u64;
+        while let Some(Item { data, delivery }) = held.items.pop_front() {
+            let n = data.item_count() as u64;
             stage.incoming.add(n);
             produced.clear();
-            match stage.processor.process(item, &mut produced) {
+            let refused = match stage.processor.process(data, &mut produced) {
                 Ok(()) => {
                     if stage.failing {
                         stage.failing = false;
                         info!(pipeline, processor = %stage.id, "Processor works again.");
                     }
+                    stage.processor.refused_last()
                 }
                 Err(e) => {
                     stage.dropped.add(n);
@@ -1265,11 +1362,18 @@ async fn run_chain(
                         warn!(pipeline, processor = %stage.id, error = %e, items = n,
                             "Processor failed; the batch was dropped (counted in otelcol_processor_dropped_*, reported once until it works again).");
                     }
+                    true
                 }
-            }
+            };
             let passed: usize = produced.iter().map(|d| d.item_count()).sum();
             stage.outgoing.add(passed as u64);
-            next.extend(produced.drain(..));
+            if refused {
+                // Refused (memory_limiter) or failed: the sender must resend the whole request.
+                delivery.fail();
+                next.extend(produced.drain(..).map(Item::untracked));
+            } else {
+                stage.carry(delivery, &mut produced, &mut next);
+            }
         }
         held.items = next;
         if held.items.is_empty() {
@@ -1277,13 +1381,24 @@ async fn run_chain(
         }
     }
     while let Some(item) = held.items.pop_front() {
-        if item.is_empty() {
+        if item.data.is_empty() {
+            // Nothing left to deliver of it.
+            item.delivery.release();
             continue;
         }
         // A copy that does not reach an exporter is counted by `out` (reason component_stopped or
-        // shutdown); nothing more to do here.
-        let _ = out.send(item).await;
+        // shutdown) and fails its token; nothing more to do here.
+        let _ = out.send_item(item).await;
     }
+}
+
+/// What stage `i` handed over from its timer or its final flush, each output with its token.
+fn timer_outputs(stage: &mut Stage, mut produced: Vec<Arc<SignalData>>) -> Vec<Item> {
+    let n: usize = produced.iter().map(|d| d.item_count()).sum();
+    stage.outgoing.add(n as u64);
+    let mut next = VecDeque::with_capacity(produced.len());
+    stage.carry(Delivery::none(), &mut produced, &mut next);
+    next.into()
 }
 
 async fn run_pipeline(label: String, mut inbox: Inbox, mut stages: Stages, out: Downstream) {
@@ -1292,8 +1407,8 @@ async fn run_pipeline(label: String, mut inbox: Inbox, mut stages: Stages, out: 
             stages.stages.iter().filter_map(|s| s.processor.next_deadline()).min();
         tokio::select! {
             msg = inbox.recv() => match msg {
-                Some(data) => {
-                    run_chain(&mut stages.stages, 0, vec![data], &out, &label).await;
+                Some(item) => {
+                    run_chain(&mut stages.stages, 0, vec![item], &out, &label).await;
                 }
                 None => break,
             },
@@ -1303,9 +1418,8 @@ async fn run_pipeline(label: String, mut inbox: Inbox, mut stages: Stages, out: 
                     if stages.stages[i].processor.next_deadline().is_some_and(|d| d <= now) {
                         let mut produced = Vec::new();
                         stages.stages[i].processor.on_timer(&mut produced);
-                        let n: usize = produced.iter().map(|d| d.item_count()).sum();
-                        stages.stages[i].outgoing.add(n as u64);
-                        run_chain(&mut stages.stages, i + 1, produced, &out, &label).await;
+                        let items = timer_outputs(&mut stages.stages[i], produced);
+                        run_chain(&mut stages.stages, i + 1, items, &out, &label).await;
                     }
                 }
             }
@@ -1315,9 +1429,8 @@ async fn run_pipeline(label: String, mut inbox: Inbox, mut stages: Stages, out: 
     for i in 0..stages.stages.len() {
         let mut produced = Vec::new();
         stages.stages[i].processor.flush(&mut produced);
-        let n: usize = produced.iter().map(|d| d.item_count()).sum();
-        stages.stages[i].outgoing.add(n as u64);
-        run_chain(&mut stages.stages, i + 1, produced, &out, &label).await;
+        let items = timer_outputs(&mut stages.stages[i], produced);
+        run_chain(&mut stages.stages, i + 1, items, &out, &label).await;
     }
     for stage in &mut stages.stages {
         stage.processor.shutdown();
@@ -1367,16 +1480,19 @@ async fn run_exporter(
     // the same handles it gets from the registry, so only one side may add to them.
     let own_counts = exporter.counts_delivery();
     let call_drops = inbox.drops.at(Place::ExporterCalls);
-    while let Some(data) = inbox.recv().await {
+    while let Some(Item { data, delivery }) = inbox.recv().await {
         let n = data.item_count() as u64;
         let signal = data.signal();
         let (sent, failed) = (&sent_items[signal], &failed_items[signal]);
         // If the task is aborted inside `export`, the batch is counted as dropped here.
         let mut call = Pending { signal, items: n, drops: &call_drops };
+        // On an abort inside `export`, `delivery` is dropped with the task: its requests fail.
         let result = exporter.export(data).await;
         call.items = 0;
         match result {
             Ok(()) => {
+                // In the sending queue (written, for a persistent one), or delivered: safe.
+                delivery.release();
                 if !own_counts {
                     sent.add(n);
                 }
@@ -1389,6 +1505,9 @@ async fn run_exporter(
                 }
             }
             Err(e) => {
+                // Refused (queue full, storage error, shutting down) or failed to deliver: the
+                // requests behind it are answered as refused, so their senders keep the data.
+                delivery.fail();
                 if !own_counts {
                     failed.add(n);
                     export_failed(signal).add(n);

@@ -498,6 +498,11 @@ impl Processor for AdaptiveSampler {
         Ok(())
     }
 
+    /// Not held data: its timer expires dedup entries; it holds no data.
+    fn holds_data(&self) -> bool {
+        false
+    }
+
     fn next_deadline(&self) -> Option<Instant> {
         self.next_cleanup
     }

@@ -314,6 +314,11 @@ impl Processor for CircuitBreaker {
         Ok(())
     }
 
+    /// Not held data: its timer is the health check; it holds no data.
+    fn holds_data(&self) -> bool {
+        false
+    }
+
     fn next_deadline(&self) -> Option<tokio::time::Instant> {
         Some(self.next_health)
     }

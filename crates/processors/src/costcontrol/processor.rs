@@ -725,6 +725,11 @@ impl Processor for CostControl {
         Ok(())
     }
 
+    /// Not held data: its timer is the cost report; it holds no data.
+    fn holds_data(&self) -> bool {
+        false
+    }
+
     fn next_deadline(&self) -> Option<Instant> {
         self.next_report
     }

@@ -19,6 +19,8 @@ pub struct MemoryLimiterProcessor {
     accepted_ml: Counter,
     /// Started and not yet shut down (holds a reference on the limiter's checker).
     attached: bool,
+    /// The last batch was refused: the runtime answers the requests behind it as refused.
+    refused_last: bool,
 }
 
 impl MemoryLimiterProcessor {
@@ -48,6 +50,7 @@ impl MemoryLimiterProcessor {
             ),
             limiter,
             attached: false,
+            refused_last: false,
         }
     }
 
@@ -72,7 +75,8 @@ impl Processor for MemoryLimiterProcessor {
         out: &mut Vec<Arc<SignalData>>,
     ) -> Result<(), ProcessorError> {
         let n = data.item_count() as u64;
-        if self.limiter.must_refuse() {
+        self.refused_last = self.limiter.must_refuse();
+        if self.refused_last {
             // Refused whole, before any processor after this one sees it; dropping our reference
             // frees it when it was the last one.
             self.refused.add(n);
@@ -103,6 +107,10 @@ impl Processor for MemoryLimiterProcessor {
 
     fn mutates_data(&self) -> bool {
         false
+    }
+
+    fn refused_last(&self) -> bool {
+        self.refused_last
     }
 }
 

@@ -991,6 +991,11 @@ impl Processor for VerificationProcessor {
         Ok(())
     }
 
+    /// Not held data: the timer emits feedback records it made itself, from counts.
+    fn holds_data(&self) -> bool {
+        false
+    }
+
     fn next_deadline(&self) -> Option<Instant> {
         self.deadline
     }
