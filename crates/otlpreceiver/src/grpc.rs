@@ -58,7 +58,7 @@ fn status(refusal: &Refusal, signal: dbintel_core::Signal, ingest: &Ingest) -> S
     let message = refusal.message(signal);
     let code = match refusal {
         Refusal::Throttled(_) => Code::ResourceExhausted,
-        Refusal::Busy | Refusal::ShuttingDown => Code::Unavailable,
+        Refusal::Busy | Refusal::ShuttingDown | Refusal::NotDelivered => Code::Unavailable,
         Refusal::NotWired => return Status::unimplemented(message),
     };
     let details = rpc::status_with_retry(code as i32, &message, ingest.retry_after).encode_to_vec();

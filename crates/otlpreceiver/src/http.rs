@@ -146,7 +146,9 @@ impl Routes {
                 let message = refusal.message(S::SIGNAL);
                 let code = match refusal {
                     Refusal::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-                    Refusal::Busy | Refusal::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
+                    Refusal::Busy | Refusal::ShuttingDown | Refusal::NotDelivered => {
+                        StatusCode::SERVICE_UNAVAILABLE
+                    }
                     Refusal::NotWired => return error(encoding, StatusCode::NOT_FOUND, &message),
                 };
                 let mut r = error(encoding, code, &message);

@@ -41,6 +41,13 @@ const SEND_BOUND: Duration = Duration::from_millis(500);
 /// The retry hint sent with refusals; senders wait the longer of it and their own backoff. Not a
 /// config key either: the Collector sends no hint at all.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
+/// How long a request the pipelines took waits until every exporter has its data (in its sending
+/// queue: written, for a persistent one) before it is answered OK anyway. Below the 5 s request
+/// timeout OTLP senders use by default (the Collector's exporters, dbintel's), minus `SEND_BOUND`,
+/// so an answer normally arrives before the sender gives up. Far above what a `batch` processor
+/// with the Collector's 200 ms timeout and a persistent queue write take. Not a config key: see the
+/// README ("When a request is answered").
+const ACK_BOUND: Duration = Duration::from_secs(4);
 
 pub struct OtlpReceiverFactory;
 
@@ -152,6 +159,8 @@ impl Receiver for OtlpReceiver {
             output: Arc::new(ctx.output),
             send_bound: SEND_BOUND,
             retry_after: RETRY_AFTER,
+            ack_bound: Some(ACK_BOUND),
+            early_acks: signal::EarlyAcks::new(&ctx.id.to_string(), &ctx.telemetry),
         });
         let mut tasks = tokio::task::JoinSet::new();
         if let Some((g, tls)) = self.grpc {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use dbintel_core::pdata::SignalData;
 use dbintel_core::pipeline::{ReceiverOutput, TrySendError};
-use dbintel_core::{Admit, Signal};
+use dbintel_core::{Admit, Outcome, Signal};
 use dbintel_otlp::decode;
 use opentelemetry_proto::tonic::collector::logs::v1::{
     ExportLogsPartialSuccess, ExportLogsServiceRequest, ExportLogsServiceResponse,
@@ -105,6 +105,10 @@ pub enum Refusal {
     Busy,
     /// The service is stopping: gRPC `UNAVAILABLE`, HTTP 503.
     ShuttingDown,
+    /// The pipelines took the data but an exporter refused its copy (sending queue full, storage
+    /// error, shutting down) or a processor refused it for load: gRPC `UNAVAILABLE`, HTTP 503. The
+    /// sender resends the whole request; copies other exporters accepted arrive twice.
+    NotDelivered,
     /// No pipeline takes this signal from the receiver: gRPC `UNIMPLEMENTED`, HTTP 404.
     NotWired,
 }
@@ -115,6 +119,9 @@ impl Refusal {
             Refusal::Throttled(reason) => format!("data refused: {reason}; retry later"),
             Refusal::Busy => "data refused: the pipeline is full; retry later".into(),
             Refusal::ShuttingDown => "data refused: the collector is shutting down; retry later".into(),
+            Refusal::NotDelivered => {
+                "data refused: an exporter could not take it into its sending queue; retry later".into()
+            }
             Refusal::NotWired => format!("no pipeline takes {signal} from this receiver"),
         }
     }
@@ -127,6 +134,49 @@ pub struct Ingest {
     pub send_bound: Duration,
     /// The retry hint sent with refusals (`RetryInfo`, `Retry-After`).
     pub retry_after: Duration,
+    /// How long a request that the pipelines took waits for its delivery (every exporter's sending
+    /// queue has it, see `dbintel_core::delivery`) before it is answered anyway; `None` answers as
+    /// soon as the pipelines took it.
+    pub ack_bound: Option<Duration>,
+    /// Requests answered at `ack_bound` before their data was settled.
+    pub early_acks: EarlyAcks,
+}
+
+/// Counts and logs (once per streak) requests answered at the delivery bound, before every
+/// exporter had their data: `dbintel_receiver_unsettled_answers_total{receiver}`.
+#[derive(Default)]
+pub struct EarlyAcks {
+    counter: dbintel_core::telemetry::Counter,
+    streak: std::sync::atomic::AtomicBool,
+}
+
+impl EarlyAcks {
+    pub fn new(receiver: &str, telemetry: &dbintel_core::telemetry::Registry) -> Self {
+        EarlyAcks {
+            counter: telemetry.counter(
+                "dbintel_receiver_unsettled_answers_total",
+                "Requests answered OK at the delivery bound, before every exporter had taken their data.",
+                &[("receiver", receiver)],
+            ),
+            streak: Default::default(),
+        }
+    }
+
+    fn note(&self, settled: bool) {
+        use std::sync::atomic::Ordering;
+        if settled {
+            self.streak.store(false, Ordering::Relaxed);
+            return;
+        }
+        self.counter.add(1);
+        if !self.streak.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                "A request was answered before every exporter had its data: the delivery wait reached its bound \
+                 (a slow exporter or storage, or a processor holding data longer than the bound). A kill now could \
+                 lose it; counted in dbintel_receiver_unsettled_answers_total, reported once per streak."
+            );
+        }
+    }
 }
 
 impl Ingest {
@@ -146,10 +196,26 @@ impl Ingest {
                 self.output.count_refused(S::SIGNAL, items);
                 return Err(Refusal::Throttled(reason));
             }
-            match self.output.try_send_within(decoded.data, self.send_bound).await {
-                Ok(()) => {}
+            let Some(ack_bound) = self.ack_bound else {
+                return match self.output.try_send_within(decoded.data, self.send_bound).await {
+                    Ok(()) => Ok(S::response(decoded.rejected, decoded.message)),
+                    Err(TrySendError::Full) => Err(Refusal::Busy),
+                    Err(TrySendError::ShuttingDown) => Err(Refusal::ShuttingDown),
+                };
+            };
+            let wait = match self.output.try_send_acked(decoded.data, self.send_bound).await {
+                Ok(wait) => wait,
                 Err(TrySendError::Full) => return Err(Refusal::Busy),
                 Err(TrySendError::ShuttingDown) => return Err(Refusal::ShuttingDown),
+            };
+            match wait.within(ack_bound).await {
+                Outcome::Delivered => self.early_acks.note(true),
+                Outcome::Refused => return Err(Refusal::NotDelivered),
+                // At the bound the data is still in the pipeline and on its way: answering OK is
+                // what the receiver did before tokens (at most what the process holds is at risk);
+                // refusing would make the sender resend data that is probably about to land, and
+                // with a processor that holds longer than the bound, resend it forever.
+                Outcome::Pending => self.early_acks.note(false),
             }
         }
         Ok(S::response(decoded.rejected, decoded.message))
