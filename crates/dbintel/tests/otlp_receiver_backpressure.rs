@@ -206,10 +206,15 @@ service:
         .into_iter()
         .find(|f| f.info().type_name == "otlp")
         .expect("otlp exporter");
+    // The receiver answers a request it took only once the exporter has it, or after its 4 s
+    // bound: with the exporter stalled, each request is held that long, so enough of them are
+    // sent at once to fill the pipeline soon, with a timeout that outlasts the bound (a sender
+    // that gave up first would resend, and the test counts duplicates).
     let sender_config = json!({
         "endpoint": format!("http://127.0.0.1:{target}"),
+        "timeout": "30s",
         "retry_on_failure": {"initial_interval": "100ms", "max_interval": "1s", "max_elapsed_time": "300s"},
-        "sending_queue": {"num_consumers": 4, "queue_size": 1000},
+        "sending_queue": {"num_consumers": 32, "queue_size": 1000},
     });
     let Ok(Built::Exporter(mut sender)) = factory.create(&ctx, &sender_config) else {
         panic!("sender builds")
