@@ -14,8 +14,9 @@ use tokio::time::Instant;
 #[derive(Debug)]
 struct Entry<V> {
     value: V,
-    /// Set when the cache has a TTL (no clock read otherwise).
-    inserted: Option<Instant>,
+    /// When it expires (insertion + TTL), set when the cache has a TTL (no clock read otherwise):
+    /// a lookup compares two instants instead of computing an age.
+    expires: Option<Instant>,
 }
 
 /// A map with at most `cap` entries; inserting into a full cache evicts the least recently used
@@ -54,8 +55,10 @@ impl<K: Hash + Eq, V> BoundedCache<K, V> {
     }
 
     fn expired(&self, entry: &Entry<V>, now: Instant) -> bool {
-        match (self.ttl, entry.inserted) {
-            (Some(ttl), Some(inserted)) => now.saturating_duration_since(inserted) >= ttl,
+        match (self.ttl, entry.expires) {
+            // A zero TTL: gone at once, even at an earlier `now` than the insertion.
+            (Some(ttl), Some(at)) => ttl.is_zero() || now >= at,
+            // No TTL, or one so long that the expiry is past what an instant can hold.
             _ => false,
         }
     }
@@ -120,7 +123,11 @@ impl<K: Hash + Eq, V> BoundedCache<K, V> {
                 self.evictions += 1;
             }
         }
-        self.map.put(key, Entry { value, inserted: now });
+        let expires = match (now, self.ttl) {
+            (Some(now), Some(ttl)) => now.checked_add(ttl),
+            _ => None,
+        };
+        self.map.put(key, Entry { value, expires });
     }
 
     pub fn remove(&mut self, key: &K) -> Option<V> {
@@ -137,7 +144,7 @@ impl<K: Hash + Eq, V> BoundedCache<K, V> {
         // their order.
         let mut kept = LruCache::unbounded();
         while let Some((k, e)) = self.map.pop_lru() {
-            if e.inserted.is_some_and(|at| now.saturating_duration_since(at) >= ttl) {
+            if e.expires.is_some_and(|at| ttl.is_zero() || now >= at) {
                 gone += 1;
             } else {
                 kept.put(k, e);
