@@ -1,9 +1,11 @@
 //! One pass over a record's attributes finds every attribute the sampler reads. Comparing each
 //! wanted name with each key (a linear `Attributes::get` per rule condition) cost most of the time on
 //! records of ~15 attributes; here each key is one probe in a small table keyed by its length and last
-//! 8 bytes, and only a hit is compared in full.
+//! 8 bytes, and only a hit is compared in full. Records of one receiver repeat their names in the
+//! same order, so the slot found at each position is remembered with its name: a name that is the one
+//! remembered there (usually the same literal, a pointer test) skips the probe.
 
-use dbintel_core::pdata::{Attributes, Value};
+use dbintel_core::pdata::{Attributes, Key, Value};
 
 /// Names given a slot at most; later names are looked up linearly.
 pub const SLOTS: usize = 32;
@@ -45,7 +47,12 @@ pub struct Index {
     /// length sits in the attribute vector itself, so most keys are skipped without reading their
     /// bytes (a cache miss each on a cold batch).
     lengths: u128,
+    /// The name last seen at each position of a record and its slot (`None`: not wanted).
+    positions: Vec<(Key, Option<u8>)>,
 }
+
+/// Most record positions remembered (records have a few dozen attributes).
+const MAX_POSITIONS: usize = 64;
 
 /// A name as the sampler holds it: its slot, or the name itself beyond [`SLOTS`].
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +63,7 @@ pub struct Name {
 
 impl Index {
     pub fn new() -> Self {
-        Self { names: Vec::new(), table: vec![None; TABLE], lengths: 0 }
+        Self { names: Vec::new(), table: vec![None; TABLE], lengths: 0, positions: Vec::new() }
     }
 
     /// The slot of `name`, given one if there is room.
@@ -79,6 +86,8 @@ impl Index {
             b = (b + 1) % TABLE;
         }
         self.table[b] = Some(Entry { len, tail: t, slot });
+        // A name at a remembered position may now be wanted.
+        self.positions.clear();
         Name { name: name.into(), slot: Some(slot) }
     }
 
@@ -95,15 +104,33 @@ impl Index {
         None
     }
 
+    /// The slot of `key`, by the length filter and the table.
+    #[inline]
+    fn lookup(&self, key: &str) -> Option<u8> {
+        if key.len() < 128 && self.lengths & (1u128 << key.len()) == 0 {
+            return None;
+        }
+        self.slot_of(key)
+    }
+
     /// The wanted attributes of one record.
     #[inline(always)]
-    pub fn view<'a>(&self, attrs: &'a Attributes) -> View<'a> {
+    pub fn view<'a>(&mut self, attrs: &'a Attributes) -> View<'a> {
         let mut found = [None; SLOTS];
-        for (k, v) in attrs.iter() {
-            if k.len() < 128 && self.lengths & (1u128 << k.len()) == 0 {
-                continue;
-            }
-            if let Some(s) = self.slot_of(k) {
+        for (i, (k, v)) in attrs.iter_keys().enumerate() {
+            let slot = match self.positions.get(i) {
+                Some((name, slot)) if name.same(k) => *slot,
+                _ => {
+                    let slot = self.lookup(k);
+                    if let Some(p) = self.positions.get_mut(i) {
+                        *p = (k.clone(), slot);
+                    } else if i == self.positions.len() && i < MAX_POSITIONS {
+                        self.positions.push((k.clone(), slot));
+                    }
+                    slot
+                }
+            };
+            if let Some(s) = slot {
                 found[s as usize] = Some(v);
             }
         }
@@ -149,5 +176,30 @@ mod tests {
             assert_eq!(view.get(n), attrs.get(&n.name), "{i}");
         }
         assert!(ix.view(&Attributes::from_iter([("x", 1i64)])).get(&names[0]).is_none());
+    }
+
+    #[test]
+    fn remembered_positions_follow_the_names() {
+        let mut ix = Index::new();
+        let a = ix.name("a.wanted");
+        let b = ix.name("b.wanted");
+        let first: Attributes = [("a.wanted", 1i64), ("other", 2), ("b.wanted", 3)].into_iter().collect();
+        let v = ix.view(&first);
+        assert_eq!((v.get(&a), v.get(&b)), (Some(&Value::Int(1)), Some(&Value::Int(3))));
+        // Other names at the remembered positions (built at run time: not the same strings).
+        let second: Attributes = [
+            (String::from("b.wanted"), Value::Int(4)),
+            (String::from("a.wanted"), Value::Int(5)),
+            (String::from("x"), Value::Int(6)),
+        ]
+        .into_iter()
+        .collect();
+        let v = ix.view(&second);
+        assert_eq!((v.get(&a), v.get(&b)), (Some(&Value::Int(5)), Some(&Value::Int(4))));
+        // The same again (a hit at every position), then a name given a slot after the view.
+        let v = ix.view(&second);
+        assert_eq!((v.get(&a), v.get(&b)), (Some(&Value::Int(5)), Some(&Value::Int(4))));
+        let x = ix.name("x");
+        assert_eq!(ix.view(&second).get(&x), Some(&Value::Int(6)));
     }
 }
