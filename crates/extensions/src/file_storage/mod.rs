@@ -164,5 +164,32 @@ impl TypedFactory for FileStorageFactory {
     }
 }
 
+/// Replaces `dir/file_name` with `body` atomically: written to a temporary sibling, optionally
+/// fsynced, renamed over the old file, and the directory fsynced, so a reader (or a restart after a
+/// crash) sees the old file or the new one, never a torn one. The temporary file is removed on error.
+/// Used by the components that keep small state files in a `file_storage` directory.
+pub fn write_atomic(dir: &std::path::Path, file_name: &str, body: &[u8], fsync: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let path = dir.join(file_name);
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(body)?;
+        if fsync {
+            f.sync_all()?;
+        }
+        drop(f);
+        std::fs::rename(&tmp, &path)?;
+        if fsync {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        Ok(())
+    };
+    write().inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,6 @@
 //! reported, none twice (a crash between the delivery and the write repeats at most that scrape's
 //! events).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -139,25 +138,8 @@ impl MarkStore {
         let path = self.path();
         let body = serde_json::to_vec(&file)
             .map_err(|e| StoreError::Write { path: path.clone(), source: std::io::Error::other(e) })?;
-        let tmp = self.dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&self.dir)?;
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&body)?;
-            if self.fsync {
-                f.sync_all()?;
-            }
-            drop(f);
-            std::fs::rename(&tmp, &path)?;
-            if self.fsync {
-                std::fs::File::open(&self.dir)?.sync_all()?;
-            }
-            Ok(())
-        };
-        write().map_err(|source| {
-            let _ = std::fs::remove_file(&tmp);
-            StoreError::Write { path, source }
-        })
+        dbintel_extensions::file_storage::write_atomic(&self.dir, FILE_NAME, &body, self.fsync)
+            .map_err(|source| StoreError::Write { path, source })
     }
 }
 
