@@ -5,7 +5,6 @@
 //! new file.
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -132,30 +131,13 @@ impl StateFile {
             .map_err(|reason| StateError::Invalid { path, reason })
     }
 
-    /// Writes `body` to `name` in the directory: a temporary file, flushed if the extension says so,
-    /// renamed over the old one.
+    /// Writes `body` to `name` in the directory through `file_storage::write_atomic` (a temporary
+    /// sibling, fsynced if the extension says so, renamed over the old one).
     fn write_atomic(&self, name: &str, body: &[u8]) -> Result<(), StateError> {
         std::fs::create_dir_all(&self.dir)
             .map_err(|source| StateError::CreateDir { path: self.dir.clone(), source })?;
-        let path = self.dir.join(name);
-        let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(body)?;
-            if self.fsync {
-                f.sync_all()?;
-            }
-            drop(f);
-            std::fs::rename(&tmp, &path)?;
-            if self.fsync {
-                std::fs::File::open(&self.dir)?.sync_all()?;
-            }
-            Ok(())
-        };
-        write().map_err(|source| {
-            let _ = std::fs::remove_file(&tmp);
-            StateError::Write { path: path.clone(), source }
-        })
+        dbintel_extensions::file_storage::write_atomic(&self.dir, name, body, self.fsync)
+            .map_err(|source| StateError::Write { path: self.dir.join(name), source })
     }
 }
 
