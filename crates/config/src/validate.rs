@@ -239,7 +239,13 @@ impl Validator<'_> {
                     let schema = f.config_schema();
                     let stand_in =
                         |path: &str| schema.as_ref().and_then(|s| dbintel_core::typed::placeholder(s, path));
-                    for p in dbintel_core::all_problems_with(body, |c| f.validate(c), stand_in) {
+                    for mut p in dbintel_core::all_problems_with(body, |c| f.validate(c), stand_in) {
+                        if p.message.starts_with("unknown field")
+                            && let Some(at) =
+                                schema.as_ref().and_then(|s| dbintel_core::typed::misplaced_key(s, &p.path))
+                        {
+                            p.message.push_str(&format!("; did you mean `{}`?", join(&path, &at)));
+                        }
                         let first = first_segment(&p.path);
                         let source = self.raw.source_or_last(&[name, key, first]);
                         self.errors.push(ConfigError::new(

@@ -297,6 +297,43 @@ fn schema_at<'a>(root: &'a Value, node: &'a Value, path: &str) -> Option<&'a Val
     None
 }
 
+/// Where a key that serde reported unknown at `path` (`tls.insecur`, `auto_sanitize`) is a known key
+/// elsewhere in the section: the shortest such path (`pii_detection.auto_sanitize`), for a
+/// "did you mean" on a key put at the wrong level. Looks through named properties only, at most
+/// [`MISPLACED_DEPTH`] levels deep; `None` when the key is known nowhere else.
+pub fn misplaced_key(schema: &Value, path: &str) -> Option<String> {
+    let key = path.rsplit('.').next().filter(|k| !k.is_empty() && !k.contains('['))?;
+    let mut level: Vec<(String, &Value)> = vec![(String::new(), schema)];
+    for _ in 0..MISPLACED_DEPTH {
+        let mut next = Vec::new();
+        for (at, node) in level {
+            let node = non_null(schema, node);
+            let (at, node) = match node.get("items") {
+                Some(items) if node.get("properties").is_none() => {
+                    (format!("{at}[]"), non_null(schema, items))
+                }
+                _ => (at, node),
+            };
+            let Some(Value::Object(props)) = node.get("properties") else { continue };
+            for (name, sub) in props {
+                let full = if at.is_empty() { name.clone() } else { format!("{at}.{name}") };
+                if name == key && full != path {
+                    return Some(full);
+                }
+                next.push((full, sub));
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        level = next;
+    }
+    None
+}
+
+/// How deep [`misplaced_key`] looks.
+const MISPLACED_DEPTH: usize = 4;
+
 fn key_fits(path: &str, key: &str) -> bool {
     path.strip_prefix(key).is_some_and(|r| r.is_empty() || r.starts_with('.') || r.starts_with('['))
 }
@@ -588,6 +625,16 @@ mod tests {
         let endpoint = &schema["properties"]["endpoint"];
         assert_eq!(endpoint["description"], "Where to connect.");
         assert_eq!(schema["properties"]["keepalive"]["x-ignored"], true);
+    }
+
+    #[test]
+    fn misplaced_keys_are_found_where_they_belong() {
+        let schema = Demo.config_schema().unwrap();
+        assert_eq!(misplaced_key(&schema, "max_idle").as_deref(), Some("pool.max_idle"));
+        assert_eq!(misplaced_key(&schema, "pool.endpoint").as_deref(), Some("endpoint"));
+        assert_eq!(misplaced_key(&schema, "sql").as_deref(), Some("queries[].sql"));
+        assert_eq!(misplaced_key(&schema, "pool.nonsense"), None);
+        assert_eq!(misplaced_key(&schema, "queries[0]"), None);
     }
 
     #[test]

@@ -227,3 +227,32 @@ service:
     }
     assert_eq!(lines.len(), expected.len(), "{err}");
 }
+
+#[test]
+fn a_key_at_the_wrong_level_is_pointed_to_where_it_belongs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("levels.yaml");
+    let text = r#"
+receivers:
+  postgresql:
+    username: mon
+    insecure_skip_verify: true
+processors:
+  verification:
+    auto_sanitize: true
+exporters:
+  debug:
+service:
+  pipelines:
+    logs:
+      receivers: [postgresql]
+      processors: [verification]
+      exporters: [debug]
+"#;
+    std::fs::write(&path, text).unwrap();
+    let out = dbintel(&["validate", "--config", &path.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean `processors.verification.pii_detection.auto_sanitize`?"), "{err}");
+    assert!(err.contains("did you mean `receivers.postgresql.tls.insecure_skip_verify`?"), "{err}");
+}
