@@ -48,8 +48,17 @@ pub fn routes(ingest: Arc<Ingest>, max_recv_msg_size: usize) -> Routes {
 struct Service(Arc<Ingest>);
 
 impl Service {
-    async fn export<S: OtlpSignal>(&self, req: S::Request) -> Result<Response<S::Response>, Status> {
-        self.0.consume::<S>(req).await.map(Response::new).map_err(|r| status(&r, S::SIGNAL, &self.0))
+    async fn export<S: OtlpSignal>(&self, req: Request<S::Request>) -> Result<Response<S::Response>, Status> {
+        let sender_timeout = req
+            .metadata()
+            .get("grpc-timeout")
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::signal::parse_grpc_timeout);
+        self.0
+            .consume_within::<S>(req.into_inner(), sender_timeout)
+            .await
+            .map(Response::new)
+            .map_err(|r| status(&r, S::SIGNAL, &self.0))
     }
 }
 
@@ -71,7 +80,7 @@ impl MetricsService for Service {
         &self,
         request: Request<ExportMetricsServiceRequest>,
     ) -> Result<Response<ExportMetricsServiceResponse>, Status> {
-        Service::export::<Metrics>(self, request.into_inner()).await
+        Service::export::<Metrics>(self, request).await
     }
 }
 
@@ -81,7 +90,7 @@ impl LogsService for Service {
         &self,
         request: Request<ExportLogsServiceRequest>,
     ) -> Result<Response<ExportLogsServiceResponse>, Status> {
-        Service::export::<Logs>(self, request.into_inner()).await
+        Service::export::<Logs>(self, request).await
     }
 }
 
@@ -91,7 +100,7 @@ impl TraceService for Service {
         &self,
         request: Request<ExportTraceServiceRequest>,
     ) -> Result<Response<ExportTraceServiceResponse>, Status> {
-        Service::export::<Traces>(self, request.into_inner()).await
+        Service::export::<Traces>(self, request).await
     }
 }
 

@@ -183,6 +183,17 @@ impl Ingest {
     /// Takes one request: `Ok` with the answer (partial success when items were refused), or the
     /// refusal of the whole request, in which case nothing reached any pipeline.
     pub async fn consume<S: OtlpSignal>(&self, req: S::Request) -> Result<S::Response, Refusal> {
+        self.consume_within::<S>(req, None).await
+    }
+
+    /// [`Ingest::consume`] for a sender that gave its own deadline (gRPC's `grpc-timeout`): the
+    /// delivery wait ends at the shorter of `ack_bound` and [`answer_within`] of it, so the answer
+    /// reaches the sender before it gives up and resends.
+    pub async fn consume_within<S: OtlpSignal>(
+        &self,
+        req: S::Request,
+        sender_timeout: Option<Duration>,
+    ) -> Result<S::Response, Refusal> {
         if !self.output.wants(S::SIGNAL) {
             return Err(Refusal::NotWired);
         }
@@ -208,7 +219,8 @@ impl Ingest {
                 Err(TrySendError::Full) => return Err(Refusal::Busy),
                 Err(TrySendError::ShuttingDown) => return Err(Refusal::ShuttingDown),
             };
-            match wait.within(ack_bound).await {
+            let bound = sender_timeout.map_or(ack_bound, |t| ack_bound.min(answer_within(t)));
+            match wait.within(bound).await {
                 Outcome::Delivered => self.early_acks.note(true),
                 Outcome::Refused => return Err(Refusal::NotDelivered),
                 // At the bound the data is still in the pipeline and on its way: answering OK is
@@ -219,5 +231,54 @@ impl Ingest {
             }
         }
         Ok(S::response(decoded.rejected, decoded.message))
+    }
+}
+
+/// How long of a sender's own timeout the receiver may spend waiting for delivery: three quarters,
+/// leaving the rest for the admission wait and the answer's way back.
+pub fn answer_within(sender_timeout: Duration) -> Duration {
+    sender_timeout.mul_f64(0.75)
+}
+
+/// A gRPC `grpc-timeout` header value (1-8 digits and a unit: `H`, `M`, `S`, `m`, `u`, `n`), as the
+/// gRPC over HTTP/2 spec defines it; `None` when malformed.
+pub fn parse_grpc_timeout(value: &str) -> Option<Duration> {
+    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(n.checked_mul(3600)?),
+        "M" => Duration::from_secs(n.checked_mul(60)?),
+        "S" => Duration::from_secs(n),
+        "m" => Duration::from_millis(n),
+        "u" => Duration::from_micros(n),
+        "n" => Duration::from_nanos(n),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grpc_timeouts_parse_as_the_spec_writes_them() {
+        assert_eq!(parse_grpc_timeout("5S"), Some(Duration::from_secs(5)));
+        assert_eq!(parse_grpc_timeout("1H"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_grpc_timeout("2M"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_grpc_timeout("250m"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_grpc_timeout("99999999u"), Some(Duration::from_micros(99_999_999)));
+        assert_eq!(parse_grpc_timeout("7n"), Some(Duration::from_nanos(7)));
+        for bad in ["", "S", "5", "5s", "123456789S", "-1S", "1.5S", "5 S", "５S"] {
+            assert_eq!(parse_grpc_timeout(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_wait_leaves_a_quarter_of_the_senders_timeout() {
+        assert_eq!(answer_within(Duration::from_secs(2)), Duration::from_millis(1500));
+        assert_eq!(answer_within(Duration::ZERO), Duration::ZERO);
     }
 }

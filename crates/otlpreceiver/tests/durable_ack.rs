@@ -157,6 +157,27 @@ async fn grpc_and_http_answers_wait_for_a_stalled_exporter() {
     s.svc.shutdown().await;
 }
 
+/// A sender's `grpc-timeout` shortens the delivery wait to three quarters of it: a sender that
+/// gives up after 2 s gets its OK (counted as unsettled) instead of DEADLINE_EXCEEDED and a resend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grpc_senders_timeout_bounds_the_delivery_wait() {
+    let entered = Arc::new(AtomicUsize::new(0));
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let s = service(
+        Box::new(Stalled { entered: entered.clone(), gate: gate.clone(), refuse: false }),
+        Host::new(),
+    )
+    .await;
+    let mut client = MetricsServiceClient::connect(format!("http://127.0.0.1:{}", s.grpc)).await.unwrap();
+    let mut request = tonic::Request::new(dbintel_otlp::to_proto_metrics(&fixtures::sample_metrics()));
+    request.set_timeout(Duration::from_secs(2));
+    client.export(request).await.expect("answered before the sender's own deadline");
+    assert_eq!(entered.load(Ordering::SeqCst), 1, "the exporter still holds the data");
+    assert_eq!(s.telemetry.counter_total("dbintel_receiver_unsettled_answers_total", &[]), 1);
+    gate.add_permits(1);
+    s.svc.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_exporter_refusing_the_data_is_unavailable_and_503_with_a_retry_hint() {
     let entered = Arc::new(AtomicUsize::new(0));
