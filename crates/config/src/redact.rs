@@ -298,10 +298,11 @@ impl Redactor {
     }
 }
 
-/// Whether `text[start..start + len]` continues a letter or digit on either side (`postgres` in
-/// `postgresql`), so it is part of a longer word rather than the value itself.
+/// Whether `text[start..start + len]` continues a letter, digit or underscore on either side
+/// (`postgres` in `postgresql`, a user name `dbintel` in the metric name `dbintel_receiver_...`), so
+/// it is part of a longer word or identifier rather than the value itself.
 fn inside_a_word(text: &str, start: usize, len: usize) -> bool {
-    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     let first = text[start..].chars().next();
     let last = text[..start + len].chars().next_back();
     (alnum(first) && alnum(text[..start].chars().next_back()))
@@ -616,6 +617,16 @@ mod tests {
         let m = r.message_at("a", "section a: b is on, not off");
         assert!(!m.contains(" on,") && m.contains("not off") && m.contains("not shown"), "{m}");
         assert_eq!(r.message_at("c", "turn it on"), "turn it on");
+    }
+
+    #[test]
+    fn a_user_name_is_not_hidden_inside_identifiers() {
+        let r = redactor("receivers.postgresql.username", "${env:PGUSER}", "dbintel");
+        assert_eq!(
+            r.redact_values("dbintel_receiver_unsettled_answers_total rose; login dbintel failed"),
+            "dbintel_receiver_unsettled_answers_total rose; login <hidden> failed"
+        );
+        assert_eq!(r.redact_values("user=dbintel,db=x _dbintel"), "user=<hidden>,db=x _dbintel");
     }
 
     #[test]
