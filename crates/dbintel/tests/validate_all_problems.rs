@@ -5,6 +5,17 @@ mod support;
 
 use support::dbintel;
 
+/// Writes `text` to `name` in a temporary directory, runs `dbintel validate` on it, expects a
+/// refusal and returns what it printed.
+fn validate_failing(name: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = dbintel(&["validate", "--config", &path.display().to_string()]);
+    assert!(!out.status.success());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// Every built-in type, each section with two or three independent problems.
 const BROKEN: &str = r#"
 receivers:
@@ -100,12 +111,7 @@ const EXPECTED: &[&str] = &[
 
 #[test]
 fn validate_lists_every_problem_of_every_component_type() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("broken.yaml");
-    std::fs::write(&path, BROKEN).unwrap();
-    let out = dbintel(&["validate", "--config", &path.display().to_string()]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = validate_failing("broken.yaml", BROKEN);
     let lines: Vec<&str> = err.lines().filter(|l| l.contains("broken.yaml: ")).collect();
     for key in EXPECTED {
         let n = lines.iter().filter(|l| l.contains(&format!("broken.yaml: {key}: "))).count();
@@ -184,8 +190,6 @@ service:
 /// semantic problem needs the typed parse to succeed. Neither may hide the problems after it.
 #[test]
 fn a_bad_list_element_does_not_hide_later_problems() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("elements.yaml");
     let text = r#"
 receivers:
   postgresql:
@@ -210,10 +214,7 @@ service:
       receivers: [postgresql, sqlquery]
       exporters: [debug]
 "#;
-    std::fs::write(&path, text).unwrap();
-    let out = dbintel(&["validate", "--config", &path.display().to_string()]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = validate_failing("elements.yaml", text);
     let lines: Vec<&str> = err.lines().filter(|l| l.contains("elements.yaml: ")).collect();
     let expected = [
         "receivers.postgresql.databases[1]",
@@ -230,8 +231,6 @@ service:
 
 #[test]
 fn a_key_at_the_wrong_level_is_pointed_to_where_it_belongs() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("levels.yaml");
     let text = r#"
 receivers:
   postgresql:
@@ -249,10 +248,7 @@ service:
       processors: [verification]
       exporters: [debug]
 "#;
-    std::fs::write(&path, text).unwrap();
-    let out = dbintel(&["validate", "--config", &path.display().to_string()]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = validate_failing("levels.yaml", text);
     assert!(err.contains("did you mean `processors.verification.pii_detection.auto_sanitize`?"), "{err}");
     assert!(err.contains("did you mean `receivers.postgresql.tls.insecure_skip_verify`?"), "{err}");
 }

@@ -98,6 +98,15 @@ impl Exporter for Stalled {
     }
 }
 
+/// The receiver in front of a [`Stalled`] exporter that holds every export until a permit is
+/// added to the returned gate; the counter says how many exports it has entered.
+async fn stalled_service() -> (Service, Arc<AtomicUsize>, Arc<tokio::sync::Semaphore>) {
+    let entered = Arc::new(AtomicUsize::new(0));
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let exporter = Stalled { entered: entered.clone(), gate: gate.clone(), refuse: false };
+    (service(Box::new(exporter), Host::new()).await, entered, gate)
+}
+
 async fn wait_until(mut cond: impl FnMut() -> bool) {
     for _ in 0..1000 {
         if cond() {
@@ -130,13 +139,7 @@ async fn post_protobuf(port: u16, body: Vec<u8>) -> (u16, Option<String>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grpc_and_http_answers_wait_for_a_stalled_exporter() {
-    let entered = Arc::new(AtomicUsize::new(0));
-    let gate = Arc::new(tokio::sync::Semaphore::new(0));
-    let s = service(
-        Box::new(Stalled { entered: entered.clone(), gate: gate.clone(), refuse: false }),
-        Host::new(),
-    )
-    .await;
+    let (s, entered, gate) = stalled_service().await;
     let request = dbintel_otlp::to_proto_metrics(&fixtures::sample_metrics());
 
     let mut client = MetricsServiceClient::connect(format!("http://127.0.0.1:{}", s.grpc)).await.unwrap();
@@ -161,13 +164,7 @@ async fn grpc_and_http_answers_wait_for_a_stalled_exporter() {
 /// gives up after 2 s gets its OK (counted as unsettled) instead of DEADLINE_EXCEEDED and a resend.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_grpc_senders_timeout_bounds_the_delivery_wait() {
-    let entered = Arc::new(AtomicUsize::new(0));
-    let gate = Arc::new(tokio::sync::Semaphore::new(0));
-    let s = service(
-        Box::new(Stalled { entered: entered.clone(), gate: gate.clone(), refuse: false }),
-        Host::new(),
-    )
-    .await;
+    let (s, entered, gate) = stalled_service().await;
     let mut client = MetricsServiceClient::connect(format!("http://127.0.0.1:{}", s.grpc)).await.unwrap();
     let mut request = tonic::Request::new(dbintel_otlp::to_proto_metrics(&fixtures::sample_metrics()));
     request.set_timeout(Duration::from_secs(2));
