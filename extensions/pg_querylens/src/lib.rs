@@ -82,7 +82,6 @@ static mut PREV_RUN: pg_sys::ExecutorRun_hook_type = None;
 static mut PREV_FINISH: pg_sys::ExecutorFinish_hook_type = None;
 static mut PREV_END: pg_sys::ExecutorEnd_hook_type = None;
 static mut PREV_PLANNER: pg_sys::planner_hook_type = None;
-#[cfg(not(feature = "pg13"))]
 static mut PREV_UTILITY: pg_sys::ProcessUtility_hook_type = None;
 static mut PREV_SHMEM_STARTUP: pg_sys::shmem_startup_hook_type = None;
 #[cfg(not(any(feature = "pg13", feature = "pg14")))]
@@ -181,11 +180,8 @@ pub extern "C-unwind" fn _PG_init() {
         pg_sys::ExecutorEnd_hook = Some(ql_executor_end);
         PREV_PLANNER = pg_sys::planner_hook;
         pg_sys::planner_hook = Some(ql_planner);
-        #[cfg(not(feature = "pg13"))]
-        {
-            PREV_UTILITY = pg_sys::ProcessUtility_hook;
-            pg_sys::ProcessUtility_hook = Some(ql_process_utility);
-        }
+        PREV_UTILITY = pg_sys::ProcessUtility_hook;
+        pg_sys::ProcessUtility_hook = Some(ql_process_utility);
     }
 }
 
@@ -357,6 +353,38 @@ unsafe extern "C-unwind" fn ql_process_utility(
                 dest,
                 qc,
             ),
+        }
+    }
+}
+
+/// PostgreSQL 13's ProcessUtility has no read_only_tree argument; otherwise as above.
+#[cfg(feature = "pg13")]
+#[pg_guard]
+unsafe extern "C-unwind" fn ql_process_utility(
+    pstmt: *mut pg_sys::PlannedStmt,
+    query_string: *const std::ffi::c_char,
+    context: pg_sys::ProcessUtilityContext::Type,
+    params: pg_sys::ParamListInfo,
+    query_env: *mut pg_sys::QueryEnvironment,
+    dest: *mut pg_sys::DestReceiver,
+    qc: *mut pg_sys::QueryCompletion,
+) {
+    use pg_sys::NodeTag as T;
+    // SAFETY: pstmt is the utility statement being run.
+    let nests = unsafe {
+        let u = (*pstmt).utilityStmt;
+        !u.is_null() && matches!((*u).type_, T::T_DoStmt | T::T_CallStmt | T::T_ExplainStmt)
+    };
+    let _n = nests.then(Nest::enter);
+    // SAFETY: chained hook or the standard utility processor with its own arguments.
+    unsafe {
+        match PREV_UTILITY {
+            Some(prev) => {
+                pg_guard_ffi_boundary(|| prev(pstmt, query_string, context, params, query_env, dest, qc))
+            }
+            None => {
+                pg_sys::standard_ProcessUtility(pstmt, query_string, context, params, query_env, dest, qc)
+            }
         }
     }
 }
