@@ -360,7 +360,7 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
             Some(format!("GRANT pg_read_all_stats TO {role}; (or pg_monitor)")),
         );
     }
-    querylens_checks(conn, &mut c, &preload, user).await;
+    querylens_checks(conn, &mut c, &preload, user, major).await;
     if major >= 14 {
         match setting("compute_query_id") {
             Setting::Value(v) => {
@@ -418,7 +418,7 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
 
 /// pg_querylens (optional, so every finding is advice): available on the server, preloaded,
 /// installed in this database, readable; each with the exact statements that enable it.
-async fn querylens_checks(conn: &mut PgConn, c: &mut Checker, preload: &Setting, user: &str) {
+async fn querylens_checks(conn: &mut PgConn, c: &mut Checker, preload: &Setting, user: &str, major: u32) {
     let role = quote_ident(user);
     let libs = match preload {
         Setting::Value(list) => parse_list(list),
@@ -492,6 +492,11 @@ async fn querylens_checks(conn: &mut PgConn, c: &mut Checker, preload: &Setting,
     if installed.is_none() || preloaded == Some(false) {
         return;
     }
+    if let Setting::Value(list) = preload
+        && let Some((ok, message, fix)) = query_ids_before_14(major, &parse_list(list))
+    {
+        c.advise("pg_querylens.query_ids", ok, message, fix);
+    }
     match scalar(
         conn,
         "SELECT version::text || ', ' || entries::text || '/' || max_entries::text || ' entries, track ' || track::text \
@@ -533,6 +538,37 @@ const SUPERUSER_ONLY: &[&str] =
     &["shared_preload_libraries", "session_preload_libraries", "local_preload_libraries"];
 
 /// Splits a list setting as PostgreSQL shows it (`a, "b c", d`) into its elements, unquoted.
+/// PostgreSQL 13 has no core query ids: pg_querylens sees one only when pg_stat_statements, preloaded,
+/// computed it (for the statements its own `track` covers). `None` from 14 on.
+fn query_ids_before_14(major: u32, libs: &[String]) -> Option<(bool, String, Option<String>)> {
+    if major >= 14 {
+        return None;
+    }
+    if libs.iter().any(|l| library_name(l) == "pg_stat_statements") {
+        return Some((
+            true,
+            format!(
+                "PostgreSQL {major}: pg_stat_statements is preloaded and computes the query ids pg_querylens keys on \
+                 (for pg_querylens.track = all, set pg_stat_statements.track = all too)"
+            ),
+            None,
+        ));
+    }
+    let mut with = vec!["pg_stat_statements".to_string()];
+    with.extend(libs.iter().cloned());
+    Some((
+        false,
+        format!(
+            "PostgreSQL {major} has no core query ids and pg_stat_statements, which computes them, is not preloaded: \
+             pg_querylens records nothing"
+        ),
+        Some(format!(
+            "ALTER SYSTEM SET shared_preload_libraries = {}; then restart PostgreSQL",
+            with.iter().map(|l| sql_literal(l)).collect::<Vec<_>>().join(", ")
+        )),
+    ))
+}
+
 fn parse_list(value: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -585,5 +621,21 @@ mod tests {
         assert!(parse_list("").is_empty());
         assert_eq!(library_name("$libdir/pg_stat_statements.so"), "pg_stat_statements");
         assert_eq!(sql_literal("it's"), "'it''s'");
+    }
+
+    #[test]
+    fn on_13_pg_querylens_needs_pg_stat_statements_for_query_ids() {
+        assert!(query_ids_before_14(14, &[]).is_none());
+        let (ok, message, fix) = query_ids_before_14(13, &["pg_querylens".into()]).unwrap();
+        assert!(!ok && message.contains("no core query ids"), "{message}");
+        assert_eq!(
+            fix.as_deref(),
+            Some(
+                "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements', 'pg_querylens'; then restart PostgreSQL"
+            )
+        );
+        let libs = ["$libdir/pg_stat_statements".to_string(), "pg_querylens".into()];
+        let (ok, message, fix) = query_ids_before_14(13, &libs).unwrap();
+        assert!(ok && message.contains("pg_stat_statements.track = all") && fix.is_none(), "{message}");
     }
 }
