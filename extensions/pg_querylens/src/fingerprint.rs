@@ -9,17 +9,22 @@ const MAX_DEPTH: usize = 200;
 /// At most this many nodes are fingerprinted.
 const MAX_NODES: usize = 20_000;
 
-struct Fnv {
+/// Word-at-a-time hash state (a byte-wise FNV cost ~8 multiplications per word, a third of the
+/// per-statement overhead before this): every word is folded in with a multiply and an xor-shift, and the
+/// result gets a final avalanche, so its low bits are as good as its high ones (it is used as a hash-map
+/// hash as it is).
+struct Mix {
     h: u64,
     nodes: usize,
 }
 
-impl Fnv {
+const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl Mix {
+    #[inline]
     fn u64(&mut self, v: u64) {
-        for b in v.to_le_bytes() {
-            self.h ^= u64::from(b);
-            self.h = self.h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        self.h = (self.h ^ v).wrapping_mul(MIX);
+        self.h ^= self.h >> 31;
     }
     fn cstr(&mut self, p: *const std::ffi::c_char) {
         if p.is_null() {
@@ -28,11 +33,21 @@ impl Fnv {
         }
         // SAFETY: PostgreSQL node strings are NUL-terminated.
         let s = unsafe { std::ffi::CStr::from_ptr(p) };
-        for b in s.to_bytes() {
-            self.h ^= u64::from(*b);
-            self.h = self.h.wrapping_mul(0x0000_0100_0000_01b3);
+        let bytes = s.to_bytes();
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.u64(u64::from_le_bytes(w));
         }
-        self.u64(0xff);
+        // The length ends the string (no two strings share both their padded words and their length).
+        self.u64(0xff00 | bytes.len() as u64);
+    }
+    /// splitmix64's finaliser.
+    fn finish(&self) -> u64 {
+        let mut z = self.h;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
     }
 }
 
@@ -51,7 +66,7 @@ pub(crate) unsafe fn list_ptrs<T>(l: *mut pg_sys::List) -> impl Iterator<Item = 
 /// Fingerprint of `stmt` for `queryid` (relation, index and function OIDs, node tags, join types,
 /// strategies, scan directions, tree shape, sub-plans).
 pub(crate) unsafe fn plan_fingerprint(stmt: *mut pg_sys::PlannedStmt) -> u64 {
-    let mut f = Fnv { h: 0xcbf2_9ce4_8422_2325, nodes: 0 };
+    let mut f = Mix { h: 0xcbf2_9ce4_8422_2325, nodes: 0 };
     // SAFETY: stmt is the executing statement's valid PlannedStmt.
     unsafe {
         f.u64((*stmt).queryId);
@@ -63,20 +78,24 @@ pub(crate) unsafe fn plan_fingerprint(stmt: *mut pg_sys::PlannedStmt) -> u64 {
             walk(&mut f, rtable, sp, 0);
         }
     }
-    f.h
+    f.finish()
 }
 
 unsafe fn rte(rtable: *mut pg_sys::List, rti: pg_sys::Index) -> *mut pg_sys::RangeTblEntry {
     if rti == 0 || rtable.is_null() {
         return std::ptr::null_mut();
     }
-    // SAFETY: rtable is a valid List of RangeTblEntry pointers.
+    // SAFETY: rtable is a valid List of RangeTblEntry pointers; the index is checked against its length.
     unsafe {
-        list_ptrs::<pg_sys::RangeTblEntry>(rtable).nth(rti as usize - 1).unwrap_or(std::ptr::null_mut())
+        let i = rti as usize - 1;
+        if i >= usize::try_from((*rtable).length).unwrap_or(0) {
+            return std::ptr::null_mut();
+        }
+        (*(*rtable).elements.add(i)).ptr_value.cast()
     }
 }
 
-unsafe fn hash_rte(f: &mut Fnv, rtable: *mut pg_sys::List, rti: pg_sys::Index) {
+unsafe fn hash_rte(f: &mut Mix, rtable: *mut pg_sys::List, rti: pg_sys::Index) {
     // SAFETY: see rte().
     let r = unsafe { rte(rtable, rti) };
     f.u64(u64::from(rti));
@@ -85,8 +104,7 @@ unsafe fn hash_rte(f: &mut Fnv, rtable: *mut pg_sys::List, rti: pg_sys::Index) {
     }
     // SAFETY: r is a valid RangeTblEntry.
     unsafe {
-        f.u64((*r).rtekind as u64);
-        f.u64(u64::from((*r).relid.to_u32()));
+        f.u64(((*r).rtekind as u64) << 32 | u64::from((*r).relid.to_u32()));
         if (*r).rtekind == pg_sys::RTEKind::RTE_CTE {
             f.cstr((*r).ctename);
         }
@@ -101,7 +119,7 @@ unsafe fn hash_rte(f: &mut Fnv, rtable: *mut pg_sys::List, rti: pg_sys::Index) {
     }
 }
 
-unsafe fn walk(f: &mut Fnv, rtable: *mut pg_sys::List, p: *mut pg_sys::Plan, depth: usize) {
+unsafe fn walk(f: &mut Mix, rtable: *mut pg_sys::List, p: *mut pg_sys::Plan, depth: usize) {
     if p.is_null() {
         f.u64(0x00);
         return;
@@ -115,9 +133,7 @@ unsafe fn walk(f: &mut Fnv, rtable: *mut pg_sys::List, p: *mut pg_sys::Plan, dep
     // SAFETY: p is a valid Plan node; each cast below matches the node's tag.
     unsafe {
         let tag = (*p).type_;
-        f.u64(0x28);
-        f.u64(tag as u64);
-        f.u64(u64::from((*p).parallel_aware));
+        f.u64(0x2800 | (tag as u64) << 16 | u64::from((*p).parallel_aware));
         match tag {
             T::T_SeqScan
             | T::T_SampleScan
@@ -186,10 +202,15 @@ unsafe fn walk(f: &mut Fnv, rtable: *mut pg_sys::List, p: *mut pg_sys::Plan, dep
             f.u64(0x49);
             f.u64(u64::try_from((*sp).plan_id).unwrap_or(0));
         }
-        f.u64(0x4c);
-        walk(f, rtable, (*p).lefttree, depth + 1);
-        f.u64(0x52);
-        walk(f, rtable, (*p).righttree, depth + 1);
+        // Children: absent ones hashed here rather than in a call (most nodes have at most one).
+        for (mark, child) in [(0x4c, (*p).lefttree), (0x52, (*p).righttree)] {
+            if child.is_null() {
+                f.u64(mark << 8);
+            } else {
+                f.u64(mark);
+                walk(f, rtable, child, depth + 1);
+            }
+        }
         let extra: *mut pg_sys::List = match tag {
             T::T_Append => (*p.cast::<pg_sys::Append>()).appendplans,
             T::T_MergeAppend => (*p.cast::<pg_sys::MergeAppend>()).mergeplans,

@@ -1,10 +1,11 @@
 //! pg_querylens: per-plan query statistics with structural plan ids, for PostgreSQL 13-17 (pgrx).
 //!
-//! Executor hooks time every tracked statement; at ExecutorEnd the finished plan tree is fingerprinted
-//! (cheap walk), the fingerprint is mapped to the plan id through a backend-local cache (on a miss the plan
-//! is printed once as `EXPLAIN (FORMAT JSON, COSTS OFF)` and fed to dbintel-sql's `analyze_plan`, which
-//! yields the plan id and the obfuscated plan text), and the counters of the (dbid, userid, queryid,
-//! planid) entry in shared memory are updated. See README.md.
+//! Executor hooks time every tracked statement; at ExecutorEnd the plan id comes from a backend-local cache
+//! keyed by the PlannedStmt's address (a re-executed cached plan), else the finished plan tree is
+//! fingerprinted (cheap walk) and the fingerprint mapped to the plan id through a second cache (on a miss
+//! the plan is printed once as `EXPLAIN (FORMAT JSON, COSTS OFF)` and fed to dbintel-sql's `analyze_plan`,
+//! which yields the plan id and the obfuscated plan text), and the counters of the (dbid, userid, queryid,
+//! planid) entry in shared memory are updated. See README.md ("Plan id rule", "Performance").
 
 // pgrx needs the row types of set-returning functions spelled out in the signature.
 #![allow(clippy::type_complexity)]
@@ -12,8 +13,8 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::c_int;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
 use pgrx::datum::TimestampWithTimeZone;
 use pgrx::pg_sys;
@@ -22,6 +23,7 @@ use pgrx::prelude::*;
 use pgrx::{GucContext, GucFlags, GucRegistry, GucSetting};
 
 mod fingerprint;
+mod raw;
 mod store;
 
 ::pgrx::pg_module_magic!();
@@ -61,20 +63,94 @@ const INSTRUMENT_OPTIONS: c_int =
 
 /// Backend-local fingerprint -> plan id cache bound.
 const PLAN_CACHE_MAX: usize = 4096;
+/// Slots of the backend-local PlannedStmt -> plan id cache (direct-mapped).
+const STMT_CACHE_SLOTS: usize = 256;
 /// Statements started but not yet ended in this backend that are tracked (cursors can interleave).
 const TRACKED_MAX: usize = 256;
 
-thread_local! {
-    static NESTING: Cell<i32> = const { Cell::new(0) };
-    /// Whether the current top-level statement is sampled (nested statements follow it).
-    static SAMPLED: Cell<bool> = const { Cell::new(true) };
-    static RNG: Cell<u64> = const { Cell::new(0) };
-    /// Query id of the last statement planned in this backend and its planning time (ms). Matched by
-    /// query id, not by PlannedStmt address: the plan cache copies the planner's result.
-    static LAST_PLAN: Cell<(u64, f64)> = const { Cell::new((0, 0.0)) };
-    /// queryDesc address -> planning time of its plan, when planned just before.
-    static TRACKED: RefCell<Vec<(usize, Option<f64>)>> = const { RefCell::new(Vec::new()) };
-    static PLAN_CACHE: RefCell<Option<HashMap<u64, i64>>> = const { RefCell::new(None) };
+/// Backend-local state. A backend runs its hooks on one thread (pgrx panics on a call into PostgreSQL
+/// from any other), so plain statics suffice; `thread_local!` would cost a `__tls_get_addr` call per
+/// access in a shared library (about 100 instructions per statement, measured).
+struct Local<T>(T);
+// SAFETY: only the backend's main thread runs this extension's code (see above).
+unsafe impl<T> Sync for Local<T> {}
+impl<T> std::ops::Deref for Local<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// The fingerprint is already a well-mixed 64-bit hash: use it as the map's hash as it is (SipHash
+/// cost ~100 instructions per lookup).
+#[derive(Default)]
+struct PassThrough(u64);
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+type FingerprintMap = HashMap<u64, i64, BuildHasherDefault<PassThrough>>;
+
+/// One slot of the PlannedStmt -> plan id cache: valid while `generation` equals PLAN_GENERATION and the
+/// statement at `stmt` still looks the same (query id, top plan node and its estimated cost: a second
+/// line of defence should a planner hook installed after this one plan without calling it).
+#[derive(Clone, Copy)]
+struct StmtSlot {
+    stmt: usize,
+    generation: u64,
+    look: StmtLook,
+    planid: i64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct StmtLook {
+    queryid: u64,
+    top: usize,
+    top_tag: u32,
+    total_cost_bits: u64,
+}
+
+const EMPTY_SLOT: StmtSlot = StmtSlot {
+    stmt: 0,
+    generation: 0,
+    look: StmtLook { queryid: 0, top: 0, top_tag: 0, total_cost_bits: 0 },
+    planid: 0,
+};
+
+static NESTING: Local<Cell<i32>> = Local(Cell::new(0));
+/// Whether the current top-level statement is sampled (nested statements follow it).
+static SAMPLED: Local<Cell<bool>> = Local(Cell::new(true));
+static RNG: Local<Cell<u64>> = Local(Cell::new(0));
+/// Query id of the last statement planned in this backend and its planning time (ms). Matched by
+/// query id, not by PlannedStmt address: the plan cache copies the planner's result.
+static LAST_PLAN: Local<Cell<(u64, f64)>> = Local(Cell::new((0, 0.0)));
+/// queryDesc address -> planning time of its plan, when planned just before.
+static TRACKED: Local<RefCell<Vec<(usize, Option<f64>)>>> = Local(RefCell::new(Vec::new()));
+/// Fingerprint -> plan id, and the INVAL_GENERATION it was filled in (older: cleared before use).
+static PLAN_CACHE: Local<RefCell<(u64, Option<FingerprintMap>)>> = Local(RefCell::new((0, None)));
+/// Bumped by every relcache invalidation and reset(): cached plan ids may name old objects.
+static INVAL_GENERATION: Local<Cell<u64>> = Local(Cell::new(1));
+/// Bumped whenever the planner ran in this backend (and with INVAL_GENERATION). A PlannedStmt only comes
+/// into being through the planner (or a copy made right after it: the plan cache's), so while this
+/// value is unchanged the PlannedStmt at an address cached under it is still the one that was
+/// fingerprinted; executors never modify their plan. See README "Plan id rule".
+static PLAN_GENERATION: Local<Cell<u64>> = Local(Cell::new(1));
+/// PlannedStmt address -> plan id, so that re-executing a cached plan (PL/pgSQL, prepared statements)
+/// skips the fingerprint walk.
+static STMT_CACHE: Local<RefCell<[StmtSlot; STMT_CACHE_SLOTS]>> =
+    Local(RefCell::new([EMPTY_SLOT; STMT_CACHE_SLOTS]));
+
+fn bump(g: &Cell<u64>) {
+    g.set(g.get().wrapping_add(1));
 }
 
 static mut PREV_START: pg_sys::ExecutorStart_hook_type = None;
@@ -226,14 +302,12 @@ unsafe extern "C-unwind" fn ql_shmem_startup() {
     }
 }
 
-/// Relation renamed, index dropped, ...: cached plan ids may name old objects; forget them.
+/// Relation renamed, index dropped, ...: cached plan ids may name old objects; forget them (lazily: the
+/// callback can run while a cache is in use).
 #[pg_guard]
 unsafe extern "C-unwind" fn ql_relcache_inval(_arg: pg_sys::Datum, _relid: pg_sys::Oid) {
-    PLAN_CACHE.with(|c| {
-        if let Ok(mut c) = c.try_borrow_mut() {
-            *c = None;
-        }
-    });
+    bump(&INVAL_GENERATION);
+    bump(&PLAN_GENERATION);
 }
 
 fn is_parallel_worker() -> bool {
@@ -241,10 +315,27 @@ fn is_parallel_worker() -> bool {
     unsafe { pg_sys::ParallelWorkerNumber >= 0 }
 }
 
+/// GUC values on the per-statement path, read without `GucSetting::get`'s thread check (a TLS lookup per
+/// call; see Local).
+fn enabled_now() -> bool {
+    // SAFETY: PostgreSQL's GUC machinery writes this variable only between statements, on this thread.
+    unsafe { *ENABLED.as_ptr() }
+}
+
+fn track_now() -> Track {
+    // SAFETY: as in enabled_now; the value is one of the enum's ordinals (PostgreSQL checks it).
+    <Track as pgrx::GucEnum>::from_ordinal(unsafe { *TRACK.as_ptr() })
+}
+
+fn sample_rate_now() -> f64 {
+    // SAFETY: as in enabled_now.
+    unsafe { *SAMPLE_RATE.as_ptr() }
+}
+
 fn tracking(nesting: i32) -> bool {
-    ENABLED.get()
+    enabled_now()
         && store::store().is_some()
-        && match TRACK.get() {
+        && match track_now() {
             Track::Top => nesting == 0,
             Track::All => true,
             Track::None => false,
@@ -253,33 +344,39 @@ fn tracking(nesting: i32) -> bool {
 }
 
 fn random_unit() -> f64 {
-    RNG.with(|r| {
-        let mut x = r.get();
-        if x == 0 {
-            // SAFETY: plain globals/functions of the backend.
-            let seed = unsafe { (pg_sys::MyProcPid as u64) << 32 ^ pg_sys::GetCurrentTimestamp() as u64 };
-            x = seed | 1;
-        }
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        r.set(x);
-        (x >> 11) as f64 / (1u64 << 53) as f64
-    })
+    let mut x = RNG.get();
+    if x == 0 {
+        // SAFETY: plain globals/functions of the backend.
+        let seed = unsafe { (pg_sys::MyProcPid as u64) << 32 ^ pg_sys::GetCurrentTimestamp() as u64 };
+        x = seed | 1;
+    }
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    RNG.set(x);
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Monotonic clock in milliseconds (what Instant does, without its overflow checks and conversions).
+fn monotonic_ms() -> f64 {
+    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: t is a valid timespec; CLOCK_MONOTONIC always exists on the platforms PostgreSQL runs on.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut t) };
+    t.tv_sec as f64 * 1000.0 + t.tv_nsec as f64 / 1_000_000.0
 }
 
 struct Nest;
 
 impl Nest {
     fn enter() -> Self {
-        NESTING.with(|n| n.set(n.get() + 1));
+        NESTING.set(NESTING.get() + 1);
         Nest
     }
 }
 
 impl Drop for Nest {
     fn drop(&mut self) {
-        NESTING.with(|n| n.set(n.get() - 1));
+        NESTING.set(NESTING.get() - 1);
     }
 }
 
@@ -290,10 +387,10 @@ unsafe extern "C-unwind" fn ql_planner(
     cursor_options: c_int,
     bound_params: pg_sys::ParamListInfo,
 ) -> *mut pg_sys::PlannedStmt {
-    let nesting = NESTING.with(Cell::get);
+    let nesting = NESTING.get();
     // SAFETY: parse is the planner's valid Query.
     let timed = tracking(nesting) && unsafe { !parse.is_null() && (*parse).queryId != 0 };
-    let t0 = timed.then(Instant::now);
+    let t0 = timed.then(monotonic_ms);
     let r = {
         let _n = Nest::enter();
         // SAFETY: chained hook or the standard planner with the planner's own arguments.
@@ -306,10 +403,13 @@ unsafe extern "C-unwind" fn ql_planner(
             }
         }
     };
+    // After the planner returned (not before): a statement executed during planning (a function folded
+    // into a constant) may have cached an address the new plan can reuse.
+    bump(&PLAN_GENERATION);
     if let Some(t0) = t0 {
         // SAFETY: as above.
         let qid = unsafe { (*parse).queryId };
-        LAST_PLAN.with(|l| l.set((qid, t0.elapsed().as_secs_f64() * 1000.0)));
+        LAST_PLAN.set((qid, monotonic_ms() - t0));
     }
     r
 }
@@ -391,27 +491,30 @@ unsafe extern "C-unwind" fn ql_process_utility(
 
 #[pg_guard]
 unsafe extern "C-unwind" fn ql_executor_start(qd: *mut pg_sys::QueryDesc, eflags: c_int) {
-    let nesting = NESTING.with(Cell::get);
+    let nesting = NESTING.get();
     let mut track = false;
     // SAFETY: qd is the executor's valid QueryDesc.
     let queryid = unsafe { (*(*qd).plannedstmt).queryId };
     let explain_only = eflags & pg_sys::EXEC_FLAG_EXPLAIN_ONLY as c_int != 0;
     if queryid != 0 && !explain_only && tracking(nesting) {
         if nesting == 0 {
-            let rate = SAMPLE_RATE.get();
-            SAMPLED.with(|s| s.set(rate >= 1.0 || (rate > 0.0 && random_unit() < rate)));
+            let rate = sample_rate_now();
+            SAMPLED.set(rate >= 1.0 || (rate > 0.0 && random_unit() < rate));
         }
-        track = SAMPLED.with(Cell::get);
+        track = SAMPLED.get();
         if !track && let Some(s) = store::store() {
             // SAFETY: shared memory attached.
             unsafe { (*s.shared).dropped.fetch_add(1, Ordering::Relaxed) };
         }
     }
-    // SAFETY: chained hook or the standard executor with the executor's own arguments.
+    // SAFETY: chained hook or the standard executor with the executor's own arguments. Called without
+    // pgrx's guard (~85 instructions): nothing here has a destructor or state to restore, so an ERROR
+    // (a permission check, a lock timeout) may pass through this frame to PostgreSQL's handler, as it
+    // passes through pg_stat_statements' hook.
     unsafe {
         match PREV_START {
-            Some(prev) => pg_guard_ffi_boundary(|| prev(qd, eflags)),
-            None => pg_sys::standard_ExecutorStart(qd, eflags),
+            Some(prev) => prev(qd, eflags),
+            None => raw::standard_ExecutorStart(qd, eflags),
         }
     }
     if !track {
@@ -425,29 +528,25 @@ unsafe extern "C-unwind" fn ql_executor_start(qd: *mut pg_sys::QueryDesc, eflags
             // PostgreSQL 14 added the async_mode argument.
             #[cfg(not(feature = "pg13"))]
             {
-                (*qd).totaltime = pg_sys::InstrAlloc(1, INSTRUMENT_OPTIONS, false);
+                (*qd).totaltime = raw::InstrAlloc(1, INSTRUMENT_OPTIONS, false);
             }
             #[cfg(feature = "pg13")]
             {
-                (*qd).totaltime = pg_sys::InstrAlloc(1, INSTRUMENT_OPTIONS);
+                (*qd).totaltime = raw::InstrAlloc(1, INSTRUMENT_OPTIONS);
             }
             pg_sys::CurrentMemoryContext = old;
         }
     }
-    let plan_ms = LAST_PLAN.with(|l| {
-        let (p, ms) = l.get();
-        (p == queryid).then(|| {
-            l.set((0, 0.0));
-            ms
-        })
+    let (planned, ms) = LAST_PLAN.get();
+    let plan_ms = (planned == queryid).then(|| {
+        LAST_PLAN.set((0, 0.0));
+        ms
     });
-    TRACKED.with(|t| {
-        let mut t = t.borrow_mut();
-        if t.len() >= TRACKED_MAX {
-            t.clear();
-        }
-        t.push((qd as usize, plan_ms));
-    });
+    let mut t = TRACKED.borrow_mut();
+    if t.len() >= TRACKED_MAX {
+        t.clear();
+    }
+    t.push((qd as usize, plan_ms));
 }
 
 #[pg_guard]
@@ -481,20 +580,21 @@ unsafe extern "C-unwind" fn ql_executor_finish(qd: *mut pg_sys::QueryDesc) {
 
 #[pg_guard]
 unsafe extern "C-unwind" fn ql_executor_end(qd: *mut pg_sys::QueryDesc) {
-    let tracked = TRACKED.with(|t| {
-        let mut t = t.borrow_mut();
+    let tracked = {
+        let mut t = TRACKED.borrow_mut();
         t.iter().rposition(|(p, _)| *p == qd as usize).map(|i| t.swap_remove(i).1)
-    });
+    };
     if let Some(plan_ms) = tracked {
         // SAFETY: the statement ran under our ExecutorStart; its QueryDesc is intact until
         // standard_ExecutorEnd below.
         unsafe { record(qd, plan_ms) };
     }
-    // SAFETY: chained hook or the standard executor.
+    // SAFETY: chained hook or the standard executor; unguarded as in ql_executor_start (nothing to undo
+    // here: the statement's entry was taken out of TRACKED above).
     unsafe {
         match PREV_END {
-            Some(prev) => pg_guard_ffi_boundary(|| prev(qd)),
-            None => pg_sys::standard_ExecutorEnd(qd),
+            Some(prev) => prev(qd),
+            None => raw::standard_ExecutorEnd(qd),
         }
     }
 }
@@ -536,16 +636,99 @@ fn analyse(json: &str) -> Option<(i64, String)> {
     Some((id, text))
 }
 
+fn stmt_slot(stmt: *mut pg_sys::PlannedStmt) -> usize {
+    // Fibonacci hashing of the address: allocations share their low bits.
+    ((stmt as usize as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize % STMT_CACHE_SLOTS
+}
+
+/// What the cache compares besides the address.
+unsafe fn stmt_look(stmt: *mut pg_sys::PlannedStmt) -> StmtLook {
+    // SAFETY: stmt is the running statement's valid PlannedStmt.
+    unsafe {
+        let top = (*stmt).planTree;
+        let (top_tag, total_cost_bits) =
+            if top.is_null() { (0, 0) } else { ((*top).type_ as u32, (*top).total_cost.to_bits()) };
+        StmtLook { queryid: (*stmt).queryId, top: top as usize, top_tag, total_cost_bits }
+    }
+}
+
+/// The plan id cached for this very PlannedStmt, if no planning happened since it was cached.
+fn stmt_cached(stmt: *mut pg_sys::PlannedStmt, look: &StmtLook) -> Option<i64> {
+    let slot = STMT_CACHE.borrow()[stmt_slot(stmt)];
+    (slot.stmt == stmt as usize && slot.generation == PLAN_GENERATION.get() && slot.look == *look)
+        .then_some(slot.planid)
+}
+
+/// Cache this PlannedStmt's plan id, unless the planner ran since `generation` was read (the id may
+/// then belong to an older plan at this address).
+fn stmt_remember(stmt: *mut pg_sys::PlannedStmt, generation: u64, look: StmtLook, planid: i64) {
+    if generation == PLAN_GENERATION.get() {
+        STMT_CACHE.borrow_mut()[stmt_slot(stmt)] = StmtSlot { stmt: stmt as usize, generation, look, planid };
+    }
+}
+
+fn fingerprint_cached(fp: u64) -> Option<i64> {
+    let c = PLAN_CACHE.borrow();
+    if c.0 != INVAL_GENERATION.get() {
+        return None;
+    }
+    c.1.as_ref().and_then(|m| m.get(&fp).copied())
+}
+
+/// Cache a fingerprint's plan id, unless an invalidation arrived since `generation` was read (the plan
+/// may have been printed with the old names).
+fn fingerprint_remember(fp: u64, generation: u64, planid: i64) {
+    if generation != INVAL_GENERATION.get() {
+        return;
+    }
+    let mut c = PLAN_CACHE.borrow_mut();
+    if c.0 != generation {
+        *c = (generation, None);
+    }
+    let m = c.1.get_or_insert_with(FingerprintMap::default);
+    if m.len() >= PLAN_CACHE_MAX {
+        m.clear();
+    }
+    m.insert(fp, planid);
+}
+
+/// Plan id of the running statement: from the PlannedStmt cache, else from the fingerprint cache, else
+/// by printing and analysing the plan (then also its obfuscated text). `None`: not analysable.
+unsafe fn plan_id(
+    qd: *mut pg_sys::QueryDesc,
+    stmt: *mut pg_sys::PlannedStmt,
+) -> Option<(i64, Option<String>)> {
+    // SAFETY: stmt is the running statement's PlannedStmt (see ql_executor_end).
+    let look = unsafe { stmt_look(stmt) };
+    if let Some(id) = stmt_cached(stmt, &look) {
+        return Some((id, None));
+    }
+    let (plan_generation, inval_generation) = (PLAN_GENERATION.get(), INVAL_GENERATION.get());
+    // SAFETY: as above.
+    let fp = unsafe { fingerprint::plan_fingerprint(stmt) };
+    let (id, text) = match fingerprint_cached(fp) {
+        Some(id) => (id, None),
+        None => {
+            // SAFETY: the QueryDesc is intact until standard_ExecutorEnd.
+            let (id, text) = analyse(&unsafe { explain_json(qd) })?;
+            fingerprint_remember(fp, inval_generation, id);
+            (id, Some(text))
+        }
+    };
+    stmt_remember(stmt, plan_generation, look, id);
+    Some((id, text))
+}
+
 unsafe fn record(qd: *mut pg_sys::QueryDesc, plan_ms: Option<f64>) {
     let Some(s) = store::store() else { return };
-    // SAFETY: see ql_executor_end.
+    // SAFETY: see ql_executor_end. The raw:: calls raise no ERROR here (see raw.rs).
     unsafe {
         let stmt = (*qd).plannedstmt;
         let tt = (*qd).totaltime;
         if stmt.is_null() || tt.is_null() || (*stmt).queryId == 0 {
             return;
         }
-        pg_sys::InstrEndLoop(tt);
+        raw::InstrEndLoop(tt);
         let b = &(*tt).bufusage;
         let x = store::Sample {
             ms: (*tt).total * 1000.0,
@@ -561,33 +744,15 @@ unsafe fn record(qd: *mut pg_sys::QueryDesc, plan_ms: Option<f64>) {
                 b.temp_blks_written,
             ],
             plan_ms,
-            now: pg_sys::GetCurrentTimestamp(),
+            now: raw::GetCurrentTimestamp(),
         };
-        let fp = fingerprint::plan_fingerprint(stmt);
-        let mut fresh: Option<String> = None;
-        let cached = PLAN_CACHE.with(|c| c.borrow().as_ref().and_then(|m| m.get(&fp).copied()));
-        let planid = match cached {
-            Some(p) => p,
-            None => {
-                let Some((id, text)) = analyse(&explain_json(qd)) else {
-                    s.shared.as_ref().map(|sh| sh.dropped.fetch_add(1, Ordering::Relaxed));
-                    return;
-                };
-                PLAN_CACHE.with(|c| {
-                    let mut c = c.borrow_mut();
-                    let m = c.get_or_insert_with(HashMap::new);
-                    if m.len() >= PLAN_CACHE_MAX {
-                        m.clear();
-                    }
-                    m.insert(fp, id);
-                });
-                fresh = Some(text);
-                id
-            }
+        let Some((planid, fresh)) = plan_id(qd, stmt) else {
+            (*s.shared).dropped.fetch_add(1, Ordering::Relaxed);
+            return;
         };
         let key = store::Key {
             dbid: pg_sys::MyDatabaseId.to_u32(),
-            userid: pg_sys::GetUserId().to_u32(),
+            userid: raw::GetUserId().to_u32(),
             queryid: (*stmt).queryId as i64,
             planid,
         };
@@ -751,7 +916,8 @@ fn plan_changes_raw() -> TableIterator<
 #[pg_extern(volatile, parallel_restricted)]
 fn reset() {
     store::reset(need_store());
-    PLAN_CACHE.with(|c| *c.borrow_mut() = None);
+    bump(&INVAL_GENERATION);
+    bump(&PLAN_GENERATION);
 }
 
 #[pg_extern(volatile, parallel_restricted)]

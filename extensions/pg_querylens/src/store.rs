@@ -4,6 +4,10 @@
 //! Locking (the pg_stat_statements pattern): one LWLock. Executions take it SHARED to find their entry and
 //! update the counters under the entry's own spinlock, so concurrent backends do not serialise. It is
 //! taken EXCLUSIVE only to insert an entry, evict, record a plan change, or reset.
+//!
+//! The per-execution path (`record_fast`) is one lookup in the statistics table: whether the entry's plan
+//! is its query's current plan is a flag in the entry (kept equal to the current-plan table under the
+//! exclusive lock), and the table's hash function is ours, so the fast path hashes the key inline.
 
 use std::ffi::c_long;
 use std::mem::size_of;
@@ -11,6 +15,8 @@ use std::ptr::null_mut;
 use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, Ordering};
 
 use pgrx::pg_sys;
+
+use crate::raw;
 
 pub(crate) const TRANCHE: &std::ffi::CStr = c"pg_querylens";
 
@@ -88,6 +94,8 @@ pub(crate) struct Entry {
     pub key: Key,
     pub mutex: AtomicU32,
     pub plan_len: u32,
+    /// This plan is its query's current plan (the `cur` table says so). Written under the exclusive lock.
+    pub current: bool,
     pub c: Counters,
     // followed by max_plan_text bytes of plan text
 }
@@ -167,12 +175,13 @@ pub(crate) unsafe fn attach(max: usize, text_cap: usize, ring_cap: usize) {
         let mut info: pg_sys::HASHCTL = std::mem::zeroed();
         info.keysize = size_of::<Key>();
         info.entrysize = entry_size(text_cap);
+        info.hash = Some(key_hash_c);
         let stats = pg_sys::ShmemInitHash(
             c"pg_querylens stats".as_ptr(),
             max_l,
             max_l,
             &mut info,
-            (pg_sys::HASH_ELEM | pg_sys::HASH_BLOBS) as i32,
+            (pg_sys::HASH_ELEM | pg_sys::HASH_FUNCTION) as i32,
         );
         let mut qinfo: pg_sys::HASHCTL = std::mem::zeroed();
         qinfo.keysize = size_of::<QKey>();
@@ -255,6 +264,27 @@ impl Drop for LockGuard {
     }
 }
 
+/// Hash of a statistics key (the table's hash function: every backend computes the same value).
+/// A multiply-xorshift mix of the key's three words; the key's fields come from PostgreSQL, not from
+/// clients, so no keyed hash is needed.
+pub(crate) fn key_hash(k: &Key) -> u32 {
+    const M: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (u64::from(k.dbid) << 32 | u64::from(k.userid)).wrapping_mul(M);
+    h = (h ^ (h >> 29) ^ k.queryid as u64).wrapping_mul(M);
+    h = (h ^ (h >> 29) ^ k.planid as u64).wrapping_mul(M);
+    (h ^ (h >> 32)) as u32
+}
+
+#[pgrx::pg_guard]
+unsafe extern "C-unwind" fn key_hash_c(key: *const std::ffi::c_void, keysize: pg_sys::Size) -> u32 {
+    if keysize != size_of::<Key>() || key.is_null() {
+        return 0;
+    }
+    // SAFETY: dynahash passes a pointer to a key of the table's key size: a Key (read unaligned to be
+    // independent of the caller's alignment).
+    key_hash(&unsafe { key.cast::<Key>().read_unaligned() })
+}
+
 unsafe fn find(s: &Store, key: &Key) -> *mut Entry {
     let mut found = false;
     // SAFETY: caller holds the lock (any mode).
@@ -313,6 +343,22 @@ unsafe fn update(e: *mut Entry, x: &Sample) -> f64 {
     }
 }
 
+/// Lookup without pgrx's guard (raw.rs): HASH_FIND raises no ERROR.
+unsafe fn find_raw(s: &Store, key: &Key) -> *mut Entry {
+    let mut found = false;
+    // SAFETY: caller holds the lock (any mode).
+    unsafe {
+        raw::hash_search_with_hash_value(
+            s.stats,
+            (key as *const Key).cast(),
+            key_hash(key),
+            pg_sys::HASHACTION::HASH_FIND,
+            &mut found,
+        )
+        .cast::<Entry>()
+    }
+}
+
 /// Outcome of the shared-lock fast path.
 pub(crate) enum Fast {
     /// Counted, and the query's current plan is this one.
@@ -323,17 +369,23 @@ pub(crate) enum Fast {
     Missing,
 }
 
+/// Count one execution under the shared lock. Calls PostgreSQL through raw.rs only (nothing here raises an
+/// ERROR), so the lock is released explicitly rather than by a guard with a destructor.
 pub(crate) fn record_fast(s: &Store, key: &Key, x: &Sample) -> Fast {
-    let _l = LockGuard::shared(s);
-    // SAFETY: lock held.
+    // SAFETY: the lock lives in shared memory for the server's lifetime; between acquire and release
+    // nothing can raise an ERROR or panic (a lookup, a spinlock, arithmetic).
     unsafe {
-        let e = find(s, key);
-        if e.is_null() {
-            return Fast::Missing;
-        }
-        update(e, x);
-        let q = find_cur(s, &QKey { dbid: key.dbid, userid: key.userid, queryid: key.queryid });
-        if !q.is_null() && (*q).planid == key.planid { Fast::Done } else { Fast::PlanSwitch }
+        let lock = (*s.shared).lock;
+        raw::LWLockAcquire(lock, pg_sys::LWLockMode::LW_SHARED);
+        let e = find_raw(s, key);
+        let outcome = if e.is_null() {
+            Fast::Missing
+        } else {
+            update(e, x);
+            if (*e).current { Fast::Done } else { Fast::PlanSwitch }
+        };
+        raw::LWLockRelease(lock);
+        outcome
     }
 }
 
@@ -361,6 +413,7 @@ pub(crate) fn record_slow(s: &Store, key: &Key, x: Option<&Sample>, plan_text: O
             }
             if !found {
                 std::ptr::addr_of_mut!((*e).mutex).write(AtomicU32::new(0));
+                (*e).current = false;
                 (*e).c = Counters::default();
                 let text = plan_text.unwrap_or_default();
                 let mut n = text.len().min(s.text_cap);
@@ -390,12 +443,19 @@ pub(crate) fn record_slow(s: &Store, key: &Key, x: Option<&Sample>, plan_text: O
             .cast::<QEntry>();
             if !q.is_null() {
                 (*q).planid = key.planid;
+                (*e).current = true;
             }
         } else if (*q).planid != key.planid {
             let old = (*q).planid;
             let old_e = find(s, &Key { planid: old, ..*key });
-            let old_mean = if old_e.is_null() { f64::NAN } else { (*old_e).c.mean };
+            let old_mean = if old_e.is_null() {
+                f64::NAN
+            } else {
+                (*old_e).current = false;
+                (*old_e).c.mean
+            };
             (*q).planid = key.planid;
+            (*e).current = true;
             if s.ring_cap > 0 {
                 let n = (*s.shared).changes.fetch_add(1, Ordering::Relaxed);
                 let slot = s.ring.add((n % s.ring_cap as u64) as usize);
@@ -410,6 +470,9 @@ pub(crate) fn record_slow(s: &Store, key: &Key, x: Option<&Sample>, plan_text: O
                     new_mean,
                 });
             }
+        } else {
+            // Current already (its flag was lost with an earlier failed insert into `cur`).
+            (*e).current = true;
         }
     }
 }
