@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Regression tests for pg_querylens' backend-local plan-id caches on re-executed and re-planned statements.
+
+The per-statement path takes the plan id from a cache keyed by the PlannedStmt's address, valid while no
+planning happened in the backend (README "Plan id rule"). These tests make one session re-execute plans
+whose address is likely reused while the plan differs: custom plans that alternate between two shapes
+(prepared statements and PL/pgSQL), a re-planned cached plan after DROP INDEX, and a generic plan whose
+index is renamed (same plan tree, new name in the plan id). Each execution must be counted under the plan
+id of the plan that really ran, equal to the plan id of its EXPLAIN (the independent rule in regress.py).
+
+Uses the cluster harness of tests/regress.py. Run: python3 tests/cached_plans.py [--bindir DIR]
+"""
+import argparse
+import os
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from regress import Cluster, explain, plan_id  # noqa: E402
+
+SETUP = """
+CREATE EXTENSION pg_stat_statements;
+CREATE EXTENSION pg_querylens;
+-- 90% of the rows have k = 0 (a sequential scan), the others distinct values (an index scan).
+CREATE TABLE sk (k int, pad text);
+INSERT INTO sk SELECT CASE WHEN g % 10 = 0 THEN g ELSE 0 END, repeat('x', 40) FROM generate_series(1, 100000) g;
+CREATE INDEX sk_k ON sk (k);
+CREATE TABLE u (id int PRIMARY KEY, b text);
+INSERT INTO u SELECT g, 'b' || g FROM generate_series(1, 10000) g;
+ANALYZE sk; ANALYZE u;
+"""
+
+COMMON, RARE = 0, 70
+
+
+def calls_by_plan(c, query_like):
+    """planid -> calls of the querylens entries whose pg_stat_statements text ends like this (the text of
+    a prepared statement is its PREPARE)."""
+    out = c.psql("SELECT q.planid, q.calls FROM querylens.query_stats q "
+                 "WHERE q.queryid IN (SELECT queryid FROM pg_stat_statements WHERE query LIKE '%%%s')"
+                 % query_like.replace("'", "''"))
+    return {int(p): int(n) for p, n in (line.split("|") for line in out.splitlines())}
+
+
+def expected_id(c, sql, settings=""):
+    return plan_id(explain(c, sql, settings)[0])
+
+
+def test_alternating_custom_plans_prepared(c):
+    settings = "SET plan_cache_mode = force_custom_plan;"
+    prep = "PREPARE p(int) AS SELECT max(pad) FROM sk WHERE k = $1;"
+    seq = expected_id(c, "EXECUTE p(%d)" % COMMON, settings + prep)
+    idx = expected_id(c, "EXECUTE p(%d)" % RARE, settings + prep)
+    assert seq != idx, "precondition: the two parameters must get different plans"
+    n = 12
+    c.script("SELECT pg_stat_statements_reset(); SELECT querylens.reset(); %s %s %s" % (
+        settings, prep, " ".join("EXECUTE p(%d); EXECUTE p(%d);" % (COMMON, RARE) for _ in range(n))))
+    got = calls_by_plan(c, "SELECT max(pad) FROM sk WHERE k = $1")
+    assert got == {seq: n, idx: n}, (got, seq, idx)
+
+
+def test_alternating_custom_plans_plpgsql(c):
+    c.psql("""CREATE OR REPLACE FUNCTION alternate(n int) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE x text; v int;
+        BEGIN
+          FOR i IN 1..n LOOP
+            v := CASE WHEN i %% 2 = 0 THEN %d ELSE %d END;
+            SELECT max(pad) INTO x FROM sk WHERE k = v;
+          END LOOP;
+        END $$""" % (COMMON, RARE))
+    prep = "PREPARE e(int) AS SELECT max(pad) FROM sk WHERE k = $1;"
+    seq = expected_id(c, "EXECUTE e(%d)" % COMMON, prep)
+    idx = expected_id(c, "EXECUTE e(%d)" % RARE, prep)
+    n = 40
+    c.script("SELECT pg_stat_statements_reset(); SELECT querylens.reset(); "
+             "SET pg_querylens.track = 'all'; SET pg_stat_statements.track = 'all'; "
+             "SET plan_cache_mode = force_custom_plan; SELECT alternate(%d);" % n)
+    got = calls_by_plan(c, "FROM sk WHERE k = v")
+    assert got == {seq: n // 2, idx: n // 2}, (got, seq, idx)
+
+
+def test_cached_plan_replanned_after_drop_index(c):
+    c.psql("CREATE INDEX sk_k2 ON sk (k); ANALYZE sk;")
+    c.psql("""CREATE OR REPLACE FUNCTION probe(n int) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE x text;
+        BEGIN
+          FOR i IN 1..n LOOP SELECT max(pad) INTO x FROM sk WHERE k = %d; END LOOP;
+        END $$""" % RARE)
+    q = "SELECT max(pad) FROM sk WHERE k = %d" % RARE
+    c.psql("DROP INDEX sk_k")
+    before = expected_id(c, q)
+    c.script("SELECT pg_stat_statements_reset(); SELECT querylens.reset(); "
+             "SET pg_querylens.track = 'all'; SET pg_stat_statements.track = 'all'; "
+             "SELECT probe(5); DROP INDEX sk_k2; SELECT probe(7);")
+    after = expected_id(c, q)
+    c.psql("CREATE INDEX sk_k ON sk (k); ANALYZE sk;")
+    assert before != after, "precondition: dropping the index must change the plan"
+    got = calls_by_plan(c, "FROM sk WHERE k = $1")
+    assert got == {before: 5, after: 7}, (got, before, after)
+
+
+def test_generic_plan_index_renamed(c):
+    settings = "SET plan_cache_mode = force_generic_plan;"
+    prep = "PREPARE g(int) AS SELECT b FROM u WHERE id = $1;"
+    before = expected_id(c, "EXECUTE g(7)", settings + prep)
+    c.script("SELECT pg_stat_statements_reset(); SELECT querylens.reset(); %s %s "
+             "EXECUTE g(7); EXECUTE g(8); EXECUTE g(9); ALTER INDEX u_pkey RENAME TO u_pkey_renamed; "
+             "EXECUTE g(7); EXECUTE g(8);" % (settings, prep))
+    after = expected_id(c, "EXECUTE g(7)", settings + prep)
+    c.psql("ALTER INDEX u_pkey_renamed RENAME TO u_pkey")
+    assert before != after, "precondition: the index name is part of the plan id"
+    got = calls_by_plan(c, "SELECT b FROM u WHERE id = $1")
+    assert got == {before: 3, after: 2}, (got, before, after)
+
+
+TESTS = [
+    test_alternating_custom_plans_prepared,
+    test_alternating_custom_plans_plpgsql,
+    test_cached_plan_replanned_after_drop_index,
+    test_generic_plan_index_renamed,
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bindir", default="/usr/lib/postgresql/15/bin")
+    a = ap.parse_args()
+    # No parallel plans: a PL/pgSQL statement and the same statement prepared must get the same plan.
+    c = Cluster(a.bindir, {"shared_preload_libraries": "'pg_stat_statements,pg_querylens'",
+                           "max_parallel_workers_per_gather": "0"})
+    failed = []
+    try:
+        c.psql(SETUP)
+        for t in TESTS:
+            t0 = time.monotonic()
+            try:
+                t(c)
+                print("ok   %s (%.1fs)" % (t.__name__, time.monotonic() - t0), flush=True)
+            except Exception:
+                failed.append(t.__name__)
+                print("FAIL %s\n%s" % (t.__name__, traceback.format_exc()), flush=True)
+    finally:
+        c.destroy()
+    if failed:
+        print("%d failed: %s" % (len(failed), ", ".join(failed)))
+        sys.exit(1)
+    print("all pg_querylens cached-plan tests passed")
+
+
+if __name__ == "__main__":
+    main()
