@@ -126,7 +126,19 @@ const EMPTY_SLOT: StmtSlot = StmtSlot {
     planid: 0,
 };
 
+/// Executor, planner and DO/CALL/EXPLAIN levels above the current statement (0: top level).
 static NESTING: Local<Cell<i32>> = Local(Cell::new(0));
+/// The DO/CALL/EXPLAIN part of NESTING. Those frames keep pgrx's guard and undo their level when an
+/// ERROR passes; ExecutorRun/Finish and the planner count theirs without a guard (it cost ~60
+/// instructions a call and turned every ERROR passing through into a Rust panic, re-raised with a
+/// backtrace in DETAIL), and an ERROR that skips their decrement aborts a (sub)transaction, whose
+/// callback restores the level (see ql_xact_callback).
+static UTILITY_NESTING: Local<Cell<i32>> = Local(Cell::new(0));
+/// Open subtransactions: (id, executor/planner part of NESTING when it started), innermost last.
+static SUBXACTS: Local<RefCell<Vec<(pg_sys::SubTransactionId, i32)>>> = Local(RefCell::new(Vec::new()));
+/// Subtransactions deeper than this are not remembered (their abort then restores the nearest
+/// remembered level below them).
+const SUBXACTS_MAX: usize = 10_000;
 /// Whether the current top-level statement is sampled (nested statements follow it).
 static SAMPLED: Local<Cell<bool>> = Local(Cell::new(true));
 static RNG: Local<Cell<u64>> = Local(Cell::new(0));
@@ -244,6 +256,8 @@ pub extern "C-unwind" fn _PG_init() {
         // Registered once in the postmaster; backends inherit it (not in shmem_startup, which runs again
         // after every crash restart and would exhaust the callback slots).
         pg_sys::CacheRegisterRelcacheCallback(Some(ql_relcache_inval), pg_sys::Datum::from(0usize));
+        pg_sys::RegisterXactCallback(Some(ql_xact_callback), std::ptr::null_mut());
+        pg_sys::RegisterSubXactCallback(Some(ql_subxact_callback), std::ptr::null_mut());
         PREV_SHMEM_STARTUP = pg_sys::shmem_startup_hook;
         pg_sys::shmem_startup_hook = Some(ql_shmem_startup);
         PREV_START = pg_sys::ExecutorStart_hook;
@@ -365,18 +379,83 @@ fn monotonic_ms() -> f64 {
     t.tv_sec as f64 * 1000.0 + t.tv_nsec as f64 / 1_000_000.0
 }
 
-struct Nest;
+/// One DO/CALL/EXPLAIN level, undone also when an ERROR unwinds through (pgrx's guard).
+struct UtilityNest;
 
-impl Nest {
+impl UtilityNest {
     fn enter() -> Self {
         NESTING.set(NESTING.get() + 1);
-        Nest
+        UTILITY_NESTING.set(UTILITY_NESTING.get() + 1);
+        UtilityNest
     }
 }
 
-impl Drop for Nest {
+impl Drop for UtilityNest {
     fn drop(&mut self) {
         NESTING.set(NESTING.get() - 1);
+        UTILITY_NESTING.set(UTILITY_NESTING.get() - 1);
+    }
+}
+
+/// Top-level abort: every executor and planner level was left (by the ERROR, or, for a ROLLBACK in a
+/// procedure, none is open: transaction control is refused under an executor), so the levels are the
+/// open DO/CALL/EXPLAIN frames. Runs after the aborted portals' executors were shut down.
+#[pg_guard]
+unsafe extern "C-unwind" fn ql_xact_callback(event: pg_sys::XactEvent::Type, _arg: *mut std::ffi::c_void) {
+    use pg_sys::XactEvent as E;
+    match event {
+        E::XACT_EVENT_ABORT | E::XACT_EVENT_PARALLEL_ABORT => {
+            NESTING.set(UTILITY_NESTING.get());
+            if let Ok(mut s) = SUBXACTS.try_borrow_mut() {
+                s.clear();
+            }
+            // Statements that failed never reached ExecutorEnd; no executor of this transaction is left.
+            if let Ok(mut t) = TRACKED.try_borrow_mut() {
+                t.clear();
+            }
+        }
+        E::XACT_EVENT_COMMIT | E::XACT_EVENT_PARALLEL_COMMIT | E::XACT_EVENT_PREPARE => {
+            if let Ok(mut s) = SUBXACTS.try_borrow_mut() {
+                s.clear();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Subtransaction abort (a PL/pgSQL exception block, ROLLBACK TO SAVEPOINT): the executor and planner
+/// levels return to what they were when it started.
+#[pg_guard]
+unsafe extern "C-unwind" fn ql_subxact_callback(
+    event: pg_sys::SubXactEvent::Type,
+    subid: pg_sys::SubTransactionId,
+    _parent: pg_sys::SubTransactionId,
+    _arg: *mut std::ffi::c_void,
+) {
+    use pg_sys::SubXactEvent as E;
+    let Ok(mut s) = SUBXACTS.try_borrow_mut() else { return };
+    match event {
+        E::SUBXACT_EVENT_START_SUB if s.len() < SUBXACTS_MAX => {
+            s.push((subid, NESTING.get() - UTILITY_NESTING.get()));
+        }
+        E::SUBXACT_EVENT_COMMIT_SUB => {
+            while s.last().is_some_and(|&(id, _)| id >= subid) {
+                s.pop();
+            }
+        }
+        E::SUBXACT_EVENT_ABORT_SUB => {
+            let mut level = None;
+            while let Some(&(id, executor_levels)) = s.last() {
+                if id < subid {
+                    break;
+                }
+                level = Some(executor_levels);
+                s.pop();
+            }
+            let executor_levels = level.or_else(|| s.last().map(|&(_, l)| l)).unwrap_or(0);
+            NESTING.set(UTILITY_NESTING.get() + executor_levels);
+        }
+        _ => {}
     }
 }
 
@@ -391,18 +470,16 @@ unsafe extern "C-unwind" fn ql_planner(
     // SAFETY: parse is the planner's valid Query.
     let timed = tracking(nesting) && unsafe { !parse.is_null() && (*parse).queryId != 0 };
     let t0 = timed.then(monotonic_ms);
-    let r = {
-        let _n = Nest::enter();
-        // SAFETY: chained hook or the standard planner with the planner's own arguments.
-        unsafe {
-            match PREV_PLANNER {
-                Some(prev) => {
-                    pg_guard_ffi_boundary(|| prev(parse, query_string, cursor_options, bound_params))
-                }
-                None => pg_sys::standard_planner(parse, query_string, cursor_options, bound_params),
-            }
+    NESTING.set(nesting + 1);
+    // SAFETY: chained hook or the standard planner with the planner's own arguments. Unguarded: nothing
+    // here has a destructor; an ERROR skips the decrement below and the abort callbacks repair it.
+    let r = unsafe {
+        match PREV_PLANNER {
+            Some(prev) => prev(parse, query_string, cursor_options, bound_params),
+            None => raw::standard_planner(parse, query_string, cursor_options, bound_params),
         }
     };
+    NESTING.set(NESTING.get() - 1);
     // After the planner returned (not before): a statement executed during planning (a function folded
     // into a constant) may have cached an address the new plan can reuse.
     bump(&PLAN_GENERATION);
@@ -436,8 +513,30 @@ unsafe extern "C-unwind" fn ql_process_utility(
         let u = (*pstmt).utilityStmt;
         !u.is_null() && matches!((*u).type_, T::T_DoStmt | T::T_CallStmt | T::T_ExplainStmt)
     };
-    let _n = nests.then(Nest::enter);
-    // SAFETY: chained hook or the standard utility processor with its own arguments.
+    if !nests {
+        // SAFETY: chained hook or the standard utility processor with its own arguments; unguarded (no
+        // state here to restore if an ERROR passes, as in pg_stat_statements' hook).
+        unsafe {
+            match PREV_UTILITY {
+                Some(prev) => prev(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc),
+                None => raw::standard_ProcessUtility(
+                    pstmt,
+                    query_string,
+                    read_only_tree,
+                    context,
+                    params,
+                    query_env,
+                    dest,
+                    qc,
+                ),
+            }
+        }
+        return;
+    }
+    let _n = UtilityNest::enter();
+    // SAFETY: chained hook or the standard utility processor with its own arguments; guarded so that the
+    // level is undone when an ERROR passes (a ROLLBACK inside a procedure aborts the transaction while
+    // this frame stays open, so the abort callback cannot know this level).
     unsafe {
         match PREV_UTILITY {
             Some(prev) => pg_guard_ffi_boundary(|| {
@@ -556,26 +655,28 @@ unsafe extern "C-unwind" fn ql_executor_run(
     count: u64,
     execute_once: bool,
 ) {
-    let _n = Nest::enter();
-    // SAFETY: chained hook or the standard executor.
+    NESTING.set(NESTING.get() + 1);
+    // SAFETY: chained hook or the standard executor; unguarded as in ql_planner.
     unsafe {
         match PREV_RUN {
-            Some(prev) => pg_guard_ffi_boundary(|| prev(qd, direction, count, execute_once)),
-            None => pg_sys::standard_ExecutorRun(qd, direction, count, execute_once),
+            Some(prev) => prev(qd, direction, count, execute_once),
+            None => raw::standard_ExecutorRun(qd, direction, count, execute_once),
         }
     }
+    NESTING.set(NESTING.get() - 1);
 }
 
 #[pg_guard]
 unsafe extern "C-unwind" fn ql_executor_finish(qd: *mut pg_sys::QueryDesc) {
-    let _n = Nest::enter();
-    // SAFETY: chained hook or the standard executor.
+    NESTING.set(NESTING.get() + 1);
+    // SAFETY: chained hook or the standard executor; unguarded as in ql_planner.
     unsafe {
         match PREV_FINISH {
-            Some(prev) => pg_guard_ffi_boundary(|| prev(qd)),
-            None => pg_sys::standard_ExecutorFinish(qd),
+            Some(prev) => prev(qd),
+            None => raw::standard_ExecutorFinish(qd),
         }
     }
+    NESTING.set(NESTING.get() - 1);
 }
 
 #[pg_guard]

@@ -6,9 +6,10 @@
 //! way they are used here (noted per function), and their callers hold no value with a destructor while
 //! calling them, so the guard would buy nothing; the per-statement path called twelve guarded functions,
 //! which cost more than all of pg_stat_statements. An ERROR that passes through a Rust frame without
-//! pending destructors (a "plain old frame") is defined behaviour. What must run code when an ERROR
-//! passes (the nesting level around ExecutorRun/Finish and the planner) and what can fail on data
-//! (ExplainPrintPlan, inserting entries) still goes through pgrx's guard.
+//! pending destructors (a "plain old frame") is defined behaviour. The chained executor and planner
+//! hooks are called so too: their nesting level is repaired by the (sub)transaction abort callbacks
+//! instead of a destructor. What can fail on data (ExplainPrintPlan, inserting entries) and the
+//! DO/CALL/EXPLAIN utility level still go through pgrx's guard.
 
 use std::ffi::{c_int, c_void};
 
@@ -45,4 +46,31 @@ unsafe extern "C-unwind" {
     /// to PostgreSQL's handler exactly as it passes through pg_stat_statements' hooks.
     pub fn standard_ExecutorStart(qd: *mut pg_sys::QueryDesc, eflags: c_int);
     pub fn standard_ExecutorEnd(qd: *mut pg_sys::QueryDesc);
+    /// Also raise ERRORs; the hooks count their nesting level without a destructor and the (sub)transaction
+    /// abort callbacks restore it (see ql_xact_callback in lib.rs).
+    pub fn standard_ExecutorRun(
+        qd: *mut pg_sys::QueryDesc,
+        direction: pg_sys::ScanDirection::Type,
+        count: u64,
+        execute_once: bool,
+    );
+    pub fn standard_ExecutorFinish(qd: *mut pg_sys::QueryDesc);
+    pub fn standard_planner(
+        parse: *mut pg_sys::Query,
+        query_string: *const std::ffi::c_char,
+        cursor_options: c_int,
+        bound_params: pg_sys::ParamListInfo,
+    ) -> *mut pg_sys::PlannedStmt;
+    #[cfg(not(feature = "pg13"))]
+    #[allow(clippy::too_many_arguments)]
+    pub fn standard_ProcessUtility(
+        pstmt: *mut pg_sys::PlannedStmt,
+        query_string: *const std::ffi::c_char,
+        read_only_tree: bool,
+        context: pg_sys::ProcessUtilityContext::Type,
+        params: pg_sys::ParamListInfo,
+        query_env: *mut pg_sys::QueryEnvironment,
+        dest: *mut pg_sys::DestReceiver,
+        qc: *mut pg_sys::QueryCompletion,
+    );
 }
