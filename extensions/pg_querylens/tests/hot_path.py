@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Regression tests for pg_querylens' backend-local plan-id caches on re-executed and re-planned statements.
+"""Regression tests for what pg_querylens' per-statement path relies on (README "Performance").
 
-The per-statement path takes the plan id from a cache keyed by the PlannedStmt's address, valid while no
-planning happened in the backend (README "Plan id rule"). These tests make one session re-execute plans
-whose address is likely reused while the plan differs: custom plans that alternate between two shapes
-(prepared statements and PL/pgSQL), a re-planned cached plan after DROP INDEX, and a generic plan whose
-index is renamed (same plan tree, new name in the plan id). Each execution must be counted under the plan
-id of the plan that really ran, equal to the plan id of its EXPLAIN (the independent rule in regress.py).
+1. The plan id comes from a backend-local cache keyed by the PlannedStmt's address, valid while no planning
+   happened (README "Plan id rule"). One session re-executes plans whose address is likely reused while the
+   plan differs: custom plans alternating between two shapes (prepared statement, PL/pgSQL), a cached plan
+   re-planned after DROP INDEX, a generic plan whose index is renamed. Each execution must be counted under
+   the plan id of its own EXPLAIN (the independent rule in regress.py).
+2. The executor and planner hooks count the nesting level without pgrx's guard; an ERROR that skips their
+   decrement is repaired by the (sub)transaction abort callbacks. After errors caught by a PL/pgSQL
+   exception block, errors that end the statement, and ROLLBACK/COMMIT inside a procedure, statements must
+   still be classified top-level or nested correctly (track = top counts only the former), and errors must
+   reach the client as PostgreSQL raised them (no Rust backtrace in DETAIL).
 
-Uses the cluster harness of tests/regress.py. Run: python3 tests/cached_plans.py [--bindir DIR]
+Uses the cluster harness of tests/regress.py. Run: python3 tests/hot_path.py [--bindir DIR]
 """
 import argparse
 import os
@@ -114,11 +118,66 @@ def test_generic_plan_index_renamed(c):
     assert got == {before: 3, after: 2}, (got, before, after)
 
 
+def top_calls(c, query_like):
+    """Total querylens calls of the statements whose pg_stat_statements text ends like this."""
+    return sum(calls_by_plan(c, query_like).values())
+
+
+def test_nesting_after_caught_errors(c):
+    c.psql("""CREATE OR REPLACE FUNCTION catches(z int) RETURNS int LANGUAGE plpgsql AS $$
+        BEGIN
+          BEGIN PERFORM 1 / z; EXCEPTION WHEN division_by_zero THEN NULL; END;   -- executor error
+          BEGIN PERFORM 1 / 0; EXCEPTION WHEN division_by_zero THEN NULL; END;   -- planner error
+          PERFORM count(*) FROM u WHERE id < 3;                                  -- nested
+          RETURN 1;
+        END $$""")
+    c.script("SELECT pg_stat_statements_reset(); SELECT querylens.reset(); SET pg_stat_statements.track = 'all'; "
+             "SELECT catches(0); SELECT catches(0); SELECT b FROM u WHERE id = 3;")
+    assert top_calls(c, "SELECT catches($1)") == 2
+    assert top_calls(c, "SELECT b FROM u WHERE id = $1") == 1, "a top-level statement after caught errors"
+    assert top_calls(c, "FROM u WHERE id < $1") == 0, "a nested statement after a caught error"
+    c.script("SELECT querylens.reset(); SET pg_querylens.track = 'all'; SELECT catches(0);")
+    assert top_calls(c, "FROM u WHERE id < $1") == 1, "track = all counts the nested statement"
+
+
+def test_nesting_after_statement_errors(c):
+    c.psql("""CREATE OR REPLACE FUNCTION fails(z int) RETURNS int LANGUAGE plpgsql AS $$
+        BEGIN PERFORM count(*) FROM u WHERE id < 4; RETURN 1 / z; END $$""")
+    r = c.run([c.bin("psql"), "-X", "-q", "-At", "-h", c.sock, "-U", "postgres", "-d", "postgres",
+               "-f", "-"], stdin="SELECT pg_stat_statements_reset(); SELECT querylens.reset(); "
+               "SELECT fails(0); SELECT 1 / 0; BEGIN; SELECT fails(0); ROLLBACK; "
+               "SELECT b FROM u WHERE id = 4;")
+    assert r.stderr.count("division by zero") == 3, r.stderr
+    assert "DETAIL" not in r.stderr, "errors must pass through unchanged: " + r.stderr
+    assert top_calls(c, "SELECT b FROM u WHERE id = $1") == 1, "a top-level statement after failed ones"
+    assert top_calls(c, "FROM u WHERE id < $1") == 0, "track = top"
+
+
+def test_nesting_across_procedure_transaction_control(c):
+    c.psql("""CREATE OR REPLACE PROCEDURE txn() LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM count(*) FROM u WHERE id < 7; ROLLBACK;
+          PERFORM count(*) FROM u WHERE id < 8; COMMIT;
+          PERFORM count(*) FROM u WHERE id < 9;
+        END $$""")
+    c.script("SELECT pg_stat_statements_reset(); SELECT querylens.reset(); "
+             "SET pg_stat_statements.track = 'all'; CALL txn(); SELECT b FROM u WHERE id = 5;")
+    assert top_calls(c, "FROM u WHERE id < $1") == 0, "statements in a procedure stay nested after ROLLBACK"
+    assert top_calls(c, "SELECT b FROM u WHERE id = $1") == 1
+    c.script("SELECT querylens.reset(); SET pg_querylens.track = 'all'; CALL txn(); "
+             "SET pg_querylens.track = 'top'; SELECT b FROM u WHERE id = 6;")
+    assert top_calls(c, "FROM u WHERE id < $1") == 3
+    assert top_calls(c, "SELECT b FROM u WHERE id = $1") == 1
+
+
 TESTS = [
     test_alternating_custom_plans_prepared,
     test_alternating_custom_plans_plpgsql,
     test_cached_plan_replanned_after_drop_index,
     test_generic_plan_index_renamed,
+    test_nesting_after_caught_errors,
+    test_nesting_after_statement_errors,
+    test_nesting_across_procedure_transaction_control,
 ]
 
 
@@ -145,7 +204,7 @@ def main():
     if failed:
         print("%d failed: %s" % (len(failed), ", ".join(failed)))
         sys.exit(1)
-    print("all pg_querylens cached-plan tests passed")
+    print("all pg_querylens hot-path tests passed")
 
 
 if __name__ == "__main__":
