@@ -379,9 +379,12 @@ fn monotonic_ms() -> f64 {
     t.tv_sec as f64 * 1000.0 + t.tv_nsec as f64 / 1_000_000.0
 }
 
-/// One DO/CALL/EXPLAIN level, undone also when an ERROR unwinds through (pgrx's guard).
+/// One DO/CALL/EXPLAIN level, undone also when an ERROR unwinds through (pgrx's guard). (PostgreSQL 13's
+/// utility hook has another signature and is not installed.)
+#[cfg(not(feature = "pg13"))]
 struct UtilityNest;
 
+#[cfg(not(feature = "pg13"))]
 impl UtilityNest {
     fn enter() -> Self {
         NESTING.set(NESTING.get() + 1);
@@ -390,6 +393,7 @@ impl UtilityNest {
     }
 }
 
+#[cfg(not(feature = "pg13"))]
 impl Drop for UtilityNest {
     fn drop(&mut self) {
         NESTING.set(NESTING.get() - 1);
