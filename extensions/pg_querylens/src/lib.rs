@@ -141,6 +141,31 @@ static SUBXACTS: Local<RefCell<Vec<(pg_sys::SubTransactionId, i32)>>> = Local(Re
 const SUBXACTS_MAX: usize = 10_000;
 /// Whether the current top-level statement is sampled (nested statements follow it).
 static SAMPLED: Local<Cell<bool>> = Local(Cell::new(true));
+/// Whether the current top-level statement is the collector's own (nested statements follow it).
+static OWN: Local<Cell<bool>> = Local(Cell::new(false));
+/// The comment dbintel puts first in every statement it sends (`PREFIX` in the postgresql receiver).
+/// Those statements are not tracked, as the receiver leaves them out of its top queries: otherwise
+/// the monitoring itself fills the table, and without pg_stat_statements' text it cannot tell its
+/// own entries apart. (pg_stat_statements still counts them.)
+const COLLECTOR_PREFIX: &[u8] = b"/* dbintel */";
+
+/// Whether the statement text starts with [`COLLECTOR_PREFIX`]. Reads at most that many bytes and
+/// stops at the first difference (the terminating NUL is one).
+///
+/// # Safety
+/// `text` is NULL or a NUL-terminated string.
+unsafe fn collector_statement(text: *const std::ffi::c_char) -> bool {
+    if text.is_null() {
+        return false;
+    }
+    for (i, want) in COLLECTOR_PREFIX.iter().enumerate() {
+        // SAFETY: every byte before i matched a non-NUL byte, so i is within the string.
+        if unsafe { *text.add(i) } as u8 != *want {
+            return false;
+        }
+    }
+    true
+}
 static RNG: Local<Cell<u64>> = Local(Cell::new(0));
 /// Query id of the last statement planned in this backend and its planning time (ms). Matched by
 /// query id, not by PlannedStmt address: the plan cache copies the planner's result.
@@ -379,12 +404,9 @@ fn monotonic_ms() -> f64 {
     t.tv_sec as f64 * 1000.0 + t.tv_nsec as f64 / 1_000_000.0
 }
 
-/// One DO/CALL/EXPLAIN level, undone also when an ERROR unwinds through (pgrx's guard). (PostgreSQL 13's
-/// utility hook has another signature and is not installed.)
-#[cfg(not(feature = "pg13"))]
+/// One DO/CALL/EXPLAIN level, undone also when an ERROR unwinds through (pgrx's guard).
 struct UtilityNest;
 
-#[cfg(not(feature = "pg13"))]
 impl UtilityNest {
     fn enter() -> Self {
         NESTING.set(NESTING.get() + 1);
@@ -393,7 +415,6 @@ impl UtilityNest {
     }
 }
 
-#[cfg(not(feature = "pg13"))]
 impl Drop for UtilityNest {
     fn drop(&mut self) {
         NESTING.set(NESTING.get() - 1);
@@ -578,7 +599,7 @@ unsafe extern "C-unwind" fn ql_process_utility(
         let u = (*pstmt).utilityStmt;
         !u.is_null() && matches!((*u).type_, T::T_DoStmt | T::T_CallStmt | T::T_ExplainStmt)
     };
-    let _n = nests.then(Nest::enter);
+    let _n = nests.then(UtilityNest::enter);
     // SAFETY: chained hook or the standard utility processor with its own arguments.
     unsafe {
         match PREV_UTILITY {
@@ -601,11 +622,13 @@ unsafe extern "C-unwind" fn ql_executor_start(qd: *mut pg_sys::QueryDesc, eflags
     let explain_only = eflags & pg_sys::EXEC_FLAG_EXPLAIN_ONLY as c_int != 0;
     if queryid != 0 && !explain_only && tracking(nesting) {
         if nesting == 0 {
+            // SAFETY: sourceText is the statement's NUL-terminated text (or NULL).
+            OWN.set(unsafe { collector_statement((*qd).sourceText) });
             let rate = sample_rate_now();
             SAMPLED.set(rate >= 1.0 || (rate > 0.0 && random_unit() < rate));
         }
-        track = SAMPLED.get();
-        if !track && let Some(s) = store::store() {
+        track = SAMPLED.get() && !OWN.get();
+        if !track && !OWN.get() && let Some(s) = store::store() {
             // SAFETY: shared memory attached.
             unsafe { (*s.shared).dropped.fetch_add(1, Ordering::Relaxed) };
         }

@@ -579,6 +579,19 @@ def test_disabled_records_nothing(c):
     assert stats_for(c, qid) == []
 
 
+def test_collector_statements_not_tracked(c):
+    # dbintel's own statements start with its comment; the same statement without it is tracked
+    c.psql("SELECT querylens.reset()")
+    sql = "SELECT b FROM t1 WHERE id = 11"
+    for _ in range(3):
+        c.psql("/* dbintel */ " + sql)
+    qid = queryid_of(c, sql)
+    assert stats_for(c, qid) == [], stats_for(c, qid)
+    for _ in range(2):
+        c.psql(sql)
+    assert [calls for _, calls, _, _ in stats_for(c, qid)] == [2], stats_for(c, qid)
+
+
 def test_alone_with_default_compute_query_id(c):
     # a second private cluster preloading only pg_querylens, compute_query_id left at its default (auto)
     if c.major < 14:
