@@ -2,6 +2,7 @@
 //! (cached by content), write the extracted and derived attributes and the structural hash, then
 //! update the query's plan history and mark plan changes.
 
+use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,7 +16,11 @@ use dbintel_sql::{Dialect, PlanSummary};
 use serde_json::Value as Json;
 
 use super::history::History;
+use super::roles::Roles;
 use super::{DialectName, ErrorMode, PlanAttrConfig, jsonpath};
+
+/// Attributes that name the record's dialect, first recognised value wins.
+const DIALECT_ATTRIBUTES: [&str; 2] = ["db.system.name", "db.system"];
 
 /// The named formulas `derived` may use (the prototype's, computed from node types, plus ours).
 pub const FORMULAS: &[&str] = &[
@@ -154,6 +159,52 @@ impl Counters {
     }
 }
 
+/// The slots (see `roles`) of each list of names the extractor reads, in `Roles` numbering.
+struct Layout {
+    dialect: Range<usize>,
+    anonymize: Range<usize>,
+    fingerprint: usize,
+    plan: Range<usize>,
+    query_id: Range<usize>,
+    database: Range<usize>,
+    duration: Range<usize>,
+    blocks: Range<usize>,
+}
+
+impl Layout {
+    /// The lists in slot order, and their slots.
+    fn of(cfg: &PlanAttrConfig) -> (Vec<Vec<String>>, Self) {
+        let lists = vec![
+            DIALECT_ATTRIBUTES.map(String::from).to_vec(),
+            cfg.query_anonymization.attributes_to_anonymize.clone(),
+            vec![cfg.query_anonymization.fingerprint_attribute.clone()],
+            cfg.plan_attributes.clone(),
+            cfg.query_id_attributes.clone(),
+            cfg.database_attributes.clone(),
+            cfg.duration_attributes.clone(),
+            cfg.blocks_read_attributes.clone(),
+        ];
+        let mut next = 0;
+        let mut ranges = lists.iter().map(|l| {
+            let r = next..next + l.len();
+            next = r.end;
+            r
+        });
+        let mut take = || ranges.next().unwrap_or_default();
+        let layout = Layout {
+            dialect: take(),
+            anonymize: take(),
+            fingerprint: take().start,
+            plan: take(),
+            query_id: take(),
+            database: take(),
+            duration: take(),
+            blocks: take(),
+        };
+        (lists, layout)
+    }
+}
+
 pub struct PlanAttributeExtractor {
     cfg: PlanAttrConfig,
     /// Per-record budget (`timeout_ms`); `pub(super)` so tests can make it zero.
@@ -162,6 +213,11 @@ pub struct PlanAttributeExtractor {
     spent: Duration,
     derived_pg: Vec<(Key, usize)>,
     derived_my: Vec<(Key, usize)>,
+    /// The extractions' output names as keys (and their paths), made once: every parsed plan
+    /// shares them, so records carry the same key in memory whatever their plan (later
+    /// processors recognise a key by its pointer).
+    extract_pg: Vec<(Key, String)>,
+    extract_my: Vec<(Key, String)>,
     /// The configured output names as keys, made once (a clone per record is a reference count).
     fingerprint_key: Key,
     anonymize_keys: Vec<Key>,
@@ -171,6 +227,9 @@ pub struct PlanAttributeExtractor {
     history: Option<History>,
     counters: Option<Counters>,
     tally: Tally,
+    /// Where the names read per record are in the current record.
+    roles: Roles,
+    layout: Layout,
 }
 
 /// Entries of the query-text cache (fingerprints and obfuscated texts).
@@ -183,6 +242,10 @@ fn formulas(m: &std::collections::BTreeMap<String, String>) -> Vec<(Key, usize)>
         .collect()
 }
 
+fn extractions(m: &std::collections::BTreeMap<String, String>) -> Vec<(Key, String)> {
+    m.iter().map(|(attr, path)| (Key::from(attr), path.clone())).collect()
+}
+
 impl PlanAttributeExtractor {
     pub fn new(cfg: PlanAttrConfig, ctx: Option<&CreateContext>) -> Self {
         let q = &cfg.querylens;
@@ -193,11 +256,17 @@ impl PlanAttributeExtractor {
                 Duration::from_secs(q.plan_history_hours.saturating_mul(3600)),
             )
         });
+        let (lists, layout) = Layout::of(&cfg);
+        let lists: Vec<&[String]> = lists.iter().map(Vec::as_slice).collect();
         Self {
+            roles: Roles::new(&lists),
+            layout,
             timeout: cfg.timeout.map_or(Duration::from_millis(cfg.timeout_ms), |t| t.get()),
             spent: Duration::ZERO,
             derived_pg: formulas(&cfg.postgresql_rules.derived),
             derived_my: formulas(&cfg.mysql_rules.derived),
+            extract_pg: extractions(&cfg.postgresql_rules.extractions),
+            extract_my: extractions(&cfg.mysql_rules.extractions),
             fingerprint_key: Key::from(&cfg.query_anonymization.fingerprint_attribute),
             anonymize_keys: cfg.query_anonymization.attributes_to_anonymize.iter().map(Key::from).collect(),
             hash_key: Key::from(&cfg.hash_config.output),
@@ -208,6 +277,15 @@ impl PlanAttributeExtractor {
             tally: Tally::default(),
             cfg,
         }
+    }
+
+    fn record_dialect(&self, rec: &LogRecord) -> Dialect {
+        self.roles.first(&rec.attributes, self.layout.dialect.clone(), dialect_of).unwrap_or(
+            match self.cfg.default_dialect {
+                DialectName::Postgresql => Dialect::Postgresql,
+                DialectName::Mysql => Dialect::Mysql,
+            },
+        )
     }
 
     fn flush_tally(&mut self) {
@@ -271,16 +349,16 @@ impl PlanAttributeExtractor {
         let mysql_explain = v.get("query_block").is_some();
         let (dialect, rules_ex, derived, root) =
             if let (Some(root), false) = (pg_root, hint == Some(Dialect::Mysql) && mysql_explain) {
-                (Dialect::Postgresql, &self.cfg.postgresql_rules.extractions, &self.derived_pg, root)
+                (Dialect::Postgresql, &self.extract_pg, &self.derived_pg, root)
             } else if mysql_explain || jsonpath::get(&v, &self.cfg.mysql_rules.detection_jsonpath).is_some() {
-                (Dialect::Mysql, &self.cfg.mysql_rules.extractions, &self.derived_my, &v)
+                (Dialect::Mysql, &self.extract_my, &self.derived_my, &v)
             } else {
                 return Err(Failure::Unrecognized);
             };
         let mut attrs: Vec<(Key, Value)> = rules_ex
             .iter()
             .filter_map(|(attr, path)| {
-                jsonpath::get(root, path).and_then(to_value).map(|x| (Key::from(attr), x))
+                jsonpath::get(root, path).and_then(to_value).map(|x| (attr.clone(), x))
             })
             .collect();
         let summary = if dialect == Dialect::Postgresql || mysql_explain {
@@ -296,32 +374,40 @@ impl PlanAttributeExtractor {
         Ok(Arc::new(Parsed { summary, attrs }))
     }
 
-    /// One record. `Err` only for failures `error_mode` must see.
-    fn record(&mut self, rec: &mut LogRecord) -> Result<(), &'static str> {
+    /// One record. `Err` only for failures `error_mode` must see. `now`: the batch's start, for the
+    /// plan history's age checks (a clock read per batch, not per record).
+    fn record(&mut self, rec: &mut LogRecord, now: tokio::time::Instant) -> Result<(), &'static str> {
         // Only cache misses (obfuscation, parsing) are timed: a hit is a hash and a lookup, bounded
         // by the size caps, and reading the clock per record would cost more than it.
         self.spent = Duration::ZERO;
-        let dialect = record_dialect(rec, self.cfg.default_dialect);
+        // Every name read below is found in one pass; reads are then by position. Keys this
+        // processor appends are added to the slots as they are appended (`Roles::set`,
+        // `Roles::appended`), values it sets in place are read as set: each read sees what a lookup
+        // by name at that point would.
+        self.roles.locate(&rec.attributes);
+        let dialect = self.record_dialect(rec);
 
         // 1. Anonymize and fingerprint (the fingerprint from the original text).
         let qa = &self.cfg.query_anonymization;
         if qa.enabled || qa.generate_fingerprint {
             let mut first: Option<Arc<SqlInfo>> = None;
-            for i in 0..self.anonymize_keys.len() {
-                let Some(Value::Str(text)) = rec.attributes.get(&self.anonymize_keys[i]) else { continue };
+            for slot in self.layout.anonymize.clone() {
+                let Some(Value::Str(text)) = self.roles.value(&rec.attributes, slot) else { continue };
                 let info = self.sql_info(dialect, text);
                 if let Some(o) = &info.obfuscated {
-                    rec.attributes.insert(&self.anonymize_keys[i], o.clone());
+                    let key = &self.anonymize_keys[slot - self.layout.anonymize.start];
+                    self.roles.set(&mut rec.attributes, slot, key, Value::from(o.as_str()));
                 }
                 if first.is_none() && info.fingerprint.is_some() {
                     first = Some(info);
                 }
             }
             // Our receivers already carry the same fingerprint: a comparison instead of a new string.
+            let fp_slot = self.layout.fingerprint;
             if let Some(fp) = first.as_ref().and_then(|i| i.fingerprint.as_deref())
-                && rec.attributes.get(&self.fingerprint_key).and_then(Value::as_str) != Some(fp)
+                && self.roles.value(&rec.attributes, fp_slot).and_then(Value::as_str) != Some(fp)
             {
-                rec.attributes.insert(&self.fingerprint_key, fp);
+                self.roles.set(&mut rec.attributes, fp_slot, &self.fingerprint_key, Value::from(fp));
             }
         }
         if self.spent >= self.timeout {
@@ -330,8 +416,9 @@ impl PlanAttributeExtractor {
 
         // 2. The plan: first configured attribute holding a string, else a JSON string body.
         let mut found: Option<(TextKey, usize, Option<Dialect>)> = None;
-        for name in &self.cfg.plan_attributes {
-            if let Some(Value::Str(s)) = rec.attributes.get(name) {
+        for slot in self.layout.plan.clone() {
+            if let Some(Value::Str(s)) = self.roles.value(&rec.attributes, slot) {
+                let name = &self.cfg.plan_attributes[slot - self.layout.plan.start];
                 let hint = if name.starts_with("mysql") {
                     Some(Dialect::Mysql)
                 } else if name.starts_with("postgresql") {
@@ -373,10 +460,12 @@ impl PlanAttributeExtractor {
                 match r {
                     Ok(p) => {
                         self.tally.parsed += 1;
+                        let before = rec.attributes.len();
                         rec.attributes.reserve(p.attrs.len());
                         for (k, v) in &p.attrs {
                             rec.attributes.insert(k, v.clone());
                         }
+                        self.roles.appended(&rec.attributes, before);
                         plan = Some(p);
                     }
                     Err(Failure::Invalid) => {
@@ -400,7 +489,7 @@ impl PlanAttributeExtractor {
 
         // 3. Plan history.
         if self.history.is_some() {
-            self.history_step(rec, plan.as_ref().and_then(|p| p.summary.clone()));
+            self.history_step(rec, plan.as_ref().and_then(|p| p.summary.clone()), now);
         }
         match failure {
             Some(f) => Err(f),
@@ -408,20 +497,29 @@ impl PlanAttributeExtractor {
         }
     }
 
-    fn history_step(&mut self, rec: &mut LogRecord, summary: Option<Arc<PlanSummary>>) {
+    fn history_step(
+        &mut self,
+        rec: &mut LogRecord,
+        summary: Option<Arc<PlanSummary>>,
+        now: tokio::time::Instant,
+    ) {
         // The key hashes database and query id as found, without building strings.
-        let Some(id) = first_key(rec, &self.cfg.query_id_attributes).or_else(|| {
-            first_key(rec, std::slice::from_ref(&self.cfg.query_anonymization.fingerprint_attribute))
-        }) else {
+        let (attrs, l) = (&rec.attributes, &self.layout);
+        let fp = l.fingerprint..l.fingerprint + 1;
+        let Some(id) = self
+            .roles
+            .first(attrs, l.query_id.clone(), id_key)
+            .or_else(|| self.roles.first(attrs, fp, id_key))
+        else {
             return;
         };
-        let db = first_key(rec, &self.cfg.database_attributes).unwrap_or_default();
+        let db = self.roles.first(attrs, l.database.clone(), id_key).unwrap_or_default();
         let key = fmix(id ^ db.rotate_left(29).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let time = first_number(rec, &self.cfg.duration_attributes);
-        let blocks = first_number(rec, &self.cfg.blocks_read_attributes);
+        let time = self.roles.first(attrs, l.duration.clone(), number);
+        let blocks = self.roles.first(attrs, l.blocks.clone(), number);
         let Some(history) = self.history.as_mut() else { return };
         let Some(cur) = summary else {
-            history.observe_time(key, time, blocks);
+            history.observe_time(key, time, blocks, now);
             return;
         };
         let Some(change) = history.observe_plan(key, &cur, time, blocks) else { return };
@@ -524,9 +622,9 @@ fn plan_text<'a>(rec: &'a LogRecord, names: &[String], from_body: bool) -> &'a s
         .unwrap_or("")
 }
 
-/// A 64-bit key of the first present (non-empty string or integer) attribute of `names`.
-fn first_key(rec: &LogRecord, names: &[String]) -> Option<u64> {
-    names.iter().find_map(|n| match rec.attributes.get(n)? {
+/// A 64-bit key of an id attribute (non-empty string or integer); the first present one is used.
+fn id_key(v: &Value) -> Option<u64> {
+    match v {
         Value::Str(s) if !s.is_empty() => {
             let (a, b, _) = text_key(s);
             Some(a ^ b.rotate_left(1))
@@ -534,31 +632,26 @@ fn first_key(rec: &LogRecord, names: &[String]) -> Option<u64> {
         // Integer ids (the prototype's) keyed by value; a source sends one type per attribute.
         Value::Int(i) => Some(fmix(*i as u64 ^ 0x5DEE_CE66_D1CE_4E5B)),
         _ => None,
-    })
+    }
 }
 
-fn first_number(rec: &LogRecord, names: &[String]) -> Option<f64> {
-    names.iter().find_map(|n| match rec.attributes.get(n)? {
+fn number(v: &Value) -> Option<f64> {
+    match v {
         Value::Double(d) if d.is_finite() => Some(*d),
         Value::Int(i) => Some(*i as f64),
         _ => None,
-    })
+    }
 }
 
-fn record_dialect(rec: &LogRecord, default: DialectName) -> Dialect {
-    for k in ["db.system.name", "db.system"] {
-        if let Some(Value::Str(s)) = rec.attributes.get(k) {
-            if s.eq_ignore_ascii_case("mysql") || s.eq_ignore_ascii_case("mariadb") {
-                return Dialect::Mysql;
-            }
-            if s.eq_ignore_ascii_case("postgresql") {
-                return Dialect::Postgresql;
-            }
-        }
-    }
-    match default {
-        DialectName::Postgresql => Dialect::Postgresql,
-        DialectName::Mysql => Dialect::Mysql,
+/// The dialect a record names (`DIALECT_ATTRIBUTES`, first recognised value), else the default.
+fn dialect_of(v: &Value) -> Option<Dialect> {
+    let Value::Str(s) = v else { return None };
+    if s.eq_ignore_ascii_case("mysql") || s.eq_ignore_ascii_case("mariadb") {
+        Some(Dialect::Mysql)
+    } else if s.eq_ignore_ascii_case("postgresql") {
+        Some(Dialect::Postgresql)
+    } else {
+        None
     }
 }
 
@@ -614,11 +707,12 @@ impl Processor for PlanAttributeExtractor {
             return Ok(());
         }
         let mut err = None;
+        let now = tokio::time::Instant::now();
         if let SignalData::Logs(logs) = Arc::make_mut(&mut data) {
             'all: for rl in &mut logs.resource_logs {
                 for sl in &mut rl.scope_logs {
                     for rec in &mut sl.log_records {
-                        if let Err(e) = self.record(rec) {
+                        if let Err(e) = self.record(rec, now) {
                             if e == "timeout" {
                                 self.tally.timeouts += 1;
                             }

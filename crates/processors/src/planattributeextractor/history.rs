@@ -63,12 +63,13 @@ impl History {
         self.map.take_evictions()
     }
 
-    /// A record of query `key` without a plan: its time counts for the current plan.
-    pub fn observe_time(&mut self, key: u64, time: Option<f64>, blocks: Option<f64>) {
+    /// A record of query `key` without a plan: its time counts for the current plan. `now`: the
+    /// batch's time (one clock read per batch; ages are hours).
+    pub fn observe_time(&mut self, key: u64, time: Option<f64>, blocks: Option<f64>, now: Instant) {
         if time.is_none() && blocks.is_none() {
             return;
         }
-        if let Some(h) = self.map.get_mut(&key)
+        if let Some(h) = self.map.get_mut_at(&key, now)
             && let Some(cur) = h.plans.last_mut()
         {
             cur.observe(time, blocks);

@@ -7,6 +7,7 @@
 mod extract;
 mod history;
 mod jsonpath;
+mod roles;
 
 use std::collections::BTreeMap;
 

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use dbintel_core::component::{Built, ComponentInfo, ConfigProblem, CreateContext, Stability};
 use dbintel_core::pdata::{
-    Attributes, Key, LogRecord, Logs, Metric, MetricData, Resource, ResourceLogs, Scope, ScopeLogs,
-    SeverityNumber, SignalData, Value, now_unix_nanos,
+    Attributes, CompactString, Key, LogRecord, Logs, Metric, MetricData, Resource, ResourceLogs, Scope,
+    ScopeLogs, SeverityNumber, SignalData, Value, now_unix_nanos,
 };
 use dbintel_core::telemetry::Counter;
 use dbintel_core::{
@@ -358,16 +358,36 @@ struct NameClass {
     rules: NameRules,
 }
 
-/// Most attribute positions cached, and most names remembered in the fallback map.
+/// Most attribute positions cached (two names each), and most names remembered in the fallback map.
 const MAX_CACHED_POSITIONS: usize = 64;
 const MAX_CACHED_NAMES: usize = 4096;
 
+/// A name seen at one attribute position, with its class and the last short value found clean
+/// under it there.
+struct SeenName {
+    key: Key,
+    class: NameClass,
+    /// A value shorter than [`CLEAN_CACHE_MIN_LEN`] that was scanned and held no PII (inline, so
+    /// keeping it allocates nothing): the same value again is not scanned (`postgresql`, `SELECT`,
+    /// a role name repeat in every record).
+    clean: Option<CompactString>,
+}
+
 /// Name classes cached by attribute position: records of one receiver repeat their names in the same
-/// order, so one string comparison replaces the exclusion, name and rule lookups.
+/// order, so a pointer comparison replaces the exclusion, name and rule lookups. Two names per
+/// position, most recent first: records with and without a plan alternate.
 #[derive(Default)]
 struct NameCache {
-    slots: Vec<(Key, NameClass)>,
-    by_name: HashMap<String, NameClass>,
+    slots: Vec<[Option<SeenName>; 2]>,
+    /// Seeded per process: the names come from the data.
+    by_name: HashMap<String, NameClass, foldhash::quality::RandomState>,
+}
+
+/// The same string in memory (the same literal or shared name): equal without comparing bytes.
+#[inline(always)]
+fn same_pointer(a: &Key, b: &Key) -> bool {
+    let (a, b) = (a.as_str(), b.as_str());
+    a.as_ptr() == b.as_ptr() && a.len() == b.len()
 }
 
 /// Texts at least this long are remembered once found clean: a query text, summary or plan repeats
@@ -409,7 +429,6 @@ pub struct VerificationProcessor {
     counters: Option<Counters>,
     scratch: Vec<Finding>,
     names: NameCache,
-    classes: Vec<NameClass>,
     clean: CleanCache,
 }
 
@@ -437,7 +456,6 @@ impl VerificationProcessor {
             counters: None,
             scratch: Vec::new(),
             names: NameCache::default(),
-            classes: Vec::new(),
             clean: CleanCache::default(),
         })
     }
@@ -459,67 +477,134 @@ impl VerificationProcessor {
         }
     }
 
-    /// Fills `self.classes` with the class of each of `attrs`' names.
-    fn classify(&mut self, attrs: &Attributes) {
-        self.classes.clear();
-        for (i, (k, _)) in attrs.iter_keys().enumerate() {
+    /// The class of key `k` at attribute position `i` when it is not the name last seen there by
+    /// pointer; afterwards the position's first entry is `k`'s (when `i` is a cached position).
+    #[inline(never)]
+    fn note_name(&mut self, i: usize, k: &Key) -> NameClass {
+        if let Some(seen) = self.names.slots.get_mut(i) {
+            for j in 0..2 {
+                if let Some(e) = &seen[j]
+                    && e.key.same(k)
+                {
+                    let class = e.class;
+                    seen.swap(0, j);
+                    return class;
+                }
+            }
+        }
+        let class = match self.names.by_name.get(k.as_str()) {
+            Some(c) => *c,
+            None => {
+                let c = self.class_of(k);
+                if self.names.by_name.len() < MAX_CACHED_NAMES {
+                    self.names.by_name.insert(k.to_string(), c);
+                }
+                c
+            }
+        };
+        let entry = SeenName { key: k.clone(), class, clean: None };
+        if let Some(seen) = self.names.slots.get_mut(i) {
+            seen[1] = seen[0].replace(entry);
+        } else if i < MAX_CACHED_POSITIONS && i == self.names.slots.len() {
+            self.names.slots.push([Some(entry), None]);
+        }
+        class
+    }
+
+    /// Quality rules and PII scan of one record's attributes in one pass (and the body).
+    fn check_record(
+        &mut self,
+        lr: &LogRecord,
+        check_quality: bool,
+        pii_on: bool,
+    ) -> (QualityIssues, Option<RecordPii>) {
+        let mut record = quality::RecordCheck::default();
+        let mut found = RecordPii::default();
+        for (i, (k, v)) in lr.attributes.iter_keys().enumerate() {
             // The same name at the same position as in the last record: usually the same literal
             // of the receiver, so a pointer test instead of a string comparison.
-            if let Some((name, class)) = self.names.slots.get(i)
-                && name.same(k)
-            {
-                self.classes.push(*class);
+            let class = match self.names.slots.get(i) {
+                Some([Some(e), _]) if same_pointer(&e.key, k) => e.class,
+                _ => self.note_name(i, k),
+            };
+            if check_quality {
+                self.quality.attribute(&mut record, class.rules, v);
+            }
+            if !pii_on || class.skip {
                 continue;
             }
-            let class = match self.names.by_name.get(k.as_str()) {
-                Some(c) => *c,
-                None => {
-                    let c = self.class_of(k);
-                    if self.names.by_name.len() < MAX_CACHED_NAMES {
-                        self.names.by_name.insert(k.to_string(), c);
-                    }
-                    c
+            if class.sensitive && !is_empty_value(v) {
+                found.kinds |= 1 << PiiKind::SensitiveName.index();
+                found.names += 1;
+                if let Some(c) = &self.counters {
+                    c.pii[PiiKind::SensitiveName.index()].inc();
                 }
-            };
-            if let Some(slot) = self.names.slots.get_mut(i) {
-                *slot = (k.clone(), class);
-            } else if i < MAX_CACHED_POSITIONS && i == self.names.slots.len() {
-                self.names.slots.push((k.clone(), class));
+                continue;
             }
-            self.classes.push(class);
+            match v {
+                Value::Str(s) if s.len() < CLEAN_CACHE_MIN_LEN => {
+                    // After `note_name`, a cached position's first entry is this name's.
+                    let entry = self.names.slots.get(i).and_then(|e| e[0].as_ref());
+                    if entry.and_then(|e| e.clean.as_ref()).is_some_and(|c| c == s) {
+                        continue;
+                    }
+                    if self.scan_text(s, &mut found)
+                        && let Some(Some(e)) = self.names.slots.get_mut(i).map(|e| &mut e[0])
+                    {
+                        e.clean = Some(s.clone());
+                    }
+                }
+                Value::Str(_) | Value::Array(_) | Value::Map(_) => self.scan_value(v, 0, &mut found),
+                _ => {}
+            }
         }
+        if pii_on
+            && self.config.pii_detection.scan_body
+            && let Some(body) = &lr.body
+        {
+            self.scan_value(body, 0, &mut found);
+        }
+        let issues = if check_quality { self.quality.finish(record) } else { QualityIssues::default() };
+        (issues, (found.kinds != 0).then_some(found))
+    }
+
+    /// Scans one text; true if it held no PII. Texts of at least [`CLEAN_CACHE_MIN_LEN`] bytes
+    /// found clean are remembered by hash.
+    fn scan_text(&mut self, s: &str, found: &mut RecordPii) -> bool {
+        let cache_key = (s.len() >= CLEAN_CACHE_MIN_LEN).then(|| self.clean.key(s));
+        if let Some(k) = cache_key
+            && self.clean.seen.contains(&k)
+        {
+            return true;
+        }
+        self.scratch.clear();
+        self.detectors.scan(s, &mut self.scratch);
+        if let Some(k) = cache_key
+            && self.scratch.is_empty()
+        {
+            if self.clean.seen.len() >= CLEAN_CACHE_SIZE {
+                if let Some(c) = &self.counters {
+                    c.clean_cache_evictions.add(self.clean.seen.len() as u64);
+                }
+                self.clean.seen.clear();
+            }
+            self.clean.seen.insert(k);
+        }
+        for f in &self.scratch {
+            found.kinds |= 1 << f.kind.index();
+            found.values += 1;
+            if let Some(c) = &self.counters {
+                c.pii[f.kind.index()].inc();
+            }
+        }
+        self.scratch.is_empty()
     }
 
     /// Scans a value (strings, and strings nested in arrays and maps) without changing it.
     fn scan_value(&mut self, v: &Value, depth: usize, found: &mut RecordPii) {
         match v {
             Value::Str(s) => {
-                let cache_key = (s.len() >= CLEAN_CACHE_MIN_LEN).then(|| self.clean.key(s));
-                if let Some(k) = cache_key
-                    && self.clean.seen.contains(&k)
-                {
-                    return;
-                }
-                self.scratch.clear();
-                self.detectors.scan(s, &mut self.scratch);
-                if let Some(k) = cache_key
-                    && self.scratch.is_empty()
-                {
-                    if self.clean.seen.len() >= CLEAN_CACHE_SIZE {
-                        if let Some(c) = &self.counters {
-                            c.clean_cache_evictions.add(self.clean.seen.len() as u64);
-                        }
-                        self.clean.seen.clear();
-                    }
-                    self.clean.seen.insert(k);
-                }
-                for f in &self.scratch {
-                    found.kinds |= 1 << f.kind.index();
-                    found.values += 1;
-                    if let Some(c) = &self.counters {
-                        c.pii[f.kind.index()].inc();
-                    }
-                }
+                self.scan_text(s, found);
             }
             Value::Array(items) if depth < MAX_DEPTH => {
                 for item in items {
@@ -535,32 +620,6 @@ impl VerificationProcessor {
             }
             _ => {}
         }
-    }
-
-    fn scan_record(&mut self, lr: &LogRecord) -> Option<RecordPii> {
-        let mut found = RecordPii::default();
-        let classes = std::mem::take(&mut self.classes);
-        for ((_, v), class) in lr.attributes.iter().zip(&classes) {
-            if class.skip {
-                continue;
-            }
-            if class.sensitive && !is_empty_value(v) {
-                found.kinds |= 1 << PiiKind::SensitiveName.index();
-                found.names += 1;
-                if let Some(c) = &self.counters {
-                    c.pii[PiiKind::SensitiveName.index()].inc();
-                }
-                continue;
-            }
-            self.scan_value(v, 0, &mut found);
-        }
-        self.classes = classes;
-        if self.config.pii_detection.scan_body
-            && let Some(body) = &lr.body
-        {
-            self.scan_value(body, 0, &mut found);
-        }
-        (found.kinds != 0).then_some(found)
     }
 
     /// The value with every match redacted; `None` if nothing matched.
@@ -939,13 +998,7 @@ impl Processor for VerificationProcessor {
                     if lr.event_name == FEEDBACK_EVENT {
                         continue;
                     }
-                    self.classify(&lr.attributes);
-                    let issues = if check_quality {
-                        self.quality.check(&lr.attributes, self.classes.iter().map(|c| c.rules))
-                    } else {
-                        QualityIssues::default()
-                    };
-                    let found = if pii_on { self.scan_record(lr) } else { None };
+                    let (issues, found) = self.check_record(lr, check_quality, pii_on);
                     if issues.any() || found.is_some() {
                         let db = self.database(lr, &rl.resource);
                         self.note_quality(&issues, &db);

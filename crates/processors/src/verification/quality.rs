@@ -150,37 +150,55 @@ impl Quality {
 
     /// Checks one record's attributes; `rules[i]` is `rules_for` of the i-th attribute's name.
     pub fn check(&mut self, attrs: &Attributes, rules: impl Iterator<Item = NameRules>) -> QualityIssues {
-        let mut issues = QualityIssues::default();
-        let mut have = 0u64;
-        let mut card_done = 0u64;
+        let mut record = RecordCheck::default();
         for ((_, v), r) in attrs.iter().zip(rules) {
-            have |= r.required;
-            if let Some(t) = r.type_rule
-                && let Some((_, ty)) = self.types.get(usize::from(t))
-                && !ty.matches(v)
-            {
-                issues.type_mismatch += 1;
-            }
-            // One value per rule and record: the rule's own name or the first equivalent present.
-            if let Some(ci) = r.card_rule
-                && card_done & (1 << ci) == 0
-                && let Some(c) = self.cardinality.get_mut(usize::from(ci))
-            {
-                card_done |= 1 << ci;
-                let h = hash_value(&self.hasher, v);
-                if !c.seen.contains(&h) {
-                    if c.seen.len() < c.limit {
-                        c.seen.insert(h);
-                    } else {
-                        // Over the limit: counted, not remembered, so the set stays bounded.
-                        issues.cardinality += 1;
-                    }
+            self.attribute(&mut record, r, v);
+        }
+        self.finish(record)
+    }
+
+    /// One attribute of a record (`rules`: `rules_for` of its name), for a caller that walks the
+    /// record's attributes once for several purposes; then [`Quality::finish`].
+    #[inline]
+    pub fn attribute(&mut self, record: &mut RecordCheck, r: NameRules, v: &Value) {
+        record.have |= r.required;
+        if let Some(t) = r.type_rule
+            && let Some((_, ty)) = self.types.get(usize::from(t))
+            && !ty.matches(v)
+        {
+            record.issues.type_mismatch += 1;
+        }
+        // One value per rule and record: the rule's own name or the first equivalent present.
+        if let Some(ci) = r.card_rule
+            && record.card_done & (1 << ci) == 0
+            && let Some(c) = self.cardinality.get_mut(usize::from(ci))
+        {
+            record.card_done |= 1 << ci;
+            let h = hash_value(&self.hasher, v);
+            if !c.seen.contains(&h) {
+                if c.seen.len() < c.limit {
+                    c.seen.insert(h);
+                } else {
+                    // Over the limit: counted, not remembered, so the set stays bounded.
+                    record.issues.cardinality += 1;
                 }
             }
         }
-        issues.missing = (self.required_all & !have).count_ones();
-        issues
     }
+
+    /// What the record broke, after [`Quality::attribute`] on each of its attributes.
+    pub fn finish(&self, mut record: RecordCheck) -> QualityIssues {
+        record.issues.missing = (self.required_all & !record.have).count_ones();
+        record.issues
+    }
+}
+
+/// The state of one record's check (see [`Quality::attribute`]).
+#[derive(Debug, Default)]
+pub struct RecordCheck {
+    have: u64,
+    card_done: u64,
+    issues: QualityIssues,
 }
 
 fn hash_value(state: &foldhash::quality::RandomState, v: &Value) -> u64 {

@@ -1,0 +1,53 @@
+//! Instructions per record of planattributeextractor and verification in the steady state, for
+//! callgrind: runs the two in the recommended chain order on `benches/common` batches (1000 records)
+//! for a number of batches given on the command line. Run it twice with different counts under
+//! `valgrind --tool=callgrind` and divide the difference of a processor's inclusive cost by the
+//! difference of records, so the first batch's parsing and fingerprinting is left out:
+//!
+//! ```text
+//! cargo build --release -p dbintel-processors --example query_instructions
+//! valgrind --tool=callgrind --callgrind-out-file=a.out target/release/examples/query_instructions 10
+//! valgrind --tool=callgrind --callgrind-out-file=b.out target/release/examples/query_instructions 30
+//! callgrind_annotate --inclusive=yes a.out | grep 'as dbintel_core::Processor>::process'
+//! ```
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use std::sync::Arc;
+
+use dbintel_core::component::{Built, CreateContext};
+use dbintel_core::telemetry::Registry;
+use dbintel_core::{Factory, Processor};
+use dbintel_processors::planattributeextractor::PlanAttributeExtractorFactory;
+use dbintel_processors::verification::VerificationFactory;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn build(factory: &dyn Factory, name: &str, reg: &Registry) -> Box<dyn Processor> {
+    let ctx = CreateContext::new(name.parse().expect("id"), reg.clone());
+    match factory.create(&ctx, &serde_json::json!({})) {
+        Ok(Built::Processor(p)) => p,
+        _ => panic!("{name} builds"),
+    }
+}
+
+fn main() {
+    let batches: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let reg = Registry::new();
+    let mut extractor = build(&PlanAttributeExtractorFactory, "planattributeextractor", &reg);
+    let mut verification = build(&VerificationFactory, "verification", &reg);
+    let input = common::top_query_batch(1000);
+    let mut kept = 0usize;
+    for _ in 0..batches {
+        let mut mid = Vec::with_capacity(1);
+        extractor.process(Arc::new(input.clone()), &mut mid).expect("extractor");
+        let mut out = Vec::with_capacity(2);
+        for d in mid {
+            verification.process(d, &mut out).expect("verification");
+        }
+        kept += out.iter().map(|d| d.item_count()).sum::<usize>();
+    }
+    println!("{batches} batches, {kept} records out");
+}
