@@ -39,28 +39,56 @@ pub const FORMULAS: &[&str] = &[
 /// Cache key of a text: two independent 64-bit hashes and the length.
 type TextKey = (u64, u64, usize);
 
-/// A fast, non-cryptographic content hash (8 bytes a step, two lanes). Plans and query texts come
-/// from the monitored server's own EXPLAIN/digest output, so collisions are not attacker-chosen.
+/// A fast, non-cryptographic content hash (16 bytes a step, two lanes that each take both words).
+/// Plans and query texts come from the monitored server's own EXPLAIN/digest output, so collisions
+/// are not attacker-chosen.
 pub(crate) fn text_key(s: &str) -> TextKey {
     const K1: u64 = 0x9E37_79B9_7F4A_7C15;
     const K2: u64 = 0xC2B2_AE3D_27D4_EB4F;
     let b = s.as_bytes();
     let (mut h1, mut h2) = (0x243F_6A88_85A3_08D3u64, 0x1319_8A2E_0370_7344u64);
-    let mut chunks = b.chunks_exact(8);
+    let word = |c: &[u8]| c.try_into().map_or(0, u64::from_le_bytes);
+    let mut chunks = b.chunks_exact(16);
     for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w);
-        h1 = (h1 ^ x).wrapping_mul(K1).rotate_left(31);
-        h2 = (h2.rotate_left(27) ^ x).wrapping_mul(K2);
+        let (x0, x1) = (word(&c[..8]), word(&c[8..]));
+        h1 = ((h1 ^ x0).wrapping_mul(K1) ^ x1).rotate_left(31);
+        h2 = (h2.rotate_left(27) ^ x1).wrapping_mul(K2) ^ x0;
     }
-    let mut w = [0u8; 8];
+    let mut w = [0u8; 16];
     let rest = chunks.remainder();
     w[..rest.len()].copy_from_slice(rest);
-    let x = u64::from_le_bytes(w);
-    h1 = (h1 ^ x).wrapping_mul(K1);
-    h2 = (h2 ^ x).wrapping_mul(K2);
+    let (x0, x1) = (word(&w[..8]), word(&w[8..]));
+    h1 = ((h1 ^ x0).wrapping_mul(K1) ^ x1).wrapping_mul(K2);
+    h2 = ((h2 ^ x1).wrapping_mul(K2) ^ x0).wrapping_mul(K1);
     (fmix(h1), fmix(h2 ^ h1.rotate_left(17)), b.len())
+}
+
+/// A 64-bit key of a text of 1 to 16 bytes (query ids, database names) without a loop or a copy:
+/// two overlapping little-endian loads cover it, each spread by a bijective multiply, then mixed
+/// with the length. `None` for other lengths.
+fn short_key(b: &[u8]) -> Option<u64> {
+    const K1: u64 = 0x9E37_79B9_7F4A_7C15;
+    const K2: u64 = 0xC2B2_AE3D_27D4_EB4F;
+    let n = b.len();
+    // In bounds by the length checks below (a miss would read as zero, never panic).
+    let w8 = |at: usize| b.get(at..at + 8).and_then(|w| w.try_into().ok()).map_or(0, u64::from_le_bytes);
+    let w4 = |at: usize| {
+        b.get(at..at + 4).and_then(|w| w.try_into().ok()).map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+    };
+    let (x0, x1) = match n {
+        8..=16 => (w8(0), w8(n - 8)),
+        4..=7 => (w4(0), w4(n - 4)),
+        1..=3 => {
+            let (a, m, z) = (u64::from(b[0]), u64::from(b[n / 2]), u64::from(b[n - 1]));
+            (a | (m << 8) | (z << 16), 0)
+        }
+        _ => return None,
+    };
+    Some(fmix(
+        (x0 ^ 0x243F_6A88_85A3_08D3).wrapping_mul(K1)
+            ^ (x1 ^ 0x1319_8A2E_0370_7344).rotate_left(29).wrapping_mul(K2)
+            ^ n as u64,
+    ))
 }
 
 fn fmix(mut h: u64) -> u64 {
@@ -91,7 +119,8 @@ pub(crate) enum Failure {
 struct SqlInfo {
     /// `None` when obfuscation changed nothing (already obfuscated by the receiver).
     obfuscated: Option<String>,
-    fingerprint: Option<String>,
+    /// The fingerprint as the value set on records (made once; a copy is inline, 16 digits).
+    fingerprint: Option<Value>,
 }
 
 #[derive(Default)]
@@ -331,7 +360,7 @@ impl PlanAttributeExtractor {
             None
         };
         let fingerprint = if self.cfg.query_anonymization.generate_fingerprint {
-            dbintel_sql::fingerprint(dialect, text).ok().map(|f| f.to_hex())
+            dbintel_sql::fingerprint(dialect, text).ok().map(|f| Value::from(f.to_hex()))
         } else {
             None
         };
@@ -404,10 +433,10 @@ impl PlanAttributeExtractor {
             }
             // Our receivers already carry the same fingerprint: a comparison instead of a new string.
             let fp_slot = self.layout.fingerprint;
-            if let Some(fp) = first.as_ref().and_then(|i| i.fingerprint.as_deref())
-                && self.roles.value(&rec.attributes, fp_slot).and_then(Value::as_str) != Some(fp)
+            if let Some(fp) = first.as_ref().and_then(|i| i.fingerprint.as_ref())
+                && self.roles.value(&rec.attributes, fp_slot).and_then(Value::as_str) != fp.as_str()
             {
-                self.roles.set(&mut rec.attributes, fp_slot, &self.fingerprint_key, Value::from(fp));
+                self.roles.set(&mut rec.attributes, fp_slot, &self.fingerprint_key, fp.clone());
             }
         }
         if self.spent >= self.timeout {
@@ -625,10 +654,10 @@ fn plan_text<'a>(rec: &'a LogRecord, names: &[String], from_body: bool) -> &'a s
 /// A 64-bit key of an id attribute (non-empty string or integer); the first present one is used.
 fn id_key(v: &Value) -> Option<u64> {
     match v {
-        Value::Str(s) if !s.is_empty() => {
+        Value::Str(s) if !s.is_empty() => Some(short_key(s.as_bytes()).unwrap_or_else(|| {
             let (a, b, _) = text_key(s);
-            Some(a ^ b.rotate_left(1))
-        }
+            a ^ b.rotate_left(1)
+        })),
         // Integer ids (the prototype's) keyed by value; a source sends one type per attribute.
         Value::Int(i) => Some(fmix(*i as u64 ^ 0x5DEE_CE66_D1CE_4E5B)),
         _ => None,
@@ -731,5 +760,37 @@ impl Processor for PlanAttributeExtractor {
         }
         out.push(data);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn text_and_id_keys_tell_texts_apart() {
+        // Every length around the 4/8/16-byte load boundaries, and texts differing in one byte
+        // at every position: no two keys alike.
+        let mut texts: Vec<String> = (0..40).map(|n| "a".repeat(n)).collect();
+        let base = "SELECT o.id FROM orders_17 o WHERE o.status = ?";
+        for i in 0..base.len() {
+            let mut t = base.as_bytes().to_vec();
+            t[i] = b'#';
+            texts.push(String::from_utf8(t).expect("ascii"));
+        }
+        texts.extend(
+            ["1000123", "1000132", "shop0", "shop1", "-4567891234567891234", "ab", "ba"].map(String::from),
+        );
+        let mut text_keys = std::collections::HashSet::new();
+        let mut id_keys = std::collections::HashSet::new();
+        for t in &texts {
+            assert!(text_keys.insert(text_key(t)), "text key of {t:?} repeats");
+            if let Some(k) = id_key(&Value::from(t.as_str())) {
+                assert!(id_keys.insert(k), "id key of {t:?} repeats");
+            }
+            assert_eq!(text_key(t), text_key(&t.clone()), "a key depends on the content only");
+        }
+        assert_eq!(id_key(&Value::from("")), None, "an empty id is no id");
+        assert_ne!(id_key(&Value::from("7")), id_key(&Value::Int(7)));
     }
 }

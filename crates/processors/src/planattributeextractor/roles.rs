@@ -36,6 +36,8 @@ pub(super) struct Roles {
     by_position: Vec<[Option<(Key, Slots)>; 2]>,
     /// Per slot: the position of its name in the current record, or [`ABSENT`].
     at: Vec<u32>,
+    /// Per slot: all the slots of its name.
+    name_slots: Vec<Slots>,
 }
 
 /// The same string in memory (the same literal or shared name): equal without comparing bytes.
@@ -69,34 +71,52 @@ impl Roles {
         }
         let mut slot_ids = Vec::with_capacity(slot as usize);
         let mut by_name = HashMap::default();
+        let mut name_slots = vec![Slots::default(); slot as usize];
         for (name, ids) in per_name {
             let start = u32::try_from(slot_ids.len()).unwrap_or(u32::MAX);
             slot_ids.extend_from_slice(&ids);
-            by_name.insert(name.into(), Slots { start, len: u32::try_from(ids.len()).unwrap_or(0) });
+            let slots = Slots { start, len: u32::try_from(ids.len()).unwrap_or(0) };
+            for &id in &ids {
+                name_slots[id as usize] = slots;
+            }
+            by_name.insert(name.into(), slots);
         }
-        Self { by_name, slot_ids, by_position: Vec::new(), at: vec![ABSENT; slot as usize] }
+        Self { by_name, slot_ids, by_position: Vec::new(), at: vec![ABSENT; slot as usize], name_slots }
     }
 
     /// Finds the slots' names in `attrs` (a record about to be processed).
     pub(super) fn locate(&mut self, attrs: &Attributes) {
         self.at.fill(ABSENT);
-        self.scan(attrs, 0);
+        self.scan(attrs);
     }
 
     /// Adds the keys appended to `attrs` since it had `from` keys (the extractor's own inserts:
     /// positions of earlier keys never change, values set in place keep theirs).
     pub(super) fn appended(&mut self, attrs: &Attributes, from: usize) {
-        self.scan(attrs, from);
+        // By index: the few new keys, not a walk over the ones before them.
+        for i in from..attrs.len() {
+            if let Some((k, _)) = attrs.iter_keys().nth(i) {
+                let slots = self.slots_at(i, k);
+                if slots.len > 0 {
+                    self.fill(slots, i);
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn slots_at(&mut self, i: usize, k: &Key) -> Slots {
+        // The usual case inline: the literal (or shared name) last seen at this position.
+        match self.by_position.get(i) {
+            Some([Some((seen, s)), _]) if same_pointer(seen, k) => *s,
+            _ => self.note(i, k),
+        }
     }
 
     #[inline]
-    fn scan(&mut self, attrs: &Attributes, from: usize) {
-        for (i, (k, _)) in attrs.iter_keys().enumerate().skip(from) {
-            // The usual case inline: the literal (or shared name) last seen at this position.
-            let slots = match self.by_position.get(i) {
-                Some([Some((seen, s)), _]) if same_pointer(seen, k) => *s,
-                _ => self.note(i, k),
-            };
+    fn scan(&mut self, attrs: &Attributes) {
+        for (i, (k, _)) in attrs.iter_keys().enumerate() {
+            let slots = self.slots_at(i, k);
             if slots.len > 0 {
                 self.fill(slots, i);
             }
@@ -177,7 +197,12 @@ impl Roles {
             None => {
                 let before = attrs.len();
                 attrs.insert(key, value);
-                self.appended(attrs, before);
+                // Appended at `before`: the slots of its name, known without looking at the key.
+                if attrs.len() > before
+                    && let Some(&slots) = self.name_slots.get(slot)
+                {
+                    self.fill(slots, before);
+                }
             }
         }
     }

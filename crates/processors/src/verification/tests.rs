@@ -537,6 +537,76 @@ fn golden_prototype_cases() {
     let _ = Attributes::new();
 }
 
+/// The types marked on each record of one batch through `p`.
+fn marked(p: &mut Box<dyn Processor>, batch: Vec<LogRecord>) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    p.process(logs(batch), &mut out).expect("ok");
+    let data = out.pop().expect("the batch");
+    records(&data)
+        .iter()
+        .map(|r| r.attributes.get(ATTR_TYPES).and_then(Value::as_str).map(String::from))
+        .collect()
+}
+
+#[test]
+fn the_clean_value_remembered_per_position_is_only_for_that_value_and_name() {
+    let (mut p, _) = build(serde_json::json!({}));
+    let rec =
+        |k: &'static str, v: &str| record(&[("db.system.name", "postgresql".into()), (k, v.into())], None);
+    // "hello" at position 1 is scanned and remembered clean; a different short value there is still
+    // scanned (a phone number), the clean one again is clean, in one batch and across batches.
+    let got = marked(&mut p, vec![rec("note", "hello"), rec("note", "555-234-5678"), rec("note", "hello")]);
+    assert_eq!(got, vec![None, Some("phone".into()), None]);
+    assert_eq!(marked(&mut p, vec![rec("note", "hello")]), vec![None]);
+    // Another name at that position with the remembered value: its own class (a PII name) counts.
+    assert_eq!(marked(&mut p, vec![rec("password", "hello")]), vec![Some("sensitive_name".into())]);
+    // Names alternating at one position (records with and without a plan) keep their classes.
+    let got = marked(
+        &mut p,
+        vec![rec("note", "hello"), rec("password", "hello"), rec("note", "hello"), rec("password", "")],
+    );
+    assert_eq!(got, vec![None, Some("sensitive_name".into()), None, None]);
+    // The same name as a shared string (not the literal): recognised by content.
+    let mut shared = rec("note", "x");
+    shared.attributes = Attributes::new();
+    shared.attributes.insert("db.system.name", "postgresql");
+    shared.attributes.insert(String::from("note"), "555-234-5678");
+    assert_eq!(marked(&mut p, vec![shared]), vec![Some("phone".into())]);
+}
+
+#[test]
+fn attributes_past_the_cached_positions_are_still_checked() {
+    let (mut p, _) = build(serde_json::json!({"quality_rules": {"required_fields": ["far_field"]}}));
+    let wide = |v: &str| {
+        let mut a = Attributes::new();
+        for i in 0..100 {
+            a.insert(format!("k{i}"), i as i64);
+        }
+        a.insert("far_field", v);
+        LogRecord { attributes: a, ..Default::default() }
+    };
+    for _ in 0..2 {
+        let got = marked(&mut p, vec![wide("clean"), wide("555-234-5678"), wide("clean")]);
+        assert_eq!(got, vec![None, Some("phone".into()), None]);
+    }
+    // The required field is found at position 100 (no quality finding for it).
+    assert!(p.next_deadline().is_some(), "the PII finding is reported");
+    let mut out = Vec::new();
+    p.flush(&mut out);
+    let feedback: Vec<String> = out
+        .iter()
+        .flat_map(|d| {
+            records(d)
+                .into_iter()
+                .map(|r| {
+                    r.attributes.get("feedback.category").map(|v| v.to_display_string()).unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(feedback, vec!["pii_detection".to_string()], "{feedback:?}");
+}
+
 proptest! {
     #[test]
     fn the_chunk_prefilter_never_misses_a_start_byte(bytes in proptest::array::uniform8(any::<u8>())) {
