@@ -32,19 +32,16 @@ pub(super) struct Roles {
     /// config only; keys of records are looked up, never added.
     by_name: HashMap<Box<str>, Slots, foldhash::fast::FixedState>,
     slot_ids: Vec<u32>,
-    /// The last two keys seen at each position, most recent first, with their slots.
+    /// The last two keys seen at each position, most recent first, with their slots (the keys
+    /// are kept so their memory cannot be reused by another name while `first_seen` points at it).
     by_position: Vec<[Option<(Key, Slots)>; 2]>,
+    /// Per position, the address and length of the most recent key there and its slots: the
+    /// usual case, the same literal at the same place, is two comparisons.
+    first_seen: Vec<(usize, usize, Slots)>,
     /// Per slot: the position of its name in the current record, or [`ABSENT`].
     at: Vec<u32>,
     /// Per slot: all the slots of its name.
     name_slots: Vec<Slots>,
-}
-
-/// The same string in memory (the same literal or shared name): equal without comparing bytes.
-#[inline(always)]
-fn same_pointer(a: &Key, b: &Key) -> bool {
-    let (a, b) = (a.as_str(), b.as_str());
-    a.as_ptr() == b.as_ptr() && a.len() == b.len()
 }
 
 /// The slots of `k` if `seen` holds it (a pointer comparison when it is the same literal or shared
@@ -81,7 +78,14 @@ impl Roles {
             }
             by_name.insert(name.into(), slots);
         }
-        Self { by_name, slot_ids, by_position: Vec::new(), at: vec![ABSENT; slot as usize], name_slots }
+        Self {
+            by_name,
+            slot_ids,
+            by_position: Vec::new(),
+            first_seen: Vec::new(),
+            at: vec![ABSENT; slot as usize],
+            name_slots,
+        }
     }
 
     /// Finds the slots' names in `attrs` (a record about to be processed).
@@ -107,8 +111,9 @@ impl Roles {
     #[inline(always)]
     fn slots_at(&mut self, i: usize, k: &Key) -> Slots {
         // The usual case inline: the literal (or shared name) last seen at this position.
-        match self.by_position.get(i) {
-            Some([Some((seen, s)), _]) if same_pointer(seen, k) => *s,
+        let name = k.as_str();
+        match self.first_seen.get(i) {
+            Some(&(at, len, s)) if at == name.as_ptr() as usize && len == name.len() => s,
             _ => self.note(i, k),
         }
     }
@@ -133,9 +138,27 @@ impl Roles {
         }
     }
 
-    /// The slots of key `k` at position `i` when it is not the key last seen there by pointer.
+    /// The slots of key `k` at position `i` when it is not the key last seen there by pointer;
+    /// `k` becomes the position's most recent key.
     #[inline(never)]
     fn note(&mut self, i: usize, k: &Key) -> Slots {
+        let slots = self.remember(i, k);
+        // Mirror the position's most recent key (kept alive in `by_position`).
+        if let Some([Some((key, s)), _]) = self.by_position.get(i) {
+            let seen = (key.as_str().as_ptr() as usize, key.as_str().len(), *s);
+            match self.first_seen.get_mut(i) {
+                Some(first) => *first = seen,
+                None => {
+                    // Address 0 is no string's: a filler never matches.
+                    self.first_seen.resize(i, (0, 0, Slots::default()));
+                    self.first_seen.push(seen);
+                }
+            }
+        }
+        slots
+    }
+
+    fn remember(&mut self, i: usize, k: &Key) -> Slots {
         match self.by_position.get_mut(i) {
             Some(seen) => {
                 if let Some(s) = remembered(&seen[0], k) {
