@@ -628,7 +628,10 @@ unsafe extern "C-unwind" fn ql_executor_start(qd: *mut pg_sys::QueryDesc, eflags
             SAMPLED.set(rate >= 1.0 || (rate > 0.0 && random_unit() < rate));
         }
         track = SAMPLED.get() && !OWN.get();
-        if !track && !OWN.get() && let Some(s) = store::store() {
+        if !track
+            && !OWN.get()
+            && let Some(s) = store::store()
+        {
             // SAFETY: shared memory attached.
             unsafe { (*s.shared).dropped.fetch_add(1, Ordering::Relaxed) };
         }
