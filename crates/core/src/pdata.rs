@@ -2,6 +2,7 @@
 //! types. Wire formats (OTLP protobuf, OTLP-JSON, Prometheus text) are produced only by exporters.
 
 pub use compact_str::CompactString;
+use std::mem::ManuallyDrop;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -85,32 +86,116 @@ impl From<bool> for Value {
 /// An attribute key. Most keys are names written in the code (`&'static str`: no allocation per
 /// record) or names from the config, shared by every record they are set on (`Arc<str>`: a clone is
 /// a reference count); a key built at run time is made shared once.
+///
+/// Each key carries the [`key_hash`] of its name, computed once when the key is made (it sits in
+/// what would otherwise be padding, so a key is still three words): comparing two names, testing a
+/// list's key summary and finding a name in a processor's table then read no bytes of the name
+/// unless the hashes agree.
 #[derive(Clone)]
 pub struct Key(KeyRepr);
 
 #[derive(Clone)]
 enum KeyRepr {
-    Static(&'static str),
-    Shared(Arc<str>),
+    Static(&'static str, u32),
+    Shared(Arc<str>, u32),
+}
+
+/// The 8 bytes of `b` from `at` (the caller checks that there are 8), as one load.
+#[inline(always)]
+const fn load8(b: &[u8], at: usize) -> u64 {
+    match b.split_at(at).1.first_chunk::<8>() {
+        Some(chunk) => u64::from_le_bytes(*chunk),
+        None => 0,
+    }
+}
+
+/// The 4 bytes of `b` from `at` (the caller checks that there are 4), as one load.
+#[inline(always)]
+const fn load4(b: &[u8], at: usize) -> u64 {
+    match b.split_at(at).1.first_chunk::<4>() {
+        Some(chunk) => u32::from_le_bytes(*chunk) as u64,
+        None => 0,
+    }
+}
+
+/// A 32-bit hash of an attribute name: equal names hash the same, different names rarely do (a
+/// collision only costs a comparison of the names). It reads the last 8 bytes (where names of one
+/// namespace differ) and the first byte, with the length, so it costs about as much as a length
+/// comparison; it is a `const fn` and small, so the hash of a name written in the code is folded at
+/// compile time.
+#[inline(always)]
+pub const fn key_hash(name: &str) -> u32 {
+    let b = name.as_bytes();
+    let n = b.len();
+    let tail = if n >= 8 {
+        load8(b, n - 8)
+    } else if n >= 4 {
+        load4(b, 0) | (load4(b, n - 4) << 32)
+    } else if n > 0 {
+        (b[0] as u64) | ((b[n / 2] as u64) << 8) | ((b[n - 1] as u64) << 16)
+    } else {
+        0
+    };
+    let first = if n > 0 { b[0] as u64 } else { 0 };
+    let mut x = (tail ^ ((n as u64) << 56) ^ (first << 48)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    // The high half folded into the low half before the last multiply, so every byte read moves the
+    // bits the summaries use.
+    x ^= x >> 31;
+    (x.wrapping_mul(0x94D0_49BB_1331_11EB) >> 32) as u32
 }
 
 impl Key {
     /// A key from a name written in the code.
+    #[inline]
     pub const fn from_static(s: &'static str) -> Self {
-        Key(KeyRepr::Static(s))
+        Key(KeyRepr::Static(s, key_hash(s)))
     }
+    fn shared(s: Arc<str>) -> Self {
+        let h = key_hash(&s);
+        Key(KeyRepr::Shared(s, h))
+    }
+    #[inline]
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            KeyRepr::Static(s) => s,
-            KeyRepr::Shared(s) => s,
+            KeyRepr::Static(s, _) => s,
+            KeyRepr::Shared(s, _) => s,
+        }
+    }
+    /// The name's [`key_hash`], computed when the key was made.
+    #[inline(always)]
+    pub fn hash_code(&self) -> u32 {
+        match &self.0 {
+            KeyRepr::Static(_, h) | KeyRepr::Shared(_, h) => *h,
+        }
+    }
+    /// The name when it was written in the code: the same literal is the same pointer for as long
+    /// as the process runs, so a caller may remember it by address.
+    #[inline]
+    pub fn as_static(&self) -> Option<&'static str> {
+        match &self.0 {
+            KeyRepr::Static(s, _) => Some(s),
+            KeyRepr::Shared(..) => None,
+        }
+    }
+    /// Whether both are the same name in memory: the same literal, or the same shared string (one
+    /// reference-counted allocation). No name is read; a caller that keeps a clone of a key may
+    /// recognise the key by this test alone (a shared string cannot be freed and its address reused
+    /// while the clone holds it).
+    #[inline(always)]
+    pub fn identical(&self, other: &Key) -> bool {
+        match (&self.0, &other.0) {
+            (KeyRepr::Static(a, _), KeyRepr::Static(b, _)) => a.as_ptr() == b.as_ptr() && a.len() == b.len(),
+            (KeyRepr::Shared(a, _), KeyRepr::Shared(b, _)) => Arc::ptr_eq(a, b),
+            _ => false,
         }
     }
     /// Equality with a fast path for the same string in memory (the same literal or the same shared
-    /// name), which is how records of one receiver repeat their keys.
+    /// name), which is how records of one receiver repeat their keys; different hashes answer no
+    /// without reading the names.
     #[inline]
     pub fn same(&self, other: &Key) -> bool {
         let (a, b) = (self.as_str(), other.as_str());
-        (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+        (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || (self.hash_code() == other.hash_code() && a == b)
     }
 }
 
@@ -132,7 +217,7 @@ impl std::borrow::Borrow<str> for Key {
 }
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
-        self.as_str() == other.as_str()
+        self.hash_code() == other.hash_code() && self.as_str() == other.as_str()
     }
 }
 impl Eq for Key {}
@@ -157,28 +242,30 @@ impl std::fmt::Display for Key {
     }
 }
 impl From<&'static str> for Key {
+    /// Inlined, so the hash of a literal is folded at compile time.
+    #[inline]
     fn from(s: &'static str) -> Self {
-        Key(KeyRepr::Static(s))
+        Key::from_static(s)
     }
 }
 impl From<String> for Key {
     fn from(s: String) -> Self {
-        Key(KeyRepr::Shared(Arc::from(s)))
+        Key::shared(Arc::from(s))
     }
 }
 impl From<&String> for Key {
     fn from(s: &String) -> Self {
-        Key(KeyRepr::Shared(Arc::from(s.as_str())))
+        Key::shared(Arc::from(s.as_str()))
     }
 }
 impl From<Arc<str>> for Key {
     fn from(s: Arc<str>) -> Self {
-        Key(KeyRepr::Shared(s))
+        Key::shared(s)
     }
 }
 impl From<&Arc<str>> for Key {
     fn from(s: &Arc<str>) -> Self {
-        Key(KeyRepr::Shared(s.clone()))
+        Key::shared(s.clone())
     }
 }
 impl From<&Key> for Key {
@@ -188,20 +275,43 @@ impl From<&Key> for Key {
 }
 impl From<Box<str>> for Key {
     fn from(s: Box<str>) -> Self {
-        Key(KeyRepr::Shared(Arc::from(s)))
+        Key::shared(Arc::from(s))
     }
 }
 
 /// An ordered list of key/value pairs with unique keys (OTLP attributes). Small, so a Vec beats a map.
 ///
-/// A 128-bit summary of the keys present (one bit per key, from its length and two of its bytes)
-/// answers most misses without a scan: a lookup of an absent name (processors read several
-/// alternative names per record) and the uniqueness check of an insert of a new key are then one
-/// mask test instead of a comparison with every key.
-#[derive(Debug, PartialEq, Default)]
+/// A 128-bit summary of the keys present (two bits per key, from its [`key_hash`]) answers most
+/// misses without a scan: a lookup of an absent name (processors read several alternative names per
+/// record) and the uniqueness check of an insert of a new key are then one mask test instead of a
+/// comparison with every key. When the summary cannot rule a name out, the scan compares each key's
+/// cached hash first and reads a key's name only when the hashes agree.
+///
+/// The summary is two `u64`s rather than a `u128`: a `u128` is 16-byte aligned, which made every
+/// [`Value`] (it holds an `Attributes` in `Value::Map`) 48 bytes and every pair 80; now they are
+/// 40 and 64, a cache line a pair.
+///
+/// The pairs are `ManuallyDrop`, so dropping a list runs no code per pair: [`Drop`] drops only the
+/// pairs that own memory (a key shared by reference count, a string longer than 24 bytes, ...),
+/// found by an inline test, and the rest are freed with the list's buffer. Every path that takes a
+/// pair out of the list (`remove`, `retain`, a replaced value) drops what it takes.
+#[derive(PartialEq, Default)]
 pub struct Attributes {
-    pairs: Vec<(Key, Value)>,
-    present: u128,
+    pairs: Vec<ManuallyDrop<(Key, Value)>>,
+    present: [u64; 2],
+}
+
+impl std::fmt::Debug for Attributes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pairs: Vec<&(Key, Value)> = self.pairs.iter().map(|p| &**p).collect();
+        f.debug_struct("Attributes").field("pairs", &pairs).field("present", &self.present).finish()
+    }
+}
+
+/// What a pair that owns memory is replaced with when it is dropped in place.
+#[inline(always)]
+fn placeholder() -> (Key, Value) {
+    (Key::from_static(""), Value::Bool(false))
 }
 
 /// Most room a copy keeps for keys the processors add.
@@ -222,7 +332,7 @@ impl Clone for Attributes {
 /// Whether dropping the pair frees nothing: a key written in the code and a scalar or inline string.
 #[inline(always)]
 fn owns_nothing((k, v): &(Key, Value)) -> bool {
-    matches!(k.0, KeyRepr::Static(_))
+    matches!(k.0, KeyRepr::Static(..))
         && match v {
             Value::Str(s) => !s.is_heap_allocated(),
             Value::Bool(_) | Value::Int(_) | Value::Double(_) => true,
@@ -231,33 +341,24 @@ fn owns_nothing((k, v): &(Key, Value)) -> bool {
 }
 
 /// Most pairs own no memory, so only the others run their drop code: a record's list is dropped with
-/// an inline test per pair instead of a call per pair (a sampler drops most of the records it sees).
+/// an inline test per pair, reading each pair where it lies (a sampler drops most of the records it
+/// sees; moving each pair out to test it was most of the cost).
 impl Drop for Attributes {
     fn drop(&mut self) {
-        for p in std::mem::take(&mut self.pairs) {
-            if owns_nothing(&p) {
-                // Nothing to free: the list's memory is freed with the list.
-                std::mem::forget(p);
-            } else {
-                drop(p);
+        for p in self.pairs.iter_mut() {
+            if !owns_nothing(p) {
+                drop(std::mem::replace(&mut **p, placeholder()));
             }
         }
+        // The Vec frees its buffer; its `ManuallyDrop` pairs run no code.
     }
 }
 
-/// The summary bits of a key (two of 128, a Bloom filter): cheap (no loop). Two bits rather than one
-/// halve the lookups of absent names that end in a scan of every key (a processor adding ten keys
-/// to a record of twenty-five scanned it on about one insert in five with one bit).
-#[inline]
-fn key_bit(k: &str) -> u128 {
-    let b = k.as_bytes();
-    let n = b.len();
-    let last = u32::from(b.last().copied().unwrap_or(0));
-    let mid = u32::from(b.get(n / 2).copied().unwrap_or(0));
-    let x =
-        (n as u32).wrapping_mul(0x9E37_79B9) ^ last.wrapping_mul(0x85EB_CA6B) ^ mid.wrapping_mul(0xC2B2_AE35);
-    let h = x.wrapping_mul(0x2545_F491);
-    (1u128 << (h >> 25)) | (1u128 << ((h >> 18) & 127))
+/// The summary bits of a key hash: two of 128 (a Bloom filter), as (word, bit) positions. Two bits
+/// rather than one halve the lookups of absent names that end in a scan.
+#[inline(always)]
+fn summary_bits(h: u32) -> [(usize, u32); 2] {
+    [(((h >> 6) & 1) as usize, h & 63), (((h >> 13) & 1) as usize, (h >> 7) & 63)]
 }
 
 impl Attributes {
@@ -265,24 +366,51 @@ impl Attributes {
         Self::default()
     }
     pub fn with_capacity(n: usize) -> Self {
-        Self { pairs: Vec::with_capacity(n), present: 0 }
+        Self { pairs: Vec::with_capacity(n), present: [0; 2] }
     }
-    fn position(&self, key: &str, bit: u128) -> Option<usize> {
-        if self.present & bit != bit {
+    /// Whether the summary says a key of hash `h` may be present.
+    #[inline(always)]
+    fn may_hold(&self, h: u32) -> bool {
+        let [(w0, b0), (w1, b1)] = summary_bits(h);
+        (self.present[w0] >> b0) & (self.present[w1] >> b1) & 1 != 0
+    }
+    #[inline(always)]
+    fn note(&mut self, h: u32) {
+        for (w, b) in summary_bits(h) {
+            self.present[w] |= 1 << b;
+        }
+    }
+    /// The position of `key` (hash `h`). Inlined, so a caller's literal name is hashed at compile
+    /// time and an absent one costs the summary test; the scan is not.
+    #[inline(always)]
+    fn position(&self, key: &str, h: u32) -> Option<usize> {
+        if !self.may_hold(h) {
             return None;
         }
-        self.pairs.iter().position(|(k, _)| k.as_str() == key)
+        self.scan(key, h)
+    }
+    #[inline(never)]
+    fn scan(&self, key: &str, h: u32) -> Option<usize> {
+        self.pairs.iter().position(|p| p.0.hash_code() == h && p.0.as_str() == key)
+    }
+    /// The position of `key`: the same literal or shared name is found by its address, else by name.
+    #[inline]
+    fn position_of_key(&self, key: &Key) -> Option<usize> {
+        let h = key.hash_code();
+        if !self.may_hold(h) {
+            return None;
+        }
+        self.pairs.iter().position(|p| p.0.hash_code() == h && p.0.same(key))
     }
     /// Sets `key` to `value`, replacing an existing value in place.
     pub fn insert(&mut self, key: impl Into<Key>, value: impl Into<Value>) {
         let key = key.into();
         let value = value.into();
-        let bit = key_bit(&key);
-        match self.position(&key, bit) {
+        match self.position_of_key(&key) {
             Some(i) => self.pairs[i].1 = value,
             None => {
-                self.present |= bit;
-                self.pairs.push((key, value));
+                self.note(key.hash_code());
+                self.pairs.push(ManuallyDrop::new((key, value)));
             }
         }
     }
@@ -291,23 +419,36 @@ impl Attributes {
     /// without converting keys and values per record.
     pub fn insert_all(&mut self, other: &Attributes) {
         self.pairs.reserve(other.pairs.len());
-        for (k, v) in &other.pairs {
-            let bit = key_bit(k);
-            match self.position(k, bit) {
+        for p in &other.pairs {
+            let (k, v) = &**p;
+            match self.position_of_key(k) {
                 Some(i) => self.pairs[i].1 = v.clone(),
                 None => {
-                    self.present |= bit;
-                    self.pairs.push((k.clone(), v.clone()));
+                    self.note(k.hash_code());
+                    self.pairs.push(ManuallyDrop::new((k.clone(), v.clone())));
                 }
             }
         }
     }
+    #[inline(always)]
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.position(key, key_bit(key)).map(|i| &self.pairs[i].1)
+        self.position(key, key_hash(key)).map(|i| &self.pairs[i].1)
+    }
+    /// The value of `key`, found by the hash the key carries (the name is not hashed again): for a
+    /// name a processor reads on every record, kept as a [`Key`].
+    #[inline]
+    pub fn get_key(&self, key: &Key) -> Option<&Value> {
+        self.position_of_key(key).map(|i| &self.pairs[i].1)
+    }
+    /// The pair at position `i` (insertion order), as [`Attributes::iter_keys`] gives it.
+    #[inline]
+    pub fn get_index(&self, i: usize) -> Option<(&Key, &Value)> {
+        self.pairs.get(i).map(|p| (&p.0, &p.1))
     }
     /// The value of `key`, to change in place.
+    #[inline]
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        let i = self.position(key, key_bit(key))?;
+        let i = self.position(key, key_hash(key))?;
         Some(&mut self.pairs[i].1)
     }
     /// Room for `additional` more keys, so a processor adding many grows the list once.
@@ -315,14 +456,22 @@ impl Attributes {
         self.pairs.reserve(additional);
     }
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let i = self.position(key, key_bit(key))?;
-        let (_, v) = self.pairs.remove(i);
+        let i = self.position(key, key_hash(key))?;
+        let (_, v) = ManuallyDrop::into_inner(self.pairs.remove(i));
         self.resummarize();
         Some(v)
     }
     /// Keeps the pairs for which `keep` is true, in order; `keep` may change the value.
     pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut Value) -> bool) {
-        self.pairs.retain_mut(|(k, v)| keep(k.as_str(), v));
+        self.pairs.retain_mut(|p| {
+            let (k, v) = &mut **p;
+            let kept = keep(k.as_str(), v);
+            if !kept {
+                // `retain` forgets what it removes (the pairs are `ManuallyDrop`): dropped here.
+                drop(std::mem::replace(&mut **p, placeholder()));
+            }
+            kept
+        });
         self.resummarize();
     }
     /// The same as [`Attributes::retain`] (the name `Vec` uses for a closure that may change values).
@@ -330,7 +479,11 @@ impl Attributes {
         self.retain(keep);
     }
     fn resummarize(&mut self) {
-        self.present = self.pairs.iter().fold(0, |m, (k, _)| m | key_bit(k));
+        self.present = [0; 2];
+        for i in 0..self.pairs.len() {
+            let h = self.pairs[i].0.hash_code();
+            self.note(h);
+        }
     }
     pub fn len(&self) -> usize {
         self.pairs.len()
@@ -339,15 +492,18 @@ impl Attributes {
         self.pairs.is_empty()
     }
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.pairs.iter().map(|(k, v)| (k.as_str(), v))
+        self.pairs.iter().map(|p| (p.0.as_str(), &p.1))
     }
     /// The pairs with their keys as [`Key`]s (cheap to clone into another record).
     pub fn iter_keys(&self) -> impl Iterator<Item = (&Key, &Value)> {
-        self.pairs.iter().map(|(k, v)| (k, v))
+        self.pairs.iter().map(|p| (&p.0, &p.1))
     }
     /// The values, to change in place (keys stay).
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Value)> {
-        self.pairs.iter_mut().map(|(k, v)| (k.as_str(), v))
+        self.pairs.iter_mut().map(|p| {
+            let (k, v) = &mut **p;
+            (k.as_str(), v)
+        })
     }
 }
 
@@ -797,6 +953,55 @@ mod tests {
         let before = a.len();
         a.insert(names[0].clone(), "again");
         assert_eq!(a.len(), before, "an insert of a present key replaces it");
+    }
+
+    #[test]
+    fn keys_carry_their_name_hash_in_three_words() {
+        // Compile-time and run-time hashes agree, for every length class of the hash.
+        const STATIC: Key = Key::from_static("postgresql.total_exec_time");
+        assert_eq!(STATIC.hash_code(), key_hash(&String::from("postgresql.total_exec_time")));
+        for n in 0..40 {
+            let name: String = (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+            let shared = Key::from(name.clone());
+            assert_eq!(shared.hash_code(), key_hash(&name), "{n}");
+            assert!(shared.same(&Key::from(name.clone())));
+            assert_eq!(shared, Key::from(name));
+        }
+        assert_eq!(std::mem::size_of::<Key>(), 24);
+        assert_eq!(std::mem::size_of::<Value>(), 40);
+        assert_eq!(std::mem::size_of::<(Key, Value)>(), 64);
+    }
+
+    #[test]
+    fn names_with_the_same_hash_stay_apart() {
+        // Two different names with one hash (found by search: 32 bits collide within ~100k names).
+        let mut seen: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
+        let mut pair = None;
+        for i in 0..2_000_000u32 {
+            let name = format!("attr.{i}");
+            if let Some(other) = seen.insert(key_hash(&name), name.clone()) {
+                pair = Some((other, name));
+                break;
+            }
+        }
+        let (a, b) = pair.expect("a 32-bit hash collides within 2M names");
+        assert_ne!(a, b);
+        let mut attrs = Attributes::new();
+        attrs.insert(a.clone(), 1i64);
+        assert!(attrs.get(&b).is_none(), "the same hash is not the same name");
+        attrs.insert(b.clone(), 2i64);
+        assert_eq!(attrs.len(), 2);
+        assert_eq!((attrs.get(&a), attrs.get(&b)), (Some(&Value::Int(1)), Some(&Value::Int(2))));
+        let mut block = Attributes::new();
+        block.insert(b.clone(), 3i64);
+        attrs.insert_all(&block);
+        assert_eq!(attrs.len(), 2);
+        assert_eq!((attrs.get(&a), attrs.get(&b)), (Some(&Value::Int(1)), Some(&Value::Int(3))));
+        assert_eq!(attrs.get_key(&Key::from(b.clone())), Some(&Value::Int(3)));
+        assert!(!Key::from(a.clone()).same(&Key::from(b.clone())));
+        assert_ne!(Key::from(a.clone()), Key::from(b));
+        assert_eq!(attrs.remove(&a), Some(Value::Int(1)));
+        assert!(attrs.get(&a).is_none());
     }
 
     #[test]
