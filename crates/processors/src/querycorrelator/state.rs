@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use dbintel_core::cache::BoundedCache;
 use dbintel_core::pdata::{
-    Attributes, CompactString, Key, LogRecord, Logs, Metric, MetricData, Metrics, SignalData, Value,
+    Attributes, CompactString, Key, LogRecord, Logs, Metric, MetricData, Metrics, SignalData, Value, key_hash,
 };
 use dbintel_core::telemetry::{Counter, Registry};
 use dbintel_sql::Dialect;
@@ -290,49 +290,43 @@ impl Role {
     }
 }
 
-/// foldhash for the name lookup: attribute names are short, SipHash would cost more than it saves,
-/// and foldhash reads 8 bytes a step where FNV reads one.
+/// foldhash for the batch maps (u64 keys).
 type FnvBuild = foldhash::fast::FixedState;
 
-/// Attribute name -> (role, priority: position in its list). One pass over a record's attributes
-/// finds every role, instead of one scan of the record per configured name.
-pub(super) struct Lookup(HashMap<String, Roles, FnvBuild>);
+/// The roles one attribute name plays, with its priority (position in the role's list) in each.
+type Roles = Box<[(Role, u8)]>;
 
-/// The roles of the names at each position of the last records seen: records of one receiver repeat
-/// their names in the same order, so comparing a name with the one cached at its position (often the
-/// same `&'static str`: a pointer test) replaces a hash and a probe.
-#[derive(Default)]
-struct PositionCache(Vec<(Key, Option<Roles>)>);
-
-/// The roles one attribute name plays, with its priority in each role's list.
-type Roles = Arc<[(Role, u8)]>;
-
-/// Most positions cached (records have a few dozen attributes).
-const MAX_CACHED_POSITIONS: usize = 64;
-
-impl PositionCache {
-    /// The roles of `k` at position `i`, borrowed (no reference count touched on a hit: an atomic
-    /// per attribute was most of this function's cost).
-    fn roles<'c>(&'c mut self, lookup: &'c Lookup, i: usize, k: &Key) -> Option<&'c [(Role, u8)]> {
-        let hit = self.0.get(i).is_some_and(|(cached, _)| cached.same(k));
-        if !hit {
-            let roles = lookup.0.get(k.as_str()).cloned();
-            if i < self.0.len() {
-                self.0[i] = (k.clone(), roles);
-            } else if i == self.0.len() && i < MAX_CACHED_POSITIONS {
-                self.0.push((k.clone(), roles));
-            } else {
-                // Past the cached positions: read the lookup itself.
-                return lookup.0.get(k.as_str()).map(|r| &**r);
-            }
-        }
-        self.0.get(i).and_then(|(_, r)| r.as_deref())
-    }
+/// One configured name in [`Lookup`].
+struct NameRoles {
+    hash: u32,
+    name: Box<str>,
+    roles: Roles,
 }
+
+/// Attribute name -> its roles. One pass over a record's attributes finds every role, instead of one
+/// scan of the record per configured name.
+///
+/// Found by the key's own hash ([`Key::hash_code`], computed when the key was made): most of a
+/// record's keys play no role and are ruled out by one bit test of a 128-bit summary of the
+/// configured names' hashes, the others by a probe of an open-addressing table (at most half full)
+/// and a comparison of the names, which [`StaticMemo`] skips for keys written in a receiver's code.
+/// This costs the same whatever order the keys come in (a cache by position, as before, missed on
+/// every position after a key that only some records have, such as a plan's).
+pub(super) struct Lookup {
+    table: Box<[Option<NameRoles>]>,
+    mask: usize,
+    wanted: [u64; 2],
+}
+
+/// Per table slot, the last `&'static str` key found equal to the slot's name: such a key is the
+/// same literal for the life of the process, so the next time the address alone says it matches.
+/// One entry per slot of [`Lookup`]'s table: bounded by the number of configured names.
+#[derive(Default)]
+struct StaticMemo(Vec<Option<&'static str>>);
 
 impl Lookup {
     fn new(n: &super::AttributeNames) -> Self {
-        let mut map: HashMap<String, Vec<(Role, u8)>, FnvBuild> = HashMap::default();
+        let mut by_name: Vec<(String, Vec<(Role, u8)>)> = Vec::new();
         let lists: [(Role, &[String]); ROLES - 1] = [
             (Role::QueryId, &n.query_id),
             (Role::Fingerprint, &n.fingerprint),
@@ -348,13 +342,92 @@ impl Lookup {
             (Role::WaitEvent, &n.wait_event),
             (Role::BlockingPids, &n.blocking_pids),
         ];
+        let mut add = |name: &str, role: Role, prio: u8| match by_name.iter_mut().find(|(n, _)| n == name) {
+            Some((_, roles)) => roles.push((role, prio)),
+            None => by_name.push((name.to_string(), vec![(role, prio)])),
+        };
         for (role, names) in lists {
             for (i, name) in names.iter().enumerate() {
-                map.entry(name.clone()).or_default().push((role, u8::try_from(i).unwrap_or(u8::MAX)));
+                add(name, role, u8::try_from(i).unwrap_or(u8::MAX));
             }
         }
-        map.entry("db.system.name".into()).or_default().push((Role::System, 0));
-        Self(map.into_iter().map(|(k, v)| (k, Arc::from(v))).collect())
+        add("db.system.name", Role::System, 0);
+        let size = (by_name.len() * 2).next_power_of_two().max(16);
+        let mut table: Vec<Option<NameRoles>> = (0..size).map(|_| None).collect();
+        let mut wanted = [0u64; 2];
+        for (name, roles) in by_name {
+            let hash = key_hash(&name);
+            wanted[((hash >> 6) & 1) as usize] |= 1 << (hash & 63);
+            let mut i = Self::home(hash, size - 1);
+            while table[i].is_some() {
+                i = (i + 1) & (size - 1);
+            }
+            table[i] = Some(NameRoles { hash, name: name.into_boxed_str(), roles: roles.into_boxed_slice() });
+        }
+        Self { table: table.into_boxed_slice(), mask: size - 1, wanted }
+    }
+
+    /// The first slot probed for a hash (bits above those of the summary).
+    #[inline(always)]
+    fn home(hash: u32, mask: usize) -> usize {
+        (hash >> 7) as usize & mask
+    }
+
+    /// The slot of the configured name of hash `hash` for which `is_name` holds.
+    #[inline(always)]
+    fn slot(&self, hash: u32, is_name: impl Fn(usize, &str) -> bool) -> Option<usize> {
+        if self.wanted[((hash >> 6) & 1) as usize] & (1 << (hash & 63)) == 0 {
+            return None;
+        }
+        let mut i = Self::home(hash, self.mask);
+        // At most half the slots are used, so the probe ends at an empty one.
+        while let Some(e) = &self.table[i] {
+            if e.hash == hash && is_name(i, &e.name) {
+                return Some(i);
+            }
+            i = (i + 1) & self.mask;
+        }
+        None
+    }
+
+    /// The roles of a record's key, remembering its address in `memo` when it is a literal.
+    #[cfg(test)]
+    fn roles_of_key(&self, memo: &mut StaticMemo, k: &Key) -> Option<&[(Role, u8)]> {
+        self.slot_of_key(memo, k).map(|i| self.roles_at(i))
+    }
+
+    /// The roles of the name in slot `i`.
+    #[inline]
+    fn roles_at(&self, i: usize) -> &[(Role, u8)] {
+        self.table.get(i).and_then(Option::as_ref).map_or(&[], |e| &*e.roles)
+    }
+
+    /// The slot of a record's key, remembering its address in `memo` when it is a literal.
+    #[inline]
+    fn slot_of_key(&self, memo: &mut StaticMemo, k: &Key) -> Option<usize> {
+        let lit = k.as_static();
+        let i = self.slot(k.hash_code(), |i, name| match (lit, memo.0.get(i).copied().flatten()) {
+            (Some(a), Some(b)) if a.as_ptr() == b.as_ptr() && a.len() == b.len() => true,
+            _ => name == k.as_str(),
+        })?;
+        if let Some(lit) = lit {
+            match memo.0.get_mut(i) {
+                Some(m) => *m = Some(lit),
+                None => {
+                    memo.0 = vec![None; self.table.len()];
+                    if let Some(m) = memo.0.get_mut(i) {
+                        *m = Some(lit);
+                    }
+                }
+            }
+        }
+        Some(i)
+    }
+
+    /// The roles of a name.
+    fn roles_of(&self, name: &str) -> Option<&[(Role, u8)]> {
+        let i = self.slot(key_hash(name), |_, n| n == name)?;
+        self.table[i].as_ref().map(|e| &*e.roles)
     }
 }
 
@@ -372,11 +445,11 @@ struct Picked<'a, 'l> {
 }
 
 impl<'a, 'l> Picked<'a, 'l> {
-    fn of(lookup: &'l Lookup, cache: &mut PositionCache, attrs: &'a Attributes) -> Self {
+    fn of(lookup: &'l Lookup, memo: &mut StaticMemo, attrs: &'a Attributes) -> Self {
         let mut raw: [Option<(u8, &'a Value)>; ROLES] = [None; ROLES];
-        for (i, (k, v)) in attrs.iter_keys().enumerate() {
-            let Some(roles) = cache.roles(lookup, i, k) else { continue };
-            for &(role, prio) in roles {
+        for (k, v) in attrs.iter_keys() {
+            let Some(slot) = lookup.slot_of_key(memo, k) else { continue };
+            for &(role, prio) in lookup.roles_at(slot) {
                 let slot = &mut raw[role as usize];
                 if slot.is_none_or(|(c, _)| prio < c) {
                     *slot = Some((prio, v));
@@ -395,7 +468,7 @@ impl<'a, 'l> Picked<'a, 'l> {
         }
         let mut best: Option<(u8, &'a Value)> = None;
         for (k, v) in self.attrs.iter() {
-            let Some(roles) = self.lookup.0.get(k) else { continue };
+            let Some(roles) = self.lookup.roles_of(k) else { continue };
             for &(r, prio) in roles.iter() {
                 if r == role && best.is_none_or(|(c, _)| prio < c) && usable(v) {
                     best = Some((prio, v));
@@ -481,7 +554,7 @@ pub struct Correlator {
     last_cleanup: Option<Instant>,
     counters: Counters,
     lookup: Arc<Lookup>,
-    positions: PositionCache,
+    memo: StaticMemo,
 }
 
 impl Correlator {
@@ -495,7 +568,7 @@ impl Correlator {
             texts: BoundedCache::new(cfg.query_bound(), ttl),
             last_cleanup: None,
             lookup: Arc::new(Lookup::new(&cfg.attributes)),
-            positions: PositionCache::default(),
+            memo: StaticMemo::default(),
             cfg,
             counters,
         }
@@ -557,17 +630,20 @@ impl Correlator {
     /// The stats of a table, looked up as (database, name) then as (no database, name) for the
     /// prototype's metrics that carry no database.
     pub fn table(&mut self, db: &str, name: &str, now: Instant) -> Option<TableEntry> {
-        // No table metrics seen (a logs-only pipeline): two hashes and probes per table saved.
-        if self.tables.is_empty() {
-            return None;
-        }
-        if let Some(t) = self.tables.get_at(&key_of(&[db, name], true), now) {
-            return Some(t.clone());
-        }
-        if db.is_empty() {
-            return None;
-        }
-        self.tables.get_at(&key_of(&["", name], true), now).cloned()
+        table_of(&mut self.tables, db, name, now)
+    }
+
+    /// The query map, the session map and the rest of what pass 2 needs, borrowed apart.
+    fn split(
+        &mut self,
+    ) -> (&mut BoundedCache<u64, QueryEntry>, &mut BoundedCache<u64, SessionAgg>, Enrich<'_>) {
+        let enrich = Enrich {
+            cfg: &self.cfg,
+            tables: &mut self.tables,
+            databases: &mut self.databases,
+            counters: &self.counters,
+        };
+        (&mut self.queries, &mut self.sessions, enrich)
     }
 
     // ---- identity ----
@@ -736,9 +812,7 @@ impl Correlator {
             Kind::Top
         };
         let lookup = self.lookup.clone();
-        let mut cache = std::mem::take(&mut self.positions);
-        let p = Picked::of(&lookup, &mut cache, &r.attributes);
-        self.positions = cache;
+        let p = Picked::of(&lookup, &mut self.memo, &r.attributes);
         let ident = self.identity(resource, &p, now)?;
         let (key, fp_key, db) = (ident.key, ident.fp_key, &*ident.db);
         let calls = p.num(Role::Calls);
@@ -800,23 +874,25 @@ impl Correlator {
         let LogBatch { infos, totals, by_session } = batch;
         let mut it = infos.iter();
         let mut n = 0u64;
+        let (queries, sessions, mut enrich) = self.split();
         for rl in &mut logs.resource_logs {
             for sl in &mut rl.scope_logs {
                 for r in &mut sl.log_records {
                     let Some(Some(info)) = it.next() else { continue };
-                    let Some(entry) = self.queries.get_at(&info.key, now).cloned() else { continue };
+                    // Read in place: the query map is borrowed apart from what the enrichment
+                    // changes (table and database recency).
+                    let Some(entry) = queries.get_at(&info.key, now) else { continue };
                     n += 1;
                     let attrs = &mut r.attributes;
                     // One growth for everything added below instead of a reallocation per few keys.
                     attrs.reserve(TYPICAL_ADDED);
-                    self.add_query_context(attrs, &entry, info.mean_ms.or(entry.mean_ms), now);
+                    enrich.add_query_context(attrs, entry, info.mean_ms.or(entry.mean_ms), now);
                     match info.kind {
                         Kind::Top => {
-                            self.add_load(attrs, info.db, info.total_ms, totals, &entry, now);
-                            let agg = self
-                                .sessions
+                            enrich.add_load(attrs, info.db, info.total_ms, totals, entry, now);
+                            let agg = sessions
                                 .remove(&info.key)
-                                .or_else(|| info.fp_key.and_then(|k| self.sessions.remove(&k)));
+                                .or_else(|| info.fp_key.and_then(|k| sessions.remove(&k)));
                             if let Some(agg) = agg {
                                 add_sessions(attrs, &agg);
                             }
@@ -837,7 +913,38 @@ impl Correlator {
         }
         self.counters.correlated_logs.add(n);
     }
+}
 
+/// What pass 2 reads and changes besides the query and session maps.
+struct Enrich<'c> {
+    cfg: &'c QueryCorrelatorConfig,
+    tables: &'c mut BoundedCache<u64, TableEntry>,
+    databases: &'c mut BoundedCache<u64, DatabaseEntry>,
+    counters: &'c Counters,
+}
+
+/// The stats of a table, looked up as (database, name) then as (no database, name) for the
+/// prototype's metrics that carry no database.
+fn table_of(
+    tables: &mut BoundedCache<u64, TableEntry>,
+    db: &str,
+    name: &str,
+    now: Instant,
+) -> Option<TableEntry> {
+    // No table metrics seen (a logs-only pipeline): two hashes and probes per table saved.
+    if tables.is_empty() {
+        return None;
+    }
+    if let Some(t) = tables.get_at(&key_of(&[db, name], true), now) {
+        return Some(t.clone());
+    }
+    if db.is_empty() {
+        return None;
+    }
+    tables.get_at(&key_of(&["", name], true), now).cloned()
+}
+
+impl Enrich<'_> {
     /// `correlation.*`, category, tables with their stats and maintenance flags.
     fn add_query_context(
         &mut self,
@@ -865,7 +972,7 @@ impl Correlator {
         let mut needing_vacuum: Vec<&str> = Vec::new();
         let mut matched = false;
         for (i, t) in e.tables.iter().enumerate() {
-            let Some(s) = self.table(&e.database, t, now) else { continue };
+            let Some(s) = table_of(self.tables, &e.database, t, now) else { continue };
             matched = true;
             let needs_vacuum = s.dead_tuples.is_some_and(|d| d > threshold);
             if needs_vacuum {
@@ -1195,9 +1302,9 @@ impl Correlator {
     fn index_query_metric(&mut self, m: &Metric, res: &Attributes, now: Instant, batch: &mut MetricBatch) {
         let name = m.name.as_str();
         let lookup = self.lookup.clone();
-        let mut cache = std::mem::take(&mut self.positions);
+        let mut memo = std::mem::take(&mut self.memo);
         for_each_point(&m.data, |pt, v, _, hist_mean| {
-            let p = Picked::of(&lookup, &mut cache, pt);
+            let p = Picked::of(&lookup, &mut memo, pt);
             let Some(ident) = self.identity(res, &p, now) else {
                 batch.infos.push(None);
                 return;
@@ -1229,12 +1336,13 @@ impl Correlator {
                 blockers: Vec::new(),
             }));
         });
-        self.positions = cache;
+        self.memo = memo;
     }
 
     fn enrich_metrics(&mut self, metrics: &mut Metrics, batch: &MetricBatch, now: Instant) {
         let mut it = batch.infos.iter();
         let mut n = 0u64;
+        let (queries, _, mut enrich) = self.split();
         for rm in &mut metrics.resource_metrics {
             for sm in &mut rm.scope_metrics {
                 for m in &mut sm.metrics {
@@ -1246,16 +1354,77 @@ impl Correlator {
                         if let Some(mean) = hist_mean {
                             attrs.insert("_avg_duration_ms", mean);
                         }
-                        let Some(entry) = self.queries.get_at(&info.key, now).cloned() else { return };
+                        let Some(entry) = queries.get_at(&info.key, now) else { return };
                         n += 1;
                         attrs.reserve(TYPICAL_ADDED);
-                        self.add_query_context(attrs, &entry, info.mean_ms.or(entry.mean_ms), now);
+                        enrich.add_query_context(attrs, entry, info.mean_ms.or(entry.mean_ms), now);
                         let total = batch.per_query.get(&info.key).and_then(|(_, t)| *t);
-                        self.add_load(attrs, info.db, total, &batch.totals, &entry, now);
+                        enrich.add_load(attrs, info.db, total, &batch.totals, entry, now);
                     });
                 }
             }
         }
         self.counters.correlated_points.add(n);
+    }
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+
+    /// Two different names with one [`key_hash`] (a 32-bit hash collides within ~100k names).
+    fn colliding_names() -> (String, String) {
+        let mut seen = HashMap::new();
+        for i in 0..2_000_000u32 {
+            let name = format!("role.{i}");
+            if let Some(other) = seen.insert(key_hash(&name), name.clone()) {
+                return (other, name);
+            }
+        }
+        panic!("a 32-bit hash collides within 2M names");
+    }
+
+    fn roles(l: &Lookup, memo: &mut StaticMemo, k: &Key) -> Vec<(u8, u8)> {
+        l.roles_of_key(memo, k).unwrap_or_default().iter().map(|&(r, p)| (r as u8, p)).collect()
+    }
+
+    #[test]
+    fn names_of_one_hash_keep_their_own_roles() {
+        let (x, y) = colliding_names();
+        let names = super::super::AttributeNames {
+            query_id: vec![x.clone(), y.clone()],
+            database: vec![y.clone()],
+            ..Default::default()
+        };
+        let l = Lookup::new(&names);
+        let mut memo = StaticMemo::default();
+        let (q, d) = (Role::QueryId as u8, Role::Database as u8);
+        assert_eq!(roles(&l, &mut memo, &Key::from(x.clone())), [(q, 0)]);
+        assert_eq!(roles(&l, &mut memo, &Key::from(y.clone())), [(q, 1), (d, 0)]);
+        // Literals (leaked, so `&'static`) are remembered per name: each still gets its own roles.
+        let lx: &'static str = Box::leak(x.clone().into_boxed_str());
+        let ly: &'static str = Box::leak(y.clone().into_boxed_str());
+        for _ in 0..2 {
+            assert_eq!(roles(&l, &mut memo, &Key::from_static(lx)), [(q, 0)]);
+            assert_eq!(roles(&l, &mut memo, &Key::from_static(ly)), [(q, 1), (d, 0)]);
+        }
+        assert_eq!(l.roles_of(&x).map(<[_]>::len), Some(1));
+        assert!(l.roles_of("role.unknown").is_none());
+        assert!(roles(&l, &mut memo, &Key::from_static("postgresql.rolname")).is_empty());
+    }
+
+    #[test]
+    fn every_configured_name_is_found_in_a_table_at_most_half_full() {
+        let many: Vec<String> = (0..300).map(|i| format!("db.query.id.{i}")).collect();
+        let names = super::super::AttributeNames { query_id: many.clone(), ..Default::default() };
+        let l = Lookup::new(&names);
+        let used = l.table.iter().filter(|e| e.is_some()).count();
+        assert!(used * 2 <= l.table.len(), "{used} of {}", l.table.len());
+        let mut memo = StaticMemo::default();
+        for (i, n) in many.iter().enumerate() {
+            let r = roles(&l, &mut memo, &Key::from(n.clone()));
+            assert!(r.contains(&(Role::QueryId as u8, u8::try_from(i).unwrap_or(u8::MAX))), "{n}");
+        }
+        assert!(memo.0.len() <= l.table.len());
     }
 }
