@@ -1,140 +1,144 @@
 //! One pass over a record's attributes finds every attribute the sampler reads. Comparing each
 //! wanted name with each key (a linear `Attributes::get` per rule condition) cost most of the time on
-//! records of ~15 attributes; here each key is one probe in a small table keyed by its length and last
-//! 8 bytes, and only a hit is compared in full. Records of one receiver repeat their names in the
-//! same order, so the slot found at each position is remembered with its name: a name that is the one
-//! remembered there (usually the same literal, a pointer test) skips the probe.
+//! records of ~15 attributes; here each key is looked up by the hash it carries
+//! ([`Key::hash_code`], computed when the key was made): most keys are not wanted and are ruled out
+//! by one bit test of a 128-bit summary of the wanted names' hashes, the others by a probe of a small
+//! open-addressing table and a comparison of the names, skipped for a key written in a receiver's
+//! code once that literal has been seen (its address is remembered per slot). The cost does not
+//! depend on the order of the keys (a cache by position, as before, missed at every position after a
+//! key that only some records have, such as a plan's).
 
-use dbintel_core::pdata::{Attributes, Key, Value};
+use dbintel_core::pdata::{Attributes, Key, Value, key_hash};
 
 /// Names given a slot at most; later names are looked up linearly.
 pub const SLOTS: usize = 32;
+/// Open-addressing table size: at most [`SLOTS`] entries, so at most a quarter full.
 const TABLE: usize = 128;
 
 #[derive(Clone, Copy)]
 struct Entry {
-    len: usize,
-    tail: u64,
+    hash: u32,
     slot: u8,
-}
-
-/// The last 8 bytes (all of a shorter key). A fixed-size copy is one load; a variable-length one
-/// was a libc memcpy call per key and most of the lookup's time.
-#[inline]
-fn tail(k: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    if k.len() >= 8 {
-        b.copy_from_slice(&k[k.len() - 8..]);
-    } else {
-        for (d, s) in b.iter_mut().zip(k) {
-            *d = *s;
-        }
-    }
-    u64::from_le_bytes(b)
-}
-
-fn bucket(len: usize, tail: u64) -> usize {
-    let h = (tail ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    (h >> 57) as usize % TABLE
 }
 
 /// Attribute names with slots (a name read by several rules has one slot).
 #[derive(Default)]
 pub struct Index {
-    names: Vec<String>,
-    table: Vec<Option<Entry>>,
-    /// Bit n: some wanted name is n bytes long (n < 128; longer names always probe). A key's
-    /// length sits in the attribute vector itself, so most keys are skipped without reading their
-    /// bytes (a cache miss each on a cold batch).
-    lengths: u128,
-    /// The name last seen at each position of a record and its slot (`None`: not wanted).
-    positions: Vec<(Key, Option<u8>)>,
+    lookup: Lookup,
 }
 
-/// Most record positions remembered (records have a few dozen attributes).
-const MAX_POSITIONS: usize = 64;
+/// Names -> slots, by the hash each key carries.
+struct Lookup {
+    names: Vec<String>,
+    table: Vec<Option<Entry>>,
+    /// Bit `hash % 128` of each wanted name.
+    wanted: [u64; 2],
+    /// Per slot, the last `&'static str` key found equal to its name: the same literal for the life
+    /// of the process, so the next time its address alone says it matches. Bounded by [`SLOTS`].
+    seen: [Option<&'static str>; SLOTS],
+}
+
+impl Default for Lookup {
+    fn default() -> Self {
+        Self { names: Vec::new(), table: vec![None; TABLE], wanted: [0; 2], seen: [None; SLOTS] }
+    }
+}
 
 /// A name as the sampler holds it: its slot, or the name itself beyond [`SLOTS`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Name {
     pub name: String,
     pub slot: Option<u8>,
+    /// The name as a key (hashed once): what a record is read by before its view is made
+    /// (`Attributes::get_key`).
+    pub key: Key,
+}
+
+impl Name {
+    pub fn new(name: &str, slot: Option<u8>) -> Self {
+        Name { name: name.into(), slot, key: Key::from(name.to_string()) }
+    }
+}
+
+#[inline(always)]
+fn summary_bit(hash: u32) -> (usize, u64) {
+    (((hash >> 6) & 1) as usize, 1u64 << (hash & 63))
+}
+
+#[inline(always)]
+fn home(hash: u32) -> usize {
+    (hash >> 7) as usize % TABLE
 }
 
 impl Index {
     pub fn new() -> Self {
-        Self { names: Vec::new(), table: vec![None; TABLE], lengths: 0, positions: Vec::new() }
+        Self::default()
     }
 
     /// The slot of `name`, given one if there is room.
     pub fn name(&mut self, name: &str) -> Name {
-        if let Some(i) = self.names.iter().position(|n| n == name) {
-            return Name { name: name.into(), slot: u8::try_from(i).ok() };
+        let l = &mut self.lookup;
+        if let Some(i) = l.names.iter().position(|n| n == name) {
+            return Name::new(name, u8::try_from(i).ok());
         }
-        if self.names.len() >= SLOTS {
-            return Name { name: name.into(), slot: None };
+        if l.names.len() >= SLOTS {
+            return Name::new(name, None);
         }
-        let slot = self.names.len() as u8;
-        self.names.push(name.into());
-        let (len, t) = (name.len(), tail(name.as_bytes()));
-        if len < 128 {
-            self.lengths |= 1u128 << len;
-        }
-        let mut b = bucket(len, t);
+        let slot = l.names.len() as u8;
+        l.names.push(name.into());
+        let hash = key_hash(name);
+        let (w, bit) = summary_bit(hash);
+        l.wanted[w] |= bit;
+        let mut b = home(hash);
         // SLOTS < TABLE, so there is always a free entry.
-        while self.table[b].is_some() {
+        while l.table[b].is_some() {
             b = (b + 1) % TABLE;
         }
-        self.table[b] = Some(Entry { len, tail: t, slot });
-        // A name at a remembered position may now be wanted.
-        self.positions.clear();
-        Name { name: name.into(), slot: Some(slot) }
-    }
-
-    #[inline]
-    fn slot_of(&self, key: &str) -> Option<u8> {
-        let (len, t) = (key.len(), tail(key.as_bytes()));
-        let mut b = bucket(len, t);
-        while let Some(e) = self.table[b] {
-            if e.len == len && e.tail == t && self.names[e.slot as usize] == key {
-                return Some(e.slot);
-            }
-            b = (b + 1) % TABLE;
-        }
-        None
-    }
-
-    /// The slot of `key`, by the length filter and the table.
-    #[inline]
-    fn lookup(&self, key: &str) -> Option<u8> {
-        if key.len() < 128 && self.lengths & (1u128 << key.len()) == 0 {
-            return None;
-        }
-        self.slot_of(key)
+        l.table[b] = Some(Entry { hash, slot });
+        Name::new(name, Some(slot))
     }
 
     /// The wanted attributes of one record.
     #[inline(always)]
     pub fn view<'a>(&mut self, attrs: &'a Attributes) -> View<'a> {
         let mut found = [None; SLOTS];
-        for (i, (k, v)) in attrs.iter_keys().enumerate() {
-            let slot = match self.positions.get(i) {
-                Some((name, slot)) if name.same(k) => *slot,
-                _ => {
-                    let slot = self.lookup(k);
-                    if let Some(p) = self.positions.get_mut(i) {
-                        *p = (k.clone(), slot);
-                    } else if i == self.positions.len() && i < MAX_POSITIONS {
-                        self.positions.push((k.clone(), slot));
-                    }
-                    slot
-                }
-            };
-            if let Some(s) = slot {
-                found[s as usize] = Some(v);
+        for (k, v) in attrs.iter_keys() {
+            if let Some(s) = self.lookup.slot_of(k) {
+                found[usize::from(s)] = Some(v);
             }
         }
         View { attrs, found }
+    }
+}
+
+impl Lookup {
+    /// The slot of a record's key.
+    #[inline(always)]
+    fn slot_of(&mut self, key: &Key) -> Option<u8> {
+        let hash = key.hash_code();
+        let (w, bit) = summary_bit(hash);
+        if self.wanted[w] & bit == 0 {
+            return None;
+        }
+        let lit = key.as_static();
+        let mut b = home(hash);
+        while let Some(e) = self.table[b] {
+            if e.hash == hash {
+                let slot = e.slot as usize;
+                let seen = match (lit, self.seen[slot]) {
+                    (Some(a), Some(s)) => a.as_ptr() == s.as_ptr() && a.len() == s.len(),
+                    _ => false,
+                };
+                if seen || self.names[slot] == key.as_str() {
+                    if lit.is_some() {
+                        self.seen[slot] = lit;
+                    }
+                    return Some(e.slot);
+                }
+            }
+            b = (b + 1) % TABLE;
+        }
+        None
     }
 }
 
@@ -176,6 +180,47 @@ mod tests {
             assert_eq!(view.get(n), attrs.get(&n.name), "{i}");
         }
         assert!(ix.view(&Attributes::from_iter([("x", 1i64)])).get(&names[0]).is_none());
+    }
+
+    /// Two different names with one [`key_hash`] (a 32-bit hash collides within ~100k names).
+    fn colliding_names() -> (String, String) {
+        let mut seen = std::collections::HashMap::new();
+        for i in 0..2_000_000u32 {
+            let name = format!("wanted.{i}");
+            if let Some(other) = seen.insert(key_hash(&name), name.clone()) {
+                return (other, name);
+            }
+        }
+        panic!("a 32-bit hash collides within 2M names");
+    }
+
+    #[test]
+    fn names_of_one_hash_keep_their_own_slots() {
+        let (x, y) = colliding_names();
+        let mut ix = Index::new();
+        let a = ix.name(&x);
+        let b = ix.name(&y);
+        assert_ne!(a.slot, b.slot);
+        let both: Attributes = [(x.clone(), 1i64), (y.clone(), 2)].into_iter().collect();
+        let v = ix.view(&both);
+        assert_eq!((v.get(&a), v.get(&b)), (Some(&Value::Int(1)), Some(&Value::Int(2))));
+        // Literals (leaked, so `&'static`): each remembered for its own name only.
+        let lx: &'static str = Box::leak(x.clone().into_boxed_str());
+        let ly: &'static str = Box::leak(y.clone().into_boxed_str());
+        let only_y: Attributes = [(Key::from_static(ly), Value::Int(3))].into_iter().collect();
+        for _ in 0..2 {
+            let v = ix.view(&only_y);
+            assert_eq!((v.get(&a), v.get(&b)), (None, Some(&Value::Int(3))));
+        }
+        let only_x: Attributes = [(Key::from_static(lx), Value::Int(4))].into_iter().collect();
+        for _ in 0..2 {
+            let v = ix.view(&only_x);
+            assert_eq!((v.get(&a), v.get(&b)), (Some(&Value::Int(4)), None));
+        }
+        // Another literal with the same text as a remembered one is still found (by name).
+        let lx2: &'static str = Box::leak(x.into_boxed_str());
+        let again: Attributes = [(Key::from_static(lx2), Value::Int(5))].into_iter().collect();
+        assert_eq!(ix.view(&again).get(&a), Some(&Value::Int(5)));
     }
 
     #[test]

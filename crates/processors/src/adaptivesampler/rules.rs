@@ -144,7 +144,7 @@ impl Condition {
                 }
             },
         };
-        Ok(Condition { attribute: super::index::Name { name: c.attribute.clone(), slot: None }, test })
+        Ok(Condition { attribute: super::index::Name::new(&c.attribute, None), test })
     }
 
     /// Whether the condition holds for these attributes. A missing attribute fails every operator

@@ -240,13 +240,6 @@ fn fallback_identity(r: &LogRecord) -> u64 {
     h
 }
 
-fn dialect_of(view: &View<'_>, names: &Names) -> Dialect {
-    match view.first(&names.system).and_then(Value::as_str) {
-        Some("mysql" | "mariadb") => Dialect::Mysql,
-        _ => Dialect::Postgresql,
-    }
-}
-
 fn errored(v: &Value) -> bool {
     match v {
         Value::Bool(b) => *b,
@@ -287,17 +280,20 @@ impl AdaptiveSampler {
         })
     }
 
-    /// The query's identity and whether it is one (a fingerprint or query text was found).
-    fn identity(&self, r: &LogRecord, view: &View<'_>) -> (u64, bool) {
-        if let Some(h) = self.names.fingerprint.iter().find_map(|n| view.get(n).and_then(hash_value)) {
+    /// The query's identity and whether it is one (a fingerprint or query text was found). `get`
+    /// reads a named attribute of `r`.
+    fn identity<'a>(&self, r: &'a LogRecord, get: impl Fn(&Name) -> Option<&'a Value>) -> (u64, bool) {
+        if let Some(h) = self.names.fingerprint.iter().find_map(|n| get(n).and_then(hash_value)) {
             return (h, true);
         }
-        let text = self.names.query_text.iter().find_map(|n| view.get(n).and_then(Value::as_str));
+        let text = self.names.query_text.iter().find_map(|n| get(n).and_then(Value::as_str));
         if let Some(text) = text.filter(|t| !t.is_empty()) {
+            let dialect = match self.names.system.iter().find_map(&get).and_then(Value::as_str) {
+                Some("mysql" | "mariadb") => Dialect::Mysql,
+                _ => Dialect::Postgresql,
+            };
             // Text that does not lex still has an identity: its bytes.
-            let h = fingerprint(dialect_of(view, &self.names), text)
-                .map(|f| f.0)
-                .unwrap_or_else(|_| fnv1a64(text.as_bytes()));
+            let h = fingerprint(dialect, text).map(|f| f.0).unwrap_or_else(|_| fnv1a64(text.as_bytes()));
             return (h, true);
         }
         (fallback_identity(r), false)
@@ -358,17 +354,20 @@ impl AdaptiveSampler {
 
     /// Keep (with the rate) or drop one record.
     fn decide(&mut self, r: &LogRecord, now: Instant, now_nanos: u64) -> Option<f64> {
-        let view = self.index.view(&r.attributes);
-        let (identity, is_query) = self.identity(r, &view);
+        // Identity and dedup read a few names directly; the view of every attribute the rules and
+        // adaptive mode read is made only for a record that is not a duplicate (most are, in the
+        // steady state of top-query events).
+        let attrs = &r.attributes;
+        let direct = |n: &Name| attrs.get_key(&n.key);
+        let (identity, is_query) = self.identity(r, direct);
         if let Some(cache) = self.dedup.as_mut() {
             // The plan hash (the configured attribute, else our receivers' own) with the query: a
             // repeat of this query with this plan. Without a plan hash the query alone; a record
             // with neither is never a duplicate. Either way the key exists whichever processor
             // (the plan extractor) runs before or after this one.
-            let plan = view
-                .get(&self.names.hash)
+            let plan = direct(&self.names.hash)
                 .and_then(hash_value)
-                .or_else(|| self.names.plan_hash.iter().find_map(|n| view.get(n).and_then(hash_value)));
+                .or_else(|| self.names.plan_hash.iter().find_map(|n| direct(n).and_then(hash_value)));
             let key = match (plan, is_query) {
                 (Some(p), true) => Some(mix(identity) ^ p),
                 (Some(p), false) => Some(p),
@@ -391,6 +390,7 @@ impl AdaptiveSampler {
                 cache.insert_at(key, t, now);
             }
         }
+        let view = self.index.view(attrs);
         let matched = self.rules.iter().position(|rule| rule.matches(&view));
         let (mut rate, critical) = match matched {
             Some(i) => (self.rules[i].rate, self.rules[i].critical),
