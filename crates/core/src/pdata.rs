@@ -973,6 +973,43 @@ mod tests {
     }
 
     #[test]
+    fn every_way_a_pair_leaves_a_list_frees_it() {
+        // A shared key's reference count tells whether the pairs holding it were dropped.
+        let name: Arc<str> = Arc::from("shared.key.name");
+        let count = || Arc::strong_count(&name);
+        let long = "a string value longer than the 24 inline bytes";
+        let mut a = Attributes::new();
+        a.insert(&name, long);
+        a.insert("static.key", long);
+        let copy = a.clone();
+        assert_eq!(count(), 3);
+        assert_eq!(a.remove(&name), Some(Value::from(long)));
+        assert_eq!(count(), 2, "remove");
+        drop(copy);
+        assert_eq!(count(), 1, "drop");
+        let mut b = Attributes::new();
+        b.insert(&name, 1i64);
+        b.insert(Key::from(String::from("other")), long);
+        b.retain(|k, _| k != "shared.key.name");
+        assert_eq!(count(), 1, "retain");
+        assert_eq!(b.get("other"), Some(&Value::from(long)));
+        let mut block = Attributes::new();
+        block.insert(&name, 2i64);
+        b.insert_all(&block);
+        b.insert_all(&block);
+        assert_eq!(count(), 3, "one pair in b, one in block");
+        drop((b, block));
+        assert_eq!(count(), 1, "insert_all and drop");
+        let mut nested = Attributes::new();
+        let mut inner = Attributes::new();
+        inner.insert(&name, long);
+        nested.insert("map", Value::Map(inner));
+        assert_eq!(count(), 2);
+        drop(nested);
+        assert_eq!(count(), 1, "a list inside a value");
+    }
+
+    #[test]
     fn names_with_the_same_hash_stay_apart() {
         // Two different names with one hash (found by search: 32 bits collide within ~100k names).
         let mut seen: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
