@@ -421,10 +421,10 @@ pub async fn run_checks(conn: &mut PgConn, user: &str) -> Vec<Finding> {
 async fn querylens_checks(conn: &mut PgConn, c: &mut Checker, preload: &Setting, user: &str, major: u32) {
     let role = quote_ident(user);
     let libs = match preload {
-        Setting::Value(list) => parse_list(list),
-        _ => Vec::new(),
+        Setting::Value(list) => Some(parse_list(list)),
+        _ => None,
     };
-    let enable = crate::querylens::enable_lines(&role, &libs);
+    let enable = crate::querylens::enable_lines(&role, libs.as_deref());
     let available = scalar(
         conn,
         "SELECT COALESCE(installed_version, default_version) AS v FROM pg_available_extensions \

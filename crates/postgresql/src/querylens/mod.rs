@@ -150,7 +150,7 @@ impl QuerylensError {
     pub fn hint(&self, user: &str) -> String {
         let user = if user.is_empty() { "<monitoring user>" } else { user };
         match self {
-            QuerylensError::NotInstalled { .. } | QuerylensError::NotPreloaded => enable_lines(user, &[]),
+            QuerylensError::NotInstalled { .. } | QuerylensError::NotPreloaded => enable_lines(user, None),
             QuerylensError::Query { code, .. } if code == "42501" => {
                 format!("GRANT pg_monitor TO {user};")
             }
@@ -161,23 +161,30 @@ impl QuerylensError {
     }
 }
 
-/// The statements that enable pg_querylens: the preload (keeping `libraries` already there), the
-/// restart, the extension, the grant. With `libraries` empty (unknown: the role may not read the
-/// setting) no `ALTER SYSTEM` is spelled out, since one that lists only pg_querylens would unload
-/// every other library.
-pub fn enable_lines(user: &str, libraries: &[String]) -> String {
-    let mut libs: Vec<String> = libraries.iter().filter(|l| l.as_str() != "pg_querylens").cloned().collect();
-    let preload = if libraries.is_empty() {
-        "add 'pg_querylens' to the libraries already in shared_preload_libraries (as a superuser: SHOW \
-         shared_preload_libraries; then ALTER SYSTEM with every library listed plus 'pg_querylens'; `dbintel doctor` \
-         prints the exact statement when the role may read the setting);"
-            .to_string()
-    } else {
-        libs.push("pg_querylens".into());
-        format!(
-            "ALTER SYSTEM SET shared_preload_libraries = {};",
-            libs.iter().map(|l| format!("'{}'", l.replace('\'', "''"))).collect::<Vec<_>>().join(", ")
-        )
+/// The statements that enable pg_querylens: the preload (keeping `libraries` already there, and adding
+/// pg_stat_statements, which gives the plans their query texts and on PostgreSQL 13 their query ids,
+/// so one `ALTER SYSTEM` serves both), the restart, the extension, the grant. With `libraries` unknown
+/// (`None`: the role may not read the setting) no `ALTER SYSTEM` is spelled out, since one that lists
+/// only these would unload every other library.
+pub fn enable_lines(user: &str, libraries: Option<&[String]>) -> String {
+    let preload = match libraries {
+        None => "add 'pg_querylens' (and 'pg_stat_statements', if missing) to the libraries already in \
+                 shared_preload_libraries (as a superuser: SHOW shared_preload_libraries; then ALTER SYSTEM with \
+                 every library listed plus these; `dbintel doctor` prints the exact statement when the role may read \
+                 the setting);"
+            .to_string(),
+        Some(libraries) => {
+            let mut libs: Vec<String> =
+                libraries.iter().filter(|l| l.as_str() != "pg_querylens").cloned().collect();
+            if !libs.iter().any(|l| l.trim_end_matches(".so").ends_with("pg_stat_statements")) {
+                libs.push("pg_stat_statements".into());
+            }
+            libs.push("pg_querylens".into());
+            format!(
+                "ALTER SYSTEM SET shared_preload_libraries = {};",
+                libs.iter().map(|l| format!("'{}'", l.replace('\'', "''"))).collect::<Vec<_>>().join(", ")
+            )
+        }
     };
     format!("{preload} then restart PostgreSQL; CREATE EXTENSION pg_querylens; GRANT pg_monitor TO {user};")
 }
@@ -684,7 +691,7 @@ mod tests {
 
     #[test]
     fn enable_lines_keep_the_libraries_already_loaded() {
-        let l = enable_lines("mon", &["pg_stat_statements".into(), "auto_explain".into()]);
+        let l = enable_lines("mon", Some(&["pg_stat_statements".into(), "auto_explain".into()]));
         assert!(
             l.starts_with(
                 "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements', 'auto_explain', 'pg_querylens';"
@@ -692,10 +699,30 @@ mod tests {
             "{l}"
         );
         assert!(l.contains("CREATE EXTENSION pg_querylens;") && l.contains("GRANT pg_monitor TO mon;"));
-        let unknown = enable_lines("mon", &[]);
+        let unknown = enable_lines("mon", None);
         assert!(!unknown.contains("ALTER SYSTEM SET shared_preload_libraries"), "{unknown}");
         assert!(unknown.contains("'pg_querylens'") && unknown.contains("CREATE EXTENSION"), "{unknown}");
-        let again = enable_lines("mon", &["pg_querylens".into()]);
-        assert!(again.starts_with("ALTER SYSTEM SET shared_preload_libraries = 'pg_querylens';"), "{again}");
+        let again = enable_lines("mon", Some(&["pg_stat_statements".into(), "pg_querylens".into()]));
+        assert!(
+            again.starts_with(
+                "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements', 'pg_querylens';"
+            ),
+            "{again}"
+        );
+        // Read and empty: the exact statement, with pg_stat_statements (one ALTER SYSTEM for both).
+        let empty = enable_lines("mon", Some(&[]));
+        assert!(
+            empty.starts_with(
+                "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements', 'pg_querylens';"
+            ),
+            "{empty}"
+        );
+        let by_path = enable_lines("mon", Some(&["$libdir/pg_stat_statements.so".into()]));
+        assert!(
+            by_path.starts_with(
+                "ALTER SYSTEM SET shared_preload_libraries = '$libdir/pg_stat_statements.so', 'pg_querylens';"
+            ),
+            "{by_path}"
+        );
     }
 }
