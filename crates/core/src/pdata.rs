@@ -440,6 +440,19 @@ impl Attributes {
     pub fn get_key(&self, key: &Key) -> Option<&Value> {
         self.position_of_key(key).map(|i| &self.pairs[i].1)
     }
+    /// The position and pair of the key of hash `h` (its [`key_hash`]) for which `is` holds: the
+    /// summary rules an absent hash out without a scan, and `is` is asked only about keys of that
+    /// hash. For a processor that recognises a name by more than its text (the address of a literal
+    /// it has seen before) and remembers the key it found, or where (see [`Attributes::get_index`]).
+    #[inline(always)]
+    pub fn find_by_hash(&self, h: u32, mut is: impl FnMut(&Key) -> bool) -> Option<(usize, &Key, &Value)> {
+        if !self.may_hold(h) {
+            return None;
+        }
+        let i = self.pairs.iter().position(|p| p.0.hash_code() == h && is(&p.0))?;
+        let p = &self.pairs[i];
+        Some((i, &p.0, &p.1))
+    }
     /// The pair at position `i` (insertion order), as [`Attributes::iter_keys`] gives it.
     #[inline]
     pub fn get_index(&self, i: usize) -> Option<(&Key, &Value)> {
@@ -1035,6 +1048,17 @@ mod tests {
         assert_eq!(attrs.len(), 2);
         assert_eq!((attrs.get(&a), attrs.get(&b)), (Some(&Value::Int(1)), Some(&Value::Int(3))));
         assert_eq!(attrs.get_key(&Key::from(b.clone())), Some(&Value::Int(3)));
+        // find_by_hash asks its predicate only about keys of the hash, and gives the key it found.
+        let h = key_hash(&b);
+        let mut asked = Vec::new();
+        let found = attrs.find_by_hash(h, |k| {
+            asked.push(k.as_str().to_string());
+            k.as_str() == b
+        });
+        assert_eq!(found.map(|(i, k, v)| (i, k.as_str(), v)), Some((1, b.as_str(), &Value::Int(3))));
+        assert_eq!(asked, [a.clone(), b.clone()], "both names of the hash, in order");
+        assert!(attrs.find_by_hash(h, |_| false).is_none());
+        assert!(attrs.find_by_hash(key_hash("absent.name"), |_| true).is_none());
         assert!(!Key::from(a.clone()).same(&Key::from(b.clone())));
         assert_ne!(Key::from(a.clone()), Key::from(b));
         assert_eq!(attrs.remove(&a), Some(Value::Int(1)));

@@ -10,6 +10,11 @@
 //! valgrind --tool=callgrind --callgrind-out-file=b.out target/release/examples/query_instructions 30
 //! callgrind_annotate --inclusive=yes a.out | grep 'as dbintel_core::Processor>::process'
 //! ```
+//!
+//! A second argument `four` runs the four query processors in the correlator-first order
+//! (planattributeextractor -> verification -> querycorrelator -> adaptivesampler, defaults), as
+//! `benches/query_pipeline` does, so querycorrelator's and adaptivesampler's costs are counted on the
+//! records as they reach them in that chain.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -19,7 +24,9 @@ use std::sync::Arc;
 use dbintel_core::component::{Built, CreateContext};
 use dbintel_core::telemetry::Registry;
 use dbintel_core::{Factory, Processor};
+use dbintel_processors::adaptivesampler::AdaptiveSamplerFactory;
 use dbintel_processors::planattributeextractor::PlanAttributeExtractorFactory;
+use dbintel_processors::querycorrelator::QueryCorrelatorFactory;
 use dbintel_processors::verification::VerificationFactory;
 
 #[global_allocator]
@@ -38,6 +45,14 @@ fn main() {
     let reg = Registry::new();
     let mut extractor = build(&PlanAttributeExtractorFactory, "planattributeextractor", &reg);
     let mut verification = build(&VerificationFactory, "verification", &reg);
+    let mut rest: Vec<Box<dyn Processor>> = if std::env::args().nth(2).as_deref() == Some("four") {
+        vec![
+            build(&QueryCorrelatorFactory, "querycorrelator", &reg),
+            build(&AdaptiveSamplerFactory, "adaptivesampler", &reg),
+        ]
+    } else {
+        Vec::new()
+    };
     let input = common::top_query_batch(1000);
     let mut kept = 0usize;
     for _ in 0..batches {
@@ -46,6 +61,13 @@ fn main() {
         let mut out = Vec::with_capacity(2);
         for d in mid {
             verification.process(d, &mut out).expect("verification");
+        }
+        for p in rest.iter_mut() {
+            let mut next = Vec::with_capacity(2);
+            for d in out {
+                p.process(d, &mut next).expect("process");
+            }
+            out = next;
         }
         kept += out.iter().map(|d| d.item_count()).sum::<usize>();
     }

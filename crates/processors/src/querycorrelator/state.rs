@@ -4,8 +4,10 @@
 //! its identity (database + query id, database + table), so no lookup allocates.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
 use dbintel_core::cache::BoundedCache;
 use dbintel_core::pdata::{
@@ -293,40 +295,72 @@ impl Role {
 /// foldhash for the batch maps (u64 keys).
 type FnvBuild = foldhash::fast::FixedState;
 
-/// The roles one attribute name plays, with its priority (position in the role's list) in each.
-type Roles = Box<[(Role, u8)]>;
-
-/// One configured name in [`Lookup`].
-struct NameRoles {
-    hash: u32,
+/// One configured name of a role.
+struct RoleName {
     name: Box<str>,
-    roles: Roles,
+    /// [`key_hash`] of `name`, so a record is searched by the hash its keys carry.
+    hash: u32,
+    /// The address of the last `&'static str` key found equal to `name` (null: none yet). Such a key
+    /// is the same literal for the life of the process, so the next time its address and length
+    /// alone say it matches, without reading the name. Only literals' addresses are kept: no heap
+    /// string (a shared key) can ever sit at one. An atomic only so the shared state stays `Sync`;
+    /// it is read and written under the correlator's lock (relaxed loads and stores are plain moves).
+    seen: AtomicPtr<u8>,
+    /// Where that literal was last found in a record: records of one source keep their keys in one
+    /// order, so a test of that position (the literal's address) usually finds it without a scan.
+    at: AtomicUsize,
 }
 
-/// Attribute name -> its roles. One pass over a record's attributes finds every role, instead of one
-/// scan of the record per configured name.
+impl RoleName {
+    fn new(name: &str) -> Self {
+        RoleName {
+            name: name.into(),
+            hash: key_hash(name),
+            seen: AtomicPtr::new(std::ptr::null_mut()),
+            at: AtomicUsize::new(0),
+        }
+    }
+
+    /// This name's value in `attrs`: first at the position where the literal seen before was last
+    /// found (its address and length say it is this name), else by the attributes' key summary,
+    /// which rules most absent names out without a scan, and a scan that compares the keys' hashes
+    /// and reads a name only when the hash agrees and it is not the literal seen before.
+    #[inline(always)]
+    fn find<'a>(&self, attrs: &'a Attributes) -> Option<&'a Value> {
+        let seen = self.seen.load(Ordering::Relaxed);
+        let is_seen = |k: &Key| {
+            let s = k.as_str();
+            std::ptr::eq(s.as_ptr(), seen) && s.len() == self.name.len()
+        };
+        if let Some((k, v)) = attrs.get_index(self.at.load(Ordering::Relaxed))
+            && is_seen(k)
+        {
+            return Some(v);
+        }
+        let (i, k, v) = attrs.find_by_hash(self.hash, |k| is_seen(k) || *k.as_str() == *self.name)?;
+        if let Some(lit) = k.as_static() {
+            self.seen.store(lit.as_ptr().cast_mut(), Ordering::Relaxed);
+            self.at.store(i, Ordering::Relaxed);
+        }
+        Some(v)
+    }
+}
+
+/// The configured names of each role, in priority order (first present wins).
 ///
-/// Found by the key's own hash ([`Key::hash_code`], computed when the key was made): most of a
-/// record's keys play no role and are ruled out by one bit test of a 128-bit summary of the
-/// configured names' hashes, the others by a probe of an open-addressing table (at most half full)
-/// and a comparison of the names, which [`StaticMemo`] skips for keys written in a receiver's code.
-/// This costs the same whatever order the keys come in (a cache by position, as before, missed on
-/// every position after a key that only some records have, such as a plan's).
+/// A role's value is found by looking its names up in the record, in order, only when the role is
+/// read: a top-query record reads about nine roles and finds each at its first name, so it costs
+/// about nine lookups, whatever else the record carries. (A pass over every key of the record
+/// looking each one up in a table of the configured names, as before, cost ~30 instructions per
+/// attribute on records of ~35 attributes.)
 pub(super) struct Lookup {
-    table: Box<[Option<NameRoles>]>,
-    mask: usize,
-    wanted: [u64; 2],
+    roles: [Box<[RoleName]>; ROLES],
 }
-
-/// Per table slot, the last `&'static str` key found equal to the slot's name: such a key is the
-/// same literal for the life of the process, so the next time the address alone says it matches.
-/// One entry per slot of [`Lookup`]'s table: bounded by the number of configured names.
-#[derive(Default)]
-struct StaticMemo(Vec<Option<&'static str>>);
 
 impl Lookup {
     fn new(n: &super::AttributeNames) -> Self {
-        let mut by_name: Vec<(String, Vec<(Role, u8)>)> = Vec::new();
+        let list = |v: &[String]| v.iter().map(|s| RoleName::new(s)).collect::<Box<[RoleName]>>();
+        let mut roles: [Box<[RoleName]>; ROLES] = Default::default();
         let lists: [(Role, &[String]); ROLES - 1] = [
             (Role::QueryId, &n.query_id),
             (Role::Fingerprint, &n.fingerprint),
@@ -342,140 +376,59 @@ impl Lookup {
             (Role::WaitEvent, &n.wait_event),
             (Role::BlockingPids, &n.blocking_pids),
         ];
-        let mut add = |name: &str, role: Role, prio: u8| match by_name.iter_mut().find(|(n, _)| n == name) {
-            Some((_, roles)) => roles.push((role, prio)),
-            None => by_name.push((name.to_string(), vec![(role, prio)])),
-        };
         for (role, names) in lists {
-            for (i, name) in names.iter().enumerate() {
-                add(name, role, u8::try_from(i).unwrap_or(u8::MAX));
-            }
+            roles[role as usize] = list(names);
         }
-        add("db.system.name", Role::System, 0);
-        let size = (by_name.len() * 2).next_power_of_two().max(16);
-        let mut table: Vec<Option<NameRoles>> = (0..size).map(|_| None).collect();
-        let mut wanted = [0u64; 2];
-        for (name, roles) in by_name {
-            let hash = key_hash(&name);
-            wanted[((hash >> 6) & 1) as usize] |= 1 << (hash & 63);
-            let mut i = Self::home(hash, size - 1);
-            while table[i].is_some() {
-                i = (i + 1) & (size - 1);
-            }
-            table[i] = Some(NameRoles { hash, name: name.into_boxed_str(), roles: roles.into_boxed_slice() });
-        }
-        Self { table: table.into_boxed_slice(), mask: size - 1, wanted }
+        roles[Role::System as usize] = Box::new([RoleName::new("db.system.name")]);
+        Self { roles }
     }
 
-    /// The first slot probed for a hash (bits above those of the summary).
-    #[inline(always)]
-    fn home(hash: u32, mask: usize) -> usize {
-        (hash >> 7) as usize & mask
-    }
-
-    /// The slot of the configured name of hash `hash` for which `is_name` holds.
-    #[inline(always)]
-    fn slot(&self, hash: u32, is_name: impl Fn(usize, &str) -> bool) -> Option<usize> {
-        if self.wanted[((hash >> 6) & 1) as usize] & (1 << (hash & 63)) == 0 {
-            return None;
-        }
-        let mut i = Self::home(hash, self.mask);
-        // At most half the slots are used, so the probe ends at an empty one.
-        while let Some(e) = &self.table[i] {
-            if e.hash == hash && is_name(i, &e.name) {
-                return Some(i);
-            }
-            i = (i + 1) & self.mask;
-        }
-        None
-    }
-
-    /// The roles of a record's key, remembering its address in `memo` when it is a literal.
-    #[cfg(test)]
-    fn roles_of_key(&self, memo: &mut StaticMemo, k: &Key) -> Option<&[(Role, u8)]> {
-        self.slot_of_key(memo, k).map(|i| self.roles_at(i))
-    }
-
-    /// The roles of the name in slot `i`.
-    #[inline]
-    fn roles_at(&self, i: usize) -> &[(Role, u8)] {
-        self.table.get(i).and_then(Option::as_ref).map_or(&[], |e| &*e.roles)
-    }
-
-    /// The slot of a record's key, remembering its address in `memo` when it is a literal.
-    #[inline]
-    fn slot_of_key(&self, memo: &mut StaticMemo, k: &Key) -> Option<usize> {
-        let lit = k.as_static();
-        let i = self.slot(k.hash_code(), |i, name| match (lit, memo.0.get(i).copied().flatten()) {
-            (Some(a), Some(b)) if a.as_ptr() == b.as_ptr() && a.len() == b.len() => true,
-            _ => name == k.as_str(),
-        })?;
-        if let Some(lit) = lit {
-            match memo.0.get_mut(i) {
-                Some(m) => *m = Some(lit),
-                None => {
-                    memo.0 = vec![None; self.table.len()];
-                    if let Some(m) = memo.0.get_mut(i) {
-                        *m = Some(lit);
-                    }
-                }
-            }
-        }
-        Some(i)
-    }
-
-    /// The roles of a name.
-    fn roles_of(&self, name: &str) -> Option<&[(Role, u8)]> {
-        let i = self.slot(key_hash(name), |_, n| n == name)?;
-        self.table[i].as_ref().map(|e| &*e.roles)
+    fn names(&self, role: Role) -> &[RoleName] {
+        &self.roles[role as usize]
     }
 }
 
+/// A role not looked up yet, or the first of its names present (its position in the list, its
+/// value), or none present.
+type Found<'a> = Option<Option<(usize, &'a Value)>>;
+
 /// The value of each role in one record: the first configured name present with a usable value
-/// (text for text roles, a number for numeric ones).
+/// (text for text roles, a number for numeric ones), looked up when first read.
 ///
-/// One pass keeps, per role, the value of the first configured name present whatever it holds; it is
-/// the answer whenever it is usable (no name before it is present). Only when it is not (an empty
-/// string, a number role's text) are the role's other names looked at again. Keeping one candidate
-/// per role instead of three (any, text, number) was a third of this pass's cost.
+/// Per role it keeps the value of the first configured name present whatever it holds; it is the
+/// answer whenever it is usable (no name before it is present). Only when it is not (an empty
+/// string, a number role's text) are the role's later names looked at.
 struct Picked<'a, 'l> {
-    raw: [Option<(u8, &'a Value)>; ROLES],
+    first: [Cell<Found<'a>>; ROLES],
     attrs: &'a Attributes,
     lookup: &'l Lookup,
 }
 
 impl<'a, 'l> Picked<'a, 'l> {
-    fn of(lookup: &'l Lookup, memo: &mut StaticMemo, attrs: &'a Attributes) -> Self {
-        let mut raw: [Option<(u8, &'a Value)>; ROLES] = [None; ROLES];
-        for (k, v) in attrs.iter_keys() {
-            let Some(slot) = lookup.slot_of_key(memo, k) else { continue };
-            for &(role, prio) in lookup.roles_at(slot) {
-                let slot = &mut raw[role as usize];
-                if slot.is_none_or(|(c, _)| prio < c) {
-                    *slot = Some((prio, v));
-                }
-            }
-        }
-        Picked { raw, attrs, lookup }
+    fn of(lookup: &'l Lookup, attrs: &'a Attributes) -> Self {
+        Picked { first: Default::default(), attrs, lookup }
     }
 
-    /// The value of the first name of `role` (by its position in the configured list) for which
-    /// `usable` holds: the kept candidate, else a second look at the record.
+    /// The first of `role`'s names present, with its position in the list.
+    #[inline]
+    fn first(&self, role: Role) -> Option<(usize, &'a Value)> {
+        let cell = &self.first[role as usize];
+        if let Some(found) = cell.get() {
+            return found;
+        }
+        let found =
+            self.lookup.names(role).iter().enumerate().find_map(|(i, n)| Some((i, n.find(self.attrs)?)));
+        cell.set(Some(found));
+        found
+    }
+
+    /// The value of the first name of `role` (in the configured order) for which `usable` holds.
     fn best(&self, role: Role, usable: impl Fn(&Value) -> bool) -> Option<&'a Value> {
-        let (_, v) = self.raw[role as usize]?;
+        let (i, v) = self.first(role)?;
         if usable(v) {
             return Some(v);
         }
-        let mut best: Option<(u8, &'a Value)> = None;
-        for (k, v) in self.attrs.iter() {
-            let Some(roles) = self.lookup.roles_of(k) else { continue };
-            for &(r, prio) in roles.iter() {
-                if r == role && best.is_none_or(|(c, _)| prio < c) && usable(v) {
-                    best = Some((prio, v));
-                }
-            }
-        }
-        best.map(|(_, v)| v)
+        self.lookup.names(role).get(i + 1..)?.iter().find_map(|n| n.find(self.attrs).filter(|v| usable(v)))
     }
     fn text(&self, role: Role) -> Option<std::borrow::Cow<'a, str>> {
         self.best(role, has_text).and_then(text_of)
@@ -487,7 +440,7 @@ impl<'a, 'l> Picked<'a, 'l> {
         self.best(role, |v| num_of(v).is_some()).and_then(num_of)
     }
     fn raw(&self, role: Role) -> Option<&'a Value> {
-        self.raw[role as usize].map(|(_, v)| v)
+        self.first(role).map(|(_, v)| v)
     }
 }
 
@@ -554,7 +507,6 @@ pub struct Correlator {
     last_cleanup: Option<Instant>,
     counters: Counters,
     lookup: Arc<Lookup>,
-    memo: StaticMemo,
 }
 
 impl Correlator {
@@ -568,7 +520,6 @@ impl Correlator {
             texts: BoundedCache::new(cfg.query_bound(), ttl),
             last_cleanup: None,
             lookup: Arc::new(Lookup::new(&cfg.attributes)),
-            memo: StaticMemo::default(),
             cfg,
             counters,
         }
@@ -812,7 +763,7 @@ impl Correlator {
             Kind::Top
         };
         let lookup = self.lookup.clone();
-        let p = Picked::of(&lookup, &mut self.memo, &r.attributes);
+        let p = Picked::of(&lookup, &r.attributes);
         let ident = self.identity(resource, &p, now)?;
         let (key, fp_key, db) = (ident.key, ident.fp_key, &*ident.db);
         let calls = p.num(Role::Calls);
@@ -1302,9 +1253,8 @@ impl Correlator {
     fn index_query_metric(&mut self, m: &Metric, res: &Attributes, now: Instant, batch: &mut MetricBatch) {
         let name = m.name.as_str();
         let lookup = self.lookup.clone();
-        let mut memo = std::mem::take(&mut self.memo);
         for_each_point(&m.data, |pt, v, _, hist_mean| {
-            let p = Picked::of(&lookup, &mut memo, pt);
+            let p = Picked::of(&lookup, pt);
             let Some(ident) = self.identity(res, &p, now) else {
                 batch.infos.push(None);
                 return;
@@ -1336,7 +1286,6 @@ impl Correlator {
                 blockers: Vec::new(),
             }));
         });
-        self.memo = memo;
     }
 
     fn enrich_metrics(&mut self, metrics: &mut Metrics, batch: &MetricBatch, now: Instant) {
@@ -1384,8 +1333,8 @@ mod lookup_tests {
         panic!("a 32-bit hash collides within 2M names");
     }
 
-    fn roles(l: &Lookup, memo: &mut StaticMemo, k: &Key) -> Vec<(u8, u8)> {
-        l.roles_of_key(memo, k).unwrap_or_default().iter().map(|&(r, p)| (r as u8, p)).collect()
+    fn attrs(pairs: Vec<(Key, Value)>) -> Attributes {
+        pairs.into_iter().collect()
     }
 
     #[test]
@@ -1397,34 +1346,82 @@ mod lookup_tests {
             ..Default::default()
         };
         let l = Lookup::new(&names);
-        let mut memo = StaticMemo::default();
-        let (q, d) = (Role::QueryId as u8, Role::Database as u8);
-        assert_eq!(roles(&l, &mut memo, &Key::from(x.clone())), [(q, 0)]);
-        assert_eq!(roles(&l, &mut memo, &Key::from(y.clone())), [(q, 1), (d, 0)]);
-        // Literals (leaked, so `&'static`) are remembered per name: each still gets its own roles.
+        let only_y = attrs(vec![(Key::from(y.clone()), Value::from("b"))]);
+        let p = Picked::of(&l, &only_y);
+        assert_eq!(p.text(Role::QueryId).as_deref(), Some("b"));
+        assert_eq!(p.text(Role::Database).as_deref(), Some("b"));
+        let only_x = attrs(vec![(Key::from(x.clone()), Value::from("a"))]);
+        let p = Picked::of(&l, &only_x);
+        assert_eq!((p.text(Role::QueryId).as_deref(), p.text(Role::Database)), (Some("a"), None));
+        // Literals (leaked, so `&'static`) are remembered per name: each still reads as its own name,
+        // also after the other one was remembered.
         let lx: &'static str = Box::leak(x.clone().into_boxed_str());
         let ly: &'static str = Box::leak(y.clone().into_boxed_str());
         for _ in 0..2 {
-            assert_eq!(roles(&l, &mut memo, &Key::from_static(lx)), [(q, 0)]);
-            assert_eq!(roles(&l, &mut memo, &Key::from_static(ly)), [(q, 1), (d, 0)]);
+            let r = attrs(vec![
+                (Key::from_static(ly), Value::from("d")),
+                (Key::from_static(lx), Value::from("c")),
+            ]);
+            let p = Picked::of(&l, &r);
+            assert_eq!(
+                (p.text(Role::QueryId).as_deref(), p.text(Role::Database).as_deref()),
+                (Some("c"), Some("d"))
+            );
+            let r = attrs(vec![(Key::from_static(ly), Value::from("e"))]);
+            let p = Picked::of(&l, &r);
+            assert_eq!(
+                (p.text(Role::QueryId).as_deref(), p.text(Role::Database).as_deref()),
+                (Some("e"), Some("e"))
+            );
         }
-        assert_eq!(l.roles_of(&x).map(<[_]>::len), Some(1));
-        assert!(l.roles_of("role.unknown").is_none());
-        assert!(roles(&l, &mut memo, &Key::from_static("postgresql.rolname")).is_empty());
+        // Another literal with the text of a remembered one is found by its name.
+        let lx2: &'static str = Box::leak(x.into_boxed_str());
+        let r = attrs(vec![(Key::from_static(lx2), Value::from("f"))]);
+        assert_eq!(Picked::of(&l, &r).text(Role::QueryId).as_deref(), Some("f"));
+        let none = attrs(vec![(Key::from_static("postgresql.rolname"), Value::from("app"))]);
+        assert!(Picked::of(&l, &none).raw(Role::QueryId).is_none());
     }
 
     #[test]
-    fn every_configured_name_is_found_in_a_table_at_most_half_full() {
-        let many: Vec<String> = (0..300).map(|i| format!("db.query.id.{i}")).collect();
-        let names = super::super::AttributeNames { query_id: many.clone(), ..Default::default() };
+    fn a_name_is_found_wherever_it_moves() {
+        let names = super::super::AttributeNames { query_id: vec!["q.id".into()], ..Default::default() };
         let l = Lookup::new(&names);
-        let used = l.table.iter().filter(|e| e.is_some()).count();
-        assert!(used * 2 <= l.table.len(), "{used} of {}", l.table.len());
-        let mut memo = StaticMemo::default();
-        for (i, n) in many.iter().enumerate() {
-            let r = roles(&l, &mut memo, &Key::from(n.clone()));
-            assert!(r.contains(&(Role::QueryId as u8, u8::try_from(i).unwrap_or(u8::MAX))), "{n}");
+        let at_1: Attributes = [("other", "x"), ("q.id", "1")].into_iter().collect();
+        let at_0: Attributes = [("q.id", "2"), ("other", "y")].into_iter().collect();
+        let absent: Attributes = [("other", "z"), ("more", "w")].into_iter().collect();
+        let shared: Attributes =
+            [(Key::from("other"), Value::from("z")), (Key::from(String::from("q.id")), Value::from("3"))]
+                .into_iter()
+                .collect();
+        for _ in 0..2 {
+            assert_eq!(Picked::of(&l, &at_1).text(Role::QueryId).as_deref(), Some("1"));
+            assert_eq!(Picked::of(&l, &at_0).text(Role::QueryId).as_deref(), Some("2"));
+            assert_eq!(Picked::of(&l, &absent).text(Role::QueryId), None);
+            assert_eq!(Picked::of(&l, &at_1).text(Role::QueryId).as_deref(), Some("1"));
+            assert_eq!(Picked::of(&l, &shared).text(Role::QueryId).as_deref(), Some("3"));
         }
-        assert!(memo.0.len() <= l.table.len());
+    }
+
+    #[test]
+    fn the_first_usable_name_in_the_configured_order_wins() {
+        let names = super::super::AttributeNames {
+            calls: vec!["c.first".into(), "c.second".into(), "c.third".into()],
+            query_id: (0..300).map(|i| format!("db.query.id.{i}")).collect(),
+            ..Default::default()
+        };
+        let l = Lookup::new(&names);
+        // In the record's order the third comes first; the first is not a number.
+        let r: Attributes =
+            [("c.third", Value::Int(3)), ("c.first", Value::from("x")), ("c.second", Value::Int(2))]
+                .into_iter()
+                .collect();
+        let p = Picked::of(&l, &r);
+        assert_eq!(p.raw(Role::Calls), Some(&Value::from("x")));
+        assert_eq!(p.num(Role::Calls), Some(2.0));
+        // Every one of many names is found, with its place in the list kept (the last one here).
+        let r: Attributes = [("db.query.id.299", "late"), ("db.query.id.150", "")].into_iter().collect();
+        let p = Picked::of(&l, &r);
+        assert_eq!(p.first(Role::QueryId).map(|(i, _)| i), Some(150));
+        assert_eq!(p.text(Role::QueryId).as_deref(), Some("late"));
     }
 }
