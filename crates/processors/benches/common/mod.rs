@@ -213,3 +213,58 @@ pub fn gauge_batch(points: usize, now: u64) -> SignalData {
         }],
     })
 }
+
+/// Records of `benches/adaptivesampler` (also run by `examples/query_instructions sampler`): 5000
+/// queries, so most records of a 20-batch run are new to the sampler's dedup.
+pub mod sampler {
+    use dbintel_core::pdata::{Attributes, LogRecord};
+
+    pub const RECORDS_PER_BATCH: usize = 500;
+    pub const QUERIES: usize = 5000;
+
+    pub fn plan(shape: usize) -> String {
+        format!(
+            r#"[{{"Plan":{{"Node Type":"Hash Join","Total Cost":{shape}.5,"Plan Rows":{},"Plans":[{{"Node Type":"Seq Scan","Relation Name":"t{shape}"}},{{"Node Type":"Index Scan","Relation Name":"u{shape}","Index Name":"u_pkey"}}]}}}}]"#,
+            shape * 100
+        )
+    }
+
+    pub fn record(i: usize) -> LogRecord {
+        let q = (i * 7919) % QUERIES;
+        let mut a = Attributes::with_capacity(17);
+        a.insert("db.system.name", "postgresql");
+        a.insert("db.namespace", format!("db{}", q % 4));
+        a.insert(
+            "db.query.text",
+            format!(
+                "SELECT a, b FROM orders_{q} o JOIN users u ON u.id = o.user_id WHERE o.id = ? AND o.state IN (?)"
+            ),
+        );
+        a.insert("postgresql.calls", (i % 3000) as i64);
+        a.insert("postgresql.rows", (i % 500) as i64);
+        a.insert("postgresql.shared_blks_hit", (i * 3) as i64);
+        a.insert("postgresql.shared_blks_read", (i % 17) as i64);
+        a.insert("postgresql.temp_blks_written", 0i64);
+        a.insert("postgresql.queryid", format!("{}", 1_000_000 + q));
+        a.insert("postgresql.rolname", "app");
+        a.insert("postgresql.total_exec_time", (i % 100) as f64 * 0.01);
+        a.insert("db.query.summary", format!("SELECT orders_{q} users"));
+        a.insert("db.operation.name", "SELECT");
+        a.insert(
+            "dbintel.query.fingerprint",
+            format!("{:016x}", (q as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+        );
+        a.insert("dbintel.exec_time.mean", (i % 1300) as f64 * 0.001);
+        a.insert("dbintel.exec_time.stddev", (i % 50) as f64 * 0.001);
+        if i.is_multiple_of(10) {
+            a.insert("postgresql.query_plan", plan(i % 50));
+            a.insert("dbintel.plan.hash", format!("{:016x}", i % 50));
+        }
+        LogRecord {
+            time_unix_nano: 1_700_000_000_000_000_000 + (i / RECORDS_PER_BATCH) as u64 * 60_000_000_000,
+            event_name: "db.server.top_query".into(),
+            attributes: a,
+            ..Default::default()
+        }
+    }
+}

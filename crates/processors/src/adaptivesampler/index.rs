@@ -1,73 +1,83 @@
-//! One pass over a record's attributes finds every attribute the sampler reads. Comparing each
-//! wanted name with each key (a linear `Attributes::get` per rule condition) cost most of the time on
-//! records of ~15 attributes; here each key is looked up by the hash it carries
-//! ([`Key::hash_code`], computed when the key was made): most keys are not wanted and are ruled out
-//! by one bit test of a 128-bit summary of the wanted names' hashes, the others by a probe of a small
-//! open-addressing table and a comparison of the names, skipped for a key written in a receiver's
-//! code once that literal has been seen (its address is remembered per slot). The cost does not
-//! depend on the order of the keys (a cache by position, as before, missed at every position after a
-//! key that only some records have, such as a plan's).
+//! The attributes the sampler reads, each found in a record when it is read. A name remembers the
+//! last `&'static str` key found equal to it (a name written in a receiver's code: the same literal
+//! for the life of the process) and the position where that literal was: records of one source keep
+//! their keys in one order, so the usual lookup is one test of that position by address. Otherwise
+//! the attributes' key summary rules an absent name out without a scan, and a scan compares the
+//! keys' cached hashes, reading a name only when the hash agrees. A record that is a duplicate reads
+//! three or four names; one that is not reads those of the rule conditions it gets to (a pass over
+//! every key of the record to make a view of all wanted names, as before, cost more than that).
 
-use dbintel_core::pdata::{Attributes, Key, Value, key_hash};
+use std::cell::Cell;
 
-/// Names given a slot at most; later names are looked up linearly.
+use dbintel_core::pdata::{Attributes, Key, Value};
+
+/// Names given a slot at most (a slot only tells names apart; every name is looked up the same way).
 pub const SLOTS: usize = 32;
-/// Open-addressing table size: at most [`SLOTS`] entries, so at most a quarter full.
-const TABLE: usize = 128;
-
-#[derive(Clone, Copy)]
-struct Entry {
-    hash: u32,
-    slot: u8,
-}
 
 /// Attribute names with slots (a name read by several rules has one slot).
 #[derive(Default)]
 pub struct Index {
-    lookup: Lookup,
-}
-
-/// Names -> slots, by the hash each key carries.
-struct Lookup {
     names: Vec<String>,
-    table: Vec<Option<Entry>>,
-    /// Bit `hash % 128` of each wanted name.
-    wanted: [u64; 2],
-    /// Per slot, the last `&'static str` key found equal to its name: the same literal for the life
-    /// of the process, so the next time its address alone says it matches. Bounded by [`SLOTS`].
-    seen: [Option<&'static str>; SLOTS],
 }
 
-impl Default for Lookup {
-    fn default() -> Self {
-        Self { names: Vec::new(), table: vec![None; TABLE], wanted: [0; 2], seen: [None; SLOTS] }
-    }
-}
-
-/// A name as the sampler holds it: its slot, or the name itself beyond [`SLOTS`].
-#[derive(Debug, Clone, PartialEq)]
+/// A name as the sampler holds it.
+#[derive(Debug, Clone)]
 pub struct Name {
     pub name: String,
     pub slot: Option<u8>,
-    /// The name as a key (hashed once): what a record is read by before its view is made
-    /// (`Attributes::get_key`).
+    /// The name as a key (hashed once): its hash is what a record is searched by.
     pub key: Key,
+    /// Address of the last literal key found equal to `name` (0: none yet); only a literal's is
+    /// kept, and no heap string (a shared key) can sit at one.
+    seen: Cell<usize>,
+    /// Where that literal was last found.
+    at: Cell<usize>,
+}
+
+/// Two names are the same name (what a name last saw does not count).
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.slot == other.slot
+    }
 }
 
 impl Name {
     pub fn new(name: &str, slot: Option<u8>) -> Self {
-        Name { name: name.into(), slot, key: Key::from(name.to_string()) }
+        Name {
+            name: name.into(),
+            slot,
+            key: Key::from(name.to_string()),
+            seen: Cell::new(0),
+            at: Cell::new(0),
+        }
     }
-}
 
-#[inline(always)]
-fn summary_bit(hash: u32) -> (usize, u64) {
-    (((hash >> 6) & 1) as usize, 1u64 << (hash & 63))
-}
+    /// This name's value in `attrs`.
+    #[inline(always)]
+    pub fn find<'a>(&self, attrs: &'a Attributes) -> Option<&'a Value> {
+        let seen = self.seen.get();
+        let is_seen = |k: &Key| {
+            let s = k.as_str();
+            s.as_ptr() as usize == seen && s.len() == self.name.len()
+        };
+        if let Some((k, v)) = attrs.get_index(self.at.get())
+            && is_seen(k)
+        {
+            return Some(v);
+        }
+        self.search(attrs, is_seen)
+    }
 
-#[inline(always)]
-fn home(hash: u32) -> usize {
-    (hash >> 7) as usize % TABLE
+    #[inline(never)]
+    fn search<'a>(&self, attrs: &'a Attributes, is_seen: impl Fn(&Key) -> bool) -> Option<&'a Value> {
+        let (i, k, v) =
+            attrs.find_by_hash(self.key.hash_code(), |k| is_seen(k) || k.as_str() == self.name)?;
+        if let Some(lit) = k.as_static() {
+            self.seen.set(lit.as_ptr() as usize);
+            self.at.set(i);
+        }
+        Some(v)
+    }
 }
 
 impl Index {
@@ -77,83 +87,32 @@ impl Index {
 
     /// The slot of `name`, given one if there is room.
     pub fn name(&mut self, name: &str) -> Name {
-        let l = &mut self.lookup;
-        if let Some(i) = l.names.iter().position(|n| n == name) {
+        if let Some(i) = self.names.iter().position(|n| n == name) {
             return Name::new(name, u8::try_from(i).ok());
         }
-        if l.names.len() >= SLOTS {
+        if self.names.len() >= SLOTS {
             return Name::new(name, None);
         }
-        let slot = l.names.len() as u8;
-        l.names.push(name.into());
-        let hash = key_hash(name);
-        let (w, bit) = summary_bit(hash);
-        l.wanted[w] |= bit;
-        let mut b = home(hash);
-        // SLOTS < TABLE, so there is always a free entry.
-        while l.table[b].is_some() {
-            b = (b + 1) % TABLE;
-        }
-        l.table[b] = Some(Entry { hash, slot });
-        Name::new(name, Some(slot))
+        self.names.push(name.into());
+        Name::new(name, u8::try_from(self.names.len() - 1).ok())
     }
 
-    /// The wanted attributes of one record.
+    /// The wanted attributes of one record, each found when read.
     #[inline(always)]
-    pub fn view<'a>(&mut self, attrs: &'a Attributes) -> View<'a> {
-        let mut found = [None; SLOTS];
-        for (k, v) in attrs.iter_keys() {
-            if let Some(s) = self.lookup.slot_of(k) {
-                found[usize::from(s)] = Some(v);
-            }
-        }
-        View { attrs, found }
+    pub fn view<'a>(&self, attrs: &'a Attributes) -> View<'a> {
+        View { attrs }
     }
 }
 
-impl Lookup {
-    /// The slot of a record's key.
-    #[inline(always)]
-    fn slot_of(&mut self, key: &Key) -> Option<u8> {
-        let hash = key.hash_code();
-        let (w, bit) = summary_bit(hash);
-        if self.wanted[w] & bit == 0 {
-            return None;
-        }
-        let lit = key.as_static();
-        let mut b = home(hash);
-        while let Some(e) = self.table[b] {
-            if e.hash == hash {
-                let slot = e.slot as usize;
-                let seen = match (lit, self.seen[slot]) {
-                    (Some(a), Some(s)) => a.as_ptr() == s.as_ptr() && a.len() == s.len(),
-                    _ => false,
-                };
-                if seen || self.names[slot] == key.as_str() {
-                    if lit.is_some() {
-                        self.seen[slot] = lit;
-                    }
-                    return Some(e.slot);
-                }
-            }
-            b = (b + 1) % TABLE;
-        }
-        None
-    }
-}
-
-/// A record's attributes with the wanted ones found.
+/// A record's attributes, read by [`Name`].
 pub struct View<'a> {
     pub attrs: &'a Attributes,
-    found: [Option<&'a Value>; SLOTS],
 }
 
 impl<'a> View<'a> {
+    #[inline]
     pub fn get(&self, name: &Name) -> Option<&'a Value> {
-        match name.slot {
-            Some(s) => self.found[s as usize],
-            None => self.attrs.get(&name.name),
-        }
+        name.find(self.attrs)
     }
 
     /// The first of `names` present.
@@ -165,6 +124,7 @@ impl<'a> View<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dbintel_core::pdata::key_hash;
 
     #[test]
     fn finds_what_a_linear_lookup_finds() {
@@ -246,5 +206,16 @@ mod tests {
         assert_eq!((v.get(&a), v.get(&b)), (Some(&Value::Int(5)), Some(&Value::Int(4))));
         let x = ix.name("x");
         assert_eq!(ix.view(&second).get(&x), Some(&Value::Int(6)));
+        // Literals remembered at their positions, then swapped, then one of them gone.
+        let swapped: Attributes = [("b.wanted", 7i64), ("a.wanted", 8)].into_iter().collect();
+        let only_b: Attributes = [("other", 0i64), ("b.wanted", 9)].into_iter().collect();
+        for _ in 0..2 {
+            let v = ix.view(&first);
+            assert_eq!((v.get(&a), v.get(&b)), (Some(&Value::Int(1)), Some(&Value::Int(3))));
+            let v = ix.view(&swapped);
+            assert_eq!((v.get(&a), v.get(&b)), (Some(&Value::Int(8)), Some(&Value::Int(7))));
+            let v = ix.view(&only_b);
+            assert_eq!((v.get(&a), v.get(&b)), (None, Some(&Value::Int(9))));
+        }
     }
 }

@@ -358,7 +358,7 @@ impl AdaptiveSampler {
         // adaptive mode read is made only for a record that is not a duplicate (most are, in the
         // steady state of top-query events).
         let attrs = &r.attributes;
-        let direct = |n: &Name| attrs.get_key(&n.key);
+        let direct = |n: &Name| n.find(attrs);
         let (identity, is_query) = self.identity(r, direct);
         if let Some(cache) = self.dedup.as_mut() {
             // The plan hash (the configured attribute, else our receivers' own) with the query: a
