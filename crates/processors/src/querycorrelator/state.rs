@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use dbintel_core::cache::BoundedCache;
 use dbintel_core::pdata::{
@@ -117,7 +117,7 @@ struct QueryEntry {
     mean_ms: Option<f64>,
 }
 
-/// A query's context attributes, prepared once per entry and added to each record as a block
+/// A query's context attributes, prepared once per entry and added to each record as one block
 /// (`Attributes::insert_all`: one call, no conversions, instead of a call per attribute).
 #[derive(Debug)]
 struct Context {
@@ -126,6 +126,33 @@ struct Context {
     head: Attributes,
     /// `query.is_maintenance`, `correlation.table`, `correlation.tables`: what comes after it.
     tail: Attributes,
+    /// `head`, then `performance.category` (none, or one of [`CATEGORIES`]), then `tail`: made the
+    /// first time a record of the query gets that category, so a record adds its context with one
+    /// call. At most four per entry, usually one.
+    blocks: [OnceLock<Attributes>; 1 + CATEGORIES.len()],
+}
+
+/// The values of `performance.category`, by [`Enrich::category`]'s index.
+const CATEGORIES: [&str; 3] = ["slow", "moderate", "fast"];
+
+impl Context {
+    fn new(head: Attributes, tail: Attributes) -> Self {
+        Context { head, tail, blocks: Default::default() }
+    }
+
+    /// The block with category `category` (an index into [`CATEGORIES`]) or none.
+    fn block(&self, category: Option<usize>) -> &Attributes {
+        let i = category.map_or(0, |c| c.min(CATEGORIES.len() - 1) + 1);
+        self.blocks[i].get_or_init(|| {
+            let mut b = Attributes::with_capacity(self.head.len() + 1 + self.tail.len());
+            b.insert_all(&self.head);
+            if let Some(c) = category.and_then(|c| CATEGORIES.get(c)) {
+                b.insert("performance.category", *c);
+            }
+            b.insert_all(&self.tail);
+            b
+        })
+    }
 }
 
 /// A table's latest metrics. Values are the receivers' (cumulative counters stay cumulative).
@@ -693,7 +720,7 @@ impl Correlator {
             id,
             database,
             tables,
-            context: Arc::new(Context { head, tail }),
+            context: Arc::new(Context::new(head, tail)),
             has_facts,
             facts_from_top: from_top,
             mean_ms,
@@ -831,8 +858,9 @@ impl Correlator {
                 for r in &mut sl.log_records {
                     let Some(Some(info)) = it.next() else { continue };
                     // Read in place: the query map is borrowed apart from what the enrichment
-                    // changes (table and database recency).
-                    let Some(entry) = queries.get_at(&info.key, now) else { continue };
+                    // changes (table and database recency). Peeked: pass 1 made the entry recent
+                    // for this record already (a second promotion was a second hash lookup).
+                    let Some(entry) = queries.peek(&info.key, now) else { continue };
                     n += 1;
                     let attrs = &mut r.attributes;
                     // One growth for everything added below instead of a reallocation per few keys.
@@ -904,14 +932,9 @@ impl Enrich<'_> {
         mean_ms: Option<f64>,
         now: Instant,
     ) {
-        attrs.insert_all(&e.context.head);
         let ca = &self.cfg.correlation_attributes;
-        if ca.add_query_category
-            && let Some(m) = mean_ms
-        {
-            attrs.insert("performance.category", self.category(m));
-        }
-        attrs.insert_all(&e.context.tail);
+        let category = mean_ms.filter(|_| ca.add_query_category).map(|m| self.category(m));
+        attrs.insert_all(e.context.block(category));
         if e.tables.is_empty() {
             return;
         }
@@ -962,14 +985,15 @@ impl Enrich<'_> {
         }
     }
 
-    fn category(&self, mean_ms: f64) -> &'static str {
+    /// The index in [`CATEGORIES`] of a mean time's category.
+    fn category(&self, mean_ms: f64) -> usize {
         let q = &self.cfg.query_categorization;
         if mean_ms > q.slow_query_threshold_ms {
-            "slow"
+            0
         } else if mean_ms > q.moderate_query_threshold_ms {
-            "moderate"
+            1
         } else {
-            "fast"
+            2
         }
     }
 
@@ -1380,6 +1404,28 @@ mod lookup_tests {
         assert_eq!(Picked::of(&l, &r).text(Role::QueryId).as_deref(), Some("f"));
         let none = attrs(vec![(Key::from_static("postgresql.rolname"), Value::from("app"))]);
         assert!(Picked::of(&l, &none).raw(Role::QueryId).is_none());
+    }
+
+    #[test]
+    fn a_context_block_is_head_category_tail_as_added_one_by_one() {
+        let head: Attributes =
+            [("correlation.query_id", "q"), ("correlation.id", "db/q")].into_iter().collect();
+        let tail: Attributes = [("correlation.table", "t")].into_iter().collect();
+        let c = Context::new(head.clone(), tail.clone());
+        for category in [None, Some(0), Some(1), Some(2), Some(2), None] {
+            let mut record: Attributes = [("x", "1"), ("correlation.table", "old")].into_iter().collect();
+            let mut expected = record.clone();
+            expected.insert_all(&head);
+            if let Some(i) = category {
+                expected.insert("performance.category", CATEGORIES[i]);
+            }
+            expected.insert_all(&tail);
+            record.insert_all(c.block(category));
+            let pairs =
+                |a: &Attributes| a.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Vec<_>>();
+            assert_eq!(pairs(&record), pairs(&expected), "{category:?}");
+        }
+        assert!(c.blocks.iter().all(|b| b.get().is_some()));
     }
 
     #[test]
