@@ -793,11 +793,11 @@ impl Correlator {
         let p = Picked::of(&lookup, &r.attributes);
         let ident = self.identity(resource, &p, now)?;
         let (key, fp_key, db) = (ident.key, ident.fp_key, &*ident.db);
-        let calls = p.num(Role::Calls);
         let total_ms = p.num(Role::TotalS).map(|s| s * 1000.0).or_else(|| p.num(Role::TotalMs));
+        // Executions are read only when there is no mean to take (roles are looked up when read).
         let mean_ms =
             p.num(Role::MeanS).map(|s| s * 1000.0).or_else(|| p.num(Role::MeanMs)).or_else(|| {
-                match (total_ms, calls) {
+                match (total_ms, p.num(Role::Calls)) {
                     (Some(t), Some(c)) if c > 0.0 => Some(t / c),
                     _ => None,
                 }
