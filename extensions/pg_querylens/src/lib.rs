@@ -404,6 +404,19 @@ fn monotonic_ms() -> f64 {
     t.tv_sec as f64 * 1000.0 + t.tv_nsec as f64 / 1_000_000.0
 }
 
+/// Whether a utility statement runs statements of its own that count as nested (DO, CALL, EXPLAIN).
+///
+/// # Safety
+/// `pstmt` is a valid PlannedStmt.
+unsafe fn runs_nested_statements(pstmt: *const pg_sys::PlannedStmt) -> bool {
+    use pg_sys::NodeTag as T;
+    // SAFETY: the caller's PlannedStmt; utilityStmt is NULL or a valid node.
+    unsafe {
+        let u = (*pstmt).utilityStmt;
+        !u.is_null() && matches!((*u).type_, T::T_DoStmt | T::T_CallStmt | T::T_ExplainStmt)
+    }
+}
+
 /// One DO/CALL/EXPLAIN level, undone also when an ERROR unwinds through (pgrx's guard).
 struct UtilityNest;
 
@@ -532,12 +545,8 @@ unsafe extern "C-unwind" fn ql_process_utility(
     dest: *mut pg_sys::DestReceiver,
     qc: *mut pg_sys::QueryCompletion,
 ) {
-    use pg_sys::NodeTag as T;
     // SAFETY: pstmt is the utility statement being run.
-    let nests = unsafe {
-        let u = (*pstmt).utilityStmt;
-        !u.is_null() && matches!((*u).type_, T::T_DoStmt | T::T_CallStmt | T::T_ExplainStmt)
-    };
+    let nests = unsafe { runs_nested_statements(pstmt) };
     if !nests {
         // SAFETY: chained hook or the standard utility processor with its own arguments; unguarded (no
         // state here to restore if an ERROR passes, as in pg_stat_statements' hook).
@@ -593,12 +602,8 @@ unsafe extern "C-unwind" fn ql_process_utility(
     dest: *mut pg_sys::DestReceiver,
     qc: *mut pg_sys::QueryCompletion,
 ) {
-    use pg_sys::NodeTag as T;
     // SAFETY: pstmt is the utility statement being run.
-    let nests = unsafe {
-        let u = (*pstmt).utilityStmt;
-        !u.is_null() && matches!((*u).type_, T::T_DoStmt | T::T_CallStmt | T::T_ExplainStmt)
-    };
+    let nests = unsafe { runs_nested_statements(pstmt) };
     let _n = nests.then(UtilityNest::enter);
     // SAFETY: chained hook or the standard utility processor with its own arguments.
     unsafe {
