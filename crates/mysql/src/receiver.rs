@@ -243,6 +243,18 @@ impl Runner {
     }
 
     async fn run(&mut self) {
+        if self.ctx.output.wants(Signal::Logs)
+            && self.top.is_none()
+            && self.samples.is_none()
+            && self.ash.is_none()
+        {
+            tracing::warn!(
+                receiver = %self.label,
+                "mysql: this receiver is in a logs pipeline but emits no logs: its query events are off (opt-in, as \
+                 in the Collector) and active_session_history is off; set events.db.server.top_query.enabled: true \
+                 and/or events.db.server.query_sample.enabled: true"
+            );
+        }
         tokio::time::sleep(self.plan.initial_delay).await;
         let mut ticker = Ticker::new(self.plan.collection_interval);
         let shutdown = self.ctx.shutdown.clone();

@@ -266,6 +266,12 @@ impl Runner {
     }
 
     async fn run(&mut self) {
+        if let Some(advice) = logs_without_events(
+            self.ctx.output.wants(Signal::Logs),
+            self.plan.top_query_events || self.plan.query_sample_events || self.ash.is_some(),
+        ) {
+            tracing::warn!(receiver = %self.label, "{advice}");
+        }
         tokio::time::sleep(self.plan.initial_delay).await;
         if let Some(ash) = self.ash.as_mut() {
             let admission = self.ctx.output.admission().clone();
@@ -973,5 +979,29 @@ impl Runner {
 impl Builder<'_> {
     pub fn enabled_any(&self, ids: &[MetricId]) -> bool {
         ids.iter().any(|id| self.on(*id))
+    }
+}
+
+/// What to say when the receiver feeds a logs pipeline but none of its log sources is on (query events
+/// are opt-in, as in the Collector's receiver): a pipeline of processors that then sees almost nothing.
+fn logs_without_events(in_logs_pipeline: bool, any_event_on: bool) -> Option<&'static str> {
+    (in_logs_pipeline && !any_event_on).then_some(
+        "postgresql: this receiver is in a logs pipeline but its query events are off (opt-in, as in the \
+         Collector) and active_session_history is off: set events.db.server.top_query.enabled: true and/or \
+         events.db.server.query_sample.enabled: true; until then its logs are only pg_querylens plan changes \
+         (when the extension is installed)",
+    )
+}
+
+#[cfg(test)]
+mod logs_advice_tests {
+    use super::logs_without_events;
+
+    #[test]
+    fn a_logs_pipeline_without_events_is_told_how_to_turn_them_on() {
+        let advice = logs_without_events(true, false).expect("advice");
+        assert!(advice.contains("events.db.server.top_query.enabled: true"), "{advice}");
+        assert_eq!(logs_without_events(true, true), None);
+        assert_eq!(logs_without_events(false, false), None);
     }
 }
