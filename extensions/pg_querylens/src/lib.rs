@@ -547,36 +547,11 @@ unsafe extern "C-unwind" fn ql_process_utility(
 ) {
     // SAFETY: pstmt is the utility statement being run.
     let nests = unsafe { runs_nested_statements(pstmt) };
-    if !nests {
-        // SAFETY: chained hook or the standard utility processor with its own arguments; unguarded (no
-        // state here to restore if an ERROR passes, as in pg_stat_statements' hook).
-        unsafe {
-            match PREV_UTILITY {
-                Some(prev) => prev(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc),
-                None => raw::standard_ProcessUtility(
-                    pstmt,
-                    query_string,
-                    read_only_tree,
-                    context,
-                    params,
-                    query_env,
-                    dest,
-                    qc,
-                ),
-            }
-        }
-        return;
-    }
-    let _n = UtilityNest::enter();
-    // SAFETY: chained hook or the standard utility processor with its own arguments; guarded so that the
-    // level is undone when an ERROR passes (a ROLLBACK inside a procedure aborts the transaction while
-    // this frame stays open, so the abort callback cannot know this level).
-    unsafe {
+    // SAFETY: chained hook or the standard utility processor with its own arguments.
+    let next = || unsafe {
         match PREV_UTILITY {
-            Some(prev) => pg_guard_ffi_boundary(|| {
-                prev(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc)
-            }),
-            None => pg_sys::standard_ProcessUtility(
+            Some(prev) => prev(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc),
+            None => raw::standard_ProcessUtility(
                 pstmt,
                 query_string,
                 read_only_tree,
@@ -587,7 +562,17 @@ unsafe extern "C-unwind" fn ql_process_utility(
                 qc,
             ),
         }
+    };
+    if !nests {
+        // Unguarded: no state here to restore if an ERROR passes, as in pg_stat_statements' hook.
+        next();
+        return;
     }
+    let _n = UtilityNest::enter();
+    // Guarded so that the level is undone when an ERROR passes (a ROLLBACK inside a procedure aborts
+    // the transaction while this frame stays open, so the abort callback cannot know this level).
+    // SAFETY: the closure calls PostgreSQL (or the chained hook) with the hook's own arguments.
+    unsafe { pg_guard_ffi_boundary(next) }
 }
 
 /// PostgreSQL 13's ProcessUtility has no read_only_tree argument; otherwise as above.
