@@ -88,3 +88,33 @@ fn doctor_passes_pg_querylens_when_preloaded_and_installed() {
     assert!(text.contains("[ok  ] pg_querylens.readable: querylens.info() answers:"), "{text}");
     assert!(find(&findings, "pg_querylens.available").is_none(), "{text}");
 }
+
+/// Without pg_stat_statements preloaded, doctor prints two preload fixes: pg_stat_statements' (the
+/// libraries as they are, plus it) and pg_querylens' (plus both). The second says to apply it instead
+/// of the first: applied after it, the first would unload pg_querylens again.
+#[test]
+fn doctor_says_which_preload_line_to_apply_when_both_libraries_are_missing() {
+    let server = PgServer::builder().setting("shared_preload_libraries", "auto_explain").start();
+    let db = server.create_database("ql_doctor_both");
+    let (status, text, findings) = doctor(&server, &db);
+    assert!(!status.success(), "pg_stat_statements missing is a failure: {text}");
+    let pgss = find(&findings, "pg_stat_statements.preload").unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(pgss["ok"], false, "{pgss}");
+    let pgss_fix = pgss["fix"].as_str().unwrap_or_default();
+    assert!(
+        pgss_fix
+            .contains("ALTER SYSTEM SET shared_preload_libraries = 'auto_explain', 'pg_stat_statements';"),
+        "{pgss_fix}"
+    );
+    let ql = find(&findings, "pg_querylens.preload")
+        .or_else(|| find(&findings, "pg_querylens.available"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let ql_fix = ql["fix"].as_str().unwrap_or_default();
+    assert!(
+        ql_fix.contains(
+            "ALTER SYSTEM SET shared_preload_libraries = 'auto_explain', 'pg_stat_statements', 'pg_querylens';"
+        ),
+        "{ql_fix}"
+    );
+    assert!(ql_fix.contains("instead of the pg_stat_statements.preload fix"), "{ql_fix}");
+}

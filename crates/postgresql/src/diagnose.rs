@@ -424,7 +424,15 @@ async fn querylens_checks(conn: &mut PgConn, c: &mut Checker, preload: &Setting,
         Setting::Value(list) => Some(parse_list(list)),
         _ => None,
     };
-    let enable = crate::querylens::enable_lines(&role, libs.as_deref());
+    let mut enable = crate::querylens::enable_lines(&role, libs.as_deref());
+    // The pg_stat_statements.preload fix above lists the libraries as they are now: applied after
+    // this line it would unload pg_querylens again. Say which one to apply.
+    if libs.as_ref().is_some_and(|l| !l.iter().any(|l| library_name(l) == "pg_stat_statements")) {
+        enable.push_str(
+            " (this ALTER SYSTEM adds pg_stat_statements too: apply it instead of the pg_stat_statements.preload \
+             fix, not as well)",
+        );
+    }
     let available = scalar(
         conn,
         "SELECT COALESCE(installed_version, default_version) AS v FROM pg_available_extensions \
