@@ -4,8 +4,11 @@
 # per configuration and workload (select-only -S and tpcb-like). The extension must be installed
 # (.ci/querylens). Usage: bench/tps.sh [rounds=3] [seconds=15] [clients=4] [cpu_tx=25000]
 # Besides TPS (wall clock: noisy on a shared machine) it measures the server's CPU time per transaction:
-# a fixed number of select-only transactions (2 clients x cpu_tx), CPU = user+sys of the backends that ran
-# them (the postmaster's reaped-children counters, autovacuum off), which contention barely moves.
+# a fixed number of select-only transactions (2 clients x cpu_tx) and of tpcb-like ones (2 x cpu_tx/2),
+# CPU = user+sys of the backends that ran them (the postmaster's reaped-children counters, autovacuum
+# off), which contention and fsync waits barely move.
+# SYNC=off runs the cluster with synchronous_commit = off, so tpcb-like TPS is bound by CPU rather than
+# by the disk's flush time (the extension's cost is CPU; on a VM the flush time is the noise).
 # Never touches the shared service on 5432: own data dir, Unix socket only.
 set -euo pipefail
 ROUNDS=${1:-3}; SECS=${2:-15}; CLIENTS=${3:-4}; CPU_TX=${4:-25000}
@@ -23,6 +26,7 @@ compute_query_id = on
 max_connections = 30
 autovacuum = off
 include_if_exists = 'preload.conf'
+synchronous_commit = ${SYNC:-on}
 CONF
 pg() { "${RUN[@]}" "$@"; }
 start() {
@@ -55,13 +59,18 @@ for r in $(seq 1 "$ROUNDS"); do
             R[$c,$w]="${R[$c,$w]:-} $tps"
             echo "round $r $c $w tps=$tps"
         done
-        before=$(child_cpu)
-        pg "$BIN/pgbench" -h "$ROOT" -U postgres -n -S -c 2 -j 2 -t "$CPU_TX" postgres >/dev/null 2>&1
-        sleep 0.5
-        us=$(awk -v a="$before" -v b="$(child_cpu)" -v n="$CPU_TX" -v hz="$(getconf CLK_TCK)" \
-             'BEGIN {printf "%.2f", (b - a) / hz * 1e6 / (2 * n)}')
-        R[$c,cpu]="${R[$c,cpu]:-} $us"
-        echo "round $r $c server_cpu_us_per_select_tx=$us"
+        # Server CPU per transaction: a fixed count of each kind (tpcb-like: half as many, each is
+        # five statements), 2 clients.
+        for w in select tpcb; do
+            flag="-S"; n=$CPU_TX; [ $w = tpcb ] && { flag=""; n=$(( CPU_TX / 2 )); }
+            before=$(child_cpu)
+            pg "$BIN/pgbench" -h "$ROOT" -U postgres -n $flag -c 2 -j 2 -t "$n" postgres >/dev/null 2>&1
+            sleep 0.5
+            us=$(awk -v a="$before" -v b="$(child_cpu)" -v n="$n" -v hz="$(getconf CLK_TCK)" \
+                 'BEGIN {printf "%.2f", (b - a) / hz * 1e6 / (2 * n)}')
+            R[$c,cpu_$w]="${R[$c,cpu_$w]:-} $us"
+            echo "round $r $c server_cpu_us_per_${w}_tx=$us"
+        done
         if [ "$c" = querylens ]; then
             pg "$BIN/psql" -X -q -At -h "$ROOT" -U postgres -c "SELECT 'querylens entries=' || entries || ' dropped=' || dropped_samples FROM querylens.info()" postgres
         fi
@@ -69,8 +78,8 @@ for r in $(seq 1 "$ROUNDS"); do
     done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-echo "== medians over $ROUNDS rounds: TPS (${SECS}s, $CLIENTS clients) for select/tpcb; server CPU us per select-only tx for cpu"
-for w in select tpcb cpu; do
+echo "== medians over $ROUNDS rounds: TPS (${SECS}s, $CLIENTS clients) for select/tpcb; server CPU us per transaction for cpu_select/cpu_tpcb"
+for w in select tpcb cpu_select cpu_tpcb; do
     base=$(echo "${R[none,$w]}" | median)
     for c in "${CONFIGS[@]}"; do
         m=$(echo "${R[$c,$w]}" | median)
