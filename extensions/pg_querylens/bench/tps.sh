@@ -63,6 +63,7 @@ for r in $(seq 1 "$ROUNDS"); do
         # five statements), 2 clients.
         for w in select tpcb; do
             flag="-S"; n=$CPU_TX; [ $w = tpcb ] && { flag=""; n=$(( CPU_TX / 2 )); }
+            sleep 0.5  # the backends of the run before are reaped (their CPU is not this run's)
             before=$(child_cpu)
             pg "$BIN/pgbench" -h "$ROOT" -U postgres -n $flag -c 2 -j 2 -t "$n" postgres >/dev/null 2>&1
             sleep 0.5
