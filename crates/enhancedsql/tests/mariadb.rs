@@ -6,21 +6,10 @@ mod common;
 use std::time::Duration;
 
 use common::{attr_str, gauge_points, served_by, start};
-use dbintel_test_support::{MariaDbServer, shared_mariadb};
+use dbintel_test_support::{MariaDbServer, capture_logs, shared_mariadb};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(30);
-
-fn subscriber() -> (common::Captured, tracing::subscriber::DefaultGuard) {
-    let logs = common::Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    (logs, tracing::subscriber::set_default(subscriber))
-}
 
 fn config(dsn: String) -> serde_json::Value {
     json!({
@@ -40,7 +29,7 @@ fn config(dsn: String) -> serde_json::Value {
 
 #[tokio::test(flavor = "current_thread")]
 async fn with_statement_digests_on_the_digest_query_serves() {
-    let (logs, _guard) = subscriber();
+    let (logs, _guard) = capture_logs();
     let m = shared_mariadb();
     let db = m.create_database("esql_on");
     m.sql(
@@ -83,7 +72,7 @@ async fn with_statement_digests_on_the_digest_query_serves() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn with_the_digest_consumer_off_running_statements_come_from_the_processlist() {
-    let (logs, _guard) = subscriber();
+    let (logs, _guard) = capture_logs();
     let m: &'static MariaDbServer = Box::leak(Box::new(
         MariaDbServer::builder().option("performance-schema-consumer-statements-digest", "OFF").start(),
     ));
@@ -121,7 +110,7 @@ async fn with_the_digest_consumer_off_running_statements_come_from_the_processli
 
 #[tokio::test(flavor = "current_thread")]
 async fn the_sys_schema_names_full_table_scans_and_unused_indexes() {
-    let (logs, _guard) = subscriber();
+    let (logs, _guard) = capture_logs();
     let m = shared_mariadb();
     let db = m.create_database("esql_sys");
     // A table scanned whole by a filter on an unindexed column, and an index nothing reads.

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use common::{attr_str, gauge_points, served_by, start, wait_for};
-use dbintel_test_support::{PgServer, shared_postgres};
+use dbintel_test_support::{PgServer, capture_logs, shared_postgres};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -25,17 +25,6 @@ fn extension_server() -> &'static PgServer {
             )
             .start()
     })
-}
-
-fn subscriber() -> (common::Captured, tracing::subscriber::DefaultGuard) {
-    let logs = common::Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    (logs, tracing::subscriber::set_default(subscriber))
 }
 
 /// A session sleeping in `db` for `secs` (psql in a thread).
@@ -70,7 +59,7 @@ fn config(dsn: String, extra: serde_json::Value) -> serde_json::Value {
 
 #[tokio::test(flavor = "current_thread")]
 async fn without_extensions_each_category_falls_to_what_any_server_has() {
-    let (logs, _guard) = subscriber();
+    let (logs, _guard) = capture_logs();
     let pg = shared_postgres();
     let db = pg.create_database("esql_plain");
     pg.psql(&db, "DROP EXTENSION IF EXISTS pg_stat_statements; CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 500) g")
@@ -131,7 +120,7 @@ async fn without_extensions_each_category_falls_to_what_any_server_has() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn with_the_extensions_installed_the_best_queries_serve() {
-    let (_logs, _guard) = subscriber();
+    let (_logs, _guard) = capture_logs();
     let pg = extension_server();
     let db = pg.create_database("esql_ext");
     pg.psql(
@@ -186,7 +175,7 @@ async fn with_the_extensions_installed_the_best_queries_serve() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_dropped_extension_and_a_revoked_privilege_fall_back_report_once_and_recover() {
-    let (logs, _guard) = subscriber();
+    let (logs, _guard) = capture_logs();
     let pg = extension_server();
     let db = pg.create_database("esql_fallback");
     let role = format!("mon_{db}");
@@ -254,7 +243,7 @@ async fn a_dropped_extension_and_a_revoked_privilege_fall_back_report_once_and_r
 
 #[tokio::test(flavor = "current_thread")]
 async fn pg_qualstats_suggests_an_index_and_hypopg_sizes_it_without_building_it() {
-    let (_logs, _guard) = subscriber();
+    let (_logs, _guard) = capture_logs();
     let pg = extension_server();
     let db = pg.create_database("esql_advisor");
     // Filters that discard almost every row of a 50k-row table, sampled by pg_qualstats every time.
@@ -292,7 +281,7 @@ async fn pg_qualstats_suggests_an_index_and_hypopg_sizes_it_without_building_it(
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_function_shadowing_a_catalog_name_is_never_called() {
-    let (_logs, _guard) = subscriber();
+    let (_logs, _guard) = capture_logs();
     let pg = shared_postgres();
     let db = pg.create_database("esql_shadow");
     let role = format!("mon_{db}");

@@ -2,7 +2,6 @@
 //! told to skip, sends nothing, logs the skip once, counts every skipped scrape, and collects again
 //! when the vote is withdrawn.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dbintel_core::health::HealthRegistry;
@@ -14,23 +13,10 @@ use dbintel_core::{
     Scope,
 };
 use dbintel_sqlquery::SqlQueryFactory;
-use dbintel_test_support::shared_postgres;
+use dbintel_test_support::{capture_logs, shared_postgres};
 use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn throttled(telemetry: &Registry) -> u64 {
     telemetry.counter_total("dbintel_receiver_throttled_scrapes_total", &[("reason", "breaker open")])
@@ -39,10 +25,7 @@ fn throttled(telemetry: &Registry) -> u64 {
 // current_thread: the receiver runs on this thread, so the thread-local subscriber sees its logs.
 #[tokio::test]
 async fn a_throttled_receiver_sends_nothing_logs_once_and_resumes() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs();
 
     let pg = shared_postgres();
     let db = pg.create_database("sq_admission");
@@ -92,14 +75,14 @@ async fn a_throttled_receiver_sends_nothing_logs_once_and_resumes() {
     }
     assert!(throttled(&telemetry) >= 5, "scrapes were skipped and counted");
     assert!(metrics.try_recv().is_err(), "a throttled receiver sends nothing");
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let text = logs.text();
     assert_eq!(text.matches("Receiver skipped: breaker open").count(), 1, "logged once per streak:\n{text}");
 
     // Withdrawn: the next scrape collects and says it resumed.
     admission.set("circuit_breaker", Scope::Receiver(id.clone()), Admit::Full);
     let got = tokio::time::timeout(Duration::from_secs(20), metrics.recv()).await;
     assert!(matches!(got, Ok(Some(SignalData::Metrics(_)))), "collects again: {got:?}");
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let text = logs.text();
     assert_eq!(text.matches("Receiver resumed collecting").count(), 1, "{text}");
 
     shutdown.cancel();

@@ -3,41 +3,15 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use common::{points, start};
 use dbintel_sqlquery::db::MAX_ROWS_PER_QUERY;
-use dbintel_test_support::shared_postgres;
+use dbintel_test_support::{capture_logs, shared_postgres};
 use serde_json::json;
-
-/// Log lines written by the tracing subscriber of this test's thread.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 // current_thread: the receiver runs on this thread, so the thread-local subscriber sees its logs.
 #[tokio::test]
 async fn rows_over_the_cap_are_counted_every_scrape_and_warned_once() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs();
 
     let pg = shared_postgres();
     let db = pg.create_database("sq_rowcap");

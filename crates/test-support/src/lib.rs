@@ -1,5 +1,5 @@
 //! Dev-only test harness for dbintel: throwaway PostgreSQL and MariaDB servers started by the tests
-//! themselves (no Docker), one shared instance per test binary, and golden-file helpers.
+//! themselves (no Docker), one shared instance per test binary, golden-file helpers and log capture.
 //!
 //! Servers run in a temp dir on a free port on 127.0.0.1, as the `postgres`/`mysql` user when the
 //! tests run as root. Dropping a server stops it and removes its dir; a watchdog shell does the same
@@ -9,6 +9,7 @@
 
 mod error;
 mod golden;
+mod logs;
 mod mariadb;
 mod postgres;
 mod process;
@@ -16,6 +17,7 @@ mod tls;
 
 pub use error::HarnessError;
 pub use golden::{UPDATE_GOLDEN_ENV, assert_golden, check_golden};
+pub use logs::{CaptureGuard, CapturedLogs, capture_logs};
 pub use mariadb::{
     MARIADB_BINDIR_ENV, MariaDbBinaries, MariaDbServer, MariaDbServerBuilder, mariadb_available,
     mariadb_binaries, shared_mariadb, shared_mariadb_tls,

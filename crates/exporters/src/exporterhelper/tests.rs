@@ -677,49 +677,9 @@ fn storage_is_resolved_through_the_host() {
 // ---------------------------------------------------------------------------------------------
 // Logging once per streak (issue 8, finding 10) and health (finding 13).
 
-/// Captures the log lines (INFO and above) emitted on this thread while the guard lives.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
-    type Writer = Logs;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-impl Logs {
-    fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
-        let logs = Logs::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(logs.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::INFO)
-            .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        // A callsite first hit by a parallel test while no capturing subscriber existed may have
-        // cached "never" (a race with this registration): recompute with this subscriber present.
-        tracing::callsite::rebuild_interest_cache();
-        (logs.clone(), guard)
-    }
-    fn lines(&self) -> Vec<String> {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).lines().map(str::to_string).collect()
-    }
-}
-
 /// `n` requests dropped for good (HTTP 500 forever is permanent for otlphttp), then one delivery.
 async fn permanent_streak(n: i64) -> (Vec<String>, Registry) {
-    let (logs, _guard) = Logs::capture();
+    let (logs, _guard) = dbintel_test_support::capture_logs();
     let t = Scripted::new(Vec::new());
     t.set_fallback(Err(SendError::permanent(
         "HTTP 500 Internal Server Error from http://user:s3cret@backend:4318",
@@ -761,7 +721,7 @@ async fn permanent_drops_are_logged_once_per_streak_with_counts() {
 
 /// 429 with `Retry-After: 3600` forever, `n` requests, 2 consumers, until every request is dropped.
 async fn retry_after_streak(n: i64) -> (Vec<String>, Vec<(Instant, Vec<i64>)>, Registry) {
-    let (logs, _guard) = Logs::capture();
+    let (logs, _guard) = dbintel_test_support::capture_logs();
     let t = Scripted::new(Vec::new());
     let hint =
         SendError::Retryable { message: "HTTP 429".into(), retry_after: Some(Duration::from_secs(3600)) };
@@ -951,7 +911,7 @@ async fn the_exporter_keeps_queued_bytes_within_max_size_mib() {
 
 /// A backend that fails every other request (`n` failures), one consumer.
 async fn flapping(n: usize) -> (Vec<String>, Registry) {
-    let (logs, _guard) = Logs::capture();
+    let (logs, _guard) = dbintel_test_support::capture_logs();
     let mut script = Vec::new();
     for _ in 0..n {
         script.push(Err(SendError::permanent("HTTP 500")));
@@ -983,7 +943,7 @@ async fn a_flapping_backend_does_not_log_a_line_per_streak() {
 
 #[tokio::test(start_paused = true)]
 async fn shutdown_counts_and_reports_in_flight_and_queued_requests_once() {
-    let (logs, _guard) = Logs::capture();
+    let (logs, _guard) = dbintel_test_support::capture_logs();
     let t = Scripted::new(Vec::new());
     t.hold(true); // a backend that never answers: the consumer's attempt hangs
     let tel = Registry::new();
