@@ -428,9 +428,11 @@ async fn querylens_checks(conn: &mut PgConn, c: &mut Checker, preload: &Setting,
     // The pg_stat_statements.preload fix above lists the libraries as they are now: applied after
     // this line it would unload pg_querylens again. Say which one to apply.
     if libs.as_ref().is_some_and(|l| !l.iter().any(|l| library_name(l) == "pg_stat_statements")) {
-        enable.push_str(
-            " (this ALTER SYSTEM adds pg_stat_statements too: apply it instead of the pg_stat_statements.preload \
-             fix, not as well)",
+        enable = enable.replacen(
+            "; then restart PostgreSQL",
+            "; (it adds pg_stat_statements too: apply it instead of the pg_stat_statements.preload fix, not as \
+             well) then restart PostgreSQL",
+            1,
         );
     }
     let available = scalar(
