@@ -130,6 +130,20 @@ fn plan_hash_ignores_costs_rows_and_literals_but_not_shape() {
     assert_ne!(base.plan_hash, analyze_plan(Dialect::Postgresql, &rel).expect("plan").summary.plan_hash);
 }
 
+/// Plans captured without costs (pg_querylens' text: EXPLAIN without COSTS) carry no row counts; the
+/// change's description names the table and says nothing of rows rather than `~? rows`.
+#[test]
+fn a_new_full_scan_in_a_plan_without_costs_is_described_without_rows() {
+    let index = r#"{"Plan": {"Node Type": "Index Scan", "Relation Name": "trial_t", "Index Name": "trial_t_pkey", "Scan Direction": "Forward", "Index Cond": "(id = ?)"}}"#;
+    let seq = r#"{"Plan": {"Node Type": "Seq Scan", "Relation Name": "trial_t", "Filter": "(id = ?)"}}"#;
+    let before = analyze_plan(Dialect::Postgresql, index).expect("plan").summary;
+    let after = analyze_plan(Dialect::Postgresql, seq).expect("plan").summary;
+    let c = compare_plans(&before, &after);
+    let scan =
+        c.changes.iter().find(|x| matches!(x.kind, ChangeKind::NewSeqScan { .. })).expect("new seq scan");
+    assert_eq!(scan.message, "new full scan of trial_t");
+}
+
 #[test]
 fn comparison_names_regressions() {
     let (before, _) = summary(Dialect::Postgresql, "pg/index_scan.json");

@@ -106,11 +106,11 @@ pub fn compare_plans(before: &PlanSummary, after: &PlanSummary) -> PlanCompariso
             &mut ch,
             ChangeKind::NewSeqScan { table: s.table.clone(), estimated_rows: s.estimated_rows },
             sev,
-            format!(
-                "new full scan of {} (~{} rows)",
-                s.table,
-                rows.map_or("?".into(), |r| format!("{r:.0}"))
-            ),
+            // Plans without costs (pg_querylens' captured text) carry no row counts: say nothing of them.
+            match rows {
+                Some(r) => format!("new full scan of {} (~{r:.0} rows)", s.table),
+                None => format!("new full scan of {}", s.table),
+            },
         );
     }
     for t in scans_before.difference(&scans_after) {
